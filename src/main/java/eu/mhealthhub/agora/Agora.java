@@ -1,0 +1,182 @@
+package eu.mhealthhub.agora;
+
+import eu.mhealthhub.agora.auth.DevSignIn;
+import eu.mhealthhub.agora.auth.OidcSetup;
+import eu.mhealthhub.agora.auth.dev.DevOidcProvider;
+import eu.mhealthhub.agora.db.Database;
+import eu.mhealthhub.agora.db.EmbeddedDatabase;
+import eu.mhealthhub.agora.db.Migrations;
+import eu.mhealthhub.agora.demo.DemoContent;
+import eu.mhealthhub.agora.demo.DemoSeeder;
+import eu.mhealthhub.agora.group.GroupService;
+import eu.mhealthhub.agora.member.MemberService;
+import eu.mhealthhub.agora.talk.TalkService;
+import eu.mhealthhub.agora.thread.ThreadService;
+import eu.mhealthhub.agora.web.I18n;
+import eu.mhealthhub.agora.web.Pages;
+import eu.mhealthhub.agora.web.WebRouter;
+import eu.mhealthhub.agora.web.WebVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.sstore.SessionStore;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Agora: database (embedded or configured), migrations, sign-in provider (development
+ * or configured), demo content, HTTP verticles. {@link #start} blocks and must not run on an
+ * event loop; {@link #stop} drains requests first and releases everything in reverse order.
+ */
+public final class Agora {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Agora.class);
+
+  private final Vertx vertx;
+  private final Optional<EmbeddedDatabase> embedded;
+  private final Database database;
+  private final Optional<DevOidcProvider> devProvider;
+  private final Services services;
+  private final String deploymentId;
+  private final String summary;
+
+  private Agora(Vertx vertx, Optional<EmbeddedDatabase> embedded, Database database,
+      Optional<DevOidcProvider> devProvider, Services services, String deploymentId, String summary) {
+    this.vertx = vertx;
+    this.embedded = embedded;
+    this.database = database;
+    this.devProvider = devProvider;
+    this.services = services;
+    this.deploymentId = deploymentId;
+    this.summary = summary;
+  }
+
+  /** Starts Agora with the given configuration; blocking. */
+  public static Agora start(AppConfig config) {
+    return start(config, router -> { });
+  }
+
+  /** Starts Agora; {@code extraRoutes} lets tests add routes that fail on purpose. Blocking. */
+  public static Agora start(AppConfig config, Consumer<Router> extraRoutes) {
+    Clock clock = Clock.systemUTC();
+    Optional<EmbeddedDatabase> embedded = config.database().isPresent()
+        ? Optional.empty()
+        : Optional.of(EmbeddedDatabase.start(config.dataDirectory().resolve("postgres")));
+    AppConfig.DatabaseSettings db = config.database().orElseGet(() -> embedded.get().settings());
+    Vertx vertx = null;
+    try {
+      Migrations.apply(db);
+      vertx = Vertx.vertx();
+      Database database = new Database(vertx, db);
+
+      Optional<DevOidcProvider> dev = Optional.empty();
+      OidcSetup.Provider provider;
+      AppConfig effective = config;
+      if (config.oidc().isPresent()) {
+        provider = await(OidcSetup.discover(vertx, config.oidc().get()));
+      } else {
+        String secret = eu.mhealthhub.agora.web.Tokens.random(32);
+        DevOidcProvider devProvider = new DevOidcProvider(vertx,
+            new DevOidcProvider.Client(DevSignIn.CLIENT_ID, secret, config.publicUrl() + "/auth/callback",
+                config.publicUrl() + "/"),
+            DemoContent.devIdentities(), clock);
+        String issuer = await(devProvider.start(config.devOidcPort()));
+        dev = Optional.of(devProvider);
+        provider = await(OidcSetup.discover(vertx, URI.create(issuer), DevSignIn.CLIENT_ID, secret, true));
+        if (config.adminEmails().isEmpty() && config.adminClaim().isEmpty()) {
+          Set<String> admins = new HashSet<>(Set.of(DemoContent.ADMIN_EMAIL));
+          effective = new AppConfig(config.port(), config.publicUrl(), config.database(), config.dataDirectory(),
+              config.oidc(), config.devOidcPort(), Set.copyOf(admins), config.adminClaim(), config.demoContent(),
+              config.defaultLocale(), config.defaultTimeZone(), config.sessionIdle(), config.sessionMaxAge(),
+              config.maxFormBytes());
+        }
+      }
+
+      if (effective.demoContent()) {
+        await(new DemoSeeder(database.pool(), clock).seedOnce());
+      }
+
+      I18n i18n = new I18n(effective.defaultLocale());
+      Services services = new Services(effective, database, provider, i18n, clock,
+          new MemberService(database.pool()), new GroupService(database.pool()),
+          new ThreadService(database.pool()), new TalkService(database.pool(), clock),
+          Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
+      Pages pages = new Pages(vertx, i18n, provider.development());
+      pages.warm(WebRouter.TEMPLATES);
+      SessionStore sessions = WebRouter.localSessions(vertx);
+      int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+      String deploymentId = await(vertx.deployVerticle(
+          () -> new WebVerticle(services, pages, sessions, extraRoutes),
+          new DeploymentOptions().setInstances(instances)));
+
+      String summary = "Agora listening on port " + effective.port() + " (" + effective.publicUrl() + ")"
+          + "; database " + (embedded.isPresent() ? "embedded PostgreSQL in " + effective.dataDirectory()
+              .resolve("postgres").toAbsolutePath() + " on port " + db.port() : db.host() + ":" + db.port() + "/" + db.name())
+          + "; sign-in " + (provider.development() ? "DEVELOPMENT provider at " + provider.issuer() : provider.issuer())
+          + (effective.demoContent() ? "; demo content on" : "");
+      return new Agora(vertx, embedded, database, dev, services, deploymentId, summary);
+    } catch (RuntimeException e) {
+      if (vertx != null) {
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
+      }
+      embedded.ifPresent(EmbeddedDatabase::close);
+      throw e;
+    }
+  }
+
+  /** One line saying what started where. */
+  public String summary() {
+    return summary;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Stops accepting requests, lets in-flight ones finish (up to the verticle's grace period), then
+   * closes the pool, the development provider, Vert.x and the embedded database. Blocking.
+   */
+  public void stop() {
+    services.draining().set(true);
+    try {
+      await(vertx.undeploy(deploymentId));
+    } catch (RuntimeException e) {
+      LOG.warn("HTTP did not stop cleanly", e);
+    }
+    try {
+      await(database.close());
+      devProvider.ifPresent(p -> await(p.stop()));
+      await(vertx.close());
+    } finally {
+      embedded.ifPresent(EmbeddedDatabase::close);
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause.getMessage(), cause);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("timed out", e);
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package eu.mhealthhub.agora;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Everything Agora reads from its environment, read once at start. Every other class receives what
+ * it needs from this record through its constructor. The README's configuration table lists the
+ * same variables in the same order.
+ *
+ * @param port                HTTP port (AGORA_PORT)
+ * @param publicUrl           the URL members use, without trailing slash (AGORA_PUBLIC_URL)
+ * @param database            external PostgreSQL, or empty for the embedded one
+ * @param dataDirectory       where the embedded PostgreSQL keeps its files (AGORA_DATA_DIR)
+ * @param oidc                external OpenID Connect provider, or empty for the development one
+ * @param devOidcPort         loopback port of the development provider, 0 for any free port
+ * @param adminEmails         e-mail addresses (verified by the provider) that make a site admin
+ * @param adminClaim          claim=value pair in the ID token that makes a site admin
+ * @param demoContent         seed the Hub's working groups, threads and Talks once
+ * @param defaultLocale       language when neither the member nor the browser chooses one
+ * @param defaultTimeZone     time zone for readers who have not chosen one
+ * @param sessionIdle         idle timeout of a session
+ * @param sessionMaxAge       absolute lifetime of a session, however active
+ * @param maxFormBytes        largest accepted form or JSON body
+ */
+public record AppConfig(
+    int port,
+    URI publicUrl,
+    Optional<DatabaseSettings> database,
+    Path dataDirectory,
+    Optional<OidcSettings> oidc,
+    int devOidcPort,
+    Set<String> adminEmails,
+    Optional<ClaimMatch> adminClaim,
+    boolean demoContent,
+    Locale defaultLocale,
+    ZoneId defaultTimeZone,
+    Duration sessionIdle,
+    Duration sessionMaxAge,
+    int maxFormBytes) {
+
+  /** Languages with a complete message bundle. Adding one is adding a file and a tag here. */
+  public static final List<Locale> SUPPORTED_LOCALES =
+      List.of(Locale.ENGLISH, Locale.FRENCH, Locale.GERMAN);
+
+  /** External PostgreSQL connection settings. */
+  public record DatabaseSettings(String host, int port, String name, String user, String password) {
+    public String jdbcUrl() {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + name;
+    }
+  }
+
+  /** External OpenID Connect provider. */
+  public record OidcSettings(URI issuer, String clientId, String clientSecret) {}
+
+  /** A claim in the ID token and the value that grants a role; list-valued claims match any element. */
+  public record ClaimMatch(String claim, String value) {}
+
+  /** A variable that is missing or malformed; the message names it. */
+  public static final class ConfigException extends RuntimeException {
+    public ConfigException(String variable, String problem) {
+      super(variable + ": " + problem);
+    }
+  }
+
+  public boolean secureCookies() {
+    return "https".equals(publicUrl.getScheme());
+  }
+
+  public String publicOrigin() {
+    return publicUrl.getScheme() + "://" + publicUrl.getRawAuthority();
+  }
+
+  /** Reads the configuration from environment variables; throws {@link ConfigException} naming the first bad one. */
+  public static AppConfig fromEnvironment(Map<String, String> env) {
+    Reader r = new Reader(env);
+    int port = r.port("AGORA_PORT", 8080);
+    URI publicUrl = r.url("AGORA_PUBLIC_URL", "http://localhost:" + port);
+    Optional<DatabaseSettings> database = r.database();
+    Path dataDir = Path.of(r.text("AGORA_DATA_DIR", "data"));
+    Optional<OidcSettings> oidc = r.oidc();
+    int devOidcPort = r.port("AGORA_DEV_OIDC_PORT", 0);
+    Set<String> adminEmails = Arrays.stream(r.text("AGORA_ADMIN_EMAILS", "").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT))
+        .collect(Collectors.toUnmodifiableSet());
+    for (String email : adminEmails) {
+      if (!email.matches("[^@\\s]+@[^@\\s]+")) {
+        throw new ConfigException("AGORA_ADMIN_EMAILS", "'" + email + "' is not an e-mail address");
+      }
+    }
+    Optional<ClaimMatch> adminClaim = r.optional("AGORA_ADMIN_CLAIM").map(v -> {
+      int eq = v.indexOf('=');
+      if (eq <= 0 || eq == v.length() - 1) {
+        throw new ConfigException("AGORA_ADMIN_CLAIM", "expected claim=value, for example roles=agora-admin");
+      }
+      return new ClaimMatch(v.substring(0, eq).trim(), v.substring(eq + 1).trim());
+    });
+    boolean demo = r.bool("AGORA_DEMO_CONTENT", database.isEmpty());
+    Locale locale = r.locale("AGORA_DEFAULT_LOCALE", "en");
+    ZoneId zone = r.zone("AGORA_DEFAULT_TIME_ZONE", "Europe/Brussels");
+    Duration idle = Duration.ofMinutes(r.positive("AGORA_SESSION_IDLE_MINUTES", 120));
+    Duration maxAge = Duration.ofHours(r.positive("AGORA_SESSION_MAX_HOURS", 24 * 7));
+    int maxForm = r.positive("AGORA_MAX_FORM_BYTES", 256 * 1024);
+    return new AppConfig(port, publicUrl, database, dataDir, oidc, devOidcPort, adminEmails, adminClaim,
+        demo, locale, zone, idle, maxAge, maxForm);
+  }
+
+  private record Reader(Map<String, String> env) {
+    Optional<String> optional(String name) {
+      String v = env.get(name);
+      return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    String text(String name, String fallback) {
+      return optional(name).orElse(fallback);
+    }
+
+    String required(String name, String because) {
+      return optional(name).orElseThrow(() -> new ConfigException(name, "is required " + because));
+    }
+
+    int integer(String name, int fallback) {
+      String v = optional(name).orElse(null);
+      if (v == null) {
+        return fallback;
+      }
+      try {
+        return Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new ConfigException(name, "'" + v + "' is not a whole number");
+      }
+    }
+
+    int port(String name, int fallback) {
+      int p = integer(name, fallback);
+      if (p < 0 || p > 65535) {
+        throw new ConfigException(name, p + " is not a TCP port (0-65535)");
+      }
+      return p;
+    }
+
+    int positive(String name, int fallback) {
+      int v = integer(name, fallback);
+      if (v <= 0) {
+        throw new ConfigException(name, "must be greater than zero");
+      }
+      return v;
+    }
+
+    boolean bool(String name, boolean fallback) {
+      String v = optional(name).orElse(null);
+      if (v == null) {
+        return fallback;
+      }
+      return switch (v.toLowerCase(Locale.ROOT)) {
+        case "true", "yes", "1", "on" -> true;
+        case "false", "no", "0", "off" -> false;
+        default -> throw new ConfigException(name, "'" + v + "' is not true or false");
+      };
+    }
+
+    URI url(String name, String fallback) {
+      String v = text(name, fallback);
+      try {
+        URI u = new URI(v.endsWith("/") ? v.substring(0, v.length() - 1) : v);
+        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+          throw new ConfigException(name, "'" + v + "' is not an http or https URL");
+        }
+        if (u.getRawQuery() != null || u.getRawFragment() != null) {
+          throw new ConfigException(name, "'" + v + "' must not have a query or fragment");
+        }
+        return u;
+      } catch (URISyntaxException e) {
+        throw new ConfigException(name, "'" + v + "' is not a URL");
+      }
+    }
+
+    Locale locale(String name, String fallback) {
+      String v = text(name, fallback);
+      Locale l = Locale.forLanguageTag(v);
+      if (SUPPORTED_LOCALES.stream().noneMatch(s -> s.getLanguage().equals(l.getLanguage()))) {
+        throw new ConfigException(name, "'" + v + "' is not one of " + SUPPORTED_LOCALES);
+      }
+      return Locale.forLanguageTag(l.getLanguage());
+    }
+
+    ZoneId zone(String name, String fallback) {
+      String v = text(name, fallback);
+      try {
+        return ZoneId.of(v);
+      } catch (RuntimeException e) {
+        throw new ConfigException(name, "'" + v + "' is not a time zone such as Europe/Paris");
+      }
+    }
+
+    Optional<DatabaseSettings> database() {
+      Optional<String> url = optional("AGORA_DATABASE_URL");
+      Optional<String> host = optional("AGORA_DB_HOST");
+      if (url.isPresent()) {
+        return Optional.of(parseDatabaseUrl(url.get()));
+      }
+      if (host.isEmpty()) {
+        return Optional.empty();
+      }
+      String because = "when AGORA_DB_HOST is set";
+      return Optional.of(new DatabaseSettings(host.get(), port("AGORA_DB_PORT", 5432),
+          required("AGORA_DB_NAME", because), required("AGORA_DB_USER", because),
+          text("AGORA_DB_PASSWORD", "")));
+    }
+
+    private DatabaseSettings parseDatabaseUrl(String v) {
+      String name = "AGORA_DATABASE_URL";
+      String example = "expected postgresql://user:password@host:5432/database";
+      try {
+        URI u = new URI(v.startsWith("jdbc:") ? v.substring(5) : v);
+        if (!("postgresql".equals(u.getScheme()) || "postgres".equals(u.getScheme()))
+            || u.getHost() == null || u.getPath() == null || u.getPath().length() < 2) {
+          throw new ConfigException(name, example);
+        }
+        String user = "";
+        String password = text("AGORA_DB_PASSWORD", "");
+        if (u.getRawUserInfo() != null) {
+          String[] parts = u.getRawUserInfo().split(":", 2);
+          user = decode(parts[0]);
+          if (parts.length == 2) {
+            password = decode(parts[1]);
+          }
+        }
+        user = user.isEmpty() ? text("AGORA_DB_USER", "") : user;
+        if (user.isEmpty()) {
+          throw new ConfigException(name, "names no user; " + example + " or set AGORA_DB_USER");
+        }
+        return new DatabaseSettings(u.getHost(), u.getPort() == -1 ? 5432 : u.getPort(),
+            u.getPath().substring(1), user, password);
+      } catch (URISyntaxException e) {
+        throw new ConfigException(name, example);
+      }
+    }
+
+    private static String decode(String s) {
+      return java.net.URLDecoder.decode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    Optional<OidcSettings> oidc() {
+      Optional<String> issuer = optional("AGORA_OIDC_ISSUER");
+      if (issuer.isEmpty()) {
+        return Optional.empty();
+      }
+      URI uri = url("AGORA_OIDC_ISSUER", issuer.get());
+      String because = "when AGORA_OIDC_ISSUER is set";
+      return Optional.of(new OidcSettings(uri, required("AGORA_OIDC_CLIENT_ID", because),
+          required("AGORA_OIDC_CLIENT_SECRET", because)));
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package eu.mhealthhub.agora;
+
+/**
+ * A refusal with a meaning the web layer maps to one HTTP status and a localised message. Services
+ * and repositories fail their Futures with these; anything else is an unexpected 500.
+ */
+public final class DomainException extends RuntimeException {
+
+  /** What went wrong, and the HTTP status it becomes. */
+  public enum Kind {
+    BAD_REQUEST(400), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), TOO_LARGE(413), TOO_MANY(429);
+
+    public final int status;
+
+    Kind(int status) {
+      this.status = status;
+    }
+  }
+
+  private final Kind kind;
+  private final String messageKey;
+  private final transient Object[] args;
+
+  public DomainException(Kind kind, String messageKey, Object... args) {
+    super(kind + ": " + messageKey, null, false, false);
+    this.kind = kind;
+    this.messageKey = messageKey;
+    this.args = args.clone();
+  }
+
+  public static DomainException notFound() {
+    return new DomainException(Kind.NOT_FOUND, "error.404.text");
+  }
+
+  public static DomainException forbidden() {
+    return new DomainException(Kind.FORBIDDEN, "error.403.text");
+  }
+
+  public static DomainException badRequest(String messageKey, Object... args) {
+    return new DomainException(Kind.BAD_REQUEST, messageKey, args);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String messageKey() {
+    return messageKey;
+  }
+
+  public Object[] args() {
+    return args.clone();
+  }
+}

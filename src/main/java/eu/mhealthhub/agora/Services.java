@@ -1,0 +1,29 @@
+package eu.mhealthhub.agora;
+
+import eu.mhealthhub.agora.auth.OidcSetup;
+import eu.mhealthhub.agora.db.Database;
+import eu.mhealthhub.agora.group.GroupService;
+import eu.mhealthhub.agora.member.MemberService;
+import eu.mhealthhub.agora.talk.TalkService;
+import eu.mhealthhub.agora.thread.ThreadService;
+import eu.mhealthhub.agora.web.I18n;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What the web layer is built from; one instance per process, shared by every HTTP verticle.
+ *
+ * @param draining set when shutdown begins, so readiness fails before the server stops accepting
+ */
+public record Services(
+    AppConfig config,
+    Database database,
+    OidcSetup.Provider provider,
+    I18n i18n,
+    Clock clock,
+    MemberService members,
+    GroupService groups,
+    ThreadService threads,
+    TalkService talks,
+    String assetVersion,
+    AtomicBoolean draining) {}

@@ -1,0 +1,91 @@
+package eu.mhealthhub.agora.member;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.RowMapper;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Optional;
+
+/** SQL for members. */
+final class MemberRepository {
+
+  private static final String COLUMNS = "id, display_name, email, locale, time_zone, is_admin, created_at";
+
+  /**
+   * Creates the member at first sign-in; later sign-ins refresh the admin flag and the last-seen
+   * time, and the e-mail only while the member has not set one by hand.
+   */
+  private static final String UPSERT_FROM_SIGN_IN = """
+      INSERT INTO members (issuer, subject, display_name, email, is_admin)
+      VALUES (#{issuer}, #{subject}, #{displayName}, #{email}, #{admin})
+      ON CONFLICT (issuer, subject) DO UPDATE
+         SET is_admin = EXCLUDED.is_admin,
+             last_seen_at = now(),
+             email = CASE WHEN members.email_edited THEN members.email ELSE EXCLUDED.email END
+      RETURNING %s
+      """.formatted(COLUMNS);
+
+  private static final String BY_ID = "SELECT " + COLUMNS + " FROM members WHERE id = #{id}";
+
+  private static final String UPDATE_PROFILE = """
+      UPDATE members
+         SET display_name = #{displayName},
+             email = #{email},
+             email_edited = email_edited OR email IS DISTINCT FROM #{email},
+             locale = #{locale},
+             time_zone = #{timeZone}
+       WHERE id = #{id}
+      RETURNING %s
+      """.formatted(COLUMNS);
+
+  private static final String UPDATE_LOCALE =
+      "UPDATE members SET locale = #{locale} WHERE id = #{id} RETURNING " + COLUMNS;
+
+  static final RowMapper<Member> MAPPER = MemberRepository::map;
+
+  private static Member map(Row row) {
+    OffsetDateTime created = row.getOffsetDateTime("created_at");
+    return new Member(row.getLong("id"), row.getString("display_name"), row.getString("email"),
+        row.getString("locale"), row.getString("time_zone"), row.getBoolean("is_admin"),
+        created.toInstant());
+  }
+
+  Future<Member> upsertFromSignIn(SqlClient db, String issuer, String subject, String displayName,
+      String email, boolean admin) {
+    java.util.HashMap<String, Object> params = new java.util.HashMap<>();
+    params.put("issuer", issuer);
+    params.put("subject", subject);
+    params.put("displayName", displayName);
+    params.put("email", email);
+    params.put("admin", admin);
+    return SqlTemplate.forQuery(db, UPSERT_FROM_SIGN_IN).mapTo(MAPPER).execute(params)
+        .map(rows -> rows.iterator().next());
+  }
+
+  Future<Optional<Member>> findById(SqlClient db, long id) {
+    return SqlTemplate.forQuery(db, BY_ID).mapTo(MAPPER).execute(Map.of("id", id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  Future<Optional<Member>> updateProfile(SqlClient db, long id, ProfileForm form) {
+    java.util.HashMap<String, Object> params = new java.util.HashMap<>();
+    params.put("id", id);
+    params.put("displayName", form.displayName());
+    params.put("email", form.email());
+    params.put("locale", form.locale());
+    params.put("timeZone", form.timeZone());
+    return SqlTemplate.forQuery(db, UPDATE_PROFILE).mapTo(MAPPER).execute(params)
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  Future<Optional<Member>> updateLocale(SqlClient db, long id, String locale) {
+    java.util.HashMap<String, Object> params = new java.util.HashMap<>();
+    params.put("id", id);
+    params.put("locale", locale);
+    return SqlTemplate.forQuery(db, UPDATE_LOCALE).mapTo(MAPPER).execute(params)
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+}

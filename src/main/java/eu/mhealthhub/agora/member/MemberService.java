@@ -1,0 +1,56 @@
+package eu.mhealthhub.agora.member;
+
+import eu.mhealthhub.agora.DomainException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.util.Optional;
+
+/** Members: creation at first sign-in, lookup, and the member's own profile. */
+public final class MemberService {
+
+  private final Pool pool;
+  private final MemberRepository repository = new MemberRepository();
+
+  public MemberService(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Records a successful sign-in: creates the member the first time this issuer and subject are
+   * seen, otherwise refreshes the admin flag. The display name is taken from the claims only at
+   * creation, so a name the member changed is kept.
+   */
+  public Future<Member> signedIn(SignInIdentity identity) {
+    String name = identity.displayName();
+    if (name.codePointCount(0, name.length()) > Member.MAX_NAME_LENGTH) {
+      name = name.substring(0, name.offsetByCodePoints(0, Member.MAX_NAME_LENGTH));
+    }
+    String email = identity.email() != null && identity.email().length() <= Member.MAX_EMAIL_LENGTH
+        ? identity.email() : null;
+    return repository.upsertFromSignIn(pool, identity.issuer(), identity.subject(), name, email,
+        identity.admin());
+  }
+
+  public Future<Optional<Member>> find(long id) {
+    return repository.findById(pool, id);
+  }
+
+  /**
+   * Saves the member's profile. Fails with {@link DomainException} BAD_REQUEST when the form has
+   * problems (callers check {@link ProfileForm#problems()} first to re-render the form) and
+   * NOT_FOUND when the member no longer exists.
+   */
+  public Future<Member> updateProfile(long memberId, ProfileForm form) {
+    if (!form.problems().isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest(form.problems().values().iterator().next()));
+    }
+    return repository.updateProfile(pool, memberId, form)
+        .map(m -> m.orElseThrow(DomainException::notFound));
+  }
+
+  /** Stores the member's chosen language; null returns to following the browser. */
+  public Future<Member> updateLocale(long memberId, String locale) {
+    return repository.updateLocale(pool, memberId, locale)
+        .map(m -> m.orElseThrow(DomainException::notFound));
+  }
+}

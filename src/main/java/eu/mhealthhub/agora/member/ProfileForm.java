@@ -1,0 +1,49 @@
+package eu.mhealthhub.agora.member;
+
+import eu.mhealthhub.agora.web.I18n;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What a member may change about themselves, as submitted; blank optional fields become null. */
+public record ProfileForm(String displayName, String email, String locale, String timeZone) {
+
+  public static ProfileForm of(String displayName, String email, String locale, String timeZone) {
+    return new ProfileForm(trim(displayName), blankToNull(email), blankToNull(locale), blankToNull(timeZone));
+  }
+
+  /** Field name to message key for every problem; empty when the form is acceptable. */
+  public Map<String, String> problems() {
+    Map<String, String> problems = new LinkedHashMap<>();
+    if (displayName == null || displayName.isEmpty()) {
+      problems.put("displayName", "profile.error.name.required");
+    } else if (displayName.codePointCount(0, displayName.length()) > Member.MAX_NAME_LENGTH) {
+      problems.put("displayName", "profile.error.name.long");
+    } else if (displayName.codePoints().anyMatch(Character::isISOControl)) {
+      problems.put("displayName", "profile.error.name.control");
+    }
+    if (email != null && (email.length() > Member.MAX_EMAIL_LENGTH || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+"))) {
+      problems.put("email", "profile.error.email");
+    }
+    if (locale != null && I18n.supported(locale).isEmpty()) {
+      problems.put("locale", "profile.error.locale");
+    }
+    if (timeZone != null) {
+      try {
+        ZoneId.of(timeZone);
+      } catch (DateTimeException e) {
+        problems.put("timeZone", "profile.error.timezone");
+      }
+    }
+    return problems;
+  }
+
+  private static String trim(String s) {
+    return s == null ? "" : s.strip();
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+}

@@ -1,0 +1,50 @@
+package eu.mhealthhub.agora.web;
+
+import eu.mhealthhub.agora.db.Database;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Probes for orchestrators. Live: the process answers. Ready: the database answers within two
+ * seconds and the node is not shutting down.
+ */
+public final class HealthRoutes {
+
+  private final Database database;
+  private final AtomicBoolean draining;
+
+  public HealthRoutes(Database database, AtomicBoolean draining) {
+    this.database = database;
+    this.draining = draining;
+  }
+
+  public void mount(Router router) {
+    router.get("/health/live").handler(this::live);
+    router.get("/health/ready").handler(this::ready);
+  }
+
+  private void live(RoutingContext ctx) {
+    respond(ctx, 200, new JsonObject().put("status", "UP"));
+  }
+
+  private void ready(RoutingContext ctx) {
+    if (draining.get()) {
+      respond(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", "shutting down"));
+      return;
+    }
+    database.ping()
+        .timeout(2, TimeUnit.SECONDS)
+        .onSuccess(v -> respond(ctx, 200, new JsonObject().put("status", "UP")
+            .put("checks", new JsonObject().put("database", "UP"))))
+        .onFailure(e -> respond(ctx, 503, new JsonObject().put("status", "DOWN")
+            .put("checks", new JsonObject().put("database", "DOWN"))));
+  }
+
+  private static void respond(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store").end(body.encode());
+  }
+}

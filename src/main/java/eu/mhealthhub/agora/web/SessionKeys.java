@@ -1,0 +1,12 @@
+package eu.mhealthhub.agora.web;
+
+/** Names of what Agora keeps in a session; the session holds ids and tokens, never roles. */
+public final class SessionKeys {
+  public static final String MEMBER_ID = "memberId";
+  public static final String SIGNED_IN_AT = "signedInAt";
+  public static final String CSRF = "csrf";
+  public static final String ID_TOKEN = "idToken";
+  public static final String FLASH = "flash";
+
+  private SessionKeys() {}
+}

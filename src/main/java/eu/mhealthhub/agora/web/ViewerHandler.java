@@ -1,0 +1,82 @@
+package eu.mhealthhub.agora.web;
+
+import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.member.MemberService;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Optional;
+
+/**
+ * Settles the {@link Viewer} of every request: ends sessions past their absolute lifetime, loads the
+ * signed-in member from the database (so a role change or an erasure takes effect at once), and
+ * picks language and time zone.
+ */
+public final class ViewerHandler implements Handler<RoutingContext> {
+
+  public static final String LANGUAGE_COOKIE = "agora_lang";
+
+  private final MemberService members;
+  private final I18n i18n;
+  private final ZoneId defaultZone;
+  private final Duration maxAge;
+  private final Clock clock;
+
+  public ViewerHandler(MemberService members, I18n i18n, ZoneId defaultZone, Duration maxAge, Clock clock) {
+    this.members = members;
+    this.i18n = i18n;
+    this.defaultZone = defaultZone;
+    this.maxAge = maxAge;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Session session = ctx.session();
+    Long memberId = session == null ? null : session.get(SessionKeys.MEMBER_ID);
+    if (memberId != null) {
+      Long signedInAt = session.get(SessionKeys.SIGNED_IN_AT);
+      if (signedInAt == null || clock.millis() - signedInAt > maxAge.toMillis()) {
+        session.destroy();
+        memberId = null;
+      }
+    }
+    Future<Optional<Member>> member = memberId == null
+        ? Future.succeededFuture(Optional.empty())
+        : members.find(memberId);
+    member.onSuccess(m -> {
+      if (m.isEmpty() && session != null && session.get(SessionKeys.MEMBER_ID) != null) {
+        session.destroy();
+      }
+      Cookie langCookie = ctx.request().getCookie(LANGUAGE_COOKIE);
+      Optional<String> chosen = m.map(Member::locale)
+          .or(() -> Optional.ofNullable(langCookie).map(Cookie::getValue));
+      var locale = i18n.choose(chosen, ctx.request().getHeader("Accept-Language"));
+      ZoneId zone = m.map(Member::timeZone).map(ViewerHandler::zone).orElse(defaultZone);
+      String csrf = null;
+      if (m.isPresent()) {
+        csrf = ctx.session().get(SessionKeys.CSRF);
+        if (csrf == null) {
+          csrf = Tokens.random(32);
+          ctx.session().put(SessionKeys.CSRF, csrf);
+        }
+      }
+      ctx.put(Viewer.KEY, new Viewer(m, locale, zone == null ? defaultZone : zone, csrf));
+      ctx.next();
+    }).onFailure(ctx::fail);
+  }
+
+  private static ZoneId zone(String id) {
+    try {
+      return ZoneId.of(id);
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package eu.mhealthhub.agora.web;
+
+import eu.mhealthhub.agora.AppConfig;
+import eu.mhealthhub.agora.Services;
+import eu.mhealthhub.agora.auth.SignInRoutes;
+import eu.mhealthhub.agora.group.GroupRoutes;
+import eu.mhealthhub.agora.member.MemberRoutes;
+import eu.mhealthhub.agora.talk.TalkRoutes;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.sstore.LocalSessionStore;
+import io.vertx.ext.web.sstore.SessionStore;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The one place the Router is assembled. Order matters and is the security model:
+ * headers on everything; probes and static files before sessions; then a small form-only body
+ * limit, the session, the viewer, CSRF, the feature routes; one failure handler last.
+ */
+public final class WebRouter {
+
+  /** Templates compiled before the first request. */
+  public static final List<String> TEMPLATES = List.of("home/index", "home/search", "home/privacy",
+      "home/accessibility", "group/list", "group/show", "group/thread", "talk/list", "talk/show",
+      "member/profile", "error/error");
+
+  private WebRouter() {}
+
+  /**
+   * Builds the router.
+   *
+   * @param extraRoutes lets tests mount routes that fail on purpose; production passes a no-op
+   */
+  public static Router build(Vertx vertx, Services services, Pages pages, SessionStore sessions,
+      Consumer<Router> extraRoutes) {
+    AppConfig config = services.config();
+    Router router = Router.router(vertx);
+
+    router.route().handler(new SecurityHeaders(services.provider().origin(), config.secureCookies()));
+    new HealthRoutes(services.database(), services.draining()).mount(router);
+
+    // Mounted on the root router, never a sub-router: Vert.x 5.0 does not normalise encoded ".."
+    // segments under sub-routers.
+    router.route("/static/*").handler(StaticHandler.create("webroot")
+        .setIncludeHidden(false)
+        .setDirectoryListing(false)
+        .setCachingEnabled(true)
+        .setMaxAgeSeconds(7 * 24 * 3600)
+        .setDefaultContentEncoding("UTF-8"));
+
+    // Forms and JSON only: no route accepts file uploads yet, and nothing is written to disk.
+    router.route().handler(BodyHandler.create(false)
+        .setHandleFileUploads(false)
+        .setBodyLimit(config.maxFormBytes())
+        .setDeleteUploadedFilesOnEnd(true));
+    router.route().handler(sessionHandler(sessions, config));
+    router.route().handler(new ViewerHandler(services.members(), services.i18n(), config.defaultTimeZone(),
+        config.sessionMaxAge(), services.clock()));
+    router.route().handler(new CsrfHandler(config.publicOrigin()));
+    router.route().handler(assetVersion(services.assetVersion()));
+
+    new SignInRoutes(services.provider().oauth(), config, services.provider().identityIssuer(),
+        services.members(), services.clock()).mount(router);
+    new HomeRoutes(pages, services.groups(), services.talks(), services.threads()).mount(router);
+    new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
+    new TalkRoutes(pages, services.talks()).mount(router);
+    new MemberRoutes(pages, services.members(), config.secureCookies()).mount(router);
+    extraRoutes.accept(router);
+
+    ErrorPages errors = new ErrorPages(pages, services.i18n());
+    router.route().failureHandler(errors);
+    for (int status : new int[] {400, 403, 404, 405, 413, 500}) {
+      router.errorHandler(status, errors);
+    }
+    return router;
+  }
+
+  private static SessionHandler sessionHandler(SessionStore store, AppConfig config) {
+    boolean https = config.secureCookies();
+    return SessionHandler.create(store)
+        // the __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and Path=/
+        .setSessionCookieName(https ? "__Host-agora" : "agora_session")
+        .setSessionCookiePath("/")
+        .setCookieHttpOnlyFlag(true)
+        .setCookieSecureFlag(https)
+        // Lax, not Strict: the provider's redirect back to /auth/callback is a cross-site navigation
+        .setCookieSameSite(CookieSameSite.LAX)
+        .setSessionTimeout(config.sessionIdle().toMillis())
+        .setMinLength(32)
+        .setLazySession(true)
+        .setNagHttps(false);
+  }
+
+  private static Handler<RoutingContext> assetVersion(String version) {
+    return ctx -> {
+      ctx.put("assetVersion", version);
+      ctx.next();
+    };
+  }
+
+  public static SessionStore localSessions(Vertx vertx) {
+    return LocalSessionStore.create(vertx);
+  }
+}
