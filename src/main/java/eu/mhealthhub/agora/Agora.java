@@ -62,12 +62,14 @@ public final class Agora {
 
   /** Starts Agora with the given configuration; blocking. */
   public static Agora start(AppConfig config) {
-    return start(config, router -> { });
+    return start(config, Clock.systemUTC(), router -> { });
   }
 
-  /** Starts Agora; {@code extraRoutes} lets tests add routes that fail on purpose. Blocking. */
-  public static Agora start(AppConfig config, Consumer<Router> extraRoutes) {
-    Clock clock = Clock.systemUTC();
+  /**
+   * Starts Agora with an explicit clock; {@code extraRoutes} lets tests add routes that fail on
+   * purpose. Blocking.
+   */
+  public static Agora start(AppConfig config, Clock clock, Consumer<Router> extraRoutes) {
     Optional<EmbeddedDatabase> embedded = config.database().isPresent()
         ? Optional.empty()
         : Optional.of(EmbeddedDatabase.start(config.dataDirectory().resolve("postgres")));

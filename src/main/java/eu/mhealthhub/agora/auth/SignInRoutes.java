@@ -38,6 +38,8 @@ import java.util.Locale;
  */
 public final class SignInRoutes {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SignInRoutes.class);
+
   private static final String PENDING = "oidc.pending";
   private static final int MAX_PENDING = 5;
   private static final long PENDING_LIFETIME_MS = 10 * 60_000;
@@ -114,10 +116,14 @@ public final class SignInRoutes {
       return;
     }
     oauth.authenticate(new Oauth2Credentials()
+            .setFlow(io.vertx.ext.auth.oauth2.OAuth2FlowType.AUTH_CODE)
             .setCode(code)
             .setRedirectUri(redirectUri)
             .setCodeVerifier(attempt.getString("verifier")))
-        .recover(e -> Future.failedFuture(signInFailure("signin.error.exchange")))
+        .recover(e -> {
+          LOG.info("sign-in refused: the provider did not exchange the code ({})", e.getMessage());
+          return Future.failedFuture(signInFailure("signin.error.exchange"));
+        })
         .compose(user -> {
           ctx.put("agora.oidcUser", user);
           return verifiedIdentity(user, attempt.getString("nonce"));
@@ -205,6 +211,7 @@ public final class SignInRoutes {
   }
 
   private static DomainException signInFailure(String key) {
+    LOG.info("sign-in refused: {}", key);
     return DomainException.badRequest(key);
   }
 

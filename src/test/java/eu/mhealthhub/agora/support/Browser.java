@@ -1,0 +1,127 @@
+package eu.mhealthhub.agora.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A cookie-keeping HTTP client that behaves like a browser without JavaScript: it does not follow
+ * redirects by itself, so tests see every hop of a sign-in.
+ */
+public final class Browser {
+
+  private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+  private final HttpClient client = HttpClient.newBuilder()
+      .cookieHandler(cookies)
+      .followRedirects(HttpClient.Redirect.NEVER)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+  private String acceptLanguage = "en";
+
+  public Browser acceptLanguage(String value) {
+    this.acceptLanguage = value;
+    return this;
+  }
+
+  public Response get(String url, String... headers) {
+    return send(HttpRequest.newBuilder(URI.create(url)).GET(), headers);
+  }
+
+  public Response post(String url, Map<String, String> form, String... headers) {
+    String body = form.entrySet().stream()
+        .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+        .collect(Collectors.joining("&"));
+    return send(HttpRequest.newBuilder(URI.create(url))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
+  }
+
+  public Response postRaw(String url, String contentType, byte[] body, String... headers) {
+    return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)), headers);
+  }
+
+  /** Follows the redirect of a response with a GET, as browsers do after 302 and 303. */
+  public Response follow(Response r) {
+    if (r.location() == null) {
+      throw new AssertionError("expected a redirect, got " + r.status() + ": " + r.body());
+    }
+    return get(r.location());
+  }
+
+  /** Follows redirects until a page that is not one. */
+  public Response followAll(Response r) {
+    Response current = r;
+    for (int i = 0; i < 10 && current.location() != null; i++) {
+      current = get(current.location());
+    }
+    return current;
+  }
+
+  public String cookie(String host, String name) {
+    return cookies.getCookieStore().get(URI.create("http://" + host)).stream()
+        .filter(c -> c.getName().equals(name)).map(HttpCookie::getValue).findFirst().orElse(null);
+  }
+
+  public void addCookie(String host, String name, String value) {
+    HttpCookie c = new HttpCookie(name, value);
+    c.setPath("/");
+    c.setVersion(0);
+    cookies.getCookieStore().add(URI.create("http://" + host), c);
+  }
+
+  public void clearCookies() {
+    cookies.getCookieStore().removeAll();
+  }
+
+  private Response send(HttpRequest.Builder builder, String... headers) {
+    builder.timeout(Duration.ofSeconds(30));
+    builder.header("Accept-Language", acceptLanguage);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      builder.setHeader(headers[i], headers[i + 1]);
+    }
+    HttpRequest request = builder.build();
+    try {
+      HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new Response(r.statusCode(), r.headers(), r.body(), request.uri());
+    } catch (IOException e) {
+      throw new UncheckedIOException(request.method() + " " + request.uri(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Every hidden input of the first form in the page whose action ends with the given path. */
+  public static Map<String, String> hiddenFields(String html, String actionSuffix) {
+    Matcher form = Pattern.compile("<form[^>]*action=\"[^\"]*" + Pattern.quote(actionSuffix) + "\"[^>]*>(.*?)</form>",
+        Pattern.DOTALL).matcher(html);
+    if (!form.find()) {
+      throw new AssertionError("no form posting to " + actionSuffix + " in:\n" + html);
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    Matcher input = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">").matcher(form.group(1));
+    while (input.find()) {
+      fields.put(input.group(1), Response.unescape(input.group(2)));
+    }
+    return fields;
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,134 @@
+package eu.mhealthhub.agora.support;
+
+import eu.mhealthhub.agora.Agora;
+import eu.mhealthhub.agora.AppConfig;
+import eu.mhealthhub.agora.DomainException;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A real Agora on a free loopback port, on the shared test PostgreSQL. {@link #shared()} runs with
+ * the development sign-in provider and the demo content, as the one-command start does; tests that
+ * need another configuration start their own and close it.
+ */
+public final class TestApp implements AutoCloseable {
+
+  private static TestApp shared;
+
+  private final Agora agora;
+  private final int port;
+
+  private TestApp(Agora agora, int port) {
+    this.agora = agora;
+    this.port = port;
+  }
+
+  /** The app most tests use: development provider, demo content, routes that fail on purpose. */
+  public static synchronized TestApp shared() {
+    if (shared == null) {
+      shared = start(Map.of(), Clock.systemUTC(), TestApp::failingRoutes);
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
+  /** Routes that fail in each way the error handler must render. */
+  public static void failingRoutes(Router router) {
+    router.get("/test/fail/500").handler(ctx -> {
+      throw new IllegalStateException("secret internal detail from the database layer");
+    });
+    router.get("/test/fail/400").handler(ctx -> ctx.fail(DomainException.badRequest("error.400.text")));
+    router.get("/test/fail/403").handler(ctx -> ctx.fail(DomainException.forbidden()));
+    router.get("/test/fail/409").handler(ctx -> ctx.fail(new DomainException(DomainException.Kind.CONFLICT, "error.409.text")));
+    router.get("/test/fail/429").handler(ctx -> ctx.fail(new DomainException(DomainException.Kind.TOO_MANY, "error.429.text")));
+  }
+
+  /** Base environment: a free port, the shared database, demo content. Overrides win. */
+  public static Map<String, String> env(int port, Map<String, String> overrides) {
+    Map<String, String> env = new HashMap<>();
+    env.put("AGORA_PORT", Integer.toString(port));
+    env.put("AGORA_PUBLIC_URL", "http://localhost:" + port);
+    env.put("AGORA_DATABASE_URL", TestDatabase.url());
+    env.put("AGORA_DEMO_CONTENT", "true");
+    env.putAll(overrides);
+    return env;
+  }
+
+  public static TestApp start(Map<String, String> overrides, Clock clock, Consumer<Router> extraRoutes) {
+    return start(freePort(), overrides, clock, extraRoutes);
+  }
+
+  public static TestApp start(int port, Map<String, String> overrides, Clock clock, Consumer<Router> extraRoutes) {
+    AppConfig config = AppConfig.fromEnvironment(env(port, overrides));
+    return new TestApp(Agora.start(config, clock, extraRoutes), port);
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String url() {
+    return "http://localhost:" + port;
+  }
+
+  public String url(String path) {
+    return url() + path;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Agora agora() {
+    return agora;
+  }
+
+  /**
+   * Signs in through the provider's page as a demo person (by subject), the way a browser without
+   * JavaScript does, and returns Agora's answer to the callback (a redirect to {@code next}).
+   */
+  public Response signIn(Browser browser, String subject, String next) {
+    Response start = browser.get(url("/auth/login?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8)));
+    if (start.status() != 302) {
+      throw new AssertionError("sign-in did not redirect: " + start);
+    }
+    Response page = browser.get(start.location());
+    Map<String, String> fields = new HashMap<>(Browser.hiddenFields(page.body(), "/authorize"));
+    fields.put("subject", subject);
+    URI provider = URI.create(start.location());
+    Response decision = browser.post(provider.resolve("/authorize").toString(), fields);
+    if (decision.status() != 302) {
+      throw new AssertionError("provider did not redirect back: " + decision + "\n" + decision.body());
+    }
+    return browser.get(decision.location());
+  }
+
+  public Response signIn(Browser browser, String subject) {
+    return signIn(browser, subject, "/");
+  }
+
+  /** The CSRF token of the browser's session, read from a page as a browser would. */
+  public String csrf(Browser browser) {
+    String token = browser.get(url("/me")).inputValue("_csrf");
+    if (token == null) {
+      throw new AssertionError("no CSRF token on /me: is the browser signed in?");
+    }
+    return token;
+  }
+
+  @Override
+  public void close() {
+    agora.stop();
+  }
+}
