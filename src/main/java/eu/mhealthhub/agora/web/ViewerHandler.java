@@ -28,7 +28,11 @@ public final class ViewerHandler implements Handler<RoutingContext> {
   private final Duration maxAge;
   private final Clock clock;
 
-  public ViewerHandler(MemberService members, I18n i18n, ZoneId defaultZone, Duration maxAge, Clock clock) {
+  private final String sessionCookie;
+
+  public ViewerHandler(MemberService members, I18n i18n, ZoneId defaultZone, Duration maxAge, Clock clock,
+      String sessionCookie) {
+    this.sessionCookie = sessionCookie;
     this.members = members;
     this.i18n = i18n;
     this.defaultZone = defaultZone;
@@ -38,7 +42,9 @@ public final class ViewerHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Session session = ctx.session();
+    // Asking the context for its session marks it used, and a used session is stored and given a
+    // cookie; anonymous readers without a cookie stay sessionless.
+    Session session = ctx.request().getCookie(sessionCookie) == null ? null : ctx.session();
     Long memberId = session == null ? null : session.get(SessionKeys.MEMBER_ID);
     if (memberId != null) {
       Long signedInAt = session.get(SessionKeys.SIGNED_IN_AT);
@@ -61,10 +67,10 @@ public final class ViewerHandler implements Handler<RoutingContext> {
       ZoneId zone = m.map(Member::timeZone).map(ViewerHandler::zone).orElse(defaultZone);
       String csrf = null;
       if (m.isPresent()) {
-        csrf = ctx.session().get(SessionKeys.CSRF);
+        csrf = session.get(SessionKeys.CSRF);
         if (csrf == null) {
           csrf = Tokens.random(32);
-          ctx.session().put(SessionKeys.CSRF, csrf);
+          session.put(SessionKeys.CSRF, csrf);
         }
       }
       ctx.put(Viewer.KEY, new Viewer(m, locale, zone == null ? defaultZone : zone, csrf));

@@ -62,7 +62,7 @@ public final class WebRouter {
         .setDeleteUploadedFilesOnEnd(true));
     router.route().handler(sessionHandler(sessions, config));
     router.route().handler(new ViewerHandler(services.members(), services.i18n(), config.defaultTimeZone(),
-        config.sessionMaxAge(), services.clock()));
+        config.sessionMaxAge(), services.clock(), sessionCookieName(config)));
     router.route().handler(new CsrfHandler(config.publicOrigin()));
     router.route().handler(assetVersion(services.assetVersion()));
 
@@ -85,8 +85,7 @@ public final class WebRouter {
   private static SessionHandler sessionHandler(SessionStore store, AppConfig config) {
     boolean https = config.secureCookies();
     return SessionHandler.create(store)
-        // the __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and Path=/
-        .setSessionCookieName(https ? "__Host-agora" : "agora_session")
+        .setSessionCookieName(sessionCookieName(config))
         .setSessionCookiePath("/")
         .setCookieHttpOnlyFlag(true)
         .setCookieSecureFlag(https)
@@ -96,6 +95,11 @@ public final class WebRouter {
         .setMinLength(32)
         .setLazySession(true)
         .setNagHttps(false);
+  }
+
+  /** The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and Path=/. */
+  static String sessionCookieName(AppConfig config) {
+    return config.secureCookies() ? "__Host-agora" : "agora_session";
   }
 
   private static Handler<RoutingContext> assetVersion(String version) {
