@@ -141,7 +141,8 @@ public final class Pages {
       };
       String text = f.withLocale(m.locale()).withZone(zone).format(instant);
       if ("datetime".equals(style)) {
-        text = text + " " + zone.getDisplayName(java.time.format.TextStyle.SHORT, m.locale());
+        // "zzz" on the instant gives the abbreviation in force then (CEST in summer, CET in winter)
+        text = text + " " + DateTimeFormatter.ofPattern("zzz", m.locale()).withZone(zone).format(instant);
       }
       return new Handlebars.SafeString("<time datetime=\"" + instant + "\">"
           + Handlebars.Utils.escapeExpression(text) + "</time>");

@@ -1,0 +1,209 @@
+package eu.mhealthhub.agora.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium driven through Selenium. The driver and the browser are named
+ * explicitly ({@code /usr/bin/chromedriver}, {@code /usr/bin/chromium}), so Selenium Manager is
+ * never asked to find, let alone download, either. Each instance has a fresh profile in a temporary
+ * directory that {@link #close()} deletes.
+ *
+ * <p>{@link #axe()} runs axe-core (from the {@code org.webjars.npm:axe-core} test dependency) in the
+ * current page. The script is injected with WebDriver's execute-script, which Chromium evaluates
+ * through the DevTools protocol and which the page's {@code script-src 'self'} does not block.
+ */
+public final class Chromium implements AutoCloseable {
+
+  public static final String DRIVER = "/usr/bin/chromedriver";
+  public static final String BINARY = "/usr/bin/chromium";
+  public static final List<String> WCAG_21_AA = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa");
+
+  private static final String AXE_RESOURCE = "META-INF/resources/webjars/axe-core/4.6.3/axe.min.js";
+  private static final int NODES_SHOWN = 3;
+  private static volatile String axeSource;
+
+  private final ChromeDriver driver;
+  private final Path profile;
+
+  private Chromium(ChromeDriver driver, Path profile) {
+    this.driver = driver;
+    this.profile = profile;
+  }
+
+  /** A browser with JavaScript on, as most readers have it. */
+  public static Chromium start() {
+    return start(true);
+  }
+
+  /** A browser whose content settings block every page script. */
+  public static Chromium withoutJavaScript() {
+    return start(false);
+  }
+
+  private static Chromium start(boolean javascript) {
+    // Belt and braces: even if some code path reached Selenium Manager, it would stay offline.
+    System.setProperty("SE_OFFLINE", "true");
+    System.setProperty("webdriver.chrome.driver", DRIVER);
+    Path profile;
+    try {
+      profile = Files.createTempDirectory("agora-chromium");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(BINARY);
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=en-US",
+        "--user-data-dir=" + profile.toAbsolutePath());
+    Map<String, Object> prefs = new java.util.HashMap<>();
+    prefs.put("intl.accept_languages", "en-US,en");
+    if (!javascript) {
+      prefs.put("profile.managed_default_content_settings.javascript", 2);
+    }
+    options.setExperimentalOption("prefs", prefs);
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(DRIVER))
+        .usingAnyFreePort()
+        .withSilent(true)
+        .build();
+    ChromeDriver driver;
+    try {
+      driver = new ChromeDriver(service, options);
+    } catch (RuntimeException e) {
+      delete(profile);
+      throw e;
+    }
+    driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+    return new Chromium(driver, profile);
+  }
+
+  public ChromeDriver driver() {
+    return driver;
+  }
+
+  /** Forgets every cookie of every origin, as if the browser had just started. */
+  public void clearCookies() {
+    driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+  }
+
+  /** The current page's {@code <html lang>}. */
+  public String lang() {
+    return (String) driver.executeScript("return document.documentElement.lang;");
+  }
+
+  /** Runs axe-core on the current page with the given tags and returns its violations. */
+  public List<JsonObject> axe(List<String> tags) {
+    JavascriptExecutor js = driver;
+    Object present = js.executeScript("return typeof window.axe === 'object' && window.axe.version;");
+    if (!(present instanceof String)) {
+      js.executeScript(axeSource());
+      Object version = js.executeScript("return typeof window.axe === 'object' ? window.axe.version : null;");
+      if (!"4.6.3".equals(version)) {
+        throw new AssertionError("axe-core was not injected into " + driver.getCurrentUrl() + " (got " + version + ")");
+      }
+    }
+    Object result = js.executeAsyncScript("""
+        var done = arguments[arguments.length - 1];
+        window.axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})
+          .then(function (r) { done(JSON.stringify(r.violations)); })
+          .catch(function (e) { done('ERROR ' + (e && e.stack || e)); });
+        """, tags);
+    String json = String.valueOf(result);
+    if (json.startsWith("ERROR ")) {
+      throw new AssertionError("axe-core failed on " + driver.getCurrentUrl() + ": " + json);
+    }
+    List<JsonObject> violations = new ArrayList<>();
+    new JsonArray(json).forEach(v -> violations.add((JsonObject) v));
+    return violations;
+  }
+
+  /** The violations of WCAG 2.1 A and AA rules on the current page. */
+  public List<JsonObject> axe() {
+    return axe(WCAG_21_AA);
+  }
+
+  /** Fails listing every WCAG 2.1 AA violation axe-core finds on the current page. */
+  public void assertAccessible(String what) {
+    List<JsonObject> violations = axe();
+    if (!violations.isEmpty()) {
+      throw new AssertionError(describe(what + " (" + driver.getCurrentUrl() + ")", violations));
+    }
+  }
+
+  /** Each violation's id, impact and help, and the HTML of its first few nodes. */
+  public static String describe(String what, List<JsonObject> violations) {
+    StringBuilder s = new StringBuilder().append(violations.size()).append(" axe-core violation(s) on ")
+        .append(what).append(':');
+    for (JsonObject v : violations) {
+      JsonArray nodes = v.getJsonArray("nodes", new JsonArray());
+      s.append("\n- ").append(v.getString("id")).append(" [").append(v.getString("impact")).append("] ")
+          .append(v.getString("help")).append(" (").append(nodes.size()).append(" node(s)) ")
+          .append(v.getString("helpUrl", ""));
+      for (int i = 0; i < Math.min(NODES_SHOWN, nodes.size()); i++) {
+        JsonObject node = nodes.getJsonObject(i);
+        s.append("\n    ").append(node.getString("html"));
+        String summary = node.getString("failureSummary");
+        if (summary != null) {
+          s.append("\n      ").append(summary.replace("\n", "\n      "));
+        }
+      }
+      if (nodes.size() > NODES_SHOWN) {
+        s.append("\n    … and ").append(nodes.size() - NODES_SHOWN).append(" more");
+      }
+    }
+    return s.toString();
+  }
+
+  private static String axeSource() {
+    String source = axeSource;
+    if (source == null) {
+      try (InputStream in = Chromium.class.getClassLoader().getResourceAsStream(AXE_RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException(AXE_RESOURCE + " is not on the class path");
+        }
+        source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      axeSource = source;
+    }
+    return source;
+  }
+
+  @Override
+  public void close() {
+    try {
+      driver.quit();
+    } finally {
+      delete(profile);
+    }
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a temporary directory left behind is not worth failing a test for
+    }
+  }
+}

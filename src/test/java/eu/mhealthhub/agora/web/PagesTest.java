@@ -1,0 +1,223 @@
+package eu.mhealthhub.agora.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.mhealthhub.agora.support.Browser;
+import eu.mhealthhub.agora.support.Response;
+import eu.mhealthhub.agora.support.TestApp;
+import eu.mhealthhub.agora.support.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The pages of the foundation as members and visitors see them. */
+class PagesTest {
+
+  private final TestApp app = TestApp.shared();
+
+  @Test
+  @DisplayName("home lists the Hub's working groups and its upcoming and recent Talks, with the development notice")
+  void home() {
+    Response r = new Browser().get(app.url("/"));
+    assertEquals(200, r.status());
+    assertEquals("text/html; charset=utf-8", r.header("content-type"));
+    String body = r.body();
+    assertTrue(body.contains("Reimbursement and incentivisation schemes"));
+    assertTrue(body.contains("Clinical value and socio-economic assessment methods"));
+    assertTrue(body.contains("Integration into health systems, clinical pathways and EHRs"));
+    assertTrue(body.contains("You have an mHealth solution, how did you succeed?"));
+    assertTrue(body.contains("Who needs secondary use of health app data?"));
+    assertTrue(body.contains("Putting mHealth into clinical pathways"), "an upcoming Talk");
+    assertTrue(body.contains("April 12, 2023"), "the first Hub Talk's date, in the reader's locale");
+    assertTrue(body.contains("Development sign-in"), "the development notice is on every page");
+    assertTrue(body.contains("<a class=\"skip-link\" href=\"#main\">"));
+    assertTrue(body.contains("<main id=\"main\""));
+    assertTrue(body.contains("role=\"search\""));
+    assertTrue(body.contains("href=\"/privacy\"") && body.contains("href=\"/accessibility\""));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/groups/convenors", "/groups/convenors/threads/1", "/groups/no-such-group"})
+  @DisplayName("a closed group answers non-members exactly as a group that does not exist")
+  void closedGroupLooksAbsent(String path) {
+    Browser outsider = new Browser();
+    app.signIn(outsider, "demo-jonas");
+    Response missing = outsider.get(app.url("/groups/no-such-group"));
+    Response r = outsider.get(app.url(path));
+    assertEquals(404, r.status());
+    assertEquals(visible(missing.body()), visible(r.body()), "same title, same page");
+    Response anonymous = new Browser().get(app.url(path));
+    assertEquals(404, anonymous.status());
+    assertFalse(anonymous.body().contains("Convenors"));
+  }
+
+  /** The title and the main content: what differs between two 404s besides the address they were asked at. */
+  private static String visible(String html) {
+    return html.substring(html.indexOf("<title>"), html.indexOf("</title>"))
+        + html.substring(html.indexOf("<main"), html.indexOf("</main>"));
+  }
+
+  @Test
+  @DisplayName("a closed group's name and threads appear nowhere for non-members, and everywhere for members")
+  void closedGroupLeaksNowhere() {
+    Browser outsider = new Browser();
+    app.signIn(outsider, "demo-jonas");
+    for (String path : List.of("/", "/groups", "/search?q=agenda", "/search?q=plenary")) {
+      String body = outsider.get(app.url(path)).body();
+      assertFalse(body.contains("Convenors"), path);
+      assertFalse(body.contains("spring plenary"), path);
+    }
+    Browser member = new Browser();
+    app.signIn(member, "demo-pieter");
+    assertTrue(member.get(app.url("/groups")).body().contains("Convenors’ room".replace('’', '\'').replace("'", "&#x27;")));
+    Response group = member.get(app.url("/groups/convenors"));
+    assertEquals(200, group.status());
+    assertTrue(group.body().contains("Agenda for the spring plenary"));
+    assertTrue(member.get(app.url("/search?q=plenary")).body().contains("Agenda for the spring plenary"));
+  }
+
+  @Test
+  @DisplayName("search finds thread titles in readable groups and keeps the query in the box")
+  void search() {
+    Response r = new Browser().get(app.url("/search?q=FHIR"));
+    assertEquals(200, r.status());
+    assertTrue(r.body().contains("FHIR profiles for app-generated observations"));
+    assertTrue(r.body().contains("value=\"FHIR\""));
+    Response odd = new Browser().get(app.url("/search?q=%25_%5C%27%3Cscript%3E"));
+    assertEquals(200, odd.status());
+    assertFalse(odd.body().contains("<script>"), "the query is escaped");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {400, 403, 404, 409, 429, 500})
+  @DisplayName("error pages render in the layout with a readable message and never a stack trace")
+  void errorPages(int status) {
+    String path = status == 404 ? "/no/such/page" : "/test/fail/" + status;
+    Response r = new Browser().get(app.url(path));
+    assertEquals(status, r.status());
+    assertTrue(r.header("content-type").startsWith("text/html"));
+    assertTrue(r.body().contains("<main id=\"main\""), "in the layout");
+    assertTrue(r.body().contains("<h1>"));
+    assertFalse(r.body().contains("secret internal detail"));
+    assertFalse(r.body().contains("Exception"));
+    assertFalse(r.body().contains("at eu.mhealthhub"));
+    if (status == 500) {
+      assertTrue(r.body().contains("Reference for the Hub team"), "a 500 carries an id to quote");
+    }
+  }
+
+  @Test
+  @DisplayName("JSON clients get JSON errors with the same status")
+  void jsonErrors() {
+    for (int status : new int[] {404, 429, 500}) {
+      String path = status == 404 ? "/api/v1/nothing" : "/test/fail/" + status;
+      Response r = new Browser().get(app.url(path), "Accept", "application/json");
+      assertEquals(status, r.status());
+      assertTrue(r.header("content-type").startsWith("application/json"));
+      JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+      assertEquals(status, error.getInteger("status"));
+      assertFalse(error.getString("message").isBlank());
+      assertFalse(r.body().contains("secret internal detail"));
+    }
+  }
+
+  @Test
+  @DisplayName("a request with an unsupported method gets 405 and a page, not a stack trace")
+  void methodNotAllowed() {
+    Browser browser = new Browser();
+    app.signIn(browser, "demo-jonas");
+    Response r = browser.post(app.url("/talks"), Map.of("_csrf", app.csrf(browser)));
+    assertTrue(r.status() == 405 || r.status() == 404, "status " + r.status());
+    assertTrue(r.body().contains("<main id=\"main\""));
+  }
+
+  @Test
+  @DisplayName("the language follows Accept-Language, then the visitor's choice, then the member's profile")
+  void languages() {
+    Browser french = new Browser().acceptLanguage("fr-BE,fr;q=0.9,en;q=0.5");
+    Response fr = french.get(app.url("/"));
+    assertTrue(fr.body().contains("<html lang=\"fr\">"));
+    assertTrue(fr.body().contains("Groupes de travail"));
+    assertTrue(fr.body().contains("12 avril 2023"), "dates in the reader's locale");
+
+    Response choose = french.get(app.url("/language?lang=de&next=/talks"));
+    assertEquals(303, choose.status());
+    assertEquals(app.url("/talks"), choose.location());
+    assertTrue(french.get(app.url("/talks")).body().contains("<html lang=\"de\">"), "the cookie choice wins over the header");
+    assertEquals(app.url("/"), french.get(app.url("/language?lang=de&next=//evil.example")).location());
+
+    Browser member = new Browser().acceptLanguage("de");
+    app.signIn(member, "demo-sofia");
+    String token = app.csrf(member);
+    member.post(app.url("/me/language"), Map.of("_csrf", token, "lang", "fr", "next", "/"));
+    assertTrue(member.get(app.url("/")).body().contains("<html lang=\"fr\">"), "the profile wins over the browser");
+    member.post(app.url("/me/language"), Map.of("_csrf", token, "lang", "", "next", "/"));
+    assertTrue(member.get(app.url("/")).body().contains("<html lang=\"de\">"), "back to following the browser");
+    assertEquals(null, TestDatabase.text("SELECT locale FROM members WHERE subject = 'demo-sofia'"));
+  }
+
+  @Test
+  @DisplayName("times show in the member's time zone")
+  void timeZones() {
+    Browser browser = new Browser();
+    app.signIn(browser, "demo-lukas");
+    String token = app.csrf(browser);
+    assertTrue(browser.get(app.url("/talks/mhealth-solution-success")).body().contains("2:00 PM CEST"),
+        "Brussels time by default");
+    Response saved = browser.post(app.url("/me"), Map.of("_csrf", token, "displayName", "Lukas Weber",
+        "email", "lukas.weber@agora.example", "locale", "", "timeZone", "America/New_York"));
+    assertEquals(303, saved.status());
+    assertTrue(browser.get(app.url("/talks/mhealth-solution-success")).body().contains("8:00 AM EDT"));
+    browser.post(app.url("/me"), Map.of("_csrf", token, "displayName", "Lukas Weber",
+        "email", "lukas.weber@agora.example", "locale", "", "timeZone", ""));
+  }
+
+  @Test
+  @DisplayName("the member edits name and e-mail; bad input re-renders the form with the input and changes nothing")
+  void profile() {
+    Browser browser = new Browser();
+    app.signIn(browser, "demo-elena");
+    String token = app.csrf(browser);
+    String before = TestDatabase.text("SELECT display_name || '|' || email FROM members WHERE subject = 'demo-elena'");
+
+    Response bad = browser.post(app.url("/me"), Map.of("_csrf", token, "displayName", "  ",
+        "email", "not-an-address", "locale", "xx", "timeZone", "Mars/Olympus"));
+    assertEquals(400, bad.status());
+    assertTrue(bad.body().contains("Enter the name other members will see."));
+    assertTrue(bad.body().contains("Enter an e-mail address like name@example.org."));
+    assertTrue(bad.body().contains("value=\"not-an-address\""), "the input is kept");
+    assertTrue(bad.body().contains("aria-invalid=\"true\""));
+    assertEquals(before, TestDatabase.text("SELECT display_name || '|' || email FROM members WHERE subject = 'demo-elena'"));
+
+    Response tooLong = browser.post(app.url("/me"), Map.of("_csrf", token, "displayName", "E".repeat(81)));
+    assertEquals(400, tooLong.status());
+    assertTrue(tooLong.body().contains("at most 80 characters"));
+
+    Response ok = browser.post(app.url("/me"), Map.of("_csrf", token, "displayName", "Elena Rossi-Bianchi",
+        "email", "elena@patients.example", "locale", "", "timeZone", ""));
+    assertEquals(303, ok.status());
+    assertTrue(browser.follow(ok).body().contains("Your profile was saved."));
+    assertTrue(browser.get(app.url("/")).body().contains("Elena Rossi-Bianchi"));
+
+    app.signIn(new Browser(), "demo-elena");
+    assertEquals("Elena Rossi-Bianchi|elena@patients.example",
+        TestDatabase.text("SELECT display_name || '|' || email FROM members WHERE subject = 'demo-elena'"),
+        "signing in again keeps what the member chose");
+    TestDatabase.update("UPDATE members SET display_name = 'Elena Rossi', email = 'elena.rossi@agora.example', "
+        + "email_edited = false WHERE subject = 'demo-elena'");
+  }
+
+  @Test
+  @DisplayName("the profile page asks an anonymous visitor to sign in first")
+  void profileNeedsSignIn() {
+    Response r = new Browser().get(app.url("/me"));
+    assertEquals(302, r.status());
+    assertTrue(r.location().endsWith("/auth/login?next=/me"));
+  }
+}
