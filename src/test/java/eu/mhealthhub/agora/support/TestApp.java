@@ -30,6 +30,11 @@ public final class TestApp implements AutoCloseable {
     this.port = port;
   }
 
+  /** Browser helpers for an Agora the test started itself; closing it does nothing. */
+  public static TestApp at(int port) {
+    return new TestApp(null, port);
+  }
+
   /** The app most tests use: development provider, demo content, routes that fail on purpose. */
   public static synchronized TestApp shared() {
     if (shared == null) {
@@ -129,6 +134,8 @@ public final class TestApp implements AutoCloseable {
 
   @Override
   public void close() {
-    agora.stop();
+    if (agora != null) {
+      agora.stop();
+    }
   }
 }

@@ -1,0 +1,89 @@
+package eu.mhealthhub.agora;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Reading the environment: defaults for a laptop, and one clear line for every bad value. */
+class AppConfigTest {
+
+  @Test
+  @DisplayName("with nothing configured Agora runs on 8080 with embedded PostgreSQL, the development provider and demo content")
+  void defaults() {
+    AppConfig c = AppConfig.fromEnvironment(Map.of());
+    assertEquals(8080, c.port());
+    assertEquals("http://localhost:8080", c.publicUrl().toString());
+    assertTrue(c.database().isEmpty());
+    assertTrue(c.oidc().isEmpty());
+    assertTrue(c.demoContent());
+    assertEquals(Locale.ENGLISH, c.defaultLocale());
+    assertFalse(c.secureCookies());
+  }
+
+  @Test
+  @DisplayName("a database URL and an issuer switch off the embedded database, the development provider and demo content")
+  void external() {
+    AppConfig c = AppConfig.fromEnvironment(Map.of(
+        "AGORA_DATABASE_URL", "postgresql://agora:s%40cret@db.internal:6543/agora",
+        "AGORA_OIDC_ISSUER", "https://id.example.org/realms/agora/",
+        "AGORA_OIDC_CLIENT_ID", "agora", "AGORA_OIDC_CLIENT_SECRET", "x",
+        "AGORA_PUBLIC_URL", "https://agora.example.org/",
+        "AGORA_ADMIN_EMAILS", "A@Example.org, b@example.org",
+        "AGORA_ADMIN_CLAIM", "roles=agora-admin"));
+    AppConfig.DatabaseSettings db = c.database().orElseThrow();
+    assertEquals("db.internal", db.host());
+    assertEquals(6543, db.port());
+    assertEquals("agora", db.name());
+    assertEquals("agora", db.user());
+    assertEquals("s@cret", db.password());
+    assertEquals("https://id.example.org/realms/agora", c.oidc().orElseThrow().issuer().toString());
+    assertFalse(c.demoContent());
+    assertTrue(c.secureCookies());
+    assertEquals("https://agora.example.org", c.publicOrigin());
+    assertTrue(c.adminEmails().contains("a@example.org"));
+    assertEquals("roles", c.adminClaim().orElseThrow().claim());
+  }
+
+  @Test
+  @DisplayName("host, port, name, user and password work in place of a URL")
+  void databaseParts() {
+    AppConfig c = AppConfig.fromEnvironment(Map.of("AGORA_DB_HOST", "pg", "AGORA_DB_NAME", "agora",
+        "AGORA_DB_USER", "agora", "AGORA_DB_PASSWORD", "pw"));
+    assertEquals("jdbc:postgresql://pg:5432/agora", c.database().orElseThrow().jdbcUrl());
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "AGORA_PORT|eighty|AGORA_PORT",
+      "AGORA_PORT|70000|AGORA_PORT",
+      "AGORA_PUBLIC_URL|ftp://agora|AGORA_PUBLIC_URL",
+      "AGORA_PUBLIC_URL|localhost:8080|AGORA_PUBLIC_URL",
+      "AGORA_DATABASE_URL|mysql://x/y|AGORA_DATABASE_URL",
+      "AGORA_DATABASE_URL|postgresql://host-without-db|AGORA_DATABASE_URL",
+      "AGORA_DB_HOST|pg|AGORA_DB_NAME",
+      "AGORA_OIDC_ISSUER|https://id.example.org|AGORA_OIDC_CLIENT_ID",
+      "AGORA_OIDC_ISSUER|not a url|AGORA_OIDC_ISSUER",
+      "AGORA_ADMIN_EMAILS|admin|AGORA_ADMIN_EMAILS",
+      "AGORA_ADMIN_CLAIM|roles|AGORA_ADMIN_CLAIM",
+      "AGORA_DEMO_CONTENT|maybe|AGORA_DEMO_CONTENT",
+      "AGORA_DEFAULT_LOCALE|tlh|AGORA_DEFAULT_LOCALE",
+      "AGORA_DEFAULT_TIME_ZONE|Mars/Olympus|AGORA_DEFAULT_TIME_ZONE",
+      "AGORA_SESSION_MAX_HOURS|0|AGORA_SESSION_MAX_HOURS"})
+  @DisplayName("a missing or malformed value is refused with a message naming the variable")
+  void badValues(String name, String value, String named) {
+    Map<String, String> env = new HashMap<>();
+    env.put(name, value);
+    AppConfig.ConfigException e = assertThrows(AppConfig.ConfigException.class, () -> AppConfig.fromEnvironment(env));
+    assertTrue(e.getMessage().startsWith(named + ":"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line");
+  }
+}
