@@ -39,6 +39,17 @@ public final class Chromium implements AutoCloseable {
   private static final String AXE_RESOURCE = "META-INF/resources/webjars/axe-core/4.6.3/axe.min.js";
   private static final int NODES_SHOWN = 3;
   private static volatile String axeSource;
+  /**
+   * Selenium has no DevTools bindings for every Chromium release Debian ships and says so at each
+   * start; nothing here uses those bindings (only chromedriver's own CDP passthrough), so quiet it.
+   * Held in a field because java.util.logging keeps loggers weakly.
+   */
+  private static final java.util.logging.Logger CDP_VERSION_LOG =
+      java.util.logging.Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
+
+  static {
+    CDP_VERSION_LOG.setLevel(java.util.logging.Level.SEVERE);
+  }
 
   private final ChromeDriver driver;
   private final Path profile;
