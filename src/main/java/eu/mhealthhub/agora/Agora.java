@@ -8,7 +8,10 @@ import eu.mhealthhub.agora.db.EmbeddedDatabase;
 import eu.mhealthhub.agora.db.Migrations;
 import eu.mhealthhub.agora.demo.DemoContent;
 import eu.mhealthhub.agora.demo.DemoSeeder;
+import eu.mhealthhub.agora.attachment.Attachments;
 import eu.mhealthhub.agora.group.GroupService;
+import eu.mhealthhub.agora.live.ChangeFeed;
+import eu.mhealthhub.agora.thread.ReadTracker;
 import eu.mhealthhub.agora.member.MemberService;
 import eu.mhealthhub.agora.talk.TalkService;
 import eu.mhealthhub.agora.thread.ThreadService;
@@ -23,7 +26,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.sstore.SessionStore;
 import java.net.URI;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -95,11 +97,7 @@ public final class Agora {
         dev = Optional.of(devProvider);
         provider = await(OidcSetup.discover(vertx, URI.create(issuer), DevSignIn.CLIENT_ID, secret, true));
         if (config.adminEmails().isEmpty() && config.adminClaim().isEmpty()) {
-          Set<String> admins = new HashSet<>(Set.of(DemoContent.ADMIN_EMAIL));
-          effective = new AppConfig(config.port(), config.publicUrl(), config.database(), config.dataDirectory(),
-              config.oidc(), config.devOidcPort(), Set.copyOf(admins), config.adminClaim(), config.demoContent(),
-              config.defaultLocale(), config.defaultTimeZone(), config.sessionIdle(), config.sessionMaxAge(),
-              config.maxFormBytes());
+          effective = config.withAdminEmails(Set.of(DemoContent.ADMIN_EMAIL));
         }
       }
 
@@ -108,10 +106,14 @@ public final class Agora {
       }
 
       I18n i18n = new I18n(effective.defaultLocale());
+      ChangeFeed changes = new ChangeFeed(vertx.eventBus());
+      GroupService groups = new GroupService(database.pool(), changes);
+      Attachments attachments = new Attachments(vertx, database.pool(), effective.maxAttachmentBytes());
+      ReadTracker reads = new ReadTracker(vertx, database.pool());
       Services services = new Services(effective, database, provider, i18n, clock,
-          new MemberService(database.pool()), new GroupService(database.pool()),
-          new ThreadService(database.pool()), new TalkService(database.pool(), clock),
-          Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
+          new MemberService(database.pool()), groups,
+          new ThreadService(database.pool(), groups, attachments, reads, changes), new TalkService(database.pool(), clock),
+          attachments, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
       Pages pages = new Pages(vertx, i18n, provider.development());
       pages.warm(WebRouter.TEMPLATES);
       SessionStore sessions = WebRouter.localSessions(vertx);
@@ -160,6 +162,7 @@ public final class Agora {
       LOG.warn("HTTP did not stop cleanly", e);
     }
     try {
+      await(services.reads().stop());
       await(database.close());
       devProvider.ifPresent(p -> await(p.stop()));
       await(vertx.close());

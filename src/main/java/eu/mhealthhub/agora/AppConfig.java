@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
  * @param sessionIdle         idle timeout of a session
  * @param sessionMaxAge       absolute lifetime of a session, however active
  * @param maxFormBytes        largest accepted form or JSON body
+ * @param maxAttachmentBytes  largest accepted attached file
  */
 public record AppConfig(
     int port,
@@ -47,7 +48,8 @@ public record AppConfig(
     ZoneId defaultTimeZone,
     Duration sessionIdle,
     Duration sessionMaxAge,
-    int maxFormBytes) {
+    int maxFormBytes,
+    long maxAttachmentBytes) {
 
   /** Languages with a complete message bundle. Adding one is adding a file and a tag here. */
   public static final List<Locale> SUPPORTED_LOCALES =
@@ -71,6 +73,12 @@ public record AppConfig(
     public ConfigException(String variable, String problem) {
       super(variable + ": " + problem);
     }
+  }
+
+  /** The same configuration with other admin e-mails (the development provider's demo admin). */
+  public AppConfig withAdminEmails(Set<String> emails) {
+    return new AppConfig(port, publicUrl, database, dataDirectory, oidc, devOidcPort, Set.copyOf(emails), adminClaim,
+        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes);
   }
 
   public boolean secureCookies() {
@@ -111,8 +119,9 @@ public record AppConfig(
     Duration idle = Duration.ofMinutes(r.positive("AGORA_SESSION_IDLE_MINUTES", 120));
     Duration maxAge = Duration.ofHours(r.positive("AGORA_SESSION_MAX_HOURS", 24 * 7));
     int maxForm = r.positive("AGORA_MAX_FORM_BYTES", 256 * 1024);
+    long maxAttachment = r.positive("AGORA_MAX_ATTACHMENT_MB", 10) * 1024L * 1024L;
     return new AppConfig(port, publicUrl, database, dataDir, oidc, devOidcPort, adminEmails, adminClaim,
-        demo, locale, zone, idle, maxAge, maxForm);
+        demo, locale, zone, idle, maxAge, maxForm, maxAttachment);
   }
 
   private record Reader(Map<String, String> env) {

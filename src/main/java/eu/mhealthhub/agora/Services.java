@@ -1,6 +1,8 @@
 package eu.mhealthhub.agora;
 
+import eu.mhealthhub.agora.attachment.Attachments;
 import eu.mhealthhub.agora.auth.OidcSetup;
+import eu.mhealthhub.agora.thread.ReadTracker;
 import eu.mhealthhub.agora.db.Database;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.member.MemberService;
@@ -25,5 +27,7 @@ public record Services(
     GroupService groups,
     ThreadService threads,
     TalkService talks,
+    Attachments attachments,
+    ReadTracker reads,
     String assetVersion,
     AtomicBoolean draining) {}

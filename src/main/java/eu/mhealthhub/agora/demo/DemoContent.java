@@ -18,7 +18,11 @@ public final class DemoContent {
   public static final String ADMIN_EMAIL = "maria.hoffmann@agora.example";
   static final ZoneId HUB_ZONE = ZoneId.of("Europe/Brussels");
 
-  record Person(String subject, String name, String email, String note) {}
+  record Person(String subject, String name, String email, String note) {
+    String handle() {
+      return subject.substring("demo-".length());
+    }
+  }
 
   record Group(String slug, String name, String purpose, boolean closed, boolean openJoin,
       List<String> moderators, List<String> members, List<DemoThread> threads) {}

@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.demo;
 
+import eu.mhealthhub.agora.text.Markdown;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -27,7 +28,7 @@ public final class DemoSeeder {
   private static final String LOCK = "SELECT pg_advisory_xact_lock($1)";
   private static final String CLAIM = "INSERT INTO seeds (name) VALUES ($1) ON CONFLICT DO NOTHING RETURNING name";
   private static final String MEMBER = """
-      INSERT INTO members (issuer, subject, display_name, email) VALUES ($1, $2, $3, $4)
+      INSERT INTO members (issuer, subject, display_name, email, handle) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (issuer, subject) DO UPDATE SET display_name = members.display_name
       RETURNING id
       """;
@@ -41,9 +42,17 @@ public final class DemoSeeder {
       VALUES ($1, $2, $3, $4, $4) RETURNING id
       """;
   private static final String POST = """
-      INSERT INTO posts (thread_id, author_id, body_markdown, body_html, created_at) VALUES ($1, $2, $3, $4, $5)
+      WITH p AS (
+        INSERT INTO posts (thread_id, author_id, body_markdown, body_html, created_at, position)
+        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, author_id, body_markdown, body_html, created_at)
+      INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html, created_at)
+      SELECT id, 1, author_id, body_markdown, body_html, created_at FROM p
+      RETURNING post_id
       """;
-  private static final String TOUCH_THREAD = "UPDATE threads SET last_activity_at = $2 WHERE id = $1";
+  private static final String TOUCH_THREAD = """
+      UPDATE threads SET last_activity_at = $2, post_count = post_count + 1, last_post_id = $3, last_poster_id = $4
+       WHERE id = $1
+      """;
   private static final String TALK = """
       INSERT INTO talks (slug, title, description, starts_at, ends_at, slides_url, recording_url)
       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
@@ -81,7 +90,7 @@ public final class DemoSeeder {
     Future<Void> chain = Future.succeededFuture();
     for (DemoContent.Person p : DemoContent.PEOPLE) {
       chain = chain.compose(v -> conn.preparedQuery(MEMBER)
-          .execute(Tuple.of(DemoContent.issuer(), p.subject(), p.name(), p.email()))
+          .execute(Tuple.of(DemoContent.issuer(), p.subject(), p.name(), p.email(), p.handle()))
           .map(rows -> {
             people.put(p.subject(), rows.iterator().next().getLong(0));
             return null;
@@ -141,23 +150,16 @@ public final class DemoSeeder {
             for (int i = 0; i < t.posts().size(); i++) {
               DemoContent.DemoPost p = t.posts().get(i);
               var at = started.plusHours(5L * i).toOffsetDateTime();
+              int position = i + 1;
+              long authorId = people.get(p.author());
               c = c.compose(v2 -> conn.preparedQuery(POST)
-                  .execute(Tuple.of(threadId, people.get(p.author()), p.body(), paragraphsHtml(p.body()), at))
-                  .compose(r -> conn.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, at))).mapEmpty());
+                  .execute(Tuple.of(threadId, authorId, p.body(), Markdown.toHtml(p.body()), at, position))
+                  .compose(r -> conn.preparedQuery(TOUCH_THREAD)
+                      .execute(Tuple.of(threadId, at, r.iterator().next().getLong(0), authorId))).mapEmpty());
             }
             return c;
           }));
     }
     return chain;
-  }
-
-  /** Escaped paragraphs: the demo text is plain prose, so no Markdown renderer is needed to store it. */
-  private static String paragraphsHtml(String text) {
-    StringBuilder html = new StringBuilder();
-    for (String para : text.split("\\n\\s*\\n")) {
-      html.append("<p>").append(para.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
-          .append("</p>");
-    }
-    return html.toString();
   }
 }

@@ -1,38 +1,100 @@
 package eu.mhealthhub.agora.group;
 
+import eu.mhealthhub.agora.DomainException;
 import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.templates.RowMapper;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** SQL for working groups; every query names the viewer so counts and roles are the viewer's. */
+/** SQL for working groups, memberships and join requests; queries name the viewer so counts and roles are theirs. */
 final class GroupRepository {
 
   private static final String SELECT = """
-      SELECT g.id, g.slug, g.name, g.purpose, g.visibility, g.join_policy,
+      SELECT g.id, g.slug, g.name, g.purpose, g.visibility, g.join_policy, g.archived_at IS NOT NULL AS archived,
              (SELECT count(*) FROM group_memberships m WHERE m.group_id = g.id) AS member_count,
              (SELECT count(*) FROM threads t WHERE t.group_id = g.id) AS thread_count,
              (SELECT m.role FROM group_memberships m
-               WHERE m.group_id = g.id AND m.member_id = #{viewer}) AS viewer_role
+               WHERE m.group_id = g.id AND m.member_id = #{viewer}) AS viewer_role,
+             (SELECT count(*) FROM threads t
+                LEFT JOIN read_positions r ON r.thread_id = t.id AND r.member_id = #{viewer}
+               WHERE #{viewer} > 0 AND t.group_id = g.id AND t.post_count > COALESCE(r.position, 0)) AS unread_threads
         FROM working_groups g
       """;
 
   private static final String ACTIVE = SELECT + " WHERE g.archived_at IS NULL ORDER BY g.position, g.name";
+  private static final String BY_SLUG = SELECT + " WHERE g.slug = #{slug}";
+  private static final String BY_ID = SELECT + " WHERE g.id = #{id}";
 
-  private static final String BY_SLUG = SELECT + " WHERE g.slug = #{slug} AND g.archived_at IS NULL";
+  private static final String MEMBERS = """
+      SELECT m.id, m.display_name, m.handle, gm.role, gm.joined_at
+        FROM group_memberships gm JOIN members m ON m.id = gm.member_id
+       WHERE gm.group_id = $1
+       ORDER BY gm.role DESC, lower(m.display_name)
+      """;
+  private static final String MEMBERSHIPS = "SELECT group_id, role FROM group_memberships WHERE member_id = $1";
+  private static final String JOIN = """
+      INSERT INTO group_memberships (group_id, member_id, role) VALUES ($1, $2, 'member')
+      ON CONFLICT DO NOTHING RETURNING member_id
+      """;
+  private static final String LEAVE = "DELETE FROM group_memberships WHERE group_id = $1 AND member_id = $2 RETURNING role";
+  private static final String ASK = """
+      INSERT INTO group_join_requests (group_id, member_id, message) VALUES ($1, $2, $3)
+      ON CONFLICT (group_id, member_id) WHERE decision IS NULL DO NOTHING RETURNING id
+      """;
+  private static final String REQUEST_COLUMNS = """
+      SELECT r.id, r.member_id, m.display_name, m.handle, r.message, r.created_at, r.decision, r.reason
+        FROM group_join_requests r JOIN members m ON m.id = r.member_id
+      """;
+  private static final String LATEST_REQUEST = REQUEST_COLUMNS
+      + " WHERE r.group_id = $1 AND r.member_id = $2 ORDER BY r.id DESC LIMIT 1";
+  private static final String PENDING = REQUEST_COLUMNS + " WHERE r.group_id = $1 AND r.decision IS NULL ORDER BY r.id";
+  private static final String DECIDE = """
+      UPDATE group_join_requests SET decision = $3, reason = $4, decided_by = $5, decided_at = now()
+       WHERE id = $1 AND group_id = $2 AND decision IS NULL RETURNING member_id
+      """;
+  private static final String SET_ROLE = """
+      UPDATE group_memberships SET role = $3 WHERE group_id = $1 AND member_id = $2 RETURNING member_id
+      """;
+  private static final String ADD_BY_HANDLE = """
+      INSERT INTO group_memberships (group_id, member_id, role)
+      SELECT $1, id, 'member' FROM members WHERE lower(handle) = lower($2)
+      ON CONFLICT DO NOTHING RETURNING member_id
+      """;
+  private static final String MEMBER_BY_HANDLE = "SELECT id FROM members WHERE lower(handle) = lower($1)";
+  private static final String CREATE = """
+      INSERT INTO working_groups (slug, name, purpose, visibility, join_policy, position)
+      VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(max(position), 0) + 1 FROM working_groups)) RETURNING id
+      """;
+  private static final String UPDATE = """
+      UPDATE working_groups SET name = $2, purpose = $3, visibility = $4, join_policy = $5 WHERE id = $1
+      """;
+  private static final String ARCHIVE = "UPDATE working_groups SET archived_at = CASE WHEN $2 THEN now() ELSE NULL END WHERE id = $1";
+  private static final String LOG = """
+      INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail)
+      VALUES ($1, $2, $3, $4, $5, $6)
+      """;
 
-  private static final RowMapper<WorkingGroup> MAPPER = GroupRepository::map;
+  private static final RowMapper<WorkingGroup> MAPPER = row -> new WorkingGroup(row.getLong("id"),
+      row.getString("slug"), row.getString("name"), row.getString("purpose"),
+      "closed".equals(row.getString("visibility")), "open".equals(row.getString("join_policy")),
+      row.getBoolean("archived"), row.getLong("member_count"), row.getLong("thread_count"),
+      row.getString("viewer_role"), row.getLong("unread_threads"));
 
-  private static WorkingGroup map(Row row) {
-    return new WorkingGroup(row.getLong("id"), row.getString("slug"), row.getString("name"),
-        row.getString("purpose"), "closed".equals(row.getString("visibility")),
-        "open".equals(row.getString("join_policy")), row.getLong("member_count"),
-        row.getLong("thread_count"), row.getString("viewer_role"));
+  private static JoinRequest request(Row row) {
+    OffsetDateTime created = row.getOffsetDateTime("created_at");
+    return new JoinRequest(row.getLong("id"), row.getLong("member_id"), row.getString("display_name"),
+        row.getString("handle"), row.getString("message"), created.toInstant(), row.getString("decision"),
+        row.getString("reason"));
   }
 
   private static Map<String, Object> viewer(Long viewerId) {
@@ -41,10 +103,14 @@ final class GroupRepository {
     return params;
   }
 
+  private static <T> List<T> list(RowSet<T> rows) {
+    List<T> list = new ArrayList<>();
+    rows.forEach(list::add);
+    return list;
+  }
+
   Future<List<WorkingGroup>> active(SqlClient db, Long viewerId) {
-    return SqlTemplate.forQuery(db, ACTIVE).mapTo(MAPPER).execute(viewer(viewerId))
-        .map(rows -> { java.util.ArrayList<WorkingGroup> list = new java.util.ArrayList<>();
-          rows.forEach(list::add); return list; });
+    return SqlTemplate.forQuery(db, ACTIVE).mapTo(MAPPER).execute(viewer(viewerId)).map(GroupRepository::list);
   }
 
   Future<Optional<WorkingGroup>> bySlug(SqlClient db, String slug, Long viewerId) {
@@ -52,5 +118,95 @@ final class GroupRepository {
     params.put("slug", slug);
     return SqlTemplate.forQuery(db, BY_SLUG).mapTo(MAPPER).execute(params)
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  Future<Optional<WorkingGroup>> byId(SqlClient db, long id, Long viewerId) {
+    Map<String, Object> params = viewer(viewerId);
+    params.put("id", id);
+    return SqlTemplate.forQuery(db, BY_ID).mapTo(MAPPER).execute(params)
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  Future<List<GroupMember>> members(SqlClient db, long groupId) {
+    return db.preparedQuery(MEMBERS).execute(Tuple.of(groupId)).map(rows -> {
+      List<GroupMember> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new GroupMember(r.getLong("id"), r.getString("display_name"), r.getString("handle"),
+          r.getString("role"), r.getOffsetDateTime("joined_at").toInstant())));
+      return list;
+    });
+  }
+
+  Future<Map<Long, String>> memberships(SqlClient db, long memberId) {
+    return db.preparedQuery(MEMBERSHIPS).execute(Tuple.of(memberId)).map(rows -> {
+      Map<Long, String> roles = new HashMap<>();
+      rows.forEach(r -> roles.put(r.getLong(0), r.getString(1)));
+      return roles;
+    });
+  }
+
+  Future<Boolean> join(SqlClient db, long groupId, long memberId) {
+    return db.preparedQuery(JOIN).execute(Tuple.of(groupId, memberId)).map(rows -> rows.size() > 0);
+  }
+
+  Future<Optional<String>> leave(SqlClient db, long groupId, long memberId) {
+    return db.preparedQuery(LEAVE).execute(Tuple.of(groupId, memberId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
+  }
+
+  Future<Boolean> ask(SqlClient db, long groupId, long memberId, String message) {
+    return db.preparedQuery(ASK).execute(Tuple.of(groupId, memberId, message)).map(rows -> rows.size() > 0);
+  }
+
+  Future<Optional<JoinRequest>> latestRequest(SqlClient db, long groupId, long memberId) {
+    return db.preparedQuery(LATEST_REQUEST).execute(Tuple.of(groupId, memberId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(request(rows.iterator().next())));
+  }
+
+  Future<List<JoinRequest>> pending(SqlClient db, long groupId) {
+    return db.preparedQuery(PENDING).execute(Tuple.of(groupId)).map(rows -> {
+      List<JoinRequest> list = new ArrayList<>();
+      rows.forEach(r -> list.add(request(r)));
+      return list;
+    });
+  }
+
+  Future<Optional<Long>> decide(SqlClient db, long groupId, long requestId, String decision, String reason, long by) {
+    return db.preparedQuery(DECIDE).execute(Tuple.of(requestId, groupId, decision, reason, by))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
+  }
+
+  Future<Boolean> setRole(SqlClient db, long groupId, long memberId, String role) {
+    return db.preparedQuery(SET_ROLE).execute(Tuple.of(groupId, memberId, role)).map(rows -> rows.size() > 0);
+  }
+
+  Future<Optional<Long>> memberByHandle(SqlClient db, String handle) {
+    return db.preparedQuery(MEMBER_BY_HANDLE).execute(Tuple.of(handle))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong(0)));
+  }
+
+  Future<Boolean> addByHandle(SqlClient db, long groupId, String handle) {
+    return db.preparedQuery(ADD_BY_HANDLE).execute(Tuple.of(groupId, handle)).map(rows -> rows.size() > 0);
+  }
+
+  /** Fails with CONFLICT when the slug is taken. */
+  Future<Long> create(SqlClient db, GroupForm f) {
+    return db.preparedQuery(CREATE).execute(Tuple.of(f.slug(), f.name(), f.purpose(), f.visibility(), f.joinPolicy()))
+        .map(rows -> rows.iterator().next().getLong(0))
+        .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "group.form.error.slugTaken"))
+            : Future.failedFuture(e));
+  }
+
+  Future<Void> update(SqlClient db, long groupId, GroupForm f) {
+    return db.preparedQuery(UPDATE).execute(Tuple.of(groupId, f.name(), f.purpose(), f.visibility(), f.joinPolicy()))
+        .mapEmpty();
+  }
+
+  Future<Void> archive(SqlClient db, long groupId, boolean archived) {
+    return db.preparedQuery(ARCHIVE).execute(Tuple.of(groupId, archived)).mapEmpty();
+  }
+
+  Future<Void> log(SqlClient db, Long groupId, long actorId, String action, String targetType, long targetId, String detail) {
+    return db.preparedQuery(LOG).execute(Tuple.of(groupId, actorId, action, targetType, targetId, detail)).mapEmpty();
   }
 }

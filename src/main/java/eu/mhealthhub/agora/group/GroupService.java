@@ -1,25 +1,38 @@
 package eu.mhealthhub.agora.group;
 
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.live.ChangeFeed;
+import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.member.Member;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Optional;
 
-/** Working groups as a viewer may see them. */
+/**
+ * Working groups: who sees them, who belongs, and how they are run. Methods that change something
+ * run in one transaction, record moderator actions in the moderation log, and announce the change
+ * after commit. Every method that takes a viewer fails with NOT_FOUND for a group the viewer may
+ * not read and FORBIDDEN for an action the viewer may not take.
+ */
 public final class GroupService {
 
   private final Pool pool;
+  private final ChangeFeed changes;
   private final GroupRepository repository = new GroupRepository();
 
-  public GroupService(Pool pool) {
+  public GroupService(Pool pool, ChangeFeed changes) {
     this.pool = pool;
+    this.changes = changes;
+  }
+
+  private static Long id(Optional<Member> viewer) {
+    return viewer.map(Member::id).orElse(null);
   }
 
   /** The active groups the viewer may read, in the Hub's order. */
   public Future<List<WorkingGroup>> visibleTo(Optional<Member> viewer) {
-    return repository.active(pool, viewer.map(Member::id).orElse(null))
+    return repository.active(pool, id(viewer))
         .map(groups -> groups.stream().filter(g -> GroupPolicy.canRead(viewer, g)).toList());
   }
 
@@ -28,8 +41,173 @@ public final class GroupService {
    * viewer may not read it, so a closed group's existence is not revealed.
    */
   public Future<WorkingGroup> find(String slug, Optional<Member> viewer) {
-    return repository.bySlug(pool, slug, viewer.map(Member::id).orElse(null))
-        .map(g -> g.filter(group -> GroupPolicy.canRead(viewer, group))
-            .orElseThrow(DomainException::notFound));
+    return repository.bySlug(pool, slug, id(viewer))
+        .map(g -> g.filter(group -> GroupPolicy.canRead(viewer, group)).orElseThrow(DomainException::notFound));
+  }
+
+  /** One group by id, with the same rule as {@link #find(String, Optional)}. */
+  public Future<WorkingGroup> find(long groupId, Optional<Member> viewer) {
+    return repository.byId(pool, groupId, id(viewer))
+        .map(g -> g.filter(group -> GroupPolicy.canRead(viewer, group)).orElseThrow(DomainException::notFound));
+  }
+
+  /** The groups a member belongs to that the viewer may also read, with the member's role in each. */
+  public Future<List<java.util.Map.Entry<WorkingGroup, String>>> groupsOf(long memberId, Optional<Member> viewer) {
+    return Future.all(visibleTo(viewer), repository.memberships(pool, memberId)).map(all -> {
+      List<WorkingGroup> visible = all.resultAt(0);
+      java.util.Map<Long, String> roles = all.resultAt(1);
+      return visible.stream().filter(g -> roles.containsKey(g.id()))
+          .map(g -> java.util.Map.entry(g, roles.get(g.id()))).toList();
+    });
+  }
+
+  /** Members of a group the viewer may read, moderators first. */
+  public Future<List<GroupMember>> members(WorkingGroup group) {
+    return repository.members(pool, group.id());
+  }
+
+  /** The viewer's most recent join request for the group, if any. */
+  public Future<Optional<JoinRequest>> latestRequest(WorkingGroup group, Member viewer) {
+    return repository.latestRequest(pool, group.id(), viewer.id());
+  }
+
+  /** Open requests, for the group's moderators. */
+  public Future<List<JoinRequest>> pendingRequests(WorkingGroup group, Optional<Member> viewer) {
+    if (!GroupPolicy.canModerate(viewer, group)) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    return repository.pending(pool, group.id());
+  }
+
+  /**
+   * Joins an open group at once, or records a request for a group joined by request. Completes
+   * with true when the viewer is now a member, false when a request waits for a moderator.
+   */
+  public Future<Boolean> join(WorkingGroup group, Member viewer, String message) {
+    if (!GroupPolicy.canJoin(Optional.of(viewer), group)) {
+      return Future.failedFuture(group.viewerIsMember()
+          ? new DomainException(DomainException.Kind.CONFLICT, "group.join.already")
+          : DomainException.forbidden());
+    }
+    if (message != null && message.length() > 1000) {
+      return Future.failedFuture(DomainException.badRequest("group.join.error.message"));
+    }
+    if (group.openJoin()) {
+      return repository.join(pool, group.id(), viewer.id()).onSuccess(joined -> {
+        if (joined) {
+          changes.committed(Change.group(group.id(), "membership.changed", viewer.id()));
+        }
+      }).map(true);
+    }
+    return repository.ask(pool, group.id(), viewer.id(), message == null ? "" : message.strip())
+        .onSuccess(asked -> changes.committed(Change.group(group.id(), "join.requested", viewer.id())))
+        .map(false);
+  }
+
+  /** Leaves the group. Fails with CONFLICT when the viewer is not a member. */
+  public Future<Void> leave(WorkingGroup group, Member viewer) {
+    return repository.leave(pool, group.id(), viewer.id()).compose(role -> role.isEmpty()
+        ? Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "group.leave.notMember"))
+        : Future.<Void>succeededFuture())
+        .onSuccess(v -> changes.committed(Change.group(group.id(), "membership.changed", viewer.id()),
+            Change.member(viewer.id(), "membership.changed", group.id())));
+  }
+
+  /**
+   * A moderator approves or declines a join request, with a reason the requester sees. Fails with
+   * NOT_FOUND when the request is not an open request of this group.
+   */
+  public Future<Void> decide(WorkingGroup group, Optional<Member> viewer, long requestId, boolean approve, String reason) {
+    if (!GroupPolicy.canModerate(viewer, group)) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    String why = reason == null ? "" : reason.strip();
+    if (why.length() > 1000) {
+      return Future.failedFuture(DomainException.badRequest("group.requests.error.reason"));
+    }
+    long actor = viewer.orElseThrow().id();
+    return pool.withTransaction(conn -> repository.decide(conn, group.id(), requestId,
+            approve ? "approved" : "declined", why, actor)
+        .compose(member -> member.isEmpty()
+            ? Future.failedFuture(DomainException.notFound())
+            : (approve ? repository.join(conn, group.id(), member.get()).map(member.get()) : Future.succeededFuture(member.get())))
+        .compose(member -> repository.log(conn, group.id(), actor, approve ? "join.approve" : "join.decline",
+            "member", member, why).map(member)))
+        .onSuccess(member -> changes.committed(Change.group(group.id(), "membership.changed", member),
+            Change.member(member, "join.decided", group.id())))
+        .mapEmpty();
+  }
+
+  /**
+   * A moderator of the group (or an admin) makes a member a moderator, or a moderator a member
+   * again. Fails with NOT_FOUND when the person is not a member of the group.
+   */
+  public Future<Void> setRole(WorkingGroup group, Optional<Member> viewer, long memberId, boolean moderator) {
+    if (!GroupPolicy.canModerate(viewer, group)) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    long actor = viewer.orElseThrow().id();
+    return pool.withTransaction(conn -> repository.setRole(conn, group.id(), memberId, moderator ? "moderator" : "member")
+        .compose(found -> found
+            ? repository.log(conn, group.id(), actor, moderator ? "moderator.appoint" : "moderator.revoke", "member", memberId, "")
+            : Future.failedFuture(DomainException.notFound())))
+        .onSuccess(v -> changes.committed(Change.group(group.id(), "membership.changed", memberId)));
+  }
+
+  /** A moderator adds someone by @handle (the only way into a closed group). */
+  public Future<Void> addMember(WorkingGroup group, Optional<Member> viewer, String handle) {
+    if (!GroupPolicy.canModerate(viewer, group)) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    String h = handle == null ? "" : handle.strip().replaceFirst("^@", "");
+    long actor = viewer.orElseThrow().id();
+    return pool.withTransaction(conn -> repository.memberByHandle(conn, h).compose(member -> member.isEmpty()
+        ? Future.failedFuture(DomainException.badRequest("group.members.error.unknownHandle", h))
+        : repository.addByHandle(conn, group.id(), h).compose(added -> added
+            ? repository.log(conn, group.id(), actor, "member.add", "member", member.get(), "").map(member.get())
+            : Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "group.members.error.already")))))
+        .onSuccess(member -> changes.committed(Change.group(group.id(), "membership.changed", member)))
+        .mapEmpty();
+  }
+
+  /** An admin creates a group. Fails with BAD_REQUEST on a bad form and CONFLICT when the slug is taken. */
+  public Future<String> create(Optional<Member> viewer, GroupForm form) {
+    if (!GroupPolicy.canAdminister(viewer)) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    if (!form.problems(true).isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest(form.problems(true).values().iterator().next()));
+    }
+    long actor = viewer.orElseThrow().id();
+    return pool.withTransaction(conn -> repository.create(conn, form)
+            .compose(id -> repository.log(conn, id, actor, "group.create", "group", id, form.slug()).map(id)))
+        .onSuccess(id -> changes.committed(new Change("groups", "group.created", id)))
+        .map(form.slug());
+  }
+
+  /** An admin edits a group's name, purpose, visibility and joining. */
+  public Future<Void> update(WorkingGroup group, Optional<Member> viewer, GroupForm form) {
+    if (!GroupPolicy.canAdminister(viewer)) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    if (!form.problems(false).isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest(form.problems(false).values().iterator().next()));
+    }
+    long actor = viewer.orElseThrow().id();
+    return pool.withTransaction(conn -> repository.update(conn, group.id(), form)
+            .compose(v -> repository.log(conn, group.id(), actor, "group.edit", "group", group.id(), "")))
+        .onSuccess(v -> changes.committed(Change.group(group.id(), "group.changed", group.id())));
+  }
+
+  /** An admin archives a group (read-only, off the lists) or brings it back. */
+  public Future<Void> archive(WorkingGroup group, Optional<Member> viewer, boolean archived) {
+    if (!GroupPolicy.canAdminister(viewer)) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    long actor = viewer.orElseThrow().id();
+    return pool.withTransaction(conn -> repository.archive(conn, group.id(), archived)
+            .compose(v -> repository.log(conn, group.id(), actor, archived ? "group.archive" : "group.unarchive",
+                "group", group.id(), "")))
+        .onSuccess(v -> changes.committed(Change.group(group.id(), "group.changed", group.id())));
   }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 public record Member(
     long id,
     String displayName,
+    String handle,
     String email,
     String locale,
     String timeZone,

@@ -12,23 +12,31 @@ import java.util.Optional;
 /** SQL for members. */
 final class MemberRepository {
 
-  private static final String COLUMNS = "id, display_name, email, locale, time_zone, is_admin, created_at";
+  private static final String COLUMNS = "id, display_name, handle, email, locale, time_zone, is_admin, created_at";
+
+  /** The handle itself when free, else the first free of handle-2, handle-3... */
+  static final String FREE_HANDLE = """
+      (SELECT x.c FROM (SELECT #{handle} AS c, 1 AS k
+                         UNION ALL SELECT #{handle} || '-' || g, g FROM generate_series(2, 9999) g) x
+        WHERE NOT EXISTS (SELECT 1 FROM members m WHERE lower(m.handle) = lower(x.c))
+        ORDER BY x.k LIMIT 1)""";
 
   /**
    * Creates the member at first sign-in; later sign-ins refresh the admin flag and the last-seen
    * time, and the e-mail only while the member has not set one by hand.
    */
   private static final String UPSERT_FROM_SIGN_IN = """
-      INSERT INTO members (issuer, subject, display_name, email, is_admin)
-      VALUES (#{issuer}, #{subject}, #{displayName}, #{email}, #{admin})
+      INSERT INTO members (issuer, subject, display_name, handle, email, is_admin)
+      VALUES (#{issuer}, #{subject}, #{displayName}, %s, #{email}, #{admin})
       ON CONFLICT (issuer, subject) DO UPDATE
          SET is_admin = EXCLUDED.is_admin,
              last_seen_at = now(),
              email = CASE WHEN members.email_edited THEN members.email ELSE EXCLUDED.email END
       RETURNING %s
-      """.formatted(COLUMNS);
+      """.formatted(FREE_HANDLE, COLUMNS);
 
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM members WHERE id = #{id}";
+  private static final String BY_HANDLE = "SELECT " + COLUMNS + " FROM members WHERE lower(handle) = lower(#{handle})";
 
   private static final String UPDATE_PROFILE = """
       UPDATE members
@@ -48,7 +56,7 @@ final class MemberRepository {
 
   private static Member map(Row row) {
     OffsetDateTime created = row.getOffsetDateTime("created_at");
-    return new Member(row.getLong("id"), row.getString("display_name"), row.getString("email"),
+    return new Member(row.getLong("id"), row.getString("display_name"), row.getString("handle"), row.getString("email"),
         row.getString("locale"), row.getString("time_zone"), row.getBoolean("is_admin"),
         created.toInstant());
   }
@@ -61,12 +69,18 @@ final class MemberRepository {
     params.put("displayName", displayName);
     params.put("email", email);
     params.put("admin", admin);
+    params.put("handle", Handles.fromName(displayName));
     return SqlTemplate.forQuery(db, UPSERT_FROM_SIGN_IN).mapTo(MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   Future<Optional<Member>> findById(SqlClient db, long id) {
     return SqlTemplate.forQuery(db, BY_ID).mapTo(MAPPER).execute(Map.of("id", id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  Future<Optional<Member>> findByHandle(SqlClient db, String handle) {
+    return SqlTemplate.forQuery(db, BY_HANDLE).mapTo(MAPPER).execute(Map.of("handle", handle))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
   }
 

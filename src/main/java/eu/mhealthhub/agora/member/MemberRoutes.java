@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.member;
 
+import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
 import eu.mhealthhub.agora.web.Tokens;
@@ -25,6 +26,7 @@ import java.util.TreeSet;
  * POST /me               save name, e-mail, language, time zone
  * POST /me/language      save the language from the footer switcher (signed in)
  * GET  /language?lang=   remember an anonymous reader's language in a cookie
+ * GET  /members/:handle  a member's page
  * </pre>
  */
 public final class MemberRoutes {
@@ -35,11 +37,13 @@ public final class MemberRoutes {
 
   private final Pages pages;
   private final MemberService members;
+  private final GroupService groups;
   private final boolean secureCookies;
 
-  public MemberRoutes(Pages pages, MemberService members, boolean secureCookies) {
+  public MemberRoutes(Pages pages, MemberService members, GroupService groups, boolean secureCookies) {
     this.pages = pages;
     this.members = members;
+    this.groups = groups;
     this.secureCookies = secureCookies;
   }
 
@@ -48,6 +52,18 @@ public final class MemberRoutes {
     router.post("/me").handler(this::saveProfile);
     router.post("/me/language").handler(this::saveLanguage);
     router.get("/language").handler(this::chooseLanguage);
+    router.get("/members/:handle").handler(this::show);
+  }
+
+  /** A member's public page: name, handle, and the groups they share with what the viewer may read. */
+  private void show(RoutingContext ctx) {
+    var viewer = Viewer.of(ctx).member();
+    members.findByHandle(ctx.pathParam("handle"))
+        .compose(m -> groups.groupsOf(m.id(), viewer).map(list -> Map.<String, Object>of("member", m,
+            "groups", list.stream().map(e -> Map.of("group", e.getKey(), "moderator", "moderator".equals(e.getValue())))
+                .toList())))
+        .onSuccess(model -> pages.render(ctx, "member/show", model))
+        .onFailure(ctx::fail);
   }
 
   private static boolean requireMember(RoutingContext ctx) {

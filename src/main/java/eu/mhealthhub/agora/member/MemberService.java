@@ -35,6 +35,11 @@ public final class MemberService {
     return repository.findById(pool, id);
   }
 
+  /** A member by @handle, any case; fails with NOT_FOUND. */
+  public Future<Member> findByHandle(String handle) {
+    return repository.findByHandle(pool, handle == null ? "" : handle).map(m -> m.orElseThrow(DomainException::notFound));
+  }
+
   /**
    * Saves the member's profile. Fails with {@link DomainException} BAD_REQUEST when the form has
    * problems (callers check {@link ProfileForm#problems()} first to re-render the form) and

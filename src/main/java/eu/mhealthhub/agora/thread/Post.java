@@ -3,9 +3,53 @@ package eu.mhealthhub.agora.thread;
 import java.time.Instant;
 import java.util.List;
 
-/** A post as a thread page shows it. Until Markdown rendering lands, the source is shown as escaped paragraphs. */
-public record Post(long id, String authorName, String bodyMarkdown, Instant createdAt, Instant editedAt) {
-  public List<String> paragraphs() {
-    return List.of(bodyMarkdown.split("\\n\\s*\\n"));
+/**
+ * A post with what a page shows around it. {@code bodyHtml} is the sanitised rendering stored
+ * with the source; {@code deleted} posts keep their content for moderators only.
+ */
+public record Post(
+    long id,
+    long threadId,
+    int position,
+    long authorId,
+    String authorName,
+    String authorHandle,
+    Long replyToPostId,
+    String replyToAuthorName,
+    String bodyMarkdown,
+    String bodyHtml,
+    int revision,
+    Instant createdAt,
+    Instant editedAt,
+    boolean deleted,
+    String deletedByName,
+    String deleteReason,
+    List<ReactionCount> reactions,
+    List<AttachmentInfo> attachments) {
+
+  public static final int MAX_BODY = 50_000;
+
+  public boolean edited() {
+    return revision > 1;
+  }
+
+  /** One kind of reaction on a post, how many, and whether the viewer is among them. */
+  public record ReactionCount(String kind, int count, boolean mine) {}
+
+  /** A file attached to a post. */
+  public record AttachmentInfo(long id, String fileName, String contentType, long sizeBytes) {
+    public boolean image() {
+      return contentType.startsWith("image/");
+    }
+
+    public String sizeLabel() {
+      if (sizeBytes < 1024) {
+        return sizeBytes + " B";
+      }
+      if (sizeBytes < 1024 * 1024) {
+        return (sizeBytes / 1024) + " KB";
+      }
+      return String.format(java.util.Locale.ROOT, "%.1f MB", sizeBytes / (1024.0 * 1024.0));
+    }
   }
 }

@@ -1,97 +1,385 @@
 package eu.mhealthhub.agora.thread;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.RowMapper;
-import io.vertx.sqlclient.templates.SqlTemplate;
+import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-/** SQL for threads and posts. Callers have already decided that the viewer may read the group. */
+/** SQL for threads and posts. Callers have already asked the group policy. */
 final class ThreadRepository {
 
-  private static final String IN_GROUP = """
-      SELECT t.id, t.group_id, t.title, a.display_name AS author_name, t.created_at, t.last_activity_at, t.pinned, t.locked,
-             (SELECT count(*) - 1 FROM posts p WHERE p.thread_id = t.id AND p.deleted_at IS NULL) AS reply_count,
-             (SELECT m.display_name FROM posts p JOIN members m ON m.id = p.author_id
-               WHERE p.thread_id = t.id AND p.deleted_at IS NULL ORDER BY p.id DESC LIMIT 1) AS last_poster
-        FROM threads t JOIN members a ON a.id = t.author_id
-       WHERE t.group_id = #{groupId}
-       ORDER BY t.pinned DESC, t.last_activity_at DESC
-       LIMIT #{limit}
+  private static final String SUMMARY_COLUMNS = """
+      SELECT t.id, t.group_id, t.title, a.display_name AS author_name, t.created_at, t.last_activity_at,
+             t.pinned, t.locked, t.post_count, lp.display_name AS last_poster,
+             CASE WHEN $2::bigint > 0 THEN COALESCE(r.position, 0) ELSE -1 END AS read_position
+        FROM threads t
+        JOIN members a ON a.id = t.author_id
+        LEFT JOIN members lp ON lp.id = t.last_poster_id
+        LEFT JOIN read_positions r ON r.thread_id = t.id AND r.member_id = $2
       """;
+  private static final String IN_GROUP = SUMMARY_COLUMNS
+      + " WHERE t.group_id = $1 ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT $3 OFFSET $4";
+  private static final String SEARCH_TITLES = SUMMARY_COLUMNS
+      + " WHERE t.group_id = ANY($1) AND t.title ILIKE $3 ESCAPE '\\' ORDER BY t.last_activity_at DESC LIMIT 20";
 
   private static final String THREAD = """
-      SELECT t.id, t.group_id, t.title, a.display_name AS author_name, t.created_at, t.pinned, t.locked
+      SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
+             t.pinned, t.locked, t.post_count
         FROM threads t JOIN members a ON a.id = t.author_id
-       WHERE t.id = #{id} AND t.group_id = #{groupId}
+       WHERE t.id = $1
+      """;
+  private static final String LOCK_THREAD = THREAD + " FOR UPDATE OF t";
+
+  private static final String POST_COLUMNS = """
+      SELECT p.id, p.thread_id, p.position, p.author_id, a.display_name AS author_name, a.handle AS author_handle,
+             p.reply_to_post_id, ra.display_name AS reply_to_author, p.body_markdown, p.body_html, p.revision,
+             p.created_at, p.edited_at, p.deleted_at IS NOT NULL AS deleted, d.display_name AS deleted_by_name,
+             p.delete_reason,
+             COALESCE((SELECT json_agg(json_build_object('kind', x.kind, 'count', x.n, 'mine', x.mine))
+                         FROM (SELECT kind, count(*) AS n, bool_or(member_id = $2) AS mine
+                                 FROM reactions WHERE post_id = p.id GROUP BY kind) x), '[]'::json) AS reactions,
+             COALESCE((SELECT json_agg(json_build_object('id', f.id, 'name', f.file_name, 'type', f.content_type,
+                                                         'size', f.size_bytes) ORDER BY f.id)
+                         FROM attachments f WHERE f.post_id = p.id), '[]'::json) AS attachments
+        FROM posts p
+        JOIN members a ON a.id = p.author_id
+        LEFT JOIN posts rp ON rp.id = p.reply_to_post_id
+        LEFT JOIN members ra ON ra.id = rp.author_id
+        LEFT JOIN members d ON d.id = p.deleted_by
+      """;
+  private static final String PAGE = POST_COLUMNS + " WHERE p.thread_id = $1 AND p.position BETWEEN $3 AND $4 ORDER BY p.position";
+  private static final String POST = POST_COLUMNS + " WHERE p.id = $1";
+  private static final String POST_BY_TOKEN = "SELECT id, thread_id FROM posts WHERE author_id = $1 AND client_token = $2";
+  private static final String THREAD_BY_TOKEN = "SELECT id FROM threads WHERE author_id = $1 AND client_token = $2";
+
+  private static final String INSERT_THREAD = """
+      INSERT INTO threads (group_id, title, author_id, client_token) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (author_id, client_token) WHERE client_token IS NOT NULL DO NOTHING
+      RETURNING id
+      """;
+  private static final String INSERT_POST = """
+      WITH p AS (
+        INSERT INTO posts (thread_id, position, author_id, reply_to_post_id, body_markdown, body_html, client_token)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        RETURNING id, author_id, body_markdown, body_html, created_at)
+      INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html, created_at)
+      SELECT id, 1, author_id, body_markdown, body_html, created_at FROM p
+      RETURNING post_id
+      """;
+  private static final String TOUCH_THREAD = """
+      UPDATE threads SET post_count = post_count + 1, last_post_id = $2, last_poster_id = $3, last_activity_at = now()
+       WHERE id = $1
+      """;
+  private static final String REPLY_TARGET = "SELECT id FROM posts WHERE id = $1 AND thread_id = $2";
+  private static final String EDIT = """
+      UPDATE posts SET body_markdown = $3, body_html = $4, revision = revision + 1, edited_at = now()
+       WHERE id = $1 AND revision = $2 AND deleted_at IS NULL
+      RETURNING revision
+      """;
+  private static final String ADD_REVISION = """
+      INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html) VALUES ($1, $2, $3, $4, $5)
+      """;
+  private static final String REVISIONS = """
+      SELECT r.revision, m.display_name AS editor_name, r.body_markdown, r.created_at
+        FROM post_revisions r JOIN members m ON m.id = r.editor_id
+       WHERE r.post_id = $1 ORDER BY r.revision
+      """;
+  private static final String DELETE = """
+      UPDATE posts SET deleted_at = now(), deleted_by = $2, delete_reason = $3 WHERE id = $1 AND deleted_at IS NULL
+      RETURNING id
+      """;
+  private static final String RESTORE = """
+      UPDATE posts SET deleted_at = NULL, deleted_by = NULL, delete_reason = '' WHERE id = $1 AND deleted_at IS NOT NULL
+      RETURNING id
+      """;
+  private static final String ADD_REACTION = "INSERT INTO reactions (post_id, member_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING kind";
+  private static final String REMOVE_REACTION = "DELETE FROM reactions WHERE post_id = $1 AND member_id = $2 AND kind = $3 RETURNING kind";
+  private static final String WHO_REACTED = """
+      SELECT r.kind, m.display_name FROM reactions r JOIN members m ON m.id = r.member_id
+       WHERE r.post_id = $1 ORDER BY r.kind, r.created_at
+      """;
+  private static final String SET_PINNED = "UPDATE threads SET pinned = $2 WHERE id = $1";
+  private static final String SET_LOCKED = "UPDATE threads SET locked = $2 WHERE id = $1";
+  private static final String MOVE = "UPDATE threads SET group_id = $2, moved_from = $3 WHERE id = $1";
+  private static final String MENTIONABLE = """
+      SELECT m.id, m.handle, m.display_name FROM members m
+       WHERE lower(m.handle) = ANY($1)
+         AND ($2::bigint IS NULL OR m.is_admin
+              OR EXISTS (SELECT 1 FROM group_memberships gm WHERE gm.group_id = $2 AND gm.member_id = m.id))
+      """;
+  private static final String ADD_MENTION = "INSERT INTO post_mentions (post_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+  private static final String SUGGEST = """
+      SELECT m.handle, m.display_name FROM members m
+       WHERE (lower(m.handle) LIKE $1 ESCAPE '\\' OR lower(m.display_name) LIKE $1 ESCAPE '\\'
+              OR lower(m.display_name) LIKE $3 ESCAPE '\\')
+         AND ($2::bigint IS NULL
+              OR EXISTS (SELECT 1 FROM group_memberships gm WHERE gm.group_id = $2 AND gm.member_id = m.id))
+       ORDER BY lower(m.handle) LIMIT 8
+      """;
+  private static final String SUBSCRIBE_THREAD = """
+      INSERT INTO thread_subscriptions (member_id, thread_id, level) VALUES ($1, $2, $3)
+      ON CONFLICT (member_id, thread_id) DO UPDATE SET level = EXCLUDED.level
+      """;
+  private static final String UNSUBSCRIBE_THREAD = "DELETE FROM thread_subscriptions WHERE member_id = $1 AND thread_id = $2";
+  private static final String THREAD_LEVEL = "SELECT level FROM thread_subscriptions WHERE member_id = $1 AND thread_id = $2";
+  private static final String SUBSCRIBE_GROUP = """
+      INSERT INTO group_subscriptions (member_id, group_id, level) VALUES ($1, $2, $3)
+      ON CONFLICT (member_id, group_id) DO UPDATE SET level = EXCLUDED.level
+      """;
+  private static final String UNSUBSCRIBE_GROUP = "DELETE FROM group_subscriptions WHERE member_id = $1 AND group_id = $2";
+  private static final String GROUP_LEVEL = "SELECT level FROM group_subscriptions WHERE member_id = $1 AND group_id = $2";
+  private static final String READ_POSITION = "SELECT position FROM read_positions WHERE member_id = $1 AND thread_id = $2";
+  private static final String LOG = """
+      INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail)
+      VALUES ($1, $2, $3, $4, $5, $6)
       """;
 
-  private static final String POSTS = """
-      SELECT p.id, m.display_name AS author_name, p.body_markdown, p.created_at, p.edited_at
-        FROM posts p JOIN members m ON m.id = p.author_id
-       WHERE p.thread_id = #{threadId} AND p.deleted_at IS NULL
-       ORDER BY p.id
-       LIMIT #{limit}
-      """;
-
-  private static final String SEARCH_TITLES = """
-      SELECT t.id, t.title, a.display_name AS author_name, t.created_at, t.last_activity_at, t.pinned, t.locked,
-             0::bigint AS reply_count, NULL AS last_poster, t.group_id
-        FROM threads t JOIN members a ON a.id = t.author_id
-       WHERE t.group_id = ANY(#{groupIds}) AND t.title ILIKE #{pattern} ESCAPE '\\'
-       ORDER BY t.last_activity_at DESC
-       LIMIT 20
-      """;
+  /** A revision of a post's text. */
+  record Revision(int revision, String editorName, String bodyMarkdown, Instant createdAt) {}
 
   private static Instant instant(Row row, String column) {
     OffsetDateTime t = row.getOffsetDateTime(column);
     return t == null ? null : t.toInstant();
   }
 
-  private static final RowMapper<ThreadSummary> SUMMARY = row -> new ThreadSummary(row.getLong("id"),
-      row.getLong("group_id"), row.getString("title"), row.getString("author_name"), instant(row, "created_at"),
-      instant(row, "last_activity_at"), Math.max(0, row.getLong("reply_count")), row.getString("last_poster"),
-      row.getBoolean("pinned"), row.getBoolean("locked"));
-
-  private static final RowMapper<ForumThread> THREAD_MAPPER = row -> new ForumThread(row.getLong("id"),
-      row.getLong("group_id"), row.getString("title"), row.getString("author_name"), instant(row, "created_at"),
-      row.getBoolean("pinned"), row.getBoolean("locked"));
-
-  private static final RowMapper<Post> POST = row -> new Post(row.getLong("id"), row.getString("author_name"),
-      row.getString("body_markdown"), instant(row, "created_at"), instant(row, "edited_at"));
-
-  private static <T> List<T> list(RowSet<T> rows) {
-    List<T> list = new ArrayList<>();
-    rows.forEach(list::add);
-    return list;
+  private static ThreadSummary summary(Row row) {
+    return new ThreadSummary(row.getLong("id"), row.getLong("group_id"), row.getString("title"),
+        row.getString("author_name"), instant(row, "created_at"), instant(row, "last_activity_at"),
+        row.getInteger("post_count"), row.getString("last_poster"), row.getBoolean("pinned"),
+        row.getBoolean("locked"), row.getInteger("read_position"));
   }
 
-  Future<List<ThreadSummary>> inGroup(SqlClient db, long groupId, int limit) {
-    return SqlTemplate.forQuery(db, IN_GROUP).mapTo(SUMMARY).execute(Map.of("groupId", groupId, "limit", limit))
-        .map(ThreadRepository::list);
+  private static ForumThread thread(Row row) {
+    return new ForumThread(row.getLong("id"), row.getLong("group_id"), row.getString("title"), row.getLong("author_id"),
+        row.getString("author_name"), instant(row, "created_at"), instant(row, "last_activity_at"),
+        row.getBoolean("pinned"), row.getBoolean("locked"), row.getInteger("post_count"));
   }
 
-  Future<Optional<ForumThread>> thread(SqlClient db, long groupId, long id) {
-    return SqlTemplate.forQuery(db, THREAD).mapTo(THREAD_MAPPER).execute(Map.of("groupId", groupId, "id", id))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  private static JsonArray json(Row row, String column) {
+    Object v = row.getValue(column);
+    return v instanceof JsonArray a ? a : new JsonArray(String.valueOf(v));
   }
 
-  Future<List<Post>> posts(SqlClient db, long threadId, int limit) {
-    return SqlTemplate.forQuery(db, POSTS).mapTo(POST).execute(Map.of("threadId", threadId, "limit", limit))
-        .map(ThreadRepository::list);
+  private static Post post(Row row) {
+    List<Post.ReactionCount> reactions = new ArrayList<>();
+    JsonArray r = json(row, "reactions");
+    for (Reactions.Kind kind : Reactions.KINDS) {
+      for (int i = 0; i < r.size(); i++) {
+        JsonObject o = r.getJsonObject(i);
+        if (kind.name().equals(o.getString("kind"))) {
+          reactions.add(new Post.ReactionCount(kind.name(), o.getInteger("count"), o.getBoolean("mine", false)));
+        }
+      }
+    }
+    List<Post.AttachmentInfo> files = new ArrayList<>();
+    JsonArray f = json(row, "attachments");
+    for (int i = 0; i < f.size(); i++) {
+      JsonObject o = f.getJsonObject(i);
+      files.add(new Post.AttachmentInfo(o.getLong("id"), o.getString("name"), o.getString("type"), o.getLong("size")));
+    }
+    return new Post(row.getLong("id"), row.getLong("thread_id"), row.getInteger("position"), row.getLong("author_id"),
+        row.getString("author_name"), row.getString("author_handle"), row.getLong("reply_to_post_id"),
+        row.getString("reply_to_author"), row.getString("body_markdown"), row.getString("body_html"),
+        row.getInteger("revision"), instant(row, "created_at"), instant(row, "edited_at"), row.getBoolean("deleted"),
+        row.getString("deleted_by_name"), row.getString("delete_reason"), List.copyOf(reactions), List.copyOf(files));
   }
 
-  Future<List<ThreadSummary>> searchTitles(SqlClient db, List<Long> groupIds, String text) {
+  private static <T> Optional<T> first(RowSet<Row> rows, java.util.function.Function<Row, T> f) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(f.apply(rows.iterator().next()));
+  }
+
+  Future<List<ThreadSummary>> inGroup(SqlClient db, long groupId, Long viewerId, int limit, int offset) {
+    return db.preparedQuery(IN_GROUP).execute(Tuple.of(groupId, viewerId == null ? 0L : viewerId, limit, offset))
+        .map(rows -> {
+          List<ThreadSummary> list = new ArrayList<>();
+          rows.forEach(row -> list.add(summary(row)));
+          return list;
+        });
+  }
+
+  Future<List<ThreadSummary>> searchTitles(SqlClient db, List<Long> groupIds, Long viewerId, String text) {
     String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-    return SqlTemplate.forQuery(db, SEARCH_TITLES).mapTo(SUMMARY)
-        .execute(Map.of("groupIds", groupIds.toArray(new Long[0]), "pattern", pattern))
-        .map(ThreadRepository::list);
+    return db.preparedQuery(SEARCH_TITLES)
+        .execute(Tuple.of(groupIds.toArray(new Long[0]), viewerId == null ? 0L : viewerId, pattern))
+        .map(rows -> {
+          List<ThreadSummary> list = new ArrayList<>();
+          rows.forEach(row -> list.add(summary(row)));
+          return list;
+        });
+  }
+
+  Future<Optional<ForumThread>> thread(SqlClient db, long id) {
+    return db.preparedQuery(THREAD).execute(Tuple.of(id)).map(rows -> first(rows, ThreadRepository::thread));
+  }
+
+  Future<Optional<ForumThread>> lockThread(SqlClient db, long id) {
+    return db.preparedQuery(LOCK_THREAD).execute(Tuple.of(id)).map(rows -> first(rows, ThreadRepository::thread));
+  }
+
+  Future<List<Post>> page(SqlClient db, long threadId, Long viewerId, int from, int to) {
+    return db.preparedQuery(PAGE).execute(Tuple.of(threadId, viewerId == null ? 0L : viewerId, from, to)).map(rows -> {
+      List<Post> list = new ArrayList<>();
+      rows.forEach(row -> list.add(post(row)));
+      return list;
+    });
+  }
+
+  Future<Optional<Post>> post(SqlClient db, long postId, Long viewerId) {
+    return db.preparedQuery(POST).execute(Tuple.of(postId, viewerId == null ? 0L : viewerId))
+        .map(rows -> first(rows, ThreadRepository::post));
+  }
+
+  /** The post a member already made with this form token, if any: a resubmitted form finds it. */
+  Future<Optional<long[]>> postByToken(SqlClient db, long authorId, String token) {
+    return db.preparedQuery(POST_BY_TOKEN).execute(Tuple.of(authorId, token))
+        .map(rows -> first(rows, r -> new long[] {r.getLong(0), r.getLong(1)}));
+  }
+
+  Future<Optional<Long>> threadByToken(SqlClient db, long authorId, String token) {
+    return db.preparedQuery(THREAD_BY_TOKEN).execute(Tuple.of(authorId, token)).map(rows -> first(rows, r -> r.getLong(0)));
+  }
+
+  /** Inserts a thread; empty when this author already made one with the same token. */
+  Future<Optional<Long>> insertThread(SqlClient db, long groupId, String title, long authorId, String token) {
+    return db.preparedQuery(INSERT_THREAD).execute(Tuple.of(groupId, title, authorId, token))
+        .map(rows -> first(rows, r -> r.getLong(0)));
+  }
+
+  Future<Long> insertPost(SqlClient db, long threadId, int position, long authorId, Long replyTo, String markdown,
+      String html, String token) {
+    return db.preparedQuery(INSERT_POST)
+        .execute(Tuple.from(new Object[] {threadId, position, authorId, replyTo, markdown, html, token}))
+        .map(rows -> rows.iterator().next().getLong(0))
+        .compose(id -> db.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, id, authorId)).map(id));
+  }
+
+  Future<Boolean> replyTargetInThread(SqlClient db, long postId, long threadId) {
+    return db.preparedQuery(REPLY_TARGET).execute(Tuple.of(postId, threadId)).map(rows -> rows.size() > 0);
+  }
+
+  /** Saves a new revision if the post is still at {@code baseRevision}; empty when it moved on. */
+  Future<Optional<Integer>> edit(SqlClient db, long postId, int baseRevision, long editorId, String markdown, String html) {
+    return db.preparedQuery(EDIT).execute(Tuple.of(postId, baseRevision, markdown, html))
+        .compose(rows -> rows.size() == 0
+            ? Future.succeededFuture(Optional.<Integer>empty())
+            : db.preparedQuery(ADD_REVISION)
+                .execute(Tuple.of(postId, rows.iterator().next().getInteger(0), editorId, markdown, html))
+                .map(v -> Optional.of(baseRevision + 1)));
+  }
+
+  Future<List<Revision>> revisions(SqlClient db, long postId) {
+    return db.preparedQuery(REVISIONS).execute(Tuple.of(postId)).map(rows -> {
+      List<Revision> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new Revision(r.getInteger("revision"), r.getString("editor_name"),
+          r.getString("body_markdown"), instant(r, "created_at"))));
+      return list;
+    });
+  }
+
+  Future<Boolean> delete(SqlClient db, long postId, long by, String reason) {
+    return db.preparedQuery(DELETE).execute(Tuple.of(postId, by, reason)).map(rows -> rows.size() > 0);
+  }
+
+  Future<Boolean> restore(SqlClient db, long postId) {
+    return db.preparedQuery(RESTORE).execute(Tuple.of(postId)).map(rows -> rows.size() > 0);
+  }
+
+  /** Adds the reaction, or removes it when the member had it; completes with whether it is now set. */
+  Future<Boolean> toggleReaction(SqlClient db, long postId, long memberId, String kind) {
+    return db.preparedQuery(REMOVE_REACTION).execute(Tuple.of(postId, memberId, kind)).compose(removed -> removed.size() > 0
+        ? Future.succeededFuture(false)
+        : db.preparedQuery(ADD_REACTION).execute(Tuple.of(postId, memberId, kind)).map(true));
+  }
+
+  Future<List<String[]>> whoReacted(SqlClient db, long postId) {
+    return db.preparedQuery(WHO_REACTED).execute(Tuple.of(postId)).map(rows -> {
+      List<String[]> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new String[] {r.getString(0), r.getString(1)}));
+      return list;
+    });
+  }
+
+  Future<Void> setPinned(SqlClient db, long threadId, boolean pinned) {
+    return db.preparedQuery(SET_PINNED).execute(Tuple.of(threadId, pinned)).mapEmpty();
+  }
+
+  Future<Void> setLocked(SqlClient db, long threadId, boolean locked) {
+    return db.preparedQuery(SET_LOCKED).execute(Tuple.of(threadId, locked)).mapEmpty();
+  }
+
+  Future<Void> move(SqlClient db, long threadId, long toGroup, long fromGroup) {
+    return db.preparedQuery(MOVE).execute(Tuple.of(threadId, toGroup, fromGroup)).mapEmpty();
+  }
+
+  /**
+   * Members with these handles (lower-case) who may read the group: for a closed group its
+   * members and admins, for a public group ({@code closedGroupId} null) everyone.
+   */
+  Future<List<long[]>> mentionable(SqlClient db, List<String> handles, Long closedGroupId) {
+    return db.preparedQuery(MENTIONABLE).execute(Tuple.of(handles.toArray(new String[0]), closedGroupId)).map(rows -> {
+      List<long[]> ids = new ArrayList<>();
+      rows.forEach(r -> ids.add(new long[] {r.getLong(0)}));
+      return ids;
+    });
+  }
+
+  Future<List<String>> mentionableHandles(SqlClient db, List<String> handles, Long closedGroupId) {
+    return db.preparedQuery(MENTIONABLE).execute(Tuple.of(handles.toArray(new String[0]), closedGroupId)).map(rows -> {
+      List<String> list = new ArrayList<>();
+      rows.forEach(r -> list.add(r.getString(1)));
+      return list;
+    });
+  }
+
+  Future<Void> addMention(SqlClient db, long postId, long memberId) {
+    return db.preparedQuery(ADD_MENTION).execute(Tuple.of(postId, memberId)).mapEmpty();
+  }
+
+  Future<List<String[]>> suggest(SqlClient db, String prefix, Long closedGroupId) {
+    String p = prefix.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    return db.preparedQuery(SUGGEST).execute(Tuple.of(p + "%", closedGroupId, "% " + p + "%")).map(rows -> {
+      List<String[]> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new String[] {r.getString(0), r.getString(1)}));
+      return list;
+    });
+  }
+
+  Future<Void> setThreadLevel(SqlClient db, long memberId, long threadId, String level) {
+    return level == null
+        ? db.preparedQuery(UNSUBSCRIBE_THREAD).execute(Tuple.of(memberId, threadId)).mapEmpty()
+        : db.preparedQuery(SUBSCRIBE_THREAD).execute(Tuple.of(memberId, threadId, level)).mapEmpty();
+  }
+
+  Future<String> threadLevel(SqlClient db, long memberId, long threadId) {
+    return db.preparedQuery(THREAD_LEVEL).execute(Tuple.of(memberId, threadId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  Future<Void> setGroupLevel(SqlClient db, long memberId, long groupId, String level) {
+    return level == null
+        ? db.preparedQuery(UNSUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId)).mapEmpty()
+        : db.preparedQuery(SUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId, level)).mapEmpty();
+  }
+
+  Future<String> groupLevel(SqlClient db, long memberId, long groupId) {
+    return db.preparedQuery(GROUP_LEVEL).execute(Tuple.of(memberId, groupId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  Future<Integer> readPosition(SqlClient db, long memberId, long threadId) {
+    return db.preparedQuery(READ_POSITION).execute(Tuple.of(memberId, threadId))
+        .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger(0));
+  }
+
+  Future<Void> log(SqlClient db, long groupId, long actorId, String action, String targetType, long targetId, String detail) {
+    return db.preparedQuery(LOG).execute(Tuple.of(groupId, actorId, action, targetType, targetId, detail)).mapEmpty();
   }
 }

@@ -1,44 +1,474 @@
 package eu.mhealthhub.agora.thread;
 
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.DomainException.Kind;
+import eu.mhealthhub.agora.attachment.Attachments;
+import eu.mhealthhub.agora.attachment.Upload;
+import eu.mhealthhub.agora.group.GroupPolicy;
+import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
+import eu.mhealthhub.agora.live.ChangeFeed;
+import eu.mhealthhub.agora.live.ChangeFeed.Change;
+import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.text.Markdown;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Reading threads. Every method takes a {@link WorkingGroup} that {@code GroupService} has already
- * returned for this viewer, so the group policy has been asked before any thread is read.
+ * Threads and posts: reading them page by page, and every change members and moderators make.
+ * Each change runs in one transaction (the thread row is locked while a post takes the next
+ * position), records moderator actions, and is announced on the {@link ChangeFeed} after commit.
+ *
+ * <p>Failures: NOT_FOUND for anything in a group the viewer may not read (exactly as for
+ * something that does not exist), FORBIDDEN for an action the viewer may not take, CONFLICT for a
+ * locked thread or an edit based on an old revision, BAD_REQUEST for invalid input.
  */
 public final class ThreadService {
 
-  private static final int PAGE = 50;
+  public static final int PAGE_SIZE = 20;
+  private static final int GROUP_PAGE = 50;
+  private static final Pattern MENTION_TEXT = Pattern.compile("(?<![\\p{L}\\p{N}@/])@([\\p{L}\\p{N}._-]{2,40})");
 
   private final Pool pool;
+  private final GroupService groups;
+  private final Attachments attachments;
+  private final ReadTracker reads;
+  private final ChangeFeed changes;
   private final ThreadRepository repository = new ThreadRepository();
 
-  public ThreadService(Pool pool) {
+  /** A thread with the group it is in, as one viewer may see it. */
+  public record Located(WorkingGroup group, ForumThread thread) {}
+
+  /** One page of a thread for a viewer, with where they had read up to before this view. */
+  public record Page(WorkingGroup group, ForumThread thread, List<Post> posts, int page, int readBefore,
+      String subscription) {}
+
+  public ThreadService(Pool pool, GroupService groups, Attachments attachments, ReadTracker reads, ChangeFeed changes) {
     this.pool = pool;
+    this.groups = groups;
+    this.attachments = attachments;
+    this.reads = reads;
+    this.changes = changes;
   }
 
-  public Future<List<ThreadSummary>> list(WorkingGroup group) {
-    return repository.inGroup(pool, group.id(), PAGE);
+  private static Long id(Optional<Member> viewer) {
+    return viewer.map(Member::id).orElse(null);
   }
 
-  /** A thread of the group; fails with NOT_FOUND when it is in another group or does not exist. */
-  public Future<ForumThread> find(WorkingGroup group, long threadId) {
-    return repository.thread(pool, group.id(), threadId).map(t -> t.orElseThrow(DomainException::notFound));
+  /** Threads of a group the viewer may read: pinned first, then by last activity, 50 a page. */
+  public Future<List<ThreadSummary>> list(WorkingGroup group, Optional<Member> viewer, int page) {
+    int p = Math.max(1, page);
+    return repository.inGroup(pool, group.id(), id(viewer), GROUP_PAGE, (p - 1) * GROUP_PAGE)
+        .map(list -> viewer.map(m -> list.stream().map(t -> t.withReadPosition(reads.pending(m.id(), t.id()))).toList())
+            .orElse(list));
   }
 
-  public Future<List<Post>> posts(ForumThread thread) {
-    return repository.posts(pool, thread.id(), PAGE);
+  public int groupPages(WorkingGroup group) {
+    return (int) Math.max(1, (group.threadCount() + GROUP_PAGE - 1) / GROUP_PAGE);
+  }
+
+  /** The thread and its group, if the viewer may read the group. */
+  public Future<Located> locate(long threadId, Optional<Member> viewer) {
+    return repository.thread(pool, threadId)
+        .compose(t -> t.isEmpty()
+            ? Future.failedFuture(DomainException.notFound())
+            : groups.find(t.get().groupId(), viewer).map(g -> new Located(g, t.get())));
+  }
+
+  /**
+   * One page of posts. Records that the viewer has now read up to the last post shown (in a
+   * batch, not in this request). Pages past the end fail with NOT_FOUND.
+   */
+  public Future<Page> page(long threadId, Optional<Member> viewer, int page) {
+    return locate(threadId, viewer).compose(at -> {
+      ForumThread thread = at.thread();
+      if (page < 1 || page > thread.pages()) {
+        return Future.failedFuture(DomainException.notFound());
+      }
+      int from = (page - 1) * PAGE_SIZE + 1;
+      int to = page * PAGE_SIZE;
+      Future<Integer> readBefore = viewer.isEmpty() ? Future.succeededFuture(-1)
+          : repository.readPosition(pool, viewer.get().id(), threadId)
+              .map(p -> Math.max(p, reads.pending(viewer.get().id(), threadId)));
+      Future<String> level = viewer.isEmpty() ? Future.succeededFuture((String) null)
+          : repository.threadLevel(pool, viewer.get().id(), threadId);
+      Future<List<Post>> posts = repository.page(pool, threadId, id(viewer), from, to);
+      return Future.all(readBefore, level, posts).map(all -> {
+        List<Post> shown = posts.result();
+        if (viewer.isPresent() && !shown.isEmpty()) {
+          reads.seen(viewer.get().id(), threadId, shown.get(shown.size() - 1).position());
+        }
+        return new Page(at.group(), thread, shown, page, readBefore.result(), level.result());
+      });
+    });
+  }
+
+  /** The page and anchor of the viewer's first unread post (the last post when all are read). */
+  public Future<int[]> firstUnread(long threadId, Member viewer) {
+    return locate(threadId, Optional.of(viewer)).compose(at -> repository.readPosition(pool, viewer.id(), threadId)
+        .map(read -> {
+          int position = Math.min(Math.max(read, reads.pending(viewer.id(), threadId)) + 1, at.thread().postCount());
+          return new int[] {(position - 1) / PAGE_SIZE + 1, position};
+        }));
+  }
+
+  /** Where a post lives: its thread, page and position, if the viewer may read it. */
+  public Future<Post> findPost(long postId, Optional<Member> viewer) {
+    return repository.post(pool, postId, id(viewer)).compose(p -> p.isEmpty()
+        ? Future.failedFuture(DomainException.notFound())
+        : locate(p.get().threadId(), viewer).map(at -> p.get()));
+  }
+
+  /** A post with its thread and group, for actions on it. */
+  public Future<PostInContext> post(long postId, Optional<Member> viewer) {
+    return repository.post(pool, postId, id(viewer)).compose(p -> p.isEmpty()
+        ? Future.failedFuture(DomainException.notFound())
+        : locate(p.get().threadId(), viewer).map(at -> new PostInContext(at.group(), at.thread(), p.get())));
+  }
+
+  /** A post with where it is. */
+  public record PostInContext(WorkingGroup group, ForumThread thread, Post post) {}
+
+  /** Checks a title and body, returning field to message key for every problem. */
+  public static java.util.Map<String, String> problems(String title, String body, boolean needsTitle) {
+    java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+    if (needsTitle) {
+      if (title == null || title.isBlank()) {
+        p.put("title", "thread.error.title.required");
+      } else if (title.strip().length() > ForumThread.MAX_TITLE) {
+        p.put("title", "thread.error.title.long");
+      }
+    }
+    if (body == null || body.isBlank()) {
+      p.put("body", "post.error.body.required");
+    } else if (body.length() > Post.MAX_BODY) {
+      p.put("body", "post.error.body.long");
+    }
+    return p;
+  }
+
+  /**
+   * Starts a thread with its first post and attachments. A second submission with the same
+   * client token completes with the thread the first one made and stores nothing.
+   */
+  public Future<Long> createThread(WorkingGroup group, Member author, String title, String body, String clientToken,
+      List<Upload> files) {
+    if (!GroupPolicy.canPost(Optional.of(author), group)) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    if (!problems(title, body, true).isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest(problems(title, body, true).values().iterator().next()));
+    }
+    String token = clean(clientToken);
+    String html = Markdown.toHtml(body);
+    return pool.withTransaction(conn -> repository.insertThread(conn, group.id(), title.strip(), author.id(), token)
+        .compose(inserted -> {
+          if (inserted.isEmpty()) {
+            return repository.threadByToken(conn, author.id(), token).map(existing -> new long[] {existing.orElseThrow(), 0});
+          }
+          long threadId = inserted.get();
+          return linkedHtml(conn, group, body, html)
+              .compose(linked -> repository.insertPost(conn, threadId, 1, author.id(), null, body, linked, null))
+              .compose(postId -> attachments.store(conn, postId, author.id(), files)
+                  .compose(v -> mentions(conn, group, postId, body, html))
+                  .map(v -> new long[] {threadId, postId}));
+        }))
+        .onSuccess(ids -> {
+          if (ids[1] != 0) {
+            reads.seen(author.id(), ids[0], 1);
+            changes.committed(Change.group(group.id(), "thread.created", ids[0]),
+                Change.thread(ids[0], "post.created", ids[1]));
+          }
+        })
+        .map(ids -> ids[0]);
+  }
+
+  /**
+   * Replies in a thread, optionally to one post of it. A second submission with the same client
+   * token completes with the post the first one made. Fails with CONFLICT when the thread is locked.
+   */
+  public Future<Long> reply(long threadId, Member author, String body, Long replyTo, String clientToken, List<Upload> files) {
+    Optional<Member> viewer = Optional.of(author);
+    if (!problems(null, body, false).isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest(problems(null, body, false).values().iterator().next()));
+    }
+    String token = clean(clientToken);
+    String html = Markdown.toHtml(body);
+    return locate(threadId, viewer).compose(at -> {
+      if (!GroupPolicy.canPost(viewer, at.group())) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      WorkingGroup group = at.group();
+      return pool.withTransaction(conn -> repository.lockThread(conn, threadId).compose(locked -> {
+        ForumThread thread = locked.orElseThrow(DomainException::notFound);
+        Future<Optional<long[]>> earlier = token == null ? Future.succeededFuture(Optional.empty())
+            : repository.postByToken(conn, author.id(), token);
+        return earlier.compose(existing -> {
+          if (existing.isPresent()) {
+            return Future.succeededFuture(new long[] {existing.get()[0], 0});
+          }
+          if (!PostPolicy.canReply(viewer, group, thread)) {
+            return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.locked"));
+          }
+          Future<Boolean> target = replyTo == null ? Future.succeededFuture(true)
+              : repository.replyTargetInThread(conn, replyTo, threadId);
+          return target.compose(ok -> ok
+              ? linkedHtml(conn, group, body, html).compose(linked ->
+                  repository.insertPost(conn, threadId, thread.postCount() + 1, author.id(), replyTo, body, linked, token))
+              : Future.failedFuture(DomainException.badRequest("post.error.replyTo")))
+              .compose(postId -> attachments.store(conn, postId, author.id(), files)
+                  .compose(v -> mentions(conn, group, postId, body, html))
+                  .map(v -> new long[] {postId, thread.postCount() + 1}));
+        });
+      })).onSuccess(ids -> {
+        if (ids[1] != 0) {
+          reads.seen(author.id(), threadId, (int) ids[1]);
+          changes.committed(Change.thread(threadId, "post.created", ids[0]),
+              Change.group(group.id(), "thread.activity", threadId));
+        }
+      }).map(ids -> ids[0]);
+    });
+  }
+
+  /**
+   * Saves an edit as a new revision. {@code baseRevision} is the revision the author started
+   * from: when the post has moved on since, fails with CONFLICT and nothing is saved.
+   */
+  public Future<Void> edit(long postId, Member editor, String body, int baseRevision) {
+    Optional<Member> viewer = Optional.of(editor);
+    if (!problems(null, body, false).isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest(problems(null, body, false).values().iterator().next()));
+    }
+    return post(postId, viewer).compose(at -> {
+      if (!PostPolicy.canEdit(viewer, at.group(), at.post())) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      String html = Markdown.toHtml(body);
+      return pool.withTransaction(conn -> linkedHtml(conn, at.group(), body, html)
+              .compose(linked -> repository.edit(conn, postId, baseRevision, editor.id(), body, linked))
+              .compose(saved -> saved.isEmpty()
+                  ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.stale"))
+                  : mentions(conn, at.group(), postId, body, html)))
+          .onSuccess(v -> changes.committed(Change.thread(at.thread().id(), "post.edited", postId)));
+    });
+  }
+
+  /** Every revision of a post the viewer may read, oldest first. */
+  public Future<List<ThreadRepository.Revision>> revisions(long postId, Optional<Member> viewer) {
+    return post(postId, viewer).compose(at -> at.post().deleted() && !PostPolicy.canSeeDeleted(viewer, at.group())
+        ? Future.failedFuture(DomainException.notFound())
+        : repository.revisions(pool, postId));
+  }
+
+  /** Soft-deletes a post (its author or a moderator of the group), with a reason. */
+  public Future<Void> delete(long postId, Member by, String reason) {
+    Optional<Member> viewer = Optional.of(by);
+    String why = reason == null ? "" : reason.strip();
+    if (why.length() > 500) {
+      return Future.failedFuture(DomainException.badRequest("post.error.reason.long"));
+    }
+    return post(postId, viewer).compose(at -> {
+      if (!PostPolicy.canDelete(viewer, at.group(), at.post())) {
+        return Future.failedFuture(at.post().deleted()
+            ? new DomainException(Kind.CONFLICT, "post.error.alreadyDeleted") : DomainException.forbidden());
+      }
+      boolean moderatorAction = at.post().authorId() != by.id();
+      return pool.withTransaction(conn -> repository.delete(conn, postId, by.id(), why)
+              .compose(done -> !done ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.alreadyDeleted"))
+                  : moderatorAction ? repository.log(conn, at.group().id(), by.id(), "post.delete", "post", postId, why)
+                  : Future.<Void>succeededFuture()))
+          .onSuccess(v -> changes.committed(Change.thread(at.thread().id(), "post.deleted", postId)));
+    });
+  }
+
+  /** A moderator restores a deleted post. */
+  public Future<Void> restore(long postId, Member by) {
+    Optional<Member> viewer = Optional.of(by);
+    return post(postId, viewer).compose(at -> {
+      if (!PostPolicy.canRestore(viewer, at.group(), at.post())) {
+        return Future.failedFuture(at.post().deleted() ? DomainException.forbidden()
+            : new DomainException(Kind.CONFLICT, "post.error.notDeleted"));
+      }
+      return pool.withTransaction(conn -> repository.restore(conn, postId)
+              .compose(done -> repository.log(conn, at.group().id(), by.id(), "post.restore", "post", postId, "")))
+          .onSuccess(v -> changes.committed(Change.thread(at.thread().id(), "post.restored", postId)));
+    });
+  }
+
+  /** Adds the viewer's reaction of this kind, or takes it back; completes with whether it is now set. */
+  public Future<Boolean> toggleReaction(long postId, Member member, String kind) {
+    if (!Reactions.known(kind)) {
+      return Future.failedFuture(DomainException.badRequest("post.error.reaction"));
+    }
+    Optional<Member> viewer = Optional.of(member);
+    return post(postId, viewer).compose(at -> PostPolicy.canReact(viewer, at.group(), at.post())
+        ? repository.toggleReaction(pool, postId, member.id(), kind)
+            .onSuccess(v -> changes.committed(Change.thread(at.thread().id(), "reaction.changed", postId)))
+        : Future.failedFuture(DomainException.forbidden()));
+  }
+
+  /** Who reacted how, for a post the viewer may read. */
+  public Future<List<String[]>> whoReacted(long postId, Optional<Member> viewer) {
+    return post(postId, viewer).compose(at -> repository.whoReacted(pool, postId));
+  }
+
+  /** A moderator pins or unpins, locks or unlocks a thread. */
+  public Future<Void> setFlag(long threadId, Member by, String flag, boolean on) {
+    Optional<Member> viewer = Optional.of(by);
+    return locate(threadId, viewer).compose(at -> {
+      if (!GroupPolicy.canModerate(viewer, at.group())) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      return pool.withTransaction(conn -> ("pinned".equals(flag) ? repository.setPinned(conn, threadId, on)
+              : repository.setLocked(conn, threadId, on))
+          .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread." + (on ? "" : "un")
+              + ("pinned".equals(flag) ? "pin" : "lock"), "thread", threadId, "")))
+          .onSuccess(v -> changes.committed(Change.thread(threadId, "thread.changed", threadId),
+              Change.group(at.group().id(), "thread.changed", threadId)));
+    });
+  }
+
+  /** A moderator of both groups moves a thread from one to the other. */
+  public Future<WorkingGroup> move(long threadId, Member by, String toSlug) {
+    Optional<Member> viewer = Optional.of(by);
+    return locate(threadId, viewer).compose(at -> groups.find(toSlug == null ? "" : toSlug, viewer)
+        .recover(e -> Future.failedFuture(DomainException.badRequest("thread.error.moveTarget")))
+        .compose(target -> {
+          if (!GroupPolicy.canModerate(viewer, at.group()) || !GroupPolicy.canModerate(viewer, target)) {
+            return Future.failedFuture(DomainException.forbidden());
+          }
+          if (target.id() == at.group().id()) {
+            return Future.failedFuture(DomainException.badRequest("thread.error.moveSame"));
+          }
+          return pool.withTransaction(conn -> repository.move(conn, threadId, target.id(), at.group().id())
+                  .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread.move", "thread", threadId,
+                      target.slug())))
+              .onSuccess(v -> changes.committed(Change.thread(threadId, "thread.moved", threadId),
+                  Change.group(at.group().id(), "thread.moved", threadId), Change.group(target.id(), "thread.moved", threadId)))
+              .map(target);
+        }));
+  }
+
+  /** Watches or mutes a thread, or returns it to normal (null). */
+  public Future<Void> subscribe(long threadId, Member member, String level) {
+    return locate(threadId, Optional.of(member)).compose(at -> repository.setThreadLevel(pool, member.id(), threadId, level));
+  }
+
+  /** Watches or mutes a group, or returns it to normal (null). */
+  public Future<Void> subscribeGroup(WorkingGroup group, Member member, String level) {
+    return repository.setGroupLevel(pool, member.id(), group.id(), level);
+  }
+
+  public Future<String> groupSubscription(WorkingGroup group, Member member) {
+    return repository.groupLevel(pool, member.id(), group.id());
   }
 
   /** Threads whose titles contain the text, in the given readable groups only. */
-  public Future<List<ThreadSummary>> searchTitles(List<WorkingGroup> readable, String text) {
+  public Future<List<ThreadSummary>> searchTitles(List<WorkingGroup> readable, Optional<Member> viewer, String text) {
     if (readable.isEmpty() || text.isBlank()) {
       return Future.succeededFuture(List.of());
     }
-    return repository.searchTitles(pool, readable.stream().map(WorkingGroup::id).toList(), text.strip());
+    return repository.searchTitles(pool, readable.stream().map(WorkingGroup::id).toList(), id(viewer), text.strip());
+  }
+
+  /**
+   * Handles and names to suggest after "@" in a group: members who can read it (everyone for a
+   * public group, its members for a closed one). The group has been checked for the viewer.
+   */
+  public Future<List<String[]>> mentionSuggestions(WorkingGroup group, String prefix) {
+    String p = prefix == null ? "" : prefix.strip().replaceFirst("^@", "");
+    if (p.isEmpty() || p.length() > 40) {
+      return Future.succeededFuture(List.of());
+    }
+    return repository.suggest(pool, p, group.closed() ? group.id() : null);
+  }
+
+  /** Records who a post mentions, among those who may read the group; nobody else is told anything. */
+  private Future<Void> mentions(SqlConnection conn, WorkingGroup group, long postId, String body, String html) {
+    List<String> handles = Markdown.mentions(body).stream().map(h -> h.toLowerCase(Locale.ROOT)).distinct().toList();
+    if (handles.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return repository.mentionable(conn, handles, group.closed() ? group.id() : null).compose(ids -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (long[] id : ids) {
+        chain = chain.compose(v -> repository.addMention(conn, postId, id[0]));
+      }
+      return chain;
+    });
+  }
+
+  /** The rendered HTML with mentions of members who may read the group turned into links. */
+  private Future<String> linkedHtml(SqlConnection conn, WorkingGroup group, String body, String html) {
+    List<String> handles = Markdown.mentions(body).stream().map(h -> h.toLowerCase(Locale.ROOT)).distinct().toList();
+    if (handles.isEmpty()) {
+      return Future.succeededFuture(html);
+    }
+    return repository.mentionableHandles(conn, handles, group.closed() ? group.id() : null)
+        .map(known -> linkMentions(html, known));
+  }
+
+  /**
+   * Links @handles in the text of sanitised HTML (never inside tags, links or code). The HTML
+   * comes from the sanitiser, so tags are well formed and text holds no raw angle brackets.
+   */
+  static String linkMentions(String html, List<String> handles) {
+    if (handles.isEmpty()) {
+      return html;
+    }
+    StringBuilder out = new StringBuilder();
+    Matcher tags = Pattern.compile("<[^>]*>").matcher(html);
+    int last = 0;
+    int skipDepth = 0;
+    while (tags.find()) {
+      String text = html.substring(last, tags.start());
+      out.append(skipDepth > 0 ? text : linkText(text, handles));
+      String tag = tags.group().toLowerCase(Locale.ROOT);
+      if (tag.matches("<(a|code|pre)[\\s>].*")) {
+        skipDepth++;
+      } else if (tag.matches("</(a|code|pre)>")) {
+        skipDepth = Math.max(0, skipDepth - 1);
+      }
+      out.append(tags.group());
+      last = tags.end();
+    }
+    String rest = html.substring(last);
+    out.append(skipDepth > 0 ? rest : linkText(rest, handles));
+    return out.toString();
+  }
+
+  private static String linkText(String encoded, List<String> handles) {
+    // the sanitiser writes @ as &#64; in text; an @ is harmless in HTML text
+    String text = encoded.replace("&#64;", "@");
+    Matcher m = MENTION_TEXT.matcher(text);
+    StringBuilder b = new StringBuilder();
+    while (m.find()) {
+      String handle = m.group(1).replaceAll("[._-]+$", "");
+      String tail = m.group(1).substring(handle.length());
+      if (handles.contains(handle.toLowerCase(Locale.ROOT))) {
+        m.appendReplacement(b, Matcher.quoteReplacement("<a class=\"mention\" href=\"/members/"
+            + handle.toLowerCase(Locale.ROOT) + "\">@" + handle + "</a>" + tail));
+      } else {
+        m.appendReplacement(b, Matcher.quoteReplacement(m.group()));
+      }
+    }
+    m.appendTail(b);
+    return b.toString();
+  }
+
+  private static String clean(String token) {
+    return token == null || token.isBlank() || token.length() > 100 ? null : token;
+  }
+
+  /** Lists that the routes hand to templates, kept immutable. */
+  static <T> List<T> copy(List<T> list) {
+    return new ArrayList<>(list);
   }
 }

@@ -66,7 +66,7 @@ public final class HomeRoutes {
     }
     String query = q;
     groups.visibleTo(viewer.member())
-        .compose(readable -> threads.searchTitles(readable, query).map(found -> {
+        .compose(readable -> threads.searchTitles(readable, viewer.member(), query).map(found -> {
           List<Map<String, Object>> hits = found.stream().map((ThreadSummary t) -> {
             WorkingGroup g = readable.stream().filter(x -> x.id() == t.groupId()).findFirst().orElseThrow();
             return Map.<String, Object>of("thread", t, "group", g);

@@ -53,6 +53,10 @@ public final class ViewerHandler implements Handler<RoutingContext> {
         memberId = null;
       }
     }
+    // The member lookup is asynchronous: hold the body until a body handler asks for it (it resumes).
+    if (!ctx.request().isEnded()) {
+      ctx.request().pause();
+    }
     Future<Optional<Member>> member = memberId == null
         ? Future.succeededFuture(Optional.empty())
         : members.find(memberId);

@@ -2,7 +2,10 @@ package eu.mhealthhub.agora.web;
 
 import eu.mhealthhub.agora.AppConfig;
 import eu.mhealthhub.agora.Services;
+import eu.mhealthhub.agora.attachment.AttachmentRoutes;
+import eu.mhealthhub.agora.attachment.Upload;
 import eu.mhealthhub.agora.auth.SignInRoutes;
+import eu.mhealthhub.agora.thread.ThreadRoutes;
 import eu.mhealthhub.agora.group.GroupRoutes;
 import eu.mhealthhub.agora.member.MemberRoutes;
 import eu.mhealthhub.agora.talk.TalkRoutes;
@@ -28,8 +31,9 @@ public final class WebRouter {
 
   /** Templates compiled before the first request. */
   public static final List<String> TEMPLATES = List.of("home/index", "home/search", "home/privacy",
-      "home/accessibility", "group/list", "group/show", "group/thread", "talk/list", "talk/show",
-      "member/profile", "error/error");
+      "home/accessibility", "group/list", "group/show", "group/form", "group/members", "thread/new", "thread/show",
+      "thread/reply", "thread/edit", "thread/history", "thread/reactions", "talk/list", "talk/show",
+      "member/profile", "member/show", "error/error");
 
   private WebRouter() {}
 
@@ -55,23 +59,37 @@ public final class WebRouter {
         .setMaxAgeSeconds(7 * 24 * 3600)
         .setDefaultContentEncoding("UTF-8"));
 
-    // Forms and JSON only: no route accepts file uploads yet, and nothing is written to disk.
+    router.route().handler(sessionHandler(sessions, config));
+    router.route().handler(new ViewerHandler(services.members(), services.i18n(), config.defaultTimeZone(),
+        config.sessionMaxAge(), services.clock(), sessionCookieName(config)));
+    router.route().handler(assetVersion(services.assetVersion()));
+    CsrfHandler csrf = new CsrfHandler(config.publicOrigin());
+
+    // The only routes that accept files: members only, their own body handler writing to a
+    // private temporary directory (deleted when the request ends), then the CSRF check.
+    ThreadRoutes threadRoutes = new ThreadRoutes(pages, services.groups(), services.threads(), services.attachments(),
+        services.i18n());
+    threadRoutes.mountUploads(router, BodyHandler.create(uploadDirectory())
+        .setHandleFileUploads(true)
+        .setBodyLimit(services.attachments().maxBytes() * Upload.MAX_FILES + config.maxFormBytes())
+        .setDeleteUploadedFilesOnEnd(true)
+        .setMergeFormAttributes(false), csrf);
+
+    // Everything else: forms and JSON only, nothing written to disk.
     router.route().handler(BodyHandler.create(false)
         .setHandleFileUploads(false)
         .setBodyLimit(config.maxFormBytes())
         .setDeleteUploadedFilesOnEnd(true));
-    router.route().handler(sessionHandler(sessions, config));
-    router.route().handler(new ViewerHandler(services.members(), services.i18n(), config.defaultTimeZone(),
-        config.sessionMaxAge(), services.clock(), sessionCookieName(config)));
-    router.route().handler(new CsrfHandler(config.publicOrigin()));
-    router.route().handler(assetVersion(services.assetVersion()));
+    router.route().handler(csrf);
 
     new SignInRoutes(services.provider().oauth(), config, services.provider().identityIssuer(),
         services.members(), services.clock()).mount(router);
     new HomeRoutes(pages, services.groups(), services.talks(), services.threads()).mount(router);
     new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
+    threadRoutes.mount(router);
+    new AttachmentRoutes(services.attachments(), services.threads()).mount(router);
     new TalkRoutes(pages, services.talks()).mount(router);
-    new MemberRoutes(pages, services.members(), config.secureCookies()).mount(router);
+    new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     extraRoutes.accept(router);
 
     ErrorPages errors = new ErrorPages(pages, services.i18n());
@@ -107,6 +125,17 @@ public final class WebRouter {
       ctx.put("assetVersion", version);
       ctx.next();
     };
+  }
+
+  /** A private directory for uploads in flight, outside webroot, created once. */
+  private static String uploadDirectory() {
+    try {
+      java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "agora-uploads");
+      java.nio.file.Files.createDirectories(dir);
+      return dir.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   public static SessionStore localSessions(Vertx vertx) {

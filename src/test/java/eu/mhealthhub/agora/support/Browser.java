@@ -50,6 +50,33 @@ public final class Browser {
         .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
   }
 
+  /** A file for a multipart form. */
+  public record FilePart(String field, String fileName, String contentType, byte[] data) {}
+
+  /** Posts a multipart form, as a browser does for a form with enctype="multipart/form-data". */
+  public Response postMultipart(String url, Map<String, String> fields, java.util.List<FilePart> files, String... headers) {
+    String boundary = "----AgoraTest" + System.nanoTime();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      for (Map.Entry<String, String> f : fields.entrySet()) {
+        out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+        out.write(f.getValue().getBytes(StandardCharsets.UTF_8));
+        out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+      }
+      for (FilePart p : files) {
+        out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + p.field() + "\"; filename=\""
+            + p.fileName() + "\"\r\nContent-Type: " + p.contentType() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.write(p.data());
+        out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+      }
+      out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return postRaw(url, "multipart/form-data; boundary=" + boundary, out.toByteArray(), headers);
+  }
+
   public Response postRaw(String url, String contentType, byte[] body, String... headers) {
     return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)), headers);

@@ -119,6 +119,21 @@ public final class TestApp implements AutoCloseable {
     return browser.get(decision.location());
   }
 
+  /** Signs in as a new person through the provider's "someone new" form; returns the member id. */
+  public long signInNew(Browser browser, String name, String email) {
+    Response start = browser.get(url("/auth/login?next=/"));
+    Response page = browser.get(start.location());
+    Map<String, String> fields = new HashMap<>(Browser.hiddenFields(page.body(), "/authorize"));
+    fields.put("name", name);
+    fields.put("email", email);
+    URI provider = URI.create(start.location());
+    Response back = browser.get(browser.post(provider.resolve("/authorize").toString(), fields).location());
+    if (back.status() != 302) {
+      throw new AssertionError("sign-in failed: " + back + "\n" + back.body());
+    }
+    return TestDatabase.count("SELECT id FROM members WHERE email = ? ORDER BY id DESC LIMIT 1", email);
+  }
+
   public Response signIn(Browser browser, String subject) {
     return signIn(browser, subject, "/");
   }

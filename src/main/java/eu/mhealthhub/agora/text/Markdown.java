@@ -1,0 +1,421 @@
+package eu.mhealthhub.agora.text;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.commonmark.Extension;
+import org.commonmark.ext.autolink.AutolinkExtension;
+import org.commonmark.ext.gfm.strikethrough.StrikethroughExtension;
+import org.commonmark.ext.gfm.tables.TableCell;
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.node.AbstractVisitor;
+import org.commonmark.node.Block;
+import org.commonmark.node.Code;
+import org.commonmark.node.CustomNode;
+import org.commonmark.node.FencedCodeBlock;
+import org.commonmark.node.HardLineBreak;
+import org.commonmark.node.Heading;
+import org.commonmark.node.HtmlBlock;
+import org.commonmark.node.HtmlInline;
+import org.commonmark.node.Image;
+import org.commonmark.node.IndentedCodeBlock;
+import org.commonmark.node.Link;
+import org.commonmark.node.Node;
+import org.commonmark.node.SoftLineBreak;
+import org.commonmark.node.Text;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.DefaultUrlSanitizer;
+import org.commonmark.renderer.html.HtmlRenderer;
+import org.owasp.html.HtmlPolicyBuilder;
+import org.owasp.html.PolicyFactory;
+
+/**
+ * Server-side Markdown for user content (forum posts, consensus documents).
+ *
+ * <p>Rendering is CommonMark with GFM tables, GFM strikethrough and autolinks. Raw HTML in the
+ * source is never rendered (it comes out as visible text), URLs are restricted to http, https,
+ * mailto and relative ones, and the HTML is then passed through an allow-list sanitiser as a
+ * second, independent line of defence. Headings are shifted down by two levels ({@code #} becomes
+ * {@code <h3>}, at most {@code <h6>}) so that user content never competes with the page's own
+ * {@code <h1>}/{@code <h2>}. Every link carries {@code rel="nofollow ugc noopener"} and none a
+ * {@code target}.
+ *
+ * <p>The sanitiser lets through only {@code p br hr h3-h6 strong em del s code pre blockquote ul
+ * ol li table thead tbody tr th td a img}, and of attributes only {@code a href/title/rel},
+ * {@code img src/alt/title} (http, https or relative sources; an image without an allowed source
+ * is dropped), {@code ol start}, {@code code class="language-xxx"} (xxx matching
+ * {@code [a-z0-9+#-]{1,20}}; fenced-code languages are lower-cased first) and {@code th/td
+ * class="align-left|align-center|align-right"} (table alignment, instead of {@code align} or
+ * {@code style}). A link whose URL is not allowed is reduced to its text.
+ *
+ * <p>All methods are thread-safe; the parser, renderer and sanitiser policy are shared, immutable
+ * instances.
+ */
+public final class Markdown {
+
+  /** Heading levels are shifted by this much: {@code #} renders as {@code <h3>}. */
+  private static final int HEADING_SHIFT = 2;
+
+  private static final Pattern LANGUAGE = Pattern.compile("[a-z0-9+#-]{1,20}");
+  private static final Pattern CODE_CLASS = Pattern.compile("language-[a-z0-9+#-]{1,20}");
+  private static final Pattern ALIGN_CLASS = Pattern.compile("align-(?:left|center|right)");
+
+  /**
+   * {@code @handle}: 2 to 40 letters, digits, dots, underscores or hyphens, not preceded by a
+   * letter or digit (so {@code someone@example.org} is no mention) nor by one of the handle's own
+   * characters or another {@code @}.
+   */
+  private static final Pattern MENTION =
+      Pattern.compile("(?<![\\p{L}\\p{N}\\p{M}._@-])@([\\p{L}\\p{N}._-]{2,40})(?![\\p{L}\\p{N}._-])");
+
+  private static final List<Extension> EXTENSIONS = List.of(
+      TablesExtension.create(),
+      StrikethroughExtension.create(),
+      AutolinkExtension.create());
+
+  private static final Parser PARSER = Parser.builder()
+      .extensions(EXTENSIONS)
+      // bound the nesting that hostile input can build (deep nesting costs stack in every tree walk)
+      .maxOpenBlockParsers(64)
+      .maxInlineNesting(64)
+      .build();
+
+  private static final HtmlRenderer RENDERER = HtmlRenderer.builder()
+      .extensions(EXTENSIONS)
+      .escapeHtml(true)
+      .sanitizeUrls(true)
+      .urlSanitizer(new DefaultUrlSanitizer(List.of("http", "https", "mailto")))
+      .attributeProviderFactory(context -> Markdown::adjustAttributes)
+      .build();
+
+  private static final PolicyFactory POLICY = new HtmlPolicyBuilder()
+      .allowElements("p", "br", "hr", "h3", "h4", "h5", "h6",
+          "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li",
+          "table", "thead", "tbody", "tr", "th", "td", "a", "img")
+      .allowUrlProtocols("http", "https", "mailto")
+      .allowAttributes("href", "title").onElements("a")
+      .requireRelsOnLinks("nofollow", "ugc", "noopener")
+      // a link whose target was not allowed is dropped, keeping its text
+      .allowElements((name, attrs) -> hasAttribute(attrs, "href") ? name : null, "a")
+      .allowAttributes("src").matching(Markdown::isImageUrl).onElements("img")
+      .allowAttributes("alt", "title").onElements("img")
+      // an image whose source was not allowed is dropped, not left as an empty <img>
+      .allowElements((name, attrs) -> hasAttribute(attrs, "src") ? name : null, "img")
+      .allowAttributes("start").matching(Pattern.compile("[0-9]{1,9}")).onElements("ol")
+      .allowAttributes("class").matching(CODE_CLASS).onElements("code")
+      .allowAttributes("class").matching(ALIGN_CLASS).onElements("th", "td")
+      .toFactory();
+
+  private Markdown() {
+  }
+
+  /**
+   * Renders Markdown to sanitised HTML that is safe to insert into a page unescaped.
+   *
+   * @param markdown the source; {@code null} is treated as empty
+   * @return the HTML fragment (empty for empty input)
+   */
+  public static String toHtml(String markdown) {
+    Node document = parse(markdown);
+    document.accept(new HeadingShifter());
+    return POLICY.sanitize(RENDERER.render(document));
+  }
+
+  /**
+   * The distinct {@code @handle} mentions in the text, without the {@code @}, in order of first
+   * appearance. Mentions in code spans, code blocks, raw HTML blocks, link texts and image
+   * descriptions do not count; neither do e-mail addresses. A handle is {@code @} followed by 2 to
+   * 40 letters, digits, dots, underscores or hyphens, not preceded by a letter or digit; a trailing
+   * dot (end of a sentence) is not part of it. Handles are returned as written: {@code @Ann} and
+   * {@code @ann} are two entries, and whether they name one member is the caller's business.
+   *
+   * @param markdown the source; {@code null} is treated as empty
+   * @return the handles, without duplicates
+   */
+  public static List<String> mentions(String markdown) {
+    TextCollector collector = new TextCollector(false);
+    parse(markdown).accept(collector);
+    Set<String> found = new LinkedHashSet<>();
+    Matcher m = MENTION.matcher(collector.text());
+    while (m.find()) {
+      String handle = m.group(1);
+      int end = handle.length();
+      while (end > 0 && handle.charAt(end - 1) == '.') {
+        end--;
+      }
+      handle = handle.substring(0, end);
+      if (handle.length() >= 2) {
+        found.add(handle);
+      }
+    }
+    return List.copyOf(found);
+  }
+
+  /**
+   * The text of the rendered Markdown without any markup, for excerpts: whitespace collapsed to
+   * single spaces, and if longer than {@code maxChars} cut at a word boundary with an ellipsis
+   * ({@code "…"}) appended, the whole being at most {@code maxChars} characters. Link texts,
+   * code and image descriptions are kept; URLs of links are not. Raw HTML in the source counts as
+   * text, just as {@link #toHtml} shows it.
+   *
+   * <p>The result is plain text, <strong>not</strong> HTML: escape it when putting it in a page.
+   *
+   * @param markdown the source; {@code null} is treated as empty
+   * @param maxChars the maximum length of the result, at least 1
+   * @return the excerpt
+   */
+  public static String plainText(String markdown, int maxChars) {
+    if (maxChars < 1) {
+      throw new IllegalArgumentException("maxChars must be at least 1: " + maxChars);
+    }
+    TextCollector collector = new TextCollector(true);
+    parse(markdown).accept(collector);
+    String text = collector.text().replaceAll("(?U)\\s+", " ").strip();
+    if (text.length() <= maxChars) {
+      return text;
+    }
+    int limit = maxChars - 1; // room for the ellipsis
+    int cut = -1;
+    // the last space at or before the limit (a space at 'limit' means the word before it fits whole)
+    for (int i = Math.min(limit, text.length() - 1); i > 0; i--) {
+      if (text.charAt(i) == ' ') {
+        cut = i;
+        break;
+      }
+    }
+    if (cut <= 0) {
+      cut = limit; // one long word: cut inside it
+      if (cut > 0 && Character.isHighSurrogate(text.charAt(cut - 1))) {
+        cut--;
+      }
+    }
+    String head = text.substring(0, cut).stripTrailing();
+    // no dangling punctuation before the ellipsis ("word,…")
+    int end = head.length();
+    while (end > 0 && ",;:-–—([{".indexOf(head.charAt(end - 1)) >= 0) {
+      end--;
+    }
+    if (end > 0) {
+      head = head.substring(0, end).stripTrailing();
+    }
+    return head + "…";
+  }
+
+  private static Node parse(String markdown) {
+    return PARSER.parse(markdown == null ? "" : markdown);
+  }
+
+  /** The HTML attributes CommonMark gives, trimmed to what the sanitiser policy lets through. */
+  private static void adjustAttributes(Node node, String tagName, Map<String, String> attributes) {
+    if (node instanceof TableCell cell) {
+      attributes.remove("align");
+      attributes.remove("style");
+      if (cell.getAlignment() != null) {
+        attributes.put("class", "align-" + switch (cell.getAlignment()) {
+          case LEFT -> "left";
+          case CENTER -> "center";
+          case RIGHT -> "right";
+        });
+      }
+    } else if (node instanceof Link link && "a".equals(tagName)) {
+      // a destination that the URL sanitiser emptied was unsafe: no link at all, just its text
+      if (isBlank(attributes.get("href")) && !isBlank(link.getDestination())) {
+        attributes.clear();
+      }
+    } else if (node instanceof Image image && "img".equals(tagName)) {
+      // an unsafe image source: the sanitiser then drops the image (its alt text is lost)
+      if (isBlank(attributes.get("src")) && !isBlank(image.getDestination())) {
+        attributes.clear();
+      }
+    } else if (node instanceof FencedCodeBlock && "code".equals(tagName)) {
+      String cls = attributes.remove("class");
+      if (cls != null && cls.startsWith("language-")) {
+        String language = cls.substring("language-".length()).toLowerCase(Locale.ROOT);
+        if (LANGUAGE.matcher(language).matches()) {
+          attributes.put("class", "language-" + language);
+        }
+      }
+    }
+  }
+
+  /** {@code attrs} alternates names and values, as the sanitiser hands them to element policies. */
+  private static boolean hasAttribute(List<String> attrs, String name) {
+    for (int i = 0; i + 1 < attrs.size(); i += 2) {
+      if (attrs.get(i).equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  /** Image sources: http, https or relative; never mailto or data. */
+  private static boolean isImageUrl(String url) {
+    String u = url.strip().toLowerCase(Locale.ROOT);
+    int colon = u.indexOf(':');
+    if (colon < 0) {
+      return true;
+    }
+    int firstDelimiter = firstIndexOfAny(u, "/?#");
+    if (firstDelimiter >= 0 && firstDelimiter < colon) {
+      return true; // the colon is in the path/query/fragment: a relative URL
+    }
+    String scheme = u.substring(0, colon);
+    return scheme.equals("http") || scheme.equals("https");
+  }
+
+  private static int firstIndexOfAny(String s, String chars) {
+    for (int i = 0; i < s.length(); i++) {
+      if (chars.indexOf(s.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** {@code #} → h3, {@code ##} → h4, …, at most h6. */
+  private static final class HeadingShifter extends AbstractVisitor {
+    @Override
+    public void visit(Heading heading) {
+      heading.setLevel(Math.min(6, heading.getLevel() + HEADING_SHIFT));
+      visitChildren(heading);
+    }
+  }
+
+  /**
+   * Collects the visible text. For mentions ({@code all == false}) code, links and images are
+   * replaced by a separator; for excerpts everything visible is kept.
+   */
+  private static final class TextCollector extends AbstractVisitor {
+    private static final char SEPARATOR = ' ';
+
+    private final boolean all;
+    private final StringBuilder out = new StringBuilder();
+
+    TextCollector(boolean all) {
+      this.all = all;
+    }
+
+    String text() {
+      return out.toString();
+    }
+
+    @Override
+    public void visit(Text text) {
+      out.append(text.getLiteral());
+    }
+
+    @Override
+    public void visit(Code code) {
+      if (all) {
+        out.append(code.getLiteral());
+      } else {
+        out.append(SEPARATOR);
+      }
+    }
+
+    @Override
+    public void visit(FencedCodeBlock block) {
+      separate();
+      if (all) {
+        out.append(block.getLiteral());
+      }
+      separate();
+    }
+
+    @Override
+    public void visit(IndentedCodeBlock block) {
+      separate();
+      if (all) {
+        out.append(block.getLiteral());
+      }
+      separate();
+    }
+
+    @Override
+    public void visit(HtmlBlock block) {
+      // shown as text by toHtml; never a mention
+      separate();
+      if (all) {
+        out.append(block.getLiteral());
+      }
+      separate();
+    }
+
+    @Override
+    public void visit(HtmlInline html) {
+      if (all) {
+        out.append(html.getLiteral());
+      } else {
+        out.append(SEPARATOR);
+      }
+    }
+
+    @Override
+    public void visit(Link link) {
+      if (all) {
+        visitChildren(link);
+      } else {
+        out.append(SEPARATOR);
+      }
+    }
+
+    @Override
+    public void visit(Image image) {
+      if (all) {
+        visitChildren(image);
+      } else {
+        out.append(SEPARATOR);
+      }
+    }
+
+    @Override
+    public void visit(SoftLineBreak softLineBreak) {
+      out.append('\n');
+    }
+
+    @Override
+    public void visit(HardLineBreak hardLineBreak) {
+      out.append('\n');
+    }
+
+    @Override
+    protected void visitChildren(Node parent) {
+      boolean block = parent instanceof Block;
+      if (block) {
+        separate();
+      }
+      super.visitChildren(parent);
+      if (block) {
+        separate();
+      }
+    }
+
+    @Override
+    public void visit(CustomNode node) {
+      // autolinks from the extension are Link nodes; strikethrough is a plain container
+      boolean cell = node instanceof TableCell;
+      if (cell) {
+        out.append(SEPARATOR);
+      }
+      visitChildren(node);
+      if (cell) {
+        out.append(SEPARATOR);
+      }
+    }
+
+    private void separate() {
+      if (out.length() > 0 && out.charAt(out.length() - 1) != '\n') {
+        out.append('\n');
+      }
+    }
+  }
+}

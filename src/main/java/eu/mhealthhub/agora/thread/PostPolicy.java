@@ -1,0 +1,40 @@
+package eu.mhealthhub.agora.thread;
+
+import eu.mhealthhub.agora.group.GroupPolicy;
+import eu.mhealthhub.agora.group.WorkingGroup;
+import eu.mhealthhub.agora.member.Member;
+import java.util.Optional;
+
+/** Who may do what to threads and posts; the group's policy decides reading and moderating. */
+public final class PostPolicy {
+
+  private PostPolicy() {}
+
+  public static boolean canReply(Optional<Member> viewer, WorkingGroup group, ForumThread thread) {
+    return GroupPolicy.canPost(viewer, group) && (!thread.locked() || GroupPolicy.canModerate(viewer, group));
+  }
+
+  /** Authors edit their own posts while they are not deleted; nobody edits another's words. */
+  public static boolean canEdit(Optional<Member> viewer, WorkingGroup group, Post post) {
+    return viewer.map(m -> m.id() == post.authorId()).orElse(false) && !post.deleted() && !group.archived()
+        && GroupPolicy.canRead(viewer, group);
+  }
+
+  public static boolean canDelete(Optional<Member> viewer, WorkingGroup group, Post post) {
+    return !post.deleted() && (viewer.map(m -> m.id() == post.authorId()).orElse(false)
+        || GroupPolicy.canModerate(viewer, group));
+  }
+
+  public static boolean canRestore(Optional<Member> viewer, WorkingGroup group, Post post) {
+    return post.deleted() && GroupPolicy.canModerate(viewer, group);
+  }
+
+  /** Deleted posts show their content to moderators only. */
+  public static boolean canSeeDeleted(Optional<Member> viewer, WorkingGroup group) {
+    return GroupPolicy.canModerate(viewer, group);
+  }
+
+  public static boolean canReact(Optional<Member> viewer, WorkingGroup group, Post post) {
+    return GroupPolicy.canPost(viewer, group) && !post.deleted();
+  }
+}

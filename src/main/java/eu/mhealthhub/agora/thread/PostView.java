@@ -1,0 +1,27 @@
+package eu.mhealthhub.agora.thread;
+
+import eu.mhealthhub.agora.group.WorkingGroup;
+import eu.mhealthhub.agora.member.Member;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** A post with what this viewer may do with it, for templates. */
+public record PostView(Post post, boolean showBody, boolean canEdit, boolean canDelete, boolean canRestore,
+    boolean canReact, boolean unreadMarker, List<ReactionView> reactions) {
+
+  /** A reaction button: its kind, symbol, count, and whether the viewer chose it. */
+  public record ReactionView(String kind, String symbol, int count, boolean mine) {}
+
+  public static PostView of(Post p, Optional<Member> viewer, WorkingGroup group, int readBefore) {
+    List<ReactionView> reactions = new ArrayList<>();
+    for (Reactions.Kind k : Reactions.KINDS) {
+      Post.ReactionCount c = p.reactions().stream().filter(r -> r.kind().equals(k.name())).findFirst().orElse(null);
+      reactions.add(new ReactionView(k.name(), k.symbol(), c == null ? 0 : c.count(), c != null && c.mine()));
+    }
+    boolean show = !p.deleted() || PostPolicy.canSeeDeleted(viewer, group);
+    boolean unread = readBefore >= 0 && p.position() == readBefore + 1 && readBefore > 0;
+    return new PostView(p, show, PostPolicy.canEdit(viewer, group, p), PostPolicy.canDelete(viewer, group, p),
+        PostPolicy.canRestore(viewer, group, p), PostPolicy.canReact(viewer, group, p), unread, reactions);
+  }
+}

@@ -1,0 +1,87 @@
+package eu.mhealthhub.agora.thread;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Read positions, written in batches rather than on every page view: a view records the highest
+ * position seen in memory, and one statement every {@link #FLUSH_MS} ms writes them all. The
+ * upsert keeps the greatest position, so batches from several nodes may land in any order. Until
+ * a batch lands, this node merges its pending positions into what it shows.
+ */
+public final class ReadTracker {
+
+  public static final long FLUSH_MS = 2000;
+  private static final Logger LOG = LoggerFactory.getLogger(ReadTracker.class);
+  private static final String UPSERT = """
+      INSERT INTO read_positions (member_id, thread_id, position, updated_at)
+      SELECT x.m, x.t, x.p, now() FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS x(m, t, p)
+       WHERE EXISTS (SELECT 1 FROM threads WHERE id = x.t) AND EXISTS (SELECT 1 FROM members WHERE id = x.m)
+      ON CONFLICT (member_id, thread_id)
+      DO UPDATE SET position = GREATEST(read_positions.position, EXCLUDED.position), updated_at = now()
+      """;
+
+  private record Key(long memberId, long threadId) {}
+
+  private final Pool pool;
+  private final Map<Key, Integer> pending = new ConcurrentHashMap<>();
+  private final long timer;
+  private final Vertx vertx;
+
+  public ReadTracker(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.timer = vertx.setPeriodic(FLUSH_MS, id -> flush());
+  }
+
+  /** Records that the member has seen the thread up to this position. */
+  public void seen(long memberId, long threadId, int position) {
+    pending.merge(new Key(memberId, threadId), position, Math::max);
+  }
+
+  /** The position not yet written for this member and thread, or 0. */
+  public int pending(long memberId, long threadId) {
+    return pending.getOrDefault(new Key(memberId, threadId), 0);
+  }
+
+  /** Writes every pending position in one statement. */
+  public Future<Void> flush() {
+    if (pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Long> members = new ArrayList<>();
+    List<Long> threads = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
+    Map<Key, Integer> batch = new java.util.HashMap<>();
+    for (Key k : List.copyOf(pending.keySet())) {
+      Integer p = pending.remove(k);
+      if (p != null) {
+        batch.put(k, p);
+        members.add(k.memberId());
+        threads.add(k.threadId());
+        positions.add(p);
+      }
+    }
+    return pool.preparedQuery(UPSERT)
+        .execute(Tuple.of(members.toArray(new Long[0]), threads.toArray(new Long[0]), positions.toArray(new Integer[0])))
+        .<Void>mapEmpty()
+        .onFailure(e -> {
+          LOG.warn("read positions not saved, will retry: {}", e.getMessage());
+          batch.forEach((k, p) -> pending.merge(k, p, Math::max));
+        });
+  }
+
+  /** Stops the timer and writes what is pending. */
+  public Future<Void> stop() {
+    vertx.cancelTimer(timer);
+    return flush().recover(e -> Future.succeededFuture());
+  }
+}

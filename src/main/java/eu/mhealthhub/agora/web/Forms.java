@@ -1,0 +1,82 @@
+package eu.mhealthhub.agora.web;
+
+import eu.mhealthhub.agora.DomainException;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Small helpers every feature's routes share: ids from paths, paging, redirects after POST. */
+public final class Forms {
+
+  private Forms() {}
+
+  /** A numeric path parameter; anything else is a 404, like a missing thing. */
+  public static long id(RoutingContext ctx, String name) {
+    try {
+      long id = Long.parseLong(ctx.pathParam(name));
+      if (id <= 0) {
+        throw DomainException.notFound();
+      }
+      return id;
+    } catch (NumberFormatException e) {
+      throw DomainException.notFound();
+    }
+  }
+
+  /** The ?page= parameter, 1 when absent or malformed. */
+  public static int page(RoutingContext ctx) {
+    try {
+      return Math.max(1, Integer.parseInt(ctx.request().getParam("page", "1")));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
+  /** Links for a pager: every page near the current one, and the first and last. */
+  public static List<Map<String, Object>> pageLinks(int current, int total) {
+    List<Map<String, Object>> links = new ArrayList<>();
+    for (int p = 1; p <= total; p++) {
+      if (p == 1 || p == total || Math.abs(p - current) <= 2) {
+        links.add(Map.of("number", p, "current", p == current));
+      } else if (links.isEmpty() || !links.get(links.size() - 1).containsKey("gap")) {
+        links.add(Map.of("gap", true, "number", p, "current", false));
+      }
+    }
+    return total > 1 ? links : List.of();
+  }
+
+  /** 303 See Other: the browser follows a POST with a GET. */
+  public static void redirect(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader("Location", location).end();
+  }
+
+  /** Sends an anonymous visitor to sign in and back; false when the request is answered. */
+  public static boolean requireMember(RoutingContext ctx) {
+    if (Viewer.of(ctx).signedIn()) {
+      return true;
+    }
+    if ("GET".equals(ctx.request().method().name())) {
+      ctx.response().setStatusCode(302)
+          .putHeader("Location", "/auth/login?next=" + URLEncoder.encode(ctx.request().uri(), StandardCharsets.UTF_8))
+          .end();
+    } else {
+      ctx.fail(DomainException.forbidden());
+    }
+    return false;
+  }
+
+  /** A subscription level from a form: watching, muted, or null for normal. */
+  public static String level(RoutingContext ctx) {
+    String level = ctx.request().getFormAttribute("level");
+    if ("watching".equals(level) || "muted".equals(level)) {
+      return level;
+    }
+    if (level == null || "normal".equals(level)) {
+      return null;
+    }
+    throw DomainException.badRequest("error.400.text");
+  }
+}
