@@ -2,6 +2,7 @@ package eu.mhealthhub.agora.web;
 
 import eu.mhealthhub.agora.AppConfig;
 import eu.mhealthhub.agora.Services;
+import eu.mhealthhub.agora.api.ApiRoutes;
 import eu.mhealthhub.agora.attachment.AttachmentRoutes;
 import eu.mhealthhub.agora.attachment.Upload;
 import eu.mhealthhub.agora.auth.SignInRoutes;
@@ -88,6 +89,7 @@ public final class WebRouter {
     new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
     threadRoutes.mount(router);
     new AttachmentRoutes(services.attachments(), services.threads()).mount(router);
+    new ApiRoutes(services.groups(), services.threads()).mount(router);
     new TalkRoutes(pages, services.talks()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     extraRoutes.accept(router);

@@ -1,0 +1,284 @@
+package eu.mhealthhub.agora.api;
+
+import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.group.GroupService;
+import eu.mhealthhub.agora.group.WorkingGroup;
+import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.thread.ForumThread;
+import eu.mhealthhub.agora.thread.Post;
+import eu.mhealthhub.agora.thread.PostPolicy;
+import eu.mhealthhub.agora.thread.Reactions;
+import eu.mhealthhub.agora.thread.ThreadService;
+import eu.mhealthhub.agora.thread.ThreadSummary;
+import eu.mhealthhub.agora.web.Forms;
+import eu.mhealthhub.agora.web.Viewer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The JSON API, version 1: the same services and the same rules as the pages. Cookie sessions
+ * send the CSRF token in the {@code X-CSRF-Token} header. Creating requests accept an
+ * {@code Idempotency-Key} header: a retried request with the same key stores nothing new and
+ * answers with what the first one made. Described by {@code /api/v1/openapi.json}.
+ *
+ * <pre>
+ * GET    /api/v1/groups                        groups the caller may read
+ * GET    /api/v1/groups/:slug                  one group
+ * GET    /api/v1/groups/:slug/threads          its threads (?page=)
+ * POST   /api/v1/groups/:slug/threads          start a thread {title, body}
+ * GET    /api/v1/groups/:slug/mentions?q=      members to suggest after "@"
+ * GET    /api/v1/threads/:id                   a thread with a page of posts (?page=)
+ * POST   /api/v1/threads/:id/posts             reply {body, replyTo?}
+ * GET    /api/v1/posts/:id                     one post
+ * PATCH  /api/v1/posts/:id                     edit {body, revision}
+ * DELETE /api/v1/posts/:id                     soft delete (?reason=)
+ * GET    /api/v1/posts/:id/reactions           who reacted how
+ * POST   /api/v1/posts/:id/reactions           toggle {kind}
+ * GET    /api/v1/openapi.json                  this API's description
+ * </pre>
+ */
+public final class ApiRoutes {
+
+  private final GroupService groups;
+  private final ThreadService threads;
+
+  public ApiRoutes(GroupService groups, ThreadService threads) {
+    this.groups = groups;
+    this.threads = threads;
+  }
+
+  public void mount(Router router) {
+    router.get("/api/v1/openapi.json").handler(this::openApi);
+    router.get("/api/v1/groups").handler(this::listGroups);
+    router.get("/api/v1/groups/:slug").handler(this::getGroup);
+    router.get("/api/v1/groups/:slug/threads").handler(this::listThreads);
+    router.post("/api/v1/groups/:slug/threads").handler(this::createThread);
+    router.get("/api/v1/groups/:slug/mentions").handler(this::mentions);
+    router.get("/api/v1/threads/:id").handler(this::getThread);
+    router.post("/api/v1/threads/:id/posts").handler(this::reply);
+    router.get("/api/v1/posts/:id").handler(this::getPost);
+    router.patch("/api/v1/posts/:id").handler(this::editPost);
+    router.delete("/api/v1/posts/:id").handler(this::deletePost);
+    router.get("/api/v1/posts/:id/reactions").handler(this::reactions);
+    router.post("/api/v1/posts/:id/reactions").handler(this::react);
+    router.route("/api/v1/*").handler(ctx -> ctx.fail(DomainException.notFound()));
+  }
+
+  private static Optional<Member> viewer(RoutingContext ctx) {
+    return Viewer.of(ctx).member();
+  }
+
+  private static Member member(RoutingContext ctx) {
+    return viewer(ctx).orElseThrow(() -> new DomainException(DomainException.Kind.FORBIDDEN, "api.error.signIn"));
+  }
+
+  private static void json(RoutingContext ctx, int status, Object body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    try {
+      JsonObject o = ctx.body().asJsonObject();
+      if (o == null) {
+        throw DomainException.badRequest("api.error.json");
+      }
+      return o;
+    } catch (DecodeException | ClassCastException e) {
+      throw DomainException.badRequest("api.error.json");
+    }
+  }
+
+  private static String string(JsonObject o, String field) {
+    Object v = o.getValue(field);
+    if (v != null && !(v instanceof String)) {
+      throw DomainException.badRequest("api.error.field", field);
+    }
+    return (String) v;
+  }
+
+  private static String time(Instant i) {
+    return i == null ? null : i.toString();
+  }
+
+  static JsonObject group(WorkingGroup g) {
+    return new JsonObject().put("slug", g.slug()).put("name", g.name()).put("purpose", g.purpose())
+        .put("visibility", g.closed() ? "closed" : "public").put("joinPolicy", g.openJoin() ? "open" : "request")
+        .put("archived", g.archived()).put("memberCount", g.memberCount()).put("threadCount", g.threadCount())
+        .put("role", g.viewerRole()).put("url", "/groups/" + g.slug());
+  }
+
+  static JsonObject summary(ThreadSummary t) {
+    return new JsonObject().put("id", t.id()).put("title", t.title()).put("author", t.authorName())
+        .put("createdAt", time(t.createdAt())).put("lastActivityAt", time(t.lastActivityAt()))
+        .put("postCount", t.postCount()).put("lastPoster", t.lastPosterName()).put("pinned", t.pinned())
+        .put("locked", t.locked()).put("unread", t.unreadCount()).put("url", "/threads/" + t.id());
+  }
+
+  static JsonObject thread(ForumThread t, WorkingGroup g) {
+    return new JsonObject().put("id", t.id()).put("group", g.slug()).put("title", t.title()).put("author", t.authorName())
+        .put("createdAt", time(t.createdAt())).put("lastActivityAt", time(t.lastActivityAt())).put("pinned", t.pinned())
+        .put("locked", t.locked()).put("postCount", t.postCount()).put("pages", t.pages()).put("url", "/threads/" + t.id());
+  }
+
+  static JsonObject post(Post p, Optional<Member> viewer, WorkingGroup g) {
+    boolean show = !p.deleted() || PostPolicy.canSeeDeleted(viewer, g);
+    JsonArray reactions = new JsonArray();
+    p.reactions().forEach(r -> reactions.add(new JsonObject().put("kind", r.kind()).put("count", r.count()).put("mine", r.mine())));
+    JsonArray files = new JsonArray();
+    if (show) {
+      p.attachments().forEach(a -> files.add(new JsonObject().put("id", a.id()).put("name", a.fileName())
+          .put("contentType", a.contentType()).put("size", a.sizeBytes())
+          .put("url", "/attachments/" + a.id() + "/" + java.net.URLEncoder.encode(a.fileName(), java.nio.charset.StandardCharsets.UTF_8))));
+    }
+    return new JsonObject().put("id", p.id()).put("threadId", p.threadId()).put("position", p.position())
+        .put("author", new JsonObject().put("name", p.authorName()).put("handle", p.authorHandle()))
+        .put("replyTo", p.replyToPostId()).put("revision", p.revision())
+        .put("createdAt", time(p.createdAt())).put("editedAt", time(p.editedAt())).put("deleted", p.deleted())
+        .put("bodyMarkdown", show ? p.bodyMarkdown() : null).put("bodyHtml", show ? p.bodyHtml() : null)
+        .put("reactions", reactions).put("attachments", files).put("url", "/posts/" + p.id());
+  }
+
+  private void openApi(RoutingContext ctx) {
+    ctx.vertx().fileSystem().readFile("openapi/agora-v1.json")
+        .onSuccess(b -> ctx.response().putHeader("Content-Type", "application/json; charset=utf-8")
+            .putHeader("Cache-Control", "public, max-age=3600").end(b))
+        .onFailure(ctx::fail);
+  }
+
+  private void listGroups(RoutingContext ctx) {
+    groups.visibleTo(viewer(ctx))
+        .onSuccess(list -> json(ctx, 200, new JsonObject().put("groups",
+            new JsonArray(list.stream().map(ApiRoutes::group).toList()))))
+        .onFailure(ctx::fail);
+  }
+
+  private void getGroup(RoutingContext ctx) {
+    groups.find(ctx.pathParam("slug"), viewer(ctx))
+        .onSuccess(g -> json(ctx, 200, group(g)))
+        .onFailure(ctx::fail);
+  }
+
+  private void listThreads(RoutingContext ctx) {
+    int page = Forms.page(ctx);
+    groups.find(ctx.pathParam("slug"), viewer(ctx))
+        .compose(g -> threads.list(g, viewer(ctx), page).map(list -> new JsonObject()
+            .put("group", g.slug()).put("page", page).put("pages", threads.groupPages(g))
+            .put("threads", new JsonArray(list.stream().map(ApiRoutes::summary).toList()))))
+        .onSuccess(o -> json(ctx, 200, o))
+        .onFailure(ctx::fail);
+  }
+
+  private void createThread(RoutingContext ctx) {
+    Member me = member(ctx);
+    JsonObject in = body(ctx);
+    String title = string(in, "title");
+    String text = string(in, "body");
+    String key = ctx.request().getHeader("Idempotency-Key");
+    groups.find(ctx.pathParam("slug"), viewer(ctx))
+        .compose(g -> threads.createThread(g, me, title, text, key == null ? null : "api:" + key, List.of())
+            .compose(id -> threads.page(id, viewer(ctx), 1))
+            .map(p -> thread(p.thread(), p.group()).put("posts",
+                new JsonArray(p.posts().stream().map(x -> post(x, viewer(ctx), p.group())).toList()))))
+        .onSuccess(o -> {
+          ctx.response().putHeader("Location", "/api/v1/threads/" + o.getLong("id"));
+          json(ctx, 201, o);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void mentions(RoutingContext ctx) {
+    groups.find(ctx.pathParam("slug"), viewer(ctx))
+        .compose(g -> threads.mentionSuggestions(g, ctx.request().getParam("q")))
+        .onSuccess(list -> json(ctx, 200, new JsonObject().put("members", new JsonArray(list.stream()
+            .map(m -> new JsonObject().put("handle", m[0]).put("name", m[1])).toList()))))
+        .onFailure(ctx::fail);
+  }
+
+  private void getThread(RoutingContext ctx) {
+    long id = Forms.id(ctx, "id");
+    int page = Forms.page(ctx);
+    threads.page(id, viewer(ctx), page)
+        .onSuccess(p -> json(ctx, 200, thread(p.thread(), p.group()).put("page", p.page()).put("posts",
+            new JsonArray(p.posts().stream().map(x -> post(x, viewer(ctx), p.group())).toList()))))
+        .onFailure(ctx::fail);
+  }
+
+  private void reply(RoutingContext ctx) {
+    Member me = member(ctx);
+    long id = Forms.id(ctx, "id");
+    JsonObject in = body(ctx);
+    String text = string(in, "body");
+    Object replyTo = in.getValue("replyTo");
+    if (replyTo != null && !(replyTo instanceof Number)) {
+      throw DomainException.badRequest("api.error.field", "replyTo");
+    }
+    String key = ctx.request().getHeader("Idempotency-Key");
+    threads.reply(id, me, text, replyTo == null ? null : ((Number) replyTo).longValue(),
+            key == null ? null : "api:" + key, List.of())
+        .compose(postId -> threads.post(postId, viewer(ctx)))
+        .onSuccess(at -> {
+          ctx.response().putHeader("Location", "/api/v1/posts/" + at.post().id());
+          json(ctx, 201, post(at.post(), viewer(ctx), at.group()));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void getPost(RoutingContext ctx) {
+    long id = Forms.id(ctx, "id");
+    threads.post(id, viewer(ctx))
+        .onSuccess(at -> json(ctx, 200, post(at.post(), viewer(ctx), at.group())))
+        .onFailure(ctx::fail);
+  }
+
+  private void editPost(RoutingContext ctx) {
+    Member me = member(ctx);
+    long id = Forms.id(ctx, "id");
+    JsonObject in = body(ctx);
+    Object revision = in.getValue("revision");
+    if (!(revision instanceof Number)) {
+      throw DomainException.badRequest("api.error.field", "revision");
+    }
+    threads.edit(id, me, string(in, "body"), ((Number) revision).intValue())
+        .compose(v -> threads.post(id, viewer(ctx)))
+        .onSuccess(at -> json(ctx, 200, post(at.post(), viewer(ctx), at.group())))
+        .onFailure(ctx::fail);
+  }
+
+  private void deletePost(RoutingContext ctx) {
+    Member me = member(ctx);
+    long id = Forms.id(ctx, "id");
+    threads.delete(id, me, ctx.request().getParam("reason"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void reactions(RoutingContext ctx) {
+    long id = Forms.id(ctx, "id");
+    threads.whoReacted(id, viewer(ctx)).onSuccess(rows -> {
+      JsonArray kinds = new JsonArray();
+      for (Reactions.Kind k : Reactions.KINDS) {
+        List<String> names = rows.stream().filter(r -> r[0].equals(k.name())).map(r -> r[1]).toList();
+        kinds.add(new JsonObject().put("kind", k.name()).put("symbol", k.symbol()).put("count", names.size())
+            .put("members", new JsonArray(names)));
+      }
+      json(ctx, 200, new JsonObject().put("postId", id).put("reactions", kinds));
+    }).onFailure(ctx::fail);
+  }
+
+  private void react(RoutingContext ctx) {
+    Member me = member(ctx);
+    long id = Forms.id(ctx, "id");
+    String kind = string(body(ctx), "kind");
+    threads.toggleReaction(id, me, kind)
+        .onSuccess(active -> json(ctx, 200, new JsonObject().put("postId", id).put("kind", kind).put("active", active)))
+        .onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,223 @@
+package eu.mhealthhub.agora.thread;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.mhealthhub.agora.support.Browser;
+import eu.mhealthhub.agora.support.Fixtures;
+import eu.mhealthhub.agora.support.Response;
+import eu.mhealthhub.agora.support.TestApp;
+import eu.mhealthhub.agora.support.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every route of the forum, for every kind of person, on a public and on a closed group: who gets
+ * through, who is refused (403), and to whom a closed group does not exist (404). Refused writes
+ * store nothing.
+ */
+class PermissionMatrixTest {
+
+  enum Role { ANONYMOUS, NON_MEMBER, MEMBER, MODERATOR, OTHER_MODERATOR, ADMIN }
+
+  /** What a request should get. */
+  enum Outcome { OK, FORBIDDEN, HIDDEN, SIGN_IN }
+
+  private static final TestApp app = TestApp.shared();
+  private static final Map<Role, Browser> browsers = new EnumMap<>(Role.class);
+  private static final Map<Role, Long> ids = new EnumMap<>(Role.class);
+  private static final Map<Boolean, Place> places = new java.util.HashMap<>();
+
+  /** A group with a thread, a post by the member, a reply by the moderator and a file. */
+  record Place(boolean closed, String slug, long groupId, long threadId, long memberPost, long fileId) {}
+
+  @BeforeAll
+  static void people() {
+    for (Role r : Role.values()) {
+      Browser b = new Browser();
+      browsers.put(r, b);
+      switch (r) {
+        case ANONYMOUS -> ids.put(r, -1L);
+        case ADMIN -> {
+          app.signIn(b, "demo-maria");
+          ids.put(r, Fixtures.demoMember("demo-maria"));
+        }
+        default -> ids.put(r, app.signInNew(b, "Matrix " + r.name().toLowerCase(), Fixtures.unique("matrix") + "@example.org"));
+      }
+    }
+    long otherGroup = Fixtures.group(Fixtures.unique("other"), false, true);
+    Fixtures.member(otherGroup, ids.get(Role.OTHER_MODERATOR), "moderator");
+    for (boolean closed : new boolean[] {false, true}) {
+      String slug = Fixtures.unique(closed ? "closed" : "public");
+      long groupId = Fixtures.group(slug, closed, true);
+      Fixtures.member(groupId, ids.get(Role.MEMBER), "member");
+      Fixtures.member(groupId, ids.get(Role.MODERATOR), "moderator");
+      long threadId = TestDatabase.count("INSERT INTO threads (group_id, title, author_id, post_count) VALUES (?, 'Matrix thread', ?, 2) RETURNING id",
+          groupId, ids.get(Role.MEMBER));
+      long memberPost = post(threadId, 1, Role.MEMBER);
+      long modPost = post(threadId, 2, Role.MODERATOR);
+      long fileId = TestDatabase.count("""
+          INSERT INTO attachments (post_id, uploader_id, file_name, content_type, size_bytes, sha256, data)
+          VALUES (?, ?, 'f.pdf', 'application/pdf', 8, repeat('a', 64), ?) RETURNING id""",
+          modPost, ids.get(Role.MODERATOR), "%PDF-1.4".getBytes(StandardCharsets.US_ASCII));
+      places.put(closed, new Place(closed, slug, groupId, threadId, memberPost, fileId));
+    }
+  }
+
+  private static long post(long threadId, int position, Role author) {
+    long id = TestDatabase.count("""
+        INSERT INTO posts (thread_id, position, author_id, body_markdown, body_html)
+        VALUES (?, ?, ?, 'Matrix post', '<p>Matrix post</p>') RETURNING id""", threadId, position, ids.get(author));
+    TestDatabase.update("INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html) VALUES (?, 1, ?, 'Matrix post', '<p>Matrix post</p>')",
+        id, ids.get(author));
+    return id;
+  }
+
+  /** A fresh post by the member at the end of the thread, for actions that consume their target. */
+  private static long freshPost(Place p) {
+    int position = (int) TestDatabase.count("UPDATE threads SET post_count = post_count + 1 WHERE id = ? RETURNING post_count", p.threadId());
+    return post(p.threadId(), position, Role.MEMBER);
+  }
+
+  private static boolean reads(Role r, Place p) {
+    return !p.closed() || r == Role.MEMBER || r == Role.MODERATOR || r == Role.ADMIN;
+  }
+
+  private static boolean posts(Role r) {
+    return r == Role.MEMBER || r == Role.MODERATOR || r == Role.ADMIN;
+  }
+
+  private static boolean moderates(Role r) {
+    return r == Role.MODERATOR || r == Role.ADMIN;
+  }
+
+  /** One row of the table: a route, how to call it, and who may. */
+  record Route(String name, boolean write, boolean memberOnlyPage, Function<Place, String> path,
+      java.util.function.BiFunction<Role, Place, Outcome> rule, Function<Place, Map<String, String>> form,
+      boolean multipart) {}
+
+  private static Outcome gate(Role r, Place p, boolean allowed) {
+    if (!reads(r, p)) {
+      return Outcome.HIDDEN;
+    }
+    return allowed ? Outcome.OK : Outcome.FORBIDDEN;
+  }
+
+  private static List<Route> routes() {
+    List<Route> list = new ArrayList<>();
+    java.util.function.BiFunction<Role, Place, Outcome> read = (r, p) -> gate(r, p, true);
+    list.add(new Route("GET /groups/:slug", false, false, p -> "/groups/" + p.slug(), read, null, false));
+    list.add(new Route("GET /groups/:slug/members", false, false, p -> "/groups/" + p.slug() + "/members", read, null, false));
+    list.add(new Route("GET /threads/:id", false, false, p -> "/threads/" + p.threadId(), read, null, false));
+    list.add(new Route("GET /posts/:id", false, false, p -> "/posts/" + p.memberPost(), read, null, false));
+    list.add(new Route("GET /posts/:id/history", false, false, p -> "/posts/" + p.memberPost() + "/history", read, null, false));
+    list.add(new Route("GET /posts/:id/reactions", false, false, p -> "/posts/" + p.memberPost() + "/reactions", read, null, false));
+    list.add(new Route("GET /attachments/:id", false, false, p -> "/attachments/" + p.fileId() + "/f.pdf", read, null, false));
+    list.add(new Route("GET /api/v1/groups/:slug", false, false, p -> "/api/v1/groups/" + p.slug(), read, null, false));
+    list.add(new Route("GET /api/v1/groups/:slug/threads", false, false, p -> "/api/v1/groups/" + p.slug() + "/threads", read, null, false));
+    list.add(new Route("GET /api/v1/threads/:id", false, false, p -> "/api/v1/threads/" + p.threadId(), read, null, false));
+    list.add(new Route("GET /api/v1/posts/:id", false, false, p -> "/api/v1/posts/" + p.memberPost(), read, null, false));
+    list.add(new Route("GET /api/v1/groups/:slug/mentions", false, false, p -> "/api/v1/groups/" + p.slug() + "/mentions?q=matrix", read, null, false));
+    list.add(new Route("GET /groups/:slug/threads/new", false, true, p -> "/groups/" + p.slug() + "/threads/new",
+        (r, p) -> gate(r, p, posts(r)), null, false));
+    list.add(new Route("GET /threads/:id/reply", false, true, p -> "/threads/" + p.threadId() + "/reply", read, null, false));
+    list.add(new Route("POST /groups/:slug/threads", true, false, p -> "/groups/" + p.slug() + "/threads",
+        (r, p) -> gate(r, p, posts(r)), p -> Map.of("title", "Matrix new thread", "body", "Hello", "clientToken", Fixtures.unique("c")), true));
+    list.add(new Route("POST /threads/:id/posts", true, false, p -> "/threads/" + p.threadId() + "/posts",
+        (r, p) -> gate(r, p, posts(r)), p -> Map.of("body", "A reply", "clientToken", Fixtures.unique("c")), true));
+    list.add(new Route("POST /posts/:id/reactions", true, false, p -> "/posts/" + freshPost(p) + "/reactions",
+        (r, p) -> gate(r, p, posts(r)), p -> Map.of("kind", "like"), false));
+    list.add(new Route("GET /posts/:id/edit (the member's post)", false, true, p -> "/posts/" + p.memberPost() + "/edit",
+        (r, p) -> gate(r, p, r == Role.MEMBER), null, false));
+    list.add(new Route("POST /posts/:id/edit (the member's post)", true, false, p -> "/posts/" + p.memberPost() + "/edit",
+        (r, p) -> gate(r, p, r == Role.MEMBER), p -> Map.of("body", "Edited " + System.nanoTime(), "revision",
+            TestDatabase.text("SELECT revision FROM posts WHERE id = ?", p.memberPost()), "action", "save"), false));
+    list.add(new Route("POST /posts/:id/delete (the member's post)", true, false, p -> "/posts/" + freshPost(p) + "/delete",
+        (r, p) -> gate(r, p, r == Role.MEMBER || moderates(r)), p -> Map.of("reason", "matrix"), false));
+    list.add(new Route("POST /posts/:id/restore", true, false, p -> {
+      long id = freshPost(p);
+      TestDatabase.update("UPDATE posts SET deleted_at = now(), deleted_by = author_id WHERE id = ?", id);
+      return "/posts/" + id + "/restore";
+    }, (r, p) -> gate(r, p, moderates(r)), p -> Map.of(), false));
+    list.add(new Route("POST /threads/:id/pin", true, false, p -> "/threads/" + p.threadId() + "/pin",
+        (r, p) -> gate(r, p, moderates(r)), p -> Map.of("on", "true"), false));
+    list.add(new Route("POST /threads/:id/lock", true, false, p -> "/threads/" + p.threadId() + "/lock",
+        (r, p) -> gate(r, p, moderates(r)), p -> Map.of("on", "false"), false));
+    list.add(new Route("POST /threads/:id/subscription", true, false, p -> "/threads/" + p.threadId() + "/subscription",
+        (r, p) -> gate(r, p, r != Role.ANONYMOUS), p -> Map.of("level", "watching"), false));
+    list.add(new Route("POST /groups/:slug/members/:id/role", true, false,
+        p -> "/groups/" + p.slug() + "/members/" + ids.get(Role.MEMBER) + "/role",
+        (r, p) -> gate(r, p, moderates(r)), p -> Map.of("role", "member"), false));
+    list.add(new Route("GET /groups/:slug/edit", false, false, p -> "/groups/" + p.slug() + "/edit",
+        (r, p) -> gate(r, p, r == Role.ADMIN), null, false));
+    return list;
+  }
+
+  private static Response call(Role role, Route route, Place place, String path) {
+    Browser b = browsers.get(role);
+    if (!route.write()) {
+      return b.get(app.url(path), "Accept", path.startsWith("/api/") ? "application/json" : "text/html");
+    }
+    String csrf = role == Role.ANONYMOUS ? "none" : app.csrf(b);
+    Map<String, String> form = new java.util.HashMap<>(route.form().apply(place));
+    form.put("_csrf", csrf);
+    return route.multipart() ? b.postMultipart(app.url(path), form, List.of()) : b.post(app.url(path), form);
+  }
+
+  private static void check(Role role, Route route, Place place) {
+    Outcome expected = role == Role.ANONYMOUS && route.write() ? Outcome.FORBIDDEN
+        : role == Role.ANONYMOUS && route.memberOnlyPage() ? Outcome.SIGN_IN
+        : route.rule().apply(role, place);
+    String path = route.path().apply(place);
+    long posts = TestDatabase.count("SELECT count(*) FROM posts p JOIN threads t ON t.id = p.thread_id WHERE t.group_id = ?", place.groupId());
+    long threads = TestDatabase.count("SELECT count(*) FROM threads WHERE group_id = ?", place.groupId());
+    Response r = call(role, route, place, path);
+    String what = route.name() + " as " + role + " on a " + (place.closed() ? "closed" : "public") + " group";
+    switch (expected) {
+      case OK -> assertTrue(r.status() == 200 || r.status() == 302 && !r.location().contains("/auth/login") || r.status() == 303,
+          what + ": expected success, got " + r.status());
+      case FORBIDDEN -> assertEquals(403, r.status(), what);
+      case HIDDEN -> {
+        assertEquals(404, r.status(), what);
+        // the address the requester typed is echoed back (sign-in link); nothing else of the group may be
+        assertTrue(!r.body().contains("Group " + place.slug()) && !r.body().contains("Matrix thread")
+            && !r.body().contains("Matrix post"), what + " leaks in its 404");
+      }
+      case SIGN_IN -> {
+        assertEquals(302, r.status(), what);
+        assertTrue(r.location().contains("/auth/login"), what);
+      }
+      default -> throw new IllegalStateException();
+    }
+    if (expected != Outcome.OK) {
+      assertEquals(posts, TestDatabase.count("SELECT count(*) FROM posts p JOIN threads t ON t.id = p.thread_id WHERE t.group_id = ?",
+          place.groupId()), what + ": a refused request stored a post");
+      assertEquals(threads, TestDatabase.count("SELECT count(*) FROM threads WHERE group_id = ?", place.groupId()),
+          what + ": a refused request stored a thread");
+    }
+  }
+
+  @TestFactory
+  @DisplayName("every forum route answers each kind of person as the policy says")
+  Stream<DynamicTest> matrix() {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (boolean closed : new boolean[] {false, true}) {
+      for (Route route : routes()) {
+        for (Role role : Role.values()) {
+          tests.add(DynamicTest.dynamicTest((closed ? "closed" : "public") + " · " + route.name() + " · " + role,
+              () -> check(role, route, places.get(closed))));
+        }
+      }
+    }
+    return tests.stream();
+  }
+}
