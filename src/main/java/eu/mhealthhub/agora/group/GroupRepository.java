@@ -35,6 +35,15 @@ final class GroupRepository {
   private static final String BY_SLUG = SELECT + " WHERE g.slug = #{slug}";
   private static final String BY_ID = SELECT + " WHERE g.id = #{id}";
 
+  /** Enough to decide access: no counts, so reading a thread does not count a group's threads. */
+  private static final String ACCESS = """
+      SELECT g.id, g.slug, g.name, g.purpose, g.visibility, g.join_policy, g.archived_at IS NOT NULL AS archived,
+             0::bigint AS member_count, 0::bigint AS thread_count,
+             (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS viewer_role,
+             0::bigint AS unread_threads
+        FROM working_groups g WHERE g.id = $1
+      """;
+
   private static final String MEMBERS = """
       SELECT m.id, m.display_name, m.handle, gm.role, gm.joined_at
         FROM group_memberships gm JOIN members m ON m.id = gm.member_id
@@ -125,6 +134,11 @@ final class GroupRepository {
     params.put("id", id);
     return SqlTemplate.forQuery(db, BY_ID).mapTo(MAPPER).execute(params)
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  Future<Optional<WorkingGroup>> access(SqlClient db, long id, Long viewerId) {
+    return db.preparedQuery(ACCESS).execute(Tuple.of(id, viewerId == null ? -1L : viewerId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(MAPPER.map(rows.iterator().next())));
   }
 
   Future<List<GroupMember>> members(SqlClient db, long groupId) {

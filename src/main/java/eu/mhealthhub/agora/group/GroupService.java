@@ -61,6 +61,15 @@ public final class GroupService {
     });
   }
 
+  /**
+   * The group with the viewer's role but without counts (they read as 0), for deciding access to
+   * something inside it; same NOT_FOUND rule as {@link #find(String, Optional)}.
+   */
+  public Future<WorkingGroup> access(long groupId, Optional<Member> viewer) {
+    return repository.access(pool, groupId, id(viewer))
+        .map(g -> g.filter(group -> GroupPolicy.canRead(viewer, group)).orElseThrow(DomainException::notFound));
+  }
+
   /** Members of a group the viewer may read, moderators first. */
   public Future<List<GroupMember>> members(WorkingGroup group) {
     return repository.members(pool, group.id());

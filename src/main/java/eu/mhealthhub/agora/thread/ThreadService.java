@@ -79,7 +79,7 @@ public final class ThreadService {
     return repository.thread(pool, threadId)
         .compose(t -> t.isEmpty()
             ? Future.failedFuture(DomainException.notFound())
-            : groups.find(t.get().groupId(), viewer).map(g -> new Located(g, t.get())));
+            : groups.access(t.get().groupId(), viewer).map(g -> new Located(g, t.get())));
   }
 
   /**
