@@ -265,4 +265,51 @@ class ForumStoryTest {
     assertTrue(tomasz.get(app.url("/threads/" + threadId)).body().contains("<img src=\"/attachments/" + pngId + "/diagram.png\""),
         "images show inline");
   }
+
+  @Test
+  @DisplayName("in a closed group a mention of someone who cannot read it links nothing and records nothing")
+  void mentionsRespectClosedGroups() {
+    String slug = Fixtures.unique("quiet");
+    long groupId = Fixtures.group(slug, true, false);
+    Browser insider = new Browser();
+    long insiderId = app.signInNew(insider, "Quinn Quiet", Fixtures.unique("quinn") + "@example.org");
+    Fixtures.member(groupId, insiderId, "member");
+    Fixtures.member(groupId, Fixtures.demoMember("demo-tomasz"), "member");
+    Response created = startThread(insider, slug, "Who should we invite?", "Ask @tomasz, not @lukas, about it.");
+    long threadId = idFrom(created.location(), "/threads/(\\d+)");
+    String page = insider.get(app.url("/threads/" + threadId)).body();
+    assertTrue(page.contains("href=\"/members/tomasz\""), "a member of the group is linked");
+    assertFalse(page.contains("href=\"/members/lukas\""), "an outsider is not");
+    long postId = idFrom(page, "id=\"post-(\\d+)\"");
+    assertEquals(0, TestDatabase.count("SELECT count(*) FROM post_mentions WHERE post_id = ? AND member_id = ?",
+        postId, Fixtures.demoMember("demo-lukas")));
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM post_mentions WHERE post_id = ? AND member_id = ?",
+        postId, Fixtures.demoMember("demo-tomasz")));
+  }
+
+  @Test
+  @DisplayName("a deleted post keeps its place; moderators still read it and can restore it")
+  void deleteAndRestore() {
+    Browser jonas = new Browser();
+    app.signIn(jonas, "demo-jonas");
+    long threadId = TestDatabase.count("SELECT id FROM threads WHERE title = 'Outcome-based payment: who carries the risk?'");
+    Response replied = reply(jonas, threadId, Map.of("body", "A post I will regret: tariffs leak."));
+    long postId = idFrom(replied.location(), "#post-(\\d+)");
+    String csrf = app.csrf(jonas);
+    assertEquals(303, jonas.post(app.url("/posts/" + postId + "/delete"), Map.of("_csrf", csrf, "reason", "Posted too soon")).status());
+    assertEquals(409, jonas.post(app.url("/posts/" + postId + "/delete"), Map.of("_csrf", csrf)).status());
+
+    String forMembers = new Browser().get(app.url("/threads/" + threadId)).body();
+    assertTrue(forMembers.contains("id=\"post-" + postId + "\""), "the place stays");
+    assertTrue(forMembers.contains("Posted too soon"));
+    assertFalse(forMembers.contains("tariffs leak"), "readers no longer see the text");
+    assertEquals(403, jonas.post(app.url("/posts/" + postId + "/restore"), Map.of("_csrf", csrf)).status(), "authors do not restore");
+
+    Browser amelie = new Browser();
+    app.signIn(amelie, "demo-amelie");
+    assertTrue(amelie.get(app.url("/threads/" + threadId)).body().contains("tariffs leak"), "moderators still read it");
+    assertEquals(303, amelie.post(app.url("/posts/" + postId + "/restore"), Map.of("_csrf", app.csrf(amelie))).status());
+    assertTrue(new Browser().get(app.url("/threads/" + threadId)).body().contains("tariffs leak"));
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM moderation_log WHERE action = 'post.restore' AND target_id = ?", postId));
+  }
 }
