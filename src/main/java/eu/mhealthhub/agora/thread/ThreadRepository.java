@@ -129,7 +129,6 @@ final class ThreadRepository {
       ON CONFLICT (member_id, thread_id) DO UPDATE SET level = EXCLUDED.level
       """;
   private static final String UNSUBSCRIBE_THREAD = "DELETE FROM thread_subscriptions WHERE member_id = $1 AND thread_id = $2";
-  private static final String THREAD_LEVEL = "SELECT level FROM thread_subscriptions WHERE member_id = $1 AND thread_id = $2";
   private static final String SUBSCRIBE_GROUP = """
       INSERT INTO group_subscriptions (member_id, group_id, level) VALUES ($1, $2, $3)
       ON CONFLICT (member_id, group_id) DO UPDATE SET level = EXCLUDED.level
@@ -137,6 +136,10 @@ final class ThreadRepository {
   private static final String UNSUBSCRIBE_GROUP = "DELETE FROM group_subscriptions WHERE member_id = $1 AND group_id = $2";
   private static final String GROUP_LEVEL = "SELECT level FROM group_subscriptions WHERE member_id = $1 AND group_id = $2";
   private static final String READ_POSITION = "SELECT position FROM read_positions WHERE member_id = $1 AND thread_id = $2";
+  private static final String READING_STATE = """
+      SELECT (SELECT position FROM read_positions WHERE member_id = $1 AND thread_id = $2),
+             (SELECT level FROM thread_subscriptions WHERE member_id = $1 AND thread_id = $2)
+      """;
   private static final String LOG = """
       INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail)
       VALUES ($1, $2, $3, $4, $5, $6)
@@ -358,11 +361,6 @@ final class ThreadRepository {
         : db.preparedQuery(SUBSCRIBE_THREAD).execute(Tuple.of(memberId, threadId, level)).mapEmpty();
   }
 
-  Future<String> threadLevel(SqlClient db, long memberId, long threadId) {
-    return db.preparedQuery(THREAD_LEVEL).execute(Tuple.of(memberId, threadId))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
-  }
-
   Future<Void> setGroupLevel(SqlClient db, long memberId, long groupId, String level) {
     return level == null
         ? db.preparedQuery(UNSUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId)).mapEmpty()
@@ -377,6 +375,15 @@ final class ThreadRepository {
   Future<Integer> readPosition(SqlClient db, long memberId, long threadId) {
     return db.preparedQuery(READ_POSITION).execute(Tuple.of(memberId, threadId))
         .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger(0));
+  }
+
+  /** Where the member has read up to (0 if never) and how they follow the thread (null if normally), in one query. */
+  Future<Object[]> readingState(SqlClient db, long memberId, long threadId) {
+    return db.preparedQuery(READING_STATE).execute(Tuple.of(memberId, threadId)).map(rows -> {
+      Row r = rows.iterator().next();
+      Integer position = r.getInteger(0);
+      return new Object[] {position == null ? 0 : position, r.getString(1)};
+    });
   }
 
   Future<Void> log(SqlClient db, long groupId, long actorId, String action, String targetType, long targetId, String detail) {

@@ -94,18 +94,19 @@ public final class ThreadService {
       }
       int from = (page - 1) * PAGE_SIZE + 1;
       int to = page * PAGE_SIZE;
-      Future<Integer> readBefore = viewer.isEmpty() ? Future.succeededFuture(-1)
-          : repository.readPosition(pool, viewer.get().id(), threadId)
-              .map(p -> Math.max(p, reads.pending(viewer.get().id(), threadId)));
-      Future<String> level = viewer.isEmpty() ? Future.succeededFuture((String) null)
-          : repository.threadLevel(pool, viewer.get().id(), threadId);
+      Future<Object[]> state = viewer.isEmpty() ? Future.succeededFuture(new Object[] {-1, null})
+          : repository.readingState(pool, viewer.get().id(), threadId);
       Future<List<Post>> posts = repository.page(pool, threadId, id(viewer), from, to);
-      return Future.all(readBefore, level, posts).map(all -> {
+      return Future.all(state, posts).map(all -> {
         List<Post> shown = posts.result();
-        if (viewer.isPresent() && !shown.isEmpty()) {
-          reads.seen(viewer.get().id(), threadId, shown.get(shown.size() - 1).position());
+        int readBefore = (Integer) state.result()[0];
+        if (viewer.isPresent()) {
+          readBefore = Math.max(readBefore, reads.pending(viewer.get().id(), threadId));
+          if (!shown.isEmpty()) {
+            reads.seen(viewer.get().id(), threadId, shown.get(shown.size() - 1).position());
+          }
         }
-        return new Page(at.group(), thread, shown, page, readBefore.result(), level.result());
+        return new Page(at.group(), thread, shown, page, readBefore, (String) state.result()[1]);
       });
     });
   }
