@@ -26,7 +26,6 @@
     textarea.parentNode.insertBefore(list, textarea.nextSibling);
     textarea.setAttribute('aria-autocomplete', 'list');
     textarea.setAttribute('aria-controls', list.id);
-    textarea.setAttribute('aria-expanded', 'false');
     var members = [];
     var active = -1;
     var timer = null;
@@ -43,7 +42,7 @@
       list.textContent = '';
       members = [];
       active = -1;
-      textarea.setAttribute('aria-expanded', 'false');
+      asked++; // a suggestion still loading must not reopen the list
       textarea.removeAttribute('aria-activedescendant');
     }
 
@@ -90,7 +89,6 @@
         list.appendChild(li);
       });
       list.hidden = false;
-      textarea.setAttribute('aria-expanded', 'true');
       highlight(0);
     }
 
