@@ -56,6 +56,10 @@ public final class ErrorPages implements Handler<RoutingContext> {
     if (messageKey == null) {
       messageKey = "error." + status + ".text";
     }
+    if (!ctx.request().isEnded()) {
+      // refused before the body was read (413, say): drain it, so the client can read the answer
+      ctx.request().resume();
+    }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;

@@ -47,6 +47,8 @@ public final class Pages {
     HandlebarsTemplateEngine engine = HandlebarsTemplateEngine.create(vertx);
     this.handlebars = engine.unwrap()
         .with(new ClassPathTemplateLoader("/templates", ".hbs"))
+        // without a cache Handlebars.java reads and parses every partial on every use
+        .with(new com.github.jknack.handlebars.cache.ConcurrentMapTemplateCache())
         .infiniteLoops(false);
     this.resolvers = ValueResolver.defaultValueResolvers().toArray(new ValueResolver[0]);
     registerHelpers(handlebars);
