@@ -106,7 +106,10 @@ public final class Pages {
     root.put("languages", languages(locale));
     Context context = Context.newBuilder(root).resolver(resolvers).build();
     try {
-      return template(template).apply(context);
+      // pages are tens of kilobytes: start big rather than grow a small buffer many times
+      java.io.StringWriter out = new java.io.StringWriter(48 * 1024);
+      template(template).apply(context, out);
+      return out.toString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -136,16 +139,7 @@ public final class Pages {
       I18n.Messages m = options.get(MESSAGES);
       ZoneId zone = options.get(ZONE);
       String style = options.hash("style", "datetime");
-      DateTimeFormatter f = switch (style) {
-        case "date" -> DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG);
-        case "time" -> DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT);
-        default -> DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT);
-      };
-      String text = f.withLocale(m.locale()).withZone(zone).format(instant);
-      if ("datetime".equals(style)) {
-        // "zzz" on the instant gives the abbreviation in force then (CEST in summer, CET in winter)
-        text = text + " " + DateTimeFormatter.ofPattern("zzz", m.locale()).withZone(zone).format(instant);
-      }
+      String text = formatter(style, m.locale(), zone).format(instant);
       return new Handlebars.SafeString("<time datetime=\"" + instant + "\">"
           + Handlebars.Utils.escapeExpression(text) + "</time>");
     });
@@ -158,6 +152,25 @@ public final class Pages {
     });
     hb.registerHelper("eq", (Helper<Object>) (a, options) -> Objects.equals(String.valueOf(a),
         String.valueOf(options.param(0, (Object) null))) ? options.fn() : options.inverse());
+  }
+
+  private static final Map<String, DateTimeFormatter> FORMATTERS = new ConcurrentHashMap<>();
+
+  /**
+   * A formatter per style, locale and zone, built once. Date-times end with the zone's abbreviation
+   * in force at the instant ("zzz": CEST in summer, CET in winter).
+   */
+  private static DateTimeFormatter formatter(String style, Locale locale, ZoneId zone) {
+    return FORMATTERS.computeIfAbsent(style + "|" + locale.toLanguageTag() + "|" + zone.getId(), k -> {
+      DateTimeFormatter f = switch (style) {
+        case "date" -> DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale);
+        case "time" -> DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT).withLocale(locale);
+        default -> new java.time.format.DateTimeFormatterBuilder()
+            .append(DateTimeFormatter.ofLocalizedDateTime(FormatStyle.LONG, FormatStyle.SHORT))
+            .appendLiteral(' ').appendPattern("zzz").toFormatter(locale);
+      };
+      return f.withZone(zone);
+    });
   }
 
   private static Instant toInstant(Object value) {
