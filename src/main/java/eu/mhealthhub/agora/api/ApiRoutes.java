@@ -104,6 +104,12 @@ public final class ApiRoutes {
     return (String) v;
   }
 
+  /** A JSON number without a fractional part: 3, not 3.5. */
+  private static boolean integral(Object v) {
+    return v instanceof Integer || v instanceof Long
+        || v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && !Double.isInfinite(n.doubleValue());
+  }
+
   private static String time(Instant i) {
     return i == null ? null : i.toString();
   }
@@ -136,7 +142,8 @@ public final class ApiRoutes {
     if (show) {
       p.attachments().forEach(a -> files.add(new JsonObject().put("id", a.id()).put("name", a.fileName())
           .put("contentType", a.contentType()).put("size", a.sizeBytes())
-          .put("url", "/attachments/" + a.id() + "/" + java.net.URLEncoder.encode(a.fileName(), java.nio.charset.StandardCharsets.UTF_8))));
+          .put("url", "/attachments/" + a.id() + "/"
+              + java.net.URLEncoder.encode(a.fileName(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))));
     }
     return new JsonObject().put("id", p.id()).put("threadId", p.threadId()).put("position", p.position())
         .put("author", new JsonObject().put("name", p.authorName()).put("handle", p.authorHandle()))
@@ -217,7 +224,7 @@ public final class ApiRoutes {
     JsonObject in = body(ctx);
     String text = string(in, "body");
     Object replyTo = in.getValue("replyTo");
-    if (replyTo != null && !(replyTo instanceof Number)) {
+    if (replyTo != null && !integral(replyTo)) {
       throw DomainException.badRequest("api.error.field", "replyTo");
     }
     String key = ctx.request().getHeader("Idempotency-Key");
@@ -243,7 +250,7 @@ public final class ApiRoutes {
     long id = Forms.id(ctx, "id");
     JsonObject in = body(ctx);
     Object revision = in.getValue("revision");
-    if (!(revision instanceof Number)) {
+    if (!integral(revision)) {
       throw DomainException.badRequest("api.error.field", "revision");
     }
     threads.edit(id, me, string(in, "body"), ((Number) revision).intValue())
