@@ -11,13 +11,19 @@ public record PostView(Post post, boolean showBody, boolean canEdit, boolean can
     boolean canReact, boolean unreadMarker, List<ReactionView> reactions) {
 
   /** A reaction button: its kind, symbol, count, and whether the viewer chose it. */
-  public record ReactionView(String kind, String symbol, int count, boolean mine) {}
+  public record ReactionView(String kind, String symbol, String label, int count, boolean mine) {}
 
-  public static PostView of(Post p, Optional<Member> viewer, WorkingGroup group, int readBefore) {
+  /**
+   * The view of a post for one viewer; {@code labels} are the reaction names in the viewer's
+   * language, looked up once per page rather than once per button.
+   */
+  public static PostView of(Post p, Optional<Member> viewer, WorkingGroup group, int readBefore,
+      java.util.Map<String, String> labels) {
     List<ReactionView> reactions = new ArrayList<>();
     for (Reactions.Kind k : Reactions.KINDS) {
       Post.ReactionCount c = p.reactions().stream().filter(r -> r.kind().equals(k.name())).findFirst().orElse(null);
-      reactions.add(new ReactionView(k.name(), k.symbol(), c == null ? 0 : c.count(), c != null && c.mine()));
+      reactions.add(new ReactionView(k.name(), k.symbol(), labels.getOrDefault(k.name(), k.name()),
+          c == null ? 0 : c.count(), c != null && c.mine()));
     }
     boolean show = !p.deleted() || PostPolicy.canSeeDeleted(viewer, group);
     boolean unread = readBefore >= 0 && p.position() == readBefore + 1 && readBefore > 0;

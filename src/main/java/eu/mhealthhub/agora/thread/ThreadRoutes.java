@@ -192,21 +192,26 @@ public final class ThreadRoutes {
     long id = Forms.id(ctx, "id");
     int page = Forms.page(ctx);
     Optional<Member> viewer = viewer(ctx);
+    I18n.Messages messages = i18n.forLocale(Viewer.of(ctx).locale());
     threads.page(id, viewer, page).compose(p -> moveTargets(p.group(), viewer).map(targets -> {
-      Map<String, Object> model = threadModel(p, viewer);
+      Map<String, Object> model = threadModel(p, viewer, messages);
       model.put("moveTargets", targets);
       model.put("clientToken", Tokens.random(16));
       return model;
     })).onSuccess(model -> pages.render(ctx, "thread/show", model)).onFailure(ctx::fail);
   }
 
-  private Map<String, Object> threadModel(ThreadService.Page p, Optional<Member> viewer) {
+  private Map<String, Object> threadModel(ThreadService.Page p, Optional<Member> viewer, I18n.Messages messages) {
     Map<String, Object> model = new HashMap<>();
     model.put("group", p.group());
     model.put("thread", p.thread());
+    Map<String, String> labels = new HashMap<>();
+    for (Reactions.Kind k : Reactions.KINDS) {
+      labels.put(k.name(), messages.get("reaction." + k.name()));
+    }
     List<PostView> posts = new ArrayList<>();
     for (Post post : p.posts()) {
-      posts.add(PostView.of(post, viewer, p.group(), p.readBefore()));
+      posts.add(PostView.of(post, viewer, p.group(), p.readBefore(), labels));
     }
     model.put("posts", posts);
     model.put("page", p.page());
