@@ -133,4 +133,23 @@
   }
 
   Array.prototype.forEach.call(document.querySelectorAll('textarea[data-mentions]'), setupMentions);
+
+  // "Quote" quotes the passage selected in that post, when there is one; the link alone quotes the whole post.
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest ? event.target.closest('a.quote-link') : null;
+    if (!link) {
+      return;
+    }
+    var body = document.querySelector('#post-' + link.getAttribute('data-post') + ' .body');
+    var selection = window.getSelection ? window.getSelection() : null;
+    if (!body || !selection || selection.isCollapsed || !body.contains(selection.anchorNode)
+        || !body.contains(selection.focusNode)) {
+      return;
+    }
+    var text = selection.toString().trim().slice(0, 2000);
+    if (text) {
+      event.preventDefault();
+      window.location.href = link.href + '&passage=' + encodeURIComponent(text);
+    }
+  });
 })();

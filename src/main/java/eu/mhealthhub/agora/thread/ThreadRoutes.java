@@ -264,9 +264,11 @@ public final class ThreadRoutes {
     Optional<Member> viewer = viewer(ctx);
     Long to = optionalId(ctx.request().getParam("to"));
     Long quote = optionalId(ctx.request().getParam("quote"));
+    // a passage the reader selected in the post (sent by the page's script); the whole post otherwise
+    String passage = ctx.request().getParam("passage");
     threads.locate(id, viewer).compose(at -> {
       Future<String> quoted = quote == null ? Future.succeededFuture("")
-          : threads.post(quote, viewer).map(q -> q.thread().id() == id && !q.post().deleted() ? quote(q.post()) : "");
+          : threads.post(quote, viewer).map(q -> q.thread().id() == id && !q.post().deleted() ? quote(q.post(), passage) : "");
       Future<Post> target = to == null ? Future.succeededFuture(null)
           : threads.post(to, viewer).map(q -> q.thread().id() == id ? q.post() : null);
       return Future.all(quoted, target).map(all -> replyModel(at, quoted.result(), target.result(), Tokens.random(16),
@@ -296,11 +298,12 @@ public final class ThreadRoutes {
     return model;
   }
 
-  /** A quote that names its author and links to the source post. */
-  static String quote(Post post) {
+  /** A quote of the post, or of a passage of it, that names its author and links to the source post. */
+  static String quote(Post post, String passage) {
     StringBuilder b = new StringBuilder("> [").append(post.authorName().replace("]", "\\]"))
         .append("](/posts/").append(post.id()).append("):\n");
-    String text = post.bodyMarkdown().length() > 2000 ? post.bodyMarkdown().substring(0, 2000) + "…" : post.bodyMarkdown();
+    String source = passage != null && !passage.isBlank() ? passage.strip() : post.bodyMarkdown();
+    String text = source.length() > 2000 ? source.substring(0, 2000) + "…" : source;
     for (String line : text.split("\n")) {
       b.append("> ").append(line).append('\n');
     }

@@ -339,10 +339,12 @@ public final class ThreadService {
   /** A moderator of both groups moves a thread from one to the other. */
   public Future<WorkingGroup> move(long threadId, Member by, String toSlug) {
     Optional<Member> viewer = Optional.of(by);
-    return locate(threadId, viewer).compose(at -> groups.find(toSlug == null ? "" : toSlug, viewer)
+    return locate(threadId, viewer).compose(at -> !GroupPolicy.canModerate(viewer, at.group())
+        ? Future.failedFuture(DomainException.forbidden())
+        : groups.find(toSlug == null ? "" : toSlug, viewer)
         .recover(e -> Future.failedFuture(DomainException.badRequest("thread.error.moveTarget")))
         .compose(target -> {
-          if (!GroupPolicy.canModerate(viewer, at.group()) || !GroupPolicy.canModerate(viewer, target)) {
+          if (!GroupPolicy.canModerate(viewer, target)) {
             return Future.failedFuture(DomainException.forbidden());
           }
           if (target.id() == at.group().id()) {

@@ -50,7 +50,10 @@ public final class Pages {
         // without a cache Handlebars.java reads and parses every partial on every use
         .with(new com.github.jknack.handlebars.cache.ConcurrentMapTemplateCache())
         .infiniteLoops(false);
-    this.resolvers = ValueResolver.defaultValueResolvers().toArray(new ValueResolver[0]);
+    // view models are maps and records: try those first, Java beans last (each miss costs a lookup)
+    this.resolvers = new ValueResolver[] {com.github.jknack.handlebars.context.MapValueResolver.INSTANCE,
+        com.github.jknack.handlebars.context.MethodValueResolver.INSTANCE,
+        com.github.jknack.handlebars.context.JavaBeanValueResolver.INSTANCE};
     registerHelpers(handlebars);
   }
 

@@ -312,4 +312,17 @@ class ForumStoryTest {
     assertTrue(new Browser().get(app.url("/threads/" + threadId)).body().contains("tariffs leak"));
     assertEquals(1, TestDatabase.count("SELECT count(*) FROM moderation_log WHERE action = 'post.restore' AND target_id = ?", postId));
   }
+
+  @Test
+  @DisplayName("quoting a passage quotes just that passage, with its author and a link to the post")
+  void quotePassage() {
+    Browser elena = new Browser();
+    app.signIn(elena, "demo-elena");
+    long threadId = TestDatabase.count("SELECT id FROM threads WHERE title = 'Is a randomised trial always needed for a low-risk app?'");
+    long postId = TestDatabase.count("SELECT id FROM posts WHERE thread_id = ? AND position = 1", threadId);
+    Response form = elena.get(app.url("/threads/" + threadId + "/reply?to=" + postId + "&quote=" + postId
+        + "&passage=" + java.net.URLEncoder.encode("tiers the evidence by function", StandardCharsets.UTF_8)));
+    String prefilled = Response.unescape(textarea(form.body()));
+    assertEquals("> [Pieter de Vries](/posts/" + postId + "):\n> tiers the evidence by function\n\n", prefilled);
+  }
 }
