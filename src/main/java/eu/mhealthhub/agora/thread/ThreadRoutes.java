@@ -197,6 +197,19 @@ public final class ThreadRoutes {
       Map<String, Object> model = threadModel(p, viewer, messages);
       model.put("moveTargets", targets);
       model.put("clientToken", Tokens.random(16));
+      boolean canReply = (Boolean) model.get("canReply");
+      // Each post is rendered once per distinct look (revision, counts, what this kind of viewer may
+      // do) and reused: a thread page is mostly posts, and Handlebars.java renders them slowly.
+      @SuppressWarnings("unchecked")
+      List<PostView> views = (List<PostView>) model.get("posts");
+      List<Map<String, Object>> posts = new ArrayList<>();
+      for (PostView v : views) {
+        String html = pages.fragment(ctx, List.of(v, canReply), "partials/post", Map.of("post", v.post(),
+            "showBody", v.showBody(), "canEdit", v.canEdit(), "canDelete", v.canDelete(), "canRestore", v.canRestore(),
+            "canReact", v.canReact(), "reactions", v.reactions(), "canReply", canReply));
+        posts.add(Map.of("html", html, "unreadMarker", v.unreadMarker()));
+      }
+      model.put("posts", posts);
       return model;
     })).onSuccess(model -> pages.render(ctx, "thread/show", model)).onFailure(ctx::fail);
   }

@@ -32,6 +32,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Pages {
 
+  /**
+   * Stands for the viewer's CSRF token in fragments shared between viewers (see {@link #fragment});
+   * it holds NUL characters, which PostgreSQL text cannot, so no stored content can contain it.
+   */
+  static final String CSRF_PLACEHOLDER = "\u0000csrf-" + Tokens.random(6) + "\u0000";
+  private static final int FRAGMENT_CACHE_SIZE = 20_000;
+
+  private final Map<Object, String> fragments = new ConcurrentHashMap<>();
+
   static final String MESSAGES = "_messages";
   static final String ZONE = "_zone";
 
@@ -82,6 +91,9 @@ public final class Pages {
   public void render(RoutingContext ctx, int status, String template, Map<String, Object> model) {
     Viewer viewer = ctx.get(Viewer.KEY);
     String html = renderToString(ctx, viewer, template, model);
+    if (html.indexOf(CSRF_PLACEHOLDER) >= 0) {
+      html = html.replace(CSRF_PLACEHOLDER, viewer == null || viewer.csrfToken() == null ? "" : viewer.csrfToken());
+    }
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "text/html; charset=utf-8")
@@ -118,6 +130,31 @@ public final class Pages {
     } finally {
       context.destroy();
     }
+  }
+
+  /**
+   * A piece of a page rendered once and reused while {@code key} is equal: the key must hold
+   * everything the piece shows (for a post: its revision, state, counts and what the viewer may do
+   * with it). The CSRF token is left as a placeholder and filled in per page by {@link #render}.
+   * The cache is bounded; when full it starts again.
+   */
+  public String fragment(RoutingContext ctx, Object key, String template, Map<String, Object> model) {
+    Viewer viewer = ctx.get(Viewer.KEY);
+    Locale locale = viewer == null ? i18n.fallback() : viewer.locale();
+    ZoneId zone = viewer == null ? ZoneId.of("UTC") : viewer.zone();
+    List<Object> fullKey = List.of(template, key, locale, zone);
+    String cached = fragments.get(fullKey);
+    if (cached != null) {
+      return cached;
+    }
+    Viewer shared = viewer == null ? null
+        : new Viewer(viewer.member(), viewer.locale(), viewer.zone(), viewer.csrfToken() == null ? null : CSRF_PLACEHOLDER);
+    String html = renderToString(ctx, shared, template, model);
+    if (fragments.size() >= FRAGMENT_CACHE_SIZE) {
+      fragments.clear();
+    }
+    fragments.put(fullKey, html);
+    return html;
   }
 
   private static List<Map<String, Object>> languages(Locale current) {
