@@ -8,8 +8,19 @@ import java.util.Optional;
 /** Members: creation at first sign-in, lookup, and the member's own profile. */
 public final class MemberService {
 
+  /**
+   * Signed-in members are looked up on every request; a lookup is reused for one second. A change
+   * made through this node is seen at once; one made through another node (a role changed, a
+   * member erased) within a second.
+   */
+  private static final long CACHE_MS = 1000;
+  private static final int CACHE_SIZE = 50_000;
+
+  private record Cached(Optional<Member> member, long at) {}
+
   private final Pool pool;
   private final MemberRepository repository = new MemberRepository();
+  private final java.util.Map<Long, Cached> recent = new java.util.concurrent.ConcurrentHashMap<>();
 
   public MemberService(Pool pool) {
     this.pool = pool;
@@ -28,11 +39,26 @@ public final class MemberService {
     String email = identity.email() != null && identity.email().length() <= Member.MAX_EMAIL_LENGTH
         ? identity.email() : null;
     return repository.upsertFromSignIn(pool, identity.issuer(), identity.subject(), name, email,
-        identity.admin());
+        identity.admin()).onSuccess(m -> recent.remove(m.id()));
   }
 
+  /** The member with this id, as of at most a second ago. */
   public Future<Optional<Member>> find(long id) {
-    return repository.findById(pool, id);
+    long now = System.currentTimeMillis();
+    Cached c = recent.get(id);
+    if (c != null && now - c.at() < CACHE_MS) {
+      return Future.succeededFuture(c.member());
+    }
+    return repository.findById(pool, id).onSuccess(m -> {
+      if (recent.size() >= CACHE_SIZE) {
+        recent.clear();
+      }
+      recent.put(id, new Cached(m, now));
+    });
+  }
+
+  private <T> Future<T> forget(long id, Future<T> change) {
+    return change.onComplete(r -> recent.remove(id));
   }
 
   /** A member by @handle, any case; fails with NOT_FOUND. */
@@ -49,13 +75,13 @@ public final class MemberService {
     if (!form.problems().isEmpty()) {
       return Future.failedFuture(DomainException.badRequest(form.problems().values().iterator().next()));
     }
-    return repository.updateProfile(pool, memberId, form)
-        .map(m -> m.orElseThrow(DomainException::notFound));
+    return forget(memberId, repository.updateProfile(pool, memberId, form)
+        .map(m -> m.orElseThrow(DomainException::notFound)));
   }
 
   /** Stores the member's chosen language; null returns to following the browser. */
   public Future<Member> updateLocale(long memberId, String locale) {
-    return repository.updateLocale(pool, memberId, locale)
-        .map(m -> m.orElseThrow(DomainException::notFound));
+    return forget(memberId, repository.updateLocale(pool, memberId, locale)
+        .map(m -> m.orElseThrow(DomainException::notFound)));
   }
 }

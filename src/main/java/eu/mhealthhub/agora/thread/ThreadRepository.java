@@ -37,6 +37,15 @@ final class ThreadRepository {
        WHERE t.id = $1
       """;
   private static final String LOCK_THREAD = THREAD + " FOR UPDATE OF t";
+  /** The thread and, for a signed-in viewer, where they read up to and how they follow it. */
+  private static final String THREAD_FOR_VIEWER = """
+      SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
+             t.pinned, t.locked, t.post_count,
+             (SELECT r.position FROM read_positions r WHERE r.member_id = $2 AND r.thread_id = t.id) AS read_position,
+             (SELECT s.level FROM thread_subscriptions s WHERE s.member_id = $2 AND s.thread_id = t.id) AS level
+        FROM threads t JOIN members a ON a.id = t.author_id
+       WHERE t.id = $1
+      """;
 
   private static final String POST_COLUMNS = """
       SELECT p.id, p.thread_id, p.position, p.author_id, a.display_name AS author_name, a.handle AS author_handle,
@@ -136,10 +145,7 @@ final class ThreadRepository {
   private static final String UNSUBSCRIBE_GROUP = "DELETE FROM group_subscriptions WHERE member_id = $1 AND group_id = $2";
   private static final String GROUP_LEVEL = "SELECT level FROM group_subscriptions WHERE member_id = $1 AND group_id = $2";
   private static final String READ_POSITION = "SELECT position FROM read_positions WHERE member_id = $1 AND thread_id = $2";
-  private static final String READING_STATE = """
-      SELECT (SELECT position FROM read_positions WHERE member_id = $1 AND thread_id = $2),
-             (SELECT level FROM thread_subscriptions WHERE member_id = $1 AND thread_id = $2)
-      """;
+
   private static final String LOG = """
       INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail)
       VALUES ($1, $2, $3, $4, $5, $6)
@@ -221,6 +227,14 @@ final class ThreadRepository {
 
   Future<Optional<ForumThread>> thread(SqlClient db, long id) {
     return db.preparedQuery(THREAD).execute(Tuple.of(id)).map(rows -> first(rows, ThreadRepository::thread));
+  }
+
+  /** The thread with the viewer's read position (0 if never) and subscription level (null if normal). */
+  Future<Optional<Object[]>> threadForViewer(SqlClient db, long id, long viewerId) {
+    return db.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(id, viewerId)).map(rows -> first(rows, r -> {
+      Integer position = r.getInteger("read_position");
+      return new Object[] {thread(r), position == null ? 0 : position, r.getString("level")};
+    }));
   }
 
   Future<Optional<ForumThread>> lockThread(SqlClient db, long id) {
@@ -375,15 +389,6 @@ final class ThreadRepository {
   Future<Integer> readPosition(SqlClient db, long memberId, long threadId) {
     return db.preparedQuery(READ_POSITION).execute(Tuple.of(memberId, threadId))
         .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger(0));
-  }
-
-  /** Where the member has read up to (0 if never) and how they follow the thread (null if normally), in one query. */
-  Future<Object[]> readingState(SqlClient db, long memberId, long threadId) {
-    return db.preparedQuery(READING_STATE).execute(Tuple.of(memberId, threadId)).map(rows -> {
-      Row r = rows.iterator().next();
-      Integer position = r.getInteger(0);
-      return new Object[] {position == null ? 0 : position, r.getString(1)};
-    });
   }
 
   Future<Void> log(SqlClient db, long groupId, long actorId, String action, String targetType, long targetId, String detail) {

@@ -87,26 +87,29 @@ public final class ThreadService {
    * batch, not in this request). Pages past the end fail with NOT_FOUND.
    */
   public Future<Page> page(long threadId, Optional<Member> viewer, int page) {
-    return locate(threadId, viewer).compose(at -> {
-      ForumThread thread = at.thread();
-      if (page < 1 || page > thread.pages()) {
+    // one query for the thread and the viewer's reading state, one for access, one for the posts
+    Future<Optional<Object[]>> found = repository.threadForViewer(pool, threadId, viewer.map(Member::id).orElse(0L));
+    return found.compose(row -> {
+      if (row.isEmpty()) {
         return Future.failedFuture(DomainException.notFound());
       }
-      int from = (page - 1) * PAGE_SIZE + 1;
-      int to = page * PAGE_SIZE;
-      Future<Object[]> state = viewer.isEmpty() ? Future.succeededFuture(new Object[] {-1, null})
-          : repository.readingState(pool, viewer.get().id(), threadId);
-      Future<List<Post>> posts = repository.page(pool, threadId, id(viewer), from, to);
-      return Future.all(state, posts).map(all -> {
-        List<Post> shown = posts.result();
-        int readBefore = (Integer) state.result()[0];
-        if (viewer.isPresent()) {
-          readBefore = Math.max(readBefore, reads.pending(viewer.get().id(), threadId));
-          if (!shown.isEmpty()) {
-            reads.seen(viewer.get().id(), threadId, shown.get(shown.size() - 1).position());
-          }
+      ForumThread thread = (ForumThread) row.get()[0];
+      return groups.access(thread.groupId(), viewer).compose(group -> {
+        if (page < 1 || page > thread.pages()) {
+          return Future.failedFuture(DomainException.notFound());
         }
-        return new Page(at.group(), thread, shown, page, readBefore, (String) state.result()[1]);
+        int from = (page - 1) * PAGE_SIZE + 1;
+        int to = page * PAGE_SIZE;
+        return repository.page(pool, threadId, id(viewer), from, to).map(shown -> {
+          int readBefore = -1;
+          if (viewer.isPresent()) {
+            readBefore = Math.max((Integer) row.get()[1], reads.pending(viewer.get().id(), threadId));
+            if (!shown.isEmpty()) {
+              reads.seen(viewer.get().id(), threadId, shown.get(shown.size() - 1).position());
+            }
+          }
+          return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? (String) row.get()[2] : null);
+        });
       });
     });
   }
