@@ -106,14 +106,14 @@ public final class Agora {
       }
 
       I18n i18n = new I18n(effective.defaultLocale());
-      ChangeFeed changes = new ChangeFeed(vertx.eventBus());
+      ChangeFeed changes = new ChangeFeed(database.pool(), vertx.eventBus());
       GroupService groups = new GroupService(database.pool(), changes);
       Attachments attachments = new Attachments(vertx, database.pool(), effective.maxAttachmentBytes());
       ReadTracker reads = new ReadTracker(vertx, database.pool());
       Services services = new Services(effective, database, provider, i18n, clock,
           new MemberService(database.pool()), groups,
           new ThreadService(database.pool(), groups, attachments, reads, changes), new TalkService(database.pool(), clock),
-          attachments, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
+          attachments, changes, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
       Pages pages = new Pages(vertx, i18n, provider.development());
       pages.warm(WebRouter.TEMPLATES);
       SessionStore sessions = WebRouter.localSessions(vertx);

@@ -2,6 +2,7 @@ package eu.mhealthhub.agora;
 
 import eu.mhealthhub.agora.attachment.Attachments;
 import eu.mhealthhub.agora.auth.OidcSetup;
+import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.thread.ReadTracker;
 import eu.mhealthhub.agora.db.Database;
 import eu.mhealthhub.agora.group.GroupService;
@@ -28,6 +29,7 @@ public record Services(
     ThreadService threads,
     TalkService talks,
     Attachments attachments,
+    ChangeFeed changes,
     ReadTracker reads,
     String assetVersion,
     AtomicBoolean draining) {}

@@ -3,6 +3,7 @@ package eu.mhealthhub.agora.group;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
+import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
 import eu.mhealthhub.agora.member.Member;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -102,24 +103,20 @@ public final class GroupService {
       return Future.failedFuture(DomainException.badRequest("group.join.error.message"));
     }
     if (group.openJoin()) {
-      return repository.join(pool, group.id(), viewer.id()).onSuccess(joined -> {
-        if (joined) {
-          changes.committed(Change.group(group.id(), "membership.changed", viewer.id()));
-        }
-      }).map(true);
+      return changes.transaction(conn -> repository.join(conn, group.id(), viewer.id())
+          .map(joined -> joined ? Outcome.of(true, Change.group(group.id(), "membership.changed", viewer.id()),
+              Change.member(viewer.id(), "membership.changed", group.id())) : Outcome.of(true)));
     }
-    return repository.ask(pool, group.id(), viewer.id(), message == null ? "" : message.strip())
-        .onSuccess(asked -> changes.committed(Change.group(group.id(), "join.requested", viewer.id())))
-        .map(false);
+    return changes.transaction(conn -> repository.ask(conn, group.id(), viewer.id(), message == null ? "" : message.strip())
+        .map(asked -> asked ? Outcome.of(false, Change.group(group.id(), "join.requested", viewer.id())) : Outcome.of(false)));
   }
 
   /** Leaves the group. Fails with CONFLICT when the viewer is not a member. */
   public Future<Void> leave(WorkingGroup group, Member viewer) {
-    return repository.leave(pool, group.id(), viewer.id()).compose(role -> role.isEmpty()
+    return changes.transaction(conn -> repository.leave(conn, group.id(), viewer.id()).compose(role -> role.isEmpty()
         ? Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "group.leave.notMember"))
-        : Future.<Void>succeededFuture())
-        .onSuccess(v -> changes.committed(Change.group(group.id(), "membership.changed", viewer.id()),
-            Change.member(viewer.id(), "membership.changed", group.id())));
+        : Future.succeededFuture(Outcome.<Void>of(null, Change.group(group.id(), "membership.changed", viewer.id()),
+            Change.member(viewer.id(), "membership.changed", group.id())))));
   }
 
   /**
@@ -135,16 +132,14 @@ public final class GroupService {
       return Future.failedFuture(DomainException.badRequest("group.requests.error.reason"));
     }
     long actor = viewer.orElseThrow().id();
-    return pool.withTransaction(conn -> repository.decide(conn, group.id(), requestId,
+    return changes.transaction(conn -> repository.decide(conn, group.id(), requestId,
             approve ? "approved" : "declined", why, actor)
         .compose(member -> member.isEmpty()
             ? Future.failedFuture(DomainException.notFound())
             : (approve ? repository.join(conn, group.id(), member.get()).map(member.get()) : Future.succeededFuture(member.get())))
         .compose(member -> repository.log(conn, group.id(), actor, approve ? "join.approve" : "join.decline",
-            "member", member, why).map(member)))
-        .onSuccess(member -> changes.committed(Change.group(group.id(), "membership.changed", member),
-            Change.member(member, "join.decided", group.id())))
-        .mapEmpty();
+            "member", member, why).map(v -> Outcome.<Void>of(null, Change.group(group.id(), "membership.changed", member),
+                Change.member(member, "join.decided", group.id())))));
   }
 
   /**
@@ -156,11 +151,11 @@ public final class GroupService {
       return Future.failedFuture(DomainException.forbidden());
     }
     long actor = viewer.orElseThrow().id();
-    return pool.withTransaction(conn -> repository.setRole(conn, group.id(), memberId, moderator ? "moderator" : "member")
+    return changes.transaction(conn -> repository.setRole(conn, group.id(), memberId, moderator ? "moderator" : "member")
         .compose(found -> found
             ? repository.log(conn, group.id(), actor, moderator ? "moderator.appoint" : "moderator.revoke", "member", memberId, "")
-            : Future.failedFuture(DomainException.notFound())))
-        .onSuccess(v -> changes.committed(Change.group(group.id(), "membership.changed", memberId)));
+                .map(v -> Outcome.<Void>of(null, Change.group(group.id(), "membership.changed", memberId)))
+            : Future.failedFuture(DomainException.notFound())));
   }
 
   /** A moderator adds someone by @handle (the only way into a closed group). */
@@ -170,13 +165,13 @@ public final class GroupService {
     }
     String h = handle == null ? "" : handle.strip().replaceFirst("^@", "");
     long actor = viewer.orElseThrow().id();
-    return pool.withTransaction(conn -> repository.memberByHandle(conn, h).compose(member -> member.isEmpty()
+    return changes.transaction(conn -> repository.memberByHandle(conn, h).compose(member -> member.isEmpty()
         ? Future.failedFuture(DomainException.badRequest("group.members.error.unknownHandle", h))
         : repository.addByHandle(conn, group.id(), h).compose(added -> added
-            ? repository.log(conn, group.id(), actor, "member.add", "member", member.get(), "").map(member.get())
-            : Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "group.members.error.already")))))
-        .onSuccess(member -> changes.committed(Change.group(group.id(), "membership.changed", member)))
-        .mapEmpty();
+            ? repository.log(conn, group.id(), actor, "member.add", "member", member.get(), "")
+                .map(v -> Outcome.<Void>of(null, Change.group(group.id(), "membership.changed", member.get()),
+                    Change.member(member.get(), "membership.changed", group.id())))
+            : Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "group.members.error.already")))));
   }
 
   /** An admin creates a group. Fails with BAD_REQUEST on a bad form and CONFLICT when the slug is taken. */
@@ -188,10 +183,9 @@ public final class GroupService {
       return Future.failedFuture(DomainException.badRequest(form.problems(true).values().iterator().next()));
     }
     long actor = viewer.orElseThrow().id();
-    return pool.withTransaction(conn -> repository.create(conn, form)
-            .compose(id -> repository.log(conn, id, actor, "group.create", "group", id, form.slug()).map(id)))
-        .onSuccess(id -> changes.committed(new Change("groups", "group.created", id)))
-        .map(form.slug());
+    return changes.transaction(conn -> repository.create(conn, form)
+            .compose(id -> repository.log(conn, id, actor, "group.create", "group", id, form.slug())
+                .map(v -> Outcome.of(form.slug(), new Change("groups", "group.created", id)))));
   }
 
   /** An admin edits a group's name, purpose, visibility and joining. */
@@ -203,9 +197,9 @@ public final class GroupService {
       return Future.failedFuture(DomainException.badRequest(form.problems(false).values().iterator().next()));
     }
     long actor = viewer.orElseThrow().id();
-    return pool.withTransaction(conn -> repository.update(conn, group.id(), form)
-            .compose(v -> repository.log(conn, group.id(), actor, "group.edit", "group", group.id(), "")))
-        .onSuccess(v -> changes.committed(Change.group(group.id(), "group.changed", group.id())));
+    return changes.transaction(conn -> repository.update(conn, group.id(), form)
+            .compose(v -> repository.log(conn, group.id(), actor, "group.edit", "group", group.id(), ""))
+            .map(v -> Outcome.<Void>of(null, Change.group(group.id(), "group.changed", group.id()))));
   }
 
   /** An admin archives a group (read-only, off the lists) or brings it back. */
@@ -214,9 +208,9 @@ public final class GroupService {
       return Future.failedFuture(DomainException.forbidden());
     }
     long actor = viewer.orElseThrow().id();
-    return pool.withTransaction(conn -> repository.archive(conn, group.id(), archived)
+    return changes.transaction(conn -> repository.archive(conn, group.id(), archived)
             .compose(v -> repository.log(conn, group.id(), actor, archived ? "group.archive" : "group.unarchive",
-                "group", group.id(), "")))
-        .onSuccess(v -> changes.committed(Change.group(group.id(), "group.changed", group.id())));
+                "group", group.id(), ""))
+            .map(v -> Outcome.<Void>of(null, Change.group(group.id(), "group.changed", group.id()))));
   }
 }

@@ -1,13 +1,19 @@
 package eu.mhealthhub.agora.live;
 
+import eu.mhealthhub.agora.live.EventLog.Event;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
+import java.util.function.Function;
 
 /**
- * Where services announce what changed, after their transaction committed and never before.
- * Events are thin (what changed and its id); pages fetch what they show through ordinary
- * authorised requests. The live-updates work adds a durable sequence and the browser bridge on
- * top of this seam without touching the services.
+ * Where services record what changed and announce it. A change is written to the
+ * {@link EventLog} inside the transaction that made it, numbered per address in commit order, and
+ * published on the event bus after the commit, never before. Events are thin (what changed, its
+ * id, its number); pages fetch what they show through ordinary authorised requests.
  */
 public final class ChangeFeed {
 
@@ -26,16 +32,45 @@ public final class ChangeFeed {
     }
   }
 
-  private final EventBus bus;
+  /** What a transaction produced and the changes it made. */
+  public record Outcome<T>(T value, List<Change> changes) {
+    public static <T> Outcome<T> of(T value, Change... changes) {
+      return new Outcome<>(value, List.of(changes));
+    }
+  }
 
-  public ChangeFeed(EventBus bus) {
+  private final Pool pool;
+  private final EventBus bus;
+  private final EventLog log = new EventLog();
+
+  public ChangeFeed(Pool pool, EventBus bus) {
+    this.pool = pool;
     this.bus = bus;
   }
 
-  /** Publishes changes whose transaction has committed. */
-  public void committed(Change... changes) {
-    for (Change c : changes) {
-      bus.publish(c.address(), new JsonObject().put("type", c.type()).put("id", c.id()));
+  public EventLog log() {
+    return log;
+  }
+
+  /**
+   * Runs {@code work} in one transaction, records its changes as the transaction's last step, and
+   * publishes them once it committed. Completes with the work's value; fails as the work failed,
+   * with nothing recorded or published.
+   */
+  public <T> Future<T> transaction(Function<SqlConnection, Future<Outcome<T>>> work) {
+    return pool.withTransaction(conn -> work.apply(conn).compose(outcome -> outcome.changes().isEmpty()
+            ? Future.succeededFuture(new Recorded<>(outcome.value(), List.<Event>of()))
+            : log.append(conn, outcome.changes()).map(events -> new Recorded<>(outcome.value(), events))))
+        .onSuccess(recorded -> publish(recorded.events()))
+        .map(Recorded::value);
+  }
+
+  private record Recorded<T>(T value, List<Event> events) {}
+
+  /** Publishes events whose transaction has committed. */
+  public void publish(List<Event> events) {
+    for (Event e : events) {
+      bus.publish(e.address(), new JsonObject().put("type", e.type()).put("id", e.entityId()).put("seq", e.seq()));
     }
   }
 }

@@ -9,6 +9,7 @@ import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
+import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
 import eu.mhealthhub.agora.member.Member;
 import eu.mhealthhub.agora.text.Markdown;
 import io.vertx.core.Future;
@@ -172,23 +173,23 @@ public final class ThreadService {
     }
     String token = clean(clientToken);
     String html = Markdown.toHtml(body);
-    return pool.withTransaction(conn -> repository.insertThread(conn, group.id(), title.strip(), author.id(), token)
+    return changes.transaction(conn -> repository.insertThread(conn, group.id(), title.strip(), author.id(), token)
         .compose(inserted -> {
           if (inserted.isEmpty()) {
-            return repository.threadByToken(conn, author.id(), token).map(existing -> new long[] {existing.orElseThrow(), 0});
+            return repository.threadByToken(conn, author.id(), token)
+                .map(existing -> Outcome.of(new long[] {existing.orElseThrow(), 0}));
           }
           long threadId = inserted.get();
           return linkedHtml(conn, group, body, html)
               .compose(linked -> repository.insertPost(conn, threadId, 1, author.id(), null, body, linked, null))
               .compose(postId -> attachments.store(conn, postId, author.id(), files)
                   .compose(v -> mentions(conn, group, postId, body, html))
-                  .map(v -> new long[] {threadId, postId}));
+                  .map(v -> Outcome.of(new long[] {threadId, postId}, Change.group(group.id(), "thread.created", threadId),
+                      Change.thread(threadId, "post.created", postId))));
         }))
         .onSuccess(ids -> {
           if (ids[1] != 0) {
             reads.seen(author.id(), ids[0], 1);
-            changes.committed(Change.group(group.id(), "thread.created", ids[0]),
-                Change.thread(ids[0], "post.created", ids[1]));
           }
         })
         .map(ids -> ids[0]);
@@ -210,13 +211,13 @@ public final class ThreadService {
         return Future.failedFuture(DomainException.forbidden());
       }
       WorkingGroup group = at.group();
-      return pool.withTransaction(conn -> repository.lockThread(conn, threadId).compose(locked -> {
+      return changes.transaction(conn -> repository.lockThread(conn, threadId).compose(locked -> {
         ForumThread thread = locked.orElseThrow(DomainException::notFound);
         Future<Optional<long[]>> earlier = token == null ? Future.succeededFuture(Optional.empty())
             : repository.postByToken(conn, author.id(), token);
         return earlier.compose(existing -> {
           if (existing.isPresent()) {
-            return Future.succeededFuture(new long[] {existing.get()[0], 0});
+            return Future.succeededFuture(Outcome.of(new long[] {existing.get()[0], 0}));
           }
           if (!PostPolicy.canReply(viewer, group, thread)) {
             return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.locked"));
@@ -229,13 +230,12 @@ public final class ThreadService {
               : Future.failedFuture(DomainException.badRequest("post.error.replyTo")))
               .compose(postId -> attachments.store(conn, postId, author.id(), files)
                   .compose(v -> mentions(conn, group, postId, body, html))
-                  .map(v -> new long[] {postId, thread.postCount() + 1}));
+                  .map(v -> Outcome.of(new long[] {postId, thread.postCount() + 1},
+                      Change.thread(threadId, "post.created", postId), Change.group(group.id(), "thread.activity", threadId))));
         });
       })).onSuccess(ids -> {
         if (ids[1] != 0) {
           reads.seen(author.id(), threadId, (int) ids[1]);
-          changes.committed(Change.thread(threadId, "post.created", ids[0]),
-              Change.group(group.id(), "thread.activity", threadId));
         }
       }).map(ids -> ids[0]);
     });
@@ -255,12 +255,12 @@ public final class ThreadService {
         return Future.failedFuture(DomainException.forbidden());
       }
       String html = Markdown.toHtml(body);
-      return pool.withTransaction(conn -> linkedHtml(conn, at.group(), body, html)
-              .compose(linked -> repository.edit(conn, postId, baseRevision, editor.id(), body, linked))
-              .compose(saved -> saved.isEmpty()
-                  ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.stale"))
-                  : mentions(conn, at.group(), postId, body, html)))
-          .onSuccess(v -> changes.committed(Change.thread(at.thread().id(), "post.edited", postId)));
+      return changes.transaction(conn -> linkedHtml(conn, at.group(), body, html)
+          .compose(linked -> repository.edit(conn, postId, baseRevision, editor.id(), body, linked))
+          .compose(saved -> saved.isEmpty()
+              ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.stale"))
+              : mentions(conn, at.group(), postId, body, html)
+                  .map(v -> Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.edited", postId)))));
     });
   }
 
@@ -284,11 +284,11 @@ public final class ThreadService {
             ? new DomainException(Kind.CONFLICT, "post.error.alreadyDeleted") : DomainException.forbidden());
       }
       boolean moderatorAction = at.post().authorId() != by.id();
-      return pool.withTransaction(conn -> repository.delete(conn, postId, by.id(), why)
-              .compose(done -> !done ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.alreadyDeleted"))
-                  : moderatorAction ? repository.log(conn, at.group().id(), by.id(), "post.delete", "post", postId, why)
-                  : Future.<Void>succeededFuture()))
-          .onSuccess(v -> changes.committed(Change.thread(at.thread().id(), "post.deleted", postId)));
+      return changes.transaction(conn -> repository.delete(conn, postId, by.id(), why)
+          .compose(done -> !done ? Future.<Void>failedFuture(new DomainException(Kind.CONFLICT, "post.error.alreadyDeleted"))
+              : moderatorAction ? repository.log(conn, at.group().id(), by.id(), "post.delete", "post", postId, why)
+              : Future.<Void>succeededFuture())
+          .map(v -> Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.deleted", postId))));
     });
   }
 
@@ -300,9 +300,9 @@ public final class ThreadService {
         return Future.failedFuture(at.post().deleted() ? DomainException.forbidden()
             : new DomainException(Kind.CONFLICT, "post.error.notDeleted"));
       }
-      return pool.withTransaction(conn -> repository.restore(conn, postId)
-              .compose(done -> repository.log(conn, at.group().id(), by.id(), "post.restore", "post", postId, "")))
-          .onSuccess(v -> changes.committed(Change.thread(at.thread().id(), "post.restored", postId)));
+      return changes.transaction(conn -> repository.restore(conn, postId)
+          .compose(done -> repository.log(conn, at.group().id(), by.id(), "post.restore", "post", postId, ""))
+          .map(v -> Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.restored", postId))));
     });
   }
 
@@ -313,8 +313,8 @@ public final class ThreadService {
     }
     Optional<Member> viewer = Optional.of(member);
     return post(postId, viewer).compose(at -> PostPolicy.canReact(viewer, at.group(), at.post())
-        ? repository.toggleReaction(pool, postId, member.id(), kind)
-            .onSuccess(v -> changes.committed(Change.thread(at.thread().id(), "reaction.changed", postId)))
+        ? changes.transaction(conn -> repository.toggleReaction(conn, postId, member.id(), kind)
+            .map(set -> Outcome.of(set, Change.thread(at.thread().id(), "reaction.changed", postId))))
         : Future.failedFuture(DomainException.forbidden()));
   }
 
@@ -330,12 +330,12 @@ public final class ThreadService {
       if (!GroupPolicy.canModerate(viewer, at.group())) {
         return Future.failedFuture(DomainException.forbidden());
       }
-      return pool.withTransaction(conn -> ("pinned".equals(flag) ? repository.setPinned(conn, threadId, on)
+      return changes.transaction(conn -> ("pinned".equals(flag) ? repository.setPinned(conn, threadId, on)
               : repository.setLocked(conn, threadId, on))
           .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread." + (on ? "" : "un")
-              + ("pinned".equals(flag) ? "pin" : "lock"), "thread", threadId, "")))
-          .onSuccess(v -> changes.committed(Change.thread(threadId, "thread.changed", threadId),
-              Change.group(at.group().id(), "thread.changed", threadId)));
+              + ("pinned".equals(flag) ? "pin" : "lock"), "thread", threadId, ""))
+          .map(v -> Outcome.<Void>of(null, Change.thread(threadId, "thread.changed", threadId),
+              Change.group(at.group().id(), "thread.changed", threadId))));
     });
   }
 
@@ -353,12 +353,10 @@ public final class ThreadService {
           if (target.id() == at.group().id()) {
             return Future.failedFuture(DomainException.badRequest("thread.error.moveSame"));
           }
-          return pool.withTransaction(conn -> repository.move(conn, threadId, target.id(), at.group().id())
-                  .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread.move", "thread", threadId,
-                      target.slug())))
-              .onSuccess(v -> changes.committed(Change.thread(threadId, "thread.moved", threadId),
-                  Change.group(at.group().id(), "thread.moved", threadId), Change.group(target.id(), "thread.moved", threadId)))
-              .map(target);
+          return changes.transaction(conn -> repository.move(conn, threadId, target.id(), at.group().id())
+              .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread.move", "thread", threadId, target.slug()))
+              .map(v -> Outcome.of(target, Change.thread(threadId, "thread.moved", threadId),
+                  Change.group(at.group().id(), "thread.moved", threadId), Change.group(target.id(), "thread.moved", threadId))));
         }));
   }
 

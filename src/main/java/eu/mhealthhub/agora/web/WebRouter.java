@@ -8,6 +8,7 @@ import eu.mhealthhub.agora.attachment.Upload;
 import eu.mhealthhub.agora.auth.SignInRoutes;
 import eu.mhealthhub.agora.thread.ThreadRoutes;
 import eu.mhealthhub.agora.group.GroupRoutes;
+import eu.mhealthhub.agora.live.LiveRoutes;
 import eu.mhealthhub.agora.member.MemberRoutes;
 import eu.mhealthhub.agora.talk.TalkRoutes;
 import io.vertx.core.Handler;
@@ -90,6 +91,7 @@ public final class WebRouter {
     threadRoutes.mount(router);
     new AttachmentRoutes(services.attachments(), services.threads()).mount(router);
     new ApiRoutes(services.groups(), services.threads()).mount(router);
+    new LiveRoutes(services.database().pool(), services.changes().log(), services.groups(), services.threads()).mount(router);
     new TalkRoutes(pages, services.talks()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     extraRoutes.accept(router);
