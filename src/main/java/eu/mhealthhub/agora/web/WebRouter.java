@@ -8,6 +8,7 @@ import eu.mhealthhub.agora.attachment.Upload;
 import eu.mhealthhub.agora.auth.SignInRoutes;
 import eu.mhealthhub.agora.thread.ThreadRoutes;
 import eu.mhealthhub.agora.group.GroupRoutes;
+import eu.mhealthhub.agora.live.LiveBridge;
 import eu.mhealthhub.agora.live.LiveRoutes;
 import eu.mhealthhub.agora.member.MemberRoutes;
 import eu.mhealthhub.agora.talk.TalkRoutes;
@@ -82,6 +83,11 @@ public final class WebRouter {
         .setHandleFileUploads(false)
         .setBodyLimit(config.maxFormBytes())
         .setDeleteUploadedFilesOnEnd(true));
+    // The bridge sits after the body handler (its XHR transports need one) and before the CSRF
+    // check: it is protected by its origin check, the session, and an authorised address per register.
+    LiveRoutes live = new LiveRoutes(services.database().pool(), services.changes().log(), services.groups(),
+        services.threads());
+    new LiveBridge(vertx, live, services.members(), config.publicOrigin()).mount(router);
     router.route().handler(csrf);
 
     new SignInRoutes(services.provider().oauth(), config, services.provider().identityIssuer(),
@@ -91,7 +97,7 @@ public final class WebRouter {
     threadRoutes.mount(router);
     new AttachmentRoutes(services.attachments(), services.threads()).mount(router);
     new ApiRoutes(services.groups(), services.threads()).mount(router);
-    new LiveRoutes(services.database().pool(), services.changes().log(), services.groups(), services.threads()).mount(router);
+    live.mount(router);
     new TalkRoutes(pages, services.talks()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     extraRoutes.accept(router);

@@ -1,0 +1,144 @@
+package eu.mhealthhub.agora.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.mhealthhub.agora.support.Browser;
+import eu.mhealthhub.agora.support.Fixtures;
+import eu.mhealthhub.agora.support.Response;
+import eu.mhealthhub.agora.support.TestApp;
+import eu.mhealthhub.agora.support.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The event-bus bridge, driven by a raw WebSocket client as an attacker would. */
+class LiveBridgeTest {
+
+  private static Vertx vertx;
+  private static WebSocketClient client;
+  private final TestApp app = TestApp.shared();
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    client = vertx.createWebSocketClient();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** A socket with the browser's session; frames arrive as JSON on the queue. */
+  private record Socket(WebSocket ws, BlockingQueue<JsonObject> frames) {
+    void send(JsonObject frame) {
+      ws.writeTextMessage(frame.encode());
+    }
+
+    JsonObject next() throws InterruptedException {
+      JsonObject f = frames.poll(5, TimeUnit.SECONDS);
+      assertNotNull(f, "a frame within 5 s");
+      return f;
+    }
+
+    JsonObject nextRec() throws InterruptedException {
+      JsonObject f;
+      do {
+        f = next();
+      } while ("pong".equals(f.getString("type")));
+      return f;
+    }
+  }
+
+  private Socket connect(Browser b, String origin) throws Exception {
+    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("localhost").setPort(app.port())
+        .setURI("/eventbus/websocket").addHeader("Origin", origin);
+    String session = b.cookie("localhost", "agora_session");
+    if (session != null) {
+      o.addHeader("Cookie", "agora_session=" + session);
+    }
+    WebSocket ws = client.connect(o).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    ws.handler(buffer -> frames.add(new JsonObject(buffer)));
+    return new Socket(ws, frames);
+  }
+
+  @Test
+  @DisplayName("a member registered on a thread receives its changes after commit, with their numbers")
+  void receivesChanges() throws Exception {
+    Browser jonas = new Browser();
+    app.signIn(jonas, "demo-jonas");
+    long threadId = TestDatabase.count("SELECT id FROM threads WHERE title = 'Is a randomised trial always needed for a low-risk app?'");
+    Socket s = connect(jonas, app.url());
+    s.send(new JsonObject().put("type", "register").put("address", "thread." + threadId));
+    Thread.sleep(300);
+    Response r = jonas.request("POST", app.url("/api/v1/threads/" + threadId + "/posts"), "application/json",
+        new JsonObject().put("body", "Live!").encode(), "X-CSRF-Token", app.csrf(jonas));
+    assertEquals(201, r.status(), r.body());
+    long postId = new JsonObject(r.body()).getLong("id");
+    JsonObject frame = s.nextRec();
+    assertEquals("rec", frame.getString("type"), frame.encode());
+    assertEquals("thread." + threadId, frame.getString("address"));
+    JsonObject body = frame.getJsonObject("body");
+    assertEquals("post.created", body.getString("type"));
+    assertEquals(postId, body.getLong("id"));
+    assertTrue(body.getLong("seq") > 0);
+    s.ws().close();
+  }
+
+  @Test
+  @DisplayName("registering on a closed group's or another member's address, or sending anything, is refused")
+  void refusals() throws Exception {
+    String slug = Fixtures.unique("bridgesecret");
+    long groupId = Fixtures.group(slug, true, false);
+    long secretThread = TestDatabase.count("INSERT INTO threads (group_id, title, author_id) VALUES (?, 'Secret', ?) RETURNING id",
+        groupId, Fixtures.demoMember("demo-maria"));
+    Browser outsider = new Browser();
+    long me = app.signInNew(outsider, "Bea Bridge", Fixtures.unique("bea") + "@example.org");
+    Socket s = connect(outsider, app.url());
+    for (String address : new String[] {"group." + groupId, "thread." + secretThread,
+        "member." + Fixtures.demoMember("demo-amelie"), "groups", "agora.internal"}) {
+      s.send(new JsonObject().put("type", "register").put("address", address));
+      JsonObject f = s.nextRec();
+      assertEquals("err", f.getString("type"), address + ": " + f.encode());
+      // "rejected": our check said no; "access_denied": the address is not even permitted outbound
+      assertTrue(java.util.Set.of("rejected", "access_denied").contains(f.getString("body")), address + ": " + f.encode());
+    }
+    s.send(new JsonObject().put("type", "publish").put("address", "thread." + secretThread).put("body", new JsonObject()));
+    assertEquals("err", s.nextRec().getString("type"), "publishing is refused");
+    s.send(new JsonObject().put("type", "send").put("address", "member." + me).put("body", new JsonObject()));
+    assertEquals("err", s.nextRec().getString("type"), "sending is refused");
+
+    s.send(new JsonObject().put("type", "register").put("address", "member." + me));
+    s.send(new JsonObject().put("type", "ping"));
+    JsonObject f = s.next();
+    assertTrue(!"err".equals(f.getString("type")), "registering on one's own address is allowed: " + f.encode());
+    s.ws().close();
+  }
+
+  @Test
+  @DisplayName("a socket from another origin is not accepted")
+  void otherOrigin() throws Exception {
+    Browser b = new Browser();
+    app.signIn(b, "demo-jonas");
+    try {
+      Socket s = connect(b, "https://evil.example");
+      s.ws().close();
+      throw new AssertionError("a foreign origin was accepted");
+    } catch (java.util.concurrent.ExecutionException expected) {
+      assertTrue(expected.getCause().getMessage().contains("403") || expected.getCause().getMessage().toLowerCase().contains("handshake"),
+          expected.getCause().getMessage());
+    }
+  }
+}
