@@ -42,7 +42,8 @@ final class ThreadRepository {
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
              t.pinned, t.locked, t.post_count,
              (SELECT r.position FROM read_positions r WHERE r.member_id = $2 AND r.thread_id = t.id) AS read_position,
-             (SELECT s.level FROM thread_subscriptions s WHERE s.member_id = $2 AND s.thread_id = t.id) AS level
+             (SELECT s.level FROM thread_subscriptions s WHERE s.member_id = $2 AND s.thread_id = t.id) AS level,
+             (SELECT max(e.seq) FROM live_events e WHERE e.address = 'thread.' || t.id) AS live_seq
         FROM threads t JOIN members a ON a.id = t.author_id
        WHERE t.id = $1
       """;
@@ -233,7 +234,8 @@ final class ThreadRepository {
   Future<Optional<Object[]>> threadForViewer(SqlClient db, long id, long viewerId) {
     return db.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(id, viewerId)).map(rows -> first(rows, r -> {
       Integer position = r.getInteger("read_position");
-      return new Object[] {thread(r), position == null ? 0 : position, r.getString("level")};
+      Long liveSeq = r.getLong("live_seq");
+      return new Object[] {thread(r), position == null ? 0 : position, r.getString("level"), liveSeq == null ? 0L : liveSeq};
     }));
   }
 

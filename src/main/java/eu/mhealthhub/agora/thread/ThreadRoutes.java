@@ -39,6 +39,7 @@ import java.util.Optional;
  * POST /threads/:id/move              a moderator moves it (group=slug)
  * POST /threads/:id/subscription      watch or mute (level=watching|muted|normal)
  * GET  /posts/:id                     permalink: to the page and anchor of the post
+ * GET  /posts/:id/fragment            the post's HTML alone, for pages that update themselves
  * GET  /posts/:id/edit, POST          edit (body, revision)
  * GET  /posts/:id/history             every revision with a word diff
  * POST /posts/:id/delete | /restore   soft delete (reason) and restore
@@ -88,6 +89,7 @@ public final class ThreadRoutes {
     router.post("/threads/:id/move").handler(this::move);
     router.post("/threads/:id/subscription").handler(this::subscribe);
     router.get("/posts/:id").handler(this::permalink);
+    router.get("/posts/:id/fragment").handler(this::fragment);
     router.get("/posts/:id/edit").handler(this::editForm);
     router.post("/posts/:id/edit").handler(this::edit);
     router.get("/posts/:id/history").handler(this::history);
@@ -235,6 +237,7 @@ public final class ThreadRoutes {
     model.put("signedIn", viewer.isPresent());
     model.put("subscription", p.subscription() == null ? "normal" : p.subscription());
     model.put("hasUnread", p.readBefore() >= 0 && p.readBefore() < p.thread().postCount());
+    model.put("liveSeq", p.liveSeq());
     model.put("maxFileMb", attachments.maxBytes() / (1024 * 1024));
     return model;
   }
@@ -265,6 +268,25 @@ public final class ThreadRoutes {
             .putHeader("Location", threadUrl(post.threadId(), (post.position() - 1) / ThreadService.PAGE_SIZE + 1, post.id()))
             .end())
         .onFailure(ctx::fail);
+  }
+
+  /** One post as the thread page shows it to this viewer; live pages insert or replace it. */
+  private void fragment(RoutingContext ctx) {
+    long id = Forms.id(ctx, "id");
+    Optional<Member> viewer = viewer(ctx);
+    I18n.Messages messages = i18n.forLocale(Viewer.of(ctx).locale());
+    threads.post(id, viewer).onSuccess(at -> {
+      Map<String, String> labels = new HashMap<>();
+      for (Reactions.Kind k : Reactions.KINDS) {
+        labels.put(k.name(), messages.get("reaction." + k.name()));
+      }
+      PostView v = PostView.of(at.post(), viewer, at.group(), -1, labels);
+      boolean canReply = PostPolicy.canReply(viewer, at.group(), at.thread());
+      String html = pages.fragment(ctx, List.of(v, canReply), "partials/post", Map.of("post", v.post(),
+          "showBody", v.showBody(), "canEdit", v.canEdit(), "canDelete", v.canDelete(), "canRestore", v.canRestore(),
+          "canReact", v.canReact(), "reactions", v.reactions(), "canReply", canReply));
+      pages.sendFragment(ctx, html);
+    }).onFailure(ctx::fail);
   }
 
   // ---- replying

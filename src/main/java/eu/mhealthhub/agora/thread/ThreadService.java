@@ -49,7 +49,7 @@ public final class ThreadService {
 
   /** One page of a thread for a viewer, with where they had read up to before this view. */
   public record Page(WorkingGroup group, ForumThread thread, List<Post> posts, int page, int readBefore,
-      String subscription) {}
+      String subscription, long liveSeq) {}
 
   public ThreadService(Pool pool, GroupService groups, Attachments attachments, ReadTracker reads, ChangeFeed changes) {
     this.pool = pool;
@@ -109,7 +109,8 @@ public final class ThreadService {
               reads.seen(viewer.get().id(), threadId, shown.get(shown.size() - 1).position());
             }
           }
-          return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? (String) row.get()[2] : null);
+          return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? (String) row.get()[2] : null,
+              (Long) row.get()[3]);
         });
       });
     });

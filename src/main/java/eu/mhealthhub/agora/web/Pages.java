@@ -157,6 +157,14 @@ public final class Pages {
     return html;
   }
 
+  /** Sends a fragment from {@link #fragment} on its own, with the viewer's CSRF token filled in. */
+  public void sendFragment(RoutingContext ctx, String html) {
+    Viewer viewer = ctx.get(Viewer.KEY);
+    String token = viewer == null || viewer.csrfToken() == null ? "" : viewer.csrfToken();
+    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
+        .end(html.replace(CSRF_PLACEHOLDER, token));
+  }
+
   private static List<Map<String, Object>> languages(Locale current) {
     List<Map<String, Object>> list = new ArrayList<>();
     for (Locale l : AppConfig.SUPPORTED_LOCALES) {
