@@ -114,6 +114,11 @@ public final class Agora {
           new MemberService(database.pool()), groups,
           new ThreadService(database.pool(), groups, attachments, reads, changes), new TalkService(database.pool(), clock),
           attachments, changes, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
+      // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
+      Database pool = database;
+      vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()
+          .prune(pool.pool(), clock.instant().minus(java.time.Duration.ofDays(7)))
+          .onFailure(e -> LOG.warn("live events not pruned: {}", e.getMessage())));
       Pages pages = new Pages(vertx, i18n, provider.development());
       pages.warm(WebRouter.TEMPLATES);
       SessionStore sessions = WebRouter.localSessions(vertx);

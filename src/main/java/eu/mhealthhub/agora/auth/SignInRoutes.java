@@ -191,8 +191,13 @@ public final class SignInRoutes {
   private void logout(RoutingContext ctx) {
     Session session = ctx.session();
     String idToken = session == null ? null : session.get(SessionKeys.ID_TOKEN);
+    Long memberId = session == null ? null : session.get(SessionKeys.MEMBER_ID);
     if (session != null) {
       session.destroy();
+    }
+    if (memberId != null) {
+      // live sockets keep the member they had when they connected: close them
+      ctx.vertx().eventBus().publish(eu.mhealthhub.agora.live.ChangeFeed.ACCESS_CHANGED, memberId);
     }
     String location = "/";
     if (idToken != null) {

@@ -67,10 +67,25 @@ public final class ChangeFeed {
 
   private record Recorded<T>(T value, List<Event> events) {}
 
+  /**
+   * An internal address (never permitted on the bridge) announcing that what a member may read
+   * changed, or that they signed out; bridges on every node close that member's sockets, which
+   * reconnect and register again under the new rights.
+   */
+  public static final String ACCESS_CHANGED = "agora.internal.access-changed";
+
   /** Publishes events whose transaction has committed. */
   public void publish(List<Event> events) {
     for (Event e : events) {
       bus.publish(e.address(), new JsonObject().put("type", e.type()).put("id", e.entityId()).put("seq", e.seq()));
+      if (e.address().startsWith("member.") && (e.type().equals("membership.changed") || e.type().equals("join.decided"))) {
+        accessChanged(Long.parseLong(e.address().substring("member.".length())));
+      }
     }
+  }
+
+  /** Tells every node that this member's rights changed (or that they signed out). */
+  public void accessChanged(long memberId) {
+    bus.publish(ACCESS_CHANGED, memberId);
   }
 }

@@ -30,6 +30,9 @@ public final class LiveBridge {
   private static final Logger LOG = LoggerFactory.getLogger(LiveBridge.class);
 
   private final Vertx vertx;
+  /** This node's open sockets by member, to close them when the member's rights change. */
+  private final java.util.Map<Long, java.util.Set<io.vertx.ext.web.handler.sockjs.SockJSSocket>> sockets =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final LiveRoutes authorizer;
   private final MemberService members;
   private final String origin;
@@ -42,6 +45,12 @@ public final class LiveBridge {
   }
 
   public void mount(Router router) {
+    vertx.eventBus().<Long>consumer(ChangeFeed.ACCESS_CHANGED, message -> {
+      java.util.Set<io.vertx.ext.web.handler.sockjs.SockJSSocket> open = sockets.remove(message.body());
+      if (open != null) {
+        open.forEach(socket -> socket.close(4001, "access changed"));
+      }
+    });
     SockJSHandlerOptions options = new SockJSHandlerOptions()
         .setOrigin(origin)
         .setRegisterWriteHandler(false)
@@ -65,7 +74,24 @@ public final class LiveBridge {
   private void decide(BridgeEvent event) {
     BridgeEventType type = event.type();
     switch (type) {
-      case SOCKET_CREATED, SOCKET_CLOSED, SOCKET_IDLE, SOCKET_PING, UNREGISTER, RECEIVE -> event.complete(true);
+      case SOCKET_CREATED -> {
+        Long member = memberId(event.socket().webSession());
+        if (member != null) {
+          sockets.computeIfAbsent(member, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(event.socket());
+        }
+        event.complete(true);
+      }
+      case SOCKET_CLOSED -> {
+        Long member = memberId(event.socket().webSession());
+        if (member != null) {
+          sockets.computeIfPresent(member, (k, set) -> {
+            set.remove(event.socket());
+            return set.isEmpty() ? null : set;
+          });
+        }
+        event.complete(true);
+      }
+      case SOCKET_IDLE, SOCKET_PING, UNREGISTER, RECEIVE -> event.complete(true);
       case REGISTER -> {
         String address = event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
         viewer(event.socket().webSession())
@@ -81,8 +107,12 @@ public final class LiveBridge {
     }
   }
 
+  private static Long memberId(Session session) {
+    return session == null ? null : session.get(SessionKeys.MEMBER_ID);
+  }
+
   private Future<Optional<Member>> viewer(Session session) {
-    Long id = session == null ? null : session.get(SessionKeys.MEMBER_ID);
+    Long id = memberId(session);
     return id == null ? Future.succeededFuture(Optional.empty()) : members.find(id);
   }
 }

@@ -146,4 +146,30 @@ class LiveBridgeTest {
           expected.getCause().getMessage());
     }
   }
+
+  @Test
+  @DisplayName("a member who leaves a closed group, or signs out, has their sockets closed; registering again is refused")
+  void membershipChangeClosesSockets() throws Exception {
+    String slug = Fixtures.unique("bridgeleave");
+    long groupId = Fixtures.group(slug, true, false);
+    Browser member = new Browser();
+    long me = app.signInNew(member, "Lea Leaver", Fixtures.unique("lea") + "@example.org");
+    Fixtures.member(groupId, me, "member");
+    Socket s = connect(member, app.url());
+    java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+    s.ws().closeHandler(v -> closed.complete(null));
+    s.send(new JsonObject().put("type", "register").put("address", "group." + groupId));
+    Thread.sleep(300);
+    assertEquals(303, member.post(app.url("/groups/" + slug + "/leave"), java.util.Map.of("_csrf", app.csrf(member))).status());
+    closed.get(5, TimeUnit.SECONDS);
+
+    Socket again = connect(member, app.url());
+    again.send(new JsonObject().put("type", "register").put("address", "group." + groupId));
+    assertEquals("err", again.nextRec().getString("type"), "no longer a member: refused");
+
+    java.util.concurrent.CompletableFuture<Void> signedOut = new java.util.concurrent.CompletableFuture<>();
+    again.ws().closeHandler(v -> signedOut.complete(null));
+    assertEquals(303, member.post(app.url("/auth/logout"), java.util.Map.of("_csrf", app.csrf(member))).status());
+    signedOut.get(5, TimeUnit.SECONDS);
+  }
 }

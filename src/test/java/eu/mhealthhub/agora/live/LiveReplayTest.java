@@ -100,4 +100,23 @@ class LiveReplayTest {
     assertEquals(400, outsider.get(app.url("/live/events?address=member." + me + "&after=-1"), "Accept", "application/json").status());
     assertTrue(new Browser().get(app.url("/live/events?address=member." + me)).status() == 404, "anonymous");
   }
+
+  @Test
+  @DisplayName("a page that was away longer than the kept backlog is told to reload rather than replay")
+  void tooOldReloads() {
+    Browser b = new Browser();
+    long me = app.signInNew(b, "Olga Old", Fixtures.unique("olga") + "@example.org");
+    String address = "member." + me;
+    for (int i = 1; i <= 6; i++) {
+      TestDatabase.update("INSERT INTO live_events (address, seq, type, entity_id, created_at) VALUES (?, ?, 't', 1, now() - interval '30 days')",
+          address, (long) i);
+    }
+    TestDatabase.update("DELETE FROM live_events WHERE address = ? AND seq < 5", address); // as pruning does
+    JsonObject r = events(b, address, 2);
+    assertTrue(r.getBoolean("reload"), r.encode());
+    assertEquals(0, r.getJsonArray("events").size());
+    JsonObject recent = events(b, address, 4);
+    assertFalse(recent.getBoolean("reload"));
+    assertEquals(2, recent.getJsonArray("events").size());
+  }
 }
