@@ -79,7 +79,7 @@ public final class Agora {
     Vertx vertx = null;
     try {
       Migrations.apply(db);
-      vertx = Vertx.vertx();
+      vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get())) : Vertx.vertx();
       Database database = new Database(vertx, db);
 
       Optional<DevOidcProvider> dev = Optional.empty();
@@ -121,7 +121,10 @@ public final class Agora {
           .onFailure(e -> LOG.warn("live events not pruned: {}", e.getMessage())));
       Pages pages = new Pages(vertx, i18n, provider.development());
       pages.warm(WebRouter.TEMPLATES);
-      SessionStore sessions = WebRouter.localSessions(vertx);
+      // sessions live in the cluster when there is one, so any node serves any member
+      SessionStore sessions = config.cluster().isPresent()
+          ? io.vertx.ext.web.sstore.ClusteredSessionStore.create(vertx)
+          : WebRouter.localSessions(vertx);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       String deploymentId = await(vertx.deployVerticle(
           () -> new WebVerticle(services, pages, sessions, extraRoutes),
@@ -131,7 +134,8 @@ public final class Agora {
           + "; database " + (embedded.isPresent() ? "embedded PostgreSQL in " + effective.dataDirectory()
               .resolve("postgres").toAbsolutePath() + " on port " + db.port() : db.host() + ":" + db.port() + "/" + db.name())
           + "; sign-in " + (provider.development() ? "DEVELOPMENT provider at " + provider.issuer() : provider.issuer())
-          + (effective.demoContent() ? "; demo content on" : "");
+          + (effective.demoContent() ? "; demo content on" : "")
+          + effective.cluster().map(c -> "; cluster node " + c.host() + ":" + c.port() + " joining " + c.members()).orElse("");
       return new Agora(vertx, embedded, database, dev, services, deploymentId, summary);
     } catch (RuntimeException e) {
       if (vertx != null) {

@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
  * @param sessionMaxAge       absolute lifetime of a session, however active
  * @param maxFormBytes        largest accepted form or JSON body
  * @param maxAttachmentBytes  largest accepted attached file
+ * @param cluster             other nodes to form a cluster with, or empty for a single node
  */
 public record AppConfig(
     int port,
@@ -49,7 +50,8 @@ public record AppConfig(
     Duration sessionIdle,
     Duration sessionMaxAge,
     int maxFormBytes,
-    long maxAttachmentBytes) {
+    long maxAttachmentBytes,
+    Optional<ClusterSettings> cluster) {
 
   /** Languages with a complete message bundle. Adding one is adding a file and a tag here. */
   public static final List<Locale> SUPPORTED_LOCALES =
@@ -65,6 +67,12 @@ public record AppConfig(
   /** External OpenID Connect provider. */
   public record OidcSettings(URI issuer, String clientId, String clientSecret) {}
 
+  /**
+   * Clustered mode: the Hazelcast members to join (host or host:port), this node's address to
+   * bind and announce, and its Hazelcast port.
+   */
+  public record ClusterSettings(List<String> members, String host, int port) {}
+
   /** A claim in the ID token and the value that grants a role; list-valued claims match any element. */
   public record ClaimMatch(String claim, String value) {}
 
@@ -78,7 +86,7 @@ public record AppConfig(
   /** The same configuration with other admin e-mails (the development provider's demo admin). */
   public AppConfig withAdminEmails(Set<String> emails) {
     return new AppConfig(port, publicUrl, database, dataDirectory, oidc, devOidcPort, Set.copyOf(emails), adminClaim,
-        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes);
+        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster);
   }
 
   public boolean secureCookies() {
@@ -120,8 +128,17 @@ public record AppConfig(
     Duration maxAge = Duration.ofHours(r.positive("AGORA_SESSION_MAX_HOURS", 24 * 7));
     int maxForm = r.positive("AGORA_MAX_FORM_BYTES", 256 * 1024);
     long maxAttachment = r.positive("AGORA_MAX_ATTACHMENT_MB", 10) * 1024L * 1024L;
+    Optional<ClusterSettings> cluster = r.optional("AGORA_CLUSTER_MEMBERS").map(list -> {
+      List<String> members = Arrays.stream(list.split(",")).map(String::trim).filter(m -> !m.isEmpty()).toList();
+      for (String m : members) {
+        if (!m.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
+          throw new ConfigException("AGORA_CLUSTER_MEMBERS", "'" + m + "' is not host or host:port");
+        }
+      }
+      return new ClusterSettings(members, r.text("AGORA_CLUSTER_HOST", "127.0.0.1"), r.port("AGORA_CLUSTER_PORT", 5701));
+    });
     return new AppConfig(port, publicUrl, database, dataDir, oidc, devOidcPort, adminEmails, adminClaim,
-        demo, locale, zone, idle, maxAge, maxForm, maxAttachment);
+        demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster);
   }
 
   private record Reader(Map<String, String> env) {
