@@ -318,7 +318,11 @@
       var text = typeof message.data === 'string' ? message.data : new TextDecoder().decode(message.data);
       var frame = JSON.parse(text);
       if (frame.type === 'rec' && frame.address === address && frame.body) {
-        apply(frame.body);
+        if (frame.body.type === 'presence') {
+          showPresence(frame.body); // ephemeral: no number, nothing to catch up
+        } else {
+          apply(frame.body);
+        }
       }
     };
     socket.onclose = function () {
@@ -327,6 +331,47 @@
       backoff = Math.min(backoff * 2, 30000);
       setTimeout(connect, wait);
     };
+  }
+
+  // Presence: report every 20 s and when the reader starts typing; show who reads and who writes.
+  var presence = document.getElementById('live-presence');
+  var csrfInput = document.querySelector('input[name="_csrf"]');
+  var lastTyping = 0;
+  function report(typing) {
+    if (!presence || !csrfInput) {
+      return;
+    }
+    var form = new URLSearchParams();
+    form.set('threadId', presence.getAttribute('data-thread'));
+    form.set('typing', typing ? 'true' : 'false');
+    fetch('/live/presence', { method: 'POST', credentials: 'same-origin', body: form,
+      headers: { 'X-CSRF-Token': csrfInput.value } }).catch(function () { return null; });
+  }
+  function showPresence(p) {
+    if (!presence) {
+      return;
+    }
+    var parts = [];
+    if (p.reading > 1) {
+      parts.push(presence.getAttribute('data-reading').replace('{0}', p.reading));
+    }
+    if (p.typing && p.typing.length) {
+      parts.push(presence.getAttribute('data-writing').replace('{0}', p.typing.join(', ')));
+    }
+    presence.textContent = parts.join(' \u00b7 ');
+  }
+  if (presence) {
+    report(false);
+    setInterval(function () { report(false); }, 20000);
+    var composer = document.getElementById('body');
+    if (composer) {
+      composer.addEventListener('input', function () {
+        if (Date.now() - lastTyping > 5000) {
+          lastTyping = Date.now();
+          report(true);
+        }
+      });
+    }
   }
 
   // for tests: drop the connection as a network would

@@ -10,6 +10,7 @@ import eu.mhealthhub.agora.thread.ThreadRoutes;
 import eu.mhealthhub.agora.group.GroupRoutes;
 import eu.mhealthhub.agora.live.LiveBridge;
 import eu.mhealthhub.agora.live.LiveRoutes;
+import eu.mhealthhub.agora.live.PresenceRoutes;
 import eu.mhealthhub.agora.member.MemberRoutes;
 import eu.mhealthhub.agora.talk.TalkRoutes;
 import io.vertx.core.Handler;
@@ -98,6 +99,7 @@ public final class WebRouter {
     new AttachmentRoutes(services.attachments(), services.threads()).mount(router);
     new ApiRoutes(services.groups(), services.threads()).mount(router);
     live.mount(router);
+    new PresenceRoutes(services.threads()).mount(router);
     new TalkRoutes(pages, services.talks()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     extraRoutes.accept(router);

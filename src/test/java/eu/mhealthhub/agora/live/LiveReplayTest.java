@@ -119,4 +119,29 @@ class LiveReplayTest {
     assertFalse(recent.getBoolean("reload"));
     assertEquals(2, recent.getJsonArray("events").size());
   }
+
+  @Test
+  @DisplayName("presence: who reads a thread now and who writes a reply, for members who may read it only")
+  void presence() {
+    long threadId = TestDatabase.count("SELECT id FROM threads WHERE title = 'FHIR profiles for app-generated observations'");
+    Browser tomasz = new Browser();
+    app.signIn(tomasz, "demo-tomasz");
+    Browser sofia = new Browser();
+    app.signIn(sofia, "demo-sofia");
+    Response first = tomasz.post(app.url("/live/presence"), Map.of("_csrf", app.csrf(tomasz), "threadId", Long.toString(threadId),
+        "typing", "true"));
+    assertEquals(200, first.status(), first.body());
+    JsonObject seen = new JsonObject(sofia.post(app.url("/live/presence"), Map.of("_csrf", app.csrf(sofia),
+        "threadId", Long.toString(threadId), "typing", "false")).body());
+    assertTrue(seen.getInteger("reading") >= 2, seen.encode());
+    assertTrue(seen.getJsonArray("typing").contains("Tomasz Nowak"), seen.encode());
+    assertFalse(seen.getJsonArray("typing").contains("Sofia Marques"));
+
+    String slug = Fixtures.unique("presencesecret");
+    long groupId = Fixtures.group(slug, true, false);
+    long secret = TestDatabase.count("INSERT INTO threads (group_id, title, author_id) VALUES (?, 'Secret', ?) RETURNING id",
+        groupId, Fixtures.demoMember("demo-maria"));
+    assertEquals(404, sofia.post(app.url("/live/presence"), Map.of("_csrf", app.csrf(sofia), "threadId", Long.toString(secret))).status());
+    assertEquals(403, new Browser().post(app.url("/live/presence"), Map.of("threadId", Long.toString(threadId))).status());
+  }
 }
