@@ -378,3 +378,71 @@
   window.agoraLive = { drop: function () { if (socket) { socket.close(); } }, seq: function () { return seq; } };
   connect();
 })();
+
+// Lists that refresh themselves (a group's threads, the groups on home): on any change of their
+// addresses, and after every reconnect, the region is fetched again from the same page and swapped
+// in, so nothing needs replaying. Focus stays where it was: a region holding focus waits.
+(function () {
+  'use strict';
+  var region = document.querySelector('[data-live-refresh]');
+  if (!region || document.getElementById('posts') || !window.WebSocket || !window.fetch || !window.DOMParser) {
+    return;
+  }
+  var addresses = region.getAttribute('data-live-refresh').trim().split(/\s+/).filter(Boolean);
+  if (!addresses.length) {
+    return;
+  }
+  var timer = null;
+  var backoff = 1000;
+
+  function refresh() {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      if (region.contains(document.activeElement)) {
+        refresh();
+        return;
+      }
+      fetch(window.location.href, { credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (!html) {
+            return;
+          }
+          var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById(region.id);
+          if (fresh) {
+            region.innerHTML = fresh.innerHTML; // our own page, rendered and escaped by the server
+          }
+        })
+        .catch(function () { return null; });
+    }, 1000);
+  }
+
+  function connect(first) {
+    var scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
+    var socket = new WebSocket(scheme + window.location.host + '/eventbus/websocket');
+    socket.binaryType = 'arraybuffer';
+    var pinger = null;
+    socket.onopen = function () {
+      backoff = 1000;
+      addresses.forEach(function (a) { socket.send(JSON.stringify({ type: 'register', address: a })); });
+      pinger = setInterval(function () { socket.send(JSON.stringify({ type: 'ping' })); }, 20000);
+      if (!first) {
+        refresh(); // whatever happened while disconnected
+      }
+    };
+    socket.onmessage = function (message) {
+      var text = typeof message.data === 'string' ? message.data : new TextDecoder().decode(message.data);
+      var frame = JSON.parse(text);
+      if (frame.type === 'rec' && frame.body && frame.body.type !== 'presence') {
+        refresh();
+      }
+    };
+    socket.onclose = function () {
+      clearInterval(pinger);
+      var wait = backoff + Math.floor(Math.random() * 500);
+      backoff = Math.min(backoff * 2, 30000);
+      setTimeout(function () { connect(false); }, wait);
+    };
+  }
+  connect(true);
+})();

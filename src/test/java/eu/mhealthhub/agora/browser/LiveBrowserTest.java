@@ -142,4 +142,23 @@ class LiveBrowserTest {
     assertEquals(bodies, texts, "each once, in order");
     assertEquals(7L, a.executeScript("return window.agoraMarker;"), "caught up without reloading");
   }
+
+  @Test
+  @DisplayName("a group page lists a thread started elsewhere without reloading")
+  void groupPageRefreshes() throws Exception {
+    ChromeDriver a = reader.driver();
+    reader.clearCookies();
+    signIn(a, "Dr Jonas Becker");
+    a.get(app.url("/groups/assessment"));
+    a.executeScript("window.agoraMarker = 9;");
+    Thread.sleep(800);
+    Browser pieter = new Browser();
+    app.signIn(pieter, "demo-pieter");
+    String title = "Started elsewhere " + System.nanoTime();
+    Response r = pieter.request("POST", app.url("/api/v1/groups/assessment/threads"), "application/json",
+        new JsonObject().put("title", title).put("body", "Hello").encode(), "X-CSRF-Token", app.csrf(pieter));
+    assertEquals(201, r.status(), r.body());
+    wait(a).until(ExpectedConditions.presenceOfElementLocated(By.linkText(title)));
+    assertEquals(9L, a.executeScript("return window.agoraMarker;"), "no reload happened");
+  }
 }
