@@ -446,3 +446,55 @@
   }
   connect(true);
 })();
+
+// The member's unread badge in the header: fetched from the API, refreshed when one of their groups changes.
+(function () {
+  'use strict';
+  var badge = document.getElementById('unread-badge');
+  if (!badge || !window.fetch || !window.WebSocket) {
+    return;
+  }
+  var timer = null;
+  var registered = false;
+  var socket = null;
+
+  function load() {
+    return fetch('/api/v1/me/unread', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (body) {
+        if (!body) {
+          return null;
+        }
+        badge.textContent = badge.getAttribute('data-label').replace('{0}', body.unreadThreads);
+        badge.hidden = body.unreadThreads === 0;
+        return body;
+      });
+  }
+
+  function connect(addresses) {
+    var scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
+    socket = new WebSocket(scheme + window.location.host + '/eventbus/websocket');
+    socket.binaryType = 'arraybuffer';
+    var pinger = null;
+    socket.onopen = function () {
+      addresses.forEach(function (a) { socket.send(JSON.stringify({ type: 'register', address: a })); });
+      pinger = setInterval(function () { socket.send(JSON.stringify({ type: 'ping' })); }, 20000);
+    };
+    socket.onmessage = function () {
+      clearTimeout(timer);
+      timer = setTimeout(load, 1500);
+    };
+    socket.onclose = function () {
+      clearInterval(pinger);
+      setTimeout(function () { load().then(function (b) { if (b) { connect(b.groups.map(function (g) { return g.address; })); } }); },
+        5000 + Math.floor(Math.random() * 5000));
+    };
+  }
+
+  load().then(function (body) {
+    if (body && body.groups.length && !registered) {
+      registered = true;
+      connect(body.groups.map(function (g) { return g.address; }));
+    }
+  });
+})();

@@ -40,6 +40,7 @@ import java.util.Optional;
  * DELETE /api/v1/posts/:id                     soft delete (?reason=)
  * GET    /api/v1/posts/:id/reactions           who reacted how
  * POST   /api/v1/posts/:id/reactions           toggle {kind}
+ * GET    /api/v1/me/unread                     the caller's groups with unread threads (for the header badge)
  * GET    /api/v1/openapi.json                  this API's description
  * </pre>
  */
@@ -67,6 +68,7 @@ public final class ApiRoutes {
     router.delete("/api/v1/posts/:id").handler(this::deletePost);
     router.get("/api/v1/posts/:id/reactions").handler(this::reactions);
     router.post("/api/v1/posts/:id/reactions").handler(this::react);
+    router.get("/api/v1/me/unread").handler(this::unread);
     router.route("/api/v1/*").handler(ctx -> ctx.fail(DomainException.notFound()));
   }
 
@@ -265,6 +267,19 @@ public final class ApiRoutes {
     threads.delete(id, me, ctx.request().getParam("reason"))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
+  }
+
+  private void unread(RoutingContext ctx) {
+    Member me = member(ctx);
+    groups.unreadFor(me).onSuccess(rows -> {
+      JsonArray list = new JsonArray();
+      long total = 0;
+      for (Object[] r : rows) {
+        list.add(new JsonObject().put("slug", r[1]).put("address", "group." + r[0]).put("unreadThreads", r[2]));
+        total += (Long) r[2];
+      }
+      json(ctx, 200, new JsonObject().put("unreadThreads", total).put("groups", list));
+    }).onFailure(ctx::fail);
   }
 
   private void reactions(RoutingContext ctx) {

@@ -51,6 +51,15 @@ final class GroupRepository {
        ORDER BY gm.role DESC, lower(m.display_name)
       """;
   private static final String MEMBERSHIPS = "SELECT group_id, role FROM group_memberships WHERE member_id = $1";
+  private static final String UNREAD = """
+      SELECT g.id, g.slug,
+             (SELECT count(*) FROM threads t
+                LEFT JOIN read_positions r ON r.thread_id = t.id AND r.member_id = $1
+               WHERE t.group_id = g.id AND t.post_count > COALESCE(r.position, 0)) AS unread
+        FROM group_memberships gm JOIN working_groups g ON g.id = gm.group_id
+       WHERE gm.member_id = $1 AND g.archived_at IS NULL
+       ORDER BY g.position, g.name
+      """;
   private static final String JOIN = """
       INSERT INTO group_memberships (group_id, member_id, role) VALUES ($1, $2, 'member')
       ON CONFLICT DO NOTHING RETURNING member_id
@@ -155,6 +164,15 @@ final class GroupRepository {
       Map<Long, String> roles = new HashMap<>();
       rows.forEach(r -> roles.put(r.getLong(0), r.getString(1)));
       return roles;
+    });
+  }
+
+  /** For each active group of the member: id, slug and the number of threads with unread posts. */
+  Future<List<Object[]>> unread(SqlClient db, long memberId) {
+    return db.preparedQuery(UNREAD).execute(Tuple.of(memberId)).map(rows -> {
+      List<Object[]> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new Object[] {r.getLong(0), r.getString(1), r.getLong(2)}));
+      return list;
     });
   }
 

@@ -71,6 +71,11 @@ public final class GroupService {
         .map(g -> g.filter(group -> GroupPolicy.canRead(viewer, group)).orElseThrow(DomainException::notFound));
   }
 
+  /** The member's own groups with how many of their threads have unread posts. */
+  public Future<List<Object[]>> unreadFor(Member member) {
+    return repository.unread(pool, member.id());
+  }
+
   /** Members of a group the viewer may read, moderators first. */
   public Future<List<GroupMember>> members(WorkingGroup group) {
     return repository.members(pool, group.id());

@@ -92,6 +92,7 @@ class ApiContractTest {
     ROUTES.put("listReactions", "GET /api/v1/posts/{id}/reactions");
     ROUTES.put("toggleReaction", "POST /api/v1/posts/{id}/reactions");
     ROUTES.put("getOpenApi", "GET /api/v1/openapi.json");
+    ROUTES.put("myUnread", "GET /api/v1/me/unread");
   }
 
   private static Vertx vertx;
@@ -215,6 +216,18 @@ class ApiContractTest {
     JsonObject all = json(expect("listGroups", 200, get(maria, "/api/v1/groups")));
     assertNull(group(all, GROUP).getString("role"), "a site admin who is not a member has no role");
     expect("getGroup", 200, get(maria, "/api/v1/groups/convenors"));
+  }
+
+  @Test
+  @DisplayName("the unread counts behind the header badge are the caller's own, and need a signed-in caller")
+  void unreadCounts() {
+    Browser b = new Browser();
+    app.signIn(b, "demo-jonas");
+    JsonObject unread = json(expect("myUnread", 200, get(b, "/api/v1/me/unread")));
+    assertTrue(unread.getJsonArray("groups").stream().anyMatch(g -> "assessment".equals(((JsonObject) g).getString("slug"))));
+    assertTrue(unread.getJsonArray("groups").stream().noneMatch(g -> "convenors".equals(((JsonObject) g).getString("slug"))),
+        "only his own groups");
+    expect("myUnread", 403, get(new Browser(), "/api/v1/me/unread"));
   }
 
   private static void readEverything(Browser b, String expectedRole) {
