@@ -1,4 +1,36 @@
 // Progressive enhancement only: every page works without this file.
+
+// A connection to the event-bus bridge: SockJS when its client is there (WebSocket first, then
+// streaming and polling over HTTP where WebSockets are blocked), a plain WebSocket otherwise.
+// Either way frames are the bridge's JSON; onframe gets them parsed.
+window.agoraBridge = function (onopen, onframe, onclose) {
+  'use strict';
+  var socket;
+  var forced = new URLSearchParams(window.location.search).get('live-transport');
+  if (window.SockJS) {
+    socket = new window.SockJS('/eventbus', null,
+      { transports: forced ? [forced] : ['websocket', 'xhr-streaming', 'xhr-polling'] });
+  } else {
+    var scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
+    socket = new WebSocket(scheme + window.location.host + '/eventbus/websocket');
+    socket.binaryType = 'arraybuffer';
+  }
+  var pinger = null;
+  socket.onopen = function () {
+    pinger = setInterval(function () { socket.send(JSON.stringify({ type: 'ping' })); }, 20000);
+    onopen(socket);
+  };
+  socket.onmessage = function (message) {
+    var text = typeof message.data === 'string' ? message.data : new TextDecoder().decode(message.data);
+    onframe(JSON.parse(text));
+  };
+  socket.onclose = function () {
+    clearInterval(pinger);
+    onclose();
+  };
+  return socket;
+};
+
 (function () {
   'use strict';
 
@@ -174,7 +206,6 @@
   var held = [];
   var backoff = 1000;
   var socket = null;
-  var pinger = null;
   var lastSaid = 0;
   var unsaid = 0;
   var saying = null;
@@ -305,18 +336,11 @@
   }
 
   function connect() {
-    var scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
-    socket = new WebSocket(scheme + window.location.host + '/eventbus/websocket');
-    socket.binaryType = 'arraybuffer'; // the bridge sends its JSON frames as binary
-    socket.onopen = function () {
+    socket = window.agoraBridge(function (open) {
       backoff = 1000;
-      socket.send(JSON.stringify({ type: 'register', address: address }));
+      open.send(JSON.stringify({ type: 'register', address: address }));
       queue = queue.then(catchUp).catch(function () { return null; });
-      pinger = setInterval(function () { socket.send(JSON.stringify({ type: 'ping' })); }, 20000);
-    };
-    socket.onmessage = function (message) {
-      var text = typeof message.data === 'string' ? message.data : new TextDecoder().decode(message.data);
-      var frame = JSON.parse(text);
+    }, function (frame) {
       if (frame.type === 'rec' && frame.address === address && frame.body) {
         if (frame.body.type === 'presence') {
           showPresence(frame.body); // ephemeral: no number, nothing to catch up
@@ -324,13 +348,11 @@
           apply(frame.body);
         }
       }
-    };
-    socket.onclose = function () {
-      clearInterval(pinger);
+    }, function () {
       var wait = backoff + Math.floor(Math.random() * 500);
       backoff = Math.min(backoff * 2, 30000);
       setTimeout(connect, wait);
-    };
+    });
   }
 
   // Presence: report every 20 s and when the reader starts typing; show who reads and who writes.
@@ -418,31 +440,21 @@
   }
 
   function connect(first) {
-    var scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
-    var socket = new WebSocket(scheme + window.location.host + '/eventbus/websocket');
-    socket.binaryType = 'arraybuffer';
-    var pinger = null;
-    socket.onopen = function () {
+    window.agoraBridge(function (open) {
       backoff = 1000;
-      addresses.forEach(function (a) { socket.send(JSON.stringify({ type: 'register', address: a })); });
-      pinger = setInterval(function () { socket.send(JSON.stringify({ type: 'ping' })); }, 20000);
+      addresses.forEach(function (a) { open.send(JSON.stringify({ type: 'register', address: a })); });
       if (!first) {
         refresh(); // whatever happened while disconnected
       }
-    };
-    socket.onmessage = function (message) {
-      var text = typeof message.data === 'string' ? message.data : new TextDecoder().decode(message.data);
-      var frame = JSON.parse(text);
+    }, function (frame) {
       if (frame.type === 'rec' && frame.body && frame.body.type !== 'presence') {
         refresh();
       }
-    };
-    socket.onclose = function () {
-      clearInterval(pinger);
+    }, function () {
       var wait = backoff + Math.floor(Math.random() * 500);
       backoff = Math.min(backoff * 2, 30000);
       setTimeout(function () { connect(false); }, wait);
-    };
+    });
   }
   connect(true);
 })();
@@ -472,23 +484,15 @@
   }
 
   function connect(addresses) {
-    var scheme = window.location.protocol === 'https:' ? 'wss://' : 'ws://';
-    socket = new WebSocket(scheme + window.location.host + '/eventbus/websocket');
-    socket.binaryType = 'arraybuffer';
-    var pinger = null;
-    socket.onopen = function () {
-      addresses.forEach(function (a) { socket.send(JSON.stringify({ type: 'register', address: a })); });
-      pinger = setInterval(function () { socket.send(JSON.stringify({ type: 'ping' })); }, 20000);
-    };
-    socket.onmessage = function () {
+    socket = window.agoraBridge(function (open) {
+      addresses.forEach(function (a) { open.send(JSON.stringify({ type: 'register', address: a })); });
+    }, function () {
       clearTimeout(timer);
       timer = setTimeout(load, 1500);
-    };
-    socket.onclose = function () {
-      clearInterval(pinger);
+    }, function () {
       setTimeout(function () { load().then(function (b) { if (b) { connect(b.groups.map(function (g) { return g.address; })); } }); },
         5000 + Math.floor(Math.random() * 5000));
-    };
+    });
   }
 
   load().then(function (body) {

@@ -62,6 +62,9 @@ public final class WebRouter {
         .setCachingEnabled(true)
         .setMaxAgeSeconds(7 * 24 * 3600)
         .setDefaultContentEncoding("UTF-8"));
+    // the SockJS client from its webjar, on the root router like every static route
+    router.route("/static/vendor/sockjs/*").handler(StaticHandler.create("META-INF/resources/webjars/sockjs-client/1.6.1/dist")
+        .setIncludeHidden(false).setDirectoryListing(false).setCachingEnabled(true).setMaxAgeSeconds(7 * 24 * 3600));
 
     router.route().handler(sessionHandler(sessions, config));
     router.route().handler(new ViewerHandler(services.members(), services.i18n(), config.defaultTimeZone(),

@@ -161,4 +161,23 @@ class LiveBrowserTest {
     wait(a).until(ExpectedConditions.presenceOfElementLocated(By.linkText(title)));
     assertEquals(9L, a.executeScript("return window.agoraMarker;"), "no reload happened");
   }
+
+  @Test
+  @DisplayName("where WebSockets are blocked the page falls back to SockJS polling and still updates")
+  void pollingFallback() throws Exception {
+    long threadId = freshThread("Live polling " + System.nanoTime());
+    ChromeDriver a = reader.driver();
+    reader.clearCookies();
+    signIn(a, "Dr Jonas Becker");
+    a.get(app.url("/threads/" + threadId + "?live-transport=xhr-polling"));
+    a.executeScript("window.agoraMarker = 5;");
+    Thread.sleep(1500);
+    Browser elena = new Browser();
+    app.signIn(elena, "demo-elena");
+    Response r = elena.request("POST", app.url("/api/v1/threads/" + threadId + "/posts"), "application/json",
+        new JsonObject().put("body", "Delivered by polling").encode(), "X-CSRF-Token", app.csrf(elena));
+    assertEquals(201, r.status(), r.body());
+    wait(a).until(ExpectedConditions.presenceOfElementLocated(By.xpath("//article[contains(., 'Delivered by polling')]")));
+    assertEquals(5L, a.executeScript("return window.agoraMarker;"));
+  }
 }
