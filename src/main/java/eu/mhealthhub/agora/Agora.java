@@ -106,7 +106,7 @@ public final class Agora {
       }
 
       I18n i18n = new I18n(effective.defaultLocale());
-      ChangeFeed changes = new ChangeFeed(database.pool(), vertx.eventBus());
+      ChangeFeed changes = new ChangeFeed(database.pool(), vertx);
       GroupService groups = new GroupService(database.pool(), changes);
       Attachments attachments = new Attachments(vertx, database.pool(), effective.maxAttachmentBytes());
       ReadTracker reads = new ReadTracker(vertx, database.pool());

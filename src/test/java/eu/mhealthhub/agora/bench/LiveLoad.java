@@ -1,0 +1,626 @@
+package eu.mhealthhub.agora.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Load generator of {@code bench/live.sh} (see {@code bench/LIVE.md}); not a test. For each
+ * subscriber count it opens that many WebSockets to {@code /eventbus/websocket} (as a browser does:
+ * {@code Origin} header, a register frame for {@code thread.<id>}, a ping every 20 s), checks with
+ * probe posts that every socket is registered, posts one reply every 100 ms through the JSON API
+ * from a separate HTTP client, and measures when each socket receives each post's
+ * {@code post.created} event: against the moment the 201 answer arrived (the transaction had
+ * committed and the event had been published before the answer was written) and against the moment
+ * the request was sent. Progress goes to stderr, the Markdown table to stdout.
+ *
+ * <p>Arguments ({@code --name value}): {@code --base http://localhost:18080}, {@code --origin}
+ * (default: base), {@code --thread <id>}, {@code --cookie agora_session=...}, {@code --csrf <token>},
+ * {@code --sizes 100,1000,5000}, {@code --duration 30} (s of measured posts), {@code --warmup 3} (s
+ * of unmeasured posts), {@code --interval 100} (ms between posts), {@code --batch 200} (sockets
+ * opened at a time), {@code --deflate true} (offer permessage-deflate, as browsers do),
+ * {@code --local-addresses 127.0.0.1} (comma-separated source addresses, round robin),
+ * {@code --idle-size 5000} {@code --idle-seconds 10} {@code --handshake <dir>} (after that run's
+ * posts, hold the sockets idle, write {@code <dir>/idle-ready} and wait for {@code <dir>/idle-done}
+ * so that the script can measure the server's memory), {@code --server-pid <pid>} (for its CPU time).
+ */
+public final class LiveLoad {
+
+  private final Map<String, String> args;
+  private final String host;
+  private final int port;
+  private final String origin;
+  private final long thread;
+  private final String cookie;
+  private final String csrf;
+  private final int intervalMs;
+  private final int durationS;
+  private final int warmupS;
+  private final int batch;
+  private final boolean deflate;
+  private final String[] localAddresses;
+  private final long serverPid;
+
+  private final Vertx sockVertx;
+  private final Vertx postVertx;
+  private final List<WebSocketClient> wsClients = new ArrayList<>();
+  private final HttpClientAgent http;
+  private volatile Sub[] current = new Sub[0];
+  private final AtomicLong frames = new AtomicLong();
+  private final List<String> rows = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+
+  private LiveLoad(Map<String, String> args) {
+    this.args = args;
+    String base = args.getOrDefault("base", "http://localhost:18080");
+    java.net.URI uri = java.net.URI.create(base);
+    this.host = "127.0.0.1";
+    this.port = uri.getPort();
+    this.origin = args.getOrDefault("origin", base);
+    this.thread = Long.parseLong(require("thread"));
+    this.cookie = require("cookie");
+    this.csrf = require("csrf");
+    this.intervalMs = Integer.parseInt(args.getOrDefault("interval", "100"));
+    this.durationS = Integer.parseInt(args.getOrDefault("duration", "30"));
+    this.warmupS = Integer.parseInt(args.getOrDefault("warmup", "3"));
+    this.batch = Integer.parseInt(args.getOrDefault("batch", "200"));
+    this.deflate = Boolean.parseBoolean(args.getOrDefault("deflate", "true"));
+    this.localAddresses = args.getOrDefault("local-addresses", "127.0.0.1").split(",");
+    this.serverPid = Long.parseLong(args.getOrDefault("server-pid", "0"));
+
+    // the subscribers: one event-loop pool of two threads for all sockets
+    sockVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1)
+        .setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
+    for (String local : localAddresses) {
+      WebSocketClientOptions options = new WebSocketClientOptions()
+          .setMaxConnections(1_000_000)
+          .setConnectTimeout(30_000)
+          .setTryUsePerMessageCompression(deflate)
+          .setMaxMessageSize(1 << 20);
+      if (!local.isBlank()) {
+        options.setLocalAddress(local.trim());
+      }
+      wsClients.add(sockVertx.createWebSocketClient(options));
+    }
+    // the poster: its own Vert.x with one event loop, so that its time stamps do not wait behind frames
+    postVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    http = postVertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(10_000),
+        new PoolOptions().setHttp1MaxSize(8));
+    // a ping per socket every 20 s, spread over the 20 s
+    AtomicLong ticks = new AtomicLong();
+    sockVertx.setPeriodic(1000, timer -> {
+      Sub[] subs = current;
+      int slot = (int) (ticks.getAndIncrement() % 20);
+      for (Sub s : subs) {
+        WebSocket ws = s.ws;
+        if (ws != null && !s.closed && s.index % 20 == slot) {
+          ws.writeTextMessage("{\"type\":\"ping\"}");
+        }
+      }
+    });
+  }
+
+  private String require(String name) {
+    String v = args.get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("missing --" + name);
+    }
+    return v;
+  }
+
+  // ------------------------------------------------------------------ subscribers
+
+  /** One subscriber socket and what it received; written on its event loop, read after the run. */
+  static final class Sub {
+    final int index;
+    volatile WebSocket ws;
+    volatile boolean closed;
+    volatile long maxId;
+    volatile String failure;
+    private long[] ids = new long[64];
+    private long[] seqs = new long[64];
+    private long[] at = new long[64];
+    private int n;
+    final AtomicInteger errFrames = new AtomicInteger();
+    final AtomicInteger presence = new AtomicInteger();
+    final AtomicInteger other = new AtomicInteger();
+
+    Sub(int index) {
+      this.index = index;
+    }
+
+    synchronized void add(long id, long seq, long nanos) {
+      if (n == ids.length) {
+        ids = Arrays.copyOf(ids, n * 2);
+        seqs = Arrays.copyOf(seqs, n * 2);
+        at = Arrays.copyOf(at, n * 2);
+      }
+      ids[n] = id;
+      seqs[n] = seq;
+      at[n] = nanos;
+      n++;
+      if (id > maxId) {
+        maxId = id;
+      }
+    }
+
+    synchronized long[][] snapshot() {
+      return new long[][] {Arrays.copyOf(ids, n), Arrays.copyOf(seqs, n), Arrays.copyOf(at, n)};
+    }
+  }
+
+  private void onMessage(Sub sub, Buffer data) {
+    long now = System.nanoTime();
+    frames.incrementAndGet();
+    String s = data.toString(StandardCharsets.UTF_8);
+    int body = s.indexOf("\"body\"");
+    if (s.startsWith("{\"type\":\"err\"") || (body < 0 && s.contains("\"err\""))) {
+      sub.errFrames.incrementAndGet();
+      return;
+    }
+    if (body < 0) {
+      sub.other.incrementAndGet();
+      return;
+    }
+    if (s.indexOf("\"post.created\"", body) < 0) {
+      if (s.indexOf("\"presence\"", body) >= 0) {
+        sub.presence.incrementAndGet();
+      } else {
+        sub.other.incrementAndGet();
+      }
+      return;
+    }
+    long id = number(s, "\"id\":", body);
+    long seq = number(s, "\"seq\":", body);
+    if (id < 0 || seq < 0) { // not the compact form expected: parse it properly
+      JsonObject b = new JsonObject(s).getJsonObject("body");
+      id = b.getLong("id");
+      seq = b.getLong("seq");
+    }
+    sub.add(id, seq, now);
+  }
+
+  private static long number(String s, String key, int from) {
+    int i = s.indexOf(key, from);
+    if (i < 0) {
+      return -1;
+    }
+    i += key.length();
+    long v = 0;
+    int digits = 0;
+    while (i < s.length() && Character.isDigit(s.charAt(i))) {
+      v = v * 10 + (s.charAt(i++) - '0');
+      digits++;
+    }
+    return digits == 0 ? -1 : v;
+  }
+
+  private Future<Void> open(Sub sub) {
+    WebSocketClient client = wsClients.get(sub.index % wsClients.size());
+    WebSocketConnectOptions options = new WebSocketConnectOptions()
+        .setHost(host).setPort(port).setURI("/eventbus/websocket")
+        .setHeaders(MultiMap.caseInsensitiveMultiMap().add("Origin", origin))
+        .setTimeout(60_000);
+    return client.connect(options).map(ws -> {
+      sub.ws = ws;
+      ws.binaryMessageHandler(b -> onMessage(sub, b));
+      ws.textMessageHandler(t -> onMessage(sub, Buffer.buffer(t)));
+      ws.exceptionHandler(e -> {
+        if (sub.failure == null) {
+          sub.failure = e.toString();
+        }
+      });
+      ws.closeHandler(v -> sub.closed = true);
+      ws.writeTextMessage("{\"type\":\"register\",\"address\":\"thread." + thread + "\"}");
+      return (Void) null;
+    }).onFailure(e -> {
+      sub.failure = e.toString();
+      sub.closed = true;
+    });
+  }
+
+  // ------------------------------------------------------------------ posting
+
+  /** One post: when its request was sent and its answer arrived (System.nanoTime), status, id. */
+  record Posted(long sent, long answered, int status, long id) {}
+
+  private Future<Posted> post(String text) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
+        .setURI("/api/v1/threads/" + thread + "/posts")
+        .putHeader("Cookie", cookie)
+        .putHeader("X-CSRF-Token", csrf)
+        .putHeader("Origin", origin)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Accept", "application/json")
+        .setTimeout(30_000);
+    Buffer payload = new JsonObject().put("body", text).toBuffer();
+    return http.request(options).compose(req -> {
+      long sent = System.nanoTime();
+      return req.send(payload).compose(resp -> {
+        long answered = System.nanoTime();
+        int status = resp.statusCode();
+        return resp.body().map(b -> {
+          long id = -1;
+          if (status == 201) {
+            try {
+              id = b.toJsonObject().getLong("id");
+            } catch (RuntimeException e) {
+              id = -1;
+            }
+          }
+          return new Posted(sent, answered, status, id);
+        });
+      });
+    });
+  }
+
+  private static <T> T await(Future<T> f, long seconds) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+  }
+
+  /** Posts {@code count} replies, one every interval, on the poster's event loop; waits for all answers. */
+  private List<Posted> postSeries(String label, int count) throws Exception {
+    List<Future<Posted>> answers = new ArrayList<>();
+    io.vertx.core.Promise<Void> launched = io.vertx.core.Promise.promise();
+    AtomicInteger next = new AtomicInteger();
+    postVertx.runOnContext(v -> {
+      Runnable fire = () -> {
+        int i = next.getAndIncrement();
+        if (i < count) {
+          synchronized (answers) {
+            answers.add(post(label + " " + (i + 1) + " of " + count + ", one every " + intervalMs + " ms."));
+          }
+        }
+      };
+      fire.run();
+      if (count > 1) {
+        postVertx.setPeriodic(intervalMs, intervalMs, id -> {
+          fire.run();
+          if (next.get() >= count) {
+            postVertx.cancelTimer(id);
+            launched.complete();
+          }
+        });
+      } else {
+        launched.complete();
+      }
+    });
+    await(launched.future(), count * (long) intervalMs / 1000 + 60);
+    List<Future<Posted>> all;
+    synchronized (answers) {
+      all = new ArrayList<>(answers);
+    }
+    await(Future.join(all), 60);
+    List<Posted> result = new ArrayList<>();
+    for (Future<Posted> f : all) {
+      result.add(f.succeeded() ? f.result() : new Posted(0, 0, -1, -1));
+    }
+    return result;
+  }
+
+  // ------------------------------------------------------------------ one run
+
+  private int waitAll(Sub[] subs, long id, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    int have;
+    do {
+      have = 0;
+      for (Sub s : subs) {
+        if (s.maxId >= id) {
+          have++;
+        }
+      }
+      if (have == subs.length) {
+        return have;
+      }
+      Thread.sleep(20);
+    } while (System.currentTimeMillis() < deadline);
+    return have;
+  }
+
+  private static long cpuTicks(String pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", pid, "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime, fields 14 and 15
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static void log(String format, Object... a) {
+    System.err.printf(Locale.ROOT, "[live] " + format + "%n", a);
+  }
+
+  private void run(int n, boolean idleMemory) throws Exception {
+    log("N=%d: opening %d sockets, %d at a time", n, n, batch);
+    Sub[] subs = new Sub[n];
+    for (int i = 0; i < n; i++) {
+      subs[i] = new Sub(i);
+    }
+    current = subs;
+    long t0 = System.nanoTime();
+    for (int from = 0; from < n; from += batch) {
+      List<Future<Void>> opening = new ArrayList<>();
+      for (int i = from; i < Math.min(n, from + batch); i++) {
+        opening.add(open(subs[i]));
+      }
+      await(Future.join(opening), 120);
+    }
+    int connected = 0;
+    Map<String, Integer> failures = new LinkedHashMap<>();
+    for (Sub s : subs) {
+      if (s.ws != null) {
+        connected++;
+      } else {
+        failures.merge(String.valueOf(s.failure), 1, Integer::sum);
+      }
+    }
+    log("N=%d: %d connected in %.1f s%s", n, connected, (System.nanoTime() - t0) / 1e9,
+        failures.isEmpty() ? "" : "; failures: " + failures);
+
+    // every socket registered? post probes until one reaches them all
+    int ready = 0;
+    long probeId = 0;
+    int probes = 0;
+    for (int attempt = 1; attempt <= 10 && ready < n; attempt++) {
+      Posted probe = postSeries("Live benchmark probe", 1).get(0);
+      probes++;
+      if (probe.status() != 201) {
+        throw new IllegalStateException("probe post answered " + probe.status());
+      }
+      probeId = probe.id();
+      ready = waitAll(subs, probeId, 5000);
+      log("N=%d: probe %d (post %d) reached %d of %d sockets", n, attempt, probeId, ready, n);
+    }
+
+    if (warmupS > 0) {
+      log("N=%d: warm-up, %d s of posts", n, warmupS);
+      List<Posted> warm = postSeries("Live benchmark warm-up post", warmupS * 1000 / intervalMs);
+      waitAll(subs, warm.get(warm.size() - 1).id(), 5000);
+      Thread.sleep(500);
+    }
+
+    int count = durationS * 1000 / intervalMs;
+    log("N=%d: measuring, %d posts (one every %d ms)", n, count, intervalMs);
+    String self = String.valueOf(ProcessHandle.current().pid());
+    long serverCpu0 = serverPid > 0 ? cpuTicks(String.valueOf(serverPid)) : -1;
+    long selfCpu0 = cpuTicks(self);
+    long wall0 = System.nanoTime();
+    List<Posted> posts = postSeries("Live benchmark post", count);
+    long lastId = posts.stream().mapToLong(Posted::id).max().orElse(-1);
+    int reached = waitAll(subs, lastId, 15_000);
+    long wall1 = System.nanoTime();
+    long serverCpu1 = serverPid > 0 ? cpuTicks(String.valueOf(serverPid)) : -1;
+    long selfCpu1 = cpuTicks(self);
+    Thread.sleep(1000); // late duplicates, if any
+    log("N=%d: last post %d reached %d of %d sockets", n, lastId, reached, n);
+
+    String alive = "";
+    if (idleMemory) {
+      int idleS = Integer.parseInt(args.getOrDefault("idle-seconds", "10"));
+      log("N=%d: holding %d sockets idle for %d s", n, connected, idleS);
+      Thread.sleep(idleS * 1000L);
+      int open = 0;
+      for (Sub s : subs) {
+        if (s.ws != null && !s.closed) {
+          open++;
+        }
+      }
+      String dir = args.get("handshake");
+      if (dir != null) {
+        Files.writeString(Path.of(dir, "idle-ready"), open + "\n");
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (!Files.exists(Path.of(dir, "idle-done")) && System.currentTimeMillis() < deadline) {
+          Thread.sleep(100);
+        }
+      }
+      Posted check = postSeries("Live benchmark check after the idle period", 1).get(0);
+      int still = waitAll(subs, check.id(), 10_000);
+      alive = still + " of " + n + " sockets still received a post after the idle period and the memory measurement";
+      log("N=%d: %s", n, alive);
+    }
+
+    analyse(n, connected, ready, probes, posts, subs, (wall1 - wall0) / 1e9,
+        serverCpu0 >= 0 && serverCpu1 >= 0 ? serverCpu1 - serverCpu0 : -1, selfCpu1 - selfCpu0, failures, alive);
+
+    log("N=%d: closing", n);
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Sub s : subs) {
+      if (s.ws != null && !s.closed) {
+        closing.add(s.ws.close());
+      }
+    }
+    current = new Sub[0];
+    try {
+      await(Future.join(closing), 60);
+    } catch (Exception e) {
+      log("N=%d: not every socket closed cleanly: %s", n, e);
+    }
+    Thread.sleep(2000);
+  }
+
+  private void analyse(int n, int connected, int ready, int probes, List<Posted> posts, Sub[] subs, double wallS,
+      long serverTicks, long selfTicks, Map<String, Integer> failures, String alive) {
+    Map<Long, Integer> index = new HashMap<>();
+    int failedPosts = 0;
+    for (int i = 0; i < posts.size(); i++) {
+      Posted p = posts.get(i);
+      if (p.status() == 201 && p.id() > 0) {
+        index.put(p.id(), i);
+      } else {
+        failedPosts++;
+      }
+    }
+    int good = index.size();
+    long expected = (long) n * good;
+    long[] fromAnswer = new long[(int) Math.min(Integer.MAX_VALUE - 8, expected)];
+    long[] fromSend = new long[fromAnswer.length];
+    int received = 0;
+    long duplicates = 0;
+    long orderViolations = 0;
+    long seqGaps = 0;
+    long negative = 0;
+    int complete = 0;
+    int errFrames = 0;
+    int presence = 0;
+    long[] lastPerPost = new long[posts.size()];
+    Arrays.fill(lastPerPost, Long.MIN_VALUE);
+    for (Sub s : subs) {
+      long[][] snap = s.snapshot();
+      long[] ids = snap[0];
+      long[] seqs = snap[1];
+      long[] at = snap[2];
+      boolean[] seen = new boolean[posts.size()];
+      int mine = 0;
+      for (int k = 0; k < ids.length; k++) {
+        if (k > 0) {
+          if (seqs[k] <= seqs[k - 1]) {
+            orderViolations++;
+          } else if (seqs[k] > seqs[k - 1] + 1) {
+            seqGaps++;
+          }
+        }
+        Integer i = index.get(ids[k]);
+        if (i == null) {
+          continue; // probe, warm-up or check post
+        }
+        if (seen[i]) {
+          duplicates++;
+          continue;
+        }
+        seen[i] = true;
+        mine++;
+        Posted p = posts.get(i);
+        long a = at[k] - p.answered();
+        if (a < 0) {
+          negative++;
+        }
+        fromAnswer[received] = Math.max(0, a);
+        fromSend[received] = at[k] - p.sent();
+        lastPerPost[i] = Math.max(lastPerPost[i], at[k] - p.answered());
+        received++;
+      }
+      if (mine == good) {
+        complete++;
+      }
+      errFrames += s.errFrames.get();
+      presence += s.presence.get();
+    }
+    long[] a = Arrays.copyOf(fromAnswer, received);
+    long[] b = Arrays.copyOf(fromSend, received);
+    Arrays.sort(a);
+    Arrays.sort(b);
+    long[] rt = posts.stream().filter(p -> p.status() == 201).mapToLong(p -> p.answered() - p.sent()).sorted().toArray();
+    long[] last = Arrays.stream(lastPerPost).filter(v -> v != Long.MIN_VALUE).map(v -> Math.max(0, v)).sorted().toArray();
+    double ticksPerS = 100.0; // USER_HZ on Linux
+    String serverCpu = serverTicks < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * serverTicks / ticksPerS / wallS);
+    String selfCpu = selfTicks < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * selfTicks / ticksPerS / wallS);
+    rows.add(String.format(Locale.ROOT, "| %,d | %d | %,d | %,d | %,d | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
+        n, good, expected, received, expected - received, duplicates,
+        ms(pct(a, 50)), ms(pct(a, 99)), ms(max(a)),
+        ms(pct(b, 50)), ms(pct(b, 99)), ms(max(b)),
+        ms(pct(rt, 50)), ms(pct(rt, 99)), serverCpu, selfCpu));
+    notes.add(String.format(Locale.ROOT,
+        "- N=%,d: %,d of %,d sockets connected%s; %,d registered (reached by probe %d); %,d got every measured post; "
+            + "%d posts failed; per post, the last subscriber got it p50 %s / p99 %s after the 201; "
+            + "seq order violations %d, seq gaps %d; err frames %d, presence frames %d; "
+            + "deliveries before the 201 arrived: %,d (counted as 0 ms)%s",
+        n, connected, n, failures.isEmpty() ? "" : " (failures: " + failures + ")", ready, probes, complete,
+        failedPosts, ms(pct(last, 50)), ms(pct(last, 99)), orderViolations, seqGaps, errFrames, presence, negative,
+        alive.isEmpty() ? "" : "; " + alive));
+    log("N=%d: received %d of %d, duplicates %d, p50 %s p99 %s (from the 201)", n, received, expected, duplicates,
+        ms(pct(a, 50)), ms(pct(a, 99)));
+  }
+
+  private static long pct(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return -1;
+    }
+    int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  private static long max(long[] sorted) {
+    return sorted.length == 0 ? -1 : sorted[sorted.length - 1];
+  }
+
+  private static String ms(long nanos) {
+    return nanos < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+  }
+
+  private void report() {
+    System.out.println("| subscribers | posts | deliveries expected | received | missing | duplicates "
+        + "| p50 from 201 | p99 from 201 | max from 201 | p50 from send | p99 from send | max from send "
+        + "| POST p50 | POST p99 | server CPU | generator CPU |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        + "| ---: | ---: | ---: | ---: |");
+    rows.forEach(System.out::println);
+    System.out.println();
+    notes.forEach(System.out::println);
+    System.out.flush();
+  }
+
+  private void close() {
+    try {
+      await(http.close(), 10);
+      await(postVertx.close(), 10);
+      await(sockVertx.close(), 30);
+    } catch (Exception e) {
+      log("closing the generator: %s", e);
+    }
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = new HashMap<>();
+    for (int i = 0; i + 1 < argv.length; i += 2) {
+      if (!argv[i].startsWith("--")) {
+        throw new IllegalArgumentException("expected --name value, got " + argv[i]);
+      }
+      args.put(argv[i].substring(2), argv[i + 1]);
+    }
+    LiveLoad load = new LiveLoad(args);
+    int idleSize = Integer.parseInt(args.getOrDefault("idle-size", "5000"));
+    int status = 0;
+    try {
+      for (String size : args.getOrDefault("sizes", "100,1000,5000").split(",")) {
+        int n = Integer.parseInt(size.trim());
+        load.run(n, n == idleSize);
+      }
+    } catch (Exception e) {
+      log("FAILED: %s", e);
+      e.printStackTrace();
+      status = 1;
+    } finally {
+      load.report();
+      load.close();
+    }
+    System.exit(status);
+  }
+}
