@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,12 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Load generator of {@code bench/live.sh} (see {@code bench/LIVE.md}); not a test. For each
  * subscriber count it opens that many WebSockets to {@code /eventbus/websocket} (as a browser does:
- * {@code Origin} header, a register frame for {@code thread.<id>}, a ping every 20 s), checks with
- * probe posts that every socket is registered, posts one reply every 100 ms through the JSON API
- * from a separate HTTP client, and measures when each socket receives each post's
- * {@code post.created} event: against the moment the 201 answer arrived (the transaction had
- * committed and the event had been published before the answer was written) and against the moment
- * the request was sent. Progress goes to stderr, the Markdown table to stdout.
+ * {@code Origin} header, permessage-deflate offered, a register frame for {@code thread.<id>}, a
+ * ping every 20 s), checks with probe posts that every socket is registered, posts one reply every
+ * 100 ms through the JSON API from a separate HTTP client, and measures when each socket receives
+ * each post's {@code post.created} event: from the commit of the post's transaction (PostgreSQL's
+ * commit timestamp, read over JDBC when the cluster runs with {@code track_commit_timestamp = on}),
+ * from the 201 answer's arrival and from the request's send. Progress goes to stderr, the Markdown
+ * tables to stdout.
  *
  * <p>Arguments ({@code --name value}): {@code --base http://localhost:18080}, {@code --origin}
  * (default: base), {@code --thread <id>}, {@code --cookie agora_session=...}, {@code --csrf <token>},
@@ -48,7 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --local-addresses 127.0.0.1} (comma-separated source addresses, round robin),
  * {@code --idle-size 5000} {@code --idle-seconds 10} {@code --handshake <dir>} (after that run's
  * posts, hold the sockets idle, write {@code <dir>/idle-ready} and wait for {@code <dir>/idle-done}
- * so that the script can measure the server's memory), {@code --server-pid <pid>} (for its CPU time).
+ * so that the script can measure the server's memory), {@code --server-pid <pid>} (for its CPU time),
+ * {@code --pg-port <port>} (the embedded PostgreSQL, for commit times; 0: none).
  */
 public final class LiveLoad {
 
@@ -66,6 +69,9 @@ public final class LiveLoad {
   private final boolean deflate;
   private final String[] localAddresses;
   private final long serverPid;
+  private final int pgPort;
+  /** Which clock the main latency columns start from, as said in the report. */
+  private final java.util.Set<String> measuredFrom = new java.util.LinkedHashSet<>();
 
   private final Vertx sockVertx;
   private final Vertx postVertx;
@@ -74,6 +80,7 @@ public final class LiveLoad {
   private volatile Sub[] current = new Sub[0];
   private final AtomicLong frames = new AtomicLong();
   private final List<String> rows = new ArrayList<>();
+  private final List<String> details = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
 
   private LiveLoad(Map<String, String> args) {
@@ -93,6 +100,7 @@ public final class LiveLoad {
     this.deflate = Boolean.parseBoolean(args.getOrDefault("deflate", "true"));
     this.localAddresses = args.getOrDefault("local-addresses", "127.0.0.1").split(",");
     this.serverPid = Long.parseLong(args.getOrDefault("server-pid", "0"));
+    this.pgPort = Integer.parseInt(args.getOrDefault("pg-port", "0"));
 
     // the subscribers: one event-loop pool of two threads for all sockets
     sockVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1)
@@ -111,7 +119,7 @@ public final class LiveLoad {
     // the poster: its own Vert.x with one event loop, so that its time stamps do not wait behind frames
     postVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
     http = postVertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(10_000),
-        new PoolOptions().setHttp1MaxSize(8));
+        new PoolOptions().setHttp1MaxSize(32));
     // a ping per socket every 20 s, spread over the 20 s
     AtomicLong ticks = new AtomicLong();
     sockVertx.setPeriodic(1000, timer -> {
@@ -247,8 +255,37 @@ public final class LiveLoad {
 
   // ------------------------------------------------------------------ posting
 
-  /** One post: when its request was sent and its answer arrived (System.nanoTime), status, id. */
-  record Posted(long sent, long answered, int status, long id) {}
+  /**
+   * One post: when its request was sent and its answer arrived (System.nanoTime), status, id, and
+   * its {@code createdAt} (PostgreSQL's {@code now()}: when its transaction began) as System.nanoTime.
+   */
+  record Posted(long sent, long answered, int status, long id, long began) {}
+
+  /** System.nanoTime and the wall clock (the one PostgreSQL's now() reads) at one moment. */
+  private static final long ANCHOR_NANO;
+  private static final long ANCHOR_EPOCH_NANOS;
+
+  static {
+    long bestGap = Long.MAX_VALUE;
+    long nano = 0;
+    long epoch = 0;
+    for (int i = 0; i < 1000; i++) {
+      long a = System.nanoTime();
+      Instant now = Instant.now();
+      long b = System.nanoTime();
+      if (b - a < bestGap) {
+        bestGap = b - a;
+        nano = a + (b - a) / 2;
+        epoch = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+      }
+    }
+    ANCHOR_NANO = nano;
+    ANCHOR_EPOCH_NANOS = epoch;
+  }
+
+  private static long toNanoTime(Instant wall) {
+    return ANCHOR_NANO + (wall.getEpochSecond() * 1_000_000_000L + wall.getNano() - ANCHOR_EPOCH_NANOS);
+  }
 
   private Future<Posted> post(String text) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
@@ -267,14 +304,20 @@ public final class LiveLoad {
         int status = resp.statusCode();
         return resp.body().map(b -> {
           long id = -1;
+          long began = Long.MIN_VALUE;
           if (status == 201) {
             try {
-              id = b.toJsonObject().getLong("id");
+              JsonObject json = b.toJsonObject();
+              id = json.getLong("id");
+              String created = json.getString("createdAt");
+              if (created != null) {
+                began = toNanoTime(Instant.parse(created));
+              }
             } catch (RuntimeException e) {
               id = -1;
             }
           }
-          return new Posted(sent, answered, status, id);
+          return new Posted(sent, answered, status, id, began);
         });
       });
     });
@@ -319,9 +362,54 @@ public final class LiveLoad {
     await(Future.join(all), 60);
     List<Posted> result = new ArrayList<>();
     for (Future<Posted> f : all) {
-      result.add(f.succeeded() ? f.result() : new Posted(0, 0, -1, -1));
+      result.add(f.succeeded() ? f.result() : new Posted(0, 0, -1, -1, Long.MIN_VALUE));
     }
     return result;
+  }
+
+  /**
+   * When each post's transaction committed, as System.nanoTime, from PostgreSQL's commit timestamps
+   * ({@code track_commit_timestamp = on}) of the transactions that wrote their live events; an
+   * entry is Long.MIN_VALUE when unknown (no --pg-port, the setting off, or no such row).
+   */
+  private long[] commitTimes(List<Posted> posts) {
+    long[] committed = new long[posts.size()];
+    Arrays.fill(committed, Long.MIN_VALUE);
+    if (pgPort <= 0) {
+      return committed;
+    }
+    Map<Long, Integer> index = new HashMap<>();
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (int i = 0; i < posts.size(); i++) {
+      long id = posts.get(i).id();
+      if (id > 0) {
+        index.put(id, i);
+        lo = Math.min(lo, id);
+        hi = Math.max(hi, id);
+      }
+    }
+    String sql = "SELECT entity_id, (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000000)::bigint"
+        + " FROM live_events WHERE address = ? AND type = 'post.created' AND entity_id BETWEEN ? AND ?";
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres", "");
+        java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+      st.setString(1, "thread." + thread);
+      st.setLong(2, lo);
+      st.setLong(3, hi);
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          Integer i = index.get(rs.getLong(1));
+          long micros = rs.getLong(2);
+          if (i != null && !rs.wasNull()) {
+            committed[i] = ANCHOR_NANO + (micros * 1000 - ANCHOR_EPOCH_NANOS);
+          }
+        }
+      }
+    } catch (java.sql.SQLException | RuntimeException e) {
+      log("commit times not read from PostgreSQL: %s", e);
+    }
+    return committed;
   }
 
   // ------------------------------------------------------------------ one run
@@ -382,7 +470,8 @@ public final class LiveLoad {
         failures.merge(String.valueOf(s.failure), 1, Integer::sum);
       }
     }
-    log("N=%d: %d connected in %.1f s%s", n, connected, (System.nanoTime() - t0) / 1e9,
+    double connectS = (System.nanoTime() - t0) / 1e9;
+    log("N=%d: %d connected in %.1f s%s", n, connected, connectS,
         failures.isEmpty() ? "" : "; failures: " + failures);
 
     // every socket registered? post probes until one reaches them all
@@ -447,8 +536,9 @@ public final class LiveLoad {
       log("N=%d: %s", n, alive);
     }
 
-    analyse(n, connected, ready, probes, posts, subs, (wall1 - wall0) / 1e9,
-        serverCpu0 >= 0 && serverCpu1 >= 0 ? serverCpu1 - serverCpu0 : -1, selfCpu1 - selfCpu0, failures, alive);
+    analyse(n, connected, ready, probes, posts, commitTimes(posts), subs, (wall1 - wall0) / 1e9,
+        serverCpu0 >= 0 && serverCpu1 >= 0 ? serverCpu1 - serverCpu0 : -1, selfCpu1 - selfCpu0, failures, alive,
+        connectS);
 
     log("N=%d: closing", n);
     List<Future<Void>> closing = new ArrayList<>();
@@ -466,27 +556,39 @@ public final class LiveLoad {
     Thread.sleep(2000);
   }
 
-  private void analyse(int n, int connected, int ready, int probes, List<Posted> posts, Sub[] subs, double wallS,
-      long serverTicks, long selfTicks, Map<String, Integer> failures, String alive) {
+  private void analyse(int n, int connected, int ready, int probes, List<Posted> posts, long[] committed, Sub[] subs,
+      double wallS,
+      long serverTicks, long selfTicks, Map<String, Integer> failures, String alive, double connectS) {
     Map<Long, Integer> index = new HashMap<>();
     int failedPosts = 0;
+    boolean haveBegan = true;
+    boolean haveCommit = true;
     for (int i = 0; i < posts.size(); i++) {
       Posted p = posts.get(i);
       if (p.status() == 201 && p.id() > 0) {
         index.put(p.id(), i);
+        haveBegan &= p.began() != Long.MIN_VALUE;
+        haveCommit &= committed[i] != Long.MIN_VALUE;
       } else {
         failedPosts++;
       }
     }
     int good = index.size();
     long expected = (long) n * good;
-    long[] fromAnswer = new long[(int) Math.min(Integer.MAX_VALUE - 8, expected)];
-    long[] fromSend = new long[fromAnswer.length];
+    int size = (int) Math.min(Integer.MAX_VALUE - 8, expected);
+    long[] fromBegin = new long[size];
+    long[] fromCommit = new long[size];
+    long beforeCommit = 0;
+    long[] fromAnswer = new long[size];
+    long[] fromSend = new long[size];
     int received = 0;
     long duplicates = 0;
-    long orderViolations = 0;
-    long seqGaps = 0;
-    long negative = 0;
+    long late = 0;      // a smaller seq than one the socket already had: a page ignores it
+    long catchUps = 0;  // a seq beyond the next one: a page fetches /live/events to catch up
+    int socketsReordered = 0;
+    java.util.Set<Long> lateSeqs = new java.util.TreeSet<>();
+    long beforeAnswer = 0;
+    long beforeBegin = 0;
     int complete = 0;
     int errFrames = 0;
     int presence = 0;
@@ -499,13 +601,20 @@ public final class LiveLoad {
       long[] at = snap[2];
       boolean[] seen = new boolean[posts.size()];
       int mine = 0;
+      long applied = -1;
+      boolean reordered = false;
       for (int k = 0; k < ids.length; k++) {
-        if (k > 0) {
-          if (seqs[k] <= seqs[k - 1]) {
-            orderViolations++;
-          } else if (seqs[k] > seqs[k - 1] + 1) {
-            seqGaps++;
-          }
+        // what agora.js does with the number: apply the next one, ignore older ones, catch up on a gap
+        if (applied < 0 || seqs[k] == applied + 1) {
+          applied = seqs[k];
+        } else if (seqs[k] <= applied) {
+          late++;
+          lateSeqs.add(seqs[k]);
+          reordered = true;
+        } else {
+          catchUps++;
+          reordered = true;
+          applied = seqs[k];
         }
         Integer i = index.get(ids[k]);
         if (i == null) {
@@ -520,43 +629,97 @@ public final class LiveLoad {
         Posted p = posts.get(i);
         long a = at[k] - p.answered();
         if (a < 0) {
-          negative++;
+          beforeAnswer++;
         }
         fromAnswer[received] = Math.max(0, a);
         fromSend[received] = at[k] - p.sent();
-        lastPerPost[i] = Math.max(lastPerPost[i], at[k] - p.answered());
+        if (haveCommit) {
+          long c = at[k] - committed[i];
+          if (c < 0) {
+            beforeCommit++;
+          }
+          fromCommit[received] = c;
+        }
+        if (haveBegan) {
+          long b = at[k] - p.began();
+          if (b < 0) {
+            beforeBegin++;
+          }
+          fromBegin[received] = Math.max(0, b);
+        }
+        lastPerPost[i] = Math.max(lastPerPost[i], a);
         received++;
       }
       if (mine == good) {
         complete++;
       }
+      if (reordered) {
+        socketsReordered++;
+      }
       errFrames += s.errFrames.get();
       presence += s.presence.get();
     }
-    long[] a = Arrays.copyOf(fromAnswer, received);
-    long[] b = Arrays.copyOf(fromSend, received);
-    Arrays.sort(a);
-    Arrays.sort(b);
+    long[] up = Arrays.copyOf(haveCommit ? fromCommit : haveBegan ? fromBegin : fromSend, received);
+    String from = haveCommit ? "commit" : haveBegan ? "transaction start" : "send";
+    measuredFrom.add(from);
+    long[] low = Arrays.copyOf(fromAnswer, received);
+    long[] send = Arrays.copyOf(fromSend, received);
+    Arrays.sort(up);
+    Arrays.sort(low);
+    Arrays.sort(send);
     long[] rt = posts.stream().filter(p -> p.status() == 201).mapToLong(p -> p.answered() - p.sent()).sorted().toArray();
     long[] last = Arrays.stream(lastPerPost).filter(v -> v != Long.MIN_VALUE).map(v -> Math.max(0, v)).sorted().toArray();
     double ticksPerS = 100.0; // USER_HZ on Linux
     String serverCpu = serverTicks < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * serverTicks / ticksPerS / wallS);
     String selfCpu = selfTicks < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * selfTicks / ticksPerS / wallS);
-    rows.add(String.format(Locale.ROOT, "| %,d | %d | %,d | %,d | %,d | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |",
-        n, good, expected, received, expected - received, duplicates,
-        ms(pct(a, 50)), ms(pct(a, 99)), ms(max(a)),
-        ms(pct(b, 50)), ms(pct(b, 99)), ms(max(b)),
-        ms(pct(rt, 50)), ms(pct(rt, 99)), serverCpu, selfCpu));
+    String mark = haveCommit ? "" : "≤ ";
+    rows.add(String.format(Locale.ROOT, "| %,d | %d | %,d | %,d | %,d | %,d | %,d | %s%s | %s%s | %s%s |",
+        n, good, expected, received, expected - received, duplicates, late,
+        mark, ms(pct(up, 50)), mark, ms(pct(up, 99)), mark, ms(max(up))));
+    details.add(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.1f s |",
+        n, ms(pct(low, 50)), ms(pct(low, 99)), ms(pct(send, 50)), ms(pct(send, 99)), ms(max(send)),
+        ms(pct(rt, 50)), ms(pct(rt, 99)), ms(pct(last, 99)), serverCpu, selfCpu, connectS));
+    if (haveCommit && haveBegan) {
+      // where a POST's time goes: before its transaction began, in it, after the commit until the 201 arrived
+      long[] queued = new long[good];
+      long[] inTx = new long[good];
+      long[] after = new long[good];
+      int g = 0;
+      for (int i = 0; i < posts.size(); i++) {
+        Posted p = posts.get(i);
+        if (index.containsKey(p.id())) {
+          queued[g] = p.began() - p.sent();
+          inTx[g] = committed[i] - p.began();
+          after[g] = p.answered() - committed[i];
+          g++;
+        }
+      }
+      Arrays.sort(queued);
+      Arrays.sort(inTx);
+      Arrays.sort(after);
+      notes.add(String.format(Locale.ROOT, "- N=%,d: a POST's round trip, p50 / p99: sent to transaction start %s / %s; "
+          + "transaction start to commit %s / %s; commit to the 201's arrival %s / %s",
+          n, ms(pct(queued, 50)), ms(pct(queued, 99)), ms(pct(inTx, 50)), ms(pct(inTx, 99)),
+          ms(pct(after, 50)), ms(pct(after, 99))));
+    }
+    if (!haveCommit) {
+      notes.add("- N=" + n + ": no commit times from PostgreSQL: the latency columns are measured from the " + from
+          + " (marked ≤: an upper bound)");
+    }
     notes.add(String.format(Locale.ROOT,
         "- N=%,d: %,d of %,d sockets connected%s; %,d registered (reached by probe %d); %,d got every measured post; "
-            + "%d posts failed; per post, the last subscriber got it p50 %s / p99 %s after the 201; "
-            + "seq order violations %d, seq gaps %d; err frames %d, presence frames %d; "
-            + "deliveries before the 201 arrived: %,d (counted as 0 ms)%s",
+            + "%d posts failed; out of order: %,d sockets, %,d deliveries older than one already received "
+            + "(a page ignores them; %d distinct seq%s) and %,d gaps (a page fetches /live/events for each); "
+            + "err frames %d, presence frames %d; deliveries before the 201 arrived %,d (0 ms in the lower bound), "
+            + "before the commit %s%s",
         n, connected, n, failures.isEmpty() ? "" : " (failures: " + failures + ")", ready, probes, complete,
-        failedPosts, ms(pct(last, 50)), ms(pct(last, 99)), orderViolations, seqGaps, errFrames, presence, negative,
+        failedPosts, socketsReordered, late, lateSeqs.size(),
+        lateSeqs.isEmpty() ? "" : " " + (lateSeqs.size() > 20 ? "" : lateSeqs.toString()), catchUps, errFrames, presence,
+        beforeAnswer,
+        haveCommit ? String.format(Locale.ROOT, "%,d", beforeCommit) : "n/a (before the transaction began: " + beforeBegin + ")",
         alive.isEmpty() ? "" : "; " + alive));
-    log("N=%d: received %d of %d, duplicates %d, p50 %s p99 %s (from the 201)", n, received, expected, duplicates,
-        ms(pct(a, 50)), ms(pct(a, 99)));
+    log("N=%d: received %d of %d, duplicates %d, out of order %d; from the %s p50 %s p99 %s max %s",
+        n, received, expected, duplicates, late, from, ms(pct(up, 50)), ms(pct(up, 99)), ms(max(up)));
   }
 
   private static long pct(long[] sorted, double p) {
@@ -576,12 +739,27 @@ public final class LiveLoad {
   }
 
   private void report() {
-    System.out.println("| subscribers | posts | deliveries expected | received | missing | duplicates "
-        + "| p50 from 201 | p99 from 201 | max from 201 | p50 from send | p99 from send | max from send "
-        + "| POST p50 | POST p99 | server CPU | generator CPU |");
-    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-        + "| ---: | ---: | ---: | ---: |");
+    if (measuredFrom.equals(java.util.Set.of("commit"))) {
+      System.out.println("Delivery of post.created to every subscriber, from the commit (PostgreSQL's commit timestamp of "
+          + "the post's transaction) to the client's receipt of the WebSocket frame:");
+    } else {
+      System.out.println("Delivery of post.created to every subscriber. Commit times were not available for every run: "
+          + "rows marked ≤ are measured from an earlier moment (" + measuredFrom + "), an upper bound:");
+    }
+    System.out.println();
+    System.out.println("| subscribers | posts | deliveries expected | received | missing | duplicates | out of order "
+        + "| p50 | p99 | max |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     rows.forEach(System.out::println);
+    System.out.println();
+    System.out.println("Other clocks: from the 201 answer's arrival at the poster (deliveries that beat it count as 0); "
+        + "from the POST being sent, what the writer's readers wait; the POST's round trip; per post, the last "
+        + "subscriber after the 201; CPU used during the measured posts (100 % = one of the 2 cores); time to open the sockets.");
+    System.out.println();
+    System.out.println("| subscribers | p50 from 201 | p99 from 201 | p50 from send | p99 from send | max from send "
+        + "| POST p50 | POST p99 | last subscriber p99 (after the 201) | server CPU | generator CPU | connecting |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    details.forEach(System.out::println);
     System.out.println();
     notes.forEach(System.out::println);
     System.out.flush();
