@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load generator of {@code bench/live.sh} (see {@code bench/LIVE.md}); not a test. For each
- * subscriber count it opens that many WebSockets to {@code /eventbus/websocket} (as a browser does:
- * {@code Origin} header, permessage-deflate offered, a register frame for {@code thread.<id>}, a
- * ping every 20 s), checks with probe posts that every socket is registered, posts one reply every
+ * subscriber count it opens that many WebSockets to the event-bus bridge as a browser's page does
+ * (SockJS's WebSocket transport, {@code /eventbus/<server>/<session>/websocket}, or with
+ * {@code --transport raw} the plain {@code /eventbus/websocket}; {@code Origin} header,
+ * permessage-deflate offered, a register frame for {@code thread.<id>}, a ping every 20 s), checks with probe posts that every socket is registered, posts one reply every
  * 100 ms through the JSON API from a separate HTTP client, and measures when each socket receives
  * each post's {@code post.created} event: from the commit of the post's transaction (PostgreSQL's
  * commit timestamp, read over JDBC when the cluster runs with {@code track_commit_timestamp = on}),
@@ -51,7 +52,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --idle-size 5000} {@code --idle-seconds 10} {@code --handshake <dir>} (after that run's
  * posts, hold the sockets idle, write {@code <dir>/idle-ready} and wait for {@code <dir>/idle-done}
  * so that the script can measure the server's memory), {@code --server-pid <pid>} (for its CPU time),
- * {@code --pg-port <port>} (the embedded PostgreSQL, for commit times; 0: none).
+ * {@code --pg-port <port>} (the embedded PostgreSQL, for commit times; 0: none),
+ * {@code --transport sockjs} (or {@code raw}).
  */
 public final class LiveLoad {
 
@@ -70,6 +72,9 @@ public final class LiveLoad {
   private final String[] localAddresses;
   private final long serverPid;
   private final int pgPort;
+  private final boolean sockJs;
+  private static final String PING = "{\"type\":\"ping\"}";
+  private static final String PING_SOCKJS = sockJs(PING);
   /** Which clock the main latency columns start from, as said in the report. */
   private final java.util.Set<String> measuredFrom = new java.util.LinkedHashSet<>();
 
@@ -101,6 +106,11 @@ public final class LiveLoad {
     this.localAddresses = args.getOrDefault("local-addresses", "127.0.0.1").split(",");
     this.serverPid = Long.parseLong(args.getOrDefault("server-pid", "0"));
     this.pgPort = Integer.parseInt(args.getOrDefault("pg-port", "0"));
+    String transport = args.getOrDefault("transport", "sockjs");
+    if (!transport.equals("sockjs") && !transport.equals("raw")) {
+      throw new IllegalArgumentException("--transport is sockjs or raw, not " + transport);
+    }
+    this.sockJs = transport.equals("sockjs");
 
     // the subscribers: one event-loop pool of two threads for all sockets
     sockVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1)
@@ -128,7 +138,7 @@ public final class LiveLoad {
       for (Sub s : subs) {
         WebSocket ws = s.ws;
         if (ws != null && !s.closed && s.index % 20 == slot) {
-          ws.writeTextMessage("{\"type\":\"ping\"}");
+          ws.writeTextMessage(sockJs ? PING_SOCKJS : PING);
         }
       }
     });
@@ -183,10 +193,44 @@ public final class LiveLoad {
     }
   }
 
-  private void onMessage(Sub sub, Buffer data) {
+  /** A frame of the raw WebSocket endpoint: one bridge message, JSON (sent as a binary frame). */
+  private void onRawFrame(Sub sub, Buffer data) {
     long now = System.nanoTime();
     frames.incrementAndGet();
-    String s = data.toString(StandardCharsets.UTF_8);
+    onBridgeMessage(sub, data.toString(StandardCharsets.UTF_8), now);
+  }
+
+  /**
+   * A frame of SockJS's WebSocket transport: {@code o} (open), {@code h} (heartbeat),
+   * {@code a["<message>",...]} (bridge messages as JSON strings) or {@code c[code,"reason"]}.
+   */
+  private void onSockJsFrame(Sub sub, String frame) {
+    long now = System.nanoTime();
+    frames.incrementAndGet();
+    if (frame.isEmpty()) {
+      return;
+    }
+    switch (frame.charAt(0)) {
+      case 'o' -> sub.ws.writeTextMessage(sockJs(register()));
+      case 'a' -> {
+        io.vertx.core.json.JsonArray messages = new io.vertx.core.json.JsonArray(frame.substring(1));
+        for (int i = 0; i < messages.size(); i++) {
+          onBridgeMessage(sub, messages.getString(i), now);
+        }
+      }
+      default -> sub.other.incrementAndGet();
+    }
+  }
+
+  private static String sockJs(String message) {
+    return new io.vertx.core.json.JsonArray().add(message).encode();
+  }
+
+  private String register() {
+    return "{\"type\":\"register\",\"address\":\"thread." + thread + "\"}";
+  }
+
+  private void onBridgeMessage(Sub sub, String s, long now) {
     int body = s.indexOf("\"body\"");
     if (s.startsWith("{\"type\":\"err\"") || (body < 0 && s.contains("\"err\""))) {
       sub.errFrames.incrementAndGet();
@@ -229,23 +273,35 @@ public final class LiveLoad {
     return digits == 0 ? -1 : v;
   }
 
+  /** SockJS's WebSocket transport: /eventbus/<server: 3 digits>/<session: random>/websocket. */
+  private static String sockJsUri() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    return "/eventbus/" + (100 + r.nextInt(900)) + "/" + Long.toString(r.nextLong() & Long.MAX_VALUE, 36) + "/websocket";
+  }
+
   private Future<Void> open(Sub sub) {
     WebSocketClient client = wsClients.get(sub.index % wsClients.size());
     WebSocketConnectOptions options = new WebSocketConnectOptions()
-        .setHost(host).setPort(port).setURI("/eventbus/websocket")
+        .setHost(host).setPort(port).setURI(sockJs ? sockJsUri() : "/eventbus/websocket")
         .setHeaders(MultiMap.caseInsensitiveMultiMap().add("Origin", origin))
         .setTimeout(60_000);
     return client.connect(options).map(ws -> {
       sub.ws = ws;
-      ws.binaryMessageHandler(b -> onMessage(sub, b));
-      ws.textMessageHandler(t -> onMessage(sub, Buffer.buffer(t)));
+      if (sockJs) {
+        ws.textMessageHandler(t -> onSockJsFrame(sub, t));
+      } else {
+        ws.binaryMessageHandler(b -> onRawFrame(sub, b));
+        ws.textMessageHandler(t -> onRawFrame(sub, Buffer.buffer(t)));
+      }
       ws.exceptionHandler(e -> {
         if (sub.failure == null) {
           sub.failure = e.toString();
         }
       });
       ws.closeHandler(v -> sub.closed = true);
-      ws.writeTextMessage("{\"type\":\"register\",\"address\":\"thread." + thread + "\"}");
+      if (!sockJs) {
+        ws.writeTextMessage(register()); // SockJS: once its "o" frame arrived, as the SockJS client does
+      }
       return (Void) null;
     }).onFailure(e -> {
       sub.failure = e.toString();

@@ -103,6 +103,28 @@ class LiveBrowserTest {
         By.xpath("//article[contains(., 'Appearing live in the other browser')]")));
     assertTrue(arrived.isDisplayed());
     assertEquals(42L, a.executeScript("return window.agoraMarker;"), "no reload happened");
+
+    // an edit, a reaction and a deletion made elsewhere replace the post in place
+    long postId = TestDatabase.count("SELECT max(id) FROM posts WHERE thread_id = ?", threadId);
+    Browser elena = new Browser();
+    app.signIn(elena, "demo-elena");
+    String csrf = app.csrf(elena);
+    long revision = TestDatabase.count("SELECT revision FROM posts WHERE id = ?", postId);
+    assertEquals(200, elena.request("PATCH", app.url("/api/v1/posts/" + postId), "application/json",
+        new JsonObject().put("body", "Edited live in the other browser").put("revision", revision).encode(),
+        "X-CSRF-Token", csrf).status());
+    wait(a).until(ExpectedConditions.presenceOfElementLocated(By.xpath("//article[contains(., 'Edited live in the other browser')]")));
+    Browser amelie = new Browser();
+    app.signIn(amelie, "demo-pieter");
+    assertEquals(200, amelie.request("POST", app.url("/api/v1/posts/" + postId + "/reactions"), "application/json",
+        new JsonObject().put("kind", "insightful").encode(), "X-CSRF-Token", app.csrf(amelie)).status());
+    wait(a).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d ->
+        d.findElement(By.cssSelector("#post-" + postId + " button[value='insightful']")).getText().trim().endsWith("1"));
+    assertEquals(204, elena.request("DELETE", app.url("/api/v1/posts/" + postId), "application/json", "",
+        "X-CSRF-Token", csrf).status());
+    wait(a).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d ->
+        d.findElement(By.id("post-" + postId)).getText().contains("Deleted by"));
+    assertEquals(42L, a.executeScript("return window.agoraMarker;"), "still no reload");
     reader.assertAccessible("a live thread page after an update");
   }
 
