@@ -15,6 +15,8 @@
 #   BENCH_LIVE_IDLE_SIZE  the count whose sockets are held idle for the memory reading (default 5000)
 #   BENCH_LIVE_IDLE       seconds they are held idle before it (default 10)
 #   BENCH_LIVE_DEFLATE    1 (default): sockets offer permessage-deflate as browsers do; 0: plain frames
+#   BENCH_LIVE_TRANSPORT  sockjs (default): SockJS's WebSocket transport, as Agora's pages connect;
+#                         raw: the plain /eventbus/websocket (pages without the SockJS client)
 #   BENCH_LIVE_BATCH      sockets opened at a time (default 200)
 #   BENCH_LIVE_LOCAL_ADDRESSES  source addresses for the sockets, comma-separated (default 127.0.0.1)
 #   BENCH_LIVE_GEN_OPTS   the load generator's JVM options (default "-Xmx1g")
@@ -28,6 +30,7 @@ WARMUP=${BENCH_LIVE_WARMUP:-3}
 IDLE_SIZE=${BENCH_LIVE_IDLE_SIZE:-5000}
 IDLE=${BENCH_LIVE_IDLE:-10}
 DEFLATE=${BENCH_LIVE_DEFLATE:-1}
+TRANSPORT=${BENCH_LIVE_TRANSPORT:-sockjs}
 BATCH=${BENCH_LIVE_BATCH:-200}
 LOCAL_ADDRESSES=${BENCH_LIVE_LOCAL_ADDRESSES:-127.0.0.1}
 GEN_OPTS=${BENCH_LIVE_GEN_OPTS:--Xmx1g}
@@ -240,12 +243,12 @@ log "before any socket: heap after GC $HEAP0 MB (committed $HEAPC0 MB), RSS $RSS
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 DEFLATE_ARG=true; [[ $DEFLATE == 0 ]] && DEFLATE_ARG=false
 mkdir -p "$WORK/handshake"
-log "load generator: sizes $SIZES, ${DURATION}s of posts every ${INTERVAL} ms each (after ${WARMUP}s warm-up), permessage-deflate $DEFLATE_ARG"
+log "load generator: sizes $SIZES, ${DURATION}s of posts every ${INTERVAL} ms each (after ${WARMUP}s warm-up), transport $TRANSPORT, permessage-deflate $DEFLATE_ARG"
 # shellcheck disable=SC2086
 java $GEN_OPTS -cp "$WORK/gen:$WORK/app/lib/*" eu.mhealthhub.agora.bench.LiveLoad \
   --base "$BASE" --origin "$BASE" --thread "$THREAD_ID" --cookie "$COOKIE" --csrf "$CSRF" \
   --sizes "$SIZES" --duration "$DURATION" --interval "$INTERVAL" --warmup "$WARMUP" --batch "$BATCH" \
-  --deflate "$DEFLATE_ARG" --local-addresses "$LOCAL_ADDRESSES" \
+  --deflate "$DEFLATE_ARG" --transport "$TRANSPORT" --local-addresses "$LOCAL_ADDRESSES" \
   --idle-size "$IDLE_SIZE" --idle-seconds "$IDLE" --handshake "$WORK/handshake" --server-pid "$APP_PID" \
   --pg-port "$([[ $COMMIT_TS == 1 ]] && echo "${PG_PORT:-0}" || echo 0)" \
   >"$WORK/gen.out" &
@@ -283,7 +286,12 @@ echo
 echo "$(date -u '+%Y-%m-%d %H:%M:%S UTC') · $(nproc) cores ($CPU) · $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM · $(java -version 2>&1 | head -n 1)"
 echo "Load average before the runs: $LOAD_START; after: $(cut -d' ' -f1-3 /proc/loadavg). The generator runs on the same 2 cores as the server and its PostgreSQL."
 echo "Server JVM options: $JAVA_OPTS · generator: $GEN_OPTS, 2 event-loop threads for the sockets (1 more for the poster) · open-file limit $FD_LIMIT"
-echo "Thread $THREAD_ID in the public group $GROUP; anonymous subscribers (no session), each registers thread.$THREAD_ID and pings every 20 s; permessage-deflate offered: $DEFLATE_ARG."
+if [[ $TRANSPORT == sockjs ]]; then
+  WHERE="SockJS's WebSocket transport (/eventbus/<server>/<session>/websocket), as Agora's pages connect"
+else
+  WHERE="the plain WebSocket endpoint /eventbus/websocket (binary frames)"
+fi
+echo "Subscribers: $WHERE; anonymous (no session), each registers thread.$THREAD_ID (the public group $GROUP) and pings every 20 s; permessage-deflate offered: $DEFLATE_ARG."
 if [[ $COMMIT_TS == 1 ]]; then
   echo "Commit times: PostgreSQL's commit timestamps (track_commit_timestamp = on, set in the benchmark's private cluster), same wall clock as the generator."
 else
