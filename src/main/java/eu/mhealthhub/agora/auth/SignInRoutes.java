@@ -2,6 +2,7 @@ package eu.mhealthhub.agora.auth;
 
 import eu.mhealthhub.agora.AppConfig;
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.member.MemberService;
 import eu.mhealthhub.agora.member.SignInIdentity;
 import eu.mhealthhub.agora.web.SessionKeys;
@@ -48,6 +49,7 @@ public final class SignInRoutes {
   private final AppConfig config;
   private final String identityIssuer;
   private final MemberService members;
+  private final ChangeFeed changes;
   private final Clock clock;
   private final String redirectUri;
 
@@ -55,7 +57,9 @@ public final class SignInRoutes {
    * @param identityIssuer what is stored as the issuer of identities from this provider: the issuer
    *                       URL, or a fixed name for the development provider whose URL changes
    */
-  public SignInRoutes(OAuth2Auth oauth, AppConfig config, String identityIssuer, MemberService members, Clock clock) {
+  public SignInRoutes(OAuth2Auth oauth, AppConfig config, String identityIssuer, MemberService members,
+      ChangeFeed changes, Clock clock) {
+    this.changes = changes;
     this.oauth = oauth;
     this.config = config;
     this.identityIssuer = identityIssuer;
@@ -197,7 +201,7 @@ public final class SignInRoutes {
     }
     if (memberId != null) {
       // live sockets keep the member they had when they connected: close them
-      ctx.vertx().eventBus().publish(eu.mhealthhub.agora.live.ChangeFeed.ACCESS_CHANGED, memberId);
+      changes.accessChanged(memberId);
     }
     String location = "/";
     if (idToken != null) {

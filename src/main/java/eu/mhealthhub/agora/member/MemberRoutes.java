@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.member;
 
 import eu.mhealthhub.agora.group.GroupService;
+import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
 import eu.mhealthhub.agora.web.Tokens;
@@ -66,17 +67,8 @@ public final class MemberRoutes {
         .onFailure(ctx::fail);
   }
 
-  private static boolean requireMember(RoutingContext ctx) {
-    if (!Viewer.of(ctx).signedIn()) {
-      String next = ctx.request().path();
-      ctx.response().setStatusCode(302).putHeader("Location", "/auth/login?next=" + next).end();
-      return false;
-    }
-    return true;
-  }
-
   private void profile(RoutingContext ctx) {
-    if (!requireMember(ctx)) {
+    if (!Forms.requireMember(ctx)) {
       return;
     }
     Member m = Viewer.of(ctx).member().orElseThrow();
@@ -85,7 +77,7 @@ public final class MemberRoutes {
   }
 
   private void saveProfile(RoutingContext ctx) {
-    if (!requireMember(ctx)) {
+    if (!Forms.requireMember(ctx)) {
       return;
     }
     MultiMap f = ctx.request().formAttributes();
@@ -111,7 +103,7 @@ public final class MemberRoutes {
   }
 
   private void saveLanguage(RoutingContext ctx) {
-    if (!requireMember(ctx)) {
+    if (!Forms.requireMember(ctx)) {
       return;
     }
     String lang = ctx.request().getFormAttribute("lang");

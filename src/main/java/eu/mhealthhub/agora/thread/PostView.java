@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** A post with what this viewer may do with it, for templates. */
+/**
+ * A post with what this viewer may do with it, for templates. It holds exactly what the post's
+ * fragment shows, so equal views render to equal HTML (the fragment cache's key).
+ */
 public record PostView(Post post, boolean showBody, boolean canEdit, boolean canDelete, boolean canRestore,
-    boolean canReact, boolean unreadMarker, List<ReactionView> reactions) {
+    boolean canReact, boolean canReply, List<ReactionView> reactions) {
 
   /** A reaction button: its kind, symbol, count, and whether the viewer chose it. */
   public record ReactionView(String kind, String symbol, String label, int count, boolean mine) {}
@@ -17,7 +20,7 @@ public record PostView(Post post, boolean showBody, boolean canEdit, boolean can
    * The view of a post for one viewer; {@code labels} are the reaction names in the viewer's
    * language, looked up once per page rather than once per button.
    */
-  public static PostView of(Post p, Optional<Member> viewer, WorkingGroup group, int readBefore,
+  public static PostView of(Post p, Optional<Member> viewer, WorkingGroup group, ForumThread thread,
       java.util.Map<String, String> labels) {
     List<ReactionView> reactions = new ArrayList<>();
     for (Reactions.Kind k : Reactions.KINDS) {
@@ -26,8 +29,8 @@ public record PostView(Post post, boolean showBody, boolean canEdit, boolean can
           c == null ? 0 : c.count(), c != null && c.mine()));
     }
     boolean show = !p.deleted() || PostPolicy.canSeeDeleted(viewer, group);
-    boolean unread = readBefore >= 0 && p.position() == readBefore + 1 && readBefore > 0;
     return new PostView(p, show, PostPolicy.canEdit(viewer, group, p), PostPolicy.canDelete(viewer, group, p),
-        PostPolicy.canRestore(viewer, group, p), PostPolicy.canReact(viewer, group, p), unread, reactions);
+        PostPolicy.canRestore(viewer, group, p), PostPolicy.canReact(viewer, group, p),
+        PostPolicy.canReply(viewer, group, thread), reactions);
   }
 }

@@ -152,6 +152,9 @@ final class ThreadRepository {
       VALUES ($1, $2, $3, $4, $5, $6)
       """;
 
+  /** A member a post may mention. */
+  record Mentionable(long id, String handle) {}
+
   /** A revision of a post's text. */
   record Revision(int revision, String editorName, String bodyMarkdown, Instant createdAt) {}
 
@@ -342,18 +345,10 @@ final class ThreadRepository {
    * Members with these handles (lower-case) who may read the group: for a closed group its
    * members and admins, for a public group ({@code closedGroupId} null) everyone.
    */
-  Future<List<long[]>> mentionable(SqlClient db, List<String> handles, Long closedGroupId) {
+  Future<List<Mentionable>> mentionable(SqlClient db, List<String> handles, Long closedGroupId) {
     return db.preparedQuery(MENTIONABLE).execute(Tuple.of(handles.toArray(new String[0]), closedGroupId)).map(rows -> {
-      List<long[]> ids = new ArrayList<>();
-      rows.forEach(r -> ids.add(new long[] {r.getLong(0)}));
-      return ids;
-    });
-  }
-
-  Future<List<String>> mentionableHandles(SqlClient db, List<String> handles, Long closedGroupId) {
-    return db.preparedQuery(MENTIONABLE).execute(Tuple.of(handles.toArray(new String[0]), closedGroupId)).map(rows -> {
-      List<String> list = new ArrayList<>();
-      rows.forEach(r -> list.add(r.getString(1)));
+      List<Mentionable> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new Mentionable(r.getLong(0), r.getString(1))));
       return list;
     });
   }

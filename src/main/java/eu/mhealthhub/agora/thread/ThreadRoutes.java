@@ -199,17 +199,13 @@ public final class ThreadRoutes {
       Map<String, Object> model = threadModel(p, viewer, messages);
       model.put("moveTargets", targets);
       model.put("clientToken", Tokens.random(16));
-      boolean canReply = (Boolean) model.get("canReply");
-      // Each post is rendered once per distinct look (revision, counts, what this kind of viewer may
-      // do) and reused: a thread page is mostly posts, and Handlebars.java renders them slowly.
-      @SuppressWarnings("unchecked")
-      List<PostView> views = (List<PostView>) model.get("posts");
+      Map<String, String> labels = reactionLabels(messages);
+      int readBefore = p.readBefore();
       List<Map<String, Object>> posts = new ArrayList<>();
-      for (PostView v : views) {
-        String html = pages.fragment(ctx, List.of(v, canReply), "partials/post", Map.of("post", v.post(),
-            "showBody", v.showBody(), "canEdit", v.canEdit(), "canDelete", v.canDelete(), "canRestore", v.canRestore(),
-            "canReact", v.canReact(), "reactions", v.reactions(), "canReply", canReply));
-        posts.add(Map.of("html", html, "unreadMarker", v.unreadMarker()));
+      for (Post post : p.posts()) {
+        String html = postHtml(ctx, PostView.of(post, viewer, p.group(), p.thread(), labels));
+        boolean firstUnread = readBefore > 0 && post.position() == readBefore + 1;
+        posts.add(Map.of("html", html, "unreadMarker", firstUnread));
       }
       model.put("posts", posts);
       return model;
@@ -220,15 +216,6 @@ public final class ThreadRoutes {
     Map<String, Object> model = new HashMap<>();
     model.put("group", p.group());
     model.put("thread", p.thread());
-    Map<String, String> labels = new HashMap<>();
-    for (Reactions.Kind k : Reactions.KINDS) {
-      labels.put(k.name(), messages.get("reaction." + k.name()));
-    }
-    List<PostView> posts = new ArrayList<>();
-    for (Post post : p.posts()) {
-      posts.add(PostView.of(post, viewer, p.group(), p.readBefore(), labels));
-    }
-    model.put("posts", posts);
     model.put("page", p.page());
     model.put("lastPage", p.page() == p.thread().pages());
     model.put("pages", Forms.pageLinks(p.page(), p.thread().pages()));
@@ -270,23 +257,34 @@ public final class ThreadRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** The reaction names in the reader's language, looked up once per page rather than per button. */
+  private static Map<String, String> reactionLabels(I18n.Messages messages) {
+    Map<String, String> labels = new HashMap<>();
+    for (Reactions.Kind k : Reactions.KINDS) {
+      labels.put(k.name(), messages.get("reaction." + k.name()));
+    }
+    return labels;
+  }
+
+  /**
+   * A post's HTML, rendered once per distinct look (revision, counts, what this kind of viewer may
+   * do) and reused: a thread page is mostly posts, and Handlebars.java renders them slowly.
+   */
+  private String postHtml(RoutingContext ctx, PostView v) {
+    return pages.fragment(ctx, v, "partials/post", Map.of("post", v.post(), "showBody", v.showBody(),
+        "canEdit", v.canEdit(), "canDelete", v.canDelete(), "canRestore", v.canRestore(), "canReact", v.canReact(),
+        "reactions", v.reactions(), "canReply", v.canReply()));
+  }
+
   /** One post as the thread page shows it to this viewer; live pages insert or replace it. */
   private void fragment(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
     Optional<Member> viewer = viewer(ctx);
     I18n.Messages messages = i18n.forLocale(Viewer.of(ctx).locale());
-    threads.post(id, viewer).onSuccess(at -> {
-      Map<String, String> labels = new HashMap<>();
-      for (Reactions.Kind k : Reactions.KINDS) {
-        labels.put(k.name(), messages.get("reaction." + k.name()));
-      }
-      PostView v = PostView.of(at.post(), viewer, at.group(), -1, labels);
-      boolean canReply = PostPolicy.canReply(viewer, at.group(), at.thread());
-      String html = pages.fragment(ctx, List.of(v, canReply), "partials/post", Map.of("post", v.post(),
-          "showBody", v.showBody(), "canEdit", v.canEdit(), "canDelete", v.canDelete(), "canRestore", v.canRestore(),
-          "canReact", v.canReact(), "reactions", v.reactions(), "canReply", canReply));
-      pages.sendFragment(ctx, html);
-    }).onFailure(ctx::fail);
+    threads.post(id, viewer)
+        .onSuccess(at -> pages.sendFragment(ctx,
+            postHtml(ctx, PostView.of(at.post(), viewer, at.group(), at.thread(), reactionLabels(messages)))))
+        .onFailure(ctx::fail);
   }
 
   // ---- replying

@@ -181,12 +181,12 @@ public final class ThreadService {
                 .map(existing -> Outcome.of(new long[] {existing.orElseThrow(), 0}));
           }
           long threadId = inserted.get();
-          return linkedHtml(conn, group, body, html)
-              .compose(linked -> repository.insertPost(conn, threadId, 1, author.id(), null, body, linked, null))
+          return mentioning(conn, group, body, html).compose(m -> repository.insertPost(conn, threadId, 1, author.id(),
+                  null, body, m.html(), null)
               .compose(postId -> attachments.store(conn, postId, author.id(), files)
-                  .compose(v -> mentions(conn, group, postId, body, html))
+                  .compose(v -> recordMentions(conn, postId, m))
                   .map(v -> Outcome.of(new long[] {threadId, postId}, Change.group(group.id(), "thread.created", threadId),
-                      Change.thread(threadId, "post.created", postId))));
+                      Change.thread(threadId, "post.created", postId)))));
         }))
         .onSuccess(ids -> {
           if (ids[1] != 0) {
@@ -226,13 +226,15 @@ public final class ThreadService {
           Future<Boolean> target = replyTo == null ? Future.succeededFuture(true)
               : repository.replyTargetInThread(conn, replyTo, threadId);
           return target.compose(ok -> ok
-              ? linkedHtml(conn, group, body, html).compose(linked ->
-                  repository.insertPost(conn, threadId, thread.postCount() + 1, author.id(), replyTo, body, linked, token))
+              ? mentioning(conn, group, body, html)
               : Future.failedFuture(DomainException.badRequest("post.error.replyTo")))
-              .compose(postId -> attachments.store(conn, postId, author.id(), files)
-                  .compose(v -> mentions(conn, group, postId, body, html))
-                  .map(v -> Outcome.of(new long[] {postId, thread.postCount() + 1},
-                      Change.thread(threadId, "post.created", postId), Change.group(group.id(), "thread.activity", threadId))));
+              .compose(m -> repository.insertPost(conn, threadId, thread.postCount() + 1, author.id(), replyTo, body,
+                      m.html(), token)
+                  .compose(postId -> attachments.store(conn, postId, author.id(), files)
+                      .compose(v -> recordMentions(conn, postId, m))
+                      .map(v -> Outcome.of(new long[] {postId, thread.postCount() + 1},
+                          Change.thread(threadId, "post.created", postId),
+                          Change.group(group.id(), "thread.activity", threadId)))));
         });
       })).onSuccess(ids -> {
         if (ids[1] != 0) {
@@ -256,12 +258,12 @@ public final class ThreadService {
         return Future.failedFuture(DomainException.forbidden());
       }
       String html = Markdown.toHtml(body);
-      return changes.transaction(conn -> linkedHtml(conn, at.group(), body, html)
-          .compose(linked -> repository.edit(conn, postId, baseRevision, editor.id(), body, linked))
-          .compose(saved -> saved.isEmpty()
-              ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.stale"))
-              : mentions(conn, at.group(), postId, body, html)
-                  .map(v -> Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.edited", postId)))));
+      return changes.transaction(conn -> mentioning(conn, at.group(), body, html)
+          .compose(m -> repository.edit(conn, postId, baseRevision, editor.id(), body, m.html())
+              .compose(saved -> saved.isEmpty()
+                  ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.stale"))
+                  : recordMentions(conn, postId, m)
+                      .map(v -> Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.edited", postId))))));
     });
   }
 
@@ -395,29 +397,29 @@ public final class ThreadService {
     return repository.suggest(pool, p, group.closed() ? group.id() : null);
   }
 
-  /** Records who a post mentions, among those who may read the group; nobody else is told anything. */
-  private Future<Void> mentions(SqlConnection conn, WorkingGroup group, long postId, String body, String html) {
+  /** A post's HTML with its mentions linked, and the members it mentions who may read the group. */
+  private record Mentioning(String html, List<ThreadRepository.Mentionable> members) {}
+
+  /**
+   * Resolves a post's @handles to members who may read the group, in one query, and links them in
+   * the rendered HTML. A mention of anyone else stays plain text and records nothing.
+   */
+  private Future<Mentioning> mentioning(SqlConnection conn, WorkingGroup group, String body, String html) {
     List<String> handles = Markdown.mentions(body).stream().map(h -> h.toLowerCase(Locale.ROOT)).distinct().toList();
     if (handles.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(new Mentioning(html, List.of()));
     }
-    return repository.mentionable(conn, handles, group.closed() ? group.id() : null).compose(ids -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (long[] id : ids) {
-        chain = chain.compose(v -> repository.addMention(conn, postId, id[0]));
-      }
-      return chain;
-    });
+    return repository.mentionable(conn, handles, group.closed() ? group.id() : null)
+        .map(found -> new Mentioning(linkMentions(html, found.stream().map(ThreadRepository.Mentionable::handle).toList()),
+            found));
   }
 
-  /** The rendered HTML with mentions of members who may read the group turned into links. */
-  private Future<String> linkedHtml(SqlConnection conn, WorkingGroup group, String body, String html) {
-    List<String> handles = Markdown.mentions(body).stream().map(h -> h.toLowerCase(Locale.ROOT)).distinct().toList();
-    if (handles.isEmpty()) {
-      return Future.succeededFuture(html);
+  private Future<Void> recordMentions(SqlConnection conn, long postId, Mentioning m) {
+    Future<Void> chain = Future.succeededFuture();
+    for (ThreadRepository.Mentionable member : m.members()) {
+      chain = chain.compose(v -> repository.addMention(conn, postId, member.id()));
     }
-    return repository.mentionableHandles(conn, handles, group.closed() ? group.id() : null)
-        .map(known -> linkMentions(html, known));
+    return chain;
   }
 
   /**

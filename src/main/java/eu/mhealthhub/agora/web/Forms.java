@@ -60,7 +60,9 @@ public final class Forms {
     }
     if ("GET".equals(ctx.request().method().name())) {
       ctx.response().setStatusCode(302)
-          .putHeader("Location", "/auth/login?next=" + URLEncoder.encode(ctx.request().uri(), StandardCharsets.UTF_8))
+          // slashes may stand in a query value; everything else that could end it is encoded
+          .putHeader("Location", "/auth/login?next="
+              + URLEncoder.encode(ctx.request().uri(), StandardCharsets.UTF_8).replace("%2F", "/"))
           .end();
     } else {
       ctx.fail(DomainException.forbidden());

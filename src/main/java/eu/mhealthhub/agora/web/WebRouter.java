@@ -95,7 +95,7 @@ public final class WebRouter {
     router.route().handler(csrf);
 
     new SignInRoutes(services.provider().oauth(), config, services.provider().identityIssuer(),
-        services.members(), services.clock()).mount(router);
+        services.members(), services.changes(), services.clock()).mount(router);
     new HomeRoutes(pages, services.groups(), services.talks(), services.threads()).mount(router);
     new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
     threadRoutes.mount(router);

@@ -246,12 +246,7 @@ class BrowserTest {
 
   /** Clicks through the sign-in: the header link, then the person's button on the provider's page. */
   private void signInByClicking(WebDriver d, String person) {
-    d.get(app.url("/"));
-    d.findElement(By.linkText("Sign in")).click();
-    wait(d).until(x -> URI.create(x.getCurrentUrl()).getHost().equals("127.0.0.1"));
-    d.findElement(By.xpath("//button[normalize-space()='" + person + "']")).click();
-    WebElement name = wait(d).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".member-name")));
-    assertEquals(person, name.getText());
+    assertEquals(person, Chromium.signIn(d, app.url("/"), person));
   }
 
   /** Presses TAB until the focused element is the one wanted; fails after forty presses. */

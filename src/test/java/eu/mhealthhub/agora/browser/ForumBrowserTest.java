@@ -323,12 +323,7 @@ class ForumBrowserTest {
 
   /** Clicks through the sign-in: the header link, then the person's button on the provider's page. */
   private void signInByClicking(String person) {
-    driver.get(app.url("/"));
-    driver.findElement(By.linkText("Sign in")).click();
-    wait(driver).until(x -> URI.create(x.getCurrentUrl()).getHost().equals("127.0.0.1"));
-    driver.findElement(By.xpath("//button[normalize-space()='" + person + "']")).click();
-    WebElement name = wait(driver).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".member-name")));
-    assertEquals(person, name.getText());
+    assertEquals(person, Chromium.signIn(driver, app.url("/"), person));
   }
 
   private static WebDriverWait wait(ChromeDriver d) {

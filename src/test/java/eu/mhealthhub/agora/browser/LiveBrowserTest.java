@@ -9,7 +9,6 @@ import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,11 +48,7 @@ class LiveBrowserTest {
   }
 
   private static void signIn(ChromeDriver d, String person) {
-    d.get(app.url("/"));
-    d.findElement(By.linkText("Sign in")).click();
-    wait(d).until(x -> URI.create(x.getCurrentUrl()).getHost().equals("127.0.0.1"));
-    d.findElement(By.xpath("//button[normalize-space()='" + person + "']")).click();
-    wait(d).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".member-name")));
+    assertEquals(person, Chromium.signIn(d, app.url("/"), person));
   }
 
   private static long freshThread(String title) {

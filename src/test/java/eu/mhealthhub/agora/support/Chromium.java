@@ -108,6 +108,21 @@ public final class Chromium implements AutoCloseable {
     return new Chromium(driver, profile);
   }
 
+  /**
+   * Signs in by clicking, as a person without a keyboard shortcut would: the header's "Sign in"
+   * link, then the person's button on the development provider's page. Returns the name the header
+   * then shows.
+   */
+  public static String signIn(org.openqa.selenium.WebDriver d, String homeUrl, String person) {
+    org.openqa.selenium.support.ui.WebDriverWait wait = new org.openqa.selenium.support.ui.WebDriverWait(d, Duration.ofSeconds(10));
+    d.get(homeUrl);
+    d.findElement(org.openqa.selenium.By.linkText("Sign in")).click();
+    wait.until(x -> java.net.URI.create(x.getCurrentUrl()).getHost().equals("127.0.0.1"));
+    d.findElement(org.openqa.selenium.By.xpath("//button[normalize-space()='" + person + "']")).click();
+    return wait.until(org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated(
+        org.openqa.selenium.By.cssSelector(".member-name"))).getText();
+  }
+
   public ChromeDriver driver() {
     return driver;
   }

@@ -234,6 +234,7 @@ class PermissionMatrixTest {
     String path = route.path().apply(place);
     long posts = TestDatabase.count("SELECT count(*) FROM posts p JOIN threads t ON t.id = p.thread_id WHERE t.group_id = ?", place.groupId());
     long threads = TestDatabase.count("SELECT count(*) FROM threads WHERE group_id = ?", place.groupId());
+    String state = stateOf(place);
     Response r = call(role, route, place, path);
     // an allowed move takes the thread away: bring it back for the next row
     TestDatabase.update("UPDATE threads SET group_id = ? WHERE id = ?", place.groupId(), place.threadId());
@@ -261,7 +262,28 @@ class PermissionMatrixTest {
           place.groupId()), what + ": a refused request stored a post");
       assertEquals(threads, TestDatabase.count("SELECT count(*) FROM threads WHERE group_id = ?", place.groupId()),
           what + ": a refused request stored a thread");
+      assertEquals(state, stateOf(place), what + ": a refused request changed something");
     }
+  }
+
+  /**
+   * Everything else a request could change in the group: revisions, reactions, deletions, pins and
+   * locks, memberships and roles, join requests, the moderation log, and the live events.
+   */
+  private static String stateOf(Place p) {
+    return TestDatabase.text("""
+        SELECT concat_ws('|',
+          (SELECT count(*) FROM post_revisions r JOIN posts x ON x.id = r.post_id JOIN threads t ON t.id = x.thread_id WHERE t.group_id = ?),
+          (SELECT count(*) FROM reactions r JOIN posts x ON x.id = r.post_id JOIN threads t ON t.id = x.thread_id WHERE t.group_id = ?),
+          (SELECT count(*) FROM posts x JOIN threads t ON t.id = x.thread_id WHERE t.group_id = ? AND x.deleted_at IS NOT NULL),
+          (SELECT string_agg(t.id || ':' || t.pinned || t.locked || t.group_id, ',' ORDER BY t.id) FROM threads t WHERE t.group_id = ?),
+          (SELECT string_agg(m.member_id || ':' || m.role, ',' ORDER BY m.member_id) FROM group_memberships m WHERE m.group_id = ?),
+          (SELECT count(*) || '/' || count(decision) FROM group_join_requests WHERE group_id = ?),
+          (SELECT count(*) FROM moderation_log WHERE group_id = ?),
+          (SELECT count(*) FROM live_events WHERE address IN ('group.' || ?, 'thread.' || ?)),
+          (SELECT name || purpose || visibility || join_policy || (archived_at IS NULL) FROM working_groups WHERE id = ?))
+        """, p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(),
+        p.threadId(), p.groupId());
   }
 
   @TestFactory
