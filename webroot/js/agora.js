@@ -401,26 +401,36 @@ window.agoraBridge = function (onopen, onframe, onclose) {
   connect();
 })();
 
-// Lists that refresh themselves (a group's threads, the groups on home): on any change of their
-// addresses, and after every reconnect, the region is fetched again from the same page and swapped
-// in, so nothing needs replaying. Focus stays where it was: a region holding focus waits.
+// Regions that refresh themselves (a group's threads, the groups on home, a document's text and
+// side panels): on any change of their addresses, and after every reconnect, the page is fetched
+// again and each region swapped in, so nothing needs replaying. Focus stays where it was: a region
+// holding focus waits. Pages with a presence line (documents) also report and show who is here.
 (function () {
   'use strict';
-  var region = document.querySelector('[data-live-refresh]');
-  if (!region || document.getElementById('posts') || !window.WebSocket || !window.fetch || !window.DOMParser) {
+  var regions = Array.prototype.slice.call(document.querySelectorAll('[data-live-refresh]'));
+  if (!regions.length || document.getElementById('posts') || !window.WebSocket || !window.fetch || !window.DOMParser) {
     return;
   }
-  var addresses = region.getAttribute('data-live-refresh').trim().split(/\s+/).filter(Boolean);
+  var addresses = [];
+  regions.forEach(function (region) {
+    region.getAttribute('data-live-refresh').trim().split(/\s+/).forEach(function (a) {
+      if (a && addresses.indexOf(a) < 0) {
+        addresses.push(a);
+      }
+    });
+  });
   if (!addresses.length) {
     return;
   }
   var timer = null;
   var backoff = 1000;
+  var presence = document.getElementById('live-presence');
+  var presenceAddress = presence && presence.getAttribute('data-address');
 
   function refresh() {
     clearTimeout(timer);
     timer = setTimeout(function () {
-      if (region.contains(document.activeElement)) {
+      if (regions.some(function (region) { return region.contains(document.activeElement); })) {
         refresh();
         return;
       }
@@ -430,13 +440,35 @@ window.agoraBridge = function (onopen, onframe, onclose) {
           if (!html) {
             return;
           }
-          var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById(region.id);
-          if (fresh) {
-            region.innerHTML = fresh.innerHTML; // our own page, rendered and escaped by the server
-          }
+          var fresh = new DOMParser().parseFromString(html, 'text/html');
+          regions.forEach(function (region) {
+            var replacement = fresh.getElementById(region.id);
+            if (replacement) {
+              region.innerHTML = replacement.innerHTML; // our own page, rendered and escaped by the server
+            }
+          });
         })
         .catch(function () { return null; });
     }, 1000);
+  }
+
+  function showPresence(p) {
+    var others = (p.names || []).length - 1;
+    presence.textContent = others > 0 ? presence.getAttribute('data-reading').replace('{0}', p.names.join(', ')) : '';
+  }
+
+  function report() {
+    var csrf = document.querySelector('input[name="_csrf"]');
+    if (!csrf) {
+      return;
+    }
+    var form = new URLSearchParams();
+    form.set('address', presenceAddress);
+    fetch('/live/presence', { method: 'POST', credentials: 'same-origin', body: form,
+      headers: { 'X-CSRF-Token': csrf.value } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (p) { if (p) { showPresence(p); } })
+      .catch(function () { return null; });
   }
 
   function connect(first) {
@@ -447,9 +479,16 @@ window.agoraBridge = function (onopen, onframe, onclose) {
         refresh(); // whatever happened while disconnected
       }
     }, function (frame) {
-      if (frame.type === 'rec' && frame.body && frame.body.type !== 'presence') {
-        refresh();
+      if (frame.type !== 'rec' || !frame.body) {
+        return;
       }
+      if (frame.body.type === 'presence') {
+        if (presence && frame.address === presenceAddress) {
+          showPresence(frame.body);
+        }
+        return;
+      }
+      refresh();
     }, function () {
       var wait = backoff + Math.floor(Math.random() * 500);
       backoff = Math.min(backoff * 2, 30000);
@@ -457,6 +496,10 @@ window.agoraBridge = function (onopen, onframe, onclose) {
     });
   }
   connect(true);
+  if (presenceAddress) {
+    report();
+    setInterval(report, 20000);
+  }
 })();
 
 // The member's unread badge in the header: fetched from the API, refreshed when one of their groups changes.

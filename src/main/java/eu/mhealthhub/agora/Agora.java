@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora;
 
+import eu.mhealthhub.agora.document.DocumentService;
 import eu.mhealthhub.agora.auth.DevSignIn;
 import eu.mhealthhub.agora.auth.OidcSetup;
 import eu.mhealthhub.agora.auth.dev.DevOidcProvider;
@@ -110,9 +111,10 @@ public final class Agora {
       GroupService groups = new GroupService(database.pool(), changes);
       Attachments attachments = new Attachments(vertx, database.pool(), effective.maxAttachmentBytes());
       ReadTracker reads = new ReadTracker(vertx, database.pool());
+      ThreadService threads = new ThreadService(database.pool(), groups, attachments, reads, changes);
       Services services = new Services(effective, database, provider, i18n, clock,
-          new MemberService(database.pool()), groups,
-          new ThreadService(database.pool(), groups, attachments, reads, changes), new TalkService(database.pool(), clock),
+          new MemberService(database.pool()), groups, threads,
+          new DocumentService(database.pool(), groups, threads, changes), new TalkService(database.pool(), clock),
           attachments, changes, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;

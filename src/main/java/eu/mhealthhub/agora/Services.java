@@ -27,6 +27,7 @@ public record Services(
     MemberService members,
     GroupService groups,
     ThreadService threads,
+    eu.mhealthhub.agora.document.DocumentService documents,
     TalkService talks,
     Attachments attachments,
     ChangeFeed changes,

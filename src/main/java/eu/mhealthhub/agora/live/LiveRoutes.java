@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.live;
 
+import eu.mhealthhub.agora.document.DocumentService;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.member.Member;
@@ -24,25 +25,27 @@ import java.util.regex.Pattern;
  * GET /live/events?address=thread.12&after=57    {"address", "latest", "reload", "events": [{seq, type, id}]}
  * </pre>
  *
- * Who may read an address is decided as for the pages: {@code thread.<id>} and {@code group.<id>}
+ * Who may read an address is decided as for the pages: {@code thread.<id>}, {@code group.<id>} and {@code document.<id>}
  * by the group policy (a closed group's address answers 404 like a missing one), {@code member.<id>}
  * by that member only.
  */
 public final class LiveRoutes {
 
   public static final int MAX_EVENTS = 500;
-  private static final Pattern ADDRESS = Pattern.compile("(thread|group|member)\\.([1-9][0-9]{0,18})");
+  private static final Pattern ADDRESS = Pattern.compile("(thread|group|member|document)\\.([1-9][0-9]{0,18})");
 
   private final Pool pool;
   private final EventLog log;
   private final GroupService groups;
   private final ThreadService threads;
+  private final DocumentService documents;
 
-  public LiveRoutes(Pool pool, EventLog log, GroupService groups, ThreadService threads) {
+  public LiveRoutes(Pool pool, EventLog log, GroupService groups, ThreadService threads, DocumentService documents) {
     this.pool = pool;
     this.log = log;
     this.groups = groups;
     this.threads = threads;
+    this.documents = documents;
   }
 
   public void mount(Router router) {
@@ -59,6 +62,7 @@ public final class LiveRoutes {
     return switch (m.group(1)) {
       case "thread" -> threads.locate(id, viewer).mapEmpty();
       case "group" -> groups.access(id, viewer).mapEmpty();
+      case "document" -> documents.locate(id, viewer).mapEmpty();
       default -> viewer.map(Member::id).orElse(-1L) == id
           ? Future.succeededFuture() : Future.failedFuture(DomainException.notFound());
     };

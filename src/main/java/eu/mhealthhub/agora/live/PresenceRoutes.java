@@ -1,7 +1,6 @@
 package eu.mhealthhub.agora.live;
 
 import eu.mhealthhub.agora.member.Member;
-import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
@@ -22,7 +21,8 @@ import java.util.Optional;
  * since a missed one is simply replaced by the next.
  *
  * <pre>
- * POST /live/presence   threadId, typing=true|false   -> {"reading": n, "typing": [names]}
+ * POST /live/presence   threadId (or address=document.<id>), typing=true|false
+ *                       -> {"reading": n, "typing": [names], "names": [everyone here]}
  * </pre>
  */
 public final class PresenceRoutes {
@@ -30,10 +30,10 @@ public final class PresenceRoutes {
   private static final long TTL_MS = 30_000;
   private static final long TYPING_MS = 8_000;
 
-  private final ThreadService threads;
+  private final LiveRoutes live;
 
-  public PresenceRoutes(ThreadService threads) {
-    this.threads = threads;
+  public PresenceRoutes(LiveRoutes live) {
+    this.live = live;
   }
 
   public void mount(Router router) {
@@ -45,10 +45,10 @@ public final class PresenceRoutes {
       return;
     }
     Optional<Member> viewer = Viewer.of(ctx).member();
-    long threadId;
-    try {
-      threadId = Long.parseLong(ctx.request().getFormAttribute("threadId"));
-    } catch (NumberFormatException | NullPointerException e) {
+    // a thread page sends its id, other pages (documents) the address they show
+    String threadId = ctx.request().getFormAttribute("threadId");
+    String address = threadId != null ? "thread." + threadId : ctx.request().getFormAttribute("address");
+    if (address == null || !address.matches("(thread|document)\\.[1-9][0-9]{0,18}")) {
       ctx.fail(eu.mhealthhub.agora.DomainException.badRequest("error.400.text"));
       return;
     }
@@ -56,12 +56,12 @@ public final class PresenceRoutes {
     String who = "m" + viewer.get().id();
     String name = viewer.get().displayName();
     long now = System.currentTimeMillis();
-    threads.locate(threadId, viewer)
-        .compose(at -> ctx.vertx().sharedData().<String, JsonObject>getAsyncMap("agora.presence." + threadId))
+    live.authorize(address, viewer)
+        .compose(at -> ctx.vertx().sharedData().<String, JsonObject>getAsyncMap("agora.presence." + address))
         .compose(map -> map.put(who, new JsonObject().put("name", name).put("typingUntil", typing ? now + TYPING_MS : 0), TTL_MS)
             .compose(v -> summary(map, now)))
         .onSuccess(summary -> {
-          ctx.vertx().eventBus().publish("thread." + threadId, summary.copy().put("type", "presence"));
+          ctx.vertx().eventBus().publish(address, summary.copy().put("type", "presence"));
           ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
               .end(summary.encode());
         })
@@ -71,12 +71,15 @@ public final class PresenceRoutes {
   private static Future<JsonObject> summary(AsyncMap<String, JsonObject> map, long now) {
     return map.entries().map(entries -> {
       List<String> typing = new ArrayList<>();
+      List<String> names = new ArrayList<>();
       entries.values().forEach(e -> {
+        names.add(e.getString("name", ""));
         if (e.getLong("typingUntil", 0L) > now && !e.getString("name", "").isEmpty()) {
           typing.add(e.getString("name"));
         }
       });
-      return new JsonObject().put("reading", entries.size()).put("typing", new JsonArray(typing));
+      names.sort(String.CASE_INSENSITIVE_ORDER);
+      return new JsonObject().put("reading", entries.size()).put("typing", new JsonArray(typing)).put("names", new JsonArray(names));
     });
   }
 }

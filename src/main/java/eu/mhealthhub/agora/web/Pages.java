@@ -101,6 +101,25 @@ public final class Pages {
         .end(html);
   }
 
+  /**
+   * A template rendered on its own, outside the layout and any request: for files people download
+   * (document exports). Same helpers and messages as pages.
+   */
+  public String standalone(String template, Map<String, Object> model, Locale locale, ZoneId zone) {
+    Map<String, Object> root = new HashMap<>(model);
+    root.put(MESSAGES, i18n.forLocale(locale));
+    root.put(ZONE, zone);
+    root.put("lang", locale.toLanguageTag());
+    Context context = Context.newBuilder(root).resolver(resolvers).build();
+    try {
+      return template(template).apply(context);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      context.destroy();
+    }
+  }
+
   String renderToString(RoutingContext ctx, Viewer viewer, String template, Map<String, Object> model) {
     Map<String, Object> root = new HashMap<>(model);
     Locale locale = viewer == null ? i18n.fallback() : viewer.locale();

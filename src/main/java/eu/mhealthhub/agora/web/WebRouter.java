@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora.web;
 
+import eu.mhealthhub.agora.document.DocumentExport;
+import eu.mhealthhub.agora.document.DocumentRoutes;
 import eu.mhealthhub.agora.AppConfig;
 import eu.mhealthhub.agora.Services;
 import eu.mhealthhub.agora.api.ApiRoutes;
@@ -37,6 +39,8 @@ public final class WebRouter {
   public static final List<String> TEMPLATES = List.of("home/index", "home/search", "home/privacy",
       "home/accessibility", "group/list", "group/show", "group/form", "group/members", "thread/new", "thread/show",
       "thread/reply", "thread/edit", "thread/history", "thread/reactions", "talk/list", "talk/show",
+      "document/list", "document/show", "document/form", "document/revisions", "document/compare", "document/proposal",
+      "document/section", "document/dispositions", "document/export",
       "member/profile", "member/show", "error/error");
 
   private WebRouter() {}
@@ -90,7 +94,7 @@ public final class WebRouter {
     // The bridge sits after the body handler (its XHR transports need one) and before the CSRF
     // check: it is protected by its origin check, the session, and an authorised address per register.
     LiveRoutes live = new LiveRoutes(services.database().pool(), services.changes().log(), services.groups(),
-        services.threads());
+        services.threads(), services.documents());
     new LiveBridge(vertx, live, services.members(), config.publicOrigin()).mount(router);
     router.route().handler(csrf);
 
@@ -99,10 +103,12 @@ public final class WebRouter {
     new HomeRoutes(pages, services.groups(), services.talks(), services.threads()).mount(router);
     new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
     threadRoutes.mount(router);
+    new DocumentRoutes(pages, services.groups(), services.documents(),
+        new DocumentExport(vertx, pages, services.documents()), services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments(), services.threads()).mount(router);
     new ApiRoutes(services.groups(), services.threads()).mount(router);
     live.mount(router);
-    new PresenceRoutes(services.threads()).mount(router);
+    new PresenceRoutes(live).mount(router);
     new TalkRoutes(pages, services.talks()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     extraRoutes.accept(router);

@@ -1,0 +1,86 @@
+package eu.mhealthhub.agora.document;
+
+import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
+import eu.mhealthhub.agora.web.I18n;
+import eu.mhealthhub.agora.web.Pages;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import org.jsoup.Jsoup;
+import org.jsoup.helper.W3CDom;
+
+/**
+ * A revision of a document as a file to keep: standalone HTML (styles inline, no scripts, no
+ * external resources) or a tagged PDF (PDF/UA) rendered from the same HTML. Both carry the text,
+ * the revision log, the status history, the endorsements and the disposition-of-comments table.
+ * Rendering runs on a worker thread, never on an event loop.
+ */
+public final class DocumentExport {
+
+  /** PDFBox ships this font; embedding it keeps the PDF readable everywhere (and is required for PDF/UA). */
+  private static final String FONT = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
+
+  private final Vertx vertx;
+  private final Pages pages;
+  private final DocumentService documents;
+
+  /** A file: its name and content. */
+  public record File(String name, Buffer bytes) {}
+
+  public DocumentExport(Vertx vertx, Pages pages, DocumentService documents) {
+    this.vertx = vertx;
+    this.pages = pages;
+    this.documents = documents;
+  }
+
+  /** The revision of {@code view} as HTML or PDF, in the reader's language and time zone. */
+  public Future<File> render(DocumentService.View view, I18n.Messages messages, ZoneId zone, boolean pdf) {
+    DocumentService.Located at = new DocumentService.Located(view.group(), view.document());
+    return documents.revisions(at).compose(revisions -> {
+      Map<String, Object> model = new HashMap<>();
+      model.put("group", view.group());
+      model.put("document", view.document());
+      model.put("revision", view.revision());
+      model.put("revisions", revisions.stream().filter(r -> r.number() <= view.revision().number()).toList());
+      model.put("history", view.history());
+      model.put("endorsements", view.endorsements());
+      model.put("comments", view.comments());
+      model.put("isAdopted", view.document().adoptedRevision() != null
+          && view.document().adoptedRevision() == view.revision().number());
+      String html = pages.standalone("document/export", model, messages.locale(), zone);
+      String name = "document-" + view.document().id() + "-r" + view.revision().number() + (pdf ? ".pdf" : ".html");
+      if (!pdf) {
+        return Future.succeededFuture(new File(name, Buffer.buffer(html)));
+      }
+      return vertx.executeBlocking(() -> new File(name, Buffer.buffer(toPdf(html))), false);
+    });
+  }
+
+  static byte[] toPdf(String html) {
+    org.jsoup.nodes.Document parsed = Jsoup.parse(html);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+    try {
+      PdfRendererBuilder builder = new PdfRendererBuilder();
+      builder.useFastMode();
+      builder.usePdfUaAccessibility(true);
+      builder.useFont(() -> DocumentExport.class.getResourceAsStream(FONT), "Liberation Sans");
+      builder.withW3cDocument(new W3CDom().fromJsoup(parsed), "about:blank");
+      builder.toStream(out);
+      builder.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}
