@@ -131,3 +131,8 @@ CREATE TABLE document_citations (
 );
 CREATE INDEX document_citations_thread_idx ON document_citations (thread_id);
 CREATE INDEX document_citations_doc_idx ON document_citations (document_id);
+
+-- Documents (and Talks, next) announce their changes on their own addresses.
+ALTER TABLE live_events DROP CONSTRAINT live_events_address_check;
+ALTER TABLE live_events ADD CONSTRAINT live_events_address_check
+    CHECK (address ~ '^(thread|group|member|groups|document|talk)(\.[0-9]+)?$');

@@ -167,7 +167,33 @@ public final class DocumentService {
    * may read, so a closed group's document never shows under a public thread.
    */
   public Future<List<Citation>> citedIn(long threadId, Optional<Member> viewer) {
-    return repository.citationsOfThread(pool, threadId).compose(rows -> visible(rows, viewer, true));
+    CachedCitations cached = citedCache.get(threadId);
+    long now = System.nanoTime();
+    Future<List<DocumentRepository.CitationRow>> rows = cached != null && now - cached.at() < CITED_TTL_NANOS
+        ? Future.succeededFuture(cached.rows())
+        : repository.citationsOfThread(pool, threadId).onSuccess(found -> {
+          if (citedCache.size() > 10_000) {
+            citedCache.clear();
+          }
+          citedCache.put(threadId, new CachedCitations(found, now));
+        });
+    return rows.compose(found -> visible(found, viewer, true));
+  }
+
+  /**
+   * Which documents cite a thread, remembered for a few seconds per node: every thread view asks,
+   * almost always to learn "none". A citation made on this node clears its thread's entry at once;
+   * another node shows it within {@link #CITED_TTL_NANOS}. Only the raw rows are kept: what a viewer
+   * may see is decided on every view.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<Long, CachedCitations> citedCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long CITED_TTL_NANOS = 10_000_000_000L;
+
+  private record CachedCitations(List<DocumentRepository.CitationRow> rows, long at) {}
+
+  private <T> Future<T> forgetCited(Future<T> written, List<long[]> cites) {
+    return written.onSuccess(x -> cites.forEach(c -> citedCache.remove(c[0])));
   }
 
   private Future<List<Citation>> visible(List<DocumentRepository.CitationRow> rows, Optional<Member> viewer,
@@ -272,7 +298,7 @@ public final class DocumentService {
     }
     String token = clean(clientToken);
     String why = summary == null ? "" : summary.strip();
-    return check(problems(title, true, body, why, false)).compose(v -> cited(why, author)).compose(cites ->
+    return check(problems(title, true, body, why, false)).compose(v -> cited(why, author)).compose(cites -> forgetCited(
         changes.transaction(conn -> repository.insertDocument(conn, group.id(), title.strip(), author.id(), token)
             .compose(inserted -> {
               if (inserted.isEmpty()) {
@@ -287,7 +313,7 @@ public final class DocumentService {
                   .compose(x -> repository.insertCitations(conn, citationRows(id, 1, null, null, cites)))
                   .map(x -> Outcome.of(id, Change.group(group.id(), "document.created", id),
                       event(id, "revision.created", 1)));
-            })));
+            })), cites));
   }
 
   /**
@@ -309,7 +335,7 @@ public final class DocumentService {
   private Future<Integer> commit(Located at, int base, String body, long authorId, long committerId, String summary,
       Long proposalId, List<long[]> cites, java.util.function.BiFunction<SqlConnection, Integer, Future<List<Change>>> also) {
     long id = at.document().id();
-    return changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
+    return forgetCited(changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
       if (row.isEmpty()) {
         return Future.failedFuture(DomainException.notFound());
       }
@@ -343,7 +369,7 @@ public final class DocumentService {
               });
         });
       });
-    }));
+    })), cites);
   }
 
   /**
@@ -482,7 +508,7 @@ public final class DocumentService {
     }
     String token = clean(clientToken);
     long id = at.document().id();
-    return cited(body, author).compose(cites -> changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
+    return cited(body, author).compose(cites -> forgetCited(changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
       int current = (Integer) row.orElseThrow(DomainException::notFound)[0];
       return repository.commentByToken(conn, author.id(), token).compose(existing -> {
         if (existing.isPresent()) {
@@ -500,7 +526,7 @@ public final class DocumentService {
                       Change.group(at.group().id(), "document.changed", id))));
         });
       });
-    })));
+    })), cites));
   }
 
   /**

@@ -18,8 +18,9 @@ import org.commonmark.parser.Parser;
  * <p>A section is one top-level Markdown block: a heading, a paragraph, a list, a table, a quote,
  * a code block. When a new revision comes in as plain Markdown, its blocks inherit the keys of
  * the previous revision's blocks: unchanged blocks in the same order first (longest common
- * subsequence), then, between those, edited blocks that still share at least half their words
- * with an old block in the same stretch, then unchanged blocks that moved. Every other block gets
+ * subsequence); then, in each stretch between those, the blocks in place of as many old ones
+ * (each rewritten in place), or where the numbers differ, blocks that still share at least 40% of
+ * their words with an old block of the stretch, in order; then unchanged blocks that moved. Every other block gets
  * a fresh key from the document's counter. Keys are never reused, so a removed §7 never comes
  * back as something else; numbers therefore need not be consecutive in reading order.
  *
@@ -100,7 +101,14 @@ public final class Sections {
       int oldTo = k < pairs.length ? pairs[k][0] : old.size();
       int newTo = k < pairs.length ? pairs[k][1] : fresh.size();
       int o = oldFrom;
+      boolean sameCount = oldTo - oldFrom == newTo - newFrom;
       for (int n = newFrom; n < newTo; n++) {
+        if (sameCount) {
+          // as many blocks out as in, between two unchanged ones: each was rewritten in place
+          keys[n] = previous.get(oldFrom + n - newFrom).key();
+          oldUsed[oldFrom + n - newFrom] = true;
+          continue;
+        }
         for (int c = o; c < oldTo; c++) {
           if (!oldUsed[c] && similar(old.get(c), fresh.get(n))) {
             keys[n] = previous.get(c).key();
@@ -143,7 +151,7 @@ public final class Sections {
     return PARSER.parse(source).getFirstChild() instanceof Heading;
   }
 
-  /** At least half the words in common (Dice coefficient over word multisets). */
+  /** At least 40% of the words in common (Dice coefficient over word multisets). */
   static boolean similar(String a, String b) {
     Map<String, Integer> counts = new HashMap<>();
     String[] wa = words(a);
@@ -162,7 +170,7 @@ public final class Sections {
         counts.put(w, c - 1);
       }
     }
-    return 2.0 * common / (wa.length + wb.length) >= 0.5;
+    return 2.0 * common / (wa.length + wb.length) >= 0.4;
   }
 
   private static String[] words(String s) {

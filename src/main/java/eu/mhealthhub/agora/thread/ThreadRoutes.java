@@ -1,6 +1,8 @@
 package eu.mhealthhub.agora.thread;
 
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.document.DocumentEvents;
+import eu.mhealthhub.agora.document.DocumentService;
 import eu.mhealthhub.agora.attachment.Attachments;
 import eu.mhealthhub.agora.attachment.Upload;
 import eu.mhealthhub.agora.group.GroupPolicy;
@@ -54,8 +56,11 @@ public final class ThreadRoutes {
   private final ThreadService threads;
   private final Attachments attachments;
   private final I18n i18n;
+  private final DocumentService documents;
 
-  public ThreadRoutes(Pages pages, GroupService groups, ThreadService threads, Attachments attachments, I18n i18n) {
+  public ThreadRoutes(Pages pages, GroupService groups, ThreadService threads, Attachments attachments, I18n i18n,
+      DocumentService documents) {
+    this.documents = documents;
     this.pages = pages;
     this.groups = groups;
     this.threads = threads;
@@ -195,9 +200,12 @@ public final class ThreadRoutes {
     int page = Forms.page(ctx);
     Optional<Member> viewer = viewer(ctx);
     I18n.Messages messages = i18n.forLocale(Viewer.of(ctx).locale());
-    threads.page(id, viewer, page).compose(p -> moveTargets(p.group(), viewer).map(targets -> {
+    Future<List<DocumentEvents.Citation>> cited = documents.citedIn(id, viewer);
+    threads.page(id, viewer, page).compose(p -> Future.all(moveTargets(p.group(), viewer), cited).map(both -> {
+      List<WorkingGroup> targets = both.resultAt(0);
       Map<String, Object> model = threadModel(p, viewer, messages);
       model.put("moveTargets", targets);
+      model.put("citedIn", distinctCitations(both.resultAt(1)));
       model.put("clientToken", Tokens.random(16));
       Map<String, String> labels = reactionLabels(messages);
       int readBefore = p.readBefore();
@@ -210,6 +218,13 @@ public final class ThreadRoutes {
       model.put("posts", posts);
       return model;
     })).onSuccess(model -> pages.render(ctx, "thread/show", model)).onFailure(ctx::fail);
+  }
+
+  /** One link per document and section, however often it cites this thread. */
+  private static List<DocumentEvents.Citation> distinctCitations(List<DocumentEvents.Citation> all) {
+    Map<String, DocumentEvents.Citation> distinct = new java.util.LinkedHashMap<>();
+    all.forEach(c -> distinct.putIfAbsent(c.documentId() + ":" + c.sectionKey(), c));
+    return List.copyOf(distinct.values());
   }
 
   private Map<String, Object> threadModel(ThreadService.Page p, Optional<Member> viewer, I18n.Messages messages) {

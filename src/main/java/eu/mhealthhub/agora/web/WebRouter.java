@@ -79,7 +79,7 @@ public final class WebRouter {
     // The only routes that accept files: members only, their own body handler writing to a
     // private temporary directory (deleted when the request ends), then the CSRF check.
     ThreadRoutes threadRoutes = new ThreadRoutes(pages, services.groups(), services.threads(), services.attachments(),
-        services.i18n());
+        services.i18n(), services.documents());
     threadRoutes.mountUploads(router, BodyHandler.create(uploadDirectory())
         .setHandleFileUploads(true)
         .setBodyLimit(services.attachments().maxBytes() * Upload.MAX_FILES + config.maxFormBytes())

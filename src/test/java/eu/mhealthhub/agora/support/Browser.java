@@ -119,6 +119,27 @@ public final class Browser {
     cookies.getCookieStore().add(URI.create("http://" + host), c);
   }
 
+  /** A response whose body is kept as bytes (PDFs, attachments). */
+  public record Download(int status, java.net.http.HttpHeaders headers, byte[] bytes) {
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+  }
+
+  public Download download(String url) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().timeout(Duration.ofSeconds(60))
+        .header("Accept-Language", acceptLanguage).build();
+    try {
+      HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      return new Download(r.statusCode(), r.headers(), r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(request.method() + " " + request.uri(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public void clearCookies() {
     cookies.getCookieStore().removeAll();
   }
