@@ -127,6 +127,10 @@ final class DocumentRepository {
         FROM document_endorsements e JOIN members m ON m.id = e.member_id
        WHERE e.document_id = $1 ORDER BY e.revision DESC, e.created_at
       """;
+  private static final String LOG = """
+      INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail)
+      VALUES ($1, $2, $3, 'document', $4, $5)
+      """;
   private static final String TOUCH = "UPDATE documents SET updated_at = now() WHERE id = $1";
   private static final String POST_THREAD = "SELECT thread_id FROM posts WHERE id = $1";
   private static final String THREAD_EXISTS = "SELECT id FROM threads WHERE id = $1";
@@ -358,6 +362,11 @@ final class DocumentRepository {
   Future<List<Endorsement>> endorsements(SqlClient db, long documentId, int current) {
     return db.preparedQuery(ENDORSEMENTS).execute(Tuple.of(documentId)).map(rows -> list(rows, r -> new Endorsement(
         r.getLong(0), r.getString(1), r.getString(2), r.getInteger(3), instant(r, "created_at"), r.getInteger(3) < current)));
+  }
+
+  /** Records a moderator's action on a document in the group's audit log. */
+  Future<Void> log(SqlClient db, long groupId, long actorId, String action, long documentId, String detail) {
+    return db.preparedQuery(LOG).execute(Tuple.of(groupId, actorId, action, documentId, detail)).mapEmpty();
   }
 
   Future<Void> touch(SqlClient db, long documentId) {

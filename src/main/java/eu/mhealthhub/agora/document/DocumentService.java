@@ -442,7 +442,9 @@ public final class DocumentService {
       return body.compose(text -> cited(summary, moderator).compose(cites -> commit(at, current, text, p.authorId(),
           moderator.id(), summary, proposalId, cites, (conn, number) -> repository.decideProposal(conn, id, proposalId,
               "accepted", moderator.id(), "", number).compose(ok -> ok
-                  ? Future.succeededFuture(List.of(event(id, "proposal.decided", proposalId)))
+                  ? repository.log(conn, at.group().id(), moderator.id(), "document.proposal.accepted", id,
+                      "proposal " + proposalId + " as revision " + number)
+                      .map(x -> List.of(event(id, "proposal.decided", proposalId)))
                   : Future.failedFuture(conflict("document.error.proposal.decided"))))));
     });
   }
@@ -461,7 +463,10 @@ public final class DocumentService {
     long id = at.document().id();
     return proposal(at, proposalId).compose(p -> changes.transaction(conn ->
         repository.decideProposal(conn, id, proposalId, "declined", moderator.id(), reason.strip(), null).compose(ok -> ok
-            ? repository.touch(conn, id).map(x -> Outcome.<Void>of(null, event(id, "proposal.decided", proposalId),
+            ? repository.touch(conn, id)
+                .compose(x -> repository.log(conn, at.group().id(), moderator.id(), "document.proposal.declined", id,
+                    "proposal " + proposalId + ": " + reason.strip()))
+                .map(x -> Outcome.<Void>of(null, event(id, "proposal.decided", proposalId),
                 Change.group(at.group().id(), "document.changed", id)))
             : Future.failedFuture(conflict("document.error.proposal.decided")))));
   }
@@ -487,6 +492,8 @@ public final class DocumentService {
     return changes.transaction(conn -> repository.setStatus(conn, id, from, to).compose(revision -> revision.isEmpty()
         ? Future.failedFuture(conflict("document.error.status.changed"))
         : repository.insertStatusChange(conn, id, from, to, revision.get(), moderator.id(), text)
+            .compose(x -> repository.log(conn, at.group().id(), moderator.id(), "document.status", id,
+                from + " -> " + to + (text.isEmpty() ? "" : ": " + text)))
             .map(x -> Outcome.<Void>of(null, event(id, "status.changed", revision.get()),
                 Change.group(at.group().id(), "document.changed", id)))));
   }
@@ -550,7 +557,10 @@ public final class DocumentService {
     long id = at.document().id();
     return changes.transaction(conn -> repository.resolve(conn, id, commentId, disposition, why, moderator.id())
         .compose(ok -> ok
-            ? repository.touch(conn, id).map(x -> Outcome.<Void>of(null, event(id, "comment.resolved", commentId),
+            ? repository.touch(conn, id)
+                .compose(x -> repository.log(conn, at.group().id(), moderator.id(), "document.comment." + disposition, id,
+                    "comment " + commentId + (why.isEmpty() ? "" : ": " + why)))
+                .map(x -> Outcome.<Void>of(null, event(id, "comment.resolved", commentId),
                 Change.group(at.group().id(), "document.changed", id)))
             : Future.failedFuture(DomainException.notFound())));
   }

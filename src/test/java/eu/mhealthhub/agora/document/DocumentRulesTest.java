@@ -41,7 +41,8 @@ class DocumentRulesTest {
           (SELECT string_agg(coalesce(disposition, '-'), ',' ORDER BY id) FROM document_comments WHERE document_id = d.id),
           (SELECT string_agg(member_id || ':' || revision, ',' ORDER BY member_id) FROM document_endorsements WHERE document_id = d.id),
           (SELECT count(*) FROM document_citations WHERE document_id = d.id),
-          (SELECT count(*) FROM live_events WHERE address = 'document.' || d.id))
+          (SELECT count(*) FROM live_events WHERE address = 'document.' || d.id),
+          (SELECT count(*) FROM moderation_log WHERE target_type = 'document' AND target_id = d.id))
         FROM documents d WHERE d.id = ?""", id);
   }
 

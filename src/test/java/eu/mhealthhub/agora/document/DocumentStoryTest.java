@@ -153,6 +153,8 @@ class DocumentStoryTest {
     String adopted = jonas.get(app.url("/documents/" + id)).body();
     assertTrue(adopted.contains("Adopted at the June meeting"), "the status history shows the note");
     assertTrue(adopted.contains("This is the adopted revision."));
+    assertEquals(6, TestDatabase.count("SELECT count(*) FROM moderation_log WHERE target_type = 'document' AND target_id = ?", id),
+        "every moderator action is in the audit log: three moves, two dispositions, one accepted proposal");
 
     String thread = jonas.get(app.url("/threads/" + threadId)).body();
     assertTrue(thread.contains(title) && thread.contains("/documents/" + id + "/sections/" + evidence),
