@@ -9,7 +9,6 @@ import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
@@ -70,6 +69,12 @@ public final class DocumentExport {
       PdfRendererBuilder builder = new PdfRendererBuilder();
       builder.useFastMode();
       builder.usePdfUaAccessibility(true);
+      // the renderer fetches nothing: an image in a member's Markdown must not make the server
+      // request an address of the member's choosing (the HTML export keeps it as a link for the reader)
+      builder.useExternalResourceAccessControl((uri, type) -> false,
+          com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
+      builder.useExternalResourceAccessControl((uri, type) -> false,
+          com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority.RUN_AFTER_RESOLVING_URI);
       builder.useFont(() -> DocumentExport.class.getResourceAsStream(FONT), "Liberation Sans");
       builder.withW3cDocument(new W3CDom().fromJsoup(parsed), "about:blank");
       builder.toStream(out);
@@ -78,9 +83,5 @@ public final class DocumentExport {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
-  }
-
-  static String utf8(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 }

@@ -312,4 +312,29 @@ class DocumentRulesTest {
         jonas.post(app.url("/documents/" + id + "/proposals"), p).location());
     assertEquals(1, TestDatabase.count("SELECT count(*) FROM document_proposals WHERE document_id = ?", id));
   }
+
+  @Test
+  @DisplayName("rendering a PDF fetches nothing, not even an image a member linked")
+  void pdfFetchesNothing() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      requests.incrementAndGet();
+      exchange.sendResponseHeaders(404, -1);
+      exchange.close();
+    });
+    server.start();
+    try {
+      Browser pieter = as("demo-pieter");
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/internal.png";
+      long id = create(app, pieter, "assessment", Fixtures.unique("Images"), "A picture: ![chart](" + url + ")");
+      Browser.Download pdf = pieter.download(app.url("/documents/" + id + "/export.pdf"));
+      assertEquals(200, pdf.status());
+      assertTrue(pdf.bytes().length > 1000);
+      assertEquals(0, requests.get(), "the server requested " + url);
+    } finally {
+      server.stop(0);
+    }
+  }
 }
