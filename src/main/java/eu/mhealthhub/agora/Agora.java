@@ -114,7 +114,7 @@ public final class Agora {
       ThreadService threads = new ThreadService(database.pool(), groups, attachments, reads, changes);
       Services services = new Services(effective, database, provider, i18n, clock,
           new MemberService(database.pool()), groups, threads,
-          new DocumentService(database.pool(), groups, threads, changes), new TalkService(database.pool(), clock),
+          new DocumentService(vertx, database.pool(), groups, threads, changes), new TalkService(database.pool(), clock),
           attachments, changes, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;

@@ -289,7 +289,7 @@ public final class DocumentRoutes {
       int current = at.document().currentRevision();
       int to = number(ctx.request().getParam("to"), current);
       int from = number(ctx.request().getParam("from"), Math.max(1, to - 1));
-      return Future.all(documents.revision(at, from), documents.revision(at, to), documents.revisions(at)).map(all -> {
+      return Future.all(documents.revision(at, from), documents.revision(at, to), documents.revisions(at)).compose(all -> {
         DocumentRevision a = all.resultAt(0);
         DocumentRevision b = all.resultAt(1);
         Map<String, Object> model = base(at.group(), at.document());
@@ -297,19 +297,23 @@ public final class DocumentRoutes {
         model.put("to", b);
         model.put("side", side);
         model.put("all", all.resultAt(2));
-        putDiff(model, a.body(), b.body(), m);
-        return model;
+        return putDiff(ctx, model, a.body(), b.body(), m);
       });
     }).onSuccess(model -> pages.render(ctx, "document/compare", model)).onFailure(ctx::fail);
   }
 
-  private static void putDiff(Map<String, Object> model, String before, String after, I18n.Messages m) {
-    List<WordDiff.Chunk> chunks = WordDiff.diff(before, after);
-    model.put("inline", WordDiff.inlineHtml(chunks, m.get("diff.deleted"), m.get("diff.inserted")));
-    WordDiff.SideBySide sbs = WordDiff.sideBySideHtml(chunks, m.get("diff.deleted"), m.get("diff.inserted"));
-    model.put("before", sbs.beforeHtml());
-    model.put("after", sbs.afterHtml());
-    model.put("identical", chunks.stream().allMatch(c -> c.kind() == WordDiff.Kind.SAME));
+  /** Adds the word diff, inline and side by side; documents are long, so it is worked out off the event loop. */
+  private static Future<Map<String, Object>> putDiff(RoutingContext ctx, Map<String, Object> model, String before,
+      String after, I18n.Messages m) {
+    return ctx.vertx().executeBlocking(() -> {
+      List<WordDiff.Chunk> chunks = WordDiff.diff(before, after);
+      model.put("inline", WordDiff.inlineHtml(chunks, m.get("diff.deleted"), m.get("diff.inserted")));
+      WordDiff.SideBySide sbs = WordDiff.sideBySideHtml(chunks, m.get("diff.deleted"), m.get("diff.inserted"));
+      model.put("before", sbs.beforeHtml());
+      model.put("after", sbs.afterHtml());
+      model.put("identical", chunks.stream().allMatch(c -> c.kind() == WordDiff.Kind.SAME));
+      return model;
+    }, false);
   }
 
   // ---- moderators' edits
@@ -412,7 +416,8 @@ public final class DocumentRoutes {
     documents.locate(stale.document().id(), viewer(ctx)).compose(at -> {
       int current = at.document().currentRevision();
       int from = base >= 1 && base <= current ? base : current;
-      return Future.all(documents.revision(at, from), documents.revision(at, current)).map(all -> {
+      return Future.all(documents.revision(at, from), documents.revision(at, current)).compose(all -> ctx.vertx()
+          .executeBlocking(() -> {
         DocumentRevision original = all.resultAt(0);
         DocumentRevision now = all.resultAt(1);
         Map<String, Object> conflict = new LinkedHashMap<>();
@@ -426,7 +431,10 @@ public final class DocumentRoutes {
             original.sections().stream().map(Section::source).toList(),
             now.sections().stream().map(Section::source).toList(), Sections.split(body));
         conflict.put("merged", merged.isPresent());
-        renderEdit(ctx, 409, mode, at, current, merged.map(Sections::join).orElse(body), note, Map.of(), null,
+        conflict.put("text", merged.map(Sections::join).orElse(body));
+        return conflict;
+      }, false)).map(conflict -> {
+        renderEdit(ctx, 409, mode, at, current, (String) conflict.remove("text"), note, Map.of(), null,
             message(ctx, d), conflict);
         return null;
       });
@@ -458,15 +466,14 @@ public final class DocumentRoutes {
     Optional<Member> viewer = viewer(ctx);
     I18n.Messages m = messages(ctx);
     documents.locate(id, viewer).compose(at -> documents.proposal(at, pid).compose(p ->
-        documents.revision(at, p.baseRevision()).map(base -> {
+        documents.revision(at, p.baseRevision()).compose(base -> {
           Map<String, Object> model = base(at.group(), at.document());
           model.put("proposal", p);
           model.put("stale", p.pending() && p.baseRevision() != at.document().currentRevision());
           model.put("canDecide", p.pending() && DocumentPolicy.canCurate(viewer, at.group(), at.document())
               && DocumentPolicy.canEdit(viewer, at.group(), at.document()));
           model.put("side", "side".equals(ctx.request().getParam("view")));
-          putDiff(model, base.body(), p.body(), m);
-          return model;
+          return putDiff(ctx, model, base.body(), p.body(), m);
         }))).onSuccess(model -> pages.render(ctx, "document/proposal", model)).onFailure(ctx::fail);
   }
 

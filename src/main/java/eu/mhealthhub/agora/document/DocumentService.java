@@ -47,6 +47,7 @@ public final class DocumentService {
   private static final Pattern CITATION =
       Pattern.compile("(?<![\\w/.])(?:https?://[A-Za-z0-9.:\\[\\]-]+)?/(posts|threads)/([0-9]{1,18})(?![0-9A-Za-z])");
 
+  private final io.vertx.core.Vertx vertx;
   private final Pool pool;
   private final GroupService groups;
   private final ThreadService threads;
@@ -61,7 +62,9 @@ public final class DocumentService {
       List<SectionComment> comments, List<Proposal> proposals, List<Endorsement> endorsements,
       List<StatusChange> history, List<Citation> citations) {}
 
-  public DocumentService(Pool pool, GroupService groups, ThreadService threads, ChangeFeed changes) {
+  public DocumentService(io.vertx.core.Vertx vertx, Pool pool, GroupService groups, ThreadService threads,
+      ChangeFeed changes) {
+    this.vertx = vertx;
     this.pool = pool;
     this.groups = groups;
     this.threads = threads;
@@ -305,14 +308,13 @@ public final class DocumentService {
                 return repository.documentByToken(conn, author.id(), token).map(id -> Outcome.of(id.orElseThrow()));
               }
               long id = inserted.get();
-              Sections.Keyed keyed = Sections.assign(List.of(), body, 1);
-              return repository.insertRevision(conn, id, 1, author.id(), author.id(), why, Markdown.toHtml(why),
-                      keyed.blocks(), null)
+              return keyed(List.of(), body, 1).compose(keyed -> repository.insertRevision(conn, id, 1, author.id(),
+                      author.id(), why, Markdown.toHtml(why), keyed.blocks(), null)
                   .compose(x -> repository.setNextSection(conn, id, keyed.nextKey()))
                   .compose(x -> repository.insertStatusChange(conn, id, null, "draft", 1, author.id(), ""))
                   .compose(x -> repository.insertCitations(conn, citationRows(id, 1, null, null, cites)))
                   .map(x -> Outcome.of(id, Change.group(group.id(), "document.created", id),
-                      event(id, "revision.created", 1)));
+                      event(id, "revision.created", 1))));
             })), cites));
   }
 
@@ -335,41 +337,48 @@ public final class DocumentService {
   private Future<Integer> commit(Located at, int base, String body, long authorId, long committerId, String summary,
       Long proposalId, List<long[]> cites, java.util.function.BiFunction<SqlConnection, Integer, Future<List<Change>>> also) {
     long id = at.document().id();
-    return forgetCited(changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
-      if (row.isEmpty()) {
-        return Future.failedFuture(DomainException.notFound());
-      }
-      int current = (Integer) row.get()[0];
-      if (current != base) {
-        return Future.failedFuture(conflict("document.error.conflict", current));
-      }
-      if (Set.of("adopted", "archived").contains((String) row.get()[1])) {
-        return Future.failedFuture(conflict("document.error.frozen"));
-      }
-      return repository.sections(conn, id, base).compose(previous -> {
-        List<Sections.Block> old = previous.stream()
-            .map(s -> new Sections.Block(s.key(), s.heading(), s.source(), s.html())).toList();
-        Sections.Keyed keyed = Sections.assign(old, body, (Integer) row.get()[2]);
-        if (keyed.blocks().stream().map(Sections.Block::source).toList()
-            .equals(old.stream().map(Sections.Block::source).toList())) {
-          return Future.failedFuture(DomainException.badRequest("document.error.unchanged"));
-        }
-        return repository.advance(conn, id, base, keyed.nextKey()).compose(next -> {
-          int number = next.orElseThrow(() -> conflict("document.error.conflict", current));
-          List<Change> events = new ArrayList<>();
-          events.add(event(id, "revision.created", number));
-          events.add(Change.group(at.group().id(), "document.changed", id));
-          return repository.insertRevision(conn, id, number, authorId, committerId, summary, Markdown.toHtml(summary),
-                  keyed.blocks(), proposalId)
-              .compose(x -> repository.insertCitations(conn, citationRows(id, number, null, null, cites)))
-              .compose(x -> also.apply(conn, number))
-              .map(more -> {
-                events.addAll(more);
-                return new Outcome<>(number, events);
-              });
-        });
-      });
-    })), cites);
+    if (at.document().currentRevision() != base) {
+      return Future.failedFuture(conflict("document.error.conflict", at.document().currentRevision()));
+    }
+    // Revision `base` is immutable and, while the document is still at it, so is the section
+    // counter read with it: the keys can be worked out before the transaction, which then only
+    // checks that the document has not moved on.
+    return repository.sections(pool, id, base)
+        .map(previous -> previous.stream().map(s -> new Sections.Block(s.key(), s.heading(), s.source(), s.html())).toList())
+        .compose(old -> keyed(old, body, at.document().nextSection()).compose(keyed -> {
+          if (keyed.blocks().stream().map(Sections.Block::source).toList()
+              .equals(old.stream().map(Sections.Block::source).toList())) {
+            return Future.failedFuture(DomainException.badRequest("document.error.unchanged"));
+          }
+          return forgetCited(changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
+            int current = (Integer) row.orElseThrow(DomainException::notFound)[0];
+            if (current != base) {
+              return Future.failedFuture(conflict("document.error.conflict", current));
+            }
+            if (Set.of("adopted", "archived").contains((String) row.get()[1])) {
+              return Future.failedFuture(conflict("document.error.frozen"));
+            }
+            return repository.advance(conn, id, base, keyed.nextKey()).compose(next -> {
+              int number = next.orElseThrow(() -> conflict("document.error.conflict", current));
+              List<Change> events = new ArrayList<>();
+              events.add(event(id, "revision.created", number));
+              events.add(Change.group(at.group().id(), "document.changed", id));
+              return repository.insertRevision(conn, id, number, authorId, committerId, summary, Markdown.toHtml(summary),
+                      keyed.blocks(), proposalId)
+                  .compose(x -> repository.insertCitations(conn, citationRows(id, number, null, null, cites)))
+                  .compose(x -> also.apply(conn, number))
+                  .map(more -> {
+                    events.addAll(more);
+                    return new Outcome<>(number, events);
+                  });
+            });
+          })), cites);
+        }));
+  }
+
+  /** Sections and their HTML for a body of up to 100,000 characters: worker-thread work, not event-loop work. */
+  private Future<Sections.Keyed> keyed(List<Sections.Block> previous, String body, int nextKey) {
+    return vertx.executeBlocking(() -> Sections.assign(previous, body, nextKey), false);
   }
 
   /**

@@ -178,6 +178,39 @@ public final class Sections {
     return t.isEmpty() ? new String[0] : t.split(" ");
   }
 
+  /**
+   * Past this many cells (a few megabytes) the exact table would cost too much memory and time:
+   * thousands of blocks changed at once fall back to a greedy common subsequence.
+   */
+  private static final long MAX_LCS_CELLS = 1_000_000;
+
+  /** A common subsequence found in one pass: each new block matches the next equal old block. */
+  private static int[][] greedy(List<String> a, List<String> b, int prefix, int suffix) {
+    Map<String, java.util.ArrayDeque<Integer>> positions = new HashMap<>();
+    for (int i = prefix; i < a.size() - suffix; i++) {
+      positions.computeIfAbsent(a.get(i), t -> new java.util.ArrayDeque<>()).add(i);
+    }
+    List<int[]> pairs = new ArrayList<>();
+    for (int i = 0; i < prefix; i++) {
+      pairs.add(new int[] {i, i});
+    }
+    int last = prefix - 1;
+    for (int j = prefix; j < b.size() - suffix; j++) {
+      java.util.ArrayDeque<Integer> at = positions.get(b.get(j));
+      while (at != null && !at.isEmpty() && at.peekFirst() <= last) {
+        at.pollFirst();
+      }
+      if (at != null && !at.isEmpty()) {
+        last = at.pollFirst();
+        pairs.add(new int[] {last, j});
+      }
+    }
+    for (int s = suffix; s > 0; s--) {
+      pairs.add(new int[] {a.size() - s, b.size() - s});
+    }
+    return pairs.toArray(new int[0][]);
+  }
+
   /** Index pairs (old, new) of a longest common subsequence of equal strings, in order. */
   static int[][] lcs(List<String> a, List<String> b) {
     int prefix = 0;
@@ -191,6 +224,9 @@ public final class Sections {
     }
     int n = a.size() - prefix - suffix;
     int m = b.size() - prefix - suffix;
+    if ((long) n * m > MAX_LCS_CELLS) {
+      return greedy(a, b, prefix, suffix);
+    }
     int[][] len = new int[n + 1][m + 1];
     for (int i = n - 1; i >= 0; i--) {
       for (int j = m - 1; j >= 0; j--) {

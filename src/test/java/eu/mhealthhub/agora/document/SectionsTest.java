@@ -67,4 +67,21 @@ class SectionsTest {
     assertEquals(Optional.of(List.of("a", "B", "c", "d")), Sections.merge(base, List.of("a", "B", "c", "d"),
         List.of("a", "B", "c", "d")), "the same change on both sides is one change");
   }
+
+  @Test
+  @DisplayName("thousands of changed blocks are matched without a quadratic table, keeping unchanged ones")
+  void manyBlocks() {
+    StringBuilder before = new StringBuilder();
+    StringBuilder after = new StringBuilder();
+    for (int i = 0; i < 5000; i++) {
+      before.append("block ").append(i).append("\n\n");
+      after.append(i % 2 == 0 ? "block " + i : "changed " + i).append("\n\n");
+    }
+    Sections.Keyed v1 = Sections.assign(List.of(), before.toString(), 1);
+    Sections.Keyed v2 = Sections.assign(v1.blocks(), after.toString(), v1.nextKey());
+    assertEquals(5000, v2.blocks().size());
+    for (int i = 0; i < 5000; i += 2) {
+      assertEquals(i + 1, v2.blocks().get(i).key(), "unchanged block " + i);
+    }
+  }
 }
