@@ -229,7 +229,9 @@ public final class DocumentRoutes {
           model.put("isCurrent", v.revision().number() == d.currentRevision());
           model.put("isAdopted", d.adoptedRevision() != null && d.adoptedRevision() == v.revision().number());
           Map<Integer, int[]> counts = new HashMap<>();
+          Map<Integer, List<SectionComment>> bySection = new HashMap<>();
           for (SectionComment c : v.comments()) {
+            bySection.computeIfAbsent(c.sectionKey(), k -> new ArrayList<>()).add(c);
             int[] n = counts.computeIfAbsent(c.sectionKey(), k -> new int[2]);
             n[0]++;
             if (!c.resolved()) {
@@ -243,6 +245,7 @@ public final class DocumentRoutes {
             item.put("section", s);
             item.put("comments", n[0]);
             item.put("openComments", n[1]);
+            item.put("discussion", bySection.getOrDefault(s.key(), List.of()));
             item.put("revisions", changed.getOrDefault(s.key(), List.of()).size());
             sections.add(item);
           }
