@@ -451,7 +451,7 @@ public final class DocumentService {
       return body.compose(text -> cited(summary, moderator).compose(cites -> commit(at, current, text, p.authorId(),
           moderator.id(), summary, proposalId, cites, (conn, number) -> repository.decideProposal(conn, id, proposalId,
               "accepted", moderator.id(), "", number).compose(ok -> ok
-                  ? repository.log(conn, at.group().id(), moderator.id(), "document.proposal.accepted", id,
+                  ? repository.log(conn, at.group().id(), moderator.id(), "document.accept", id,
                       "proposal " + proposalId + " as revision " + number)
                       .map(x -> List.of(event(id, "proposal.decided", proposalId)))
                   : Future.failedFuture(conflict("document.error.proposal.decided"))))));
@@ -473,7 +473,7 @@ public final class DocumentService {
     return proposal(at, proposalId).compose(p -> changes.transaction(conn ->
         repository.decideProposal(conn, id, proposalId, "declined", moderator.id(), reason.strip(), null).compose(ok -> ok
             ? repository.touch(conn, id)
-                .compose(x -> repository.log(conn, at.group().id(), moderator.id(), "document.proposal.declined", id,
+                .compose(x -> repository.log(conn, at.group().id(), moderator.id(), "document.decline", id,
                     "proposal " + proposalId + ": " + reason.strip()))
                 .map(x -> Outcome.<Void>of(null, event(id, "proposal.decided", proposalId),
                 Change.group(at.group().id(), "document.changed", id)))
@@ -567,8 +567,8 @@ public final class DocumentService {
     return changes.transaction(conn -> repository.resolve(conn, id, commentId, disposition, why, moderator.id())
         .compose(ok -> ok
             ? repository.touch(conn, id)
-                .compose(x -> repository.log(conn, at.group().id(), moderator.id(), "document.comment." + disposition, id,
-                    "comment " + commentId + (why.isEmpty() ? "" : ": " + why)))
+                .compose(x -> repository.log(conn, at.group().id(), moderator.id(), "document.resolve", id,
+                    "comment " + commentId + " " + disposition + (why.isEmpty() ? "" : ": " + why)))
                 .map(x -> Outcome.<Void>of(null, event(id, "comment.resolved", commentId),
                 Change.group(at.group().id(), "document.changed", id)))
             : Future.failedFuture(DomainException.notFound())));
