@@ -151,8 +151,8 @@ public final class DemoDocuments {
         # Open questions
 
         How to design outcome-based payment without leading vendors to select the patients most likely to do well.
-        """, "First draft from the debate on national routes: " + post.apply("routes"))
-        .edit("amelie", "Real-world data after listing, as asked for in " + post.apply("evidence-template"),
+        """, "First draft from [the debate on national routes](" + post.apply("routes") + ")")
+        .edit("amelie", "Real-world data after listing, with the shared template asked for in [the routes thread](" + post.apply("evidence-template") + ")",
             "such as better adherence or fewer visits.",
             "such as better adherence or fewer visits.\n\nAfter permanent listing, manufacturers report real-world "
                 + "data on use and outcomes every year, using a shared template so that payers can compare apps.")
@@ -162,7 +162,7 @@ public final class DemoDocuments {
                 + "months would match what start-ups can actually deliver.")
         .comment("billing", "jonas", "Apps are used only when clinicians can prescribe them",
             "Please name the billing codes explicitly: without a fee for the initial set-up and for the monthly "
-                + "review, cardiologists will not prescribe, as I wrote in " + post.apply("billing-code") + ".")
+                + "review, cardiologists will not prescribe, as I wrote in [the routes thread](" + post.apply("billing-code") + ").")
         .comment("price-cap", "elena", "During the provisional year the manufacturer sets the price.",
             "Free pricing in the first year lets prices anchor high. Patients’ organisations would prefer a cap "
                 + "from day one.")
@@ -224,12 +224,12 @@ public final class DemoDocuments {
         # Data protection and security
 
         The app complies with the GDPR, documents its data flows and passes an independent security assessment.
-        """, "First draft after the debate on trials for low-risk apps: " + post.apply("nice-tiers"))
+        """, "First draft after [the debate on trials for low-risk apps](" + post.apply("nice-tiers") + ")")
         .move("pieter", "open", "Comments welcome until the end of the month.")
         .comment("observational", "jonas", "Tier C apps show a benefit",
             "For apps that change treatment decisions a randomised trial is right; for apps that deliver a treatment "
                 + "with an established mechanism, a well-designed comparative observational study can be enough, "
-                + "as argued in " + post.apply("trial-for-decisions") + ".")
+                + "as argued in [the thread on trials](" + post.apply("trial-for-decisions") + ").")
         .comment("time-saved", "elena", "health-related quality of life",
             "Please add time saved for patients and carers: it matters as much as quality of life to the people we "
                 + "represent.")
@@ -245,7 +245,7 @@ public final class DemoDocuments {
                 + "treatment with an established mechanism may instead show it in a well-designed comparative "
                 + "observational study.")
         .accept("pieter", "tier-c")
-        .edit("pieter", "Time saved for patients and carers as a second core outcome, see " + post.apply("core-outcomes"),
+        .edit("pieter", "Time saved for patients and carers as a second core outcome, as asked in [the thread on outcomes](" + post.apply("core-outcomes") + ")",
             "with a validated instrument such as EQ-5D-5L.",
             "with a validated instrument such as EQ-5D-5L, and the time saved for patients and carers.")
         .resolve("pieter", "time-saved", "accepted", "Added in revision 3 as a second core outcome.")
@@ -284,14 +284,14 @@ public final class DemoDocuments {
         # Alerts and responsibility
 
         Threshold alerts go to a named care team; outside working hours the app tells the patient whom to call.
-        """, "First draft from the thread on FHIR profiles: " + post.apply("fhir-profiles"))
+        """, "First draft from [the thread on FHIR profiles](" + post.apply("fhir-profiles") + ")")
         .edit("tomasz", "SMART on FHIR for authorisation",
             "with units in UCUM.",
             "with units in UCUM. Apps authorise with SMART on FHIR (OAuth 2.0), so the patient and the care team "
                 + "see which app reads or writes what.")
         .move("tomasz", "open", "Open for comment before the integration meeting.")
         .comment("profiles", "sofia", "Apps exchange data through HL7 FHIR R4 APIs.",
-            "Every hospital asks for a different subset of Observation (" + post.apply("observation-subsets")
+            "Every hospital asks for a different subset of Observation, as [we found](" + post.apply("observation-subsets")
                 + "). Could the guide name one set of profiles, for instance the HL7 Europe ones?")
         .comment("alerts", "jonas", "Threshold alerts go to a named care team",
             "Cardiology teams cannot watch alerts in real time. Please state that apps are not an emergency "
