@@ -8,6 +8,7 @@ import eu.mhealthhub.agora.db.Database;
 import eu.mhealthhub.agora.db.EmbeddedDatabase;
 import eu.mhealthhub.agora.db.Migrations;
 import eu.mhealthhub.agora.demo.DemoContent;
+import eu.mhealthhub.agora.demo.DemoDocuments;
 import eu.mhealthhub.agora.demo.DemoSeeder;
 import eu.mhealthhub.agora.attachment.Attachments;
 import eu.mhealthhub.agora.group.GroupService;
@@ -112,9 +113,14 @@ public final class Agora {
       Attachments attachments = new Attachments(vertx, database.pool(), effective.maxAttachmentBytes());
       ReadTracker reads = new ReadTracker(vertx, database.pool());
       ThreadService threads = new ThreadService(database.pool(), groups, attachments, reads, changes);
+      MemberService members = new MemberService(database.pool());
+      DocumentService documents = new DocumentService(vertx, database.pool(), groups, threads, changes);
+      if (effective.demoContent()) {
+        // through the real service, so the demo documents obey the rules and announce themselves
+        await(new DemoDocuments(database.pool(), members, groups, documents).seedOnce());
+      }
       Services services = new Services(effective, database, provider, i18n, clock,
-          new MemberService(database.pool()), groups, threads,
-          new DocumentService(vertx, database.pool(), groups, threads, changes), new TalkService(database.pool(), clock),
+          members, groups, threads, documents, new TalkService(database.pool(), clock),
           attachments, changes, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;

@@ -98,6 +98,31 @@ class LiveBridgeTest {
   }
 
   @Test
+  @DisplayName("a member registered on a consensus document receives its changes")
+  void receivesDocumentChanges() throws Exception {
+    Browser pieter = new Browser();
+    app.signIn(pieter, "demo-pieter");
+    Response form = pieter.get(app.url("/groups/assessment/documents/new"));
+    Response created = pieter.post(app.url("/groups/assessment/documents"), java.util.Map.of("_csrf", form.inputValue("_csrf"),
+        "clientToken", form.inputValue("clientToken"), "title", Fixtures.unique("Bridge document"), "body", "# Scope\n\nText.",
+        "summary", "", "action", "save"));
+    assertEquals(303, created.status(), created.body());
+    long documentId = Long.parseLong(created.location().replaceAll(".*/documents/(\\d+).*", "$1"));
+    Browser jonas = new Browser();
+    app.signIn(jonas, "demo-jonas");
+    Socket s = connect(jonas, app.url());
+    s.send(new JsonObject().put("type", "register").put("address", "document." + documentId));
+    Thread.sleep(300);
+    assertEquals(303, pieter.post(app.url("/documents/" + documentId + "/status"), java.util.Map.of("_csrf", app.csrf(pieter),
+        "from", "draft", "to", "open", "note", "")).status());
+    JsonObject frame = s.nextRec();
+    assertEquals("rec", frame.getString("type"), "document addresses are permitted outbound: " + frame.encode());
+    assertEquals("document." + documentId, frame.getString("address"));
+    assertEquals("status.changed", frame.getJsonObject("body").getString("type"));
+    s.ws().close();
+  }
+
+  @Test
   @DisplayName("registering on a closed group's or another member's address, or sending anything, is refused")
   void refusals() throws Exception {
     String slug = Fixtures.unique("bridgesecret");
