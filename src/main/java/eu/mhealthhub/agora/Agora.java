@@ -110,9 +110,10 @@ public final class Agora {
       GroupService groups = new GroupService(database.pool(), changes);
       Attachments attachments = new Attachments(vertx, database.pool(), effective.maxAttachmentBytes());
       ReadTracker reads = new ReadTracker(vertx, database.pool());
+      ThreadService threads = new ThreadService(database.pool(), groups, attachments, reads, changes);
       Services services = new Services(effective, database, provider, i18n, clock,
           new MemberService(database.pool()), groups,
-          new ThreadService(database.pool(), groups, attachments, reads, changes), new TalkService(database.pool(), clock),
+          threads, new TalkService(database.pool(), clock, groups, threads, changes),
           attachments, changes, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;

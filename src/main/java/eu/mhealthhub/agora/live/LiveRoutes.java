@@ -3,6 +3,7 @@ package eu.mhealthhub.agora.live;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.talk.TalkService;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
@@ -26,23 +27,25 @@ import java.util.regex.Pattern;
  *
  * Who may read an address is decided as for the pages: {@code thread.<id>} and {@code group.<id>}
  * by the group policy (a closed group's address answers 404 like a missing one), {@code member.<id>}
- * by that member only.
+ * by that member only, {@code talk.<id>} by anyone (Talks are public).
  */
 public final class LiveRoutes {
 
   public static final int MAX_EVENTS = 500;
-  private static final Pattern ADDRESS = Pattern.compile("(thread|group|member)\\.([1-9][0-9]{0,18})");
+  private static final Pattern ADDRESS = Pattern.compile("(thread|group|member|talk)\\.([1-9][0-9]{0,18})");
 
   private final Pool pool;
   private final EventLog log;
   private final GroupService groups;
   private final ThreadService threads;
+  private final TalkService talks;
 
-  public LiveRoutes(Pool pool, EventLog log, GroupService groups, ThreadService threads) {
+  public LiveRoutes(Pool pool, EventLog log, GroupService groups, ThreadService threads, TalkService talks) {
     this.pool = pool;
     this.log = log;
     this.groups = groups;
     this.threads = threads;
+    this.talks = talks;
   }
 
   public void mount(Router router) {
@@ -59,6 +62,8 @@ public final class LiveRoutes {
     return switch (m.group(1)) {
       case "thread" -> threads.locate(id, viewer).mapEmpty();
       case "group" -> groups.access(id, viewer).mapEmpty();
+      // Talks and their rooms are public; events name ids only, and what a page fetches for them is filtered per viewer
+      case "talk" -> talks.exists(id);
       default -> viewer.map(Member::id).orElse(-1L) == id
           ? Future.succeededFuture() : Future.failedFuture(DomainException.notFound());
     };

@@ -90,7 +90,7 @@ public final class WebRouter {
     // The bridge sits after the body handler (its XHR transports need one) and before the CSRF
     // check: it is protected by its origin check, the session, and an authorised address per register.
     LiveRoutes live = new LiveRoutes(services.database().pool(), services.changes().log(), services.groups(),
-        services.threads());
+        services.threads(), services.talks());
     new LiveBridge(vertx, live, services.members(), config.publicOrigin()).mount(router);
     router.route().handler(csrf);
 
