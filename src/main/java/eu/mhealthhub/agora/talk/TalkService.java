@@ -413,7 +413,7 @@ public final class TalkService {
                 }));
           }
           return chain.compose(v -> repository.close(conn, talk.id(), text, by.id()))
-              .compose(v -> repository.log(conn, null, by.id(), "talk.room.close", "talk", talk.id(), ""))
+              .compose(v -> repository.log(conn, null, by.id(), "talk.closed", "talk", talk.id(), ""))
               .map(v -> {
                 made.add(new Change(talk.address(), "room.closed", talk.id()));
                 return new Outcome<List<Long>>(List.copyOf(threadIds), List.copyOf(made));

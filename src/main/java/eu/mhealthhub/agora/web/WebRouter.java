@@ -36,7 +36,8 @@ public final class WebRouter {
   /** Templates compiled before the first request. */
   public static final List<String> TEMPLATES = List.of("home/index", "home/search", "home/privacy",
       "home/accessibility", "group/list", "group/show", "group/form", "group/members", "thread/new", "thread/show",
-      "thread/reply", "thread/edit", "thread/history", "thread/reactions", "talk/list", "talk/show",
+      "thread/reply", "thread/edit", "thread/history", "thread/reactions", "talk/list", "talk/show", "talk/form",
+      "talk/close", "talk/presenter", "talk/presenter-questions", "talk/messages", "talk/questions",
       "member/profile", "member/show", "error/error");
 
   private WebRouter() {}
@@ -103,7 +104,7 @@ public final class WebRouter {
     new ApiRoutes(services.groups(), services.threads()).mount(router);
     live.mount(router);
     new PresenceRoutes(services.threads()).mount(router);
-    new TalkRoutes(pages, services.talks()).mount(router);
+    new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     extraRoutes.accept(router);
 
