@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.talk;
 
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.member.Member;
 import eu.mhealthhub.agora.web.Forms;
@@ -126,8 +127,9 @@ public final class TalkRoutes {
 
   private TalkService.FollowupTexts texts(RoutingContext ctx) {
     I18n.Messages m = messages(ctx);
-    return new TalkService.FollowupTexts(m.get("talk.followup.title", "{0}"), m.get("talk.followup.intro", "{0}", "{1}"),
-        m.get("talk.followup.votes", "{0}"), m.get("talk.followup.anonymous"), m.get("talk.followup.late"));
+    return new TalkService.FollowupTexts(title -> m.get("talk.followup.title", title),
+        (title, path) -> m.get("talk.followup.intro", title, path), votes -> m.get("talk.followup.votes", votes),
+        m.get("talk.followup.anonymous"), m.get("talk.followup.late"));
   }
 
   // ---------------------------------------------------------------- reading
@@ -204,7 +206,10 @@ public final class TalkRoutes {
     model.put("sortParam", newest ? "newest" : "votes");
     model.put("signedIn", viewer.isPresent());
     model.put("canTakePart", TalkPolicy.canTakePart(viewer, talk));
-    model.put("lateQuestions", talk.roomClosed() && !room.followups().isEmpty() && viewer.isPresent());
+    model.put("lateQuestions", talk.roomClosed()
+        && room.followups().stream().anyMatch(f -> GroupPolicy.canPost(viewer, f.group())));
+    model.put("lateJoin", talk.roomClosed() && viewer.isPresent() && !room.followups().isEmpty()
+        && room.followups().stream().noneMatch(f -> GroupPolicy.canPost(viewer, f.group())));
     return model;
   }
 

@@ -2,6 +2,7 @@ package eu.mhealthhub.agora.talk;
 
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.DomainException.Kind;
+import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.live.ChangeFeed;
@@ -62,13 +63,15 @@ public final class TalkService {
   /**
    * The texts of generated follow-up posts, in the closing moderator's language.
    *
-   * @param title thread title, {0} the Talk's title
-   * @param intro first lines of the opening post, {0} the Talk's title, {1} its path
-   * @param votes the line under a carried question, {0} its votes
+   * @param title thread title from the Talk's title
+   * @param intro first line of the opening post from the Talk's title and path
+   * @param votes the line under a carried question, from its votes
    * @param anonymous stands for the author of an anonymous question
    * @param lateQuestion heads a question asked after the room closed
    */
-  public record FollowupTexts(String title, String intro, String votes, String anonymous, String lateQuestion) {}
+  public record FollowupTexts(java.util.function.UnaryOperator<String> title,
+      java.util.function.BinaryOperator<String> intro, java.util.function.IntFunction<String> votes, String anonymous,
+      String lateQuestion) {}
 
   public TalkService(Pool pool, Clock clock, GroupService groups, ThreadService threads, ChangeFeed changes) {
     this.pool = pool;
@@ -203,7 +206,8 @@ public final class TalkService {
   /**
    * Asks a question. In an open room it joins the queue (pending when the room requires approval);
    * after the room closed it becomes a reply in the first follow-up thread the asker may post in.
-   * Fails with CONFLICT when the room was never opened or closed without follow-up thread.
+   * Fails with CONFLICT when the room was never opened or closed without follow-up thread, and
+   * FORBIDDEN when the asker may post in none of the follow-up threads' groups.
    */
   public Future<Asked> ask(String slug, Member author, String body, boolean anonymous, String clientToken,
       FollowupTexts texts) {
@@ -238,12 +242,21 @@ public final class TalkService {
       if (!"closed".equals(closed[1])) {
         return Future.failedFuture(notOpen((String) closed[1]));
       }
-      return repository.followups(pool, (Long) closed[0]).compose(followups -> {
+      Optional<Member> viewer = Optional.of(author);
+      return Future.all(repository.followups(pool, (Long) closed[0]), groups.visibleTo(viewer)).compose(all -> {
+        List<long[]> followups = all.resultAt(0);
+        List<WorkingGroup> readable = all.resultAt(1);
         if (followups.isEmpty()) {
           return Future.failedFuture(notOpen("closed"));
         }
+        // the first follow-up thread the asker may post in, by the group's ordinary rules
+        Optional<long[]> target = followups.stream().filter(f -> readable.stream()
+            .anyMatch(g -> g.id() == f[0] && GroupPolicy.canPost(viewer, g))).findFirst();
+        if (target.isEmpty()) {
+          return Future.failedFuture(new DomainException(Kind.FORBIDDEN, "talk.question.error.lateJoin"));
+        }
         String markdown = "**" + texts.lateQuestion() + "** " + text;
-        return threads.reply(followups.get(0)[1], author, markdown, null, token, List.of())
+        return threads.reply(target.get()[1], author, markdown, null, token, List.of())
             .map(postId -> new Asked(null, postId));
       });
     });
@@ -392,12 +405,12 @@ public final class TalkService {
         }
         return repository.unanswered(conn, talk.id()).compose(open -> {
           List<ThreadService.Carried> posts = new ArrayList<>();
-          posts.add(new ThreadService.Carried(by.id(), format(texts.intro(), talk.title(), "/talks/" + talk.slug())
+          posts.add(new ThreadService.Carried(by.id(), texts.intro().apply(talk.title(), "/talks/" + talk.slug())
               + "\n\n" + text));
           for (Question q : open) {
             String who = q.anonymous() ? "*" + texts.anonymous() + "*\n\n" : "";
             posts.add(new ThreadService.Carried(q.anonymous() ? by.id() : q.authorId(),
-                who + quote(q.body()) + "\n\n*" + format(texts.votes(), q.votes()) + "*"));
+                who + quote(q.body()) + "\n\n*" + texts.votes().apply(q.votes()) + "*"));
           }
           List<Change> made = new ArrayList<>();
           List<Long> threadIds = new ArrayList<>();
@@ -405,7 +418,7 @@ public final class TalkService {
           for (int i = 0; i < targets.size(); i++) {
             WorkingGroup g = targets.get(i);
             int position = i;
-            chain = chain.compose(v -> threads.startThreadIn(conn, g, format(texts.title(), talk.title()), posts)
+            chain = chain.compose(v -> threads.startThreadIn(conn, g, texts.title().apply(talk.title()), posts)
                 .compose(outcome -> {
                   made.addAll(outcome.changes());
                   threadIds.add(outcome.value());
@@ -476,10 +489,6 @@ public final class TalkService {
   private static boolean allowedGroups(Optional<Member> viewer, List<WorkingGroup> readable, List<Long> ids) {
     boolean admin = viewer.map(Member::admin).orElse(false);
     return ids.stream().allMatch(id -> readable.stream().anyMatch(g -> g.id() == id && (admin || g.viewerIsModerator())));
-  }
-
-  private static String format(String pattern, Object... args) {
-    return new java.text.MessageFormat(pattern.replace("'", "''"), java.util.Locale.ROOT).format(args);
   }
 
   /** A question as a Markdown block quote, so it reads as quoted words whatever it holds. */
