@@ -633,7 +633,8 @@ window.agoraBridge = function (onopen, onframe, onclose) {
     if (body.has('sort')) {
       body.set('sort', sort);
     }
-    fetch(form.action, { method: 'POST', credentials: 'same-origin', body: body, headers: { Accept: 'application/json' } })
+    // getAttribute: a field named "action" shadows form.action
+    fetch(form.getAttribute('action'), { method: 'POST', credentials: 'same-origin', body: body, headers: { Accept: 'application/json' } })
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (json) { return { ok: r.ok, json: json }; });
       })
