@@ -462,6 +462,27 @@ class TalkRoomTest {
     assertEquals(403, member.get(app.url("/talks/new")).status());
   }
 
+  @Test
+  @DisplayName("the demo shows every state: a past room with answered and unanswered questions and its follow-up thread, speakers' declared interests, and an upcoming Talk")
+  void demoContent() {
+    Browser reader = new Browser();
+    String past = reader.get(app.url("/talks/mhealth-solution-success")).body();
+    assertTrue(past.contains("The room is closed"), "the past room is closed");
+    assertTrue(past.contains("Seven months, three of them waiting"), "an answered question with its answer");
+    assertTrue(past.contains("How will the price be set once the provisional year ends?"), "an unanswered one");
+    assertTrue(past.contains("Declared interests:"), "speakers' interests");
+    assertTrue(past.contains("patient panel"), "the chat");
+    assertFalse(past.contains("Lukas Weber"), "the anonymous asker stays anonymous");
+    long threadId = id(past, "href=\"/threads/(\\d+)\"");
+    String thread = reader.get(app.url("/threads/" + threadId)).body();
+    assertTrue(thread.contains("href=\"/talks/mhealth-solution-success\""), "the follow-up links back");
+    assertTrue(thread.contains("How will the price be set once the provisional year ends?"));
+    assertTrue(thread.contains("4 votes in the live room"));
+    assertFalse(thread.contains("How long did the provisional listing take"), "answered questions stay in the room");
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM talks WHERE ends_at > now() AND slug = 'mhealth-in-clinical-pathways'"));
+    assertTrue(reader.get(app.url("/talks/mhealth-in-clinical-pathways")).body().contains("The live room opens when the Talk begins."));
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
