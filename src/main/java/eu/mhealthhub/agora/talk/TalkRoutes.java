@@ -305,7 +305,8 @@ public final class TalkRoutes {
       return;
     }
     talks.postMessage(slug(ctx), Viewer.of(ctx).member().orElseThrow(), body, field(ctx, "clientToken"))
-        .onSuccess(id -> done(ctx, roomPath(ctx, "#message-" + id), new JsonObject().put("id", id)))
+        .onSuccess(sent -> done(ctx, roomPath(ctx, "#message-" + sent.id()),
+            new JsonObject().put("id", sent.id()).put("seq", sent.seq())))
         .onFailure(ctx::fail);
   }
 
@@ -343,7 +344,8 @@ public final class TalkRoutes {
       return;
     }
     talks.vote(slug(ctx), id, Viewer.of(ctx).member().orElseThrow(), Boolean.parseBoolean(up))
-        .onSuccess(votes -> done(ctx, roomPath(ctx, "#question-" + id), new JsonObject().put("votes", votes)))
+        .onSuccess(voted -> done(ctx, roomPath(ctx, "#question-" + id),
+            new JsonObject().put("votes", voted.votes()).put("seq", voted.seq())))
         .onFailure(ctx::fail);
   }
 

@@ -57,6 +57,9 @@ public final class TalkService {
   /** The follow-up thread of a closed room in one group. */
   public record Followup(WorkingGroup group, long threadId) {}
 
+  /** A change in the room and the number its event got on {@code talk.<id>} (0 when nothing changed). */
+  public record Sent(long id, long seq) {}
+
   /** What asking produced: a question in an open room, or a post in the follow-up thread of a closed one. */
   public record Asked(Long questionId, Long postId) {}
 
@@ -178,7 +181,7 @@ public final class TalkService {
    * Posts a chat message in an open room. A second submission with the same client token
    * completes with the first message's id and stores nothing.
    */
-  public Future<Long> postMessage(String slug, Member author, String body, String clientToken) {
+  public Future<Sent> postMessage(String slug, Member author, String body, String clientToken) {
     String problem = messageProblem(body);
     if (problem != null) {
       return Future.failedFuture(DomainException.badRequest(problem));
@@ -191,7 +194,7 @@ public final class TalkService {
     String markdown = body.strip();
     String html = Markdown.toHtml(markdown);
     String token = clean(clientToken);
-    return changes.transaction(conn -> repository.roomShared(conn, slug).compose(found -> {
+    return changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
       TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
       if (!"open".equals(room.state())) {
         return Future.failedFuture(notOpen(room.state()));
@@ -200,7 +203,7 @@ public final class TalkService {
           .compose(id -> id.isPresent()
               ? Future.succeededFuture(Outcome.of(id.get(), new Change("talk." + room.talkId(), "message.created", id.get())))
               : repository.messageByToken(conn, author.id(), token).map(existing -> Outcome.of(existing.orElseThrow())));
-    }));
+    })).map(TalkService::sent);
   }
 
   /**
@@ -265,16 +268,16 @@ public final class TalkService {
   /**
    * Sets the member's vote on a question: {@code up} adds it, otherwise takes it back. Setting it
    * twice changes nothing (a table's primary key holds one vote per member and question).
-   * Completes with the question's votes. Fails with CONFLICT for a closed room or a question that
+   * Completes with the question's votes and the event's number. Fails with CONFLICT for a closed room or a question that
    * is pending, hidden or merged.
    */
-  public Future<Integer> vote(String slug, long questionId, Member member, boolean up) {
+  public Future<Voted> vote(String slug, long questionId, Member member, boolean up) {
     try {
       throttle(VOTES, member);
     } catch (DomainException e) {
       return Future.failedFuture(e);
     }
-    return changes.transaction(conn -> repository.roomShared(conn, slug).compose(found -> {
+    return changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
       TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
       return repository.lockQuestion(conn, room.talkId(), questionId, member.id()).compose(q -> {
         Question question = q.orElseThrow(DomainException::notFound);
@@ -291,7 +294,14 @@ public final class TalkService {
             ? Outcome.of((int) r[0])
             : Outcome.of((int) r[0], new Change("talk." + room.talkId(), "question.voted", questionId)));
       });
-    }));
+    })).map(c -> new Voted(c.value(), c.events().isEmpty() ? 0 : c.events().get(0).seq()));
+  }
+
+  /** A question's votes after a vote, and the number of the vote's event (0 when nothing changed). */
+  public record Voted(int votes, long seq) {}
+
+  private static Sent sent(ChangeFeed.Committed<Long> c) {
+    return new Sent(c.value(), c.events().isEmpty() ? 0 : c.events().get(0).seq());
   }
 
   /** Moderator actions on one question. */
