@@ -67,8 +67,9 @@ log "Agora ready (pid $APP_PID)"
 log "signing in as the demo admin; creating and opening the Talk /talks/$SLUG"
 ADMIN=$(bench_sign_in "subject=demo-maria")
 ADMIN_CSRF=$(bench_csrf "$ADMIN")
-GROUP_ID=$(curl -s "$BASE/api/v1/groups/reimbursement" | grep -o '"id" *: *[0-9]*' | head -n 1 | grep -o '[0-9]*$')
-[[ -n $GROUP_ID ]] || die "no id for the group reimbursement"
+# the first working group offered by the new-Talk form
+GROUP_ID=$(curl -s -H "Cookie: $ADMIN" "$BASE/talks/new" | grep -o 'name="group" value="[0-9]*"' | head -n 1 | grep -o '[0-9][0-9]*' || true)
+[[ -n $GROUP_ID ]] || die "no working group on the new-Talk form"
 START=$(date -u -d '-5 minutes' '+%Y-%m-%dT%H:%M'); END=$(date -u -d '+2 hours' '+%Y-%m-%dT%H:%M')
 code=$(curl -s -o "$WORK/create.html" -w '%{http_code}' -H "Cookie: $ADMIN" -H "Origin: $BASE" \
   --data-urlencode "_csrf=$ADMIN_CSRF" --data-urlencode "slug=$SLUG" --data-urlencode "title=Benchmark room" \
@@ -78,7 +79,7 @@ code=$(curl -s -o "$WORK/create.html" -w '%{http_code}' -H "Cookie: $ADMIN" -H "
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $ADMIN" -H "Origin: $BASE" \
   --data-urlencode "_csrf=$ADMIN_CSRF" --data-urlencode "setting=open" "$BASE/talks/$SLUG/room")
 [[ $code == 303 ]] || die "opening the room answered $code"
-TALK_ID=$(curl -s "$BASE/talks/$SLUG" | grep -o 'data-live="talk\.[0-9]*"' | head -n 1 | grep -o '[0-9]*')
+TALK_ID=$(curl -s "$BASE/talks/$SLUG" | grep -o 'data-live="talk\.[0-9]*"' | head -n 1 | grep -o '[0-9][0-9]*' || true)
 [[ -n $TALK_ID ]] || die "no live address on the Talk page"
 
 log "signing in $MEMBERS members through the development provider"
