@@ -36,13 +36,13 @@ bench_generator() {
 
 bench_port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Sets PORT (BENCH_PORT or the first free port from 18080) and BASE.
+# Sets PORT (BENCH_PORT or the first free port from $1, default 18080) and BASE.
 bench_choose_port() {
   if [[ -n ${BENCH_PORT:-} ]]; then
     PORT=$BENCH_PORT
     bench_port_free "$PORT" || die "port $PORT is in use"
   else
-    PORT=18080
+    PORT=${1:-18080}
     while ! bench_port_free "$PORT"; do PORT=$((PORT + 1)); done
   fi
   BASE=http://localhost:$PORT
@@ -57,8 +57,10 @@ bench_start_agora() {
   APP_PID=$!
   local ready=0
   for _ in $(seq 1 240); do
-    kill -0 "$APP_PID" 2>/dev/null || die "Agora exited during start"
-    if [[ $(curl -s -o /dev/null -w '%{http_code}' "$BASE/health/ready" || true) == 200 ]]; then ready=1; break; fi
+    kill -0 "$APP_PID" 2>/dev/null || die "Agora exited during start (port $PORT taken meanwhile?)"
+    # ready, and really this process: another program may have taken the port since it was chosen
+    if grep -q "Agora listening on port $PORT" "$WORK/agora.log" 2>/dev/null \
+        && [[ $(curl -s -o /dev/null -w '%{http_code}' "$BASE/health/ready" || true) == 200 ]]; then ready=1; break; fi
     sleep 0.5
   done
   [[ $ready == 1 ]] || die "Agora not ready after 120 s"

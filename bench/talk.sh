@@ -6,7 +6,7 @@
 # See bench/TALK.md for what it measures and how to read the table.
 #
 # Environment (all optional):
-#   BENCH_PORT                 Agora's HTTP port (default: first free port from 18080)
+#   BENCH_PORT                 Agora's HTTP port (default: first free port from 18480)
 #   BENCH_JAVA_OPTS            the server's JVM options (default "-Xmx512m")
 #   BENCH_SKIP_BUILD           1 to reuse target/agora-*.jar and target/lib from an earlier build
 #   BENCH_TALK_PARTICIPANTS    WebSocket participants (default 500)
@@ -58,7 +58,7 @@ trap 'exit 130' INT TERM
 
 bench_build
 bench_generator "$GEN_SRC" "$GEN_CLASS"
-bench_choose_port
+bench_choose_port 18480
 log "starting Agora on port $PORT (fresh embedded PostgreSQL in $WORK/data), JVM options: $JAVA_OPTS"
 bench_start_agora
 log "Agora ready (pid $APP_PID)"

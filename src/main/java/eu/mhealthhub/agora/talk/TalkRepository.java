@@ -82,13 +82,21 @@ final class TalkRepository {
       RETURNING id
       """;
   private static final String QUESTION_BY_TOKEN = "SELECT id FROM talk_questions WHERE author_id = $1 AND client_token = $2";
+  /**
+   * One statement for the hot path: lock the question if it is visible in this Talk, add the vote
+   * (the primary key keeps one per member), count it. No row when the question is not votable.
+   */
   private static final String ADD_VOTE = """
-      WITH v AS (INSERT INTO talk_question_votes (question_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1)
-      UPDATE talk_questions SET votes = votes + (SELECT count(*) FROM v) WHERE id = $1 RETURNING votes, (SELECT count(*) FROM v)
+      WITH q AS (SELECT id FROM talk_questions WHERE id = $1 AND talk_id = $3 AND status = 'visible' FOR NO KEY UPDATE),
+           v AS (INSERT INTO talk_question_votes (question_id, member_id) SELECT id, $2 FROM q ON CONFLICT DO NOTHING RETURNING 1)
+      UPDATE talk_questions SET votes = votes + (SELECT count(*) FROM v) WHERE id = (SELECT id FROM q)
+      RETURNING votes, (SELECT count(*) FROM v)
       """;
   private static final String REMOVE_VOTE = """
-      WITH v AS (DELETE FROM talk_question_votes WHERE question_id = $1 AND member_id = $2 RETURNING 1)
-      UPDATE talk_questions SET votes = votes - (SELECT count(*) FROM v) WHERE id = $1 RETURNING votes, (SELECT count(*) FROM v)
+      WITH q AS (SELECT id FROM talk_questions WHERE id = $1 AND talk_id = $3 AND status = 'visible' FOR NO KEY UPDATE),
+           v AS (DELETE FROM talk_question_votes WHERE question_id = (SELECT id FROM q) AND member_id = $2 RETURNING 1)
+      UPDATE talk_questions SET votes = votes - (SELECT count(*) FROM v) WHERE id = (SELECT id FROM q)
+      RETURNING votes, (SELECT count(*) FROM v)
       """;
   private static final String SET_STATUS = "UPDATE talk_questions SET status = $2 WHERE id = $1";
   private static final String ANSWER = "UPDATE talk_questions SET answered_at = now(), answer = $2 WHERE id = $1";
@@ -272,13 +280,13 @@ final class TalkRepository {
     return db.preparedQuery(QUESTION_BY_TOKEN).execute(Tuple.of(authorId, token)).map(rows -> first(rows, r -> r.getLong(0)));
   }
 
-  /** Adds or removes one vote; completes with {votes now, 1 if a row changed else 0}. */
-  Future<long[]> vote(SqlClient db, long questionId, long memberId, boolean up) {
-    return db.preparedQuery(up ? ADD_VOTE : REMOVE_VOTE).execute(Tuple.of(questionId, memberId))
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          return new long[] {r.getInteger(0), r.getLong(1)};
-        });
+  /**
+   * Adds or removes one vote on a visible question of the Talk; completes with {votes now, 1 if a
+   * row changed else 0}, or empty when the question is missing or not visible.
+   */
+  Future<Optional<long[]>> vote(SqlClient db, long talkId, long questionId, long memberId, boolean up) {
+    return db.preparedQuery(up ? ADD_VOTE : REMOVE_VOTE).execute(Tuple.of(questionId, memberId, talkId))
+        .map(rows -> first(rows, r -> new long[] {r.getInteger(0), r.getLong(1)}));
   }
 
   Future<Void> setStatus(SqlClient db, long questionId, String status) {

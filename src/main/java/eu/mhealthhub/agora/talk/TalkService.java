@@ -279,20 +279,21 @@ public final class TalkService {
     }
     return changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
       TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
-      return repository.lockQuestion(conn, room.talkId(), questionId, member.id()).compose(q -> {
-        Question question = q.orElseThrow(DomainException::notFound);
-        if (!"open".equals(room.state())) {
-          return Future.failedFuture(notOpen(room.state()));
+      if (!"open".equals(room.state())) {
+        return repository.question(conn, room.talkId(), questionId, member.id()).compose(q -> q.isEmpty()
+            ? Future.failedFuture(DomainException.notFound()) : Future.failedFuture(notOpen(room.state())));
+      }
+      return repository.vote(conn, room.talkId(), questionId, member.id(), up).compose(r -> {
+        if (r.isPresent()) {
+          return Future.succeededFuture(r.get()[1] == 0 ? Outcome.of((int) r.get()[0])
+              : Outcome.of((int) r.get()[0], new Change("talk." + room.talkId(), "question.voted", questionId)));
         }
-        if (question.merged()) {
-          return Future.failedFuture(new DomainException(Kind.CONFLICT, "talk.question.error.merged"));
-        }
-        if (!question.visible()) {
-          return Future.failedFuture(new DomainException(Kind.CONFLICT, "talk.question.error.notVotable"));
-        }
-        return repository.vote(conn, questionId, member.id(), up).map(r -> r[1] == 0
-            ? Outcome.of((int) r[0])
-            : Outcome.of((int) r[0], new Change("talk." + room.talkId(), "question.voted", questionId)));
+        // not votable: say why
+        return repository.question(conn, room.talkId(), questionId, member.id()).compose(q -> {
+          Question question = q.orElseThrow(DomainException::notFound);
+          return Future.failedFuture(new DomainException(Kind.CONFLICT,
+              question.merged() ? "talk.question.error.merged" : "talk.question.error.notVotable"));
+        });
       });
     })).map(c -> new Voted(c.value(), c.events().isEmpty() ? 0 : c.events().get(0).seq()));
   }

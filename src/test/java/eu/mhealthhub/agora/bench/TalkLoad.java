@@ -130,7 +130,7 @@ public final class TalkLoad {
     sockVertx.setPeriodic(1000, t -> {
       int slot = ticks.getAndIncrement() % 20;
       for (Socket s : sockets) {
-        if (s.ws != null && !s.closed && s.index % 20 == slot) {
+        if (s != null && s.ws != null && !s.closed && s.index % 20 == slot) {
           s.ws.writeTextMessage(LiveLoad.sockJs("{\"type\":\"ping\"}"));
         }
       }
