@@ -483,6 +483,29 @@ class TalkRoomTest {
     assertTrue(reader.get(app.url("/talks/mhealth-in-clinical-pathways")).body().contains("The live room opens when the Talk begins."));
   }
 
+  @Test
+  @DisplayName("a moderator of the Talk's group edits it; times are typed in her time zone and stored in UTC; a member may not (403)")
+  void editTalk() {
+    Setup s = new Setup();
+    Response form = s.moderator.get(s.path("/edit"));
+    assertEquals(200, form.status());
+    String csrf = app.csrf(s.moderator);
+    String body = "_csrf=" + enc(csrf) + "&title=" + enc("Edited title") + "&startsAt=2031-03-01T15:00&endsAt=2031-03-01T16:30"
+        + "&speakers=" + enc("Ana Silva | HTA agency | none declared") + "&group=" + s.groupId;
+    Response r = s.moderator.request("POST", s.path("/edit"), "application/x-www-form-urlencoded", body);
+    assertEquals(303, r.status(), r.body());
+    // no zone chosen: the default, Europe/Brussels (UTC+1 in March)
+    assertEquals("2031-03-01 14:00:00", TestDatabase.text(
+        "SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM talks WHERE id = ?", s.talkId));
+    assertTrue(s.moderator.get(s.path("")).body().contains("none declared"));
+    Browser member = new Browser();
+    s.member(member, "Nina");
+    assertEquals(403, member.get(s.path("/edit")).status());
+    assertEquals(403, member.request("POST", s.path("/edit"), "application/x-www-form-urlencoded",
+        body.replace(enc(csrf), enc(app.csrf(member)))).status());
+    assertEquals("Edited title", TestDatabase.text("SELECT title FROM talks WHERE id = ?", s.talkId));
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
