@@ -12,7 +12,8 @@
 #   BENCH_TALK_PARTICIPANTS    WebSocket participants (default 500)
 #   BENCH_TALK_MEMBERS         signed-in members who send messages and votes (default 100)
 #   BENCH_TALK_QUESTIONS       questions in the room (default 40; members × questions ≥ votes)
-#   BENCH_TALK_DURATION        seconds of load (default 60)
+#   BENCH_TALK_DURATION        seconds of measured load (default 60)
+#   BENCH_TALK_WARMUP          seconds of the same load before, not measured (default 5)
 #   BENCH_TALK_MESSAGES        chat messages per second (default 20)
 #   BENCH_TALK_VOTES           votes per second (default 50)
 #   BENCH_TALK_GEN_OPTS        the load generator's JVM options (default "-Xmx512m")
@@ -26,6 +27,7 @@ PARTICIPANTS=${BENCH_TALK_PARTICIPANTS:-500}
 MEMBERS=${BENCH_TALK_MEMBERS:-100}
 QUESTIONS=${BENCH_TALK_QUESTIONS:-40}
 DURATION=${BENCH_TALK_DURATION:-60}
+WARMUP=${BENCH_TALK_WARMUP:-5}
 MESSAGES=${BENCH_TALK_MESSAGES:-20}
 VOTES=${BENCH_TALK_VOTES:-50}
 GEN_OPTS=${BENCH_TALK_GEN_OPTS:--Xmx512m}
@@ -96,7 +98,7 @@ GEN_RC=0
 # shellcheck disable=SC2086
 java $GEN_OPTS -cp "$WORK/gen:$WORK/app/lib/*" eu.mhealthhub.agora.bench.TalkLoad \
   --base "$BASE" --origin "$BASE" --slug "$SLUG" --talk "$TALK_ID" --sessions "$WORK/sessions.txt" \
-  --participants "$PARTICIPANTS" --questions "$QUESTIONS" --duration "$DURATION" \
+  --participants "$PARTICIPANTS" --questions "$QUESTIONS" --duration "$DURATION" --warmup "$WARMUP" \
   --messages "$MESSAGES" --votes "$VOTES" >"$WORK/gen.out" || GEN_RC=$?
 CPU_END=$(awk '{ print $14 + $15 }' "/proc/$APP_PID/stat")
 ERRORS=$(grep -c -E 'ERROR|Exception' "$WORK/agora.log" 2>/dev/null || true)
@@ -109,7 +111,7 @@ echo
 echo "$(date -u '+%Y-%m-%d %H:%M:%S UTC') · $(nproc) cores ($CPU) · $(java -version 2>&1 | head -n 1)"
 echo "Load average before: $LOAD_START; after: $(cut -d' ' -f1-3 /proc/loadavg). Generator, server and PostgreSQL share the cores."
 echo "Room /talks/$SLUG (talk.$TALK_ID): $PARTICIPANTS anonymous participants on SockJS's WebSocket transport; $MEMBERS signed-in members"
-echo "send $MESSAGES messages/s and $VOTES votes/s (each member votes once per question) for ${DURATION}s through the room's forms (JSON answers)."
+echo "send $MESSAGES messages/s and $VOTES votes/s (each member votes once per question) for ${WARMUP}s of warm-up, then ${DURATION}s measured, through the room's forms (JSON answers)."
 echo "Latency: from sending the POST to the moment the last participant received that change's event (matched by its number on talk.$TALK_ID)."
 echo
 cat "$WORK/gen.out"

@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
  * <p>Arguments ({@code --name value}): {@code --base}, {@code --origin}, {@code --slug},
  * {@code --talk <id>}, {@code --sessions <file>} (lines "cookie csrf", one member each),
  * {@code --participants 500}, {@code --questions 40}, {@code --duration 60} (s),
- * {@code --messages 20} and {@code --votes 50} (per second), {@code --batch 100}.
+ * {@code --messages 20} and {@code --votes 50} (per second), {@code --warmup 5} (s at the same rates before
+ * the measured run; its votes are counted in the final check, its latencies are not), {@code --batch 100}.
  */
 public final class TalkLoad {
 
@@ -60,6 +61,7 @@ public final class TalkLoad {
   private final int messagesPerSecond;
   private final int votesPerSecond;
   private final int batch;
+  private final int warmupS;
 
   private final Vertx sockVertx;
   private final Vertx postVertx;
@@ -98,7 +100,11 @@ public final class TalkLoad {
   }
 
   /** A submission: what it was, when it was sent, its answer's status and its event's number. */
-  record Submitted(String kind, long sent, long answered, int status, long seq, long question) {}
+  record Submitted(String kind, long sent, long answered, int status, long seq, long question) {
+    Submitted warm() {
+      return new Submitted("warm-up " + kind, sent, answered, status, seq, question);
+    }
+  }
 
   private TalkLoad(Map<String, String> args) throws Exception {
     java.net.URI base = java.net.URI.create(args.get("base"));
@@ -117,7 +123,8 @@ public final class TalkLoad {
     messagesPerSecond = Integer.parseInt(args.getOrDefault("messages", "20"));
     votesPerSecond = Integer.parseInt(args.getOrDefault("votes", "50"));
     batch = Integer.parseInt(args.getOrDefault("batch", "100"));
-    if ((long) members.size() * questionCount < (long) votesPerSecond * durationS) {
+    warmupS = Integer.parseInt(args.getOrDefault("warmup", "5"));
+    if ((long) members.size() * questionCount < (long) votesPerSecond * (durationS + warmupS)) {
       throw new IllegalArgumentException("members × questions must cover every vote: each pair votes once");
     }
     sockVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1));
@@ -286,10 +293,12 @@ public final class TalkLoad {
       throw new IllegalStateException("the sockets' registrations did not all take effect within 30 s");
     }
 
-    int totalMessages = messagesPerSecond * durationS;
-    int totalVotes = votesPerSecond * durationS;
-    log("for %d s: %d messages/s and %d votes/s (%d and %d in all) from %d members", durationS, messagesPerSecond,
-        votesPerSecond, totalMessages, totalVotes, members.size());
+    int totalMessages = messagesPerSecond * (warmupS + durationS);
+    int totalVotes = votesPerSecond * (warmupS + durationS);
+    int warmMessages = messagesPerSecond * warmupS;
+    int warmVotes = votesPerSecond * warmupS;
+    log("%d s of warm-up, then %d s measured: %d messages/s and %d votes/s from %d members", warmupS, durationS,
+        messagesPerSecond, votesPerSecond, members.size());
     List<Future<Submitted>> answers = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicInteger sentMessages = new AtomicInteger();
     AtomicInteger sentVotes = new AtomicInteger();
@@ -299,7 +308,8 @@ public final class TalkLoad {
       double elapsed = (System.nanoTime() - start) / 1e9;
       int messagesDue = (int) Math.min(totalMessages, Math.floor(elapsed * messagesPerSecond));
       while (sentMessages.get() < messagesDue) {
-        answers.add(message(sentMessages.getAndIncrement()));
+        int k = sentMessages.getAndIncrement();
+        answers.add(k < warmMessages ? message(k).map(Submitted::warm) : message(k));
       }
       int votesDue = (int) Math.min(totalVotes, Math.floor(elapsed * votesPerSecond));
       while (sentVotes.get() < votesDue) {
@@ -307,20 +317,21 @@ public final class TalkLoad {
         int member = k % members.size();
         int round = k / members.size();
         // member m votes once for each of the questions m, m+1, ... (mod Q): every pair once
-        answers.add(vote(members.get(member), questions.get((member + round) % questions.size())));
+        Future<Submitted> voted = vote(members.get(member), questions.get((member + round) % questions.size()));
+        answers.add(k < warmVotes ? voted.map(Submitted::warm) : voted);
       }
       if (sentMessages.get() >= totalMessages && sentVotes.get() >= totalVotes) {
         postVertx.cancelTimer(timer);
         finished.complete();
       }
     }));
-    await(finished.future(), durationS + 60L);
+    await(finished.future(), warmupS + durationS + 60L);
     List<Submitted> done = new ArrayList<>();
     for (Future<Submitted> f : new ArrayList<>(answers)) {
       done.add(await(f, 60));
     }
     long lastSent = done.stream().mapToLong(Submitted::sent).max().orElse(start);
-    double seconds = (lastSent - start) / 1e9;
+    double seconds = (lastSent - start) / 1e9 - warmupS;
     log("sent in %.1f s; waiting up to 10 s for the last deliveries", seconds);
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < until && !allDelivered(done)) {
@@ -350,7 +361,8 @@ public final class TalkLoad {
     out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     long totalMissing = 0;
     for (String kind : List.of("message", "vote", "all")) {
-      List<Submitted> list = done.stream().filter(s -> kind.equals("all") || s.kind().equals(kind)).toList();
+      List<Submitted> list = done.stream().filter(s -> !s.kind().startsWith("warm")
+          && (kind.equals("all") || s.kind().equals(kind))).toList();
       List<Long> toAll = new ArrayList<>();
       List<Long> answer = new ArrayList<>();
       long missing = 0;
@@ -402,7 +414,7 @@ public final class TalkLoad {
     Map<Long, Long> accepted = new ConcurrentHashMap<>();
     long sentVotes = 0;
     for (Submitted s : done) {
-      if (s.kind().equals("vote")) {
+      if (s.kind().endsWith("vote")) {
         sentVotes++;
         if (s.status() == 200) {
           accepted.merge(s.question(), 1L, Long::sum);
@@ -422,15 +434,41 @@ public final class TalkLoad {
     }
     ok &= wrong == 0 && counted == sentVotes;
     System.out.println(out);
+    StringBuilder windows = new StringBuilder("p99 submit→all per 10 s of the measured run:");
+    long first = done.stream().filter(x -> !x.kind().startsWith("warm")).mapToLong(Submitted::sent).min().orElse(0);
+    for (int w = 0; w * 10 < durationS; w++) {
+      long from = first + w * 10_000_000_000L;
+      long to = from + 10_000_000_000L;
+      long[] lat = done.stream().filter(x -> !x.kind().startsWith("warm") && x.sent() >= from && x.sent() < to && x.seq() > 0)
+          .mapToLong(x -> toAll(x)).filter(v -> v >= 0).sorted().toArray();
+      windows.append(' ').append(LiveLoad.ms(LiveLoad.pct(lat, 99)));
+    }
+    System.out.println(windows + ".");
     System.out.printf(Locale.ROOT, "Participants: %d sockets connected of %d; %d members submitting; %d questions. "
             + "Sending took %.1f s.%n", connected, participants, members.size(), questions.size(), seconds);
-    System.out.printf(Locale.ROOT, "Votes: %d sent, %d accepted, %d counted on the questions as shown (%d questions "
+    System.out.printf(Locale.ROOT, "Votes, warm-up included: %d sent, %d accepted, %d counted on the questions as shown (%d questions "
             + "whose count differs from the votes accepted for it): %s.%n", sentVotes,
         accepted.values().stream().mapToLong(Long::longValue).sum(), counted, wrong,
         wrong == 0 && counted == sentVotes ? "every vote counted exactly once" : "VOTES LOST OR DOUBLED");
     System.out.printf("Target: p99 submit→all under 250 ms, no lost or doubled votes, nothing missing: %s.%n",
         ok ? "met" : "NOT MET" + (totalMissing > 0 ? " (" + totalMissing + " deliveries missing)" : ""));
     return ok ? 0 : 3;
+  }
+
+  /** From sending to the last participant's receipt; -1 when some participant never got it. */
+  private long toAll(Submitted s) {
+    long last = 0;
+    for (Socket socket : sockets) {
+      if (socket.closed) {
+        continue;
+      }
+      long at = socket.at(s.seq());
+      if (at == 0) {
+        return -1;
+      }
+      last = Math.max(last, at);
+    }
+    return last - s.sent();
   }
 
   private void close() {
