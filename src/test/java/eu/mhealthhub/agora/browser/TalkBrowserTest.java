@@ -159,6 +159,9 @@ class TalkBrowserTest {
     m.get(app.url("/talks/" + slug + "/presenter"));
     assertTrue(m.findElement(By.id("presenter")).getText().contains(q1), "the presenter view lists the open question");
     assertFalse(m.findElement(By.id("presenter")).getText().contains("Hide"), "and no moderation controls");
+    Thread.sleep(800);
+    upvote(a, firstId);
+    wait(m).until(d -> d.findElement(By.id("presented-" + firstId)).getText().contains("2 votes"));
     scan(moderator, "the presenter view", failures);
 
     // close the room into the group's follow-up thread
@@ -176,12 +179,20 @@ class TalkBrowserTest {
     String thread = m.findElement(By.id("posts")).getText();
     assertTrue(thread.contains("Payers want evidence early"), "the summary opens the thread");
     assertTrue(thread.contains(q1), "the unanswered question is carried over");
-    assertTrue(thread.contains("1 vote in the live room"), "with its votes");
+    assertTrue(thread.contains("2 votes in the live room"), "with its votes");
     assertTrue(thread.contains(SOFIA), "under its author");
     assertFalse(thread.contains(q2), "the answered question is not");
     long threadId = Long.parseLong(m.getCurrentUrl().replaceAll(".*/threads/", ""));
     assertEquals(groupId, TestDatabase.count("SELECT group_id FROM threads WHERE id = ?", threadId));
     scan(moderator, "the follow-up thread", failures);
+
+    // the Talk form, empty and with errors
+    m.get(app.url("/talks/new"));
+    scan(moderator, "the new-Talk form", failures);
+    m.findElement(By.id("talk-save")).click();
+    wait(m).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
+    assertEquals("true", m.findElement(By.id("title")).getDomAttribute("aria-invalid"));
+    scan(moderator, "the new-Talk form with errors", failures);
     assertTrue(failures.isEmpty(), String.join("\n\n", failures));
   }
 
