@@ -31,7 +31,10 @@ CREATE TABLE talk_messages (
     body_markdown text        NOT NULL CHECK (char_length(body_markdown) BETWEEN 1 AND 500),
     body_html     text        NOT NULL,
     created_at    timestamptz NOT NULL DEFAULT now(),
-    client_token  text        CHECK (client_token IS NULL OR char_length(client_token) <= 100)
+    client_token  text        CHECK (client_token IS NULL OR char_length(client_token) <= 100),
+    -- a moderator hid it: kept for the record, shown to nobody
+    hidden_at     timestamptz,
+    hidden_by     bigint      REFERENCES members (id)
 );
 CREATE INDEX talk_messages_talk_idx ON talk_messages (talk_id, id);
 CREATE UNIQUE INDEX talk_messages_token_idx ON talk_messages (author_id, client_token) WHERE client_token IS NOT NULL;

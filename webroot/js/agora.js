@@ -684,6 +684,11 @@ window.agoraBridge = function (onopen, onframe, onclose) {
       var type = frame.body.type;
       if (type === 'message.created') {
         refreshMessages();
+      } else if (type === 'message.hidden') {
+        var hidden = document.getElementById('message-' + frame.body.id);
+        if (hidden) {
+          hidden.remove();
+        }
       } else if (type.indexOf('question.') === 0) {
         if (type === 'question.created') {
           say(room.getAttribute('data-reply-new') || '');

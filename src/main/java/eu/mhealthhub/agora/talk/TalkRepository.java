@@ -58,7 +58,11 @@ final class TalkRepository {
         FROM talk_messages m JOIN members a ON a.id = m.author_id
       """;
   private static final String RECENT_MESSAGES = MESSAGE_COLUMNS
-      + " WHERE m.talk_id = $1 AND m.id > $2 ORDER BY m.id DESC LIMIT $3";
+      + " WHERE m.talk_id = $1 AND m.id > $2 AND m.hidden_at IS NULL ORDER BY m.id DESC LIMIT $3";
+  private static final String HIDE_MESSAGE = """
+      UPDATE talk_messages SET hidden_at = now(), hidden_by = $3 WHERE id = $1 AND talk_id = $2 AND hidden_at IS NULL
+      RETURNING id
+      """;
   private static final String INSERT_MESSAGE = """
       INSERT INTO talk_messages (talk_id, author_id, body_markdown, body_html, client_token) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (author_id, client_token) WHERE client_token IS NOT NULL DO NOTHING
@@ -249,6 +253,11 @@ final class TalkRepository {
   Future<Optional<Long>> insertMessage(SqlClient db, long talkId, long authorId, String markdown, String html, String token) {
     return db.preparedQuery(INSERT_MESSAGE).execute(Tuple.of(talkId, authorId, markdown, html, token))
         .map(rows -> first(rows, r -> r.getLong(0)));
+  }
+
+  /** Hides a message of the Talk; false when there is no such visible message. */
+  Future<Boolean> hideMessage(SqlClient db, long talkId, long messageId, long by) {
+    return db.preparedQuery(HIDE_MESSAGE).execute(Tuple.of(messageId, talkId, by)).map(rows -> rows.size() > 0);
   }
 
   Future<Optional<Long>> messageByToken(SqlClient db, long authorId, String token) {

@@ -40,6 +40,7 @@ import java.util.Optional;
  * GET  /talks/:slug/presenter               projection view
  * GET  /talks/:slug/presenter/questions     fragment of it
  * POST /talks/:slug/messages                body, clientToken
+ * POST /talks/:slug/messages/:id/hide       a moderator hides a message
  * POST /talks/:slug/questions               body, anonymous, clientToken (after close: to the follow-up thread)
  * POST /talks/:slug/questions/:id/vote      up=true|false
  * POST /talks/:slug/questions/:id/moderate  action=approve|hide|pin|unpin|answer|merge, answer, into
@@ -77,6 +78,7 @@ public final class TalkRoutes {
     router.get("/talks/:slug/presenter").handler(this::presenter);
     router.get("/talks/:slug/presenter/questions").handler(this::presenterFragment);
     router.post("/talks/:slug/messages").handler(this::postMessage);
+    router.post("/talks/:slug/messages/:id/hide").handler(this::hideMessage);
     router.post("/talks/:slug/questions").handler(this::ask);
     router.post("/talks/:slug/questions/:id/vote").handler(this::vote);
     router.post("/talks/:slug/questions/:id/moderate").handler(this::moderate);
@@ -225,8 +227,9 @@ public final class TalkRoutes {
       ctx.fail(DomainException.badRequest("live.error.after"));
       return;
     }
-    talks.find(slug(ctx)).compose(talk -> talks.messages(talk, after))
-        .onSuccess(list -> pages.render(ctx, "talk/messages", Map.of("messages", list)))
+    talks.room(slug(ctx), viewer(ctx)).compose(room -> talks.messages(room.talk(), after)
+            .map(list -> Map.<String, Object>of("messages", list, "talk", room.talk(), "moderator", room.moderator())))
+        .onSuccess(model -> pages.render(ctx, "talk/messages", model))
         .onFailure(ctx::fail);
   }
 
@@ -307,6 +310,16 @@ public final class TalkRoutes {
     talks.postMessage(slug(ctx), Viewer.of(ctx).member().orElseThrow(), body, field(ctx, "clientToken"))
         .onSuccess(sent -> done(ctx, roomPath(ctx, "#message-" + sent.id()),
             new JsonObject().put("id", sent.id()).put("seq", sent.seq())))
+        .onFailure(ctx::fail);
+  }
+
+  private void hideMessage(RoutingContext ctx) {
+    if (!Forms.requireMember(ctx)) {
+      return;
+    }
+    long id = Forms.id(ctx, "id");
+    talks.hideMessage(slug(ctx), id, Viewer.of(ctx).member().orElseThrow())
+        .onSuccess(v -> done(ctx, "/talks/" + slug(ctx) + "#chat-heading", new JsonObject()))
         .onFailure(ctx::fail);
   }
 

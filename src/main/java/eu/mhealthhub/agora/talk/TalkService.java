@@ -234,8 +234,9 @@ public final class TalkService {
       String status = room.approvalRequired() ? "pending" : "visible";
       return repository.insertQuestion(conn, room.talkId(), author.id(), text, anonymous, status, token)
           .compose(id -> id.isPresent()
-              ? Future.succeededFuture(Outcome.<Object>of(id.get(),
-                  new Change("talk." + room.talkId(), "question.created", id.get())))
+              ? Future.succeededFuture(Outcome.<Object>of(id.get(), new Change("talk." + room.talkId(),
+                  // pending questions refresh moderators' lists without being announced to everyone
+                  "pending".equals(status) ? "question.pending" : "question.created", id.get())))
               : repository.questionByToken(conn, author.id(), token).map(existing -> Outcome.<Object>of(existing.orElseThrow())));
     })).compose(result -> {
       if (result instanceof Long id) {
@@ -356,6 +357,15 @@ public final class TalkService {
                 .map(v -> new Outcome<Void>(null, made));
           }));
     });
+  }
+
+  /** A moderator hides a chat message (kept, shown to nobody); NOT_FOUND when it is missing or hidden already. */
+  public Future<Void> hideMessage(String slug, long messageId, Member by) {
+    return room(slug, Optional.of(by)).compose(room -> !room.moderator() ? Future.failedFuture(DomainException.forbidden())
+        : changes.transaction(conn -> repository.hideMessage(conn, room.talk().id(), messageId, by.id())
+            .compose(hidden -> !hidden ? Future.<Void>failedFuture(DomainException.notFound())
+                : repository.log(conn, null, by.id(), "talk.hideMessage", "talk_message", messageId, ""))
+            .map(v -> Outcome.<Void>of(null, new Change(room.talk().address(), "message.hidden", messageId)))));
   }
 
   private static Future<Void> conflict(String key) {

@@ -147,6 +147,12 @@ class TalkBrowserTest {
     a.findElement(By.id("message-body")).sendKeys("Thanks for the *slides*!");
     a.findElement(By.id("send-message")).click();
     wait(b).until(ExpectedConditions.presenceOfElementLocated(By.xpath("//ol[@id='messages']//em[.='slides']")));
+    b.findElement(By.id("message-body")).sendKeys("Off-topic advert");
+    b.findElement(By.id("send-message")).click();
+    wait(m).until(ExpectedConditions.presenceOfElementLocated(By.xpath(
+        "//ol[@id='messages']/li[.//p[.='Off-topic advert']]//button[starts-with(@id,'hide-message-')]"))).click();
+    wait(a).until(d -> !d.findElement(By.id("messages")).getText().contains("Off-topic advert"));
+    wait(b).until(d -> !d.findElement(By.id("messages")).getText().contains("Off-topic advert"));
 
     // the moderator answers the top question; everyone sees it answered
     wait(m).until(ExpectedConditions.presenceOfElementLocated(By.id("answer-" + secondId)))

@@ -506,6 +506,27 @@ class TalkRoomTest {
     assertEquals("Edited title", TestDatabase.text("SELECT title FROM talks WHERE id = ?", s.talkId));
   }
 
+  @Test
+  @DisplayName("a moderator hides a chat message: it leaves the page and the fragment, is kept and logged; members may not hide (403)")
+  void hideMessage() {
+    Setup s = new Setup();
+    s.open();
+    Browser a = new Browser();
+    s.member(a, "Otto");
+    Response said = s.post(a, "/messages", Map.of("body", "Buy cheap pills at example.com"));
+    long messageId = id(said.location(), "#message-(\\d+)");
+    assertTrue(s.moderator.get(s.path("")).body().contains("id=\"hide-message-" + messageId + "\""));
+    assertFalse(a.get(s.path("")).body().contains("id=\"hide-message-"), "members get no hide button");
+    assertEquals(403, s.post(a, "/messages/" + messageId + "/hide", Map.of()).status());
+    assertEquals(303, s.post(s.moderator, "/messages/" + messageId + "/hide", Map.of()).status());
+    assertFalse(a.get(s.path("")).body().contains("cheap pills"));
+    assertFalse(a.get(s.path("/room/messages?after=0")).body().contains("cheap pills"));
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM talk_messages WHERE id = ? AND hidden_at IS NOT NULL", messageId));
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM moderation_log WHERE action = 'talk.hideMessage' AND target_id = ?",
+        messageId));
+    assertEquals(404, s.post(s.moderator, "/messages/" + messageId + "/hide", Map.of()).status(), "hidden already");
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
