@@ -39,8 +39,8 @@ SIGN_IN_AS=demo-jonas
 GEN_SRC=src/test/java/eu/mhealthhub/agora/bench/LiveLoad.java
 GEN_CLASS=eu/mhealthhub/agora/bench/LiveLoad
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
 
 [[ -f pom.xml && -f $GEN_SRC ]] || die "run from the repository root: bash bench/live.sh"
 for tool in java javac mvn curl ps awk sed grep; do
@@ -83,64 +83,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- 1. build (tests compiled, not run)
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  log "building (mvn package, tests skipped)"
-  mvn -B -q -DskipTests package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib >&2
-fi
-JAR=$(ls target/agora-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n 1 || true)
-[[ -n $JAR && -d target/lib ]] || die "no target/agora-*.jar or target/lib; build failed?"
-# Run from a private copy so that a rebuild in the working tree cannot pull classes from under the server.
-mkdir -p "$WORK/app" "$WORK/gen"
-cp "$JAR" "$WORK/app/agora.jar"
-cp -r target/lib "$WORK/app/lib"
-# The generator needs only vertx-core (in lib/): Maven's test-compiled class when it is current,
-# otherwise compiled here.
-if [[ -f target/test-classes/$GEN_CLASS.class && ! $GEN_SRC -nt target/test-classes/$GEN_CLASS.class ]]; then
-  mkdir -p "$WORK/gen/$(dirname "$GEN_CLASS")"
-  cp target/test-classes/"$GEN_CLASS"*.class "$WORK/gen/$(dirname "$GEN_CLASS")/"
-else
-  log "compiling the load generator with javac"
-  javac -nowarn -Xlint:none -d "$WORK/gen" -cp "$WORK/app/lib/*" "$GEN_SRC" 2>"$WORK/javac.log" \
-    || { cat "$WORK/javac.log" >&2; die "the load generator does not compile"; }
-fi
+bench_build
+# The generator needs only vertx-core (in lib/).
+bench_generator "$GEN_SRC" "$GEN_CLASS"
 
 # ---------------------------------------------------------------- 2. start Agora
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-if [[ -n ${BENCH_PORT:-} ]]; then
-  PORT=$BENCH_PORT
-  port_free "$PORT" || die "port $PORT is in use"
-else
-  PORT=18080
-  while ! port_free "$PORT"; do PORT=$((PORT + 1)); done
-fi
-BASE=http://localhost:$PORT
-mkdir -p "$WORK/data"
-start_agora() {
-  # shellcheck disable=SC2086
-  AGORA_PORT=$PORT AGORA_PUBLIC_URL=$BASE AGORA_DATA_DIR=$WORK/data \
-    java $JAVA_OPTS -Xlog:gc:file="$WORK/gc.log":uptime -jar "$WORK/app/agora.jar" >"$WORK/agora.log" 2>&1 &
-  APP_PID=$!
-  local ready=0
-  for _ in $(seq 1 240); do
-    kill -0 "$APP_PID" 2>/dev/null || die "Agora exited during start"
-    if [[ $(curl -s -o /dev/null -w '%{http_code}' "$BASE/health/ready" || true) == 200 ]]; then ready=1; break; fi
-    sleep 0.5
-  done
-  [[ $ready == 1 ]] || die "Agora not ready after 120 s"
-  PG_PORT=""
-  for _ in $(seq 1 20); do
-    PG_PORT=$(sed -n 's/.*embedded PostgreSQL in .* on port \([0-9][0-9]*\).*/\1/p' "$WORK/agora.log" | head -n 1)
-    [[ -n $PG_PORT ]] && break
-    sleep 0.5
-  done
-}
-stop_agora() {
-  kill -TERM "$APP_PID" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
-  kill -0 "$APP_PID" 2>/dev/null && die "Agora did not stop in 30 s"
-  wait "$APP_PID" 2>/dev/null || true
-  APP_PID=""
-}
+bench_choose_port
+start_agora() { bench_start_agora; }
+stop_agora() { bench_stop_agora; }
 log "starting Agora on port $PORT (fresh embedded PostgreSQL in $WORK/data), JVM options: $JAVA_OPTS"
 start_agora
 # PostgreSQL records when each transaction committed only with track_commit_timestamp, a setting
@@ -161,39 +111,9 @@ fi
 log "Agora ready (pid $APP_PID); embedded PostgreSQL on port ${PG_PORT:-unknown}"
 
 # ---------------------------------------------------------------- 3. sign in, make a thread
-JAR_COOKIES=$WORK/cookies.txt
-location() { sed -n 's/^[Ll]ocation: *//p' "$1" | tr -d '\r' | tail -n 1; }
-unescape() { sed -e 's/&quot;/"/g' -e "s/&#39;/'/g" -e "s/&#x27;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'; }
-
 log "signing in as $SIGN_IN_AS through the development OIDC provider"
-curl -s -o /dev/null -D "$WORK/h1" -c "$JAR_COOKIES" -b "$JAR_COOKIES" "$BASE/auth/login?next=/"
-AUTHORIZE=$(location "$WORK/h1")
-[[ $AUTHORIZE == http*://*/authorize* ]] || die "sign-in did not redirect to the provider (Location: '$AUTHORIZE')"
-PROVIDER=${AUTHORIZE%%/authorize*}
-curl -s -c "$JAR_COOKIES" -b "$JAR_COOKIES" "$AUTHORIZE" >"$WORK/authorize.html"
-FIRST_FORM=$(tr '\n' ' ' <"$WORK/authorize.html" | sed 's#</form>.*##')
-FORM_ARGS=()
-while IFS= read -r input; do
-  name=$(printf '%s' "$input" | sed -n 's/.*name="\([^"]*\)".*/\1/p')
-  value=$(printf '%s' "$input" | sed -n 's/.*value="\([^"]*\)".*/\1/p' | unescape)
-  [[ -n $name ]] && FORM_ARGS+=(--data-urlencode "$name=$value")
-done < <(printf '%s' "$FIRST_FORM" | grep -o '<input type="hidden"[^>]*>')
-[[ ${#FORM_ARGS[@]} -gt 0 ]] || die "no hidden inputs on the provider's page"
-curl -s -o /dev/null -D "$WORK/h2" -c "$JAR_COOKIES" -b "$JAR_COOKIES" \
-  "${FORM_ARGS[@]}" --data-urlencode "subject=$SIGN_IN_AS" "$PROVIDER/authorize"
-CALLBACK=$(location "$WORK/h2")
-[[ $CALLBACK == "$BASE/auth/callback"* ]] || die "provider did not redirect to Agora's callback (Location: '$CALLBACK')"
-curl -s -o /dev/null -D "$WORK/h3" -c "$JAR_COOKIES" -b "$JAR_COOKIES" "$CALLBACK"
-SESSION=$(awk '$6 == "agora_session" { v = $7 } END { print v }' "$JAR_COOKIES")
-[[ -n $SESSION ]] || die "no agora_session cookie after the callback"
-COOKIE="agora_session=$SESSION"
-
-CSRF=""
-for page in / "/groups/$GROUP"; do
-  CSRF=$(curl -s -H "Cookie: $COOKIE" "$BASE$page" | grep -o 'name="_csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="\([^"]*\)"/\1/' | unescape || true)
-  [[ -n $CSRF ]] && break
-done
-[[ -n $CSRF ]] || die "no CSRF token on the signed-in pages (sign-in failed?)"
+COOKIE=$(bench_sign_in "subject=$SIGN_IN_AS")
+CSRF=$(bench_csrf "$COOKIE")
 
 log "creating a thread in group $GROUP (public: anonymous sockets may register it)"
 code=$(curl -s -o "$WORK/api.json" -w '%{http_code}' -X POST -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" \

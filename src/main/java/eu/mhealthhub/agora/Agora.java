@@ -120,7 +120,7 @@ public final class Agora {
         await(new DemoDocuments(database.pool(), members, groups, documents).seedOnce());
       }
       Services services = new Services(effective, database, provider, i18n, clock,
-          members, groups, threads, documents, new TalkService(database.pool(), clock),
+          members, groups, threads, documents, new TalkService(database.pool(), clock, groups, threads, changes),
           attachments, changes, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;

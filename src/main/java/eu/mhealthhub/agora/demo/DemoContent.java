@@ -137,5 +137,37 @@ public final class DemoContent {
             List.of("integration"), null, null));
   }
 
+  record DemoQuestion(String author, String body, boolean anonymous, List<String> voters, String answer) {}
+
+  /** A past Talk's room as it was closed: chat, questions (answered or not) and the follow-up thread's group. */
+  record DemoRoom(String talkSlug, String moderator, String summary, List<DemoPost> messages, List<DemoQuestion> questions,
+      List<String> followupGroups) {}
+
+  /** Declared interests of the demo speakers, shown beside them on Talk pages. */
+  static final java.util.Map<String, String> SPEAKER_INTERESTS = java.util.Map.of(
+      "Sofia Marques", "Founder and shareholder of an mHealth start-up whose app is reimbursed in Germany.",
+      "Amélie Laurent", "Advises a national payer on digital health; no industry funding.",
+      "Tomasz Nowak", "Employed by a hospital group; has advised an EHR vendor (paid, 2022).",
+      "Dr Jonas Becker", "Investigator in a trial of a telemonitoring app (funded by the manufacturer).");
+
+  static final List<DemoRoom> ROOMS = List.of(
+      new DemoRoom("mhealth-solution-success", "demo-amelie",
+          "Three lessons from the founders: talk to payers before the pivotal study, design the evidence for "
+              + "the provisional listing, and budget for the interoperability work. The open questions on pricing "
+              + "after the provisional year continue in the working group.",
+          List.of(
+              new DemoPost("demo-jonas", "Joining from the cardiology ward, great to see this live."),
+              new DemoPost("demo-elena", "The slides mention a **patient panel**: was it paid?"),
+              new DemoPost("demo-sofia", "Yes, every panel member was paid for their time.")),
+          List.of(
+              new DemoQuestion("demo-jonas", "How long did the provisional listing take from application to decision?",
+                  false, List.of("demo-elena", "demo-pieter", "demo-tomasz"),
+                  "Seven months, three of them waiting for the data-protection review."),
+              new DemoQuestion("demo-elena", "How will the price be set once the provisional year ends?", false,
+                  List.of("demo-jonas", "demo-pieter", "demo-tomasz", "demo-maria"), null),
+              new DemoQuestion("demo-lukas", "Would the same evidence work for a payer in another country?", true,
+                  List.of("demo-elena"), null)),
+          List.of("reimbursement")));
+
   private DemoContent() {}
 }

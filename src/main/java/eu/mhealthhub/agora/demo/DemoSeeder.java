@@ -23,6 +23,8 @@ public final class DemoSeeder {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoSeeder.class);
   private static final String SEED_NAME = "demo-content-v1";
+  /** The Talks' rooms came later: their own seed, so databases seeded before get them too. */
+  private static final String ROOMS_SEED_NAME = "demo-talk-rooms-v1";
   private static final long LOCK_KEY = 0x4147_4f52_4153_4545L;
 
   private static final String LOCK = "SELECT pg_advisory_xact_lock($1)";
@@ -77,12 +79,126 @@ public final class DemoSeeder {
   public Future<Boolean> seedOnce() {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(LOCK_KEY))
         .compose(v -> conn.preparedQuery(CLAIM).execute(Tuple.of(SEED_NAME)))
-        .compose(claimed -> claimed.size() == 0 ? Future.succeededFuture(false) : write(conn).map(true)))
+        .compose(claimed -> claimed.size() == 0 ? Future.succeededFuture(false) : write(conn).map(true))
+        .compose(wrote -> conn.preparedQuery(CLAIM).execute(Tuple.of(ROOMS_SEED_NAME))
+            .compose(claimed -> claimed.size() == 0 ? Future.succeededFuture(wrote) : writeRooms(conn).map(true))))
         .onSuccess(wrote -> {
           if (wrote) {
             LOG.info("demo content seeded");
           }
         });
+  }
+
+  private static final String PERSON = "SELECT id FROM members WHERE issuer = $1 AND subject = $2";
+  private static final String INTERESTS = """
+      UPDATE talk_speakers SET declared_interests = $2 WHERE name = $1 AND declared_interests = ''
+      """;
+  private static final String CLOSED_ROOM = """
+      UPDATE talks SET room_state = 'closed', summary = $2, closed_at = ends_at + interval '20 minutes', closed_by = $3
+       WHERE slug = $1 AND room_state = 'scheduled'
+      RETURNING id, title, starts_at, ends_at
+      """;
+  private static final String MESSAGE = """
+      INSERT INTO talk_messages (talk_id, author_id, body_markdown, body_html, created_at) VALUES ($1, $2, $3, $4, $5)
+      """;
+  private static final String QUESTION = """
+      INSERT INTO talk_questions (talk_id, author_id, body, anonymous, status, votes, answered_at, answer, created_at)
+      VALUES ($1, $2, $3, $4, 'visible', $5, $6, $7, $8) RETURNING id
+      """;
+  private static final String VOTE = "INSERT INTO talk_question_votes (question_id, member_id, created_at) VALUES ($1, $2, $3)";
+  private static final String FOLLOWUP = "INSERT INTO talk_followups (talk_id, group_id, thread_id, position) VALUES ($1, $2, $3, $4)";
+  private static final String GROUP_ID = "SELECT id FROM working_groups WHERE slug = $1";
+
+  /**
+   * A past Talk's room as a moderator left it: chat, answered and unanswered questions with votes,
+   * and the follow-up thread holding the summary and the unanswered questions, linked both ways.
+   */
+  private Future<Void> writeRooms(SqlConnection conn) {
+    Map<String, Long> people = new HashMap<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (DemoContent.Person p : DemoContent.PEOPLE) {
+      chain = chain.compose(v -> conn.preparedQuery(PERSON).execute(Tuple.of(DemoContent.issuer(), p.subject()))
+          .map(rows -> {
+            if (rows.size() > 0) {
+              people.put(p.subject(), rows.iterator().next().getLong(0));
+            }
+            return null;
+          }));
+    }
+    for (Map.Entry<String, String> e : DemoContent.SPEAKER_INTERESTS.entrySet()) {
+      chain = chain.compose(v -> conn.preparedQuery(INTERESTS).execute(Tuple.of(e.getKey(), e.getValue())).mapEmpty());
+    }
+    for (DemoContent.DemoRoom room : DemoContent.ROOMS) {
+      chain = chain.compose(v -> people.size() < DemoContent.PEOPLE.size() ? Future.<Void>succeededFuture()
+          : conn.preparedQuery(CLOSED_ROOM).execute(Tuple.of(room.talkSlug(), room.summary(), people.get(room.moderator())))
+              .compose(rows -> rows.size() == 0 ? Future.<Void>succeededFuture()
+                  : writeRoom(conn, room, rows.iterator().next(), people)));
+    }
+    return chain;
+  }
+
+  private Future<Void> writeRoom(SqlConnection conn, DemoContent.DemoRoom room, io.vertx.sqlclient.Row talk,
+      Map<String, Long> people) {
+    long talkId = talk.getLong("id");
+    var start = talk.getOffsetDateTime("starts_at");
+    var end = talk.getOffsetDateTime("ends_at");
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < room.messages().size(); i++) {
+      DemoContent.DemoPost m = room.messages().get(i);
+      var at = start.plusMinutes(5L + 7L * i);
+      chain = chain.compose(v -> conn.preparedQuery(MESSAGE)
+          .execute(Tuple.of(talkId, people.get(m.author()), m.body(), Markdown.toHtml(m.body()), at)).mapEmpty());
+    }
+    for (int i = 0; i < room.questions().size(); i++) {
+      DemoContent.DemoQuestion q = room.questions().get(i);
+      var at = start.plusMinutes(10L + 9L * i);
+      chain = chain.compose(v -> conn.preparedQuery(QUESTION)
+          .execute(Tuple.from(new Object[] {talkId, people.get(q.author()), q.body(), q.anonymous(), q.voters().size(),
+              q.answer() == null ? null : end.minusMinutes(10), q.answer() == null ? "" : q.answer(), at}))
+          .compose(rows -> {
+            long questionId = rows.iterator().next().getLong(0);
+            Future<Void> votes = Future.succeededFuture();
+            for (String voter : q.voters()) {
+              votes = votes.compose(x -> conn.preparedQuery(VOTE)
+                  .execute(Tuple.of(questionId, people.get(voter), at.plusMinutes(2))).mapEmpty());
+            }
+            return votes;
+          }));
+    }
+    // the follow-up thread: the summary, then each unanswered question under its author, with its votes
+    List<DemoContent.DemoPost> posts = new java.util.ArrayList<>();
+    posts.add(new DemoContent.DemoPost(room.moderator(), "Follow-up of the Talk [" + talk.getString("title") + "](/talks/"
+        + room.talkSlug() + ").\n\n" + room.summary()));
+    room.questions().stream().filter(q -> q.answer() == null)
+        .sorted(java.util.Comparator.comparingInt((DemoContent.DemoQuestion q) -> q.voters().size()).reversed())
+        .forEach(q -> posts.add(new DemoContent.DemoPost(q.anonymous() ? room.moderator() : q.author(),
+            (q.anonymous() ? "*Asked anonymously in the live room*\n\n" : "") + "> " + q.body() + "\n\n*"
+                + q.voters().size() + (q.voters().size() == 1 ? " vote" : " votes") + " in the live room*")));
+    for (int g = 0; g < room.followupGroups().size(); g++) {
+      String slug = room.followupGroups().get(g);
+      int position = g;
+      var opened = end.plusMinutes(20);
+      chain = chain.compose(v -> conn.preparedQuery(GROUP_ID).execute(Tuple.of(slug))
+          .compose(rows -> conn.preparedQuery(THREAD).execute(Tuple.of(rows.iterator().next().getLong(0),
+                  "Follow-up: " + talk.getString("title"), people.get(room.moderator()), opened))
+              .compose(t -> {
+                long threadId = t.iterator().next().getLong(0);
+                Future<Void> c = Future.succeededFuture();
+                for (int i = 0; i < posts.size(); i++) {
+                  DemoContent.DemoPost p = posts.get(i);
+                  long authorId = people.get(p.author());
+                  int pos = i + 1;
+                  var at = opened.plusMinutes(i);
+                  c = c.compose(x -> conn.preparedQuery(POST)
+                      .execute(Tuple.of(threadId, authorId, p.body(), Markdown.toHtml(p.body()), at, pos))
+                      .compose(r -> conn.preparedQuery(TOUCH_THREAD)
+                          .execute(Tuple.of(threadId, at, r.iterator().next().getLong(0), authorId))).mapEmpty());
+                }
+                return c.compose(x -> conn.preparedQuery(FOLLOWUP)
+                    .execute(Tuple.of(talkId, rows.iterator().next().getLong(0), threadId, position)).mapEmpty());
+              })));
+    }
+    return chain;
   }
 
   private Future<Void> write(SqlConnection conn) {

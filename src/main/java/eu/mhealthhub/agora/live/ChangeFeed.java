@@ -65,14 +65,23 @@ public final class ChangeFeed {
    * with nothing recorded or published.
    */
   public <T> Future<T> transaction(Function<SqlConnection, Future<Outcome<T>>> work) {
-    return pool.withTransaction(conn -> work.apply(conn).compose(outcome -> outcome.changes().isEmpty()
-            ? Future.succeededFuture(new Recorded<>(outcome.value(), List.<Event>of()))
-            : log.append(conn, outcome.changes()).map(events -> new Recorded<>(outcome.value(), events))))
-        .onSuccess(recorded -> publish(recorded.events()))
-        .map(Recorded::value);
+    return transactionWithEvents(work).map(Committed::value);
   }
 
-  private record Recorded<T>(T value, List<Event> events) {}
+  /**
+   * As {@link #transaction}, and also completes with the events as numbered, for callers that tell
+   * the client which number its change got (a Talk room's JSON answers, which the benchmark matches
+   * against the frames its sockets receive).
+   */
+  public <T> Future<Committed<T>> transactionWithEvents(Function<SqlConnection, Future<Outcome<T>>> work) {
+    return pool.withTransaction(conn -> work.apply(conn).compose(outcome -> outcome.changes().isEmpty()
+            ? Future.succeededFuture(new Committed<>(outcome.value(), List.<Event>of()))
+            : log.append(conn, outcome.changes()).map(events -> new Committed<>(outcome.value(), events))))
+        .onSuccess(committed -> publish(committed.events()));
+  }
+
+  /** What a committed transaction produced, and its events with their numbers. */
+  public record Committed<T>(T value, List<Event> events) {}
 
   /**
    * An internal address (never permitted on the bridge) announcing that what a member may read

@@ -57,7 +57,7 @@ public final class LiveBridge {
         .setHeartbeatInterval(25_000)
         .addDisabledTransport("IFRAME");
     SockJSBridgeOptions bridge = new SockJSBridgeOptions()
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex("(thread|group|member|document)\\.[1-9][0-9]{0,18}"))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex("(thread|group|member|document|talk)\\.[1-9][0-9]{0,18}"))
         .setPingTimeout(60_000);
     // refuse foreign pages with a clean 403 before SockJS would fail the request with its own error
     router.route("/eventbus/*").handler(ctx -> {

@@ -4,6 +4,7 @@ import eu.mhealthhub.agora.document.DocumentService;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.talk.TalkService;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
@@ -27,25 +28,28 @@ import java.util.regex.Pattern;
  *
  * Who may read an address is decided as for the pages: {@code thread.<id>}, {@code group.<id>} and {@code document.<id>}
  * by the group policy (a closed group's address answers 404 like a missing one), {@code member.<id>}
- * by that member only.
+ * by that member only, {@code talk.<id>} by anyone (Talks are public).
  */
 public final class LiveRoutes {
 
   public static final int MAX_EVENTS = 500;
-  private static final Pattern ADDRESS = Pattern.compile("(thread|group|member|document)\\.([1-9][0-9]{0,18})");
+  private static final Pattern ADDRESS = Pattern.compile("(thread|group|member|document|talk)\\.([1-9][0-9]{0,18})");
 
   private final Pool pool;
   private final EventLog log;
   private final GroupService groups;
   private final ThreadService threads;
   private final DocumentService documents;
+  private final TalkService talks;
 
-  public LiveRoutes(Pool pool, EventLog log, GroupService groups, ThreadService threads, DocumentService documents) {
+  public LiveRoutes(Pool pool, EventLog log, GroupService groups, ThreadService threads, DocumentService documents,
+      TalkService talks) {
     this.pool = pool;
     this.log = log;
     this.groups = groups;
     this.threads = threads;
     this.documents = documents;
+    this.talks = talks;
   }
 
   public void mount(Router router) {
@@ -63,6 +67,8 @@ public final class LiveRoutes {
       case "thread" -> threads.locate(id, viewer).mapEmpty();
       case "group" -> groups.access(id, viewer).mapEmpty();
       case "document" -> documents.locate(id, viewer).mapEmpty();
+      // Talks and their rooms are public; events name ids only, and what a page fetches for them is filtered per viewer
+      case "talk" -> talks.exists(id);
       default -> viewer.map(Member::id).orElse(-1L) == id
           ? Future.succeededFuture() : Future.failedFuture(DomainException.notFound());
     };

@@ -3,7 +3,11 @@ package eu.mhealthhub.agora.talk;
 import java.time.Instant;
 import java.util.List;
 
-/** A public Talk of the Hub, with its speakers in billing order. Times are instants (UTC). */
+/**
+ * A public Talk of the Hub, with its speakers in billing order and the state of its live room.
+ * Times are instants (UTC). {@code groupIds} are the working groups it concerns, whatever the
+ * viewer may read: pages show only the readable ones.
+ */
 public record Talk(
     long id,
     String slug,
@@ -13,12 +17,40 @@ public record Talk(
     Instant endsAt,
     String slidesUrl,
     String recordingUrl,
-    List<Speaker> speakers) {
+    List<Speaker> speakers,
+    List<Long> groupIds,
+    String roomState,
+    boolean approvalRequired,
+    Long pinnedQuestionId,
+    String summary,
+    Instant closedAt,
+    Instant updatedAt) {
+
+  public static final int MAX_TITLE = 200;
+  public static final int MAX_DESCRIPTION = 5000;
+  public static final int MAX_SUMMARY = 5000;
 
   /** A speaker as billed; {@code memberId} links to an account when the speaker has one. */
-  public record Speaker(String name, String affiliation, Long memberId) {}
+  public record Speaker(String name, String affiliation, Long memberId, String declaredInterests) {}
 
   public boolean upcoming(Instant now) {
     return endsAt.isAfter(now);
+  }
+
+  public boolean roomOpen() {
+    return "open".equals(roomState);
+  }
+
+  public boolean roomClosed() {
+    return "closed".equals(roomState);
+  }
+
+  public boolean roomScheduled() {
+    return "scheduled".equals(roomState);
+  }
+
+  /** The live-event address of this Talk's room. */
+  public String address() {
+    return "talk." + id;
   }
 }

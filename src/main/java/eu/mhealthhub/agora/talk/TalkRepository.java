@@ -4,67 +4,354 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.RowMapper;
-import io.vertx.sqlclient.templates.SqlTemplate;
+import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
-/** SQL for Talks. */
+/** SQL for Talks and their rooms: messages, questions, votes and follow-ups. */
 final class TalkRepository {
 
   private static final String SELECT = """
       SELECT t.id, t.slug, t.title, t.description, t.starts_at, t.ends_at, t.slides_url, t.recording_url,
+             t.room_state, t.approval_required, t.pinned_question_id, t.summary, t.closed_at, t.updated_at,
              COALESCE((SELECT json_agg(json_build_object('name', s.name, 'affiliation', s.affiliation,
-                                                         'memberId', s.member_id) ORDER BY s.position)
-                         FROM talk_speakers s WHERE s.talk_id = t.id), '[]'::json) AS speakers
+                                                         'memberId', s.member_id, 'interests', s.declared_interests)
+                                       ORDER BY s.position)
+                         FROM talk_speakers s WHERE s.talk_id = t.id), '[]'::json) AS speakers,
+             ARRAY(SELECT g.group_id FROM talk_groups g WHERE g.talk_id = t.id ORDER BY g.group_id) AS group_ids
         FROM talks t
       """;
 
-  private static final String UPCOMING =
-      SELECT + " WHERE t.ends_at > #{now} ORDER BY t.starts_at LIMIT #{limit}";
-  private static final String PAST =
-      SELECT + " WHERE t.ends_at <= #{now} ORDER BY t.starts_at DESC LIMIT #{limit}";
-  private static final String BY_SLUG = SELECT + " WHERE t.slug = #{slug}";
+  private static final String UPCOMING = SELECT + " WHERE t.ends_at > $1 ORDER BY t.starts_at LIMIT $2";
+  private static final String PAST = SELECT + " WHERE t.ends_at <= $1 ORDER BY t.starts_at DESC LIMIT $2";
+  private static final String BY_SLUG = SELECT + " WHERE t.slug = $1";
+  private static final String EXISTS = "SELECT 1 FROM talks WHERE id = $1";
+  private static final String BY_SLUG_LOCKED = SELECT + " WHERE t.slug = $1 FOR UPDATE OF t";
+  /** Writers in the room share the Talk's row; opening, closing and settings take it alone. */
+  private static final String ROOM_SHARED = "SELECT id, room_state, approval_required FROM talks WHERE slug = $1 FOR SHARE";
 
-  private static final RowMapper<Talk> MAPPER = TalkRepository::map;
+  private static final String INSERT_TALK = """
+      INSERT INTO talks (slug, title, description, starts_at, ends_at, slides_url, recording_url)
+      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+      """;
+  private static final String UPDATE_TALK = """
+      UPDATE talks SET title = $2, description = $3, starts_at = $4, ends_at = $5, slides_url = $6, recording_url = $7,
+                       updated_at = now()
+       WHERE id = $1
+      """;
+  private static final String CLEAR_SPEAKERS = "DELETE FROM talk_speakers WHERE talk_id = $1";
+  private static final String INSERT_SPEAKER = """
+      INSERT INTO talk_speakers (talk_id, position, name, affiliation, declared_interests) VALUES ($1, $2, $3, $4, $5)
+      """;
+  private static final String CLEAR_GROUPS = "DELETE FROM talk_groups WHERE talk_id = $1";
+  private static final String INSERT_GROUP = "INSERT INTO talk_groups (talk_id, group_id) VALUES ($1, $2)";
 
-  private static Talk map(Row row) {
+  private static final String MESSAGE_COLUMNS = """
+      SELECT m.id, m.talk_id, m.author_id, a.display_name, a.handle, m.body_html, m.created_at
+        FROM talk_messages m JOIN members a ON a.id = m.author_id
+      """;
+  private static final String RECENT_MESSAGES = MESSAGE_COLUMNS
+      + " WHERE m.talk_id = $1 AND m.id > $2 AND m.hidden_at IS NULL ORDER BY m.id DESC LIMIT $3";
+  private static final String HIDE_MESSAGE = """
+      UPDATE talk_messages SET hidden_at = now(), hidden_by = $3 WHERE id = $1 AND talk_id = $2 AND hidden_at IS NULL
+      RETURNING id
+      """;
+  private static final String INSERT_MESSAGE = """
+      INSERT INTO talk_messages (talk_id, author_id, body_markdown, body_html, client_token) VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT (author_id, client_token) WHERE client_token IS NOT NULL DO NOTHING
+      RETURNING id
+      """;
+  private static final String MESSAGE_BY_TOKEN = "SELECT id FROM talk_messages WHERE author_id = $1 AND client_token = $2";
+
+  private static final String QUESTION_COLUMNS = """
+      SELECT q.id, q.talk_id, q.author_id, a.display_name, a.handle, q.body, q.anonymous, q.status, q.merged_into,
+             q.votes, q.answered_at, q.answer, q.created_at,
+             EXISTS (SELECT 1 FROM talk_question_votes v WHERE v.question_id = q.id AND v.member_id = $2) AS voted
+        FROM talk_questions q JOIN members a ON a.id = q.author_id
+      """;
+  private static final String QUESTIONS = QUESTION_COLUMNS + " WHERE q.talk_id = $1 ORDER BY q.id";
+  private static final String QUESTION = QUESTION_COLUMNS + " WHERE q.id = $3 AND q.talk_id = $1";
+  private static final String LOCK_QUESTION = QUESTION_COLUMNS + " WHERE q.id = $3 AND q.talk_id = $1 FOR NO KEY UPDATE OF q";
+  private static final String INSERT_QUESTION = """
+      INSERT INTO talk_questions (talk_id, author_id, body, anonymous, status, client_token)
+      VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (author_id, client_token) WHERE client_token IS NOT NULL DO NOTHING
+      RETURNING id
+      """;
+  private static final String QUESTION_BY_TOKEN = "SELECT id FROM talk_questions WHERE author_id = $1 AND client_token = $2";
+  /**
+   * One statement for the hot path: lock the question if it is visible in this Talk, add the vote
+   * (the primary key keeps one per member), count it. No row when the question is not votable.
+   */
+  private static final String ADD_VOTE = """
+      WITH q AS (SELECT id FROM talk_questions WHERE id = $1 AND talk_id = $3 AND status = 'visible' FOR NO KEY UPDATE),
+           v AS (INSERT INTO talk_question_votes (question_id, member_id) SELECT id, $2 FROM q ON CONFLICT DO NOTHING RETURNING 1)
+      UPDATE talk_questions SET votes = votes + (SELECT count(*) FROM v) WHERE id = (SELECT id FROM q)
+      RETURNING votes, (SELECT count(*) FROM v)
+      """;
+  private static final String REMOVE_VOTE = """
+      WITH q AS (SELECT id FROM talk_questions WHERE id = $1 AND talk_id = $3 AND status = 'visible' FOR NO KEY UPDATE),
+           v AS (DELETE FROM talk_question_votes WHERE question_id = (SELECT id FROM q) AND member_id = $2 RETURNING 1)
+      UPDATE talk_questions SET votes = votes - (SELECT count(*) FROM v) WHERE id = (SELECT id FROM q)
+      RETURNING votes, (SELECT count(*) FROM v)
+      """;
+  private static final String SET_STATUS = "UPDATE talk_questions SET status = $2 WHERE id = $1";
+  private static final String ANSWER = "UPDATE talk_questions SET answered_at = now(), answer = $2 WHERE id = $1";
+  private static final String CARRY_VOTES = """
+      INSERT INTO talk_question_votes (question_id, member_id, created_at)
+      SELECT $2, member_id, created_at FROM talk_question_votes WHERE question_id = $1
+      ON CONFLICT DO NOTHING
+      """;
+  private static final String DROP_VOTES = "DELETE FROM talk_question_votes WHERE question_id = $1";
+  private static final String MARK_MERGED = "UPDATE talk_questions SET status = 'merged', merged_into = $2, votes = 0 WHERE id = $1";
+  private static final String RECOUNT = """
+      UPDATE talk_questions SET votes = (SELECT count(*) FROM talk_question_votes WHERE question_id = $1) WHERE id = $1
+      """;
+  private static final String PIN = "UPDATE talks SET pinned_question_id = $2, updated_at = now() WHERE id = $1";
+  private static final String UNPIN_IF = "UPDATE talks SET pinned_question_id = NULL WHERE id = $1 AND pinned_question_id = $2";
+  private static final String SET_STATE = "UPDATE talks SET room_state = $2, updated_at = now() WHERE id = $1";
+  private static final String SET_APPROVAL = "UPDATE talks SET approval_required = $2, updated_at = now() WHERE id = $1";
+  private static final String CLOSE = """
+      UPDATE talks SET room_state = 'closed', summary = $2, closed_at = now(), closed_by = $3, pinned_question_id = NULL,
+                       updated_at = now()
+       WHERE id = $1
+      """;
+  private static final String UNANSWERED = QUESTION_COLUMNS
+      + " WHERE q.talk_id = $1 AND q.status = 'visible' AND q.answered_at IS NULL ORDER BY q.votes DESC, q.id";
+  private static final String INSERT_FOLLOWUP = """
+      INSERT INTO talk_followups (talk_id, group_id, thread_id, position) VALUES ($1, $2, $3, $4)
+      """;
+  private static final String FOLLOWUPS = """
+      SELECT group_id, thread_id FROM talk_followups WHERE talk_id = $1 ORDER BY position
+      """;
+  private static final String LOG = """
+      INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail)
+      VALUES ($1, $2, $3, $4, $5, $6)
+      """;
+
+  private static Talk talk(Row row) {
     List<Talk.Speaker> speakers = new ArrayList<>();
     Object raw = row.getValue("speakers");
     JsonArray array = raw instanceof JsonArray a ? a : new JsonArray(String.valueOf(raw));
     for (int i = 0; i < array.size(); i++) {
       JsonObject s = array.getJsonObject(i);
-      speakers.add(new Talk.Speaker(s.getString("name"), s.getString("affiliation"), s.getLong("memberId")));
+      speakers.add(new Talk.Speaker(s.getString("name"), s.getString("affiliation"), s.getLong("memberId"),
+          s.getString("interests", "")));
     }
+    Long[] groups = row.getArrayOfLongs("group_ids");
     return new Talk(row.getLong("id"), row.getString("slug"), row.getString("title"),
-        row.getString("description"), row.getOffsetDateTime("starts_at").toInstant(),
-        row.getOffsetDateTime("ends_at").toInstant(), row.getString("slides_url"),
-        row.getString("recording_url"), List.copyOf(speakers));
+        row.getString("description"), instant(row, "starts_at"), instant(row, "ends_at"), row.getString("slides_url"),
+        row.getString("recording_url"), List.copyOf(speakers), groups == null ? List.of() : List.of(groups),
+        row.getString("room_state"), row.getBoolean("approval_required"), row.getLong("pinned_question_id"),
+        row.getString("summary"), instant(row, "closed_at"), instant(row, "updated_at"));
   }
 
-  private static <T> List<T> list(io.vertx.sqlclient.RowSet<T> rows) {
+  private static Instant instant(Row row, String column) {
+    OffsetDateTime t = row.getOffsetDateTime(column);
+    return t == null ? null : t.toInstant();
+  }
+
+  private static RoomMessage message(Row row) {
+    return new RoomMessage(row.getLong(0), row.getLong(1), row.getLong(2), row.getString(3), row.getString(4),
+        row.getString(5), instant(row, "created_at"));
+  }
+
+  private static Question question(Row row) {
+    return new Question(row.getLong("id"), row.getLong("talk_id"), row.getLong("author_id"), row.getString("display_name"),
+        row.getString("handle"), row.getString("body"), row.getBoolean("anonymous"), row.getString("status"),
+        row.getLong("merged_into"), row.getInteger("votes"), instant(row, "answered_at"), row.getString("answer"),
+        instant(row, "created_at"), row.getBoolean("voted"));
+  }
+
+  private static <T> List<T> list(RowSet<Row> rows, Function<Row, T> map) {
     List<T> list = new ArrayList<>();
-    rows.forEach(list::add);
+    rows.forEach(r -> list.add(map.apply(r)));
     return list;
   }
 
+  private static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> map) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(map.apply(rows.iterator().next()));
+  }
+
+  private static OffsetDateTime utc(Instant i) {
+    return i.atOffset(ZoneOffset.UTC);
+  }
+
   Future<List<Talk>> upcoming(SqlClient db, Instant now, int limit) {
-    return SqlTemplate.forQuery(db, UPCOMING).mapTo(MAPPER)
-        .execute(Map.of("now", now.atOffset(ZoneOffset.UTC), "limit", limit)).map(TalkRepository::list);
+    return db.preparedQuery(UPCOMING).execute(Tuple.of(utc(now), limit)).map(rows -> list(rows, TalkRepository::talk));
   }
 
   Future<List<Talk>> past(SqlClient db, Instant now, int limit) {
-    return SqlTemplate.forQuery(db, PAST).mapTo(MAPPER)
-        .execute(Map.of("now", now.atOffset(ZoneOffset.UTC), "limit", limit)).map(TalkRepository::list);
+    return db.preparedQuery(PAST).execute(Tuple.of(utc(now), limit)).map(rows -> list(rows, TalkRepository::talk));
   }
 
   Future<Optional<Talk>> bySlug(SqlClient db, String slug) {
-    return SqlTemplate.forQuery(db, BY_SLUG).mapTo(MAPPER).execute(Map.of("slug", slug))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+    return db.preparedQuery(BY_SLUG).execute(Tuple.of(slug)).map(rows -> first(rows, TalkRepository::talk));
+  }
+
+  Future<Boolean> exists(SqlClient db, long id) {
+    return db.preparedQuery(EXISTS).execute(Tuple.of(id)).map(rows -> rows.size() > 0);
+  }
+
+  /** The Talk with its row locked until the transaction ends (opening, closing, settings). */
+  Future<Optional<Talk>> lockBySlug(SqlClient db, String slug) {
+    return db.preparedQuery(BY_SLUG_LOCKED).execute(Tuple.of(slug)).map(rows -> first(rows, TalkRepository::talk));
+  }
+
+  /** The room's id and state, holding the Talk's row shared so a close waits for writers in flight. */
+  Future<Optional<RoomState>> roomShared(SqlClient db, String slug) {
+    return db.preparedQuery(ROOM_SHARED).execute(Tuple.of(slug))
+        .map(rows -> first(rows, r -> new RoomState(r.getLong(0), r.getString(1), r.getBoolean(2))));
+  }
+
+  /** What a writer in the room needs to know of its Talk. */
+  record RoomState(long talkId, String state, boolean approvalRequired) {}
+
+  Future<Long> insertTalk(SqlClient db, TalkForm f) {
+    return db.preparedQuery(INSERT_TALK).execute(Tuple.from(new Object[] {f.slug(), f.title(), f.description(),
+            utc(f.startsAt()), utc(f.endsAt()), f.slidesUrl(), f.recordingUrl()}))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  Future<Void> updateTalk(SqlClient db, long id, TalkForm f) {
+    return db.preparedQuery(UPDATE_TALK).execute(Tuple.from(new Object[] {id, f.title(), f.description(),
+        utc(f.startsAt()), utc(f.endsAt()), f.slidesUrl(), f.recordingUrl()})).mapEmpty();
+  }
+
+  Future<Void> replaceSpeakersAndGroups(SqlClient db, long talkId, TalkForm f) {
+    Future<Void> chain = db.preparedQuery(CLEAR_SPEAKERS).execute(Tuple.of(talkId))
+        .compose(v -> db.preparedQuery(CLEAR_GROUPS).execute(Tuple.of(talkId))).mapEmpty();
+    for (int i = 0; i < f.speakers().size(); i++) {
+      Talk.Speaker s = f.speakers().get(i);
+      int position = i;
+      chain = chain.compose(v -> db.preparedQuery(INSERT_SPEAKER)
+          .execute(Tuple.of(talkId, position, s.name(), s.affiliation(), s.declaredInterests())).mapEmpty());
+    }
+    for (long groupId : f.groupIds()) {
+      chain = chain.compose(v -> db.preparedQuery(INSERT_GROUP).execute(Tuple.of(talkId, groupId)).mapEmpty());
+    }
+    return chain;
+  }
+
+  /** The newest messages after {@code afterId}, oldest first. */
+  Future<List<RoomMessage>> messages(SqlClient db, long talkId, long afterId, int limit) {
+    return db.preparedQuery(RECENT_MESSAGES).execute(Tuple.of(talkId, afterId, limit)).map(rows -> {
+      List<RoomMessage> list = list(rows, TalkRepository::message);
+      java.util.Collections.reverse(list);
+      return list;
+    });
+  }
+
+  /** Inserts a message; empty when the author already sent one with this token. */
+  Future<Optional<Long>> insertMessage(SqlClient db, long talkId, long authorId, String markdown, String html, String token) {
+    return db.preparedQuery(INSERT_MESSAGE).execute(Tuple.of(talkId, authorId, markdown, html, token))
+        .map(rows -> first(rows, r -> r.getLong(0)));
+  }
+
+  /** Hides a message of the Talk; false when there is no such visible message. */
+  Future<Boolean> hideMessage(SqlClient db, long talkId, long messageId, long by) {
+    return db.preparedQuery(HIDE_MESSAGE).execute(Tuple.of(messageId, talkId, by)).map(rows -> rows.size() > 0);
+  }
+
+  Future<Optional<Long>> messageByToken(SqlClient db, long authorId, String token) {
+    return db.preparedQuery(MESSAGE_BY_TOKEN).execute(Tuple.of(authorId, token)).map(rows -> first(rows, r -> r.getLong(0)));
+  }
+
+  Future<List<Question>> questions(SqlClient db, long talkId, long viewerId) {
+    return db.preparedQuery(QUESTIONS).execute(Tuple.of(talkId, viewerId)).map(rows -> list(rows, TalkRepository::question));
+  }
+
+  Future<Optional<Question>> question(SqlClient db, long talkId, long questionId, long viewerId) {
+    return db.preparedQuery(QUESTION).execute(Tuple.of(talkId, viewerId, questionId))
+        .map(rows -> first(rows, TalkRepository::question));
+  }
+
+  /** The question with its row locked until the transaction ends. */
+  Future<Optional<Question>> lockQuestion(SqlClient db, long talkId, long questionId, long viewerId) {
+    return db.preparedQuery(LOCK_QUESTION).execute(Tuple.of(talkId, viewerId, questionId))
+        .map(rows -> first(rows, TalkRepository::question));
+  }
+
+  Future<Optional<Long>> insertQuestion(SqlClient db, long talkId, long authorId, String body, boolean anonymous,
+      String status, String token) {
+    return db.preparedQuery(INSERT_QUESTION).execute(Tuple.of(talkId, authorId, body, anonymous, status, token))
+        .map(rows -> first(rows, r -> r.getLong(0)));
+  }
+
+  Future<Optional<Long>> questionByToken(SqlClient db, long authorId, String token) {
+    return db.preparedQuery(QUESTION_BY_TOKEN).execute(Tuple.of(authorId, token)).map(rows -> first(rows, r -> r.getLong(0)));
+  }
+
+  /**
+   * Adds or removes one vote on a visible question of the Talk; completes with {votes now, 1 if a
+   * row changed else 0}, or empty when the question is missing or not visible.
+   */
+  Future<Optional<long[]>> vote(SqlClient db, long talkId, long questionId, long memberId, boolean up) {
+    return db.preparedQuery(up ? ADD_VOTE : REMOVE_VOTE).execute(Tuple.of(questionId, memberId, talkId))
+        .map(rows -> first(rows, r -> new long[] {r.getInteger(0), r.getLong(1)}));
+  }
+
+  Future<Void> setStatus(SqlClient db, long questionId, String status) {
+    return db.preparedQuery(SET_STATUS).execute(Tuple.of(questionId, status)).mapEmpty();
+  }
+
+  Future<Void> answer(SqlClient db, long questionId, String answer) {
+    return db.preparedQuery(ANSWER).execute(Tuple.of(questionId, answer)).mapEmpty();
+  }
+
+  /**
+   * Merges a duplicate into a question: the duplicate's voters now vote for the target (once, if
+   * they had voted for both), the duplicate keeps no votes and points at the target.
+   */
+  Future<Void> merge(SqlClient db, long duplicateId, long targetId) {
+    return db.preparedQuery(CARRY_VOTES).execute(Tuple.of(duplicateId, targetId))
+        .compose(v -> db.preparedQuery(DROP_VOTES).execute(Tuple.of(duplicateId)))
+        .compose(v -> db.preparedQuery(MARK_MERGED).execute(Tuple.of(duplicateId, targetId)))
+        .compose(v -> db.preparedQuery(RECOUNT).execute(Tuple.of(targetId))).mapEmpty();
+  }
+
+  Future<Void> pin(SqlClient db, long talkId, Long questionId) {
+    return db.preparedQuery(PIN).execute(Tuple.of(talkId, questionId)).mapEmpty();
+  }
+
+  Future<Void> unpinIf(SqlClient db, long talkId, long questionId) {
+    return db.preparedQuery(UNPIN_IF).execute(Tuple.of(talkId, questionId)).mapEmpty();
+  }
+
+  Future<Void> setState(SqlClient db, long talkId, String state) {
+    return db.preparedQuery(SET_STATE).execute(Tuple.of(talkId, state)).mapEmpty();
+  }
+
+  Future<Void> setApproval(SqlClient db, long talkId, boolean required) {
+    return db.preparedQuery(SET_APPROVAL).execute(Tuple.of(talkId, required)).mapEmpty();
+  }
+
+  Future<Void> close(SqlClient db, long talkId, String summary, long by) {
+    return db.preparedQuery(CLOSE).execute(Tuple.of(talkId, summary, by)).mapEmpty();
+  }
+
+  Future<List<Question>> unanswered(SqlClient db, long talkId) {
+    return db.preparedQuery(UNANSWERED).execute(Tuple.of(talkId, 0L)).map(rows -> list(rows, TalkRepository::question));
+  }
+
+  Future<Void> insertFollowup(SqlClient db, long talkId, long groupId, long threadId, int position) {
+    return db.preparedQuery(INSERT_FOLLOWUP).execute(Tuple.of(talkId, groupId, threadId, position)).mapEmpty();
+  }
+
+  /** The follow-up threads as {groupId, threadId}, in the order they were chosen. */
+  Future<List<long[]>> followups(SqlClient db, long talkId) {
+    return db.preparedQuery(FOLLOWUPS).execute(Tuple.of(talkId))
+        .map(rows -> list(rows, r -> new long[] {r.getLong(0), r.getLong(1)}));
+  }
+
+  Future<Void> log(SqlClient db, Long groupId, long actorId, String action, String targetType, long targetId, String detail) {
+    return db.preparedQuery(LOG).execute(Tuple.of(groupId, actorId, action, targetType, targetId, detail)).mapEmpty();
   }
 }

@@ -1,21 +1,88 @@
 package eu.mhealthhub.agora.talk;
 
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.DomainException.Kind;
+import eu.mhealthhub.agora.group.GroupPolicy;
+import eu.mhealthhub.agora.group.GroupService;
+import eu.mhealthhub.agora.group.WorkingGroup;
+import eu.mhealthhub.agora.live.ChangeFeed;
+import eu.mhealthhub.agora.live.ChangeFeed.Change;
+import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
+import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.text.Markdown;
+import eu.mhealthhub.agora.thread.ThreadService;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
-/** Talks are public: everyone may read them. */
+/**
+ * Talks and their live rooms. Everyone reads Talks and rooms; members take part while a room is
+ * open; the Talk's moderators ({@link TalkPolicy}) approve, hide, merge, pin and answer questions,
+ * and close the room into follow-up threads. Every change runs in one transaction and is announced
+ * on {@code talk.<id>} after commit; writers in the room hold the Talk's row shared, so closing
+ * (which takes it alone) never races a question in flight.
+ *
+ * <p>Failures: NOT_FOUND for a missing Talk or question (or a question the viewer may not see),
+ * FORBIDDEN for an action the viewer may not take, CONFLICT when the room is not open or the
+ * question no longer takes that action, BAD_REQUEST for invalid input, TOO_MANY when a member
+ * floods the room.
+ */
 public final class TalkService {
+
+  /** Messages shown when a room page opens; older ones are in the database, not on the page. */
+  public static final int MESSAGES_SHOWN = 50;
+  /** Questions on the presenter view besides the pinned one. */
+  public static final int PRESENTER_TOP = 5;
+
+  static final RateLimiter.Limit MESSAGES = new RateLimiter.Limit("message", 5, 1);
+  static final RateLimiter.Limit QUESTIONS = new RateLimiter.Limit("question", 3, 0.1);
+  static final RateLimiter.Limit VOTES = new RateLimiter.Limit("vote", 20, 5);
 
   private final Pool pool;
   private final Clock clock;
+  private final GroupService groups;
+  private final ThreadService threads;
+  private final ChangeFeed changes;
+  private final RateLimiter limiter;
   private final TalkRepository repository = new TalkRepository();
 
-  public TalkService(Pool pool, Clock clock) {
+  /** A Talk as one viewer sees it: the groups they may read, whether they moderate, the follow-ups they may read. */
+  public record Room(Talk talk, List<WorkingGroup> groups, boolean moderator, List<Followup> followups) {}
+
+  /** The follow-up thread of a closed room in one group. */
+  public record Followup(WorkingGroup group, long threadId) {}
+
+  /** A change in the room and the number its event got on {@code talk.<id>} (0 when nothing changed). */
+  public record Sent(long id, long seq) {}
+
+  /** What asking produced: a question in an open room, or a post in the follow-up thread of a closed one. */
+  public record Asked(Long questionId, Long postId) {}
+
+  /**
+   * The texts of generated follow-up posts, in the closing moderator's language.
+   *
+   * @param title thread title from the Talk's title
+   * @param intro first line of the opening post from the Talk's title and path
+   * @param votes the line under a carried question, from its votes
+   * @param anonymous stands for the author of an anonymous question
+   * @param lateQuestion heads a question asked after the room closed
+   */
+  public record FollowupTexts(java.util.function.UnaryOperator<String> title,
+      java.util.function.BinaryOperator<String> intro, java.util.function.IntFunction<String> votes, String anonymous,
+      String lateQuestion) {}
+
+  public TalkService(Pool pool, Clock clock, GroupService groups, ThreadService threads, ChangeFeed changes) {
     this.pool = pool;
     this.clock = clock;
+    this.groups = groups;
+    this.threads = threads;
+    this.changes = changes;
+    this.limiter = new RateLimiter(clock);
   }
 
   /** Talks that have not ended yet, soonest first. */
@@ -31,5 +98,422 @@ public final class TalkService {
   /** One Talk; fails with NOT_FOUND. */
   public Future<Talk> find(String slug) {
     return repository.bySlug(pool, slug).map(t -> t.orElseThrow(DomainException::notFound));
+  }
+
+  /** Succeeds when the Talk exists (its room's events are public); fails with NOT_FOUND. */
+  public Future<Void> exists(long talkId) {
+    return repository.exists(pool, talkId).compose(found -> found ? Future.succeededFuture()
+        : Future.failedFuture(DomainException.notFound()));
+  }
+
+  /** The Talk with what the viewer may see of its groups and follow-ups, and whether they moderate it. */
+  public Future<Room> room(String slug, Optional<Member> viewer) {
+    return find(slug).compose(talk -> Future.all(groups.visibleTo(viewer), repository.followups(pool, talk.id()))
+        .map(all -> {
+          List<WorkingGroup> readable = all.resultAt(0);
+          List<long[]> followups = all.resultAt(1);
+          List<WorkingGroup> mine = readable.stream().filter(g -> talk.groupIds().contains(g.id())).toList();
+          List<Followup> shown = new ArrayList<>();
+          for (long[] f : followups) {
+            readable.stream().filter(g -> g.id() == f[0]).findFirst().ifPresent(g -> shown.add(new Followup(g, f[1])));
+          }
+          return new Room(talk, mine, TalkPolicy.canModerate(viewer, mine), List.copyOf(shown));
+        }));
+  }
+
+  /** The groups the viewer may read, with their roles (for the Talk form). */
+  public Future<List<WorkingGroup>> groupsFor(Optional<Member> viewer) {
+    return groups.visibleTo(viewer);
+  }
+
+  /** The newest messages of the room after {@code afterId}, oldest first. */
+  public Future<List<RoomMessage>> messages(Talk talk, long afterId) {
+    return repository.messages(pool, talk.id(), Math.max(0, afterId), MESSAGES_SHOWN);
+  }
+
+  /** The questions the viewer may see, by votes (then oldest first) or newest first. */
+  public Future<List<Question>> questions(Room room, Optional<Member> viewer, boolean newest) {
+    return repository.questions(pool, room.talk().id(), viewer.map(Member::id).orElse(0L))
+        .map(all -> all.stream().filter(q -> TalkPolicy.canSee(viewer, room.moderator(), q))
+            .sorted(newest ? Comparator.comparingLong(Question::id).reversed()
+                : Comparator.comparingInt(Question::votes).reversed().thenComparingLong(Question::id))
+            .toList());
+  }
+
+  /** The pinned question and the top visible unanswered ones, as anyone may see them. */
+  public Future<List<Question>> presenterQuestions(Talk talk) {
+    return repository.questions(pool, talk.id(), 0L)
+        .map(all -> all.stream().filter(q -> TalkPolicy.onPresenterView(q) && !q.answered())
+            .sorted(Comparator.comparingInt(Question::votes).reversed().thenComparingLong(Question::id)).toList());
+  }
+
+  private void throttle(RateLimiter.Limit limit, Member member) {
+    if (!limiter.tryTake(limit, member.id())) {
+      throw new DomainException(Kind.TOO_MANY, "talk.room.error.tooFast");
+    }
+  }
+
+  private static String clean(String token) {
+    return token == null || token.isBlank() || token.length() > 100 ? null : token;
+  }
+
+  private static DomainException notOpen(String state) {
+    return new DomainException(Kind.CONFLICT, "closed".equals(state) ? "talk.room.error.closed" : "talk.room.error.notOpen");
+  }
+
+  /** Checks a message, returning the message key of its problem or null. */
+  public static String messageProblem(String body) {
+    if (body == null || body.isBlank()) {
+      return "talk.message.error.required";
+    }
+    return body.strip().length() > RoomMessage.MAX_BODY ? "talk.message.error.long" : null;
+  }
+
+  /** Checks a question, returning the message key of its problem or null. */
+  public static String questionProblem(String body) {
+    if (body == null || body.isBlank()) {
+      return "talk.question.error.required";
+    }
+    return body.strip().length() > Question.MAX_BODY ? "talk.question.error.long" : null;
+  }
+
+  /**
+   * Posts a chat message in an open room. A second submission with the same client token
+   * completes with the first message's id and stores nothing.
+   */
+  public Future<Sent> postMessage(String slug, Member author, String body, String clientToken) {
+    String problem = messageProblem(body);
+    if (problem != null) {
+      return Future.failedFuture(DomainException.badRequest(problem));
+    }
+    try {
+      throttle(MESSAGES, author);
+    } catch (DomainException e) {
+      return Future.failedFuture(e);
+    }
+    String markdown = body.strip();
+    String html = Markdown.toHtml(markdown);
+    String token = clean(clientToken);
+    return changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
+      TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
+      if (!"open".equals(room.state())) {
+        return Future.failedFuture(notOpen(room.state()));
+      }
+      return repository.insertMessage(conn, room.talkId(), author.id(), markdown, html, token)
+          .compose(id -> id.isPresent()
+              ? Future.succeededFuture(Outcome.of(id.get(), new Change("talk." + room.talkId(), "message.created", id.get())))
+              : repository.messageByToken(conn, author.id(), token).map(existing -> Outcome.of(existing.orElseThrow())));
+    })).map(TalkService::sent);
+  }
+
+  /**
+   * Asks a question. In an open room it joins the queue (pending when the room requires approval);
+   * after the room closed it becomes a reply in the first follow-up thread the asker may post in.
+   * Fails with CONFLICT when the room was never opened or closed without follow-up thread, and
+   * FORBIDDEN when the asker may post in none of the follow-up threads' groups.
+   */
+  public Future<Asked> ask(String slug, Member author, String body, boolean anonymous, String clientToken,
+      FollowupTexts texts) {
+    String problem = questionProblem(body);
+    if (problem != null) {
+      return Future.failedFuture(DomainException.badRequest(problem));
+    }
+    try {
+      throttle(QUESTIONS, author);
+    } catch (DomainException e) {
+      return Future.failedFuture(e);
+    }
+    String text = body.strip();
+    String token = clean(clientToken);
+    return changes.transaction(conn -> repository.roomShared(conn, slug).compose(found -> {
+      TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
+      if (!"open".equals(room.state())) {
+        // closed rooms pass their questions on to the follow-up thread, outside this transaction
+        return Future.succeededFuture(Outcome.of(new Object[] {room.talkId(), room.state()}));
+      }
+      String status = room.approvalRequired() ? "pending" : "visible";
+      return repository.insertQuestion(conn, room.talkId(), author.id(), text, anonymous, status, token)
+          .compose(id -> id.isPresent()
+              ? Future.succeededFuture(Outcome.<Object>of(id.get(), new Change("talk." + room.talkId(),
+                  // pending questions refresh moderators' lists without being announced to everyone
+                  "pending".equals(status) ? "question.pending" : "question.created", id.get())))
+              : repository.questionByToken(conn, author.id(), token).map(existing -> Outcome.<Object>of(existing.orElseThrow())));
+    })).compose(result -> {
+      if (result instanceof Long id) {
+        return Future.succeededFuture(new Asked(id, null));
+      }
+      Object[] closed = (Object[]) result;
+      if (!"closed".equals(closed[1])) {
+        return Future.failedFuture(notOpen((String) closed[1]));
+      }
+      Optional<Member> viewer = Optional.of(author);
+      return Future.all(repository.followups(pool, (Long) closed[0]), groups.visibleTo(viewer)).compose(all -> {
+        List<long[]> followups = all.resultAt(0);
+        List<WorkingGroup> readable = all.resultAt(1);
+        if (followups.isEmpty()) {
+          return Future.failedFuture(notOpen("closed"));
+        }
+        // the first follow-up thread the asker may post in, by the group's ordinary rules
+        Optional<long[]> target = followups.stream().filter(f -> readable.stream()
+            .anyMatch(g -> g.id() == f[0] && GroupPolicy.canPost(viewer, g))).findFirst();
+        if (target.isEmpty()) {
+          return Future.failedFuture(new DomainException(Kind.FORBIDDEN, "talk.question.error.lateJoin"));
+        }
+        String markdown = "**" + texts.lateQuestion() + "** " + text;
+        return threads.reply(target.get()[1], author, markdown, null, token, List.of())
+            .map(postId -> new Asked(null, postId));
+      });
+    });
+  }
+
+  /**
+   * Sets the member's vote on a question: {@code up} adds it, otherwise takes it back. Setting it
+   * twice changes nothing (a table's primary key holds one vote per member and question).
+   * Completes with the question's votes and the event's number. Fails with CONFLICT for a closed room or a question that
+   * is pending, hidden or merged.
+   */
+  public Future<Voted> vote(String slug, long questionId, Member member, boolean up) {
+    try {
+      throttle(VOTES, member);
+    } catch (DomainException e) {
+      return Future.failedFuture(e);
+    }
+    return changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
+      TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
+      if (!"open".equals(room.state())) {
+        return repository.question(conn, room.talkId(), questionId, member.id()).compose(q -> q.isEmpty()
+            ? Future.failedFuture(DomainException.notFound()) : Future.failedFuture(notOpen(room.state())));
+      }
+      return repository.vote(conn, room.talkId(), questionId, member.id(), up).compose(r -> {
+        if (r.isPresent()) {
+          return Future.succeededFuture(r.get()[1] == 0 ? Outcome.of((int) r.get()[0])
+              : Outcome.of((int) r.get()[0], new Change("talk." + room.talkId(), "question.voted", questionId)));
+        }
+        // not votable: say why
+        return repository.question(conn, room.talkId(), questionId, member.id()).compose(q -> {
+          Question question = q.orElseThrow(DomainException::notFound);
+          return Future.failedFuture(new DomainException(Kind.CONFLICT,
+              question.merged() ? "talk.question.error.merged" : "talk.question.error.notVotable"));
+        });
+      });
+    })).map(c -> new Voted(c.value(), c.events().isEmpty() ? 0 : c.events().get(0).seq()));
+  }
+
+  /** A question's votes after a vote, and the number of the vote's event (0 when nothing changed). */
+  public record Voted(int votes, long seq) {}
+
+  private static Sent sent(ChangeFeed.Committed<Long> c) {
+    return new Sent(c.value(), c.events().isEmpty() ? 0 : c.events().get(0).seq());
+  }
+
+  /** Moderator actions on one question. */
+  public enum Action { APPROVE, HIDE, PIN, UNPIN, ANSWER, MERGE }
+
+  /**
+   * A moderator acts on a question: approve (pending or hidden to visible), hide, pin (the question
+   * being answered), unpin, answer (with a short text; unpins it), merge into {@code targetId}
+   * (its voters vote for the target, once each). Logged in the moderation log.
+   */
+  public Future<Void> moderate(String slug, long questionId, Member by, Action action, String answer, Long targetId) {
+    Optional<Member> viewer = Optional.of(by);
+    String text = answer == null ? "" : answer.strip();
+    if (action == Action.ANSWER && text.length() > Question.MAX_ANSWER) {
+      return Future.failedFuture(DomainException.badRequest("talk.question.error.answerLong"));
+    }
+    if (action == Action.MERGE && (targetId == null || targetId == questionId)) {
+      return Future.failedFuture(DomainException.badRequest("talk.question.error.mergeTarget"));
+    }
+    return room(slug, viewer).compose(room -> {
+      if (!room.moderator()) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      long talkId = room.talk().id();
+      Change changed = new Change(room.talk().address(), "question.changed", questionId);
+      return changes.transaction(conn -> repository.roomShared(conn, slug)
+          .compose(state -> repository.lockQuestion(conn, talkId, questionId, by.id()))
+          .compose(found -> {
+            Question q = found.orElseThrow(DomainException::notFound);
+            if (q.merged()) {
+              return Future.failedFuture(new DomainException(Kind.CONFLICT, "talk.question.error.merged"));
+            }
+            Future<Void> done = switch (action) {
+              case APPROVE -> q.visible() ? conflict("talk.question.error.state") : repository.setStatus(conn, questionId, "visible");
+              case HIDE -> q.hidden() ? conflict("talk.question.error.state")
+                  : repository.setStatus(conn, questionId, "hidden").compose(v -> repository.unpinIf(conn, talkId, questionId));
+              case PIN -> q.visible() ? repository.pin(conn, talkId, questionId) : conflict("talk.question.error.state");
+              case UNPIN -> repository.unpinIf(conn, talkId, questionId);
+              case ANSWER -> q.visible() ? repository.answer(conn, questionId, text)
+                  .compose(v -> repository.unpinIf(conn, talkId, questionId)) : conflict("talk.question.error.state");
+              case MERGE -> repository.lockQuestion(conn, talkId, targetId, by.id()).compose(t -> {
+                Question target = t.orElseThrow(() -> DomainException.badRequest("talk.question.error.mergeTarget"));
+                return target.merged() || target.hidden() ? conflict("talk.question.error.mergeTarget")
+                    : repository.merge(conn, questionId, targetId).compose(v -> repository.unpinIf(conn, talkId, questionId));
+              });
+            };
+            List<Change> made = action == Action.MERGE
+                ? List.of(changed, new Change(room.talk().address(), "question.changed", targetId)) : List.of(changed);
+            return done.compose(v -> repository.log(conn, null, by.id(), "talk.question." + action.name().toLowerCase(),
+                    "talk_question", questionId, action == Action.MERGE ? String.valueOf(targetId) : text))
+                .map(v -> new Outcome<Void>(null, made));
+          }));
+    });
+  }
+
+  /** A moderator hides a chat message (kept, shown to nobody); NOT_FOUND when it is missing or hidden already. */
+  public Future<Void> hideMessage(String slug, long messageId, Member by) {
+    return room(slug, Optional.of(by)).compose(room -> !room.moderator() ? Future.failedFuture(DomainException.forbidden())
+        : changes.transaction(conn -> repository.hideMessage(conn, room.talk().id(), messageId, by.id())
+            .compose(hidden -> !hidden ? Future.<Void>failedFuture(DomainException.notFound())
+                : repository.log(conn, null, by.id(), "talk.hideMessage", "talk_message", messageId, ""))
+            .map(v -> Outcome.<Void>of(null, new Change(room.talk().address(), "message.hidden", messageId)))));
+  }
+
+  private static Future<Void> conflict(String key) {
+    return Future.failedFuture(new DomainException(Kind.CONFLICT, key));
+  }
+
+  /** Room settings a moderator changes: open it, require approval or not. */
+  public enum Setting { OPEN, APPROVAL_ON, APPROVAL_OFF }
+
+  /** A moderator opens the room or changes whether questions need approval. */
+  public Future<Void> configure(String slug, Member by, Setting setting) {
+    Optional<Member> viewer = Optional.of(by);
+    return room(slug, viewer).compose(room -> !room.moderator() ? Future.failedFuture(DomainException.forbidden())
+        : changes.transaction(conn -> repository.lockBySlug(conn, slug).compose(found -> {
+          Talk talk = found.orElseThrow(DomainException::notFound);
+          Future<Void> done = switch (setting) {
+            case OPEN -> talk.roomScheduled() ? repository.setState(conn, talk.id(), "open") : conflict(talk.roomOpen()
+                ? "talk.room.error.alreadyOpen" : "talk.room.error.closed");
+            case APPROVAL_ON, APPROVAL_OFF -> talk.roomClosed() ? conflict("talk.room.error.closed")
+                : repository.setApproval(conn, talk.id(), setting == Setting.APPROVAL_ON);
+          };
+          return done.compose(v -> repository.log(conn, null, by.id(), "talk.room." + setting.name().toLowerCase(),
+                  "talk", talk.id(), ""))
+              .map(v -> Outcome.<Void>of(null, new Change(talk.address(), "room.changed", talk.id())));
+        })));
+  }
+
+  /**
+   * A moderator closes an open room with a summary: in each chosen group (among the Talk's groups
+   * the moderator may read) a follow-up thread opens with the summary, then every unanswered
+   * visible question, most votes first, under its author (the moderator stands in for anonymous
+   * askers) with its votes. All in one transaction. Completes with the follow-up thread ids.
+   */
+  public Future<List<Long>> close(String slug, Member by, String summary, List<Long> groupIds, FollowupTexts texts) {
+    Optional<Member> viewer = Optional.of(by);
+    String text = summary == null ? "" : summary.strip();
+    if (text.isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest("talk.close.error.summary"));
+    }
+    if (text.length() > Talk.MAX_SUMMARY) {
+      return Future.failedFuture(DomainException.badRequest("talk.close.error.summaryLong"));
+    }
+    return room(slug, viewer).compose(room -> {
+      if (!room.moderator()) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      Set<Long> chosen = Set.copyOf(groupIds);
+      List<WorkingGroup> targets = room.groups().stream().filter(g -> chosen.contains(g.id())).toList();
+      if (targets.size() != chosen.size() || targets.isEmpty() && !room.groups().isEmpty()) {
+        return Future.failedFuture(DomainException.badRequest("talk.close.error.groups"));
+      }
+      Talk talk = room.talk();
+      return changes.transaction(conn -> repository.lockBySlug(conn, slug).compose(found -> {
+        Talk locked = found.orElseThrow(DomainException::notFound);
+        if (!locked.roomOpen()) {
+          return Future.failedFuture(new DomainException(Kind.CONFLICT, locked.roomClosed()
+              ? "talk.room.error.closed" : "talk.room.error.notOpen"));
+        }
+        return repository.unanswered(conn, talk.id()).compose(open -> {
+          List<ThreadService.Carried> posts = new ArrayList<>();
+          posts.add(new ThreadService.Carried(by.id(), texts.intro().apply(talk.title(), "/talks/" + talk.slug())
+              + "\n\n" + text));
+          for (Question q : open) {
+            String who = q.anonymous() ? "*" + texts.anonymous() + "*\n\n" : "";
+            posts.add(new ThreadService.Carried(q.anonymous() ? by.id() : q.authorId(),
+                who + quote(q.body()) + "\n\n*" + texts.votes().apply(q.votes()) + "*"));
+          }
+          List<Change> made = new ArrayList<>();
+          List<Long> threadIds = new ArrayList<>();
+          Future<Void> chain = Future.succeededFuture();
+          for (int i = 0; i < targets.size(); i++) {
+            WorkingGroup g = targets.get(i);
+            int position = i;
+            chain = chain.compose(v -> threads.startThreadIn(conn, g, texts.title().apply(talk.title()), posts)
+                .compose(outcome -> {
+                  made.addAll(outcome.changes());
+                  threadIds.add(outcome.value());
+                  return repository.insertFollowup(conn, talk.id(), g.id(), outcome.value(), position);
+                }));
+          }
+          return chain.compose(v -> repository.close(conn, talk.id(), text, by.id()))
+              .compose(v -> repository.log(conn, null, by.id(), "talk.closed", "talk", talk.id(), ""))
+              .map(v -> {
+                made.add(new Change(talk.address(), "room.closed", talk.id()));
+                return new Outcome<List<Long>>(List.copyOf(threadIds), List.copyOf(made));
+              });
+        });
+      }));
+    });
+  }
+
+  /** Creates a Talk (admins, or moderators for groups they moderate); completes with its slug. */
+  public Future<String> create(Optional<Member> viewer, TalkForm form) {
+    return groups.visibleTo(viewer).compose(readable -> {
+      if (!TalkPolicy.canCreate(viewer, readable)) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      if (!form.problems(true).isEmpty()) {
+        return Future.failedFuture(DomainException.badRequest(form.problems(true).values().iterator().next()));
+      }
+      if (!allowedGroups(viewer, readable, form.groupIds())) {
+        return Future.failedFuture(DomainException.badRequest("talk.form.error.groups"));
+      }
+      return changes.transaction(conn -> repository.bySlug(conn, form.slug()).compose(existing -> existing.isPresent()
+          ? Future.failedFuture(new DomainException(Kind.CONFLICT, "talk.form.error.slugTaken"))
+          : repository.insertTalk(conn, form).compose(id -> repository.replaceSpeakersAndGroups(conn, id, form)
+              .compose(v -> repository.log(conn, null, viewer.orElseThrow().id(), "talk.create", "talk", id, form.slug()))
+              .map(v -> Outcome.of(form.slug(), new Change("talk." + id, "talk.changed", id))))));
+    });
+  }
+
+  /** Edits a Talk (its moderators). */
+  public Future<Void> update(String slug, Optional<Member> viewer, TalkForm form) {
+    return room(slug, viewer).compose(room -> {
+      if (!room.moderator()) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      if (!form.problems(false).isEmpty()) {
+        return Future.failedFuture(DomainException.badRequest(form.problems(false).values().iterator().next()));
+      }
+      return groups.visibleTo(viewer).compose(readable -> {
+        // groups the editor cannot read stay as they were
+        List<Long> kept = new ArrayList<>(room.talk().groupIds().stream()
+            .filter(id -> readable.stream().noneMatch(g -> g.id() == id)).toList());
+        if (!allowedGroups(viewer, readable, form.groupIds())) {
+          return Future.failedFuture(DomainException.badRequest("talk.form.error.groups"));
+        }
+        kept.addAll(form.groupIds());
+        TalkForm merged = new TalkForm(room.talk().slug(), form.title(), form.description(), form.startText(),
+            form.endText(), form.startsAt(), form.endsAt(), form.slidesUrl(), form.recordingUrl(), form.speakersText(),
+            form.speakers(), kept.stream().distinct().toList());
+        long id = room.talk().id();
+        return changes.transaction(conn -> repository.updateTalk(conn, id, merged)
+            .compose(v -> repository.replaceSpeakersAndGroups(conn, id, merged))
+            .compose(v -> repository.log(conn, null, viewer.orElseThrow().id(), "talk.update", "talk", id, ""))
+            .map(v -> Outcome.<Void>of(null, new Change("talk." + id, "talk.changed", id))));
+      });
+    });
+  }
+
+  /** Admins may attach any readable group; moderators only groups they moderate. */
+  private static boolean allowedGroups(Optional<Member> viewer, List<WorkingGroup> readable, List<Long> ids) {
+    boolean admin = viewer.map(Member::admin).orElse(false);
+    return ids.stream().allMatch(id -> readable.stream().anyMatch(g -> g.id() == id && (admin || g.viewerIsModerator())));
+  }
+
+  /** A question as a Markdown block quote, so it reads as quoted words whatever it holds. */
+  private static String quote(String text) {
+    return "> " + text.strip().replace("\n", "\n> ");
   }
 }

@@ -196,6 +196,44 @@ public final class ThreadService {
         .map(ids -> ids[0]);
   }
 
+  /** A post to write into a thread started by {@link #startThreadIn}: its author and Markdown. */
+  public record Carried(long authorId, String markdown) {}
+
+  /**
+   * Starts a thread inside the caller's transaction with the given posts in order (the first opens
+   * it), each under its own author, mentions linked and recorded as for any post. The caller has
+   * decided that this may happen (a Talk's follow-up, opened by a moderator who closes the room);
+   * the group is written to whatever its authors' memberships. Completes with the thread id and the
+   * changes to record; fails with BAD_REQUEST when a post is empty or too long.
+   */
+  public Future<Outcome<Long>> startThreadIn(SqlConnection conn, WorkingGroup group, String title, List<Carried> posts) {
+    if (posts.isEmpty() || title == null || title.isBlank() || title.strip().length() > ForumThread.MAX_TITLE) {
+      return Future.failedFuture(DomainException.badRequest("thread.error.title.required"));
+    }
+    for (Carried p : posts) {
+      if (!problems(null, p.markdown(), false).isEmpty()) {
+        return Future.failedFuture(DomainException.badRequest(problems(null, p.markdown(), false).values().iterator().next()));
+      }
+    }
+    return repository.insertThread(conn, group.id(), title.strip(), posts.get(0).authorId(), null).compose(inserted -> {
+      long threadId = inserted.orElseThrow();
+      List<Change> made = new ArrayList<>();
+      made.add(Change.group(group.id(), "thread.created", threadId));
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = 0; i < posts.size(); i++) {
+        Carried p = posts.get(i);
+        int position = i + 1;
+        chain = chain.compose(v -> mentioning(conn, group, p.markdown(), Markdown.toHtml(p.markdown()))
+            .compose(m -> repository.insertPost(conn, threadId, position, p.authorId(), null, p.markdown(), m.html(), null)
+                .compose(postId -> {
+                  made.add(Change.thread(threadId, "post.created", postId));
+                  return recordMentions(conn, postId, m);
+                })));
+      }
+      return chain.map(v -> new Outcome<>(threadId, List.copyOf(made)));
+    });
+  }
+
   /**
    * Replies in a thread, optionally to one post of it. A second submission with the same client
    * token completes with the post the first one made. Fails with CONFLICT when the thread is locked.

@@ -38,7 +38,8 @@ public final class WebRouter {
   /** Templates compiled before the first request. */
   public static final List<String> TEMPLATES = List.of("home/index", "home/search", "home/privacy",
       "home/accessibility", "group/list", "group/show", "group/form", "group/members", "thread/new", "thread/show",
-      "thread/reply", "thread/edit", "thread/history", "thread/reactions", "talk/list", "talk/show",
+      "thread/reply", "thread/edit", "thread/history", "thread/reactions", "talk/list", "talk/show", "talk/form",
+      "talk/close", "talk/presenter", "talk/presenter-questions", "talk/messages", "talk/questions",
       "document/list", "document/show", "document/form", "document/revisions", "document/compare", "document/proposal",
       "document/section", "document/dispositions", "document/export",
       "member/profile", "member/show", "error/error");
@@ -94,7 +95,7 @@ public final class WebRouter {
     // The bridge sits after the body handler (its XHR transports need one) and before the CSRF
     // check: it is protected by its origin check, the session, and an authorised address per register.
     LiveRoutes live = new LiveRoutes(services.database().pool(), services.changes().log(), services.groups(),
-        services.threads(), services.documents());
+        services.threads(), services.documents(), services.talks());
     new LiveBridge(vertx, live, services.members(), config.publicOrigin()).mount(router);
     router.route().handler(csrf);
 
@@ -109,7 +110,7 @@ public final class WebRouter {
     new ApiRoutes(services.groups(), services.threads()).mount(router);
     live.mount(router);
     new PresenceRoutes(live).mount(router);
-    new TalkRoutes(pages, services.talks()).mount(router);
+    new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     extraRoutes.accept(router);
 

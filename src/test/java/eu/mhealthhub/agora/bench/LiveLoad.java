@@ -222,7 +222,7 @@ public final class LiveLoad {
     }
   }
 
-  private static String sockJs(String message) {
+  static String sockJs(String message) {
     return new io.vertx.core.json.JsonArray().add(message).encode();
   }
 
@@ -258,7 +258,7 @@ public final class LiveLoad {
     sub.add(id, seq, now);
   }
 
-  private static long number(String s, String key, int from) {
+  static long number(String s, String key, int from) {
     int i = s.indexOf(key, from);
     if (i < 0) {
       return -1;
@@ -274,7 +274,7 @@ public final class LiveLoad {
   }
 
   /** SockJS's WebSocket transport: /eventbus/<server: 3 digits>/<session: random>/websocket. */
-  private static String sockJsUri() {
+  static String sockJsUri() {
     java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
     return "/eventbus/" + (100 + r.nextInt(900)) + "/" + Long.toString(r.nextLong() & Long.MAX_VALUE, 36) + "/websocket";
   }
@@ -778,7 +778,7 @@ public final class LiveLoad {
         n, received, expected, duplicates, late, from, ms(pct(up, 50)), ms(pct(up, 99)), ms(max(up)));
   }
 
-  private static long pct(long[] sorted, double p) {
+  static long pct(long[] sorted, double p) {
     if (sorted.length == 0) {
       return -1;
     }
@@ -786,11 +786,11 @@ public final class LiveLoad {
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
   }
 
-  private static long max(long[] sorted) {
+  static long max(long[] sorted) {
     return sorted.length == 0 ? -1 : sorted[sorted.length - 1];
   }
 
-  private static String ms(long nanos) {
+  static String ms(long nanos) {
     return nanos < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
   }
 

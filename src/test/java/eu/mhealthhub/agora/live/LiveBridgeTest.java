@@ -123,6 +123,32 @@ class LiveBridgeTest {
   }
 
   @Test
+  @DisplayName("anyone may register a Talk's room and receives its changes with the number its JSON answer named; a missing Talk is refused")
+  void talkRooms() throws Exception {
+    long groupId = Fixtures.group(Fixtures.unique("wg"), false, true);
+    String slug = Fixtures.unique("bridge-talk");
+    long talkId = Fixtures.talk(slug, groupId);
+    TestDatabase.update("UPDATE talks SET room_state = 'open' WHERE id = ?", talkId);
+    Socket s = connect(new Browser(), app.url());
+    s.send(new JsonObject().put("type", "register").put("address", "talk." + talkId));
+    s.send(new JsonObject().put("type", "register").put("address", "talk.999999999"));
+    JsonObject refused = s.next();
+    assertEquals("err", refused.getString("type"), refused.encode());
+    Browser member = new Browser();
+    app.signInNew(member, "Bridge " + slug, slug + "@example.org");
+    Response r = member.post(app.url("/talks/" + slug + "/messages"), java.util.Map.of("_csrf", app.csrf(member),
+        "body", "Hello, room"), "Accept", "application/json");
+    assertEquals(200, r.status(), r.body());
+    JsonObject answer = new JsonObject(r.body());
+    JsonObject frame = s.nextRec();
+    assertEquals("talk." + talkId, frame.getString("address"), frame.encode());
+    assertEquals("message.created", frame.getJsonObject("body").getString("type"));
+    assertEquals(answer.getLong("id"), frame.getJsonObject("body").getLong("id"));
+    assertEquals(answer.getLong("seq"), frame.getJsonObject("body").getLong("seq"));
+    s.ws().close();
+  }
+
+  @Test
   @DisplayName("registering on a closed group's or another member's address, or sending anything, is refused")
   void refusals() throws Exception {
     String slug = Fixtures.unique("bridgesecret");

@@ -32,4 +32,16 @@ public final class Fixtures {
   public static long demoMember(String subject) {
     return TestDatabase.count("SELECT id FROM members WHERE subject = ?", subject);
   }
+
+  /** A Talk that started ten minutes ago and lasts an hour, concerning the given groups; returns its id. */
+  public static long talk(String slug, long... groupIds) {
+    long id = TestDatabase.count("""
+        INSERT INTO talks (slug, title, description, starts_at, ends_at)
+        VALUES (?, ?, 'A Talk made by a test.', now() - interval '10 minutes', now() + interval '50 minutes') RETURNING id""",
+        slug, "Talk " + slug);
+    for (long g : groupIds) {
+      TestDatabase.update("INSERT INTO talk_groups (talk_id, group_id) VALUES (?, ?)", id, g);
+    }
+    return id;
+  }
 }

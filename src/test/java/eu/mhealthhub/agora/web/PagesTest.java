@@ -132,7 +132,7 @@ class PagesTest {
   void methodNotAllowed() {
     Browser browser = new Browser();
     app.signIn(browser, "demo-jonas");
-    Response r = browser.post(app.url("/talks"), Map.of("_csrf", app.csrf(browser)));
+    Response r = browser.post(app.url("/privacy"), Map.of("_csrf", app.csrf(browser)));
     assertTrue(r.status() == 405 || r.status() == 404, "status " + r.status());
     assertTrue(r.body().contains("<main id=\"main\""));
   }

@@ -1,0 +1,128 @@
+# Shared by the benchmark scripts (sourced, not run): logging, the build, a private Agora on a
+# fresh embedded PostgreSQL, and sign-in through the development OIDC provider with curl.
+# The caller sets WORK (a private temporary directory) and JAVA_OPTS before using them.
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Builds (tests compiled, not run) unless BENCH_SKIP_BUILD=1, and copies the jar and lib/ to
+# $WORK/app so that a rebuild in the working tree cannot pull classes from under the server.
+bench_build() {
+  if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+    log "building (mvn package, tests skipped)"
+    mvn -B -q -DskipTests package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib >&2
+  fi
+  local jar
+  jar=$(ls target/agora-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n 1 || true)
+  [[ -n $jar && -d target/lib ]] || die "no target/agora-*.jar or target/lib; build failed?"
+  mkdir -p "$WORK/app" "$WORK/gen"
+  cp "$jar" "$WORK/app/agora.jar"
+  cp -r target/lib "$WORK/app/lib"
+}
+
+# Copies a load generator's classes from Maven's test-classes when they are current, otherwise
+# compiles its source with javac against lib/.   bench_generator <source> <class path without .class>
+bench_generator() {
+  local src=$1 class=$2
+  if [[ -f target/test-classes/$class.class && ! $src -nt target/test-classes/$class.class ]]; then
+    mkdir -p "$WORK/gen/$(dirname "$class")"
+    cp target/test-classes/"$(dirname "$class")"/*.class "$WORK/gen/$(dirname "$class")/"
+  else
+    log "compiling the load generator with javac"
+    javac -nowarn -Xlint:none -d "$WORK/gen" -cp "$WORK/app/lib/*" "$(dirname "$src")"/*.java 2>"$WORK/javac.log" \
+      || { cat "$WORK/javac.log" >&2; die "the load generator does not compile"; }
+  fi
+}
+
+bench_port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Sets PORT (BENCH_PORT or the first free port from $1, default 18080) and BASE.
+bench_choose_port() {
+  if [[ -n ${BENCH_PORT:-} ]]; then
+    PORT=$BENCH_PORT
+    bench_port_free "$PORT" || die "port $PORT is in use"
+  else
+    PORT=${1:-18080}
+    while ! bench_port_free "$PORT"; do PORT=$((PORT + 1)); done
+  fi
+  BASE=http://localhost:$PORT
+}
+
+# Starts Agora from $WORK/app on $PORT with its data in $WORK/data; sets APP_PID and PG_PORT.
+bench_start_agora() {
+  mkdir -p "$WORK/data"
+  # shellcheck disable=SC2086
+  AGORA_PORT=$PORT AGORA_PUBLIC_URL=$BASE AGORA_DATA_DIR=$WORK/data \
+    java $JAVA_OPTS -Xlog:gc:file="$WORK/gc.log":uptime -jar "$WORK/app/agora.jar" >"$WORK/agora.log" 2>&1 &
+  APP_PID=$!
+  local ready=0
+  for _ in $(seq 1 240); do
+    kill -0 "$APP_PID" 2>/dev/null || die "Agora exited during start (port $PORT taken meanwhile?)"
+    # ready, and really this process: another program may have taken the port since it was chosen
+    if grep -q "Agora listening on port $PORT" "$WORK/agora.log" 2>/dev/null \
+        && [[ $(curl -s -o /dev/null -w '%{http_code}' "$BASE/health/ready" || true) == 200 ]]; then ready=1; break; fi
+    sleep 0.5
+  done
+  [[ $ready == 1 ]] || die "Agora not ready after 120 s"
+  PG_PORT=""
+  for _ in $(seq 1 20); do
+    PG_PORT=$(sed -n 's/.*embedded PostgreSQL in .* on port \([0-9][0-9]*\).*/\1/p' "$WORK/agora.log" | head -n 1)
+    [[ -n $PG_PORT ]] && break
+    sleep 0.5
+  done
+}
+
+bench_stop_agora() {
+  kill -TERM "$APP_PID" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$APP_PID" 2>/dev/null && die "Agora did not stop in 30 s"
+  wait "$APP_PID" 2>/dev/null || true
+  APP_PID=""
+}
+
+bench_location() { sed -n 's/^[Ll]ocation: *//p' "$1" | tr -d '\r' | tail -n 1; }
+bench_unescape() { sed -e 's/&quot;/"/g' -e "s/&#39;/'/g" -e "s/&#x27;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'; }
+
+# Signs in through the development provider and prints "agora_session=<id>".
+#   bench_sign_in subject=demo-jonas         a demo person
+#   bench_sign_in name=Ann email=ann@x.org   someone new (the provider's second form)
+bench_sign_in() {
+  local jar dir authorize provider form callback session name value
+  dir=$(mktemp -d -p "$WORK" signin.XXXXXX)
+  jar=$dir/cookies.txt
+  curl -s -o /dev/null -D "$dir/h1" -c "$jar" -b "$jar" "$BASE/auth/login?next=/"
+  authorize=$(bench_location "$dir/h1")
+  [[ $authorize == http*://*/authorize* ]] || die "sign-in did not redirect to the provider (Location: '$authorize')"
+  provider=${authorize%%/authorize*}
+  curl -s -c "$jar" -b "$jar" "$authorize" >"$dir/authorize.html"
+  # the hidden fields are the same in both of the provider's forms: take the first form's
+  form=$(tr '\n' ' ' <"$dir/authorize.html" | sed 's#</form>.*##')
+  local args=()
+  while IFS= read -r input; do
+    name=$(printf '%s' "$input" | sed -n 's/.*name="\([^"]*\)".*/\1/p')
+    value=$(printf '%s' "$input" | sed -n 's/.*value="\([^"]*\)".*/\1/p' | bench_unescape)
+    [[ -n $name ]] && args+=(--data-urlencode "$name=$value")
+  done < <(printf '%s' "$form" | grep -o '<input type="hidden"[^>]*>')
+  [[ ${#args[@]} -gt 0 ]] || die "no hidden inputs on the provider's page"
+  for pair in "$@"; do args+=(--data-urlencode "$pair"); done
+  curl -s -o /dev/null -D "$dir/h2" -c "$jar" -b "$jar" "${args[@]}" "$provider/authorize"
+  callback=$(bench_location "$dir/h2")
+  [[ $callback == "$BASE/auth/callback"* ]] || die "provider did not redirect to Agora's callback (Location: '$callback')"
+  curl -s -o /dev/null -D "$dir/h3" -c "$jar" -b "$jar" "$callback"
+  session=$(awk '$6 == "agora_session" { v = $7 } END { print v }' "$jar")
+  [[ -n $session ]] || die "no agora_session cookie after the callback"
+  rm -rf "$dir"
+  echo "agora_session=$session"
+}
+
+# Prints the CSRF token of a signed-in session, read from a page as a browser would.
+bench_csrf() {
+  local cookie=$1 csrf="" page
+  for page in /me /; do
+    csrf=$(curl -s -H "Cookie: $cookie" "$BASE$page" | grep -o 'name="_csrf" value="[^"]*"' | head -n 1 \
+      | sed 's/.*value="\([^"]*\)"/\1/' | bench_unescape || true)
+    [[ -n $csrf ]] && break
+  done
+  [[ -n $csrf ]] || die "no CSRF token on the signed-in pages (sign-in failed?)"
+  echo "$csrf"
+}

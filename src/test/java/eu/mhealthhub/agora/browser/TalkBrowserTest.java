@@ -1,0 +1,236 @@
+package eu.mhealthhub.agora.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.mhealthhub.agora.support.Chromium;
+import eu.mhealthhub.agora.support.Fixtures;
+import eu.mhealthhub.agora.support.TestApp;
+import eu.mhealthhub.agora.support.TestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** A Talk's live room in three real browsers: a moderator and two participants. */
+@DisplayName("Talk rooms in real browsers")
+class TalkBrowserTest {
+
+  private static final String MODERATOR = "Pieter de Vries";
+  private static final String SOFIA = "Sofia Marques";
+  private static final String ELENA = "Elena Rossi";
+
+  private static TestApp app;
+  private static Chromium moderator;
+  private static Chromium first;
+  private static Chromium second;
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.shared();
+    moderator = Chromium.start();
+    first = Chromium.start();
+    second = Chromium.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    moderator.close();
+    first.close();
+    second.close();
+  }
+
+  private static org.openqa.selenium.support.ui.FluentWait<WebDriver> wait(WebDriver d) {
+    return new WebDriverWait(d, Duration.ofSeconds(15)).ignoring(StaleElementReferenceException.class);
+  }
+
+  private static void signIn(Chromium c, String person) {
+    c.clearCookies();
+    assertEquals(person, Chromium.signIn(c.driver(), app.url("/"), person));
+  }
+
+  private static void scan(Chromium c, String what, List<String> failures) {
+    var violations = c.axe();
+    if (!violations.isEmpty()) {
+      failures.add(Chromium.describe(what + " (" + c.driver().getCurrentUrl() + ")", violations));
+    }
+  }
+
+  /** The id of the question showing this text, once it is on the page. */
+  private static long questionId(WebDriver d, String text) {
+    String id = wait(d).until(ExpectedConditions.presenceOfElementLocated(By.xpath(
+        "//li[contains(@class,'question')][.//p[contains(@class,'question-body') and normalize-space()='" + text + "']]")))
+        .getDomAttribute("id");
+    return Long.parseLong(id.substring("question-".length()));
+  }
+
+  /** Whether question {@code a} is listed before question {@code b}. */
+  private static boolean before(ChromeDriver d, long a, long b) {
+    Object r = d.executeScript("var a = document.getElementById('question-' + arguments[0]);"
+        + "var b = document.getElementById('question-' + arguments[1]);"
+        + "return !!(a && b && (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING));", a, b);
+    return Boolean.TRUE.equals(r);
+  }
+
+  private static void ask(ChromeDriver d, String text) {
+    d.findElement(By.id("question-body")).sendKeys(text);
+    d.findElement(By.id("ask")).click();
+    wait(d).until(x -> x.findElement(By.id("question-body")).getDomProperty("value").isEmpty());
+  }
+
+  private static void upvote(ChromeDriver d, long question) {
+    wait(d).until(ExpectedConditions.elementToBeClickable(By.id("vote-" + question))).click();
+    wait(d).until(x -> "true".equals(x.findElement(By.id("vote-" + question)).getDomAttribute("aria-pressed")));
+  }
+
+  @Test
+  @DisplayName("a moderator opens the room, two participants ask and upvote and both see the order change live, the moderator answers one and closes the room, and the follow-up thread holds the unanswered question with its votes")
+  void liveRoomStory() throws Exception {
+    long groupId = Fixtures.group(Fixtures.unique("talk-wg"), false, true);
+    String slug = Fixtures.unique("browser-talk");
+    long talkId = Fixtures.talk(slug, groupId);
+    Fixtures.member(groupId, Fixtures.demoMember("demo-pieter"), "moderator");
+    List<String> failures = new ArrayList<>();
+
+    ChromeDriver m = moderator.driver();
+    ChromeDriver a = first.driver();
+    ChromeDriver b = second.driver();
+    signIn(moderator, MODERATOR);
+    signIn(first, SOFIA);
+    signIn(second, ELENA);
+
+    m.get(app.url("/talks/" + slug));
+    scan(moderator, "a scheduled Talk, as its moderator", failures);
+    m.findElement(By.id("open-room")).click();
+    wait(m).until(ExpectedConditions.presenceOfElementLocated(By.id("question-list")));
+    assertEquals("open", TestDatabase.text("SELECT room_state FROM talks WHERE id = ?", talkId));
+
+    a.get(app.url("/talks/" + slug));
+    b.get(app.url("/talks/" + slug));
+    a.executeScript("window.agoraMarker = 1;");
+    b.executeScript("window.agoraMarker = 2;");
+    Thread.sleep(800); // the pages register as soon as their sockets open
+
+    String q1 = "How did you reach the first payer?";
+    String q2 = "Which evidence did the HTA body ask for?";
+    ask(a, q1);
+    long firstId = questionId(b, q1);
+    ask(b, q2);
+    long secondId = questionId(a, q2);
+    questionId(m, q2);
+    assertTrue(before(a, firstId, secondId) && before(b, firstId, secondId), "no votes yet: oldest first");
+    scan(first, "the live room, as a participant", failures);
+
+    upvote(a, secondId);
+    wait(a).until(d -> before((ChromeDriver) d, secondId, firstId));
+    wait(b).until(d -> before((ChromeDriver) d, secondId, firstId));
+    upvote(b, secondId);
+    upvote(b, firstId);
+    wait(a).until(d -> d.findElement(By.id("question-" + secondId + "-votes")).getText().equals("2 votes"));
+    wait(a).until(d -> d.findElement(By.id("question-" + firstId + "-votes")).getText().equals("1 vote"));
+    assertTrue(before(a, secondId, firstId) && before(b, secondId, firstId), "most votes first, in both browsers");
+    assertEquals(1L, a.executeScript("return window.agoraMarker;"), "no reload");
+    assertEquals(2L, b.executeScript("return window.agoraMarker;"), "no reload");
+
+    // the chat
+    a.findElement(By.id("message-body")).sendKeys("Thanks for the *slides*!");
+    a.findElement(By.id("send-message")).click();
+    wait(b).until(ExpectedConditions.presenceOfElementLocated(By.xpath("//ol[@id='messages']//em[.='slides']")));
+    b.findElement(By.id("message-body")).sendKeys("Off-topic advert");
+    b.findElement(By.id("send-message")).click();
+    wait(m).until(ExpectedConditions.presenceOfElementLocated(By.xpath(
+        "//ol[@id='messages']/li[.//p[.='Off-topic advert']]//button[starts-with(@id,'hide-message-')]"))).click();
+    wait(a).until(d -> !d.findElement(By.id("messages")).getText().contains("Off-topic advert"));
+    wait(b).until(d -> !d.findElement(By.id("messages")).getText().contains("Off-topic advert"));
+
+    // the moderator answers the top question; everyone sees it answered
+    wait(m).until(ExpectedConditions.presenceOfElementLocated(By.id("answer-" + secondId)))
+        .sendKeys("A two-country randomised trial.");
+    m.findElement(By.id("answer-button-" + secondId)).click();
+    wait(a).until(d -> d.findElement(By.id("question-" + secondId)).getText().contains("A two-country randomised trial."));
+    wait(b).until(d -> d.findElement(By.id("question-" + secondId)).getText().contains("Answered"));
+    scan(moderator, "the live room, as its moderator", failures);
+
+    m.get(app.url("/talks/" + slug + "/presenter"));
+    assertTrue(m.findElement(By.id("presenter")).getText().contains(q1), "the presenter view lists the open question");
+    assertFalse(m.findElement(By.id("presenter")).getText().contains("Hide"), "and no moderation controls");
+    Thread.sleep(800);
+    upvote(a, firstId);
+    wait(m).until(d -> d.findElement(By.id("presented-" + firstId)).getText().contains("2 votes"));
+    scan(moderator, "the presenter view", failures);
+
+    // close the room into the group's follow-up thread
+    m.get(app.url("/talks/" + slug));
+    m.findElement(By.id("close-room")).click();
+    wait(m).until(ExpectedConditions.presenceOfElementLocated(By.id("summary")))
+        .sendKeys("Payers want evidence early; the open question carries on in the group.");
+    scan(moderator, "the close form", failures);
+    m.findElement(By.id("close-submit")).click();
+    wait(m).until(ExpectedConditions.presenceOfElementLocated(By.id("followups")));
+    wait(a).until(d -> d.findElement(By.id("room-state")).getText().contains("closed"));
+    scan(moderator, "a closed room", failures);
+    m.findElement(By.cssSelector("#followups a[href^='/threads/']")).click();
+    wait(m).until(ExpectedConditions.urlMatches("/threads/[0-9]+$"));
+    String thread = m.findElement(By.id("posts")).getText();
+    assertTrue(thread.contains("Payers want evidence early"), "the summary opens the thread");
+    assertTrue(thread.contains(q1), "the unanswered question is carried over");
+    assertTrue(thread.contains("2 votes in the live room"), "with its votes");
+    assertTrue(thread.contains(SOFIA), "under its author");
+    assertFalse(thread.contains(q2), "the answered question is not");
+    long threadId = Long.parseLong(m.getCurrentUrl().replaceAll(".*/threads/", ""));
+    assertEquals(groupId, TestDatabase.count("SELECT group_id FROM threads WHERE id = ?", threadId));
+    scan(moderator, "the follow-up thread", failures);
+
+    // the Talk form, empty and with errors
+    m.get(app.url("/talks/new"));
+    scan(moderator, "the new-Talk form", failures);
+    m.findElement(By.id("talk-save")).click();
+    wait(m).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
+    assertEquals("true", m.findElement(By.id("title")).getDomAttribute("aria-invalid"));
+    scan(moderator, "the new-Talk form with errors", failures);
+    assertTrue(failures.isEmpty(), String.join("\n\n", failures));
+  }
+
+  @Test
+  @DisplayName("without JavaScript a member asks anonymously, votes and chats with the keyboard through plain forms, and an over-long message comes back with a clear error")
+  void withoutJavaScript() {
+    long groupId = Fixtures.group(Fixtures.unique("talk-wg"), false, true);
+    String slug = Fixtures.unique("nojs-talk");
+    long talkId = Fixtures.talk(slug, groupId);
+    TestDatabase.update("UPDATE talks SET room_state = 'open' WHERE id = ?", talkId);
+    try (Chromium plain = Chromium.withoutJavaScript()) {
+      ChromeDriver d = plain.driver();
+      assertEquals("Tomasz Nowak", Chromium.signIn(d, app.url("/"), "Tomasz Nowak"));
+      d.get(app.url("/talks/" + slug));
+      d.findElement(By.id("question-body")).sendKeys("Does this work without scripts?");
+      d.findElement(By.id("question-body")).sendKeys(Keys.TAB, Keys.SPACE); // the anonymous box
+      d.findElement(By.id("ask")).sendKeys(Keys.ENTER);
+      long q = questionId(d, "Does this work without scripts?");
+      assertTrue(d.getCurrentUrl().endsWith("#question-" + q), "back at the question after the POST");
+      assertTrue(d.findElement(By.id("question-" + q)).getText().contains("anonymous to other members"));
+      d.findElement(By.id("vote-" + q)).sendKeys(Keys.ENTER);
+      wait(d).until(x -> "true".equals(x.findElement(By.id("vote-" + q)).getDomAttribute("aria-pressed")));
+      assertEquals(1, TestDatabase.count("SELECT votes FROM talk_questions WHERE id = ?", q));
+      d.findElement(By.id("message-body")).sendKeys("Plain forms work.");
+      d.findElement(By.id("send-message")).sendKeys(Keys.ENTER);
+      wait(d).until(ExpectedConditions.presenceOfElementLocated(By.xpath("//ol[@id='messages']//p[.='Plain forms work.']")));
+      // the field stops typing at 500 characters; a browser that does not gets the server's answer
+      d.executeScript("var f = document.getElementById('message-body'); f.removeAttribute('maxlength'); f.value = 'x'.repeat(501);");
+      d.findElement(By.id("send-message")).sendKeys(Keys.ENTER);
+      wait(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
+      assertEquals("true", d.findElement(By.id("message-body")).getDomAttribute("aria-invalid"));
+      assertTrue(d.findElement(By.id("message-body")).getDomProperty("value").length() == 501, "the input is kept");
+    }
+  }
+}

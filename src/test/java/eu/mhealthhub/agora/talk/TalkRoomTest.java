@@ -1,0 +1,533 @@
+package eu.mhealthhub.agora.talk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.mhealthhub.agora.support.Browser;
+import eu.mhealthhub.agora.support.Fixtures;
+import eu.mhealthhub.agora.support.Response;
+import eu.mhealthhub.agora.support.TestApp;
+import eu.mhealthhub.agora.support.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Talks' live rooms as their members and moderators use them, over HTTP with cookies and CSRF tokens. */
+class TalkRoomTest {
+
+  private final TestApp app = TestApp.shared();
+
+  /** A fresh group with a fresh moderator, and a Talk about it. */
+  private final class Setup {
+    final String slug = Fixtures.unique("talk");
+    final long groupId = Fixtures.group(Fixtures.unique("wg"), false, true);
+    final long talkId = Fixtures.talk(slug, groupId);
+    final Browser moderator = new Browser();
+    final long moderatorId;
+
+    Setup() {
+      moderatorId = app.signInNew(moderator, "Moderator " + slug, slug + "-mod@example.org");
+      Fixtures.member(groupId, moderatorId, "moderator");
+    }
+
+    String path(String rest) {
+      return app.url("/talks/" + slug + rest);
+    }
+
+    Response open() {
+      return post(moderator, "/room", Map.of("setting", "open"));
+    }
+
+    Response post(Browser b, String rest, Map<String, String> fields, String... headers) {
+      Map<String, String> form = new HashMap<>(fields);
+      form.put("_csrf", app.csrf(b));
+      return b.post(path(rest), form, headers);
+    }
+
+    long member(Browser b, String name) {
+      return app.signInNew(b, name + " " + slug, name.toLowerCase() + "-" + slug + "@example.org");
+    }
+
+    long ask(Browser b, String text) {
+      Response r = post(b, "/questions", Map.of("body", text, "clientToken", Fixtures.unique("q")));
+      assertEquals(303, r.status(), r.body());
+      return id(r.location(), "#question-(\\d+)");
+    }
+
+    Response vote(Browser b, long question, boolean up) {
+      return post(b, "/questions/" + question + "/vote", Map.of("up", String.valueOf(up)));
+    }
+
+    Response moderate(long question, Map<String, String> fields) {
+      return post(moderator, "/questions/" + question + "/moderate", fields);
+    }
+
+    long votes(long question) {
+      return TestDatabase.count("SELECT votes FROM talk_questions WHERE id = ?", question);
+    }
+
+    long voteRows(long question) {
+      return TestDatabase.count("SELECT count(*) FROM talk_question_votes WHERE question_id = ?", question);
+    }
+  }
+
+  private static long id(String text, String pattern) {
+    Matcher m = Pattern.compile(pattern).matcher(text);
+    if (!m.find()) {
+      throw new AssertionError(pattern + " not in " + text);
+    }
+    return Long.parseLong(m.group(1));
+  }
+
+  private static int indexOf(String html, long question) {
+    int i = html.indexOf("id=\"question-" + question + "\"");
+    assertTrue(i >= 0, "question " + question + " is on the page");
+    return i;
+  }
+
+  @Test
+  @DisplayName("a moderator opens the room, members ask and vote, the order follows the votes, one is answered, and closing opens a follow-up thread with the unanswered question, its author and votes")
+  void story() {
+    Setup s = new Setup();
+    assertTrue(s.moderator.get(s.path("")).body().contains("id=\"open-room\""), "the moderator can open the room");
+    assertEquals(303, s.open().status());
+
+    Browser sofia = new Browser();
+    s.member(sofia, "Sofia");
+    Browser jonas = new Browser();
+    long jonasId = s.member(jonas, "Jonas");
+    long first = s.ask(sofia, "How did you get the first payer on board?");
+    long second = s.ask(jonas, "Which evidence did the HTA body ask for?");
+
+    String byVotes = sofia.get(s.path("")).body();
+    assertTrue(indexOf(byVotes, first) < indexOf(byVotes, second), "with no votes, oldest first");
+    assertEquals(303, s.vote(sofia, second, true).status());
+    assertEquals(303, s.vote(jonas, second, true).status());
+    assertEquals(2, s.votes(second));
+    byVotes = sofia.get(s.path("")).body();
+    assertTrue(indexOf(byVotes, second) < indexOf(byVotes, first), "most votes first");
+    String newest = sofia.get(s.path("?sort=newest")).body();
+    assertTrue(indexOf(newest, second) < indexOf(newest, first), "newest first");
+    assertTrue(byVotes.contains("2 votes"));
+
+    // the toggle: a member takes her vote back
+    assertEquals(303, s.vote(jonas, second, false).status());
+    assertEquals(1, s.votes(second));
+    assertEquals(303, s.vote(jonas, second, true).status());
+
+    // chat
+    Response said = s.post(jonas, "/messages", Map.of("body", "Great talk, **thanks**! <script>alert(1)</script>",
+        "clientToken", Fixtures.unique("m")));
+    assertEquals(303, said.status(), said.body());
+    String chat = sofia.get(s.path("/room/messages?after=0")).body();
+    assertTrue(chat.contains("<strong>thanks</strong>"), "Markdown rendered");
+    assertFalse(chat.contains("<script>"), "sanitised");
+
+    // pin, then answer
+    assertEquals(303, s.moderate(second, Map.of("action", "pin")).status());
+    assertEquals(second, TestDatabase.count("SELECT pinned_question_id FROM talks WHERE id = ?", s.talkId));
+    String presenter = sofia.get(s.path("/presenter")).body();
+    assertTrue(presenter.contains("id=\"presented-pinned\""), "the presenter view shows the pinned question");
+    assertEquals(303, s.moderate(second, Map.of("action", "answer", "answer", "A randomised trial in two countries.")).status());
+    assertTrue(sofia.get(s.path("")).body().contains("A randomised trial in two countries."));
+
+    // close into a follow-up thread
+    Response close = s.post(s.moderator, "/close", Map.of("summary", "Payers want evidence early.", "group",
+        String.valueOf(s.groupId)));
+    assertEquals(303, close.status(), close.body());
+    long threadId = TestDatabase.count("SELECT thread_id FROM talk_followups WHERE talk_id = ?", s.talkId);
+    assertEquals(s.groupId, TestDatabase.count("SELECT group_id FROM threads WHERE id = ?", threadId));
+    String thread = sofia.get(app.url("/threads/" + threadId)).body();
+    assertTrue(thread.contains("Payers want evidence early."), "the summary opens the thread");
+    assertTrue(thread.contains("href=\"/talks/" + s.slug + "\""), "the thread links the Talk");
+    assertTrue(thread.contains("How did you get the first payer on board?"), "the unanswered question is carried over");
+    assertFalse(thread.contains("Which evidence did the HTA body ask for?"), "the answered one is not");
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM posts p JOIN members m ON m.id = p.author_id "
+        + "WHERE p.thread_id = ? AND m.display_name = ? AND p.body_markdown LIKE '%no votes in the live room%'",
+        threadId, "Sofia " + s.slug), "it keeps its author and votes");
+    String talkPage = sofia.get(s.path("")).body();
+    assertTrue(talkPage.contains("href=\"/threads/" + threadId + "\""), "the Talk page links the follow-up thread");
+
+    // a late question goes to the follow-up thread, for members of its group
+    Response refused = s.post(jonas, "/questions", Map.of("body", "Is there a recording?", "clientToken", Fixtures.unique("q")));
+    assertEquals(403, refused.status());
+    assertTrue(refused.body().contains("join one of their working groups"), refused.body());
+    Fixtures.member(s.groupId, jonasId, "member");
+    Response late = s.post(jonas, "/questions", Map.of("body", "Is there a recording?", "clientToken", Fixtures.unique("q")));
+    assertEquals(303, late.status(), late.body());
+    assertTrue(late.location().contains("/posts/"));
+    assertTrue(jonas.followAll(late).body().contains("Is there a recording?"));
+    assertEquals(0, TestDatabase.count("SELECT count(*) FROM talk_questions WHERE body = 'Is there a recording?'"));
+  }
+
+  @Test
+  @DisplayName("voting twice counts once: the form is idempotent and the primary key refuses a second row")
+  void voteTwice() {
+    Setup s = new Setup();
+    s.open();
+    Browser a = new Browser();
+    long memberA = s.member(a, "Anna");
+    long q = s.ask(a, "Twice?");
+    assertEquals(303, s.vote(a, q, true).status());
+    assertEquals(303, s.vote(a, q, true).status());
+    assertEquals(1, s.votes(q));
+    assertEquals(1, s.voteRows(q));
+    RuntimeException refused = assertThrows(RuntimeException.class, () -> TestDatabase.update(
+        "INSERT INTO talk_question_votes (question_id, member_id) VALUES (?, ?)", q, memberA));
+    assertTrue(String.valueOf(refused.getCause()).contains("duplicate key"), String.valueOf(refused.getCause()));
+    Response bad = s.post(a, "/questions/" + q + "/vote", Map.of("up", "twice"));
+    assertEquals(400, bad.status());
+    assertEquals(1, s.votes(q));
+  }
+
+  @Test
+  @DisplayName("votes on a hidden or a merged question are refused with 409 and a clear message, and change nothing")
+  void voteOnHiddenOrMerged() {
+    Setup s = new Setup();
+    s.open();
+    Browser a = new Browser();
+    s.member(a, "Ben");
+    long hidden = s.ask(a, "Off-topic advert");
+    long merged = s.ask(a, "Duplicate question");
+    long target = s.ask(a, "Original question");
+    assertEquals(303, s.moderate(hidden, Map.of("action", "hide")).status());
+    assertEquals(303, s.moderate(merged, Map.of("action", "merge", "into", String.valueOf(target))).status());
+    Response r = s.vote(a, hidden, true);
+    assertEquals(409, r.status());
+    assertTrue(r.body().contains("not open for votes"), r.body());
+    r = s.vote(a, merged, true);
+    assertEquals(409, r.status());
+    assertTrue(r.body().contains("merged into another"), r.body());
+    assertEquals(0, s.voteRows(hidden) + s.voteRows(merged));
+    String page = a.get(s.path("")).body();
+    assertFalse(page.contains("Off-topic advert"), "members do not see hidden questions");
+    assertFalse(page.contains("Duplicate question"), "nor merged ones");
+    assertTrue(s.moderator.get(s.path("")).body().contains("Off-topic advert"), "moderators still see hidden ones");
+  }
+
+  @Test
+  @DisplayName("merging a duplicate carries its votes over, counting a member who voted for both once")
+  void mergeCarriesVotes() {
+    Setup s = new Setup();
+    s.open();
+    Browser a = new Browser();
+    Browser b = new Browser();
+    Browser c = new Browser();
+    s.member(a, "Ada");
+    s.member(b, "Bo");
+    s.member(c, "Cy");
+    long original = s.ask(a, "Will the scheme cover apps for children?");
+    long duplicate = s.ask(b, "Are apps for children covered?");
+    s.vote(a, original, true);
+    s.vote(c, original, true);
+    s.vote(b, duplicate, true);
+    s.vote(c, duplicate, true);
+    assertEquals(303, s.moderate(duplicate, Map.of("action", "merge", "into", String.valueOf(original))).status());
+    assertEquals(3, s.votes(original), "Ada, Cy (once) and Bo");
+    assertEquals(3, s.voteRows(original));
+    assertEquals(0, s.votes(duplicate));
+    assertEquals("merged", TestDatabase.text("SELECT status FROM talk_questions WHERE id = ?", duplicate));
+    Response self = s.moderate(original, Map.of("action", "merge", "into", String.valueOf(original)));
+    assertEquals(400, self.status());
+  }
+
+  @Test
+  @DisplayName("messages and votes in a room that is not open are refused with 409; nothing is stored")
+  void closedRoom() {
+    Setup s = new Setup();
+    Browser a = new Browser();
+    s.member(a, "Dora");
+    Response early = s.post(a, "/messages", Map.of("body", "Hello?"));
+    assertEquals(409, early.status());
+    assertTrue(early.body().contains("not open yet"));
+    s.open();
+    long q = s.ask(a, "Before the close");
+    assertEquals(303, s.post(s.moderator, "/close", Map.of("summary", "Done.", "group", String.valueOf(s.groupId))).status());
+    long messages = TestDatabase.count("SELECT count(*) FROM talk_messages WHERE talk_id = ?", s.talkId);
+    Response late = s.post(a, "/messages", Map.of("body", "Still here?"));
+    assertEquals(409, late.status());
+    assertTrue(late.body().contains("is closed"), late.body());
+    assertEquals(409, s.vote(a, q, true).status());
+    assertEquals(messages, TestDatabase.count("SELECT count(*) FROM talk_messages WHERE talk_id = ?", s.talkId));
+    assertEquals(0, s.voteRows(q));
+    Response again = s.post(s.moderator, "/close", Map.of("summary", "Again.", "group", String.valueOf(s.groupId)));
+    assertEquals(409, again.status());
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM talk_followups WHERE talk_id = ?", s.talkId));
+  }
+
+  @Test
+  @DisplayName("an over-long message or question is refused with 400, the form keeps the input, and nothing is stored")
+  void overLong() {
+    Setup s = new Setup();
+    s.open();
+    Browser a = new Browser();
+    s.member(a, "Eve");
+    String longMessage = "m".repeat(501);
+    Response r = s.post(a, "/messages", Map.of("body", longMessage));
+    assertEquals(400, r.status());
+    assertTrue(r.body().contains("at most 500 characters"));
+    assertTrue(r.body().contains(">" + longMessage + "</textarea>"), "the input is kept");
+    String longQuestion = "q".repeat(301);
+    r = s.post(a, "/questions", Map.of("body", longQuestion));
+    assertEquals(400, r.status());
+    assertTrue(r.body().contains(">" + longQuestion + "</textarea>"), "the input is kept");
+    r = s.post(a, "/messages", Map.of("body", longMessage), "Accept", "application/json");
+    assertEquals(400, r.status());
+    assertTrue(new JsonObject(r.body()).getJsonObject("error").getString("message").contains("500"));
+    assertEquals(0, TestDatabase.count("SELECT count(*) FROM talk_messages WHERE talk_id = ?", s.talkId));
+    assertEquals(0, TestDatabase.count("SELECT count(*) FROM talk_questions WHERE talk_id = ?", s.talkId));
+  }
+
+  @Test
+  @DisplayName("a member who floods the room gets 429 with a clear message once her bucket is empty; nothing more is stored")
+  void flooding() {
+    Setup s = new Setup();
+    s.open();
+    Browser a = new Browser();
+    s.member(a, "Flo");
+    int accepted = 0;
+    Response refused = null;
+    String csrf = app.csrf(a);
+    for (int i = 0; i < 12 && refused == null; i++) {
+      Response r = a.post(s.path("/messages"), Map.of("_csrf", csrf, "body", "spam " + i));
+      if (r.status() == 303) {
+        accepted++;
+      } else {
+        refused = r;
+      }
+    }
+    assertTrue(refused != null, "the flood is stopped");
+    assertEquals(429, refused.status());
+    assertTrue(refused.body().contains("posting too fast"), refused.body());
+    assertTrue(accepted >= 5 && accepted < 12, "a burst of five passes: " + accepted);
+    assertEquals(accepted, TestDatabase.count("SELECT count(*) FROM talk_messages WHERE talk_id = ?", s.talkId));
+  }
+
+  @Test
+  @DisplayName("an anonymous question hides its author from other members and the presenter view, never from moderators")
+  void anonymousQuestions() {
+    Setup s = new Setup();
+    s.open();
+    Browser a = new Browser();
+    Browser b = new Browser();
+    s.member(a, "Greta");
+    s.member(b, "Hugo");
+    Response r = s.post(a, "/questions", Map.of("body", "A sensitive question", "anonymous", "true"));
+    assertEquals(303, r.status());
+    String other = b.get(s.path("")).body();
+    assertTrue(other.contains("A sensitive question"));
+    assertFalse(other.contains("Greta " + s.slug), "other members do not see her name");
+    assertFalse(b.get(s.path("/room/questions")).body().contains("Greta " + s.slug), "nor does the fragment");
+    assertFalse(s.moderator.get(s.path("/presenter")).body().contains("Greta " + s.slug), "nor the presenter view");
+    assertTrue(s.moderator.get(s.path("")).body().contains("Greta " + s.slug), "moderators do");
+    assertTrue(a.get(s.path("")).body().contains("Greta " + s.slug), "and she does");
+  }
+
+  @Test
+  @DisplayName("with approval required, a question waits: its author and moderators see it, others and the presenter view do not")
+  void approval() {
+    Setup s = new Setup();
+    s.open();
+    assertEquals(303, s.post(s.moderator, "/room", Map.of("setting", "approval-on")).status());
+    Browser a = new Browser();
+    Browser b = new Browser();
+    s.member(a, "Ida");
+    s.member(b, "Jon");
+    long q = s.ask(a, "Waiting for approval?");
+    assertTrue(a.get(s.path("")).body().contains("Awaiting approval"));
+    assertFalse(b.get(s.path("")).body().contains("Waiting for approval?"));
+    assertFalse(b.get(s.path("/presenter")).body().contains("Waiting for approval?"));
+    assertEquals(409, s.vote(b, q, true).status(), "pending questions take no votes");
+    assertEquals(303, s.moderate(q, Map.of("action", "approve")).status());
+    assertTrue(b.get(s.path("")).body().contains("Waiting for approval?"));
+    assertTrue(b.get(s.path("/presenter")).body().contains("Waiting for approval?"));
+  }
+
+  @Test
+  @DisplayName("members cannot moderate (403), anonymous readers cannot take part (403), and nothing changes")
+  void permissions() {
+    Setup s = new Setup();
+    s.open();
+    Browser a = new Browser();
+    s.member(a, "Kim");
+    long q = s.ask(a, "Mine");
+    Response r = s.post(a, "/questions/" + q + "/moderate", Map.of("action", "hide"));
+    assertEquals(403, r.status());
+    assertEquals(403, s.post(a, "/room", Map.of("setting", "approval-on")).status());
+    assertEquals(403, a.get(s.path("/close")).status());
+    assertEquals("visible", TestDatabase.text("SELECT status FROM talk_questions WHERE id = ?", q));
+    Browser anonymous = new Browser();
+    assertEquals(200, anonymous.get(s.path("")).status(), "anyone reads a Talk");
+    assertEquals(404, a.get(app.url("/talks/no-such-talk")).status());
+    assertEquals(404, s.post(a, "/questions/999999999/vote", Map.of("up", "true")).status());
+  }
+
+  @Test
+  @DisplayName("closing without a summary or with a group that is not the Talk's is refused with 400 and the room stays open")
+  void closeValidation() {
+    Setup s = new Setup();
+    s.open();
+    long other = Fixtures.group(Fixtures.unique("wg"), false, true);
+    Response r = s.post(s.moderator, "/close", Map.of("summary", " ", "group", String.valueOf(s.groupId)));
+    assertEquals(400, r.status());
+    assertTrue(r.body().contains("Write a summary"));
+    r = s.post(s.moderator, "/close", Map.of("summary", "Kept summary", "group", String.valueOf(other)));
+    assertEquals(400, r.status());
+    assertTrue(r.body().contains("Kept summary"), "the input is kept");
+    assertEquals("open", TestDatabase.text("SELECT room_state FROM talks WHERE id = ?", s.talkId));
+    assertEquals(0, TestDatabase.count("SELECT count(*) FROM talk_followups WHERE talk_id = ?", s.talkId));
+  }
+
+  @Test
+  @DisplayName("the room's events are on talk.<id>: anyone may catch up with GET /live/events")
+  void liveEvents() {
+    Setup s = new Setup();
+    s.open();
+    Browser a = new Browser();
+    s.member(a, "Lea");
+    long q = s.ask(a, "Live?");
+    s.vote(a, q, true);
+    Response events = new Browser().get(app.url("/live/events?address=talk." + s.talkId + "&after=0"),
+        "Accept", "application/json");
+    assertEquals(200, events.status());
+    List<String> types = new JsonObject(events.body()).getJsonArray("events").stream()
+        .map(e -> ((JsonObject) e).getString("type")).toList();
+    assertEquals(List.of("room.changed", "question.created", "question.voted"), types);
+    assertEquals(404, new Browser().get(app.url("/live/events?address=talk.999999999&after=0"), "Accept", "application/json").status());
+  }
+
+  @Test
+  @DisplayName("a Talk downloads as RFC 5545 iCalendar: CRLF lines folded at 75 octets, escaped text, UID and DTSTAMP; the feed lists upcoming Talks")
+  void icalendar() {
+    Setup s = new Setup();
+    TestDatabase.update("UPDATE talks SET title = ?, description = ? WHERE id = ?",
+        "Données de santé; apps, EHDS \\ secondary use — a very long title that certainly needs folding", "Line one\nLine two",
+        s.talkId);
+    Response r = new Browser().get(s.path("/calendar.ics"));
+    assertEquals(200, r.status());
+    assertTrue(r.header("Content-Type").startsWith("text/calendar"));
+    String ics = r.body();
+    assertTrue(ics.startsWith("BEGIN:VCALENDAR\r\n"));
+    assertTrue(ics.endsWith("END:VCALENDAR\r\n"));
+    assertFalse(ics.replace("\r\n", "").contains("\n"), "every line ends with CRLF");
+    for (String line : ics.split("\r\n")) {
+      assertTrue(line.getBytes(StandardCharsets.UTF_8).length <= 75, "folded: " + line);
+    }
+    String unfolded = ics.replace("\r\n ", "");
+    assertTrue(unfolded.contains("SUMMARY:Données de santé\\; apps\\, EHDS \\\\ secondary use"), unfolded);
+    assertTrue(unfolded.contains("DESCRIPTION:Line one\\nLine two"), unfolded);
+    assertTrue(unfolded.contains("UID:talk-" + s.talkId + "@"));
+    assertTrue(Pattern.compile("DTSTAMP:\\d{8}T\\d{6}Z").matcher(unfolded).find());
+    assertTrue(Pattern.compile("DTSTART:\\d{8}T\\d{6}Z").matcher(unfolded).find());
+    String feed = new Browser().get(app.url("/talks.ics")).body().replace("\r\n ", "");
+    assertTrue(feed.contains("UID:talk-" + s.talkId + "@"), "the feed lists the upcoming Talk");
+  }
+
+  @Test
+  @DisplayName("an admin creates a Talk through the form; bad input is refused with 400 and kept; members may not (403)")
+  void createTalk() {
+    Browser admin = new Browser();
+    app.signIn(admin, "demo-maria");
+    String csrf = app.csrf(admin);
+    assertEquals(200, admin.get(app.url("/talks/new")).status());
+    String slug = Fixtures.unique("new-talk");
+    long group = TestDatabase.count("SELECT id FROM working_groups WHERE slug = 'integration'");
+    String bad = "_csrf=" + enc(csrf) + "&slug=" + slug + "&title=Kept+title&startsAt=2030-01-01T14:00&endsAt=2030-01-01T13:00";
+    Response r = admin.request("POST", app.url("/talks"), "application/x-www-form-urlencoded", bad);
+    assertEquals(400, r.status());
+    assertTrue(r.body().contains("The end must come after the start"));
+    assertTrue(r.body().contains("value=\"Kept title\""));
+    assertEquals(0, TestDatabase.count("SELECT count(*) FROM talks WHERE slug = ?", slug));
+    String good = "_csrf=" + enc(csrf) + "&slug=" + slug + "&title=Interoperability+clinic&startsAt=2030-01-01T14:00"
+        + "&endsAt=2030-01-01T15:00&speakers=" + enc("Tomasz Nowak | EHR architect | advises a vendor")
+        + "&group=" + group + "&description=Hands-on";
+    r = admin.request("POST", app.url("/talks"), "application/x-www-form-urlencoded", good);
+    assertEquals(303, r.status(), r.body());
+    String page = admin.get(app.url("/talks/" + slug)).body();
+    assertTrue(page.contains("Interoperability clinic"));
+    assertTrue(page.contains("advises a vendor"), "declared interests are shown");
+    r = admin.request("POST", app.url("/talks"), "application/x-www-form-urlencoded", good);
+    assertEquals(409, r.status(), "the address is taken");
+    Browser member = new Browser();
+    app.signIn(member, "demo-lukas");
+    assertEquals(403, member.get(app.url("/talks/new")).status());
+  }
+
+  @Test
+  @DisplayName("the demo shows every state: a past room with answered and unanswered questions and its follow-up thread, speakers' declared interests, and an upcoming Talk")
+  void demoContent() {
+    Browser reader = new Browser();
+    String past = reader.get(app.url("/talks/mhealth-solution-success")).body();
+    assertTrue(past.contains("The room is closed"), "the past room is closed");
+    assertTrue(past.contains("Seven months, three of them waiting"), "an answered question with its answer");
+    assertTrue(past.contains("How will the price be set once the provisional year ends?"), "an unanswered one");
+    assertTrue(past.contains("Declared interests:"), "speakers' interests");
+    assertTrue(past.contains("patient panel"), "the chat");
+    assertFalse(past.contains("Lukas Weber"), "the anonymous asker stays anonymous");
+    long threadId = id(past, "href=\"/threads/(\\d+)\"");
+    String thread = reader.get(app.url("/threads/" + threadId)).body();
+    assertTrue(thread.contains("href=\"/talks/mhealth-solution-success\""), "the follow-up links back");
+    assertTrue(thread.contains("How will the price be set once the provisional year ends?"));
+    assertTrue(thread.contains("4 votes in the live room"));
+    assertFalse(thread.contains("How long did the provisional listing take"), "answered questions stay in the room");
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM talks WHERE ends_at > now() AND slug = 'mhealth-in-clinical-pathways'"));
+    assertTrue(reader.get(app.url("/talks/mhealth-in-clinical-pathways")).body().contains("The live room opens when the Talk begins."));
+  }
+
+  @Test
+  @DisplayName("a moderator of the Talk's group edits it; times are typed in her time zone and stored in UTC; a member may not (403)")
+  void editTalk() {
+    Setup s = new Setup();
+    Response form = s.moderator.get(s.path("/edit"));
+    assertEquals(200, form.status());
+    String csrf = app.csrf(s.moderator);
+    String body = "_csrf=" + enc(csrf) + "&title=" + enc("Edited title") + "&startsAt=2031-03-01T15:00&endsAt=2031-03-01T16:30"
+        + "&speakers=" + enc("Ana Silva | HTA agency | none declared") + "&group=" + s.groupId;
+    Response r = s.moderator.request("POST", s.path("/edit"), "application/x-www-form-urlencoded", body);
+    assertEquals(303, r.status(), r.body());
+    // no zone chosen: the default, Europe/Brussels (UTC+1 in March)
+    assertEquals("2031-03-01 14:00:00", TestDatabase.text(
+        "SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM talks WHERE id = ?", s.talkId));
+    assertTrue(s.moderator.get(s.path("")).body().contains("none declared"));
+    Browser member = new Browser();
+    s.member(member, "Nina");
+    assertEquals(403, member.get(s.path("/edit")).status());
+    assertEquals(403, member.request("POST", s.path("/edit"), "application/x-www-form-urlencoded",
+        body.replace(enc(csrf), enc(app.csrf(member)))).status());
+    assertEquals("Edited title", TestDatabase.text("SELECT title FROM talks WHERE id = ?", s.talkId));
+  }
+
+  @Test
+  @DisplayName("a moderator hides a chat message: it leaves the page and the fragment, is kept and logged; members may not hide (403)")
+  void hideMessage() {
+    Setup s = new Setup();
+    s.open();
+    Browser a = new Browser();
+    s.member(a, "Otto");
+    Response said = s.post(a, "/messages", Map.of("body", "Buy cheap pills at example.com"));
+    long messageId = id(said.location(), "#message-(\\d+)");
+    assertTrue(s.moderator.get(s.path("")).body().contains("id=\"hide-message-" + messageId + "\""));
+    assertFalse(a.get(s.path("")).body().contains("id=\"hide-message-"), "members get no hide button");
+    assertEquals(403, s.post(a, "/messages/" + messageId + "/hide", Map.of()).status());
+    assertEquals(303, s.post(s.moderator, "/messages/" + messageId + "/hide", Map.of()).status());
+    assertFalse(a.get(s.path("")).body().contains("cheap pills"));
+    assertFalse(a.get(s.path("/room/messages?after=0")).body().contains("cheap pills"));
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM talk_messages WHERE id = ? AND hidden_at IS NOT NULL", messageId));
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM moderation_log WHERE action = 'talk.hideMessage' AND target_id = ?",
+        messageId));
+    assertEquals(404, s.post(s.moderator, "/messages/" + messageId + "/hide", Map.of()).status(), "hidden already");
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
