@@ -209,7 +209,7 @@ public final class ThreadRoutes {
       }
       model.put("posts", posts);
       return model;
-    })).onSuccess(model -> pages.render(ctx, "thread/show", model)).onFailure(ctx::fail);
+    })).onSuccess(model -> pages.renderShared(ctx, "thread/show", model, "clientToken")).onFailure(ctx::fail);
   }
 
   private Map<String, Object> threadModel(ThreadService.Page p, Optional<Member> viewer, I18n.Messages messages) {
