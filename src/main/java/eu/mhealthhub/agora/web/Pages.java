@@ -12,7 +12,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
 import java.io.IOException;
@@ -181,9 +180,9 @@ public final class Pages {
     byte[] token = viewer == null || viewer.csrfToken() == null ? new byte[0]
         : viewer.csrfToken().getBytes(StandardCharsets.UTF_8);
     Holes holes = holes(ctx);
-    ByteBuf out = Unpooled.buffer(page.size(holes, token.length) + 64);
+    Buffer out = Buffer.buffer(page.size(holes, token.length));
     page.writeTo(out, holes, token);
-    return BufferInternal.buffer(out);
+    return out;
   }
 
   private static Holes holes(RoutingContext ctx) {
@@ -319,21 +318,21 @@ public final class Pages {
       return size;
     }
 
-    void writeTo(ByteBuf out, Holes holes, byte[] token) {
+    void writeTo(Buffer out, Holes holes, byte[] token) {
       int from = 0;
       for (int i = 0; i < holeAt.length; i++) {
-        out.writeBytes(utf8, from, holeAt[i] - from);
+        out.appendBytes(utf8, from, holeAt[i] - from);
         int is = holeIs[i];
         if (is == -1) {
-          out.writeBytes(token);
+          out.appendBytes(token);
         } else if (is % 2 == 0) {
-          out.writeBytes(holes.values.get(is / 2));
+          out.appendBytes(holes.values.get(is / 2));
         } else {
           holes.fragments.get(is / 2).writeTo(out, holes, token);
         }
         from = holeAt[i];
       }
-      out.writeBytes(utf8, from, utf8.length - from);
+      out.appendBytes(utf8, from, utf8.length - from);
     }
   }
 
