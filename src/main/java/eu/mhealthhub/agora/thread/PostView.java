@@ -42,7 +42,12 @@ public record PostView(Post post, boolean showBody, boolean canEdit, boolean can
       java.util.Map<String, String> labels) {
     List<ReactionView> reactions = new ArrayList<>();
     for (Reactions.Kind k : Reactions.KINDS) {
-      Post.ReactionCount c = p.reactions().stream().filter(r -> r.kind().equals(k.name())).findFirst().orElse(null);
+      Post.ReactionCount c = null;
+      for (Post.ReactionCount r : p.reactions()) {
+        if (r.kind().equals(k.name())) {
+          c = r;
+        }
+      }
       reactions.add(new ReactionView(k.name(), k.symbol(), labels.getOrDefault(k.name(), k.name()),
           c == null ? 0 : c.count(), c != null && c.mine()));
     }
