@@ -129,7 +129,8 @@ public final class Pages {
       shown.put(key, holes.value(escape(model.get(key))));
     }
     boolean signedIn = viewer != null && viewer.member().isPresent();
-    // the viewer and the address always come first, so that a page's holes are numbered alike in every view
+    // holes are numbered in the same order in every view (perView keys, then viewer and address), and the
+    // key holds their markers: equal keys mean the cached page's holes stand for the same values
     String initials = holes.value(signedIn ? escape(viewer.member().get().initials()) : "");
     String name = holes.value(signedIn ? escape(viewer.member().get().displayName()) : "");
     String here = holes.value(escape(here(ctx)));
