@@ -11,6 +11,10 @@
 #   BENCH_THREADS     wrk threads (default 2)
 #   BENCH_JAVA_OPTS   extra JVM options, e.g. "-Xmx512m" (default none)
 #   BENCH_SKIP_BUILD  1 to reuse target/agora-*.jar and target/lib from an earlier build
+#   BENCH_JAR_DIR     directory holding agora-*.jar and lib/ to run instead of target/ (e.g. an older
+#                     build kept for a before/after comparison); implies BENCH_SKIP_BUILD=1
+#   BENCH_ONLY        a regular expression: only rows whose "page who" label matches are measured
+#                     (the baseline row always is), e.g. BENCH_ONLY='page 1.*signed in'
 set -euo pipefail
 
 DURATION=${BENCH_DURATION:-20s}
@@ -60,16 +64,17 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- 1. build (tests skipped)
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+JAR_DIR=${BENCH_JAR_DIR:-target}
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 && -z ${BENCH_JAR_DIR:-} ]]; then
   log "building (mvn package, tests skipped)"
   mvn -B -q -DskipTests package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib >&2
 fi
-JAR=$(ls target/agora-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n 1 || true)
-[[ -n $JAR && -d target/lib ]] || die "no target/agora-*.jar or target/lib; build failed?"
+JAR=$(ls "$JAR_DIR"/agora-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n 1 || true)
+[[ -n $JAR && -d $JAR_DIR/lib ]] || die "no $JAR_DIR/agora-*.jar or $JAR_DIR/lib; build failed?"
 # Run from a private copy so that a rebuild in the working tree cannot pull classes from under the server.
 mkdir -p "$WORK/app"
 cp "$JAR" "$WORK/app/agora.jar"
-cp -r target/lib "$WORK/app/lib"
+cp -r "$JAR_DIR/lib" "$WORK/app/lib"
 
 # ---------------------------------------------------------------- 2. start Agora
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -184,8 +189,12 @@ to_ms() { # wrk latency (e.g. 850.00us, 1.86ms, 1.20s, 2.00m) -> milliseconds
 ROWS=()
 TOTAL_SIGNED_IN_REQUESTS=0
 PEAK_SAMPLED=0
+BASELINE_RPS=""
 measure() { # label who url
-  local label=$1 who=$2 url=$3 hdr=() code out rps p50 p99 non2xx errors reqs rss pgrss
+  local label=$1 who=$2 url=$3 hdr=() code out rps p50 p99 non2xx errors reqs rss pgrss ratio
+  if [[ -n ${BENCH_ONLY:-} && $label != baseline* ]] && ! [[ "$label $who" =~ $BENCH_ONLY ]]; then
+    log "skipping $label, $who (BENCH_ONLY)"; return
+  fi
   [[ $who == "signed in" ]] && hdr=(-H "Cookie: $COOKIE")
   code=$(curl -s -o /dev/null -w '%{http_code}' "${hdr[@]}" "$url")
   [[ $code == 200 ]] || log "WARNING: $label ($who) answers $code before the run, not 200"
@@ -215,7 +224,9 @@ measure() { # label who url
   # wrk leaves requests that time out (2 s) out of its latency histogram: p99 is then a lower bound
   [[ ${timeouts:-0} -gt 0 ]] && p99=">= $p99"
   [[ $who == "signed in" && $label == thread* ]] && TOTAL_SIGNED_IN_REQUESTS=$(( TOTAL_SIGNED_IN_REQUESTS + ${reqs:-0} ))
-  ROWS+=("| $label | $who | $rps | $p50 ms | $p99 ms | $non2xx | $errors | ${reqs:-n/a} | $rss | $pgrss |")
+  [[ $label == baseline* ]] && BASELINE_RPS=$rps
+  ratio=$(awk -v r="$rps" -v b="$BASELINE_RPS" 'BEGIN { if (b + 0 > 0 && r != "") printf "%.3f", r / b; else print "n/a" }')
+  ROWS+=("| $label | $who | $rps | $ratio | $p50 ms | $p99 ms | $non2xx | $errors | ${reqs:-n/a} | $rss | $pgrss |")
   log "  -> $rps req/s, p50 $p50 ms, p99 $p99 ms, non-2xx/3xx $non2xx, errors $errors, RSS $rss MB"
 }
 
@@ -226,6 +237,10 @@ RSS_START=$(rss_mb "$APP_PID")
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 THREAD_URL=$BASE/threads/$THREAD_ID
+# The baseline: the liveness probe (no session, no database, a few bytes of JSON) through the same
+# router and security headers. It shows what this machine, as busy as it is now, serves at all;
+# the "÷ baseline" column divides each row by it, which compares runs better than req/s alone.
+measure "baseline /health/live" "anonymous" "$BASE/health/live"
 measure "thread /threads/$THREAD_ID (page 1: posts 1-$PAGE_SIZE)" "anonymous" "$THREAD_URL"
 measure "thread /threads/$THREAD_ID (page 1: posts 1-$PAGE_SIZE)" "signed in" "$THREAD_URL"
 measure "thread /threads/$THREAD_ID?page=$LAST_PAGE (last page)" "anonymous" "$THREAD_URL?page=$LAST_PAGE"
@@ -247,8 +262,8 @@ echo "Load average before the runs: $LOAD_START (other processes on this machine
 echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --latency (after a discarded $WARMUP warm-up), on the same cores as the server · JVM options: ${JAVA_OPTS:-none}"
 echo "Thread $THREAD_ID in group $GROUP has ${POST_COUNT} posts (API-created, Markdown); a thread page shows $PAGE_SIZE posts, so the 50 posts take $LAST_PAGE pages: page 1 and page $LAST_PAGE are measured. Signed in = $SIGN_IN_AS, a member of the group."
 echo
-echo "| page | who | req/s | p50 | p99 | non-2xx | socket errors | requests | RSS after (MB) | PostgreSQL RSS (MB) |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |"
+echo "| page | who | req/s | ÷ baseline | p50 | p99 | non-2xx | socket errors | requests | RSS after (MB) | PostgreSQL RSS (MB) |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |"
 printf '%s\n' "${ROWS[@]}"
 echo
 echo "Server RSS (Java process): ${RSS_START} MB after setup; peak sampled during the runs ${PEAK_SAMPLED} MB; peak since start (VmHWM) ${PEAK_HWM} MB. PostgreSQL RSS sums its processes (shared buffers are counted once per process that touched them)."

@@ -102,7 +102,7 @@ public final class GroupRoutes {
         model.put("signedIn", viewer.isPresent());
         return model;
       });
-    }).onSuccess(model -> pages.render(ctx, "group/show", model)).onFailure(ctx::fail);
+    }).onSuccess(model -> pages.renderShared(ctx, "group/show", model)).onFailure(ctx::fail);
   }
 
   private void newForm(RoutingContext ctx) {

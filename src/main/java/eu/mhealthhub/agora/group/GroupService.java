@@ -71,6 +71,15 @@ public final class GroupService {
         .map(g -> g.filter(group -> GroupPolicy.canRead(viewer, group)).orElseThrow(DomainException::notFound));
   }
 
+  /**
+   * The read rule for a group that another feature read in the same query as its own row (with
+   * the columns of {@link #access}): the group, or NOT_FOUND exactly as {@link #access}.
+   */
+  public Future<WorkingGroup> readable(WorkingGroup group, Optional<Member> viewer) {
+    return GroupPolicy.canRead(viewer, group) ? Future.succeededFuture(group)
+        : Future.failedFuture(DomainException.notFound());
+  }
+
   /** The member's own groups with how many of their threads have unread posts. */
   public Future<List<Object[]>> unreadFor(Member member) {
     return repository.unread(pool, member.id());

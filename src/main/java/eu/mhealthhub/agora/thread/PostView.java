@@ -13,6 +13,24 @@ import java.util.Optional;
 public record PostView(Post post, boolean showBody, boolean canEdit, boolean canDelete, boolean canRestore,
     boolean canReact, boolean canReply, List<ReactionView> reactions) {
 
+  /**
+   * A hash of a few fields that tell versions of a post apart, so that looking a view up in the
+   * fragment cache does not hash every text of the post (its body, names) on every page view. It
+   * agrees with the record's {@code equals}, which still compares everything.
+   */
+  @Override
+  public int hashCode() {
+    int h = Long.hashCode(post.id());
+    h = 31 * h + post.revision();
+    h = 31 * h + (post.deleted() ? 1 : 0);
+    h = 31 * h + (showBody ? 1 : 0) + (canEdit ? 2 : 0) + (canDelete ? 4 : 0) + (canRestore ? 8 : 0)
+        + (canReact ? 16 : 0) + (canReply ? 32 : 0);
+    for (ReactionView r : reactions) {
+      h = 31 * h + r.count() + (r.mine() ? 1 << 30 : 0);
+    }
+    return h;
+  }
+
   /** A reaction button: its kind, symbol, count, and whether the viewer chose it. */
   public record ReactionView(String kind, String symbol, String label, int count, boolean mine) {}
 
@@ -24,7 +42,12 @@ public record PostView(Post post, boolean showBody, boolean canEdit, boolean can
       java.util.Map<String, String> labels) {
     List<ReactionView> reactions = new ArrayList<>();
     for (Reactions.Kind k : Reactions.KINDS) {
-      Post.ReactionCount c = p.reactions().stream().filter(r -> r.kind().equals(k.name())).findFirst().orElse(null);
+      Post.ReactionCount c = null;
+      for (Post.ReactionCount r : p.reactions()) {
+        if (r.kind().equals(k.name())) {
+          c = r;
+        }
+      }
       reactions.add(new ReactionView(k.name(), k.symbol(), labels.getOrDefault(k.name(), k.name()),
           c == null ? 0 : c.count(), c != null && c.mine()));
     }

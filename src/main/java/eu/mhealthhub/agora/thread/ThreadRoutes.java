@@ -217,7 +217,7 @@ public final class ThreadRoutes {
       }
       model.put("posts", posts);
       return model;
-    })).onSuccess(model -> pages.render(ctx, "thread/show", model)).onFailure(ctx::fail);
+    })).onSuccess(model -> pages.renderShared(ctx, "thread/show", model, "clientToken")).onFailure(ctx::fail);
   }
 
   /** One link per document and section, however often it cites this thread. */

@@ -88,14 +88,13 @@ public final class ThreadService {
    * batch, not in this request). Pages past the end fail with NOT_FOUND.
    */
   public Future<Page> page(long threadId, Optional<Member> viewer, int page) {
-    // one query for the thread and the viewer's reading state, one for access, one for the posts
-    Future<Optional<Object[]>> found = repository.threadForViewer(pool, threadId, viewer.map(Member::id).orElse(0L));
-    return found.compose(row -> {
+    // one query for the thread, its group and the viewer's reading state; one for the posts
+    return repository.threadForViewer(pool, threadId, viewer.map(Member::id).orElse(0L)).compose(row -> {
       if (row.isEmpty()) {
         return Future.failedFuture(DomainException.notFound());
       }
-      ForumThread thread = (ForumThread) row.get()[0];
-      return groups.access(thread.groupId(), viewer).compose(group -> {
+      ForumThread thread = row.get().thread();
+      return groups.readable(row.get().group(), viewer).compose(group -> {
         if (page < 1 || page > thread.pages()) {
           return Future.failedFuture(DomainException.notFound());
         }
@@ -104,13 +103,13 @@ public final class ThreadService {
         return repository.page(pool, threadId, id(viewer), from, to).map(shown -> {
           int readBefore = -1;
           if (viewer.isPresent()) {
-            readBefore = Math.max((Integer) row.get()[1], reads.pending(viewer.get().id(), threadId));
+            readBefore = Math.max(row.get().readPosition(), reads.pending(viewer.get().id(), threadId));
             if (!shown.isEmpty()) {
               reads.seen(viewer.get().id(), threadId, shown.get(shown.size() - 1).position());
             }
           }
-          return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? (String) row.get()[2] : null,
-              (Long) row.get()[3]);
+          return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? row.get().level() : null,
+              row.get().liveSeq());
         });
       });
     });

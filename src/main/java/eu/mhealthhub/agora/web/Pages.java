@@ -7,11 +7,17 @@ import com.github.jknack.handlebars.Template;
 import com.github.jknack.handlebars.ValueResolver;
 import com.github.jknack.handlebars.io.ClassPathTemplateLoader;
 import eu.mhealthhub.agora.AppConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -33,16 +39,27 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Pages {
 
   /**
-   * Stands for the viewer's CSRF token in fragments shared between viewers (see {@link #fragment});
-   * it holds NUL characters, which PostgreSQL text cannot, so no stored content can contain it.
+   * Starts every marker that stands for a part filled in per view: the viewer's CSRF token
+   * ({@link #CSRF_PLACEHOLDER}), a cached fragment, a per-view value in a shared page. It holds a
+   * NUL character, which PostgreSQL text cannot, and a random part, so no stored or requested text
+   * can contain or forge one; HTML escaping leaves it as it is.
    */
-  static final String CSRF_PLACEHOLDER = "\u0000csrf-" + Tokens.random(6) + "\u0000";
+  private static final String MARK = "\u0000" + Tokens.random(6) + ":";
+  /** Stands for the viewer's CSRF token in fragments and pages shared between viewers. */
+  static final String CSRF_PLACEHOLDER = MARK + "c\u0000";
+  /** The {@link Holes} of the current request. */
+  private static final String HOLES = "agora.holes";
   private static final int FRAGMENT_CACHE_SIZE = 20_000;
+  private static final int SHELL_CACHE_SIZE = 2_000;
 
-  private final Map<Object, String> fragments = new ConcurrentHashMap<>();
+  /** Post fragments and the like, by what they show (see {@link #fragment}). */
+  private final Map<Object, Encoded> fragments = new ConcurrentHashMap<>();
+  /** Pages rendered with holes for what differs per view, by everything else they show (see {@link #renderShared}). */
+  private final Map<Object, Encoded> shells = new ConcurrentHashMap<>();
 
   static final String MESSAGES = "_messages";
   static final String ZONE = "_zone";
+  private static final ZoneId UTC = ZoneId.of("UTC");
 
   private final Handlebars handlebars;
   private final ValueResolver[] resolvers;
@@ -90,15 +107,68 @@ public final class Pages {
   /** Renders a full page in the layout with the given status. */
   public void render(RoutingContext ctx, int status, String template, Map<String, Object> model) {
     Viewer viewer = ctx.get(Viewer.KEY);
-    String html = renderToString(ctx, viewer, template, model);
-    if (html.indexOf(CSRF_PLACEHOLDER) >= 0) {
-      html = html.replace(CSRF_PLACEHOLDER, viewer == null || viewer.csrfToken() == null ? "" : viewer.csrfToken());
+    send(ctx, status, Encoded.of(renderToString(ctx, viewer, template, model, false)));
+  }
+
+  /**
+   * Renders a page like {@link #render}, status 200, but reuses an earlier rendering of the same
+   * template when everything it shows is equal, for any viewer: the page is cached with holes for
+   * the viewer's name and initials, the CSRF token, the address it was asked at, the values of the
+   * {@code perView} keys of the model (printed escaped, never tested), and the fragments. So the
+   * template may use the viewer only as {@code {{#if viewer}}}, {@code viewer.initials} and
+   * {@code viewer.displayName}, and every other value it shows must be in the model, with value
+   * equality (records, strings, numbers, lists and maps of them). Nothing derived from the database
+   * is kept beyond what the model holds: the model is read afresh for each view, and a changed
+   * model is a different key, so a cached page cannot go stale on any node.
+   */
+  public void renderShared(RoutingContext ctx, String template, Map<String, Object> model, String... perView) {
+    Viewer viewer = ctx.get(Viewer.KEY);
+    Holes holes = holes(ctx);
+    Map<String, Object> shown = new HashMap<>(model);
+    for (String key : perView) {
+      shown.put(key, holes.value(escape(model.get(key))));
     }
+    boolean signedIn = viewer != null && viewer.member().isPresent();
+    // holes are numbered in the same order in every view (perView keys, then viewer and address), and the
+    // key holds their markers: equal keys mean the cached page's holes stand for the same values
+    String initials = holes.value(signedIn ? escape(viewer.member().get().initials()) : "");
+    String name = holes.value(signedIn ? escape(viewer.member().get().displayName()) : "");
+    String here = holes.value(escape(here(ctx)));
+    String hereEncoded = holes.value(escape(URLEncoder.encode(here(ctx), StandardCharsets.UTF_8)));
+    Locale locale = viewer == null ? i18n.fallback() : viewer.locale();
+    ZoneId zone = viewer == null ? UTC : viewer.zone();
+    boolean token = viewer != null && viewer.csrfToken() != null;
+    List<Object> key = List.of(template, shown, locale, zone, signedIn, token, String.valueOf(ctx.<Object>get("assetVersion")),
+        List.of(initials, name, here, hereEncoded));
+    Encoded page = shells.get(key);
+    if (page == null) {
+      Viewer shared = viewer == null ? null : new Viewer(viewer.member(), locale, zone, token ? CSRF_PLACEHOLDER : null);
+      Map<String, Object> root = new HashMap<>(shown);
+      root.put("viewer", signedIn ? new ShownViewer(initials, name) : null);
+      root.put("here", here);
+      root.put("hereEncoded", hereEncoded);
+      page = Encoded.of(renderToString(ctx, shared, template, root, true));
+      if (shells.size() >= SHELL_CACHE_SIZE) {
+        shells.clear();
+      }
+      shells.put(key, page);
+    }
+    send(ctx, 200, page);
+  }
+
+  /** What a shared page shows of its viewer: holes. */
+  public record ShownViewer(String initials, String displayName) {}
+
+  private String escape(Object value) {
+    return value == null ? "" : handlebars.getEscapingStrategy().escape(String.valueOf(value)).toString();
+  }
+
+  private void send(RoutingContext ctx, int status, Encoded page) {
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
-        .end(html);
+        .end(assemble(ctx, page));
   }
 
   /**
@@ -120,23 +190,71 @@ public final class Pages {
     }
   }
 
-  String renderToString(RoutingContext ctx, Viewer viewer, String template, Map<String, Object> model) {
+  /**
+   * The page's bytes: its UTF-8 text, encoded once when it was rendered or cached, with every hole
+   * filled with the viewer's CSRF token, a per-view value or a fragment's bytes. A thread page is
+   * mostly posts, so most of it is copied rather than rendered or encoded.
+   */
+  private Buffer assemble(RoutingContext ctx, Encoded page) {
+    Viewer viewer = ctx.get(Viewer.KEY);
+    byte[] token = viewer == null || viewer.csrfToken() == null ? new byte[0]
+        : viewer.csrfToken().getBytes(StandardCharsets.UTF_8);
+    Holes holes = holes(ctx);
+    Buffer out = Buffer.buffer(page.size(holes, token.length));
+    page.writeTo(out, holes, token);
+    return out;
+  }
+
+  private static Holes holes(RoutingContext ctx) {
+    Holes holes = ctx.get(HOLES);
+    if (holes == null) {
+      holes = new Holes();
+      ctx.put(HOLES, holes);
+    }
+    return holes;
+  }
+
+  /** What fills the holes of one request's page: fragments and per-view values, by number. */
+  private static final class Holes {
+    final List<Encoded> fragments = new ArrayList<>();
+    final List<byte[]> values = new ArrayList<>();
+
+    String fragment(Encoded e) {
+      fragments.add(e);
+      return MARK + "f" + (fragments.size() - 1) + "\u0000";
+    }
+
+    /** A hole for text that is already escaped. */
+    String value(String escaped) {
+      values.add(escaped.getBytes(StandardCharsets.UTF_8));
+      return MARK + "v" + (values.size() - 1) + "\u0000";
+    }
+  }
+
+  private static String here(RoutingContext ctx) {
+    String path = ctx.request().path();
+    String query = ctx.request().query();
+    String here = query == null ? path : path + "?" + query;
+    return Tokens.isLocalPath(here) ? here : "/";
+  }
+
+  /** Renders a template in the layout; {@code shared}: the model already holds the viewer and the address. */
+  String renderToString(RoutingContext ctx, Viewer viewer, String template, Map<String, Object> model, boolean shared) {
     Map<String, Object> root = new HashMap<>(model);
     Locale locale = viewer == null ? i18n.fallback() : viewer.locale();
     I18n.Messages messages = i18n.forLocale(locale);
     root.put(MESSAGES, messages);
-    root.put(ZONE, viewer == null ? ZoneId.of("UTC") : viewer.zone());
+    root.put(ZONE, viewer == null ? UTC : viewer.zone());
     root.put("lang", locale.toLanguageTag());
-    root.put("viewer", viewer == null ? null : viewer.member().orElse(null));
     root.put("csrf", viewer == null ? null : viewer.csrfToken());
     root.put("devSignIn", devSignIn);
     root.put("assetVersion", ctx.get("assetVersion"));
-    String path = ctx.request().path();
-    String query = ctx.request().query();
-    String here = query == null ? path : path + "?" + query;
-    String local = Tokens.isLocalPath(here) ? here : "/";
-    root.put("here", local);
-    root.put("hereEncoded", java.net.URLEncoder.encode(local, java.nio.charset.StandardCharsets.UTF_8));
+    if (!shared) {
+      root.put("viewer", viewer == null ? null : viewer.member().orElse(null));
+      String local = here(ctx);
+      root.put("here", local);
+      root.put("hereEncoded", URLEncoder.encode(local, StandardCharsets.UTF_8));
+    }
     root.put("languages", languages(locale));
     Context context = Context.newBuilder(root).resolver(resolvers).build();
     try {
@@ -154,34 +272,88 @@ public final class Pages {
   /**
    * A piece of a page rendered once and reused while {@code key} is equal: the key must hold
    * everything the piece shows (for a post: its revision, state, counts and what the viewer may do
-   * with it). The CSRF token is left as a placeholder and filled in per page by {@link #render}.
-   * The cache is bounded; when full it starts again.
+   * with it). It is kept UTF-8 encoded, with a hole for the CSRF token filled per view. The result
+   * is a marker to put in the page's model (as {@code {{{html}}}}) or to hand to
+   * {@link #sendFragment}, valid in this request only. The cache is bounded; when full it starts again.
    */
   public String fragment(RoutingContext ctx, Object key, String template, Map<String, Object> model) {
     Viewer viewer = ctx.get(Viewer.KEY);
     Locale locale = viewer == null ? i18n.fallback() : viewer.locale();
-    ZoneId zone = viewer == null ? ZoneId.of("UTC") : viewer.zone();
+    ZoneId zone = viewer == null ? UTC : viewer.zone();
     List<Object> fullKey = List.of(template, key, locale, zone);
-    String cached = fragments.get(fullKey);
-    if (cached != null) {
-      return cached;
+    Encoded cached = fragments.get(fullKey);
+    if (cached == null) {
+      Viewer shared = viewer == null ? null
+          : new Viewer(viewer.member(), viewer.locale(), viewer.zone(), viewer.csrfToken() == null ? null : CSRF_PLACEHOLDER);
+      cached = Encoded.of(renderToString(ctx, shared, template, model, false));
+      if (fragments.size() >= FRAGMENT_CACHE_SIZE) {
+        fragments.clear();
+      }
+      fragments.put(fullKey, cached);
     }
-    Viewer shared = viewer == null ? null
-        : new Viewer(viewer.member(), viewer.locale(), viewer.zone(), viewer.csrfToken() == null ? null : CSRF_PLACEHOLDER);
-    String html = renderToString(ctx, shared, template, model);
-    if (fragments.size() >= FRAGMENT_CACHE_SIZE) {
-      fragments.clear();
-    }
-    fragments.put(fullKey, html);
-    return html;
+    return holes(ctx).fragment(cached);
   }
 
   /** Sends a fragment from {@link #fragment} on its own, with the viewer's CSRF token filled in. */
-  public void sendFragment(RoutingContext ctx, String html) {
-    Viewer viewer = ctx.get(Viewer.KEY);
-    String token = viewer == null || viewer.csrfToken() == null ? "" : viewer.csrfToken();
+  public void sendFragment(RoutingContext ctx, String fragment) {
     ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
-        .end(html.replace(CSRF_PLACEHOLDER, token));
+        .end(assemble(ctx, Encoded.of(fragment)));
+  }
+
+  /**
+   * Rendered HTML in UTF-8 with its markers cut out: {@code holeAt} are byte offsets, and
+   * {@code holeIs} what goes there: -1 the CSRF token, 2n the n-th value, 2n+1 the n-th fragment
+   * of the request's {@link Holes}.
+   */
+  private record Encoded(byte[] utf8, int[] holeAt, int[] holeIs) {
+
+    static Encoded of(String html) {
+      ByteBuf bytes = Unpooled.buffer(html.length() + 16);
+      List<int[]> holes = new ArrayList<>();
+      int from = 0;
+      for (int at = html.indexOf(MARK); at >= 0; at = html.indexOf(MARK, from)) {
+        ByteBufUtil.writeUtf8(bytes, html, from, at);
+        int kind = at + MARK.length();
+        int end = html.indexOf('\u0000', kind);
+        int is = switch (html.charAt(kind)) {
+          case 'c' -> -1;
+          case 'v' -> 2 * Integer.parseInt(html, kind + 1, end, 10);
+          default -> 2 * Integer.parseInt(html, kind + 1, end, 10) + 1;
+        };
+        holes.add(new int[] {bytes.writerIndex(), is});
+        from = end + 1;
+      }
+      ByteBufUtil.writeUtf8(bytes, html, from, html.length());
+      byte[] utf8 = new byte[bytes.readableBytes()];
+      bytes.readBytes(utf8);
+      return new Encoded(utf8, holes.stream().mapToInt(h -> h[0]).toArray(), holes.stream().mapToInt(h -> h[1]).toArray());
+    }
+
+    int size(Holes holes, int tokenLength) {
+      int size = utf8.length;
+      for (int is : holeIs) {
+        size += is == -1 ? tokenLength
+            : is % 2 == 0 ? holes.values.get(is / 2).length : holes.fragments.get(is / 2).size(holes, tokenLength);
+      }
+      return size;
+    }
+
+    void writeTo(Buffer out, Holes holes, byte[] token) {
+      int from = 0;
+      for (int i = 0; i < holeAt.length; i++) {
+        out.appendBytes(utf8, from, holeAt[i] - from);
+        int is = holeIs[i];
+        if (is == -1) {
+          out.appendBytes(token);
+        } else if (is % 2 == 0) {
+          out.appendBytes(holes.values.get(is / 2));
+        } else {
+          holes.fragments.get(is / 2).writeTo(out, holes, token);
+        }
+        from = holeAt[i];
+      }
+      out.appendBytes(utf8, from, utf8.length - from);
+    }
   }
 
   private static List<Map<String, Object>> languages(Locale current) {
