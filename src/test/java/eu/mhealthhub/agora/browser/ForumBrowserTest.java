@@ -252,7 +252,9 @@ class ForumBrowserTest {
     WebElement thanks = reactionButton(ownPost, "Thanks");
     thanks.click();
     wait(driver).until(ExpectedConditions.stalenessOf(thanks));
-    assertEquals("true", reactionButton(ownPost, "Thanks").getDomAttribute("aria-pressed"));
+    // the live page may replace the post again (its own reaction event) while we read it: retry until it settles
+    assertEquals(Boolean.TRUE, wait(driver).ignoring(org.openqa.selenium.WebDriverException.class)
+        .until(d -> "true".equals(reactionButton(ownPost, "Thanks").getDomAttribute("aria-pressed")) ? Boolean.TRUE : null));
     driver.get(app.url("/posts/" + ownPost + "/reactions"));
     assertFalse(driver.findElements(By.cssSelector("dl.who-reacted dd")).isEmpty());
     scan("moderator: /posts/<id>/reactions", failures);
