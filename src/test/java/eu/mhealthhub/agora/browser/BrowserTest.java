@@ -114,7 +114,7 @@ class BrowserTest {
       WebElement before = driver.findElement(By.id("language-choice"));
       // With JavaScript on, agora.js submits the language form as soon as the choice changes.
       chooseFrench(before);
-      wait(driver).until(ExpectedConditions.stalenessOf(before));
+      wait(driver).until(eu.mhealthhub.agora.support.Chromium.replaced(before));
       wait(driver).until(d -> "fr".equals(chromium.lang()));
       assertEquals(app.url("/"), driver.getCurrentUrl());
       scan("signed in: home in French", failures);

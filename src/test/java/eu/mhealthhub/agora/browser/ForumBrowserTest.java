@@ -131,11 +131,15 @@ class ForumBrowserTest {
     assertEquals("false", like.getDomAttribute("aria-pressed"));
     assertTrue(like.getText().strip().endsWith("0"), like.getText());
     like.click();
-    wait(driver).until(ExpectedConditions.stalenessOf(like));
+    wait(driver).until(eu.mhealthhub.agora.support.Chromium.replaced(like));
     wait(driver).until(ExpectedConditions.urlMatches("#post-" + firstPostId + "$"));
-    like = reactionButton(firstPostId, "Like");
-    assertEquals("true", like.getDomAttribute("aria-pressed"));
-    assertEquals("1", like.getText().replaceAll("\\D", ""), "the count went to 1: " + like.getText());
+    // the live page may replace the post again (its own reaction event) while we read it: retry until it settles
+    String state = wait(driver).ignoring(org.openqa.selenium.WebDriverException.class).until(d -> {
+      WebElement b = reactionButton(firstPostId, "Like");
+      String s = b.getDomAttribute("aria-pressed") + "/" + b.getText().replaceAll("\\D", "");
+      return s.equals("true/1") ? s : null;
+    });
+    assertEquals("true/1", state, "pressed, and the count went to 1");
     assertEquals(1, TestDatabase.count("SELECT count(*) FROM reactions WHERE post_id = ?", firstPostId));
 
     // quote
@@ -251,7 +255,7 @@ class ForumBrowserTest {
     driver.get(app.url("/posts/" + ownPost));
     WebElement thanks = reactionButton(ownPost, "Thanks");
     thanks.click();
-    wait(driver).until(ExpectedConditions.stalenessOf(thanks));
+    wait(driver).until(eu.mhealthhub.agora.support.Chromium.replaced(thanks));
     // the live page may replace the post again (its own reaction event) while we read it: retry until it settles
     assertEquals(Boolean.TRUE, wait(driver).ignoring(org.openqa.selenium.WebDriverException.class)
         .until(d -> "true".equals(reactionButton(ownPost, "Thanks").getDomAttribute("aria-pressed")) ? Boolean.TRUE : null));

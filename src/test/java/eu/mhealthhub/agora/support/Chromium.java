@@ -123,6 +123,26 @@ public final class Chromium implements AutoCloseable {
         org.openqa.selenium.By.cssSelector(".member-name"))).getText();
   }
 
+  /**
+   * Whether an element has left the page: Selenium's stalenessOf, but also for the error Chromium
+   * gives when the node was swapped out at the very moment it was asked about.
+   */
+  public static org.openqa.selenium.support.ui.ExpectedCondition<Boolean> replaced(org.openqa.selenium.WebElement element) {
+    return d -> {
+      try {
+        element.isEnabled();
+        return false;
+      } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        return true;
+      } catch (org.openqa.selenium.WebDriverException e) {
+        if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+          return true;
+        }
+        throw e;
+      }
+    };
+  }
+
   public ChromeDriver driver() {
     return driver;
   }
