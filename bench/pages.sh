@@ -44,6 +44,8 @@ HAVE_PSQL=0
 command -v psql >/dev/null && HAVE_PSQL=1
 
 WORK=$(mktemp -d -t agora-bench.XXXXXX)
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
 APP_PID=""
 cleanup() {
   local rc=$?
@@ -77,34 +79,9 @@ cp "$JAR" "$WORK/app/agora.jar"
 cp -r "$JAR_DIR/lib" "$WORK/app/lib"
 
 # ---------------------------------------------------------------- 2. start Agora
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-if [[ -n ${BENCH_PORT:-} ]]; then
-  PORT=$BENCH_PORT
-  port_free "$PORT" || die "port $PORT is in use"
-else
-  PORT=18080
-  while ! port_free "$PORT"; do PORT=$((PORT + 1)); done
-fi
-BASE=http://localhost:$PORT
-mkdir -p "$WORK/data"
+bench_choose_port 18080
 log "starting Agora on port $PORT (fresh embedded PostgreSQL in $WORK/data)"
-# shellcheck disable=SC2086
-AGORA_PORT=$PORT AGORA_PUBLIC_URL=$BASE AGORA_DATA_DIR=$WORK/data \
-  java $JAVA_OPTS -jar "$WORK/app/agora.jar" >"$WORK/agora.log" 2>&1 &
-APP_PID=$!
-ready=0
-for _ in $(seq 1 240); do
-  kill -0 "$APP_PID" 2>/dev/null || die "Agora exited during start"
-  if [[ $(curl -s -o /dev/null -w '%{http_code}' "$BASE/health/ready" || true) == 200 ]]; then ready=1; break; fi
-  sleep 0.5
-done
-[[ $ready == 1 ]] || die "Agora not ready after 120 s"
-PG_PORT=""
-for _ in $(seq 1 20); do
-  PG_PORT=$(sed -n 's/.*embedded PostgreSQL in .* on port \([0-9][0-9]*\).*/\1/p' "$WORK/agora.log" | head -n 1)
-  [[ -n $PG_PORT ]] && break
-  sleep 0.5
-done
+bench_start_agora
 log "Agora ready (pid $APP_PID); embedded PostgreSQL on port ${PG_PORT:-unknown}"
 
 sql() {
