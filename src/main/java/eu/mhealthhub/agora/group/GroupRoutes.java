@@ -31,6 +31,7 @@ import java.util.Optional;
  * GET  /groups/:slug/members              members and roles; open requests for moderators
  * POST /groups/:slug/members              a moderator adds someone by @handle
  * POST /groups/:slug/members/:id/role     a moderator appoints or revokes a moderator (role=moderator|member)
+ * POST /groups/:slug/members/:id/remove   a moderator removes a member, with a reason (logged)
  * POST /groups/:slug/requests/:id         a moderator decides a request (decision=approve|decline, reason)
  * POST /groups/:slug/subscription         watch or mute the group (level=watching|muted|normal)
  * </pre>
@@ -60,6 +61,7 @@ public final class GroupRoutes {
     router.get("/groups/:slug/members").handler(this::members);
     router.post("/groups/:slug/members").handler(this::addMember);
     router.post("/groups/:slug/members/:memberId/role").handler(this::setRole);
+    router.post("/groups/:slug/members/:memberId/remove").handler(Forms::members).handler(this::removeMember);
     router.post("/groups/:slug/requests/:requestId").handler(this::decide);
     router.post("/groups/:slug/subscription").handler(this::subscribe);
   }
@@ -247,6 +249,14 @@ public final class GroupRoutes {
     boolean moderator = "moderator".equals(ctx.request().getFormAttribute("role"));
     groups.find(ctx.pathParam("slug"), viewer(ctx))
         .compose(group -> groups.setRole(group, viewer(ctx), memberId, moderator).map(group))
+        .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug() + "/members"))
+        .onFailure(ctx::fail);
+  }
+
+  private void removeMember(RoutingContext ctx) {
+    long memberId = Forms.id(ctx, "memberId");
+    groups.find(ctx.pathParam("slug"), viewer(ctx))
+        .compose(group -> groups.removeMember(group, viewer(ctx), memberId, ctx.request().getFormAttribute("reason")).map(group))
         .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug() + "/members"))
         .onFailure(ctx::fail);
   }

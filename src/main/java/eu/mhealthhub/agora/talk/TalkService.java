@@ -5,6 +5,7 @@ import eu.mhealthhub.agora.DomainException.Kind;
 import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
+import eu.mhealthhub.agora.live.LiveAddress;
 import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
@@ -201,7 +202,7 @@ public final class TalkService {
       }
       return repository.insertMessage(conn, room.talkId(), author.id(), markdown, html, token)
           .compose(id -> id.isPresent()
-              ? Future.succeededFuture(Outcome.of(id.get(), new Change("talk." + room.talkId(), "message.created", id.get())))
+              ? Future.succeededFuture(Outcome.of(id.get(), Change.at(LiveAddress.of("talk", room.talkId()), "message.created", id.get())))
               : repository.messageByToken(conn, author.id(), token).map(existing -> Outcome.of(existing.orElseThrow())));
     })).map(TalkService::sent);
   }
@@ -287,7 +288,7 @@ public final class TalkService {
       return repository.vote(conn, room.talkId(), questionId, member.id(), up).compose(r -> {
         if (r.isPresent()) {
           return Future.succeededFuture(r.get()[1] == 0 ? Outcome.of((int) r.get()[0])
-              : Outcome.of((int) r.get()[0], new Change("talk." + room.talkId(), "question.voted", questionId)));
+              : Outcome.of((int) r.get()[0], Change.at(LiveAddress.of("talk", room.talkId()), "question.voted", questionId)));
         }
         // not votable: say why
         return repository.question(conn, room.talkId(), questionId, member.id()).compose(q -> {
@@ -473,7 +474,7 @@ public final class TalkService {
           ? Future.failedFuture(new DomainException(Kind.CONFLICT, "talk.form.error.slugTaken"))
           : repository.insertTalk(conn, form).compose(id -> repository.replaceSpeakersAndGroups(conn, id, form)
               .compose(v -> repository.log(conn, null, viewer.orElseThrow().id(), "talk.create", "talk", id, form.slug()))
-              .map(v -> Outcome.of(form.slug(), new Change("talk." + id, "talk.changed", id))))));
+              .map(v -> Outcome.of(form.slug(), Change.at(LiveAddress.of("talk", id), "talk.changed", id))))));
     });
   }
 
@@ -501,7 +502,7 @@ public final class TalkService {
         return changes.transaction(conn -> repository.updateTalk(conn, id, merged)
             .compose(v -> repository.replaceSpeakersAndGroups(conn, id, merged))
             .compose(v -> repository.log(conn, null, viewer.orElseThrow().id(), "talk.update", "talk", id, ""))
-            .map(v -> Outcome.<Void>of(null, new Change("talk." + id, "talk.changed", id))));
+            .map(v -> Outcome.<Void>of(null, Change.at(LiveAddress.of("talk", id), "talk.changed", id))));
       });
     });
   }

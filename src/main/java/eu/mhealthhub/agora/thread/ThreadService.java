@@ -8,6 +8,8 @@ import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.live.ChangeFeed;
+import eu.mhealthhub.agora.live.LiveAddress;
+import eu.mhealthhub.agora.live.Narrowing;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
 import eu.mhealthhub.agora.member.Member;
@@ -396,7 +398,9 @@ public final class ThreadService {
           return changes.transaction(conn -> repository.move(conn, threadId, target.id(), at.group().id())
               .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread.move", "thread", threadId, target.slug()))
               .map(v -> Outcome.of(target, Change.thread(threadId, "thread.moved", threadId),
-                  Change.group(at.group().id(), "thread.moved", threadId), Change.group(target.id(), "thread.moved", threadId))));
+                  Change.group(at.group().id(), "thread.moved", threadId), Change.group(target.id(), "thread.moved", threadId))
+                  // the thread's readers are now the target group's: open subscriptions are decided again
+                  .narrowing(Narrowing.of(LiveAddress.of("thread", threadId)))));
         }));
   }
 

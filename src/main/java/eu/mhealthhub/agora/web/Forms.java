@@ -53,6 +53,13 @@ public final class Forms {
     ctx.response().setStatusCode(303).putHeader("Location", location).end();
   }
 
+  /** A guard for routes that only members use: visitors are sent to sign in (GET) or refused. */
+  public static void members(RoutingContext ctx) {
+    if (requireMember(ctx)) {
+      ctx.next();
+    }
+  }
+
   /** Sends an anonymous visitor to sign in and back; false when the request is answered. */
   public static boolean requireMember(RoutingContext ctx) {
     if (Viewer.of(ctx).signedIn()) {
