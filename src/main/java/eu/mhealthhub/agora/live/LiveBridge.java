@@ -53,7 +53,8 @@ public final class LiveBridge {
   private static final class SocketState {
     final SockJSSocket socket;
     final Long member;
-    final Map<LiveAddress, Grant> grants = new HashMap<>();
+    /** By the address as written, so that a delivery costs one lookup and no parsing. */
+    final Map<String, Grant> grants = new HashMap<>();
     /** The last delivery decided for this socket: the next waits for it, so order is kept. */
     Future<Boolean> lastDelivery = Future.succeededFuture(true);
     /** Re-checks of this socket's grants that are not finished. */
@@ -157,11 +158,10 @@ public final class LiveBridge {
       case REGISTER -> register(event);
       case UNREGISTER -> {
         SocketState state = sockets.get(event.socket());
-        LiveAddress.parse(address(event)).ifPresent(a -> {
-          if (state != null) {
-            state.grants.remove(a);
-          }
-        });
+        String address = address(event);
+        if (state != null && address != null) {
+          state.grants.remove(address);
+        }
         event.complete(true);
       }
       case RECEIVE -> receive(event);
@@ -187,7 +187,7 @@ public final class LiveBridge {
     }
     ready.compose(v -> admit(state, address.get()))
         .onSuccess(grant -> {
-          state.grants.put(grant.address(), grant);
+          state.grants.put(grant.address().toString(), grant);
           event.complete(!state.closing);
         })
         .onFailure(e -> event.complete(false));
@@ -206,14 +206,13 @@ public final class LiveBridge {
   private void receive(BridgeEvent event) {
     SocketState state = sockets.get(event.socket());
     JsonObject raw = event.getRawMessage();
-    var address = LiveAddress.parse(raw == null ? null : raw.getString("address"));
-    if (state == null || address.isEmpty()) {
+    String at = raw == null ? null : raw.getString("address");
+    if (state == null || at == null) {
       event.complete(false);
       return;
     }
     Object body = raw.getValue("body");
     long epoch = body instanceof JsonObject json ? json.getLong("epoch", 0L) : 0L;
-    LiveAddress at = address.get();
     boolean waiting = !state.lastDelivery.isComplete() || !state.rechecks.isComplete() || epoch > applied;
     if (!waiting) {
       event.complete(mayDeliver(state, at));
@@ -228,7 +227,7 @@ public final class LiveBridge {
     decision.onComplete(r -> event.complete(r.succeeded() && r.result()));
   }
 
-  private static boolean mayDeliver(SocketState state, LiveAddress address) {
+  private static boolean mayDeliver(SocketState state, String address) {
     return !state.closing && state.grants.containsKey(address);
   }
 
@@ -292,7 +291,7 @@ public final class LiveBridge {
     state.rechecks = previous.transform(x -> Future.join(grants.stream()
             .map(g -> audience.admit(g.address(), state.member)
                 .map(fresh -> {
-                  state.grants.put(fresh.address(), fresh);
+                  state.grants.put(fresh.address().toString(), fresh);
                   return true;
                 })
                 // refused, or the database could not say: never deliver on a grant that may be gone
@@ -305,7 +304,7 @@ public final class LiveBridge {
   }
 
   private void lost(SocketState state, LiveAddress address) {
-    state.grants.remove(address);
+    state.grants.remove(address.toString());
     if (state.member != null) {
       presence.leave(address, state.member);
     }
