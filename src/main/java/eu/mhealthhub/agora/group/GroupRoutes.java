@@ -2,6 +2,7 @@ package eu.mhealthhub.agora.group;
 
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.Pages;
@@ -158,6 +159,9 @@ public final class GroupRoutes {
   }
 
   private void editForm(RoutingContext ctx) {
+    if (!Forms.requireMember(ctx)) {
+      return;
+    }
     groups.find(ctx.pathParam("slug"), viewer(ctx)).onSuccess(group -> {
       if (!GroupPolicy.canAdminister(viewer(ctx))) {
         ctx.fail(DomainException.forbidden());
@@ -200,7 +204,7 @@ public final class GroupRoutes {
     }
     Member me = viewer(ctx).orElseThrow();
     groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(group -> groups.join(group, me, ctx.request().getFormAttribute("message")).map(group))
+        .compose(group -> groups.join(group, me, CleanText.body(ctx.request().getFormAttribute("message"))).map(group))
         .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug()))
         .onFailure(ctx::fail);
   }
@@ -260,7 +264,7 @@ public final class GroupRoutes {
     }
     groups.find(ctx.pathParam("slug"), viewer(ctx))
         .compose(group -> groups.decide(group, viewer(ctx), requestId, "approve".equals(decision),
-            ctx.request().getFormAttribute("reason")).map(group))
+            CleanText.body(ctx.request().getFormAttribute("reason"))).map(group))
         .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug() + "/members"))
         .onFailure(ctx::fail);
   }

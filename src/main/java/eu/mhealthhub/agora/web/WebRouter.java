@@ -106,7 +106,7 @@ public final class WebRouter {
     threadRoutes.mount(router);
     new DocumentRoutes(pages, services.groups(), services.documents(),
         new DocumentExport(vertx, pages, services.documents()), services.i18n()).mount(router);
-    new AttachmentRoutes(services.attachments(), services.threads()).mount(router);
+    new AttachmentRoutes(services.attachments()).mount(router);
     new ApiRoutes(services.groups(), services.threads()).mount(router);
     live.mount(router);
     new PresenceRoutes(live).mount(router);
