@@ -8,7 +8,7 @@ package eu.mhealthhub.agora.text;
  * cannot be seen.
  *
  * <p>{@link #line} is for single-line fields: titles, display names, group names, file names,
- * speaker names, URLs. Line breaks and tabs become spaces; everything else that is not a visible
+ * speaker names, URLs. Line breaks and tabs become a space (a run of them one space); everything else that is not a visible
  * character is removed: C0 and C1 control characters and DEL, the bidirectional controls (U+202A
  * to U+202E embeddings and overrides, U+2066 to U+2069 isolates, the marks U+200E, U+200F and
  * U+061C), every other format character (soft hyphen, zero-width space, word joiner, byte-order
@@ -46,13 +46,21 @@ public final class CleanText {
       return null;
     }
     StringBuilder out = new StringBuilder(text.length());
-    text.codePoints().forEach(cp -> {
+    boolean breaking = false;
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
       if (lineBreakOrTab(cp)) {
-        out.append(' ');
+        // a run of them (CR LF, say) is one space
+        if (!breaking) {
+          out.append(' ');
+        }
+        breaking = true;
       } else if (keptInLine(cp)) {
         out.appendCodePoint(cp);
+        breaking = false;
       }
-    });
+    }
     return out.toString().strip();
   }
 
