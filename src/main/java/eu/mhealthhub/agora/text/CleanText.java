@@ -8,8 +8,10 @@ package eu.mhealthhub.agora.text;
  * cannot be seen.
  *
  * <p>{@link #line} is for single-line fields: titles, display names, group names, file names,
- * speaker names, URLs. Line breaks and tabs become a space (a run of them one space); everything else that is not a visible
- * character is removed: C0 and C1 control characters and DEL, the bidirectional controls (U+202A
+ * speaker names, URLs. Tabs, line feeds, carriage returns and the Unicode line and paragraph
+ * separators become a space (a run of them one space), so that words a pasted line break
+ * separated stay apart; everything else that is not a visible character is removed: the other C0
+ * and all C1 control characters and DEL, the bidirectional controls (U+202A
  * to U+202E embeddings and overrides, U+2066 to U+2069 isolates, the marks U+200E, U+200F and
  * U+061C), every other format character (soft hyphen, zero-width space, word joiner, byte-order
  * mark, tag characters, ...) except ZERO WIDTH NON-JOINER and ZERO WIDTH JOINER, which Persian,
@@ -78,8 +80,7 @@ public final class CleanText {
   }
 
   private static boolean lineBreakOrTab(int cp) {
-    return cp == '\t' || cp == '\n' || cp == 0x0B || cp == 0x0C || cp == '\r' || cp == 0x85 || cp == 0x2028
-        || cp == 0x2029;
+    return cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x2028 || cp == 0x2029;
   }
 
   private static boolean keptInLine(int cp) {

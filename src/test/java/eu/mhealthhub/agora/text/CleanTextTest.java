@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 class CleanTextTest {
 
   @Test
-  @DisplayName("a single line loses C0 and C1 controls and DEL; tabs and line breaks become spaces; the ends are trimmed")
+  @DisplayName("a single line loses C0 and C1 controls and DEL; tabs and line breaks become one space; the ends are trimmed")
   void lineControls() {
     assertEquals("Budget review", CleanText.line("\u0000Bud\u0007get\u001B re\u007Fview\u0085"));
     assertEquals("Budget review 2026", CleanText.line("  Budget\treview\r\n2026\u2028 "));
-    assertEquals("Zahlung", CleanText.line("Zah\u0080\u009Flung"));
+    assertEquals("Zahlung", CleanText.line("Zah\u0080\u0085\u009Flung\u000B\u000C"));
+    assertEquals("one two three", CleanText.line("one\u2028two\u2029three"));
   }
 
   @Test
