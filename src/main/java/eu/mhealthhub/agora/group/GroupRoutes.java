@@ -2,6 +2,7 @@ package eu.mhealthhub.agora.group;
 
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.Pages;
@@ -160,6 +161,9 @@ public final class GroupRoutes {
   }
 
   private void editForm(RoutingContext ctx) {
+    if (!Forms.requireMember(ctx)) {
+      return;
+    }
     groups.find(ctx.pathParam("slug"), viewer(ctx)).onSuccess(group -> {
       if (!GroupPolicy.canAdminister(viewer(ctx))) {
         ctx.fail(DomainException.forbidden());
@@ -202,7 +206,7 @@ public final class GroupRoutes {
     }
     Member me = viewer(ctx).orElseThrow();
     groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(group -> groups.join(group, me, ctx.request().getFormAttribute("message")).map(group))
+        .compose(group -> groups.join(group, me, CleanText.body(ctx.request().getFormAttribute("message"))).map(group))
         .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug()))
         .onFailure(ctx::fail);
   }
@@ -256,7 +260,7 @@ public final class GroupRoutes {
   private void removeMember(RoutingContext ctx) {
     long memberId = Forms.id(ctx, "memberId");
     groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(group -> groups.removeMember(group, viewer(ctx), memberId, ctx.request().getFormAttribute("reason")).map(group))
+        .compose(group -> groups.removeMember(group, viewer(ctx), memberId, CleanText.body(ctx.request().getFormAttribute("reason"))).map(group))
         .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug() + "/members"))
         .onFailure(ctx::fail);
   }
@@ -270,7 +274,7 @@ public final class GroupRoutes {
     }
     groups.find(ctx.pathParam("slug"), viewer(ctx))
         .compose(group -> groups.decide(group, viewer(ctx), requestId, "approve".equals(decision),
-            ctx.request().getFormAttribute("reason")).map(group))
+            CleanText.body(ctx.request().getFormAttribute("reason"))).map(group))
         .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug() + "/members"))
         .onFailure(ctx::fail);
   }

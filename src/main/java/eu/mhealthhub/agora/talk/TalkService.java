@@ -210,8 +210,9 @@ public final class TalkService {
   /**
    * Asks a question. In an open room it joins the queue (pending when the room requires approval);
    * after the room closed it becomes a reply in the first follow-up thread the asker may post in.
-   * Fails with CONFLICT when the room was never opened or closed without follow-up thread, and
-   * FORBIDDEN when the asker may post in none of the follow-up threads' groups.
+   * Fails with CONFLICT when the room was never opened, and after the close with exactly the
+   * CONFLICT of a closed room ({@code talk.room.error.closed}) when there is no follow-up thread
+   * or the asker may post in none of them.
    */
   public Future<Asked> ask(String slug, Member author, String body, boolean anonymous, String clientToken,
       FollowupTexts texts) {
@@ -258,7 +259,9 @@ public final class TalkService {
         Optional<long[]> target = followups.stream().filter(f -> readable.stream()
             .anyMatch(g -> g.id() == f[0] && GroupPolicy.canPost(viewer, g))).findFirst();
         if (target.isEmpty()) {
-          return Future.failedFuture(new DomainException(Kind.FORBIDDEN, "talk.question.error.lateJoin"));
+          // someone who may not post in any follow-up thread gets what a closed room answers, so
+          // the answer tells nothing of follow-up threads in groups they cannot see
+          return Future.failedFuture(notOpen("closed"));
         }
         String markdown = "**" + texts.lateQuestion() + "** " + text;
         return threads.reply(target.get()[1], author, markdown, null, token, List.of())

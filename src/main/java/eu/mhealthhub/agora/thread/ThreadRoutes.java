@@ -9,6 +9,7 @@ import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.text.Markdown;
 import eu.mhealthhub.agora.text.WordDiff;
 import eu.mhealthhub.agora.web.Forms;
@@ -149,7 +150,7 @@ public final class ThreadRoutes {
 
   private void create(RoutingContext ctx) {
     Member me = viewer(ctx).orElseThrow();
-    String title = field(ctx, "title");
+    String title = CleanText.line(field(ctx, "title"));
     String body = field(ctx, "body");
     String token = field(ctx, "clientToken");
     groups.find(ctx.pathParam("slug"), viewer(ctx)).onSuccess(group -> {
@@ -188,9 +189,10 @@ public final class ThreadRoutes {
     ctx.fail(e);
   }
 
+  /** A form field as typed, cleaned as multi-line text ({@link CleanText#body}); "" when absent. */
   private static String field(RoutingContext ctx, String name) {
     String v = ctx.request().getFormAttribute(name);
-    return v == null ? "" : v;
+    return v == null ? "" : CleanText.body(v);
   }
 
   // ---- reading
@@ -536,7 +538,7 @@ public final class ThreadRoutes {
       return;
     }
     long id = Forms.id(ctx, "id");
-    threads.delete(id, viewer(ctx).orElseThrow(), ctx.request().getFormAttribute("reason"))
+    threads.delete(id, viewer(ctx).orElseThrow(), field(ctx, "reason"))
         .onSuccess(v -> Forms.redirect(ctx, "/posts/" + id))
         .onFailure(ctx::fail);
   }

@@ -65,9 +65,15 @@ public final class ThreadService {
     return viewer.map(Member::id).orElse(null);
   }
 
-  /** Threads of a group the viewer may read: pinned first, then by last activity, 50 a page. */
+  /**
+   * Threads of a group the viewer may read: pinned first, then by last activity, 50 a page. A page
+   * past the last fails with NOT_FOUND, as a thread's pages do (an empty group has one, empty, page).
+   */
   public Future<List<ThreadSummary>> list(WorkingGroup group, Optional<Member> viewer, int page) {
     int p = Math.max(1, page);
+    if (p > groupPages(group)) {
+      return Future.failedFuture(DomainException.notFound());
+    }
     return repository.inGroup(pool, group.id(), id(viewer), GROUP_PAGE, (p - 1) * GROUP_PAGE)
         .map(list -> viewer.map(m -> list.stream().map(t -> t.withReadPosition(reads.pending(m.id(), t.id()))).toList())
             .orElse(list));

@@ -105,7 +105,7 @@ public final class WebRouter {
     threadRoutes.mount(router);
     new DocumentRoutes(pages, services.groups(), services.documents(),
         new DocumentExport(vertx, pages, services.documents()), services.i18n()).mount(router);
-    new AttachmentRoutes(services.attachments(), services.threads()).mount(router);
+    new AttachmentRoutes(services.attachments()).mount(router);
     new ApiRoutes(services.groups(), services.threads()).mount(router);
     new LiveRoutes(services.database().pool(), services.changes().log(), services.audience()).mount(router);
     new PresenceRoutes(services.audience(), services.presence()).mount(router);
