@@ -7,11 +7,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import nu.validator.validation.SimpleDocumentValidator;
 import org.xml.sax.ErrorHandler;
@@ -28,7 +30,8 @@ import org.xml.sax.SAXParseException;
  * per-session tokens blanked, so the same page seen again by another test or another member costs
  * a hash, not a check. Warnings and informational messages do not fail; errors do.
  *
- * <p>A response that is not a whole document (a live fragment) is checked inside a minimal page.
+ * <p>A response that is not a whole document (a live fragment) is checked inside a minimal page,
+ * list items inside a list and table rows inside a table, as the page's script inserts them.
  */
 public final class HtmlChecker {
 
@@ -43,6 +46,11 @@ public final class HtmlChecker {
   private static final String SCHEMA = "http://s.validator.nu/html5-all.rnc";
   private static final String FRAGMENT_PROLOG =
       "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>fragment</title></head><body>";
+  /** Fragments of list items or table rows are checked inside the element the page inserts them into. */
+  private static final Map<String, String[]> FRAGMENT_PARENTS = Map.of(
+      "li", new String[] {"<ol>", "</ol>"},
+      "tr", new String[] {"<table><tbody>", "</tbody></table>"});
+  private static final Pattern FIRST_ELEMENT = Pattern.compile("\\s*<([a-zA-Z][a-zA-Z0-9]*)");
   private static final Pattern DOCTYPE = Pattern.compile("^\\s*<!doctype html", Pattern.CASE_INSENSITIVE);
   /** Values that differ per session or per form and never change whether a page is valid. */
   private static final Pattern TOKENS = Pattern.compile(
@@ -65,9 +73,15 @@ public final class HtmlChecker {
     if (known != null) {
       return relabel(known, url);
     }
-    boolean fragment = !DOCTYPE.matcher(html).lookingAt();
-    String document = fragment ? FRAGMENT_PROLOG + html + "</body></html>" : html;
-    List<Problem> problems = run(document, url, fragment);
+    String prolog = "";
+    String document = html;
+    if (!DOCTYPE.matcher(html).lookingAt()) {
+      Matcher first = FIRST_ELEMENT.matcher(html);
+      String[] parent = first.lookingAt() ? FRAGMENT_PARENTS.get(first.group(1).toLowerCase(Locale.ROOT)) : null;
+      prolog = FRAGMENT_PROLOG + (parent == null ? "" : parent[0]);
+      document = prolog + html + (parent == null ? "" : parent[1]) + "</body></html>";
+    }
+    List<Problem> problems = run(document, url, prolog.length());
     checked.put(key, problems);
     return problems;
   }
@@ -75,6 +89,18 @@ public final class HtmlChecker {
   /** Fails with every error the checker finds, each with its line, column and source extract. */
   public static void assertValid(String html, String url) {
     List<Problem> problems = check(html, url);
+    String report = System.getProperty("htmlcheck.report");
+    if (report != null && !problems.isEmpty()) {
+      synchronized (HtmlChecker.class) {
+        try {
+          java.nio.file.Files.writeString(java.nio.file.Path.of(report), problems.toString().replace("), ", ")\n") + "\n",
+              java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return;
+    }
     if (!problems.isEmpty()) {
       StringBuilder s = new StringBuilder().append(problems.size()).append(" HTML error(s) in ").append(url)
           .append(" (Nu HTML Checker):");
@@ -110,16 +136,19 @@ public final class HtmlChecker {
       int slash = path.indexOf('/', scheme + 3);
       path = slash < 0 ? "/" : path.substring(slash);
     }
-    int query = path.indexOf('?');
-    if (query >= 0) {
-      path = path.substring(0, query);
+    for (char end : new char[] {'?', '#', ' '}) {
+      int at = path.indexOf(end);
+      if (at >= 0) {
+        path = path.substring(0, at);
+      }
     }
     return NUMBERS_IN_PATH.matcher(path).replaceAll("/:id");
   }
 
-  private static synchronized List<Problem> run(String document, String url, boolean fragment) {
+  private static synchronized List<Problem> run(String document, String url, int prolog) {
     try {
       if (validator == null) {
+        Runtime.getRuntime().addShutdownHook(new Thread(HtmlChecker::writeSummary));
         collector = new Collector();
         SimpleDocumentValidator v = new SimpleDocumentValidator(true, false, false);
         v.setUpMainSchema(SCHEMA, collector);
@@ -127,13 +156,30 @@ public final class HtmlChecker {
         validator = v;
       }
       checks.incrementAndGet();
-      collector.start(url, document, fragment ? FRAGMENT_PROLOG.length() : 0);
+      collector.start(url, document, prolog);
       InputSource in = new InputSource(new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8)));
       in.setSystemId(url);
       validator.checkHtmlInputSource(in);
       return collector.finish();
     } catch (Exception e) {
       throw new IllegalStateException("the Nu HTML Checker failed on " + url, e);
+    }
+  }
+
+  /** Leaves {@code target/html-checked.txt}: how many pages of each kind this run checked. */
+  private static void writeSummary() {
+    java.nio.file.Path target = java.nio.file.Path.of("target");
+    if (!java.nio.file.Files.isDirectory(target)) {
+      return;
+    }
+    StringBuilder s = new StringBuilder("# HTML pages checked by the Nu HTML Checker in one test JVM\n")
+        .append("# pages seen: ").append(pagesByKind().values().stream().mapToLong(Long::longValue).sum())
+        .append(", checked (the rest were cached copies): ").append(checksRun()).append('\n');
+    pagesByKind().forEach((kind, n) -> s.append(n).append('\t').append(kind).append('\n'));
+    try {
+      java.nio.file.Files.writeString(target.resolve("html-checked.txt"), s);
+    } catch (java.io.IOException e) {
+      // a summary that cannot be written is not worth failing a run for
     }
   }
 
