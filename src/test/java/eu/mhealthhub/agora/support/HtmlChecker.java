@@ -129,7 +129,8 @@ public final class HtmlChecker {
     return pagesByKind().keySet();
   }
 
-  static String kind(String url) {
+  /** The kind of page an address or a label ("GET url -> 200") names: see {@link #pagesByKind()}. */
+  public static String kind(String url) {
     String path = url;
     int scheme = path.indexOf("://");
     if (scheme >= 0) {
