@@ -89,18 +89,6 @@ public final class HtmlChecker {
   /** Fails with every error the checker finds, each with its line, column and source extract. */
   public static void assertValid(String html, String url) {
     List<Problem> problems = check(html, url);
-    String report = System.getProperty("htmlcheck.report");
-    if (report != null && !problems.isEmpty()) {
-      synchronized (HtmlChecker.class) {
-        try {
-          java.nio.file.Files.writeString(java.nio.file.Path.of(report), problems.toString().replace("), ", ")\n") + "\n",
-              java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }
-      return;
-    }
     if (!problems.isEmpty()) {
       StringBuilder s = new StringBuilder().append(problems.size()).append(" HTML error(s) in ").append(url)
           .append(" (Nu HTML Checker):");

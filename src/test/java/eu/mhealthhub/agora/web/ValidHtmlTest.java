@@ -82,6 +82,7 @@ class ValidHtmlTest {
       new Page("/documents/{document}/compare?from=1&to={revision}&view=side", 200, EVERYONE),
       new Page("/documents/{document}/proposals/{proposal}", 200, EVERYONE),
       new Page("/documents/{document}/sections/{section}", 200, EVERYONE),
+      new Page("/documents/{document}/sections/{headingSection}", 200, EVERYONE),
       new Page("/documents/{document}/dispositions", 200, EVERYONE),
       new Page("/documents/{document}/export.html", 200, EVERYONE),
       new Page("/documents/{document}/propose", 200, SIGNED_IN),
@@ -127,6 +128,10 @@ class ValidHtmlTest {
     Response created = member.postMultipart(app.url("/groups/reimbursement/threads"), Map.of("_csrf", form.inputValue("_csrf"),
         "clientToken", form.inputValue("clientToken"), "title", "Valid pages " + Fixtures.unique("t"), "action", "post",
         "body", """
+            # A heading
+
+            ### A level skipped in the source
+
             A **shared template**, see [the scheme](https://example.org/scheme) and @sofia.
 
             | Country | Scheme |
@@ -184,6 +189,9 @@ class ValidHtmlTest {
         "SELECT id FROM document_proposals WHERE document_id = ? ORDER BY id LIMIT 1", document)));
     ids.put("section", String.valueOf(TestDatabase.count(
         "SELECT section_key FROM document_comments WHERE document_id = ? ORDER BY id LIMIT 1", document)));
+    ids.put("headingSection", String.valueOf(TestDatabase.count("""
+        SELECT section_key FROM document_sections WHERE document_id = ? AND revision = ? AND heading
+         ORDER BY position LIMIT 1""", document, Long.parseLong(ids.get("revision")))));
     ids.put("handle", Fixtures.handle(jonas));
   }
 
