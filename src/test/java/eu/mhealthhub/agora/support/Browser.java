@@ -40,8 +40,8 @@ public final class Browser {
   }
 
   /**
-   * Stops passing HTML answers through the Nu HTML Checker, for the few tests that send what no
-   * page would (tampered sign-in requests, bodies over the size limit) and only read the status.
+   * Stops passing this browser's HTML answers through the Nu HTML Checker: only for a test that
+   * times how fast pages come back, on pages it has had checked already.
    */
   public Browser withoutHtmlCheck() {
     this.checkHtml = false;
