@@ -671,13 +671,24 @@ window.agoraBridge = function (onopen, onframe, onclose) {
     if (!form.hasAttribute('data-room-form')) {
       return;
     }
+    // a question's form has a button per action (name="action" value="hide", …) and its vote
+    // button posts elsewhere (formaction): send what the pressed button would have sent, or leave
+    // the form to the browser where it does not say which button that was
+    var button = event.submitter;
+    if (!button && form.querySelector('button[name]')) {
+      return;
+    }
     event.preventDefault();
     var body = new URLSearchParams(new FormData(form));
     if (body.has('sort')) {
       body.set('sort', sort);
     }
+    if (button && button.name) {
+      body.set(button.name, button.value);
+    }
     // getAttribute: a field named "action" shadows form.action
-    fetch(form.getAttribute('action'), { method: 'POST', credentials: 'same-origin', body: body, headers: { Accept: 'application/json' } })
+    var target = (button && button.getAttribute('formaction')) || form.getAttribute('action');
+    fetch(target, { method: 'POST', credentials: 'same-origin', body: body, headers: { Accept: 'application/json' } })
       .then(function (r) {
         return r.json().catch(function () { return {}; }).then(function (json) { return { ok: r.ok, json: json }; });
       })

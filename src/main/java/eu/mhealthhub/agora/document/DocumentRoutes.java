@@ -210,8 +210,11 @@ public final class DocumentRoutes {
   /** A preview shows the sections as the document page will. */
   private static String previewHtml(String body) {
     StringBuilder html = new StringBuilder();
+    int heading = Markdown.PAGE_HEADING;
     for (String block : Sections.split(body)) {
-      html.append(Markdown.toHtml(block));
+      Markdown.Rendered rendered = Markdown.render(block, heading);
+      heading = rendered.lastHeading();
+      html.append(rendered.html());
     }
     return html.toString();
   }

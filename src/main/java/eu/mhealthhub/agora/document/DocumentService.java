@@ -364,7 +364,7 @@ public final class DocumentService {
               List<Change> events = new ArrayList<>();
               events.add(event(id, "revision.created", number));
               events.add(Change.group(at.group().id(), "document.changed", id));
-              return repository.insertRevision(conn, id, number, authorId, committerId, summary, Markdown.toHtml(summary),
+              return repository.insertRevision(conn, id, number, authorId, committerId, summary, Markdown.noteToHtml(summary),
                       keyed.blocks(), proposalId)
                   .compose(x -> repository.insertCitations(conn, citationRows(id, number, null, null, cites)))
                   .compose(x -> also.apply(conn, number))

@@ -132,6 +132,8 @@ public final class Sections {
     }
     List<Block> blocks = new ArrayList<>();
     int next = nextKey;
+    // the blocks follow each other on one page: each heading at most one level below the last
+    int heading = Markdown.PAGE_HEADING;
     for (int n = 0; n < fresh.size(); n++) {
       if (keys[n] == 0) {
         List<Integer> same = unusedByText.get(fresh.get(n));
@@ -142,7 +144,9 @@ public final class Sections {
         }
       }
       String source = fresh.get(n);
-      blocks.add(new Block(keys[n], isHeading(source), source, Markdown.toHtml(source)));
+      Markdown.Rendered rendered = Markdown.render(source, heading);
+      heading = rendered.lastHeading();
+      blocks.add(new Block(keys[n], isHeading(source), source, rendered.html()));
     }
     return new Keyed(List.copyOf(blocks), next);
   }

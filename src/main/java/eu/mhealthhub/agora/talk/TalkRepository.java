@@ -79,6 +79,20 @@ final class TalkRepository {
   private static final String QUESTIONS = QUESTION_COLUMNS + " WHERE q.talk_id = $1 ORDER BY q.id";
   private static final String QUESTION = QUESTION_COLUMNS + " WHERE q.id = $3 AND q.talk_id = $1";
   private static final String LOCK_QUESTION = QUESTION_COLUMNS + " WHERE q.id = $3 AND q.talk_id = $1 FOR NO KEY UPDATE OF q";
+  /**
+   * Questions that can take a duplicate's votes (visible or pending, not the duplicate itself),
+   * whose text contains $4 ignoring case or whose number is $5; $4 empty for all. Best voted first.
+   */
+  private static final String MERGE_CANDIDATES = QUESTION_COLUMNS + """
+       WHERE q.talk_id = $1 AND q.id <> $3 AND q.status IN ('visible', 'pending')
+         AND ($4::text = '' OR strpos(lower(q.body), lower($4::text)) > 0 OR q.id::text = $5::text)
+       ORDER BY q.votes DESC, q.id LIMIT $6
+      """;
+  private static final String COUNT_MERGE_CANDIDATES = """
+      SELECT count(*) FROM talk_questions q
+       WHERE q.talk_id = $1 AND q.id <> $2 AND q.status IN ('visible', 'pending')
+         AND ($3::text = '' OR strpos(lower(q.body), lower($3::text)) > 0 OR q.id::text = $4::text)
+      """;
   private static final String INSERT_QUESTION = """
       INSERT INTO talk_questions (talk_id, author_id, body, anonymous, status, client_token)
       VALUES ($1, $2, $3, $4, $5, $6)
@@ -271,6 +285,19 @@ final class TalkRepository {
   Future<Optional<Question>> question(SqlClient db, long talkId, long questionId, long viewerId) {
     return db.preparedQuery(QUESTION).execute(Tuple.of(talkId, viewerId, questionId))
         .map(rows -> first(rows, TalkRepository::question));
+  }
+
+  /** At most {@code limit} questions {@code questionId} may be merged into, matching {@code text} or {@code number}. */
+  Future<List<Question>> mergeCandidates(SqlClient db, long talkId, long questionId, long viewerId, String text,
+      String number, int limit) {
+    return db.preparedQuery(MERGE_CANDIDATES).execute(Tuple.of(talkId, viewerId, questionId, text, number, limit))
+        .map(rows -> list(rows, TalkRepository::question));
+  }
+
+  /** How many questions {@code questionId} may be merged into match {@code text} or {@code number}. */
+  Future<Long> countMergeCandidates(SqlClient db, long talkId, long questionId, String text, String number) {
+    return db.preparedQuery(COUNT_MERGE_CANDIDATES).execute(Tuple.of(talkId, questionId, text, number))
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   /** The question with its row locked until the transaction ends. */

@@ -44,6 +44,7 @@ import java.util.Optional;
  * POST /talks/:slug/messages/:id/hide       a moderator hides a message
  * POST /talks/:slug/questions               body, anonymous, clientToken (after close: to the follow-up thread)
  * POST /talks/:slug/questions/:id/vote      up=true|false
+ * GET  /talks/:slug/questions/:id/merge?q=  a moderator chooses the question to merge it into
  * POST /talks/:slug/questions/:id/moderate  action=approve|hide|pin|unpin|answer|merge, answer, into
  * POST /talks/:slug/room                    setting=open|approval-on|approval-off
  * GET  /talks/:slug/close, POST …/close     summary, group (repeated)
@@ -82,6 +83,7 @@ public final class TalkRoutes {
     router.post("/talks/:slug/messages/:id/hide").handler(this::hideMessage);
     router.post("/talks/:slug/questions").handler(this::ask);
     router.post("/talks/:slug/questions/:id/vote").handler(this::vote);
+    router.get("/talks/:slug/questions/:id/merge").handler(this::mergeForm);
     router.post("/talks/:slug/questions/:id/moderate").handler(this::moderate);
     router.post("/talks/:slug/room").handler(this::configure);
     router.get("/talks/:slug/close").handler(this::closeForm);
@@ -120,8 +122,12 @@ public final class TalkRoutes {
     return "newest".equals(ctx.request().getParam("sort"));
   }
 
+  /** The room, in the order the form was sent from: a {@code sort} field, or {@code ?sort=} on the form's address. */
   private static String roomPath(RoutingContext ctx, String anchor) {
     String sort = ctx.request().getFormAttribute("sort");
+    if (sort == null) {
+      sort = ctx.request().getParam("sort");
+    }
     return "/talks/" + slug(ctx) + ("newest".equals(sort) ? "?sort=newest" : "") + anchor;
   }
 
@@ -176,17 +182,14 @@ public final class TalkRoutes {
     Optional<Member> viewer = viewer(ctx);
     Talk talk = room.talk();
     List<Map<String, Object>> shown = new ArrayList<>();
-    List<Map<String, Object>> mergeTargets = new ArrayList<>();
-    for (Question q : questions) {
-      if (q.visible() || q.pending()) {
-        mergeTargets.add(Map.of("id", q.id(), "label", "#" + q.id() + " " + shorten(q.body())));
-      }
-    }
+    // the target is chosen on a page of its own: a menu of every other question on every question
+    // made a moderator's page grow with the square of the questions
+    long targets = questions.stream().filter(TalkService::mergeTarget).count();
     for (Question q : questions) {
       Map<String, Object> m = new HashMap<>();
       m.put("id", q.id());
       m.put("slug", talk.slug());
-      m.put("sortParam", newest ? "newest" : "votes");
+      m.put("sortQuery", newest ? "?sort=newest" : "");
       m.put("body", q.body());
       m.put("author", TalkPolicy.canSeeAuthor(viewer, room.moderator(), q) ? q.authorName() : null);
       m.put("anonymous", q.anonymous());
@@ -199,7 +202,7 @@ public final class TalkRoutes {
       m.put("pinned", talk.pinnedQuestionId() != null && talk.pinnedQuestionId() == q.id());
       m.put("canVote", TalkPolicy.canVote(viewer, talk, q));
       m.put("moderate", room.moderator() && !talk.roomClosed());
-      m.put("mergeTargets", mergeTargets.stream().filter(t -> !t.get("id").equals(q.id())).toList());
+      m.put("canMerge", targets - (TalkService.mergeTarget(q) ? 1 : 0) > 0);
       shown.add(m);
     }
     Map<String, Object> model = new HashMap<>();
@@ -215,10 +218,6 @@ public final class TalkRoutes {
     model.put("lateJoin", talk.roomClosed() && viewer.isPresent() && !room.followups().isEmpty()
         && room.followups().stream().noneMatch(f -> GroupPolicy.canPost(viewer, f.group())));
     return model;
-  }
-
-  private static String shorten(String text) {
-    return text.length() <= 60 ? text : text.substring(0, 59) + "…";
   }
 
   private void messagesFragment(RoutingContext ctx) {
@@ -364,6 +363,21 @@ public final class TalkRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** The second step of a merge: the questions this one may be merged into, found by their text. */
+  private void mergeForm(RoutingContext ctx) {
+    if (!Forms.requireMember(ctx)) {
+      return;
+    }
+    long id = Forms.id(ctx, "id");
+    String query = ctx.request().getParam("q", "");
+    boolean newest = newest(ctx);
+    talks.mergeChoices(slug(ctx), id, Viewer.of(ctx).member().orElseThrow(), query)
+        .map(choices -> Map.<String, Object>of("choices", choices, "sortParam", newest ? "newest" : "votes",
+            "roomPath", "/talks/" + choices.talk().slug() + (newest ? "?sort=newest" : "")))
+        .onSuccess(model -> pages.render(ctx, "talk/merge", model))
+        .onFailure(ctx::fail);
+  }
+
   private void moderate(RoutingContext ctx) {
     if (!Forms.requireMember(ctx)) {
       return;
@@ -381,8 +395,12 @@ public final class TalkRoutes {
           ? "talk.question.error.mergeTarget" : "talk.question.error.action"));
       return;
     }
-    talks.moderate(slug(ctx), id, Viewer.of(ctx).member().orElseThrow(), action, field(ctx, "answer"), into)
-        .onSuccess(v -> done(ctx, roomPath(ctx, "#question-" + id), new JsonObject()))
+    // after a merge the duplicate is gone from the list: back to the question that took its votes
+    String anchor = "#question-" + (into == null ? id : into);
+    // one form holds several actions: only "answer" reads the answer field
+    String answer = action == TalkService.Action.ANSWER ? field(ctx, "answer") : null;
+    talks.moderate(slug(ctx), id, Viewer.of(ctx).member().orElseThrow(), action, answer, into)
+        .onSuccess(v -> done(ctx, roomPath(ctx, anchor), new JsonObject()))
         .onFailure(ctx::fail);
   }
 

@@ -39,6 +39,8 @@ public final class TalkService {
   public static final int MESSAGES_SHOWN = 50;
   /** Questions on the presenter view besides the pinned one. */
   public static final int PRESENTER_TOP = 5;
+  /** Questions shown at once when a moderator chooses the one to merge a duplicate into. */
+  public static final int MERGE_CHOICES = 20;
 
   static final RateLimiter.Limit MESSAGES = new RateLimiter.Limit("message", 5, 1);
   static final RateLimiter.Limit QUESTIONS = new RateLimiter.Limit("question", 3, 0.1);
@@ -360,6 +362,58 @@ public final class TalkService {
                     "talk_question", questionId, action == Action.MERGE ? String.valueOf(targetId) : text))
                 .map(v -> new Outcome<Void>(null, made));
           }));
+    });
+  }
+
+  /** Whether a question can take a duplicate's votes: visible or awaiting approval, not hidden or merged. */
+  public static boolean mergeTarget(Question q) {
+    return q.visible() || q.pending();
+  }
+
+  /**
+   * What a moderator chooses from to merge a duplicate: the Talk, the duplicate, the search text,
+   * the best voted {@link #MERGE_CHOICES} questions that match it, and how many match in all.
+   */
+  public record MergeChoices(Talk talk, Question question, String query, List<Question> candidates, long matching) {
+    /** How many are shown. */
+    public int shown() {
+      return candidates.size();
+    }
+
+    /** Whether more questions match than are shown. */
+    public boolean more() {
+      return matching > candidates.size();
+    }
+  }
+
+  /**
+   * The questions a moderator may merge {@code questionId} into (see {@link #mergeTarget}): those
+   * whose text contains {@code query}, ignoring case, or whose number it is ({@code 12} or
+   * {@code #12}); all of them for an empty query. Best voted first, at most {@link #MERGE_CHOICES}.
+   * Fails with FORBIDDEN for a member who does not moderate the Talk, NOT_FOUND for a question
+   * not in it, CONFLICT for a question merged already, BAD_REQUEST for a query longer than a question.
+   */
+  public Future<MergeChoices> mergeChoices(String slug, long questionId, Member by, String query) {
+    String text = query == null ? "" : query.strip();
+    if (text.length() > Question.MAX_BODY) {
+      return Future.failedFuture(DomainException.badRequest("talk.merge.error.query"));
+    }
+    String number = text.startsWith("#") ? text.substring(1).strip() : text;
+    return room(slug, Optional.of(by)).compose(room -> {
+      if (!room.moderator()) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      long talkId = room.talk().id();
+      return repository.question(pool, talkId, questionId, by.id()).compose(found -> {
+        Question q = found.orElseThrow(DomainException::notFound);
+        if (q.merged()) {
+          return Future.failedFuture(new DomainException(Kind.CONFLICT, "talk.question.error.merged"));
+        }
+        var candidates = repository.mergeCandidates(pool, talkId, questionId, by.id(), text, number, MERGE_CHOICES);
+        var matching = repository.countMergeCandidates(pool, talkId, questionId, text, number);
+        return Future.all(candidates, matching)
+            .map(all -> new MergeChoices(room.talk(), q, text, candidates.result(), matching.result()));
+      });
     });
   }
 

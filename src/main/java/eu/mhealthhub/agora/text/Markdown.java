@@ -26,7 +26,9 @@ import org.commonmark.node.Image;
 import org.commonmark.node.IndentedCodeBlock;
 import org.commonmark.node.Link;
 import org.commonmark.node.Node;
+import org.commonmark.node.Paragraph;
 import org.commonmark.node.SoftLineBreak;
+import org.commonmark.node.StrongEmphasis;
 import org.commonmark.node.Text;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.DefaultUrlSanitizer;
@@ -42,7 +44,8 @@ import org.owasp.html.PolicyFactory;
  * mailto and relative ones, and the HTML is then passed through an allow-list sanitiser as a
  * second, independent line of defence. Headings are shifted down by two levels ({@code #} becomes
  * {@code <h3>}, at most {@code <h6>}) so that user content never competes with the page's own
- * {@code <h1>}/{@code <h2>}. Every link carries {@code rel="nofollow ugc noopener"} and none a
+ * {@code <h1>}/{@code <h2>}, and never by more than one level below the heading before it, since
+ * HTML forbids skipping levels. Link and image addresses are percent-encoded. Every link carries {@code rel="nofollow ugc noopener"} and none a
  * {@code target}.
  *
  * <p>The sanitiser lets through only {@code p br hr h3-h6 strong em del s code pre blockquote ul
@@ -60,6 +63,8 @@ public final class Markdown {
 
   /** Heading levels are shifted by this much: {@code #} renders as {@code <h3>}. */
   private static final int HEADING_SHIFT = 2;
+  /** The level of the page's heading that user content sits under: its own start at {@code <h3>}. */
+  public static final int PAGE_HEADING = HEADING_SHIFT;
 
   private static final Pattern LANGUAGE = Pattern.compile("[a-z0-9+#-]{1,20}");
   private static final Pattern CODE_CLASS = Pattern.compile("language-[a-z0-9+#-]{1,20}");
@@ -90,6 +95,8 @@ public final class Markdown {
       .escapeHtml(true)
       .sanitizeUrls(true)
       .urlSanitizer(new DefaultUrlSanitizer(List.of("http", "https", "mailto")))
+      // a quote or a space in a link's address is percent-encoded: HTML allows neither in a URL
+      .percentEncodeUrls(true)
       .attributeProviderFactory(context -> Markdown::adjustAttributes)
       .build();
 
@@ -121,8 +128,39 @@ public final class Markdown {
    * @return the HTML fragment (empty for empty input)
    */
   public static String toHtml(String markdown) {
+    return render(markdown, PAGE_HEADING).html();
+  }
+
+  /**
+   * HTML and the level of its last heading ({@code after} when it has none), so that the next
+   * fragment of the same page can continue from it.
+   */
+  public record Rendered(String html, int lastHeading) {}
+
+  /**
+   * Renders Markdown as {@link #toHtml} does, for a page whose last heading before it has level
+   * {@code after}: no heading goes more than one level deeper than the one before it (HTML
+   * forbids skipping levels), so {@code # A} then {@code ### B} render as {@code <h3>} and
+   * {@code <h4>}, and a first heading is at most one level below {@code after}.
+   *
+   * @param markdown the source; {@code null} is treated as empty
+   * @param after the level of the heading before this fragment on the page, 2 to 6
+   */
+  public static Rendered render(String markdown, int after) {
     Node document = parse(markdown);
-    document.accept(new HeadingShifter());
+    HeadingShifter shifter = new HeadingShifter(after);
+    document.accept(shifter);
+    return new Rendered(POLICY.sanitize(RENDERER.render(document)), shifter.last);
+  }
+
+  /**
+   * Renders a short note (a change summary) as {@link #toHtml} does, but with its headings as
+   * paragraphs of strong text: a note stands in tables and under a page's title, where a heading of
+   * its own would break the page's outline.
+   */
+  public static String noteToHtml(String markdown) {
+    Node document = parse(markdown);
+    document.accept(new HeadingFlattener());
     return POLICY.sanitize(RENDERER.render(document));
   }
 
@@ -282,11 +320,39 @@ public final class Markdown {
   }
 
   /** {@code #} → h3, {@code ##} → h4, …, at most h6. */
+  /** Shifts headings down, never more than one level below the heading before. */
   private static final class HeadingShifter extends AbstractVisitor {
+    private int last;
+
+    HeadingShifter(int after) {
+      this.last = Math.max(HEADING_SHIFT, Math.min(6, after));
+    }
+
     @Override
     public void visit(Heading heading) {
-      heading.setLevel(Math.min(6, heading.getLevel() + HEADING_SHIFT));
+      int level = Math.min(6, Math.min(heading.getLevel() + HEADING_SHIFT, last + 1));
+      heading.setLevel(level);
+      last = level;
       visitChildren(heading);
+    }
+  }
+
+  /** Turns each heading into a paragraph holding its text in strong emphasis. */
+  private static final class HeadingFlattener extends AbstractVisitor {
+    @Override
+    public void visit(Heading heading) {
+      Paragraph paragraph = new Paragraph();
+      StrongEmphasis strong = new StrongEmphasis();
+      Node child = heading.getFirstChild();
+      while (child != null) {
+        Node next = child.getNext();
+        strong.appendChild(child);
+        child = next;
+      }
+      paragraph.appendChild(strong);
+      heading.insertBefore(paragraph);
+      heading.unlink();
+      visitChildren(paragraph);
     }
   }
 

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -379,7 +380,8 @@ public final class Pages {
       ZoneId zone = options.get(ZONE);
       String style = options.hash("style", "datetime");
       String text = formatter(style, m.locale(), zone).format(instant);
-      return new Handlebars.SafeString("<time datetime=\"" + instant + "\">"
+      // HTML allows at most three digits of a second in a datetime; PostgreSQL keeps six
+      return new Handlebars.SafeString("<time datetime=\"" + instant.truncatedTo(ChronoUnit.SECONDS) + "\">"
           + Handlebars.Utils.escapeExpression(text) + "</time>");
     });
     hb.registerHelper("concat", (Helper<Object>) (a, options) -> {

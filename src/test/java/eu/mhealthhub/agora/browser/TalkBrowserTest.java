@@ -95,7 +95,7 @@ class TalkBrowserTest {
   }
 
   @Test
-  @DisplayName("a moderator opens the room, two participants ask and upvote and both see the order change live, the moderator answers one and closes the room, and the follow-up thread holds the unanswered question with its votes")
+  @DisplayName("a moderator opens the room, two participants ask and upvote and both see the order change live, the moderator merges a duplicate in a second step, answers one and closes the room, and the follow-up thread holds the unanswered question with its votes")
   void liveRoomStory() throws Exception {
     long groupId = Fixtures.group(Fixtures.unique("talk-wg"), false, true);
     String slug = Fixtures.unique("browser-talk");
@@ -154,7 +154,31 @@ class TalkBrowserTest {
     wait(a).until(d -> !d.findElement(By.id("messages")).getText().contains("Off-topic advert"));
     wait(b).until(d -> !d.findElement(By.id("messages")).getText().contains("Off-topic advert"));
 
-    // the moderator answers the top question; everyone sees it answered
+    // a duplicate is merged in a second step, with the keyboard: the moderator finds the original by
+    // its words and picks it; the duplicate's voter now votes for the original
+    String q3 = "What evidence did the HTA body want?";
+    ask(b, q3);
+    long thirdId = questionId(m, q3);
+    upvote(m, thirdId);
+    wait(m).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#question-" + thirdId + " a[href$='/merge']")))
+        .sendKeys(Keys.ENTER);
+    wait(m).until(ExpectedConditions.presenceOfElementLocated(By.id("merge-q")));
+    assertTrue(m.findElement(By.id("merge-source")).getText().contains(q3), "the merge step names the duplicate");
+    scan(moderator, "the merge step", failures);
+    m.findElement(By.id("merge-q")).sendKeys("hta BODY", Keys.ENTER);
+    wait(m).until(ExpectedConditions.presenceOfElementLocated(By.id("into-" + secondId)));
+    assertTrue(m.findElements(By.id("into-" + firstId)).isEmpty(), "only questions with those words are offered");
+    assertTrue(m.findElements(By.id("into-" + thirdId)).isEmpty(), "never the duplicate itself");
+    scan(moderator, "the merge step after a search", failures);
+    m.findElement(By.id("into-" + secondId)).sendKeys(Keys.SPACE);
+    m.findElement(By.id("merge-confirm")).sendKeys(Keys.ENTER);
+    wait(m).until(ExpectedConditions.urlContains("#question-" + secondId));
+    wait(a).until(d -> d.findElements(By.id("question-" + thirdId)).isEmpty());
+    wait(a).until(d -> d.findElement(By.id("question-" + secondId + "-votes")).getText().equals("3 votes"));
+    assertEquals("merged", TestDatabase.text("SELECT status FROM talk_questions WHERE id = ?", thirdId));
+
+    // the moderator pins the top question, answers it, and everyone sees it answered
+    wait(m).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#question-" + secondId + " button[value='pin']"))).click();
     wait(m).until(ExpectedConditions.presenceOfElementLocated(By.id("answer-" + secondId)))
         .sendKeys("A two-country randomised trial.");
     m.findElement(By.id("answer-button-" + secondId)).click();

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 
 /**
  * A cookie-keeping HTTP client that behaves like a browser without JavaScript: it does not follow
- * redirects by itself, so tests see every hop of a sign-in.
+ * redirects by itself, so tests see every hop of a sign-in. Every HTML answer it receives, whatever
+ * its status, goes through the Nu HTML Checker ({@link HtmlChecker}): an invalid page fails the test.
  */
 public final class Browser {
 
@@ -31,9 +32,19 @@ public final class Browser {
       .connectTimeout(Duration.ofSeconds(5))
       .build();
   private String acceptLanguage = "en";
+  private boolean checkHtml = true;
 
   public Browser acceptLanguage(String value) {
     this.acceptLanguage = value;
+    return this;
+  }
+
+  /**
+   * Stops passing this browser's HTML answers through the Nu HTML Checker: only for a test that
+   * times how fast pages come back, on pages it has had checked already.
+   */
+  public Browser withoutHtmlCheck() {
+    this.checkHtml = false;
     return this;
   }
 
@@ -153,13 +164,23 @@ public final class Browser {
     HttpRequest request = builder.build();
     try {
       HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      return new Response(r.statusCode(), r.headers(), r.body(), request.uri());
+      Response response = new Response(r.statusCode(), r.headers(), r.body(), request.uri());
+      if (checkHtml && isHtmlPage(response)) {
+        HtmlChecker.assertValid(response.body(), request.method() + " " + request.uri() + " -> " + response.status());
+      }
+      return response;
     } catch (IOException e) {
       throw new UncheckedIOException(request.method() + " " + request.uri(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A page or fragment a person would see: HTML with a body, whatever the status. */
+  private static boolean isHtmlPage(Response r) {
+    String type = r.header("content-type");
+    return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/html") && !r.body().isBlank();
   }
 
   /** Every hidden input of the first form in the page whose action ends with the given path. */

@@ -6,6 +6,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -50,6 +55,10 @@ public final class Chromium implements AutoCloseable {
   static {
     CDP_VERSION_LOG.setLevel(java.util.logging.Level.SEVERE);
   }
+
+  /** Fetches pages again for the HTML checker; no redirects, no cookie store of its own. */
+  private static final HttpClient PAGE_CLIENT = HttpClient.newBuilder()
+      .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
   private final ChromeDriver driver;
   private final Path profile;
@@ -157,8 +166,13 @@ public final class Chromium implements AutoCloseable {
     return (String) driver.executeScript("return document.documentElement.lang;");
   }
 
-  /** Runs axe-core on the current page with the given tags and returns its violations. */
+  /**
+   * Runs axe-core on the current page with the given tags and returns its violations. First the
+   * page, as the server sends it to this browser, goes through the Nu HTML Checker
+   * ({@link #assertValidHtml()}), so every page scanned for accessibility is also valid HTML.
+   */
   public List<JsonObject> axe(List<String> tags) {
+    assertValidHtml();
     JavascriptExecutor js = driver;
     Object present = js.executeScript("return typeof window.axe === 'object' && window.axe.version;");
     if (!(present instanceof String)) {
@@ -181,6 +195,39 @@ public final class Chromium implements AutoCloseable {
     List<JsonObject> violations = new ArrayList<>();
     new JsonArray(json).forEach(v -> violations.add((JsonObject) v));
     return violations;
+  }
+
+  /**
+   * Fetches the current page again with this browser's cookies and language and fails with every
+   * error the Nu HTML Checker finds in it. The served HTML is checked, not the DOM after scripts:
+   * the DOM is Chromium's serialisation of what it repaired and what scripts (and tests) added.
+   */
+  public void assertValidHtml() {
+    String url = driver.getCurrentUrl();
+    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+      return;
+    }
+    int fragment = url.indexOf('#');
+    URI uri = URI.create(fragment < 0 ? url : url.substring(0, fragment));
+    String cookies = driver.manage().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
+        .collect(Collectors.joining("; "));
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(30))
+        .header("Accept-Language", "en-US,en");
+    if (!cookies.isEmpty()) {
+      request.header("Cookie", cookies);
+    }
+    try {
+      HttpResponse<String> r = PAGE_CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      String type = r.headers().firstValue("content-type").orElse("");
+      if (type.startsWith("text/html")) {
+        HtmlChecker.assertValid(r.body(), "GET " + uri + " -> " + r.statusCode() + " (as Chromium sees it)");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + uri, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The violations of WCAG 2.1 A and AA rules on the current page. */

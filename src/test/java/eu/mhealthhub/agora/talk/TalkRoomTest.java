@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +80,25 @@ class TalkRoomTest {
     long voteRows(long question) {
       return TestDatabase.count("SELECT count(*) FROM talk_question_votes WHERE question_id = ?", question);
     }
+
+    /** A question straight in the database, by the moderator, past the room's rate limit. */
+    long insert(String body, String status, int votes) {
+      return TestDatabase.count("""
+          INSERT INTO talk_questions (talk_id, author_id, body, status, votes) VALUES (?, ?, ?, ?, ?) RETURNING id""",
+          talkId, moderatorId, body, status, votes);
+    }
+
+    Response mergeStep(Browser b, long question, String query) {
+      return b.get(path("/questions/" + question + "/merge"
+          + (query == null ? "" : "?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8))));
+    }
+  }
+
+  /** The question ids a merge step offers, in its order. */
+  private static List<Long> offered(Response r) {
+    assertEquals(200, r.status(), r.body());
+    return Jsoup.parse(r.body()).select("#merge-form input[type=radio][name=into]").stream()
+        .map(e -> Long.parseLong(e.attr("value"))).toList();
   }
 
   private static long id(String text, String pattern) {
@@ -240,6 +261,101 @@ class TalkRoomTest {
     assertEquals("merged", TestDatabase.text("SELECT status FROM talk_questions WHERE id = ?", duplicate));
     Response self = s.moderate(original, Map.of("action", "merge", "into", String.valueOf(original)));
     assertEquals(400, self.status());
+  }
+
+  @Test
+  @DisplayName("a moderator merges a duplicate in a second step that offers the other visible and pending questions, best voted first, found by words or number, and merges as the room's action does, logged")
+  void mergeStep() {
+    Setup s = new Setup();
+    s.open();
+    Browser a = new Browser();
+    Browser b = new Browser();
+    s.member(a, "Ada");
+    s.member(b, "Bo");
+    long original = s.ask(a, "Will the scheme cover apps for CHILDREN?");
+    long duplicate = s.ask(b, "Are apps for children covered?");
+    s.vote(a, original, true);
+    s.vote(b, duplicate, true);
+    long pending = s.insert("Is there a list of covered apps?", "pending", 0);
+    long hidden = s.insert("Buy my app", "hidden", 0);
+    long other = s.insert("Who pays for the devices?", "visible", 0);
+    long older = s.insert("An older duplicate", "visible", 0);
+    TestDatabase.update("UPDATE talk_questions SET status = 'merged', merged_into = ? WHERE id = ?", original, older);
+
+    Document room = Jsoup.parse(s.moderator.get(s.path("")).body());
+    assertEquals(0, room.select("#questions select").size(), "no menu of every other question on the room page");
+    assertEquals(s.path("/questions/" + duplicate + "/merge").replace(app.url(""), ""),
+        room.select("#question-" + duplicate + " a[href$=/merge]").attr("href"), "each question links to its merge step");
+
+    Response step = s.mergeStep(s.moderator, duplicate, null);
+    assertEquals(List.of(original, pending, other), offered(step), "never itself, hidden or merged ones; most votes first");
+    Document page = Jsoup.parse(step.body());
+    assertEquals("Are apps for children covered?", page.select("#merge-source").text());
+    assertEquals("3 questions match, most votes first.", page.select("#merge-count").text());
+    assertEquals(List.of(original, duplicate), offered(s.mergeStep(s.moderator, other, "children")), "words, ignoring case");
+    assertEquals(List.of(other), offered(s.mergeStep(s.moderator, duplicate, "#" + other)), "a number");
+    assertEquals(List.of(other), offered(s.mergeStep(s.moderator, duplicate, String.valueOf(other))));
+    Response none = s.mergeStep(s.moderator, duplicate, "no such words");
+    assertEquals(200, none.status());
+    Document nothing = Jsoup.parse(none.body());
+    assertEquals(0, nothing.select("#merge-form").size());
+    assertTrue(nothing.select("#merge-none").text().contains("no such words"), nothing.select("#merge-none").text());
+    assertEquals("no such words", nothing.select("#merge-q").val(), "the search is kept");
+
+    // the step's form is the room's merge action: its hidden fields, and the chosen question
+    Map<String, String> form = new HashMap<>(Browser.hiddenFields(step.body(), "/questions/" + duplicate + "/moderate"));
+    assertEquals("merge", form.get("action"));
+    form.put("into", String.valueOf(original));
+    Response merged = s.moderator.post(s.path("/questions/" + duplicate + "/moderate"), form);
+    assertEquals(303, merged.status());
+    assertTrue(merged.location().endsWith("/talks/" + s.slug + "#question-" + original), merged.location());
+    assertEquals("merged", TestDatabase.text("SELECT status FROM talk_questions WHERE id = ?", duplicate));
+    assertEquals(2, s.votes(original), "Bo's vote came along");
+    assertEquals(1, TestDatabase.count("""
+        SELECT count(*) FROM moderation_log WHERE action = 'talk.question.merge' AND target_id = ? AND detail = ?""",
+        duplicate, String.valueOf(original)));
+    assertEquals(409, s.mergeStep(s.moderator, duplicate, null).status(), "a merged question has no merge step");
+    assertEquals(0, s.voteRows(hidden));
+  }
+
+  @Test
+  @DisplayName("the merge step shows at most 20 questions however many the room has, and says how many more match")
+  void mergeStepIsBounded() {
+    Setup s = new Setup();
+    s.open();
+    long duplicate = s.insert("The duplicate", "visible", 0);
+    for (int i = 1; i <= 25; i++) {
+      s.insert("Question number " + i, "visible", i);
+    }
+    List<Long> ids = offered(s.mergeStep(s.moderator, duplicate, "question"));
+    assertEquals(TalkService.MERGE_CHOICES, ids.size());
+    assertEquals(s.talkId, TestDatabase.count("SELECT talk_id FROM talk_questions WHERE id = ? AND votes = 25", ids.get(0)),
+        "the best voted first");
+    assertEquals("The 20 with most votes of the 25 that match. Narrow the search to see others.",
+        Jsoup.parse(s.mergeStep(s.moderator, duplicate, null).body()).select("#merge-count").text());
+  }
+
+  @Test
+  @DisplayName("the merge step is for the Talk's moderators: members get 403, visitors are sent to sign in, another Talk's question is 404, an over-long search 400")
+  void mergeStepRefusals() {
+    Setup s = new Setup();
+    s.open();
+    Browser a = new Browser();
+    s.member(a, "Eve");
+    long q = s.ask(a, "A question to merge");
+    s.insert("Another question", "visible", 0);
+    Response member = s.mergeStep(a, q, null);
+    assertEquals(403, member.status());
+    assertFalse(member.body().contains("Another question"), "nothing of the room's questions leaks");
+    Response visitor = s.mergeStep(new Browser(), q, null);
+    assertEquals(302, visitor.status());
+    assertTrue(visitor.location().contains("/auth/login?next="), visitor.location());
+    Setup elsewhere = new Setup();
+    assertEquals(404, elsewhere.mergeStep(elsewhere.moderator, q, null).status(), "a question of another Talk");
+    assertEquals(404, s.moderator.get(s.path("/questions/abc/merge")).status());
+    Response tooLong = s.mergeStep(s.moderator, q, "x".repeat(301));
+    assertEquals(400, tooLong.status());
+    assertTrue(tooLong.body().contains("at most 300 characters"), tooLong.body());
   }
 
   @Test

@@ -62,6 +62,44 @@ class MarkdownTest {
   }
 
   @Test
+  @DisplayName("toHtml: a heading is never more than one level below the heading before it, as HTML requires")
+  void headingsSkipNoLevel() {
+    Element body = render("# One\n\n### Three\n\n###### Six\n\n# One again\n\n#### Four");
+    assertEquals(List.of("h3", "h4", "h5", "h3", "h4"), body.select("h3, h4, h5, h6").stream().map(Element::tagName).toList());
+  }
+
+  @Test
+  @DisplayName("render: a fragment continues from the page's heading before it, and tells where it ended")
+  void renderContinues() {
+    Markdown.Rendered first = Markdown.render("# Part\n\ntext", Markdown.PAGE_HEADING);
+    assertEquals(3, first.lastHeading());
+    Markdown.Rendered second = Markdown.render("#### Detail", first.lastHeading());
+    assertEquals("h4", Jsoup.parseBodyFragment(second.html()).body().child(0).tagName());
+    assertEquals(4, second.lastHeading());
+    assertEquals(4, Markdown.render("no heading", 4).lastHeading());
+  }
+
+  @Test
+  @DisplayName("noteToHtml: a note's headings become paragraphs of strong text, the rest renders as usual")
+  void noteHasNoHeadings() {
+    String html = Markdown.noteToHtml("# Fixed *typos*\n\nAnd a [link](https://example.org).");
+    MarkdownXssTest.assertSafe(html);
+    Element body = Jsoup.parseBodyFragment(html).body();
+    assertTrue(body.select("h1, h2, h3, h4, h5, h6").isEmpty(), html);
+    assertEquals("Fixed typos", body.select("p > strong").first().text());
+    assertEquals("typos", body.select("p > strong > em").text());
+    assertEquals("https://example.org", body.select("a").attr("href"));
+  }
+
+  @Test
+  @DisplayName("toHtml: quotes and spaces in a link's or an image's address are percent-encoded, so the URL is valid")
+  void addressesEncoded() {
+    Element body = render("[x](<https://example.org/a \"b\">) ![y](/img/a\"b.png)");
+    assertEquals("https://example.org/a%20%22b%22", body.select("a").attr("href"));
+    assertEquals("/img/a%22b.png", body.select("img").attr("src"));
+  }
+
+  @Test
   @DisplayName("toHtml: GFM tables render with alignment as classes, never style or align attributes")
   void tables() {
     Element body = render("| Left | Centre | Right | None |\n|:-----|:------:|------:|------|\n"

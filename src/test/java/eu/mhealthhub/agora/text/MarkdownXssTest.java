@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import eu.mhealthhub.agora.support.HtmlChecker;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -189,6 +190,62 @@ class MarkdownXssTest {
   @DisplayName("an XSS payload renders to nothing that can run script")
   void payloadIsHarmless(String name, String payload) {
     assertSafe(Markdown.toHtml(payload));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("payloads")
+  @DisplayName("an XSS payload renders to valid HTML in a post (Nu HTML Checker)")
+  void payloadIsValidHtml(String name, String payload) {
+    HtmlChecker.assertValid(inPost(Markdown.toHtml(payload)), "Markdown: " + name);
+  }
+
+  @Test
+  @DisplayName("every Markdown feature renders to valid HTML in a post (Nu HTML Checker)")
+  void featuresAreValidHtml() {
+    String markdown = """
+        # Heading one
+        ## Heading two
+        ### Heading three
+
+        Some *emphasis*, **strong**, ~~struck~~, `code <b>`, a line\
+        break, https://example.org/a?b=1&c=2, www.example.org, someone@example.org,
+        [a link](/threads/1 "with a title"), ![an image](/static/img/agora.svg "title") and ![](https://example.org/x.png).
+
+        > a quote
+        > > nested
+
+        1. one
+        2. two
+           - nested *item*
+           - another
+
+        5. starts at five
+
+        - [ ] a task
+        - [x] done
+
+        | left | centre | right |
+        |:-----|:------:|------:|
+        | a    | b      | c     |
+
+        ```java
+        if (a < b && c > d) { return "x"; }
+        ```
+
+            indented code
+
+        ---
+
+        <div onclick="x">raw html</div> & an ampersand, <https://example.org/autolink>.
+        """;
+    HtmlChecker.assertValid(inPost(Markdown.toHtml(markdown)), "Markdown: features");
+  }
+
+  /** A fragment where a thread page puts a post: under the page's (hidden) heading of its posts. */
+  private static String inPost(String html) {
+    return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>post</title></head><body><main>"
+        + "<h1>thread</h1><h2>posts</h2><article class=\"post\"><div class=\"body\">\n" + html
+        + "\n</div></article><h2>reply</h2></main></body></html>";
   }
 
   @Test

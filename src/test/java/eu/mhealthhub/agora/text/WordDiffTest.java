@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.mhealthhub.agora.support.HtmlChecker;
 import eu.mhealthhub.agora.text.WordDiff.Chunk;
 import eu.mhealthhub.agora.text.WordDiff.Kind;
 import eu.mhealthhub.agora.text.WordDiff.SideBySide;
@@ -182,6 +183,19 @@ class WordDiffTest {
     assertEquals(1, after.select("br").size());
     assertEquals("keep <script>deleted: old</script> end", before.text());
     assertEquals("keep <script>inserted: new</script> end", after.text());
+  }
+
+  @Test
+  @DisplayName("inline and side-by-side diffs are valid HTML where the pages put them (Nu HTML Checker)")
+  void validHtml() {
+    List<Chunk> chunks = diff("# Title\n\nSay <script>alert(1)</script> & \"bye\"\n\n| a | b |\n\nend",
+        "# New title\n\nSay <b>2</b> & 'bye'\nnow\n\n| a | c |\n\nend  ");
+    SideBySide views = WordDiff.sideBySideHtml(chunks, DELETED, INSERTED);
+    String page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>diff</title></head><body><main>"
+        + "<h1>diff</h1><div class=\"diff\">" + WordDiff.inlineHtml(chunks, DELETED, INSERTED) + "</div>"
+        + "<div class=\"diff\">" + views.beforeHtml() + "</div><div class=\"diff\">" + views.afterHtml() + "</div>"
+        + "<p>" + WordDiff.inlineHtml(chunks, "", null) + "</p></main></body></html>";
+    HtmlChecker.assertValid(page, "word diff");
   }
 
   @Test
