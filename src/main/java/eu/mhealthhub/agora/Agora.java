@@ -19,6 +19,7 @@ import eu.mhealthhub.agora.talk.TalkService;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
+import eu.mhealthhub.agora.web.UploadDirectory;
 import eu.mhealthhub.agora.web.WebRouter;
 import eu.mhealthhub.agora.web.WebVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -79,8 +80,9 @@ public final class Agora {
         : Optional.of(EmbeddedDatabase.start(config.dataDirectory().resolve("postgres")));
     AppConfig.DatabaseSettings db = config.database().orElseGet(() -> embedded.get().settings());
     Vertx vertx = null;
+    java.nio.file.Path uploads = null;
     try {
-      Migrations.apply(db);
+      migrate(db, embedded.isPresent());
       vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get())) : Vertx.vertx();
       Database database = new Database(vertx, db);
 
@@ -88,7 +90,11 @@ public final class Agora {
       OidcSetup.Provider provider;
       AppConfig effective = config;
       if (config.oidc().isPresent()) {
-        provider = await(OidcSetup.discover(vertx, config.oidc().get()));
+        URI issuer = config.oidc().get().issuer();
+        provider = await(OidcSetup.discover(vertx, config.oidc().get()).recover(e -> Future.failedFuture(
+            new IllegalStateException("sign-in provider at " + issuer + " unreachable or not an OpenID Connect provider"
+                + " (AGORA_OIDC_ISSUER; discovery at " + issuer + "/.well-known/openid-configuration): "
+                + Failures.root(e), e))));
       } else {
         String secret = eu.mhealthhub.agora.web.Tokens.random(32);
         DevOidcProvider devProvider = new DevOidcProvider(vertx,
@@ -119,9 +125,11 @@ public final class Agora {
         // through the real service, so the demo documents obey the rules and announce themselves
         await(new DemoDocuments(database.pool(), members, groups, documents).seedOnce());
       }
+      uploads = UploadDirectory.create();
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, new TalkService(database.pool(), clock, groups, threads, changes),
-          attachments, changes, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
+          attachments, changes, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false),
+          uploads);
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;
       vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()
@@ -138,19 +146,46 @@ public final class Agora {
           () -> new WebVerticle(services, pages, sessions, extraRoutes),
           new DeploymentOptions().setInstances(instances)));
 
-      String summary = "Agora listening on port " + effective.port() + " (" + effective.publicUrl() + ")"
+      String summary = "Agora listening on " + hostPort(effective.host(), effective.port()) + " (" + effective.publicUrl() + ")"
           + "; database " + (embedded.isPresent() ? "embedded PostgreSQL in " + effective.dataDirectory()
               .resolve("postgres").toAbsolutePath() + " on port " + db.port() : db.host() + ":" + db.port() + "/" + db.name())
           + "; sign-in " + (provider.development() ? "DEVELOPMENT provider at " + provider.issuer() : provider.issuer())
           + (effective.demoContent() ? "; demo content on" : "")
-          + effective.cluster().map(c -> "; cluster node " + c.host() + ":" + c.port() + " joining " + c.members()).orElse("");
+          + effective.cluster().map(c -> "; cluster node " + hostPort(c.host(), c.port()) + " (cluster name "
+              + c.name() + ") joining " + c.members()).orElse("");
       return new Agora(vertx, embedded, database, dev, services, deploymentId, summary);
     } catch (RuntimeException e) {
+      if (uploads != null) {
+        UploadDirectory.delete(uploads);
+      }
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
       }
       embedded.ifPresent(EmbeddedDatabase::close);
       throw e;
+    }
+  }
+
+  /**
+   * Applies the migrations; a database that cannot be reached or refuses the credentials fails the
+   * start with one line naming its address.
+   */
+  private static void migrate(AppConfig.DatabaseSettings db, boolean embedded) {
+    try {
+      Migrations.apply(db);
+    } catch (RuntimeException e) {
+      String where = "database at " + db.host() + ":" + db.port() + "/" + db.name();
+      String all = Failures.chain(e);
+      String origin = embedded ? "" : " (AGORA_DATABASE_URL or AGORA_DB_*)";
+      if (Failures.has(e, java.net.ConnectException.class) || all.contains("Connection refused")
+          || Failures.has(e, java.net.UnknownHostException.class) || Failures.has(e, java.net.SocketTimeoutException.class)) {
+        throw new IllegalStateException(where + " unreachable" + origin + ": " + Failures.root(e), e);
+      }
+      if (all.contains("password authentication failed") || all.contains("no password was provided")
+          || java.util.regex.Pattern.compile("(role|database) \"[^\"]*\" does not exist").matcher(all).find()) {
+        throw new IllegalStateException(where + " refused user '" + db.user() + "'" + origin + ": " + Failures.root(e), e);
+      }
+      throw new IllegalStateException(where + ": migrations failed: " + Failures.root(e), e);
     }
   }
 
@@ -184,8 +219,17 @@ public final class Agora {
       devProvider.ifPresent(p -> await(p.stop()));
       await(vertx.close());
     } finally {
+      try {
+        UploadDirectory.delete(services.uploadDirectory());
+      } catch (RuntimeException e) {
+        LOG.warn("uploads directory not deleted: {}", e.getMessage());
+      }
       embedded.ifPresent(EmbeddedDatabase::close);
     }
+  }
+
+  private static String hostPort(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   private static <T> T await(Future<T> future) {

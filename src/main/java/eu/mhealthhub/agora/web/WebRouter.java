@@ -77,11 +77,11 @@ public final class WebRouter {
     router.route().handler(assetVersion(services.assetVersion()));
     CsrfHandler csrf = new CsrfHandler(config.publicOrigin());
 
-    // The only routes that accept files: members only, their own body handler writing to a
-    // private temporary directory (deleted when the request ends), then the CSRF check.
+    // The only routes that accept files: members only, their own body handler writing to this
+    // instance's private temporary directory (each file deleted when its request ends), then the CSRF check.
     ThreadRoutes threadRoutes = new ThreadRoutes(pages, services.groups(), services.threads(), services.attachments(),
         services.i18n(), services.documents());
-    threadRoutes.mountUploads(router, BodyHandler.create(uploadDirectory())
+    threadRoutes.mountUploads(router, BodyHandler.create(services.uploadDirectory().toString())
         .setHandleFileUploads(true)
         .setBodyLimit(services.attachments().maxBytes() * Upload.MAX_FILES + config.maxFormBytes())
         .setDeleteUploadedFilesOnEnd(true)
@@ -147,17 +147,6 @@ public final class WebRouter {
       ctx.put("assetVersion", version);
       ctx.next();
     };
-  }
-
-  /** A private directory for uploads in flight, outside webroot, created once. */
-  private static String uploadDirectory() {
-    try {
-      java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "agora-uploads");
-      java.nio.file.Files.createDirectories(dir);
-      return dir.toString();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   public static SessionStore localSessions(Vertx vertx) {
