@@ -19,6 +19,7 @@ import eu.mhealthhub.agora.talk.TalkService;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
+import eu.mhealthhub.agora.web.PostgresSessionStore;
 import eu.mhealthhub.agora.web.UploadDirectory;
 import eu.mhealthhub.agora.web.WebRouter;
 import eu.mhealthhub.agora.web.WebVerticle;
@@ -45,22 +46,29 @@ import org.slf4j.LoggerFactory;
 public final class Agora {
 
   private static final Logger LOG = LoggerFactory.getLogger(Agora.class);
+  /** How often expired sessions are deleted from PostgreSQL. */
+  private static final java.time.Duration SESSION_PURGE_INTERVAL = java.time.Duration.ofMinutes(1);
+  /** How stale the stored expiry of a session no request changed may get (the idle timeout's precision). */
+  private static final java.time.Duration SESSION_TOUCH_INTERVAL = java.time.Duration.ofMinutes(1);
 
   private final Vertx vertx;
   private final Optional<EmbeddedDatabase> embedded;
   private final Database database;
   private final Optional<DevOidcProvider> devProvider;
   private final Services services;
+  private final SessionStore sessions;
   private final String deploymentId;
   private final String summary;
 
   private Agora(Vertx vertx, Optional<EmbeddedDatabase> embedded, Database database,
-      Optional<DevOidcProvider> devProvider, Services services, String deploymentId, String summary) {
+      Optional<DevOidcProvider> devProvider, Services services, SessionStore sessions, String deploymentId,
+      String summary) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.database = database;
     this.devProvider = devProvider;
     this.services = services;
+    this.sessions = sessions;
     this.deploymentId = deploymentId;
     this.summary = summary;
   }
@@ -137,10 +145,11 @@ public final class Agora {
           .onFailure(e -> LOG.warn("live events not pruned: {}", e.getMessage())));
       Pages pages = new Pages(vertx, i18n, provider.development());
       pages.warm(WebRouter.TEMPLATES);
-      // sessions live in the cluster when there is one, so any node serves any member
+      // sessions live in the cluster when there is one, so any node serves any member; a single
+      // node keeps them in PostgreSQL, so a restart signs nobody out
       SessionStore sessions = config.cluster().isPresent()
           ? io.vertx.ext.web.sstore.ClusteredSessionStore.create(vertx)
-          : WebRouter.localSessions(vertx);
+          : new PostgresSessionStore(vertx, database.pool(), SESSION_PURGE_INTERVAL, SESSION_TOUCH_INTERVAL);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       String deploymentId = await(vertx.deployVerticle(
           () -> new WebVerticle(services, pages, sessions, extraRoutes),
@@ -153,7 +162,7 @@ public final class Agora {
           + (effective.demoContent() ? "; demo content on" : "")
           + effective.cluster().map(c -> "; cluster node " + hostPort(c.host(), c.port()) + " (cluster name "
               + c.name() + ") joining " + c.members()).orElse("");
-      return new Agora(vertx, embedded, database, dev, services, deploymentId, summary);
+      return new Agora(vertx, embedded, database, dev, services, sessions, deploymentId, summary);
     } catch (RuntimeException e) {
       if (uploads != null) {
         UploadDirectory.delete(uploads);
@@ -215,6 +224,7 @@ public final class Agora {
     }
     try {
       await(services.reads().stop());
+      sessions.close();
       await(database.close());
       devProvider.ifPresent(p -> await(p.stop()));
       await(vertx.close());

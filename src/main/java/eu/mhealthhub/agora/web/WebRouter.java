@@ -23,7 +23,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
 import java.util.List;
 import java.util.function.Consumer;
@@ -71,7 +70,8 @@ public final class WebRouter {
     router.route("/static/vendor/sockjs/*").handler(StaticHandler.create("META-INF/resources/webjars/sockjs-client/1.6.1/dist")
         .setIncludeHidden(false).setDirectoryListing(false).setCachingEnabled(true).setMaxAgeSeconds(7 * 24 * 3600));
 
-    router.route().handler(sessionHandler(sessions, config));
+    SessionHandler sessionHandler = sessionHandler(sessions, config);
+    router.route().handler(sessionHandler);
     router.route().handler(new ViewerHandler(services.members(), services.i18n(), config.defaultTimeZone(),
         config.sessionMaxAge(), services.clock(), sessionCookieName(config)));
     router.route().handler(assetVersion(services.assetVersion()));
@@ -100,7 +100,8 @@ public final class WebRouter {
     router.route().handler(csrf);
 
     new SignInRoutes(services.provider().oauth(), config, services.provider().identityIssuer(),
-        services.members(), services.changes(), services.clock()).mount(router);
+        services.members(), services.changes(), services.clock(), services.provider().pendingSignInKey(),
+        sessionHandler).mount(router);
     new HomeRoutes(pages, services.groups(), services.talks(), services.threads()).mount(router);
     new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
     threadRoutes.mount(router);
@@ -147,9 +148,5 @@ public final class WebRouter {
       ctx.put("assetVersion", version);
       ctx.next();
     };
-  }
-
-  public static SessionStore localSessions(Vertx vertx) {
-    return LocalSessionStore.create(vertx);
   }
 }
