@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora;
 
+import eu.mhealthhub.agora.api.Idempotency;
 import eu.mhealthhub.agora.document.DocumentService;
 import eu.mhealthhub.agora.auth.DevSignIn;
 import eu.mhealthhub.agora.auth.OidcSetup;
@@ -143,6 +144,10 @@ public final class Agora {
       vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()
           .prune(pool.pool(), clock.instant().minus(java.time.Duration.ofDays(7)))
           .onFailure(e -> LOG.warn("live events not pruned: {}", e.getMessage())));
+      // API idempotency keys are kept a day, as clients of Stripe-like APIs expect
+      Idempotency keys = new Idempotency(vertx, database.pool());
+      vertx.setPeriodic(90_000, 3_600_000, id -> keys.prune()
+          .onFailure(e -> LOG.warn("idempotency keys not pruned: {}", e.getMessage())));
       Pages pages = new Pages(vertx, i18n, provider.development());
       pages.warm(WebRouter.TEMPLATES);
       // sessions live in the cluster when there is one, so any node serves any member; a single

@@ -5,6 +5,7 @@ import eu.mhealthhub.agora.document.DocumentRoutes;
 import eu.mhealthhub.agora.AppConfig;
 import eu.mhealthhub.agora.Services;
 import eu.mhealthhub.agora.api.ApiRoutes;
+import eu.mhealthhub.agora.api.Idempotency;
 import eu.mhealthhub.agora.attachment.AttachmentRoutes;
 import eu.mhealthhub.agora.attachment.Upload;
 import eu.mhealthhub.agora.auth.SignInRoutes;
@@ -108,7 +109,8 @@ public final class WebRouter {
     new DocumentRoutes(pages, services.groups(), services.documents(),
         new DocumentExport(vertx, pages, services.documents()), services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments(), services.threads()).mount(router);
-    new ApiRoutes(services.groups(), services.threads()).mount(router);
+    new ApiRoutes(services.groups(), services.threads(),
+        new Idempotency(vertx, services.database().pool())).mount(router);
     live.mount(router);
     new PresenceRoutes(live).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
