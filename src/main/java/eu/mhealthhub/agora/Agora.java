@@ -160,7 +160,7 @@ public final class Agora {
           () -> new WebVerticle(services, pages, sessions, extraRoutes),
           new DeploymentOptions().setInstances(instances)));
 
-      String summary = "Agora listening on " + hostPort(effective.host(), effective.port()) + " (" + effective.publicUrl() + ")"
+      String summary = "Agora listening on port " + effective.port() + " at " + effective.host() + " (" + effective.publicUrl() + ")"
           + "; database " + (embedded.isPresent() ? "embedded PostgreSQL in " + effective.dataDirectory()
               .resolve("postgres").toAbsolutePath() + " on port " + db.port() : db.host() + ":" + db.port() + "/" + db.name())
           + "; sign-in " + (provider.development() ? "DEVELOPMENT provider at " + provider.issuer() : provider.issuer())
