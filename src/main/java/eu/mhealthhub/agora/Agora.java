@@ -19,6 +19,7 @@ import eu.mhealthhub.agora.member.MemberService;
 import eu.mhealthhub.agora.talk.TalkService;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.I18n;
+import eu.mhealthhub.agora.web.NonEmptySessions;
 import eu.mhealthhub.agora.web.Pages;
 import eu.mhealthhub.agora.web.PostgresSessionStore;
 import eu.mhealthhub.agora.web.UploadDirectory;
@@ -153,7 +154,7 @@ public final class Agora {
       // sessions live in the cluster when there is one, so any node serves any member; a single
       // node keeps them in PostgreSQL, so a restart signs nobody out
       SessionStore sessions = config.cluster().isPresent()
-          ? io.vertx.ext.web.sstore.ClusteredSessionStore.create(vertx)
+          ? new NonEmptySessions(io.vertx.ext.web.sstore.ClusteredSessionStore.create(vertx))
           : new PostgresSessionStore(vertx, database.pool(), SESSION_PURGE_INTERVAL, SESSION_TOUCH_INTERVAL);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       String deploymentId = await(vertx.deployVerticle(
@@ -214,6 +215,11 @@ public final class Agora {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** Where this node keeps sessions: the cluster, or PostgreSQL for a single node. */
+  public SessionStore sessions() {
+    return sessions;
   }
 
   /**

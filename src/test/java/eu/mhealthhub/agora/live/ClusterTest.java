@@ -76,6 +76,18 @@ class ClusterTest {
   }
 
   @Test
+  @DisplayName("requests with made-up session cookies add nothing to the cluster's sessions")
+  void strayCookiesStoreNothing() throws Exception {
+    int before = node1.agora().sessions().size().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    for (int i = 0; i < 20; i++) {
+      Browser stray = new Browser();
+      stray.addCookie("localhost", "agora_session", "made-up-session-id-" + i + "-0123456789abcdefghijklmnop");
+      assertEquals(200, stray.get(node1.url("/")).status());
+    }
+    assertEquals(before, node1.agora().sessions().size().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
   @DisplayName("a member signed in through node 1 is signed in on node 2, and a post made through node 1 reaches a socket on node 2")
   void twoNodes() throws Exception {
     Browser b = new Browser();
