@@ -48,7 +48,8 @@ bench_choose_port() {
   BASE=http://localhost:$PORT
 }
 
-# Starts Agora from $WORK/app on $PORT with its data in $WORK/data; sets APP_PID and PG_PORT.
+# Starts Agora from $WORK/app on $PORT with its data in $WORK/data; sets APP_PID and PG_PORT, and
+# exports PGPASSWORD (the embedded PostgreSQL's generated password) for psql and the generators.
 bench_start_agora() {
   mkdir -p "$WORK/data"
   # shellcheck disable=SC2086
@@ -70,6 +71,10 @@ bench_start_agora() {
     [[ -n $PG_PORT ]] && break
     sleep 0.5
   done
+  if [[ -r $WORK/data/postgres.password ]]; then
+    PGPASSWORD=$(cat "$WORK/data/postgres.password")
+    export PGPASSWORD
+  fi
 }
 
 bench_stop_agora() {

@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora;
 
+import eu.mhealthhub.agora.api.Idempotency;
 import eu.mhealthhub.agora.document.DocumentService;
 import eu.mhealthhub.agora.auth.DevSignIn;
 import eu.mhealthhub.agora.auth.OidcSetup;
@@ -18,7 +19,10 @@ import eu.mhealthhub.agora.member.MemberService;
 import eu.mhealthhub.agora.talk.TalkService;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.I18n;
+import eu.mhealthhub.agora.web.NonEmptySessions;
 import eu.mhealthhub.agora.web.Pages;
+import eu.mhealthhub.agora.web.PostgresSessionStore;
+import eu.mhealthhub.agora.web.UploadDirectory;
 import eu.mhealthhub.agora.web.WebRouter;
 import eu.mhealthhub.agora.web.WebVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -44,22 +48,29 @@ import org.slf4j.LoggerFactory;
 public final class Agora {
 
   private static final Logger LOG = LoggerFactory.getLogger(Agora.class);
+  /** How often expired sessions are deleted from PostgreSQL. */
+  private static final java.time.Duration SESSION_PURGE_INTERVAL = java.time.Duration.ofMinutes(1);
+  /** How stale the stored expiry of a session no request changed may get (the idle timeout's precision). */
+  private static final java.time.Duration SESSION_TOUCH_INTERVAL = java.time.Duration.ofMinutes(1);
 
   private final Vertx vertx;
   private final Optional<EmbeddedDatabase> embedded;
   private final Database database;
   private final Optional<DevOidcProvider> devProvider;
   private final Services services;
+  private final SessionStore sessions;
   private final String deploymentId;
   private final String summary;
 
   private Agora(Vertx vertx, Optional<EmbeddedDatabase> embedded, Database database,
-      Optional<DevOidcProvider> devProvider, Services services, String deploymentId, String summary) {
+      Optional<DevOidcProvider> devProvider, Services services, SessionStore sessions, String deploymentId,
+      String summary) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.database = database;
     this.devProvider = devProvider;
     this.services = services;
+    this.sessions = sessions;
     this.deploymentId = deploymentId;
     this.summary = summary;
   }
@@ -79,8 +90,9 @@ public final class Agora {
         : Optional.of(EmbeddedDatabase.start(config.dataDirectory().resolve("postgres")));
     AppConfig.DatabaseSettings db = config.database().orElseGet(() -> embedded.get().settings());
     Vertx vertx = null;
+    java.nio.file.Path uploads = null;
     try {
-      Migrations.apply(db);
+      migrate(db, embedded.isPresent());
       vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get())) : Vertx.vertx();
       Database database = new Database(vertx, db);
 
@@ -88,7 +100,11 @@ public final class Agora {
       OidcSetup.Provider provider;
       AppConfig effective = config;
       if (config.oidc().isPresent()) {
-        provider = await(OidcSetup.discover(vertx, config.oidc().get()));
+        URI issuer = config.oidc().get().issuer();
+        provider = await(OidcSetup.discover(vertx, config.oidc().get()).recover(e -> Future.failedFuture(
+            new IllegalStateException("sign-in provider at " + issuer + " unreachable or not an OpenID Connect provider"
+                + " (AGORA_OIDC_ISSUER; discovery at " + issuer + "/.well-known/openid-configuration): "
+                + Failures.root(e), e))));
       } else {
         String secret = eu.mhealthhub.agora.web.Tokens.random(32);
         DevOidcProvider devProvider = new DevOidcProvider(vertx,
@@ -119,40 +135,73 @@ public final class Agora {
         // through the real service, so the demo documents obey the rules and announce themselves
         await(new DemoDocuments(database.pool(), members, groups, documents).seedOnce());
       }
+      uploads = UploadDirectory.create();
       TalkService talks = new TalkService(database.pool(), clock, groups, threads, changes);
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
           LiveAudiences.declare(members, groups, threads, documents, talks), new eu.mhealthhub.agora.live.Presence(vertx),
-          reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
+          reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads);
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;
       vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()
           .prune(pool.pool(), clock.instant().minus(java.time.Duration.ofDays(7)))
           .onFailure(e -> LOG.warn("live events not pruned: {}", e.getMessage())));
+      // API idempotency keys are kept a day, as clients of Stripe-like APIs expect
+      Idempotency keys = new Idempotency(vertx, database.pool());
+      vertx.setPeriodic(90_000, 3_600_000, id -> keys.prune()
+          .onFailure(e -> LOG.warn("idempotency keys not pruned: {}", e.getMessage())));
       Pages pages = new Pages(vertx, i18n, provider.development());
       pages.warm(WebRouter.TEMPLATES);
-      // sessions live in the cluster when there is one, so any node serves any member
+      // sessions live in the cluster when there is one, so any node serves any member; a single
+      // node keeps them in PostgreSQL, so a restart signs nobody out
       SessionStore sessions = config.cluster().isPresent()
-          ? io.vertx.ext.web.sstore.ClusteredSessionStore.create(vertx)
-          : WebRouter.localSessions(vertx);
+          ? new NonEmptySessions(io.vertx.ext.web.sstore.ClusteredSessionStore.create(vertx))
+          : new PostgresSessionStore(vertx, database.pool(), SESSION_PURGE_INTERVAL, SESSION_TOUCH_INTERVAL);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       String deploymentId = await(vertx.deployVerticle(
           () -> new WebVerticle(services, pages, sessions, extraRoutes),
           new DeploymentOptions().setInstances(instances)));
 
-      String summary = "Agora listening on port " + effective.port() + " (" + effective.publicUrl() + ")"
+      String summary = "Agora listening on port " + effective.port() + " at " + effective.host() + " (" + effective.publicUrl() + ")"
           + "; database " + (embedded.isPresent() ? "embedded PostgreSQL in " + effective.dataDirectory()
               .resolve("postgres").toAbsolutePath() + " on port " + db.port() : db.host() + ":" + db.port() + "/" + db.name())
           + "; sign-in " + (provider.development() ? "DEVELOPMENT provider at " + provider.issuer() : provider.issuer())
           + (effective.demoContent() ? "; demo content on" : "")
-          + effective.cluster().map(c -> "; cluster node " + c.host() + ":" + c.port() + " joining " + c.members()).orElse("");
-      return new Agora(vertx, embedded, database, dev, services, deploymentId, summary);
+          + effective.cluster().map(c -> "; cluster node " + hostPort(c.host(), c.port()) + " (cluster name "
+              + c.name() + ") joining " + c.members()).orElse("");
+      return new Agora(vertx, embedded, database, dev, services, sessions, deploymentId, summary);
     } catch (RuntimeException e) {
+      if (uploads != null) {
+        UploadDirectory.delete(uploads);
+      }
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
       }
       embedded.ifPresent(EmbeddedDatabase::close);
       throw e;
+    }
+  }
+
+  /**
+   * Applies the migrations; a database that cannot be reached or refuses the credentials fails the
+   * start with one line naming its address.
+   */
+  private static void migrate(AppConfig.DatabaseSettings db, boolean embedded) {
+    try {
+      Migrations.apply(db);
+    } catch (RuntimeException e) {
+      String where = "database at " + db.host() + ":" + db.port() + "/" + db.name();
+      String all = Failures.chain(e);
+      String origin = embedded ? "" : " (AGORA_DATABASE_URL or AGORA_DB_*)";
+      if (Failures.has(e, java.net.ConnectException.class) || all.contains("Connection refused")
+          || Failures.has(e, java.net.UnknownHostException.class) || Failures.has(e, java.net.SocketTimeoutException.class)) {
+        throw new IllegalStateException(where + " unreachable" + origin + ": " + Failures.root(e), e);
+      }
+      if (all.contains("password authentication failed") || all.contains("no password was provided")
+          || java.util.regex.Pattern.compile("(role|database) \"[^\"]*\" does not exist").matcher(all).find()) {
+        throw new IllegalStateException(where + " refused user '" + db.user() + "'" + origin + ": " + Failures.root(e), e);
+      }
+      throw new IllegalStateException(where + ": migrations failed: " + Failures.root(e), e);
     }
   }
 
@@ -169,6 +218,11 @@ public final class Agora {
     return vertx;
   }
 
+  /** Where this node keeps sessions: the cluster, or PostgreSQL for a single node. */
+  public SessionStore sessions() {
+    return sessions;
+  }
+
   /**
    * Stops accepting requests, lets in-flight ones finish (up to the verticle's grace period), then
    * closes the pool, the development provider, Vert.x and the embedded database. Blocking.
@@ -182,12 +236,22 @@ public final class Agora {
     }
     try {
       await(services.reads().stop());
+      sessions.close();
       await(database.close());
       devProvider.ifPresent(p -> await(p.stop()));
       await(vertx.close());
     } finally {
+      try {
+        UploadDirectory.delete(services.uploadDirectory());
+      } catch (RuntimeException e) {
+        LOG.warn("uploads directory not deleted: {}", e.getMessage());
+      }
       embedded.ifPresent(EmbeddedDatabase::close);
     }
+  }
+
+  private static String hostPort(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   private static <T> T await(Future<T> future) {

@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
  * same variables in the same order.
  *
  * @param port                HTTP port (AGORA_PORT)
+ * @param host                address the HTTP server listens on (AGORA_HOST): loopback unless told otherwise
  * @param publicUrl           the URL members use, without trailing slash (AGORA_PUBLIC_URL)
  * @param database            external PostgreSQL, or empty for the embedded one
  * @param dataDirectory       where the embedded PostgreSQL keeps its files (AGORA_DATA_DIR)
@@ -37,6 +38,7 @@ import java.util.stream.Collectors;
  */
 public record AppConfig(
     int port,
+    String host,
     URI publicUrl,
     Optional<DatabaseSettings> database,
     Path dataDirectory,
@@ -69,9 +71,10 @@ public record AppConfig(
 
   /**
    * Clustered mode: the Hazelcast members to join (host or host:port), this node's address to
-   * bind and announce, and its Hazelcast port.
+   * bind and announce, its Hazelcast port, the cluster's name (members with another name are not
+   * admitted) and the event bus port (0 for any free one).
    */
-  public record ClusterSettings(List<String> members, String host, int port) {}
+  public record ClusterSettings(List<String> members, String host, int port, String name, int busPort) {}
 
   /** A claim in the ID token and the value that grants a role; list-valued claims match any element. */
   public record ClaimMatch(String claim, String value) {}
@@ -85,7 +88,7 @@ public record AppConfig(
 
   /** The same configuration with other admin e-mails (the development provider's demo admin). */
   public AppConfig withAdminEmails(Set<String> emails) {
-    return new AppConfig(port, publicUrl, database, dataDirectory, oidc, devOidcPort, Set.copyOf(emails), adminClaim,
+    return new AppConfig(port, host, publicUrl, database, dataDirectory, oidc, devOidcPort, Set.copyOf(emails), adminClaim,
         demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster);
   }
 
@@ -101,6 +104,7 @@ public record AppConfig(
   public static AppConfig fromEnvironment(Map<String, String> env) {
     Reader r = new Reader(env);
     int port = r.port("AGORA_PORT", 8080);
+    String host = r.host("AGORA_HOST", "127.0.0.1");
     URI publicUrl = r.url("AGORA_PUBLIC_URL", "http://localhost:" + port);
     Optional<DatabaseSettings> database = r.database();
     Path dataDir = Path.of(r.text("AGORA_DATA_DIR", "data"));
@@ -135,9 +139,14 @@ public record AppConfig(
           throw new ConfigException("AGORA_CLUSTER_MEMBERS", "'" + m + "' is not host or host:port");
         }
       }
-      return new ClusterSettings(members, r.text("AGORA_CLUSTER_HOST", "127.0.0.1"), r.port("AGORA_CLUSTER_PORT", 5701));
+      String name = r.text("AGORA_CLUSTER_NAME", "agora");
+      if (!name.matches("[A-Za-z0-9._~+/=\\-]{1,200}")) {
+        throw new ConfigException("AGORA_CLUSTER_NAME", "use 1 to 200 letters, digits and . _ ~ + / = -");
+      }
+      return new ClusterSettings(members, r.host("AGORA_CLUSTER_HOST", "127.0.0.1"), r.port("AGORA_CLUSTER_PORT", 5701),
+          name, r.port("AGORA_CLUSTER_BUS_PORT", 0));
     });
-    return new AppConfig(port, publicUrl, database, dataDir, oidc, devOidcPort, adminEmails, adminClaim,
+    return new AppConfig(port, host, publicUrl, database, dataDir, oidc, devOidcPort, adminEmails, adminClaim,
         demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster);
   }
 
@@ -173,6 +182,16 @@ public record AppConfig(
         throw new ConfigException(name, p + " is not a TCP port (0-65535)");
       }
       return p;
+    }
+
+    /** An IP address (v4, or v6 with or without brackets) or a host name. */
+    String host(String name, String fallback) {
+      String v = text(name, fallback);
+      String bare = v.startsWith("[") && v.endsWith("]") ? v.substring(1, v.length() - 1) : v;
+      if (!bare.matches("[A-Za-z0-9.\\-]{1,253}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+        throw new ConfigException(name, "'" + v + "' is not an IP address or host name, for example 127.0.0.1 or 0.0.0.0");
+      }
+      return bare;
     }
 
     int positive(String name, int fallback) {

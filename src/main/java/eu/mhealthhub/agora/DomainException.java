@@ -8,7 +8,7 @@ public final class DomainException extends RuntimeException {
 
   /** What went wrong, and the HTTP status it becomes. */
   public enum Kind {
-    BAD_REQUEST(400), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), TOO_LARGE(413), TOO_MANY(429);
+    BAD_REQUEST(400), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), TOO_LARGE(413), UNPROCESSABLE(422), TOO_MANY(429);
 
     public final int status;
 

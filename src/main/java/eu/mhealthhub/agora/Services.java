@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * What the web layer is built from; one instance per process, shared by every HTTP verticle.
  *
  * @param draining set when shutdown begins, so readiness fails before the server stops accepting
+ * @param uploadDirectory this instance's private directory (0700) for uploads in flight, see {@code web/UploadDirectory}
  */
 public record Services(
     AppConfig config,
@@ -35,4 +36,5 @@ public record Services(
     eu.mhealthhub.agora.live.Presence presence,
     ReadTracker reads,
     String assetVersion,
-    AtomicBoolean draining) {}
+    AtomicBoolean draining,
+    java.nio.file.Path uploadDirectory) {}

@@ -21,6 +21,7 @@ class AppConfigTest {
   void defaults() {
     AppConfig c = AppConfig.fromEnvironment(Map.of());
     assertEquals(8080, c.port());
+    assertEquals("127.0.0.1", c.host(), "a laptop's Agora is not reachable from the network unless asked");
     assertEquals("http://localhost:8080", c.publicUrl().toString());
     assertTrue(c.database().isEmpty());
     assertTrue(c.oidc().isEmpty());
@@ -61,6 +62,26 @@ class AppConfigTest {
     assertEquals("jdbc:postgresql://pg:5432/agora", c.database().orElseThrow().jdbcUrl());
   }
 
+  @Test
+  @DisplayName("the listening address and the cluster's name, host and ports come from the environment")
+  void hostAndCluster() {
+    assertEquals("0.0.0.0", AppConfig.fromEnvironment(Map.of("AGORA_HOST", "0.0.0.0")).host());
+    assertEquals("::1", AppConfig.fromEnvironment(Map.of("AGORA_HOST", "[::1]")).host());
+    AppConfig.ClusterSettings defaults = AppConfig.fromEnvironment(Map.of("AGORA_CLUSTER_MEMBERS", "10.0.0.1,10.0.0.2"))
+        .cluster().orElseThrow();
+    assertEquals(new AppConfig.ClusterSettings(java.util.List.of("10.0.0.1", "10.0.0.2"), "127.0.0.1", 5701, "agora", 0),
+        defaults);
+    AppConfig.ClusterSettings set = AppConfig.fromEnvironment(Map.of("AGORA_CLUSTER_MEMBERS", "10.0.0.1:5701",
+        "AGORA_CLUSTER_HOST", "10.0.0.1", "AGORA_CLUSTER_NAME", "agora-Zk3v9_tQ", "AGORA_CLUSTER_BUS_PORT", "5801"))
+        .cluster().orElseThrow();
+    assertEquals("10.0.0.1", set.host());
+    assertEquals("agora-Zk3v9_tQ", set.name());
+    assertEquals(5801, set.busPort());
+    AppConfig.ConfigException e = assertThrows(AppConfig.ConfigException.class, () -> AppConfig.fromEnvironment(
+        Map.of("AGORA_CLUSTER_MEMBERS", "10.0.0.1", "AGORA_CLUSTER_NAME", "two words")));
+    assertTrue(e.getMessage().startsWith("AGORA_CLUSTER_NAME:"), e.getMessage());
+  }
+
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource(delimiter = '|', value = {
       "AGORA_PORT|eighty|AGORA_PORT",
@@ -77,7 +98,9 @@ class AppConfigTest {
       "AGORA_DEMO_CONTENT|maybe|AGORA_DEMO_CONTENT",
       "AGORA_DEFAULT_LOCALE|tlh|AGORA_DEFAULT_LOCALE",
       "AGORA_DEFAULT_TIME_ZONE|Mars/Olympus|AGORA_DEFAULT_TIME_ZONE",
-      "AGORA_SESSION_MAX_HOURS|0|AGORA_SESSION_MAX_HOURS"})
+      "AGORA_SESSION_MAX_HOURS|0|AGORA_SESSION_MAX_HOURS",
+      "AGORA_HOST|not a host|AGORA_HOST",
+      "AGORA_HOST|http://0.0.0.0|AGORA_HOST"})
   @DisplayName("a missing or malformed value is refused with a message naming the variable")
   void badValues(String name, String value, String named) {
     Map<String, String> env = new HashMap<>();

@@ -25,8 +25,9 @@ import java.util.Optional;
 /**
  * The JSON API, version 1: the same services and the same rules as the pages. Cookie sessions
  * send the CSRF token in the {@code X-CSRF-Token} header. Creating requests accept an
- * {@code Idempotency-Key} header: a retried request with the same key stores nothing new and
- * answers with what the first one made. Described by {@code /api/v1/openapi.json}.
+ * {@code Idempotency-Key} header with Stripe's rules (see {@link Idempotency}): a retried request
+ * with the same key stores nothing new and answers with what the first one made; the key reused
+ * for another request is refused with 422. Described by {@code /api/v1/openapi.json}.
  *
  * <pre>
  * GET    /api/v1/groups                        groups the caller may read
@@ -49,10 +50,12 @@ public final class ApiRoutes {
 
   private final GroupService groups;
   private final ThreadService threads;
+  private final Idempotency idempotency;
 
-  public ApiRoutes(GroupService groups, ThreadService threads) {
+  public ApiRoutes(GroupService groups, ThreadService threads, Idempotency idempotency) {
     this.groups = groups;
     this.threads = threads;
+    this.idempotency = idempotency;
   }
 
   public void mount(Router router) {
@@ -188,20 +191,39 @@ public final class ApiRoutes {
 
   private void createThread(RoutingContext ctx) {
     Member me = member(ctx);
+    String key = Idempotency.key(ctx.request().getHeader(Idempotency.HEADER));
     JsonObject in = body(ctx);
     String title = CleanText.line(string(in, "title"));
     String text = string(in, "body");
-    String key = ctx.request().getHeader("Idempotency-Key");
-    groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(g -> threads.createThread(g, me, title, text, key == null ? null : "api:" + key, List.of())
+    String slug = ctx.pathParam("slug");
+    idempotency.once(me, key, "POST /api/v1/groups/" + slug + "/threads", in, () -> groups.find(slug, viewer(ctx))
+            .compose(g -> threads.createThread(g, me, title, text, Idempotency.serviceToken(key), List.of()))
             .compose(id -> threads.page(id, viewer(ctx), 1))
-            .map(p -> thread(p.thread(), p.group()).put("posts",
-                new JsonArray(p.posts().stream().map(x -> post(x, viewer(ctx), p.group())).toList()))))
-        .onSuccess(o -> {
-          ctx.response().putHeader("Location", "/api/v1/threads/" + o.getLong("id"));
-          json(ctx, 201, o);
-        })
-        .onFailure(ctx::fail);
+            .map(p -> Idempotency.Answer.created("/api/v1/threads/" + p.thread().id(),
+                thread(p.thread(), p.group()).put("posts",
+                    new JsonArray(p.posts().stream().map(x -> post(x, viewer(ctx), p.group())).toList())))))
+        .onSuccess(answer -> send(ctx, answer))
+        .onFailure(e -> failed(ctx, e));
+  }
+
+  /** Sends an answer made now or replayed for a retried Idempotency-Key. */
+  private static void send(RoutingContext ctx, Idempotency.Answer answer) {
+    if (answer.location() != null) {
+      ctx.response().putHeader("Location", answer.location());
+    }
+    if (answer.replayed()) {
+      ctx.response().putHeader("Idempotent-Replayed", "true");
+    }
+    ctx.response().setStatusCode(answer.status()).putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store").end(answer.body());
+  }
+
+  /** Fails the request; a key still held by another request says when to come back. */
+  private static void failed(RoutingContext ctx, Throwable e) {
+    if (e instanceof DomainException d && "api.error.idempotency.inFlight".equals(d.messageKey())) {
+      ctx.response().putHeader("Retry-After", "1");
+    }
+    ctx.fail(e);
   }
 
   private void mentions(RoutingContext ctx) {
@@ -224,21 +246,21 @@ public final class ApiRoutes {
   private void reply(RoutingContext ctx) {
     Member me = member(ctx);
     long id = Forms.id(ctx, "id");
+    String key = Idempotency.key(ctx.request().getHeader(Idempotency.HEADER));
     JsonObject in = body(ctx);
     String text = string(in, "body");
     Object replyTo = in.getValue("replyTo");
     if (replyTo != null && !integral(replyTo)) {
       throw DomainException.badRequest("api.error.field", "replyTo");
     }
-    String key = ctx.request().getHeader("Idempotency-Key");
-    threads.reply(id, me, text, replyTo == null ? null : ((Number) replyTo).longValue(),
-            key == null ? null : "api:" + key, List.of())
-        .compose(postId -> threads.post(postId, viewer(ctx)))
-        .onSuccess(at -> {
-          ctx.response().putHeader("Location", "/api/v1/posts/" + at.post().id());
-          json(ctx, 201, post(at.post(), viewer(ctx), at.group()));
-        })
-        .onFailure(ctx::fail);
+    Long target = replyTo == null ? null : ((Number) replyTo).longValue();
+    idempotency.once(me, key, "POST /api/v1/threads/" + id + "/posts", in, () ->
+            threads.reply(id, me, text, target, Idempotency.serviceToken(key), List.of())
+                .compose(postId -> threads.post(postId, viewer(ctx)))
+                .map(at -> Idempotency.Answer.created("/api/v1/posts/" + at.post().id(),
+                    post(at.post(), viewer(ctx), at.group()))))
+        .onSuccess(answer -> send(ctx, answer))
+        .onFailure(e -> failed(ctx, e));
   }
 
   private void getPost(RoutingContext ctx) {

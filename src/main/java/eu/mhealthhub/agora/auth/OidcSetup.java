@@ -11,8 +11,14 @@ import java.net.URI;
 /** Discovers the OpenID Connect provider Agora signs members in with. */
 public final class OidcSetup {
 
-  /** The discovered provider and what Agora records as the issuer of its identities. */
-  public record Provider(OAuth2Auth oauth, URI issuer, String identityIssuer, boolean development) {
+  /**
+   * The discovered provider and what Agora records as the issuer of its identities.
+   *
+   * @param pendingSignInKey key of the cookie that carries sign-ins in progress, derived from the
+   *                         client secret so that every node of a deployment has the same one
+   */
+  public record Provider(OAuth2Auth oauth, URI issuer, String identityIssuer, boolean development,
+      byte[] pendingSignInKey) {
     public String origin() {
       return issuer.getScheme() + "://" + issuer.getRawAuthority();
     }
@@ -30,7 +36,8 @@ public final class OidcSetup {
         .setValidateIssuer(true);
     return OpenIDConnectAuth.discover(vertx, options)
         .map(oauth -> new Provider(oauth, issuer,
-            development ? DevSignIn.IDENTITY_ISSUER : issuer.toString(), development));
+            development ? DevSignIn.IDENTITY_ISSUER : issuer.toString(), development,
+            PendingSignIns.keyFrom(clientSecret)));
   }
 
   public static Future<Provider> discover(Vertx vertx, AppConfig.OidcSettings settings) {

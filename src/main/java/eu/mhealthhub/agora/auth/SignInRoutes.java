@@ -17,6 +17,7 @@ import io.vertx.ext.auth.oauth2.Oauth2Credentials;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.SessionHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,12 +28,14 @@ import java.util.Locale;
 
 /**
  * Sign-in with OpenID Connect, authorization-code flow with PKCE (S256), a 256-bit state and a
- * nonce, all three bound to the browser's session and each usable once. Vert.x's
+ * nonce, all three bound to the browser (in an encrypted cookie that lives ten minutes, see
+ * {@link PendingSignIns}) and each usable once. Starting a sign-in creates no session; the
+ * session is created, under a new id, when the provider has vouched for the member. Vert.x's
  * OAuth2AuthHandler sends no nonce, uses a six-character state and leaves PKCE off, so these
  * routes drive the discovered {@link OAuth2Auth} themselves.
  *
  * <pre>
- * GET  /auth/login?next=/path   start: remember state, nonce, verifier; redirect to the provider
+ * GET  /auth/login?next=/path   start: remember state, nonce, verifier in the browser; redirect to the provider
  * GET  /auth/callback           finish: check state, exchange the code, check the ID token's nonce
  * POST /auth/logout             end the session, then the provider's session when it has an end-session endpoint
  * </pre>
@@ -41,9 +44,8 @@ public final class SignInRoutes {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SignInRoutes.class);
 
-  private static final String PENDING = "oidc.pending";
-  private static final int MAX_PENDING = 5;
-  private static final long PENDING_LIFETIME_MS = 10 * 60_000;
+  /** Longer targets are dropped (to "/"): the attempt must fit in a cookie with a few others. */
+  private static final int MAX_NEXT = 512;
 
   private final OAuth2Auth oauth;
   private final AppConfig config;
@@ -52,13 +54,19 @@ public final class SignInRoutes {
   private final ChangeFeed changes;
   private final Clock clock;
   private final String redirectUri;
+  private final PendingSignIns pending;
+  private final SessionHandler sessions;
 
   /**
    * @param identityIssuer what is stored as the issuer of identities from this provider: the issuer
    *                       URL, or a fixed name for the development provider whose URL changes
+   * @param pendingKey     the key of the pending sign-ins cookie ({@link OidcSetup.Provider#pendingSignInKey})
+   * @param sessions       the router's session handler, to store the new session before the redirect
    */
   public SignInRoutes(OAuth2Auth oauth, AppConfig config, String identityIssuer, MemberService members,
-      ChangeFeed changes, Clock clock) {
+      ChangeFeed changes, Clock clock, byte[] pendingKey, SessionHandler sessions) {
+    this.pending = new PendingSignIns(pendingKey, config.secureCookies(), clock);
+    this.sessions = sessions;
     this.changes = changes;
     this.oauth = oauth;
     this.config = config;
@@ -76,20 +84,16 @@ public final class SignInRoutes {
 
   private void login(RoutingContext ctx) {
     String next = ctx.request().getParam("next");
-    if (!Tokens.isLocalPath(next) || next.startsWith("/auth/")) {
+    if (!Tokens.isLocalPath(next) || next.startsWith("/auth/") || next.length() > MAX_NEXT) {
       next = "/";
     }
-    Session session = ctx.session();
+    // No session: the attempt travels in a short-lived cookie, so anonymous visits here cost nothing to keep
     String state = Tokens.random(32);
     String nonce = Tokens.random(32);
     String verifier = Tokens.random(48);
-    JsonObject pending = pending(session);
-    pending.put(state, new JsonObject().put("nonce", nonce).put("verifier", verifier).put("next", next)
-        .put("at", clock.millis()));
-    while (pending.size() > MAX_PENDING) {
-      pending.remove(pending.fieldNames().iterator().next());
-    }
-    session.put(PENDING, pending);
+    JsonObject attempts = pending.read(ctx);
+    attempts.put(state, pending.attempt(nonce, verifier, next));
+    pending.write(ctx, attempts);
     String url = oauth.authorizeURL(new OAuth2AuthorizationURL()
         .setRedirectUri(redirectUri)
         .setScopes(List.of("openid", "profile", "email"))
@@ -101,12 +105,13 @@ public final class SignInRoutes {
   }
 
   private void callback(RoutingContext ctx) {
-    Session session = ctx.session();
     String state = ctx.request().getParam("state");
-    JsonObject pending = pending(session);
-    JsonObject attempt = state == null ? null : (JsonObject) pending.remove(state);
-    session.put(PENDING, pending);
-    if (attempt == null || clock.millis() - attempt.getLong("at") > PENDING_LIFETIME_MS) {
+    JsonObject attempts = pending.read(ctx);
+    JsonObject attempt = state == null ? null : attempts.getJsonObject(state);
+    attempts.remove(state == null ? "" : state);
+    // each state is usable once, whatever happens next
+    pending.write(ctx, attempts);
+    if (attempt == null) {
       ctx.fail(signInFailure("signin.error.state"));
       return;
     }
@@ -133,19 +138,20 @@ public final class SignInRoutes {
           return verifiedIdentity(user, attempt.getString("nonce"));
         })
         .compose(members::signedIn)
-        .onSuccess(member -> {
+        .compose(member -> {
           User user = ctx.get("agora.oidcUser");
           Session fresh = ctx.session().regenerateId();
-          fresh.remove(PENDING);
           fresh.put(SessionKeys.MEMBER_ID, member.id());
           fresh.put(SessionKeys.SIGNED_IN_AT, clock.millis());
           fresh.put(SessionKeys.CSRF, Tokens.random(32));
           if (user != null) {
             fresh.put(SessionKeys.ID_TOKEN, user.principal().getString("id_token"));
           }
-          ctx.response().setStatusCode(302).putHeader("Location", attempt.getString("next"))
-              .putHeader("Cache-Control", "no-store").end();
+          // stored before the redirect, so the browser's next request finds it on any store
+          return sessions.flush(ctx, true);
         })
+        .onSuccess(v -> ctx.response().setStatusCode(302).putHeader("Location", attempt.getString("next"))
+            .putHeader("Cache-Control", "no-store").end())
         .onFailure(ctx::fail);
   }
 
@@ -212,11 +218,6 @@ public final class SignInRoutes {
       }
     }
     ctx.response().setStatusCode(303).putHeader("Location", location).putHeader("Cache-Control", "no-store").end();
-  }
-
-  private static JsonObject pending(Session session) {
-    JsonObject p = session.get(PENDING);
-    return p == null ? new JsonObject() : p.copy();
   }
 
   private static DomainException signInFailure(String key) {

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class ErrorPages implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorPages.class);
-  private static final Set<Integer> PAGES = Set.of(400, 403, 404, 405, 409, 413, 429, 500, 503);
+  private static final Set<Integer> PAGES = Set.of(400, 403, 404, 405, 409, 413, 422, 429, 500, 503);
 
   private final Pages pages;
   private final I18n i18n;

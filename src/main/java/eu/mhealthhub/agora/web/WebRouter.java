@@ -5,6 +5,7 @@ import eu.mhealthhub.agora.document.DocumentRoutes;
 import eu.mhealthhub.agora.AppConfig;
 import eu.mhealthhub.agora.Services;
 import eu.mhealthhub.agora.api.ApiRoutes;
+import eu.mhealthhub.agora.api.Idempotency;
 import eu.mhealthhub.agora.attachment.AttachmentRoutes;
 import eu.mhealthhub.agora.attachment.Upload;
 import eu.mhealthhub.agora.auth.SignInRoutes;
@@ -23,7 +24,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.sstore.LocalSessionStore;
 import io.vertx.ext.web.sstore.SessionStore;
 import java.util.List;
 import java.util.function.Consumer;
@@ -71,17 +71,18 @@ public final class WebRouter {
     router.route("/static/vendor/sockjs/*").handler(StaticHandler.create("META-INF/resources/webjars/sockjs-client/1.6.1/dist")
         .setIncludeHidden(false).setDirectoryListing(false).setCachingEnabled(true).setMaxAgeSeconds(7 * 24 * 3600));
 
-    router.route().handler(sessionHandler(sessions, config));
+    SessionHandler sessionHandler = sessionHandler(sessions, config);
+    router.route().handler(sessionHandler);
     router.route().handler(new ViewerHandler(services.members(), services.i18n(), config.defaultTimeZone(),
         config.sessionMaxAge(), services.clock(), sessionCookieName(config)));
     router.route().handler(assetVersion(services.assetVersion()));
     CsrfHandler csrf = new CsrfHandler(config.publicOrigin());
 
-    // The only routes that accept files: members only, their own body handler writing to a
-    // private temporary directory (deleted when the request ends), then the CSRF check.
+    // The only routes that accept files: members only, their own body handler writing to this
+    // instance's private temporary directory (each file deleted when its request ends), then the CSRF check.
     ThreadRoutes threadRoutes = new ThreadRoutes(pages, services.groups(), services.threads(), services.attachments(),
         services.i18n(), services.documents());
-    threadRoutes.mountUploads(router, BodyHandler.create(uploadDirectory())
+    threadRoutes.mountUploads(router, BodyHandler.create(services.uploadDirectory().toString())
         .setHandleFileUploads(true)
         .setBodyLimit(services.attachments().maxBytes() * Upload.MAX_FILES + config.maxFormBytes())
         .setDeleteUploadedFilesOnEnd(true)
@@ -99,14 +100,16 @@ public final class WebRouter {
     router.route().handler(csrf);
 
     new SignInRoutes(services.provider().oauth(), config, services.provider().identityIssuer(),
-        services.members(), services.changes(), services.clock()).mount(router);
+        services.members(), services.changes(), services.clock(), services.provider().pendingSignInKey(),
+        sessionHandler).mount(router);
     new HomeRoutes(pages, services.groups(), services.talks(), services.threads()).mount(router);
     new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
     threadRoutes.mount(router);
     new DocumentRoutes(pages, services.groups(), services.documents(),
         new DocumentExport(vertx, pages, services.documents()), services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);
-    new ApiRoutes(services.groups(), services.threads()).mount(router);
+    new ApiRoutes(services.groups(), services.threads(),
+        new Idempotency(vertx, services.database().pool())).mount(router);
     new LiveRoutes(services.database().pool(), services.changes().log(), services.audience()).mount(router);
     new PresenceRoutes(services.audience(), services.presence()).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
@@ -146,20 +149,5 @@ public final class WebRouter {
       ctx.put("assetVersion", version);
       ctx.next();
     };
-  }
-
-  /** A private directory for uploads in flight, outside webroot, created once. */
-  private static String uploadDirectory() {
-    try {
-      java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "agora-uploads");
-      java.nio.file.Files.createDirectories(dir);
-      return dir.toString();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  public static SessionStore localSessions(Vertx vertx) {
-    return LocalSessionStore.create(vertx);
   }
 }

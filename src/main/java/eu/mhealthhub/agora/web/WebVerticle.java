@@ -32,6 +32,7 @@ public final class WebVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = WebRouter.build(vertx, services, pages, sessions, extraRoutes);
     HttpServerOptions options = new HttpServerOptions()
+        .setHost(services.config().host())
         .setPort(services.config().port())
         .setCompressionSupported(true)
         // live events are ~100 bytes: deflating each once per socket cost twice the CPU and ~200 KB
@@ -40,7 +41,27 @@ public final class WebVerticle extends VerticleBase {
         .setPerFrameWebSocketCompressionSupported(false)
         .setMaxFormAttributeSize(services.config().maxFormBytes())
         .setIdleTimeout(120);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+    return vertx.createHttpServer(options).requestHandler(router).listen()
+        .recover(e -> Future.failedFuture(new IllegalStateException(listenFailure(e), e)))
+        .onSuccess(s -> server = s);
+  }
+
+  /** One line naming what could not be listened on, and the variable that chose it. */
+  private String listenFailure(Throwable e) {
+    String host = services.config().host();
+    int port = services.config().port();
+    String all = eu.mhealthhub.agora.Failures.chain(e);
+    if (all.contains("Address already in use")) {
+      return "port " + port + " on " + host + " is already in use (AGORA_PORT): is another Agora running?";
+    }
+    if (all.contains("Cannot assign requested address") || all.contains("UnknownHost")
+        || all.contains("unresolved") || all.contains("Unresolved")) {
+      return "cannot listen on " + host + " (AGORA_HOST): not an address of this machine";
+    }
+    if (all.contains("Permission denied")) {
+      return "port " + port + " on " + host + " needs privileges this process does not have (AGORA_PORT)";
+    }
+    return "cannot listen on " + host + ":" + port + ": " + eu.mhealthhub.agora.Failures.root(e);
   }
 
   @Override

@@ -339,6 +339,141 @@ class ApiContractTest {
     assertEquals(3, read.getJsonArray("posts").size());
   }
 
+  private static long keys(String key) {
+    return TestDatabase.count("SELECT count(*) FROM idempotency_keys WHERE key = ?", key);
+  }
+
+  private static long posts(long threadId) {
+    return TestDatabase.count("SELECT count(*) FROM posts WHERE thread_id = ?", threadId);
+  }
+
+  @Test
+  @DisplayName("A retried Idempotency-Key gets the first answer again, marked Idempotent-Replayed, even with the body's fields in another order")
+  void idempotentReplay() {
+    long threadId = newThread(elena).getLong("id");
+    String key = "replay-" + System.nanoTime();
+    Response first = expect("createPost", 201, postJson(sofia, "/api/v1/threads/" + threadId + "/posts",
+        "{\"body\": \"Said once.\", \"replyTo\": null}", "Idempotency-Key", key));
+    Response retry = expect("createPost", 201, postJson(sofia, "/api/v1/threads/" + threadId + "/posts",
+        "{\"replyTo\":null,\"body\":\"Said once.\"}", "Idempotency-Key", key));
+    assertNull(first.header("Idempotent-Replayed"));
+    assertEquals("true", retry.header("Idempotent-Replayed"));
+    assertEquals(first.body(), retry.body());
+    assertEquals(first.header("Location"), retry.header("Location"));
+    assertEquals(2, posts(threadId));
+  }
+
+  @Test
+  @DisplayName("The same Idempotency-Key with another body is refused with 422 and stores nothing")
+  void idempotencyKeyWithAnotherBody() {
+    long threadId = newThread(elena).getLong("id");
+    String key = "body-" + System.nanoTime();
+    String path = "/api/v1/threads/" + threadId + "/posts";
+    expect("createPost", 201, postJson(sofia, path, new JsonObject().put("body", "First text.").encode(),
+        "Idempotency-Key", key));
+    Response other = expect("createPost", 422, postJson(sofia, path,
+        new JsonObject().put("body", "Second text.").encode(), "Idempotency-Key", key));
+    assertTrue(json(other).getJsonObject("error").getString("message").contains("another request"), other.body());
+    assertEquals(2, posts(threadId), "the opening post and the first reply only");
+    assertEquals(0, TestDatabase.count("SELECT count(*) FROM posts WHERE body_markdown = 'Second text.' AND thread_id = ?",
+        threadId));
+    // another member's identical key is theirs: keys are scoped to the member
+    expect("createPost", 201, postJson(elena, path, new JsonObject().put("body", "Second text.").encode(),
+        "Idempotency-Key", key));
+    assertEquals(3, posts(threadId));
+  }
+
+  @Test
+  @DisplayName("The same Idempotency-Key on another resource or endpoint is refused with 422 and stores nothing")
+  void idempotencyKeyOnAnotherResource() {
+    long one = newThread(elena).getLong("id");
+    long two = newThread(elena).getLong("id");
+    String key = "resource-" + System.nanoTime();
+    String body = new JsonObject().put("body", "Same words, other thread.").encode();
+    expect("createPost", 201, postJson(sofia, "/api/v1/threads/" + one + "/posts", body, "Idempotency-Key", key));
+    expect("createPost", 422, postJson(sofia, "/api/v1/threads/" + two + "/posts", body, "Idempotency-Key", key));
+    assertEquals(1, posts(two), "nothing stored in the other thread");
+    long threadsBefore = TestDatabase.count("SELECT count(*) FROM threads");
+    expect("createThread", 422, postJson(sofia, "/api/v1/groups/" + GROUP + "/threads",
+        new JsonObject().put("title", "Keyed twice").put("body", "Same words, other thread.").encode(),
+        "Idempotency-Key", key));
+    assertEquals(threadsBefore, TestDatabase.count("SELECT count(*) FROM threads"));
+    assertEquals(1, keys(key));
+  }
+
+  @Test
+  @DisplayName("An Idempotency-Key longer than 255 characters, or blank, is refused with 400 and stores nothing")
+  void idempotencyKeyTooLong() {
+    long threadId = newThread(elena).getLong("id");
+    String path = "/api/v1/threads/" + threadId + "/posts";
+    String body = new JsonObject().put("body", "Keyed.").encode();
+    String tooLong = "k".repeat(256);
+    Response refused = expect("createPost", 400, postJson(sofia, path, body, "Idempotency-Key", tooLong));
+    assertTrue(json(refused).getJsonObject("error").getString("message").contains("255"), refused.body());
+    expect("createPost", 400, postJson(sofia, path, body, "Idempotency-Key", " "));
+    assertEquals(1, posts(threadId));
+    assertEquals(0, keys(tooLong));
+
+    String longest = "k".repeat(250) + System.nanoTime() % 100_000;
+    String exact = longest.substring(longest.length() - 255);
+    expect("createPost", 201, postJson(sofia, path, body, "Idempotency-Key", exact));
+    Response retry = expect("createPost", 201, postJson(sofia, path, body, "Idempotency-Key", exact));
+    assertEquals("true", retry.header("Idempotent-Replayed"), "a 255-character key works, and is not truncated away");
+    assertEquals(2, posts(threadId));
+  }
+
+  @Test
+  @DisplayName("A request that fails keeps no answer for its Idempotency-Key, so the key can be used once the request is fixed")
+  void failedRequestFreesItsKey() {
+    long threadId = newThread(elena).getLong("id");
+    String key = "fix-" + System.nanoTime();
+    String path = "/api/v1/threads/" + threadId + "/posts";
+    expect("createPost", 400, postJson(sofia, path, new JsonObject().put("body", "  ").encode(), "Idempotency-Key", key));
+    assertEquals(0, keys(key));
+    expect("createPost", 201, postJson(sofia, path, new JsonObject().put("body", "Now with words.").encode(),
+        "Idempotency-Key", key));
+    assertEquals(2, posts(threadId));
+  }
+
+  @Test
+  @DisplayName("Ten requests sent at once with one Idempotency-Key store one post and all get the same 201, never a 500")
+  void concurrentRequestsWithOneKey() throws Exception {
+    long threadId = newThread(elena).getLong("id");
+    String key = "burst-" + System.nanoTime();
+    String body = new JsonObject().put("body", "Sent ten times at once.").encode();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Response>> sent = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        sent.add(pool.submit(() -> {
+          go.await();
+          return postJson(sofia, "/api/v1/threads/" + threadId + "/posts", body, "Idempotency-Key", key);
+        }));
+      }
+      go.countDown();
+      Set<String> bodies = new HashSet<>();
+      int made = 0;
+      for (java.util.concurrent.Future<Response> f : sent) {
+        Response r = f.get(60, TimeUnit.SECONDS);
+        assertTrue(r.status() == 201 || r.status() == 409, "201, or 409 while the first still runs: " + r + " " + r.body());
+        expect("createPost", r.status(), r);
+        if (r.status() == 201) {
+          bodies.add(r.body());
+          made += "true".equals(r.header("Idempotent-Replayed")) ? 0 : 1;
+        } else {
+          assertEquals("1", r.header("Retry-After"));
+        }
+      }
+      assertEquals(1, bodies.size(), "every 201 names the same post");
+      assertEquals(1, made, "one answer made, every other 201 replayed");
+      assertEquals(2, posts(threadId), "one post stored");
+      assertEquals(1, keys(key));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   @DisplayName("An edit based on the current revision is saved (200); one based on a stale revision is refused (409) and saves nothing")
   void editWithRevisions() {

@@ -123,26 +123,97 @@ class SignInTest {
     assertEquals(1, members(ADA), "a second sign-in does not create a second member");
   }
 
+  private static long sessionRows() {
+    return TestDatabase.count("SELECT count(*) FROM sessions");
+  }
+
+  private static String setCookie(Response r, String name) {
+    return r.setCookies().stream().filter(c -> c.startsWith(name + "=")).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " cookie in " + r.setCookies()));
+  }
+
   @Test
-  @DisplayName("the session id changes at sign-in and the cookie is HttpOnly and SameSite=Lax")
+  @DisplayName("starting a sign-in creates no session, only a ten-minute HttpOnly, SameSite=Lax sign-in cookie")
+  void signInStartIsSessionless() {
+    long before = sessionRows();
+    for (int i = 0; i < 20; i++) {
+      Response start = new Browser().get(app.url("/auth/login?next=/groups"));
+      assertEquals(302, start.status());
+      assertEquals(1, start.setCookies().size(), "one cookie: " + start.setCookies());
+      String cookie = setCookie(start, "agora_signin").toLowerCase(java.util.Locale.ROOT);
+      assertTrue(cookie.contains("; max-age=600"), cookie);
+      assertTrue(cookie.contains("; httponly"), cookie);
+      assertTrue(cookie.contains("; samesite=lax"), cookie);
+      assertTrue(cookie.contains("; path=/"), cookie);
+      assertFalse(cookie.contains("; secure"), "not Secure on a plain-http public URL: " + cookie);
+    }
+    assertEquals(before, sessionRows(), "no session row for anonymous sign-in starts");
+  }
+
+  @Test
+  @DisplayName("the session is created at the callback under a new id, never one the browser brought, and the cookie is HttpOnly and SameSite=Lax")
   void sessionIsRegenerated() {
     Browser browser = new Browser();
+    String planted = "fixated-session-id-chosen-by-an-attacker-0123456789";
+    browser.addCookie("localhost", "agora_session", planted);
     Response start = browser.get(app.url("/auth/login"));
-    String before = browser.cookie("localhost", "agora_session");
-    assertNotNull(before, "the sign-in attempt is bound to a session");
-    String cookieHeader = start.setCookies().stream().filter(c -> c.startsWith("agora_session=")).findFirst().orElseThrow();
+    Response page = browser.get(start.location());
+    Map<String, String> fields = new HashMap<>(Browser.hiddenFields(page.body(), "/authorize"));
+    fields.put("subject", ADA.subject());
+    long before = sessionRows();
+    Response back = browser.get(browser.post(issuer + "/authorize", fields).location());
+    assertEquals(302, back.status());
+    assertEquals(before + 1, sessionRows(), "one session row, stored before the redirect");
+    String cookieHeader = setCookie(back, "agora_session");
     String lower = cookieHeader.toLowerCase(java.util.Locale.ROOT);
     assertTrue(lower.contains("; httponly"), cookieHeader);
     assertTrue(lower.contains("; samesite=lax"), cookieHeader);
     assertFalse(lower.contains("; secure"), "not Secure on a plain-http public URL: " + cookieHeader);
+    String issued = cookieHeader.substring("agora_session=".length(), cookieHeader.indexOf(';'));
+    assertNotEquals(planted, issued, "session fixation: the id must be new");
+    assertTrue(issued.length() >= 32, issued);
+    assertTrue(setCookie(back, "agora_signin").toLowerCase(java.util.Locale.ROOT).contains("max-age=0"),
+        "the finished attempt's cookie is cleared");
+    Browser signedIn = new Browser();
+    signedIn.addCookie("localhost", "agora_session", issued);
+    assertTrue(signedIn.get(app.url("/")).body().contains(ADA.name()), "the issued session is the signed-in one");
+  }
 
+  @Test
+  @DisplayName("an altered sign-in cookie counts as no sign-in in progress")
+  void alteredSignInCookie() {
+    Browser browser = new Browser();
+    Response start = browser.get(app.url("/auth/login"));
+    String value = browser.cookie("localhost", "agora_signin");
+    char last = value.charAt(value.length() - 5);
+    browser.clearCookies();
+    browser.addCookie("localhost", "agora_signin",
+        value.substring(0, value.length() - 5) + (last == 'A' ? 'B' : 'A') + value.substring(value.length() - 4));
     Response page = browser.get(start.location());
     Map<String, String> fields = new HashMap<>(Browser.hiddenFields(page.body(), "/authorize"));
     fields.put("subject", ADA.subject());
     Response back = browser.get(browser.post(issuer + "/authorize", fields).location());
-    assertEquals(302, back.status());
-    String after = browser.cookie("localhost", "agora_session");
-    assertNotEquals(before, after, "session fixation: the id must change at sign-in");
+    assertEquals(400, back.status());
+    assertTrue(back.body().contains("expired or was not started in this browser"), back.body());
+    assertSignedOut(browser);
+  }
+
+  @Test
+  @DisplayName("a sign-in started on one node finishes on another (both read the same sign-in cookie), and both nodes share the session")
+  void signInAcrossNodes() {
+    try (TestApp second = TestApp.start(Map.of(
+        "AGORA_PUBLIC_URL", app.url(),
+        "AGORA_OIDC_ISSUER", issuer,
+        "AGORA_OIDC_CLIENT_ID", TamperingProvider.CLIENT_ID,
+        "AGORA_OIDC_CLIENT_SECRET", TamperingProvider.SECRET,
+        "AGORA_DEMO_CONTENT", "false"), Clock.systemUTC(), r -> { })) {
+      Browser browser = new Browser();
+      String callback = approvedCallback(browser, ADA);
+      Response back = browser.get(second.url("/auth/callback?" + URI.create(callback).getRawQuery()));
+      assertEquals(302, back.status(), back.body());
+      assertTrue(browser.get(second.url("/")).body().contains(ADA.name()));
+      assertTrue(browser.get(app.url("/")).body().contains(ADA.name()), "the session is in PostgreSQL, not in one node");
+    }
   }
 
   @Test

@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --idle-size 5000} {@code --idle-seconds 10} {@code --handshake <dir>} (after that run's
  * posts, hold the sockets idle, write {@code <dir>/idle-ready} and wait for {@code <dir>/idle-done}
  * so that the script can measure the server's memory), {@code --server-pid <pid>} (for its CPU time),
- * {@code --pg-port <port>} (the embedded PostgreSQL, for commit times; 0: none),
+ * {@code --pg-port <port>} (the embedded PostgreSQL, for commit times, with the password in PGPASSWORD; 0: none),
  * {@code --transport sockjs} (or {@code raw}).
  */
 public final class LiveLoad {
@@ -448,7 +448,8 @@ public final class LiveLoad {
     String sql = "SELECT entity_id, (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000000)::bigint"
         + " FROM live_events WHERE address = ? AND type = 'post.created' AND entity_id BETWEEN ? AND ?";
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(
-            "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres", "");
+            "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres", "postgres",
+            java.util.Objects.requireNonNullElse(System.getenv("PGPASSWORD"), ""));
         java.sql.PreparedStatement st = c.prepareStatement(sql)) {
       st.setString(1, "thread." + thread);
       st.setLong(2, lo);

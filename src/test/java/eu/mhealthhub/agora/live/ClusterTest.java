@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Fixtures;
+import eu.mhealthhub.agora.support.Listening;
 import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
@@ -15,8 +16,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,6 +40,7 @@ class ClusterTest {
 
   private static TestApp node1;
   private static TestApp node2;
+  private static int hazelcast1;
   private static Vertx client;
 
   @BeforeAll
@@ -44,6 +49,7 @@ class ClusterTest {
     int port1 = TestApp.freePort();
     int port2 = TestApp.freePort();
     int hz1 = TestApp.freePort();
+    hazelcast1 = hz1;
     int hz2 = TestApp.freePort();
     String members = "127.0.0.1:" + hz1 + ",127.0.0.1:" + hz2;
     String publicUrl = "http://localhost:" + port1;
@@ -59,6 +65,31 @@ class ClusterTest {
     client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     node2.close();
     node1.close();
+  }
+
+  @Test
+  @DisplayName("Hazelcast's member port listens on the cluster host (127.0.0.1) only, not on every interface")
+  void hazelcastBindsTheClusterHostOnly() throws Exception {
+    assertTrue(Listening.accepts(InetAddress.getByName("127.0.0.1"), hazelcast1), "the member port is open on loopback");
+    Optional<Set<String>> bound = Listening.boundAddresses(hazelcast1);
+    bound.ifPresent(addresses -> assertEquals(Set.of("127.0.0.1"), addresses, "the kernel's socket table"));
+    Optional<InetAddress> other = Listening.otherLocalAddress();
+    other.ifPresent(address -> assertFalse(Listening.accepts(address, hazelcast1), "not reachable on " + address));
+    assertTrue(bound.isPresent() || other.isPresent(), "nothing could tell where Hazelcast is bound");
+    assertTrue(node1.agora().summary().contains("cluster node 127.0.0.1:" + hazelcast1 + " (cluster name agora)"),
+        node1.agora().summary());
+  }
+
+  @Test
+  @DisplayName("requests with made-up session cookies add nothing to the cluster's sessions")
+  void strayCookiesStoreNothing() throws Exception {
+    int before = node1.agora().sessions().size().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    for (int i = 0; i < 20; i++) {
+      Browser stray = new Browser();
+      stray.addCookie("localhost", "agora_session", "made-up-session-id-" + i + "-0123456789abcdefghijklmnop");
+      assertEquals(200, stray.get(node1.url("/")).status());
+    }
+    assertEquals(before, node1.agora().sessions().size().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
   }
 
   @Test
