@@ -2,7 +2,8 @@ package eu.mhealthhub.agora;
 
 import eu.mhealthhub.agora.document.DocumentService;
 import eu.mhealthhub.agora.auth.DevSignIn;
-import eu.mhealthhub.agora.auth.OidcSetup;
+import eu.mhealthhub.agora.auth.SignInProvider;
+import eu.mhealthhub.agora.auth.SignInSessions;
 import eu.mhealthhub.agora.auth.dev.DevOidcProvider;
 import eu.mhealthhub.agora.db.Database;
 import eu.mhealthhub.agora.db.EmbeddedDatabase;
@@ -79,29 +80,36 @@ public final class Agora {
         : Optional.of(EmbeddedDatabase.start(config.dataDirectory().resolve("postgres")));
     AppConfig.DatabaseSettings db = config.database().orElseGet(() -> embedded.get().settings());
     Vertx vertx = null;
+    SignInProvider signInProvider = null;
     try {
       Migrations.apply(db);
       vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get())) : Vertx.vertx();
       Database database = new Database(vertx, db);
 
       Optional<DevOidcProvider> dev = Optional.empty();
-      OidcSetup.Provider provider;
+      SignInProvider provider;
       AppConfig effective = config;
       if (config.oidc().isPresent()) {
-        provider = await(OidcSetup.discover(vertx, config.oidc().get()));
+        AppConfig.OidcSettings oidc = config.oidc().get();
+        provider = new SignInProvider(vertx, oidc.issuer(), oidc.clientId(), oidc.clientSecret(), false,
+            config.oidcKeyRefresh(), clock);
       } else {
         String secret = eu.mhealthhub.agora.web.Tokens.random(32);
         DevOidcProvider devProvider = new DevOidcProvider(vertx,
             new DevOidcProvider.Client(DevSignIn.CLIENT_ID, secret, config.publicUrl() + "/auth/callback",
-                config.publicUrl() + "/"),
+                config.publicUrl() + "/", config.publicUrl() + "/auth/backchannel-logout"),
             DemoContent.devIdentities(), clock);
         String issuer = await(devProvider.start(config.devOidcPort()));
         dev = Optional.of(devProvider);
-        provider = await(OidcSetup.discover(vertx, URI.create(issuer), DevSignIn.CLIENT_ID, secret, true));
+        provider = new SignInProvider(vertx, URI.create(issuer), DevSignIn.CLIENT_ID, secret, true,
+            config.oidcKeyRefresh(), clock);
         if (config.adminEmails().isEmpty() && config.adminClaim().isEmpty()) {
           effective = config.withAdminEmails(Set.of(DemoContent.ADMIN_EMAIL));
         }
       }
+      // Agora starts whether or not the provider answers; sign-in waits for it (503) and retries
+      await(provider.start());
+      signInProvider = provider;
 
       if (effective.demoContent()) {
         await(new DemoSeeder(database.pool(), clock).seedOnce());
@@ -119,14 +127,17 @@ public final class Agora {
         // through the real service, so the demo documents obey the rules and announce themselves
         await(new DemoDocuments(database.pool(), members, groups, documents).seedOnce());
       }
+      SignInSessions signIns = new SignInSessions(vertx, database.pool(), changes, clock);
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, new TalkService(database.pool(), clock, groups, threads, changes),
-          attachments, changes, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
+          attachments, changes, reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;
       vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()
           .prune(pool.pool(), clock.instant().minus(java.time.Duration.ofDays(7)))
           .onFailure(e -> LOG.warn("live events not pruned: {}", e.getMessage())));
+      vertx.setPeriodic(90_000, 3_600_000, id -> signIns.prune(config.sessionMaxAge())
+          .onFailure(e -> LOG.warn("sign-ins not pruned: {}", e.getMessage())));
       Pages pages = new Pages(vertx, i18n, provider.development());
       pages.warm(WebRouter.TEMPLATES);
       // sessions live in the cluster when there is one, so any node serves any member
@@ -142,10 +153,14 @@ public final class Agora {
           + "; database " + (embedded.isPresent() ? "embedded PostgreSQL in " + effective.dataDirectory()
               .resolve("postgres").toAbsolutePath() + " on port " + db.port() : db.host() + ":" + db.port() + "/" + db.name())
           + "; sign-in " + (provider.development() ? "DEVELOPMENT provider at " + provider.issuer() : provider.issuer())
+          + (provider.isReady() ? "" : " (UNREACHABLE: " + provider.problem() + "; sign-in answers 503 and retries)")
           + (effective.demoContent() ? "; demo content on" : "")
           + effective.cluster().map(c -> "; cluster node " + c.host() + ":" + c.port() + " joining " + c.members()).orElse("");
       return new Agora(vertx, embedded, database, dev, services, deploymentId, summary);
     } catch (RuntimeException e) {
+      if (signInProvider != null) {
+        signInProvider.close();
+      }
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
       }
@@ -179,6 +194,7 @@ public final class Agora {
       LOG.warn("HTTP did not stop cleanly", e);
     }
     try {
+      services.provider().close();
       await(services.reads().stop());
       await(database.close());
       devProvider.ifPresent(p -> await(p.stop()));
