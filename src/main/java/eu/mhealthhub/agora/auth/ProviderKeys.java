@@ -21,9 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The identity provider's signing keys, and the check of what it signs (ID tokens, logout tokens):
  * signature, issuer, audience and times. Providers rotate their keys. A token naming a key Agora
- * does not know makes Agora fetch the key set again and verify once more; that fetch happens at
- * most once per {@link #MIN_UNKNOWN_KEY_REFRESH} on each node, since anyone can post a logout token
- * naming a made-up key. The key set is also fetched again periodically.
+ * does not know makes Agora fetch the key set again and verify once more. Such fetches are
+ * rate-limited per node by where the token came from ({@link Source}): anyone can post a logout
+ * token naming a made-up key, so those cause at most one fetch per 30 seconds; an ID token Agora
+ * itself fetched from the provider's token endpoint is a trustworthy sign of a rotation and may
+ * cause one every 5 seconds, so that a stream of forged logout tokens cannot hold sign-in back
+ * after a real rotation. Concurrent fetches are shared. The key set is also fetched periodically.
  *
  * <p>Vert.x's {@code OAuth2Auth} keeps a key set of its own, but it drops an ID token it cannot
  * verify without saying why, and cannot verify a logout token at all; Agora verifies the raw tokens
@@ -33,8 +36,20 @@ final class ProviderKeys {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProviderKeys.class);
 
-  /** The shortest interval between two fetches caused by tokens that name an unknown key. */
-  static final Duration MIN_UNKNOWN_KEY_REFRESH = Duration.ofSeconds(30);
+  /** Where a token came from, and so how often one naming an unknown key may make Agora fetch the keys. */
+  enum Source {
+    /** An ID token in the answer of the provider's token endpoint, which Agora called itself. */
+    TOKEN_ENDPOINT(Duration.ofSeconds(5)),
+    /** A token anyone could have sent (a logout token). */
+    UNSOLICITED(Duration.ofSeconds(30));
+
+    /** The shortest interval between the last key fetch and one caused by such a token. */
+    final Duration minGap;
+
+    Source(Duration minGap) {
+      this.minGap = minGap;
+    }
+  }
   /** Clock skew tolerated on exp, iat and nbf. */
   private static final int LEEWAY_SECONDS = 60;
 
@@ -117,9 +132,9 @@ final class ProviderKeys {
    * do not, with {@link NoSuchKeyIdException} when even a fresh key set (or the rate limit) leaves
    * its key unknown.
    */
-  Future<JsonObject> verify(String token) {
+  Future<JsonObject> verify(String token, Source source) {
     return verifyWithCurrentKeys(token).recover(e -> e instanceof NoSuchKeyIdException
-        ? fetchForUnknownKey().compose(fetched -> fetched ? verifyWithCurrentKeys(token) : Future.failedFuture(e))
+        ? fetchForUnknownKey(source).compose(fetched -> fetched ? verifyWithCurrentKeys(token) : Future.failedFuture(e))
         : Future.failedFuture(e));
   }
 
@@ -135,14 +150,14 @@ final class ProviderKeys {
   }
 
   /** Completes with true once a fresh key set is in place, false when the rate limit refused a fetch. */
-  private synchronized Future<Boolean> fetchForUnknownKey() {
+  private synchronized Future<Boolean> fetchForUnknownKey(Source source) {
     if (unknownKeyFetch != null) {
       return unknownKeyFetch;
     }
     long now = clock.millis();
-    if (now - lastUnknownKeyFetch < MIN_UNKNOWN_KEY_REFRESH.toMillis()) {
-      LOG.info("a token names an unknown key; the key set was fetched less than {} s ago, so not again",
-          MIN_UNKNOWN_KEY_REFRESH.toSeconds());
+    if (now - lastUnknownKeyFetch < source.minGap.toMillis()) {
+      LOG.info("a token names an unknown key; the key set was fetched for one less than {} s ago, so not again",
+          source.minGap.toSeconds());
       return Future.succeededFuture(false);
     }
     lastUnknownKeyFetch = now;

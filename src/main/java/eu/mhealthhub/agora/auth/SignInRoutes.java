@@ -198,7 +198,7 @@ public final class SignInRoutes {
     if (raw == null) {
       return Future.failedFuture(signInFailure("signin.error.token"));
     }
-    return discovered.keys().verify(raw)
+    return discovered.keys().verify(raw, ProviderKeys.Source.TOKEN_ENDPOINT)
         .recover(e -> {
           LOG.info("sign-in refused: the ID token does not verify ({})", e.getMessage());
           return Future.failedFuture(signInFailure("signin.error.token"));
@@ -298,7 +298,7 @@ public final class SignInRoutes {
     if (token == null || token.isBlank() || token.length() > 16_384) {
       return Future.failedFuture(logoutRefused("no logout_token"));
     }
-    return discovered.keys().verify(token)
+    return discovered.keys().verify(token, ProviderKeys.Source.UNSOLICITED)
         .recover(e -> Future.failedFuture(logoutRefused("it does not verify: " + e.getMessage())))
         .compose(claims -> {
           Object events = claims.getValue("events");
