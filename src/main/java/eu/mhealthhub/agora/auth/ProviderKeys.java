@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * cause one every 5 seconds, so that a stream of forged logout tokens cannot hold sign-in back
  * after a real rotation. Concurrent fetches are shared. The key set is also fetched periodically.
  *
- * <p>Vert.x's {@code OAuth2Auth} keeps a key set of its own, but it drops an ID token it cannot
- * verify without saying why, and cannot verify a logout token at all; Agora verifies the raw tokens
- * here instead and leaves Vert.x's copy alone.
+ * <p>Vert.x's {@code OAuth2Auth} could keep a key set of its own, but it drops an ID token it cannot
+ * verify without saying why, and cannot verify a logout token at all; so Agora gives it no keys (it
+ * only talks to the provider's endpoints) and verifies the raw tokens here.
  */
 final class ProviderKeys {
 

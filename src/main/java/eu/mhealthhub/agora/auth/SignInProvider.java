@@ -4,10 +4,10 @@ import eu.mhealthhub.agora.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.oauth2.OAuth2Auth;
 import io.vertx.ext.auth.oauth2.OAuth2Options;
-import io.vertx.ext.auth.oauth2.providers.OpenIDConnectAuth;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
@@ -202,29 +202,48 @@ public final class SignInProvider {
     });
   }
 
-  /** Fetches the discovery document and then the keys; fails when either does not answer. */
+  /**
+   * Fetches the discovery document and then the keys; fails when either does not answer. The
+   * document is read here rather than by Vert.x's {@code OpenIDConnectAuth.discover}, which would
+   * also load the keys into Vert.x's own verifier (a second fetch, and a logged stack trace for
+   * every encryption key a provider such as Keycloak publishes); Agora verifies tokens with
+   * {@link ProviderKeys} and Vert.x only talks to the endpoints.
+   */
   private Future<Discovered> discover() {
-    OAuth2Options options = new OAuth2Options()
-        .setSite(issuer.toString())
-        .setClientId(clientId)
-        .setClientSecret(clientSecret)
-        .setValidateIssuer(true);
-    // Vert.x would refresh its own copy of the keys on the provider's cache headers; ProviderKeys does it
-    options.setJwkMaxAgeInSeconds(-1);
-    options.setHttpClientOptions(new HttpClientOptions().setConnectTimeout(5_000).setIdleTimeout(15));
-    return OpenIDConnectAuth.discover(vertx, options).compose(oauth -> {
-      JWTOptions jwt = options.getJWTOptions();
-      String named = jwt == null || jwt.getIssuer() == null ? issuer.toString() : jwt.getIssuer();
-      if (options.getJwkPath() == null) {
-        return Future.failedFuture("the discovery document names no jwks_uri");
-      }
-      ProviderKeys keys = new ProviderKeys(vertx, client, jwksUri(options), named, clientId, clock);
-      return keys.load().map(v -> new Discovered(oauth, keys, named));
-    });
+    String site = trimSlash(issuer.toString());
+    return client.getAbs(site + "/.well-known/openid-configuration")
+        .putHeader("Accept", "application/json")
+        .send()
+        .compose(response -> {
+          if (response.statusCode() != 200) {
+            return Future.failedFuture("the discovery document answered " + response.statusCode());
+          }
+          JsonObject doc = response.bodyAsJsonObject();
+          String named = doc.getString("issuer");
+          if (named == null || !trimSlash(named).equals(site)) {
+            return Future.failedFuture("the discovery document names the issuer " + named + ", not " + site);
+          }
+          String jwksUri = doc.getString("jwks_uri");
+          if (doc.getString("authorization_endpoint") == null || doc.getString("token_endpoint") == null
+              || jwksUri == null) {
+            return Future.failedFuture("the discovery document lacks an authorization, token or jwks_uri endpoint");
+          }
+          OAuth2Options options = new OAuth2Options()
+              .setSite(site)
+              .setClientId(clientId)
+              .setClientSecret(clientSecret)
+              .setAuthorizationPath(doc.getString("authorization_endpoint"))
+              .setTokenPath(doc.getString("token_endpoint"))
+              .setLogoutPath(doc.getString("end_session_endpoint"))
+              .setUserInfoPath(doc.getString("userinfo_endpoint"))
+              .setJWTOptions(new JWTOptions().setIssuer(named));
+          options.setHttpClientOptions(new HttpClientOptions().setConnectTimeout(5_000).setIdleTimeout(15));
+          ProviderKeys keys = new ProviderKeys(vertx, client, jwksUri, named, clientId, clock);
+          return keys.load().map(v -> new Discovered(OAuth2Auth.create(vertx, options), keys, named));
+        });
   }
 
-  private String jwksUri(OAuth2Options options) {
-    String path = options.getJwkPath();
-    return path.startsWith("http://") || path.startsWith("https://") ? path : options.getSite() + path;
+  private static String trimSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 }

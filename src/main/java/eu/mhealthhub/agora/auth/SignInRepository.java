@@ -27,7 +27,8 @@ final class SignInRepository {
 
   /**
    * Ends the sign-ins a provider session covers: by its session id, by the member's subject, or, when
-   * the provider names both, those of that member in that session. Only members of this issuer.
+   * the provider names both, those of that member in that session, and that member's sign-ins whose
+   * ID token named no session (they may belong to it). Only members of this issuer.
    */
   private static final String END = """
       UPDATE sign_ins s
@@ -36,7 +37,8 @@ final class SignInRepository {
        WHERE s.member_id = m.id
          AND m.issuer = #{issuer}
          AND s.ended_at IS NULL
-         AND (#{sid}::text IS NULL OR s.provider_sid = #{sid})
+         AND (#{sid}::text IS NULL OR s.provider_sid = #{sid}
+              OR (#{subject}::text IS NOT NULL AND s.provider_sid IS NULL))
          AND (#{subject}::text IS NULL OR m.subject = #{subject})
          AND (#{sid}::text IS NOT NULL OR #{subject}::text IS NOT NULL)
       RETURNING s.id, s.member_id
