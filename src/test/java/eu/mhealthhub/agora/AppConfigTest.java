@@ -27,6 +27,9 @@ class AppConfigTest {
     assertTrue(c.demoContent());
     assertEquals(Locale.ENGLISH, c.defaultLocale());
     assertFalse(c.secureCookies());
+    assertEquals(java.time.Duration.ofHours(1), c.oidcKeyRefresh(), "the provider's keys are fetched hourly");
+    assertEquals(java.time.Duration.ofMinutes(15),
+        AppConfig.fromEnvironment(Map.of("AGORA_OIDC_KEY_REFRESH_MINUTES", "15")).oidcKeyRefresh());
   }
 
   @Test
@@ -77,7 +80,9 @@ class AppConfigTest {
       "AGORA_DEMO_CONTENT|maybe|AGORA_DEMO_CONTENT",
       "AGORA_DEFAULT_LOCALE|tlh|AGORA_DEFAULT_LOCALE",
       "AGORA_DEFAULT_TIME_ZONE|Mars/Olympus|AGORA_DEFAULT_TIME_ZONE",
-      "AGORA_SESSION_MAX_HOURS|0|AGORA_SESSION_MAX_HOURS"})
+      "AGORA_SESSION_MAX_HOURS|0|AGORA_SESSION_MAX_HOURS",
+      "AGORA_OIDC_KEY_REFRESH_MINUTES|0|AGORA_OIDC_KEY_REFRESH_MINUTES",
+      "AGORA_OIDC_KEY_REFRESH_MINUTES|hourly|AGORA_OIDC_KEY_REFRESH_MINUTES"})
   @DisplayName("a missing or malformed value is refused with a message naming the variable")
   void badValues(String name, String value, String named) {
     Map<String, String> env = new HashMap<>();
