@@ -41,6 +41,7 @@ final class SignInRepository {
               OR (#{subject}::text IS NOT NULL AND s.provider_sid IS NULL))
          AND (#{subject}::text IS NULL OR m.subject = #{subject})
          AND (#{sid}::text IS NOT NULL OR #{subject}::text IS NOT NULL)
+         AND (#{notAfter}::timestamptz IS NULL OR s.signed_in_at <= #{notAfter})
       RETURNING s.id, s.member_id
       """;
 
@@ -62,8 +63,10 @@ final class SignInRepository {
             : Optional.of(rows.iterator().next().getBoolean("ended")));
   }
 
-  Future<List<Ended>> end(SqlClient db, String issuer, String providerSid, String subject) {
+  /** As {@link #END}; only sign-ins that began at or before {@code notAfter}, when it is given. */
+  Future<List<Ended>> end(SqlClient db, String issuer, String providerSid, String subject, java.time.Instant notAfter) {
     Map<String, Object> params = new HashMap<>();
+    params.put("notAfter", notAfter == null ? null : OffsetDateTime.ofInstant(notAfter, ZoneOffset.UTC));
     params.put("issuer", issuer);
     params.put("sid", providerSid);
     params.put("subject", subject);

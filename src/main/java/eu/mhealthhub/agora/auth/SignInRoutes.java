@@ -56,6 +56,8 @@ public final class SignInRoutes {
   static final String BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
   /** A logout token older than this is refused (a replay, or a clock far off). */
   private static final long LOGOUT_TOKEN_MAX_AGE_S = 10 * 60;
+  /** How far the provider's clock may be behind the database's: sign-ins this long after a logout token's iat still end. */
+  private static final java.time.Duration LOGOUT_CLOCK_SKEW = java.time.Duration.ofMinutes(2);
   private static final int MAX_SID_LENGTH = 255;
 
   private final SignInProvider provider;
@@ -73,8 +75,11 @@ public final class SignInRoutes {
   /** A signed-in member and the sign-in their session keeps. */
   private record SignedIn(long memberId, long signInId) {}
 
-  /** What a verified logout token names: the provider's session, its subject, or both. */
-  private record LogoutRequest(String providerSid, String subject) {}
+  /**
+   * What a verified logout token names: the provider's session, its subject, or both, and the
+   * latest sign-in it may end (its issue time, plus the clock skew Agora tolerates).
+   */
+  private record LogoutRequest(String providerSid, String subject, java.time.Instant notAfter) {}
 
   public SignInRoutes(SignInProvider provider, AppConfig config, MemberService members, SignInSessions signIns,
       ChangeFeed changes, Pages pages, Clock clock) {
@@ -288,7 +293,7 @@ public final class SignInRoutes {
     provider.whenReady()
         .compose(discovered -> logoutRequest(discovered, token))
         .compose(request -> signIns.endProviderSession(provider.identityIssuer(), request.providerSid(),
-            request.subject()))
+            request.subject(), request.notAfter()))
         .onSuccess(ended -> ctx.response().setStatusCode(200).putHeader("Cache-Control", "no-store").end())
         .onFailure(ctx::fail);
   }
@@ -321,7 +326,8 @@ public final class SignInRoutes {
           if (!(iat instanceof Number issued) || issued.longValue() < now - LOGOUT_TOKEN_MAX_AGE_S) {
             return Future.failedFuture(logoutRefused("no iat, or issued too long ago"));
           }
-          return Future.succeededFuture(new LogoutRequest(sid, subject));
+          return Future.succeededFuture(new LogoutRequest(sid, subject,
+              java.time.Instant.ofEpochSecond(issued.longValue()).plus(LOGOUT_CLOCK_SKEW)));
         });
   }
 
@@ -338,7 +344,7 @@ public final class SignInRoutes {
       ctx.fail(logoutRefused("front-channel logout without this provider's iss and a sid"));
       return;
     }
-    signIns.endProviderSession(provider.identityIssuer(), sid, null)
+    signIns.endProviderSession(provider.identityIssuer(), sid, null, null)
         .compose(ended -> endOwnSessionIfEnded(ctx))
         .onSuccess(v -> {
           SecurityHeaders.allowFramingBy(ctx, provider.origin());

@@ -87,9 +87,12 @@ public final class SignInSessions implements SignInCheck {
    * ended; fails when the database does.
    *
    * @param identityIssuer the issuer under which the provider's members are recorded
+   * @param notAfter       when given, only sign-ins that began before it are ended: a logout token
+   *                       replayed later cannot end the member's newer sign-ins
    */
-  public Future<Integer> endProviderSession(String identityIssuer, String providerSid, String subject) {
-    return repository.end(pool, identityIssuer, providerSid, subject).map(ended -> {
+  public Future<Integer> endProviderSession(String identityIssuer, String providerSid, String subject,
+      java.time.Instant notAfter) {
+    return repository.end(pool, identityIssuer, providerSid, subject, notAfter).map(ended -> {
       announce(ended);
       return ended.size();
     });

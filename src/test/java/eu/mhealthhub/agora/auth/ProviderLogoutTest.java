@@ -45,11 +45,12 @@ class ProviderLogoutTest {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final DevIdentity LEA = new DevIdentity("lea-" + RUN, "Léa Fontaine", "lea." + RUN + "@example.org", "");
   private static final DevIdentity OTTO = new DevIdentity("otto-" + RUN, "Otto Brandt", "otto." + RUN + "@example.org", "");
+  private static final DevIdentity MIA = new DevIdentity("mia-" + RUN, "Mia Keller", "mia." + RUN + "@example.org", "");
   private static ProviderApp env;
 
   @BeforeAll
   static void start() {
-    env = ProviderApp.start(List.of(LEA, OTTO), Clock.systemUTC());
+    env = ProviderApp.start(List.of(LEA, OTTO, MIA), Clock.systemUTC());
   }
 
   @AfterAll
@@ -98,6 +99,24 @@ class ProviderLogoutTest {
     assertFalse(env.signedIn(one));
     assertFalse(env.signedIn(two));
     assertTrue(env.signedIn(other), "other members are not touched");
+  }
+
+  @Test
+  @DisplayName("a logout token naming only the subject ends the sign-ins from before it was issued, not later ones")
+  void subjectLogoutSparesLaterSignIns() throws Exception {
+    Browser earlier = new Browser();
+    Browser later = new Browser();
+    env.signIn(earlier, MIA);
+    TestDatabase.update("UPDATE sign_ins SET signed_in_at = now() - interval '10 minutes' WHERE member_id = ?",
+        env.memberId(MIA));
+    env.signIn(later, MIA);
+    long now = System.currentTimeMillis() / 1000;
+    JsonObject claims = new JsonObject().put("iss", env.issuer()).put("aud", TamperingProvider.CLIENT_ID)
+        .put("iat", now - 300).put("jti", UUID.randomUUID().toString()).put("sub", MIA.subject())
+        .put("events", new JsonObject().put(SignInRoutes.BACKCHANNEL_LOGOUT_EVENT, new JsonObject()));
+    assertEquals(200, post(env.provider().signedToken(claims)), "a token issued five minutes ago (a replay, say)");
+    assertFalse(env.signedIn(earlier), "the sign-in from before it ends");
+    assertTrue(env.signedIn(later), "the member's newer sign-in stays");
   }
 
   @Test
