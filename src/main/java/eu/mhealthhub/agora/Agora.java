@@ -3,7 +3,8 @@ package eu.mhealthhub.agora;
 import eu.mhealthhub.agora.api.Idempotency;
 import eu.mhealthhub.agora.document.DocumentService;
 import eu.mhealthhub.agora.auth.DevSignIn;
-import eu.mhealthhub.agora.auth.OidcSetup;
+import eu.mhealthhub.agora.auth.SignInProvider;
+import eu.mhealthhub.agora.auth.SignInSessions;
 import eu.mhealthhub.agora.auth.dev.DevOidcProvider;
 import eu.mhealthhub.agora.db.Database;
 import eu.mhealthhub.agora.db.EmbeddedDatabase;
@@ -91,33 +92,36 @@ public final class Agora {
     AppConfig.DatabaseSettings db = config.database().orElseGet(() -> embedded.get().settings());
     Vertx vertx = null;
     java.nio.file.Path uploads = null;
+    SignInProvider signInProvider = null;
     try {
       migrate(db, embedded.isPresent());
       vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get())) : Vertx.vertx();
       Database database = new Database(vertx, db);
 
       Optional<DevOidcProvider> dev = Optional.empty();
-      OidcSetup.Provider provider;
+      SignInProvider provider;
       AppConfig effective = config;
       if (config.oidc().isPresent()) {
-        URI issuer = config.oidc().get().issuer();
-        provider = await(OidcSetup.discover(vertx, config.oidc().get()).recover(e -> Future.failedFuture(
-            new IllegalStateException("sign-in provider at " + issuer + " unreachable or not an OpenID Connect provider"
-                + " (AGORA_OIDC_ISSUER; discovery at " + issuer + "/.well-known/openid-configuration): "
-                + Failures.root(e), e))));
+        AppConfig.OidcSettings oidc = config.oidc().get();
+        provider = new SignInProvider(vertx, oidc.issuer(), oidc.clientId(), oidc.clientSecret(), false,
+            config.oidcKeyRefresh(), clock);
       } else {
         String secret = eu.mhealthhub.agora.web.Tokens.random(32);
         DevOidcProvider devProvider = new DevOidcProvider(vertx,
             new DevOidcProvider.Client(DevSignIn.CLIENT_ID, secret, config.publicUrl() + "/auth/callback",
-                config.publicUrl() + "/"),
+                config.publicUrl() + "/", config.publicUrl() + "/auth/backchannel-logout"),
             DemoContent.devIdentities(), clock);
         String issuer = await(devProvider.start(config.devOidcPort()));
         dev = Optional.of(devProvider);
-        provider = await(OidcSetup.discover(vertx, URI.create(issuer), DevSignIn.CLIENT_ID, secret, true));
+        provider = new SignInProvider(vertx, URI.create(issuer), DevSignIn.CLIENT_ID, secret, true,
+            config.oidcKeyRefresh(), clock);
         if (config.adminEmails().isEmpty() && config.adminClaim().isEmpty()) {
           effective = config.withAdminEmails(Set.of(DemoContent.ADMIN_EMAIL));
         }
       }
+      // Agora starts whether or not the provider answers; sign-in waits for it (503) and retries
+      await(provider.start());
+      signInProvider = provider;
 
       if (effective.demoContent()) {
         await(new DemoSeeder(database.pool(), clock).seedOnce());
@@ -136,11 +140,12 @@ public final class Agora {
         await(new DemoDocuments(database.pool(), members, groups, documents).seedOnce());
       }
       uploads = UploadDirectory.create();
+      SignInSessions signIns = new SignInSessions(vertx, database.pool(), changes, clock);
       TalkService talks = new TalkService(database.pool(), clock, groups, threads, changes);
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
           LiveAudiences.declare(members, groups, threads, documents, talks), new eu.mhealthhub.agora.live.Presence(vertx),
-          reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads);
+          reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads);
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;
       vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()
@@ -150,6 +155,8 @@ public final class Agora {
       Idempotency keys = new Idempotency(vertx, database.pool());
       vertx.setPeriodic(90_000, 3_600_000, id -> keys.prune()
           .onFailure(e -> LOG.warn("idempotency keys not pruned: {}", e.getMessage())));
+      vertx.setPeriodic(90_000, 3_600_000, id -> signIns.prune(config.sessionMaxAge())
+          .onFailure(e -> LOG.warn("sign-ins not pruned: {}", e.getMessage())));
       Pages pages = new Pages(vertx, i18n, provider.development());
       pages.warm(WebRouter.TEMPLATES);
       // sessions live in the cluster when there is one, so any node serves any member; a single
@@ -166,6 +173,7 @@ public final class Agora {
           + "; database " + (embedded.isPresent() ? "embedded PostgreSQL in " + effective.dataDirectory()
               .resolve("postgres").toAbsolutePath() + " on port " + db.port() : db.host() + ":" + db.port() + "/" + db.name())
           + "; sign-in " + (provider.development() ? "DEVELOPMENT provider at " + provider.issuer() : provider.issuer())
+          + (provider.isReady() ? "" : " (UNREACHABLE: " + provider.problem() + "; sign-in answers 503 and retries)")
           + (effective.demoContent() ? "; demo content on" : "")
           + effective.cluster().map(c -> "; cluster node " + hostPort(c.host(), c.port()) + " (cluster name "
               + c.name() + ") joining " + c.members()).orElse("");
@@ -173,6 +181,9 @@ public final class Agora {
     } catch (RuntimeException e) {
       if (uploads != null) {
         UploadDirectory.delete(uploads);
+      }
+      if (signInProvider != null) {
+        signInProvider.close();
       }
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
@@ -235,6 +246,7 @@ public final class Agora {
       LOG.warn("HTTP did not stop cleanly", e);
     }
     try {
+      services.provider().close();
       await(services.reads().stop());
       sessions.close();
       await(database.close());

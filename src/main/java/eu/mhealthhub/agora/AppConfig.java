@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
  * @param dataDirectory       where the embedded PostgreSQL keeps its files (AGORA_DATA_DIR)
  * @param oidc                external OpenID Connect provider, or empty for the development one
  * @param devOidcPort         loopback port of the development provider, 0 for any free port
+ * @param oidcKeyRefresh      how often the provider's signing keys are fetched again, besides when a
+ *                            token names a key Agora does not know (AGORA_OIDC_KEY_REFRESH_MINUTES)
  * @param adminEmails         e-mail addresses (verified by the provider) that make a site admin
  * @param adminClaim          claim=value pair in the ID token that makes a site admin
  * @param demoContent         seed the Hub's working groups, threads and Talks once
@@ -44,6 +46,7 @@ public record AppConfig(
     Path dataDirectory,
     Optional<OidcSettings> oidc,
     int devOidcPort,
+    Duration oidcKeyRefresh,
     Set<String> adminEmails,
     Optional<ClaimMatch> adminClaim,
     boolean demoContent,
@@ -88,7 +91,7 @@ public record AppConfig(
 
   /** The same configuration with other admin e-mails (the development provider's demo admin). */
   public AppConfig withAdminEmails(Set<String> emails) {
-    return new AppConfig(port, host, publicUrl, database, dataDirectory, oidc, devOidcPort, Set.copyOf(emails), adminClaim,
+    return new AppConfig(port, host, publicUrl, database, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
         demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster);
   }
 
@@ -110,6 +113,7 @@ public record AppConfig(
     Path dataDir = Path.of(r.text("AGORA_DATA_DIR", "data"));
     Optional<OidcSettings> oidc = r.oidc();
     int devOidcPort = r.port("AGORA_DEV_OIDC_PORT", 0);
+    Duration keyRefresh = Duration.ofMinutes(r.positive("AGORA_OIDC_KEY_REFRESH_MINUTES", 60));
     Set<String> adminEmails = Arrays.stream(r.text("AGORA_ADMIN_EMAILS", "").split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT))
         .collect(Collectors.toUnmodifiableSet());
@@ -146,7 +150,7 @@ public record AppConfig(
       return new ClusterSettings(members, r.host("AGORA_CLUSTER_HOST", "127.0.0.1"), r.port("AGORA_CLUSTER_PORT", 5701),
           name, r.port("AGORA_CLUSTER_BUS_PORT", 0));
     });
-    return new AppConfig(port, host, publicUrl, database, dataDir, oidc, devOidcPort, adminEmails, adminClaim,
+    return new AppConfig(port, host, publicUrl, database, dataDir, oidc, devOidcPort, keyRefresh, adminEmails, adminClaim,
         demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster);
   }
 

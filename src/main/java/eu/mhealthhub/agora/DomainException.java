@@ -8,7 +8,9 @@ public final class DomainException extends RuntimeException {
 
   /** What went wrong, and the HTTP status it becomes. */
   public enum Kind {
-    BAD_REQUEST(400), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), TOO_LARGE(413), UNPROCESSABLE(422), TOO_MANY(429);
+    BAD_REQUEST(400), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), TOO_LARGE(413), UNPROCESSABLE(422), TOO_MANY(429),
+    /** Something Agora depends on (the identity provider, say) does not answer; answered with Retry-After. */
+    UNAVAILABLE(503);
 
     public final int status;
 

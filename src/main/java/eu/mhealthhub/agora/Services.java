@@ -1,7 +1,8 @@
 package eu.mhealthhub.agora;
 
 import eu.mhealthhub.agora.attachment.Attachments;
-import eu.mhealthhub.agora.auth.OidcSetup;
+import eu.mhealthhub.agora.auth.SignInProvider;
+import eu.mhealthhub.agora.auth.SignInSessions;
 import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.thread.ReadTracker;
 import eu.mhealthhub.agora.db.Database;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public record Services(
     AppConfig config,
     Database database,
-    OidcSetup.Provider provider,
+    SignInProvider provider,
     I18n i18n,
     Clock clock,
     MemberService members,
@@ -35,6 +36,7 @@ public record Services(
     eu.mhealthhub.agora.live.LiveAudience audience,
     eu.mhealthhub.agora.live.Presence presence,
     ReadTracker reads,
+    SignInSessions signIns,
     String assetVersion,
     AtomicBoolean draining,
     java.nio.file.Path uploadDirectory) {}

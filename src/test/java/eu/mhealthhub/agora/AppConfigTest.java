@@ -28,6 +28,9 @@ class AppConfigTest {
     assertTrue(c.demoContent());
     assertEquals(Locale.ENGLISH, c.defaultLocale());
     assertFalse(c.secureCookies());
+    assertEquals(java.time.Duration.ofHours(1), c.oidcKeyRefresh(), "the provider's keys are fetched hourly");
+    assertEquals(java.time.Duration.ofMinutes(15),
+        AppConfig.fromEnvironment(Map.of("AGORA_OIDC_KEY_REFRESH_MINUTES", "15")).oidcKeyRefresh());
   }
 
   @Test
@@ -100,7 +103,9 @@ class AppConfigTest {
       "AGORA_DEFAULT_TIME_ZONE|Mars/Olympus|AGORA_DEFAULT_TIME_ZONE",
       "AGORA_SESSION_MAX_HOURS|0|AGORA_SESSION_MAX_HOURS",
       "AGORA_HOST|not a host|AGORA_HOST",
-      "AGORA_HOST|http://0.0.0.0|AGORA_HOST"})
+      "AGORA_HOST|http://0.0.0.0|AGORA_HOST",
+      "AGORA_OIDC_KEY_REFRESH_MINUTES|0|AGORA_OIDC_KEY_REFRESH_MINUTES",
+      "AGORA_OIDC_KEY_REFRESH_MINUTES|hourly|AGORA_OIDC_KEY_REFRESH_MINUTES"})
   @DisplayName("a missing or malformed value is refused with a message naming the variable")
   void badValues(String name, String value, String named) {
     Map<String, String> env = new HashMap<>();

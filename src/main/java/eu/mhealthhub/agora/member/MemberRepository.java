@@ -22,12 +22,13 @@ final class MemberRepository {
         ORDER BY x.k LIMIT 1)""";
 
   /**
-   * Creates the member at first sign-in; later sign-ins refresh the admin flag and the last-seen
-   * time, and the e-mail only while the member has not set one by hand.
+   * Creates the member at first sign-in, in the language the provider names; later sign-ins
+   * refresh the admin flag and the last-seen time, and the e-mail only while the member has not
+   * set one by hand, never the language.
    */
   private static final String UPSERT_FROM_SIGN_IN = """
-      INSERT INTO members (issuer, subject, display_name, handle, email, is_admin)
-      VALUES (#{issuer}, #{subject}, #{displayName}, %s, #{email}, #{admin})
+      INSERT INTO members (issuer, subject, display_name, handle, email, is_admin, locale)
+      VALUES (#{issuer}, #{subject}, #{displayName}, %s, #{email}, #{admin}, #{locale})
       ON CONFLICT (issuer, subject) DO UPDATE
          SET is_admin = EXCLUDED.is_admin,
              last_seen_at = now(),
@@ -62,8 +63,9 @@ final class MemberRepository {
   }
 
   Future<Member> upsertFromSignIn(SqlClient db, String issuer, String subject, String displayName,
-      String email, boolean admin) {
+      String email, boolean admin, String locale) {
     java.util.HashMap<String, Object> params = new java.util.HashMap<>();
+    params.put("locale", locale);
     params.put("issuer", issuer);
     params.put("subject", subject);
     params.put("displayName", displayName);

@@ -29,9 +29,10 @@ public final class MemberService {
 
   /**
    * Records a successful sign-in: creates the member the first time this issuer and subject are
-   * seen, otherwise refreshes the admin flag. The display name is taken from the claims only at
-   * creation, so a name the member changed is kept; it is cleaned like a name typed in the profile
-   * form ({@link CleanText#line}), and one with nothing visible left becomes "Member".
+   * seen, otherwise refreshes the admin flag. The display name and language are taken from the
+   * claims only at creation, so a name or language the member chose is kept; the name is cleaned
+   * like a name typed in the profile form ({@link CleanText#line}), and one with nothing visible
+   * left becomes "Member".
    */
   public Future<Member> signedIn(SignInIdentity identity) {
     String name = CleanText.line(identity.displayName());
@@ -44,7 +45,7 @@ public final class MemberService {
     String email = identity.email() != null && identity.email().length() <= Member.MAX_EMAIL_LENGTH
         ? identity.email() : null;
     return repository.upsertFromSignIn(pool, identity.issuer(), identity.subject(), name, email,
-        identity.admin()).onSuccess(m -> recent.remove(m.id()));
+        identity.admin(), identity.locale()).onSuccess(m -> recent.remove(m.id()));
   }
 
   /** The member with this id, as of at most a second ago. */

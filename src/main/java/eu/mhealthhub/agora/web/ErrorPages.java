@@ -21,6 +21,8 @@ public final class ErrorPages implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorPages.class);
   private static final Set<Integer> PAGES = Set.of(400, 403, 404, 405, 409, 413, 422, 429, 500, 503);
+  /** What a 503 tells clients to wait before trying again, unless the route said otherwise. */
+  private static final int RETRY_AFTER_SECONDS = 10;
 
   private final Pages pages;
   private final I18n i18n;
@@ -70,6 +72,9 @@ public final class ErrorPages implements Handler<RoutingContext> {
         : viewer.locale();
     String title = i18n.message(locale, "error." + status + ".title");
     String text = i18n.message(locale, messageKey, args);
+    if (status == 503 && ctx.response().headers().get("Retry-After") == null) {
+      ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    }
     if (status == 405 && ctx.response().headers().get("Allow") == null) {
       ctx.response().putHeader("Allow", "GET, HEAD");
     }

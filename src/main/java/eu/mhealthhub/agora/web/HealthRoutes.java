@@ -6,19 +6,25 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * Probes for orchestrators. Live: the process answers. Ready: the database answers within two
- * seconds and the node is not shutting down.
+ * seconds and the node is not shutting down. The sign-in provider is reported too ("signIn": UP
+ * once its discovery document and keys were fetched, DOWN before) but does not make the node
+ * unready: while the provider is away, readers still read and only sign-in waits, so taking every
+ * node out of the load balancer would turn a sign-in outage into a full one.
  */
 public final class HealthRoutes {
 
   private final Database database;
   private final AtomicBoolean draining;
+  private final BooleanSupplier signInReady;
 
-  public HealthRoutes(Database database, AtomicBoolean draining) {
+  public HealthRoutes(Database database, AtomicBoolean draining, BooleanSupplier signInReady) {
     this.database = database;
     this.draining = draining;
+    this.signInReady = signInReady;
   }
 
   public void mount(Router router) {
@@ -31,6 +37,7 @@ public final class HealthRoutes {
   }
 
   private void ready(RoutingContext ctx) {
+    String signIn = signInReady.getAsBoolean() ? "UP" : "DOWN";
     if (draining.get()) {
       respond(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", "shutting down"));
       return;
@@ -38,9 +45,9 @@ public final class HealthRoutes {
     database.ping()
         .timeout(2, TimeUnit.SECONDS)
         .onSuccess(v -> respond(ctx, 200, new JsonObject().put("status", "UP")
-            .put("checks", new JsonObject().put("database", "UP"))))
+            .put("checks", new JsonObject().put("database", "UP").put("signIn", signIn))))
         .onFailure(e -> respond(ctx, 503, new JsonObject().put("status", "DOWN")
-            .put("checks", new JsonObject().put("database", "DOWN"))));
+            .put("checks", new JsonObject().put("database", "DOWN").put("signIn", signIn))));
   }
 
   private static void respond(RoutingContext ctx, int status, JsonObject body) {

@@ -30,6 +30,19 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
     this.https = https;
   }
 
+  /**
+   * Lets the identity provider's page show this response in a frame: front-channel logout loads
+   * Agora's logout address in an invisible iframe of the provider's page. Nothing else is framed.
+   */
+  public static void allowFramingBy(RoutingContext ctx, String providerOrigin) {
+    MultiMap h = ctx.response().headers();
+    String csp = h.get("Content-Security-Policy");
+    if (csp != null) {
+      h.set("Content-Security-Policy", csp.replace("frame-ancestors 'none'", "frame-ancestors " + providerOrigin));
+    }
+    h.remove("X-Frame-Options");
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     MultiMap h = ctx.response().headers();

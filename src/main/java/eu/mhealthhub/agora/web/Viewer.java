@@ -23,6 +23,12 @@ public record Viewer(Optional<Member> member, Locale locale, ZoneId zone, String
     return v;
   }
 
+  /** Makes the rest of this request anonymous, after its session ended during it. */
+  public static void forgetMember(RoutingContext ctx) {
+    Viewer v = of(ctx);
+    ctx.put(KEY, new Viewer(Optional.empty(), v.locale(), v.zone(), null));
+  }
+
   public boolean signedIn() {
     return member.isPresent();
   }

@@ -14,15 +14,16 @@ import java.time.ZoneId;
 import java.util.Optional;
 
 /**
- * Settles the {@link Viewer} of every request: ends sessions past their absolute lifetime, loads the
- * signed-in member from the database (so a role change or an erasure takes effect at once), and
- * picks language and time zone.
+ * Settles the {@link Viewer} of every request: ends sessions past their absolute lifetime or whose
+ * sign-in the identity provider ended, loads the signed-in member from the database (so a role
+ * change or an erasure takes effect at once), and picks language and time zone.
  */
 public final class ViewerHandler implements Handler<RoutingContext> {
 
   public static final String LANGUAGE_COOKIE = "agora_lang";
 
   private final MemberService members;
+  private final SignInCheck signIns;
   private final I18n i18n;
   private final ZoneId defaultZone;
   private final Duration maxAge;
@@ -30,10 +31,11 @@ public final class ViewerHandler implements Handler<RoutingContext> {
 
   private final String sessionCookie;
 
-  public ViewerHandler(MemberService members, I18n i18n, ZoneId defaultZone, Duration maxAge, Clock clock,
-      String sessionCookie) {
+  public ViewerHandler(MemberService members, SignInCheck signIns, I18n i18n, ZoneId defaultZone, Duration maxAge,
+      Clock clock, String sessionCookie) {
     this.sessionCookie = sessionCookie;
     this.members = members;
+    this.signIns = signIns;
     this.i18n = i18n;
     this.defaultZone = defaultZone;
     this.maxAge = maxAge;
@@ -57,9 +59,12 @@ public final class ViewerHandler implements Handler<RoutingContext> {
     if (!ctx.request().isEnded()) {
       ctx.request().pause();
     }
-    Future<Optional<Member>> member = memberId == null
+    Long signInId = memberId == null ? null : session.get(SessionKeys.SIGN_IN_ID);
+    Long signedIn = memberId;
+    Future<Optional<Member>> member = signedIn == null
         ? Future.succeededFuture(Optional.empty())
-        : members.find(memberId);
+        : (signInId == null ? Future.succeededFuture(true) : signIns.stillSignedIn(signInId))
+            .compose(active -> active ? members.find(signedIn) : Future.succeededFuture(Optional.<Member>empty()));
     member.onSuccess(m -> {
       if (m.isEmpty() && session != null && session.get(SessionKeys.MEMBER_ID) != null) {
         session.destroy();

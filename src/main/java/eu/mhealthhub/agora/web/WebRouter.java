@@ -42,7 +42,7 @@ public final class WebRouter {
       "talk/close", "talk/presenter", "talk/presenter-questions", "talk/messages", "talk/questions",
       "document/list", "document/show", "document/form", "document/revisions", "document/compare", "document/proposal",
       "document/section", "document/dispositions", "document/export",
-      "member/profile", "member/show", "error/error");
+      "member/profile", "member/show", "auth/signed-out", "error/error");
 
   private WebRouter() {}
 
@@ -57,7 +57,7 @@ public final class WebRouter {
     Router router = Router.router(vertx);
 
     router.route().handler(new SecurityHeaders(services.provider().origin(), config.secureCookies()));
-    new HealthRoutes(services.database(), services.draining()).mount(router);
+    new HealthRoutes(services.database(), services.draining(), services.provider()::isReady).mount(router);
 
     // Mounted on the root router, never a sub-router: Vert.x 5.0 does not normalise encoded ".."
     // segments under sub-routers.
@@ -73,7 +73,7 @@ public final class WebRouter {
 
     SessionHandler sessionHandler = sessionHandler(sessions, config);
     router.route().handler(sessionHandler);
-    router.route().handler(new ViewerHandler(services.members(), services.i18n(), config.defaultTimeZone(),
+    router.route().handler(new ViewerHandler(services.members(), services.signIns(), services.i18n(), config.defaultTimeZone(),
         config.sessionMaxAge(), services.clock(), sessionCookieName(config)));
     router.route().handler(assetVersion(services.assetVersion()));
     CsrfHandler csrf = new CsrfHandler(config.publicOrigin());
@@ -97,11 +97,13 @@ public final class WebRouter {
     // check: it is protected by its origin check, the session, and an authorised address per register.
     new LiveBridge(vertx, services.database().pool(), services.changes().log(), services.audience(), services.presence(),
         config.publicOrigin()).mount(router);
+    SignInRoutes signIn = new SignInRoutes(services.provider(), config, services.members(), services.signIns(),
+        services.changes(), pages, services.clock(), sessionHandler);
+    // the provider's back-channel logout comes from its server, with a signed token and no session
+    signIn.mountProviderCalls(router);
     router.route().handler(csrf);
 
-    new SignInRoutes(services.provider().oauth(), config, services.provider().identityIssuer(),
-        services.members(), services.changes(), services.clock(), services.provider().pendingSignInKey(),
-        sessionHandler).mount(router);
+    signIn.mount(router);
     new HomeRoutes(pages, services.groups(), services.talks(), services.threads()).mount(router);
     new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
     threadRoutes.mount(router);

@@ -26,13 +26,57 @@ import java.util.stream.Collectors;
 public final class Browser {
 
   private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-  private final HttpClient client = HttpClient.newBuilder()
-      .cookieHandler(cookies)
-      .followRedirects(HttpClient.Redirect.NEVER)
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
+  private final HttpClient client;
   private String acceptLanguage = "en";
   private boolean checkHtml = true;
+
+  public Browser() {
+    this(false);
+  }
+
+  private Browser(boolean loopbackIsSecure) {
+    client = HttpClient.newBuilder()
+        .cookieHandler(loopbackIsSecure ? new LoopbackSecureCookies(cookies) : cookies)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /**
+   * A browser that, like Chromium, sends {@code Secure} cookies back to plain-http loopback
+   * addresses. Keycloak marks its cookies Secure even on http://127.0.0.1, and Java's cookie store
+   * would otherwise keep them to itself, so its login form would never see its own session.
+   */
+  public static Browser treatingLoopbackAsSecure() {
+    return new Browser(true);
+  }
+
+  /** Stores and finds cookies of http://127.0.0.1 and http://localhost as if the address were https. */
+  private static final class LoopbackSecureCookies extends java.net.CookieHandler {
+    private final CookieManager delegate;
+
+    LoopbackSecureCookies(CookieManager delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Map<String, java.util.List<String>> get(URI uri, Map<String, java.util.List<String>> headers) throws IOException {
+      return delegate.get(secure(uri), headers);
+    }
+
+    @Override
+    public void put(URI uri, Map<String, java.util.List<String>> headers) throws IOException {
+      delegate.put(secure(uri), headers);
+    }
+
+    private static URI secure(URI uri) {
+      boolean loopback = "127.0.0.1".equals(uri.getHost()) || "localhost".equals(uri.getHost());
+      if (!loopback || !"http".equals(uri.getScheme())) {
+        return uri;
+      }
+      return URI.create("https" + uri.toString().substring("http".length()));
+    }
+  }
 
   public Browser acceptLanguage(String value) {
     this.acceptLanguage = value;

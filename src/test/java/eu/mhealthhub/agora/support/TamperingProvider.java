@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * A real OpenID Connect provider on loopback whose next ID token can be altered, to check that
- * Agora refuses what a provider, or an attacker between it and Agora, should never send.
+ * A real OpenID Connect provider on loopback whose next ID token can be altered, and which signs
+ * whatever a test asks, to check that Agora refuses what a provider, or an attacker between it and
+ * Agora, should never send. It posts logout tokens to the Agora on {@code appPort}.
  */
 public final class TamperingProvider extends DevOidcProvider {
 
@@ -21,7 +22,13 @@ public final class TamperingProvider extends DevOidcProvider {
 
   public TamperingProvider(Vertx vertx, int appPort, List<DevIdentity> people) {
     super(vertx, new Client(CLIENT_ID, SECRET, "http://localhost:" + appPort + "/auth/callback",
-        "http://localhost:" + appPort + "/"), people, Clock.systemUTC());
+        "http://localhost:" + appPort + "/", "http://localhost:" + appPort + "/auth/backchannel-logout"),
+        people, Clock.systemUTC());
+  }
+
+  /** Any claims, signed with this provider's current key: to forge logout tokens Agora must refuse. */
+  public String signedToken(JsonObject claims) {
+    return sign(claims);
   }
 
   /** The next ID token's claims pass through this function once. */

@@ -32,8 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * A small but real OpenID Connect provider on loopback for development and tests: discovery, an
  * authorization endpoint that lets you pick a demo person (or type a new one), a token endpoint
  * with client authentication, single-use codes and PKCE (S256), RS256-signed ID tokens with the
- * request's nonce, JWKS, userinfo and an end-session endpoint. Agora talks to it exactly as to
- * Keycloak, so the production sign-in path is the one that runs.
+ * request's nonce, a session id ({@code sid}) and the person's {@code locale}, JWKS, userinfo, an
+ * end-session endpoint, and back-channel logout. Agora talks to it exactly as to Keycloak, so the
+ * production sign-in path is the one that runs. Tests can rotate its signing key
+ * ({@link #rotateKey()}) and have it end a person's sessions ({@link #endSessions(String)}).
  *
  * <p>Not for production: anyone who can reach it signs in as anyone. It listens on 127.0.0.1 only.
  * The class is open so that tests can subclass it to send deliberately wrong tokens.
@@ -44,36 +46,134 @@ public class DevOidcProvider {
   private static final long TOKEN_LIFETIME_S = 300;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  /** What the provider needs to know about its one client, Agora. */
-  public record Client(String clientId, String clientSecret, String redirectUri, String postLogoutRedirectUri) {}
+  /**
+   * What the provider needs to know about its one client, Agora.
+   *
+   * @param backchannelLogoutUri where logout tokens are posted when a session ends here, or null
+   */
+  public record Client(String clientId, String clientSecret, String redirectUri, String postLogoutRedirectUri,
+      String backchannelLogoutUri) {
 
-  /** An authorization granted at the authorization endpoint, waiting to be exchanged for tokens. */
+    public Client(String clientId, String clientSecret, String redirectUri, String postLogoutRedirectUri) {
+      this(clientId, clientSecret, redirectUri, postLogoutRedirectUri, null);
+    }
+  }
+
+  /**
+   * An authorization granted at the authorization endpoint, waiting to be exchanged for tokens;
+   * {@code sid} names the provider session it belongs to.
+   */
   protected record Grant(DevIdentity identity, String nonce, String codeChallenge, String redirectUri,
-      long issuedAt, String scope) {}
+      long issuedAt, String scope, String sid) {}
+
+  /** A signing key and the id the JWKS and the token headers name it by. */
+  private record SigningKey(String id, KeyPair pair) {}
 
   private final Vertx vertx;
   private final Client client;
   private final List<DevIdentity> identities;
   private final Clock clock;
-  private final KeyPair keys;
-  private final String keyId = token(8);
+  private volatile SigningKey key;
+  private final java.util.concurrent.atomic.AtomicInteger keySetRequests = new java.util.concurrent.atomic.AtomicInteger();
+  /** Provider sessions still open: sid to subject. */
+  private final Map<String, String> sessions = new ConcurrentHashMap<>();
   private final Map<String, Grant> codes = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> accessTokens = new ConcurrentHashMap<>();
   private HttpServer server;
   private String issuer;
+  private io.vertx.ext.web.client.WebClient webClient;  // guarded by this; for back-channel logout
 
   public DevOidcProvider(Vertx vertx, Client client, List<DevIdentity> identities, Clock clock) {
     this.vertx = vertx;
     this.client = client;
     this.identities = List.copyOf(identities);
     this.clock = clock;
+    this.key = newKey();
+  }
+
+  private static SigningKey newKey() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
-      this.keys = generator.generateKeyPair();
+      return new SigningKey(token(8), generator.generateKeyPair());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Replaces the signing key with a new one under a new key id, as a provider that rotates its
+   * keys and retires the old one: tokens are signed with the new key and the key set lists only it.
+   * Completes with the new key id.
+   */
+  public String rotateKey() {
+    SigningKey next = newKey();
+    key = next;
+    return next.id();
+  }
+
+  /** The id of the key tokens are signed with now. */
+  public String keyId() {
+    return key.id();
+  }
+
+  /** How many times the key set (JWKS) was asked for since the start. */
+  public int keySetRequests() {
+    return keySetRequests.get();
+  }
+
+  /**
+   * Ends every provider session of this person, as an administrator or the person would at a real
+   * provider, and tells the client through back-channel logout: one signed logout token per session,
+   * naming its sid and the subject. Completes with the client's answer to each (its HTTP status).
+   */
+  public Future<List<Integer>> endSessions(String subject) {
+    List<String> ended = sessions.entrySet().stream().filter(e -> e.getValue().equals(subject))
+        .map(Map.Entry::getKey).toList();
+    ended.forEach(sessions::remove);
+    List<Future<Integer>> answers = ended.stream().map(sid -> postLogoutToken(logoutToken(sid, subject))).toList();
+    return Future.all(answers).map(all -> answers.stream().map(Future::result).toList());
+  }
+
+  /** The provider session ids still open for this person (what a front-channel logout would name). */
+  public List<String> sessionIds(String subject) {
+    return sessions.entrySet().stream().filter(e -> e.getValue().equals(subject)).map(Map.Entry::getKey).toList();
+  }
+
+  /** A signed logout token (OIDC Back-Channel Logout 1.0) for this session and subject. */
+  public String logoutToken(String sid, String subject) {
+    long now = clock.millis() / 1000;
+    JsonObject claims = new JsonObject()
+        .put("iss", issuer)
+        .put("aud", client.clientId())
+        .put("iat", now)
+        .put("exp", now + 120)
+        .put("jti", token(16))
+        .put("events", new JsonObject().put("http://schemas.openid.net/event/backchannel-logout", new JsonObject()));
+    if (sid != null) {
+      claims.put("sid", sid);
+    }
+    if (subject != null) {
+      claims.put("sub", subject);
+    }
+    return sign(claims);
+  }
+
+  /** Posts a logout token to the client's back-channel logout URI; completes with its HTTP status. */
+  public Future<Integer> postLogoutToken(String logoutToken) {
+    if (client.backchannelLogoutUri() == null) {
+      return Future.failedFuture("the client has no back-channel logout URI");
+    }
+    return webClient().postAbs(client.backchannelLogoutUri())
+        .sendForm(MultiMap.caseInsensitiveMultiMap().add("logout_token", logoutToken))
+        .map(io.vertx.ext.web.client.HttpResponse::statusCode);
+  }
+
+  private synchronized io.vertx.ext.web.client.WebClient webClient() {
+    if (webClient == null) {
+      webClient = io.vertx.ext.web.client.WebClient.create(vertx);
+    }
+    return webClient;
   }
 
   /** Starts listening on 127.0.0.1 and completes with the issuer URL. */
@@ -106,6 +206,12 @@ public class DevOidcProvider {
   }
 
   public Future<Void> stop() {
+    synchronized (this) {
+      if (webClient != null) {
+        webClient.close();
+        webClient = null;
+      }
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 
@@ -117,6 +223,10 @@ public class DevOidcProvider {
         .put("userinfo_endpoint", issuer + "/userinfo")
         .put("jwks_uri", issuer + "/jwks")
         .put("end_session_endpoint", issuer + "/logout")
+        .put("backchannel_logout_supported", true)
+        .put("backchannel_logout_session_supported", true)
+        .put("frontchannel_logout_supported", true)
+        .put("frontchannel_logout_session_supported", true)
         .put("response_types_supported", new JsonArray().add("code"))
         .put("subject_types_supported", new JsonArray().add("public"))
         .put("id_token_signing_alg_values_supported", new JsonArray().add("RS256"))
@@ -127,9 +237,11 @@ public class DevOidcProvider {
   }
 
   private void jwks(RoutingContext ctx) {
-    RSAPublicKey pub = (RSAPublicKey) keys.getPublic();
+    keySetRequests.incrementAndGet();
+    SigningKey signing = this.key;
+    RSAPublicKey pub = (RSAPublicKey) signing.pair().getPublic();
     JsonObject key = new JsonObject()
-        .put("kty", "RSA").put("use", "sig").put("alg", "RS256").put("kid", keyId)
+        .put("kty", "RSA").put("use", "sig").put("alg", "RS256").put("kid", signing.id())
         .put("n", b64(unsigned(pub.getModulus()))).put("e", b64(unsigned(pub.getPublicExponent())));
     json(ctx, 200, new JsonObject().put("keys", new JsonArray().add(key)));
   }
@@ -222,8 +334,10 @@ public class DevOidcProvider {
       identity = Optional.of(new DevIdentity("email:" + email, name, email, ""));
     }
     String code = token(32);
+    String sid = token(16);
+    sessions.put(sid, identity.get().subject());
     codes.put(code, new Grant(identity.get(), p.get("nonce"), p.get("code_challenge"), p.get("redirect_uri"),
-        clock.millis(), p.get("scope")));
+        clock.millis(), p.get("scope"), sid));
     redirect(ctx, back + "code=" + enc(code) + (state == null ? "" : "&state=" + enc(state)));
   }
 
@@ -267,7 +381,8 @@ public class DevOidcProvider {
         .put("aud", client.clientId())
         .put("iat", nowSeconds)
         .put("auth_time", nowSeconds)
-        .put("exp", nowSeconds + TOKEN_LIFETIME_S);
+        .put("exp", nowSeconds + TOKEN_LIFETIME_S)
+        .put("sid", grant.sid());
     if (grant.nonce() != null) {
       claims.put("nonce", grant.nonce());
     }
@@ -275,11 +390,15 @@ public class DevOidcProvider {
   }
 
   private static JsonObject userInfo(DevIdentity identity) {
-    return new JsonObject()
+    JsonObject info = new JsonObject()
         .put("sub", identity.subject())
         .put("name", identity.name())
         .put("email", identity.email())
         .put("email_verified", true);
+    if (identity.locale() != null) {
+      info.put("locale", identity.locale());
+    }
+    return info;
   }
 
   private void userinfo(RoutingContext ctx) {
@@ -332,13 +451,15 @@ public class DevOidcProvider {
     }
   }
 
-  private String sign(JsonObject claims) {
-    JsonObject header = new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", keyId);
+  /** Signs these claims with the current key, as every token of this provider is signed. */
+  protected String sign(JsonObject claims) {
+    SigningKey signing = this.key;
+    JsonObject header = new JsonObject().put("alg", "RS256").put("typ", "JWT").put("kid", signing.id());
     String input = b64(header.encode().getBytes(StandardCharsets.UTF_8)) + "."
         + b64(claims.encode().getBytes(StandardCharsets.UTF_8));
     try {
       Signature rsa = Signature.getInstance("SHA256withRSA");
-      rsa.initSign(keys.getPrivate());
+      rsa.initSign(signing.pair().getPrivate());
       rsa.update(input.getBytes(StandardCharsets.US_ASCII));
       return input + "." + b64(rsa.sign());
     } catch (GeneralSecurityException e) {

@@ -1,0 +1,120 @@
+package eu.mhealthhub.agora.auth;
+
+import eu.mhealthhub.agora.live.ChangeFeed;
+import eu.mhealthhub.agora.web.SignInCheck;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sign-ins as the identity provider sees them. Each sign-in is a row; the session keeps its id.
+ * When the provider ends its session (back-channel or front-channel logout), the rows are marked
+ * ended, every node forgets what it cached about them, and the member's live sockets are closed;
+ * the next request of any of those sessions, on any node, is signed out.
+ *
+ * <p>Every signed-in request asks whether its sign-in still stands; the answer is cached per node
+ * for {@link #CACHE_MS}, so a node that did not hear the announcement (it joined late, say) signs the
+ * session out within that time anyway.
+ */
+public final class SignInSessions implements SignInCheck {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SignInSessions.class);
+
+  /** Internal event-bus address (never permitted on the bridge): ids of sign-ins that just ended. */
+  static final String ENDED = "agora.internal.sign-ins-ended";
+  private static final long CACHE_MS = 1000;
+  private static final int CACHE_SIZE = 50_000;
+
+  private record Cached(boolean active, long at) {}
+
+  private final Pool pool;
+  private final Vertx vertx;
+  private final ChangeFeed changes;
+  private final Clock clock;
+  private final SignInRepository repository = new SignInRepository();
+  private final Map<Long, Cached> recent = new ConcurrentHashMap<>();
+
+  public SignInSessions(Vertx vertx, Pool pool, ChangeFeed changes, Clock clock) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.changes = changes;
+    this.clock = clock;
+    vertx.eventBus().<JsonArray>consumer(ENDED, message -> {
+      long now = clock.millis();
+      for (Object id : message.body()) {
+        recent.put(((Number) id).longValue(), new Cached(false, now));
+      }
+    });
+  }
+
+  /**
+   * Records a sign-in of this member, under the provider's session id when it sent one; completes
+   * with the sign-in's id, which the session keeps.
+   */
+  public Future<Long> record(long memberId, String providerSid) {
+    return repository.insert(pool, memberId, providerSid);
+  }
+
+  @Override
+  public Future<Boolean> stillSignedIn(long signInId) {
+    long now = clock.millis();
+    Cached c = recent.get(signInId);
+    if (c != null && (!c.active() || now - c.at() < CACHE_MS)) {
+      return Future.succeededFuture(c.active());
+    }
+    return repository.ended(pool, signInId).map(ended -> {
+      boolean active = ended.isPresent() && !ended.get();
+      if (recent.size() >= CACHE_SIZE) {
+        recent.clear();
+      }
+      recent.put(signInId, new Cached(active, now));
+      return active;
+    });
+  }
+
+  /**
+   * Ends every sign-in that a provider session covers: those with this provider session id, or all
+   * of this subject's when no session id is given, or those of this subject in this session when
+   * both are. Closes the members' live sockets on every node. Completes with the number of sign-ins
+   * ended; fails when the database does.
+   *
+   * @param identityIssuer the issuer under which the provider's members are recorded
+   * @param notAfter       when given, only sign-ins that began before it are ended: a logout token
+   *                       replayed later cannot end the member's newer sign-ins
+   */
+  public Future<Integer> endProviderSession(String identityIssuer, String providerSid, String subject,
+      java.time.Instant notAfter) {
+    return repository.end(pool, identityIssuer, providerSid, subject, notAfter).map(ended -> {
+      announce(ended);
+      return ended.size();
+    });
+  }
+
+  /** Deletes sign-ins older than the longest session; none of their sessions can still be alive. */
+  public Future<Integer> prune(Duration sessionMaxAge) {
+    return repository.prune(pool, clock.instant().minus(sessionMaxAge).minus(Duration.ofHours(1)));
+  }
+
+  private void announce(List<SignInRepository.Ended> ended) {
+    if (ended.isEmpty()) {
+      return;
+    }
+    JsonArray ids = new JsonArray();
+    long now = clock.millis();
+    for (SignInRepository.Ended e : ended) {
+      recent.put(e.signInId(), new Cached(false, now));
+      ids.add(e.signInId());
+    }
+    vertx.eventBus().publish(ENDED, ids);
+    ended.stream().map(SignInRepository.Ended::memberId).distinct().forEach(changes::accessChanged);
+    LOG.info("the sign-in provider ended {} sign-in(s)", ended.size());
+  }
+}
