@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  * @param port                HTTP port (AGORA_PORT)
  * @param publicUrl           the URL members use, without trailing slash (AGORA_PUBLIC_URL)
  * @param database            external PostgreSQL, or empty for the embedded one
+ * @param databaseLimits      how long a request waits for a pooled connection and for one statement
  * @param dataDirectory       where the embedded PostgreSQL keeps its files (AGORA_DATA_DIR)
  * @param oidc                external OpenID Connect provider, or empty for the development one
  * @param devOidcPort         loopback port of the development provider, 0 for any free port
@@ -39,6 +40,7 @@ public record AppConfig(
     int port,
     URI publicUrl,
     Optional<DatabaseSettings> database,
+    DatabaseLimits databaseLimits,
     Path dataDirectory,
     Optional<OidcSettings> oidc,
     int devOidcPort,
@@ -64,6 +66,13 @@ public record AppConfig(
     }
   }
 
+  /**
+   * How long a request may wait for the database before it is answered 503: for a connection from
+   * the pool (AGORA_DB_POOL_WAIT_MS, also the TCP connect timeout) and for one statement
+   * (AGORA_DB_STATEMENT_TIMEOUT_MS, PostgreSQL's {@code statement_timeout}).
+   */
+  public record DatabaseLimits(Duration poolWait, Duration statementTimeout) {}
+
   /** External OpenID Connect provider. */
   public record OidcSettings(URI issuer, String clientId, String clientSecret) {}
 
@@ -85,7 +94,7 @@ public record AppConfig(
 
   /** The same configuration with other admin e-mails (the development provider's demo admin). */
   public AppConfig withAdminEmails(Set<String> emails) {
-    return new AppConfig(port, publicUrl, database, dataDirectory, oidc, devOidcPort, Set.copyOf(emails), adminClaim,
+    return new AppConfig(port, publicUrl, database, databaseLimits, dataDirectory, oidc, devOidcPort, Set.copyOf(emails), adminClaim,
         demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster);
   }
 
@@ -103,6 +112,8 @@ public record AppConfig(
     int port = r.port("AGORA_PORT", 8080);
     URI publicUrl = r.url("AGORA_PUBLIC_URL", "http://localhost:" + port);
     Optional<DatabaseSettings> database = r.database();
+    DatabaseLimits databaseLimits = new DatabaseLimits(Duration.ofMillis(r.positive("AGORA_DB_POOL_WAIT_MS", 5_000)),
+        Duration.ofMillis(r.positive("AGORA_DB_STATEMENT_TIMEOUT_MS", 30_000)));
     Path dataDir = Path.of(r.text("AGORA_DATA_DIR", "data"));
     Optional<OidcSettings> oidc = r.oidc();
     int devOidcPort = r.port("AGORA_DEV_OIDC_PORT", 0);
@@ -137,7 +148,7 @@ public record AppConfig(
       }
       return new ClusterSettings(members, r.text("AGORA_CLUSTER_HOST", "127.0.0.1"), r.port("AGORA_CLUSTER_PORT", 5701));
     });
-    return new AppConfig(port, publicUrl, database, dataDir, oidc, devOidcPort, adminEmails, adminClaim,
+    return new AppConfig(port, publicUrl, database, databaseLimits, dataDir, oidc, devOidcPort, adminEmails, adminClaim,
         demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster);
   }
 

@@ -1,7 +1,10 @@
 package eu.mhealthhub.agora.web;
 
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.db.Database;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -21,19 +24,40 @@ public final class ErrorPages implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorPages.class);
   private static final Set<Integer> PAGES = Set.of(400, 403, 404, 405, 409, 413, 429, 500, 503);
+  /** Seconds a client is asked to wait before trying again after a 503. */
+  static final int RETRY_AFTER_SECONDS = 5;
 
   private final Pages pages;
   private final I18n i18n;
+  private final Database database;
 
-  public ErrorPages(Pages pages, I18n i18n) {
+  public ErrorPages(Pages pages, I18n i18n, Database database) {
     this.pages = pages;
     this.i18n = i18n;
+    this.database = database;
+  }
+
+  /**
+   * For {@code router.errorHandler(status, ...)}: Vert.x calls those without failing the context
+   * (a path it could not decode, a route that did not match), so the status comes from here.
+   */
+  public Handler<RoutingContext> forStatus(int status) {
+    return ctx -> answer(ctx, ctx.failure(), ctx.statusCode() >= 400 ? ctx.statusCode() : status);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    int status = ctx.statusCode();
+    answer(ctx, ctx.failure(), ctx.statusCode());
+  }
+
+  private void answer(RoutingContext ctx, Throwable raw, int status) {
+    if (ctx.response().closed() && (raw == null || connectionLost(raw))) {
+      // the client went away (a dropped socket, an aborted upload): nobody to answer, nothing wrong here
+      LOG.debug("{} {}: connection closed before the answer ({})", ctx.request().method(), ctx.request().path(),
+          raw == null ? "no failure" : raw.toString());
+      return;
+    }
+    Throwable failure = explain(raw);
     String messageKey = null;
     Object[] args = new Object[0];
     if (failure instanceof DomainException d) {
@@ -64,6 +88,9 @@ public final class ErrorPages implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
+    if (status == 503) {
+      ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+    }
     Viewer viewer = ctx.get(Viewer.KEY);
     Locale locale = viewer == null
         ? i18n.choose(Optional.empty(), ctx.request().getHeader("Accept-Language"))
@@ -89,13 +116,41 @@ public final class ErrorPages implements Handler<RoutingContext> {
       ctx.put(Viewer.KEY, new Viewer(Optional.empty(), locale, java.time.ZoneId.of("UTC"), null));
     }
     try {
-      pages.render(ctx, status, "error/error", Map.of("status", status, "title", title, "text", text,
+      pages.renderOrThrow(ctx, status, "error/error", Map.of("status", status, "title", title, "text", text,
           "errorId", errorId == null ? "" : errorId));
     } catch (RuntimeException e) {
       LOG.error("error page for {} failed", status, e);
       ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
           .end(status + " " + title);
     }
+  }
+
+  /**
+   * Failures that stand for a refusal of the request rather than a fault of Agora: the database
+   * could not answer (503, see {@link Database#explain}), a form body Netty could not decode (400)
+   * or whose field is over the form limit (413).
+   */
+  private Throwable explain(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof HttpPostRequestDecoder.TooLongFormFieldException
+          || t instanceof HttpPostRequestDecoder.TooManyFormFieldsException) {
+        return new DomainException(DomainException.Kind.TOO_LARGE, "error.413.text");
+      }
+      if (t instanceof HttpPostRequestDecoder.ErrorDataDecoderException) {
+        return DomainException.badRequest("error.400.text");
+      }
+    }
+    return database.explain(failure);
+  }
+
+  /** Whether the failure is the connection going away (the peer closed or reset it). */
+  private static boolean connectionLost(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof HttpClosedException || t instanceof java.io.IOException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean wantsJson(RoutingContext ctx) {

@@ -104,8 +104,16 @@ public final class Pages {
     render(ctx, 200, template, model);
   }
 
-  /** Renders a full page in the layout with the given status. */
+  /**
+   * Renders a full page in the layout with the given status. A template that fails fails the
+   * request (an error page), so a caller's {@code onSuccess} never throws from here.
+   */
   public void render(RoutingContext ctx, int status, String template, Map<String, Object> model) {
+    Respond.guarded(ctx, () -> renderOrThrow(ctx, status, template, model));
+  }
+
+  /** {@link #render} for the error handler, which has its own fallback when even the error page fails. */
+  void renderOrThrow(RoutingContext ctx, int status, String template, Map<String, Object> model) {
     Viewer viewer = ctx.get(Viewer.KEY);
     send(ctx, status, Encoded.of(renderToString(ctx, viewer, template, model, false)));
   }
@@ -122,6 +130,10 @@ public final class Pages {
    * model is a different key, so a cached page cannot go stale on any node.
    */
   public void renderShared(RoutingContext ctx, String template, Map<String, Object> model, String... perView) {
+    Respond.guarded(ctx, () -> renderSharedOrThrow(ctx, template, model, perView));
+  }
+
+  private void renderSharedOrThrow(RoutingContext ctx, String template, Map<String, Object> model, String... perView) {
     Viewer viewer = ctx.get(Viewer.KEY);
     Holes holes = holes(ctx);
     Map<String, Object> shown = new HashMap<>(model);
@@ -296,8 +308,8 @@ public final class Pages {
 
   /** Sends a fragment from {@link #fragment} on its own, with the viewer's CSRF token filled in. */
   public void sendFragment(RoutingContext ctx, String fragment) {
-    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
-        .end(assemble(ctx, Encoded.of(fragment)));
+    Respond.guarded(ctx, () -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-store").end(assemble(ctx, Encoded.of(fragment))));
   }
 
   /**

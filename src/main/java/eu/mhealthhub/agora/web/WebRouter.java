@@ -18,6 +18,7 @@ import eu.mhealthhub.agora.talk.TalkRoutes;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -57,6 +58,11 @@ public final class WebRouter {
     Router router = Router.router(vertx);
 
     router.route().handler(new SecurityHeaders(services.provider().origin(), config.secureCookies()));
+    // before anything decodes the path or a parameter: broken escapes, NUL and non-UTF-8 bytes are a 400
+    router.route().handler(InputCheck.address());
+    // HEAD is GET without the body, wherever GET answers: Vert.x leaves out the body of a response
+    // to HEAD and keeps the Content-Length the body would have had
+    router.route().method(HttpMethod.HEAD).handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
     new HealthRoutes(services.database(), services.draining()).mount(router);
 
     // Mounted on the root router, never a sub-router: Vert.x 5.0 does not normalise encoded ".."
@@ -85,7 +91,7 @@ public final class WebRouter {
         .setHandleFileUploads(true)
         .setBodyLimit(services.attachments().maxBytes() * Upload.MAX_FILES + config.maxFormBytes())
         .setDeleteUploadedFilesOnEnd(true)
-        .setMergeFormAttributes(false), csrf);
+        .setMergeFormAttributes(false), InputCheck.body(csrf));
 
     // Everything else: forms and JSON only, nothing written to disk.
     router.route().handler(BodyHandler.create(false)
@@ -97,7 +103,7 @@ public final class WebRouter {
     LiveRoutes live = new LiveRoutes(services.database().pool(), services.changes().log(), services.groups(),
         services.threads(), services.documents(), services.talks());
     new LiveBridge(vertx, live, services.members(), config.publicOrigin()).mount(router);
-    router.route().handler(csrf);
+    router.route().handler(InputCheck.body(csrf));
 
     new SignInRoutes(services.provider().oauth(), config, services.provider().identityIssuer(),
         services.members(), services.changes(), services.clock()).mount(router);
@@ -114,10 +120,10 @@ public final class WebRouter {
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     extraRoutes.accept(router);
 
-    ErrorPages errors = new ErrorPages(pages, services.i18n());
+    ErrorPages errors = new ErrorPages(pages, services.i18n(), services.database());
     router.route().failureHandler(errors);
     for (int status : new int[] {400, 403, 404, 405, 413, 500}) {
-      router.errorHandler(status, errors);
+      router.errorHandler(status, errors.forStatus(status));
     }
     return router;
   }
