@@ -4,6 +4,7 @@ import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.thread.PostPolicy;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.Forms;
+import eu.mhealthhub.agora.web.Respond;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -35,12 +36,11 @@ public final class AttachmentRoutes {
   private void serve(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
     var viewer = Viewer.of(ctx).member();
-    attachments.find(id)
+    Respond.to(ctx, attachments.find(id)
         .compose(file -> threads.locate(file.threadId(), viewer).compose(at ->
             file.postDeleted() && !PostPolicy.canSeeDeleted(viewer, at.group())
                 ? Future.failedFuture(DomainException.notFound())
-                : Future.succeededFuture(file)))
-        .onSuccess(file -> {
+                : Future.succeededFuture(file))), file -> {
           String etag = "\"" + file.sha256() + "\"";
           boolean inline = file.contentType().startsWith("image/");
           String encoded = URLEncoder.encode(file.fileName(), StandardCharsets.UTF_8).replace("+", "%20");
@@ -58,7 +58,6 @@ public final class AttachmentRoutes {
             return;
           }
           ctx.response().end(file.data());
-        })
-        .onFailure(ctx::fail);
+        });
   }
 }

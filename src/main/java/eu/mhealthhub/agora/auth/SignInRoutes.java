@@ -133,7 +133,7 @@ public final class SignInRoutes {
           return verifiedIdentity(user, attempt.getString("nonce"));
         })
         .compose(members::signedIn)
-        .onSuccess(member -> {
+        .map(member -> {
           User user = ctx.get("agora.oidcUser");
           Session fresh = ctx.session().regenerateId();
           fresh.remove(PENDING);
@@ -143,9 +143,10 @@ public final class SignInRoutes {
           if (user != null) {
             fresh.put(SessionKeys.ID_TOKEN, user.principal().getString("id_token"));
           }
-          ctx.response().setStatusCode(302).putHeader("Location", attempt.getString("next"))
-              .putHeader("Cache-Control", "no-store").end();
+          return attempt.getString("next");
         })
+        .onSuccess(next -> ctx.response().setStatusCode(302).putHeader("Location", next)
+            .putHeader("Cache-Control", "no-store").end())
         .onFailure(ctx::fail);
   }
 

@@ -60,11 +60,12 @@ public final class PresenceRoutes {
         .compose(at -> ctx.vertx().sharedData().<String, JsonObject>getAsyncMap("agora.presence." + address))
         .compose(map -> map.put(who, new JsonObject().put("name", name).put("typingUntil", typing ? now + TYPING_MS : 0), TTL_MS)
             .compose(v -> summary(map, now)))
-        .onSuccess(summary -> {
+        .map(summary -> {
           ctx.vertx().eventBus().publish(address, summary.copy().put("type", "presence"));
-          ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-              .end(summary.encode());
+          return summary.encode();
         })
+        .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+            .end(body))
         .onFailure(ctx::fail);
   }
 

@@ -60,7 +60,7 @@ public final class ViewerHandler implements Handler<RoutingContext> {
     Future<Optional<Member>> member = memberId == null
         ? Future.succeededFuture(Optional.empty())
         : members.find(memberId);
-    member.onSuccess(m -> {
+    member.map(m -> {
       if (m.isEmpty() && session != null && session.get(SessionKeys.MEMBER_ID) != null) {
         session.destroy();
       }
@@ -77,7 +77,9 @@ public final class ViewerHandler implements Handler<RoutingContext> {
           session.put(SessionKeys.CSRF, csrf);
         }
       }
-      ctx.put(Viewer.KEY, new Viewer(m, locale, zone == null ? defaultZone : zone, csrf));
+      return new Viewer(m, locale, zone == null ? defaultZone : zone, csrf);
+    }).onSuccess(viewer -> {
+      ctx.put(Viewer.KEY, viewer);
       ctx.next();
     }).onFailure(ctx::fail);
   }

@@ -31,14 +31,26 @@ public final class Browser {
       .connectTimeout(Duration.ofSeconds(5))
       .build();
   private String acceptLanguage = "en";
+  private Duration timeout = Duration.ofSeconds(30);
 
   public Browser acceptLanguage(String value) {
     this.acceptLanguage = value;
     return this;
   }
 
+  /** How long a request may take before it fails with {@link java.net.http.HttpTimeoutException}. */
+  public Browser timeout(Duration value) {
+    this.timeout = value;
+    return this;
+  }
+
   public Response get(String url, String... headers) {
     return send(HttpRequest.newBuilder(URI.create(url)).GET(), headers);
+  }
+
+  /** HEAD: the headers a GET would have, without its body. */
+  public Response head(String url, String... headers) {
+    return send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody()), headers);
   }
 
   public Response post(String url, Map<String, String> form, String... headers) {
@@ -145,7 +157,7 @@ public final class Browser {
   }
 
   private Response send(HttpRequest.Builder builder, String... headers) {
-    builder.timeout(Duration.ofSeconds(30));
+    builder.timeout(timeout);
     builder.header("Accept-Language", acceptLanguage);
     for (int i = 0; i + 1 < headers.length; i += 2) {
       builder.setHeader(headers[i], headers[i + 1]);
