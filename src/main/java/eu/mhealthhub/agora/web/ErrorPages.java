@@ -4,6 +4,7 @@ import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.db.Database;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -105,10 +106,11 @@ public final class ErrorPages implements Handler<RoutingContext> {
       if (errorId != null) {
         error.put("errorId", errorId);
       }
+      Buffer body = new JsonObject().put("error", error).toBuffer();
       ctx.response().setStatusCode(status)
           .putHeader("Content-Type", "application/json; charset=utf-8")
-          .putHeader("Cache-Control", "no-store")
-          .end(new JsonObject().put("error", error).encode());
+          .putHeader("Cache-Control", "no-store");
+      Respond.end(ctx, body);
       return;
     }
     if (viewer == null) {
@@ -133,9 +135,13 @@ public final class ErrorPages implements Handler<RoutingContext> {
   private Throwable explain(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof HttpPostRequestDecoder.TooLongFormFieldException
-          || t instanceof HttpPostRequestDecoder.TooManyFormFieldsException) {
+          || t instanceof HttpPostRequestDecoder.TooManyFormFieldsException
+          // a multipart field over the form limit (HttpServerOptions.maxFormAttributeSize): Netty has no type for it
+          || t instanceof java.io.IOException && String.valueOf(t.getMessage()).startsWith("Size exceed allowed maximum")) {
         return new DomainException(DomainException.Kind.TOO_LARGE, "error.413.text");
       }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof HttpPostRequestDecoder.ErrorDataDecoderException) {
         return DomainException.badRequest("error.400.text");
       }

@@ -47,8 +47,8 @@ public final class HealthRoutes {
         });
   }
 
-  private static void respond(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store").end(body.encode());
+  private static void respond(RoutingContext ctx, int status, JsonObject json) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store");
+    Respond.end(ctx, json.toBuffer());
   }
 }

@@ -176,11 +176,12 @@ public final class Pages {
   }
 
   private void send(RoutingContext ctx, int status, Encoded page) {
+    Buffer body = assemble(ctx, page);
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "text/html; charset=utf-8")
-        .putHeader("Cache-Control", "no-store")
-        .end(assemble(ctx, page));
+        .putHeader("Cache-Control", "no-store");
+    Respond.end(ctx, body);
   }
 
   /**
@@ -308,8 +309,11 @@ public final class Pages {
 
   /** Sends a fragment from {@link #fragment} on its own, with the viewer's CSRF token filled in. */
   public void sendFragment(RoutingContext ctx, String fragment) {
-    Respond.guarded(ctx, () -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
-        .putHeader("Cache-Control", "no-store").end(assemble(ctx, Encoded.of(fragment))));
+    Respond.guarded(ctx, () -> {
+      Buffer body = assemble(ctx, Encoded.of(fragment));
+      ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store");
+      Respond.end(ctx, body);
+    });
   }
 
   /**

@@ -2,6 +2,9 @@ package eu.mhealthhub.agora.web;
 
 import eu.mhealthhub.agora.DomainException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -44,6 +47,37 @@ public final class Respond {
   /** The chain goes on only when {@code allowed}; otherwise it fails with a 403. */
   public static <T> Future<T> ifAllowed(boolean allowed, T value) {
     return allowed ? Future.succeededFuture(value) : Future.failedFuture(DomainException.forbidden());
+  }
+
+  /**
+   * Ends the response with {@code body} and its Content-Length; for a HEAD request (served by the
+   * GET routes, see {@link #HEAD}) with the Content-Length alone. Vert.x leaves the length out of
+   * an HTTP/1.1 answer to HEAD, and over HTTP/2 it would send the body.
+   */
+  public static void end(RoutingContext ctx, Buffer body) {
+    HttpServerResponse response = ctx.response().putHeader("Content-Length", Integer.toString(body.length()));
+    if (Boolean.TRUE.equals(ctx.get(HEAD))) {
+      response.end();
+    } else {
+      response.end(body);
+    }
+  }
+
+  /** Marks a HEAD request that the router serves as a GET: {@link #end} then sends no body. */
+  public static final String HEAD = "agora.head";
+
+  /**
+   * Answers HEAD wherever GET answers: rerouted as GET, sent without the body. Static files and the
+   * live bridge answer HEAD themselves and are left to do so.
+   */
+  public static void headAsGet(RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (path.startsWith("/static/") || path.startsWith("/eventbus")) {
+      ctx.next();
+      return;
+    }
+    ctx.put(HEAD, true);
+    ctx.reroute(HttpMethod.GET, ctx.request().uri());
   }
 
   /** Runs a step that sends; if it throws, the request is still answered (an error page, or a reset once bytes are out). */

@@ -60,9 +60,8 @@ public final class WebRouter {
     router.route().handler(new SecurityHeaders(services.provider().origin(), config.secureCookies()));
     // before anything decodes the path or a parameter: broken escapes, NUL and non-UTF-8 bytes are a 400
     router.route().handler(InputCheck.address());
-    // HEAD is GET without the body, wherever GET answers: Vert.x leaves out the body of a response
-    // to HEAD and keeps the Content-Length the body would have had
-    router.route().method(HttpMethod.HEAD).handler(ctx -> ctx.reroute(HttpMethod.GET, ctx.request().uri()));
+    // HEAD is GET without the body, wherever GET answers
+    router.route().method(HttpMethod.HEAD).handler(Respond::headAsGet);
     new HealthRoutes(services.database(), services.draining()).mount(router);
 
     // Mounted on the root router, never a sub-router: Vert.x 5.0 does not normalise encoded ".."
