@@ -82,6 +82,7 @@ public final class Agora {
     try {
       Migrations.apply(db);
       vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get())) : Vertx.vertx();
+      vertx.exceptionHandler(eu.mhealthhub.agora.web.ErrorPages::unhandled);
       Database database = new Database(vertx, db, config.databaseLimits());
 
       Optional<DevOidcProvider> dev = Optional.empty();

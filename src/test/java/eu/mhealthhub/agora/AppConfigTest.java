@@ -27,6 +27,16 @@ class AppConfigTest {
     assertTrue(c.demoContent());
     assertEquals(Locale.ENGLISH, c.defaultLocale());
     assertFalse(c.secureCookies());
+    assertEquals(java.time.Duration.ofSeconds(5), c.databaseLimits().poolWait());
+    assertEquals(java.time.Duration.ofSeconds(30), c.databaseLimits().statementTimeout());
+  }
+
+  @Test
+  @DisplayName("the pool wait and the statement timeout are read in milliseconds")
+  void databaseLimits() {
+    AppConfig c = AppConfig.fromEnvironment(Map.of("AGORA_DB_POOL_WAIT_MS", "750", "AGORA_DB_STATEMENT_TIMEOUT_MS", "12000"));
+    assertEquals(java.time.Duration.ofMillis(750), c.databaseLimits().poolWait());
+    assertEquals(java.time.Duration.ofSeconds(12), c.databaseLimits().statementTimeout());
   }
 
   @Test
@@ -77,7 +87,10 @@ class AppConfigTest {
       "AGORA_DEMO_CONTENT|maybe|AGORA_DEMO_CONTENT",
       "AGORA_DEFAULT_LOCALE|tlh|AGORA_DEFAULT_LOCALE",
       "AGORA_DEFAULT_TIME_ZONE|Mars/Olympus|AGORA_DEFAULT_TIME_ZONE",
-      "AGORA_SESSION_MAX_HOURS|0|AGORA_SESSION_MAX_HOURS"})
+      "AGORA_SESSION_MAX_HOURS|0|AGORA_SESSION_MAX_HOURS",
+      "AGORA_DB_POOL_WAIT_MS|soon|AGORA_DB_POOL_WAIT_MS",
+      "AGORA_DB_POOL_WAIT_MS|0|AGORA_DB_POOL_WAIT_MS",
+      "AGORA_DB_STATEMENT_TIMEOUT_MS|-5|AGORA_DB_STATEMENT_TIMEOUT_MS"})
   @DisplayName("a missing or malformed value is refused with a message naming the variable")
   void badValues(String name, String value, String named) {
     Map<String, String> env = new HashMap<>();

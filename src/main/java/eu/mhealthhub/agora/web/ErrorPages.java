@@ -52,7 +52,7 @@ public final class ErrorPages implements Handler<RoutingContext> {
   }
 
   private void answer(RoutingContext ctx, Throwable raw, int status) {
-    if (ctx.response().closed() && (raw == null || connectionLost(raw))) {
+    if (connectionLost(raw) || raw == null && ctx.response().closed()) {
       // the client went away (a dropped socket, an aborted upload): nobody to answer, nothing wrong here
       LOG.debug("{} {}: connection closed before the answer ({})", ctx.request().method(), ctx.request().path(),
           raw == null ? "no failure" : raw.toString());
@@ -149,14 +149,31 @@ public final class ErrorPages implements Handler<RoutingContext> {
     return database.explain(failure);
   }
 
-  /** Whether the failure is the connection going away (the peer closed or reset it). */
-  private static boolean connectionLost(Throwable failure) {
+  /** Whether the failure is the client's connection going away (closed or reset by the peer). */
+  static boolean connectionLost(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof HttpClosedException || t instanceof java.io.IOException) {
+      if (t instanceof HttpClosedException || t instanceof java.net.SocketException
+          || t instanceof java.nio.channels.ClosedChannelException
+          || t instanceof java.io.IOException && t.getMessage() != null
+              && (t.getMessage().contains("Connection reset") || t.getMessage().contains("Broken pipe"))) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * For {@code vertx.exceptionHandler}: what Vert.x could not hand to anyone. A client that went
+   * away is logged at debug level, including Vert.x 5.0.7 tripping over the file of an upload it
+   * cancels when the connection drops ("File handle is closed"); anything else is an error.
+   */
+  public static void unhandled(Throwable failure) {
+    boolean cancelledUpload = failure instanceof IllegalStateException && "File handle is closed".equals(failure.getMessage());
+    if (cancelledUpload || connectionLost(failure)) {
+      LOG.debug("connection closed by the client: {}", failure.toString());
+    } else {
+      LOG.error("unhandled exception", failure);
+    }
   }
 
   static boolean wantsJson(RoutingContext ctx) {
