@@ -120,6 +120,7 @@ public final class Database {
       }
       if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
           || t instanceof ClosedConnectionException || t instanceof TimeoutException
+          || t instanceof java.net.SocketException || t instanceof java.nio.channels.ClosedChannelException
           || t instanceof io.netty.channel.ConnectTimeoutException) {
         return true;
       }

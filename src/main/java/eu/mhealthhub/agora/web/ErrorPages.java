@@ -52,7 +52,9 @@ public final class ErrorPages implements Handler<RoutingContext> {
   }
 
   private void answer(RoutingContext ctx, Throwable raw, int status) {
-    if (connectionLost(raw) || raw == null && ctx.response().closed()) {
+    // only the request's own connection: a database connection reset fails a request whose body was read
+    boolean clientGone = ctx.response().closed() || !ctx.request().isEnded();
+    if (clientGone && (raw == null || connectionLost(raw))) {
       // the client went away (a dropped socket, an aborted upload): nobody to answer, nothing wrong here
       LOG.debug("{} {}: connection closed before the answer ({})", ctx.request().method(), ctx.request().path(),
           raw == null ? "no failure" : raw.toString());
