@@ -31,8 +31,9 @@ import java.util.function.Consumer;
 
 /**
  * The one place the Router is assembled. Order matters and is the security model:
- * headers on everything; probes and static files before sessions; then a small form-only body
- * limit, the session, the viewer, CSRF, the feature routes; one failure handler last.
+ * headers on everything; the raw address checked before anything decodes it; HEAD served by the
+ * GET routes; probes and static files before sessions; then a small form-only body limit, the
+ * session, the viewer, the body check, CSRF, the feature routes; one failure handler last.
  */
 public final class WebRouter {
 
