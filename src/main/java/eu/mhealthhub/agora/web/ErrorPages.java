@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -52,9 +53,17 @@ public final class ErrorPages implements Handler<RoutingContext> {
   }
 
   private void answer(RoutingContext ctx, Throwable raw, int status) {
-    // only the request's own connection: a database connection reset fails a request whose body was read
-    boolean clientGone = ctx.response().closed() || !ctx.request().isEnded();
-    if (clientGone && (raw == null || connectionLost(raw))) {
+    if (raw != null && connectionLost(raw) && !ctx.response().closed()) {
+      // The client's connection, or the database's? Netty closes a reset connection in the next task
+      // of the event loop: look again then, and answer unless it was the client's.
+      ctx.vertx().runOnContext(v -> settle(ctx, raw, status));
+      return;
+    }
+    settle(ctx, raw, status);
+  }
+
+  private void settle(RoutingContext ctx, Throwable raw, int status) {
+    if (ctx.response().closed() && (raw == null || connectionLost(raw))) {
       // the client went away (a dropped socket, an aborted upload): nobody to answer, nothing wrong here
       LOG.debug("{} {}: connection closed before the answer ({})", ctx.request().method(), ctx.request().path(),
           raw == null ? "no failure" : raw.toString());
@@ -154,7 +163,7 @@ public final class ErrorPages implements Handler<RoutingContext> {
   /** Whether the failure is the client's connection going away (closed or reset by the peer). */
   static boolean connectionLost(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof HttpClosedException || t instanceof java.net.SocketException
+      if (t instanceof HttpClosedException || t instanceof StreamResetException || t instanceof java.net.SocketException
           || t instanceof java.nio.channels.ClosedChannelException
           || t instanceof java.io.IOException && t.getMessage() != null
               && (t.getMessage().contains("Connection reset") || t.getMessage().contains("Broken pipe"))) {
