@@ -120,9 +120,11 @@ public final class Agora {
         // through the real service, so the demo documents obey the rules and announce themselves
         await(new DemoDocuments(database.pool(), members, groups, documents).seedOnce());
       }
+      TalkService talks = new TalkService(database.pool(), clock, groups, threads, changes);
       Services services = new Services(effective, database, provider, i18n, clock,
-          members, groups, threads, documents, new TalkService(database.pool(), clock, groups, threads, changes),
-          attachments, changes, reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
+          members, groups, threads, documents, talks, attachments, changes,
+          LiveAudiences.declare(members, groups, threads, documents, talks), new eu.mhealthhub.agora.live.Presence(vertx),
+          reads, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false));
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;
       vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()

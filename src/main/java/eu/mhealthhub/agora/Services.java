@@ -31,6 +31,8 @@ public record Services(
     TalkService talks,
     Attachments attachments,
     ChangeFeed changes,
+    eu.mhealthhub.agora.live.LiveAudience audience,
+    eu.mhealthhub.agora.live.Presence presence,
     ReadTracker reads,
     String assetVersion,
     AtomicBoolean draining) {}

@@ -4,6 +4,7 @@ import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.thread.ForumThread;
 import eu.mhealthhub.agora.thread.Post;
 import eu.mhealthhub.agora.thread.PostPolicy;
@@ -98,12 +99,13 @@ public final class ApiRoutes {
     }
   }
 
+  /** A text field, cleaned as multi-line text ({@link CleanText#body}) like the forms' fields; null when absent. */
   private static String string(JsonObject o, String field) {
     Object v = o.getValue(field);
     if (v != null && !(v instanceof String)) {
       throw DomainException.badRequest("api.error.field", field);
     }
-    return (String) v;
+    return CleanText.body((String) v);
   }
 
   /** A JSON number without a fractional part: 3, not 3.5. */
@@ -144,8 +146,7 @@ public final class ApiRoutes {
     if (show) {
       p.attachments().forEach(a -> files.add(new JsonObject().put("id", a.id()).put("name", a.fileName())
           .put("contentType", a.contentType()).put("size", a.sizeBytes())
-          .put("url", "/attachments/" + a.id() + "/"
-              + java.net.URLEncoder.encode(a.fileName(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"))));
+          .put("url", a.url())));
     }
     return new JsonObject().put("id", p.id()).put("threadId", p.threadId()).put("position", p.position())
         .put("author", new JsonObject().put("name", p.authorName()).put("handle", p.authorHandle()))
@@ -189,7 +190,7 @@ public final class ApiRoutes {
   private void createThread(RoutingContext ctx) {
     Member me = member(ctx);
     JsonObject in = body(ctx);
-    String title = string(in, "title");
+    String title = CleanText.line(string(in, "title"));
     String text = string(in, "body");
     String key = ctx.request().getHeader("Idempotency-Key");
     groups.find(ctx.pathParam("slug"), viewer(ctx))
@@ -270,7 +271,7 @@ public final class ApiRoutes {
   private void deletePost(RoutingContext ctx) {
     Member me = member(ctx);
     long id = Forms.id(ctx, "id");
-    threads.delete(id, me, ctx.request().getParam("reason"))
+    threads.delete(id, me, CleanText.body(ctx.request().getParam("reason")))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

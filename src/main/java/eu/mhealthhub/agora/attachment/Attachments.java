@@ -1,11 +1,16 @@
 package eu.mhealthhub.agora.attachment;
 
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.group.GroupPolicy;
+import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.thread.PostPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,9 +30,8 @@ public final class Attachments {
   private final long maxBytes;
   private final AttachmentRepository repository = new AttachmentRepository();
 
-  /** A stored file as served. */
-  public record File(String fileName, String contentType, String sha256, io.vertx.core.buffer.Buffer data, long threadId,
-      boolean postDeleted) {}
+  /** A stored file that a viewer may read, described; its bytes come from {@link #bytes}. */
+  public record File(long id, String fileName, String contentType, String sha256) {}
 
   public Attachments(Vertx vertx, Pool pool, long maxBytes) {
     this.vertx = vertx;
@@ -83,9 +87,46 @@ public final class Attachments {
     return chain;
   }
 
-  /** A stored file; the caller decides with the thread's group policy whether the viewer may have it. */
-  public Future<File> find(long id) {
-    return repository.find(pool, id).map(f -> f.map(s -> new File(s.fileName(), s.contentType(), s.sha256(), s.data(),
-        s.threadId(), s.postDeleted())).orElseThrow(DomainException::notFound));
+  /**
+   * The file with this id if the viewer may read its post: the post's group is readable by them,
+   * and a deleted post is seen by the group's moderators only. Fails with NOT_FOUND for a missing
+   * id and for a refused one alike, after the same one query, which never reads the bytes.
+   */
+  public Future<File> readable(long id, Optional<Member> viewer) {
+    return repository.access(pool, id, viewer.map(Member::id).orElse(-1L)).map(found -> found
+        .filter(a -> GroupPolicy.canRead(viewer, a.group())
+            && (!a.postDeleted() || PostPolicy.canSeeDeleted(viewer, a.group())))
+        .map(a -> new File(id, a.fileName(), a.contentType(), a.sha256()))
+        .orElseThrow(DomainException::notFound));
+  }
+
+  /** The bytes of a file {@link #readable} let through; NOT_FOUND if it went meanwhile. */
+  public Future<Buffer> bytes(File file) {
+    return repository.data(pool, file.id()).map(d -> d.orElseThrow(DomainException::notFound));
+  }
+
+  /**
+   * The address of a file: {@code /attachments/<id>/<name>} with the name percent-encoded as UTF-8,
+   * every byte but letters, digits and {@code - . _ ~} (RFC 3986's unreserved characters), so that
+   * a {@code #}, {@code ?}, {@code %} or space in a name stays part of it.
+   */
+  public static String path(long id, String fileName) {
+    return "/attachments/" + id + "/" + encode(fileName);
+  }
+
+  /** Percent-encodes all but RFC 3986's unreserved characters: right for a path segment and for RFC 8187 values. */
+  static String encode(String text) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xFF;
+      if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
+          || c == '~') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+      }
+    }
+    return out.toString();
   }
 }

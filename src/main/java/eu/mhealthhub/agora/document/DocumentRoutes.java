@@ -6,6 +6,7 @@ import eu.mhealthhub.agora.document.DocumentRevision.Section;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.text.Markdown;
 import eu.mhealthhub.agora.text.WordDiff;
 import eu.mhealthhub.agora.web.Forms;
@@ -92,9 +93,10 @@ public final class DocumentRoutes {
     return Viewer.of(ctx).member();
   }
 
+  /** A form field as typed, cleaned as multi-line text ({@link CleanText#body}); "" when absent. */
   private static String field(RoutingContext ctx, String name) {
     String v = ctx.request().getFormAttribute(name);
-    return v == null ? "" : v;
+    return v == null ? "" : CleanText.body(v);
   }
 
   private static int number(String value, int fallback) {
@@ -179,7 +181,7 @@ public final class DocumentRoutes {
       return;
     }
     Member me = viewer(ctx).orElseThrow();
-    String title = field(ctx, "title");
+    String title = CleanText.line(field(ctx, "title"));
     String body = field(ctx, "body");
     String summary = field(ctx, "summary");
     String token = field(ctx, "clientToken");
@@ -511,6 +513,11 @@ public final class DocumentRoutes {
   }
 
   private void section(RoutingContext ctx) {
+    renderSection(ctx, 200, Map.of());
+  }
+
+  /** The section page; {@code extra} carries a refused comment's text and problem back to its form. */
+  private void renderSection(RoutingContext ctx, int status, Map<String, Object> extra) {
     long id = Forms.id(ctx, "id");
     int key = (int) Math.min(Integer.MAX_VALUE, Forms.id(ctx, "key"));
     Optional<Member> viewer = viewer(ctx);
@@ -559,8 +566,10 @@ public final class DocumentRoutes {
           model.put("dispositions", SectionComment.DISPOSITIONS);
           model.put("clientToken", Tokens.random(16));
           model.put("signedIn", viewer.isPresent());
+          model.put("problems", Map.of());
+          model.putAll(extra);
           return model;
-        })).onSuccess(model -> pages.render(ctx, "document/section", model)).onFailure(ctx::fail);
+        })).onSuccess(model -> pages.render(ctx, status, "document/section", model)).onFailure(ctx::fail);
   }
 
   /** Whether a pending proposal changes the section as it read in the proposal's base revision. */
@@ -579,10 +588,21 @@ public final class DocumentRoutes {
     long id = Forms.id(ctx, "id");
     int key = (int) Math.min(Integer.MAX_VALUE, Forms.id(ctx, "key"));
     Member me = viewer(ctx).orElseThrow();
-    documents.locate(id, viewer(ctx))
-        .compose(at -> documents.comment(at, me, key, field(ctx, "body"), field(ctx, "clientToken")))
-        .onSuccess(cid -> Forms.redirect(ctx, url(id) + "/sections/" + key + "#comment-" + cid))
-        .onFailure(ctx::fail);
+    String body = field(ctx, "body");
+    String token = field(ctx, "clientToken");
+    Respond.to(ctx, documents.locate(id, viewer(ctx))
+        .compose(at -> documents.comment(at, me, key, body, token))
+        .<Runnable>map(cid -> () -> Forms.redirect(ctx, url(id) + "/sections/" + key + "#comment-" + cid))
+        .recover(e -> {
+          // an empty or over-long comment: the section page again, with the message and the text kept
+          if (e instanceof DomainException d && d.kind() == DomainException.Kind.BAD_REQUEST) {
+            Map<String, Object> extra = Map.of("commentBody", body, "commentProblem", d.messageKey(),
+                "problems", Map.of("body", d.messageKey()), "hasProblems", true,
+                "clientToken", token.isEmpty() ? Tokens.random(16) : token);
+            return Respond.sending(() -> renderSection(ctx, 400, extra));
+          }
+          return Future.failedFuture(e);
+        }));
   }
 
   private void resolve(RoutingContext ctx) {

@@ -9,6 +9,7 @@ import eu.mhealthhub.agora.document.DocumentRevision.Section;
 import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
+import eu.mhealthhub.agora.live.LiveAddress;
 import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
@@ -72,7 +73,7 @@ public final class DocumentService {
   }
 
   private static Change event(long documentId, String type, long id) {
-    return new Change("document." + documentId, type, id);
+    return Change.at(LiveAddress.of("document", documentId), type, id);
   }
 
   private static DomainException conflict(String key, Object... args) {

@@ -1,14 +1,16 @@
 package eu.mhealthhub.agora.group;
 
+import eu.mhealthhub.agora.text.CleanText;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A group as an admin creates or edits it, as submitted. */
 public record GroupForm(String slug, String name, String purpose, String visibility, String joinPolicy) {
 
+  /** The form as submitted, its text cleaned ({@link CleanText}: the name a single line, the purpose multi-line). */
   public static GroupForm of(String slug, String name, String purpose, String visibility, String joinPolicy) {
-    return new GroupForm(slug == null ? "" : slug.strip().toLowerCase(java.util.Locale.ROOT),
-        name == null ? "" : name.strip(), purpose == null ? "" : purpose.strip(),
+    return new GroupForm(slug == null ? "" : CleanText.line(slug).toLowerCase(java.util.Locale.ROOT),
+        name == null ? "" : CleanText.line(name), purpose == null ? "" : CleanText.body(purpose).strip(),
         visibility == null ? "public" : visibility, joinPolicy == null ? "open" : joinPolicy);
   }
 

@@ -2,6 +2,7 @@ package eu.mhealthhub.agora.group;
 
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.Pages;
@@ -32,6 +33,7 @@ import java.util.Optional;
  * GET  /groups/:slug/members              members and roles; open requests for moderators
  * POST /groups/:slug/members              a moderator adds someone by @handle
  * POST /groups/:slug/members/:id/role     a moderator appoints or revokes a moderator (role=moderator|member)
+ * POST /groups/:slug/members/:id/remove   a moderator removes a member, with a reason (logged)
  * POST /groups/:slug/requests/:id         a moderator decides a request (decision=approve|decline, reason)
  * POST /groups/:slug/subscription         watch or mute the group (level=watching|muted|normal)
  * </pre>
@@ -61,6 +63,7 @@ public final class GroupRoutes {
     router.get("/groups/:slug/members").handler(this::members);
     router.post("/groups/:slug/members").handler(this::addMember);
     router.post("/groups/:slug/members/:memberId/role").handler(this::setRole);
+    router.post("/groups/:slug/members/:memberId/remove").handler(Forms::members).handler(this::removeMember);
     router.post("/groups/:slug/requests/:requestId").handler(this::decide);
     router.post("/groups/:slug/subscription").handler(this::subscribe);
   }
@@ -155,6 +158,9 @@ public final class GroupRoutes {
   }
 
   private void editForm(RoutingContext ctx) {
+    if (!Forms.requireMember(ctx)) {
+      return;
+    }
     Respond.to(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx))
             .compose(group -> Respond.ifAllowed(GroupPolicy.canAdminister(viewer(ctx)), group)),
         group -> renderForm(ctx, 200, GroupForm.of(group.slug(), group.name(), group.purpose(),
@@ -189,7 +195,7 @@ public final class GroupRoutes {
     }
     Member me = viewer(ctx).orElseThrow();
     groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(group -> groups.join(group, me, ctx.request().getFormAttribute("message")).map(group))
+        .compose(group -> groups.join(group, me, CleanText.body(ctx.request().getFormAttribute("message"))).map(group))
         .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug()))
         .onFailure(ctx::fail);
   }
@@ -240,6 +246,14 @@ public final class GroupRoutes {
         .onFailure(ctx::fail);
   }
 
+  private void removeMember(RoutingContext ctx) {
+    long memberId = Forms.id(ctx, "memberId");
+    groups.find(ctx.pathParam("slug"), viewer(ctx))
+        .compose(group -> groups.removeMember(group, viewer(ctx), memberId, CleanText.body(ctx.request().getFormAttribute("reason"))).map(group))
+        .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug() + "/members"))
+        .onFailure(ctx::fail);
+  }
+
   private void decide(RoutingContext ctx) {
     long requestId = Forms.id(ctx, "requestId");
     String decision = ctx.request().getFormAttribute("decision");
@@ -249,7 +263,7 @@ public final class GroupRoutes {
     }
     groups.find(ctx.pathParam("slug"), viewer(ctx))
         .compose(group -> groups.decide(group, viewer(ctx), requestId, "approve".equals(decision),
-            ctx.request().getFormAttribute("reason")).map(group))
+            CleanText.body(ctx.request().getFormAttribute("reason"))).map(group))
         .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug() + "/members"))
         .onFailure(ctx::fail);
   }

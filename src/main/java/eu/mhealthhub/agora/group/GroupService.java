@@ -4,6 +4,7 @@ import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
+import eu.mhealthhub.agora.live.Narrowing;
 import eu.mhealthhub.agora.member.Member;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -130,7 +131,44 @@ public final class GroupService {
     return changes.transaction(conn -> repository.leave(conn, group.id(), viewer.id()).compose(role -> role.isEmpty()
         ? Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT, "group.leave.notMember"))
         : Future.succeededFuture(Outcome.<Void>of(null, Change.group(group.id(), "membership.changed", viewer.id()),
-            Change.member(viewer.id(), "membership.changed", group.id())))));
+            Change.member(viewer.id(), "membership.changed", group.id()))
+            .narrowing(Narrowing.memberOfGroup(viewer.id(), group.id())))));
+  }
+
+  /** Longest reason a moderator may give for removing a member. */
+  public static final int MAX_REASON = 1000;
+
+  /**
+   * A moderator of the group (or an admin) removes a member, with a reason that is logged and shown
+   * to the member. Only an admin removes a moderator; nobody removes themselves this way (they
+   * leave). The member's open live subscriptions to the group are re-checked on every node and
+   * closed. Fails with BAD_REQUEST without a reason, NOT_FOUND when the person is not a member.
+   */
+  public Future<Void> removeMember(WorkingGroup group, Optional<Member> viewer, long memberId, String reason) {
+    if (!GroupPolicy.canModerate(viewer, group)) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    String why = reason == null ? "" : reason.strip();
+    if (why.isEmpty() || why.length() > MAX_REASON) {
+      return Future.failedFuture(DomainException.badRequest("group.members.error.removeReason"));
+    }
+    Member actor = viewer.orElseThrow();
+    if (actor.id() == memberId) {
+      return Future.failedFuture(DomainException.badRequest("group.members.error.removeSelf"));
+    }
+    return changes.transaction(conn -> repository.leave(conn, group.id(), memberId).compose(role -> {
+      if (role.isEmpty()) {
+        return Future.failedFuture(DomainException.notFound());
+      }
+      if ("moderator".equals(role.get()) && !actor.admin()) {
+        // rolls the transaction back: the membership stays
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      return repository.log(conn, group.id(), actor.id(), "member.remove", "member", memberId, why)
+          .map(v -> Outcome.<Void>of(null, Change.group(group.id(), "membership.changed", memberId),
+                  Change.member(memberId, "membership.changed", group.id()))
+              .narrowing(Narrowing.memberOfGroup(memberId, group.id())));
+    }));
   }
 
   /**
@@ -168,7 +206,8 @@ public final class GroupService {
     return changes.transaction(conn -> repository.setRole(conn, group.id(), memberId, moderator ? "moderator" : "member")
         .compose(found -> found
             ? repository.log(conn, group.id(), actor, moderator ? "moderator.appoint" : "moderator.revoke", "member", memberId, "")
-                .map(v -> Outcome.<Void>of(null, Change.group(group.id(), "membership.changed", memberId)))
+                .map(v -> Outcome.<Void>of(null, Change.group(group.id(), "membership.changed", memberId))
+                    .narrowing(Narrowing.memberOfGroup(memberId, group.id())))
             : Future.failedFuture(DomainException.notFound())));
   }
 
@@ -213,7 +252,9 @@ public final class GroupService {
     long actor = viewer.orElseThrow().id();
     return changes.transaction(conn -> repository.update(conn, group.id(), form)
             .compose(v -> repository.log(conn, group.id(), actor, "group.edit", "group", group.id(), ""))
-            .map(v -> Outcome.<Void>of(null, Change.group(group.id(), "group.changed", group.id()))));
+            // visibility may have closed: everyone's subscriptions to the group are decided again
+            .map(v -> Outcome.<Void>of(null, Change.group(group.id(), "group.changed", group.id()))
+                .narrowing(Narrowing.group(group.id()))));
   }
 
   /** An admin archives a group (read-only, off the lists) or brings it back. */
@@ -225,6 +266,7 @@ public final class GroupService {
     return changes.transaction(conn -> repository.archive(conn, group.id(), archived)
             .compose(v -> repository.log(conn, group.id(), actor, archived ? "group.archive" : "group.unarchive",
                 "group", group.id(), ""))
-            .map(v -> Outcome.<Void>of(null, Change.group(group.id(), "group.changed", group.id()))));
+            .map(v -> Outcome.<Void>of(null, Change.group(group.id(), "group.changed", group.id()))
+                .narrowing(Narrowing.group(group.id()))));
   }
 }

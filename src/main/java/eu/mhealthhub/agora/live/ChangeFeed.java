@@ -19,23 +19,42 @@ public final class ChangeFeed {
 
   /** One change: the address of what changed ({@code thread.12}, {@code group.3}), what happened, and the id. */
   public record Change(String address, String type, long id) {
+    public static Change at(LiveAddress address, String type, long id) {
+      return new Change(address.toString(), type, id);
+    }
+
     public static Change thread(long threadId, String type, long id) {
-      return new Change("thread." + threadId, type, id);
+      return at(LiveAddress.of("thread", threadId), type, id);
     }
 
     public static Change group(long groupId, String type, long id) {
-      return new Change("group." + groupId, type, id);
+      return at(LiveAddress.of("group", groupId), type, id);
     }
 
     public static Change member(long memberId, String type, long id) {
-      return new Change("member." + memberId, type, id);
+      return at(LiveAddress.of("member", memberId), type, id);
     }
   }
 
-  /** What a transaction produced and the changes it made. */
-  public record Outcome<T>(T value, List<Change> changes) {
+  /**
+   * What a transaction produced, the changes it made, and whether it may have narrowed who can read
+   * some addresses (then open subscriptions to them are re-checked on every node before any later
+   * event reaches them).
+   */
+  public record Outcome<T>(T value, List<Change> changes, List<Narrowing> narrowings) {
+    public Outcome(T value, List<Change> changes) {
+      this(value, changes, List.of());
+    }
+
     public static <T> Outcome<T> of(T value, Change... changes) {
       return new Outcome<>(value, List.of(changes));
+    }
+
+    /** The same outcome, which also narrowed who may read something. */
+    public Outcome<T> narrowing(Narrowing... more) {
+      List<Narrowing> all = new java.util.ArrayList<>(narrowings);
+      all.addAll(List.of(more));
+      return new Outcome<>(value, changes, all);
     }
   }
 
@@ -74,14 +93,24 @@ public final class ChangeFeed {
    * against the frames its sockets receive).
    */
   public <T> Future<Committed<T>> transactionWithEvents(Function<SqlConnection, Future<Outcome<T>>> work) {
-    return pool.withTransaction(conn -> work.apply(conn).compose(outcome -> outcome.changes().isEmpty()
-            ? Future.succeededFuture(new Committed<>(outcome.value(), List.<Event>of()))
-            : log.append(conn, outcome.changes()).map(events -> new Committed<>(outcome.value(), events))))
-        .onSuccess(committed -> publish(committed.events()));
+    // narrowings first, so that this transaction's own events carry their number
+    return pool.withTransaction(conn -> work.apply(conn).compose(outcome -> log.narrow(conn, outcome.narrowings())
+            .compose(narrowed -> outcome.changes().isEmpty()
+                ? Future.succeededFuture(new Committed<>(outcome.value(), List.<Event>of(), narrowed))
+                : log.append(conn, outcome.changes()).map(events -> new Committed<>(outcome.value(), events, narrowed)))))
+        .onSuccess(committed -> publish(committed.narrowings(), committed.events()));
   }
 
-  /** What a committed transaction produced, and its events with their numbers. */
-  public record Committed<T>(T value, List<Event> events) {}
+  /** What a committed transaction produced, its events with their numbers, and its narrowings. */
+  public record Committed<T>(T value, List<Event> events, List<EventLog.NarrowingRecord> narrowings) {}
+
+  /**
+   * An internal address (never permitted on the bridge) announcing a committed {@link Narrowing}:
+   * {@code {"epoch": n, "scopes": ["group.3"], "members": [7]}}. Bridges on every node re-check the
+   * subscriptions it touches; a node that misses one fetches it from the log when an event names a
+   * newer epoch.
+   */
+  public static final String NARROWED = "agora.internal.narrowed";
 
   /**
    * An internal address (never permitted on the bridge) announcing that what a member may read
@@ -92,19 +121,41 @@ public final class ChangeFeed {
 
   /** Publishes events whose transaction has committed, in the order given, one publish at a time. */
   public void publish(List<Event> events) {
-    publisher.runOnContext(v -> publishNow(events));
+    publish(List.of(), events);
   }
 
-  private void publishNow(List<Event> events) {
-    for (Event e : events) {
-      bus.publish(e.address(), new JsonObject().put("type", e.type()).put("id", e.entityId()).put("seq", e.seq()));
-      if (e.address().startsWith("member.") && (e.type().equals("membership.changed") || e.type().equals("join.decided"))) {
-        accessChanged(Long.parseLong(e.address().substring("member.".length())));
+  private void publish(List<EventLog.NarrowingRecord> narrowings, List<Event> events) {
+    publisher.runOnContext(v -> {
+      narrowings.forEach(n -> bus.publish(NARROWED, notice(n)));
+      for (Event e : events) {
+        JsonObject body = new JsonObject().put("type", e.type()).put("id", e.entityId()).put("seq", e.seq());
+        if (e.epoch() > 0) {
+          body.put("epoch", e.epoch());
+        }
+        bus.publish(e.address(), body);
       }
-    }
+    });
   }
 
-  /** Tells every node that this member's rights changed (or that they signed out). */
+  /** The event-bus form of a narrowing. */
+  public static JsonObject notice(EventLog.NarrowingRecord n) {
+    return new JsonObject().put("epoch", n.epoch())
+        .put("scopes", new io.vertx.core.json.JsonArray(n.narrowing().scopes().stream().map(LiveAddress::toString).toList()))
+        .put("members", new io.vertx.core.json.JsonArray(n.narrowing().members()));
+  }
+
+  /** The narrowing a notice announces. */
+  public static EventLog.NarrowingRecord notice(JsonObject body) {
+    List<LiveAddress> scopes = body.getJsonArray("scopes").stream()
+        .map(a -> LiveAddress.parse((String) a).orElseThrow()).toList();
+    List<Long> members = body.getJsonArray("members").stream().map(m -> ((Number) m).longValue()).toList();
+    return new EventLog.NarrowingRecord(body.getLong("epoch"), new Narrowing(scopes, members));
+  }
+
+  /**
+   * Tells every node that this member signed out (or lost every right at once): bridges close the
+   * member's sockets, which keep the member they had when they connected.
+   */
   public void accessChanged(long memberId) {
     bus.publish(ACCESS_CHANGED, memberId);
   }

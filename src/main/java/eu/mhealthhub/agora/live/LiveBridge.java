@@ -1,10 +1,10 @@
 package eu.mhealthhub.agora.live;
 
-import eu.mhealthhub.agora.member.Member;
-import eu.mhealthhub.agora.member.MemberService;
-import eu.mhealthhub.agora.web.SessionKeys;
+import eu.mhealthhub.agora.live.EventLog.NarrowingRecord;
+import eu.mhealthhub.agora.live.LiveAudience.Grant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
@@ -13,92 +13,159 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import java.util.Optional;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.Transport;
+import io.vertx.sqlclient.Pool;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The browser's side of the event bus, at {@code /eventbus}: outbound only, and only to addresses
  * the socket's member may read. Nothing a browser sends reaches the server: no inbound address is
- * permitted, and every publish or send is refused. Every register is decided here with the same
- * rule as {@code GET /live/events}, for the member the socket's session names, looked up now.
- * Only sockets from Agora's own origin are accepted; the iframe transport, which loads its script
- * from a public CDN, is off.
+ * permitted, and every publish or send is refused. Only sockets from Agora's own origin are
+ * accepted; the iframe transport, which loads its script from a public CDN, is off.
+ *
+ * <h2>Who receives what</h2>
+ * Every register is decided by the {@link LiveAudience} for the member the socket's session named
+ * when it connected. The grant remembers what it depends on (a thread's group, say). When a
+ * committed change narrows who may read something ({@link Narrowing}, announced on
+ * {@link ChangeFeed#NARROWED} to every node), the grants it touches are decided again, and a socket
+ * that lost one is closed (the page reconnects and registers again under the new rights, and
+ * catches up through {@code GET /live/events}); the member's presence there ends too.
+ *
+ * <p>Notices and events travel separately and may arrive in any order across nodes, so every event
+ * carries the newest narrowing its transaction saw. An event naming a narrowing this node has not
+ * applied waits until the missing ones are fetched from the log and their re-checks are done.
+ * Deliveries to one socket keep their order: each waits for the one before.
+ *
+ * <p>One instance per HTTP verticle: its sockets, notices and database answers all run on that
+ * verticle's event loop, so its state needs no locks.
  */
 public final class LiveBridge {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveBridge.class);
+  private static final int CATCH_UP_BATCH = 1000;
+
+  /** What this node knows of one open socket. */
+  private static final class SocketState {
+    final SockJSSocket socket;
+    final Long member;
+    /** By the address as written, so that a delivery costs one lookup and no parsing. */
+    final Map<String, Grant> grants = new HashMap<>();
+    /** The last delivery decided for this socket: the next waits for it, so order is kept. */
+    Future<Boolean> lastDelivery = Future.succeededFuture(true);
+    /** Re-checks of this socket's grants that are not finished. */
+    Future<Void> rechecks = Future.succeededFuture();
+    boolean closing;
+
+    SocketState(SockJSSocket socket, Long member) {
+      this.socket = socket;
+      this.member = member;
+    }
+  }
 
   private final Vertx vertx;
-  /** This node's open sockets by member, to close them when the member's rights change. */
-  private final java.util.Map<Long, java.util.Set<io.vertx.ext.web.handler.sockjs.SockJSSocket>> sockets =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final LiveRoutes authorizer;
-  private final MemberService members;
+  private final Pool pool;
+  private final EventLog log;
+  private final LiveAudience audience;
+  private final Presence presence;
   private final String origin;
+  private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
+  /** Every narrowing up to this number has been applied to this instance's grants. */
+  private long applied = -1;
+  private Future<Void> ready;
+  /** Fetching narrowings this instance has not seen yet, while one is running. */
+  private Future<Void> catchingUp;
 
-  public LiveBridge(Vertx vertx, LiveRoutes authorizer, MemberService members, String origin) {
+  public LiveBridge(Vertx vertx, Pool pool, EventLog log, LiveAudience audience, Presence presence, String origin) {
     this.vertx = vertx;
-    this.authorizer = authorizer;
-    this.members = members;
+    this.pool = pool;
+    this.log = log;
+    this.audience = audience;
+    this.presence = presence;
     this.origin = origin;
   }
 
   public void mount(Router router) {
-    vertx.eventBus().<Long>consumer(ChangeFeed.ACCESS_CHANGED, message -> {
-      java.util.Set<io.vertx.ext.web.handler.sockjs.SockJSSocket> open = sockets.remove(message.body());
-      if (open != null) {
-        open.forEach(socket -> socket.close(4001, "access changed"));
-      }
+    ready = log.epochs(pool).map(e -> {
+      applied = Math.max(applied, e.newest());
+      return (Void) null;
     });
+    vertx.eventBus().<Long>consumer(ChangeFeed.ACCESS_CHANGED, message -> closeAll(message.body()));
+    vertx.eventBus().<JsonObject>consumer(ChangeFeed.NARROWED,
+        message -> ready.onSuccess(v -> catchUp(message.body().getLong("epoch"), ChangeFeed.notice(message.body()))));
     SockJSHandlerOptions options = new SockJSHandlerOptions()
         .setOrigin(origin)
         .setRegisterWriteHandler(false)
         .setHeartbeatInterval(25_000)
-        .addDisabledTransport("IFRAME");
+        // pages use WebSocket, then XHR streaming or polling; the rest only widen what is exposed
+        .addDisabledTransport(Transport.JSON_P.name())
+        .addDisabledTransport(Transport.HTML_FILE.name())
+        .addDisabledTransport(Transport.EVENT_SOURCE.name());
     SockJSBridgeOptions bridge = new SockJSBridgeOptions()
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex("(thread|group|member|document|talk)\\.[1-9][0-9]{0,18}"))
+        .addOutboundPermitted(new PermittedOptions().setAddressRegex(LiveAddress.pattern()))
         .setPingTimeout(60_000);
-    // refuse foreign pages with a clean 403 before SockJS would fail the request with its own error
-    router.route("/eventbus/*").handler(ctx -> {
-      String requestOrigin = ctx.request().getHeader("Origin");
-      if (requestOrigin != null && !requestOrigin.equals(origin)) {
-        ctx.fail(403);
-      } else {
-        ctx.next();
-      }
-    });
+    router.route("/eventbus/*").handler(this::checkOrigin);
+    router.get("/eventbus/info").handler(this::info);
+    // SockJS serves its iframe page whatever transports are disabled, and that page loads the client
+    // script from a public CDN: it is never served
+    router.routeWithRegex("/eventbus/iframe[^/]*\\.html").handler(ctx -> ctx.fail(404));
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, options).bridge(bridge, this::decide));
+  }
+
+  /**
+   * Refuses foreign pages with a clean 403 before SockJS would fail the request with its own error.
+   * Browsers name the origin of every WebSocket upgrade and every POST (the XHR transports), so one
+   * without it is not a page of ours either; a same-origin GET (the info probe) carries none.
+   */
+  private void checkOrigin(io.vertx.ext.web.RoutingContext ctx) {
+    String requestOrigin = ctx.request().getHeader("Origin");
+    boolean named = "websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))
+        || ctx.request().method() == io.vertx.core.http.HttpMethod.POST;
+    if (requestOrigin == null ? named : !requestOrigin.equals(origin)) {
+      ctx.fail(403);
+    } else {
+      ctx.next();
+    }
+  }
+
+  /**
+   * SockJS's info probe, answered here because the library's own advertises every origin
+   * ({@code "*:*"}): ours names the one origin the bridge accepts.
+   */
+  private void info(io.vertx.ext.web.RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/json; charset=UTF-8")
+        .putHeader("Cache-Control", "no-store, no-cache, no-transform, must-revalidate, max-age=0")
+        .end(new JsonObject().put("websocket", true).put("cookie_needed", false)
+            .put("origins", new io.vertx.core.json.JsonArray().add(origin))
+            .put("entropy", java.util.concurrent.ThreadLocalRandom.current().nextInt() & Integer.MAX_VALUE).encode());
   }
 
   private void decide(BridgeEvent event) {
     BridgeEventType type = event.type();
     switch (type) {
       case SOCKET_CREATED -> {
-        Long member = memberId(event.socket().webSession());
-        if (member != null) {
-          sockets.computeIfAbsent(member, k -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(event.socket());
-        }
+        sockets.put(event.socket(), new SocketState(event.socket(), memberId(event.socket().webSession())));
         event.complete(true);
       }
       case SOCKET_CLOSED -> {
-        Long member = memberId(event.socket().webSession());
-        if (member != null) {
-          sockets.computeIfPresent(member, (k, set) -> {
-            set.remove(event.socket());
-            return set.isEmpty() ? null : set;
-          });
+        sockets.remove(event.socket());
+        event.complete(true);
+      }
+      case REGISTER -> register(event);
+      case UNREGISTER -> {
+        SocketState state = sockets.get(event.socket());
+        String address = address(event);
+        if (state != null && address != null) {
+          state.grants.remove(address);
         }
         event.complete(true);
       }
-      case SOCKET_IDLE, SOCKET_PING, UNREGISTER, RECEIVE -> event.complete(true);
-      case REGISTER -> {
-        String address = event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
-        viewer(event.socket().webSession())
-            .compose(viewer -> authorizer.authorize(address, viewer))
-            .onSuccess(v -> event.complete(true))
-            .onFailure(e -> event.complete(false));
-      }
+      case RECEIVE -> receive(event);
+      case SOCKET_IDLE, SOCKET_PING -> event.complete(true);
       default -> {
         // SEND and PUBLISH: browsers never talk to the server over the bridge
         LOG.debug("refused {} from a bridge socket", type);
@@ -107,12 +174,156 @@ public final class LiveBridge {
     }
   }
 
-  private static Long memberId(Session session) {
-    return session == null ? null : session.get(SessionKeys.MEMBER_ID);
+  private static String address(BridgeEvent event) {
+    return event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
   }
 
-  private Future<Optional<Member>> viewer(Session session) {
-    Long id = memberId(session);
-    return id == null ? Future.succeededFuture(Optional.empty()) : members.find(id);
+  private void register(BridgeEvent event) {
+    SocketState state = sockets.get(event.socket());
+    var address = LiveAddress.parse(address(event));
+    if (state == null || address.isEmpty()) {
+      event.complete(false);
+      return;
+    }
+    ready.compose(v -> admit(state, address.get()))
+        .onSuccess(grant -> {
+          state.grants.put(grant.address().toString(), grant);
+          event.complete(!state.closing);
+        })
+        .onFailure(e -> event.complete(false));
+  }
+
+  /**
+   * Decides a grant. A narrowing applied while the decision was being made did not see this grant,
+   * and the decision may predate it: decide again until none came in between.
+   */
+  private Future<Grant> admit(SocketState state, LiveAddress address) {
+    long before = applied;
+    return audience.admit(address, state.member)
+        .compose(grant -> applied == before ? Future.succeededFuture(grant) : admit(state, address));
+  }
+
+  private void receive(BridgeEvent event) {
+    SocketState state = sockets.get(event.socket());
+    JsonObject raw = event.getRawMessage();
+    String at = raw == null ? null : raw.getString("address");
+    if (state == null || at == null) {
+      event.complete(false);
+      return;
+    }
+    Object body = raw.getValue("body");
+    long epoch = body instanceof JsonObject json ? json.getLong("epoch", 0L) : 0L;
+    boolean waiting = !state.lastDelivery.isComplete() || !state.rechecks.isComplete() || epoch > applied;
+    if (!waiting) {
+      event.complete(mayDeliver(state, at));
+      return;
+    }
+    Future<Boolean> previous = state.lastDelivery;
+    Future<Boolean> decision = previous.transform(x -> epoch > applied ? catchUp(epoch, null) : Future.succeededFuture())
+        // rechecks started by the catch-up are part of this wait: read the field only now
+        .transform(x -> state.rechecks)
+        .transform(x -> Future.succeededFuture(mayDeliver(state, at)));
+    state.lastDelivery = decision;
+    decision.onComplete(r -> event.complete(r.succeeded() && r.result()));
+  }
+
+  private static boolean mayDeliver(SocketState state, String address) {
+    return !state.closing && state.grants.containsKey(address);
+  }
+
+  /**
+   * Applies every narrowing up to {@code epoch}: {@code known} when it is the next one, otherwise
+   * after fetching the missing ones from the log. One fetch runs at a time; callers that need a
+   * newer one wait for it and go again.
+   */
+  private Future<Void> catchUp(long epoch, NarrowingRecord known) {
+    if (epoch <= applied) {
+      return Future.succeededFuture();
+    }
+    if (known != null && known.epoch() == applied + 1) {
+      apply(known);
+      return Future.succeededFuture();
+    }
+    if (catchingUp != null) {
+      return catchingUp.transform(x -> catchUp(epoch, known));
+    }
+    long from = applied;
+    catchingUp = log.epochs(pool).compose(epochs -> {
+      if (epochs.oldest() > from + 1) {
+        // narrowings this instance missed were pruned: every grant is decided again
+        LOG.info("narrowings {} to {} are no longer kept; re-checking every live subscription", from + 1, epochs.oldest() - 1);
+        sockets.values().forEach(s -> recheck(s, g -> true));
+        applied = epochs.oldest() - 1;
+      }
+      return log.narrowingsAfter(pool, applied, CATCH_UP_BATCH);
+    }).map(records -> {
+      records.forEach(this::apply);
+      return (Void) null;
+    }).eventually(() -> {
+      catchingUp = null;
+      return Future.succeededFuture();
+    });
+    return catchingUp.transform(x -> {
+      if (x.failed()) {
+        LOG.warn("could not fetch access changes after {}: {}", from, x.cause().getMessage());
+        return Future.failedFuture(x.cause());
+      }
+      return applied > from ? catchUp(epoch, known) : Future.succeededFuture();
+    });
+  }
+
+  private void apply(NarrowingRecord record) {
+    if (record.epoch() != applied + 1) {
+      return;
+    }
+    applied = record.epoch();
+    Narrowing n = record.narrowing();
+    sockets.values().forEach(state -> recheck(state, g -> n.touches(state.member, g.scopes())));
+  }
+
+  /** Decides again the socket's grants that match; a socket that lost one is closed. */
+  private void recheck(SocketState state, java.util.function.Predicate<Grant> touched) {
+    List<Grant> grants = state.grants.values().stream().filter(touched).toList();
+    if (grants.isEmpty() || state.closing) {
+      return;
+    }
+    Future<Void> previous = state.rechecks;
+    state.rechecks = previous.transform(x -> Future.join(grants.stream()
+            .map(g -> audience.admit(g.address(), state.member)
+                .map(fresh -> {
+                  state.grants.put(fresh.address().toString(), fresh);
+                  return true;
+                })
+                // refused, or the database could not say: never deliver on a grant that may be gone
+                .recover(e -> {
+                  lost(state, g.address());
+                  return Future.succeededFuture(false);
+                }))
+            .toList()))
+        .mapEmpty();
+  }
+
+  private void lost(SocketState state, LiveAddress address) {
+    state.grants.remove(address.toString());
+    if (state.member != null) {
+      presence.leave(address, state.member);
+    }
+    if (!state.closing) {
+      state.closing = true;
+      state.socket.close(4001, "access changed");
+    }
+  }
+
+  private void closeAll(Long member) {
+    sockets.forEach((socket, state) -> {
+      if (member.equals(state.member) && !state.closing) {
+        state.closing = true;
+        socket.close(4001, "access changed");
+      }
+    });
+  }
+
+  private static Long memberId(Session session) {
+    return session == null ? null : session.get(eu.mhealthhub.agora.web.SessionKeys.MEMBER_ID);
   }
 }

@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.member;
 
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.text.CleanText;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.Optional;
@@ -29,10 +30,14 @@ public final class MemberService {
   /**
    * Records a successful sign-in: creates the member the first time this issuer and subject are
    * seen, otherwise refreshes the admin flag. The display name is taken from the claims only at
-   * creation, so a name the member changed is kept.
+   * creation, so a name the member changed is kept; it is cleaned like a name typed in the profile
+   * form ({@link CleanText#line}), and one with nothing visible left becomes "Member".
    */
   public Future<Member> signedIn(SignInIdentity identity) {
-    String name = identity.displayName();
+    String name = CleanText.line(identity.displayName());
+    if (name == null || name.isEmpty()) {
+      name = "Member";
+    }
     if (name.codePointCount(0, name.length()) > Member.MAX_NAME_LENGTH) {
       name = name.substring(0, name.offsetByCodePoints(0, Member.MAX_NAME_LENGTH));
     }

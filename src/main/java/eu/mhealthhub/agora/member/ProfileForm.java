@@ -1,16 +1,22 @@
 package eu.mhealthhub.agora.member;
 
+import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.web.I18n;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What a member may change about themselves, as submitted; blank optional fields become null. */
+/**
+ * What a member may change about themselves, as submitted; blank optional fields become null.
+ * Every field is cleaned as a single line ({@link CleanText#line}): a name holds no control,
+ * bidirectional or other invisible characters.
+ */
 public record ProfileForm(String displayName, String email, String locale, String timeZone) {
 
   public static ProfileForm of(String displayName, String email, String locale, String timeZone) {
-    return new ProfileForm(trim(displayName), blankToNull(email), blankToNull(locale), blankToNull(timeZone));
+    return new ProfileForm(trim(CleanText.line(displayName)), blankToNull(CleanText.line(email)),
+        blankToNull(CleanText.line(locale)), blankToNull(CleanText.line(timeZone)));
   }
 
   /** Field name to message key for every problem; empty when the form is acceptable. */
@@ -20,8 +26,6 @@ public record ProfileForm(String displayName, String email, String locale, Strin
       problems.put("displayName", "profile.error.name.required");
     } else if (displayName.codePointCount(0, displayName.length()) > Member.MAX_NAME_LENGTH) {
       problems.put("displayName", "profile.error.name.long");
-    } else if (displayName.codePoints().anyMatch(Character::isISOControl)) {
-      problems.put("displayName", "profile.error.name.control");
     }
     if (email != null && (email.length() > Member.MAX_EMAIL_LENGTH || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+"))) {
       problems.put("email", "profile.error.email");

@@ -51,6 +51,6 @@ public record Talk(
 
   /** The live-event address of this Talk's room. */
   public String address() {
-    return "talk." + id;
+    return eu.mhealthhub.agora.live.LiveAddress.of("talk", id).toString();
   }
 }

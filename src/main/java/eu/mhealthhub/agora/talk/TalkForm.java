@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.talk;
 
+import eu.mhealthhub.agora.text.CleanText;
 import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -29,24 +30,48 @@ public record TalkForm(
     List<Talk.Speaker> speakers,
     List<Long> groupIds) {
 
-  /** Reads the form's fields; {@code zone} is the editor's time zone. */
+  /**
+   * Reads the form's fields; {@code zone} is the editor's time zone. Text is cleaned as it enters
+   * ({@link CleanText}): the title, slug, links and each speaker's fields as single lines, the
+   * description and the speakers' lines as multi-line text. A time that reads is kept in the form
+   * a {@code datetime-local} input shows; one that does not is kept exactly as typed, so the form
+   * can show it again (see {@link #startUnreadable()}).
+   */
   public static TalkForm parse(Map<String, String> f, List<Long> groupIds, ZoneId zone) {
-    String start = trim(f.get("startsAt"));
-    String end = trim(f.get("endsAt"));
-    String speakersText = f.getOrDefault("speakers", "");
+    String start = CleanText.line(f.getOrDefault("startsAt", ""));
+    String end = CleanText.line(f.getOrDefault("endsAt", ""));
+    LocalDateTime startLocal = local(start);
+    LocalDateTime endLocal = local(end);
+    String speakersText = CleanText.body(f.getOrDefault("speakers", ""));
     List<Talk.Speaker> speakers = new ArrayList<>();
     for (String line : speakersText.split("\\R")) {
       if (line.isBlank()) {
         continue;
       }
       String[] parts = line.split("\\|", 3);
-      speakers.add(new Talk.Speaker(parts[0].strip(), parts.length > 1 ? parts[1].strip() : "", null,
-          parts.length > 2 ? parts[2].strip() : ""));
+      speakers.add(new Talk.Speaker(CleanText.line(parts[0]), parts.length > 1 ? CleanText.line(parts[1]) : "", null,
+          parts.length > 2 ? CleanText.line(parts[2]) : ""));
     }
-    return new TalkForm(trim(f.get("slug")).toLowerCase(java.util.Locale.ROOT), trim(f.get("title")),
-        f.getOrDefault("description", "").strip(), start, end, time(start, zone), time(end, zone),
-        blankToNull(f.get("slidesUrl")), blankToNull(f.get("recordingUrl")), speakersText, List.copyOf(speakers),
-        List.copyOf(groupIds));
+    return new TalkForm(CleanText.line(f.getOrDefault("slug", "")).toLowerCase(java.util.Locale.ROOT),
+        CleanText.line(f.getOrDefault("title", "")), CleanText.body(f.getOrDefault("description", "")).strip(),
+        startLocal == null ? start : startLocal.toString(), endLocal == null ? end : endLocal.toString(),
+        startLocal == null ? null : startLocal.atZone(zone).toInstant(),
+        endLocal == null ? null : endLocal.atZone(zone).toInstant(),
+        blankToNull(CleanText.line(f.get("slidesUrl"))), blankToNull(CleanText.line(f.get("recordingUrl"))), speakersText,
+        List.copyOf(speakers), List.copyOf(groupIds));
+  }
+
+  /**
+   * A start time was typed that is not a date and time: the form shows it in a text field, since a
+   * {@code datetime-local} input cannot hold a value it does not understand and would show nothing.
+   */
+  public boolean startUnreadable() {
+    return !startText.isEmpty() && startsAt == null;
+  }
+
+  /** As {@link #startUnreadable()}, for the end time. */
+  public boolean endUnreadable() {
+    return !endText.isEmpty() && endsAt == null;
   }
 
   /** The form for an existing Talk, times in the editor's zone. */
@@ -67,17 +92,19 @@ public record TalkForm(
     return LocalDateTime.ofInstant(i, zone).withSecond(0).withNano(0).toString();
   }
 
-  private static String trim(String s) {
-    return s == null ? "" : s.strip();
-  }
-
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s.strip();
   }
 
-  private static Instant time(String text, ZoneId zone) {
+  /**
+   * A date and time as a {@code datetime-local} input sends it ({@code 2026-05-14T14:30}, seconds
+   * optional) or as people type it where the browser offers a plain text field
+   * ({@code 2026-05-14 14:30}); null for anything else. Seconds are dropped.
+   */
+  private static LocalDateTime local(String text) {
     try {
-      return text.isEmpty() ? null : LocalDateTime.parse(text).atZone(zone).toInstant();
+      return text.isEmpty() ? null
+          : LocalDateTime.parse(text.replaceFirst("^(\\d{4}-\\d{2}-\\d{2}) +(?=\\d)", "$1T")).withSecond(0).withNano(0);
     } catch (DateTimeParseException e) {
       return null;
     }
@@ -108,10 +135,10 @@ public record TalkForm(
       p.put("description", "talk.form.error.description");
     }
     if (startsAt == null) {
-      p.put("startsAt", "talk.form.error.time");
+      p.put("startsAt", startUnreadable() ? "talk.form.error.timeFormat" : "talk.form.error.time");
     }
     if (endsAt == null) {
-      p.put("endsAt", "talk.form.error.time");
+      p.put("endsAt", endUnreadable() ? "talk.form.error.timeFormat" : "talk.form.error.time");
     } else if (startsAt != null && !endsAt.isAfter(startsAt)) {
       p.put("endsAt", "talk.form.error.order");
     }

@@ -4,6 +4,7 @@ import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
@@ -96,8 +97,9 @@ public final class TalkRoutes {
     return ctx.pathParam("slug");
   }
 
+  /** A form field as typed, cleaned as multi-line text ({@link CleanText#body}); null when absent. */
   private static String field(RoutingContext ctx, String name) {
-    return ctx.request().getFormAttribute(name);
+    return CleanText.body(ctx.request().getFormAttribute(name));
   }
 
   /** Script requests want a small JSON answer; forms want to see the page again. */

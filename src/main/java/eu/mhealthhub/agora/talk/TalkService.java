@@ -5,6 +5,7 @@ import eu.mhealthhub.agora.DomainException.Kind;
 import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
+import eu.mhealthhub.agora.live.LiveAddress;
 import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
@@ -201,7 +202,7 @@ public final class TalkService {
       }
       return repository.insertMessage(conn, room.talkId(), author.id(), markdown, html, token)
           .compose(id -> id.isPresent()
-              ? Future.succeededFuture(Outcome.of(id.get(), new Change("talk." + room.talkId(), "message.created", id.get())))
+              ? Future.succeededFuture(Outcome.of(id.get(), Change.at(LiveAddress.of("talk", room.talkId()), "message.created", id.get())))
               : repository.messageByToken(conn, author.id(), token).map(existing -> Outcome.of(existing.orElseThrow())));
     })).map(TalkService::sent);
   }
@@ -209,8 +210,9 @@ public final class TalkService {
   /**
    * Asks a question. In an open room it joins the queue (pending when the room requires approval);
    * after the room closed it becomes a reply in the first follow-up thread the asker may post in.
-   * Fails with CONFLICT when the room was never opened or closed without follow-up thread, and
-   * FORBIDDEN when the asker may post in none of the follow-up threads' groups.
+   * Fails with CONFLICT when the room was never opened, and after the close with exactly the
+   * CONFLICT of a closed room ({@code talk.room.error.closed}) when there is no follow-up thread
+   * or the asker may post in none of them.
    */
   public Future<Asked> ask(String slug, Member author, String body, boolean anonymous, String clientToken,
       FollowupTexts texts) {
@@ -257,7 +259,9 @@ public final class TalkService {
         Optional<long[]> target = followups.stream().filter(f -> readable.stream()
             .anyMatch(g -> g.id() == f[0] && GroupPolicy.canPost(viewer, g))).findFirst();
         if (target.isEmpty()) {
-          return Future.failedFuture(new DomainException(Kind.FORBIDDEN, "talk.question.error.lateJoin"));
+          // someone who may not post in any follow-up thread gets what a closed room answers, so
+          // the answer tells nothing of follow-up threads in groups they cannot see
+          return Future.failedFuture(notOpen("closed"));
         }
         String markdown = "**" + texts.lateQuestion() + "** " + text;
         return threads.reply(target.get()[1], author, markdown, null, token, List.of())
@@ -287,7 +291,7 @@ public final class TalkService {
       return repository.vote(conn, room.talkId(), questionId, member.id(), up).compose(r -> {
         if (r.isPresent()) {
           return Future.succeededFuture(r.get()[1] == 0 ? Outcome.of((int) r.get()[0])
-              : Outcome.of((int) r.get()[0], new Change("talk." + room.talkId(), "question.voted", questionId)));
+              : Outcome.of((int) r.get()[0], Change.at(LiveAddress.of("talk", room.talkId()), "question.voted", questionId)));
         }
         // not votable: say why
         return repository.question(conn, room.talkId(), questionId, member.id()).compose(q -> {
@@ -473,7 +477,7 @@ public final class TalkService {
           ? Future.failedFuture(new DomainException(Kind.CONFLICT, "talk.form.error.slugTaken"))
           : repository.insertTalk(conn, form).compose(id -> repository.replaceSpeakersAndGroups(conn, id, form)
               .compose(v -> repository.log(conn, null, viewer.orElseThrow().id(), "talk.create", "talk", id, form.slug()))
-              .map(v -> Outcome.of(form.slug(), new Change("talk." + id, "talk.changed", id))))));
+              .map(v -> Outcome.of(form.slug(), Change.at(LiveAddress.of("talk", id), "talk.changed", id))))));
     });
   }
 
@@ -501,7 +505,7 @@ public final class TalkService {
         return changes.transaction(conn -> repository.updateTalk(conn, id, merged)
             .compose(v -> repository.replaceSpeakersAndGroups(conn, id, merged))
             .compose(v -> repository.log(conn, null, viewer.orElseThrow().id(), "talk.update", "talk", id, ""))
-            .map(v -> Outcome.<Void>of(null, new Change("talk." + id, "talk.changed", id))));
+            .map(v -> Outcome.<Void>of(null, Change.at(LiveAddress.of("talk", id), "talk.changed", id))));
       });
     });
   }

@@ -38,6 +38,11 @@ public record Post(
 
   /** A file attached to a post. */
   public record AttachmentInfo(long id, String fileName, String contentType, long sizeBytes) {
+    /** Where the file is served, its name percent-encoded. */
+    public String url() {
+      return eu.mhealthhub.agora.attachment.Attachments.path(id, fileName);
+    }
+
     public boolean image() {
       return contentType.startsWith("image/");
     }

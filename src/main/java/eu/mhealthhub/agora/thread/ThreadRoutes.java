@@ -9,6 +9,7 @@ import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.text.Markdown;
 import eu.mhealthhub.agora.text.WordDiff;
 import eu.mhealthhub.agora.web.Forms;
@@ -146,7 +147,7 @@ public final class ThreadRoutes {
 
   private void create(RoutingContext ctx) {
     Member me = viewer(ctx).orElseThrow();
-    String title = field(ctx, "title");
+    String title = CleanText.line(field(ctx, "title"));
     String body = field(ctx, "body");
     String token = field(ctx, "clientToken");
     Respond.to(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx)).compose(group -> {
@@ -184,9 +185,10 @@ public final class ThreadRoutes {
     return Future.failedFuture(e);
   }
 
+  /** A form field as typed, cleaned as multi-line text ({@link CleanText#body}); "" when absent. */
   private static String field(RoutingContext ctx, String name) {
     String v = ctx.request().getFormAttribute(name);
-    return v == null ? "" : v;
+    return v == null ? "" : CleanText.body(v);
   }
 
   // ---- reading
@@ -522,7 +524,7 @@ public final class ThreadRoutes {
       return;
     }
     long id = Forms.id(ctx, "id");
-    threads.delete(id, viewer(ctx).orElseThrow(), ctx.request().getFormAttribute("reason"))
+    threads.delete(id, viewer(ctx).orElseThrow(), field(ctx, "reason"))
         .onSuccess(v -> Forms.redirect(ctx, "/posts/" + id))
         .onFailure(ctx::fail);
   }

@@ -8,6 +8,8 @@ import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.live.ChangeFeed;
+import eu.mhealthhub.agora.live.LiveAddress;
+import eu.mhealthhub.agora.live.Narrowing;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
 import eu.mhealthhub.agora.member.Member;
@@ -63,9 +65,15 @@ public final class ThreadService {
     return viewer.map(Member::id).orElse(null);
   }
 
-  /** Threads of a group the viewer may read: pinned first, then by last activity, 50 a page. */
+  /**
+   * Threads of a group the viewer may read: pinned first, then by last activity, 50 a page. A page
+   * past the last fails with NOT_FOUND, as a thread's pages do (an empty group has one, empty, page).
+   */
   public Future<List<ThreadSummary>> list(WorkingGroup group, Optional<Member> viewer, int page) {
     int p = Math.max(1, page);
+    if (p > groupPages(group)) {
+      return Future.failedFuture(DomainException.notFound());
+    }
     return repository.inGroup(pool, group.id(), id(viewer), GROUP_PAGE, (p - 1) * GROUP_PAGE)
         .map(list -> viewer.map(m -> list.stream().map(t -> t.withReadPosition(reads.pending(m.id(), t.id()))).toList())
             .orElse(list));
@@ -396,7 +404,9 @@ public final class ThreadService {
           return changes.transaction(conn -> repository.move(conn, threadId, target.id(), at.group().id())
               .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread.move", "thread", threadId, target.slug()))
               .map(v -> Outcome.of(target, Change.thread(threadId, "thread.moved", threadId),
-                  Change.group(at.group().id(), "thread.moved", threadId), Change.group(target.id(), "thread.moved", threadId))));
+                  Change.group(at.group().id(), "thread.moved", threadId), Change.group(target.id(), "thread.moved", threadId))
+                  // the thread's readers are now the target group's: open subscriptions are decided again
+                  .narrowing(Narrowing.of(LiveAddress.of("thread", threadId)))));
         }));
   }
 

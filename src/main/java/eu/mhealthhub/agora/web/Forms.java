@@ -53,7 +53,20 @@ public final class Forms {
     ctx.response().setStatusCode(303).putHeader("Location", location).end();
   }
 
-  /** Sends an anonymous visitor to sign in and back; false when the request is answered. */
+  /** A guard for routes that only members use: visitors are sent to sign in (GET) or refused. */
+  public static void members(RoutingContext ctx) {
+    if (requireMember(ctx)) {
+      ctx.next();
+    }
+  }
+
+  /**
+   * The rule for anonymous visitors on members-only routes, the same everywhere: a GET (a form to
+   * write, edit, propose or close, the profile) is redirected to sign in with {@code next=} the
+   * page, before anything is looked up, so a closed group's page, a public one and a missing one
+   * answer alike; any other method is refused with 403, since a form cannot be carried through a
+   * sign-in. Call it first in the handler. False when the request is answered.
+   */
   public static boolean requireMember(RoutingContext ctx) {
     if (Viewer.of(ctx).signedIn()) {
       return true;

@@ -100,9 +100,8 @@ public final class WebRouter {
         .setDeleteUploadedFilesOnEnd(true));
     // The bridge sits after the body handler (its XHR transports need one) and before the CSRF
     // check: it is protected by its origin check, the session, and an authorised address per register.
-    LiveRoutes live = new LiveRoutes(services.database().pool(), services.changes().log(), services.groups(),
-        services.threads(), services.documents(), services.talks());
-    new LiveBridge(vertx, live, services.members(), config.publicOrigin()).mount(router);
+    new LiveBridge(vertx, services.database().pool(), services.changes().log(), services.audience(), services.presence(),
+        config.publicOrigin()).mount(router);
     router.route().handler(InputCheck.body(csrf));
 
     new SignInRoutes(services.provider().oauth(), config, services.provider().identityIssuer(),
@@ -112,10 +111,10 @@ public final class WebRouter {
     threadRoutes.mount(router);
     new DocumentRoutes(pages, services.groups(), services.documents(),
         new DocumentExport(vertx, pages, services.documents()), services.i18n()).mount(router);
-    new AttachmentRoutes(services.attachments(), services.threads()).mount(router);
+    new AttachmentRoutes(services.attachments()).mount(router);
     new ApiRoutes(services.groups(), services.threads()).mount(router);
-    live.mount(router);
-    new PresenceRoutes(live).mount(router);
+    new LiveRoutes(services.database().pool(), services.changes().log(), services.audience()).mount(router);
+    new PresenceRoutes(services.audience(), services.presence()).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     extraRoutes.accept(router);

@@ -164,4 +164,53 @@ class GroupMembershipTest {
     assertEquals(3, TestDatabase.count("SELECT count(*) FROM moderation_log WHERE action IN ('group.create', 'group.edit', 'group.archive') "
         + "AND group_id = (SELECT id FROM working_groups WHERE slug = ?)", slug));
   }
+
+  @Test
+  @DisplayName("removing members: only moderators, never oneself, a moderator only by an admin, always with a reason; refusals change nothing")
+  void removalRules() {
+    String slug = Fixtures.unique("removals");
+    long groupId = Fixtures.group(slug, false, true);
+    Browser mod = new Browser();
+    long modId = app.signInNew(mod, "Rem Oderator", Fixtures.unique("rem") + "@example.org");
+    Fixtures.member(groupId, modId, "moderator");
+    Browser peer = new Browser();
+    long peerId = app.signInNew(peer, "Pe Ermod", Fixtures.unique("peer") + "@example.org");
+    Fixtures.member(groupId, peerId, "moderator");
+    Browser member = new Browser();
+    long memberId = app.signInNew(member, "Mem Ber", Fixtures.unique("mem") + "@example.org");
+    Fixtures.member(groupId, memberId, "member");
+    String modCsrf = app.csrf(mod);
+    String removeMember = "/groups/" + slug + "/members/" + memberId + "/remove";
+    long logged = TestDatabase.count("SELECT count(*) FROM moderation_log WHERE group_id = ?", groupId);
+
+    org.jsoup.nodes.Document page = org.jsoup.Jsoup.parse(mod.get(app.url("/groups/" + slug + "/members")).body());
+    assertEquals(2, page.select("form[action$=/remove]").size(), "a remove form for everyone but oneself");
+    assertTrue(page.select("form[action=/groups/" + slug + "/members/" + modId + "/remove]").isEmpty());
+    assertEquals(1, page.select("form[action=" + removeMember + "] textarea[name=reason][required]").size());
+
+    assertEquals(403, member.post(app.url("/groups/" + slug + "/members/" + peerId + "/remove"),
+        Map.of("_csrf", app.csrf(member), "reason", "Coup")).status(), "a member may not remove anyone");
+    assertEquals(400, mod.post(app.url(removeMember), Map.of("_csrf", modCsrf, "reason", "")).status(), "a reason is required");
+    assertEquals(400, mod.post(app.url(removeMember), Map.of("_csrf", modCsrf, "reason", "x".repeat(1001))).status());
+    assertEquals(400, mod.post(app.url("/groups/" + slug + "/members/" + modId + "/remove"),
+        Map.of("_csrf", modCsrf, "reason", "Bye")).status(), "not oneself");
+    assertEquals(403, mod.post(app.url("/groups/" + slug + "/members/" + peerId + "/remove"),
+        Map.of("_csrf", modCsrf, "reason", "Rival")).status(), "a moderator is removed only by an admin");
+    assertEquals(1, role(groupId, memberId));
+    assertEquals(1, role(groupId, peerId));
+    assertEquals(logged, TestDatabase.count("SELECT count(*) FROM moderation_log WHERE group_id = ?", groupId), "refusals log nothing");
+
+    assertEquals(303, mod.post(app.url(removeMember), Map.of("_csrf", modCsrf, "reason", "Repeated self-promotion")).status());
+    assertEquals(0, role(groupId, memberId));
+    assertEquals(404, mod.post(app.url(removeMember), Map.of("_csrf", modCsrf, "reason", "Again")).status(), "no longer a member");
+    assertEquals(1, TestDatabase.count("""
+        SELECT count(*) FROM moderation_log WHERE group_id = ? AND action = 'member.remove' AND actor_id = ? AND target_id = ?
+           AND detail = 'Repeated self-promotion'""", groupId, modId, memberId));
+
+    Browser admin = new Browser();
+    app.signIn(admin, "demo-maria");
+    assertEquals(303, admin.post(app.url("/groups/" + slug + "/members/" + peerId + "/remove"),
+        Map.of("_csrf", app.csrf(admin), "reason", "Stepped down and asked to leave")).status(), "an admin removes a moderator");
+    assertEquals(0, role(groupId, peerId));
+  }
 }

@@ -223,4 +223,36 @@ class LiveBridgeTest {
     assertEquals(303, member.post(app.url("/auth/logout"), java.util.Map.of("_csrf", app.csrf(member))).status());
     signedOut.get(5, TimeUnit.SECONDS);
   }
+
+  @Test
+  @DisplayName("a WebSocket upgrade without an Origin is refused with 403, not an error")
+  void noOrigin() throws Exception {
+    try {
+      client.connect(new WebSocketConnectOptions().setHost("localhost").setPort(app.port()).setURI("/eventbus/websocket")
+              .setAllowOriginHeader(false))
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).close();
+      throw new AssertionError("an upgrade without Origin was accepted");
+    } catch (java.util.concurrent.ExecutionException expected) {
+      assertTrue(expected.getCause().getMessage().contains("403"), expected.getCause().getMessage());
+    }
+    Response post = new Browser().postRaw(app.url("/eventbus/123/abcdefgh/xhr_send"), "text/plain", "[\"x\"]".getBytes());
+    assertEquals(403, post.status(), "an XHR send without Origin");
+  }
+
+  @Test
+  @DisplayName("the info probe names only Agora's origin, and the unused SockJS transports (JSONP, htmlfile, EventSource, iframe) answer 404")
+  void transports() {
+    Browser b = new Browser();
+    Response info = b.get(app.url("/eventbus/info"));
+    assertEquals(200, info.status());
+    JsonObject json = new JsonObject(info.body());
+    assertEquals(new io.vertx.core.json.JsonArray().add(app.url()), json.getJsonArray("origins"), info.body());
+    assertTrue(json.getBoolean("websocket"));
+    for (String path : new String[] {"/eventbus/123/abcdefgh/jsonp?c=cb", "/eventbus/123/abcdefgh/htmlfile?c=cb",
+        "/eventbus/123/abcdefgh/eventsource", "/eventbus/iframe.html", "/eventbus/iframe-abc.html"}) {
+      assertEquals(404, b.get(app.url(path), "Origin", app.url()).status(), path);
+    }
+    assertEquals(200, b.request("POST", app.url("/eventbus/123/abcdefgh/xhr"), "text/plain", "", "Origin", app.url()).status(),
+        "XHR polling stays: it is the fallback pages use");
+  }
 }

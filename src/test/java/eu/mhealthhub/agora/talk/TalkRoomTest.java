@@ -157,10 +157,12 @@ class TalkRoomTest {
     String talkPage = sofia.get(s.path("")).body();
     assertTrue(talkPage.contains("href=\"/threads/" + threadId + "\""), "the Talk page links the follow-up thread");
 
-    // a late question goes to the follow-up thread, for members of its group
+    // a late question goes to the follow-up thread, for members of its group; anyone else gets
+    // what a closed room answers, and the page tells them to join
     Response refused = s.post(jonas, "/questions", Map.of("body", "Is there a recording?", "clientToken", Fixtures.unique("q")));
-    assertEquals(403, refused.status());
-    assertTrue(refused.body().contains("join one of their working groups"), refused.body());
+    assertEquals(409, refused.status());
+    assertTrue(refused.body().contains("The live room of this Talk is closed."), refused.body());
+    assertTrue(jonas.get(s.path("")).body().contains("join one of the working groups of its follow-up threads"));
     Fixtures.member(s.groupId, jonasId, "member");
     Response late = s.post(jonas, "/questions", Map.of("body", "Is there a recording?", "clientToken", Fixtures.unique("q")));
     assertEquals(303, late.status(), late.body());

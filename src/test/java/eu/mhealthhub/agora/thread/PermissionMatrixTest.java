@@ -169,7 +169,7 @@ class PermissionMatrixTest {
     list.add(new Route("POST /groups/:slug/members/:id/role", true, false,
         p -> "/groups/" + p.slug() + "/members/" + ids.get(Role.MEMBER) + "/role",
         (r, p) -> gate(r, p, moderates(r)), p -> Map.of("role", "member"), false));
-    list.add(new Route("GET /groups/:slug/edit", false, false, p -> "/groups/" + p.slug() + "/edit",
+    list.add(new Route("GET /groups/:slug/edit", false, true, p -> "/groups/" + p.slug() + "/edit",
         (r, p) -> gate(r, p, r == Role.ADMIN), null, false));
     list.add(new Route("POST /groups/:slug/edit", true, false, p -> "/groups/" + p.slug() + "/edit",
         (r, p) -> gate(r, p, r == Role.ADMIN), p -> Map.of("name", "Group " + p.slug(), "purpose", "A group made by a test.",
