@@ -96,7 +96,8 @@ public final class Agora {
     try {
       migrate(db, embedded.isPresent());
       vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get())) : Vertx.vertx();
-      Database database = new Database(vertx, db);
+      vertx.exceptionHandler(eu.mhealthhub.agora.web.ErrorPages::unhandled);
+      Database database = new Database(vertx, db, config.databaseLimits());
 
       Optional<DevOidcProvider> dev = Optional.empty();
       SignInProvider provider;

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  * @param host                address the HTTP server listens on (AGORA_HOST): loopback unless told otherwise
  * @param publicUrl           the URL members use, without trailing slash (AGORA_PUBLIC_URL)
  * @param database            external PostgreSQL, or empty for the embedded one
+ * @param databaseLimits      how long a request waits for a pooled connection and for one statement
  * @param dataDirectory       where the embedded PostgreSQL keeps its files (AGORA_DATA_DIR)
  * @param oidc                external OpenID Connect provider, or empty for the development one
  * @param devOidcPort         loopback port of the development provider, 0 for any free port
@@ -43,6 +44,7 @@ public record AppConfig(
     String host,
     URI publicUrl,
     Optional<DatabaseSettings> database,
+    DatabaseLimits databaseLimits,
     Path dataDirectory,
     Optional<OidcSettings> oidc,
     int devOidcPort,
@@ -69,6 +71,13 @@ public record AppConfig(
     }
   }
 
+  /**
+   * How long a request may wait for the database before it is answered 503: for a connection from
+   * the pool (AGORA_DB_POOL_WAIT_MS, also the TCP connect timeout) and for one statement
+   * (AGORA_DB_STATEMENT_TIMEOUT_MS, PostgreSQL's {@code statement_timeout}).
+   */
+  public record DatabaseLimits(Duration poolWait, Duration statementTimeout) {}
+
   /** External OpenID Connect provider. */
   public record OidcSettings(URI issuer, String clientId, String clientSecret) {}
 
@@ -91,7 +100,7 @@ public record AppConfig(
 
   /** The same configuration with other admin e-mails (the development provider's demo admin). */
   public AppConfig withAdminEmails(Set<String> emails) {
-    return new AppConfig(port, host, publicUrl, database, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
+    return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
         demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster);
   }
 
@@ -110,6 +119,8 @@ public record AppConfig(
     String host = r.host("AGORA_HOST", "127.0.0.1");
     URI publicUrl = r.url("AGORA_PUBLIC_URL", "http://localhost:" + port);
     Optional<DatabaseSettings> database = r.database();
+    DatabaseLimits databaseLimits = new DatabaseLimits(Duration.ofMillis(r.positive("AGORA_DB_POOL_WAIT_MS", 5_000)),
+        Duration.ofMillis(r.positive("AGORA_DB_STATEMENT_TIMEOUT_MS", 30_000)));
     Path dataDir = Path.of(r.text("AGORA_DATA_DIR", "data"));
     Optional<OidcSettings> oidc = r.oidc();
     int devOidcPort = r.port("AGORA_DEV_OIDC_PORT", 0);
@@ -150,7 +161,7 @@ public record AppConfig(
       return new ClusterSettings(members, r.host("AGORA_CLUSTER_HOST", "127.0.0.1"), r.port("AGORA_CLUSTER_PORT", 5701),
           name, r.port("AGORA_CLUSTER_BUS_PORT", 0));
     });
-    return new AppConfig(port, host, publicUrl, database, dataDir, oidc, devOidcPort, keyRefresh, adminEmails, adminClaim,
+    return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDir, oidc, devOidcPort, keyRefresh, adminEmails, adminClaim,
         demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster);
   }
 

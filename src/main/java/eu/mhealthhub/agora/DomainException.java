@@ -9,7 +9,10 @@ public final class DomainException extends RuntimeException {
   /** What went wrong, and the HTTP status it becomes. */
   public enum Kind {
     BAD_REQUEST(400), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), TOO_LARGE(413), UNPROCESSABLE(422), TOO_MANY(429),
-    /** Something Agora depends on (the identity provider, say) does not answer; answered with Retry-After. */
+    /**
+     * Something Agora depends on (the database, the identity provider) could not answer in time:
+     * nothing was done, and asking again later may work. Answered with Retry-After.
+     */
     UNAVAILABLE(503);
 
     public final int status;
@@ -36,6 +39,10 @@ public final class DomainException extends RuntimeException {
 
   public static DomainException forbidden() {
     return new DomainException(Kind.FORBIDDEN, "error.403.text");
+  }
+
+  public static DomainException unavailable() {
+    return new DomainException(Kind.UNAVAILABLE, "error.503.text");
   }
 
   public static DomainException badRequest(String messageKey, Object... args) {

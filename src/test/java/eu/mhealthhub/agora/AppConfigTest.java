@@ -31,6 +31,16 @@ class AppConfigTest {
     assertEquals(java.time.Duration.ofHours(1), c.oidcKeyRefresh(), "the provider's keys are fetched hourly");
     assertEquals(java.time.Duration.ofMinutes(15),
         AppConfig.fromEnvironment(Map.of("AGORA_OIDC_KEY_REFRESH_MINUTES", "15")).oidcKeyRefresh());
+    assertEquals(java.time.Duration.ofSeconds(5), c.databaseLimits().poolWait());
+    assertEquals(java.time.Duration.ofSeconds(30), c.databaseLimits().statementTimeout());
+  }
+
+  @Test
+  @DisplayName("the pool wait and the statement timeout are read in milliseconds")
+  void databaseLimits() {
+    AppConfig c = AppConfig.fromEnvironment(Map.of("AGORA_DB_POOL_WAIT_MS", "750", "AGORA_DB_STATEMENT_TIMEOUT_MS", "12000"));
+    assertEquals(java.time.Duration.ofMillis(750), c.databaseLimits().poolWait());
+    assertEquals(java.time.Duration.ofSeconds(12), c.databaseLimits().statementTimeout());
   }
 
   @Test
@@ -105,7 +115,10 @@ class AppConfigTest {
       "AGORA_HOST|not a host|AGORA_HOST",
       "AGORA_HOST|http://0.0.0.0|AGORA_HOST",
       "AGORA_OIDC_KEY_REFRESH_MINUTES|0|AGORA_OIDC_KEY_REFRESH_MINUTES",
-      "AGORA_OIDC_KEY_REFRESH_MINUTES|hourly|AGORA_OIDC_KEY_REFRESH_MINUTES"})
+      "AGORA_OIDC_KEY_REFRESH_MINUTES|hourly|AGORA_OIDC_KEY_REFRESH_MINUTES",
+      "AGORA_DB_POOL_WAIT_MS|soon|AGORA_DB_POOL_WAIT_MS",
+      "AGORA_DB_POOL_WAIT_MS|0|AGORA_DB_POOL_WAIT_MS",
+      "AGORA_DB_STATEMENT_TIMEOUT_MS|-5|AGORA_DB_STATEMENT_TIMEOUT_MS"})
   @DisplayName("a missing or malformed value is refused with a message naming the variable")
   void badValues(String name, String value, String named) {
     Map<String, String> env = new HashMap<>();

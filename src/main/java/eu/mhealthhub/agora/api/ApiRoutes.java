@@ -168,14 +168,15 @@ public final class ApiRoutes {
 
   private void listGroups(RoutingContext ctx) {
     groups.visibleTo(viewer(ctx))
-        .onSuccess(list -> json(ctx, 200, new JsonObject().put("groups",
-            new JsonArray(list.stream().map(ApiRoutes::group).toList()))))
+        .map(list -> new JsonObject().put("groups", new JsonArray(list.stream().map(ApiRoutes::group).toList())))
+        .onSuccess(o -> json(ctx, 200, o))
         .onFailure(ctx::fail);
   }
 
   private void getGroup(RoutingContext ctx) {
     groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .onSuccess(g -> json(ctx, 200, group(g)))
+        .map(ApiRoutes::group)
+        .onSuccess(o -> json(ctx, 200, o))
         .onFailure(ctx::fail);
   }
 
@@ -229,8 +230,9 @@ public final class ApiRoutes {
   private void mentions(RoutingContext ctx) {
     groups.find(ctx.pathParam("slug"), viewer(ctx))
         .compose(g -> threads.mentionSuggestions(g, ctx.request().getParam("q")))
-        .onSuccess(list -> json(ctx, 200, new JsonObject().put("members", new JsonArray(list.stream()
-            .map(m -> new JsonObject().put("handle", m[0]).put("name", m[1])).toList()))))
+        .map(list -> new JsonObject().put("members", new JsonArray(list.stream()
+            .map(m -> new JsonObject().put("handle", m[0]).put("name", m[1])).toList())))
+        .onSuccess(o -> json(ctx, 200, o))
         .onFailure(ctx::fail);
   }
 
@@ -238,8 +240,9 @@ public final class ApiRoutes {
     long id = Forms.id(ctx, "id");
     int page = Forms.page(ctx);
     threads.page(id, viewer(ctx), page)
-        .onSuccess(p -> json(ctx, 200, thread(p.thread(), p.group()).put("page", p.page()).put("posts",
-            new JsonArray(p.posts().stream().map(x -> post(x, viewer(ctx), p.group())).toList()))))
+        .map(p -> thread(p.thread(), p.group()).put("page", p.page()).put("posts",
+            new JsonArray(p.posts().stream().map(x -> post(x, viewer(ctx), p.group())).toList())))
+        .onSuccess(o -> json(ctx, 200, o))
         .onFailure(ctx::fail);
   }
 
@@ -266,7 +269,8 @@ public final class ApiRoutes {
   private void getPost(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
     threads.post(id, viewer(ctx))
-        .onSuccess(at -> json(ctx, 200, post(at.post(), viewer(ctx), at.group())))
+        .map(at -> post(at.post(), viewer(ctx), at.group()))
+        .onSuccess(o -> json(ctx, 200, o))
         .onFailure(ctx::fail);
   }
 
@@ -280,7 +284,8 @@ public final class ApiRoutes {
     }
     threads.edit(id, me, string(in, "body"), ((Number) revision).intValue())
         .compose(v -> threads.post(id, viewer(ctx)))
-        .onSuccess(at -> json(ctx, 200, post(at.post(), viewer(ctx), at.group())))
+        .map(at -> post(at.post(), viewer(ctx), at.group()))
+        .onSuccess(o -> json(ctx, 200, o))
         .onFailure(ctx::fail);
   }
 
@@ -294,28 +299,28 @@ public final class ApiRoutes {
 
   private void unread(RoutingContext ctx) {
     Member me = member(ctx);
-    groups.unreadFor(me).onSuccess(rows -> {
+    groups.unreadFor(me).map(rows -> {
       JsonArray list = new JsonArray();
       long total = 0;
       for (Object[] r : rows) {
         list.add(new JsonObject().put("slug", r[1]).put("address", "group." + r[0]).put("unreadThreads", r[2]));
         total += (Long) r[2];
       }
-      json(ctx, 200, new JsonObject().put("unreadThreads", total).put("groups", list));
-    }).onFailure(ctx::fail);
+      return new JsonObject().put("unreadThreads", total).put("groups", list);
+    }).onSuccess(o -> json(ctx, 200, o)).onFailure(ctx::fail);
   }
 
   private void reactions(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
-    threads.whoReacted(id, viewer(ctx)).onSuccess(rows -> {
+    threads.whoReacted(id, viewer(ctx)).map(rows -> {
       JsonArray kinds = new JsonArray();
       for (Reactions.Kind k : Reactions.KINDS) {
         List<String> names = rows.stream().filter(r -> r[0].equals(k.name())).map(r -> r[1]).toList();
         kinds.add(new JsonObject().put("kind", k.name()).put("symbol", k.symbol()).put("count", names.size())
             .put("members", new JsonArray(names)));
       }
-      json(ctx, 200, new JsonObject().put("postId", id).put("reactions", kinds));
-    }).onFailure(ctx::fail);
+      return new JsonObject().put("postId", id).put("reactions", kinds);
+    }).onSuccess(o -> json(ctx, 200, o)).onFailure(ctx::fail);
   }
 
   private void react(RoutingContext ctx) {

@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.attachment;
 
 import eu.mhealthhub.agora.web.Forms;
+import eu.mhealthhub.agora.web.Respond;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -33,14 +34,12 @@ public final class AttachmentRoutes {
   private void serve(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
     String cached = ctx.request().getHeader("If-None-Match");
-    attachments.readable(id, Viewer.of(ctx).member())
+    Respond.to(ctx, attachments.readable(id, Viewer.of(ctx).member())
         .compose(file -> {
           String etag = "\"" + file.sha256() + "\"";
           return etag.equals(cached) ? Future.succeededFuture(new Reply(file, etag, null))
               : attachments.bytes(file).map(data -> new Reply(file, etag, data));
-        })
-        .onSuccess(reply -> send(ctx, reply))
-        .onFailure(ctx::fail);
+        }), reply -> send(ctx, reply));
   }
 
   private static void send(RoutingContext ctx, Reply reply) {

@@ -189,9 +189,9 @@ public final class SignInRoutes {
             fresh.put(SessionKeys.ID_TOKEN, user.principal().getString("id_token"));
           }
           // stored before the redirect, so the browser's next request finds it on any store
-          return sessions.flush(ctx, true);
+          return sessions.flush(ctx, true).map(v -> attempt.getString("next"));
         })
-        .onSuccess(v -> ctx.response().setStatusCode(302).putHeader("Location", attempt.getString("next"))
+        .onSuccess(next -> ctx.response().setStatusCode(302).putHeader("Location", next)
             .putHeader("Cache-Control", "no-store").end())
         .onFailure(ctx::fail);
   }

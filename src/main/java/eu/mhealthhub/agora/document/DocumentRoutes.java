@@ -12,6 +12,7 @@ import eu.mhealthhub.agora.text.WordDiff;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
+import eu.mhealthhub.agora.web.Respond;
 import eu.mhealthhub.agora.web.Tokens;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
@@ -23,7 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Consensus documents in HTML. Every action is a form that works without JavaScript; live pages
@@ -122,13 +123,12 @@ public final class DocumentRoutes {
   }
 
   /** A refusal about the input re-renders the form with the message; anything else is an error page. */
-  private void formFailure(RoutingContext ctx, Throwable e, Consumer<DomainException> rerender) {
+  private static Future<Runnable> formFailure(Throwable e, Function<DomainException, Future<Runnable>> rerender) {
     if (e instanceof DomainException d && (d.kind() == DomainException.Kind.BAD_REQUEST
         || d.kind() == DomainException.Kind.CONFLICT)) {
-      rerender.accept(d);
-      return;
+      return rerender.apply(d);
     }
-    ctx.fail(e);
+    return Future.failedFuture(e);
   }
 
   private String message(RoutingContext ctx, DomainException d) {
@@ -151,13 +151,9 @@ public final class DocumentRoutes {
     if (!Forms.requireMember(ctx)) {
       return;
     }
-    groups.find(ctx.pathParam("slug"), viewer(ctx)).onSuccess(group -> {
-      if (!DocumentPolicy.canCreate(viewer(ctx), group)) {
-        ctx.fail(DomainException.forbidden());
-        return;
-      }
-      renderCreate(ctx, 200, group, "", "", "", Tokens.random(16), Map.of(), null, null);
-    }).onFailure(ctx::fail);
+    Respond.to(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx))
+            .compose(group -> Respond.ifAllowed(DocumentPolicy.canCreate(viewer(ctx), group), group)),
+        group -> renderCreate(ctx, 200, group, "", "", "", Tokens.random(16), Map.of(), null, null));
   }
 
   private void renderCreate(RoutingContext ctx, int status, WorkingGroup group, String title, String body, String summary,
@@ -189,22 +185,24 @@ public final class DocumentRoutes {
     String body = field(ctx, "body");
     String summary = field(ctx, "summary");
     String token = field(ctx, "clientToken");
-    groups.find(ctx.pathParam("slug"), viewer(ctx)).onSuccess(group -> {
+    Respond.to(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx)).compose(group -> {
       if (!DocumentPolicy.canCreate(viewer(ctx), group)) {
-        ctx.fail(DomainException.forbidden());
-        return;
+        return Future.failedFuture(DomainException.forbidden());
       }
       Map<String, String> problems = DocumentService.problems(title, true, body, summary, false);
       if (!problems.isEmpty() || "preview".equals(field(ctx, "action"))) {
-        renderCreate(ctx, problems.isEmpty() ? 200 : 400, group, title, body, summary, token, problems,
-            problems.isEmpty() ? previewHtml(body) : null, null);
-        return;
+        String preview = problems.isEmpty() ? previewHtml(body) : null;
+        return Respond.sending(() -> renderCreate(ctx, problems.isEmpty() ? 200 : 400, group, title, body, summary, token,
+            problems, preview, null));
       }
-      documents.create(group, me, title, body, summary, token)
-          .onSuccess(id -> Forms.redirect(ctx, url(id)))
-          .onFailure(e -> formFailure(ctx, e, d -> renderCreate(ctx, d.kind().status, group, title, body, summary, token,
-              Map.of(), null, message(ctx, d))));
-    }).onFailure(ctx::fail);
+      return documents.create(group, me, title, body, summary, token)
+          .<Runnable>map(id -> () -> Forms.redirect(ctx, url(id)))
+          .recover(e -> formFailure(e, d -> {
+            String message = message(ctx, d);
+            return Respond.sending(() -> renderCreate(ctx, d.kind().status, group, title, body, summary, token,
+                Map.of(), null, message));
+          }));
+    }));
   }
 
   /** A preview shows the sections as the document page will. */
@@ -332,15 +330,13 @@ public final class DocumentRoutes {
     }
     long id = Forms.id(ctx, "id");
     Optional<Member> viewer = viewer(ctx);
-    documents.locate(id, viewer).compose(at -> {
+    Respond.to(ctx, documents.locate(id, viewer).compose(at -> {
       if (!DocumentPolicy.canEdit(viewer, at.group(), at.document())) {
         return Future.failedFuture(DomainException.forbidden());
       }
-      return documents.revision(at, at.document().currentRevision()).map(r -> {
-        renderEdit(ctx, 200, "edit", at, r.number(), r.body(), "", Map.of(), null, null, null);
-        return null;
-      });
-    }).onFailure(ctx::fail);
+      return documents.revision(at, at.document().currentRevision()).<Runnable>map(r ->
+          () -> renderEdit(ctx, 200, "edit", at, r.number(), r.body(), "", Map.of(), null, null, null));
+    }));
   }
 
   /** The edit and proposal forms; {@code conflict} holds the three-way view when the document moved on. */
@@ -380,12 +376,11 @@ public final class DocumentRoutes {
     String note = field(ctx, "edit".equals(mode) ? "summary" : "rationale");
     int base = number(field(ctx, "base"), 0);
     boolean editing = "edit".equals(mode);
-    documents.locate(id, viewer(ctx)).onSuccess(at -> {
+    Respond.to(ctx, documents.locate(id, viewer(ctx)).compose(at -> {
       boolean allowed = editing ? DocumentPolicy.canEdit(viewer(ctx), at.group(), at.document())
           : DocumentPolicy.canParticipate(viewer(ctx), at.group(), at.document());
       if (!allowed) {
-        ctx.fail(DomainException.forbidden());
-        return;
+        return Future.failedFuture(DomainException.forbidden());
       }
       Map<String, String> problems = DocumentService.problems(null, false, body, note, false);
       if (note.isBlank()) {
@@ -396,21 +391,22 @@ public final class DocumentRoutes {
             : "document.error.rationale.long");
       }
       if (!problems.isEmpty() || "preview".equals(field(ctx, "action"))) {
-        renderEdit(ctx, problems.isEmpty() ? 200 : 400, mode, at, base, body, note, problems,
-            problems.isEmpty() ? previewHtml(body) : null, null, null);
-        return;
+        String preview = problems.isEmpty() ? previewHtml(body) : null;
+        return Respond.sending(() -> renderEdit(ctx, problems.isEmpty() ? 200 : 400, mode, at, base, body, note, problems,
+            preview, null, null));
       }
       Future<?> saved = editing ? documents.edit(at, me, base, body, note)
           : documents.propose(at, me, base, body, note, field(ctx, "clientToken"));
-      saved.onSuccess(result -> Forms.redirect(ctx, editing ? url(id) : url(id) + "/proposals/" + result))
-          .onFailure(e -> formFailure(ctx, e, d -> {
+      return saved.<Runnable>map(result -> () -> Forms.redirect(ctx, editing ? url(id) : url(id) + "/proposals/" + result))
+          .recover(e -> formFailure(e, d -> {
             if (d.kind() == DomainException.Kind.CONFLICT && "document.error.conflict".equals(d.messageKey())) {
-              threeWay(ctx, mode, at, base, body, note, d);
-            } else {
-              renderEdit(ctx, d.kind().status, mode, at, base, body, note, Map.of(), null, message(ctx, d), null);
+              return threeWay(ctx, mode, at, base, body, note, d);
             }
+            String message = message(ctx, d);
+            return Respond.sending(() -> renderEdit(ctx, d.kind().status, mode, at, base, body, note, Map.of(), null,
+                message, null));
           }));
-    }).onFailure(ctx::fail);
+    }));
   }
 
   /**
@@ -418,10 +414,10 @@ public final class DocumentRoutes {
    * what they wrote, and offer their text merged with the current one when the changes touch
    * different sections (their own text otherwise), to save against the current revision.
    */
-  private void threeWay(RoutingContext ctx, String mode, DocumentService.Located stale, int base, String body,
+  private Future<Runnable> threeWay(RoutingContext ctx, String mode, DocumentService.Located stale, int base, String body,
       String note, DomainException d) {
     I18n.Messages m = messages(ctx);
-    documents.locate(stale.document().id(), viewer(ctx)).compose(at -> {
+    return documents.locate(stale.document().id(), viewer(ctx)).compose(at -> {
       int current = at.document().currentRevision();
       int from = base >= 1 && base <= current ? base : current;
       return Future.all(documents.revision(at, from), documents.revision(at, current)).compose(all -> ctx.vertx()
@@ -442,11 +438,11 @@ public final class DocumentRoutes {
         conflict.put("text", merged.map(Sections::join).orElse(body));
         return conflict;
       }, false)).map(conflict -> {
-        renderEdit(ctx, 409, mode, at, current, (String) conflict.remove("text"), note, Map.of(), null,
-            message(ctx, d), conflict);
-        return null;
+        String text = (String) conflict.remove("text");
+        String message = message(ctx, d);
+        return () -> renderEdit(ctx, 409, mode, at, current, text, note, Map.of(), null, message, conflict);
       });
-    }).onFailure(ctx::fail);
+    });
   }
 
   // ---- proposals
@@ -457,15 +453,13 @@ public final class DocumentRoutes {
     }
     long id = Forms.id(ctx, "id");
     Optional<Member> viewer = viewer(ctx);
-    documents.locate(id, viewer).compose(at -> {
+    Respond.to(ctx, documents.locate(id, viewer).compose(at -> {
       if (!DocumentPolicy.canParticipate(viewer, at.group(), at.document())) {
         return Future.failedFuture(DomainException.forbidden());
       }
-      return documents.revision(at, at.document().currentRevision()).map(r -> {
-        renderEdit(ctx, 200, "propose", at, r.number(), r.body(), "", Map.of(), null, null, null);
-        return null;
-      });
-    }).onFailure(ctx::fail);
+      return documents.revision(at, at.document().currentRevision()).<Runnable>map(r ->
+          () -> renderEdit(ctx, 200, "propose", at, r.number(), r.body(), "", Map.of(), null, null, null));
+    }));
   }
 
   private void proposal(RoutingContext ctx) {
@@ -599,19 +593,19 @@ public final class DocumentRoutes {
     Member me = viewer(ctx).orElseThrow();
     String body = field(ctx, "body");
     String token = field(ctx, "clientToken");
-    documents.locate(id, viewer(ctx))
+    Respond.to(ctx, documents.locate(id, viewer(ctx))
         .compose(at -> documents.comment(at, me, key, body, token))
-        .onSuccess(cid -> Forms.redirect(ctx, url(id) + "/sections/" + key + "#comment-" + cid))
-        .onFailure(e -> {
+        .<Runnable>map(cid -> () -> Forms.redirect(ctx, url(id) + "/sections/" + key + "#comment-" + cid))
+        .recover(e -> {
           // an empty or over-long comment: the section page again, with the message and the text kept
           if (e instanceof DomainException d && d.kind() == DomainException.Kind.BAD_REQUEST) {
-            renderSection(ctx, 400, Map.of("commentBody", body, "commentProblem", d.messageKey(),
+            Map<String, Object> extra = Map.of("commentBody", body, "commentProblem", d.messageKey(),
                 "problems", Map.of("body", d.messageKey()), "hasProblems", true,
-                "clientToken", token.isEmpty() ? Tokens.random(16) : token));
-          } else {
-            ctx.fail(e);
+                "clientToken", token.isEmpty() ? Tokens.random(16) : token);
+            return Respond.sending(() -> renderSection(ctx, 400, extra));
           }
-        });
+          return Future.failedFuture(e);
+        }));
   }
 
   private void resolve(RoutingContext ctx) {

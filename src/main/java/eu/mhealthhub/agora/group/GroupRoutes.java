@@ -6,6 +6,7 @@ import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.Pages;
+import eu.mhealthhub.agora.web.Respond;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -73,8 +74,8 @@ public final class GroupRoutes {
 
   private void list(RoutingContext ctx) {
     groups.visibleTo(viewer(ctx))
-        .onSuccess(list -> pages.render(ctx, "group/list", Map.of("groups", list,
-            "canCreate", GroupPolicy.canAdminister(viewer(ctx)))))
+        .map(list -> Map.<String, Object>of("groups", list, "canCreate", GroupPolicy.canAdminister(viewer(ctx))))
+        .onSuccess(model -> pages.render(ctx, "group/list", model))
         .onFailure(ctx::fail);
   }
 
@@ -149,47 +150,35 @@ public final class GroupRoutes {
       renderForm(ctx, 400, form, problems, null);
       return;
     }
-    groups.create(viewer(ctx), form)
-        .onSuccess(slug -> Forms.redirect(ctx, "/groups/" + slug))
-        .onFailure(e -> {
-          if (e instanceof DomainException d && d.kind() == DomainException.Kind.CONFLICT) {
-            renderForm(ctx, 409, form, Map.of("slug", d.messageKey()), null);
-          } else {
-            ctx.fail(e);
-          }
-        });
+    Respond.to(ctx, groups.create(viewer(ctx), form)
+        .<Runnable>map(slug -> () -> Forms.redirect(ctx, "/groups/" + slug))
+        .recover(e -> e instanceof DomainException d && d.kind() == DomainException.Kind.CONFLICT
+            ? Respond.sending(() -> renderForm(ctx, 409, form, Map.of("slug", d.messageKey()), null))
+            : Future.failedFuture(e)));
   }
 
   private void editForm(RoutingContext ctx) {
     if (!Forms.requireMember(ctx)) {
       return;
     }
-    groups.find(ctx.pathParam("slug"), viewer(ctx)).onSuccess(group -> {
-      if (!GroupPolicy.canAdminister(viewer(ctx))) {
-        ctx.fail(DomainException.forbidden());
-        return;
-      }
-      renderForm(ctx, 200, GroupForm.of(group.slug(), group.name(), group.purpose(),
-          group.closed() ? "closed" : "public", group.openJoin() ? "open" : "request"), Map.of(), group);
-    }).onFailure(ctx::fail);
+    Respond.to(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx))
+            .compose(group -> Respond.ifAllowed(GroupPolicy.canAdminister(viewer(ctx)), group)),
+        group -> renderForm(ctx, 200, GroupForm.of(group.slug(), group.name(), group.purpose(),
+            group.closed() ? "closed" : "public", group.openJoin() ? "open" : "request"), Map.of(), group));
   }
 
   private void update(RoutingContext ctx) {
-    groups.find(ctx.pathParam("slug"), viewer(ctx)).onSuccess(group -> {
+    Respond.to(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx)).compose(group -> {
       GroupForm form = form(ctx.request().formAttributes().set("slug", group.slug()));
       if (!GroupPolicy.canAdminister(viewer(ctx))) {
-        ctx.fail(DomainException.forbidden());
-        return;
+        return Future.failedFuture(DomainException.forbidden());
       }
       Map<String, String> problems = form.problems(false);
       if (!problems.isEmpty()) {
-        renderForm(ctx, 400, form, problems, group);
-        return;
+        return Respond.sending(() -> renderForm(ctx, 400, form, problems, group));
       }
-      groups.update(group, viewer(ctx), form)
-          .onSuccess(v -> Forms.redirect(ctx, "/groups/" + group.slug()))
-          .onFailure(ctx::fail);
-    }).onFailure(ctx::fail);
+      return groups.update(group, viewer(ctx), form).<Runnable>map(v -> () -> Forms.redirect(ctx, "/groups/" + group.slug()));
+    }));
   }
 
   private void archive(RoutingContext ctx) {

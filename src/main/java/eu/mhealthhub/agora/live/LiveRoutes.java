@@ -55,7 +55,7 @@ public final class LiveRoutes {
     audience.admit(address, Viewer.of(ctx).member().map(Member::id))
         .compose(v -> Future.all(log.after(pool, address, after, MAX_EVENTS), log.latest(pool, address),
             log.oldest(pool, address)))
-        .onSuccess(all -> {
+        .map(all -> {
           java.util.List<EventLog.Event> events = all.resultAt(0);
           long latest = all.resultAt(1);
           Long oldest = all.resultAt(2);
@@ -65,10 +65,11 @@ public final class LiveRoutes {
           if (!reload) {
             events.forEach(e -> list.add(new JsonObject().put("seq", e.seq()).put("type", e.type()).put("id", e.entityId())));
           }
-          ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").putHeader("Cache-Control", "no-store")
-              .end(new JsonObject().put("address", address).put("latest", latest).put("reload", reload)
-                  .put("events", list).encode());
+          return new JsonObject().put("address", address).put("latest", latest).put("reload", reload)
+              .put("events", list).encode();
         })
+        .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json; charset=utf-8")
+            .putHeader("Cache-Control", "no-store").end(body))
         .onFailure(ctx::fail);
   }
 }

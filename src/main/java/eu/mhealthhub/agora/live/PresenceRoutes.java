@@ -44,8 +44,9 @@ public final class PresenceRoutes {
     boolean typing = "true".equals(ctx.request().getFormAttribute("typing"));
     audience.admit(address.get(), viewer.id())
         .compose(grant -> presence.report(address.get(), viewer.id(), viewer.displayName(), typing))
-        .onSuccess(summary -> ctx.response().putHeader("Content-Type", "application/json")
-            .putHeader("Cache-Control", "no-store").end(summary.encode()))
+        .map(summary -> summary.encode())
+        .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "no-store").end(body))
         .onFailure(ctx::fail);
   }
 }

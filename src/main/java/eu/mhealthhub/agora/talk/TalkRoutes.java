@@ -8,6 +8,7 @@ import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
+import eu.mhealthhub.agora.web.Respond;
 import eu.mhealthhub.agora.web.Tokens;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
@@ -149,8 +150,9 @@ public final class TalkRoutes {
     var past = talks.recent(50);
     var groups = talks.groupsFor(viewer(ctx));
     Future.all(upcoming, past, groups)
-        .onSuccess(all -> pages.render(ctx, "talk/list", Map.of("upcoming", upcoming.result(), "past", past.result(),
-            "canCreate", TalkPolicy.canCreate(viewer(ctx), groups.result()))))
+        .map(all -> Map.<String, Object>of("upcoming", upcoming.result(), "past", past.result(),
+            "canCreate", TalkPolicy.canCreate(viewer(ctx), groups.result())))
+        .onSuccess(model -> pages.render(ctx, "talk/list", model))
         .onFailure(ctx::fail);
   }
 
@@ -277,14 +279,15 @@ public final class TalkRoutes {
 
   private void calendar(RoutingContext ctx) {
     talks.find(slug(ctx))
-        .onSuccess(talk -> sendCalendar(ctx, ICalendar.of(List.of(talk), publicUrl, clock.instant(), null), talk.slug() + ".ics"))
+        .map(talk -> Map.entry(ICalendar.of(List.of(talk), publicUrl, clock.instant(), null), talk.slug() + ".ics"))
+        .onSuccess(file -> sendCalendar(ctx, file.getKey(), file.getValue()))
         .onFailure(ctx::fail);
   }
 
   private void feed(RoutingContext ctx) {
     talks.upcoming(200)
-        .onSuccess(list -> sendCalendar(ctx, ICalendar.of(list, publicUrl, clock.instant(),
-            messages(ctx).get("talk.feed.name")), "talks.ics"))
+        .map(list -> ICalendar.of(list, publicUrl, clock.instant(), messages(ctx).get("talk.feed.name")))
+        .onSuccess(body -> sendCalendar(ctx, body, "talks.ics"))
         .onFailure(ctx::fail);
   }
 
@@ -337,13 +340,10 @@ public final class TalkRoutes {
     }
     boolean anonymous = "true".equals(field(ctx, "anonymous")) || "on".equals(field(ctx, "anonymous"));
     talks.ask(slug(ctx), Viewer.of(ctx).member().orElseThrow(), body, anonymous, field(ctx, "clientToken"), texts(ctx))
-        .onSuccess(asked -> {
-          if (asked.postId() != null) {
-            done(ctx, "/posts/" + asked.postId(), new JsonObject().put("postId", asked.postId()));
-          } else {
-            done(ctx, roomPath(ctx, "#question-" + asked.questionId()), new JsonObject().put("id", asked.questionId()));
-          }
-        })
+        .map(asked -> asked.postId() != null
+            ? Map.entry("/posts/" + asked.postId(), new JsonObject().put("postId", asked.postId()))
+            : Map.entry(roomPath(ctx, "#question-" + asked.questionId()), new JsonObject().put("id", asked.questionId())))
+        .onSuccess(answer -> done(ctx, answer.getKey(), answer.getValue()))
         .onFailure(ctx::fail);
   }
 
@@ -469,16 +469,17 @@ public final class TalkRoutes {
       ctx.fail(DomainException.badRequest("talk.close.error.groups"));
       return;
     }
-    talks.close(slug(ctx), Viewer.of(ctx).member().orElseThrow(), summary, chosen, texts(ctx))
-        .onSuccess(threads -> done(ctx, "/talks/" + slug(ctx) + "#followups", new JsonObject().put("threads", threads)))
-        .onFailure(e -> {
+    Respond.to(ctx, talks.close(slug(ctx), Viewer.of(ctx).member().orElseThrow(), summary, chosen, texts(ctx))
+        .<Runnable>map(threads -> () -> done(ctx, "/talks/" + slug(ctx) + "#followups",
+            new JsonObject().put("threads", threads)))
+        .recover(e -> {
           if (e instanceof DomainException d && d.kind() == DomainException.Kind.BAD_REQUEST && !script(ctx)) {
             String fieldName = d.messageKey().startsWith("talk.close.error.summary") ? "summary" : "groups";
-            renderClose(ctx, 400, summary == null ? "" : summary, chosen, Map.of(fieldName, d.messageKey()));
-          } else {
-            ctx.fail(e);
+            return Respond.sending(() -> renderClose(ctx, 400, summary == null ? "" : summary, chosen,
+                Map.of(fieldName, d.messageKey())));
           }
-        });
+          return Future.failedFuture(e);
+        }));
   }
 
   // ---------------------------------------------------------------- creating and editing
@@ -487,13 +488,9 @@ public final class TalkRoutes {
     if (!Forms.requireMember(ctx)) {
       return;
     }
-    talks.groupsFor(viewer(ctx)).onSuccess(groups -> {
-      if (!TalkPolicy.canCreate(viewer(ctx), groups)) {
-        ctx.fail(DomainException.forbidden());
-        return;
-      }
-      renderForm(ctx, 200, null, emptyForm(), groups, Map.of());
-    }).onFailure(ctx::fail);
+    Respond.to(ctx, talks.groupsFor(viewer(ctx))
+            .compose(groups -> Respond.ifAllowed(TalkPolicy.canCreate(viewer(ctx), groups), groups)),
+        groups -> renderForm(ctx, 200, null, emptyForm(), groups, Map.of()));
   }
 
   private static TalkForm emptyForm() {
@@ -543,41 +540,39 @@ public final class TalkRoutes {
       return;
     }
     TalkForm form = readForm(ctx);
-    talks.groupsFor(viewer(ctx)).onSuccess(groups -> {
+    Respond.to(ctx, talks.groupsFor(viewer(ctx)).compose(groups -> {
       if (!TalkPolicy.canCreate(viewer(ctx), groups)) {
-        ctx.fail(DomainException.forbidden());
-        return;
+        return Future.failedFuture(DomainException.forbidden());
       }
       Map<String, String> problems = form.problems(true);
       if (!problems.isEmpty()) {
-        renderForm(ctx, 400, null, form, groups, problems);
-        return;
+        return Respond.sending(() -> renderForm(ctx, 400, null, form, groups, problems));
       }
-      talks.create(viewer(ctx), form)
-          .onSuccess(slug -> Forms.redirect(ctx, "/talks/" + slug))
-          .onFailure(e -> formFailure(ctx, e, null, form, groups));
-    }).onFailure(ctx::fail);
+      return talks.create(viewer(ctx), form)
+          .<Runnable>map(slug -> () -> Forms.redirect(ctx, "/talks/" + slug))
+          .recover(e -> formFailure(ctx, e, null, form, groups));
+    }));
   }
 
-  private void formFailure(RoutingContext ctx, Throwable e, Talk talk, TalkForm form, List<WorkingGroup> groups) {
+  private Future<Runnable> formFailure(RoutingContext ctx, Throwable e, Talk talk, TalkForm form, List<WorkingGroup> groups) {
     if (e instanceof DomainException d && d.kind() == DomainException.Kind.CONFLICT) {
-      renderForm(ctx, 409, talk, form, groups, Map.of("slug", d.messageKey()));
+      return Respond.sending(() -> renderForm(ctx, 409, talk, form, groups, Map.of("slug", d.messageKey())));
     } else if (e instanceof DomainException d && d.kind() == DomainException.Kind.BAD_REQUEST) {
-      renderForm(ctx, 400, talk, form, groups, Map.of("groups", d.messageKey()));
-    } else {
-      ctx.fail(e);
+      return Respond.sending(() -> renderForm(ctx, 400, talk, form, groups, Map.of("groups", d.messageKey())));
     }
+    return Future.failedFuture(e);
   }
 
   private void editForm(RoutingContext ctx) {
     if (!Forms.requireMember(ctx)) {
       return;
     }
-    talks.room(slug(ctx), viewer(ctx)).compose(room -> !room.moderator() ? Future.failedFuture(DomainException.forbidden())
-            : talks.groupsFor(viewer(ctx)).map(groups -> Map.entry(room, groups)))
-        .onSuccess(e -> renderForm(ctx, 200, e.getKey().talk(), TalkForm.of(e.getKey().talk(), Viewer.of(ctx).zone()),
-            e.getValue(), Map.of()))
-        .onFailure(ctx::fail);
+    Respond.to(ctx, talks.room(slug(ctx), viewer(ctx)).compose(room -> !room.moderator()
+            ? Future.failedFuture(DomainException.forbidden())
+            : talks.groupsFor(viewer(ctx)).<Runnable>map(groups -> {
+              TalkForm form = TalkForm.of(room.talk(), Viewer.of(ctx).zone());
+              return () -> renderForm(ctx, 200, room.talk(), form, groups, Map.of());
+            })));
   }
 
   private void update(RoutingContext ctx) {
@@ -585,19 +580,17 @@ public final class TalkRoutes {
       return;
     }
     TalkForm form = readForm(ctx);
-    talks.room(slug(ctx), viewer(ctx)).compose(room -> !room.moderator() ? Future.failedFuture(DomainException.forbidden())
-            : talks.groupsFor(viewer(ctx)).map(groups -> Map.entry(room, groups)))
-        .onSuccess(e -> {
-          Talk talk = e.getKey().talk();
-          Map<String, String> problems = form.problems(false);
-          if (!problems.isEmpty()) {
-            renderForm(ctx, 400, talk, form, e.getValue(), problems);
-            return;
-          }
-          talks.update(talk.slug(), viewer(ctx), form)
-              .onSuccess(v -> Forms.redirect(ctx, "/talks/" + talk.slug()))
-              .onFailure(err -> formFailure(ctx, err, talk, form, e.getValue()));
-        })
-        .onFailure(ctx::fail);
+    Respond.to(ctx, talks.room(slug(ctx), viewer(ctx)).compose(room -> !room.moderator()
+            ? Future.failedFuture(DomainException.forbidden())
+            : talks.groupsFor(viewer(ctx)).compose(groups -> {
+              Talk talk = room.talk();
+              Map<String, String> problems = form.problems(false);
+              if (!problems.isEmpty()) {
+                return Respond.sending(() -> renderForm(ctx, 400, talk, form, groups, problems));
+              }
+              return talks.update(talk.slug(), viewer(ctx), form)
+                  .<Runnable>map(v -> () -> Forms.redirect(ctx, "/talks/" + talk.slug()))
+                  .recover(err -> formFailure(ctx, err, talk, form, groups));
+            })));
   }
 }

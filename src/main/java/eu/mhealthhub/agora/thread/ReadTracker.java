@@ -33,6 +33,8 @@ public final class ReadTracker {
 
   private final Pool pool;
   private final Map<Key, Integer> pending = new ConcurrentHashMap<>();
+  /** Set while writes fail (the database is away): one warning when that starts, not one per attempt. */
+  private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
   private final long timer;
   private final Vertx vertx;
 
@@ -73,8 +75,17 @@ public final class ReadTracker {
     return pool.preparedQuery(UPSERT)
         .execute(Tuple.of(members.toArray(new Long[0]), threads.toArray(new Long[0]), positions.toArray(new Integer[0])))
         .<Void>mapEmpty()
+        .onSuccess(v -> {
+          if (failing.compareAndSet(true, false)) {
+            LOG.info("read positions saved again");
+          }
+        })
         .onFailure(e -> {
-          LOG.warn("read positions not saved, will retry: {}", e.getMessage());
+          if (failing.compareAndSet(false, true)) {
+            LOG.warn("read positions not saved, will retry every {} ms until they are: {}", FLUSH_MS, e.getMessage());
+          } else {
+            LOG.debug("read positions still not saved: {}", e.getMessage());
+          }
           batch.forEach((k, p) -> pending.merge(k, p, Math::max));
         });
   }

@@ -15,6 +15,7 @@ import eu.mhealthhub.agora.text.WordDiff;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
+import eu.mhealthhub.agora.web.Respond;
 import eu.mhealthhub.agora.web.Tokens;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
@@ -119,13 +120,9 @@ public final class ThreadRoutes {
     if (!Forms.requireMember(ctx)) {
       return;
     }
-    groups.find(ctx.pathParam("slug"), viewer(ctx)).onSuccess(group -> {
-      if (!GroupPolicy.canPost(viewer(ctx), group)) {
-        ctx.fail(DomainException.forbidden());
-        return;
-      }
-      renderNewThread(ctx, 200, group, "", "", Tokens.random(16), Map.of(), null);
-    }).onFailure(ctx::fail);
+    Respond.to(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx))
+            .compose(group -> Respond.ifAllowed(GroupPolicy.canPost(viewer(ctx), group), group)),
+        group -> renderNewThread(ctx, 200, group, "", "", Tokens.random(16), Map.of(), null));
   }
 
   private void renderNewThread(RoutingContext ctx, int status, WorkingGroup group, String title, String body,
@@ -153,40 +150,39 @@ public final class ThreadRoutes {
     String title = CleanText.line(field(ctx, "title"));
     String body = field(ctx, "body");
     String token = field(ctx, "clientToken");
-    groups.find(ctx.pathParam("slug"), viewer(ctx)).onSuccess(group -> {
+    Respond.to(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx)).compose(group -> {
       if (!GroupPolicy.canPost(viewer(ctx), group)) {
-        ctx.fail(DomainException.forbidden());
-        return;
+        return Future.failedFuture(DomainException.forbidden());
       }
       Map<String, String> problems = ThreadService.problems(title, body, true);
       if ("preview".equals(field(ctx, "action"))) {
-        renderNewThread(ctx, problems.isEmpty() ? 200 : 400, group, title, body, token, problems,
-            problems.isEmpty() ? Markdown.toHtml(body) : null);
-        return;
+        String preview = problems.isEmpty() ? Markdown.toHtml(body) : null;
+        return Respond.sending(() -> renderNewThread(ctx, problems.isEmpty() ? 200 : 400, group, title, body, token,
+            problems, preview));
       }
       if (!problems.isEmpty()) {
-        renderNewThread(ctx, 400, group, title, body, token, problems, null);
-        return;
+        return Respond.sending(() -> renderNewThread(ctx, 400, group, title, body, token, problems, null));
       }
-      attachments.check(ctx.fileUploads())
+      return attachments.check(ctx.fileUploads())
           .compose(files -> threads.createThread(group, me, title, body, token, files))
-          .onSuccess(threadId -> Forms.redirect(ctx, threadUrl(threadId, 1, null)))
-          .onFailure(e -> formFailure(ctx, e, (status, text) ->
-              renderNewThread(ctx, status, group, title, body, token, Map.of(), null, text)));
-    }).onFailure(ctx::fail);
+          .<Runnable>map(threadId -> () -> Forms.redirect(ctx, threadUrl(threadId, 1, null)))
+          .recover(e -> formFailure(ctx, e, (status, text) ->
+              () -> renderNewThread(ctx, status, group, title, body, token, Map.of(), null, text)));
+    }));
   }
 
   /**
    * Refusals about the input (bad or too large files, a locked thread) re-render the form with
    * the input kept and the message, translated; anything else is an error page.
    */
-  private void formFailure(RoutingContext ctx, Throwable e, java.util.function.BiConsumer<Integer, String> rerender) {
+  private Future<Runnable> formFailure(RoutingContext ctx, Throwable e,
+      java.util.function.BiFunction<Integer, String, Runnable> rerender) {
     if (e instanceof DomainException d && (d.kind() == DomainException.Kind.BAD_REQUEST
         || d.kind() == DomainException.Kind.TOO_LARGE || d.kind() == DomainException.Kind.CONFLICT)) {
-      rerender.accept(d.kind().status, i18n.message(Viewer.of(ctx).locale(), d.messageKey(), d.args()));
-      return;
+      return Respond.sending(rerender.apply(d.kind().status,
+          i18n.message(Viewer.of(ctx).locale(), d.messageKey(), d.args())));
     }
-    ctx.fail(e);
+    return Future.failedFuture(e);
   }
 
   /** A form field as typed, cleaned as multi-line text ({@link CleanText#body}); "" when absent. */
@@ -299,8 +295,8 @@ public final class ThreadRoutes {
     Optional<Member> viewer = viewer(ctx);
     I18n.Messages messages = i18n.forLocale(Viewer.of(ctx).locale());
     threads.post(id, viewer)
-        .onSuccess(at -> pages.sendFragment(ctx,
-            postHtml(ctx, PostView.of(at.post(), viewer, at.group(), at.thread(), reactionLabels(messages)))))
+        .map(at -> postHtml(ctx, PostView.of(at.post(), viewer, at.group(), at.thread(), reactionLabels(messages))))
+        .onSuccess(html -> pages.sendFragment(ctx, html))
         .onFailure(ctx::fail);
   }
 
@@ -375,36 +371,31 @@ public final class ThreadRoutes {
     String body = field(ctx, "body");
     String token = field(ctx, "clientToken");
     Long to = optionalId(field(ctx, "to"));
-    threads.locate(id, viewer).compose(at -> {
-      Future<Post> target = to == null ? Future.succeededFuture(null)
+    Respond.to(ctx, threads.locate(id, viewer).compose(at -> {
+      Future<Post> replyTo = to == null ? Future.succeededFuture(null)
           : threads.post(to, viewer).map(q -> q.thread().id() == id ? q.post() : null).recover(e -> Future.succeededFuture(null));
-      return target.map(t -> new Object[] {at, t});
-    }).onSuccess(pair -> {
-      ThreadService.Located at = (ThreadService.Located) pair[0];
-      Post target = (Post) pair[1];
-      Map<String, String> problems = ThreadService.problems(null, body, false);
-      if ("preview".equals(field(ctx, "action"))) {
-        pages.render(ctx, problems.isEmpty() ? 200 : 400, "thread/reply", replyModel(at, body, target, token, problems,
-            problems.isEmpty() ? Markdown.toHtml(body) : null, viewer));
-        return;
-      }
-      if (!problems.isEmpty()) {
-        pages.render(ctx, 400, "thread/reply", replyModel(at, body, target, token, problems, null, viewer));
-        return;
-      }
-      attachments.check(ctx.fileUploads())
-          .compose(files -> threads.reply(id, me, body, to, token, files))
-          .compose(postId -> threads.findPost(postId, viewer))
-          .onSuccess(post -> Forms.redirect(ctx, threadUrl(id, (post.position() - 1) / ThreadService.PAGE_SIZE + 1, post.id())))
-          .onFailure(e -> {
-            if (e instanceof DomainException d && d.kind() == DomainException.Kind.FORBIDDEN) {
-              ctx.fail(e);
-              return;
-            }
-            formFailure(ctx, e, (status, text) -> pages.render(ctx, status, "thread/reply",
-                replyModel(at, body, target, token, Map.of(), null, viewer, text)));
-          });
-    }).onFailure(ctx::fail);
+      return replyTo.compose(target -> {
+        Map<String, String> problems = ThreadService.problems(null, body, false);
+        if ("preview".equals(field(ctx, "action"))) {
+          Map<String, Object> model = replyModel(at, body, target, token, problems,
+              problems.isEmpty() ? Markdown.toHtml(body) : null, viewer);
+          return Respond.sending(() -> pages.render(ctx, problems.isEmpty() ? 200 : 400, "thread/reply", model));
+        }
+        if (!problems.isEmpty()) {
+          Map<String, Object> model = replyModel(at, body, target, token, problems, null, viewer);
+          return Respond.sending(() -> pages.render(ctx, 400, "thread/reply", model));
+        }
+        return attachments.check(ctx.fileUploads())
+            .compose(files -> threads.reply(id, me, body, to, token, files))
+            .compose(postId -> threads.findPost(postId, viewer))
+            .<Runnable>map(post -> () -> Forms.redirect(ctx,
+                threadUrl(id, (post.position() - 1) / ThreadService.PAGE_SIZE + 1, post.id())))
+            .recover(e -> e instanceof DomainException d && d.kind() == DomainException.Kind.FORBIDDEN
+                ? Future.failedFuture(e)
+                : formFailure(ctx, e, (status, text) -> () -> pages.render(ctx, status, "thread/reply",
+                    replyModel(at, body, target, token, Map.of(), null, viewer, text))));
+      });
+    }));
   }
 
   // ---- moderating threads
@@ -448,13 +439,9 @@ public final class ThreadRoutes {
     }
     long id = Forms.id(ctx, "id");
     Optional<Member> viewer = viewer(ctx);
-    threads.post(id, viewer).onSuccess(at -> {
-      if (!PostPolicy.canEdit(viewer, at.group(), at.post())) {
-        ctx.fail(DomainException.forbidden());
-        return;
-      }
-      renderEdit(ctx, 200, at, at.post().bodyMarkdown(), at.post().revision(), Map.of(), null, null);
-    }).onFailure(ctx::fail);
+    Respond.to(ctx, threads.post(id, viewer)
+            .compose(at -> Respond.ifAllowed(PostPolicy.canEdit(viewer, at.group(), at.post()), at)),
+        at -> renderEdit(ctx, 200, at, at.post().bodyMarkdown(), at.post().revision(), Map.of(), null, null));
   }
 
   private void renderEdit(RoutingContext ctx, int status, ThreadService.PostInContext at, String body, int revision,
@@ -486,31 +473,30 @@ public final class ThreadRoutes {
       ctx.fail(DomainException.badRequest("post.error.revision"));
       return;
     }
-    threads.post(id, viewer).onSuccess(at -> {
+    Respond.to(ctx, threads.post(id, viewer).compose(at -> {
       if (!PostPolicy.canEdit(viewer, at.group(), at.post())) {
-        ctx.fail(DomainException.forbidden());
-        return;
+        return Future.failedFuture(DomainException.forbidden());
       }
       Map<String, String> problems = ThreadService.problems(null, body, false);
       if ("preview".equals(field(ctx, "action")) || !problems.isEmpty()) {
-        renderEdit(ctx, problems.isEmpty() ? 200 : 400, at, body, revision, problems,
-            problems.isEmpty() ? Markdown.toHtml(body) : null, null);
-        return;
+        String preview = problems.isEmpty() ? Markdown.toHtml(body) : null;
+        return Respond.sending(() -> renderEdit(ctx, problems.isEmpty() ? 200 : 400, at, body, revision, problems,
+            preview, null));
       }
-      threads.edit(id, viewer.get(), body, revision)
-          .onSuccess(v -> Forms.redirect(ctx, "/posts/" + id))
-          .onFailure(e -> {
+      return threads.edit(id, viewer.get(), body, revision)
+          .<Runnable>map(v -> () -> Forms.redirect(ctx, "/posts/" + id))
+          .recover(e -> {
             if (e instanceof DomainException d && d.kind() == DomainException.Kind.CONFLICT) {
               // someone saved meanwhile (another tab): show what changed since the base, keep this text
               I18n.Messages m = i18n.forLocale(Viewer.of(ctx).locale());
               String diff = WordDiff.inlineHtml(WordDiff.diff(body, at.post().bodyMarkdown()),
                   m.get("diff.deleted"), m.get("diff.inserted"));
-              renderEdit(ctx, 409, at, body, at.post().revision(), Map.of("body", "post.error.stale"), null, diff);
-            } else {
-              ctx.fail(e);
+              return Respond.sending(() -> renderEdit(ctx, 409, at, body, at.post().revision(),
+                  Map.of("body", "post.error.stale"), null, diff));
             }
+            return Future.failedFuture(e);
           });
-    }).onFailure(ctx::fail);
+    }));
   }
 
   private void history(RoutingContext ctx) {

@@ -1,7 +1,12 @@
 package eu.mhealthhub.agora.web;
 
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.db.Database;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -21,21 +26,50 @@ public final class ErrorPages implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorPages.class);
   private static final Set<Integer> PAGES = Set.of(400, 403, 404, 405, 409, 413, 422, 429, 500, 503);
-  /** What a 503 tells clients to wait before trying again, unless the route said otherwise. */
-  private static final int RETRY_AFTER_SECONDS = 10;
+  /** Seconds a client is asked to wait before trying again after a 503, unless the route said otherwise. */
+  static final int RETRY_AFTER_SECONDS = 5;
 
   private final Pages pages;
   private final I18n i18n;
+  private final Database database;
 
-  public ErrorPages(Pages pages, I18n i18n) {
+  public ErrorPages(Pages pages, I18n i18n, Database database) {
     this.pages = pages;
     this.i18n = i18n;
+    this.database = database;
+  }
+
+  /**
+   * For {@code router.errorHandler(status, ...)}: Vert.x calls those without failing the context
+   * (a path it could not decode, a route that did not match), so the status comes from here.
+   */
+  public Handler<RoutingContext> forStatus(int status) {
+    return ctx -> answer(ctx, ctx.failure(), ctx.statusCode() >= 400 ? ctx.statusCode() : status);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    int status = ctx.statusCode();
+    answer(ctx, ctx.failure(), ctx.statusCode());
+  }
+
+  private void answer(RoutingContext ctx, Throwable raw, int status) {
+    if (raw != null && connectionLost(raw) && !ctx.response().closed()) {
+      // The client's connection, or the database's? Netty closes a reset connection in the next task
+      // of the event loop: look again then, and answer unless it was the client's.
+      ctx.vertx().runOnContext(v -> settle(ctx, raw, status));
+      return;
+    }
+    settle(ctx, raw, status);
+  }
+
+  private void settle(RoutingContext ctx, Throwable raw, int status) {
+    if (ctx.response().closed() && (raw == null || connectionLost(raw))) {
+      // the client went away (a dropped socket, an aborted upload): nobody to answer, nothing wrong here
+      LOG.debug("{} {}: connection closed before the answer ({})", ctx.request().method(), ctx.request().path(),
+          raw == null ? "no failure" : raw.toString());
+      return;
+    }
+    Throwable failure = explain(raw);
     String messageKey = null;
     Object[] args = new Object[0];
     if (failure instanceof DomainException d) {
@@ -83,10 +117,11 @@ public final class ErrorPages implements Handler<RoutingContext> {
       if (errorId != null) {
         error.put("errorId", errorId);
       }
+      Buffer body = new JsonObject().put("error", error).toBuffer();
       ctx.response().setStatusCode(status)
           .putHeader("Content-Type", "application/json; charset=utf-8")
-          .putHeader("Cache-Control", "no-store")
-          .end(new JsonObject().put("error", error).encode());
+          .putHeader("Cache-Control", "no-store");
+      Respond.end(ctx, body);
       return;
     }
     if (viewer == null) {
@@ -94,12 +129,61 @@ public final class ErrorPages implements Handler<RoutingContext> {
       ctx.put(Viewer.KEY, new Viewer(Optional.empty(), locale, java.time.ZoneId.of("UTC"), null));
     }
     try {
-      pages.render(ctx, status, "error/error", Map.of("status", status, "title", title, "text", text,
+      pages.renderOrThrow(ctx, status, "error/error", Map.of("status", status, "title", title, "text", text,
           "errorId", errorId == null ? "" : errorId));
     } catch (RuntimeException e) {
       LOG.error("error page for {} failed", status, e);
       ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
           .end(status + " " + title);
+    }
+  }
+
+  /**
+   * Failures that stand for a refusal of the request rather than a fault of Agora: the database
+   * could not answer (503, see {@link Database#explain}), a form body Netty could not decode (400)
+   * or whose field is over the form limit (413).
+   */
+  private Throwable explain(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof HttpPostRequestDecoder.TooLongFormFieldException
+          || t instanceof HttpPostRequestDecoder.TooManyFormFieldsException
+          // a multipart field over the form limit (HttpServerOptions.maxFormAttributeSize): Netty has no type for it
+          || t instanceof java.io.IOException && String.valueOf(t.getMessage()).startsWith("Size exceed allowed maximum")) {
+        return new DomainException(DomainException.Kind.TOO_LARGE, "error.413.text");
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof HttpPostRequestDecoder.ErrorDataDecoderException) {
+        return DomainException.badRequest("error.400.text");
+      }
+    }
+    return database.explain(failure);
+  }
+
+  /** Whether the failure is the client's connection going away (closed or reset by the peer). */
+  static boolean connectionLost(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof HttpClosedException || t instanceof StreamResetException || t instanceof java.net.SocketException
+          || t instanceof java.nio.channels.ClosedChannelException
+          || t instanceof java.io.IOException && t.getMessage() != null
+              && (t.getMessage().contains("Connection reset") || t.getMessage().contains("Broken pipe"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * For {@code vertx.exceptionHandler}: what Vert.x could not hand to anyone. A client that went
+   * away is logged at debug level, including Vert.x 5.0.7 tripping over the file of an upload it
+   * cancels when the connection drops ("File handle is closed"); anything else is an error.
+   */
+  public static void unhandled(Throwable failure) {
+    boolean cancelledUpload = failure instanceof IllegalStateException && "File handle is closed".equals(failure.getMessage());
+    if (cancelledUpload || connectionLost(failure)) {
+      LOG.debug("connection closed by the client: {}", failure.toString());
+    } else {
+      LOG.error("unhandled exception", failure);
     }
   }
 

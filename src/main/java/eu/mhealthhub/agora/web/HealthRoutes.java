@@ -46,12 +46,16 @@ public final class HealthRoutes {
         .timeout(2, TimeUnit.SECONDS)
         .onSuccess(v -> respond(ctx, 200, new JsonObject().put("status", "UP")
             .put("checks", new JsonObject().put("database", "UP").put("signIn", signIn))))
-        .onFailure(e -> respond(ctx, 503, new JsonObject().put("status", "DOWN")
-            .put("checks", new JsonObject().put("database", "DOWN").put("signIn", signIn))));
+        .onFailure(e -> {
+          // a probe that finds the database away starts an episode like a request would (logged once)
+          database.explain(e);
+          respond(ctx, 503, new JsonObject().put("status", "DOWN")
+              .put("checks", new JsonObject().put("database", "DOWN").put("signIn", signIn)));
+        });
   }
 
-  private static void respond(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store").end(body.encode());
+  private static void respond(RoutingContext ctx, int status, JsonObject json) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store");
+    Respond.end(ctx, json.toBuffer());
   }
 }

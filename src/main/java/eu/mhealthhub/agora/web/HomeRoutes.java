@@ -51,10 +51,11 @@ public final class HomeRoutes {
     Future<List<Talk>> upcoming = talks.upcoming(5);
     Future<List<Talk>> recent = talks.recent(5);
     Future.all(visible, upcoming, recent)
-        .onSuccess(all -> pages.render(ctx, "home/index", Map.of(
+        .map(all -> Map.<String, Object>of(
             "groups", visible.result(),
             "upcoming", upcoming.result(),
-            "recent", recent.result())))
+            "recent", recent.result()))
+        .onSuccess(model -> pages.render(ctx, "home/index", model))
         .onFailure(ctx::fail);
   }
 
@@ -71,10 +72,9 @@ public final class HomeRoutes {
             WorkingGroup g = readable.stream().filter(x -> x.id() == t.groupId()).findFirst().orElseThrow();
             return Map.<String, Object>of("thread", t, "group", g);
           }).toList();
-          return hits;
+          return Map.<String, Object>of("q", query, "hits", hits, "searched", !query.isEmpty());
         }))
-        .onSuccess(hits -> pages.render(ctx, "home/search", Map.of("q", query, "hits", hits,
-            "searched", !query.isEmpty())))
+        .onSuccess(model -> pages.render(ctx, "home/search", model))
         .onFailure(ctx::fail);
   }
 }

@@ -105,8 +105,16 @@ public final class Pages {
     render(ctx, 200, template, model);
   }
 
-  /** Renders a full page in the layout with the given status. */
+  /**
+   * Renders a full page in the layout with the given status. A template that fails fails the
+   * request (an error page), so a caller's {@code onSuccess} never throws from here.
+   */
   public void render(RoutingContext ctx, int status, String template, Map<String, Object> model) {
+    Respond.guarded(ctx, () -> renderOrThrow(ctx, status, template, model));
+  }
+
+  /** {@link #render} for the error handler, which has its own fallback when even the error page fails. */
+  void renderOrThrow(RoutingContext ctx, int status, String template, Map<String, Object> model) {
     Viewer viewer = ctx.get(Viewer.KEY);
     send(ctx, status, Encoded.of(renderToString(ctx, viewer, template, model, false)));
   }
@@ -123,6 +131,10 @@ public final class Pages {
    * model is a different key, so a cached page cannot go stale on any node.
    */
   public void renderShared(RoutingContext ctx, String template, Map<String, Object> model, String... perView) {
+    Respond.guarded(ctx, () -> renderSharedOrThrow(ctx, template, model, perView));
+  }
+
+  private void renderSharedOrThrow(RoutingContext ctx, String template, Map<String, Object> model, String... perView) {
     Viewer viewer = ctx.get(Viewer.KEY);
     Holes holes = holes(ctx);
     Map<String, Object> shown = new HashMap<>(model);
@@ -165,11 +177,12 @@ public final class Pages {
   }
 
   private void send(RoutingContext ctx, int status, Encoded page) {
+    Buffer body = assemble(ctx, page);
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "text/html; charset=utf-8")
-        .putHeader("Cache-Control", "no-store")
-        .end(assemble(ctx, page));
+        .putHeader("Cache-Control", "no-store");
+    Respond.end(ctx, body);
   }
 
   /**
@@ -297,8 +310,11 @@ public final class Pages {
 
   /** Sends a fragment from {@link #fragment} on its own, with the viewer's CSRF token filled in. */
   public void sendFragment(RoutingContext ctx, String fragment) {
-    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store")
-        .end(assemble(ctx, Encoded.of(fragment)));
+    Respond.guarded(ctx, () -> {
+      Buffer body = assemble(ctx, Encoded.of(fragment));
+      ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").putHeader("Cache-Control", "no-store");
+      Respond.end(ctx, body);
+    });
   }
 
   /**

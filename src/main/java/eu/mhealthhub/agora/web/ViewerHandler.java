@@ -65,7 +65,7 @@ public final class ViewerHandler implements Handler<RoutingContext> {
         ? Future.succeededFuture(Optional.empty())
         : (signInId == null ? Future.succeededFuture(true) : signIns.stillSignedIn(signInId))
             .compose(active -> active ? members.find(signedIn) : Future.succeededFuture(Optional.<Member>empty()));
-    member.onSuccess(m -> {
+    member.map(m -> {
       if (m.isEmpty() && session != null && session.get(SessionKeys.MEMBER_ID) != null) {
         session.destroy();
       }
@@ -82,7 +82,9 @@ public final class ViewerHandler implements Handler<RoutingContext> {
           session.put(SessionKeys.CSRF, csrf);
         }
       }
-      ctx.put(Viewer.KEY, new Viewer(m, locale, zone == null ? defaultZone : zone, csrf));
+      return new Viewer(m, locale, zone == null ? defaultZone : zone, csrf);
+    }).onSuccess(viewer -> {
+      ctx.put(Viewer.KEY, viewer);
       ctx.next();
     }).onFailure(ctx::fail);
   }

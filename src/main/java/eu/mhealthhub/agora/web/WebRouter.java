@@ -19,6 +19,7 @@ import eu.mhealthhub.agora.talk.TalkRoutes;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -30,8 +31,9 @@ import java.util.function.Consumer;
 
 /**
  * The one place the Router is assembled. Order matters and is the security model:
- * headers on everything; probes and static files before sessions; then a small form-only body
- * limit, the session, the viewer, CSRF, the feature routes; one failure handler last.
+ * headers on everything; the raw address checked before anything decodes it; HEAD served by the
+ * GET routes; probes and static files before sessions; then a small form-only body limit, the
+ * session, the viewer, the body check, CSRF, the feature routes; one failure handler last.
  */
 public final class WebRouter {
 
@@ -57,6 +59,10 @@ public final class WebRouter {
     Router router = Router.router(vertx);
 
     router.route().handler(new SecurityHeaders(services.provider().origin(), config.secureCookies()));
+    // before anything decodes the path or a parameter: broken escapes, NUL and non-UTF-8 bytes are a 400
+    router.route().handler(InputCheck.address());
+    // HEAD is GET without the body, wherever GET answers
+    router.route().method(HttpMethod.HEAD).handler(Respond::headAsGet);
     new HealthRoutes(services.database(), services.draining(), services.provider()::isReady).mount(router);
 
     // Mounted on the root router, never a sub-router: Vert.x 5.0 does not normalise encoded ".."
@@ -86,7 +92,7 @@ public final class WebRouter {
         .setHandleFileUploads(true)
         .setBodyLimit(services.attachments().maxBytes() * Upload.MAX_FILES + config.maxFormBytes())
         .setDeleteUploadedFilesOnEnd(true)
-        .setMergeFormAttributes(false), csrf);
+        .setMergeFormAttributes(false), InputCheck.body(csrf));
 
     // Everything else: forms and JSON only, nothing written to disk.
     router.route().handler(BodyHandler.create(false)
@@ -101,7 +107,7 @@ public final class WebRouter {
         services.changes(), pages, services.clock(), sessionHandler);
     // the provider's back-channel logout comes from its server, with a signed token and no session
     signIn.mountProviderCalls(router);
-    router.route().handler(csrf);
+    router.route().handler(InputCheck.body(csrf));
 
     signIn.mount(router);
     new HomeRoutes(pages, services.groups(), services.talks(), services.threads()).mount(router);
@@ -118,10 +124,10 @@ public final class WebRouter {
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     extraRoutes.accept(router);
 
-    ErrorPages errors = new ErrorPages(pages, services.i18n());
+    ErrorPages errors = new ErrorPages(pages, services.i18n(), services.database());
     router.route().failureHandler(errors);
     for (int status : new int[] {400, 403, 404, 405, 413, 500}) {
-      router.errorHandler(status, errors);
+      router.errorHandler(status, errors.forStatus(status));
     }
     return router;
   }

@@ -28,6 +28,7 @@ public final class Browser {
   private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
   private final HttpClient client;
   private String acceptLanguage = "en";
+  private Duration timeout = Duration.ofSeconds(30);
   private boolean checkHtml = true;
 
   public Browser() {
@@ -83,6 +84,12 @@ public final class Browser {
     return this;
   }
 
+  /** How long a request may take before it fails with {@link java.net.http.HttpTimeoutException}. */
+  public Browser timeout(Duration value) {
+    this.timeout = value;
+    return this;
+  }
+
   /**
    * Stops passing this browser's HTML answers through the Nu HTML Checker: only for a test that
    * times how fast pages come back, on pages it has had checked already.
@@ -94,6 +101,11 @@ public final class Browser {
 
   public Response get(String url, String... headers) {
     return send(HttpRequest.newBuilder(URI.create(url)).GET(), headers);
+  }
+
+  /** HEAD: the headers a GET would have, without its body. */
+  public Response head(String url, String... headers) {
+    return send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody()), headers);
   }
 
   public Response post(String url, Map<String, String> form, String... headers) {
@@ -200,7 +212,7 @@ public final class Browser {
   }
 
   private Response send(HttpRequest.Builder builder, String... headers) {
-    builder.timeout(Duration.ofSeconds(30));
+    builder.timeout(timeout);
     builder.header("Accept-Language", acceptLanguage);
     for (int i = 0; i + 1 < headers.length; i += 2) {
       builder.setHeader(headers[i], headers[i + 1]);

@@ -3,13 +3,19 @@ package eu.mhealthhub.agora.support;
 import eu.mhealthhub.agora.Agora;
 import eu.mhealthhub.agora.AppConfig;
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.web.I18n;
+import eu.mhealthhub.agora.web.Pages;
+import eu.mhealthhub.agora.web.Respond;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -53,6 +59,46 @@ public final class TestApp implements AutoCloseable {
     router.get("/test/fail/403").handler(ctx -> ctx.fail(DomainException.forbidden()));
     router.get("/test/fail/409").handler(ctx -> ctx.fail(new DomainException(DomainException.Kind.CONFLICT, "error.409.text")));
     router.get("/test/fail/429").handler(ctx -> ctx.fail(new DomainException(DomainException.Kind.TOO_MANY, "error.429.text")));
+    // Asynchronous failures, each after a real event-loop turn, as a service call would be:
+    // a page whose template throws while it renders, sent from onSuccess
+    router.get("/test/fail/template").handler(ctx -> ctx.vertx().timer(1)
+        .onSuccess(t -> pages(ctx).render(ctx, "error/error", Map.of("status", 200, "title", new Exploding(),
+            "text", "never shown", "errorId", "")))
+        .onFailure(ctx::fail));
+    // a service whose Future fails
+    router.get("/test/fail/service").handler(ctx -> ctx.vertx().timer(1)
+        .compose(t -> Future.<Map<String, Object>>failedFuture(new IllegalStateException("service failed on purpose")))
+        .onSuccess(model -> pages(ctx).render(ctx, "home/privacy", model))
+        .onFailure(ctx::fail));
+    // a mapping step that throws between the service and the sending
+    router.get("/test/fail/mapping").handler(ctx -> ctx.vertx().timer(1)
+        .<Map<String, Object>>map(t -> {
+          throw new IllegalStateException("mapping failed on purpose");
+        })
+        .onSuccess(model -> pages(ctx).render(ctx, "home/privacy", model))
+        .onFailure(ctx::fail));
+    // a sending step that throws, run by the helper every handler can end with
+    router.get("/test/fail/send").handler(ctx -> Respond.to(ctx, ctx.vertx().timer(1), t -> {
+      throw new IllegalStateException("sending failed on purpose");
+    }));
+  }
+
+  /** A value that cannot be shown: a template printing it fails while it renders. */
+  public static final class Exploding {
+    @Override
+    public String toString() {
+      throw new IllegalStateException("template failed on purpose");
+    }
+  }
+
+  private static volatile Pages testPages;
+
+  /** The real page renderer, built once for the routes above (they have no access to the app's own). */
+  private static Pages pages(RoutingContext ctx) {
+    if (testPages == null) {
+      testPages = new Pages(ctx.vertx(), new I18n(Locale.ENGLISH), true);
+    }
+    return testPages;
   }
 
   /** Base environment: a free port, the shared database, demo content. Overrides win. */

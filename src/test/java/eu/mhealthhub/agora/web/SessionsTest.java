@@ -37,7 +37,8 @@ class SessionsTest {
   static void start() {
     TestApp.shared(); // migrations on the shared database
     vertx = Vertx.vertx();
-    database = new Database(vertx, TestDatabase.settings());
+    database = new Database(vertx, TestDatabase.settings(),
+        new eu.mhealthhub.agora.AppConfig.DatabaseLimits(Duration.ofSeconds(5), Duration.ofSeconds(30)));
     store = new PostgresSessionStore(vertx, database.pool(), Duration.ofMillis(200), Duration.ofMinutes(1));
   }
 
