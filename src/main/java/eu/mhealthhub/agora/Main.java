@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora;
 
+import eu.mhealthhub.agora.app.Agora;
+
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.mhealthhub.agora.app.Agora;
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;

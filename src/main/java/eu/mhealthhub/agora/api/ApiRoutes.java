@@ -3,7 +3,7 @@ package eu.mhealthhub.agora.api;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.thread.ForumThread;
 import eu.mhealthhub.agora.thread.Post;

@@ -2,7 +2,7 @@ package eu.mhealthhub.agora.api;
 
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.DomainException.Kind;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;

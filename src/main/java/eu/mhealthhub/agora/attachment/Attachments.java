@@ -2,8 +2,7 @@ package eu.mhealthhub.agora.attachment;
 
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.group.GroupPolicy;
-import eu.mhealthhub.agora.member.Member;
-import eu.mhealthhub.agora.thread.PostPolicy;
+import eu.mhealthhub.agora.Member;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -95,7 +94,8 @@ public final class Attachments {
   public Future<File> readable(long id, Optional<Member> viewer) {
     return repository.access(pool, id, viewer.map(Member::id).orElse(-1L)).map(found -> found
         .filter(a -> GroupPolicy.canRead(viewer, a.group())
-            && (!a.postDeleted() || PostPolicy.canSeeDeleted(viewer, a.group())))
+            && (!a.postDeleted() || GroupPolicy.canModerate(viewer, a.group())))
+        // (deleted posts are the moderators' to see: PostPolicy.canSeeDeleted, which attachment may not import)
         .map(a -> new File(id, a.fileName(), a.contentType(), a.sha256()))
         .orElseThrow(DomainException::notFound));
   }

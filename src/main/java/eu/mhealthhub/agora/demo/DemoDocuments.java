@@ -3,7 +3,7 @@ package eu.mhealthhub.agora.demo;
 import eu.mhealthhub.agora.document.DocumentRevision;
 import eu.mhealthhub.agora.document.DocumentService;
 import eu.mhealthhub.agora.group.GroupService;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.member.MemberService;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

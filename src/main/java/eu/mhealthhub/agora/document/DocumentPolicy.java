@@ -2,7 +2,7 @@ package eu.mhealthhub.agora.document;
 
 import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.WorkingGroup;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -5,7 +5,7 @@ import eu.mhealthhub.agora.document.DocumentEvents.Citation;
 import eu.mhealthhub.agora.document.DocumentRevision.Section;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.text.Markdown;
 import eu.mhealthhub.agora.text.WordDiff;

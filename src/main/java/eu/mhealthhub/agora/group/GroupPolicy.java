@@ -1,6 +1,6 @@
 package eu.mhealthhub.agora.group;
 
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import java.util.Optional;
 
 /**

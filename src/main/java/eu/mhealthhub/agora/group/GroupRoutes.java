@@ -1,7 +1,7 @@
 package eu.mhealthhub.agora.group;
 
 import eu.mhealthhub.agora.DomainException;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.Forms;

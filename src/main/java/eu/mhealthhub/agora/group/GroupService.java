@@ -5,7 +5,7 @@ import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
 import eu.mhealthhub.agora.live.Narrowing;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.List;

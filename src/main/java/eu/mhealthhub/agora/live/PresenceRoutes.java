@@ -1,7 +1,7 @@
 package eu.mhealthhub.agora.live;
 
 import eu.mhealthhub.agora.DomainException;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora.member;
 
+import eu.mhealthhub.agora.Member;
+
 import java.text.Normalizer;
 import java.util.Locale;
 

@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora.member;
 
+import eu.mhealthhub.agora.Member;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;

@@ -1,12 +1,14 @@
 package eu.mhealthhub.agora.member;
 
+import eu.mhealthhub.agora.Member;
+
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
 import eu.mhealthhub.agora.web.Tokens;
 import eu.mhealthhub.agora.web.Viewer;
-import eu.mhealthhub.agora.web.ViewerHandler;
+import eu.mhealthhub.agora.auth.ViewerHandler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;

@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora.member;
 
+import eu.mhealthhub.agora.Member;
+
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.text.CleanText;
 import io.vertx.core.Future;

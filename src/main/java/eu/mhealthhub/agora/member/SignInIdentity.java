@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora.member;
 
+import eu.mhealthhub.agora.Member;
+
 /**
  * Who the identity provider says signed in, after the ID token was verified.
  *

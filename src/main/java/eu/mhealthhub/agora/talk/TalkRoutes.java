@@ -3,7 +3,7 @@ package eu.mhealthhub.agora.talk;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.WorkingGroup;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;

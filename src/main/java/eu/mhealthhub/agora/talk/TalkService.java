@@ -9,7 +9,7 @@ import eu.mhealthhub.agora.live.LiveAddress;
 import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.text.Markdown;
 import eu.mhealthhub.agora.thread.ThreadService;
 import io.vertx.core.Future;

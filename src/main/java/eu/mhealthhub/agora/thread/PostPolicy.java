@@ -2,7 +2,7 @@ package eu.mhealthhub.agora.thread;
 
 import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.WorkingGroup;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import java.util.Optional;
 
 /** Who may do what to threads and posts; the group's policy decides reading and moderating. */

@@ -1,7 +1,7 @@
 package eu.mhealthhub.agora.thread;
 
 import eu.mhealthhub.agora.group.WorkingGroup;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -21,17 +21,11 @@ public final class ReadTracker {
 
   public static final long FLUSH_MS = 2000;
   private static final Logger LOG = LoggerFactory.getLogger(ReadTracker.class);
-  private static final String UPSERT = """
-      INSERT INTO read_positions (member_id, thread_id, position, updated_at)
-      SELECT x.m, x.t, x.p, now() FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS x(m, t, p)
-       WHERE EXISTS (SELECT 1 FROM threads WHERE id = x.t) AND EXISTS (SELECT 1 FROM members WHERE id = x.m)
-      ON CONFLICT (member_id, thread_id)
-      DO UPDATE SET position = GREATEST(read_positions.position, EXCLUDED.position), updated_at = now()
-      """;
 
   private record Key(long memberId, long threadId) {}
 
   private final Pool pool;
+  private final ThreadRepository repository = new ThreadRepository();
   private final Map<Key, Integer> pending = new ConcurrentHashMap<>();
   /** Set while writes fail (the database is away): one warning when that starts, not one per attempt. */
   private final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -72,9 +66,7 @@ public final class ReadTracker {
         positions.add(p);
       }
     }
-    return pool.preparedQuery(UPSERT)
-        .execute(Tuple.of(members.toArray(new Long[0]), threads.toArray(new Long[0]), positions.toArray(new Integer[0])))
-        .<Void>mapEmpty()
+    return repository.savePositions(pool, members, threads, positions)
         .onSuccess(v -> {
           if (failing.compareAndSet(true, false)) {
             LOG.info("read positions saved again");

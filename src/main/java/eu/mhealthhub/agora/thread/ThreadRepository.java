@@ -17,6 +17,14 @@ import java.util.Optional;
 /** SQL for threads and posts. Callers have already asked the group policy. */
 final class ThreadRepository {
 
+  private static final String SAVE_POSITIONS = """
+      INSERT INTO read_positions (member_id, thread_id, position, updated_at)
+      SELECT x.m, x.t, x.p, now() FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS x(m, t, p)
+       WHERE EXISTS (SELECT 1 FROM threads WHERE id = x.t) AND EXISTS (SELECT 1 FROM members WHERE id = x.m)
+      ON CONFLICT (member_id, thread_id)
+      DO UPDATE SET position = GREATEST(read_positions.position, EXCLUDED.position), updated_at = now()
+      """;
+
   private static final String SUMMARY_COLUMNS = """
       SELECT t.id, t.group_id, t.title, a.display_name AS author_name, t.created_at, t.last_activity_at,
              t.pinned, t.locked, t.post_count, lp.display_name AS last_poster,
@@ -414,5 +422,12 @@ final class ThreadRepository {
 
   Future<Void> log(SqlClient db, long groupId, long actorId, String action, String targetType, long targetId, String detail) {
     return db.preparedQuery(LOG).execute(Tuple.of(groupId, actorId, action, targetType, targetId, detail)).mapEmpty();
+  }
+
+  /** Keeps the greatest read position of each member and thread, for threads and members that still exist. */
+  Future<Void> savePositions(SqlClient db, List<Long> members, List<Long> threads, List<Integer> positions) {
+    return db.preparedQuery(SAVE_POSITIONS)
+        .execute(Tuple.of(members.toArray(new Long[0]), threads.toArray(new Long[0]), positions.toArray(new Integer[0])))
+        .mapEmpty();
   }
 }

@@ -8,7 +8,7 @@ import eu.mhealthhub.agora.attachment.Upload;
 import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.text.Markdown;
 import eu.mhealthhub.agora.text.WordDiff;

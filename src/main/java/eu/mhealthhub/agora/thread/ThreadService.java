@@ -12,7 +12,7 @@ import eu.mhealthhub.agora.live.LiveAddress;
 import eu.mhealthhub.agora.live.Narrowing;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.text.Markdown;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;

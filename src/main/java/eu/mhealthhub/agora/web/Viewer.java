@@ -1,6 +1,6 @@
 package eu.mhealthhub.agora.web;
 
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import io.vertx.ext.web.RoutingContext;
 import java.time.ZoneId;
 import java.util.Locale;
@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record Viewer(Optional<Member> member, Locale locale, ZoneId zone, String csrfToken) {
 
-  static final String KEY = "agora.viewer";
+  public static final String KEY = "agora.viewer";
 
   public static Viewer of(RoutingContext ctx) {
     Viewer v = ctx.get(KEY);

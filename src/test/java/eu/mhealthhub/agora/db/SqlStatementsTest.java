@@ -76,7 +76,7 @@ class SqlStatementsTest {
 
   /** Class.field → SQL, for every static final String of the application that reads as a statement. */
   private static Map<String, String> statements() throws IOException, URISyntaxException {
-    Path classes = Path.of(eu.mhealthhub.agora.Agora.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes = Path.of(eu.mhealthhub.agora.app.Agora.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Map<String, String> found = new LinkedHashMap<>();
     List<Path> files;
     try (Stream<Path> walk = Files.walk(classes)) {

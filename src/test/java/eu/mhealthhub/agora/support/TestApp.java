@@ -1,6 +1,6 @@
 package eu.mhealthhub.agora.support;
 
-import eu.mhealthhub.agora.Agora;
+import eu.mhealthhub.agora.app.Agora;
 import eu.mhealthhub.agora.AppConfig;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.web.I18n;

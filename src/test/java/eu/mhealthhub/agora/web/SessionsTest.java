@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.web;
 
+import eu.mhealthhub.agora.db.PostgresSessionStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

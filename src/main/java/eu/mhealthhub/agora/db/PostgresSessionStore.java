@@ -1,4 +1,7 @@
-package eu.mhealthhub.agora.web;
+package eu.mhealthhub.agora.db;
+
+import eu.mhealthhub.agora.web.*;
+import eu.mhealthhub.agora.Member;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -1,4 +1,7 @@
-package eu.mhealthhub.agora.web;
+package eu.mhealthhub.agora.home;
+
+import eu.mhealthhub.agora.web.*;
+import eu.mhealthhub.agora.Member;
 
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;

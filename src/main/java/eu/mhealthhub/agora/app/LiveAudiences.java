@@ -1,10 +1,14 @@
-package eu.mhealthhub.agora;
+package eu.mhealthhub.agora.app;
+
+import eu.mhealthhub.agora.AppConfig;
+import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.web.*;
 
 import eu.mhealthhub.agora.document.DocumentService;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.live.LiveAddress;
 import eu.mhealthhub.agora.live.LiveAudience;
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.member.MemberService;
 import eu.mhealthhub.agora.talk.TalkService;
 import eu.mhealthhub.agora.thread.ThreadService;

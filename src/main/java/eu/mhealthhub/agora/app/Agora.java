@@ -1,4 +1,10 @@
-package eu.mhealthhub.agora;
+package eu.mhealthhub.agora.app;
+
+import eu.mhealthhub.agora.AppConfig;
+import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.web.*;
+import eu.mhealthhub.agora.Failures;
 
 import eu.mhealthhub.agora.api.Idempotency;
 import eu.mhealthhub.agora.document.DocumentService;
@@ -22,10 +28,10 @@ import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.NonEmptySessions;
 import eu.mhealthhub.agora.web.Pages;
-import eu.mhealthhub.agora.web.PostgresSessionStore;
+import eu.mhealthhub.agora.db.PostgresSessionStore;
 import eu.mhealthhub.agora.web.UploadDirectory;
-import eu.mhealthhub.agora.web.WebRouter;
-import eu.mhealthhub.agora.web.WebVerticle;
+import eu.mhealthhub.agora.app.WebRouter;
+import eu.mhealthhub.agora.app.WebVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

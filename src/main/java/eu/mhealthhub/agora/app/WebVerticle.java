@@ -1,6 +1,11 @@
-package eu.mhealthhub.agora.web;
+package eu.mhealthhub.agora.app;
 
-import eu.mhealthhub.agora.Services;
+import eu.mhealthhub.agora.AppConfig;
+import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.web.*;
+
+import eu.mhealthhub.agora.app.Services;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;

@@ -1,4 +1,4 @@
-package eu.mhealthhub.agora.member;
+package eu.mhealthhub.agora;
 
 import java.time.Instant;
 

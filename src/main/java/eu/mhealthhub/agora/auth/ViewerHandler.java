@@ -1,6 +1,8 @@
-package eu.mhealthhub.agora.web;
+package eu.mhealthhub.agora.auth;
 
-import eu.mhealthhub.agora.member.Member;
+import eu.mhealthhub.agora.web.*;
+
+import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.member.MemberService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -1,9 +1,15 @@
-package eu.mhealthhub.agora.web;
+package eu.mhealthhub.agora.app;
+
+import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.web.*;
+import eu.mhealthhub.agora.auth.ViewerHandler;
+import eu.mhealthhub.agora.home.HomeRoutes;
 
 import eu.mhealthhub.agora.document.DocumentExport;
 import eu.mhealthhub.agora.document.DocumentRoutes;
 import eu.mhealthhub.agora.AppConfig;
-import eu.mhealthhub.agora.Services;
+import eu.mhealthhub.agora.app.Services;
 import eu.mhealthhub.agora.api.ApiRoutes;
 import eu.mhealthhub.agora.api.Idempotency;
 import eu.mhealthhub.agora.attachment.AttachmentRoutes;

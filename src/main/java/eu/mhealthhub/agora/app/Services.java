@@ -1,4 +1,9 @@
-package eu.mhealthhub.agora;
+package eu.mhealthhub.agora.app;
+
+import eu.mhealthhub.agora.AppConfig;
+import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.web.*;
 
 import eu.mhealthhub.agora.attachment.Attachments;
 import eu.mhealthhub.agora.auth.SignInProvider;
