@@ -324,4 +324,38 @@ class ClusterTest {
     post(maria, threadId, "Nobody announced the closing");
     assertNothingDelivered(out, "an outsider's socket after an unannounced closing");
   }
+
+  @Test
+  @DisplayName("a member who leaves a closed group through node 1 has their socket on node 2 closed before any later change; one demoted from moderator keeps receiving")
+  void leftAndDemoted() throws Exception {
+    String slug = Fixtures.unique("leaving");
+    long groupId = Fixtures.group(slug, true, false);
+    long threadId = thread(groupId, "Members only, for now");
+    Browser maria = signedIn("demo-maria");
+    Browser leaver = newcomer("Lou Leaver");
+    Fixtures.member(groupId, TestDatabase.count("SELECT id FROM members WHERE display_name = 'Lou Leaver' ORDER BY id DESC LIMIT 1"), "member");
+    Browser demoted = newcomer("Dee Moted");
+    long demotedId = TestDatabase.count("SELECT id FROM members WHERE display_name = 'Dee Moted' ORDER BY id DESC LIMIT 1");
+    Fixtures.member(groupId, demotedId, "moderator");
+    Socket out = socket(node2, leaver);
+    Socket kept = socket(node2, demoted);
+    for (Socket s : List.of(out, kept)) {
+      s.register("thread." + threadId);
+    }
+    Thread.sleep(1000);
+    long before = post(maria, threadId, "Before anyone leaves");
+    out.await("thread." + threadId, "post.created", before);
+    kept.await("thread." + threadId, "post.created", before);
+
+    assertEquals(303, leaver.post(node1.url("/groups/" + slug + "/leave"),
+        Map.of("_csrf", leaver.get(node1.url("/me")).inputValue("_csrf"))).status());
+    assertEquals(303, maria.post(node1.url("/groups/" + slug + "/members/" + demotedId + "/role"),
+        Map.of("_csrf", maria.get(node1.url("/me")).inputValue("_csrf"), "role", "member")).status());
+    long after = post(maria, threadId, "After one left and one was demoted");
+
+    assertNothingDelivered(out, "the socket of a member who left");
+    kept.await("thread." + threadId, "post.created", after);
+    assertFalse(kept.closed.isDone(), "a member who may still read keeps the socket after the re-check");
+    kept.ws.close();
+  }
 }
