@@ -2,6 +2,7 @@ package eu.mhealthhub.agora.api;
 
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.group.GroupService;
+import eu.mhealthhub.agora.group.UnreadInGroup;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.member.Member;
 import eu.mhealthhub.agora.text.CleanText;
@@ -230,7 +231,7 @@ public final class ApiRoutes {
     groups.find(ctx.pathParam("slug"), viewer(ctx))
         .compose(g -> threads.mentionSuggestions(g, ctx.request().getParam("q")))
         .onSuccess(list -> json(ctx, 200, new JsonObject().put("members", new JsonArray(list.stream()
-            .map(m -> new JsonObject().put("handle", m[0]).put("name", m[1])).toList()))))
+            .map(m -> new JsonObject().put("handle", m.handle()).put("name", m.displayName())).toList()))))
         .onFailure(ctx::fail);
   }
 
@@ -297,9 +298,10 @@ public final class ApiRoutes {
     groups.unreadFor(me).onSuccess(rows -> {
       JsonArray list = new JsonArray();
       long total = 0;
-      for (Object[] r : rows) {
-        list.add(new JsonObject().put("slug", r[1]).put("address", "group." + r[0]).put("unreadThreads", r[2]));
-        total += (Long) r[2];
+      for (UnreadInGroup r : rows) {
+        list.add(new JsonObject().put("slug", r.slug()).put("address", "group." + r.groupId())
+            .put("unreadThreads", r.threads()));
+        total += r.threads();
       }
       json(ctx, 200, new JsonObject().put("unreadThreads", total).put("groups", list));
     }).onFailure(ctx::fail);
@@ -310,7 +312,7 @@ public final class ApiRoutes {
     threads.whoReacted(id, viewer(ctx)).onSuccess(rows -> {
       JsonArray kinds = new JsonArray();
       for (Reactions.Kind k : Reactions.KINDS) {
-        List<String> names = rows.stream().filter(r -> r[0].equals(k.name())).map(r -> r[1]).toList();
+        List<String> names = rows.stream().filter(r -> r.kind().equals(k.name())).map(r -> r.displayName()).toList();
         kinds.add(new JsonObject().put("kind", k.name()).put("symbol", k.symbol()).put("count", names.size())
             .put("members", new JsonArray(names)));
       }

@@ -226,10 +226,13 @@ final class DocumentRepository {
     return db.preparedQuery(BY_TOKEN).execute(Tuple.of(authorId, token)).map(rows -> first(rows, r -> r.getLong(0)));
   }
 
-  /** The current revision, status and next section key, the document row locked until commit. */
-  Future<Optional<Object[]>> lock(SqlClient db, long id) {
+  /** A document's current revision, status and next section key, read with its row locked. */
+  record Head(int revision, String status, int nextSectionKey) {}
+
+  /** The document's head, its row locked until commit. */
+  Future<Optional<Head>> lock(SqlClient db, long id) {
     return db.preparedQuery(LOCK).execute(Tuple.of(id)).map(rows -> first(rows,
-        r -> new Object[] {r.getInteger(0), r.getString(1), r.getInteger(2)}));
+        r -> new Head(r.getInteger(0), r.getString(1), r.getInteger(2))));
   }
 
   /** The new revision number, or empty when the document is no longer at {@code base}. */
@@ -277,16 +280,19 @@ final class DocumentRepository {
     return db.preparedQuery(REVISIONS).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::revision));
   }
 
-  /** Revision number to that revision's text of the section, for revisions that have it. */
-  Future<List<Object[]>> sectionHistory(SqlClient db, long documentId, int key) {
+  /** Each revision's text of the section, for revisions that have it. */
+  Future<List<SectionText>> sectionHistory(SqlClient db, long documentId, int key) {
     return db.preparedQuery(SECTION_HISTORY).execute(Tuple.of(documentId, key))
-        .map(rows -> list(rows, r -> new Object[] {r.getInteger(0), r.getString(1)}));
+        .map(rows -> list(rows, r -> new SectionText(r.getInteger(0), r.getString(1))));
   }
 
-  /** Pairs of (revision, section key) for every section a revision changed. */
-  Future<List<int[]>> changedSections(SqlClient db, long documentId) {
+  /** A section that a revision changed. */
+  record SectionChange(int revision, int sectionKey) {}
+
+  /** Every section every revision changed. */
+  Future<List<SectionChange>> changedSections(SqlClient db, long documentId) {
     return db.preparedQuery(CHANGED_SECTIONS).execute(Tuple.of(documentId))
-        .map(rows -> list(rows, r -> new int[] {r.getInteger(0), r.getInteger(1)}));
+        .map(rows -> list(rows, r -> new SectionChange(r.getInteger(0), r.getInteger(1))));
   }
 
   /** The revision current at the move, or empty when the status was no longer {@code from}. */

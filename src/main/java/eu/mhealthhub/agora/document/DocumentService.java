@@ -147,7 +147,7 @@ public final class DocumentService {
   }
 
   /** Each revision's text of one section (revision number to source), oldest first. */
-  public Future<List<Object[]>> sectionHistory(Located at, int key) {
+  public Future<List<SectionText>> sectionHistory(Located at, int key) {
     return repository.sectionHistory(pool, at.document().id(), key);
   }
 
@@ -155,8 +155,8 @@ public final class DocumentService {
   public Future<Map<Integer, List<Integer>>> revisionsBySection(Located at) {
     return repository.changedSections(pool, at.document().id()).map(pairs -> {
       Map<Integer, List<Integer>> bySection = new HashMap<>();
-      pairs.stream().sorted((a, b) -> Integer.compare(a[0], b[0]))
-          .forEach(p -> bySection.computeIfAbsent(p[1], k -> new ArrayList<>()).add(p[0]));
+      pairs.stream().sorted(java.util.Comparator.comparingInt(DocumentRepository.SectionChange::revision))
+          .forEach(p -> bySection.computeIfAbsent(p.sectionKey(), k -> new ArrayList<>()).add(p.revision()));
       return bySection;
     });
   }
@@ -196,8 +196,8 @@ public final class DocumentService {
 
   private record CachedCitations(List<DocumentRepository.CitationRow> rows, long at) {}
 
-  private <T> Future<T> forgetCited(Future<T> written, List<long[]> cites) {
-    return written.onSuccess(x -> cites.forEach(c -> citedCache.remove(c[0])));
+  private <T> Future<T> forgetCited(Future<T> written, List<Cited> cites) {
+    return written.onSuccess(x -> cites.forEach(c -> citedCache.remove(c.threadId())));
   }
 
   private Future<List<Citation>> visible(List<DocumentRepository.CitationRow> rows, Optional<Member> viewer,
@@ -265,27 +265,30 @@ public final class DocumentService {
   // ---- citations
 
   /** Posts and threads the text links to that exist and that {@code author} may read: (thread, post or null). */
-  private Future<List<long[]>> cited(String text, Member author) {
+  /** A thread the text links to, and the post in it when the link is to a post (else null). */
+  private record Cited(long threadId, Long postId) {}
+
+  private Future<List<Cited>> cited(String text, Member author) {
     Set<String> seen = new LinkedHashSet<>();
     Matcher m = CITATION.matcher(text == null ? "" : text);
     while (m.find() && seen.size() < 20) {
       seen.add(m.group(1) + ":" + m.group(2));
     }
-    List<Future<long[]>> found = new ArrayList<>();
+    List<Future<Cited>> found = new ArrayList<>();
     for (String s : seen) {
       String[] kv = s.split(":");
       long id = Long.parseLong(kv[1]);
-      Future<long[]> one = kv[0].equals("posts")
-          ? threads.findPost(id, Optional.of(author)).map(p -> new long[] {p.threadId(), p.id()})
-          : threads.locate(id, Optional.of(author)).map(t -> new long[] {t.thread().id(), 0});
-      found.add(one.otherwise((long[]) null));
+      Future<Cited> one = kv[0].equals("posts")
+          ? threads.findPost(id, Optional.of(author)).map(p -> new Cited(p.threadId(), p.id()))
+          : threads.locate(id, Optional.of(author)).map(t -> new Cited(t.thread().id(), null));
+      found.add(one.otherwise((Cited) null));
     }
     return Future.all(found).map(v -> found.stream().map(Future::result).filter(x -> x != null).toList());
   }
 
-  private static List<Tuple> citationRows(long documentId, Integer revision, Long commentId, Integer key, List<long[]> cited) {
-    return cited.stream().map(c -> DocumentRepository.citationRow(documentId, revision, commentId, key, c[0],
-        c[1] == 0 ? null : c[1])).toList();
+  private static List<Tuple> citationRows(long documentId, Integer revision, Long commentId, Integer key, List<Cited> cited) {
+    return cited.stream().map(c -> DocumentRepository.citationRow(documentId, revision, commentId, key, c.threadId(),
+        c.postId())).toList();
   }
 
   // ---- writing
@@ -336,7 +339,7 @@ public final class DocumentService {
 
   /** Writes revision base+1 if the document is still at {@code base}; the heart of edit and accept. */
   private Future<Integer> commit(Located at, int base, String body, long authorId, long committerId, String summary,
-      Long proposalId, List<long[]> cites, java.util.function.BiFunction<SqlConnection, Integer, Future<List<Change>>> also) {
+      Long proposalId, List<Cited> cites, java.util.function.BiFunction<SqlConnection, Integer, Future<List<Change>>> also) {
     long id = at.document().id();
     if (at.document().currentRevision() != base) {
       return Future.failedFuture(conflict("document.error.conflict", at.document().currentRevision()));
@@ -352,11 +355,11 @@ public final class DocumentService {
             return Future.failedFuture(DomainException.badRequest("document.error.unchanged"));
           }
           return forgetCited(changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
-            int current = (Integer) row.orElseThrow(DomainException::notFound)[0];
+            int current = row.orElseThrow(DomainException::notFound).revision();
             if (current != base) {
               return Future.failedFuture(conflict("document.error.conflict", current));
             }
-            if (Set.of("adopted", "archived").contains((String) row.get()[1])) {
+            if (Set.of("adopted", "archived").contains(row.get().status())) {
               return Future.failedFuture(conflict("document.error.frozen"));
             }
             return repository.advance(conn, id, base, keyed.nextKey()).compose(next -> {
@@ -400,7 +403,7 @@ public final class DocumentService {
     String token = clean(clientToken);
     long id = at.document().id();
     return check(problems).compose(v -> changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
-      int current = (Integer) row.orElseThrow(DomainException::notFound)[0];
+      int current = row.orElseThrow(DomainException::notFound).revision();
       return repository.proposalByToken(conn, author.id(), token).compose(existing -> {
         if (existing.isPresent()) {
           return Future.succeededFuture(Outcome.of(existing.get()));
@@ -526,7 +529,7 @@ public final class DocumentService {
     String token = clean(clientToken);
     long id = at.document().id();
     return cited(body, author).compose(cites -> forgetCited(changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
-      int current = (Integer) row.orElseThrow(DomainException::notFound)[0];
+      int current = row.orElseThrow(DomainException::notFound).revision();
       return repository.commentByToken(conn, author.id(), token).compose(existing -> {
         if (existing.isPresent()) {
           return Future.succeededFuture(Outcome.of(existing.get()));
@@ -585,7 +588,7 @@ public final class DocumentService {
     }
     long id = at.document().id();
     return changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
-      int current = (Integer) row.orElseThrow(DomainException::notFound)[0];
+      int current = row.orElseThrow(DomainException::notFound).revision();
       if (current != revision) {
         return Future.failedFuture(conflict("document.error.endorse.stale", current));
       }

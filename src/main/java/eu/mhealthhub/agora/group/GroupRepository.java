@@ -168,10 +168,10 @@ final class GroupRepository {
   }
 
   /** For each active group of the member: id, slug and the number of threads with unread posts. */
-  Future<List<Object[]>> unread(SqlClient db, long memberId) {
+  Future<List<UnreadInGroup>> unread(SqlClient db, long memberId) {
     return db.preparedQuery(UNREAD).execute(Tuple.of(memberId)).map(rows -> {
-      List<Object[]> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new Object[] {r.getLong(0), r.getString(1), r.getLong(2)}));
+      List<UnreadInGroup> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new UnreadInGroup(r.getLong(0), r.getString(1), r.getLong(2))));
       return list;
     });
   }

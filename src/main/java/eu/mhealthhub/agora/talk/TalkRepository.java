@@ -228,6 +228,9 @@ final class TalkRepository {
   /** What a writer in the room needs to know of its Talk. */
   record RoomState(long talkId, String state, boolean approvalRequired) {}
 
+  /** A question's votes after a vote was set, and whether setting it changed them. */
+  record Voted(int votes, boolean changed) {}
+
   Future<Long> insertTalk(SqlClient db, TalkForm f) {
     return db.preparedQuery(INSERT_TALK).execute(Tuple.from(new Object[] {f.slug(), f.title(), f.description(),
             utc(f.startsAt()), utc(f.endsAt()), f.slidesUrl(), f.recordingUrl()}))
@@ -317,12 +320,12 @@ final class TalkRepository {
   }
 
   /**
-   * Adds or removes one vote on a visible question of the Talk; completes with {votes now, 1 if a
-   * row changed else 0}, or empty when the question is missing or not visible.
+   * Adds or removes one vote on a visible question of the Talk; completes with the votes now and
+   * whether this changed them, or empty when the question is missing or not visible.
    */
-  Future<Optional<long[]>> vote(SqlClient db, long talkId, long questionId, long memberId, boolean up) {
+  Future<Optional<Voted>> vote(SqlClient db, long talkId, long questionId, long memberId, boolean up) {
     return db.preparedQuery(up ? ADD_VOTE : REMOVE_VOTE).execute(Tuple.of(questionId, memberId, talkId))
-        .map(rows -> first(rows, r -> new long[] {r.getInteger(0), r.getLong(1)}));
+        .map(rows -> first(rows, r -> new Voted(r.getInteger(0), r.getLong(1) != 0)));
   }
 
   Future<Void> setStatus(SqlClient db, long questionId, String status) {
@@ -372,10 +375,13 @@ final class TalkRepository {
     return db.preparedQuery(INSERT_FOLLOWUP).execute(Tuple.of(talkId, groupId, threadId, position)).mapEmpty();
   }
 
-  /** The follow-up threads as {groupId, threadId}, in the order they were chosen. */
-  Future<List<long[]>> followups(SqlClient db, long talkId) {
+  /** A follow-up thread of a Talk and the group it is in. */
+  record FollowupThread(long groupId, long threadId) {}
+
+  /** The follow-up threads, in the order they were chosen. */
+  Future<List<FollowupThread>> followups(SqlClient db, long talkId) {
     return db.preparedQuery(FOLLOWUPS).execute(Tuple.of(talkId))
-        .map(rows -> list(rows, r -> new long[] {r.getLong(0), r.getLong(1)}));
+        .map(rows -> list(rows, r -> new FollowupThread(r.getLong(0), r.getLong(1))));
   }
 
   Future<Void> log(SqlClient db, Long groupId, long actorId, String action, String targetType, long targetId, String detail) {

@@ -114,11 +114,12 @@ public final class TalkService {
     return find(slug).compose(talk -> Future.all(groups.visibleTo(viewer), repository.followups(pool, talk.id()))
         .map(all -> {
           List<WorkingGroup> readable = all.resultAt(0);
-          List<long[]> followups = all.resultAt(1);
+          List<TalkRepository.FollowupThread> followups = all.resultAt(1);
           List<WorkingGroup> mine = readable.stream().filter(g -> talk.groupIds().contains(g.id())).toList();
           List<Followup> shown = new ArrayList<>();
-          for (long[] f : followups) {
-            readable.stream().filter(g -> g.id() == f[0]).findFirst().ifPresent(g -> shown.add(new Followup(g, f[1])));
+          for (TalkRepository.FollowupThread f : followups) {
+            readable.stream().filter(g -> g.id() == f.groupId()).findFirst()
+                .ifPresent(g -> shown.add(new Followup(g, f.threadId())));
           }
           return new Room(talk, mine, TalkPolicy.canModerate(viewer, mine), List.copyOf(shown));
         }));
@@ -209,6 +210,17 @@ public final class TalkService {
     })).map(TalkService::sent);
   }
 
+  /** The question an open room queued, or none (null) when the room was not open. */
+  private record Queued(Long questionId, TalkRepository.RoomState room) {
+    static Queued as(long questionId, TalkRepository.RoomState room) {
+      return new Queued(questionId, room);
+    }
+
+    static Queued notOpen(TalkRepository.RoomState room) {
+      return new Queued(null, room);
+    }
+  }
+
   /**
    * Asks a question. In an open room it joins the queue (pending when the room requires approval);
    * after the room closed it becomes a reply in the first follow-up thread the asker may post in.
@@ -233,40 +245,40 @@ public final class TalkService {
       TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
       if (!"open".equals(room.state())) {
         // closed rooms pass their questions on to the follow-up thread, outside this transaction
-        return Future.succeededFuture(Outcome.of(new Object[] {room.talkId(), room.state()}));
+        return Future.succeededFuture(Outcome.of(Queued.notOpen(room)));
       }
       String status = room.approvalRequired() ? "pending" : "visible";
       return repository.insertQuestion(conn, room.talkId(), author.id(), text, anonymous, status, token)
           .compose(id -> id.isPresent()
-              ? Future.succeededFuture(Outcome.<Object>of(id.get(), new Change("talk." + room.talkId(),
+              ? Future.succeededFuture(Outcome.of(Queued.as(id.get(), room), new Change("talk." + room.talkId(),
                   // pending questions refresh moderators' lists without being announced to everyone
                   "pending".equals(status) ? "question.pending" : "question.created", id.get())))
-              : repository.questionByToken(conn, author.id(), token).map(existing -> Outcome.<Object>of(existing.orElseThrow())));
-    })).compose(result -> {
-      if (result instanceof Long id) {
-        return Future.succeededFuture(new Asked(id, null));
+              : repository.questionByToken(conn, author.id(), token)
+                  .map(existing -> Outcome.of(Queued.as(existing.orElseThrow(), room))));
+    })).compose(queued -> {
+      if (queued.questionId() != null) {
+        return Future.succeededFuture(new Asked(queued.questionId(), null));
       }
-      Object[] closed = (Object[]) result;
-      if (!"closed".equals(closed[1])) {
-        return Future.failedFuture(notOpen((String) closed[1]));
+      if (!"closed".equals(queued.room().state())) {
+        return Future.failedFuture(notOpen(queued.room().state()));
       }
       Optional<Member> viewer = Optional.of(author);
-      return Future.all(repository.followups(pool, (Long) closed[0]), groups.visibleTo(viewer)).compose(all -> {
-        List<long[]> followups = all.resultAt(0);
+      return Future.all(repository.followups(pool, queued.room().talkId()), groups.visibleTo(viewer)).compose(all -> {
+        List<TalkRepository.FollowupThread> followups = all.resultAt(0);
         List<WorkingGroup> readable = all.resultAt(1);
         if (followups.isEmpty()) {
           return Future.failedFuture(notOpen("closed"));
         }
         // the first follow-up thread the asker may post in, by the group's ordinary rules
-        Optional<long[]> target = followups.stream().filter(f -> readable.stream()
-            .anyMatch(g -> g.id() == f[0] && GroupPolicy.canPost(viewer, g))).findFirst();
+        Optional<TalkRepository.FollowupThread> target = followups.stream().filter(f -> readable.stream()
+            .anyMatch(g -> g.id() == f.groupId() && GroupPolicy.canPost(viewer, g))).findFirst();
         if (target.isEmpty()) {
           // someone who may not post in any follow-up thread gets what a closed room answers, so
           // the answer tells nothing of follow-up threads in groups they cannot see
           return Future.failedFuture(notOpen("closed"));
         }
         String markdown = "**" + texts.lateQuestion() + "** " + text;
-        return threads.reply(target.get()[1], author, markdown, null, token, List.of())
+        return threads.reply(target.get().threadId(), author, markdown, null, token, List.of())
             .map(postId -> new Asked(null, postId));
       });
     });
@@ -292,8 +304,8 @@ public final class TalkService {
       }
       return repository.vote(conn, room.talkId(), questionId, member.id(), up).compose(r -> {
         if (r.isPresent()) {
-          return Future.succeededFuture(r.get()[1] == 0 ? Outcome.of((int) r.get()[0])
-              : Outcome.of((int) r.get()[0], Change.at(LiveAddress.of("talk", room.talkId()), "question.voted", questionId)));
+          return Future.succeededFuture(!r.get().changed() ? Outcome.of(r.get().votes())
+              : Outcome.of(r.get().votes(), Change.at(LiveAddress.of("talk", room.talkId()), "question.voted", questionId)));
         }
         // not votable: say why
         return repository.question(conn, room.talkId(), questionId, member.id()).compose(q -> {

@@ -82,7 +82,7 @@ final class ThreadRepository {
       """;
   private static final String PAGE = POST_COLUMNS + " WHERE p.thread_id = $1 AND p.position BETWEEN $3 AND $4 ORDER BY p.position";
   private static final String POST = POST_COLUMNS + " WHERE p.id = $1";
-  private static final String POST_BY_TOKEN = "SELECT id, thread_id FROM posts WHERE author_id = $1 AND client_token = $2";
+  private static final String POST_BY_TOKEN = "SELECT id FROM posts WHERE author_id = $1 AND client_token = $2";
   private static final String THREAD_BY_TOKEN = "SELECT id FROM threads WHERE author_id = $1 AND client_token = $2";
 
   private static final String INSERT_THREAD = """
@@ -284,9 +284,8 @@ final class ThreadRepository {
   }
 
   /** The post a member already made with this form token, if any: a resubmitted form finds it. */
-  Future<Optional<long[]>> postByToken(SqlClient db, long authorId, String token) {
-    return db.preparedQuery(POST_BY_TOKEN).execute(Tuple.of(authorId, token))
-        .map(rows -> first(rows, r -> new long[] {r.getLong(0), r.getLong(1)}));
+  Future<Optional<Long>> postByToken(SqlClient db, long authorId, String token) {
+    return db.preparedQuery(POST_BY_TOKEN).execute(Tuple.of(authorId, token)).map(rows -> first(rows, r -> r.getLong(0)));
   }
 
   Future<Optional<Long>> threadByToken(SqlClient db, long authorId, String token) {
@@ -345,10 +344,10 @@ final class ThreadRepository {
         : db.preparedQuery(ADD_REACTION).execute(Tuple.of(postId, memberId, kind)).map(true));
   }
 
-  Future<List<String[]>> whoReacted(SqlClient db, long postId) {
+  Future<List<Reaction>> whoReacted(SqlClient db, long postId) {
     return db.preparedQuery(WHO_REACTED).execute(Tuple.of(postId)).map(rows -> {
-      List<String[]> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new String[] {r.getString(0), r.getString(1)}));
+      List<Reaction> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new Reaction(r.getString(0), r.getString(1))));
       return list;
     });
   }
@@ -381,11 +380,11 @@ final class ThreadRepository {
     return db.preparedQuery(ADD_MENTION).execute(Tuple.of(postId, memberId)).mapEmpty();
   }
 
-  Future<List<String[]>> suggest(SqlClient db, String prefix, Long closedGroupId) {
+  Future<List<MentionSuggestion>> suggest(SqlClient db, String prefix, Long closedGroupId) {
     String p = prefix.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     return db.preparedQuery(SUGGEST).execute(Tuple.of(p + "%", closedGroupId, "% " + p + "%")).map(rows -> {
-      List<String[]> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new String[] {r.getString(0), r.getString(1)}));
+      List<MentionSuggestion> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new MentionSuggestion(r.getString(0), r.getString(1))));
       return list;
     });
   }

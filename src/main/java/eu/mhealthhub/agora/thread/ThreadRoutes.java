@@ -261,7 +261,7 @@ public final class ThreadRoutes {
     long id = Forms.id(ctx, "id");
     threads.firstUnread(id, viewer(ctx).orElseThrow())
         .onSuccess(at -> ctx.response().setStatusCode(302)
-            .putHeader("Location", "/threads/" + id + (at[0] > 1 ? "?page=" + at[0] : "") + "#position-" + at[1]).end())
+            .putHeader("Location", "/threads/" + id + (at.page() > 1 ? "?page=" + at.page() : "") + "#position-" + at.position()).end())
         .onFailure(ctx::fail);
   }
 
@@ -368,6 +368,9 @@ public final class ThreadRoutes {
     }
   }
 
+  /** The thread replied in and the post replied to (null when none or not in that thread). */
+  private record ReplyingTo(ThreadService.Located at, Post post) {}
+
   private void reply(RoutingContext ctx) {
     Member me = viewer(ctx).orElseThrow();
     Optional<Member> viewer = viewer(ctx);
@@ -378,10 +381,10 @@ public final class ThreadRoutes {
     threads.locate(id, viewer).compose(at -> {
       Future<Post> target = to == null ? Future.succeededFuture(null)
           : threads.post(to, viewer).map(q -> q.thread().id() == id ? q.post() : null).recover(e -> Future.succeededFuture(null));
-      return target.map(t -> new Object[] {at, t});
+      return target.map(t -> new ReplyingTo(at, t));
     }).onSuccess(pair -> {
-      ThreadService.Located at = (ThreadService.Located) pair[0];
-      Post target = (Post) pair[1];
+      ThreadService.Located at = pair.at();
+      Post target = pair.post();
       Map<String, String> problems = ThreadService.problems(null, body, false);
       if ("preview".equals(field(ctx, "action"))) {
         pages.render(ctx, problems.isEmpty() ? 200 : 400, "thread/reply", replyModel(at, body, target, token, problems,
@@ -569,7 +572,7 @@ public final class ThreadRoutes {
     threads.post(id, viewer).compose(at -> threads.whoReacted(id, viewer).map(rows -> {
       List<Map<String, Object>> kinds = new ArrayList<>();
       for (Reactions.Kind k : Reactions.KINDS) {
-        List<String> names = rows.stream().filter(r -> r[0].equals(k.name())).map(r -> r[1]).toList();
+        List<String> names = rows.stream().filter(r -> r.kind().equals(k.name())).map(r -> r.displayName()).toList();
         if (!names.isEmpty()) {
           kinds.add(Map.of("kind", k.name(), "symbol", k.symbol(), "names", names));
         }

@@ -123,12 +123,26 @@ public final class ThreadService {
     });
   }
 
+  /** Where a post sits in its thread: the page it is on and its position (the anchor). */
+  public record PageAndPosition(int page, int position) {}
+
+  /** A post or thread a submission stored; {@code position} 0 when a resubmission found the earlier one. */
+  private record Stored(long id, int position) {
+    static Stored earlier(long id) {
+      return new Stored(id, 0);
+    }
+
+    boolean fresh() {
+      return position != 0;
+    }
+  }
+
   /** The page and anchor of the viewer's first unread post (the last post when all are read). */
-  public Future<int[]> firstUnread(long threadId, Member viewer) {
+  public Future<PageAndPosition> firstUnread(long threadId, Member viewer) {
     return locate(threadId, Optional.of(viewer)).compose(at -> repository.readPosition(pool, viewer.id(), threadId)
         .map(read -> {
           int position = Math.min(Math.max(read, reads.pending(viewer.id(), threadId)) + 1, at.thread().postCount());
-          return new int[] {(position - 1) / PAGE_SIZE + 1, position};
+          return new PageAndPosition((position - 1) / PAGE_SIZE + 1, position);
         }));
   }
 
@@ -185,22 +199,22 @@ public final class ThreadService {
         .compose(inserted -> {
           if (inserted.isEmpty()) {
             return repository.threadByToken(conn, author.id(), token)
-                .map(existing -> Outcome.of(new long[] {existing.orElseThrow(), 0}));
+                .map(existing -> Outcome.of(Stored.earlier(existing.orElseThrow())));
           }
           long threadId = inserted.get();
           return mentioning(conn, group, body, html).compose(m -> repository.insertPost(conn, threadId, 1, author.id(),
                   null, body, m.html(), null)
               .compose(postId -> attachments.store(conn, postId, author.id(), files)
                   .compose(v -> recordMentions(conn, postId, m))
-                  .map(v -> Outcome.of(new long[] {threadId, postId}, Change.group(group.id(), "thread.created", threadId),
+                  .map(v -> Outcome.of(new Stored(threadId, 1), Change.group(group.id(), "thread.created", threadId),
                       Change.thread(threadId, "post.created", postId)))));
         }))
-        .onSuccess(ids -> {
-          if (ids[1] != 0) {
-            reads.seen(author.id(), ids[0], 1);
+        .onSuccess(thread -> {
+          if (thread.fresh()) {
+            reads.seen(author.id(), thread.id(), 1);
           }
         })
-        .map(ids -> ids[0]);
+        .map(Stored::id);
   }
 
   /** A post to write into a thread started by {@link #startThreadIn}: its author and Markdown. */
@@ -259,11 +273,11 @@ public final class ThreadService {
       WorkingGroup group = at.group();
       return changes.transaction(conn -> repository.lockThread(conn, threadId).compose(locked -> {
         ForumThread thread = locked.orElseThrow(DomainException::notFound);
-        Future<Optional<long[]>> earlier = token == null ? Future.succeededFuture(Optional.empty())
+        Future<Optional<Long>> earlier = token == null ? Future.succeededFuture(Optional.empty())
             : repository.postByToken(conn, author.id(), token);
         return earlier.compose(existing -> {
           if (existing.isPresent()) {
-            return Future.succeededFuture(Outcome.of(new long[] {existing.get()[0], 0}));
+            return Future.succeededFuture(Outcome.of(Stored.earlier(existing.get())));
           }
           if (!PostPolicy.canReply(viewer, group, thread)) {
             return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.locked"));
@@ -277,15 +291,15 @@ public final class ThreadService {
                       m.html(), token)
                   .compose(postId -> attachments.store(conn, postId, author.id(), files)
                       .compose(v -> recordMentions(conn, postId, m))
-                      .map(v -> Outcome.of(new long[] {postId, thread.postCount() + 1},
+                      .map(v -> Outcome.of(new Stored(postId, thread.postCount() + 1),
                           Change.thread(threadId, "post.created", postId),
                           Change.group(group.id(), "thread.activity", threadId)))));
         });
-      })).onSuccess(ids -> {
-        if (ids[1] != 0) {
-          reads.seen(author.id(), threadId, (int) ids[1]);
+      })).onSuccess(post -> {
+        if (post.fresh()) {
+          reads.seen(author.id(), threadId, post.position());
         }
-      }).map(ids -> ids[0]);
+      }).map(Stored::id);
     });
   }
 
@@ -367,7 +381,7 @@ public final class ThreadService {
   }
 
   /** Who reacted how, for a post the viewer may read. */
-  public Future<List<String[]>> whoReacted(long postId, Optional<Member> viewer) {
+  public Future<List<Reaction>> whoReacted(long postId, Optional<Member> viewer) {
     return post(postId, viewer).compose(at -> repository.whoReacted(pool, postId));
   }
 
@@ -436,7 +450,7 @@ public final class ThreadService {
    * Handles and names to suggest after "@" in a group: members who can read it (everyone for a
    * public group, its members for a closed one). The group has been checked for the viewer.
    */
-  public Future<List<String[]>> mentionSuggestions(WorkingGroup group, String prefix) {
+  public Future<List<MentionSuggestion>> mentionSuggestions(WorkingGroup group, String prefix) {
     String p = prefix == null ? "" : prefix.strip().replaceFirst("^@", "");
     if (p.isEmpty() || p.length() > 40) {
       return Future.succeededFuture(List.of());
