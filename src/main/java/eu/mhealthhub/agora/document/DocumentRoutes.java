@@ -263,10 +263,9 @@ public final class DocumentRoutes {
               .filter(e -> e.memberId() == m.id()).findFirst()).orElse(null));
           model.put("history", v.history());
           model.put("citations", v.citations());
-          model.put("moves", DocumentPolicy.MOVES.get(d.status()).stream()
+          model.put("moves", d.status().moves().stream()
               .filter(to -> DocumentPolicy.canMove(viewer, v.group(), d, to))
-              .sorted((a, b) -> ConsensusDocument.STATUSES.indexOf(a) - ConsensusDocument.STATUSES.indexOf(b))
-              .map(to -> Map.of("to", to, "key", "document.move." + to)).toList());
+              .map(to -> Map.of("to", to.value(), "key", "document.move." + to.value())).toList());
           model.put("canEdit", DocumentPolicy.canEdit(viewer, v.group(), d));
           model.put("canParticipate", DocumentPolicy.canParticipate(viewer, v.group(), d));
           model.put("canEndorse", DocumentPolicy.canEndorse(viewer, v.group(), d));

@@ -315,7 +315,7 @@ public final class DocumentService {
               return keyed(List.of(), body, 1).compose(keyed -> repository.insertRevision(conn, id, 1, author.id(),
                       author.id(), why, Markdown.toHtml(why), keyed.blocks(), null)
                   .compose(x -> repository.setNextSection(conn, id, keyed.nextKey()))
-                  .compose(x -> repository.insertStatusChange(conn, id, null, "draft", 1, author.id(), ""))
+                  .compose(x -> repository.insertStatusChange(conn, id, null, DocumentStatus.DRAFT, 1, author.id(), ""))
                   .compose(x -> repository.insertCitations(conn, citationRows(id, 1, null, null, cites)))
                   .map(x -> Outcome.of(id, Change.group(group.id(), "document.created", id),
                       event(id, "revision.created", 1))));
@@ -359,7 +359,7 @@ public final class DocumentService {
             if (current != base) {
               return Future.failedFuture(conflict("document.error.conflict", current));
             }
-            if (Set.of("adopted", "archived").contains(row.get().status())) {
+            if (row.get().status().frozen()) {
               return Future.failedFuture(conflict("document.error.frozen"));
             }
             return repository.advance(conn, id, base, keyed.nextKey()).compose(next -> {
@@ -489,11 +489,14 @@ public final class DocumentService {
    * {@code to}. Adopting records the current revision as the adopted one. Fails FORBIDDEN for a
    * move the workflow does not allow, CONFLICT when the status changed meanwhile.
    */
-  public Future<Void> move(Located at, Member moderator, String from, String to, String note) {
-    if (!ConsensusDocument.STATUSES.contains(to) || !at.document().status().equals(from)) {
-      return Future.failedFuture(at.document().status().equals(from) ? DomainException.badRequest("error.400.text")
-          : conflict("document.error.status.changed"));
+  public Future<Void> move(Located at, Member moderator, String fromValue, String toValue, String note) {
+    Optional<DocumentStatus> target = DocumentStatus.parse(toValue);
+    if (target.isEmpty() || !at.document().status().value().equals(fromValue)) {
+      return Future.failedFuture(at.document().status().value().equals(fromValue)
+          ? DomainException.badRequest("error.400.text") : conflict("document.error.status.changed"));
     }
+    DocumentStatus from = at.document().status();
+    DocumentStatus to = target.get();
     if (!DocumentPolicy.canMove(Optional.of(moderator), at.group(), at.document(), to)) {
       return Future.failedFuture(DomainException.forbidden());
     }

@@ -161,8 +161,8 @@ public final class TalkService {
     return token == null || token.isBlank() || token.length() > 100 ? null : token;
   }
 
-  private static DomainException notOpen(String state) {
-    return new DomainException(Kind.CONFLICT, "closed".equals(state) ? "talk.room.error.closed" : "talk.room.error.notOpen");
+  private static DomainException notOpen(RoomState state) {
+    return new DomainException(Kind.CONFLICT, state == RoomState.CLOSED ? "talk.room.error.closed" : "talk.room.error.notOpen");
   }
 
   /** Checks a message, returning the message key of its problem or null. */
@@ -199,8 +199,8 @@ public final class TalkService {
     String html = Markdown.toHtml(markdown);
     String token = clean(clientToken);
     return changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
-      TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
-      if (!"open".equals(room.state())) {
+      TalkRepository.SharedRoom room = found.orElseThrow(DomainException::notFound);
+      if (room.state() != RoomState.OPEN) {
         return Future.failedFuture(notOpen(room.state()));
       }
       return repository.insertMessage(conn, room.talkId(), author.id(), markdown, html, token)
@@ -211,12 +211,12 @@ public final class TalkService {
   }
 
   /** The question an open room queued, or none (null) when the room was not open. */
-  private record Queued(Long questionId, TalkRepository.RoomState room) {
-    static Queued as(long questionId, TalkRepository.RoomState room) {
+  private record Queued(Long questionId, TalkRepository.SharedRoom room) {
+    static Queued as(long questionId, TalkRepository.SharedRoom room) {
       return new Queued(questionId, room);
     }
 
-    static Queued notOpen(TalkRepository.RoomState room) {
+    static Queued notOpen(TalkRepository.SharedRoom room) {
       return new Queued(null, room);
     }
   }
@@ -242,8 +242,8 @@ public final class TalkService {
     String text = body.strip();
     String token = clean(clientToken);
     return changes.transaction(conn -> repository.roomShared(conn, slug).compose(found -> {
-      TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
-      if (!"open".equals(room.state())) {
+      TalkRepository.SharedRoom room = found.orElseThrow(DomainException::notFound);
+      if (room.state() != RoomState.OPEN) {
         // closed rooms pass their questions on to the follow-up thread, outside this transaction
         return Future.succeededFuture(Outcome.of(Queued.notOpen(room)));
       }
@@ -259,7 +259,7 @@ public final class TalkService {
       if (queued.questionId() != null) {
         return Future.succeededFuture(new Asked(queued.questionId(), null));
       }
-      if (!"closed".equals(queued.room().state())) {
+      if (queued.room().state() != RoomState.CLOSED) {
         return Future.failedFuture(notOpen(queued.room().state()));
       }
       Optional<Member> viewer = Optional.of(author);
@@ -267,7 +267,7 @@ public final class TalkService {
         List<TalkRepository.FollowupThread> followups = all.resultAt(0);
         List<WorkingGroup> readable = all.resultAt(1);
         if (followups.isEmpty()) {
-          return Future.failedFuture(notOpen("closed"));
+          return Future.failedFuture(notOpen(RoomState.CLOSED));
         }
         // the first follow-up thread the asker may post in, by the group's ordinary rules
         Optional<TalkRepository.FollowupThread> target = followups.stream().filter(f -> readable.stream()
@@ -275,7 +275,7 @@ public final class TalkService {
         if (target.isEmpty()) {
           // someone who may not post in any follow-up thread gets what a closed room answers, so
           // the answer tells nothing of follow-up threads in groups they cannot see
-          return Future.failedFuture(notOpen("closed"));
+          return Future.failedFuture(notOpen(RoomState.CLOSED));
         }
         String markdown = "**" + texts.lateQuestion() + "** " + text;
         return threads.reply(target.get().threadId(), author, markdown, null, token, List.of())
@@ -297,8 +297,8 @@ public final class TalkService {
       return Future.failedFuture(e);
     }
     return changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
-      TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
-      if (!"open".equals(room.state())) {
+      TalkRepository.SharedRoom room = found.orElseThrow(DomainException::notFound);
+      if (room.state() != RoomState.OPEN) {
         return repository.question(conn, room.talkId(), questionId, member.id()).compose(q -> q.isEmpty()
             ? Future.failedFuture(DomainException.notFound()) : Future.failedFuture(notOpen(room.state())));
       }
@@ -452,7 +452,7 @@ public final class TalkService {
         : changes.transaction(conn -> repository.lockBySlug(conn, slug).compose(found -> {
           Talk talk = found.orElseThrow(DomainException::notFound);
           Future<Void> done = switch (setting) {
-            case OPEN -> talk.roomScheduled() ? repository.setState(conn, talk.id(), "open") : conflict(talk.roomOpen()
+            case OPEN -> talk.roomScheduled() ? repository.setState(conn, talk.id(), RoomState.OPEN) : conflict(talk.roomOpen()
                 ? "talk.room.error.alreadyOpen" : "talk.room.error.closed");
             case APPROVAL_ON, APPROVAL_OFF -> talk.roomClosed() ? conflict("talk.room.error.closed")
                 : repository.setApproval(conn, talk.id(), setting == Setting.APPROVAL_ON);

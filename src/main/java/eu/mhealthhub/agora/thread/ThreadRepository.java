@@ -1,15 +1,17 @@
 package eu.mhealthhub.agora.thread;
 
+import static eu.mhealthhub.agora.db.Rows.first;
+import static eu.mhealthhub.agora.db.Rows.instant;
+import static eu.mhealthhub.agora.db.Rows.list;
+
 import eu.mhealthhub.agora.group.WorkingGroup;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -173,11 +175,6 @@ final class ThreadRepository {
   /** A revision of a post's text. */
   record Revision(int revision, String editorName, String bodyMarkdown, Instant createdAt) {}
 
-  private static Instant instant(Row row, String column) {
-    OffsetDateTime t = row.getOffsetDateTime(column);
-    return t == null ? null : t.toInstant();
-  }
-
   private static ThreadSummary summary(Row row) {
     return new ThreadSummary(row.getLong("id"), row.getLong("group_id"), row.getString("title"),
         row.getString("author_name"), instant(row, "created_at"), instant(row, "last_activity_at"),
@@ -221,10 +218,6 @@ final class ThreadRepository {
         row.getString("deleted_by_name"), row.getString("delete_reason"), List.copyOf(reactions), List.copyOf(files));
   }
 
-  private static <T> Optional<T> first(RowSet<Row> rows, java.util.function.Function<Row, T> f) {
-    return rows.size() == 0 ? Optional.empty() : Optional.of(f.apply(rows.iterator().next()));
-  }
-
   Future<List<ThreadSummary>> inGroup(SqlClient db, long groupId, Long viewerId, int limit, int offset) {
     return db.preparedQuery(IN_GROUP).execute(Tuple.of(groupId, viewerId == null ? 0L : viewerId, limit, offset))
         .map(rows -> {
@@ -250,9 +243,9 @@ final class ThreadRepository {
   }
 
   /** What {@link #THREAD_FOR_VIEWER} reads: the group is not yet checked against the policy. */
-  record ThreadForViewer(ForumThread thread, WorkingGroup group, int readPosition, String level, long liveSeq) {}
+  record ThreadForViewer(ForumThread thread, WorkingGroup group, int readPosition, SubscriptionLevel level, long liveSeq) {}
 
-  /** The thread with its group, the viewer's read position (0 if never) and subscription level (null if normal). */
+  /** The thread with its group, the viewer's read position (0 if never) and subscription level. */
   Future<Optional<ThreadForViewer>> threadForViewer(SqlClient db, long id, long viewerId) {
     return db.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(id, viewerId)).map(rows -> first(rows, r -> {
       Integer position = r.getInteger("read_position");
@@ -261,7 +254,7 @@ final class ThreadRepository {
           r.getString("group_purpose"), "closed".equals(r.getString("group_visibility")),
           "open".equals(r.getString("group_join_policy")), r.getBoolean("group_archived"), 0, 0,
           r.getString("group_viewer_role"), 0);
-      return new ThreadForViewer(thread(r), group, position == null ? 0 : position, r.getString("level"),
+      return new ThreadForViewer(thread(r), group, position == null ? 0 : position, SubscriptionLevel.ofRow(r.getString("level")),
           liveSeq == null ? 0L : liveSeq);
     }));
   }
@@ -321,12 +314,9 @@ final class ThreadRepository {
   }
 
   Future<List<Revision>> revisions(SqlClient db, long postId) {
-    return db.preparedQuery(REVISIONS).execute(Tuple.of(postId)).map(rows -> {
-      List<Revision> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new Revision(r.getInteger("revision"), r.getString("editor_name"),
+    return db.preparedQuery(REVISIONS).execute(Tuple.of(postId))
+        .map(rows -> list(rows, r -> new Revision(r.getInteger("revision"), r.getString("editor_name"),
           r.getString("body_markdown"), instant(r, "created_at"))));
-      return list;
-    });
   }
 
   Future<Boolean> delete(SqlClient db, long postId, long by, String reason) {
@@ -345,11 +335,8 @@ final class ThreadRepository {
   }
 
   Future<List<Reaction>> whoReacted(SqlClient db, long postId) {
-    return db.preparedQuery(WHO_REACTED).execute(Tuple.of(postId)).map(rows -> {
-      List<Reaction> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new Reaction(r.getString(0), r.getString(1))));
-      return list;
-    });
+    return db.preparedQuery(WHO_REACTED).execute(Tuple.of(postId))
+        .map(rows -> list(rows, r -> new Reaction(r.getString(0), r.getString(1))));
   }
 
   Future<Void> setPinned(SqlClient db, long threadId, boolean pinned) {
@@ -369,11 +356,8 @@ final class ThreadRepository {
    * members and admins, for a public group ({@code closedGroupId} null) everyone.
    */
   Future<List<Mentionable>> mentionable(SqlClient db, List<String> handles, Long closedGroupId) {
-    return db.preparedQuery(MENTIONABLE).execute(Tuple.of(handles.toArray(new String[0]), closedGroupId)).map(rows -> {
-      List<Mentionable> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new Mentionable(r.getLong(0), r.getString(1))));
-      return list;
-    });
+    return db.preparedQuery(MENTIONABLE).execute(Tuple.of(handles.toArray(new String[0]), closedGroupId))
+        .map(rows -> list(rows, r -> new Mentionable(r.getLong(0), r.getString(1))));
   }
 
   Future<Void> addMention(SqlClient db, long postId, long memberId) {
@@ -382,28 +366,25 @@ final class ThreadRepository {
 
   Future<List<MentionSuggestion>> suggest(SqlClient db, String prefix, Long closedGroupId) {
     String p = prefix.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    return db.preparedQuery(SUGGEST).execute(Tuple.of(p + "%", closedGroupId, "% " + p + "%")).map(rows -> {
-      List<MentionSuggestion> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new MentionSuggestion(r.getString(0), r.getString(1))));
-      return list;
-    });
+    return db.preparedQuery(SUGGEST).execute(Tuple.of(p + "%", closedGroupId, "% " + p + "%"))
+        .map(rows -> list(rows, r -> new MentionSuggestion(r.getString(0), r.getString(1))));
   }
 
-  Future<Void> setThreadLevel(SqlClient db, long memberId, long threadId, String level) {
-    return level == null
+  Future<Void> setThreadLevel(SqlClient db, long memberId, long threadId, SubscriptionLevel level) {
+    return level == SubscriptionLevel.NORMAL
         ? db.preparedQuery(UNSUBSCRIBE_THREAD).execute(Tuple.of(memberId, threadId)).mapEmpty()
-        : db.preparedQuery(SUBSCRIBE_THREAD).execute(Tuple.of(memberId, threadId, level)).mapEmpty();
+        : db.preparedQuery(SUBSCRIBE_THREAD).execute(Tuple.of(memberId, threadId, level.value())).mapEmpty();
   }
 
-  Future<Void> setGroupLevel(SqlClient db, long memberId, long groupId, String level) {
-    return level == null
+  Future<Void> setGroupLevel(SqlClient db, long memberId, long groupId, SubscriptionLevel level) {
+    return level == SubscriptionLevel.NORMAL
         ? db.preparedQuery(UNSUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId)).mapEmpty()
-        : db.preparedQuery(SUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId, level)).mapEmpty();
+        : db.preparedQuery(SUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId, level.value())).mapEmpty();
   }
 
-  Future<String> groupLevel(SqlClient db, long memberId, long groupId) {
+  Future<SubscriptionLevel> groupLevel(SqlClient db, long memberId, long groupId) {
     return db.preparedQuery(GROUP_LEVEL).execute(Tuple.of(memberId, groupId))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+        .map(rows -> SubscriptionLevel.ofRow(rows.size() == 0 ? null : rows.iterator().next().getString(0)));
   }
 
   Future<Integer> readPosition(SqlClient db, long memberId, long threadId) {

@@ -90,8 +90,8 @@ public final class ThreadRoutes {
     router.get("/threads/:id").handler(this::show);
     router.get("/threads/:id/unread").handler(this::unread);
     router.get("/threads/:id/reply").handler(this::replyForm);
-    router.post("/threads/:id/pin").handler(ctx -> flag(ctx, "pinned"));
-    router.post("/threads/:id/lock").handler(ctx -> flag(ctx, "locked"));
+    router.post("/threads/:id/pin").handler(ctx -> flag(ctx, ThreadFlag.PINNED));
+    router.post("/threads/:id/lock").handler(ctx -> flag(ctx, ThreadFlag.LOCKED));
     router.post("/threads/:id/move").handler(this::move);
     router.post("/threads/:id/subscription").handler(this::subscribe);
     router.get("/posts/:id").handler(this::permalink);
@@ -239,7 +239,7 @@ public final class ThreadRoutes {
     model.put("canReply", PostPolicy.canReply(viewer, p.group(), p.thread()));
     model.put("canModerate", GroupPolicy.canModerate(viewer, p.group()));
     model.put("signedIn", viewer.isPresent());
-    model.put("subscription", p.subscription() == null ? "normal" : p.subscription());
+    model.put("subscription", p.subscription());
     model.put("hasUnread", p.readBefore() >= 0 && p.readBefore() < p.thread().postCount());
     model.put("liveSeq", p.liveSeq());
     model.put("maxFileMb", attachments.maxBytes() / (1024 * 1024));
@@ -412,7 +412,7 @@ public final class ThreadRoutes {
 
   // ---- moderating threads
 
-  private void flag(RoutingContext ctx, String flag) {
+  private void flag(RoutingContext ctx, ThreadFlag flag) {
     if (!Forms.requireMember(ctx)) {
       return;
     }
@@ -438,7 +438,7 @@ public final class ThreadRoutes {
       return;
     }
     long id = Forms.id(ctx, "id");
-    threads.subscribe(id, viewer(ctx).orElseThrow(), Forms.level(ctx))
+    threads.subscribe(id, viewer(ctx).orElseThrow(), SubscriptionLevel.fromForm(ctx.request().getFormAttribute("level")))
         .onSuccess(v -> Forms.redirect(ctx, threadUrl(id, 1, null)))
         .onFailure(ctx::fail);
   }

@@ -51,7 +51,7 @@ public final class ThreadService {
 
   /** One page of a thread for a viewer, with where they had read up to before this view. */
   public record Page(WorkingGroup group, ForumThread thread, List<Post> posts, int page, int readBefore,
-      String subscription, long liveSeq) {}
+      SubscriptionLevel subscription, long liveSeq) {}
 
   public ThreadService(Pool pool, GroupService groups, Attachments attachments, ReadTracker reads, ChangeFeed changes) {
     this.pool = pool;
@@ -116,7 +116,7 @@ public final class ThreadService {
               reads.seen(viewer.get().id(), threadId, shown.get(shown.size() - 1).position());
             }
           }
-          return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? row.get().level() : null,
+          return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? row.get().level() : SubscriptionLevel.NORMAL,
               row.get().liveSeq());
         });
       });
@@ -386,16 +386,15 @@ public final class ThreadService {
   }
 
   /** A moderator pins or unpins, locks or unlocks a thread. */
-  public Future<Void> setFlag(long threadId, Member by, String flag, boolean on) {
+  public Future<Void> setFlag(long threadId, Member by, ThreadFlag flag, boolean on) {
     Optional<Member> viewer = Optional.of(by);
     return locate(threadId, viewer).compose(at -> {
       if (!GroupPolicy.canModerate(viewer, at.group())) {
         return Future.failedFuture(DomainException.forbidden());
       }
-      return changes.transaction(conn -> ("pinned".equals(flag) ? repository.setPinned(conn, threadId, on)
+      return changes.transaction(conn -> (flag == ThreadFlag.PINNED ? repository.setPinned(conn, threadId, on)
               : repository.setLocked(conn, threadId, on))
-          .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread." + (on ? "" : "un")
-              + ("pinned".equals(flag) ? "pin" : "lock"), "thread", threadId, ""))
+          .compose(v -> repository.log(conn, at.group().id(), by.id(), flag.auditAction(on), "thread", threadId, ""))
           .map(v -> Outcome.<Void>of(null, Change.thread(threadId, "thread.changed", threadId),
               Change.group(at.group().id(), "thread.changed", threadId))));
     });
@@ -424,17 +423,17 @@ public final class ThreadService {
         }));
   }
 
-  /** Watches or mutes a thread, or returns it to normal (null). */
-  public Future<Void> subscribe(long threadId, Member member, String level) {
+  /** Watches or mutes a thread, or returns it to normal. */
+  public Future<Void> subscribe(long threadId, Member member, SubscriptionLevel level) {
     return locate(threadId, Optional.of(member)).compose(at -> repository.setThreadLevel(pool, member.id(), threadId, level));
   }
 
-  /** Watches or mutes a group, or returns it to normal (null). */
-  public Future<Void> subscribeGroup(WorkingGroup group, Member member, String level) {
+  /** Watches or mutes a group, or returns it to normal. */
+  public Future<Void> subscribeGroup(WorkingGroup group, Member member, SubscriptionLevel level) {
     return repository.setGroupLevel(pool, member.id(), group.id(), level);
   }
 
-  public Future<String> groupSubscription(WorkingGroup group, Member member) {
+  public Future<SubscriptionLevel> groupSubscription(WorkingGroup group, Member member) {
     return repository.groupLevel(pool, member.id(), group.id());
   }
 
