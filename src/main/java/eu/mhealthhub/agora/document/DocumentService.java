@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora.document;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.DomainException.Kind;
 import eu.mhealthhub.agora.document.DocumentEvents.Citation;
@@ -171,33 +173,24 @@ public final class DocumentService {
    * may read, so a closed group's document never shows under a public thread.
    */
   public Future<List<Citation>> citedIn(long threadId, Optional<Member> viewer) {
-    CachedCitations cached = citedCache.get(threadId);
-    long now = System.nanoTime();
-    Future<List<DocumentRepository.CitationRow>> rows = cached != null && now - cached.at() < CITED_TTL_NANOS
-        ? Future.succeededFuture(cached.rows())
-        : repository.citationsOfThread(pool, threadId).onSuccess(found -> {
-          if (citedCache.size() > 10_000) {
-            citedCache.clear();
-          }
-          citedCache.put(threadId, new CachedCitations(found, now));
-        });
+    List<DocumentRepository.CitationRow> cached = citedCache.getIfPresent(threadId);
+    Future<List<DocumentRepository.CitationRow>> rows = cached != null ? Future.succeededFuture(cached)
+        : repository.citationsOfThread(pool, threadId).onSuccess(found -> citedCache.put(threadId, found));
     return rows.compose(found -> visible(found, viewer, true));
   }
 
   /**
    * Which documents cite a thread, remembered for a few seconds per node: every thread view asks,
    * almost always to learn "none". A citation made on this node clears its thread's entry at once;
-   * another node shows it within {@link #CITED_TTL_NANOS}. Only the raw rows are kept: what a viewer
+   * another node shows it within {@link #CITED_TTL}. Only the raw rows are kept: what a viewer
    * may see is decided on every view.
    */
-  private final java.util.concurrent.ConcurrentHashMap<Long, CachedCitations> citedCache =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private static final long CITED_TTL_NANOS = 10_000_000_000L;
-
-  private record CachedCitations(List<DocumentRepository.CitationRow> rows, long at) {}
+  private final Cache<Long, List<DocumentRepository.CitationRow>> citedCache = Caffeine.newBuilder()
+      .maximumSize(10_000).expireAfterWrite(CITED_TTL).executor(Runnable::run).build();
+  private static final java.time.Duration CITED_TTL = java.time.Duration.ofSeconds(10);
 
   private <T> Future<T> forgetCited(Future<T> written, List<Cited> cites) {
-    return written.onSuccess(x -> cites.forEach(c -> citedCache.remove(c.threadId())));
+    return written.onSuccess(x -> cites.forEach(c -> citedCache.invalidate(c.threadId())));
   }
 
   private Future<List<Citation>> visible(List<DocumentRepository.CitationRow> rows, Optional<Member> viewer,
