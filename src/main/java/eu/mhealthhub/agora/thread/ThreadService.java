@@ -21,8 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Threads and posts: reading them page by page, and every change members and moderators make.
@@ -37,7 +36,6 @@ public final class ThreadService {
 
   public static final int PAGE_SIZE = 20;
   private static final int GROUP_PAGE = 50;
-  private static final Pattern MENTION_TEXT = Pattern.compile("(?<![\\p{L}\\p{N}@/])@([\\p{L}\\p{N}._-]{2,40})");
 
   private final Pool pool;
   private final GroupService groups;
@@ -462,7 +460,7 @@ public final class ThreadService {
 
   /**
    * Resolves a post's @handles to members who may read the group, in one query, and links them in
-   * the rendered HTML. A mention of anyone else stays plain text and records nothing.
+   * the rendered HTML (see {@link Markdown#toHtml(String, java.util.Set)}). A mention of anyone else stays plain text and records nothing.
    */
   private Future<Mentioning> mentioning(SqlConnection conn, WorkingGroup group, String body, String html) {
     List<String> handles = Markdown.mentions(body).stream().map(h -> h.toLowerCase(Locale.ROOT)).distinct().toList();
@@ -470,8 +468,8 @@ public final class ThreadService {
       return Future.succeededFuture(new Mentioning(html, List.of()));
     }
     return repository.mentionable(conn, handles, group.closed() ? group.id() : null)
-        .map(found -> new Mentioning(linkMentions(html, found.stream().map(ThreadRepository.Mentionable::handle).toList()),
-            found));
+        .map(found -> new Mentioning(found.isEmpty() ? html : Markdown.toHtml(body, found.stream()
+            .map(f -> f.handle().toLowerCase(Locale.ROOT)).collect(Collectors.toSet())), found));
   }
 
   private Future<Void> recordMentions(SqlConnection conn, long postId, Mentioning m) {
@@ -480,54 +478,6 @@ public final class ThreadService {
       chain = chain.compose(v -> repository.addMention(conn, postId, member.id()));
     }
     return chain;
-  }
-
-  /**
-   * Links @handles in the text of sanitised HTML (never inside tags, links or code). The HTML
-   * comes from the sanitiser, so tags are well formed and text holds no raw angle brackets.
-   */
-  static String linkMentions(String html, List<String> handles) {
-    if (handles.isEmpty()) {
-      return html;
-    }
-    StringBuilder out = new StringBuilder();
-    Matcher tags = Pattern.compile("<[^>]*>").matcher(html);
-    int last = 0;
-    int skipDepth = 0;
-    while (tags.find()) {
-      String text = html.substring(last, tags.start());
-      out.append(skipDepth > 0 ? text : linkText(text, handles));
-      String tag = tags.group().toLowerCase(Locale.ROOT);
-      if (tag.matches("<(a|code|pre)[\\s>].*")) {
-        skipDepth++;
-      } else if (tag.matches("</(a|code|pre)>")) {
-        skipDepth = Math.max(0, skipDepth - 1);
-      }
-      out.append(tags.group());
-      last = tags.end();
-    }
-    String rest = html.substring(last);
-    out.append(skipDepth > 0 ? rest : linkText(rest, handles));
-    return out.toString();
-  }
-
-  private static String linkText(String encoded, List<String> handles) {
-    // the sanitiser writes @ as &#64; in text; an @ is harmless in HTML text
-    String text = encoded.replace("&#64;", "@");
-    Matcher m = MENTION_TEXT.matcher(text);
-    StringBuilder b = new StringBuilder();
-    while (m.find()) {
-      String handle = m.group(1).replaceAll("[._-]+$", "");
-      String tail = m.group(1).substring(handle.length());
-      if (handles.contains(handle.toLowerCase(Locale.ROOT))) {
-        m.appendReplacement(b, Matcher.quoteReplacement("<a class=\"mention\" href=\"/members/"
-            + handle.toLowerCase(Locale.ROOT) + "\">@" + handle + "</a>" + tail));
-      } else {
-        m.appendReplacement(b, Matcher.quoteReplacement(m.group()));
-      }
-    }
-    m.appendTail(b);
-    return b.toString();
   }
 
   private static String clean(String token) {
