@@ -88,21 +88,23 @@ final class ThreadRepository {
   private static final String THREAD_BY_TOKEN = "SELECT id FROM threads WHERE author_id = $1 AND client_token = $2";
 
   private static final String INSERT_THREAD = """
-      INSERT INTO threads (group_id, title, author_id, client_token) VALUES ($1, $2, $3, $4)
+      INSERT INTO threads (group_id, title, author_id, client_token, created_at, last_activity_at)
+      VALUES ($1, $2, $3, $4, COALESCE($5, now()), COALESCE($5, now()))
       ON CONFLICT (author_id, client_token) WHERE client_token IS NOT NULL DO NOTHING
       RETURNING id
       """;
   private static final String INSERT_POST = """
       WITH p AS (
-        INSERT INTO posts (thread_id, position, author_id, reply_to_post_id, body_markdown, body_html, client_token)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        INSERT INTO posts (thread_id, position, author_id, reply_to_post_id, body_markdown, body_html, client_token, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now()))
         RETURNING id, author_id, body_markdown, body_html, created_at)
       INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html, created_at)
       SELECT id, 1, author_id, body_markdown, body_html, created_at FROM p
       RETURNING post_id
       """;
   private static final String TOUCH_THREAD = """
-      UPDATE threads SET post_count = post_count + 1, last_post_id = $2, last_poster_id = $3, last_activity_at = now()
+      UPDATE threads SET post_count = post_count + 1, last_post_id = $2, last_poster_id = $3,
+             last_activity_at = COALESCE($4, now())
        WHERE id = $1
       """;
   private static final String REPLY_TARGET = "SELECT id FROM posts WHERE id = $1 AND thread_id = $2";
@@ -286,17 +288,23 @@ final class ThreadRepository {
   }
 
   /** Inserts a thread; empty when this author already made one with the same token. */
-  Future<Optional<Long>> insertThread(SqlClient db, long groupId, String title, long authorId, String token) {
-    return db.preparedQuery(INSERT_THREAD).execute(Tuple.of(groupId, title, authorId, token))
+  /** A new thread, or empty when the author's token made one before; {@code at} null is now (else a seeded past). */
+  Future<Optional<Long>> insertThread(SqlClient db, long groupId, String title, long authorId, String token, Instant at) {
+    return db.preparedQuery(INSERT_THREAD).execute(Tuple.of(groupId, title, authorId, token, utc(at)))
         .map(rows -> first(rows, r -> r.getLong(0)));
   }
 
+  /** A new post, counted in its thread; {@code at} null is now (else a seeded past). */
   Future<Long> insertPost(SqlClient db, long threadId, int position, long authorId, Long replyTo, String markdown,
-      String html, String token) {
+      String html, String token, Instant at) {
     return db.preparedQuery(INSERT_POST)
-        .execute(Tuple.from(new Object[] {threadId, position, authorId, replyTo, markdown, html, token}))
+        .execute(Tuple.from(new Object[] {threadId, position, authorId, replyTo, markdown, html, token, utc(at)}))
         .map(rows -> rows.iterator().next().getLong(0))
-        .compose(id -> db.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, id, authorId)).map(id));
+        .compose(id -> db.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, id, authorId, utc(at))).map(id));
+  }
+
+  private static java.time.OffsetDateTime utc(Instant at) {
+    return at == null ? null : at.atOffset(java.time.ZoneOffset.UTC);
   }
 
   Future<Boolean> replyTargetInThread(SqlClient db, long postId, long threadId) {

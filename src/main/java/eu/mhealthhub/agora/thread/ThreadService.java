@@ -17,6 +17,7 @@ import eu.mhealthhub.agora.text.Markdown;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -193,15 +194,15 @@ public final class ThreadService {
     }
     String token = clean(clientToken);
     String html = Markdown.toHtml(body);
-    return changes.transaction(conn -> repository.insertThread(conn, group.id(), title.strip(), author.id(), token)
+    return changes.transaction(conn -> repository.insertThread(conn, group.id(), title.strip(), author.id(), token, null)
         .compose(inserted -> {
           if (inserted.isEmpty()) {
             return repository.threadByToken(conn, author.id(), token)
                 .map(existing -> Outcome.of(Stored.earlier(existing.orElseThrow())));
           }
           long threadId = inserted.get();
-          return mentioning(conn, group, body, html).compose(m -> repository.insertPost(conn, threadId, 1, author.id(),
-                  null, body, m.html(), null)
+          return mentioning(conn, readers(group), body, html).compose(m -> repository.insertPost(conn, threadId, 1,
+                  author.id(), null, body, m.html(), null, null)
               .compose(postId -> attachments.store(conn, postId, author.id(), files)
                   .compose(v -> recordMentions(conn, postId, m))
                   .map(v -> Outcome.of(new Stored(threadId, 1), Change.group(group.id(), "thread.created", threadId),
@@ -215,8 +216,15 @@ public final class ThreadService {
         .map(Stored::id);
   }
 
-  /** A post to write into a thread started by {@link #startThreadIn}: its author and Markdown. */
-  public record Carried(long authorId, String markdown) {}
+  /**
+   * A post to write into a thread started by {@link #startThreadIn}: its author and Markdown, and
+   * when it was written: null for now, a past instant only for demo content that shows a history.
+   */
+  public record Carried(long authorId, String markdown, Instant at) {
+    public Carried(long authorId, String markdown) {
+      this(authorId, markdown, null);
+    }
+  }
 
   /**
    * Starts a thread inside the caller's transaction with the given posts in order (the first opens
@@ -226,6 +234,16 @@ public final class ThreadService {
    * changes to record; fails with BAD_REQUEST when a post is empty or too long.
    */
   public Future<Outcome<Long>> startThreadIn(SqlConnection conn, WorkingGroup group, String title, List<Carried> posts) {
+    return startThreadIn(conn, group.id(), group.closed(), title, posts);
+  }
+
+  /**
+   * {@link #startThreadIn(SqlConnection, WorkingGroup, String, List)} for a group known by id and
+   * visibility only, as the demo seeder knows the groups it is writing in the same transaction.
+   */
+  public Future<Outcome<Long>> startThreadIn(SqlConnection conn, long groupId, boolean closedGroup, String title,
+      List<Carried> posts) {
+    Long readers = closedGroup ? groupId : null;
     if (posts.isEmpty() || title == null || title.isBlank() || title.strip().length() > ForumThread.MAX_TITLE) {
       return Future.failedFuture(DomainException.badRequest("thread.error.title.required"));
     }
@@ -234,16 +252,18 @@ public final class ThreadService {
         return Future.failedFuture(DomainException.badRequest(problems(null, p.markdown(), false).values().iterator().next()));
       }
     }
-    return repository.insertThread(conn, group.id(), title.strip(), posts.get(0).authorId(), null).compose(inserted -> {
+    Carried first = posts.get(0);
+    return repository.insertThread(conn, groupId, title.strip(), first.authorId(), null, first.at()).compose(inserted -> {
       long threadId = inserted.orElseThrow();
       List<Change> made = new ArrayList<>();
-      made.add(Change.group(group.id(), "thread.created", threadId));
+      made.add(Change.group(groupId, "thread.created", threadId));
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < posts.size(); i++) {
         Carried p = posts.get(i);
         int position = i + 1;
-        chain = chain.compose(v -> mentioning(conn, group, p.markdown(), Markdown.toHtml(p.markdown()))
-            .compose(m -> repository.insertPost(conn, threadId, position, p.authorId(), null, p.markdown(), m.html(), null)
+        chain = chain.compose(v -> mentioning(conn, readers, p.markdown(), Markdown.toHtml(p.markdown()))
+            .compose(m -> repository.insertPost(conn, threadId, position, p.authorId(), null, p.markdown(), m.html(), null,
+                p.at())
                 .compose(postId -> {
                   made.add(Change.thread(threadId, "post.created", postId));
                   return recordMentions(conn, postId, m);
@@ -283,10 +303,10 @@ public final class ThreadService {
           Future<Boolean> target = replyTo == null ? Future.succeededFuture(true)
               : repository.replyTargetInThread(conn, replyTo, threadId);
           return target.compose(ok -> ok
-              ? mentioning(conn, group, body, html)
+              ? mentioning(conn, readers(group), body, html)
               : Future.failedFuture(DomainException.badRequest("post.error.replyTo")))
               .compose(m -> repository.insertPost(conn, threadId, thread.postCount() + 1, author.id(), replyTo, body,
-                      m.html(), token)
+                      m.html(), token, null)
                   .compose(postId -> attachments.store(conn, postId, author.id(), files)
                       .compose(v -> recordMentions(conn, postId, m))
                       .map(v -> Outcome.of(new Stored(postId, thread.postCount() + 1),
@@ -315,7 +335,7 @@ public final class ThreadService {
         return Future.failedFuture(DomainException.forbidden());
       }
       String html = Markdown.toHtml(body);
-      return changes.transaction(conn -> mentioning(conn, at.group(), body, html)
+      return changes.transaction(conn -> mentioning(conn, readers(at.group()), body, html)
           .compose(m -> repository.edit(conn, postId, baseRevision, editor.id(), body, m.html())
               .compose(saved -> saved.isEmpty()
                   ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.stale"))
@@ -462,14 +482,19 @@ public final class ThreadService {
    * Resolves a post's @handles to members who may read the group, in one query, and links them in
    * the rendered HTML (see {@link Markdown#toHtml(String, java.util.Set)}). A mention of anyone else stays plain text and records nothing.
    */
-  private Future<Mentioning> mentioning(SqlConnection conn, WorkingGroup group, String body, String html) {
+  private Future<Mentioning> mentioning(SqlConnection conn, Long closedGroupId, String body, String html) {
     List<String> handles = Markdown.mentions(body).stream().map(h -> h.toLowerCase(Locale.ROOT)).distinct().toList();
     if (handles.isEmpty()) {
       return Future.succeededFuture(new Mentioning(html, List.of()));
     }
-    return repository.mentionable(conn, handles, group.closed() ? group.id() : null)
+    return repository.mentionable(conn, handles, closedGroupId)
         .map(found -> new Mentioning(found.isEmpty() ? html : Markdown.toHtml(body, found.stream()
             .map(f -> f.handle().toLowerCase(Locale.ROOT)).collect(Collectors.toSet())), found));
+  }
+
+  /** Who may be mentioned in the group: for a closed group its id (its members), for a public one null (anyone). */
+  private static Long readers(WorkingGroup group) {
+    return group.closed() ? group.id() : null;
   }
 
   private Future<Void> recordMentions(SqlConnection conn, long postId, Mentioning m) {
