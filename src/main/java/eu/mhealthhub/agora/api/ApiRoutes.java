@@ -2,6 +2,7 @@ package eu.mhealthhub.agora.api;
 
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.group.GroupService;
+import eu.mhealthhub.agora.group.UnreadInGroup;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.text.CleanText;
@@ -231,7 +232,7 @@ public final class ApiRoutes {
     groups.find(ctx.pathParam("slug"), viewer(ctx))
         .compose(g -> threads.mentionSuggestions(g, ctx.request().getParam("q")))
         .map(list -> new JsonObject().put("members", new JsonArray(list.stream()
-            .map(m -> new JsonObject().put("handle", m[0]).put("name", m[1])).toList())))
+            .map(m -> new JsonObject().put("handle", m.handle()).put("name", m.displayName())).toList())))
         .onSuccess(o -> json(ctx, 200, o))
         .onFailure(ctx::fail);
   }
@@ -302,9 +303,10 @@ public final class ApiRoutes {
     groups.unreadFor(me).map(rows -> {
       JsonArray list = new JsonArray();
       long total = 0;
-      for (Object[] r : rows) {
-        list.add(new JsonObject().put("slug", r[1]).put("address", "group." + r[0]).put("unreadThreads", r[2]));
-        total += (Long) r[2];
+      for (UnreadInGroup r : rows) {
+        list.add(new JsonObject().put("slug", r.slug()).put("address", "group." + r.groupId())
+            .put("unreadThreads", r.threads()));
+        total += r.threads();
       }
       return new JsonObject().put("unreadThreads", total).put("groups", list);
     }).onSuccess(o -> json(ctx, 200, o)).onFailure(ctx::fail);
@@ -315,7 +317,7 @@ public final class ApiRoutes {
     threads.whoReacted(id, viewer(ctx)).map(rows -> {
       JsonArray kinds = new JsonArray();
       for (Reactions.Kind k : Reactions.KINDS) {
-        List<String> names = rows.stream().filter(r -> r[0].equals(k.name())).map(r -> r[1]).toList();
+        List<String> names = rows.stream().filter(r -> r.kind().equals(k.name())).map(r -> r.displayName()).toList();
         kinds.add(new JsonObject().put("kind", k.name()).put("symbol", k.symbol()).put("count", names.size())
             .put("members", new JsonArray(names)));
       }

@@ -130,10 +130,6 @@ public final class Agora {
       await(provider.start());
       signInProvider = provider;
 
-      if (effective.demoContent()) {
-        await(new DemoSeeder(database.pool(), clock).seedOnce());
-      }
-
       I18n i18n = new I18n(effective.defaultLocale());
       ChangeFeed changes = new ChangeFeed(database.pool(), vertx);
       GroupService groups = new GroupService(database.pool(), changes);
@@ -143,6 +139,8 @@ public final class Agora {
       MemberService members = new MemberService(database.pool());
       DocumentService documents = new DocumentService(vertx, database.pool(), groups, threads, changes);
       if (effective.demoContent()) {
+        // threads and posts through the thread service: mentions linked and recorded as for any post
+        await(new DemoSeeder(database.pool(), clock, threads).seedOnce());
         // through the real service, so the demo documents obey the rules and announce themselves
         await(new DemoDocuments(database.pool(), members, groups, documents).seedOnce());
       }

@@ -1,5 +1,8 @@
 package eu.mhealthhub.agora.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.web.SignInCheck;
 import io.vertx.core.Future;
@@ -9,8 +12,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * the next request of any of those sessions, on any node, is signed out.
  *
  * <p>Every signed-in request asks whether its sign-in still stands; the answer is cached per node
- * for {@link #CACHE_MS}, so a node that did not hear the announcement (it joined late, say) signs the
+ * for {@link #FRESH_NANOS} (one second), so a node that did not hear the announcement (it joined late, say) signs the
  * session out within that time anyway.
  */
 public final class SignInSessions implements SignInCheck {
@@ -30,27 +32,45 @@ public final class SignInSessions implements SignInCheck {
 
   /** Internal event-bus address (never permitted on the bridge): ids of sign-ins that just ended. */
   static final String ENDED = "agora.internal.sign-ins-ended";
-  private static final long CACHE_MS = 1000;
+  private static final long FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final int CACHE_SIZE = 50_000;
 
-  private record Cached(boolean active, long at) {}
+  /** An active sign-in is asked about again after a second; an ended one stays ended. */
+  private static final Expiry<Long, Boolean> FRESHNESS = new Expiry<>() {
+    @Override
+    public long expireAfterCreate(Long signInId, Boolean active, long now) {
+      return active ? FRESH_NANOS : Long.MAX_VALUE;
+    }
+
+    @Override
+    public long expireAfterUpdate(Long signInId, Boolean active, long now, long remaining) {
+      return expireAfterCreate(signInId, active, now);
+    }
+
+    @Override
+    public long expireAfterRead(Long signInId, Boolean active, long now, long remaining) {
+      return remaining;
+    }
+  };
 
   private final Pool pool;
   private final Vertx vertx;
   private final ChangeFeed changes;
   private final Clock clock;
   private final SignInRepository repository = new SignInRepository();
-  private final Map<Long, Cached> recent = new ConcurrentHashMap<>();
+  /** Whether a sign-in is still active, by its id. */
+  private final Cache<Long, Boolean> recent;
 
   public SignInSessions(Vertx vertx, Pool pool, ChangeFeed changes, Clock clock) {
     this.vertx = vertx;
     this.pool = pool;
     this.changes = changes;
     this.clock = clock;
+    this.recent = Caffeine.newBuilder().maximumSize(CACHE_SIZE).expireAfter(FRESHNESS)
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).executor(Runnable::run).build();
     vertx.eventBus().<JsonArray>consumer(ENDED, message -> {
-      long now = clock.millis();
       for (Object id : message.body()) {
-        recent.put(((Number) id).longValue(), new Cached(false, now));
+        recent.put(((Number) id).longValue(), false);
       }
     });
   }
@@ -65,17 +85,13 @@ public final class SignInSessions implements SignInCheck {
 
   @Override
   public Future<Boolean> stillSignedIn(long signInId) {
-    long now = clock.millis();
-    Cached c = recent.get(signInId);
-    if (c != null && (!c.active() || now - c.at() < CACHE_MS)) {
-      return Future.succeededFuture(c.active());
+    Boolean cached = recent.getIfPresent(signInId);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
     }
     return repository.ended(pool, signInId).map(ended -> {
       boolean active = ended.isPresent() && !ended.get();
-      if (recent.size() >= CACHE_SIZE) {
-        recent.clear();
-      }
-      recent.put(signInId, new Cached(active, now));
+      recent.put(signInId, active);
       return active;
     });
   }
@@ -108,9 +124,8 @@ public final class SignInSessions implements SignInCheck {
       return;
     }
     JsonArray ids = new JsonArray();
-    long now = clock.millis();
     for (SignInRepository.Ended e : ended) {
-      recent.put(e.signInId(), new Cached(false, now));
+      recent.put(e.signInId(), false);
       ids.add(e.signInId());
     }
     vertx.eventBus().publish(ENDED, ids);

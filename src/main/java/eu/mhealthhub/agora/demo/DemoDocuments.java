@@ -395,7 +395,7 @@ public final class DemoDocuments {
     }
 
     Story move(String moderator, String to, String note) {
-      return then(() -> as(moderator).compose(at -> documents.move(at, who(moderator), at.document().status(), to, note)));
+      return then(() -> as(moderator).compose(at -> documents.move(at, who(moderator), at.document().status().value(), to, note)));
     }
 
     /** A comment on the section of the current revision whose text holds {@code inSection}. */

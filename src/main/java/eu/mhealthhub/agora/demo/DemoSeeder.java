@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.demo;
 
 import eu.mhealthhub.agora.text.Markdown;
+import eu.mhealthhub.agora.thread.ThreadService;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -39,22 +40,6 @@ public final class DemoSeeder {
       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
       """;
   private static final String MEMBERSHIP = "INSERT INTO group_memberships (group_id, member_id, role) VALUES ($1, $2, $3)";
-  private static final String THREAD = """
-      INSERT INTO threads (group_id, title, author_id, created_at, last_activity_at)
-      VALUES ($1, $2, $3, $4, $4) RETURNING id
-      """;
-  private static final String POST = """
-      WITH p AS (
-        INSERT INTO posts (thread_id, author_id, body_markdown, body_html, created_at, position)
-        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, author_id, body_markdown, body_html, created_at)
-      INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html, created_at)
-      SELECT id, 1, author_id, body_markdown, body_html, created_at FROM p
-      RETURNING post_id
-      """;
-  private static final String TOUCH_THREAD = """
-      UPDATE threads SET last_activity_at = $2, post_count = post_count + 1, last_post_id = $3, last_poster_id = $4
-       WHERE id = $1
-      """;
   private static final String TALK = """
       INSERT INTO talks (slug, title, description, starts_at, ends_at, slides_url, recording_url)
       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
@@ -69,10 +54,13 @@ public final class DemoSeeder {
 
   private final Pool pool;
   private final Clock clock;
+  private final ThreadService threads;
 
-  public DemoSeeder(Pool pool, Clock clock) {
+  /** Threads and their posts are written through {@code threads}, backdated to show a history. */
+  public DemoSeeder(Pool pool, Clock clock, ThreadService threads) {
     this.pool = pool;
     this.clock = clock;
+    this.threads = threads;
   }
 
   /** Seeds the demo content unless it was seeded before; completes with whether it wrote anything. */
@@ -107,7 +95,7 @@ public final class DemoSeeder {
       """;
   private static final String VOTE = "INSERT INTO talk_question_votes (question_id, member_id, created_at) VALUES ($1, $2, $3)";
   private static final String FOLLOWUP = "INSERT INTO talk_followups (talk_id, group_id, thread_id, position) VALUES ($1, $2, $3, $4)";
-  private static final String GROUP_ID = "SELECT id FROM working_groups WHERE slug = $1";
+  private static final String GROUP_ID = "SELECT id, visibility = 'closed' FROM working_groups WHERE slug = $1";
 
   /**
    * A past Talk's room as a moderator left it: chat, answered and unanswered questions with votes,
@@ -174,29 +162,22 @@ public final class DemoSeeder {
         .forEach(q -> posts.add(new DemoContent.DemoPost(q.anonymous() ? room.moderator() : q.author(),
             (q.anonymous() ? "*Asked anonymously in the live room*\n\n" : "") + "> " + q.body() + "\n\n*"
                 + q.voters().size() + (q.voters().size() == 1 ? " vote" : " votes") + " in the live room*")));
+    var opened = end.plusMinutes(20).toInstant();
+    List<ThreadService.Carried> carried = new java.util.ArrayList<>();
+    for (int i = 0; i < posts.size(); i++) {
+      DemoContent.DemoPost p = posts.get(i);
+      carried.add(new ThreadService.Carried(people.get(p.author()), p.body(), opened.plusSeconds(60L * i)));
+    }
     for (int g = 0; g < room.followupGroups().size(); g++) {
       String slug = room.followupGroups().get(g);
       int position = g;
-      var opened = end.plusMinutes(20);
-      chain = chain.compose(v -> conn.preparedQuery(GROUP_ID).execute(Tuple.of(slug))
-          .compose(rows -> conn.preparedQuery(THREAD).execute(Tuple.of(rows.iterator().next().getLong(0),
-                  "Follow-up: " + talk.getString("title"), people.get(room.moderator()), opened))
-              .compose(t -> {
-                long threadId = t.iterator().next().getLong(0);
-                Future<Void> c = Future.succeededFuture();
-                for (int i = 0; i < posts.size(); i++) {
-                  DemoContent.DemoPost p = posts.get(i);
-                  long authorId = people.get(p.author());
-                  int pos = i + 1;
-                  var at = opened.plusMinutes(i);
-                  c = c.compose(x -> conn.preparedQuery(POST)
-                      .execute(Tuple.of(threadId, authorId, p.body(), Markdown.toHtml(p.body()), at, pos))
-                      .compose(r -> conn.preparedQuery(TOUCH_THREAD)
-                          .execute(Tuple.of(threadId, at, r.iterator().next().getLong(0), authorId))).mapEmpty());
-                }
-                return c.compose(x -> conn.preparedQuery(FOLLOWUP)
-                    .execute(Tuple.of(talkId, rows.iterator().next().getLong(0), threadId, position)).mapEmpty());
-              })));
+      chain = chain.compose(v -> conn.preparedQuery(GROUP_ID).execute(Tuple.of(slug)).compose(rows -> {
+        long groupId = rows.iterator().next().getLong(0);
+        return threads.startThreadIn(conn, groupId, rows.iterator().next().getBoolean(1),
+                "Follow-up: " + talk.getString("title"), carried)
+            .compose(thread -> conn.preparedQuery(FOLLOWUP).execute(Tuple.of(talkId, groupId, thread.value(), position)))
+            .mapEmpty();
+      }));
     }
     return chain;
   }
@@ -257,24 +238,12 @@ public final class DemoSeeder {
     for (DemoContent.DemoThread t : g.threads()) {
       ZonedDateTime started = now.minusDays(age);
       age -= 3;
-      long author = people.get(t.posts().get(0).author());
-      chain = chain.compose(v -> conn.preparedQuery(THREAD)
-          .execute(Tuple.of(groupId, t.title(), author, started.toOffsetDateTime()))
-          .compose(rows -> {
-            long threadId = rows.iterator().next().getLong(0);
-            Future<Void> c = Future.succeededFuture();
-            for (int i = 0; i < t.posts().size(); i++) {
-              DemoContent.DemoPost p = t.posts().get(i);
-              var at = started.plusHours(5L * i).toOffsetDateTime();
-              int position = i + 1;
-              long authorId = people.get(p.author());
-              c = c.compose(v2 -> conn.preparedQuery(POST)
-                  .execute(Tuple.of(threadId, authorId, p.body(), Markdown.toHtml(p.body()), at, position))
-                  .compose(r -> conn.preparedQuery(TOUCH_THREAD)
-                      .execute(Tuple.of(threadId, at, r.iterator().next().getLong(0), authorId))).mapEmpty());
-            }
-            return c;
-          }));
+      List<ThreadService.Carried> posts = new java.util.ArrayList<>();
+      for (int i = 0; i < t.posts().size(); i++) {
+        DemoContent.DemoPost p = t.posts().get(i);
+        posts.add(new ThreadService.Carried(people.get(p.author()), p.body(), started.plusHours(5L * i).toInstant()));
+      }
+      chain = chain.compose(v -> threads.startThreadIn(conn, groupId, g.closed(), t.title(), posts).mapEmpty());
     }
     return chain;
   }

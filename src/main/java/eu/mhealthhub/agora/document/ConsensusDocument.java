@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * A consensus document of a working group, as its list and header show it.
  *
- * @param status           draft, open (for comment), consensus, adopted or archived
+ * @param status           where the document stands in its workflow
  * @param adoptedRevision  the revision that was adopted, once the document has been
  * @param endorsements     members endorsing any revision
  * @param pendingProposals proposals awaiting a moderator
@@ -15,7 +15,7 @@ public record ConsensusDocument(
     long id,
     long groupId,
     String title,
-    String status,
+    DocumentStatus status,
     int currentRevision,
     Integer adoptedRevision,
     int nextSection,
@@ -30,14 +30,11 @@ public record ConsensusDocument(
   public static final int MAX_SUMMARY = 1000;
   public static final int MAX_NOTE = 1000;
 
-  /** Statuses in workflow order. */
-  public static final java.util.List<String> STATUSES = java.util.List.of("draft", "open", "consensus", "adopted", "archived");
-
   public boolean frozen() {
-    return "adopted".equals(status) || "archived".equals(status);
+    return status.frozen();
   }
 
   public String statusKey() {
-    return "document.status." + status;
+    return status.key();
   }
 }

@@ -8,13 +8,14 @@ public final class DocumentEvents {
   private DocumentEvents() {}
 
   /** A move in the workflow, at the revision that was current. */
-  public record StatusChange(String from, String to, int revision, String memberName, String note, Instant at) {
+  public record StatusChange(DocumentStatus from, DocumentStatus to, int revision, String memberName, String note,
+      Instant at) {
     public String toKey() {
-      return "document.status." + to;
+      return to.key();
     }
 
     public String fromKey() {
-      return from == null ? null : "document.status." + from;
+      return from == null ? null : from.key();
     }
   }
 

@@ -5,7 +5,6 @@ import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.Member;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Who may do what with a consensus document. Reading follows the group (a closed group's documents
@@ -13,14 +12,6 @@ import java.util.Set;
  * comment; adopted and archived documents are a record and change no more.
  */
 public final class DocumentPolicy {
-
-  /** The workflow: where each status may move to. */
-  public static final Map<String, Set<String>> MOVES = Map.of(
-      "draft", Set.of("open"),
-      "open", Set.of("draft", "consensus"),
-      "consensus", Set.of("open", "adopted"),
-      "adopted", Set.of("archived"),
-      "archived", Set.of());
 
   private DocumentPolicy() {}
 
@@ -40,22 +31,22 @@ public final class DocumentPolicy {
 
   /** Propose a change, comment on a section: members while the document is open for comment. */
   public static boolean canParticipate(Optional<Member> viewer, WorkingGroup group, ConsensusDocument document) {
-    return GroupPolicy.canPost(viewer, group) && "open".equals(document.status());
+    return GroupPolicy.canPost(viewer, group) && document.status().openForComment();
   }
 
   /** Accept or decline proposals, resolve comments. */
   public static boolean canCurate(Optional<Member> viewer, WorkingGroup group, ConsensusDocument document) {
-    return GroupPolicy.canModerate(viewer, group) && !group.archived() && !"archived".equals(document.status());
+    return GroupPolicy.canModerate(viewer, group) && !group.archived() && document.status() != DocumentStatus.ARCHIVED;
   }
 
-  public static boolean canMove(Optional<Member> viewer, WorkingGroup group, ConsensusDocument document, String to) {
+  public static boolean canMove(Optional<Member> viewer, WorkingGroup group, ConsensusDocument document, DocumentStatus to) {
     return GroupPolicy.canModerate(viewer, group) && !group.archived()
-        && MOVES.getOrDefault(document.status(), Set.of()).contains(to);
+        && document.status().canMoveTo(to);
   }
 
   /** Endorse the current revision once it is out of draft, until it is archived. */
   public static boolean canEndorse(Optional<Member> viewer, WorkingGroup group, ConsensusDocument document) {
     return GroupPolicy.canPost(viewer, group)
-        && Set.of("open", "consensus", "adopted").contains(document.status());
+        && document.status().endorsable();
   }
 }

@@ -1,20 +1,20 @@
 package eu.mhealthhub.agora.document;
 
+import static eu.mhealthhub.agora.db.Rows.first;
+import static eu.mhealthhub.agora.db.Rows.instant;
+import static eu.mhealthhub.agora.db.Rows.list;
+
 import eu.mhealthhub.agora.document.DocumentEvents.Citation;
 import eu.mhealthhub.agora.document.DocumentEvents.Endorsement;
 import eu.mhealthhub.agora.document.DocumentEvents.StatusChange;
 import eu.mhealthhub.agora.document.DocumentRevision.Section;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /** SQL for consensus documents, their revisions, sections, proposals, comments and endorsements. */
 final class DocumentRepository {
@@ -158,23 +158,8 @@ final class DocumentRepository {
        WHERE r.document_id = $1
       """;
 
-  private static Instant instant(Row row, String column) {
-    OffsetDateTime t = row.getOffsetDateTime(column);
-    return t == null ? null : t.toInstant();
-  }
-
-  private static <T> List<T> list(RowSet<Row> rows, Function<Row, T> mapper) {
-    List<T> list = new ArrayList<>(rows.size());
-    rows.forEach(r -> list.add(mapper.apply(r)));
-    return list;
-  }
-
-  private static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> mapper) {
-    return rows.size() == 0 ? Optional.empty() : Optional.of(mapper.apply(rows.iterator().next()));
-  }
-
   private static ConsensusDocument document(Row r) {
-    return new ConsensusDocument(r.getLong("id"), r.getLong("group_id"), r.getString("title"), r.getString("status"),
+    return new ConsensusDocument(r.getLong("id"), r.getLong("group_id"), r.getString("title"), DocumentStatus.of(r.getString("status")),
         r.getInteger("current_revision"), r.getInteger("adopted_revision"), r.getInteger("next_section"),
         instant(r, "created_at"), instant(r, "updated_at"), r.getString("last_editor"), r.getLong("endorsements"),
         r.getLong("pending"), r.getLong("open_comments"));
@@ -226,10 +211,13 @@ final class DocumentRepository {
     return db.preparedQuery(BY_TOKEN).execute(Tuple.of(authorId, token)).map(rows -> first(rows, r -> r.getLong(0)));
   }
 
-  /** The current revision, status and next section key, the document row locked until commit. */
-  Future<Optional<Object[]>> lock(SqlClient db, long id) {
+  /** A document's current revision, status and next section key, read with its row locked. */
+  record Head(int revision, DocumentStatus status, int nextSectionKey) {}
+
+  /** The document's head, its row locked until commit. */
+  Future<Optional<Head>> lock(SqlClient db, long id) {
     return db.preparedQuery(LOCK).execute(Tuple.of(id)).map(rows -> first(rows,
-        r -> new Object[] {r.getInteger(0), r.getString(1), r.getInteger(2)}));
+        r -> new Head(r.getInteger(0), DocumentStatus.of(r.getString(1)), r.getInteger(2))));
   }
 
   /** The new revision number, or empty when the document is no longer at {@code base}. */
@@ -277,30 +265,35 @@ final class DocumentRepository {
     return db.preparedQuery(REVISIONS).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::revision));
   }
 
-  /** Revision number to that revision's text of the section, for revisions that have it. */
-  Future<List<Object[]>> sectionHistory(SqlClient db, long documentId, int key) {
+  /** Each revision's text of the section, for revisions that have it. */
+  Future<List<SectionText>> sectionHistory(SqlClient db, long documentId, int key) {
     return db.preparedQuery(SECTION_HISTORY).execute(Tuple.of(documentId, key))
-        .map(rows -> list(rows, r -> new Object[] {r.getInteger(0), r.getString(1)}));
+        .map(rows -> list(rows, r -> new SectionText(r.getInteger(0), r.getString(1))));
   }
 
-  /** Pairs of (revision, section key) for every section a revision changed. */
-  Future<List<int[]>> changedSections(SqlClient db, long documentId) {
+  /** A section that a revision changed. */
+  record SectionChange(int revision, int sectionKey) {}
+
+  /** Every section every revision changed. */
+  Future<List<SectionChange>> changedSections(SqlClient db, long documentId) {
     return db.preparedQuery(CHANGED_SECTIONS).execute(Tuple.of(documentId))
-        .map(rows -> list(rows, r -> new int[] {r.getInteger(0), r.getInteger(1)}));
+        .map(rows -> list(rows, r -> new SectionChange(r.getInteger(0), r.getInteger(1))));
   }
 
   /** The revision current at the move, or empty when the status was no longer {@code from}. */
-  Future<Optional<Integer>> setStatus(SqlClient db, long id, String from, String to) {
-    return db.preparedQuery(STATUS).execute(Tuple.of(id, to, from)).map(rows -> first(rows, r -> r.getInteger(0)));
+  Future<Optional<Integer>> setStatus(SqlClient db, long id, DocumentStatus from, DocumentStatus to) {
+    return db.preparedQuery(STATUS).execute(Tuple.of(id, to.value(), from.value())).map(rows -> first(rows, r -> r.getInteger(0)));
   }
 
-  Future<Void> insertStatusChange(SqlClient db, long id, String from, String to, int revision, long memberId, String note) {
-    return db.preparedQuery(INSERT_STATUS).execute(Tuple.of(id, from, to, revision, memberId, note)).mapEmpty();
+  Future<Void> insertStatusChange(SqlClient db, long id, DocumentStatus from, DocumentStatus to, int revision,
+      long memberId, String note) {
+    return db.preparedQuery(INSERT_STATUS)
+        .execute(Tuple.of(id, from == null ? null : from.value(), to.value(), revision, memberId, note)).mapEmpty();
   }
 
   Future<List<StatusChange>> statusHistory(SqlClient db, long id) {
     return db.preparedQuery(STATUS_HISTORY).execute(Tuple.of(id)).map(rows -> list(rows, r -> new StatusChange(
-        r.getString(0), r.getString(1), r.getInteger(2), r.getString(3), r.getString(4), instant(r, "created_at"))));
+        r.getString(0) == null ? null : DocumentStatus.of(r.getString(0)), DocumentStatus.of(r.getString(1)), r.getInteger(2), r.getString(3), r.getString(4), instant(r, "created_at"))));
   }
 
   Future<Optional<Proposal>> proposal(SqlClient db, long documentId, long proposalId) {

@@ -261,10 +261,9 @@ public final class DocumentRoutes {
               .filter(e -> e.memberId() == m.id()).findFirst()).orElse(null));
           model.put("history", v.history());
           model.put("citations", v.citations());
-          model.put("moves", DocumentPolicy.MOVES.get(d.status()).stream()
+          model.put("moves", d.status().moves().stream()
               .filter(to -> DocumentPolicy.canMove(viewer, v.group(), d, to))
-              .sorted((a, b) -> ConsensusDocument.STATUSES.indexOf(a) - ConsensusDocument.STATUSES.indexOf(b))
-              .map(to -> Map.of("to", to, "key", "document.move." + to)).toList());
+              .map(to -> Map.of("to", to.value(), "key", "document.move." + to.value())).toList());
           model.put("canEdit", DocumentPolicy.canEdit(viewer, v.group(), d));
           model.put("canParticipate", DocumentPolicy.canParticipate(viewer, v.group(), d));
           model.put("canEndorse", DocumentPolicy.canEndorse(viewer, v.group(), d));
@@ -528,21 +527,21 @@ public final class DocumentRoutes {
     documents.locate(id, viewer).compose(at -> Future.all(documents.sectionHistory(at, key), documents.comments(at),
         documents.proposals(at), documents.citations(at, viewer), documents.revisionsBySection(at),
         documents.revisions(at)).map(all -> {
-          List<Object[]> history = all.resultAt(0);
+          List<SectionText> history = all.resultAt(0);
           if (history.isEmpty()) {
             throw DomainException.notFound();
           }
           Map<String, Object> model = base(at.group(), at.document());
           model.put("key", key);
-          Object[] last = history.get(history.size() - 1);
-          boolean present = (Integer) last[0] == at.document().currentRevision();
+          SectionText last = history.get(history.size() - 1);
+          boolean present = last.revision() == at.document().currentRevision();
           model.put("present", present);
-          model.put("text", Markdown.toHtml((String) last[1]));
-          model.put("lastRevision", last[0]);
+          model.put("text", Markdown.toHtml(last.markdown()));
+          model.put("lastRevision", last.revision());
           // how the section read in each revision that changed it, with what changed
           List<Integer> changedIn = all.<Map<Integer, List<Integer>>>resultAt(4).getOrDefault(key, List.of());
           Map<Integer, String> textAt = new HashMap<>();
-          history.forEach(h -> textAt.put((Integer) h[0], (String) h[1]));
+          history.forEach(h -> textAt.put(h.revision(), h.markdown()));
           Map<Integer, DocumentRevision> revisionsByNumber = new HashMap<>();
           all.<List<DocumentRevision>>resultAt(5).forEach(r -> revisionsByNumber.put(r.number(), r));
           List<Map<String, Object>> changes = new ArrayList<>();

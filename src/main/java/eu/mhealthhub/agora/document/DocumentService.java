@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora.document;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.DomainException.Kind;
 import eu.mhealthhub.agora.document.DocumentEvents.Citation;
@@ -147,7 +149,7 @@ public final class DocumentService {
   }
 
   /** Each revision's text of one section (revision number to source), oldest first. */
-  public Future<List<Object[]>> sectionHistory(Located at, int key) {
+  public Future<List<SectionText>> sectionHistory(Located at, int key) {
     return repository.sectionHistory(pool, at.document().id(), key);
   }
 
@@ -155,8 +157,8 @@ public final class DocumentService {
   public Future<Map<Integer, List<Integer>>> revisionsBySection(Located at) {
     return repository.changedSections(pool, at.document().id()).map(pairs -> {
       Map<Integer, List<Integer>> bySection = new HashMap<>();
-      pairs.stream().sorted((a, b) -> Integer.compare(a[0], b[0]))
-          .forEach(p -> bySection.computeIfAbsent(p[1], k -> new ArrayList<>()).add(p[0]));
+      pairs.stream().sorted(java.util.Comparator.comparingInt(DocumentRepository.SectionChange::revision))
+          .forEach(p -> bySection.computeIfAbsent(p.sectionKey(), k -> new ArrayList<>()).add(p.revision()));
       return bySection;
     });
   }
@@ -171,33 +173,24 @@ public final class DocumentService {
    * may read, so a closed group's document never shows under a public thread.
    */
   public Future<List<Citation>> citedIn(long threadId, Optional<Member> viewer) {
-    CachedCitations cached = citedCache.get(threadId);
-    long now = System.nanoTime();
-    Future<List<DocumentRepository.CitationRow>> rows = cached != null && now - cached.at() < CITED_TTL_NANOS
-        ? Future.succeededFuture(cached.rows())
-        : repository.citationsOfThread(pool, threadId).onSuccess(found -> {
-          if (citedCache.size() > 10_000) {
-            citedCache.clear();
-          }
-          citedCache.put(threadId, new CachedCitations(found, now));
-        });
+    List<DocumentRepository.CitationRow> cached = citedCache.getIfPresent(threadId);
+    Future<List<DocumentRepository.CitationRow>> rows = cached != null ? Future.succeededFuture(cached)
+        : repository.citationsOfThread(pool, threadId).onSuccess(found -> citedCache.put(threadId, found));
     return rows.compose(found -> visible(found, viewer, true));
   }
 
   /**
    * Which documents cite a thread, remembered for a few seconds per node: every thread view asks,
    * almost always to learn "none". A citation made on this node clears its thread's entry at once;
-   * another node shows it within {@link #CITED_TTL_NANOS}. Only the raw rows are kept: what a viewer
+   * another node shows it within {@link #CITED_TTL}. Only the raw rows are kept: what a viewer
    * may see is decided on every view.
    */
-  private final java.util.concurrent.ConcurrentHashMap<Long, CachedCitations> citedCache =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private static final long CITED_TTL_NANOS = 10_000_000_000L;
+  private final Cache<Long, List<DocumentRepository.CitationRow>> citedCache = Caffeine.newBuilder()
+      .maximumSize(10_000).expireAfterWrite(CITED_TTL).executor(Runnable::run).build();
+  private static final java.time.Duration CITED_TTL = java.time.Duration.ofSeconds(10);
 
-  private record CachedCitations(List<DocumentRepository.CitationRow> rows, long at) {}
-
-  private <T> Future<T> forgetCited(Future<T> written, List<long[]> cites) {
-    return written.onSuccess(x -> cites.forEach(c -> citedCache.remove(c[0])));
+  private <T> Future<T> forgetCited(Future<T> written, List<Cited> cites) {
+    return written.onSuccess(x -> cites.forEach(c -> citedCache.invalidate(c.threadId())));
   }
 
   private Future<List<Citation>> visible(List<DocumentRepository.CitationRow> rows, Optional<Member> viewer,
@@ -265,27 +258,30 @@ public final class DocumentService {
   // ---- citations
 
   /** Posts and threads the text links to that exist and that {@code author} may read: (thread, post or null). */
-  private Future<List<long[]>> cited(String text, Member author) {
+  /** A thread the text links to, and the post in it when the link is to a post (else null). */
+  private record Cited(long threadId, Long postId) {}
+
+  private Future<List<Cited>> cited(String text, Member author) {
     Set<String> seen = new LinkedHashSet<>();
     Matcher m = CITATION.matcher(text == null ? "" : text);
     while (m.find() && seen.size() < 20) {
       seen.add(m.group(1) + ":" + m.group(2));
     }
-    List<Future<long[]>> found = new ArrayList<>();
+    List<Future<Cited>> found = new ArrayList<>();
     for (String s : seen) {
       String[] kv = s.split(":");
       long id = Long.parseLong(kv[1]);
-      Future<long[]> one = kv[0].equals("posts")
-          ? threads.findPost(id, Optional.of(author)).map(p -> new long[] {p.threadId(), p.id()})
-          : threads.locate(id, Optional.of(author)).map(t -> new long[] {t.thread().id(), 0});
-      found.add(one.otherwise((long[]) null));
+      Future<Cited> one = kv[0].equals("posts")
+          ? threads.findPost(id, Optional.of(author)).map(p -> new Cited(p.threadId(), p.id()))
+          : threads.locate(id, Optional.of(author)).map(t -> new Cited(t.thread().id(), null));
+      found.add(one.otherwise((Cited) null));
     }
     return Future.all(found).map(v -> found.stream().map(Future::result).filter(x -> x != null).toList());
   }
 
-  private static List<Tuple> citationRows(long documentId, Integer revision, Long commentId, Integer key, List<long[]> cited) {
-    return cited.stream().map(c -> DocumentRepository.citationRow(documentId, revision, commentId, key, c[0],
-        c[1] == 0 ? null : c[1])).toList();
+  private static List<Tuple> citationRows(long documentId, Integer revision, Long commentId, Integer key, List<Cited> cited) {
+    return cited.stream().map(c -> DocumentRepository.citationRow(documentId, revision, commentId, key, c.threadId(),
+        c.postId())).toList();
   }
 
   // ---- writing
@@ -312,7 +308,7 @@ public final class DocumentService {
               return keyed(List.of(), body, 1).compose(keyed -> repository.insertRevision(conn, id, 1, author.id(),
                       author.id(), why, Markdown.toHtml(why), keyed.blocks(), null)
                   .compose(x -> repository.setNextSection(conn, id, keyed.nextKey()))
-                  .compose(x -> repository.insertStatusChange(conn, id, null, "draft", 1, author.id(), ""))
+                  .compose(x -> repository.insertStatusChange(conn, id, null, DocumentStatus.DRAFT, 1, author.id(), ""))
                   .compose(x -> repository.insertCitations(conn, citationRows(id, 1, null, null, cites)))
                   .map(x -> Outcome.of(id, Change.group(group.id(), "document.created", id),
                       event(id, "revision.created", 1))));
@@ -336,7 +332,7 @@ public final class DocumentService {
 
   /** Writes revision base+1 if the document is still at {@code base}; the heart of edit and accept. */
   private Future<Integer> commit(Located at, int base, String body, long authorId, long committerId, String summary,
-      Long proposalId, List<long[]> cites, java.util.function.BiFunction<SqlConnection, Integer, Future<List<Change>>> also) {
+      Long proposalId, List<Cited> cites, java.util.function.BiFunction<SqlConnection, Integer, Future<List<Change>>> also) {
     long id = at.document().id();
     if (at.document().currentRevision() != base) {
       return Future.failedFuture(conflict("document.error.conflict", at.document().currentRevision()));
@@ -352,11 +348,11 @@ public final class DocumentService {
             return Future.failedFuture(DomainException.badRequest("document.error.unchanged"));
           }
           return forgetCited(changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
-            int current = (Integer) row.orElseThrow(DomainException::notFound)[0];
+            int current = row.orElseThrow(DomainException::notFound).revision();
             if (current != base) {
               return Future.failedFuture(conflict("document.error.conflict", current));
             }
-            if (Set.of("adopted", "archived").contains((String) row.get()[1])) {
+            if (row.get().status().frozen()) {
               return Future.failedFuture(conflict("document.error.frozen"));
             }
             return repository.advance(conn, id, base, keyed.nextKey()).compose(next -> {
@@ -400,7 +396,7 @@ public final class DocumentService {
     String token = clean(clientToken);
     long id = at.document().id();
     return check(problems).compose(v -> changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
-      int current = (Integer) row.orElseThrow(DomainException::notFound)[0];
+      int current = row.orElseThrow(DomainException::notFound).revision();
       return repository.proposalByToken(conn, author.id(), token).compose(existing -> {
         if (existing.isPresent()) {
           return Future.succeededFuture(Outcome.of(existing.get()));
@@ -486,11 +482,14 @@ public final class DocumentService {
    * {@code to}. Adopting records the current revision as the adopted one. Fails FORBIDDEN for a
    * move the workflow does not allow, CONFLICT when the status changed meanwhile.
    */
-  public Future<Void> move(Located at, Member moderator, String from, String to, String note) {
-    if (!ConsensusDocument.STATUSES.contains(to) || !at.document().status().equals(from)) {
-      return Future.failedFuture(at.document().status().equals(from) ? DomainException.badRequest("error.400.text")
-          : conflict("document.error.status.changed"));
+  public Future<Void> move(Located at, Member moderator, String fromValue, String toValue, String note) {
+    Optional<DocumentStatus> target = DocumentStatus.parse(toValue);
+    if (target.isEmpty() || !at.document().status().value().equals(fromValue)) {
+      return Future.failedFuture(at.document().status().value().equals(fromValue)
+          ? DomainException.badRequest("error.400.text") : conflict("document.error.status.changed"));
     }
+    DocumentStatus from = at.document().status();
+    DocumentStatus to = target.get();
     if (!DocumentPolicy.canMove(Optional.of(moderator), at.group(), at.document(), to)) {
       return Future.failedFuture(DomainException.forbidden());
     }
@@ -526,7 +525,7 @@ public final class DocumentService {
     String token = clean(clientToken);
     long id = at.document().id();
     return cited(body, author).compose(cites -> forgetCited(changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
-      int current = (Integer) row.orElseThrow(DomainException::notFound)[0];
+      int current = row.orElseThrow(DomainException::notFound).revision();
       return repository.commentByToken(conn, author.id(), token).compose(existing -> {
         if (existing.isPresent()) {
           return Future.succeededFuture(Outcome.of(existing.get()));
@@ -585,7 +584,7 @@ public final class DocumentService {
     }
     long id = at.document().id();
     return changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
-      int current = (Integer) row.orElseThrow(DomainException::notFound)[0];
+      int current = row.orElseThrow(DomainException::notFound).revision();
       if (current != revision) {
         return Future.failedFuture(conflict("document.error.endorse.stale", current));
       }

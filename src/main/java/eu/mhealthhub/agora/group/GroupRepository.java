@@ -1,10 +1,12 @@
 package eu.mhealthhub.agora.group;
 
+import static eu.mhealthhub.agora.db.Rows.list;
+
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.db.Rows;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.templates.RowMapper;
@@ -121,14 +123,8 @@ final class GroupRepository {
     return params;
   }
 
-  private static <T> List<T> list(RowSet<T> rows) {
-    List<T> list = new ArrayList<>();
-    rows.forEach(list::add);
-    return list;
-  }
-
   Future<List<WorkingGroup>> active(SqlClient db, Long viewerId) {
-    return SqlTemplate.forQuery(db, ACTIVE).mapTo(MAPPER).execute(viewer(viewerId)).map(GroupRepository::list);
+    return SqlTemplate.forQuery(db, ACTIVE).mapTo(MAPPER).execute(viewer(viewerId)).map(Rows::list);
   }
 
   Future<Optional<WorkingGroup>> bySlug(SqlClient db, String slug, Long viewerId) {
@@ -151,12 +147,9 @@ final class GroupRepository {
   }
 
   Future<List<GroupMember>> members(SqlClient db, long groupId) {
-    return db.preparedQuery(MEMBERS).execute(Tuple.of(groupId)).map(rows -> {
-      List<GroupMember> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new GroupMember(r.getLong("id"), r.getString("display_name"), r.getString("handle"),
+    return db.preparedQuery(MEMBERS).execute(Tuple.of(groupId))
+        .map(rows -> list(rows, r -> new GroupMember(r.getLong("id"), r.getString("display_name"), r.getString("handle"),
           r.getString("role"), r.getOffsetDateTime("joined_at").toInstant())));
-      return list;
-    });
   }
 
   Future<Map<Long, String>> memberships(SqlClient db, long memberId) {
@@ -168,12 +161,9 @@ final class GroupRepository {
   }
 
   /** For each active group of the member: id, slug and the number of threads with unread posts. */
-  Future<List<Object[]>> unread(SqlClient db, long memberId) {
-    return db.preparedQuery(UNREAD).execute(Tuple.of(memberId)).map(rows -> {
-      List<Object[]> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new Object[] {r.getLong(0), r.getString(1), r.getLong(2)}));
-      return list;
-    });
+  Future<List<UnreadInGroup>> unread(SqlClient db, long memberId) {
+    return db.preparedQuery(UNREAD).execute(Tuple.of(memberId))
+        .map(rows -> list(rows, r -> new UnreadInGroup(r.getLong(0), r.getString(1), r.getLong(2))));
   }
 
   Future<Boolean> join(SqlClient db, long groupId, long memberId) {

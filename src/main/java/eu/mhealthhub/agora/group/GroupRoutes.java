@@ -3,6 +3,7 @@ package eu.mhealthhub.agora.group;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.text.CleanText;
+import eu.mhealthhub.agora.thread.SubscriptionLevel;
 import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.Pages;
@@ -87,8 +88,8 @@ public final class GroupRoutes {
       var list = threads.list(group, viewer, page);
       Future<Optional<JoinRequest>> request = viewer.isPresent() && !group.viewerIsMember()
           ? groups.latestRequest(group, viewer.get()) : Future.succeededFuture(Optional.empty());
-      Future<String> level = viewer.isPresent() ? threads.groupSubscription(group, viewer.get())
-          : Future.succeededFuture((String) null);
+      Future<SubscriptionLevel> level = viewer.isPresent() ? threads.groupSubscription(group, viewer.get())
+          : Future.succeededFuture(SubscriptionLevel.NORMAL);
       return Future.all(members, list, request, level).map(all -> {
         Map<String, Object> model = new HashMap<>();
         model.put("group", group);
@@ -97,7 +98,7 @@ public final class GroupRoutes {
         model.put("page", page);
         model.put("pages", Forms.pageLinks(page, threads.groupPages(group)));
         model.put("request", request.result().orElse(null));
-        model.put("subscription", level.result() == null ? "normal" : level.result());
+        model.put("subscription", level.result());
         model.put("canPost", GroupPolicy.canPost(viewer, group));
         model.put("canJoin", GroupPolicy.canJoin(viewer, group)
             && request.result().map(r -> !r.pending()).orElse(true));
@@ -272,7 +273,7 @@ public final class GroupRoutes {
     if (!Forms.requireMember(ctx)) {
       return;
     }
-    String level = Forms.level(ctx);
+    SubscriptionLevel level = SubscriptionLevel.fromForm(ctx.request().getFormAttribute("level"));
     groups.find(ctx.pathParam("slug"), viewer(ctx))
         .compose(group -> threads.subscribeGroup(group, viewer(ctx).orElseThrow(), level).map(group))
         .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug()))

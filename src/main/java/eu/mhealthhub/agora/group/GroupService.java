@@ -82,7 +82,7 @@ public final class GroupService {
   }
 
   /** The member's own groups with how many of their threads have unread posts. */
-  public Future<List<Object[]>> unreadFor(Member member) {
+  public Future<List<UnreadInGroup>> unreadFor(Member member) {
     return repository.unread(pool, member.id());
   }
 

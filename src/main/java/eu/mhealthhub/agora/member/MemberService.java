@@ -1,11 +1,14 @@
 package eu.mhealthhub.agora.member;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import eu.mhealthhub.agora.Member;
 
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.text.CleanText;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Members: creation at first sign-in, lookup, and the member's own profile. */
@@ -16,14 +19,13 @@ public final class MemberService {
    * made through this node is seen at once; one made through another node (a role changed, a
    * member erased) within a second.
    */
-  private static final long CACHE_MS = 1000;
+  private static final Duration FRESH_FOR = Duration.ofSeconds(1);
   private static final int CACHE_SIZE = 50_000;
-
-  private record Cached(Optional<Member> member, long at) {}
 
   private final Pool pool;
   private final MemberRepository repository = new MemberRepository();
-  private final java.util.Map<Long, Cached> recent = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Cache<Long, Optional<Member>> recent = Caffeine.newBuilder()
+      .maximumSize(CACHE_SIZE).expireAfterWrite(FRESH_FOR).executor(Runnable::run).build();
 
   public MemberService(Pool pool) {
     this.pool = pool;
@@ -47,26 +49,20 @@ public final class MemberService {
     String email = identity.email() != null && identity.email().length() <= Member.MAX_EMAIL_LENGTH
         ? identity.email() : null;
     return repository.upsertFromSignIn(pool, identity.issuer(), identity.subject(), name, email,
-        identity.admin(), identity.locale()).onSuccess(m -> recent.remove(m.id()));
+        identity.admin(), identity.locale()).onSuccess(m -> recent.invalidate(m.id()));
   }
 
   /** The member with this id, as of at most a second ago. */
   public Future<Optional<Member>> find(long id) {
-    long now = System.currentTimeMillis();
-    Cached c = recent.get(id);
-    if (c != null && now - c.at() < CACHE_MS) {
-      return Future.succeededFuture(c.member());
+    Optional<Member> cached = recent.getIfPresent(id);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
     }
-    return repository.findById(pool, id).onSuccess(m -> {
-      if (recent.size() >= CACHE_SIZE) {
-        recent.clear();
-      }
-      recent.put(id, new Cached(m, now));
-    });
+    return repository.findById(pool, id).onSuccess(m -> recent.put(id, m));
   }
 
   private <T> Future<T> forget(long id, Future<T> change) {
-    return change.onComplete(r -> recent.remove(id));
+    return change.onComplete(r -> recent.invalidate(id));
   }
 
   /** A member by @handle, any case; fails with NOT_FOUND. */

@@ -19,7 +19,7 @@ public record Talk(
     String recordingUrl,
     List<Speaker> speakers,
     List<Long> groupIds,
-    String roomState,
+    RoomState roomState,
     boolean approvalRequired,
     Long pinnedQuestionId,
     String summary,
@@ -38,15 +38,15 @@ public record Talk(
   }
 
   public boolean roomOpen() {
-    return "open".equals(roomState);
+    return roomState == RoomState.OPEN;
   }
 
   public boolean roomClosed() {
-    return "closed".equals(roomState);
+    return roomState == RoomState.CLOSED;
   }
 
   public boolean roomScheduled() {
-    return "scheduled".equals(roomState);
+    return roomState == RoomState.SCHEDULED;
   }
 
   /** The live-event address of this Talk's room. */

@@ -1,10 +1,13 @@
 package eu.mhealthhub.agora.talk;
 
+import static eu.mhealthhub.agora.db.Rows.first;
+import static eu.mhealthhub.agora.db.Rows.instant;
+import static eu.mhealthhub.agora.db.Rows.list;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -13,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /** SQL for Talks and their rooms: messages, questions, votes and follow-ups. */
 final class TalkRepository {
@@ -163,13 +165,8 @@ final class TalkRepository {
     return new Talk(row.getLong("id"), row.getString("slug"), row.getString("title"),
         row.getString("description"), instant(row, "starts_at"), instant(row, "ends_at"), row.getString("slides_url"),
         row.getString("recording_url"), List.copyOf(speakers), groups == null ? List.of() : List.of(groups),
-        row.getString("room_state"), row.getBoolean("approval_required"), row.getLong("pinned_question_id"),
+        RoomState.of(row.getString("room_state")), row.getBoolean("approval_required"), row.getLong("pinned_question_id"),
         row.getString("summary"), instant(row, "closed_at"), instant(row, "updated_at"));
-  }
-
-  private static Instant instant(Row row, String column) {
-    OffsetDateTime t = row.getOffsetDateTime(column);
-    return t == null ? null : t.toInstant();
   }
 
   private static RoomMessage message(Row row) {
@@ -182,16 +179,6 @@ final class TalkRepository {
         row.getString("handle"), row.getString("body"), row.getBoolean("anonymous"), row.getString("status"),
         row.getLong("merged_into"), row.getInteger("votes"), instant(row, "answered_at"), row.getString("answer"),
         instant(row, "created_at"), row.getBoolean("voted"));
-  }
-
-  private static <T> List<T> list(RowSet<Row> rows, Function<Row, T> map) {
-    List<T> list = new ArrayList<>();
-    rows.forEach(r -> list.add(map.apply(r)));
-    return list;
-  }
-
-  private static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> map) {
-    return rows.size() == 0 ? Optional.empty() : Optional.of(map.apply(rows.iterator().next()));
   }
 
   private static OffsetDateTime utc(Instant i) {
@@ -220,13 +207,16 @@ final class TalkRepository {
   }
 
   /** The room's id and state, holding the Talk's row shared so a close waits for writers in flight. */
-  Future<Optional<RoomState>> roomShared(SqlClient db, String slug) {
+  Future<Optional<SharedRoom>> roomShared(SqlClient db, String slug) {
     return db.preparedQuery(ROOM_SHARED).execute(Tuple.of(slug))
-        .map(rows -> first(rows, r -> new RoomState(r.getLong(0), r.getString(1), r.getBoolean(2))));
+        .map(rows -> first(rows, r -> new SharedRoom(r.getLong(0), RoomState.of(r.getString(1)), r.getBoolean(2))));
   }
 
   /** What a writer in the room needs to know of its Talk. */
-  record RoomState(long talkId, String state, boolean approvalRequired) {}
+  record SharedRoom(long talkId, RoomState state, boolean approvalRequired) {}
+
+  /** A question's votes after a vote was set, and whether setting it changed them. */
+  record Voted(int votes, boolean changed) {}
 
   Future<Long> insertTalk(SqlClient db, TalkForm f) {
     return db.preparedQuery(INSERT_TALK).execute(Tuple.from(new Object[] {f.slug(), f.title(), f.description(),
@@ -317,12 +307,12 @@ final class TalkRepository {
   }
 
   /**
-   * Adds or removes one vote on a visible question of the Talk; completes with {votes now, 1 if a
-   * row changed else 0}, or empty when the question is missing or not visible.
+   * Adds or removes one vote on a visible question of the Talk; completes with the votes now and
+   * whether this changed them, or empty when the question is missing or not visible.
    */
-  Future<Optional<long[]>> vote(SqlClient db, long talkId, long questionId, long memberId, boolean up) {
+  Future<Optional<Voted>> vote(SqlClient db, long talkId, long questionId, long memberId, boolean up) {
     return db.preparedQuery(up ? ADD_VOTE : REMOVE_VOTE).execute(Tuple.of(questionId, memberId, talkId))
-        .map(rows -> first(rows, r -> new long[] {r.getInteger(0), r.getLong(1)}));
+        .map(rows -> first(rows, r -> new Voted(r.getInteger(0), r.getLong(1) != 0)));
   }
 
   Future<Void> setStatus(SqlClient db, long questionId, String status) {
@@ -352,8 +342,8 @@ final class TalkRepository {
     return db.preparedQuery(UNPIN_IF).execute(Tuple.of(talkId, questionId)).mapEmpty();
   }
 
-  Future<Void> setState(SqlClient db, long talkId, String state) {
-    return db.preparedQuery(SET_STATE).execute(Tuple.of(talkId, state)).mapEmpty();
+  Future<Void> setState(SqlClient db, long talkId, RoomState state) {
+    return db.preparedQuery(SET_STATE).execute(Tuple.of(talkId, state.value())).mapEmpty();
   }
 
   Future<Void> setApproval(SqlClient db, long talkId, boolean required) {
@@ -372,10 +362,13 @@ final class TalkRepository {
     return db.preparedQuery(INSERT_FOLLOWUP).execute(Tuple.of(talkId, groupId, threadId, position)).mapEmpty();
   }
 
-  /** The follow-up threads as {groupId, threadId}, in the order they were chosen. */
-  Future<List<long[]>> followups(SqlClient db, long talkId) {
+  /** A follow-up thread of a Talk and the group it is in. */
+  record FollowupThread(long groupId, long threadId) {}
+
+  /** The follow-up threads, in the order they were chosen. */
+  Future<List<FollowupThread>> followups(SqlClient db, long talkId) {
     return db.preparedQuery(FOLLOWUPS).execute(Tuple.of(talkId))
-        .map(rows -> list(rows, r -> new long[] {r.getLong(0), r.getLong(1)}));
+        .map(rows -> list(rows, r -> new FollowupThread(r.getLong(0), r.getLong(1))));
   }
 
   Future<Void> log(SqlClient db, Long groupId, long actorId, String action, String targetType, long targetId, String detail) {

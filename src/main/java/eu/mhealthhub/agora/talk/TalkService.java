@@ -114,11 +114,12 @@ public final class TalkService {
     return find(slug).compose(talk -> Future.all(groups.visibleTo(viewer), repository.followups(pool, talk.id()))
         .map(all -> {
           List<WorkingGroup> readable = all.resultAt(0);
-          List<long[]> followups = all.resultAt(1);
+          List<TalkRepository.FollowupThread> followups = all.resultAt(1);
           List<WorkingGroup> mine = readable.stream().filter(g -> talk.groupIds().contains(g.id())).toList();
           List<Followup> shown = new ArrayList<>();
-          for (long[] f : followups) {
-            readable.stream().filter(g -> g.id() == f[0]).findFirst().ifPresent(g -> shown.add(new Followup(g, f[1])));
+          for (TalkRepository.FollowupThread f : followups) {
+            readable.stream().filter(g -> g.id() == f.groupId()).findFirst()
+                .ifPresent(g -> shown.add(new Followup(g, f.threadId())));
           }
           return new Room(talk, mine, TalkPolicy.canModerate(viewer, mine), List.copyOf(shown));
         }));
@@ -160,8 +161,8 @@ public final class TalkService {
     return token == null || token.isBlank() || token.length() > 100 ? null : token;
   }
 
-  private static DomainException notOpen(String state) {
-    return new DomainException(Kind.CONFLICT, "closed".equals(state) ? "talk.room.error.closed" : "talk.room.error.notOpen");
+  private static DomainException notOpen(RoomState state) {
+    return new DomainException(Kind.CONFLICT, state == RoomState.CLOSED ? "talk.room.error.closed" : "talk.room.error.notOpen");
   }
 
   /** Checks a message, returning the message key of its problem or null. */
@@ -198,8 +199,8 @@ public final class TalkService {
     String html = Markdown.toHtml(markdown);
     String token = clean(clientToken);
     return changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
-      TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
-      if (!"open".equals(room.state())) {
+      TalkRepository.SharedRoom room = found.orElseThrow(DomainException::notFound);
+      if (room.state() != RoomState.OPEN) {
         return Future.failedFuture(notOpen(room.state()));
       }
       return repository.insertMessage(conn, room.talkId(), author.id(), markdown, html, token)
@@ -207,6 +208,17 @@ public final class TalkService {
               ? Future.succeededFuture(Outcome.of(id.get(), Change.at(LiveAddress.of("talk", room.talkId()), "message.created", id.get())))
               : repository.messageByToken(conn, author.id(), token).map(existing -> Outcome.of(existing.orElseThrow())));
     })).map(TalkService::sent);
+  }
+
+  /** The question an open room queued, or none (null) when the room was not open. */
+  private record Queued(Long questionId, TalkRepository.SharedRoom room) {
+    static Queued as(long questionId, TalkRepository.SharedRoom room) {
+      return new Queued(questionId, room);
+    }
+
+    static Queued notOpen(TalkRepository.SharedRoom room) {
+      return new Queued(null, room);
+    }
   }
 
   /**
@@ -230,43 +242,43 @@ public final class TalkService {
     String text = body.strip();
     String token = clean(clientToken);
     return changes.transaction(conn -> repository.roomShared(conn, slug).compose(found -> {
-      TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
-      if (!"open".equals(room.state())) {
+      TalkRepository.SharedRoom room = found.orElseThrow(DomainException::notFound);
+      if (room.state() != RoomState.OPEN) {
         // closed rooms pass their questions on to the follow-up thread, outside this transaction
-        return Future.succeededFuture(Outcome.of(new Object[] {room.talkId(), room.state()}));
+        return Future.succeededFuture(Outcome.of(Queued.notOpen(room)));
       }
       String status = room.approvalRequired() ? "pending" : "visible";
       return repository.insertQuestion(conn, room.talkId(), author.id(), text, anonymous, status, token)
           .compose(id -> id.isPresent()
-              ? Future.succeededFuture(Outcome.<Object>of(id.get(), new Change("talk." + room.talkId(),
+              ? Future.succeededFuture(Outcome.of(Queued.as(id.get(), room), new Change("talk." + room.talkId(),
                   // pending questions refresh moderators' lists without being announced to everyone
                   "pending".equals(status) ? "question.pending" : "question.created", id.get())))
-              : repository.questionByToken(conn, author.id(), token).map(existing -> Outcome.<Object>of(existing.orElseThrow())));
-    })).compose(result -> {
-      if (result instanceof Long id) {
-        return Future.succeededFuture(new Asked(id, null));
+              : repository.questionByToken(conn, author.id(), token)
+                  .map(existing -> Outcome.of(Queued.as(existing.orElseThrow(), room))));
+    })).compose(queued -> {
+      if (queued.questionId() != null) {
+        return Future.succeededFuture(new Asked(queued.questionId(), null));
       }
-      Object[] closed = (Object[]) result;
-      if (!"closed".equals(closed[1])) {
-        return Future.failedFuture(notOpen((String) closed[1]));
+      if (queued.room().state() != RoomState.CLOSED) {
+        return Future.failedFuture(notOpen(queued.room().state()));
       }
       Optional<Member> viewer = Optional.of(author);
-      return Future.all(repository.followups(pool, (Long) closed[0]), groups.visibleTo(viewer)).compose(all -> {
-        List<long[]> followups = all.resultAt(0);
+      return Future.all(repository.followups(pool, queued.room().talkId()), groups.visibleTo(viewer)).compose(all -> {
+        List<TalkRepository.FollowupThread> followups = all.resultAt(0);
         List<WorkingGroup> readable = all.resultAt(1);
         if (followups.isEmpty()) {
-          return Future.failedFuture(notOpen("closed"));
+          return Future.failedFuture(notOpen(RoomState.CLOSED));
         }
         // the first follow-up thread the asker may post in, by the group's ordinary rules
-        Optional<long[]> target = followups.stream().filter(f -> readable.stream()
-            .anyMatch(g -> g.id() == f[0] && GroupPolicy.canPost(viewer, g))).findFirst();
+        Optional<TalkRepository.FollowupThread> target = followups.stream().filter(f -> readable.stream()
+            .anyMatch(g -> g.id() == f.groupId() && GroupPolicy.canPost(viewer, g))).findFirst();
         if (target.isEmpty()) {
           // someone who may not post in any follow-up thread gets what a closed room answers, so
           // the answer tells nothing of follow-up threads in groups they cannot see
-          return Future.failedFuture(notOpen("closed"));
+          return Future.failedFuture(notOpen(RoomState.CLOSED));
         }
         String markdown = "**" + texts.lateQuestion() + "** " + text;
-        return threads.reply(target.get()[1], author, markdown, null, token, List.of())
+        return threads.reply(target.get().threadId(), author, markdown, null, token, List.of())
             .map(postId -> new Asked(null, postId));
       });
     });
@@ -285,15 +297,15 @@ public final class TalkService {
       return Future.failedFuture(e);
     }
     return changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
-      TalkRepository.RoomState room = found.orElseThrow(DomainException::notFound);
-      if (!"open".equals(room.state())) {
+      TalkRepository.SharedRoom room = found.orElseThrow(DomainException::notFound);
+      if (room.state() != RoomState.OPEN) {
         return repository.question(conn, room.talkId(), questionId, member.id()).compose(q -> q.isEmpty()
             ? Future.failedFuture(DomainException.notFound()) : Future.failedFuture(notOpen(room.state())));
       }
       return repository.vote(conn, room.talkId(), questionId, member.id(), up).compose(r -> {
         if (r.isPresent()) {
-          return Future.succeededFuture(r.get()[1] == 0 ? Outcome.of((int) r.get()[0])
-              : Outcome.of((int) r.get()[0], Change.at(LiveAddress.of("talk", room.talkId()), "question.voted", questionId)));
+          return Future.succeededFuture(!r.get().changed() ? Outcome.of(r.get().votes())
+              : Outcome.of(r.get().votes(), Change.at(LiveAddress.of("talk", room.talkId()), "question.voted", questionId)));
         }
         // not votable: say why
         return repository.question(conn, room.talkId(), questionId, member.id()).compose(q -> {
@@ -440,7 +452,7 @@ public final class TalkService {
         : changes.transaction(conn -> repository.lockBySlug(conn, slug).compose(found -> {
           Talk talk = found.orElseThrow(DomainException::notFound);
           Future<Void> done = switch (setting) {
-            case OPEN -> talk.roomScheduled() ? repository.setState(conn, talk.id(), "open") : conflict(talk.roomOpen()
+            case OPEN -> talk.roomScheduled() ? repository.setState(conn, talk.id(), RoomState.OPEN) : conflict(talk.roomOpen()
                 ? "talk.room.error.alreadyOpen" : "talk.room.error.closed");
             case APPROVAL_ON, APPROVAL_OFF -> talk.roomClosed() ? conflict("talk.room.error.closed")
                 : repository.setApproval(conn, talk.id(), setting == Setting.APPROVAL_ON);

@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.text;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -73,9 +74,10 @@ public final class Markdown {
   /**
    * {@code @handle}: 2 to 40 letters, digits, dots, underscores or hyphens, not preceded by a
    * letter or digit (so {@code someone@example.org} is no mention) nor by one of the handle's own
-   * characters or another {@code @}.
+   * characters or another {@code @}. The one mention pattern: group 1 is the handle, trailing
+   * dots included (see {@link #mentions}).
    */
-  private static final Pattern MENTION =
+  public static final Pattern MENTION =
       Pattern.compile("(?<![\\p{L}\\p{N}\\p{M}._@-])@([\\p{L}\\p{N}._-]{2,40})(?![\\p{L}\\p{N}._-])");
 
   private static final List<Extension> EXTENSIONS = List.of(
@@ -132,6 +134,36 @@ public final class Markdown {
   }
 
   /**
+   * Renders Markdown as {@link #toHtml(String)} does, with each mention (as {@link #mentions}
+   * finds them) of a handle in {@code linkable} linked to the member's page as
+   * {@code <a class="mention" href="/members/handle">@Handle</a>}. The mentions are found in the
+   * syntax tree, so none is linked inside code, links, images or raw HTML.
+   *
+   * @param markdown the source; {@code null} is treated as empty
+   * @param linkable lower-case handles of the members who may be linked
+   */
+  public static String toHtml(String markdown, Set<String> linkable) {
+    if (linkable.isEmpty()) {
+      return toHtml(markdown);
+    }
+    Node document = parse(markdown);
+    document.accept(new HeadingShifter(PAGE_HEADING));
+    List<String> anchors = MentionLinker.link(document, linkable);
+    String html = POLICY.sanitize(RENDERER.render(document));
+    // each linked mention's text became a placeholder that the sanitiser keeps as it is (letters
+    // and digits with a secret part, so no text can forge one); each is put back as its link
+    StringBuilder out = new StringBuilder(html.length() + anchors.size() * 40);
+    int from = 0;
+    int at;
+    while ((at = html.indexOf(MentionLinker.MARK, from)) >= 0) {
+      int end = html.indexOf('z', at + MentionLinker.MARK.length());
+      out.append(html, from, at).append(anchors.get(Integer.parseInt(html.substring(at + MentionLinker.MARK.length(), end))));
+      from = end + 1;
+    }
+    return out.append(html, from, html.length()).toString();
+  }
+
+  /**
    * HTML and the level of its last heading ({@code after} when it has none), so that the next
    * fragment of the same page can continue from it.
    */
@@ -181,17 +213,76 @@ public final class Markdown {
     Set<String> found = new LinkedHashSet<>();
     Matcher m = MENTION.matcher(collector.text());
     while (m.find()) {
-      String handle = m.group(1);
-      int end = handle.length();
-      while (end > 0 && handle.charAt(end - 1) == '.') {
-        end--;
-      }
-      handle = handle.substring(0, end);
-      if (handle.length() >= 2) {
+      String handle = handle(m);
+      if (handle != null) {
         found.add(handle);
       }
     }
     return List.copyOf(found);
+  }
+
+  /** The handle a {@link #MENTION} match names, without trailing dots; null when too short then. */
+  private static String handle(Matcher m) {
+    String handle = m.group(1);
+    int end = handle.length();
+    while (end > 0 && handle.charAt(end - 1) == '.') {
+      end--;
+    }
+    return end >= 2 ? handle.substring(0, end) : null;
+  }
+
+  /**
+   * Replaces each mention of a linkable handle in the tree's text with a placeholder, and returns
+   * the links that stand for the placeholders, by number. The text is read as {@link #mentions}
+   * reads it; a mention that spans two text nodes (part of it emphasised, say) stays plain text.
+   */
+  private static final class MentionLinker {
+    static final String MARK = "mention" + secret() + "n";
+
+    private static String secret() {
+      java.security.SecureRandom random = new java.security.SecureRandom();
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < 20; i++) {
+        b.append((char) ('a' + random.nextInt(26)));
+      }
+      return b.toString();
+    }
+
+    /** Where in a text node's literal a linked mention is, and the number of its link. */
+    private record Span(int from, int to, int anchor) {}
+
+    static List<String> link(Node document, Set<String> linkable) {
+      TextCollector collector = new TextCollector(false);
+      document.accept(collector);
+      List<String> anchors = new ArrayList<>();
+      // per text node, the literal rebuilt with placeholders, from the end so offsets hold
+      Map<Text, List<Span>> spans = new java.util.IdentityHashMap<>();
+      Matcher m = MENTION.matcher(collector.text());
+      while (m.find()) {
+        String handle = handle(m);
+        if (handle == null || !linkable.contains(handle.toLowerCase(Locale.ROOT))) {
+          continue;
+        }
+        int start = m.start();
+        int end = m.start(1) + handle.length();
+        TextCollector.Placed in = collector.textAt(start, end);
+        if (in == null) {
+          continue;
+        }
+        anchors.add("<a class=\"mention\" href=\"/members/" + handle.toLowerCase(Locale.ROOT) + "\">@" + handle + "</a>");
+        spans.computeIfAbsent(in.node(), k -> new ArrayList<>())
+            .add(new Span(start - in.start(), end - in.start(), anchors.size() - 1));
+      }
+      spans.forEach((node, list) -> {
+        StringBuilder literal = new StringBuilder(node.getLiteral());
+        for (int i = list.size() - 1; i >= 0; i--) {
+          Span span = list.get(i);
+          literal.replace(span.from(), span.to(), MARK + span.anchor() + "z");
+        }
+        node.setLiteral(literal.toString());
+      });
+      return anchors;
+    }
   }
 
   /**
@@ -374,8 +465,30 @@ public final class Markdown {
       return out.toString();
     }
 
+    /** A text node and where its literal starts in {@link #text()}. */
+    record Placed(Text node, int start) {}
+
+    private final List<Placed> placed = new ArrayList<>();
+
+    /** The text node that holds all of {@code [start, end)} of {@link #text()}, if one does. */
+    Placed textAt(int start, int end) {
+      int low = 0;
+      int high = placed.size() - 1;
+      while (low <= high) { // the last node that starts at or before start
+        int mid = (low + high) >>> 1;
+        if (placed.get(mid).start() <= start) {
+          low = mid + 1;
+        } else {
+          high = mid - 1;
+        }
+      }
+      Placed p = high < 0 ? null : placed.get(high);
+      return p != null && end <= p.start() + p.node().getLiteral().length() ? p : null;
+    }
+
     @Override
     public void visit(Text text) {
+      placed.add(new Placed(text, out.length()));
       out.append(text.getLiteral());
     }
 

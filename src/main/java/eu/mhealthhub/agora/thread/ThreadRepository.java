@@ -1,15 +1,17 @@
 package eu.mhealthhub.agora.thread;
 
+import static eu.mhealthhub.agora.db.Rows.first;
+import static eu.mhealthhub.agora.db.Rows.instant;
+import static eu.mhealthhub.agora.db.Rows.list;
+
 import eu.mhealthhub.agora.group.WorkingGroup;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,25 +92,27 @@ final class ThreadRepository {
       """;
   private static final String PAGE = POST_COLUMNS + " WHERE p.thread_id = $1 AND p.position BETWEEN $3 AND $4 ORDER BY p.position";
   private static final String POST = POST_COLUMNS + " WHERE p.id = $1";
-  private static final String POST_BY_TOKEN = "SELECT id, thread_id FROM posts WHERE author_id = $1 AND client_token = $2";
+  private static final String POST_BY_TOKEN = "SELECT id FROM posts WHERE author_id = $1 AND client_token = $2";
   private static final String THREAD_BY_TOKEN = "SELECT id FROM threads WHERE author_id = $1 AND client_token = $2";
 
   private static final String INSERT_THREAD = """
-      INSERT INTO threads (group_id, title, author_id, client_token) VALUES ($1, $2, $3, $4)
+      INSERT INTO threads (group_id, title, author_id, client_token, created_at, last_activity_at)
+      VALUES ($1, $2, $3, $4, COALESCE($5, now()), COALESCE($5, now()))
       ON CONFLICT (author_id, client_token) WHERE client_token IS NOT NULL DO NOTHING
       RETURNING id
       """;
   private static final String INSERT_POST = """
       WITH p AS (
-        INSERT INTO posts (thread_id, position, author_id, reply_to_post_id, body_markdown, body_html, client_token)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        INSERT INTO posts (thread_id, position, author_id, reply_to_post_id, body_markdown, body_html, client_token, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now()))
         RETURNING id, author_id, body_markdown, body_html, created_at)
       INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html, created_at)
       SELECT id, 1, author_id, body_markdown, body_html, created_at FROM p
       RETURNING post_id
       """;
   private static final String TOUCH_THREAD = """
-      UPDATE threads SET post_count = post_count + 1, last_post_id = $2, last_poster_id = $3, last_activity_at = now()
+      UPDATE threads SET post_count = post_count + 1, last_post_id = $2, last_poster_id = $3,
+             last_activity_at = COALESCE($4, now())
        WHERE id = $1
       """;
   private static final String REPLY_TARGET = "SELECT id FROM posts WHERE id = $1 AND thread_id = $2";
@@ -181,11 +185,6 @@ final class ThreadRepository {
   /** A revision of a post's text. */
   record Revision(int revision, String editorName, String bodyMarkdown, Instant createdAt) {}
 
-  private static Instant instant(Row row, String column) {
-    OffsetDateTime t = row.getOffsetDateTime(column);
-    return t == null ? null : t.toInstant();
-  }
-
   private static ThreadSummary summary(Row row) {
     return new ThreadSummary(row.getLong("id"), row.getLong("group_id"), row.getString("title"),
         row.getString("author_name"), instant(row, "created_at"), instant(row, "last_activity_at"),
@@ -229,10 +228,6 @@ final class ThreadRepository {
         row.getString("deleted_by_name"), row.getString("delete_reason"), List.copyOf(reactions), List.copyOf(files));
   }
 
-  private static <T> Optional<T> first(RowSet<Row> rows, java.util.function.Function<Row, T> f) {
-    return rows.size() == 0 ? Optional.empty() : Optional.of(f.apply(rows.iterator().next()));
-  }
-
   Future<List<ThreadSummary>> inGroup(SqlClient db, long groupId, Long viewerId, int limit, int offset) {
     return db.preparedQuery(IN_GROUP).execute(Tuple.of(groupId, viewerId == null ? 0L : viewerId, limit, offset))
         .map(rows -> {
@@ -258,9 +253,9 @@ final class ThreadRepository {
   }
 
   /** What {@link #THREAD_FOR_VIEWER} reads: the group is not yet checked against the policy. */
-  record ThreadForViewer(ForumThread thread, WorkingGroup group, int readPosition, String level, long liveSeq) {}
+  record ThreadForViewer(ForumThread thread, WorkingGroup group, int readPosition, SubscriptionLevel level, long liveSeq) {}
 
-  /** The thread with its group, the viewer's read position (0 if never) and subscription level (null if normal). */
+  /** The thread with its group, the viewer's read position (0 if never) and subscription level. */
   Future<Optional<ThreadForViewer>> threadForViewer(SqlClient db, long id, long viewerId) {
     return db.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(id, viewerId)).map(rows -> first(rows, r -> {
       Integer position = r.getInteger("read_position");
@@ -269,7 +264,7 @@ final class ThreadRepository {
           r.getString("group_purpose"), "closed".equals(r.getString("group_visibility")),
           "open".equals(r.getString("group_join_policy")), r.getBoolean("group_archived"), 0, 0,
           r.getString("group_viewer_role"), 0);
-      return new ThreadForViewer(thread(r), group, position == null ? 0 : position, r.getString("level"),
+      return new ThreadForViewer(thread(r), group, position == null ? 0 : position, SubscriptionLevel.ofRow(r.getString("level")),
           liveSeq == null ? 0L : liveSeq);
     }));
   }
@@ -292,9 +287,8 @@ final class ThreadRepository {
   }
 
   /** The post a member already made with this form token, if any: a resubmitted form finds it. */
-  Future<Optional<long[]>> postByToken(SqlClient db, long authorId, String token) {
-    return db.preparedQuery(POST_BY_TOKEN).execute(Tuple.of(authorId, token))
-        .map(rows -> first(rows, r -> new long[] {r.getLong(0), r.getLong(1)}));
+  Future<Optional<Long>> postByToken(SqlClient db, long authorId, String token) {
+    return db.preparedQuery(POST_BY_TOKEN).execute(Tuple.of(authorId, token)).map(rows -> first(rows, r -> r.getLong(0)));
   }
 
   Future<Optional<Long>> threadByToken(SqlClient db, long authorId, String token) {
@@ -302,17 +296,23 @@ final class ThreadRepository {
   }
 
   /** Inserts a thread; empty when this author already made one with the same token. */
-  Future<Optional<Long>> insertThread(SqlClient db, long groupId, String title, long authorId, String token) {
-    return db.preparedQuery(INSERT_THREAD).execute(Tuple.of(groupId, title, authorId, token))
+  /** A new thread, or empty when the author's token made one before; {@code at} null is now (else a seeded past). */
+  Future<Optional<Long>> insertThread(SqlClient db, long groupId, String title, long authorId, String token, Instant at) {
+    return db.preparedQuery(INSERT_THREAD).execute(Tuple.of(groupId, title, authorId, token, utc(at)))
         .map(rows -> first(rows, r -> r.getLong(0)));
   }
 
+  /** A new post, counted in its thread; {@code at} null is now (else a seeded past). */
   Future<Long> insertPost(SqlClient db, long threadId, int position, long authorId, Long replyTo, String markdown,
-      String html, String token) {
+      String html, String token, Instant at) {
     return db.preparedQuery(INSERT_POST)
-        .execute(Tuple.from(new Object[] {threadId, position, authorId, replyTo, markdown, html, token}))
+        .execute(Tuple.from(new Object[] {threadId, position, authorId, replyTo, markdown, html, token, utc(at)}))
         .map(rows -> rows.iterator().next().getLong(0))
-        .compose(id -> db.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, id, authorId)).map(id));
+        .compose(id -> db.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, id, authorId, utc(at))).map(id));
+  }
+
+  private static java.time.OffsetDateTime utc(Instant at) {
+    return at == null ? null : at.atOffset(java.time.ZoneOffset.UTC);
   }
 
   Future<Boolean> replyTargetInThread(SqlClient db, long postId, long threadId) {
@@ -330,12 +330,9 @@ final class ThreadRepository {
   }
 
   Future<List<Revision>> revisions(SqlClient db, long postId) {
-    return db.preparedQuery(REVISIONS).execute(Tuple.of(postId)).map(rows -> {
-      List<Revision> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new Revision(r.getInteger("revision"), r.getString("editor_name"),
+    return db.preparedQuery(REVISIONS).execute(Tuple.of(postId))
+        .map(rows -> list(rows, r -> new Revision(r.getInteger("revision"), r.getString("editor_name"),
           r.getString("body_markdown"), instant(r, "created_at"))));
-      return list;
-    });
   }
 
   Future<Boolean> delete(SqlClient db, long postId, long by, String reason) {
@@ -353,12 +350,9 @@ final class ThreadRepository {
         : db.preparedQuery(ADD_REACTION).execute(Tuple.of(postId, memberId, kind)).map(true));
   }
 
-  Future<List<String[]>> whoReacted(SqlClient db, long postId) {
-    return db.preparedQuery(WHO_REACTED).execute(Tuple.of(postId)).map(rows -> {
-      List<String[]> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new String[] {r.getString(0), r.getString(1)}));
-      return list;
-    });
+  Future<List<Reaction>> whoReacted(SqlClient db, long postId) {
+    return db.preparedQuery(WHO_REACTED).execute(Tuple.of(postId))
+        .map(rows -> list(rows, r -> new Reaction(r.getString(0), r.getString(1))));
   }
 
   Future<Void> setPinned(SqlClient db, long threadId, boolean pinned) {
@@ -378,41 +372,35 @@ final class ThreadRepository {
    * members and admins, for a public group ({@code closedGroupId} null) everyone.
    */
   Future<List<Mentionable>> mentionable(SqlClient db, List<String> handles, Long closedGroupId) {
-    return db.preparedQuery(MENTIONABLE).execute(Tuple.of(handles.toArray(new String[0]), closedGroupId)).map(rows -> {
-      List<Mentionable> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new Mentionable(r.getLong(0), r.getString(1))));
-      return list;
-    });
+    return db.preparedQuery(MENTIONABLE).execute(Tuple.of(handles.toArray(new String[0]), closedGroupId))
+        .map(rows -> list(rows, r -> new Mentionable(r.getLong(0), r.getString(1))));
   }
 
   Future<Void> addMention(SqlClient db, long postId, long memberId) {
     return db.preparedQuery(ADD_MENTION).execute(Tuple.of(postId, memberId)).mapEmpty();
   }
 
-  Future<List<String[]>> suggest(SqlClient db, String prefix, Long closedGroupId) {
+  Future<List<MentionSuggestion>> suggest(SqlClient db, String prefix, Long closedGroupId) {
     String p = prefix.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    return db.preparedQuery(SUGGEST).execute(Tuple.of(p + "%", closedGroupId, "% " + p + "%")).map(rows -> {
-      List<String[]> list = new ArrayList<>();
-      rows.forEach(r -> list.add(new String[] {r.getString(0), r.getString(1)}));
-      return list;
-    });
+    return db.preparedQuery(SUGGEST).execute(Tuple.of(p + "%", closedGroupId, "% " + p + "%"))
+        .map(rows -> list(rows, r -> new MentionSuggestion(r.getString(0), r.getString(1))));
   }
 
-  Future<Void> setThreadLevel(SqlClient db, long memberId, long threadId, String level) {
-    return level == null
+  Future<Void> setThreadLevel(SqlClient db, long memberId, long threadId, SubscriptionLevel level) {
+    return level == SubscriptionLevel.NORMAL
         ? db.preparedQuery(UNSUBSCRIBE_THREAD).execute(Tuple.of(memberId, threadId)).mapEmpty()
-        : db.preparedQuery(SUBSCRIBE_THREAD).execute(Tuple.of(memberId, threadId, level)).mapEmpty();
+        : db.preparedQuery(SUBSCRIBE_THREAD).execute(Tuple.of(memberId, threadId, level.value())).mapEmpty();
   }
 
-  Future<Void> setGroupLevel(SqlClient db, long memberId, long groupId, String level) {
-    return level == null
+  Future<Void> setGroupLevel(SqlClient db, long memberId, long groupId, SubscriptionLevel level) {
+    return level == SubscriptionLevel.NORMAL
         ? db.preparedQuery(UNSUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId)).mapEmpty()
-        : db.preparedQuery(SUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId, level)).mapEmpty();
+        : db.preparedQuery(SUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId, level.value())).mapEmpty();
   }
 
-  Future<String> groupLevel(SqlClient db, long memberId, long groupId) {
+  Future<SubscriptionLevel> groupLevel(SqlClient db, long memberId, long groupId) {
     return db.preparedQuery(GROUP_LEVEL).execute(Tuple.of(memberId, groupId))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+        .map(rows -> SubscriptionLevel.ofRow(rows.size() == 0 ? null : rows.iterator().next().getString(0)));
   }
 
   Future<Integer> readPosition(SqlClient db, long memberId, long threadId) {

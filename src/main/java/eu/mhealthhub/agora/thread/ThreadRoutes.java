@@ -91,8 +91,8 @@ public final class ThreadRoutes {
     router.get("/threads/:id").handler(this::show);
     router.get("/threads/:id/unread").handler(this::unread);
     router.get("/threads/:id/reply").handler(this::replyForm);
-    router.post("/threads/:id/pin").handler(ctx -> flag(ctx, "pinned"));
-    router.post("/threads/:id/lock").handler(ctx -> flag(ctx, "locked"));
+    router.post("/threads/:id/pin").handler(ctx -> flag(ctx, ThreadFlag.PINNED));
+    router.post("/threads/:id/lock").handler(ctx -> flag(ctx, ThreadFlag.LOCKED));
     router.post("/threads/:id/move").handler(this::move);
     router.post("/threads/:id/subscription").handler(this::subscribe);
     router.get("/posts/:id").handler(this::permalink);
@@ -235,7 +235,7 @@ public final class ThreadRoutes {
     model.put("canReply", PostPolicy.canReply(viewer, p.group(), p.thread()));
     model.put("canModerate", GroupPolicy.canModerate(viewer, p.group()));
     model.put("signedIn", viewer.isPresent());
-    model.put("subscription", p.subscription() == null ? "normal" : p.subscription());
+    model.put("subscription", p.subscription());
     model.put("hasUnread", p.readBefore() >= 0 && p.readBefore() < p.thread().postCount());
     model.put("liveSeq", p.liveSeq());
     model.put("maxFileMb", attachments.maxBytes() / (1024 * 1024));
@@ -257,7 +257,7 @@ public final class ThreadRoutes {
     long id = Forms.id(ctx, "id");
     threads.firstUnread(id, viewer(ctx).orElseThrow())
         .onSuccess(at -> ctx.response().setStatusCode(302)
-            .putHeader("Location", "/threads/" + id + (at[0] > 1 ? "?page=" + at[0] : "") + "#position-" + at[1]).end())
+            .putHeader("Location", "/threads/" + id + (at.page() > 1 ? "?page=" + at.page() : "") + "#position-" + at.position()).end())
         .onFailure(ctx::fail);
   }
 
@@ -364,6 +364,8 @@ public final class ThreadRoutes {
     }
   }
 
+  /** The thread replied in and the post replied to (null when none or not in that thread). */
+
   private void reply(RoutingContext ctx) {
     Member me = viewer(ctx).orElseThrow();
     Optional<Member> viewer = viewer(ctx);
@@ -400,7 +402,7 @@ public final class ThreadRoutes {
 
   // ---- moderating threads
 
-  private void flag(RoutingContext ctx, String flag) {
+  private void flag(RoutingContext ctx, ThreadFlag flag) {
     if (!Forms.requireMember(ctx)) {
       return;
     }
@@ -426,7 +428,7 @@ public final class ThreadRoutes {
       return;
     }
     long id = Forms.id(ctx, "id");
-    threads.subscribe(id, viewer(ctx).orElseThrow(), Forms.level(ctx))
+    threads.subscribe(id, viewer(ctx).orElseThrow(), SubscriptionLevel.fromForm(ctx.request().getFormAttribute("level")))
         .onSuccess(v -> Forms.redirect(ctx, threadUrl(id, 1, null)))
         .onFailure(ctx::fail);
   }
@@ -555,7 +557,7 @@ public final class ThreadRoutes {
     threads.post(id, viewer).compose(at -> threads.whoReacted(id, viewer).map(rows -> {
       List<Map<String, Object>> kinds = new ArrayList<>();
       for (Reactions.Kind k : Reactions.KINDS) {
-        List<String> names = rows.stream().filter(r -> r[0].equals(k.name())).map(r -> r[1]).toList();
+        List<String> names = rows.stream().filter(r -> r.kind().equals(k.name())).map(r -> r.displayName()).toList();
         if (!names.isEmpty()) {
           kinds.add(Map.of("kind", k.name(), "symbol", k.symbol(), "names", names));
         }

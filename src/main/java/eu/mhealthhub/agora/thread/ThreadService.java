@@ -17,12 +17,12 @@ import eu.mhealthhub.agora.text.Markdown;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Threads and posts: reading them page by page, and every change members and moderators make.
@@ -37,7 +37,6 @@ public final class ThreadService {
 
   public static final int PAGE_SIZE = 20;
   private static final int GROUP_PAGE = 50;
-  private static final Pattern MENTION_TEXT = Pattern.compile("(?<![\\p{L}\\p{N}@/])@([\\p{L}\\p{N}._-]{2,40})");
 
   private final Pool pool;
   private final GroupService groups;
@@ -51,7 +50,7 @@ public final class ThreadService {
 
   /** One page of a thread for a viewer, with where they had read up to before this view. */
   public record Page(WorkingGroup group, ForumThread thread, List<Post> posts, int page, int readBefore,
-      String subscription, long liveSeq) {}
+      SubscriptionLevel subscription, long liveSeq) {}
 
   public ThreadService(Pool pool, GroupService groups, Attachments attachments, ReadTracker reads, ChangeFeed changes) {
     this.pool = pool;
@@ -116,19 +115,33 @@ public final class ThreadService {
               reads.seen(viewer.get().id(), threadId, shown.get(shown.size() - 1).position());
             }
           }
-          return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? row.get().level() : null,
+          return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? row.get().level() : SubscriptionLevel.NORMAL,
               row.get().liveSeq());
         });
       });
     });
   }
 
+  /** Where a post sits in its thread: the page it is on and its position (the anchor). */
+  public record PageAndPosition(int page, int position) {}
+
+  /** A post or thread a submission stored; {@code position} 0 when a resubmission found the earlier one. */
+  private record Stored(long id, int position) {
+    static Stored earlier(long id) {
+      return new Stored(id, 0);
+    }
+
+    boolean fresh() {
+      return position != 0;
+    }
+  }
+
   /** The page and anchor of the viewer's first unread post (the last post when all are read). */
-  public Future<int[]> firstUnread(long threadId, Member viewer) {
+  public Future<PageAndPosition> firstUnread(long threadId, Member viewer) {
     return locate(threadId, Optional.of(viewer)).compose(at -> repository.readPosition(pool, viewer.id(), threadId)
         .map(read -> {
           int position = Math.min(Math.max(read, reads.pending(viewer.id(), threadId)) + 1, at.thread().postCount());
-          return new int[] {(position - 1) / PAGE_SIZE + 1, position};
+          return new PageAndPosition((position - 1) / PAGE_SIZE + 1, position);
         }));
   }
 
@@ -181,30 +194,37 @@ public final class ThreadService {
     }
     String token = clean(clientToken);
     String html = Markdown.toHtml(body);
-    return changes.transaction(conn -> repository.insertThread(conn, group.id(), title.strip(), author.id(), token)
+    return changes.transaction(conn -> repository.insertThread(conn, group.id(), title.strip(), author.id(), token, null)
         .compose(inserted -> {
           if (inserted.isEmpty()) {
             return repository.threadByToken(conn, author.id(), token)
-                .map(existing -> Outcome.of(new long[] {existing.orElseThrow(), 0}));
+                .map(existing -> Outcome.of(Stored.earlier(existing.orElseThrow())));
           }
           long threadId = inserted.get();
-          return mentioning(conn, group, body, html).compose(m -> repository.insertPost(conn, threadId, 1, author.id(),
-                  null, body, m.html(), null)
+          return mentioning(conn, readers(group), body, html).compose(m -> repository.insertPost(conn, threadId, 1,
+                  author.id(), null, body, m.html(), null, null)
               .compose(postId -> attachments.store(conn, postId, author.id(), files)
                   .compose(v -> recordMentions(conn, postId, m))
-                  .map(v -> Outcome.of(new long[] {threadId, postId}, Change.group(group.id(), "thread.created", threadId),
+                  .map(v -> Outcome.of(new Stored(threadId, 1), Change.group(group.id(), "thread.created", threadId),
                       Change.thread(threadId, "post.created", postId)))));
         }))
-        .onSuccess(ids -> {
-          if (ids[1] != 0) {
-            reads.seen(author.id(), ids[0], 1);
+        .onSuccess(thread -> {
+          if (thread.fresh()) {
+            reads.seen(author.id(), thread.id(), 1);
           }
         })
-        .map(ids -> ids[0]);
+        .map(Stored::id);
   }
 
-  /** A post to write into a thread started by {@link #startThreadIn}: its author and Markdown. */
-  public record Carried(long authorId, String markdown) {}
+  /**
+   * A post to write into a thread started by {@link #startThreadIn}: its author and Markdown, and
+   * when it was written: null for now, a past instant only for demo content that shows a history.
+   */
+  public record Carried(long authorId, String markdown, Instant at) {
+    public Carried(long authorId, String markdown) {
+      this(authorId, markdown, null);
+    }
+  }
 
   /**
    * Starts a thread inside the caller's transaction with the given posts in order (the first opens
@@ -214,6 +234,16 @@ public final class ThreadService {
    * changes to record; fails with BAD_REQUEST when a post is empty or too long.
    */
   public Future<Outcome<Long>> startThreadIn(SqlConnection conn, WorkingGroup group, String title, List<Carried> posts) {
+    return startThreadIn(conn, group.id(), group.closed(), title, posts);
+  }
+
+  /**
+   * {@link #startThreadIn(SqlConnection, WorkingGroup, String, List)} for a group known by id and
+   * visibility only, as the demo seeder knows the groups it is writing in the same transaction.
+   */
+  public Future<Outcome<Long>> startThreadIn(SqlConnection conn, long groupId, boolean closedGroup, String title,
+      List<Carried> posts) {
+    Long readers = closedGroup ? groupId : null;
     if (posts.isEmpty() || title == null || title.isBlank() || title.strip().length() > ForumThread.MAX_TITLE) {
       return Future.failedFuture(DomainException.badRequest("thread.error.title.required"));
     }
@@ -222,16 +252,18 @@ public final class ThreadService {
         return Future.failedFuture(DomainException.badRequest(problems(null, p.markdown(), false).values().iterator().next()));
       }
     }
-    return repository.insertThread(conn, group.id(), title.strip(), posts.get(0).authorId(), null).compose(inserted -> {
+    Carried first = posts.get(0);
+    return repository.insertThread(conn, groupId, title.strip(), first.authorId(), null, first.at()).compose(inserted -> {
       long threadId = inserted.orElseThrow();
       List<Change> made = new ArrayList<>();
-      made.add(Change.group(group.id(), "thread.created", threadId));
+      made.add(Change.group(groupId, "thread.created", threadId));
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < posts.size(); i++) {
         Carried p = posts.get(i);
         int position = i + 1;
-        chain = chain.compose(v -> mentioning(conn, group, p.markdown(), Markdown.toHtml(p.markdown()))
-            .compose(m -> repository.insertPost(conn, threadId, position, p.authorId(), null, p.markdown(), m.html(), null)
+        chain = chain.compose(v -> mentioning(conn, readers, p.markdown(), Markdown.toHtml(p.markdown()))
+            .compose(m -> repository.insertPost(conn, threadId, position, p.authorId(), null, p.markdown(), m.html(), null,
+                p.at())
                 .compose(postId -> {
                   made.add(Change.thread(threadId, "post.created", postId));
                   return recordMentions(conn, postId, m);
@@ -259,11 +291,11 @@ public final class ThreadService {
       WorkingGroup group = at.group();
       return changes.transaction(conn -> repository.lockThread(conn, threadId).compose(locked -> {
         ForumThread thread = locked.orElseThrow(DomainException::notFound);
-        Future<Optional<long[]>> earlier = token == null ? Future.succeededFuture(Optional.empty())
+        Future<Optional<Long>> earlier = token == null ? Future.succeededFuture(Optional.empty())
             : repository.postByToken(conn, author.id(), token);
         return earlier.compose(existing -> {
           if (existing.isPresent()) {
-            return Future.succeededFuture(Outcome.of(new long[] {existing.get()[0], 0}));
+            return Future.succeededFuture(Outcome.of(Stored.earlier(existing.get())));
           }
           if (!PostPolicy.canReply(viewer, group, thread)) {
             return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.locked"));
@@ -271,21 +303,21 @@ public final class ThreadService {
           Future<Boolean> target = replyTo == null ? Future.succeededFuture(true)
               : repository.replyTargetInThread(conn, replyTo, threadId);
           return target.compose(ok -> ok
-              ? mentioning(conn, group, body, html)
+              ? mentioning(conn, readers(group), body, html)
               : Future.failedFuture(DomainException.badRequest("post.error.replyTo")))
               .compose(m -> repository.insertPost(conn, threadId, thread.postCount() + 1, author.id(), replyTo, body,
-                      m.html(), token)
+                      m.html(), token, null)
                   .compose(postId -> attachments.store(conn, postId, author.id(), files)
                       .compose(v -> recordMentions(conn, postId, m))
-                      .map(v -> Outcome.of(new long[] {postId, thread.postCount() + 1},
+                      .map(v -> Outcome.of(new Stored(postId, thread.postCount() + 1),
                           Change.thread(threadId, "post.created", postId),
                           Change.group(group.id(), "thread.activity", threadId)))));
         });
-      })).onSuccess(ids -> {
-        if (ids[1] != 0) {
-          reads.seen(author.id(), threadId, (int) ids[1]);
+      })).onSuccess(post -> {
+        if (post.fresh()) {
+          reads.seen(author.id(), threadId, post.position());
         }
-      }).map(ids -> ids[0]);
+      }).map(Stored::id);
     });
   }
 
@@ -303,7 +335,7 @@ public final class ThreadService {
         return Future.failedFuture(DomainException.forbidden());
       }
       String html = Markdown.toHtml(body);
-      return changes.transaction(conn -> mentioning(conn, at.group(), body, html)
+      return changes.transaction(conn -> mentioning(conn, readers(at.group()), body, html)
           .compose(m -> repository.edit(conn, postId, baseRevision, editor.id(), body, m.html())
               .compose(saved -> saved.isEmpty()
                   ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.stale"))
@@ -367,21 +399,20 @@ public final class ThreadService {
   }
 
   /** Who reacted how, for a post the viewer may read. */
-  public Future<List<String[]>> whoReacted(long postId, Optional<Member> viewer) {
+  public Future<List<Reaction>> whoReacted(long postId, Optional<Member> viewer) {
     return post(postId, viewer).compose(at -> repository.whoReacted(pool, postId));
   }
 
   /** A moderator pins or unpins, locks or unlocks a thread. */
-  public Future<Void> setFlag(long threadId, Member by, String flag, boolean on) {
+  public Future<Void> setFlag(long threadId, Member by, ThreadFlag flag, boolean on) {
     Optional<Member> viewer = Optional.of(by);
     return locate(threadId, viewer).compose(at -> {
       if (!GroupPolicy.canModerate(viewer, at.group())) {
         return Future.failedFuture(DomainException.forbidden());
       }
-      return changes.transaction(conn -> ("pinned".equals(flag) ? repository.setPinned(conn, threadId, on)
+      return changes.transaction(conn -> (flag == ThreadFlag.PINNED ? repository.setPinned(conn, threadId, on)
               : repository.setLocked(conn, threadId, on))
-          .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread." + (on ? "" : "un")
-              + ("pinned".equals(flag) ? "pin" : "lock"), "thread", threadId, ""))
+          .compose(v -> repository.log(conn, at.group().id(), by.id(), flag.auditAction(on), "thread", threadId, ""))
           .map(v -> Outcome.<Void>of(null, Change.thread(threadId, "thread.changed", threadId),
               Change.group(at.group().id(), "thread.changed", threadId))));
     });
@@ -410,17 +441,17 @@ public final class ThreadService {
         }));
   }
 
-  /** Watches or mutes a thread, or returns it to normal (null). */
-  public Future<Void> subscribe(long threadId, Member member, String level) {
+  /** Watches or mutes a thread, or returns it to normal. */
+  public Future<Void> subscribe(long threadId, Member member, SubscriptionLevel level) {
     return locate(threadId, Optional.of(member)).compose(at -> repository.setThreadLevel(pool, member.id(), threadId, level));
   }
 
-  /** Watches or mutes a group, or returns it to normal (null). */
-  public Future<Void> subscribeGroup(WorkingGroup group, Member member, String level) {
+  /** Watches or mutes a group, or returns it to normal. */
+  public Future<Void> subscribeGroup(WorkingGroup group, Member member, SubscriptionLevel level) {
     return repository.setGroupLevel(pool, member.id(), group.id(), level);
   }
 
-  public Future<String> groupSubscription(WorkingGroup group, Member member) {
+  public Future<SubscriptionLevel> groupSubscription(WorkingGroup group, Member member) {
     return repository.groupLevel(pool, member.id(), group.id());
   }
 
@@ -436,7 +467,7 @@ public final class ThreadService {
    * Handles and names to suggest after "@" in a group: members who can read it (everyone for a
    * public group, its members for a closed one). The group has been checked for the viewer.
    */
-  public Future<List<String[]>> mentionSuggestions(WorkingGroup group, String prefix) {
+  public Future<List<MentionSuggestion>> mentionSuggestions(WorkingGroup group, String prefix) {
     String p = prefix == null ? "" : prefix.strip().replaceFirst("^@", "");
     if (p.isEmpty() || p.length() > 40) {
       return Future.succeededFuture(List.of());
@@ -449,16 +480,21 @@ public final class ThreadService {
 
   /**
    * Resolves a post's @handles to members who may read the group, in one query, and links them in
-   * the rendered HTML. A mention of anyone else stays plain text and records nothing.
+   * the rendered HTML (see {@link Markdown#toHtml(String, java.util.Set)}). A mention of anyone else stays plain text and records nothing.
    */
-  private Future<Mentioning> mentioning(SqlConnection conn, WorkingGroup group, String body, String html) {
+  private Future<Mentioning> mentioning(SqlConnection conn, Long closedGroupId, String body, String html) {
     List<String> handles = Markdown.mentions(body).stream().map(h -> h.toLowerCase(Locale.ROOT)).distinct().toList();
     if (handles.isEmpty()) {
       return Future.succeededFuture(new Mentioning(html, List.of()));
     }
-    return repository.mentionable(conn, handles, group.closed() ? group.id() : null)
-        .map(found -> new Mentioning(linkMentions(html, found.stream().map(ThreadRepository.Mentionable::handle).toList()),
-            found));
+    return repository.mentionable(conn, handles, closedGroupId)
+        .map(found -> new Mentioning(found.isEmpty() ? html : Markdown.toHtml(body, found.stream()
+            .map(f -> f.handle().toLowerCase(Locale.ROOT)).collect(Collectors.toSet())), found));
+  }
+
+  /** Who may be mentioned in the group: for a closed group its id (its members), for a public one null (anyone). */
+  private static Long readers(WorkingGroup group) {
+    return group.closed() ? group.id() : null;
   }
 
   private Future<Void> recordMentions(SqlConnection conn, long postId, Mentioning m) {
@@ -467,54 +503,6 @@ public final class ThreadService {
       chain = chain.compose(v -> repository.addMention(conn, postId, member.id()));
     }
     return chain;
-  }
-
-  /**
-   * Links @handles in the text of sanitised HTML (never inside tags, links or code). The HTML
-   * comes from the sanitiser, so tags are well formed and text holds no raw angle brackets.
-   */
-  static String linkMentions(String html, List<String> handles) {
-    if (handles.isEmpty()) {
-      return html;
-    }
-    StringBuilder out = new StringBuilder();
-    Matcher tags = Pattern.compile("<[^>]*>").matcher(html);
-    int last = 0;
-    int skipDepth = 0;
-    while (tags.find()) {
-      String text = html.substring(last, tags.start());
-      out.append(skipDepth > 0 ? text : linkText(text, handles));
-      String tag = tags.group().toLowerCase(Locale.ROOT);
-      if (tag.matches("<(a|code|pre)[\\s>].*")) {
-        skipDepth++;
-      } else if (tag.matches("</(a|code|pre)>")) {
-        skipDepth = Math.max(0, skipDepth - 1);
-      }
-      out.append(tags.group());
-      last = tags.end();
-    }
-    String rest = html.substring(last);
-    out.append(skipDepth > 0 ? rest : linkText(rest, handles));
-    return out.toString();
-  }
-
-  private static String linkText(String encoded, List<String> handles) {
-    // the sanitiser writes @ as &#64; in text; an @ is harmless in HTML text
-    String text = encoded.replace("&#64;", "@");
-    Matcher m = MENTION_TEXT.matcher(text);
-    StringBuilder b = new StringBuilder();
-    while (m.find()) {
-      String handle = m.group(1).replaceAll("[._-]+$", "");
-      String tail = m.group(1).substring(handle.length());
-      if (handles.contains(handle.toLowerCase(Locale.ROOT))) {
-        m.appendReplacement(b, Matcher.quoteReplacement("<a class=\"mention\" href=\"/members/"
-            + handle.toLowerCase(Locale.ROOT) + "\">@" + handle + "</a>" + tail));
-      } else {
-        m.appendReplacement(b, Matcher.quoteReplacement(m.group()));
-      }
-    }
-    m.appendTail(b);
-    return b.toString();
   }
 
   private static String clean(String token) {

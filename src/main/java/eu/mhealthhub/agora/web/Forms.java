@@ -83,15 +83,4 @@ public final class Forms {
     return false;
   }
 
-  /** A subscription level from a form: watching, muted, or null for normal. */
-  public static String level(RoutingContext ctx) {
-    String level = ctx.request().getFormAttribute("level");
-    if ("watching".equals(level) || "muted".equals(level)) {
-      return level;
-    }
-    if (level == null || "normal".equals(level)) {
-      return null;
-    }
-    throw DomainException.badRequest("error.400.text");
-  }
 }

@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora.web;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.jknack.handlebars.Context;
 import com.github.jknack.handlebars.Handlebars;
 import com.github.jknack.handlebars.Helper;
@@ -54,9 +56,17 @@ public final class Pages {
   private static final int SHELL_CACHE_SIZE = 2_000;
 
   /** Post fragments and the like, by what they show (see {@link #fragment}). */
-  private final Map<Object, Encoded> fragments = new ConcurrentHashMap<>();
+  private final Cache<Object, Encoded> fragments = bounded(FRAGMENT_CACHE_SIZE);
   /** Pages rendered with holes for what differs per view, by everything else they show (see {@link #renderShared}). */
-  private final Map<Object, Encoded> shells = new ConcurrentHashMap<>();
+  private final Cache<Object, Encoded> shells = bounded(SHELL_CACHE_SIZE);
+
+  /**
+   * A size-bounded cache (Caffeine's frequency-aware eviction); housekeeping runs on the thread
+   * that writes, between renders, rather than on a shared pool.
+   */
+  private static Cache<Object, Encoded> bounded(int size) {
+    return Caffeine.newBuilder().maximumSize(size).executor(Runnable::run).build();
+  }
 
   static final String MESSAGES = "_messages";
   static final String ZONE = "_zone";
@@ -153,7 +163,7 @@ public final class Pages {
     boolean token = viewer != null && viewer.csrfToken() != null;
     List<Object> key = List.of(template, shown, locale, zone, signedIn, token, String.valueOf(ctx.<Object>get("assetVersion")),
         List.of(initials, name, here, hereEncoded));
-    Encoded page = shells.get(key);
+    Encoded page = shells.getIfPresent(key);
     if (page == null) {
       Viewer shared = viewer == null ? null : new Viewer(viewer.member(), locale, zone, token ? CSRF_PLACEHOLDER : null);
       Map<String, Object> root = new HashMap<>(shown);
@@ -161,9 +171,6 @@ public final class Pages {
       root.put("here", here);
       root.put("hereEncoded", hereEncoded);
       page = Encoded.of(renderToString(ctx, shared, template, root, true));
-      if (shells.size() >= SHELL_CACHE_SIZE) {
-        shells.clear();
-      }
       shells.put(key, page);
     }
     send(ctx, 200, page);
@@ -288,21 +295,18 @@ public final class Pages {
    * everything the piece shows (for a post: its revision, state, counts and what the viewer may do
    * with it). It is kept UTF-8 encoded, with a hole for the CSRF token filled per view. The result
    * is a marker to put in the page's model (as {@code {{{html}}}}) or to hand to
-   * {@link #sendFragment}, valid in this request only. The cache is bounded; when full it starts again.
+   * {@link #sendFragment}, valid in this request only. The cache is bounded: the least used go first.
    */
   public String fragment(RoutingContext ctx, Object key, String template, Map<String, Object> model) {
     Viewer viewer = ctx.get(Viewer.KEY);
     Locale locale = viewer == null ? i18n.fallback() : viewer.locale();
     ZoneId zone = viewer == null ? UTC : viewer.zone();
     List<Object> fullKey = List.of(template, key, locale, zone);
-    Encoded cached = fragments.get(fullKey);
+    Encoded cached = fragments.getIfPresent(fullKey);
     if (cached == null) {
       Viewer shared = viewer == null ? null
           : new Viewer(viewer.member(), viewer.locale(), viewer.zone(), viewer.csrfToken() == null ? null : CSRF_PLACEHOLDER);
       cached = Encoded.of(renderToString(ctx, shared, template, model, false));
-      if (fragments.size() >= FRAGMENT_CACHE_SIZE) {
-        fragments.clear();
-      }
       fragments.put(fullKey, cached);
     }
     return holes(ctx).fragment(cached);

@@ -291,6 +291,47 @@ class MarkdownTest {
         Markdown.mentions("x@nope 9@nope (@one) \"@two\" line\n@three"));
   }
 
+  // --- linked mentions ----------------------------------------------------
+
+  private static Element linked(String markdown, String... linkable) {
+    String html = Markdown.toHtml(markdown, java.util.Set.of(linkable));
+    Element body = Jsoup.parseBodyFragment(html).body();
+    // the mention links are the renderer's own; everything else is what the sanitiser let through
+    Element rest = body.clone();
+    rest.select("a.mention").remove();
+    MarkdownXssTest.assertSafe(rest.html());
+    return body;
+  }
+
+  @Test
+  @DisplayName("linked mentions: a linkable handle links to the member's page as written, others stay text")
+  void linksLinkableHandles() {
+    Element body = linked("Thanks @Ann and @bob, see you @ann.", "ann");
+    Elements links = body.select("a.mention");
+    assertEquals(List.of("@Ann", "@ann"), links.eachText());
+    assertEquals(List.of("/members/ann", "/members/ann"), links.eachAttr("href"));
+    assertEquals("Thanks @Ann and @bob, see you @ann.", body.text(), "the text reads as before, the dot outside");
+  }
+
+  @Test
+  @DisplayName("linked mentions: none inside code spans, code blocks, link texts or image descriptions")
+  void noLinksInCodeOrLinks() {
+    Element body = linked("`@ann` [@ann](https://example.org) ![@ann](https://example.org/a.png)\n\n"
+        + "    @ann in code\n\n```\n@ann fenced\n```\n\n*@ann* at last", "ann");
+    Elements links = body.select("a.mention");
+    assertEquals(1, links.size(), body.html());
+    assertEquals("em", links.get(0).parent().tagName(), "the emphasised one");
+    assertTrue(body.select("code a, pre a").isEmpty());
+  }
+
+  @Test
+  @DisplayName("linked mentions: in headings, lists, quotes and tables too, and with no linkable handle nothing changes")
+  void linksEverywhereVisible() {
+    Element body = linked("# @ann\n\n- @ann\n\n> @ann\n\n| a |\n| - |\n| @ann |", "ann");
+    assertEquals(4, body.select("h3 a.mention, li a.mention, blockquote a.mention, td a.mention").size(), body.html());
+    assertEquals(Markdown.toHtml("Hi @ann"), Markdown.toHtml("Hi @ann", java.util.Set.of()));
+  }
+
   @Test
   @DisplayName("mentions: empty and null input have no mentions")
   void emptyMentions() {

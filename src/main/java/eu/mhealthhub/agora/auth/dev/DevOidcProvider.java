@@ -343,10 +343,10 @@ public class DevOidcProvider {
 
   private void token(RoutingContext ctx) {
     MultiMap form = ctx.request().formAttributes();
-    String[] credentials = clientCredentials(ctx.request(), form);
-    if (credentials == null || !client.clientId().equals(credentials[0])
+    ClientCredentials credentials = clientCredentials(ctx.request(), form);
+    if (credentials == null || !client.clientId().equals(credentials.id())
         || !MessageDigest.isEqual(client.clientSecret().getBytes(StandardCharsets.UTF_8),
-            credentials[1].getBytes(StandardCharsets.UTF_8))) {
+            credentials.secret().getBytes(StandardCharsets.UTF_8))) {
       json(ctx, 401, new JsonObject().put("error", "invalid_client"));
       return;
     }
@@ -420,7 +420,9 @@ public class DevOidcProvider {
     page(ctx, 200, "<h1>Signed out</h1><p>You are signed out of the development provider.</p>");
   }
 
-  private static String[] clientCredentials(HttpServerRequest request, MultiMap form) {
+  private record ClientCredentials(String id, String secret) {}
+
+  private static ClientCredentials clientCredentials(HttpServerRequest request, MultiMap form) {
     String auth = request.getHeader("Authorization");
     if (auth != null && auth.startsWith("Basic ")) {
       String decoded = new String(Base64.getDecoder().decode(auth.substring(6)), StandardCharsets.UTF_8);
@@ -428,12 +430,12 @@ public class DevOidcProvider {
       if (colon < 0) {
         return null;
       }
-      return new String[] {
+      return new ClientCredentials(
           java.net.URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-          java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
+          java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
     }
     if (form.get("client_id") != null && form.get("client_secret") != null) {
-      return new String[] {form.get("client_id"), form.get("client_secret")};
+      return new ClientCredentials(form.get("client_id"), form.get("client_secret"));
     }
     return null;
   }
