@@ -2,6 +2,7 @@ package eu.mhealthhub.agora.thread;
 
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.text.Markdown;
+import eu.mhealthhub.agora.text.WordDiff;
 import java.util.Map;
 
 /**
@@ -27,9 +28,10 @@ public record EditPage(WorkingGroup group, ForumThread thread, Post post, String
         problems.isEmpty() ? Markdown.toHtml(form.body()) : null, null);
   }
 
-  /** Someone saved since {@code form}'s base: keep the text, based now on the current revision, and show what changed. */
-  static EditPage stale(ThreadService.PostInContext at, PostForm form, String diffHtml) {
+  /** Someone saved since {@code form}'s base: keep the text, based now on the current revision, and show what changed (a word diff with the labels in the reader's language). */
+  static EditPage stale(ThreadService.PostInContext at, PostForm form, String deletedLabel, String insertedLabel) {
+    String diff = WordDiff.inlineHtml(WordDiff.diff(form.body(), at.post().bodyMarkdown()), deletedLabel, insertedLabel);
     return new EditPage(at.group(), at.thread(), at.post(), form.body(), at.post().revision(),
-        Map.of("body", "post.error.stale"), true, null, diffHtml);
+        Map.of("body", "post.error.stale"), true, null, diff);
   }
 }

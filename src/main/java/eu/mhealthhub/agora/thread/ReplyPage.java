@@ -30,4 +30,16 @@ public record ReplyPage(WorkingGroup group, ForumThread thread, String body, Pos
     return new ReplyPage(at.group(), at.thread(), form.body(), replyTo, form.clientToken(), problems,
         !problems.isEmpty() || filesError != null, preview, canReply, filesError, maxFileMb);
   }
+
+  /** A quote of the post, or of a passage of it, that names its author and links to the source post. */
+  static String quote(Post post, String passage) {
+    StringBuilder b = new StringBuilder("> [").append(post.authorName().replace("]", "\\]"))
+        .append("](/posts/").append(post.id()).append("):\n");
+    String source = passage != null && !passage.isBlank() ? passage.strip() : post.bodyMarkdown();
+    String text = source.length() > 2000 ? source.substring(0, 2000) + "…" : source;
+    for (String line : text.split("\n")) {
+      b.append("> ").append(line).append('\n');
+    }
+    return b.append('\n').toString();
+  }
 }

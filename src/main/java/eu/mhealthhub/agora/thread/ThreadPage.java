@@ -1,12 +1,10 @@
 package eu.mhealthhub.agora.thread;
 
 import eu.mhealthhub.agora.Member;
-import eu.mhealthhub.agora.document.DocumentEvents;
 import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.web.Forms;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,13 +18,20 @@ import java.util.function.Function;
 public record ThreadPage(WorkingGroup group, ForumThread thread, int page, boolean lastPage,
     List<Map<String, Object>> pages, boolean canReply, boolean canModerate, boolean signedIn, String subscription,
     boolean hasUnread, long liveSeq, long maxFileMb, List<WorkingGroup> moveTargets,
-    List<DocumentEvents.Citation> citedIn, String clientToken, List<Shown> posts) {
+    List<CitedIn> citedIn, String clientToken, List<Shown> posts) {
+
+  /** A document (and section) that cites this thread; the routes translate the document feature's citations. */
+  public record CitedIn(long documentId, String documentTitle, Integer sectionKey) {
+    public String sectionLabel() {
+      return sectionKey == null ? null : "§" + sectionKey;
+    }
+  }
 
   /** A post on the page: its fragment, and whether the viewer's unread posts start with it. */
   public record Shown(String html, boolean unreadMarker) {}
 
   /** The page for this viewer; {@code html} renders a post's fragment. */
-  static ThreadPage of(ThreadService.View view, List<DocumentEvents.Citation> citations, Optional<Member> viewer,
+  static ThreadPage of(ThreadService.View view, List<CitedIn> citations, Optional<Member> viewer,
       String clientToken, long maxFileMb, Function<PostView, String> html, Map<String, String> reactionLabels) {
     ThreadService.Page p = view.page();
     int readBefore = p.readBefore();
@@ -44,12 +49,7 @@ public record ThreadPage(WorkingGroup group, ForumThread thread, int page, boole
   }
 
   /** One link per document and section, however often it cites this thread. */
-  private static List<DocumentEvents.Citation> distinct(List<DocumentEvents.Citation> all) {
-    if (all.isEmpty()) {
-      return all;
-    }
-    Map<String, DocumentEvents.Citation> distinct = new LinkedHashMap<>();
-    all.forEach(c -> distinct.putIfAbsent(c.documentId() + ":" + c.sectionKey(), c));
-    return List.copyOf(distinct.values());
+  private static List<CitedIn> distinct(List<CitedIn> all) {
+    return all.size() < 2 ? all : all.stream().distinct().toList();
   }
 }

@@ -3,13 +3,11 @@ package eu.mhealthhub.agora.thread;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.attachment.Attachments;
-import eu.mhealthhub.agora.document.DocumentEvents;
 import eu.mhealthhub.agora.document.DocumentService;
 import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.text.CleanText;
-import eu.mhealthhub.agora.text.WordDiff;
 import eu.mhealthhub.agora.web.FormResult;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;
@@ -22,7 +20,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -119,6 +116,16 @@ public final class ThreadRoutes {
     return "/threads/" + threadId + (page > 1 ? "?page=" + page : "") + (postId == null ? "" : "#post-" + postId);
   }
 
+  /** Ends a handler whose work is {@code done}: 303 to {@code location}, or the failure's error page. */
+  private static void thenRedirect(RoutingContext ctx, Future<?> done, String location) {
+    done.onSuccess(v -> Forms.redirect(ctx, location)).onFailure(ctx::fail);
+  }
+
+  /** Ends a handler that finds a place: 302 to the location the chain computes. */
+  private static void thenFound(RoutingContext ctx, Future<String> location) {
+    location.onSuccess(l -> ctx.response().setStatusCode(302).putHeader("Location", l).end()).onFailure(ctx::fail);
+  }
+
   private static String attribute(RoutingContext ctx, String name) {
     return ctx.request().getFormAttribute(name);
   }
@@ -177,9 +184,10 @@ public final class ThreadRoutes {
   private void show(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
     Optional<Member> viewer = viewer(ctx);
-    Future<List<DocumentEvents.Citation>> cited = documents.citedIn(id, viewer);
+    Future<List<ThreadPage.CitedIn>> cited = documents.citedIn(id, viewer).map(all -> all.stream()
+        .map(c -> new ThreadPage.CitedIn(c.documentId(), c.documentTitle(), c.sectionKey())).toList());
     Future<ThreadService.View> view = threads.view(id, viewer, Forms.page(ctx));
-    Map<String, String> labels = reactionLabels(i18n.forLocale(Viewer.of(ctx).locale()));
+    Map<String, String> labels = PostView.labels(i18n.forLocale(Viewer.of(ctx).locale()));
     view.compose(v -> cited.map(citations -> ThreadPage.of(v, citations, viewer, Tokens.random(16), maxFileMb(),
             post -> postHtml(ctx, post), labels)))
         .map(ViewModel::of)
@@ -189,26 +197,13 @@ public final class ThreadRoutes {
 
   private void unread(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
-    threads.firstUnread(id, member(ctx))
-        .map(at -> "/threads/" + id + (at[0] > 1 ? "?page=" + at[0] : "") + "#position-" + at[1])
-        .onSuccess(location -> ctx.response().setStatusCode(302).putHeader("Location", location).end())
-        .onFailure(ctx::fail);
+    thenFound(ctx, threads.firstUnread(id, member(ctx))
+        .map(at -> "/threads/" + id + (at[0] > 1 ? "?page=" + at[0] : "") + "#position-" + at[1]));
   }
 
   private void permalink(RoutingContext ctx) {
-    threads.findPost(Forms.id(ctx, "id"), viewer(ctx))
-        .map(post -> threadUrl(post.threadId(), (post.position() - 1) / ThreadService.PAGE_SIZE + 1, post.id()))
-        .onSuccess(location -> ctx.response().setStatusCode(302).putHeader("Location", location).end())
-        .onFailure(ctx::fail);
-  }
-
-  /** The reaction names in the reader's language, looked up once per page rather than per button. */
-  private static Map<String, String> reactionLabels(I18n.Messages messages) {
-    Map<String, String> labels = new HashMap<>();
-    for (Reactions.Kind k : Reactions.KINDS) {
-      labels.put(k.name(), messages.get("reaction." + k.name()));
-    }
-    return labels;
+    thenFound(ctx, threads.findPost(Forms.id(ctx, "id"), viewer(ctx))
+        .map(post -> threadUrl(post.threadId(), (post.position() - 1) / ThreadService.PAGE_SIZE + 1, post.id())));
   }
 
   /**
@@ -224,7 +219,7 @@ public final class ThreadRoutes {
   /** One post as the thread page shows it to this viewer; live pages insert or replace it. */
   private void fragment(RoutingContext ctx) {
     Optional<Member> viewer = viewer(ctx);
-    Map<String, String> labels = reactionLabels(i18n.forLocale(Viewer.of(ctx).locale()));
+    Map<String, String> labels = PostView.labels(i18n.forLocale(Viewer.of(ctx).locale()));
     threads.post(Forms.id(ctx, "id"), viewer)
         .map(at -> postHtml(ctx, PostView.of(at.post(), viewer, at.group(), at.thread(), labels)))
         .onSuccess(html -> pages.sendFragment(ctx, html))
@@ -244,21 +239,9 @@ public final class ThreadRoutes {
       Future<Post> quoted = threads.inThread(at, quote, viewer);
       Future<Post> target = threads.inThread(at, to, viewer);
       return Future.all(quoted, target).map(both -> ReplyPage.empty(at,
-          quoted.result() == null || quoted.result().deleted() ? "" : quote(quoted.result(), passage),
+          quoted.result() == null || quoted.result().deleted() ? "" : ReplyPage.quote(quoted.result(), passage),
           target.result(), Tokens.random(16), PostPolicy.canReply(viewer, at.group(), at.thread()), maxFileMb()));
     }).map(ViewModel::of).onSuccess(model -> pages.render(ctx, "thread/reply", model)).onFailure(ctx::fail);
-  }
-
-  /** A quote of the post, or of a passage of it, that names its author and links to the source post. */
-  static String quote(Post post, String passage) {
-    StringBuilder b = new StringBuilder("> [").append(post.authorName().replace("]", "\\]"))
-        .append("](/posts/").append(post.id()).append("):\n");
-    String source = passage != null && !passage.isBlank() ? passage.strip() : post.bodyMarkdown();
-    String text = source.length() > 2000 ? source.substring(0, 2000) + "…" : source;
-    for (String line : text.split("\n")) {
-      b.append("> ").append(line).append('\n');
-    }
-    return b.append('\n').toString();
   }
 
   private void reply(RoutingContext ctx) {
@@ -292,23 +275,18 @@ public final class ThreadRoutes {
 
   private void flag(RoutingContext ctx, String flag) {
     long id = Forms.id(ctx, "id");
-    threads.setFlag(id, member(ctx), flag, !"false".equals(attribute(ctx, "on")))
-        .onSuccess(v -> Forms.redirect(ctx, threadUrl(id, 1, null)))
-        .onFailure(ctx::fail);
+    boolean on = !"false".equals(attribute(ctx, "on"));
+    thenRedirect(ctx, threads.setFlag(id, member(ctx), flag, on), threadUrl(id, 1, null));
   }
 
   private void move(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
-    threads.move(id, member(ctx), attribute(ctx, "group"))
-        .onSuccess(g -> Forms.redirect(ctx, threadUrl(id, 1, null)))
-        .onFailure(ctx::fail);
+    thenRedirect(ctx, threads.move(id, member(ctx), attribute(ctx, "group")), threadUrl(id, 1, null));
   }
 
   private void subscribe(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
-    threads.subscribe(id, member(ctx), Forms.level(ctx))
-        .onSuccess(v -> Forms.redirect(ctx, threadUrl(id, 1, null)))
-        .onFailure(ctx::fail);
+    thenRedirect(ctx, threads.subscribe(id, member(ctx), Forms.level(ctx)), threadUrl(id, 1, null));
   }
 
   // ---- editing, history, deletion, reactions
@@ -354,9 +332,8 @@ public final class ThreadRoutes {
           if (e instanceof DomainException d && d.kind() == DomainException.Kind.CONFLICT) {
             // someone saved meanwhile (another tab): show what changed since the base, keep this text
             I18n.Messages m = i18n.forLocale(Viewer.of(ctx).locale());
-            String diff = WordDiff.inlineHtml(WordDiff.diff(form.body(), at.post().bodyMarkdown()),
-                m.get("diff.deleted"), m.get("diff.inserted"));
-            return Future.succeededFuture(new FormResult.Problems<>(409, EditPage.stale(at, form, diff)));
+            return Future.succeededFuture(new FormResult.Problems<>(409,
+                EditPage.stale(at, form, m.get("diff.deleted"), m.get("diff.inserted"))));
           }
           return Future.failedFuture(e);
         });
@@ -373,23 +350,17 @@ public final class ThreadRoutes {
   private void delete(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
     String reason = attribute(ctx, "reason");
-    threads.delete(id, member(ctx), reason == null ? "" : CleanText.body(reason))
-        .onSuccess(v -> Forms.redirect(ctx, "/posts/" + id))
-        .onFailure(ctx::fail);
+    thenRedirect(ctx, threads.delete(id, member(ctx), reason == null ? "" : CleanText.body(reason)), "/posts/" + id);
   }
 
   private void restore(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
-    threads.restore(id, member(ctx))
-        .onSuccess(v -> Forms.redirect(ctx, "/posts/" + id))
-        .onFailure(ctx::fail);
+    thenRedirect(ctx, threads.restore(id, member(ctx)), "/posts/" + id);
   }
 
   private void react(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
-    threads.toggleReaction(id, member(ctx), attribute(ctx, "kind"))
-        .onSuccess(v -> Forms.redirect(ctx, "/posts/" + id))
-        .onFailure(ctx::fail);
+    thenRedirect(ctx, threads.toggleReaction(id, member(ctx), attribute(ctx, "kind")), "/posts/" + id);
   }
 
   private void whoReacted(RoutingContext ctx) {
