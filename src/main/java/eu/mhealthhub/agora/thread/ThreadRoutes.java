@@ -184,8 +184,8 @@ public final class ThreadRoutes {
   private void show(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
     Optional<Member> viewer = viewer(ctx);
-    Future<List<ThreadPage.CitedIn>> cited = documents.citedIn(id, viewer).map(all -> all.stream()
-        .map(c -> new ThreadPage.CitedIn(c.documentId(), c.documentTitle(), c.sectionKey())).toList());
+    Future<List<ThreadPage.CitedIn>> cited = documents.citedIn(id, viewer).map(all -> all.isEmpty()
+        ? List.of() : all.stream().map(c -> new ThreadPage.CitedIn(c.documentId(), c.documentTitle(), c.sectionKey())).toList());
     Future<ThreadService.View> view = threads.view(id, viewer, Forms.page(ctx));
     Map<String, String> labels = PostView.labels(i18n.forLocale(Viewer.of(ctx).locale()));
     view.compose(v -> cited.map(citations -> ThreadPage.of(v, citations, viewer, Tokens.random(16), maxFileMb(),

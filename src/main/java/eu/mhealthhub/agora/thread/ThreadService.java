@@ -85,10 +85,11 @@ public final class ThreadService {
 
   /** The thread and its group, if the viewer may read the group. */
   public Future<Located> locate(long threadId, Optional<Member> viewer) {
-    return repository.thread(pool, threadId)
+    // one query: the thread with its group and the viewer's role, decided by the group's read rule
+    return repository.threadInGroup(pool, threadId, viewer.map(Member::id).orElse(0L))
         .compose(t -> t.isEmpty()
             ? Future.failedFuture(DomainException.notFound())
-            : groups.access(t.get().groupId(), viewer).map(g -> new Located(g, t.get())));
+            : groups.readable(t.get().group(), viewer).map(g -> new Located(g, t.get().thread())));
   }
 
   /**

@@ -29,14 +29,19 @@ public sealed interface FormResult<V extends Record> {
     return hasProblems ? new Problems<>(400, view) : new Preview<>(view);
   }
 
-  /** Sends the result: a redirect, or {@code template} rendered with the view. */
+  /**
+   * Sends the result: a redirect, or {@code template} rendered with the view. What throws here
+   * still answers the request (see {@link Respond#guarded}).
+   */
   default void send(RoutingContext ctx, Pages pages, String template) {
-    if (this instanceof Done<V> done) {
-      Forms.redirect(ctx, done.location());
-    } else if (this instanceof Preview<V> preview) {
-      pages.render(ctx, 200, template, ViewModel.of(preview.view()));
-    } else if (this instanceof Problems<V> problems) {
-      pages.render(ctx, problems.status(), template, ViewModel.of(problems.view()));
-    }
+    Respond.guarded(ctx, () -> {
+      if (this instanceof Done<V> done) {
+        Forms.redirect(ctx, done.location());
+      } else if (this instanceof Preview<V> preview) {
+        pages.render(ctx, 200, template, ViewModel.of(preview.view()));
+      } else if (this instanceof Problems<V> problems) {
+        pages.render(ctx, problems.status(), template, ViewModel.of(problems.view()));
+      }
+    });
   }
 }
