@@ -23,7 +23,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Threads and posts in HTML. Every form works without JavaScript; previews are a second submit
@@ -162,21 +161,8 @@ public final class ThreadRoutes {
     return attachments.check(ctx.fileUploads())
         .compose(files -> threads.createThread(group, member(ctx), form.title(), form.body(), form.clientToken(), files))
         .map(threadId -> FormResult.<NewThreadPage>done(threadUrl(threadId, 1, null)))
-        .recover(e -> refused(ctx, e, text -> Future.succeededFuture(NewThreadPage.of(group, form, text, maxFileMb()))));
-  }
-
-  /**
-   * Refusals about the input (bad or too large files, a locked thread) show the form again with
-   * the input kept and the message, translated; anything else fails the chain (an error page).
-   */
-  private <V extends Record> Future<FormResult<V>> refused(RoutingContext ctx, Throwable e,
-      Function<String, Future<V>> form) {
-    if (e instanceof DomainException d && (d.kind() == DomainException.Kind.BAD_REQUEST
-        || d.kind() == DomainException.Kind.TOO_LARGE || d.kind() == DomainException.Kind.CONFLICT)) {
-      return form.apply(i18n.message(Viewer.of(ctx).locale(), d.messageKey(), d.args()))
-          .map(view -> new FormResult.Problems<>(d.kind().status, view));
-    }
-    return Future.failedFuture(e);
+        .recover(e -> FormResult.refused(e, i18n, ctx,
+            text -> Future.succeededFuture(NewThreadPage.of(group, form, text, maxFileMb()))));
   }
 
   // ---- reading
@@ -260,7 +246,7 @@ public final class ThreadRoutes {
     return attachments.check(ctx.fileUploads())
         .compose(files -> threads.reply(at, member(ctx), form, files))
         .map(r -> FormResult.<ReplyPage>done(threadUrl(at.thread().id(), r.page(), r.postId())))
-        .recover(e -> refused(ctx, e, text -> replyPage(ctx, at, form, text)));
+        .recover(e -> FormResult.refused(e, i18n, ctx, text -> replyPage(ctx, at, form, text)));
   }
 
   /** The reply form again, as submitted; the post it replies to is looked up only now that it is shown. */

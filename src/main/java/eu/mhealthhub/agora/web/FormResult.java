@@ -1,6 +1,9 @@
 package eu.mhealthhub.agora.web;
 
+import eu.mhealthhub.agora.DomainException;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
 
 /**
  * What a form submission comes to, as a value the handler's chain returns: done (a redirect to
@@ -27,6 +30,21 @@ public sealed interface FormResult<V extends Record> {
   /** A preview when the input has no problems, the form with status 400 otherwise. */
   static <V extends Record> FormResult<V> previewOrProblems(boolean hasProblems, V view) {
     return hasProblems ? new Problems<>(400, view) : new Preview<>(view);
+  }
+
+  /**
+   * A service's refusal of the input (bad or too large files, a thread locked meanwhile: BAD_REQUEST,
+   * TOO_LARGE, CONFLICT) as the form again, with the failure's status and {@code form} built around
+   * its message in the reader's language; any other failure stays a failure (an error page).
+   */
+  static <V extends Record> Future<FormResult<V>> refused(Throwable e, I18n i18n, RoutingContext ctx,
+      Function<String, Future<V>> form) {
+    if (e instanceof DomainException d && (d.kind() == DomainException.Kind.BAD_REQUEST
+        || d.kind() == DomainException.Kind.TOO_LARGE || d.kind() == DomainException.Kind.CONFLICT)) {
+      return form.apply(i18n.message(Viewer.of(ctx).locale(), d.messageKey(), d.args()))
+          .map(view -> new Problems<>(d.kind().status, view));
+    }
+    return Future.failedFuture(e);
   }
 
   /**
