@@ -104,4 +104,12 @@ class ReplyRoundTripsTest {
         "_csrf", form.inputValue("_csrf"), "clientToken", "t", "body", " ", "action", "preview"), List.of()), 400);
     assertTrue(trips <= 2, "a preview with problems made " + trips + " round trips");
   }
+
+  @Test
+  @DisplayName("a member's thread page costs three round trips: the session, the thread with the reader's state, its posts")
+  void threadPageRoundTrips() {
+    long trips = leastRoundTrips(() -> member.get(app.url("/threads/" + threadId)), 200);
+    // the documents citing the thread are cached for a moment; read positions are saved in batches
+    assertTrue(trips <= 3, "a thread page made " + trips + " round trips");
+  }
 }
