@@ -56,4 +56,13 @@ public record PostView(Post post, boolean showBody, boolean canEdit, boolean can
         PostPolicy.canRestore(viewer, group, p), PostPolicy.canReact(viewer, group, p),
         PostPolicy.canReply(viewer, group, thread), reactions);
   }
+
+  /** The reaction names in the reader's language, looked up once per page rather than per button. */
+  static java.util.Map<String, String> labels(eu.mhealthhub.agora.web.I18n.Messages messages) {
+    java.util.Map<String, String> labels = new java.util.HashMap<>();
+    for (Reactions.Kind k : Reactions.KINDS) {
+      labels.put(k.name(), messages.get("reaction." + k.name()));
+    }
+    return labels;
+  }
 }

@@ -66,6 +66,17 @@ final class ThreadRepository {
        WHERE t.id = $1
       """;
 
+  /** The thread and its group with the viewer's role in it: {@link #THREAD_FOR_VIEWER} without the reading state. */
+  private static final String THREAD_IN_GROUP = """
+      SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
+             t.pinned, t.locked, t.post_count,
+             g.slug AS group_slug, g.name AS group_name, g.purpose AS group_purpose, g.visibility AS group_visibility,
+             g.join_policy AS group_join_policy, g.archived_at IS NOT NULL AS group_archived,
+             (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS group_viewer_role
+        FROM threads t JOIN members a ON a.id = t.author_id JOIN working_groups g ON g.id = t.group_id
+       WHERE t.id = $1
+      """;
+
   /**
    * A post with its names, reactions and files. Most posts have neither reactions nor files: an
    * index probe first spares them the aggregating subqueries (NULL, read as empty), which cost
@@ -101,19 +112,19 @@ final class ThreadRepository {
       ON CONFLICT (author_id, client_token) WHERE client_token IS NOT NULL DO NOTHING
       RETURNING id
       """;
+  /** A post, its first revision, and the thread's count and last activity, in one statement. */
   private static final String INSERT_POST = """
       WITH p AS (
         INSERT INTO posts (thread_id, position, author_id, reply_to_post_id, body_markdown, body_html, client_token, created_at)
         VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now()))
-        RETURNING id, author_id, body_markdown, body_html, created_at)
+        RETURNING id, author_id, body_markdown, body_html, created_at),
+      touched AS (
+        UPDATE threads SET post_count = post_count + 1, last_post_id = (SELECT id FROM p), last_poster_id = $3,
+               last_activity_at = COALESCE($8, now())
+         WHERE id = $1)
       INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html, created_at)
       SELECT id, 1, author_id, body_markdown, body_html, created_at FROM p
       RETURNING post_id
-      """;
-  private static final String TOUCH_THREAD = """
-      UPDATE threads SET post_count = post_count + 1, last_post_id = $2, last_poster_id = $3,
-             last_activity_at = COALESCE($4, now())
-       WHERE id = $1
       """;
   private static final String REPLY_TARGET = "SELECT id FROM posts WHERE id = $1 AND thread_id = $2";
   private static final String EDIT = """
@@ -269,6 +280,18 @@ final class ThreadRepository {
     }));
   }
 
+  /** What {@link #THREAD_IN_GROUP} reads: the group is not yet checked against the policy. */
+  record ThreadInGroup(ForumThread thread, WorkingGroup group) {}
+
+  /** The thread with its group, as {@link #threadForViewer} reads them, in one query. */
+  Future<Optional<ThreadInGroup>> threadInGroup(SqlClient db, long id, long viewerId) {
+    return db.preparedQuery(THREAD_IN_GROUP).execute(Tuple.of(id, viewerId)).map(rows -> first(rows, r ->
+        new ThreadInGroup(thread(r), new WorkingGroup(r.getLong("group_id"), r.getString("group_slug"),
+            r.getString("group_name"), r.getString("group_purpose"), "closed".equals(r.getString("group_visibility")),
+            "open".equals(r.getString("group_join_policy")), r.getBoolean("group_archived"), 0, 0,
+            r.getString("group_viewer_role"), 0))));
+  }
+
   Future<Optional<ForumThread>> lockThread(SqlClient db, long id) {
     return db.preparedQuery(LOCK_THREAD).execute(Tuple.of(id)).map(rows -> first(rows, ThreadRepository::thread));
   }
@@ -307,8 +330,7 @@ final class ThreadRepository {
       String html, String token, Instant at) {
     return db.preparedQuery(INSERT_POST)
         .execute(Tuple.from(new Object[] {threadId, position, authorId, replyTo, markdown, html, token, utc(at)}))
-        .map(rows -> rows.iterator().next().getLong(0))
-        .compose(id -> db.preparedQuery(TOUCH_THREAD).execute(Tuple.of(threadId, id, authorId, utc(at))).map(id));
+        .map(rows -> rows.iterator().next().getLong(0));
   }
 
   private static java.time.OffsetDateTime utc(Instant at) {

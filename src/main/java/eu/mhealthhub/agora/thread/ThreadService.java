@@ -84,10 +84,11 @@ public final class ThreadService {
 
   /** The thread and its group, if the viewer may read the group. */
   public Future<Located> locate(long threadId, Optional<Member> viewer) {
-    return repository.thread(pool, threadId)
+    // one query: the thread with its group and the viewer's role, decided by the group's read rule
+    return repository.threadInGroup(pool, threadId, viewer.map(Member::id).orElse(0L))
         .compose(t -> t.isEmpty()
             ? Future.failedFuture(DomainException.notFound())
-            : groups.access(t.get().groupId(), viewer).map(g -> new Located(g, t.get())));
+            : groups.readable(t.get().group(), viewer).map(g -> new Located(g, t.get().thread())));
   }
 
   /**
@@ -162,22 +163,59 @@ public final class ThreadService {
   /** A post with where it is. */
   public record PostInContext(WorkingGroup group, ForumThread thread, Post post) {}
 
-  /** Checks a title and body, returning field to message key for every problem. */
+  /** A page of a thread with the groups a moderator of it may move it to (none for anyone else). */
+  public record View(Page page, List<WorkingGroup> moveTargets) {}
+
+  /**
+   * The thread page's data: {@link #page} and, for a moderator, the move targets. Fails as
+   * {@link #page}.
+   */
+  public Future<View> view(long threadId, Optional<Member> viewer, int page) {
+    return page(threadId, viewer, page).compose(p -> moveTargets(p.group(), viewer).map(targets -> new View(p, targets)));
+  }
+
+  private Future<List<WorkingGroup>> moveTargets(WorkingGroup current, Optional<Member> viewer) {
+    if (!GroupPolicy.canModerate(viewer, current)) {
+      return Future.succeededFuture(List.of());
+    }
+    return groups.visibleTo(viewer).map(all -> all.stream()
+        .filter(g -> g.id() != current.id() && GroupPolicy.canModerate(viewer, g)).toList());
+  }
+
+  /**
+   * A post of the located thread, for a reply form (the post replied to or quoted): null when
+   * {@code postId} is null, missing or in another thread. One query: the thread's group has been
+   * checked for the viewer.
+   */
+  public Future<Post> inThread(Located at, Long postId, Optional<Member> viewer) {
+    if (postId == null) {
+      return Future.succeededFuture(null);
+    }
+    return repository.post(pool, postId, id(viewer))
+        .map(p -> p.filter(post -> post.threadId() == at.thread().id()).orElse(null));
+  }
+
+  /** A post with every revision of it, oldest first. */
+  public record History(PostInContext at, List<ThreadRepository.Revision> revisions) {}
+
+  /** A post the viewer may read with its revisions; a deleted one only for who may see deleted posts (NOT_FOUND otherwise). */
+  public Future<History> history(long postId, Optional<Member> viewer) {
+    return post(postId, viewer).compose(at -> at.post().deleted() && !PostPolicy.canSeeDeleted(viewer, at.group())
+        ? Future.failedFuture(DomainException.notFound())
+        : repository.revisions(pool, postId).map(revisions -> new History(at, revisions)));
+  }
+
+  /** A post with who reacted to it how: rows of kind and display name. */
+  public record WhoReacted(PostInContext at, List<Reaction> rows) {}
+
+  /** Who reacted how to a post the viewer may read. */
+  public Future<WhoReacted> reactions(long postId, Optional<Member> viewer) {
+    return post(postId, viewer).compose(at -> repository.whoReacted(pool, postId).map(rows -> new WhoReacted(at, rows)));
+  }
+
+  /** Checks a title and body, returning field to message key for every problem (as {@link PostForm#problems()}). */
   public static java.util.Map<String, String> problems(String title, String body, boolean needsTitle) {
-    java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
-    if (needsTitle) {
-      if (title == null || title.isBlank()) {
-        p.put("title", "thread.error.title.required");
-      } else if (title.strip().length() > ForumThread.MAX_TITLE) {
-        p.put("title", "thread.error.title.long");
-      }
-    }
-    if (body == null || body.isBlank()) {
-      p.put("body", "post.error.body.required");
-    } else if (body.length() > Post.MAX_BODY) {
-      p.put("body", "post.error.body.long");
-    }
-    return p;
+    return new PostForm(needsTitle ? (title == null ? "" : title) : null, body, "", null, false).problems();
   }
 
   /**
@@ -273,51 +311,79 @@ public final class ThreadService {
     });
   }
 
+  /** A reply as stored: the post and its position in the thread, which gives its page. */
+  public record Reply(long postId, int position) {
+
+    /** The thread page the post is on. */
+    public int page() {
+      return (position - 1) / PAGE_SIZE + 1;
+    }
+  }
+
   /**
-   * Replies in a thread, optionally to one post of it. A second submission with the same client
-   * token completes with the post the first one made. Fails with CONFLICT when the thread is locked.
+   * Replies in a thread, as {@link #reply(Located, Member, PostForm, List)} after {@link #locate}:
+   * completes with the new post's id, and fails as those do.
    */
   public Future<Long> reply(long threadId, Member author, String body, Long replyTo, String clientToken, List<Upload> files) {
-    Optional<Member> viewer = Optional.of(author);
-    if (!problems(null, body, false).isEmpty()) {
-      return Future.failedFuture(DomainException.badRequest(problems(null, body, false).values().iterator().next()));
+    PostForm form = new PostForm(null, body, clientToken, replyTo, false);
+    if (!form.problems().isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest(form.problems().values().iterator().next()));
     }
-    String token = clean(clientToken);
+    return locate(threadId, Optional.of(author)).compose(at -> reply(at, author, form, files)).map(Reply::postId);
+  }
+
+  /**
+   * Replies in a located thread (see {@link #locate}), optionally to one post of it. A second
+   * submission with the same client token completes with the post the first one made. Fails with
+   * BAD_REQUEST for a form with problems or a reply target outside the thread, FORBIDDEN when the
+   * author may not post in the group, CONFLICT when the thread is locked.
+   */
+  public Future<Reply> reply(Located at, Member author, PostForm form, List<Upload> files) {
+    Optional<Member> viewer = Optional.of(author);
+    if (!form.problems().isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest(form.problems().values().iterator().next()));
+    }
+    if (!GroupPolicy.canPost(viewer, at.group())) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    long threadId = at.thread().id();
+    String body = form.body();
+    Long replyTo = form.replyTo();
+    String token = clean(form.clientToken());
     String html = Markdown.toHtml(body);
-    return locate(threadId, viewer).compose(at -> {
-      if (!GroupPolicy.canPost(viewer, at.group())) {
-        return Future.failedFuture(DomainException.forbidden());
-      }
-      WorkingGroup group = at.group();
-      return changes.transaction(conn -> repository.lockThread(conn, threadId).compose(locked -> {
-        ForumThread thread = locked.orElseThrow(DomainException::notFound);
-        Future<Optional<Long>> earlier = token == null ? Future.succeededFuture(Optional.empty())
-            : repository.postByToken(conn, author.id(), token);
-        return earlier.compose(existing -> {
-          if (existing.isPresent()) {
-            return Future.succeededFuture(Outcome.of(Stored.earlier(existing.get())));
-          }
-          if (!PostPolicy.canReply(viewer, group, thread)) {
-            return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.locked"));
-          }
-          Future<Boolean> target = replyTo == null ? Future.succeededFuture(true)
-              : repository.replyTargetInThread(conn, replyTo, threadId);
-          return target.compose(ok -> ok
-              ? mentioning(conn, readers(group), body, html)
-              : Future.failedFuture(DomainException.badRequest("post.error.replyTo")))
-              .compose(m -> repository.insertPost(conn, threadId, thread.postCount() + 1, author.id(), replyTo, body,
-                      m.html(), token, null)
-                  .compose(postId -> attachments.store(conn, postId, author.id(), files)
-                      .compose(v -> recordMentions(conn, postId, m))
-                      .map(v -> Outcome.of(new Stored(postId, thread.postCount() + 1),
-                          Change.thread(threadId, "post.created", postId),
-                          Change.group(group.id(), "thread.activity", threadId)))));
-        });
-      })).onSuccess(post -> {
-        if (post.fresh()) {
-          reads.seen(author.id(), threadId, post.position());
+    WorkingGroup group = at.group();
+    return changes.transaction(conn -> repository.lockThread(conn, threadId).compose(locked -> {
+      ForumThread thread = locked.orElseThrow(DomainException::notFound);
+      Future<Optional<Long>> earlier = token == null ? Future.succeededFuture(Optional.empty())
+          : repository.postByToken(conn, author.id(), token);
+      return earlier.compose(existing -> {
+        if (existing.isPresent()) {
+          // a double submission: the first one's post, where it is (its position, 0 if gone)
+          long postId = existing.get();
+          return repository.post(conn, postId, author.id())
+              .map(p -> Outcome.of(new Reply(postId, p.map(Post::position).orElse(0))));
         }
-      }).map(Stored::id);
+        if (!PostPolicy.canReply(viewer, group, thread)) {
+          return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.locked"));
+        }
+        Future<Boolean> target = replyTo == null ? Future.succeededFuture(true)
+            : repository.replyTargetInThread(conn, replyTo, threadId);
+        int position = thread.postCount() + 1;
+        return target.compose(ok -> ok
+            ? mentioning(conn, readers(group), body, html)
+            : Future.failedFuture(DomainException.badRequest("post.error.replyTo")))
+            .compose(m -> repository.insertPost(conn, threadId, position, author.id(), replyTo, body,
+                    m.html(), token, null)
+                .compose(postId -> attachments.store(conn, postId, author.id(), files)
+                    .compose(v -> recordMentions(conn, postId, m))
+                    .map(v -> Outcome.of(new Reply(postId, position),
+                        Change.thread(threadId, "post.created", postId),
+                        Change.group(group.id(), "thread.activity", threadId)))));
+      });
+    })).onSuccess(reply -> {
+      if (reply.position() != 0) {
+        reads.seen(author.id(), threadId, reply.position());
+      }
     });
   }
 
@@ -330,18 +396,30 @@ public final class ThreadService {
     if (!problems(null, body, false).isEmpty()) {
       return Future.failedFuture(DomainException.badRequest(problems(null, body, false).values().iterator().next()));
     }
-    return post(postId, viewer).compose(at -> {
-      if (!PostPolicy.canEdit(viewer, at.group(), at.post())) {
-        return Future.failedFuture(DomainException.forbidden());
-      }
-      String html = Markdown.toHtml(body);
-      return changes.transaction(conn -> mentioning(conn, readers(at.group()), body, html)
-          .compose(m -> repository.edit(conn, postId, baseRevision, editor.id(), body, m.html())
-              .compose(saved -> saved.isEmpty()
-                  ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.stale"))
-                  : recordMentions(conn, postId, m)
-                      .map(v -> Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.edited", postId))))));
-    });
+    return post(postId, viewer).compose(at -> edit(at, editor, PostForm.edit(body, null), baseRevision));
+  }
+
+  /**
+   * {@link #edit(long, Member, String, int)} for a post already looked up for the editor: fails
+   * as that one does.
+   */
+  public Future<Void> edit(PostInContext at, Member editor, PostForm form, int baseRevision) {
+    Optional<Member> viewer = Optional.of(editor);
+    long postId = at.post().id();
+    String body = form.body();
+    if (!form.problems().isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest(form.problems().values().iterator().next()));
+    }
+    if (!PostPolicy.canEdit(viewer, at.group(), at.post())) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    String html = Markdown.toHtml(body);
+    return changes.transaction(conn -> mentioning(conn, readers(at.group()), body, html)
+        .compose(m -> repository.edit(conn, postId, baseRevision, editor.id(), body, m.html())
+            .compose(saved -> saved.isEmpty()
+                ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.stale"))
+                : recordMentions(conn, postId, m)
+                    .map(v -> Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.edited", postId))))));
   }
 
   /** Every revision of a post the viewer may read, oldest first. */

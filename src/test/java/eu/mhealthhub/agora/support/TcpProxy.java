@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP forwarder on loopback that a test can break in the ways a network breaks a database:
@@ -26,6 +27,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
   private volatile Mode mode = Mode.FORWARD;
+  private final AtomicLong roundTrips = new AtomicLong();
 
   public TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
@@ -36,6 +38,15 @@ public final class TcpProxy implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * How many round trips PostgreSQL clients have made through this proxy so far: every Sync of the
+   * extended protocol and every simple Query ends one (the server answers each with ReadyForQuery).
+   * Assumes unencrypted connections, as the tests' embedded PostgreSQL has.
+   */
+  public long roundTrips() {
+    return roundTrips.get();
   }
 
   /** Closes every connection and stops listening: the database looks gone, connecting is refused. */
@@ -83,19 +94,22 @@ public final class TcpProxy implements AutoCloseable {
         }
         Socket upstream = new Socket(targetHost, targetPort);
         sockets.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        pump(client, upstream, new PgFrontendCounter(roundTrips));
+        pump(upstream, client, null);
       } catch (IOException e) {
         // closed by cut() or close(), or the target refused: the client's connection fails
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, PgFrontendCounter counter) {
     Thread t = new Thread(() -> {
       byte[] buffer = new byte[16 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+          if (counter != null) {
+            counter.read(buffer, n);
+          }
           out.write(buffer, 0, n);
           out.flush();
         }
@@ -141,5 +155,56 @@ public final class TcpProxy implements AutoCloseable {
   public synchronized void close() {
     closeListener();
     closeSockets();
+  }
+
+  /**
+   * Follows the messages a PostgreSQL client sends: first untyped ones (an SSL request, then the
+   * startup message), then typed ones (a type byte and a length that counts itself).
+   */
+  private static final class PgFrontendCounter {
+    private final AtomicLong roundTrips;
+    private boolean started;
+    /** Bytes of the current message's header read so far, and the header. */
+    private int headerRead;
+    private final byte[] header = new byte[8];
+    /** Bytes of the current message's body still to skip. */
+    private long toSkip;
+
+    PgFrontendCounter(AtomicLong roundTrips) {
+      this.roundTrips = roundTrips;
+    }
+
+    void read(byte[] bytes, int n) {
+      int i = 0;
+      while (i < n) {
+        if (toSkip > 0) {
+          int skip = (int) Math.min(toSkip, n - i);
+          toSkip -= skip;
+          i += skip;
+          continue;
+        }
+        int headerSize = started ? 5 : 8;
+        header[headerRead++] = bytes[i++];
+        if (headerRead < headerSize) {
+          continue;
+        }
+        headerRead = 0;
+        if (started) {
+          if (header[0] == 'S' || header[0] == 'Q') {
+            roundTrips.incrementAndGet();
+          }
+          toSkip = intAt(1) - 4;
+        } else {
+          // 80877103: the SSL request, answered by one byte; the startup message follows, untyped too
+          started = intAt(4) != 80877103;
+          toSkip = intAt(0) - 8;
+        }
+      }
+    }
+
+    private long intAt(int at) {
+      return ((header[at] & 0xffL) << 24) | ((header[at + 1] & 0xff) << 16) | ((header[at + 2] & 0xff) << 8)
+          | (header[at + 3] & 0xff);
+    }
   }
 }
