@@ -43,9 +43,16 @@ public final class ReadTracker {
     pending.merge(new Key(memberId, threadId), position, Math::max);
   }
 
-  /** The position not yet written for this member and thread, or 0. */
+  /**
+   * Positions taken out of {@link #pending} by a write that has not committed yet: still counted,
+   * or a page rendered during the write would see neither and show the thread unread again.
+   */
+  private final Map<Key, Integer> writing = new ConcurrentHashMap<>();
+
+  /** The position not yet written (or being written) for this member and thread, or 0. */
   public int pending(long memberId, long threadId) {
-    return pending.getOrDefault(new Key(memberId, threadId), 0);
+    Key key = new Key(memberId, threadId);
+    return Math.max(pending.getOrDefault(key, 0), writing.getOrDefault(key, 0));
   }
 
   /** Writes every pending position in one statement. */
@@ -58,8 +65,11 @@ public final class ReadTracker {
     List<Integer> positions = new ArrayList<>();
     Map<Key, Integer> batch = new java.util.HashMap<>();
     for (Key k : List.copyOf(pending.keySet())) {
-      Integer p = pending.remove(k);
+      Integer p = pending.get(k);
       if (p != null) {
+        // in flight before leaving pending, so that a reader always finds it in one of the two
+        writing.merge(k, p, Math::max);
+        pending.remove(k, p);
         batch.put(k, p);
         members.add(k.memberId());
         threads.add(k.threadId());
@@ -79,7 +89,8 @@ public final class ReadTracker {
             LOG.debug("read positions still not saved: {}", e.getMessage());
           }
           batch.forEach((k, p) -> pending.merge(k, p, Math::max));
-        });
+        })
+        .onComplete(r -> batch.forEach((k, p) -> writing.remove(k, p)));
   }
 
   /** Stops the timer and writes what is pending. */
