@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Keycloak;
 import eu.mhealthhub.agora.support.Response;
+import eu.mhealthhub.agora.support.SlowTest;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonArray;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * Agora): the login form, the realm's key rotated, sessions ended by Keycloak, the locale claim.
  * One Keycloak for the class; skipped, saying why, where no JDK 21+ is installed.
  */
+@SlowTest
 class KeycloakSignInIT {
 
   private static final String REALM = "agora";
