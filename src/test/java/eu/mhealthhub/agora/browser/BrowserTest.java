@@ -107,7 +107,7 @@ class BrowserTest {
       driver.get(app.url("/"));
       assertEquals("en", chromium.lang());
       WebElement before = driver.findElement(By.id("language-choice"));
-      // With JavaScript on, agora.js submits the language form as soon as the choice changes.
+      // With JavaScript on, page.js submits the language form as soon as the choice changes.
       chooseFrench(before);
       wait(driver).until(eu.mhealthhub.agora.support.Chromium.replaced(before));
       wait(driver).until(d -> "fr".equals(chromium.lang()));
@@ -154,7 +154,7 @@ class BrowserTest {
     d.get(app.url("/"));
     assertEquals("en", plain.lang());
 
-    // Choosing a language does nothing by itself without agora.js; the Apply button submits it.
+    // Choosing a language does nothing by itself without page.js; the Apply button submits it.
     WebElement choice = d.findElement(By.id("language-choice"));
     chooseFrench(choice);
     assertEquals("en", plain.lang(), "no script submitted the form");
