@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.mhealthhub.agora.app.Agora;
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Response;
+import eu.mhealthhub.agora.support.SlowTest;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Starting, probing, restarting and stopping Agora as an operator does. */
+@SlowTest
 class OperationsTest {
 
   @Test

@@ -414,7 +414,7 @@ class ApiContractTest {
     assertEquals(1, posts(threadId));
     assertEquals(0, keys(tooLong));
 
-    String longest = "k".repeat(250) + System.nanoTime() % 100_000;
+    String longest = "k".repeat(250) + String.format("%05d", System.nanoTime() % 100_000);
     String exact = longest.substring(longest.length() - 255);
     expect("createPost", 201, postJson(sofia, path, body, "Idempotency-Key", exact));
     Response retry = expect("createPost", 201, postJson(sofia, path, body, "Idempotency-Key", exact));

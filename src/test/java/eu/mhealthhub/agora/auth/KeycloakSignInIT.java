@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Keycloak;
 import eu.mhealthhub.agora.support.Response;
+import eu.mhealthhub.agora.support.SlowTest;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonArray;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * Agora): the login form, the realm's key rotated, sessions ended by Keycloak, the locale claim.
  * One Keycloak for the class; skipped, saying why, where no JDK 21+ is installed.
  */
+@SlowTest
 class KeycloakSignInIT {
 
   private static final String REALM = "agora";
@@ -94,6 +96,11 @@ class KeycloakSignInIT {
     return realm;
   }
 
+  /** A browser for Agora and Keycloak: Keycloak's pages are not Agora's, so their HTML goes unchecked. */
+  private static Browser atKeycloak() {
+    return Browser.treatingLoopbackAsSecure().notCheckingHtmlOf(issuer);
+  }
+
   /** Signs in through Agora and Keycloak's login form, as a person at a browser; returns Agora's last answer. */
   private static Response signIn(Browser browser, String username) {
     Response start = browser.get(app.url("/auth/login?next=/"));
@@ -143,7 +150,7 @@ class KeycloakSignInIT {
   @Test
   @DisplayName("a member signs in through Keycloak's login form; Agora records them from the verified ID token, admin role and session id included")
   void signInThroughLoginForm() {
-    Browser maria = Browser.treatingLoopbackAsSecure();
+    Browser maria = atKeycloak();
     signIn(maria, "maria");
     assertTrue(signedIn(maria));
     long id = member("maria.hoffmann@agora.example");
@@ -158,7 +165,7 @@ class KeycloakSignInIT {
   @Test
   @DisplayName("a member whose Keycloak account says French gets French pages from their first sign-in")
   void localeClaim() {
-    Browser amelie = Browser.treatingLoopbackAsSecure().acceptLanguage("en");
+    Browser amelie = atKeycloak().acceptLanguage("en");
     signIn(amelie, "amelie");
     assertEquals("fr", TestDatabase.text("SELECT locale FROM members WHERE id = ?", member("amelie.laurent@agora.example")));
     assertEquals("fr", Jsoup.parse(amelie.get(app.url("/")).body()).select("html").attr("lang"));
@@ -167,7 +174,7 @@ class KeycloakSignInIT {
   @Test
   @DisplayName("after the realm's signing key is rotated and the old one removed, members still sign in")
   void keyRotation() {
-    Browser before = Browser.treatingLoopbackAsSecure();
+    Browser before = atKeycloak();
     signIn(before, "jonas");
     String oldKey = signingKeyIds().get(0);
 
@@ -189,7 +196,7 @@ class KeycloakSignInIT {
     assertFalse(keys.contains(oldKey), "the old key is gone from the key set: " + keys);
     assertEquals(1, keys.size(), "one signing key, the new one: " + keys);
 
-    Browser after = Browser.treatingLoopbackAsSecure();
+    Browser after = atKeycloak();
     signIn(after, "jonas");
     assertTrue(signedIn(after), "signed in with an ID token from the new key");
     assertTrue(signedIn(before), "sessions from before the rotation stay");
@@ -205,8 +212,8 @@ class KeycloakSignInIT {
   @Test
   @DisplayName("when Keycloak ends a member's session (one session, then all), Agora's sessions end with it through back-channel logout")
   void providerInitiatedLogout() throws Exception {
-    Browser laptop = Browser.treatingLoopbackAsSecure();
-    Browser phone = Browser.treatingLoopbackAsSecure();
+    Browser laptop = atKeycloak();
+    Browser phone = atKeycloak();
     signIn(laptop, "elena");
     signIn(phone, "elena");
     long elena = member("elena.rossi@agora.example");

@@ -661,7 +661,7 @@ public final class LiveLoad {
       long applied = -1;
       boolean reordered = false;
       for (int k = 0; k < ids.length; k++) {
-        // what agora.js does with the number: apply the next one, ignore older ones, catch up on a gap
+        // what thread.js does with the number: apply the next one, ignore older ones, catch up on a gap
         if (applied < 0 || seqs[k] == applied + 1) {
           applied = seqs[k];
         } else if (seqs[k] <= applied) {

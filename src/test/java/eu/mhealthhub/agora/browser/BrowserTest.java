@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.support.Chromium;
+import eu.mhealthhub.agora.support.InChromium;
+import eu.mhealthhub.agora.support.ChromiumExtension.WithoutJavaScript;
 import eu.mhealthhub.agora.support.TestApp;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -13,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -32,6 +33,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Agora in a real browser: keyboard-only sign-in through the development provider, axe-core on
  * every page of the foundation, the skip link, and the whole flow with JavaScript switched off.
  */
+@InChromium
 @DisplayName("In a real browser")
 class BrowserTest {
 
@@ -44,17 +46,10 @@ class BrowserTest {
   private static ChromeDriver driver;
 
   @BeforeAll
-  static void startBrowser() {
+  static void startBrowser(Chromium browser) {
     app = TestApp.shared();
-    chromium = Chromium.start();
+    chromium = browser;
     driver = chromium.driver();
-  }
-
-  @AfterAll
-  static void closeBrowser() {
-    if (chromium != null) {
-      chromium.close();
-    }
   }
 
   @BeforeEach
@@ -112,7 +107,7 @@ class BrowserTest {
       driver.get(app.url("/"));
       assertEquals("en", chromium.lang());
       WebElement before = driver.findElement(By.id("language-choice"));
-      // With JavaScript on, agora.js submits the language form as soon as the choice changes.
+      // With JavaScript on, page.js submits the language form as soon as the choice changes.
       chooseFrench(before);
       wait(driver).until(eu.mhealthhub.agora.support.Chromium.replaced(before));
       wait(driver).until(d -> "fr".equals(chromium.lang()));
@@ -151,33 +146,31 @@ class BrowserTest {
 
   @Test
   @DisplayName("the pages work without JavaScript")
-  void withoutJavaScript() {
-    try (Chromium plain = Chromium.withoutJavaScript()) {
-      ChromeDriver d = plain.driver();
-      d.get("data:text/html,<title>off</title><script>document.title = 'on'</script>");
-      assertEquals("off", d.getTitle(), "this browser runs no page script");
+  void withoutJavaScript(@WithoutJavaScript Chromium plain) {
+    ChromeDriver d = plain.driver();
+    d.get("data:text/html,<title>off</title><script>document.title = 'on'</script>");
+    assertEquals("off", d.getTitle(), "this browser runs no page script");
 
-      d.get(app.url("/"));
-      assertEquals("en", plain.lang());
+    d.get(app.url("/"));
+    assertEquals("en", plain.lang());
 
-      // Choosing a language does nothing by itself without agora.js; the Apply button submits it.
-      WebElement choice = d.findElement(By.id("language-choice"));
-      chooseFrench(choice);
-      assertEquals("en", plain.lang(), "no script submitted the form");
-      assertEquals(choice, d.findElement(By.id("language-choice")), "still the same page");
-      d.findElement(By.cssSelector("form.language button[type=submit]")).click();
-      wait(d).until(x -> "fr".equals(plain.lang()));
-      new Select(d.findElement(By.id("language-choice"))).selectByValue("en");
-      d.findElement(By.cssSelector("form.language button[type=submit]")).click();
-      wait(d).until(x -> "en".equals(plain.lang()));
+    // Choosing a language does nothing by itself without page.js; the Apply button submits it.
+    WebElement choice = d.findElement(By.id("language-choice"));
+    chooseFrench(choice);
+    assertEquals("en", plain.lang(), "no script submitted the form");
+    assertEquals(choice, d.findElement(By.id("language-choice")), "still the same page");
+    d.findElement(By.cssSelector("form.language button[type=submit]")).click();
+    wait(d).until(x -> "fr".equals(plain.lang()));
+    new Select(d.findElement(By.id("language-choice"))).selectByValue("en");
+    d.findElement(By.cssSelector("form.language button[type=submit]")).click();
+    wait(d).until(x -> "en".equals(plain.lang()));
 
-      signInByClicking(d, AMELIE);
-      assertEquals(AMELIE, d.findElement(By.cssSelector(".member-name")).getText());
+    signInByClicking(d, AMELIE);
+    assertEquals(AMELIE, d.findElement(By.cssSelector(".member-name")).getText());
 
-      d.findElement(By.cssSelector(".member-link")).click();
-      wait(d).until(ExpectedConditions.urlToBe(app.url("/me")));
-      assertEquals(AMELIE, d.findElement(By.id("displayName")).getDomProperty("value"));
-    }
+    d.findElement(By.cssSelector(".member-link")).click();
+    wait(d).until(ExpectedConditions.urlToBe(app.url("/me")));
+    assertEquals(AMELIE, d.findElement(By.id("displayName")).getDomProperty("value"));
   }
 
   @Test
@@ -195,7 +188,7 @@ class BrowserTest {
         """);
     assertEquals(Boolean.FALSE, ran, "the Content-Security-Policy blocks a script the page itself adds");
     assertTrue(chromium.axe().isEmpty(), "axe-core ran and found nothing");
-    assertEquals("4.6.3", driver.executeScript("return window.axe.version;"));
+    assertEquals("4.11.1", driver.executeScript("return window.axe.version;"), "the axe-core of com.deque.html.axe-core:selenium");
 
     driver.executeScript("document.getElementById('main').insertAdjacentHTML('beforeend', "
         + "'<input id=\"planted\"><img src=\"/static/img/agora.svg\">');");

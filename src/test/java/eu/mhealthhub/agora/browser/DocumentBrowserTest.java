@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Chromium;
+import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.Fixtures;
 import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;
@@ -19,7 +20,6 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -41,6 +41,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Each test makes its own document in the assessment group (Pieter de Vries convenes it; Jonas
  * Becker, Elena Rossi and Sofia Marques are members), so tests run in any order.
  */
+@InChromium
 @DisplayName("Consensus documents in a real browser")
 class DocumentBrowserTest {
 
@@ -69,20 +70,10 @@ class DocumentBrowserTest {
   private static Chromium second;
 
   @BeforeAll
-  static void start() {
+  static void start(Chromium one, Chromium two) {
     app = TestApp.shared();
-    first = Chromium.start();
-    second = Chromium.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (first != null) {
-      first.close();
-    }
-    if (second != null) {
-      second.close();
-    }
+    first = one;
+    second = two;
   }
 
   @BeforeEach

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.support.Chromium;
+import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.Fixtures;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -31,6 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The forum in a real browser: replying with a preview, reacting, quoting and editing by plain
  * clicks and typing, and axe-core on every forum page, as members, a moderator and an admin see them.
  */
+@InChromium
 @DisplayName("The forum in a real browser")
 class ForumBrowserTest {
 
@@ -47,17 +48,10 @@ class ForumBrowserTest {
   private static ChromeDriver driver;
 
   @BeforeAll
-  static void startBrowser() {
+  static void startBrowser(Chromium browser) {
     app = TestApp.shared();
-    chromium = Chromium.start();
+    chromium = browser;
     driver = chromium.driver();
-  }
-
-  @AfterAll
-  static void closeBrowser() {
-    if (chromium != null) {
-      chromium.close();
-    }
   }
 
   @BeforeEach

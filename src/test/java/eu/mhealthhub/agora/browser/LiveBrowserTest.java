@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Chromium;
+import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
@@ -12,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -23,6 +23,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Thread pages that update themselves, in two real browsers. */
+@InChromium
 @DisplayName("Live thread pages in a real browser")
 class LiveBrowserTest {
 
@@ -31,16 +32,10 @@ class LiveBrowserTest {
   private static Chromium writer;
 
   @BeforeAll
-  static void start() {
+  static void start(Chromium one, Chromium two) {
     app = TestApp.shared();
-    reader = Chromium.start();
-    writer = Chromium.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    reader.close();
-    writer.close();
+    reader = one;
+    writer = two;
   }
 
   private static WebDriverWait wait(ChromeDriver d) {

@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.support.Chromium;
+import eu.mhealthhub.agora.support.InChromium;
+import eu.mhealthhub.agora.support.ChromiumExtension.WithoutJavaScript;
 import eu.mhealthhub.agora.support.Fixtures;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** A Talk's live room in three real browsers: a moderator and two participants. */
+@InChromium
 @DisplayName("Talk rooms in real browsers")
 class TalkBrowserTest {
 
@@ -37,18 +39,11 @@ class TalkBrowserTest {
   private static Chromium second;
 
   @BeforeAll
-  static void start() {
+  static void start(Chromium one, Chromium two, Chromium three) {
     app = TestApp.shared();
-    moderator = Chromium.start();
-    first = Chromium.start();
-    second = Chromium.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    moderator.close();
-    first.close();
-    second.close();
+    moderator = one;
+    first = two;
+    second = three;
   }
 
   private static org.openqa.selenium.support.ui.FluentWait<WebDriver> wait(WebDriver d) {
@@ -228,33 +223,31 @@ class TalkBrowserTest {
 
   @Test
   @DisplayName("without JavaScript a member asks anonymously, votes and chats with the keyboard through plain forms, and an over-long message comes back with a clear error")
-  void withoutJavaScript() {
+  void withoutJavaScript(@WithoutJavaScript Chromium plain) {
     long groupId = Fixtures.group(Fixtures.unique("talk-wg"), false, true);
     String slug = Fixtures.unique("nojs-talk");
     long talkId = Fixtures.talk(slug, groupId);
     TestDatabase.update("UPDATE talks SET room_state = 'open' WHERE id = ?", talkId);
-    try (Chromium plain = Chromium.withoutJavaScript()) {
-      ChromeDriver d = plain.driver();
-      assertEquals("Tomasz Nowak", Chromium.signIn(d, app.url("/"), "Tomasz Nowak"));
-      d.get(app.url("/talks/" + slug));
-      d.findElement(By.id("question-body")).sendKeys("Does this work without scripts?");
-      d.findElement(By.id("question-body")).sendKeys(Keys.TAB, Keys.SPACE); // the anonymous box
-      d.findElement(By.id("ask")).sendKeys(Keys.ENTER);
-      long q = questionId(d, "Does this work without scripts?");
-      assertTrue(d.getCurrentUrl().endsWith("#question-" + q), "back at the question after the POST");
-      assertTrue(d.findElement(By.id("question-" + q)).getText().contains("anonymous to other members"));
-      d.findElement(By.id("vote-" + q)).sendKeys(Keys.ENTER);
-      wait(d).until(x -> "true".equals(x.findElement(By.id("vote-" + q)).getDomAttribute("aria-pressed")));
-      assertEquals(1, TestDatabase.count("SELECT votes FROM talk_questions WHERE id = ?", q));
-      d.findElement(By.id("message-body")).sendKeys("Plain forms work.");
-      d.findElement(By.id("send-message")).sendKeys(Keys.ENTER);
-      wait(d).until(ExpectedConditions.presenceOfElementLocated(By.xpath("//ol[@id='messages']//p[.='Plain forms work.']")));
-      // the field stops typing at 500 characters; a browser that does not gets the server's answer
-      d.executeScript("var f = document.getElementById('message-body'); f.removeAttribute('maxlength'); f.value = 'x'.repeat(501);");
-      d.findElement(By.id("send-message")).sendKeys(Keys.ENTER);
-      wait(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
-      assertEquals("true", d.findElement(By.id("message-body")).getDomAttribute("aria-invalid"));
-      assertTrue(d.findElement(By.id("message-body")).getDomProperty("value").length() == 501, "the input is kept");
-    }
+    ChromeDriver d = plain.driver();
+    assertEquals("Tomasz Nowak", Chromium.signIn(d, app.url("/"), "Tomasz Nowak"));
+    d.get(app.url("/talks/" + slug));
+    d.findElement(By.id("question-body")).sendKeys("Does this work without scripts?");
+    d.findElement(By.id("question-body")).sendKeys(Keys.TAB, Keys.SPACE); // the anonymous box
+    d.findElement(By.id("ask")).sendKeys(Keys.ENTER);
+    long q = questionId(d, "Does this work without scripts?");
+    assertTrue(d.getCurrentUrl().endsWith("#question-" + q), "back at the question after the POST");
+    assertTrue(d.findElement(By.id("question-" + q)).getText().contains("anonymous to other members"));
+    d.findElement(By.id("vote-" + q)).sendKeys(Keys.ENTER);
+    wait(d).until(x -> "true".equals(x.findElement(By.id("vote-" + q)).getDomAttribute("aria-pressed")));
+    assertEquals(1, TestDatabase.count("SELECT votes FROM talk_questions WHERE id = ?", q));
+    d.findElement(By.id("message-body")).sendKeys("Plain forms work.");
+    d.findElement(By.id("send-message")).sendKeys(Keys.ENTER);
+    wait(d).until(ExpectedConditions.presenceOfElementLocated(By.xpath("//ol[@id='messages']//p[.='Plain forms work.']")));
+    // the field stops typing at 500 characters; a browser that does not gets the server's answer
+    d.executeScript("var f = document.getElementById('message-body'); f.removeAttribute('maxlength'); f.value = 'x'.repeat(501);");
+    d.findElement(By.id("send-message")).sendKeys(Keys.ENTER);
+    wait(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
+    assertEquals("true", d.findElement(By.id("message-body")).getDomAttribute("aria-invalid"));
+    assertTrue(d.findElement(By.id("message-body")).getDomProperty("value").length() == 501, "the input is kept");
   }
 }

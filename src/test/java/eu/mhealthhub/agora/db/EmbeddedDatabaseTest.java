@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.AppConfig.DatabaseSettings;
+import eu.mhealthhub.agora.support.SlowTest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The embedded PostgreSQL of the one-command start keeps real data: durable and password-protected. */
+@SlowTest
 class EmbeddedDatabaseTest {
 
   private static Connection connect(DatabaseSettings s, String password) throws SQLException {

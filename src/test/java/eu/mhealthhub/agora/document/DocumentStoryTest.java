@@ -1,7 +1,7 @@
 package eu.mhealthhub.agora.document;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.support.Browser;
@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -107,7 +110,8 @@ class DocumentStoryTest {
     String page = pieter.get(app.url("/documents/" + id)).body();
     int evidence = sectionKey(page, "randomised trial");
     int costs = sectionKey(page, "Budget impact");
-    assertTrue(page.contains("§" + evidence), "sections carry their labels in the margin");
+    assertThat(Jsoup.parse(page).select("a.section-label[href=#s" + evidence + "]").text())
+        .as("sections carry their labels in the margin").isEqualTo("§" + evidence);
 
     Browser jonas = new Browser();
     app.signIn(jonas, "demo-jonas");
@@ -128,8 +132,9 @@ class DocumentStoryTest {
         "Assessors accept a randomised trial or a well-designed observational study."), "Matches the DiGA practice.");
     assertEquals(303, proposed.status(), proposed.body());
     long proposalId = idFrom(proposed.location(), "/proposals/(\\d+)");
-    String proposal = jonas.get(app.url("/documents/" + id + "/proposals/" + proposalId)).body();
-    assertTrue(proposal.contains("<del>") && proposal.contains("<ins>"), "the proposal shows its diff to everyone");
+    Document proposal = jonas.get(app.url("/documents/" + id + "/proposals/" + proposalId)).html();
+    assertThat(proposal.select(".diff del")).as("the proposal shows its diff to everyone: deletions").isNotEmpty();
+    assertThat(proposal.select(".diff ins")).as("the proposal shows its diff to everyone: insertions").isNotEmpty();
 
     String token = app.csrf(pieter);
     assertEquals(303, pieter.post(app.url("/documents/" + id + "/comments/" + jonasComment + "/resolve"),
@@ -140,7 +145,8 @@ class DocumentStoryTest {
     assertEquals(303, accepted.status(), accepted.body());
 
     String after = jonas.get(app.url("/documents/" + id)).body();
-    assertTrue(after.contains("well-designed observational study"), "the proposal became the current text");
+    assertThat(Jsoup.parse(after).select(".section-text").text()).as("the proposal became the current text")
+        .contains("well-designed observational study");
     assertEquals(evidence, sectionKey(after, "observational study"), "the edited section kept its key");
     assertEquals(costs, sectionKey(after, "Budget impact"), "untouched sections keep theirs");
     assertEquals(TestDatabase.count("SELECT id FROM members WHERE subject = 'demo-sofia'"),
@@ -150,15 +156,16 @@ class DocumentStoryTest {
     assertEquals(303, move(app, pieter, id, "open", "consensus", "").status());
     assertEquals(303, move(app, pieter, id, "consensus", "adopted", "Adopted at the June meeting").status());
     assertEquals(2, TestDatabase.count("SELECT adopted_revision FROM documents WHERE id = ?", id));
-    String adopted = jonas.get(app.url("/documents/" + id)).body();
-    assertTrue(adopted.contains("Adopted at the June meeting"), "the status history shows the note");
-    assertTrue(adopted.contains("This is the adopted revision."));
+    Document adopted = jonas.get(app.url("/documents/" + id)).html();
+    assertThat(adopted.select(".status-history").text()).as("the status history shows the note")
+        .contains("Adopted at the June meeting");
+    assertThat(adopted.select("p.notice.adopted").text()).contains("This is the adopted revision.");
     assertEquals(6, TestDatabase.count("SELECT count(*) FROM moderation_log WHERE target_type = 'document' AND target_id = ?", id),
         "every moderator action is in the audit log: three moves, two dispositions, one accepted proposal");
 
-    String thread = jonas.get(app.url("/threads/" + threadId)).body();
-    assertTrue(thread.contains(title) && thread.contains("/documents/" + id + "/sections/" + evidence),
-        "the cited thread shows where it is cited");
+    Document thread = jonas.get(app.url("/threads/" + threadId)).html();
+    assertThat(thread.select(".cited-in a[href=/documents/" + id + "/sections/" + evidence + "]"))
+        .as("the cited thread shows where it is cited").extracting(Element::text).anyMatch(t -> t.contains(title));
 
     Response html = jonas.get(app.url("/documents/" + id + "/export.html"));
     assertEquals(200, html.status());
@@ -166,9 +173,10 @@ class DocumentStoryTest {
     String exported = html.body();
     for (String expected : new String[] {"well-designed observational study", "Matches the DiGA practice.",
         "Three years is the HTA norm", "Five years would be fairer.", "Adopted at the June meeting", "Disposition of comments"}) {
-      assertTrue(exported.contains(expected), "the HTML export holds " + expected);
+      assertThat(Jsoup.parse(exported).text()).as("the HTML export holds " + expected).contains(expected);
     }
-    assertFalse(exported.contains("<script"), "the export is standalone and inert");
+    assertThat(exported).as("the export is standalone and inert").doesNotContain("<script");
+    assertThat(Jsoup.parse(exported).select("script")).as("the export is standalone and inert").isEmpty();
 
     Browser.Download pdf = jonas.download(app.url("/documents/" + id + "/export.pdf"));
     assertEquals(200, pdf.status());

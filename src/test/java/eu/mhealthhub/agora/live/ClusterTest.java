@@ -10,6 +10,7 @@ import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Fixtures;
 import eu.mhealthhub.agora.support.Listening;
 import eu.mhealthhub.agora.support.Response;
+import eu.mhealthhub.agora.support.SlowTest;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.Vertx;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * through node 1 while raw bridge clients listen on node 2, then make a change that would be
  * announced: no frame of it may reach a socket that lost the right to read it.
  */
+@SlowTest
 class ClusterTest {
 
   private static TestApp node1;

@@ -30,6 +30,7 @@ public final class Browser {
   private String acceptLanguage = "en";
   private Duration timeout = Duration.ofSeconds(30);
   private boolean checkHtml = true;
+  private String uncheckedOrigin = null;
 
   public Browser() {
     this(false);
@@ -96,6 +97,16 @@ public final class Browser {
    */
   public Browser withoutHtmlCheck() {
     this.checkHtml = false;
+    return this;
+  }
+
+  /**
+   * Leaves the HTML of one other server (scheme, host and port) unchecked: a real identity
+   * provider's login pages are not Agora's to fix. Agora's own pages are still checked.
+   */
+  public Browser notCheckingHtmlOf(String url) {
+    URI uri = URI.create(url);
+    this.uncheckedOrigin = uri.getScheme() + "://" + uri.getRawAuthority() + "/";
     return this;
   }
 
@@ -221,7 +232,8 @@ public final class Browser {
     try {
       HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       Response response = new Response(r.statusCode(), r.headers(), r.body(), request.uri());
-      if (checkHtml && isHtmlPage(response)) {
+      boolean checked = uncheckedOrigin == null || !request.uri().toString().startsWith(uncheckedOrigin);
+      if (checkHtml && checked && isHtmlPage(response)) {
         HtmlChecker.assertValid(response.body(), request.method() + " " + request.uri() + " -> " + response.status());
       }
       return response;

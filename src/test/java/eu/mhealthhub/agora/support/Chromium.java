@@ -1,10 +1,13 @@
 package eu.mhealthhub.agora.support;
 
+import com.deque.html.axecore.results.CheckedNode;
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -31,9 +33,12 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * never asked to find, let alone download, either. Each instance has a fresh profile in a temporary
  * directory that {@link #close()} deletes.
  *
- * <p>{@link #axe()} runs axe-core (from the {@code org.webjars.npm:axe-core} test dependency) in the
- * current page. The script is injected with WebDriver's execute-script, which Chromium evaluates
- * through the DevTools protocol and which the page's {@code script-src 'self'} does not block.
+ * <p>{@link #axe()} runs axe-core in the current page through Deque's Selenium integration
+ * ({@code com.deque.html.axe-core:selenium}, which carries its own {@code axe.min.js}). It injects the
+ * script with WebDriver's execute-script, which Chromium evaluates through the DevTools protocol and
+ * which the page's {@code script-src 'self'} does not block.
+ *
+ * <p>Test classes get their browsers from {@link ChromiumExtension}, which starts each once per run.
  */
 public final class Chromium implements AutoCloseable {
 
@@ -41,9 +46,7 @@ public final class Chromium implements AutoCloseable {
   public static final String BINARY = "/usr/bin/chromium";
   public static final List<String> WCAG_21_AA = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa");
 
-  private static final String AXE_RESOURCE = "META-INF/resources/webjars/axe-core/4.6.3/axe.min.js";
   private static final int NODES_SHOWN = 3;
-  private static volatile String axeSource;
   /**
    * Selenium has no DevTools bindings for every Chromium release Debian ships and says so at each
    * start; nothing here uses those bindings (only chromedriver's own CDP passthrough), so quiet it.
@@ -173,27 +176,21 @@ public final class Chromium implements AutoCloseable {
    */
   public List<JsonObject> axe(List<String> tags) {
     assertValidHtml();
-    JavascriptExecutor js = driver;
-    Object present = js.executeScript("return typeof window.axe === 'object' && window.axe.version;");
-    if (!(present instanceof String)) {
-      js.executeScript(axeSource());
-      Object version = js.executeScript("return typeof window.axe === 'object' ? window.axe.version : null;");
-      if (!"4.6.3".equals(version)) {
-        throw new AssertionError("axe-core was not injected into " + driver.getCurrentUrl() + " (got " + version + ")");
-      }
-    }
-    Object result = js.executeAsyncScript("""
-        var done = arguments[arguments.length - 1];
-        window.axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})
-          .then(function (r) { done(JSON.stringify(r.violations)); })
-          .catch(function (e) { done('ERROR ' + (e && e.stack || e)); });
-        """, tags);
-    String json = String.valueOf(result);
-    if (json.startsWith("ERROR ")) {
-      throw new AssertionError("axe-core failed on " + driver.getCurrentUrl() + ": " + json);
+    // Legacy mode runs axe.run in the page itself, as before, instead of finishing the run in a new
+    // blank window, which would take the focus from the page a live test is watching.
+    Results results = new AxeBuilder().withTags(tags).setLegacyMode(true).analyze(driver);
+    if (results.isErrored()) {
+      throw new AssertionError("axe-core failed on " + driver.getCurrentUrl() + ": " + results.getErrorMessage());
     }
     List<JsonObject> violations = new ArrayList<>();
-    new JsonArray(json).forEach(v -> violations.add((JsonObject) v));
+    for (Rule rule : results.getViolations()) {
+      JsonArray nodes = new JsonArray();
+      for (CheckedNode node : rule.getNodes()) {
+        nodes.add(new JsonObject().put("html", node.getHtml()).put("failureSummary", node.getFailureSummary()));
+      }
+      violations.add(new JsonObject().put("id", rule.getId()).put("impact", rule.getImpact())
+          .put("help", rule.getHelp()).put("helpUrl", rule.getHelpUrl()).put("nodes", nodes));
+    }
     return violations;
   }
 
@@ -265,22 +262,6 @@ public final class Chromium implements AutoCloseable {
       }
     }
     return s.toString();
-  }
-
-  private static String axeSource() {
-    String source = axeSource;
-    if (source == null) {
-      try (InputStream in = Chromium.class.getClassLoader().getResourceAsStream(AXE_RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException(AXE_RESOURCE + " is not on the class path");
-        }
-        source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      axeSource = source;
-    }
-    return source;
   }
 
   @Override

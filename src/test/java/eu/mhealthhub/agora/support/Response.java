@@ -5,6 +5,8 @@ import java.net.http.HttpHeaders;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 
 /** What the server answered, with helpers to read forms and links out of HTML. */
 public record Response(int status, HttpHeaders headers, String body, URI uri) {
@@ -20,6 +22,16 @@ public record Response(int status, HttpHeaders headers, String body, URI uri) {
   public String location() {
     String l = header("location");
     return l == null ? null : uri.resolve(l).toString();
+  }
+
+  /** The body as jsoup parses it, for assertions through CSS selectors. */
+  public Document html() {
+    return Jsoup.parse(body, uri.toString());
+  }
+
+  /** The text of the page's {@code <main>}: what a reader sees, without the header and footer. */
+  public String mainText() {
+    return html().select("main").text();
   }
 
   /** The value of the first hidden or text input with this name. */

@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.talk;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.select.Elements;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -119,7 +122,7 @@ class TalkRoomTest {
   @DisplayName("a moderator opens the room, members ask and vote, the order follows the votes, one is answered, and closing opens a follow-up thread with the unanswered question, its author and votes")
   void story() {
     Setup s = new Setup();
-    assertTrue(s.moderator.get(s.path("")).body().contains("id=\"open-room\""), "the moderator can open the room");
+    assertThat(s.moderator.get(s.path("")).html().select("button#open-room")).as("the moderator can open the room").hasSize(1);
     assertEquals(303, s.open().status());
 
     Browser sofia = new Browser();
@@ -138,7 +141,7 @@ class TalkRoomTest {
     assertTrue(indexOf(byVotes, second) < indexOf(byVotes, first), "most votes first");
     String newest = sofia.get(s.path("?sort=newest")).body();
     assertTrue(indexOf(newest, second) < indexOf(newest, first), "newest first");
-    assertTrue(byVotes.contains("2 votes"));
+    assertThat(Jsoup.parse(byVotes).select("#question-" + second + "-votes").text()).isEqualTo("2 votes");
 
     // the toggle: a member takes her vote back
     assertEquals(303, s.vote(jonas, second, false).status());
@@ -150,16 +153,19 @@ class TalkRoomTest {
         "clientToken", Fixtures.unique("m")));
     assertEquals(303, said.status(), said.body());
     String chat = sofia.get(s.path("/room/messages?after=0")).body();
-    assertTrue(chat.contains("<strong>thanks</strong>"), "Markdown rendered");
-    assertFalse(chat.contains("<script>"), "sanitised");
+    assertThat(Jsoup.parseBodyFragment(chat).select("li .body strong")).as("Markdown rendered")
+        .extracting(Element::text).contains("thanks");
+    assertThat(chat).as("sanitised").doesNotContain("<script>");
 
     // pin, then answer
     assertEquals(303, s.moderate(second, Map.of("action", "pin")).status());
     assertEquals(second, TestDatabase.count("SELECT pinned_question_id FROM talks WHERE id = ?", s.talkId));
-    String presenter = sofia.get(s.path("/presenter")).body();
-    assertTrue(presenter.contains("id=\"presented-pinned\""), "the presenter view shows the pinned question");
+    Document presenter = sofia.get(s.path("/presenter")).html();
+    assertThat(presenter.select("#presented-pinned").text()).as("the presenter view shows the pinned question")
+        .isEqualTo("Which evidence did the HTA body ask for?");
     assertEquals(303, s.moderate(second, Map.of("action", "answer", "answer", "A randomised trial in two countries.")).status());
-    assertTrue(sofia.get(s.path("")).body().contains("A randomised trial in two countries."));
+    assertThat(sofia.get(s.path("")).html().select("#question-" + second + " .answer").text())
+        .contains("A randomised trial in two countries.");
 
     // close into a follow-up thread
     Response close = s.post(s.moderator, "/close", Map.of("summary", "Payers want evidence early.", "group",
@@ -167,28 +173,30 @@ class TalkRoomTest {
     assertEquals(303, close.status(), close.body());
     long threadId = TestDatabase.count("SELECT thread_id FROM talk_followups WHERE talk_id = ?", s.talkId);
     assertEquals(s.groupId, TestDatabase.count("SELECT group_id FROM threads WHERE id = ?", threadId));
-    String thread = sofia.get(app.url("/threads/" + threadId)).body();
-    assertTrue(thread.contains("Payers want evidence early."), "the summary opens the thread");
-    assertTrue(thread.contains("href=\"/talks/" + s.slug + "\""), "the thread links the Talk");
-    assertTrue(thread.contains("How did you get the first payer on board?"), "the unanswered question is carried over");
-    assertFalse(thread.contains("Which evidence did the HTA body ask for?"), "the answered one is not");
+    Response thread = sofia.get(app.url("/threads/" + threadId));
+    Elements posts = thread.html().select("article.post");
+    assertThat(posts.first().select(".body").text()).as("the summary opens the thread").contains("Payers want evidence early.");
+    assertThat(thread.html().select("main a[href=/talks/" + s.slug + "]")).as("the thread links the Talk").isNotEmpty();
+    assertThat(posts.select(".body").text()).as("the unanswered question is carried over")
+        .contains("How did you get the first payer on board?");
+    assertThat(thread.body()).as("the answered one is not").doesNotContain("Which evidence did the HTA body ask for?");
     assertEquals(1, TestDatabase.count("SELECT count(*) FROM posts p JOIN members m ON m.id = p.author_id "
         + "WHERE p.thread_id = ? AND m.display_name = ? AND p.body_markdown LIKE '%no votes in the live room%'",
         threadId, "Sofia " + s.slug), "it keeps its author and votes");
-    String talkPage = sofia.get(s.path("")).body();
-    assertTrue(talkPage.contains("href=\"/threads/" + threadId + "\""), "the Talk page links the follow-up thread");
+    Document talkPage = sofia.get(s.path("")).html();
+    assertThat(talkPage.select("main a[href=/threads/" + threadId + "]")).as("the Talk page links the follow-up thread").isNotEmpty();
 
     // a late question goes to the follow-up thread, for members of its group; anyone else gets
     // what a closed room answers, and the page tells them to join
     Response refused = s.post(jonas, "/questions", Map.of("body", "Is there a recording?", "clientToken", Fixtures.unique("q")));
     assertEquals(409, refused.status());
-    assertTrue(refused.body().contains("The live room of this Talk is closed."), refused.body());
-    assertTrue(jonas.get(s.path("")).body().contains("join one of the working groups of its follow-up threads"));
+    assertThat(refused.mainText()).contains("The live room of this Talk is closed.");
+    assertThat(jonas.get(s.path("")).mainText()).contains("join one of the working groups of its follow-up threads");
     Fixtures.member(s.groupId, jonasId, "member");
     Response late = s.post(jonas, "/questions", Map.of("body", "Is there a recording?", "clientToken", Fixtures.unique("q")));
     assertEquals(303, late.status(), late.body());
     assertTrue(late.location().contains("/posts/"));
-    assertTrue(jonas.followAll(late).body().contains("Is there a recording?"));
+    assertThat(jonas.followAll(late).html().select("article.post .body").text()).contains("Is there a recording?");
     assertEquals(0, TestDatabase.count("SELECT count(*) FROM talk_questions WHERE body = 'Is there a recording?'"));
   }
 
@@ -226,15 +234,16 @@ class TalkRoomTest {
     assertEquals(303, s.moderate(merged, Map.of("action", "merge", "into", String.valueOf(target))).status());
     Response r = s.vote(a, hidden, true);
     assertEquals(409, r.status());
-    assertTrue(r.body().contains("not open for votes"), r.body());
+    assertThat(r.mainText()).contains("not open for votes");
     r = s.vote(a, merged, true);
     assertEquals(409, r.status());
-    assertTrue(r.body().contains("merged into another"), r.body());
+    assertThat(r.mainText()).contains("merged into another");
     assertEquals(0, s.voteRows(hidden) + s.voteRows(merged));
     String page = a.get(s.path("")).body();
-    assertFalse(page.contains("Off-topic advert"), "members do not see hidden questions");
-    assertFalse(page.contains("Duplicate question"), "nor merged ones");
-    assertTrue(s.moderator.get(s.path("")).body().contains("Off-topic advert"), "moderators still see hidden ones");
+    assertThat(page).as("members do not see hidden questions").doesNotContain("Off-topic advert");
+    assertThat(page).as("nor merged ones").doesNotContain("Duplicate question");
+    assertThat(s.moderator.get(s.path("")).html().select("#question-" + hidden + " .question-body").text())
+        .as("moderators still see hidden ones").isEqualTo("Off-topic advert");
   }
 
   @Test
@@ -346,7 +355,7 @@ class TalkRoomTest {
     s.insert("Another question", "visible", 0);
     Response member = s.mergeStep(a, q, null);
     assertEquals(403, member.status());
-    assertFalse(member.body().contains("Another question"), "nothing of the room's questions leaks");
+    assertThat(member.body()).as("nothing of the room's questions leaks").doesNotContain("Another question");
     Response visitor = s.mergeStep(new Browser(), q, null);
     assertEquals(302, visitor.status());
     assertTrue(visitor.location().contains("/auth/login?next="), visitor.location());
@@ -355,7 +364,7 @@ class TalkRoomTest {
     assertEquals(404, s.moderator.get(s.path("/questions/abc/merge")).status());
     Response tooLong = s.mergeStep(s.moderator, q, "x".repeat(301));
     assertEquals(400, tooLong.status());
-    assertTrue(tooLong.body().contains("at most 300 characters"), tooLong.body());
+    assertThat(tooLong.mainText()).contains("at most 300 characters");
   }
 
   @Test
@@ -366,7 +375,7 @@ class TalkRoomTest {
     s.member(a, "Dora");
     Response early = s.post(a, "/messages", Map.of("body", "Hello?"));
     assertEquals(409, early.status());
-    assertTrue(early.body().contains("not open yet"));
+    assertThat(early.mainText()).contains("not open yet");
     s.open();
     long q = s.ask(a, "Before the close");
     assertEquals(303, s.post(s.moderator, "/close", Map.of("summary", "Done.", "group", String.valueOf(s.groupId))).status());
@@ -392,12 +401,12 @@ class TalkRoomTest {
     String longMessage = "m".repeat(501);
     Response r = s.post(a, "/messages", Map.of("body", longMessage));
     assertEquals(400, r.status());
-    assertTrue(r.body().contains("at most 500 characters"));
-    assertTrue(r.body().contains(">" + longMessage + "</textarea>"), "the input is kept");
+    assertThat(r.mainText()).contains("at most 500 characters");
+    assertThat(r.html().select("textarea[name=body]").eachText()).as("the input is kept").contains(longMessage);
     String longQuestion = "q".repeat(301);
     r = s.post(a, "/questions", Map.of("body", longQuestion));
     assertEquals(400, r.status());
-    assertTrue(r.body().contains(">" + longQuestion + "</textarea>"), "the input is kept");
+    assertThat(r.html().select("textarea[name=body]").eachText()).as("the input is kept").contains(longQuestion);
     r = s.post(a, "/messages", Map.of("body", longMessage), "Accept", "application/json");
     assertEquals(400, r.status());
     assertTrue(new JsonObject(r.body()).getJsonObject("error").getString("message").contains("500"));
@@ -425,7 +434,7 @@ class TalkRoomTest {
     }
     assertTrue(refused != null, "the flood is stopped");
     assertEquals(429, refused.status());
-    assertTrue(refused.body().contains("posting too fast"), refused.body());
+    assertThat(refused.mainText()).contains("posting too fast");
     assertTrue(accepted >= 5 && accepted < 12, "a burst of five passes: " + accepted);
     assertEquals(accepted, TestDatabase.count("SELECT count(*) FROM talk_messages WHERE talk_id = ?", s.talkId));
   }
@@ -441,13 +450,13 @@ class TalkRoomTest {
     s.member(b, "Hugo");
     Response r = s.post(a, "/questions", Map.of("body", "A sensitive question", "anonymous", "true"));
     assertEquals(303, r.status());
-    String other = b.get(s.path("")).body();
-    assertTrue(other.contains("A sensitive question"));
-    assertFalse(other.contains("Greta " + s.slug), "other members do not see her name");
-    assertFalse(b.get(s.path("/room/questions")).body().contains("Greta " + s.slug), "nor does the fragment");
-    assertFalse(s.moderator.get(s.path("/presenter")).body().contains("Greta " + s.slug), "nor the presenter view");
-    assertTrue(s.moderator.get(s.path("")).body().contains("Greta " + s.slug), "moderators do");
-    assertTrue(a.get(s.path("")).body().contains("Greta " + s.slug), "and she does");
+    Response other = b.get(s.path(""));
+    assertThat(other.html().select("li.question .question-body").eachText()).contains("A sensitive question");
+    assertThat(other.body()).as("other members do not see her name").doesNotContain("Greta " + s.slug);
+    assertThat(b.get(s.path("/room/questions")).body()).as("nor does the fragment").doesNotContain("Greta " + s.slug);
+    assertThat(s.moderator.get(s.path("/presenter")).body()).as("nor the presenter view").doesNotContain("Greta " + s.slug);
+    assertThat(s.moderator.get(s.path("")).html().select("li.question .meta").text()).as("moderators do").contains("Greta " + s.slug);
+    assertThat(a.get(s.path("")).html().select("li.question .meta").text()).as("and she does").contains("Greta " + s.slug);
   }
 
   @Test
@@ -461,13 +470,13 @@ class TalkRoomTest {
     s.member(a, "Ida");
     s.member(b, "Jon");
     long q = s.ask(a, "Waiting for approval?");
-    assertTrue(a.get(s.path("")).body().contains("Awaiting approval"));
-    assertFalse(b.get(s.path("")).body().contains("Waiting for approval?"));
-    assertFalse(b.get(s.path("/presenter")).body().contains("Waiting for approval?"));
+    assertThat(a.get(s.path("")).html().select("#question-" + q + " .badge").eachText()).contains("Awaiting approval");
+    assertThat(b.get(s.path("")).body()).doesNotContain("Waiting for approval?");
+    assertThat(b.get(s.path("/presenter")).body()).doesNotContain("Waiting for approval?");
     assertEquals(409, s.vote(b, q, true).status(), "pending questions take no votes");
     assertEquals(303, s.moderate(q, Map.of("action", "approve")).status());
-    assertTrue(b.get(s.path("")).body().contains("Waiting for approval?"));
-    assertTrue(b.get(s.path("/presenter")).body().contains("Waiting for approval?"));
+    assertThat(b.get(s.path("")).html().select("#question-" + q + " .question-body").text()).isEqualTo("Waiting for approval?");
+    assertThat(b.get(s.path("/presenter")).mainText()).contains("Waiting for approval?");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package eu.mhealthhub.agora.thread;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -67,9 +70,11 @@ class ForumStoryTest {
 
     Response page = sofia.get(app.url("/threads/" + threadId));
     assertEquals(200, page.status());
-    assertTrue(page.body().contains("<strong>shared template</strong>"), "Markdown rendered");
-    assertTrue(page.body().contains("<table>"), "tables rendered");
     long firstPost = idFrom(page.body(), "id=\"post-(\\d+)\"");
+    Document first = page.html();
+    assertThat(first.select("#post-" + firstPost + " .body strong")).as("Markdown rendered")
+        .extracting(Element::text).contains("shared template");
+    assertThat(first.select("#post-" + firstPost + " .body table")).as("tables rendered").isNotEmpty();
 
     Browser jonas = new Browser();
     app.signIn(jonas, "demo-jonas");
@@ -78,11 +83,14 @@ class ForumStoryTest {
     assertEquals(303, replied.status(), replied.body());
     long replyId = idFrom(replied.location(), "#post-(\\d+)");
 
-    String thread = jonas.get(app.url("/threads/" + threadId)).body();
-    assertTrue(thread.contains("<blockquote>"), "the quote is rendered");
-    assertTrue(thread.contains("href=\"/posts/" + firstPost + "\""), "the quote and the reply link to the source post");
-    assertTrue(thread.contains("in reply to"));
-    assertTrue(thread.contains("<a class=\"mention\" href=\"/members/sofia\">@sofia</a>"), "the mention links to her page");
+    Document thread = jonas.get(app.url("/threads/" + threadId)).html();
+    String inReply = "#post-" + replyId;
+    assertThat(thread.select(inReply + " .body blockquote")).as("the quote is rendered").isNotEmpty();
+    assertThat(thread.select(inReply + " a[href=/posts/" + firstPost + "]"))
+        .as("the quote and the reply link to the source post").isNotEmpty();
+    assertThat(thread.select(inReply + " header .meta").text()).contains("in reply to");
+    assertThat(thread.select(inReply + " .body a.mention[href=/members/sofia]")).as("the mention links to her page")
+        .extracting(Element::text).contains("@sofia");
     assertEquals(1, TestDatabase.count("SELECT count(*) FROM post_mentions WHERE post_id = ? AND member_id = ?",
         replyId, Fixtures.demoMember("demo-sofia")));
     Response permalink = sofia.get(app.url("/posts/" + replyId));
@@ -95,11 +103,13 @@ class ForumStoryTest {
         "revision", editForm.inputValue("revision"), "action", "save",
         "body", "We need a **shared evidence template** for the provisional year."));
     assertEquals(303, edited.status(), edited.body());
-    String afterEdit = jonas.get(app.url("/threads/" + threadId)).body();
-    assertTrue(afterEdit.contains("shared evidence template"));
-    assertTrue(afterEdit.contains("href=\"/posts/" + firstPost + "/history\""), "an edited marker opens the history");
-    String history = jonas.get(app.url("/posts/" + firstPost + "/history")).body();
-    assertTrue(history.contains("<ins>") && history.contains("<del>"), "a readable diff");
+    Document afterEdit = jonas.get(app.url("/threads/" + threadId)).html();
+    assertThat(afterEdit.select("#post-" + firstPost + " .body").text()).contains("shared evidence template");
+    assertThat(afterEdit.select("#post-" + firstPost + " header a[href=/posts/" + firstPost + "/history]"))
+        .as("an edited marker opens the history").isNotEmpty();
+    Document history = jonas.get(app.url("/posts/" + firstPost + "/history")).html();
+    assertThat(history.select(".diff ins")).as("a readable diff: insertions").isNotEmpty();
+    assertThat(history.select(".diff del")).as("a readable diff: deletions").isNotEmpty();
     assertEquals(2, TestDatabase.count("SELECT count(*) FROM post_revisions WHERE post_id = ?", firstPost));
 
     assertEquals(403, jonas.get(app.url("/posts/" + firstPost + "/edit")).status(), "nobody edits another's words");
@@ -108,12 +118,12 @@ class ForumStoryTest {
     app.signIn(amelie, "demo-amelie");
     String token = app.csrf(amelie);
     assertEquals(303, amelie.post(app.url("/threads/" + threadId + "/lock"), Map.of("_csrf", token, "on", "true")).status());
-    assertTrue(jonas.get(app.url("/threads/" + threadId)).body().contains("This thread is locked"));
+    assertThat(jonas.get(app.url("/threads/" + threadId)).html().select("p.notice").text()).contains("This thread is locked");
     long before = TestDatabase.count("SELECT count(*) FROM posts WHERE thread_id = ?", threadId);
     Response refused = jonas.postMultipart(app.url("/threads/" + threadId + "/posts"), Map.of("_csrf", app.csrf(jonas),
         "clientToken", "late-" + threadId, "body", "One more thing"), List.of());
     assertEquals(409, refused.status());
-    assertTrue(refused.body().contains("This thread is locked"));
+    assertThat(refused.mainText()).contains("This thread is locked");
     assertEquals(before, TestDatabase.count("SELECT count(*) FROM posts WHERE thread_id = ?", threadId), "nothing stored");
     assertEquals(1, TestDatabase.count("SELECT count(*) FROM moderation_log WHERE action = 'thread.lock' AND target_id = ?", threadId));
   }
@@ -147,13 +157,11 @@ class ForumStoryTest {
           "/posts/" + postId + "/reactions", "/attachments/" + fileId + "/note.pdf", "/groups/" + slug + "/threads/new")) {
         Response r = b.get(app.url(path));
         assertTrue(r.status() == 404 || r.status() == 302 && r.location().contains("/auth/login"), path + " -> " + r.status());
-        assertFalse(r.body().contains("tariffs"), path);
-        assertFalse(r.body().contains("Group " + slug), path);
+        assertThat(r.body()).as(path).doesNotContain("tariffs").doesNotContain("Group " + slug);
       }
       for (String path : List.of("/", "/groups", "/search?q=tariffs", "/members/" + Fixtures.handle(insiderId))) {
         Response r = b.get(app.url(path));
-        assertFalse(r.body().contains("Unpublished position"), path);
-        assertFalse(r.body().contains(slug), path);
+        assertThat(r.body()).as(path).doesNotContain("Unpublished position").doesNotContain(slug);
       }
     }
     String token = app.csrf(outsider);
@@ -197,21 +205,23 @@ class ForumStoryTest {
     Response empty = pieter.postMultipart(app.url("/groups/assessment/threads"), Map.of("_csrf", csrf,
         "clientToken", "t1", "title", " ", "body", "Some body text"), List.of());
     assertEquals(400, empty.status());
-    assertTrue(empty.body().contains("Enter a title."));
-    assertTrue(empty.body().contains("Some body text"), "the body is kept");
+    Document emptyForm = empty.html();
+    assertThat(emptyForm.select("#problems li").text()).contains("Enter a title.");
+    assertThat(emptyForm.select("#title-error").text()).isEqualTo("Enter a title.");
+    assertThat(emptyForm.select("textarea#body").text()).as("the body is kept").isEqualTo("Some body text");
 
     Response longTitle = pieter.postMultipart(app.url("/groups/assessment/threads"), Map.of("_csrf", csrf,
         "clientToken", "t2", "title", "T".repeat(201), "body", "x"), List.of());
     assertEquals(400, longTitle.status());
-    assertTrue(longTitle.body().contains("at most 200 characters"));
+    assertThat(longTitle.html().select("#title-error").text()).contains("at most 200 characters");
 
     Response refusedFile = pieter.postMultipart(app.url("/groups/assessment/threads"), Map.of("_csrf", csrf,
         "clientToken", "t3", "title", "With a script", "body", "See file"),
         List.of(new Browser.FilePart("files", "evil.pdf", "application/pdf",
             "<html><script>alert(1)</script></html>".getBytes(StandardCharsets.UTF_8))));
     assertEquals(400, refusedFile.status());
-    assertTrue(refusedFile.body().contains("judging by its content"), refusedFile.body());
-    assertTrue(refusedFile.body().contains("value=\"With a script\""), "the title is kept");
+    assertThat(refusedFile.mainText()).contains("judging by its content");
+    assertThat(refusedFile.html().select("input#title").val()).as("the title is kept").isEqualTo("With a script");
 
     byte[] big = new byte[11 * 1024 * 1024];
     System.arraycopy("%PDF-1.4".getBytes(StandardCharsets.US_ASCII), 0, big, 0, 8);
@@ -219,7 +229,7 @@ class ForumStoryTest {
         "clientToken", "t4", "title", "Large file", "body", "See file"),
         List.of(new Browser.FilePart("files", "big.pdf", "application/pdf", big)));
     assertEquals(413, tooBig.status());
-    assertTrue(tooBig.body().contains("larger than 10 MB"), tooBig.body());
+    assertThat(tooBig.mainText()).contains("larger than 10 MB");
 
     assertEquals(404, pieter.get(app.url("/groups/no-such-group/threads/new")).status());
     assertEquals(404, pieter.postMultipart(app.url("/groups/no-such-group/threads"), Map.of("_csrf", csrf,
@@ -262,8 +272,9 @@ class ForumStoryTest {
     Response image = new Browser().get(app.url("/attachments/" + pngId + "/diagram.png"));
     assertEquals("image/png", image.header("content-type"));
     assertTrue(image.header("content-disposition").startsWith("inline;"));
-    assertTrue(tomasz.get(app.url("/threads/" + threadId)).body().contains("<img src=\"/attachments/" + pngId + "/diagram.png\""),
-        "images show inline");
+    assertThat(tomasz.get(app.url("/threads/" + threadId)).html()
+        .select("#post-" + postId + " .attachments img[src=/attachments/" + pngId + "/diagram.png]"))
+        .as("images show inline").hasSize(1);
   }
 
   @Test
@@ -278,9 +289,10 @@ class ForumStoryTest {
     Response created = startThread(insider, slug, "Who should we invite?", "Ask @tomasz, not @lukas, about it.");
     long threadId = idFrom(created.location(), "/threads/(\\d+)");
     String page = insider.get(app.url("/threads/" + threadId)).body();
-    assertTrue(page.contains("href=\"/members/tomasz\""), "a member of the group is linked");
-    assertFalse(page.contains("href=\"/members/lukas\""), "an outsider is not");
     long postId = idFrom(page, "id=\"post-(\\d+)\"");
+    Document html = Jsoup.parse(page);
+    assertThat(html.select("#post-" + postId + " .body a[href=/members/tomasz]")).as("a member of the group is linked").isNotEmpty();
+    assertThat(html.select("a[href=/members/lukas]")).as("an outsider is not").isEmpty();
     assertEquals(0, TestDatabase.count("SELECT count(*) FROM post_mentions WHERE post_id = ? AND member_id = ?",
         postId, Fixtures.demoMember("demo-lukas")));
     assertEquals(1, TestDatabase.count("SELECT count(*) FROM post_mentions WHERE post_id = ? AND member_id = ?",
@@ -299,17 +311,19 @@ class ForumStoryTest {
     assertEquals(303, jonas.post(app.url("/posts/" + postId + "/delete"), Map.of("_csrf", csrf, "reason", "Posted too soon")).status());
     assertEquals(409, jonas.post(app.url("/posts/" + postId + "/delete"), Map.of("_csrf", csrf)).status());
 
-    String forMembers = new Browser().get(app.url("/threads/" + threadId)).body();
-    assertTrue(forMembers.contains("id=\"post-" + postId + "\""), "the place stays");
-    assertTrue(forMembers.contains("Posted too soon"));
-    assertFalse(forMembers.contains("tariffs leak"), "readers no longer see the text");
+    Response forMembers = new Browser().get(app.url("/threads/" + threadId));
+    assertThat(forMembers.html().select("article#post-" + postId)).as("the place stays").hasSize(1);
+    assertThat(forMembers.html().select("#post-" + postId + " p.notice").text()).contains("Posted too soon");
+    assertThat(forMembers.body()).as("readers no longer see the text").doesNotContain("tariffs leak");
     assertEquals(403, jonas.post(app.url("/posts/" + postId + "/restore"), Map.of("_csrf", csrf)).status(), "authors do not restore");
 
     Browser amelie = new Browser();
     app.signIn(amelie, "demo-amelie");
-    assertTrue(amelie.get(app.url("/threads/" + threadId)).body().contains("tariffs leak"), "moderators still read it");
+    assertThat(amelie.get(app.url("/threads/" + threadId)).html().select("#post-" + postId + " .body").text())
+        .as("moderators still read it").contains("tariffs leak");
     assertEquals(303, amelie.post(app.url("/posts/" + postId + "/restore"), Map.of("_csrf", app.csrf(amelie))).status());
-    assertTrue(new Browser().get(app.url("/threads/" + threadId)).body().contains("tariffs leak"));
+    assertThat(new Browser().get(app.url("/threads/" + threadId)).html().select("#post-" + postId + " .body").text())
+        .contains("tariffs leak");
     assertEquals(1, TestDatabase.count("SELECT count(*) FROM moderation_log WHERE action = 'post.restore' AND target_id = ?", postId));
   }
 

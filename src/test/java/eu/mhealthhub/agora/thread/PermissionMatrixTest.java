@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Fixtures;
 import eu.mhealthhub.agora.support.Response;
+import eu.mhealthhub.agora.support.SlowTest;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.TestFactory;
  * through, who is refused (403), and to whom a closed group does not exist (404). Refused writes
  * store nothing.
  */
+@SlowTest
 class PermissionMatrixTest {
 
   enum Role { ANONYMOUS, NON_MEMBER, MEMBER, MODERATOR, OTHER_MODERATOR, ADMIN }
