@@ -113,5 +113,20 @@ public final class DocumentForms {
     static DispositionForm of(MultiMap form) {
       return new DispositionForm(field(form, "disposition"), field(form, "reason"), field(form, "back"));
     }
+
+    /** Field to message key for every problem: a known disposition, and a reason unless accepted. */
+    public Map<String, String> problems() {
+      Map<String, String> p = new LinkedHashMap<>();
+      String why = reason == null ? "" : reason.strip();
+      if (!SectionComment.DISPOSITIONS.contains(disposition)) {
+        p.put("disposition", "document.error.disposition");
+      }
+      if (why.isEmpty() && !"accepted".equals(disposition)) {
+        p.put("reason", "document.error.reason.required");
+      } else if (why.length() > ConsensusDocument.MAX_NOTE) {
+        p.put("reason", "document.error.reason.long");
+      }
+      return p;
+    }
   }
 }

@@ -549,25 +549,17 @@ public final class DocumentService {
     if (!DocumentPolicy.canCurate(Optional.of(moderator), at.group(), at.document())) {
       return Future.failedFuture(DomainException.forbidden());
     }
-    if (!SectionComment.DISPOSITIONS.contains(disposition)) {
-      return Future.failedFuture(DomainException.badRequest("document.error.disposition"));
-    }
     String why = reason == null ? "" : reason.strip();
-    if (why.isEmpty() && !"accepted".equals(disposition)) {
-      return Future.failedFuture(DomainException.badRequest("document.error.reason.required"));
-    }
-    if (why.length() > ConsensusDocument.MAX_NOTE) {
-      return Future.failedFuture(DomainException.badRequest("document.error.reason.long"));
-    }
     long id = at.document().id();
-    return changes.transaction(conn -> repository.resolve(conn, id, commentId, disposition, why, moderator.id())
+    return check(new DocumentForms.DispositionForm(disposition, why, "").problems()).compose(v -> changes.transaction(
+        conn -> repository.resolve(conn, id, commentId, disposition, why, moderator.id())
         .compose(ok -> ok
             ? repository.touch(conn, id)
                 .compose(x -> repository.log(conn, at.group().id(), moderator.id(), "document.resolve", id,
                     "comment " + commentId + " " + disposition + (why.isEmpty() ? "" : ": " + why)))
                 .map(x -> Outcome.<Void>of(null, event(id, "comment.resolved", commentId),
                 Change.group(at.group().id(), "document.changed", id)))
-            : Future.failedFuture(DomainException.notFound())));
+            : Future.failedFuture(DomainException.notFound()))));
   }
 
   /**
