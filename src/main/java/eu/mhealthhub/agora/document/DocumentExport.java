@@ -1,6 +1,9 @@
 package eu.mhealthhub.agora.document;
 
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
+import eu.mhealthhub.agora.document.DocumentEvents.Endorsement;
+import eu.mhealthhub.agora.document.DocumentEvents.StatusChange;
+import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
 import io.vertx.core.Future;
@@ -10,8 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.ZoneId;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 import org.jsoup.Jsoup;
 import org.jsoup.helper.W3CDom;
 
@@ -30,6 +32,11 @@ public final class DocumentExport {
   private final Pages pages;
   private final DocumentService documents;
 
+  /** What the exported file shows: a revision with its log, history, endorsements and comments. */
+  public record ExportPage(WorkingGroup group, ConsensusDocument document, DocumentRevision revision,
+      List<DocumentRevision> revisions, List<StatusChange> history, List<Endorsement> endorsements,
+      List<SectionComment> comments, boolean isAdopted) {}
+
   /** A file: its name and content. */
   public record File(String name, Buffer bytes) {}
 
@@ -43,17 +50,11 @@ public final class DocumentExport {
   public Future<File> render(DocumentService.View view, I18n.Messages messages, ZoneId zone, boolean pdf) {
     DocumentService.Located at = new DocumentService.Located(view.group(), view.document());
     return documents.revisions(at).compose(revisions -> {
-      Map<String, Object> model = new HashMap<>();
-      model.put("group", view.group());
-      model.put("document", view.document());
-      model.put("revision", view.revision());
-      model.put("revisions", revisions.stream().filter(r -> r.number() <= view.revision().number()).toList());
-      model.put("history", view.history());
-      model.put("endorsements", view.endorsements());
-      model.put("comments", view.comments());
-      model.put("isAdopted", view.document().adoptedRevision() != null
+      ExportPage page = new ExportPage(view.group(), view.document(), view.revision(),
+          revisions.stream().filter(r -> r.number() <= view.revision().number()).toList(), view.history(),
+          view.endorsements(), view.comments(), view.document().adoptedRevision() != null
           && view.document().adoptedRevision() == view.revision().number());
-      String html = pages.standalone("document/export", model, messages.locale(), zone);
+      String html = pages.standalone("document/export", DocumentViews.model(page), messages.locale(), zone);
       String name = "document-" + view.document().id() + "-r" + view.revision().number() + (pdf ? ".pdf" : ".html");
       if (!pdf) {
         return Future.succeededFuture(new File(name, Buffer.buffer(html)));

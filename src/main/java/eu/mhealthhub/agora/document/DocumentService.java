@@ -122,6 +122,11 @@ public final class DocumentService {
     });
   }
 
+  /** Work too long for the event loop (word diffs of whole documents), on a worker thread. */
+  public <T> Future<T> offLoop(java.util.concurrent.Callable<T> work) {
+    return vertx.executeBlocking(work, false);
+  }
+
   /** Every revision, newest first, without bodies' sections. */
   public Future<List<DocumentRevision>> revisions(Located at) {
     return repository.revisions(pool, at.document().id());
@@ -298,7 +303,8 @@ public final class DocumentService {
     }
     String token = clean(clientToken);
     String why = summary == null ? "" : summary.strip();
-    return check(problems(title, true, body, why, false)).compose(v -> cited(why, author)).compose(cites -> forgetCited(
+    return check(new DocumentForms.NewDocumentForm(title, body, why, clientToken).problems())
+        .compose(v -> cited(why, author)).compose(cites -> forgetCited(
         changes.transaction(conn -> repository.insertDocument(conn, group.id(), title.strip(), author.id(), token)
             .compose(inserted -> {
               if (inserted.isEmpty()) {
@@ -325,7 +331,7 @@ public final class DocumentService {
       return Future.failedFuture(DomainException.forbidden());
     }
     String why = summary == null ? "" : summary.strip();
-    return check(problems(null, false, body, why, true)).compose(v -> cited(why, editor))
+    return check(new DocumentForms.RevisionForm(base, body, why).problems()).compose(v -> cited(why, editor))
         .compose(cites -> commit(at, base, body, editor.id(), editor.id(), why, null, cites,
             (conn, number) -> Future.succeededFuture(List.of())));
   }
@@ -387,12 +393,7 @@ public final class DocumentService {
     if (!DocumentPolicy.canParticipate(Optional.of(author), at.group(), at.document())) {
       return Future.failedFuture(DomainException.forbidden());
     }
-    Map<String, String> problems = problems(null, false, body, null, false);
-    if (rationale == null || rationale.isBlank()) {
-      problems.put("rationale", "document.error.rationale.required");
-    } else if (rationale.length() > Proposal.MAX_RATIONALE) {
-      problems.put("rationale", "document.error.rationale.long");
-    }
+    Map<String, String> problems = new DocumentForms.ProposalForm(base, body, rationale, clientToken).problems();
     String token = clean(clientToken);
     long id = at.document().id();
     return check(problems).compose(v -> changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
@@ -516,15 +517,9 @@ public final class DocumentService {
     if (!DocumentPolicy.canParticipate(Optional.of(author), at.group(), at.document())) {
       return Future.failedFuture(DomainException.forbidden());
     }
-    if (body == null || body.isBlank()) {
-      return Future.failedFuture(DomainException.badRequest("document.error.comment.required"));
-    }
-    if (body.length() > SectionComment.MAX_BODY) {
-      return Future.failedFuture(DomainException.badRequest("document.error.comment.long"));
-    }
     String token = clean(clientToken);
     long id = at.document().id();
-    return cited(body, author).compose(cites -> forgetCited(changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
+    return check(new DocumentForms.CommentForm(body, clientToken).problems()).compose(v -> cited(body, author)).compose(cites -> forgetCited(changes.transaction(conn -> repository.lock(conn, id).compose(row -> {
       int current = row.orElseThrow(DomainException::notFound).revision();
       return repository.commentByToken(conn, author.id(), token).compose(existing -> {
         if (existing.isPresent()) {
@@ -553,25 +548,17 @@ public final class DocumentService {
     if (!DocumentPolicy.canCurate(Optional.of(moderator), at.group(), at.document())) {
       return Future.failedFuture(DomainException.forbidden());
     }
-    if (!SectionComment.DISPOSITIONS.contains(disposition)) {
-      return Future.failedFuture(DomainException.badRequest("document.error.disposition"));
-    }
     String why = reason == null ? "" : reason.strip();
-    if (why.isEmpty() && !"accepted".equals(disposition)) {
-      return Future.failedFuture(DomainException.badRequest("document.error.reason.required"));
-    }
-    if (why.length() > ConsensusDocument.MAX_NOTE) {
-      return Future.failedFuture(DomainException.badRequest("document.error.reason.long"));
-    }
     long id = at.document().id();
-    return changes.transaction(conn -> repository.resolve(conn, id, commentId, disposition, why, moderator.id())
+    return check(new DocumentForms.DispositionForm(disposition, why, "").problems()).compose(v -> changes.transaction(
+        conn -> repository.resolve(conn, id, commentId, disposition, why, moderator.id())
         .compose(ok -> ok
             ? repository.touch(conn, id)
                 .compose(x -> repository.log(conn, at.group().id(), moderator.id(), "document.resolve", id,
                     "comment " + commentId + " " + disposition + (why.isEmpty() ? "" : ": " + why)))
                 .map(x -> Outcome.<Void>of(null, event(id, "comment.resolved", commentId),
                 Change.group(at.group().id(), "document.changed", id)))
-            : Future.failedFuture(DomainException.notFound())));
+            : Future.failedFuture(DomainException.notFound()))));
   }
 
   /**
