@@ -44,6 +44,11 @@ public final class WebVerticle extends VerticleBase {
         // of native memory per connection in the live benchmark, for nothing
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
+        // no cleartext HTTP/2 upgrade (h2c): no browser speaks it, a proxy that forwards the Upgrade
+        // header lets a client tunnel past the proxy's own rules (h2c smuggling), and under load the
+        // upgraded connections were the ones that saw GOAWAY resets in the tests. TLS in front of
+        // Agora may still speak HTTP/2 to browsers.
+        .setHttp2ClearTextEnabled(false)
         .setMaxFormAttributeSize(services.config().maxFormBytes())
         .setIdleTimeout(120);
     return vertx.createHttpServer(options).requestHandler(router).listen()

@@ -154,7 +154,8 @@ public final class ErrorPages implements Handler<RoutingContext> {
     }
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof HttpPostRequestDecoder.ErrorDataDecoderException) {
-        return DomainException.badRequest("error.400.text");
+        // a broken escape or bytes that are not text in a form body, seen by Netty before InputCheck
+        return DomainException.badRequest("error.input.encoding");
       }
     }
     return database.explain(failure);

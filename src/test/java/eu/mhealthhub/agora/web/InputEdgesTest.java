@@ -147,7 +147,7 @@ class InputEdgesTest {
     Response r = postMultipart("/threads/" + threadId + "/posts", "reply-big", big);
     assertEquals(413, r.status(), r.body());
     assertEquals("Too large", Jsoup.parse(r.body()).selectFirst("main h1").text());
-    // the same over HTTP/1.1 (the client above speaks HTTP/2 once the connection is upgraded)
+    // the same on a raw connection, as a client that is not Java's would send it
     byte[] multipart = multipart("reply-big-1", big);
     byte[] head = ("POST /threads/" + threadId + "/posts HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
         + "Cookie: agora_session=" + member.cookie("localhost", "agora_session") + "\r\n"
@@ -199,7 +199,7 @@ class InputEdgesTest {
     assertEquals(Integer.toString(get.body().getBytes(StandardCharsets.UTF_8).length), head.header("content-length"));
     assertEquals(head.header("content-length"), get.header("content-length"));
     assertEquals("", head.body());
-    // the same over HTTP/1.1 (the client above speaks HTTP/2 once the connection is upgraded)
+    // the same on a raw connection, as a client that is not Java's would send it
     RawHttp.Answer http1 = RawHttp.request(app.port(), "HEAD", path);
     assertEquals(get.status(), http1.status());
     assertEquals(get.header("content-length"), http1.header("content-length"));
@@ -207,7 +207,7 @@ class InputEdgesTest {
   }
 
   @Test
-  @DisplayName("HEAD of a static file answers its length without the file, over HTTP/1.1 and HTTP/2")
+  @DisplayName("HEAD of a static file answers its length without the file, through the client and on a raw connection")
   void headStatic() {
     Browser anonymous = new Browser();
     Response get = anonymous.get(app.url("/static/css/agora.css"));
@@ -228,6 +228,20 @@ class InputEdgesTest {
     assertEquals(200, head.status());
     assertEquals(get.header("content-length"), head.header("content-length"));
     assertFalse(head.header("content-length").isEmpty());
+  }
+
+  @Test
+  @DisplayName("a request to upgrade to cleartext HTTP/2 (h2c) is answered in HTTP/1.1, never switched")
+  void noCleartextHttp2() throws java.io.IOException {
+    try (java.net.Socket socket = new java.net.Socket("localhost", app.port())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(("GET /health/live HTTP/1.1\r\nHost: localhost\r\n"
+          + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          StandardCharsets.ISO_8859_1)).readLine();
+      assertEquals("HTTP/1.1 200 OK", statusLine, "answered in HTTP/1.1, no 101 Switching Protocols");
+    }
   }
 
   private static final String BOUNDARY = "----EdgeTestBoundary";
