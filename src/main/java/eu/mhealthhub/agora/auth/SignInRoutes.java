@@ -7,6 +7,7 @@ import eu.mhealthhub.agora.member.MemberService;
 import eu.mhealthhub.agora.member.SignInIdentity;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
+import eu.mhealthhub.agora.web.Respond;
 import eu.mhealthhub.agora.web.SecurityHeaders;
 import eu.mhealthhub.agora.web.SessionKeys;
 import eu.mhealthhub.agora.web.Tokens;
@@ -347,14 +348,14 @@ public final class SignInRoutes {
       ctx.fail(logoutRefused("front-channel logout without this provider's iss and a sid"));
       return;
     }
-    signIns.endProviderSession(provider.identityIssuer(), sid, null, null)
+    Respond.to(ctx, signIns.endProviderSession(provider.identityIssuer(), sid, null, null)
         .compose(ended -> endOwnSessionIfEnded(ctx))
-        .onSuccess(v -> {
+        .map(v -> {
+          // the provider's logout page shows this in a frame; nothing else may
           SecurityHeaders.allowFramingBy(ctx, provider.origin());
           ctx.response().putHeader("Cache-Control", "no-store");
-          pages.render(ctx, "auth/signed-out", Map.of());
-        })
-        .onFailure(ctx::fail);
+          return v;
+        }), v -> pages.render(ctx, "auth/signed-out", Map.of()));
   }
 
   /** When this request's own session was among those ended, signs it out now rather than at the next request. */

@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.document;
 
+import eu.mhealthhub.agora.web.ViewModel;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import eu.mhealthhub.agora.document.DocumentEvents.Endorsement;
 import eu.mhealthhub.agora.document.DocumentEvents.StatusChange;
@@ -54,7 +55,7 @@ public final class DocumentExport {
           revisions.stream().filter(r -> r.number() <= view.revision().number()).toList(), view.history(),
           view.endorsements(), view.comments(), view.document().adoptedRevision() != null
           && view.document().adoptedRevision() == view.revision().number());
-      String html = pages.standalone("document/export", DocumentViews.model(page), messages.locale(), zone);
+      String html = pages.standalone("document/export", ViewModel.of(page), messages.locale(), zone);
       String name = "document-" + view.document().id() + "-r" + view.revision().number() + (pdf ? ".pdf" : ".html");
       if (!pdf) {
         return Future.succeededFuture(new File(name, Buffer.buffer(html)));

@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.document;
 
+import eu.mhealthhub.agora.web.ViewModel;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.document.DocumentViews.FormPage;
 import eu.mhealthhub.agora.web.Forms;
@@ -24,7 +25,7 @@ sealed interface DocumentFormResult {
   /** The last step of the handler: only sends. */
   default void send(RoutingContext ctx, Pages pages) {
     if (this instanceof Again again) {
-      pages.render(ctx, again.status(), again.template(), DocumentViews.model(again.page()));
+      pages.render(ctx, again.status(), again.template(), ViewModel.of(again.page()));
     } else {
       Forms.redirect(ctx, ((Saved) this).location());
     }

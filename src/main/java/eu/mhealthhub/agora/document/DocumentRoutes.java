@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.document;
 
+import eu.mhealthhub.agora.web.ViewModel;
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.document.DocumentForms.NewDocumentForm;
 import eu.mhealthhub.agora.document.DocumentForms.RevisionForm;
@@ -87,7 +88,7 @@ public final class DocumentRoutes {
 
   /** Renders the page the chain builds, or fails the request with what the chain failed with. */
   static void render(RoutingContext ctx, Pages pages, String template, Future<? extends Record> page) {
-    Respond.to(ctx, page, p -> pages.render(ctx, template, DocumentViews.model(p)));
+    Respond.to(ctx, page, p -> pages.render(ctx, template, ViewModel.of(p)));
   }
 
   /** Redirects once the chain's work is done. */

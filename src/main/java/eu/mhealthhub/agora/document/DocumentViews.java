@@ -15,7 +15,6 @@ import eu.mhealthhub.agora.text.WordDiff;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Tokens;
 import io.vertx.core.Future;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,19 +35,6 @@ public final class DocumentViews {
   public DocumentViews(GroupService groups, DocumentService documents) {
     this.groups = groups;
     this.documents = documents;
-  }
-
-  /** A page record's components by name, the model a template reads. */
-  public static Map<String, Object> model(Record page) {
-    Map<String, Object> model = new HashMap<>();
-    try {
-      for (RecordComponent c : page.getClass().getRecordComponents()) {
-        model.put(c.getName(), c.getAccessor().invoke(page));
-      }
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("view record " + page.getClass().getName(), e);
-    }
-    return model;
   }
 
   // ---- pages

@@ -192,6 +192,12 @@ class ForumBrowserTest {
     driver.get(app.url("/groups/reimbursement/members"));
     assertFalse(driver.findElements(By.id("add-handle")).isEmpty(), "the moderator's add form");
     scan("moderator: /groups/reimbursement/members", failures);
+    driver.findElement(By.cssSelector("details.remove-member summary")).click();
+    scan("moderator: /groups/reimbursement/members, a member's removal form open", failures);
+    // the page the provider frames when it signs someone out (an unknown session: nobody is signed out)
+    driver.get(app.url("/auth/frontchannel-logout?iss=" + java.net.URLEncoder.encode(
+        app.agora().services().provider().issuer().toString(), java.nio.charset.StandardCharsets.UTF_8) + "&sid=no-such-session"));
+    scan("front-channel logout page", failures);
 
     // a group joined by request with someone waiting, so the approve/decline form shows
     String slug = Fixtures.unique("axe-requests");

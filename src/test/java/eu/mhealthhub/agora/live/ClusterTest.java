@@ -196,8 +196,16 @@ class ClusterTest {
   }
 
   private Browser newcomer(String name) {
+    return newcomer(name, 0, null);
+  }
+
+  /** A new person signed in through node 1 and, when {@code role} is given, in the group with it. */
+  private Browser newcomer(String name, long groupId, String role) {
     Browser b = new Browser();
-    node1.signInNew(b, name, Fixtures.unique("cluster") + "@example.org");
+    long id = node1.signInNew(b, name, Fixtures.unique("cluster") + "@example.org");
+    if (role != null) {
+      Fixtures.member(groupId, id, role);
+    }
     return b;
   }
 
@@ -208,8 +216,7 @@ class ClusterTest {
     long groupId = Fixtures.group(slug, false, true);
     long threadId = thread(groupId, "Soon closed");
     Browser maria = signedIn("demo-maria");
-    Browser insider = newcomer("Ines Insider");
-    Fixtures.member(groupId, TestDatabase.count("SELECT id FROM members WHERE display_name = 'Ines Insider' ORDER BY id DESC LIMIT 1"), "member");
+    Browser insider = newcomer("Ines Insider", groupId, "member");
     Browser outsider = newcomer("Otto Outsider");
     Socket out = socket(node2, outsider);
     Socket in = socket(node2, insider);
@@ -280,9 +287,8 @@ class ClusterTest {
     long groupId = Fixtures.group(slug, true, false);
     long threadId = thread(groupId, "Members only");
     Browser maria = signedIn("demo-maria");
-    Browser member = newcomer("Rex Removed");
-    long memberId = TestDatabase.count("SELECT id FROM members WHERE display_name = 'Rex Removed' ORDER BY id DESC LIMIT 1");
-    Fixtures.member(groupId, memberId, "member");
+    Browser member = newcomer("Rex Removed", groupId, "member");
+    long memberId = TestDatabase.count("SELECT member_id FROM group_memberships WHERE group_id = ?", groupId);
     Socket s = socket(node2, member);
     s.register("group." + groupId);
     s.register("thread." + threadId);
@@ -334,11 +340,9 @@ class ClusterTest {
     long groupId = Fixtures.group(slug, true, false);
     long threadId = thread(groupId, "Members only, for now");
     Browser maria = signedIn("demo-maria");
-    Browser leaver = newcomer("Lou Leaver");
-    Fixtures.member(groupId, TestDatabase.count("SELECT id FROM members WHERE display_name = 'Lou Leaver' ORDER BY id DESC LIMIT 1"), "member");
-    Browser demoted = newcomer("Dee Moted");
-    long demotedId = TestDatabase.count("SELECT id FROM members WHERE display_name = 'Dee Moted' ORDER BY id DESC LIMIT 1");
-    Fixtures.member(groupId, demotedId, "moderator");
+    Browser leaver = newcomer("Lou Leaver", groupId, "member");
+    Browser demoted = newcomer("Dee Moted", groupId, "moderator");
+    long demotedId = TestDatabase.count("SELECT member_id FROM group_memberships WHERE group_id = ? AND role = 'moderator'", groupId);
     Socket out = socket(node2, leaver);
     Socket kept = socket(node2, demoted);
     for (Socket s : List.of(out, kept)) {
