@@ -3,6 +3,8 @@ package eu.mhealthhub.agora.db;
 import eu.mhealthhub.agora.web.*;
 import eu.mhealthhub.agora.Member;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,7 +16,6 @@ import io.vertx.ext.web.Session;
 import io.vertx.ext.web.sstore.SessionStore;
 import io.vertx.ext.web.sstore.impl.SharedDataSessionImpl;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -45,6 +46,13 @@ import org.slf4j.LoggerFactory;
  * again only to push its expiry forward, at most once per {@link #touchInterval}; and a session
  * that holds nothing (an anonymous visitor with a stale or made-up cookie) is never written at
  * all, so requests without a sign-in add no rows.
+ *
+ * <p>And it reads PostgreSQL only on a miss: it keeps, per session, a copy of its row as this node
+ * last read or wrote it, and builds every request's session from that copy. This is right because
+ * this store serves one node only (a cluster keeps its sessions in the cluster's map instead, see
+ * {@code app/Agora}), so every write and delete of a row passes through here: a write puts the row
+ * it wrote, a delete leaves a marker that a read begun before it cannot overwrite, and an expired
+ * copy is never used.
  */
 public final class PostgresSessionStore implements SessionStore {
 
@@ -86,6 +94,24 @@ public final class PostgresSessionStore implements SessionStore {
   private final long purgeTimer;
   /** Writes and deletes of this node not yet committed, by id hash: reads of the same session wait for them. */
   private final Map<String, Future<?>> inFlight = new ConcurrentHashMap<>();
+  /** Rows as this node last read or wrote them, by id hash; {@link Row#DELETED} after a delete. */
+  private final Cache<String, Row> rows = Caffeine.newBuilder().maximumSize(CACHED_SESSIONS)
+      .expireAfterAccess(Duration.ofMinutes(30)).executor(Runnable::run).build();
+
+  /** How many sessions' rows a node keeps in memory (a few hundred bytes each). */
+  private static final int CACHED_SESSIONS = 50_000;
+
+  /**
+   * A session's row: its data, version, timeout and the access time stored with it, which is what
+   * its expiry is computed from.
+   */
+  record Row(byte[] data, int version, long timeout, long access) {
+    static final Row DELETED = new Row(new byte[0], -1, 0, 0);
+
+    boolean live(long nowMillis) {
+      return this != DELETED && access + timeout > nowMillis;
+    }
+  }
 
   /**
    * @param purgeEvery    how often expired rows are deleted
@@ -144,13 +170,32 @@ public final class PostgresSessionStore implements SessionStore {
       pending.onComplete(ar -> here.runOnContext(v -> done.complete()));
       settled = done.future();
     }
-    return settled.compose(v -> pool.preparedQuery(SELECT).execute(Tuple.of(Buffer.buffer(key))))
-        .map(rows -> rows.size() == 0 ? null : StoredSession.read(id, rows.iterator().next(), random));
+    String k = hex(key);
+    return settled.compose(v -> {
+      Row cached = rows.getIfPresent(k);
+      if (cached == Row.DELETED) {
+        return Future.succeededFuture(null);
+      }
+      if (cached != null && cached.live(System.currentTimeMillis())) {
+        return Future.succeededFuture(StoredSession.read(id, cached, random));
+      }
+      return pool.preparedQuery(SELECT).execute(Tuple.of(Buffer.buffer(key))).map(found -> {
+        if (found.size() == 0) {
+          return null;
+        }
+        io.vertx.sqlclient.Row r = found.iterator().next();
+        Row row = new Row(r.getBuffer(0).getBytes(), r.getInteger(1), r.getLong(2), r.getLong(3));
+        // a delete or write that happened meanwhile has left its own entry, which stays
+        rows.asMap().putIfAbsent(k, row);
+        return StoredSession.read(id, row, random);
+      });
+    });
   }
 
   @Override
   public Future<Void> delete(String id) {
     byte[] key = hash(id);
+    rows.put(hex(key), Row.DELETED);
     return track(key, pool.preparedQuery(DELETE).execute(Tuple.of(Buffer.buffer(key))).mapEmpty());
   }
 
@@ -170,13 +215,14 @@ public final class PostgresSessionStore implements SessionStore {
     if (s.isRegenerated()) {
       // a new id for the same session: the handler has just deleted the old row
       done = pool.preparedQuery(UPSERT).execute(Tuple.of(Buffer.buffer(key), data, s.version() + 1, s.timeout(),
-          s.lastAccessed())).map(rows -> {
+          s.lastAccessed())).map(written -> {
             s.stored(data);
+            remember(key, s);
             return null;
           });
     } else if (s.version() == 0) {
       done = pool.preparedQuery(INSERT).execute(Tuple.of(Buffer.buffer(key), data, 1, s.timeout(), s.lastAccessed()))
-          .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(s.stored(data))
+          .compose(written -> written.rowCount() == 1 ? Future.succeededFuture(remember(key, s.stored(data)))
               : Future.failedFuture("Session version mismatch"))
           .mapEmpty();
     } else if (s.unchangedSinceStored(data)) {
@@ -184,16 +230,22 @@ public final class PostgresSessionStore implements SessionStore {
         return Future.succeededFuture();
       }
       done = pool.preparedQuery(TOUCH).execute(Tuple.of(Buffer.buffer(key), s.version(), s.lastAccessed()))
-          .map(rows -> {
-            s.touched();
+          .map(written -> {
+            if (written.rowCount() == 1) {
+              s.touched();
+              remember(key, s);
+            } else {
+              rows.invalidate(hex(key));
+            }
             return null;
           });
     } else {
-      done = pool.preparedQuery(UPDATE).execute(write).compose(rows -> {
-        if (rows.rowCount() == 1) {
-          s.stored(data);
+      done = pool.preparedQuery(UPDATE).execute(write).compose(written -> {
+        if (written.rowCount() == 1) {
+          remember(key, s.stored(data));
           return Future.<Void>succeededFuture();
         }
+        rows.invalidate(hex(key));
         // deleted meanwhile (sign-out, expiry) stays deleted; otherwise another request wrote first
         return pool.preparedQuery(EXISTS).execute(Tuple.of(Buffer.buffer(key))).compose(found -> found.size() == 0
             ? Future.<Void>succeededFuture()
@@ -205,7 +257,7 @@ public final class PostgresSessionStore implements SessionStore {
 
   @Override
   public Future<Void> clear() {
-    return pool.query(CLEAR).execute().mapEmpty();
+    return pool.query(CLEAR).execute().onComplete(ar -> rows.invalidateAll()).mapEmpty();
   }
 
   @Override
@@ -216,6 +268,13 @@ public final class PostgresSessionStore implements SessionStore {
   @Override
   public void close() {
     vertx.cancelTimer(purgeTimer);
+  }
+
+  /** Keeps the row just written for {@code s}, unless a delete of the session came first. */
+  private StoredSession remember(byte[] key, StoredSession s) {
+    Row written = s.row();
+    rows.asMap().compute(hex(key), (k, old) -> old == Row.DELETED ? old : written);
+    return s;
   }
 
   private Future<Void> track(byte[] key, Future<Void> write) {
@@ -255,18 +314,22 @@ public final class PostgresSessionStore implements SessionStore {
     }
 
     static StoredSession read(String id, Row row, VertxContextPRNG random) {
-      Buffer data = row.getBuffer(0);
       byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-      Buffer whole = Buffer.buffer(4 + idBytes.length + 20 + data.length())
+      Buffer whole = Buffer.buffer(4 + idBytes.length + 20 + row.data().length)
           .appendInt(idBytes.length).appendBytes(idBytes)
-          .appendLong(row.getLong(2)).appendLong(row.getLong(3)).appendInt(row.getInteger(1))
-          .appendBuffer(data);
+          .appendLong(row.timeout()).appendLong(row.access()).appendInt(row.version())
+          .appendBytes(row.data());
       StoredSession s = new StoredSession();
       s.readFromBuffer(0, whole);
       s.setPRNG(random);
-      s.storedData = data.getBytes();
-      s.storedAccess = row.getLong(3);
+      s.storedData = row.data();
+      s.storedAccess = row.access();
       return s;
+    }
+
+    /** The row as stored now. */
+    Row row() {
+      return new Row(storedData, version(), timeout(), storedAccess);
     }
 
     /** The session's data as stored: Vert.x's cluster serialisation minus id, timeout, access time and version. */

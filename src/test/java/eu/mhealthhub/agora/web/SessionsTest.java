@@ -116,10 +116,13 @@ class SessionsTest {
     assertEquals(42L, (Long) read.get("memberId"));
     assertEquals(1, ((io.vertx.ext.web.sstore.AbstractSession) read).version());
 
-    Session expiring = stored("memberId", 7L);
-    TestDatabase.update("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id_hash = decode(?, 'hex')",
-        idHash(expiring.id()));
-    assertNull(onContext(() -> store.get(expiring.id())), "an expired session is never returned");
+    Session expiring = store.createSession(300, 32);
+    expiring.put("memberId", 7L);
+    expiring.setAccessed();
+    onContext(() -> store.put(expiring));
+    assertEquals(7L, (Long) onContext(() -> store.get(expiring.id())).get("memberId"), "read back while it lives");
+    Thread.sleep(400);
+    assertNull(onContext(() -> store.get(expiring.id())), "an expired session is never returned, not even from memory");
     long deadline = System.currentTimeMillis() + 10_000;
     while (rows(expiring.id()) > 0 && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
@@ -160,6 +163,30 @@ class SessionsTest {
     inUse.put("flash", "late");
     onContext(() -> store.put(inUse));
     assertEquals(0, rows(original.id()));
+    assertNull(onContext(() -> store.get(original.id())), "and it reads as absent");
+  }
+
+  @Test
+  @DisplayName("a session read once is read from the node's memory after that, and a write is what the next read sees")
+  void readsComeFromMemoryAfterTheFirst() throws Exception {
+    Session original = stored("memberId", 11L);
+    // a row changed behind the store's back is not seen: proof that the read did not go to PostgreSQL
+    // (only this store writes the table, and a node of a cluster uses the cluster's store instead)
+    TestDatabase.update("UPDATE sessions SET data = ''::bytea WHERE id_hash = decode(?, 'hex')", idHash(original.id()));
+    Session read = onContext(() -> store.get(original.id()));
+    assertEquals(11L, (Long) read.get("memberId"));
+    read.put("memberId", 12L);
+    onContext(() -> store.put(read));
+    Session after = onContext(() -> store.get(original.id()));
+    assertEquals(12L, (Long) after.get("memberId"));
+    assertEquals(2, ((io.vertx.ext.web.sstore.AbstractSession) after).version());
+    // and the write reached PostgreSQL: a store with an empty memory reads the same
+    PostgresSessionStore fresh = new PostgresSessionStore(vertx, database.pool(), Duration.ofMinutes(5), Duration.ofMinutes(1));
+    try {
+      assertEquals(12L, (Long) onContext(() -> fresh.get(original.id())).get("memberId"));
+    } finally {
+      fresh.close();
+    }
   }
 
   @Test
