@@ -4,16 +4,10 @@ import eu.mhealthhub.agora.AppConfig;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.member.MemberService;
-import eu.mhealthhub.agora.member.SignInIdentity;
-import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
-import eu.mhealthhub.agora.web.Respond;
-import eu.mhealthhub.agora.web.SecurityHeaders;
 import eu.mhealthhub.agora.web.SessionKeys;
 import eu.mhealthhub.agora.web.Tokens;
-import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.oauth2.OAuth2AuthorizationURL;
@@ -28,8 +22,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,6 +40,7 @@ import java.util.Optional;
  * POST /auth/logout                end the session, then the provider's session when it has an end-session endpoint
  * POST /auth/backchannel-logout    the provider ends its session: a signed logout token (OIDC Back-Channel Logout 1.0)
  * GET  /auth/frontchannel-logout   the same from the provider's page, in an iframe: ?iss=&sid= (OIDC Front-Channel Logout 1.0)
+ *                                  (both logouts are handled by {@link ProviderLogout}; ID token claims by {@link IdTokenIdentity})
  * </pre>
  */
 public final class SignInRoutes {
@@ -56,35 +49,21 @@ public final class SignInRoutes {
 
   /** Longer targets are dropped (to "/"): the attempt must fit in a cookie with a few others. */
   private static final int MAX_NEXT = 512;
-  static final String BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
-  /** A logout token older than this is refused (a replay, or a clock far off). */
-  private static final long LOGOUT_TOKEN_MAX_AGE_S = 10 * 60;
-  /** How far the provider's clock may be behind the database's: sign-ins this long after a logout token's iat still end. */
-  private static final java.time.Duration LOGOUT_CLOCK_SKEW = java.time.Duration.ofMinutes(2);
-  private static final int MAX_SID_LENGTH = 255;
 
   private final SignInProvider provider;
   private final AppConfig config;
   private final MemberService members;
   private final SignInSessions signIns;
   private final ChangeFeed changes;
-  private final Pages pages;
   private final Clock clock;
   private final String redirectUri;
   private final PendingSignIns pending;
   private final SessionHandler sessions;
-
-  /** What the ID token establishes: who signed in, and in which provider session. */
-  private record VerifiedSignIn(SignInIdentity identity, String providerSid) {}
+  private final IdTokenIdentity idTokens;
+  private final ProviderLogout providerLogout;
 
   /** A signed-in member and the sign-in their session keeps. */
   private record SignedIn(long memberId, long signInId) {}
-
-  /**
-   * What a verified logout token names: the provider's session, its subject, or both, and the
-   * latest sign-in it may end (its issue time, plus the clock skew Agora tolerates).
-   */
-  private record LogoutRequest(String providerSid, String subject, java.time.Instant notAfter) {}
 
   public SignInRoutes(SignInProvider provider, AppConfig config, MemberService members, SignInSessions signIns,
       ChangeFeed changes, Pages pages, Clock clock, SessionHandler sessions) {
@@ -95,16 +74,17 @@ public final class SignInRoutes {
     this.config = config;
     this.members = members;
     this.signIns = signIns;
-    this.pages = pages;
     this.clock = clock;
     this.redirectUri = config.publicUrl() + "/auth/callback";
+    this.idTokens = new IdTokenIdentity(config, provider);
+    this.providerLogout = new ProviderLogout(provider, signIns, pages, clock);
   }
 
   public void mount(Router router) {
     router.get("/auth/login").handler(this::login);
     router.get("/auth/callback").handler(this::callback);
     router.post("/auth/logout").handler(this::logout);
-    router.get("/auth/frontchannel-logout").handler(this::frontChannelLogout);
+    router.get("/auth/frontchannel-logout").handler(providerLogout::frontChannel);
   }
 
   /**
@@ -112,7 +92,7 @@ public final class SignInRoutes {
    * server with no session and no browser; the signed logout token is its proof.
    */
   public void mountProviderCalls(Router router) {
-    router.post("/auth/backchannel-logout").handler(this::backChannelLogout);
+    router.post("/auth/backchannel-logout").handler(providerLogout::backChannel);
   }
 
   private void login(RoutingContext ctx) {
@@ -202,7 +182,7 @@ public final class SignInRoutes {
    * keys, fetched again if it names an unknown one; issuer; audience; expiry), then checks what
    * Vert.x does not: our nonce, the authorised party, a subject.
    */
-  private Future<VerifiedSignIn> verifiedSignIn(SignInProvider.Discovered discovered, User user, String nonce) {
+  private Future<IdTokenIdentity.VerifiedSignIn> verifiedSignIn(SignInProvider.Discovered discovered, User user, String nonce) {
     String raw = user.principal().getString("id_token");
     if (raw == null) {
       return Future.failedFuture(signInFailure("signin.error.token"));
@@ -212,56 +192,7 @@ public final class SignInRoutes {
           LOG.info("sign-in refused: the ID token does not verify ({})", e.getMessage());
           return Future.failedFuture(signInFailure("signin.error.token"));
         })
-        .compose(idToken -> identity(idToken, nonce));
-  }
-
-  private Future<VerifiedSignIn> identity(JsonObject idToken, String nonce) {
-    if (!Tokens.same(nonce, idToken.getString("nonce"))) {
-      return Future.failedFuture(signInFailure("signin.error.nonce"));
-    }
-    Object aud = idToken.getValue("aud");
-    boolean forUs = aud instanceof String s ? s.equals(clientId())
-        : aud instanceof JsonArray a && a.contains(clientId());
-    String azp = idToken.getString("azp");
-    String subject = idToken.getString("sub");
-    if (!forUs || (azp != null && !azp.equals(clientId())) || idToken.getValue("exp") == null
-        || subject == null || subject.isBlank()) {
-      return Future.failedFuture(signInFailure("signin.error.token"));
-    }
-    String email = idToken.getString("email");
-    if (Boolean.FALSE.equals(idToken.getValue("email_verified"))) {
-      email = null;
-    }
-    String name = firstNonBlank(idToken.getString("name"), idToken.getString("preferred_username"),
-        email == null ? null : email.substring(0, email.indexOf('@') < 0 ? email.length() : email.indexOf('@')),
-        "Member");
-    boolean admin = (email != null && config.adminEmails().contains(email.toLowerCase(Locale.ROOT)))
-        || config.adminClaim().map(c -> claimMatches(idToken.getValue(c.claim()), c.value())).orElse(false);
-    String sid = idToken.getValue("sid") instanceof String s && !s.isBlank() && s.length() <= MAX_SID_LENGTH ? s : null;
-    return Future.succeededFuture(new VerifiedSignIn(new SignInIdentity(provider.identityIssuer(), subject,
-        name.strip(), email, admin, language(idToken.getValue("locale"))), sid));
-  }
-
-  /** The locale claim ("fr", "de-AT", "fr_BE") as one of Agora's languages, or null. */
-  static String language(Object claim) {
-    if (!(claim instanceof String tag) || tag.length() > 35) {
-      return null;
-    }
-    return I18n.supported(tag.strip().replace('_', '-')).map(Locale::toLanguageTag).orElse(null);
-  }
-
-  private String clientId() {
-    return provider.clientId();
-  }
-
-  private static boolean claimMatches(Object claim, String expected) {
-    if (claim instanceof JsonArray array) {
-      return array.stream().anyMatch(v -> expected.equals(String.valueOf(v)));
-    }
-    if (claim instanceof String s) {
-      return List.of(s.split("[ ,]")).contains(expected);
-    }
-    return claim != null && expected.equals(String.valueOf(claim));
+        .compose(idToken -> idTokens.of(idToken, nonce));
   }
 
   private void logout(RoutingContext ctx) {
@@ -287,111 +218,7 @@ public final class SignInRoutes {
     ctx.response().setStatusCode(303).putHeader("Location", location).putHeader("Cache-Control", "no-store").end();
   }
 
-  /**
-   * OIDC Back-Channel Logout: the provider posts a logout token (a JWT it signed, naming its
-   * session id, the member's subject, or both). Agora ends every sign-in it names, on every node,
-   * and answers 200; a token that does not verify gets 400 and ends nothing.
-   */
-  private void backChannelLogout(RoutingContext ctx) {
-    String token = ctx.request().getFormAttribute("logout_token");
-    provider.whenReady()
-        .compose(discovered -> logoutRequest(discovered, token))
-        .compose(request -> signIns.endProviderSession(provider.identityIssuer(), request.providerSid(),
-            request.subject(), request.notAfter()))
-        .onSuccess(ended -> ctx.response().setStatusCode(200).putHeader("Cache-Control", "no-store").end())
-        .onFailure(ctx::fail);
-  }
-
-  /** Checks a logout token as OIDC Back-Channel Logout 1.0, section 2.6, asks. */
-  private Future<LogoutRequest> logoutRequest(SignInProvider.Discovered discovered, String token) {
-    if (token == null || token.isBlank() || token.length() > 16_384) {
-      return Future.failedFuture(logoutRefused("no logout_token"));
-    }
-    return discovered.keys().verify(token, ProviderKeys.Source.UNSOLICITED)
-        .recover(e -> Future.failedFuture(logoutRefused("it does not verify: " + e.getMessage())))
-        .compose(claims -> {
-          Object events = claims.getValue("events");
-          String sid = claims.getValue("sid") instanceof String s && !s.isBlank() ? s : null;
-          String subject = claims.getValue("sub") instanceof String s && !s.isBlank() ? s : null;
-          Object iat = claims.getValue("iat");
-          long now = clock.millis() / 1000;
-          if (!(events instanceof JsonObject e) || !(e.getValue(BACKCHANNEL_LOGOUT_EVENT) instanceof JsonObject)) {
-            return Future.failedFuture(logoutRefused("no back-channel logout event"));
-          }
-          if (claims.containsKey("nonce")) {
-            return Future.failedFuture(logoutRefused("a logout token carries no nonce"));
-          }
-          if (sid == null && subject == null) {
-            return Future.failedFuture(logoutRefused("it names neither sid nor sub"));
-          }
-          if (sid != null && sid.length() > MAX_SID_LENGTH) {
-            return Future.failedFuture(logoutRefused("sid too long"));
-          }
-          if (!(iat instanceof Number issued) || issued.longValue() < now - LOGOUT_TOKEN_MAX_AGE_S) {
-            return Future.failedFuture(logoutRefused("no iat, or issued too long ago"));
-          }
-          return Future.succeededFuture(new LogoutRequest(sid, subject,
-              java.time.Instant.ofEpochSecond(issued.longValue()).plus(LOGOUT_CLOCK_SKEW)));
-        });
-  }
-
-  /**
-   * OIDC Front-Channel Logout: the provider's page loads this address in an iframe with its issuer
-   * and session id. Both are required (Keycloak sends them unless its "front-channel logout session
-   * required" is off), so a link on another site cannot sign anyone out: it would need the
-   * provider's session id, which only the member's ID token carries.
-   */
-  private void frontChannelLogout(RoutingContext ctx) {
-    String iss = ctx.request().getParam("iss");
-    String sid = ctx.request().getParam("sid");
-    if (sid == null || sid.isBlank() || sid.length() > MAX_SID_LENGTH || !sameIssuer(iss)) {
-      ctx.fail(logoutRefused("front-channel logout without this provider's iss and a sid"));
-      return;
-    }
-    Respond.to(ctx, signIns.endProviderSession(provider.identityIssuer(), sid, null, null)
-        .compose(ended -> endOwnSessionIfEnded(ctx))
-        .map(v -> {
-          // the provider's logout page shows this in a frame; nothing else may
-          SecurityHeaders.allowFramingBy(ctx, provider.origin());
-          ctx.response().putHeader("Cache-Control", "no-store");
-          return v;
-        }), v -> pages.render(ctx, "auth/signed-out", Map.of()));
-  }
-
-  /** When this request's own session was among those ended, signs it out now rather than at the next request. */
-  private Future<Void> endOwnSessionIfEnded(RoutingContext ctx) {
-    // only a signed-in viewer has a session to look at; asking an anonymous request for one would start one
-    Session session = Viewer.of(ctx).signedIn() ? ctx.session() : null;
-    Long signInId = session == null ? null : session.get(SessionKeys.SIGN_IN_ID);
-    if (signInId == null) {
-      return Future.succeededFuture();
-    }
-    return signIns.stillSignedIn(signInId).map(active -> {
-      if (!active) {
-        session.destroy();
-        Viewer.forgetMember(ctx);
-      }
-      return null;
-    });
-  }
-
-  private boolean sameIssuer(String iss) {
-    if (iss == null) {
-      return false;
-    }
-    String given = iss.endsWith("/") ? iss.substring(0, iss.length() - 1) : iss;
-    String configured = provider.issuer().toString();
-    configured = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
-    return given.equals(configured)
-        || provider.current().map(d -> d.issuer().equals(iss) || d.issuer().equals(given)).orElse(false);
-  }
-
-  private static DomainException logoutRefused(String why) {
-    LOG.info("logout request refused: {}", why);
-    return DomainException.badRequest("signin.logout.invalid");
-  }
-
-  private static DomainException signInFailure(String key) {
+  static DomainException signInFailure(String key) {
     LOG.info("sign-in refused: {}", key);
     return DomainException.badRequest(key);
   }
@@ -403,14 +230,5 @@ public final class SignInRoutes {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String firstNonBlank(String... values) {
-    for (String v : values) {
-      if (v != null && !v.isBlank()) {
-        return v;
-      }
-    }
-    return "Member";
   }
 }

@@ -11,8 +11,8 @@ import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.document.DocumentForms.CommentForm;
 import eu.mhealthhub.agora.document.DocumentForms.DispositionForm;
-import eu.mhealthhub.agora.document.DocumentFormResult.Again;
-import eu.mhealthhub.agora.document.DocumentFormResult.Saved;
+import eu.mhealthhub.agora.document.DocumentViews.SectionPage;
+import eu.mhealthhub.agora.web.FormResult;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
@@ -74,12 +74,12 @@ final class CommentRoutes {
     Member me = member(ctx);
     Respond.to(ctx, documents.locate(id, viewer(ctx))
         .compose(at -> documents.comment(at, me, key, form.body(), form.clientToken()))
-        .<DocumentFormResult>map(cid -> new Saved(url(id) + "/sections/" + key + "#comment-" + cid))
+        .map(cid -> FormResult.<SectionPage>done(url(id) + "/sections/" + key + "#comment-" + cid))
         .recover(e -> e instanceof DomainException d && d.kind() == DomainException.Kind.BAD_REQUEST
             ? views.section(id, key, viewer(ctx), messages(ctx))
-                .map(page -> new Again(400, "document/section", page.refusing(form, d.messageKey())))
+                .map(page -> new FormResult.Problems<>(400, page.refusing(form, d.messageKey())))
             : Future.failedFuture(e)),
-        result -> result.send(ctx, pages));
+        result -> result.send(ctx, pages, "document/section"));
   }
 
   private void resolve(RoutingContext ctx) {

@@ -1,21 +1,26 @@
 package eu.mhealthhub.agora.document;
 
-import eu.mhealthhub.agora.web.ViewModel;
+import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.document.DocumentForms.NewDocumentForm;
 import eu.mhealthhub.agora.document.DocumentForms.RevisionForm;
 import eu.mhealthhub.agora.document.DocumentForms.StatusForm;
+import eu.mhealthhub.agora.document.DocumentViews.FormPage;
 import eu.mhealthhub.agora.group.GroupService;
+import eu.mhealthhub.agora.web.FormResult;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
 import eu.mhealthhub.agora.web.Respond;
+import eu.mhealthhub.agora.web.ViewModel;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Consensus documents in HTML: the documents and their revisions here, proposals in
@@ -96,6 +101,23 @@ public final class DocumentRoutes {
     Respond.to(ctx, done, x -> Forms.redirect(ctx, location));
   }
 
+  /**
+   * A document form's submission: with problems it is shown again (400) with them; asked for a
+   * preview, shown again with it; otherwise {@code save} runs and its location is where the
+   * browser goes next. A refusal about the input shows the form as {@code refused} makes it, with
+   * the refusal's status; any other failure is an error page.
+   */
+  static Future<FormResult<FormPage>> submit(FormPage typed, boolean previewing, Supplier<Future<String>> save,
+      Function<DomainException, Future<FormPage>> refused) {
+    if (typed.hasProblems()) {
+      return Future.succeededFuture(new FormResult.Problems<>(400, typed));
+    }
+    if (previewing) {
+      return Future.succeededFuture(new FormResult.Preview<>(typed.previewing()));
+    }
+    return save.get().map(FormResult::<FormPage>done).recover(e -> FormResult.refused(e, refused));
+  }
+
   private I18n.Messages messages(RoutingContext ctx) {
     return i18n.forLocale(Viewer.of(ctx).locale());
   }
@@ -121,11 +143,11 @@ public final class DocumentRoutes {
     Respond.to(ctx, views.newDocument(ctx.pathParam("slug"), viewer(ctx))
         .map(page -> page.filled(form.title(), 0, form.body(), form.summary(), form.clientToken(), form.problems(), null,
             null))
-        .compose(typed -> DocumentFormResult.submit(typed, DocumentForms.previewing(form(ctx)),
+        .compose(typed -> submit(typed, DocumentForms.previewing(form(ctx)),
             () -> documents.create(typed.group(), me, form.title(), form.body(), form.summary(), form.clientToken())
                 .map(DocumentRoutes::url),
             refusal -> views.refused(typed, viewer(ctx), refusal, messages(ctx)))),
-        result -> result.send(ctx, pages));
+        result -> result.send(ctx, pages, "document/form"));
   }
 
   // ---- reading
@@ -158,10 +180,10 @@ public final class DocumentRoutes {
     String token = DocumentForms.field(form(ctx), "clientToken");
     Respond.to(ctx, views.writing(id, viewer(ctx), true)
         .map(page -> page.filled("", form.base(), form.body(), form.summary(), token, form.problems(), null, null))
-        .compose(typed -> DocumentFormResult.submit(typed, DocumentForms.previewing(form(ctx)),
+        .compose(typed -> submit(typed, DocumentForms.previewing(form(ctx)),
             () -> documents.edit(typed.located(), me, form.base(), form.body(), form.summary()).map(n -> url(id)),
             refusal -> views.refused(typed, viewer(ctx), refusal, messages(ctx)))),
-        result -> result.send(ctx, pages));
+        result -> result.send(ctx, pages, "document/form"));
   }
 
   private void move(RoutingContext ctx) {

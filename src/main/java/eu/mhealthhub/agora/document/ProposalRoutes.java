@@ -4,6 +4,7 @@ import static eu.mhealthhub.agora.document.DocumentRoutes.form;
 import static eu.mhealthhub.agora.document.DocumentRoutes.member;
 import static eu.mhealthhub.agora.document.DocumentRoutes.redirect;
 import static eu.mhealthhub.agora.document.DocumentRoutes.render;
+import static eu.mhealthhub.agora.document.DocumentRoutes.submit;
 import static eu.mhealthhub.agora.document.DocumentRoutes.url;
 import static eu.mhealthhub.agora.document.DocumentRoutes.viewer;
 
@@ -64,11 +65,11 @@ final class ProposalRoutes {
     Respond.to(ctx, views.writing(id, viewer(ctx), false)
         .map(page -> page.filled("", form.base(), form.body(), form.rationale(), form.clientToken(), form.problems(),
             null, null))
-        .compose(typed -> DocumentFormResult.submit(typed, DocumentForms.previewing(form(ctx)),
+        .compose(typed -> submit(typed, DocumentForms.previewing(form(ctx)),
             () -> documents.propose(typed.located(), me, form.base(), form.body(), form.rationale(), form.clientToken())
                 .map(pid -> url(id) + "/proposals/" + pid),
             refusal -> views.refused(typed, viewer(ctx), refusal, messages(ctx)))),
-        result -> result.send(ctx, pages));
+        result -> result.send(ctx, pages, "document/form"));
   }
 
   private void proposal(RoutingContext ctx) {

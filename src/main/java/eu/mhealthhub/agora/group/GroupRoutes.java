@@ -2,21 +2,26 @@ package eu.mhealthhub.agora.group;
 
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.group.GroupPages.AboutPage;
+import eu.mhealthhub.agora.group.GroupPages.FormPage;
 import eu.mhealthhub.agora.text.CleanText;
 import eu.mhealthhub.agora.thread.SubscriptionLevel;
 import eu.mhealthhub.agora.thread.ThreadService;
+import eu.mhealthhub.agora.thread.ThreadSummary;
+import eu.mhealthhub.agora.web.FormResult;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.Pages;
 import eu.mhealthhub.agora.web.Respond;
+import eu.mhealthhub.agora.web.ViewModel;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Working groups: reading, belonging, running them.
@@ -53,29 +58,64 @@ public final class GroupRoutes {
 
   public void mount(Router router) {
     router.get("/groups").handler(this::list);
-    router.get("/groups/new").handler(this::newForm);
-    router.post("/groups").handler(this::create);
+    router.get("/groups/new").handler(Forms::members).handler(this::newForm);
+    router.post("/groups").handler(Forms::members).handler(this::create);
     router.get("/groups/:slug").handler(this::show);
-    router.get("/groups/:slug/edit").handler(this::editForm);
+    router.get("/groups/:slug/edit").handler(Forms::members).handler(this::editForm);
     router.post("/groups/:slug/edit").handler(this::update);
     router.post("/groups/:slug/archive").handler(this::archive);
-    router.post("/groups/:slug/join").handler(this::join);
-    router.post("/groups/:slug/leave").handler(this::leave);
+    router.post("/groups/:slug/join").handler(Forms::members).handler(this::join);
+    router.post("/groups/:slug/leave").handler(Forms::members).handler(this::leave);
     router.get("/groups/:slug/members").handler(this::members);
     router.post("/groups/:slug/members").handler(this::addMember);
     router.post("/groups/:slug/members/:memberId/role").handler(this::setRole);
     router.post("/groups/:slug/members/:memberId/remove").handler(Forms::members).handler(this::removeMember);
     router.post("/groups/:slug/requests/:requestId").handler(this::decide);
-    router.post("/groups/:slug/subscription").handler(this::subscribe);
+    router.post("/groups/:slug/subscription").handler(Forms::members).handler(this::subscribe);
+  }
+
+  /**
+   * A group's page: what {@link GroupService#about} says about the group, with a page of its
+   * threads and the viewer's subscription to it, which the thread feature owns.
+   */
+  public record ShowPage(WorkingGroup group, List<GroupMember> moderators, JoinRequest request,
+      SubscriptionLevel subscription, List<ThreadSummary> threads, int page, List<Map<String, Object>> pages,
+      boolean canPost, boolean canJoin, boolean canModerate, boolean canAdminister, boolean signedIn) {
+
+    static ShowPage of(AboutPage about, List<ThreadSummary> threads, int page, List<Map<String, Object>> pages,
+        SubscriptionLevel subscription) {
+      return new ShowPage(about.group(), about.moderators(), about.request(), subscription, threads, page, pages,
+          about.canPost(), about.canJoin(), about.canModerate(), about.canAdminister(), about.signedIn());
+    }
   }
 
   private static Optional<Member> viewer(RoutingContext ctx) {
     return Viewer.of(ctx).member();
   }
 
+  /** The signed-in member, on routes behind {@link Forms#members}. */
+  private static Member member(RoutingContext ctx) {
+    return Viewer.of(ctx).member().orElseThrow(DomainException::forbidden);
+  }
+
+  /** Ends a handler whose chain computes where to go next: 303 there, or the failure's error page. */
+  private static void thenRedirect(RoutingContext ctx, Future<String> location) {
+    Respond.to(ctx, location, l -> Forms.redirect(ctx, l));
+  }
+
+  private static String groupUrl(WorkingGroup group) {
+    return "/groups/" + group.slug();
+  }
+
+  private static String membersUrl(WorkingGroup group) {
+    return groupUrl(group) + "/members";
+  }
+
+  // ---- reading
+
   private void list(RoutingContext ctx) {
-    groups.visibleTo(viewer(ctx))
-        .map(list -> Map.<String, Object>of("groups", list, "canCreate", GroupPolicy.canAdminister(viewer(ctx))))
+    groups.listPage(viewer(ctx))
+        .map(ViewModel::of)
         .onSuccess(model -> pages.render(ctx, "group/list", model))
         .onFailure(ctx::fail);
   }
@@ -84,199 +124,137 @@ public final class GroupRoutes {
     Optional<Member> viewer = viewer(ctx);
     int page = Forms.page(ctx);
     groups.find(ctx.pathParam("slug"), viewer).compose(group -> {
-      Future<List<GroupMember>> members = groups.members(group);
-      var list = threads.list(group, viewer, page);
-      Future<Optional<JoinRequest>> request = viewer.isPresent() && !group.viewerIsMember()
-          ? groups.latestRequest(group, viewer.get()) : Future.succeededFuture(Optional.empty());
+      Future<AboutPage> about = groups.about(group, viewer);
+      Future<List<ThreadSummary>> list = threads.list(group, viewer, page);
       Future<SubscriptionLevel> level = viewer.isPresent() ? threads.groupSubscription(group, viewer.get())
           : Future.succeededFuture(SubscriptionLevel.NORMAL);
-      return Future.all(members, list, request, level).map(all -> {
-        Map<String, Object> model = new HashMap<>();
-        model.put("group", group);
-        model.put("moderators", members.result().stream().filter(GroupMember::moderator).toList());
-        model.put("threads", list.result());
-        model.put("page", page);
-        model.put("pages", Forms.pageLinks(page, threads.groupPages(group)));
-        model.put("request", request.result().orElse(null));
-        model.put("subscription", level.result());
-        model.put("canPost", GroupPolicy.canPost(viewer, group));
-        model.put("canJoin", GroupPolicy.canJoin(viewer, group)
-            && request.result().map(r -> !r.pending()).orElse(true));
-        model.put("canModerate", GroupPolicy.canModerate(viewer, group));
-        model.put("canAdminister", GroupPolicy.canAdminister(viewer));
-        model.put("signedIn", viewer.isPresent());
-        return model;
-      });
-    }).onSuccess(model -> pages.renderShared(ctx, "group/show", model)).onFailure(ctx::fail);
+      return Future.all(about, list, level).map(all -> ShowPage.of(about.result(), list.result(), page,
+          Forms.pageLinks(page, threads.groupPages(group)), level.result()));
+    }).map(ViewModel::of).onSuccess(model -> pages.renderShared(ctx, "group/show", model)).onFailure(ctx::fail);
   }
+
+  private void members(RoutingContext ctx) {
+    groups.membersPage(ctx.pathParam("slug"), viewer(ctx))
+        .map(ViewModel::of)
+        .onSuccess(model -> pages.render(ctx, "group/members", model))
+        .onFailure(ctx::fail);
+  }
+
+  // ---- creating and editing (admins)
 
   private void newForm(RoutingContext ctx) {
-    if (!Forms.requireMember(ctx)) {
-      return;
-    }
-    if (!GroupPolicy.canAdminister(viewer(ctx))) {
-      ctx.fail(DomainException.forbidden());
-      return;
-    }
-    renderForm(ctx, 200, GroupForm.of("", "", "", "public", "open"), Map.of(), null);
+    groups.createForm(viewer(ctx))
+        .map(ViewModel::of)
+        .onSuccess(model -> pages.render(ctx, "group/form", model))
+        .onFailure(ctx::fail);
   }
 
-  private void renderForm(RoutingContext ctx, int status, GroupForm form, Map<String, String> problems, WorkingGroup group) {
-    Map<String, Object> model = new HashMap<>();
-    model.put("form", form);
-    model.put("problems", problems);
-    model.put("hasProblems", !problems.isEmpty());
-    model.put("creating", group == null);
-    if (group != null) {
-      model.put("group", group);
-    }
-    pages.render(ctx, status, "group/form", model);
+  private static GroupForm form(String slug, MultiMap f) {
+    return GroupForm.of(slug, f.get("name"), f.get("purpose"), f.get("visibility"), f.get("joinPolicy"));
   }
 
-  private static GroupForm form(MultiMap f) {
-    return GroupForm.of(f.get("slug"), f.get("name"), f.get("purpose"), f.get("visibility"), f.get("joinPolicy"));
-  }
-
+  /** A slug taken meanwhile shows the form again (409) with the problem at the slug. */
   private void create(RoutingContext ctx) {
-    if (!Forms.requireMember(ctx)) {
-      return;
+    MultiMap f = ctx.request().formAttributes();
+    GroupForm form = form(f.get("slug"), f);
+    groups.createForm(viewer(ctx))
+        .map(page -> page.filled(form, form.problems(true)))
+        .compose(filled -> submit(filled, () -> groups.create(viewer(ctx), form).map(slug -> "/groups/" + slug))
+            .recover(e -> e instanceof DomainException d && d.kind() == DomainException.Kind.CONFLICT
+                ? Future.succeededFuture(new FormResult.Problems<>(409, filled.filled(form, Map.of("slug", d.messageKey()))))
+                : Future.failedFuture(e)))
+        .onSuccess(result -> result.send(ctx, pages, "group/form"))
+        .onFailure(ctx::fail);
+  }
+
+  /** A group form's submission: the form again (400) with its problems, or saved and on to where {@code save} says. */
+  private static Future<FormResult<FormPage>> submit(FormPage filled, Supplier<Future<String>> save) {
+    if (filled.hasProblems()) {
+      return Future.succeededFuture(new FormResult.Problems<>(400, filled));
     }
-    GroupForm form = form(ctx.request().formAttributes());
-    if (!GroupPolicy.canAdminister(viewer(ctx))) {
-      ctx.fail(DomainException.forbidden());
-      return;
-    }
-    Map<String, String> problems = form.problems(true);
-    if (!problems.isEmpty()) {
-      renderForm(ctx, 400, form, problems, null);
-      return;
-    }
-    Respond.to(ctx, groups.create(viewer(ctx), form)
-        .<Runnable>map(slug -> () -> Forms.redirect(ctx, "/groups/" + slug))
-        .recover(e -> e instanceof DomainException d && d.kind() == DomainException.Kind.CONFLICT
-            ? Respond.sending(() -> renderForm(ctx, 409, form, Map.of("slug", d.messageKey()), null))
-            : Future.failedFuture(e)));
+    return save.get().map(FormResult::<FormPage>done);
   }
 
   private void editForm(RoutingContext ctx) {
-    if (!Forms.requireMember(ctx)) {
-      return;
-    }
-    Respond.to(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx))
-            .compose(group -> Respond.ifAllowed(GroupPolicy.canAdminister(viewer(ctx)), group)),
-        group -> renderForm(ctx, 200, GroupForm.of(group.slug(), group.name(), group.purpose(),
-            group.closed() ? "closed" : "public", group.openJoin() ? "open" : "request"), Map.of(), group));
+    groups.editForm(ctx.pathParam("slug"), viewer(ctx))
+        .map(ViewModel::of)
+        .onSuccess(model -> pages.render(ctx, "group/form", model))
+        .onFailure(ctx::fail);
   }
 
   private void update(RoutingContext ctx) {
-    Respond.to(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx)).compose(group -> {
-      GroupForm form = form(ctx.request().formAttributes().set("slug", group.slug()));
-      if (!GroupPolicy.canAdminister(viewer(ctx))) {
-        return Future.failedFuture(DomainException.forbidden());
-      }
-      Map<String, String> problems = form.problems(false);
-      if (!problems.isEmpty()) {
-        return Respond.sending(() -> renderForm(ctx, 400, form, problems, group));
-      }
-      return groups.update(group, viewer(ctx), form).<Runnable>map(v -> () -> Forms.redirect(ctx, "/groups/" + group.slug()));
-    }));
+    groups.editForm(ctx.pathParam("slug"), viewer(ctx))
+        .compose(page -> {
+          // the slug names the group and does not change
+          GroupForm form = form(page.group().slug(), ctx.request().formAttributes());
+          return submit(page.filled(form, form.problems(false)),
+              () -> groups.update(page.group(), viewer(ctx), form).map(v -> groupUrl(page.group())));
+        })
+        .onSuccess(result -> result.send(ctx, pages, "group/form"))
+        .onFailure(ctx::fail);
   }
 
   private void archive(RoutingContext ctx) {
     boolean archived = !"false".equals(ctx.request().getFormAttribute("archived"));
-    groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(group -> groups.archive(group, viewer(ctx), archived).map(group))
-        .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug()))
-        .onFailure(ctx::fail);
+    thenRedirect(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx))
+        .compose(group -> groups.archive(group, viewer(ctx), archived).map(v -> groupUrl(group))));
   }
 
+  // ---- belonging
+
   private void join(RoutingContext ctx) {
-    if (!Forms.requireMember(ctx)) {
-      return;
-    }
-    Member me = viewer(ctx).orElseThrow();
-    groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(group -> groups.join(group, me, CleanText.body(ctx.request().getFormAttribute("message"))).map(group))
-        .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug()))
-        .onFailure(ctx::fail);
+    String message = CleanText.body(ctx.request().getFormAttribute("message"));
+    thenRedirect(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx))
+        .compose(group -> groups.join(group, member(ctx), message).map(joined -> groupUrl(group))));
   }
 
   private void leave(RoutingContext ctx) {
-    if (!Forms.requireMember(ctx)) {
-      return;
-    }
-    Member me = viewer(ctx).orElseThrow();
-    groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(group -> groups.leave(group, me).map(group))
+    thenRedirect(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx))
         // a member who leaves a closed group can no longer see it
-        .onSuccess(group -> Forms.redirect(ctx, group.closed() ? "/groups" : "/groups/" + group.slug()))
-        .onFailure(ctx::fail);
+        .compose(group -> groups.leave(group, member(ctx)).map(v -> group.closed() ? "/groups" : groupUrl(group))));
   }
 
-  private void members(RoutingContext ctx) {
-    Optional<Member> viewer = viewer(ctx);
-    groups.find(ctx.pathParam("slug"), viewer).compose(group -> {
-      Future<List<GroupMember>> members = groups.members(group);
-      Future<List<JoinRequest>> pending = GroupPolicy.canModerate(viewer, group)
-          ? groups.pendingRequests(group, viewer) : Future.succeededFuture(List.of());
-      return Future.all(members, pending).map(all -> {
-        Map<String, Object> model = new HashMap<>();
-        model.put("group", group);
-        model.put("members", members.result());
-        model.put("requests", pending.result());
-        model.put("canModerate", GroupPolicy.canModerate(viewer, group));
-        model.put("viewerId", viewer.map(Member::id).orElse(-1L));
-        return model;
-      });
-    }).onSuccess(model -> pages.render(ctx, "group/members", model)).onFailure(ctx::fail);
+  private void subscribe(RoutingContext ctx) {
+    SubscriptionLevel level = SubscriptionLevel.fromForm(ctx.request().getFormAttribute("level"));
+    thenRedirect(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx))
+        .compose(group -> threads.subscribeGroup(group, member(ctx), level).map(v -> groupUrl(group))));
   }
+
+  // ---- moderators run the membership
 
   private void addMember(RoutingContext ctx) {
-    groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(group -> groups.addMember(group, viewer(ctx), ctx.request().getFormAttribute("handle")).map(group))
-        .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug() + "/members"))
-        .onFailure(ctx::fail);
+    String handle = ctx.request().getFormAttribute("handle");
+    thenRedirect(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx))
+        .compose(group -> groups.addMember(group, viewer(ctx), handle).map(v -> membersUrl(group))));
   }
 
   private void setRole(RoutingContext ctx) {
     long memberId = Forms.id(ctx, "memberId");
     boolean moderator = "moderator".equals(ctx.request().getFormAttribute("role"));
-    groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(group -> groups.setRole(group, viewer(ctx), memberId, moderator).map(group))
-        .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug() + "/members"))
-        .onFailure(ctx::fail);
+    thenRedirect(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx))
+        .compose(group -> groups.setRole(group, viewer(ctx), memberId, moderator).map(v -> membersUrl(group))));
   }
 
   private void removeMember(RoutingContext ctx) {
     long memberId = Forms.id(ctx, "memberId");
-    groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(group -> groups.removeMember(group, viewer(ctx), memberId, CleanText.body(ctx.request().getFormAttribute("reason"))).map(group))
-        .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug() + "/members"))
-        .onFailure(ctx::fail);
+    String reason = CleanText.body(ctx.request().getFormAttribute("reason"));
+    thenRedirect(ctx, groups.find(ctx.pathParam("slug"), viewer(ctx))
+        .compose(group -> groups.removeMember(group, viewer(ctx), memberId, reason).map(v -> membersUrl(group))));
   }
 
   private void decide(RoutingContext ctx) {
     long requestId = Forms.id(ctx, "requestId");
-    String decision = ctx.request().getFormAttribute("decision");
-    if (!"approve".equals(decision) && !"decline".equals(decision)) {
-      ctx.fail(DomainException.badRequest("group.requests.error.decision"));
-      return;
-    }
-    groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(group -> groups.decide(group, viewer(ctx), requestId, "approve".equals(decision),
-            CleanText.body(ctx.request().getFormAttribute("reason"))).map(group))
-        .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug() + "/members"))
-        .onFailure(ctx::fail);
+    String reason = CleanText.body(ctx.request().getFormAttribute("reason"));
+    thenRedirect(ctx, approve(ctx.request().getFormAttribute("decision"))
+        .compose(approve -> groups.find(ctx.pathParam("slug"), viewer(ctx))
+            .compose(group -> groups.decide(group, viewer(ctx), requestId, approve, reason).map(v -> membersUrl(group)))));
   }
 
-  private void subscribe(RoutingContext ctx) {
-    if (!Forms.requireMember(ctx)) {
-      return;
+  /** The decision field: true to approve, false to decline, anything else a 400. */
+  private static Future<Boolean> approve(String decision) {
+    if (!"approve".equals(decision) && !"decline".equals(decision)) {
+      return Future.failedFuture(DomainException.badRequest("group.requests.error.decision"));
     }
-    SubscriptionLevel level = SubscriptionLevel.fromForm(ctx.request().getFormAttribute("level"));
-    groups.find(ctx.pathParam("slug"), viewer(ctx))
-        .compose(group -> threads.subscribeGroup(group, viewer(ctx).orElseThrow(), level).map(group))
-        .onSuccess(group -> Forms.redirect(ctx, "/groups/" + group.slug()))
-        .onFailure(ctx::fail);
+    return Future.succeededFuture("approve".equals(decision));
   }
 }

@@ -6,6 +6,10 @@ import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
 import eu.mhealthhub.agora.live.Narrowing;
 import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.group.GroupPages.AboutPage;
+import eu.mhealthhub.agora.group.GroupPages.FormPage;
+import eu.mhealthhub.agora.group.GroupPages.ListPage;
+import eu.mhealthhub.agora.group.GroupPages.MembersPage;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
@@ -54,12 +58,12 @@ public final class GroupService {
   }
 
   /** The groups a member belongs to that the viewer may also read, with the member's role in each. */
-  public Future<List<java.util.Map.Entry<WorkingGroup, String>>> groupsOf(long memberId, Optional<Member> viewer) {
+  public Future<List<GroupPages.Membership>> groupsOf(long memberId, Optional<Member> viewer) {
     return Future.all(visibleTo(viewer), repository.memberships(pool, memberId)).map(all -> {
       List<WorkingGroup> visible = all.resultAt(0);
       java.util.Map<Long, String> roles = all.resultAt(1);
       return visible.stream().filter(g -> roles.containsKey(g.id()))
-          .map(g -> java.util.Map.entry(g, roles.get(g.id()))).toList();
+          .map(g -> new GroupPages.Membership(g, "moderator".equals(roles.get(g.id())))).toList();
     });
   }
 
@@ -79,6 +83,48 @@ public final class GroupService {
   public Future<WorkingGroup> readable(WorkingGroup group, Optional<Member> viewer) {
     return GroupPolicy.canRead(viewer, group) ? Future.succeededFuture(group)
         : Future.failedFuture(DomainException.notFound());
+  }
+
+  // ---- pages
+
+  /** The list of groups the viewer may read. */
+  public Future<ListPage> listPage(Optional<Member> viewer) {
+    return visibleTo(viewer).map(list -> new ListPage(list, GroupPolicy.canAdminister(viewer)));
+  }
+
+  /** What the group's page says about {@code group}, which the viewer may read (see {@link #find}). */
+  public Future<AboutPage> about(WorkingGroup group, Optional<Member> viewer) {
+    Future<List<GroupMember>> members = members(group);
+    Future<Optional<JoinRequest>> request = viewer.isPresent() && !group.viewerIsMember()
+        ? latestRequest(group, viewer.get()) : Future.succeededFuture(Optional.empty());
+    return Future.all(members, request).map(all -> new AboutPage(group,
+        members.result().stream().filter(GroupMember::moderator).toList(), request.result().orElse(null),
+        GroupPolicy.canPost(viewer, group),
+        GroupPolicy.canJoin(viewer, group) && request.result().map(r -> !r.pending()).orElse(true),
+        GroupPolicy.canModerate(viewer, group), GroupPolicy.canAdminister(viewer), viewer.isPresent()));
+  }
+
+  /** The members page of the group {@code slug}; NOT_FOUND as {@link #find(String, Optional)}. */
+  public Future<MembersPage> membersPage(String slug, Optional<Member> viewer) {
+    return find(slug, viewer).compose(group -> {
+      boolean canModerate = GroupPolicy.canModerate(viewer, group);
+      Future<List<GroupMember>> members = members(group);
+      Future<List<JoinRequest>> pending = canModerate ? pendingRequests(group, viewer) : Future.succeededFuture(List.of());
+      return Future.all(members, pending).map(all -> new MembersPage(group, members.result(), pending.result(),
+          canModerate, viewer.map(Member::id).orElse(-1L)));
+    });
+  }
+
+  /** The empty form for a new group; FORBIDDEN but for admins. */
+  public Future<FormPage> createForm(Optional<Member> viewer) {
+    return GroupPolicy.canAdminister(viewer) ? Future.succeededFuture(FormPage.create())
+        : Future.failedFuture(DomainException.forbidden());
+  }
+
+  /** The form to edit the group {@code slug}, filled with it; NOT_FOUND as {@link #find(String, Optional)}, FORBIDDEN but for admins. */
+  public Future<FormPage> editForm(String slug, Optional<Member> viewer) {
+    return find(slug, viewer).compose(group -> GroupPolicy.canAdminister(viewer)
+        ? Future.succeededFuture(FormPage.edit(group)) : Future.failedFuture(DomainException.forbidden()));
   }
 
   /** The member's own groups with how many of their threads have unread posts. */

@@ -39,12 +39,26 @@ public sealed interface FormResult<V extends Record> {
    */
   static <V extends Record> Future<FormResult<V>> refused(Throwable e, I18n i18n, RoutingContext ctx,
       Function<String, Future<V>> form) {
-    if (e instanceof DomainException d && (d.kind() == DomainException.Kind.BAD_REQUEST
-        || d.kind() == DomainException.Kind.TOO_LARGE || d.kind() == DomainException.Kind.CONFLICT)) {
-      return form.apply(i18n.message(Viewer.of(ctx).locale(), d.messageKey(), d.args()))
-          .map(view -> new Problems<>(d.kind().status, view));
+    return refused(e, d -> form.apply(i18n.message(Viewer.of(ctx).locale(), d.messageKey(), d.args())));
+  }
+
+  /**
+   * {@link #refused(Throwable, I18n, RoutingContext, Function)} for forms that show a refusal in
+   * their own way (a document edit that conflicts shows three versions): {@code form} gets the
+   * refusal itself.
+   */
+  static <V extends Record> Future<FormResult<V>> refused(Throwable e, Function<DomainException, Future<V>> form) {
+    if (refusesInput(e)) {
+      DomainException d = (DomainException) e;
+      return form.apply(d).map(view -> new Problems<>(d.kind().status, view));
     }
     return Future.failedFuture(e);
+  }
+
+  /** A refusal about what was typed or sent (BAD_REQUEST, TOO_LARGE, CONFLICT), which a form can show. */
+  static boolean refusesInput(Throwable e) {
+    return e instanceof DomainException d && (d.kind() == DomainException.Kind.BAD_REQUEST
+        || d.kind() == DomainException.Kind.TOO_LARGE || d.kind() == DomainException.Kind.CONFLICT);
   }
 
   /**

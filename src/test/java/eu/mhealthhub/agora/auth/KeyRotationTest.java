@@ -56,7 +56,7 @@ class KeyRotationTest {
     long now = System.currentTimeMillis() / 1000;
     return new JsonObject().put("iss", env.issuer()).put("aud", TamperingProvider.CLIENT_ID).put("iat", now)
         .put("jti", UUID.randomUUID().toString()).put("sub", ROSA.subject())
-        .put("events", new JsonObject().put(SignInRoutes.BACKCHANNEL_LOGOUT_EVENT, new JsonObject()));
+        .put("events", new JsonObject().put(ProviderLogout.BACKCHANNEL_LOGOUT_EVENT, new JsonObject()));
   }
 
   private static int post(String logoutToken) throws Exception {

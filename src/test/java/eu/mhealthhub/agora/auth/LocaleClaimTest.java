@@ -80,12 +80,12 @@ class LocaleClaimTest {
   @Test
   @DisplayName("locale claims map to Agora's languages with or without a region, in either separator")
   void claimForms() {
-    assertEquals("fr", SignInRoutes.language("fr-BE"));
-    assertEquals("de", SignInRoutes.language("de_AT"));
-    assertEquals("en", SignInRoutes.language("en"));
-    assertNull(SignInRoutes.language("pt"));
-    assertNull(SignInRoutes.language(""));
-    assertNull(SignInRoutes.language(42));
-    assertNull(SignInRoutes.language(null));
+    assertEquals("fr", IdTokenIdentity.language("fr-BE"));
+    assertEquals("de", IdTokenIdentity.language("de_AT"));
+    assertEquals("en", IdTokenIdentity.language("en"));
+    assertNull(IdTokenIdentity.language("pt"));
+    assertNull(IdTokenIdentity.language(""));
+    assertNull(IdTokenIdentity.language(42));
+    assertNull(IdTokenIdentity.language(null));
   }
 }

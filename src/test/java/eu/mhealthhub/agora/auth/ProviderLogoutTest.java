@@ -113,7 +113,7 @@ class ProviderLogoutTest {
     long now = System.currentTimeMillis() / 1000;
     JsonObject claims = new JsonObject().put("iss", env.issuer()).put("aud", TamperingProvider.CLIENT_ID)
         .put("iat", now - 300).put("jti", UUID.randomUUID().toString()).put("sub", MIA.subject())
-        .put("events", new JsonObject().put(SignInRoutes.BACKCHANNEL_LOGOUT_EVENT, new JsonObject()));
+        .put("events", new JsonObject().put(ProviderLogout.BACKCHANNEL_LOGOUT_EVENT, new JsonObject()));
     assertEquals(200, post(env.provider().signedToken(claims)), "a token issued five minutes ago (a replay, say)");
     assertFalse(env.signedIn(earlier), "the sign-in from before it ends");
     assertTrue(env.signedIn(later), "the member's newer sign-in stays");
@@ -171,7 +171,7 @@ class ProviderLogoutTest {
     long now = System.currentTimeMillis() / 1000;
     return new JsonObject().put("iss", env.issuer()).put("aud", TamperingProvider.CLIENT_ID).put("iat", now)
         .put("exp", now + 120).put("jti", UUID.randomUUID().toString()).put("sid", sid).put("sub", LEA.subject())
-        .put("events", new JsonObject().put(SignInRoutes.BACKCHANNEL_LOGOUT_EVENT, new JsonObject()));
+        .put("events", new JsonObject().put(ProviderLogout.BACKCHANNEL_LOGOUT_EVENT, new JsonObject()));
   }
 
   private static String b64(String json) {

@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.browser;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -251,8 +252,8 @@ class DocumentBrowserTest {
         edit(pieter, id, b -> b.replace("# Scope", "# Scope and purpose"), "Saved in the other session");
         d.findElement(By.xpath("//form[contains(@action, '/edit')]//button[@value='save']")).click();
         wait(d).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".three-way")));
-        assertTrue(d.findElement(By.id("body")).getDomProperty("value").contains("A new closing paragraph"),
-            "the editor's text is kept");
+        assertThat(d.findElement(By.id("body")).getDomProperty("value")).as("the editor's text is kept")
+            .contains("A new closing paragraph");
         scan(d, null, who + ": the edit conflict with its three-way view", failures);
       } else {
         scan(d, "/documents/" + id + "/propose", who + ": the proposal form", failures);
@@ -300,8 +301,7 @@ class DocumentBrowserTest {
     wait(d).until(ExpectedConditions.urlMatches(Pattern.quote(link) + "#comment-\\d+$"));
     long commentId = idFrom(d.getCurrentUrl(), "#comment-(\\d+)");
     WebElement shown = d.findElement(By.id("comment-" + commentId));
-    assertTrue(shown.getText().contains(words), shown.getText());
-    assertTrue(shown.getText().contains(ELENA));
+    assertThat(shown.getText()).contains(words, ELENA);
     assertEquals(before + 1, TestDatabase.count("SELECT count(*) FROM document_comments WHERE document_id = ?", id));
     assertEquals(1, TestDatabase.count("""
         SELECT count(*) FROM document_comments c JOIN members m ON m.id = c.author_id
@@ -365,7 +365,7 @@ class DocumentBrowserTest {
     if (path != null) {
       d.get(app.url(path));
       String h1 = d.findElement(By.tagName("h1")).getText();
-      assertFalse(h1.isBlank() || h1.toLowerCase().contains("not found") || h1.contains("404"), path + ": " + h1);
+      assertThat(h1).as(path).isNotBlank().doesNotContainIgnoringCase("not found").doesNotContain("404");
     }
     Chromium browser = d == first.driver() ? first : second;
     List<JsonObject> violations = browser.axe();

@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.browser;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -82,7 +84,8 @@ class ForumBrowserTest {
 
     buttonIn(body, "Preview").click();
     WebElement preview = wait(driver).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".preview .body")));
-    assertTrue(preview.getDomProperty("innerHTML").contains("<strong>time saved</strong>"), preview.getDomProperty("innerHTML"));
+    assertThat(Jsoup.parseBodyFragment(preview.getDomProperty("innerHTML")).select("strong").eachText())
+        .as("the preview renders the Markdown").contains("time saved");
     assertEquals(posts, TestDatabase.count("SELECT count(*) FROM posts WHERE thread_id = ?", threadId), "a preview stores nothing");
     WebElement kept = driver.findElement(By.id("body"));
     assertEquals(words, kept.getDomProperty("value"), "the preview keeps the text");
@@ -163,8 +166,8 @@ class ForumBrowserTest {
     wait(driver).until(ExpectedConditions.urlContains("/posts/" + firstPostId + "/history"));
     List<WebElement> changes = driver.findElements(By.cssSelector(".diff ins, .diff del"));
     assertFalse(changes.isEmpty(), "the history shows what changed");
-    assertTrue(changes.stream().anyMatch(e -> "ins".equals(e.getTagName()) && e.getText().contains("clinician")),
-        "the added words are marked as inserted");
+    assertThat(changes).as("the added words are marked as inserted")
+        .anyMatch(e -> "ins".equals(e.getTagName()) && e.getText().contains("clinician"));
     assertEquals(2, driver.findElements(By.cssSelector("ol.revisions > li")).size(), "two versions");
   }
 

@@ -89,14 +89,13 @@ class DocumentRulesTest {
     assertThat(conflict.html().select("main ins")).as("the three-way view shows what each side changed").isNotEmpty();
     assertEquals("2", conflict.inputValue("base"), "the retry is based on the current revision");
     String offered = textarea(conflict.body(), "body");
-    assertTrue(offered.contains("revised by Pieter") && offered.contains("revised by Maria"),
-        "changes to different sections are offered merged: " + offered);
+    assertThat(offered).as("changes to different sections are offered merged").contains("revised by Pieter", "revised by Maria");
 
     Response retry = conflict.uri().getPath().endsWith("/edit") && both.get(0).status() == 409
         ? edit(pieter, id, "2", offered, "Pieter's change") : edit(maria, id, "2", offered, "Maria's change");
     assertEquals(303, retry.status(), retry.body());
     String text = TestDatabase.text("SELECT body FROM document_revisions WHERE document_id = ? AND number = 3", id);
-    assertTrue(text.contains("revised by Pieter") && text.contains("revised by Maria"), text);
+    assertThat(text).contains("revised by Pieter", "revised by Maria");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.live;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -101,7 +102,8 @@ class ClusterTest {
     node1.signIn(b, "demo-jonas");
     String session = b.cookie("localhost", "agora_session");
     Response onNode2 = b.get(node2.url("/"));
-    assertTrue(onNode2.body().contains("Dr Jonas Becker"), "the session is shared by the cluster");
+    assertThat(onNode2.html().select(".member-name").text()).as("the session is shared by the cluster")
+        .isEqualTo("Dr Jonas Becker");
 
     long threadId = TestDatabase.count("SELECT id FROM threads WHERE title = 'Patient-reported outcomes worth measuring'");
     WebSocket ws = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("localhost")

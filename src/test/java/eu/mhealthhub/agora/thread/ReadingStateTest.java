@@ -1,7 +1,7 @@
 package eu.mhealthhub.agora.thread;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Fixtures;
@@ -10,6 +10,7 @@ import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -45,17 +46,16 @@ class ReadingStateTest {
     Browser b = new Browser();
     Response last = b.get(app.url("/threads/" + threadId + "?page=62"));
     assertEquals(200, last.status());
-    assertTrue(last.body().contains("Post number 1234"));
-    assertTrue(last.body().contains("Post number 1221"));
+    assertThat(last.html().select("article.post .body").eachText()).contains("Post number 1234", "Post number 1221");
     assertEquals(404, b.get(app.url("/threads/" + threadId + "?page=63")).status());
     for (int position : new int[] {1, 20, 21, 735, 1234}) {
       long id = postAt(position);
       Response r = b.get(app.url("/posts/" + id));
       int page = (position - 1) / 20 + 1;
       assertEquals(app.url("/threads/" + threadId + (page > 1 ? "?page=" + page : "") + "#post-" + id), r.location());
-      assertTrue(b.follow(r).body().contains("id=\"post-" + id + "\""), "the post is on that page");
+      assertThat(b.follow(r).html().select("article#post-" + id)).as("the post is on that page").hasSize(1);
     }
-    assertTrue(last.body().contains("aria-current=\"page\""), "the pager marks the current page");
+    assertThat(last.html().select("[aria-current=page]")).as("the pager marks the current page").isNotEmpty();
   }
 
   @Test
@@ -63,11 +63,13 @@ class ReadingStateTest {
   void readPositions() throws InterruptedException {
     Browser b = new Browser();
     long me = app.signInNew(b, "Rhea Reader", Fixtures.unique("rhea") + "@example.org");
-    assertTrue(b.get(app.url("/groups/" + slug)).body().contains("badge new\">New"), "never opened: new");
+    assertThat(b.get(app.url("/groups/" + slug)).html().select(".badge.new").eachText()).as("never opened: new")
+        .contains("New");
 
     assertEquals(200, b.get(app.url("/threads/" + threadId + "?page=3")).status());
-    String group = b.get(app.url("/groups/" + slug)).body();
-    assertTrue(group.contains(">1,174 unread<"), "the node shows what it has not written yet");
+    Document group = b.get(app.url("/groups/" + slug)).html();
+    assertThat(group.select(".badge.new").eachText()).as("the node shows what it has not written yet")
+        .contains("1,174 unread");
 
     long deadline = System.currentTimeMillis() + 10_000;
     while (TestDatabase.count("SELECT count(*) FROM read_positions WHERE member_id = ? AND thread_id = ?", me, threadId) == 0
@@ -85,7 +87,7 @@ class ReadingStateTest {
     assertEquals(302, unread.status());
     assertEquals(app.url("/threads/" + threadId + "?page=4#position-61"), unread.location());
     Response page = b.follow(unread);
-    assertTrue(page.body().contains("id=\"position-61\""));
+    assertThat(page.html().select("#position-61")).hasSize(1);
 
     String csrf = app.csrf(b);
     assertEquals(303, b.post(app.url("/threads/" + threadId + "/subscription"), Map.of("_csrf", csrf, "level", "muted")).status());

@@ -132,7 +132,7 @@ class PagesTest {
     app.signIn(browser, "demo-jonas");
     Response r = browser.post(app.url("/privacy"), Map.of("_csrf", app.csrf(browser)));
     assertTrue(r.status() == 405 || r.status() == 404, "status " + r.status());
-    assertTrue(r.body().contains("<main id=\"main\""));
+    assertThat(r.html().select("main#main")).as("an error page in the layout").hasSize(1);
   }
 
   @Test
@@ -140,23 +140,26 @@ class PagesTest {
   void languages() {
     Browser french = new Browser().acceptLanguage("fr-BE,fr;q=0.9,en;q=0.5");
     Response fr = french.get(app.url("/"));
-    assertTrue(fr.body().contains("<html lang=\"fr\">"));
-    assertTrue(fr.body().contains("Groupes de travail"));
-    assertTrue(fr.body().contains("12 avril 2023"), "dates in the reader's locale");
+    assertThat(fr.html().select("html").attr("lang")).isEqualTo("fr");
+    assertThat(fr.html().text()).contains("Groupes de travail");
+    assertThat(fr.mainText()).as("dates in the reader's locale").contains("12 avril 2023");
 
     Response choose = french.get(app.url("/language?lang=de&next=/talks"));
     assertEquals(303, choose.status());
     assertEquals(app.url("/talks"), choose.location());
-    assertTrue(french.get(app.url("/talks")).body().contains("<html lang=\"de\">"), "the cookie choice wins over the header");
+    assertThat(french.get(app.url("/talks")).html().select("html").attr("lang")).as("the cookie choice wins over the header")
+        .isEqualTo("de");
     assertEquals(app.url("/"), french.get(app.url("/language?lang=de&next=//evil.example")).location());
 
     Browser member = new Browser().acceptLanguage("de");
     app.signIn(member, "demo-sofia");
     String token = app.csrf(member);
     member.post(app.url("/me/language"), Map.of("_csrf", token, "lang", "fr", "next", "/"));
-    assertTrue(member.get(app.url("/")).body().contains("<html lang=\"fr\">"), "the profile wins over the browser");
+    assertThat(member.get(app.url("/")).html().select("html").attr("lang")).as("the profile wins over the browser")
+        .isEqualTo("fr");
     member.post(app.url("/me/language"), Map.of("_csrf", token, "lang", "", "next", "/"));
-    assertTrue(member.get(app.url("/")).body().contains("<html lang=\"de\">"), "back to following the browser");
+    assertThat(member.get(app.url("/")).html().select("html").attr("lang")).as("back to following the browser")
+        .isEqualTo("de");
     assertEquals(null, TestDatabase.text("SELECT locale FROM members WHERE subject = 'demo-sofia'"));
   }
 
@@ -166,12 +169,12 @@ class PagesTest {
     Browser browser = new Browser();
     app.signIn(browser, "demo-lukas");
     String token = app.csrf(browser);
-    assertTrue(browser.get(app.url("/talks/mhealth-solution-success")).body().contains("2:00 PM CEST"),
-        "Brussels time by default");
+    assertThat(browser.get(app.url("/talks/mhealth-solution-success")).mainText()).as("Brussels time by default")
+        .contains("2:00 PM CEST");
     Response saved = browser.post(app.url("/me"), Map.of("_csrf", token, "displayName", "Lukas Weber",
         "email", "lukas.weber@agora.example", "locale", "", "timeZone", "America/New_York"));
     assertEquals(303, saved.status());
-    assertTrue(browser.get(app.url("/talks/mhealth-solution-success")).body().contains("8:00 AM EDT"));
+    assertThat(browser.get(app.url("/talks/mhealth-solution-success")).mainText()).contains("8:00 AM EDT");
     browser.post(app.url("/me"), Map.of("_csrf", token, "displayName", "Lukas Weber",
         "email", "lukas.weber@agora.example", "locale", "", "timeZone", ""));
   }
@@ -187,21 +190,22 @@ class PagesTest {
     Response bad = browser.post(app.url("/me"), Map.of("_csrf", token, "displayName", "  ",
         "email", "not-an-address", "locale", "xx", "timeZone", "Mars/Olympus"));
     assertEquals(400, bad.status());
-    assertTrue(bad.body().contains("Enter the name other members will see."));
-    assertTrue(bad.body().contains("Enter an e-mail address like name@example.org."));
-    assertTrue(bad.body().contains("value=\"not-an-address\""), "the input is kept");
-    assertTrue(bad.body().contains("aria-invalid=\"true\""));
+    Document badPage = bad.html();
+    assertThat(badPage.select(".field-error").eachText()).contains("Enter the name other members will see.",
+        "Enter an e-mail address like name@example.org.");
+    assertThat(badPage.select("input#email").attr("value")).as("the input is kept").isEqualTo("not-an-address");
+    assertThat(badPage.select("[aria-invalid=true]")).isNotEmpty();
     assertEquals(before, TestDatabase.text("SELECT display_name || '|' || email FROM members WHERE subject = 'demo-elena'"));
 
     Response tooLong = browser.post(app.url("/me"), Map.of("_csrf", token, "displayName", "E".repeat(81)));
     assertEquals(400, tooLong.status());
-    assertTrue(tooLong.body().contains("at most 80 characters"));
+    assertThat(tooLong.html().select("#displayName-error").text()).contains("at most 80 characters");
 
     Response ok = browser.post(app.url("/me"), Map.of("_csrf", token, "displayName", "Elena Rossi-Bianchi",
         "email", "elena@patients.example", "locale", "", "timeZone", ""));
     assertEquals(303, ok.status());
-    assertTrue(browser.follow(ok).body().contains("Your profile was saved."));
-    assertTrue(browser.get(app.url("/")).body().contains("Elena Rossi-Bianchi"));
+    assertThat(browser.follow(ok).html().select(".notice[role=status]").text()).contains("Your profile was saved.");
+    assertThat(browser.get(app.url("/")).html().text()).contains("Elena Rossi-Bianchi");
 
     app.signIn(new Browser(), "demo-elena");
     assertEquals("Elena Rossi-Bianchi|elena@patients.example",

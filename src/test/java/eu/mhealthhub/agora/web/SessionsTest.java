@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.web;
 
 import eu.mhealthhub.agora.db.PostgresSessionStore;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -85,12 +86,12 @@ class SessionsTest {
     Map<String, String> env = Map.of("AGORA_DEMO_CONTENT", "false");
     try (TestApp before = TestApp.start(port, env, Clock.systemUTC(), r -> { })) {
       before.signIn(browser, "demo-jonas");
-      assertTrue(browser.get(before.url("/")).body().contains("Dr Jonas Becker"));
+      assertThat(browser.get(before.url("/")).html().select(".member-name").text()).isEqualTo("Dr Jonas Becker");
     }
     String cookie = browser.cookie("localhost", "agora_session");
     try (TestApp after = TestApp.start(port, env, Clock.systemUTC(), r -> { })) {
       Response home = browser.get(after.url("/"));
-      assertTrue(home.body().contains("Dr Jonas Becker"), "still signed in");
+      assertThat(home.html().select(".member-name").text()).as("still signed in").isEqualTo("Dr Jonas Becker");
       assertEquals(cookie, browser.cookie("localhost", "agora_session"));
       assertNotNull(after.csrf(browser), "and can still post: the session's CSRF token came back too");
     }
