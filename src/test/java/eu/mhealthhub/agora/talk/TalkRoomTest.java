@@ -412,6 +412,62 @@ class TalkRoomTest {
     assertEquals(0, TestDatabase.count("SELECT count(*) FROM talk_questions WHERE talk_id = ?", s.talkId));
   }
 
+  /** A script's answer: 200, JSON, not to be cached. */
+  private static JsonObject json(Response r) {
+    assertEquals(200, r.status(), r.body());
+    assertThat(r.header("Content-Type")).startsWith("application/json");
+    assertEquals("no-store", r.header("Cache-Control"));
+    return new JsonObject(r.body());
+  }
+
+  @Test
+  @DisplayName("the room's script gets small JSON answers instead of redirects: the new message's or question's id and event number, a question's votes, ok for moderators' actions, the follow-up threads on close, the post a late question became")
+  void scriptAnswers() {
+    Setup s = new Setup();
+    String[] script = {"Accept", "application/json"};
+    assertEquals(new JsonObject().put("ok", true), json(s.post(s.moderator, "/room", Map.of("setting", "open"), script)));
+    Browser a = new Browser();
+    long memberId = s.member(a, "Uma");
+
+    JsonObject message = json(s.post(a, "/messages", Map.of("body", "Hello", "clientToken", Fixtures.unique("m")), script));
+    assertThat(message.fieldNames()).containsExactlyInAnyOrder("id", "seq", "ok");
+    assertEquals(TestDatabase.count("SELECT id FROM talk_messages WHERE talk_id = ?", s.talkId), message.getLong("id"));
+    assertThat(message.getLong("seq")).as("the number of its event on talk.<id>").isPositive();
+    assertEquals(true, message.getBoolean("ok"));
+
+    JsonObject question = json(s.post(a, "/questions", Map.of("body", "Scripted?", "clientToken", Fixtures.unique("q")),
+        script));
+    assertThat(question.fieldNames()).containsExactlyInAnyOrder("id", "ok");
+    long q = question.getLong("id");
+    assertEquals(s.talkId, TestDatabase.count("SELECT talk_id FROM talk_questions WHERE id = ? AND body = 'Scripted?'", q));
+
+    JsonObject voted = json(s.post(a, "/questions/" + q + "/vote", Map.of("up", "true"), script));
+    assertThat(voted.fieldNames()).containsExactlyInAnyOrder("votes", "seq", "ok");
+    assertEquals(1, voted.getInteger("votes"));
+    assertThat(voted.getLong("seq")).isGreaterThan(message.getLong("seq"));
+    JsonObject again = json(s.post(a, "/questions/" + q + "/vote", Map.of("up", "true"), script));
+    assertEquals(0, again.getLong("seq"), "a vote that changes nothing announces nothing");
+
+    assertEquals(new JsonObject().put("ok", true), json(s.post(s.moderator, "/questions/" + q + "/moderate",
+        Map.of("action", "pin"), script)));
+    assertEquals(new JsonObject().put("ok", true), json(s.post(s.moderator, "/messages/" + message.getLong("id") + "/hide",
+        Map.of(), script)));
+    Response refused = s.post(s.moderator, "/questions/" + q + "/moderate", Map.of("action", "shout"), script);
+    assertEquals(400, refused.status());
+    assertThat(new JsonObject(refused.body()).getJsonObject("error").getString("message")).isNotBlank();
+
+    JsonObject closed = json(s.post(s.moderator, "/close", Map.of("summary", "Done.", "group", String.valueOf(s.groupId)),
+        script));
+    assertThat(closed.fieldNames()).containsExactlyInAnyOrder("threads", "ok");
+    long threadId = TestDatabase.count("SELECT thread_id FROM talk_followups WHERE talk_id = ?", s.talkId);
+    assertEquals(List.of(threadId), closed.getJsonArray("threads").stream().map(t -> ((Number) t).longValue()).toList());
+
+    Fixtures.member(s.groupId, memberId, "member");
+    JsonObject late = json(s.post(a, "/questions", Map.of("body", "Slides?", "clientToken", Fixtures.unique("q")), script));
+    assertThat(late.fieldNames()).containsExactlyInAnyOrder("postId", "ok");
+    assertEquals(threadId, TestDatabase.count("SELECT thread_id FROM posts WHERE id = ?", late.getLong("postId")));
+  }
+
   @Test
   @DisplayName("a member who floods the room gets 429 with a clear message once her bucket is empty; nothing more is stored")
   void flooding() {
