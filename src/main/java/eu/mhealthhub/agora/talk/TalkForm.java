@@ -1,6 +1,8 @@
 package eu.mhealthhub.agora.talk;
 
+import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.text.CleanText;
+import io.vertx.core.MultiMap;
 import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -59,6 +61,32 @@ public record TalkForm(
         endLocal == null ? null : endLocal.atZone(zone).toInstant(),
         blankToNull(CleanText.line(f.get("slidesUrl"))), blankToNull(CleanText.line(f.get("recordingUrl"))), speakersText,
         List.copyOf(speakers), List.copyOf(groupIds));
+  }
+
+  /**
+   * The form as submitted ({@link #parse}); a group that is not a number is a 400, like a forged
+   * form.
+   */
+  static TalkForm read(MultiMap form, ZoneId zone) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String name : List.of("slug", "title", "description", "startsAt", "endsAt", "slidesUrl", "recordingUrl",
+        "speakers")) {
+      fields.put(name, form.get(name) == null ? "" : form.get(name));
+    }
+    List<Long> groupIds = new ArrayList<>();
+    for (String g : form.getAll("group")) {
+      try {
+        groupIds.add(Long.parseLong(g));
+      } catch (NumberFormatException e) {
+        throw DomainException.badRequest("talk.form.error.groups");
+      }
+    }
+    return parse(fields, groupIds, zone);
+  }
+
+  /** The empty form for a new Talk. */
+  static TalkForm empty() {
+    return new TalkForm("", "", "", "", "", null, null, null, null, "", List.of(), List.of());
   }
 
   /**

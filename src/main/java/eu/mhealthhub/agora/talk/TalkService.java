@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -54,8 +55,12 @@ public final class TalkService {
   private final RateLimiter limiter;
   private final TalkRepository repository = new TalkRepository();
 
-  /** A Talk as one viewer sees it: the groups they may read, whether they moderate, the follow-ups they may read. */
-  public record Room(Talk talk, List<WorkingGroup> groups, boolean moderator, List<Followup> followups) {}
+  /**
+   * A Talk as one viewer sees it: the Talk's groups they may read, whether they moderate, the
+   * follow-ups they may read, and every group they may read (with their role), for the Talk form.
+   */
+  public record Room(Talk talk, List<WorkingGroup> groups, boolean moderator, List<Followup> followups,
+      List<WorkingGroup> readable) {}
 
   /** The follow-up thread of a closed room in one group. */
   public record Followup(WorkingGroup group, long threadId) {}
@@ -121,7 +126,7 @@ public final class TalkService {
             readable.stream().filter(g -> g.id() == f.groupId()).findFirst()
                 .ifPresent(g -> shown.add(new Followup(g, f.threadId())));
           }
-          return new Room(talk, mine, TalkPolicy.canModerate(viewer, mine), List.copyOf(shown));
+          return new Room(talk, mine, TalkPolicy.canModerate(viewer, mine), List.copyOf(shown), readable);
         }));
   }
 
@@ -165,39 +170,32 @@ public final class TalkService {
     return new DomainException(Kind.CONFLICT, state == RoomState.CLOSED ? "talk.room.error.closed" : "talk.room.error.notOpen");
   }
 
-  /** Checks a message, returning the message key of its problem or null. */
-  public static String messageProblem(String body) {
-    if (body == null || body.isBlank()) {
-      return "talk.message.error.required";
-    }
-    return body.strip().length() > RoomMessage.MAX_BODY ? "talk.message.error.long" : null;
+  /** Succeeds when a form has no problems; fails with BAD_REQUEST and the first of them otherwise. */
+  private static Future<Void> check(Map<String, String> problems) {
+    return problems.isEmpty() ? Future.succeededFuture() : refusal(problems);
   }
 
-  /** Checks a question, returning the message key of its problem or null. */
-  public static String questionProblem(String body) {
-    if (body == null || body.isBlank()) {
-      return "talk.question.error.required";
-    }
-    return body.strip().length() > Question.MAX_BODY ? "talk.question.error.long" : null;
+  /** A form refused for the first of its problems: BAD_REQUEST. */
+  private static <T> Future<T> refusal(Map<String, String> problems) {
+    return Future.failedFuture(DomainException.badRequest(problems.values().iterator().next()));
   }
 
   /**
    * Posts a chat message in an open room. A second submission with the same client token
    * completes with the first message's id and stores nothing.
    */
-  public Future<Sent> postMessage(String slug, Member author, String body, String clientToken) {
-    String problem = messageProblem(body);
-    if (problem != null) {
-      return Future.failedFuture(DomainException.badRequest(problem));
+  public Future<Sent> postMessage(String slug, Member author, RoomForms.MessageForm form) {
+    if (!form.problems().isEmpty()) {
+      return refusal(form.problems());
     }
     try {
       throttle(MESSAGES, author);
     } catch (DomainException e) {
       return Future.failedFuture(e);
     }
-    String markdown = body.strip();
+    String markdown = form.text();
     String html = Markdown.toHtml(markdown);
-    String token = clean(clientToken);
+    String token = clean(form.clientToken());
     return changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
       TalkRepository.SharedRoom room = found.orElseThrow(DomainException::notFound);
       if (room.state() != RoomState.OPEN) {
@@ -228,19 +226,18 @@ public final class TalkService {
    * CONFLICT of a closed room ({@code talk.room.error.closed}) when there is no follow-up thread
    * or the asker may post in none of them.
    */
-  public Future<Asked> ask(String slug, Member author, String body, boolean anonymous, String clientToken,
-      FollowupTexts texts) {
-    String problem = questionProblem(body);
-    if (problem != null) {
-      return Future.failedFuture(DomainException.badRequest(problem));
+  public Future<Asked> ask(String slug, Member author, RoomForms.QuestionForm form, FollowupTexts texts) {
+    if (!form.problems().isEmpty()) {
+      return refusal(form.problems());
     }
     try {
       throttle(QUESTIONS, author);
     } catch (DomainException e) {
       return Future.failedFuture(e);
     }
-    String text = body.strip();
-    String token = clean(clientToken);
+    String text = form.text();
+    boolean anonymous = form.anonymous();
+    String token = clean(form.clientToken());
     return changes.transaction(conn -> repository.roomShared(conn, slug).compose(found -> {
       TalkRepository.SharedRoom room = found.orElseThrow(DomainException::notFound);
       if (room.state() != RoomState.OPEN) {
@@ -290,7 +287,11 @@ public final class TalkService {
    * Completes with the question's votes and the event's number. Fails with CONFLICT for a closed room or a question that
    * is pending, hidden or merged.
    */
-  public Future<Voted> vote(String slug, long questionId, Member member, boolean up) {
+  public Future<Voted> vote(String slug, long questionId, Member member, RoomForms.VoteForm form) {
+    if (!form.problems().isEmpty()) {
+      return refusal(form.problems());
+    }
+    boolean up = form.upvote();
     try {
       throttle(VOTES, member);
     } catch (DomainException e) {
@@ -332,16 +333,13 @@ public final class TalkService {
    * being answered), unpin, answer (with a short text; unpins it), merge into {@code targetId}
    * (its voters vote for the target, once each). Logged in the moderation log.
    */
-  public Future<Void> moderate(String slug, long questionId, Member by, Action action, String answer, Long targetId) {
+  public Future<Void> moderate(String slug, Member by, RoomForms.ModerationForm form) {
     Optional<Member> viewer = Optional.of(by);
-    String text = answer == null ? "" : answer.strip();
-    if (action == Action.ANSWER && text.length() > Question.MAX_ANSWER) {
-      return Future.failedFuture(DomainException.badRequest("talk.question.error.answerLong"));
-    }
-    if (action == Action.MERGE && (targetId == null || targetId == questionId)) {
-      return Future.failedFuture(DomainException.badRequest("talk.question.error.mergeTarget"));
-    }
-    return room(slug, viewer).compose(room -> {
+    long questionId = form.questionId();
+    Action action = form.action();
+    String text = form.answer();
+    Long targetId = form.into();
+    return check(form.problems()).compose(ok -> room(slug, viewer)).compose(room -> {
       if (!room.moderator()) {
         return Future.failedFuture(DomainException.forbidden());
       }
@@ -446,9 +444,11 @@ public final class TalkService {
   public enum Setting { OPEN, APPROVAL_ON, APPROVAL_OFF }
 
   /** A moderator opens the room or changes whether questions need approval. */
-  public Future<Void> configure(String slug, Member by, Setting setting) {
+  public Future<Void> configure(String slug, Member by, RoomForms.SettingForm form) {
     Optional<Member> viewer = Optional.of(by);
-    return room(slug, viewer).compose(room -> !room.moderator() ? Future.failedFuture(DomainException.forbidden())
+    Setting setting = form.setting();
+    return check(form.problems()).compose(ok -> room(slug, viewer)).compose(room -> !room.moderator()
+        ? Future.failedFuture(DomainException.forbidden())
         : changes.transaction(conn -> repository.lockBySlug(conn, slug).compose(found -> {
           Talk talk = found.orElseThrow(DomainException::notFound);
           Future<Void> done = switch (setting) {
@@ -468,21 +468,18 @@ public final class TalkService {
    * the moderator may read) a follow-up thread opens with the summary, then every unanswered
    * visible question, most votes first, under its author (the moderator stands in for anonymous
    * askers) with its votes. All in one transaction. Completes with the follow-up thread ids.
+   * {@code room} is the Talk as {@code by} sees it ({@link #room}). Fails with BAD_REQUEST for the
+   * form's problems or a group that is not one of the Talk's, FORBIDDEN for anyone who does not
+   * moderate the Talk, CONFLICT when the room is not open.
    */
-  public Future<List<Long>> close(String slug, Member by, String summary, List<Long> groupIds, FollowupTexts texts) {
-    Optional<Member> viewer = Optional.of(by);
-    String text = summary == null ? "" : summary.strip();
-    if (text.isEmpty()) {
-      return Future.failedFuture(DomainException.badRequest("talk.close.error.summary"));
-    }
-    if (text.length() > Talk.MAX_SUMMARY) {
-      return Future.failedFuture(DomainException.badRequest("talk.close.error.summaryLong"));
-    }
-    return room(slug, viewer).compose(room -> {
+  public Future<List<Long>> close(Room room, Member by, RoomForms.CloseForm form, FollowupTexts texts) {
+    String text = form.text();
+    String slug = room.talk().slug();
+    return check(form.problems()).compose(ok -> {
       if (!room.moderator()) {
         return Future.failedFuture(DomainException.forbidden());
       }
-      Set<Long> chosen = Set.copyOf(groupIds);
+      Set<Long> chosen = Set.copyOf(form.groupIds());
       List<WorkingGroup> targets = room.groups().stream().filter(g -> chosen.contains(g.id())).toList();
       if (targets.size() != chosen.size() || targets.isEmpty() && !room.groups().isEmpty()) {
         return Future.failedFuture(DomainException.badRequest("talk.close.error.groups"));
@@ -527,15 +524,17 @@ public final class TalkService {
     });
   }
 
-  /** Creates a Talk (admins, or moderators for groups they moderate); completes with its slug. */
-  public Future<String> create(Optional<Member> viewer, TalkForm form) {
-    return groups.visibleTo(viewer).compose(readable -> {
-      if (!TalkPolicy.canCreate(viewer, readable)) {
-        return Future.failedFuture(DomainException.forbidden());
-      }
-      if (!form.problems(true).isEmpty()) {
-        return Future.failedFuture(DomainException.badRequest(form.problems(true).values().iterator().next()));
-      }
+  /**
+   * Creates a Talk (admins, or moderators for groups they moderate); completes with its slug.
+   * {@code readable} are the groups the viewer may read, with their role ({@link #groupsFor}).
+   * Fails with FORBIDDEN for anyone else, BAD_REQUEST for the form's problems or a group they may
+   * not attach, CONFLICT for a slug in use.
+   */
+  public Future<String> create(Optional<Member> viewer, List<WorkingGroup> readable, TalkForm form) {
+    if (!TalkPolicy.canCreate(viewer, readable)) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    return check(form.problems(true)).compose(ok -> {
       if (!allowedGroups(viewer, readable, form.groupIds())) {
         return Future.failedFuture(DomainException.badRequest("talk.form.error.groups"));
       }
@@ -547,32 +546,31 @@ public final class TalkService {
     });
   }
 
-  /** Edits a Talk (its moderators). */
-  public Future<Void> update(String slug, Optional<Member> viewer, TalkForm form) {
-    return room(slug, viewer).compose(room -> {
-      if (!room.moderator()) {
-        return Future.failedFuture(DomainException.forbidden());
+  /**
+   * Edits a Talk (its moderators); {@code room} is the Talk as the viewer sees it ({@link #room}).
+   * Fails as {@link #create} does.
+   */
+  public Future<Void> update(Room room, Optional<Member> viewer, TalkForm form) {
+    if (!room.moderator()) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    return check(form.problems(false)).compose(ok -> {
+      List<WorkingGroup> readable = room.readable();
+      if (!allowedGroups(viewer, readable, form.groupIds())) {
+        return Future.failedFuture(DomainException.badRequest("talk.form.error.groups"));
       }
-      if (!form.problems(false).isEmpty()) {
-        return Future.failedFuture(DomainException.badRequest(form.problems(false).values().iterator().next()));
-      }
-      return groups.visibleTo(viewer).compose(readable -> {
-        // groups the editor cannot read stay as they were
-        List<Long> kept = new ArrayList<>(room.talk().groupIds().stream()
-            .filter(id -> readable.stream().noneMatch(g -> g.id() == id)).toList());
-        if (!allowedGroups(viewer, readable, form.groupIds())) {
-          return Future.failedFuture(DomainException.badRequest("talk.form.error.groups"));
-        }
-        kept.addAll(form.groupIds());
-        TalkForm merged = new TalkForm(room.talk().slug(), form.title(), form.description(), form.startText(),
-            form.endText(), form.startsAt(), form.endsAt(), form.slidesUrl(), form.recordingUrl(), form.speakersText(),
-            form.speakers(), kept.stream().distinct().toList());
-        long id = room.talk().id();
-        return changes.transaction(conn -> repository.updateTalk(conn, id, merged)
-            .compose(v -> repository.replaceSpeakersAndGroups(conn, id, merged))
-            .compose(v -> repository.log(conn, null, viewer.orElseThrow().id(), "talk.update", "talk", id, ""))
-            .map(v -> Outcome.<Void>of(null, Change.at(LiveAddress.of("talk", id), "talk.changed", id))));
-      });
+      // groups the editor cannot read stay as they were
+      List<Long> kept = new ArrayList<>(room.talk().groupIds().stream()
+          .filter(id -> readable.stream().noneMatch(g -> g.id() == id)).toList());
+      kept.addAll(form.groupIds());
+      TalkForm merged = new TalkForm(room.talk().slug(), form.title(), form.description(), form.startText(),
+          form.endText(), form.startsAt(), form.endsAt(), form.slidesUrl(), form.recordingUrl(), form.speakersText(),
+          form.speakers(), kept.stream().distinct().toList());
+      long id = room.talk().id();
+      return changes.transaction(conn -> repository.updateTalk(conn, id, merged)
+          .compose(v -> repository.replaceSpeakersAndGroups(conn, id, merged))
+          .compose(v -> repository.log(conn, null, viewer.orElseThrow().id(), "talk.update", "talk", id, ""))
+          .map(v -> Outcome.<Void>of(null, Change.at(LiveAddress.of("talk", id), "talk.changed", id))));
     });
   }
 

@@ -1,7 +1,7 @@
 package eu.mhealthhub.agora.browser;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.support.Chromium;
@@ -13,6 +13,10 @@ import eu.mhealthhub.agora.support.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.select.Elements;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,11 @@ class TalkBrowserTest {
     if (!violations.isEmpty()) {
       failures.add(Chromium.describe(what + " (" + c.driver().getCurrentUrl() + ")", violations));
     }
+  }
+
+  /** The page as the browser holds it now, live changes included, for assertions through jsoup selectors. */
+  private static Document page(WebDriver d) {
+    return Jsoup.parse(d.getPageSource());
   }
 
   /** The id of the question showing this text, once it is on the page. */
@@ -158,7 +167,7 @@ class TalkBrowserTest {
     wait(m).until(ExpectedConditions.elementToBeClickable(By.cssSelector("#question-" + thirdId + " a[href$='/merge']")))
         .sendKeys(Keys.ENTER);
     wait(m).until(ExpectedConditions.presenceOfElementLocated(By.id("merge-q")));
-    assertTrue(m.findElement(By.id("merge-source")).getText().contains(q3), "the merge step names the duplicate");
+    assertThat(page(m).select("#merge-source").text()).as("the merge step names the duplicate").contains(q3);
     scan(moderator, "the merge step", failures);
     m.findElement(By.id("merge-q")).sendKeys("hta BODY", Keys.ENTER);
     wait(m).until(ExpectedConditions.presenceOfElementLocated(By.id("into-" + secondId)));
@@ -182,8 +191,10 @@ class TalkBrowserTest {
     scan(moderator, "the live room, as its moderator", failures);
 
     m.get(app.url("/talks/" + slug + "/presenter"));
-    assertTrue(m.findElement(By.id("presenter")).getText().contains(q1), "the presenter view lists the open question");
-    assertFalse(m.findElement(By.id("presenter")).getText().contains("Hide"), "and no moderation controls");
+    Document presenter = page(m);
+    assertThat(presenter.select("#presenter .question-body").eachText()).as("the presenter view lists the open question")
+        .contains(q1);
+    assertThat(presenter.select("#presenter form, #presenter button")).as("and no moderation controls").isEmpty();
     Thread.sleep(800);
     upvote(a, firstId);
     wait(m).until(d -> d.findElement(By.id("presented-" + firstId)).getText().contains("2 votes"));
@@ -201,12 +212,14 @@ class TalkBrowserTest {
     scan(moderator, "a closed room", failures);
     m.findElement(By.cssSelector("#followups a[href^='/threads/']")).click();
     wait(m).until(ExpectedConditions.urlMatches("/threads/[0-9]+$"));
-    String thread = m.findElement(By.id("posts")).getText();
-    assertTrue(thread.contains("Payers want evidence early"), "the summary opens the thread");
-    assertTrue(thread.contains(q1), "the unanswered question is carried over");
-    assertTrue(thread.contains("2 votes in the live room"), "with its votes");
-    assertTrue(thread.contains(SOFIA), "under its author");
-    assertFalse(thread.contains(q2), "the answered question is not");
+    Elements posts = page(m).select("#posts article.post");
+    assertThat(posts.first().select(".body").text()).as("the summary opens the thread").contains("Payers want evidence early");
+    Elements carried = posts.stream().filter(p -> p.select(".body").text().contains(q1))
+        .collect(Collectors.toCollection(Elements::new));
+    assertThat(carried).as("the unanswered question is carried over").hasSize(1);
+    assertThat(carried.select(".body").text()).as("with its votes").contains("2 votes in the live room");
+    assertThat(carried.select("header .author").text()).as("under its author").isEqualTo(SOFIA);
+    assertThat(posts.select(".body").text()).as("the answered question is not").doesNotContain(q2);
     long threadId = Long.parseLong(m.getCurrentUrl().replaceAll(".*/threads/", ""));
     assertEquals(groupId, TestDatabase.count("SELECT group_id FROM threads WHERE id = ?", threadId));
     scan(moderator, "the follow-up thread", failures);
@@ -235,8 +248,8 @@ class TalkBrowserTest {
     d.findElement(By.id("question-body")).sendKeys(Keys.TAB, Keys.SPACE); // the anonymous box
     d.findElement(By.id("ask")).sendKeys(Keys.ENTER);
     long q = questionId(d, "Does this work without scripts?");
-    assertTrue(d.getCurrentUrl().endsWith("#question-" + q), "back at the question after the POST");
-    assertTrue(d.findElement(By.id("question-" + q)).getText().contains("anonymous to other members"));
+    assertThat(d.getCurrentUrl()).as("back at the question after the POST").endsWith("#question-" + q);
+    assertThat(page(d).select("#question-" + q + " .meta").text()).contains("anonymous to other members");
     d.findElement(By.id("vote-" + q)).sendKeys(Keys.ENTER);
     wait(d).until(x -> "true".equals(x.findElement(By.id("vote-" + q)).getDomAttribute("aria-pressed")));
     assertEquals(1, TestDatabase.count("SELECT votes FROM talk_questions WHERE id = ?", q));

@@ -1,7 +1,7 @@
 package eu.mhealthhub.agora.talk;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Fixtures;
@@ -72,7 +72,7 @@ class LateQuestionTest {
     Fixtures.member(groupId, memberId, "member");
     Response late = post(member, room + "/questions", Map.of("body", "Where are the slides?", "clientToken", Fixtures.unique("q")));
     assertEquals(303, late.status(), late.body());
-    assertTrue(late.location().contains("/posts/"));
+    assertThat(late.location()).contains("/posts/");
     assertEquals(posts + 1, TestDatabase.count("SELECT count(*) FROM posts WHERE thread_id = ?", followup));
   }
 }

@@ -1,0 +1,248 @@
+package eu.mhealthhub.agora.talk;
+
+import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.group.GroupPolicy;
+import eu.mhealthhub.agora.group.WorkingGroup;
+import eu.mhealthhub.agora.talk.RoomForms.MessageForm;
+import eu.mhealthhub.agora.talk.RoomForms.QuestionForm;
+import eu.mhealthhub.agora.talk.TalkService.Followup;
+import eu.mhealthhub.agora.talk.TalkService.MergeChoices;
+import eu.mhealthhub.agora.talk.TalkService.Room;
+import eu.mhealthhub.agora.web.I18n;
+import eu.mhealthhub.agora.web.Respond;
+import eu.mhealthhub.agora.web.Tokens;
+import io.vertx.core.Future;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What each Talk page and room fragment shows, as one record per page, built from
+ * {@link TalkService} with the viewer's permissions decided here, so the routes only read the
+ * request and render. Every method fails as the service does: NOT_FOUND for a missing Talk or
+ * question, FORBIDDEN for a form the viewer may not use, CONFLICT for a room that cannot be closed.
+ */
+public final class TalkViews {
+
+  private final TalkService talks;
+
+  public TalkViews(TalkService talks) {
+    this.talks = talks;
+  }
+
+  // ---- pages
+
+  /** The programme: upcoming and past Talks. */
+  public record ListPage(List<Talk> upcoming, List<Talk> past, boolean canCreate) {}
+
+  /**
+   * A question in the room's list as this viewer sees it: its author only where they may see it,
+   * the moderation buttons only for the Talk's moderators while the room is open.
+   */
+  public record QuestionView(long id, String slug, String sortQuery, String body, String author, boolean anonymous,
+      int votes, boolean voted, boolean pending, boolean hidden, boolean answered, String answer, boolean pinned,
+      boolean canVote, boolean moderate, boolean canMerge) {}
+
+  /** The room's question list, in the order asked for: the fragment the room's script fetches again. */
+  public record QuestionsView(Talk talk, List<QuestionView> questions, boolean newest, String sortParam) {}
+
+  /**
+   * The Talk page with its room; a refused message or question comes back with its text and problem
+   * at its form.
+   */
+  public record RoomPage(Talk talk, List<WorkingGroup> groups, List<Followup> followups, boolean moderator,
+      List<QuestionView> questions, boolean newest, String sortParam, boolean signedIn, boolean canTakePart,
+      boolean lateQuestions, boolean lateJoin, List<RoomMessage> messages, String clientToken, String messageBody,
+      String messageProblem, String questionBody, String questionProblem, Map<String, String> problems,
+      boolean hasProblems) {
+
+    static RoomPage of(Room room, Optional<Member> viewer, QuestionsView list, List<RoomMessage> messages) {
+      Talk talk = room.talk();
+      boolean postsSomewhere = room.followups().stream().anyMatch(f -> GroupPolicy.canPost(viewer, f.group()));
+      return new RoomPage(talk, room.groups(), room.followups(), room.moderator(), list.questions(), list.newest(),
+          list.sortParam(), viewer.isPresent(), TalkPolicy.canTakePart(viewer, talk),
+          talk.roomClosed() && postsSomewhere,
+          talk.roomClosed() && viewer.isPresent() && !room.followups().isEmpty() && !postsSomewhere,
+          messages, Tokens.random(16), null, null, null, null, Map.of(), false);
+    }
+
+    /** The page again with a refused chat message kept in its field. */
+    public RoomPage refusing(MessageForm form) {
+      String problem = form.problems().values().iterator().next();
+      return new RoomPage(talk, groups, followups, moderator, questions, newest, sortParam, signedIn, canTakePart,
+          lateQuestions, lateJoin, messages, clientToken, form.body(), problem, null, null, form.problems(), true);
+    }
+
+    /** The page again with a refused question kept in its field. */
+    public RoomPage refusing(QuestionForm form) {
+      String problem = form.problems().values().iterator().next();
+      return new RoomPage(talk, groups, followups, moderator, questions, newest, sortParam, signedIn, canTakePart,
+          lateQuestions, lateJoin, messages, clientToken, null, null, form.body(), problem, form.problems(), true);
+    }
+  }
+
+  /** Chat messages after one the page has: the fragment the room's script fetches. */
+  public record MessagesView(List<RoomMessage> messages, Talk talk, boolean moderator) {}
+
+  /** A question as projected in the hall: never an anonymous author, whoever looks. */
+  public record PresentedQuestion(long id, String body, String author, int votes) {
+
+    static PresentedQuestion of(Question q) {
+      return new PresentedQuestion(q.id(), q.body(), q.anonymous() ? null : q.authorName(), q.votes());
+    }
+  }
+
+  /** The presenter view: the pinned question and the best voted open ones. */
+  public record PresenterView(Talk talk, PresentedQuestion pinned, List<PresentedQuestion> top) {}
+
+  /** The second step of a merge: the questions a duplicate may be merged into. */
+  public record MergePage(MergeChoices choices, String sortParam, String roomPath) {}
+
+  /** A group offered as a checkbox. */
+  public record GroupChoice(long id, String name, boolean checked) {}
+
+  /** The form that closes a room, as shown or shown again with its problems. */
+  public record ClosePage(Talk talk, List<GroupChoice> groups, String summary, Map<String, String> problems,
+      boolean hasProblems) {}
+
+  /** The form for a new Talk ({@code talk} null) or an existing one, as shown or shown again. */
+  public record TalkFormPage(boolean creating, Talk talk, TalkForm form, List<GroupChoice> groups, String zone,
+      Map<String, String> problems, boolean hasProblems) {
+
+    /**
+     * The form on {@code talk} (null for a new one) with the groups the viewer may attach: any
+     * readable group for admins, the groups they moderate for others.
+     */
+    static TalkFormPage of(Talk talk, TalkForm form, List<WorkingGroup> readable, Optional<Member> viewer,
+        ZoneId zone) {
+      boolean admin = viewer.map(Member::admin).orElse(false);
+      List<GroupChoice> groups = readable.stream().filter(g -> admin || g.viewerIsModerator())
+          .map(g -> new GroupChoice(g.id(), g.name(), form.groupIds().contains(g.id()))).toList();
+      return new TalkFormPage(talk == null, talk, form, groups, zone.getId(), Map.of(), false);
+    }
+
+    /** The form again with its problems, field to message key. */
+    public TalkFormPage refusing(Map<String, String> problems) {
+      return new TalkFormPage(creating, talk, form, groups, zone, problems, !problems.isEmpty());
+    }
+  }
+
+  // ---- building them
+
+  public Future<ListPage> list(Optional<Member> viewer) {
+    Future<List<Talk>> upcoming = talks.upcoming(50);
+    Future<List<Talk>> past = talks.recent(50);
+    Future<List<WorkingGroup>> groups = talks.groupsFor(viewer);
+    return Future.all(upcoming, past, groups).map(all -> new ListPage(upcoming.result(), past.result(),
+        TalkPolicy.canCreate(viewer, groups.result())));
+  }
+
+  /** The Talk page with its room, questions {@code newest} first or by votes. */
+  public Future<RoomPage> room(String slug, Optional<Member> viewer, boolean newest) {
+    return talks.room(slug, viewer).compose(room -> {
+      Future<List<Question>> questions = talks.questions(room, viewer, newest);
+      Future<List<RoomMessage>> messages = talks.messages(room.talk(), 0);
+      return Future.all(questions, messages).map(all -> RoomPage.of(room, viewer,
+          questionsView(room, viewer, questions.result(), newest), messages.result()));
+    });
+  }
+
+  /** The room's question list alone. */
+  public Future<QuestionsView> questions(String slug, Optional<Member> viewer, boolean newest) {
+    return talks.room(slug, viewer).compose(room -> talks.questions(room, viewer, newest)
+        .map(list -> questionsView(room, viewer, list, newest)));
+  }
+
+  /** What the room's question list shows this viewer. */
+  private static QuestionsView questionsView(Room room, Optional<Member> viewer, List<Question> questions,
+      boolean newest) {
+    Talk talk = room.talk();
+    String sortQuery = newest ? "?sort=newest" : "";
+    boolean moderate = room.moderator() && !talk.roomClosed();
+    // the target is chosen on a page of its own: a menu of every other question on every question
+    // made a moderator's page grow with the square of the questions
+    long targets = questions.stream().filter(TalkService::mergeTarget).count();
+    List<QuestionView> shown = questions.stream().map(q -> new QuestionView(q.id(), talk.slug(), sortQuery, q.body(),
+        TalkPolicy.canSeeAuthor(viewer, room.moderator(), q) ? q.authorName() : null, q.anonymous(), q.votes(),
+        q.viewerVoted(), q.pending(), q.hidden(), q.answered(), q.answer(),
+        talk.pinnedQuestionId() != null && talk.pinnedQuestionId() == q.id(), TalkPolicy.canVote(viewer, talk, q),
+        moderate, targets - (TalkService.mergeTarget(q) ? 1 : 0) > 0)).toList();
+    return new QuestionsView(talk, shown, newest, newest ? "newest" : "votes");
+  }
+
+  /** The room's chat messages after {@code afterId}. */
+  public Future<MessagesView> messages(String slug, Optional<Member> viewer, long afterId) {
+    return talks.room(slug, viewer).compose(room -> talks.messages(room.talk(), afterId)
+        .map(list -> new MessagesView(list, room.talk(), room.moderator())));
+  }
+
+  /** The presenter view: visible questions only, the same for everyone, since it is projected in the hall. */
+  public Future<PresenterView> presenter(String slug) {
+    return talks.find(slug).compose(talk -> talks.presenterQuestions(talk).map(list -> {
+      Question pinned = list.stream().filter(q -> talk.pinnedQuestionId() != null && q.id() == talk.pinnedQuestionId())
+          .findFirst().orElse(null);
+      return new PresenterView(talk, pinned == null ? null : PresentedQuestion.of(pinned), list.stream()
+          .filter(q -> q != pinned).limit(TalkService.PRESENTER_TOP).map(PresentedQuestion::of).toList());
+    }));
+  }
+
+  /** The merge step for question {@code questionId}; fails as {@link TalkService#mergeChoices} does. */
+  public Future<MergePage> merge(String slug, long questionId, Member by, String query, boolean newest) {
+    return talks.mergeChoices(slug, questionId, by, query).map(choices -> new MergePage(choices,
+        newest ? "newest" : "votes", "/talks/" + choices.talk().slug() + (newest ? "?sort=newest" : "")));
+  }
+
+  /** The empty close form; FORBIDDEN but for the Talk's moderators, CONFLICT unless the room is open. */
+  public Future<ClosePage> closing(String slug, Optional<Member> viewer) {
+    return talks.room(slug, viewer).compose(room -> closePage(room, "", null, Map.of()));
+  }
+
+  /**
+   * The close form on a room the viewer found, with {@code summary} and the {@code chosen} groups
+   * checked (all of them for null), and {@code problems}; fails as {@link #closing} does.
+   */
+  static Future<ClosePage> closePage(Room room, String summary, List<Long> chosen, Map<String, String> problems) {
+    if (!room.moderator()) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    if (!room.talk().roomOpen()) {
+      return Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT,
+          room.talk().roomClosed() ? "talk.room.error.closed" : "talk.room.error.notOpen"));
+    }
+    List<GroupChoice> groups = room.groups().stream()
+        .map(g -> new GroupChoice(g.id(), g.name(), chosen == null || chosen.contains(g.id()))).toList();
+    return Future.succeededFuture(new ClosePage(room.talk(), groups, summary, problems, !problems.isEmpty()));
+  }
+
+  /** The empty form for a new Talk; FORBIDDEN but for admins and group moderators. */
+  public Future<TalkFormPage> newTalk(Optional<Member> viewer, ZoneId zone) {
+    return talks.groupsFor(viewer).compose(readable -> creating(viewer, readable, TalkForm.empty(), zone));
+  }
+
+  /** The form for a new Talk holding {@code form}, among the {@code readable} groups; FORBIDDEN as {@link #newTalk}. */
+  static Future<TalkFormPage> creating(Optional<Member> viewer, List<WorkingGroup> readable, TalkForm form,
+      ZoneId zone) {
+    return Respond.ifAllowed(TalkPolicy.canCreate(viewer, readable), readable)
+        .map(groups -> TalkFormPage.of(null, form, groups, viewer, zone));
+  }
+
+  /** The form for the Talk as it is; FORBIDDEN but for its moderators. */
+  public Future<TalkFormPage> editTalk(String slug, Optional<Member> viewer, ZoneId zone) {
+    return talks.room(slug, viewer).compose(room -> editing(room, viewer, TalkForm.of(room.talk(), zone), zone));
+  }
+
+  /** The form for a Talk the viewer found, holding {@code form}; FORBIDDEN as {@link #editTalk}. */
+  static Future<TalkFormPage> editing(Room room, Optional<Member> viewer, TalkForm form, ZoneId zone) {
+    return Respond.ifAllowed(room.moderator(), room)
+        .map(found -> TalkFormPage.of(found.talk(), form, found.readable(), viewer, zone));
+  }
+
+  /** The texts of generated follow-up posts, in the reader's language. */
+  static TalkService.FollowupTexts followupTexts(I18n.Messages m) {
+    return new TalkService.FollowupTexts(title -> m.get("talk.followup.title", title),
+        (title, path) -> m.get("talk.followup.intro", title, path), votes -> m.get("talk.followup.votes", votes),
+        m.get("talk.followup.anonymous"), m.get("talk.followup.late"));
+  }
+}
