@@ -26,7 +26,9 @@ CREATE TABLE notification_jobs (
     mute_thread    bigint,
     mute_group     bigint,
     -- a kind whose unread notifications are merged per subject ("3 people reacted")
-    batched        boolean     NOT NULL DEFAULT false
+    batched        boolean     NOT NULL DEFAULT false,
+    -- failed fan-outs: after five a job is left for an operator instead of blocking those behind it
+    attempts       integer     NOT NULL DEFAULT 0
 );
 
 CREATE TABLE notifications (
