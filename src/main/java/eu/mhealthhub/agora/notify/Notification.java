@@ -37,4 +37,16 @@ public record Notification(
   public int others() {
     return Math.max(0, actorIds.size() - 1);
   }
+
+  /** For decisions ({@code verdict|reason} in the detail): the verdict, e.g. {@code declined} or a status. */
+  public String verdict() {
+    int bar = detail.indexOf('|');
+    return bar < 0 ? "" : detail.substring(0, bar);
+  }
+
+  /** For decisions: the reason given (may be empty); otherwise the whole detail. */
+  public String reason() {
+    int bar = detail.indexOf('|');
+    return bar < 0 ? detail : detail.substring(bar + 1);
+  }
 }
