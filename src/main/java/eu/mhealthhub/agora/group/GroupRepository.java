@@ -247,7 +247,7 @@ final class GroupRepository {
   record AccessFor(long memberId, boolean admin, WorkingGroup group) {}
 
   Future<List<AccessFor>> accessFor(SqlClient db, long groupId, java.util.Set<Long> memberIds) {
-    return db.preparedQuery(ACCESS_FOR).execute(Tuple.of(groupId, memberIds.toArray(Long[]::new)))
+    return db.preparedQuery(ACCESS_FOR).execute(Tuple.tuple().addLong(groupId).addArrayOfLong(memberIds.toArray(Long[]::new)))
         .map(rows -> list(rows, r -> new AccessFor(r.getLong("member_id"), r.getBoolean("is_admin"), MAPPER.map(r))));
   }
 

@@ -186,8 +186,8 @@ final class NotificationRepository {
     if (members.isEmpty() || (threadId == null && groupId == null)) {
       return Future.succeededFuture(Set.of());
     }
-    return tx.preparedQuery(MUTED).execute(Tuple.of(threadId == null ? -1L : threadId, groupId == null ? -1L : groupId,
-        members.toArray(Long[]::new))).map(NotificationRepository::ids);
+    return tx.preparedQuery(MUTED).execute(Tuple.tuple().addLong(threadId == null ? -1L : threadId)
+        .addLong(groupId == null ? -1L : groupId).addArrayOfLong(members.toArray(Long[]::new))).map(NotificationRepository::ids);
   }
 
   /** The chosen deliveries of these members for the kinds they would get; a missing entry means the default. */
@@ -197,7 +197,7 @@ final class NotificationRepository {
     }
     List<Long> members = new ArrayList<>(recipients.keySet());
     String[] kinds = members.stream().map(m -> recipients.get(m).value()).toArray(String[]::new);
-    return tx.preparedQuery(CHOSEN).execute(Tuple.of(members.toArray(Long[]::new), kinds)).map(rows -> {
+    return tx.preparedQuery(CHOSEN).execute(Tuple.tuple().addArrayOfLong(members.toArray(Long[]::new)).addArrayOfString(kinds)).map(rows -> {
       Map<Long, Delivery> chosen = new HashMap<>();
       rows.forEach(r -> chosen.put(r.getLong(0), Delivery.of(r.getString(2))));
       return chosen;
@@ -261,7 +261,7 @@ final class NotificationRepository {
   }
 
   Future<Set<Long>> stillUnread(SqlClient db, Set<Long> ids) {
-    return db.preparedQuery(STILL_UNREAD).execute(Tuple.of(ids.toArray(Long[]::new))).map(NotificationRepository::ids);
+    return db.preparedQuery(STILL_UNREAD).execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new))).map(NotificationRepository::ids);
   }
 
   Future<List<Notification>> digest(SqlClient db, long recipientId, Delivery delivery, Instant since, int limit) {

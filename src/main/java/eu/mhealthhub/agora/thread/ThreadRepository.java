@@ -462,7 +462,7 @@ final class ThreadRepository {
     if (ids.isEmpty()) {
       return Future.succeededFuture(java.util.Map.of());
     }
-    return db.preparedQuery(sql).execute(Tuple.of(ids.toArray(Long[]::new))).map(rows -> {
+    return db.preparedQuery(sql).execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new))).map(rows -> {
       java.util.Map<Long, Long> found = new java.util.HashMap<>();
       rows.forEach(r -> found.put(r.getLong(0), r.getLong(1)));
       return found;
