@@ -127,9 +127,18 @@ public final class NotificationRoutes {
     String to = back(ctx, "/notifications/preferences");
     Future<Boolean> on = "true".equals(watch) || "false".equals(watch) ? Future.succeededFuture("true".equals(watch))
         : Future.failedFuture(DomainException.badRequest("error.400.text"));
-    on.compose(o -> notifications.watch(member(ctx), subject, Forms.id(ctx, "id"), o))
+    on.compose(o -> notifications.watch(member(ctx), subject, formId(ctx.request().getFormAttribute("id")), o))
         .onSuccess(v -> Forms.redirect(ctx, to))
         .onFailure(ctx::fail);
+  }
+
+  /** A numeric form field; anything else is a 404, like a missing thing. */
+  private static long formId(String value) {
+    try {
+      return Long.parseLong(value == null ? "" : value);
+    } catch (NumberFormatException e) {
+      throw DomainException.notFound();
+    }
   }
 
   private PreferencesPage preferencesPage(I18n.Messages m, Map<NotificationKind, String> chosen, List<NotificationKind> problems,
