@@ -27,6 +27,7 @@ public final class Notice {
   String title = "";
   String detail = "";
   final Map<Long, NotificationKind> direct = new LinkedHashMap<>();
+  final Map<Long, NotificationKind> authorsOf = new LinkedHashMap<>();
   String watchScope;
   Long watchId;
   NotificationKind watchKind;
@@ -77,6 +78,15 @@ public final class Notice {
   /** Tells every member in the list. */
   public Notice tell(Iterable<Long> memberIds, NotificationKind kind) {
     memberIds.forEach(id -> tell(id, kind));
+    return this;
+  }
+
+  /**
+   * Tells the authors of these posts (looked up by the fan-out, not by the change's transaction):
+   * a reply tells the author of the post it answers and of those it quotes.
+   */
+  public Notice tellAuthorsOf(Iterable<Long> postIds, NotificationKind kind) {
+    postIds.forEach(id -> authorsOf.merge(id, kind, (a, b) -> a.rank() <= b.rank() ? a : b));
     return this;
   }
 

@@ -57,6 +57,8 @@ final class NotificationRepository {
               AND NOT EXISTS (SELECT 1 FROM thread_subscriptions s
                                WHERE s.thread_id = $1 AND s.member_id = m AND s.level = 'watching'))
       """;
+  /** The authors of posts a reply answers or quotes, which is what "my post" means for replies. */
+  private static final String AUTHORS_OF = "SELECT id, author_id FROM posts WHERE id = ANY($1)";
   private static final String CHOSEN = """
       SELECT p.member_id, p.kind, p.delivery FROM notification_preferences p
         JOIN unnest($1::bigint[], $2::text[]) AS w(member_id, kind) ON w.member_id = p.member_id AND w.kind = p.kind
@@ -122,7 +124,8 @@ final class NotificationRepository {
 
   /** A claimed job, as recorded. */
   record Job(long id, Long actorId, String subjectKind, long subjectId, String contextKind, long contextId, Long groupId,
-      String title, String detail, String link, Map<Long, NotificationKind> direct, String watchScope, Long watchId,
+      String title, String detail, String link, Map<Long, NotificationKind> direct, Map<Long, NotificationKind> authorsOf,
+      String watchScope, Long watchId,
       NotificationKind watchKind, Long muteThread, Long muteGroup, boolean batched) {}
 
   /** A recipient as the fan-out decided: what they are told and how they want it. */
@@ -140,6 +143,7 @@ final class NotificationRepository {
   Future<Void> insertJob(SqlClient tx, Notice n) {
     JsonArray direct = new JsonArray();
     n.direct.forEach((member, kind) -> direct.add(new JsonObject().put("member", member).put("kind", kind.value())));
+    n.authorsOf.forEach((post, kind) -> direct.add(new JsonObject().put("authorOf", post).put("kind", kind.value())));
     return tx.preparedQuery(INSERT_JOB).execute(Tuple.tuple().addValue(n.actorId).addString(n.subjectKind)
             .addLong(n.subjectId).addString(n.contextKind).addLong(n.contextId).addValue(n.groupId).addString(n.title)
             .addString(n.detail).addString(n.link).addValue(direct).addValue(n.watchScope).addValue(n.watchId)
@@ -151,16 +155,21 @@ final class NotificationRepository {
   Future<Optional<Job>> claim(SqlClient tx) {
     return tx.preparedQuery(CLAIM_JOB).execute().map(rows -> Rows.first(rows, r -> {
       Map<Long, NotificationKind> direct = new HashMap<>();
+      Map<Long, NotificationKind> authorsOf = new HashMap<>();
       Object raw = r.getValue("direct");
       JsonArray list = raw instanceof JsonArray a ? a : new JsonArray(String.valueOf(raw));
       list.forEach(o -> {
         JsonObject d = (JsonObject) o;
-        direct.put(d.getLong("member"), NotificationKind.of(d.getString("kind")));
+        if (d.containsKey("authorOf")) {
+          authorsOf.put(d.getLong("authorOf"), NotificationKind.of(d.getString("kind")));
+        } else {
+          direct.put(d.getLong("member"), NotificationKind.of(d.getString("kind")));
+        }
       });
       String watchKind = r.getString("watch_kind");
       return new Job(r.getLong("id"), r.getLong("actor_id"), r.getString("subject_kind"), r.getLong("subject_id"),
           r.getString("context_kind"), r.getLong("context_id"), r.getLong("group_id"), r.getString("title"),
-          r.getString("detail"), r.getString("link"), direct, r.getString("watch_scope"), r.getLong("watch_id"),
+          r.getString("detail"), r.getString("link"), direct, authorsOf, r.getString("watch_scope"), r.getLong("watch_id"),
           watchKind == null ? null : NotificationKind.of(watchKind), r.getLong("mute_thread"), r.getLong("mute_group"),
           r.getBoolean("batched"));
     }));
@@ -180,6 +189,18 @@ final class NotificationRepository {
 
   Future<Set<Long>> watchers(SqlClient tx, String scope, long id, Long groupId) {
     return tx.preparedQuery(WATCHERS).execute(Tuple.of(scope, id, groupId == null ? -1L : groupId)).map(NotificationRepository::ids);
+  }
+
+  /** Post id to author id. */
+  Future<Map<Long, Long>> authorsOf(SqlClient tx, Set<Long> postIds) {
+    if (postIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return tx.preparedQuery(AUTHORS_OF).execute(Tuple.tuple().addArrayOfLong(postIds.toArray(Long[]::new))).map(rows -> {
+      Map<Long, Long> found = new HashMap<>();
+      rows.forEach(r -> found.put(r.getLong(0), r.getLong(1)));
+      return found;
+    });
   }
 
   Future<Set<Long>> muted(SqlClient tx, Long threadId, Long groupId, Set<Long> members) {

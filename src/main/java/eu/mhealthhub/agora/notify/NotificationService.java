@@ -98,7 +98,7 @@ public final class NotificationService {
    * transaction rolls back. Fails only as the insert does (which fails the caller's transaction).
    */
   public Future<Void> record(SqlConnection tx, Notice notice) {
-    if (notice.direct.isEmpty() && notice.watchScope == null) {
+    if (notice.direct.isEmpty() && notice.authorsOf.isEmpty() && notice.watchScope == null) {
       return Future.succeededFuture();
     }
     return repository.insertJob(tx, notice);
@@ -164,8 +164,12 @@ public final class NotificationService {
 
   private Future<List<Notification>> fanOut(SqlConnection conn, Job job) {
     Map<Long, NotificationKind> told = new HashMap<>(job.direct());
-    Future<Void> watchers = job.watchScope() == null ? Future.succeededFuture()
-        : repository.watchers(conn, job.watchScope(), job.watchId(), job.groupId()).map(found -> {
+    Future<Void> authors = repository.authorsOf(conn, job.authorsOf().keySet()).map(found -> {
+      found.forEach((post, author) -> told.merge(author, job.authorsOf().get(post), (a, b) -> a.rank() <= b.rank() ? a : b));
+      return null;
+    });
+    Future<Void> watchers = job.watchScope() == null ? authors : authors.compose(x -> repository.watchers(conn, job.watchScope(),
+        job.watchId(), job.groupId())).map(found -> {
           found.forEach(m -> told.merge(m, job.watchKind(), (a, b) -> a.rank() <= b.rank() ? a : b));
           return null;
         });

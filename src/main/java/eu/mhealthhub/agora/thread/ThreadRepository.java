@@ -71,7 +71,6 @@ final class ThreadRepository {
       SELECT p.id, t.group_id FROM posts p JOIN threads t ON t.id = p.thread_id
        WHERE p.id = ANY($1) AND p.deleted_at IS NULL
       """;
-  private static final String AUTHORS = "SELECT id, author_id FROM posts WHERE id = ANY($1)";
 
   /** The thread and its group with the viewer's role in it: {@link #THREAD_FOR_VIEWER} without the reading state. */
   private static final String THREAD_IN_GROUP = """
@@ -451,11 +450,6 @@ final class ThreadRepository {
   /** Post id to its group's id, for the posts among {@code ids} that exist and are not deleted. */
   Future<java.util.Map<Long, Long>> livePostGroups(SqlClient db, java.util.Set<Long> ids) {
     return pairs(db, LIVE_POST_GROUPS, ids);
-  }
-
-  /** Post id to its author's id. */
-  Future<java.util.Map<Long, Long>> authors(SqlClient db, java.util.Set<Long> ids) {
-    return pairs(db, AUTHORS, ids);
   }
 
   private static Future<java.util.Map<Long, Long>> pairs(SqlClient db, String sql, java.util.Set<Long> ids) {

@@ -384,9 +384,8 @@ public final class ThreadService {
                     m.html(), token, null)
                 .compose(postId -> attachments.store(conn, postId, author.id(), files)
                     .compose(v -> recordMentions(conn, postId, m))
-                    .compose(v -> repository.authors(conn, answered(replyTo, body)))
-                    .compose(answered -> notifications.record(conn, postNotice(postId, author, threadId, group,
-                            thread.title(), m).tell(answered.values(), NotificationKind.REPLY)
+                    .compose(v -> notifications.record(conn, postNotice(postId, author, threadId, group,
+                            thread.title(), m).tellAuthorsOf(answered(replyTo, body), NotificationKind.REPLY)
                         .watchers("thread", threadId, NotificationKind.WATCHED_THREAD)))
                     .map(v -> Outcome.of(new Reply(postId, position),
                         Change.thread(threadId, "post.created", postId),
