@@ -16,6 +16,7 @@ const parts = [
   ['thread', '#posts[data-live]'],
   ['regions', '[data-live-refresh]'],
   ['badge', '#unread-badge'],
+  ['notifications', '#notification-badge'],
   ['talk', '[data-room][data-live]']
 ].filter(function (part) { return document.querySelector(part[1]); });
 

@@ -132,12 +132,15 @@ public final class Agora {
 
       I18n i18n = new I18n(effective.defaultLocale());
       ChangeFeed changes = new ChangeFeed(database.pool(), vertx);
-      GroupService groups = new GroupService(database.pool(), changes);
+      MemberService members = new MemberService(database.pool());
+      eu.mhealthhub.agora.notify.NotificationSubjects subjects = new eu.mhealthhub.agora.notify.NotificationSubjects();
+      eu.mhealthhub.agora.notify.NotificationService notifications = new eu.mhealthhub.agora.notify.NotificationService(
+          vertx, database.pool(), changes, subjects, members::find);
+      GroupService groups = new GroupService(database.pool(), changes, notifications);
       Attachments attachments = new Attachments(vertx, database.pool(), effective.maxAttachmentBytes());
       ReadTracker reads = new ReadTracker(vertx, database.pool());
-      ThreadService threads = new ThreadService(database.pool(), groups, attachments, reads, changes);
-      MemberService members = new MemberService(database.pool());
-      DocumentService documents = new DocumentService(vertx, database.pool(), groups, threads, changes);
+      ThreadService threads = new ThreadService(database.pool(), groups, attachments, reads, changes, notifications);
+      DocumentService documents = new DocumentService(vertx, database.pool(), groups, threads, changes, notifications);
       if (effective.demoContent()) {
         // threads and posts through the thread service: mentions linked and recorded as for any post
         await(new DemoSeeder(database.pool(), clock, threads).seedOnce());
@@ -146,11 +149,13 @@ public final class Agora {
       }
       uploads = UploadDirectory.create();
       SignInSessions signIns = new SignInSessions(vertx, database.pool(), changes, clock);
-      TalkService talks = new TalkService(database.pool(), clock, groups, threads, changes);
+      TalkService talks = new TalkService(database.pool(), clock, groups, threads, changes, notifications);
+      NotificationAudiences.declare(subjects, groups, threads, documents, talks);
+      notifications.start();
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
           LiveAudiences.declare(members, groups, threads, documents, talks), new eu.mhealthhub.agora.live.Presence(vertx),
-          reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads);
+          reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications);
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;
       vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()
@@ -252,6 +257,7 @@ public final class Agora {
     }
     try {
       services.provider().close();
+      services.notifications().stop();
       await(services.reads().stop());
       sessions.close();
       await(database.close());

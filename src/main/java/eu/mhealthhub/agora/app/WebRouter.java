@@ -50,7 +50,7 @@ public final class WebRouter {
       "talk/close", "talk/presenter", "talk/presenter-questions", "talk/messages", "talk/questions",
       "document/list", "document/show", "document/form", "document/revisions", "document/compare", "document/proposal",
       "document/section", "document/dispositions", "document/export",
-      "member/profile", "member/show", "auth/signed-out", "error/error");
+      "member/profile", "member/show", "auth/signed-out", "error/error", "notify/list", "notify/preferences");
 
   private WebRouter() {}
 
@@ -88,6 +88,7 @@ public final class WebRouter {
     router.route().handler(new ViewerHandler(services.members(), services.signIns(), services.i18n(), config.defaultTimeZone(),
         config.sessionMaxAge(), services.clock(), sessionCookieName(config)));
     router.route().handler(assetVersion(services.assetVersion()));
+    router.route().method(HttpMethod.GET).handler(notificationCount(services.notifications()));
     CsrfHandler csrf = new CsrfHandler(config.publicOrigin());
 
     // The only routes that accept files: members only, their own body handler writing to this
@@ -128,6 +129,7 @@ public final class WebRouter {
     new PresenceRoutes(services.audience(), services.presence()).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
+    new eu.mhealthhub.agora.notify.NotificationRoutes(pages, services.notifications(), services.i18n()).mount(router);
     extraRoutes.accept(router);
 
     ErrorPages errors = new ErrorPages(pages, services.i18n(), services.database());
@@ -156,6 +158,32 @@ public final class WebRouter {
   /** The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and Path=/. */
   static String sessionCookieName(AppConfig config) {
     return config.secureCookies() ? "__Host-agora" : "agora_session";
+  }
+
+  /** Requests that are not pages (API, live, files, fragments) need no badge count. */
+  private static final java.util.regex.Pattern NOT_A_PAGE = java.util.regex.Pattern.compile(
+      "^/(api|live|eventbus|static|attachments|health)(/.*)?$|^/notifications/count$|/fragment$|^/talks/[^/]+/(room|presenter)/.*$"
+          + "|\\.(ics|pdf|html)$");
+
+  /**
+   * Puts the signed-in member's unread notification count in the request for the header badge of
+   * pages ({@link Pages#NOTIFICATIONS}); GET only (no body is waiting), and a failed count leaves
+   * the badge without a number rather than failing the page.
+   */
+  private static Handler<RoutingContext> notificationCount(eu.mhealthhub.agora.notify.NotificationService notifications) {
+    return ctx -> {
+      Viewer viewer = ctx.get(Viewer.KEY);
+      if (viewer == null || viewer.member().isEmpty() || NOT_A_PAGE.matcher(ctx.request().path()).find()) {
+        ctx.next();
+        return;
+      }
+      notifications.badgeCount(viewer.member().get()).onComplete(count -> {
+        if (count.succeeded()) {
+          ctx.put(Pages.NOTIFICATIONS, count.result());
+        }
+        ctx.next();
+      });
+    };
   }
 
   private static Handler<RoutingContext> assetVersion(String version) {

@@ -19,6 +19,9 @@ import java.util.Optional;
 /** SQL for consensus documents, their revisions, sections, proposals, comments and endorsements. */
 final class DocumentRepository {
 
+  private static final String COMMENT_AUTHOR = "SELECT author_id, section_key FROM document_comments WHERE id = $1 AND document_id = $2";
+  private static final String DOCUMENT_GROUPS = "SELECT id, group_id FROM documents WHERE id = ANY($1)";
+
   private static final String DOCUMENT = """
       SELECT d.id, d.group_id, d.title, d.status, d.current_revision, d.adopted_revision, d.next_section,
              d.created_at, d.updated_at,
@@ -389,5 +392,26 @@ final class DocumentRepository {
 
   Future<List<CitationRow>> citationsOfThread(SqlClient db, long threadId) {
     return db.preparedQuery(CITATIONS_OF_THREAD).execute(Tuple.of(threadId)).map(rows -> list(rows, DocumentRepository::citation));
+  }
+
+  /** A comment's author and section, for telling them its disposition. */
+  record CommentAuthor(long authorId, int sectionKey) {}
+
+  Future<Optional<CommentAuthor>> commentAuthor(SqlClient db, long documentId, long commentId) {
+    return db.preparedQuery(COMMENT_AUTHOR).execute(Tuple.of(commentId, documentId))
+        .map(rows -> rows.size() == 0 ? Optional.empty()
+            : Optional.of(new CommentAuthor(rows.iterator().next().getLong(0), rows.iterator().next().getInteger(1))));
+  }
+
+  /** Document id to its group's id. */
+  Future<java.util.Map<Long, Long>> documentGroups(SqlClient db, java.util.Set<Long> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(java.util.Map.of());
+    }
+    return db.preparedQuery(DOCUMENT_GROUPS).execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new))).map(rows -> {
+      java.util.Map<Long, Long> found = new java.util.HashMap<>();
+      rows.forEach(r -> found.put(r.getLong(0), r.getLong(1)));
+      return found;
+    });
   }
 }

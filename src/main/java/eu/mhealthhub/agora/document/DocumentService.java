@@ -16,6 +16,9 @@ import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
 import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.notify.Notice;
+import eu.mhealthhub.agora.notify.NotificationKind;
+import eu.mhealthhub.agora.notify.NotificationService;
 import eu.mhealthhub.agora.text.Markdown;
 import eu.mhealthhub.agora.thread.ThreadService;
 import io.vertx.core.Future;
@@ -65,8 +68,11 @@ public final class DocumentService {
       List<SectionComment> comments, List<Proposal> proposals, List<Endorsement> endorsements,
       List<StatusChange> history, List<Citation> citations) {}
 
+  private final NotificationService notifications;
+
   public DocumentService(io.vertx.core.Vertx vertx, Pool pool, GroupService groups, ThreadService threads,
-      ChangeFeed changes) {
+      ChangeFeed changes, NotificationService notifications) {
+    this.notifications = notifications;
     this.vertx = vertx;
     this.pool = pool;
     this.groups = groups;
@@ -76,6 +82,26 @@ public final class DocumentService {
 
   private static Change event(long documentId, String type, long id) {
     return Change.at(LiveAddress.of("document", documentId), type, id);
+  }
+
+  /** A notice about the document: its readers are the group's, its page the link. */
+  private static Notice notice(Located at, long actorId, String anchor) {
+    long id = at.document().id();
+    return Notice.about("document", id, "/documents/" + id + anchor).by(actorId)
+        .in("document", id, at.group().id(), at.document().title());
+  }
+
+  /** The ids among {@code documentIds} of documents the viewer may read now (their group's rule). */
+  public Future<java.util.Set<Long>> readableDocuments(Optional<Member> viewer, java.util.Set<Long> documentIds) {
+    return repository.documentGroups(pool, documentIds).compose(groupOf -> groups.readable(viewer, java.util.Set.copyOf(groupOf.values()))
+        .map(readable -> groupOf.entrySet().stream().filter(e -> readable.contains(e.getValue()))
+            .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet())));
+  }
+
+  /** The members among {@code memberIds} who may read the document now. */
+  public Future<java.util.Set<Long>> documentReaders(long documentId, java.util.Set<Long> memberIds) {
+    return repository.documentGroups(pool, java.util.Set.of(documentId)).compose(groupOf -> groupOf.containsKey(documentId)
+        ? groups.readers(groupOf.get(documentId), memberIds) : Future.succeededFuture(java.util.Set.of()));
   }
 
   private static DomainException conflict(String key, Object... args) {
@@ -369,6 +395,8 @@ public final class DocumentService {
               return repository.insertRevision(conn, id, number, authorId, committerId, summary, Markdown.noteToHtml(summary),
                       keyed.blocks(), proposalId)
                   .compose(x -> repository.insertCitations(conn, citationRows(id, number, null, null, cites)))
+                  .compose(x -> notifications.record(conn, notice(at, committerId, "").detail(Integer.toString(number))
+                      .watchers("document", id, NotificationKind.DOCUMENT_REVISION)))
                   .compose(x -> also.apply(conn, number))
                   .map(more -> {
                     events.addAll(more);
@@ -412,7 +440,11 @@ public final class DocumentService {
           String text = rationale.strip();
           return repository.insertProposal(conn, id, base, author.id(), text, Markdown.toHtml(text),
                   Sections.join(Sections.split(body)), token)
-              .compose(pid -> repository.touch(conn, id).map(x -> Outcome.of(pid.orElseThrow(),
+              .compose(pid -> repository.touch(conn, id)
+                  .compose(x -> notifications.record(conn, Notice.about("document", id, "/documents/" + id + "/proposals/"
+                      + pid.orElseThrow()).by(author.id()).in("document", id, at.group().id(), at.document().title())
+                      .watchers("document", id, NotificationKind.DOCUMENT_PROPOSAL)))
+                  .map(x -> Outcome.of(pid.orElseThrow(),
                   event(id, "proposal.created", pid.get()), Change.group(at.group().id(), "document.changed", id))));
         });
       });
@@ -451,6 +483,9 @@ public final class DocumentService {
               "accepted", moderator.id(), "", number).compose(ok -> ok
                   ? repository.log(conn, at.group().id(), moderator.id(), "document.accept", id,
                       "proposal " + proposalId + " as revision " + number)
+                      .compose(x -> notifications.record(conn, Notice.about("document", id, "/documents/" + id + "/proposals/"
+                          + proposalId).by(moderator.id()).in("document", id, at.group().id(), at.document().title())
+                          .detail("accepted|").tell(p.authorId(), NotificationKind.PROPOSAL_DECISION)))
                       .map(x -> List.of(event(id, "proposal.decided", proposalId)))
                   : Future.failedFuture(conflict("document.error.proposal.decided"))))));
     });
@@ -473,6 +508,9 @@ public final class DocumentService {
             ? repository.touch(conn, id)
                 .compose(x -> repository.log(conn, at.group().id(), moderator.id(), "document.decline", id,
                     "proposal " + proposalId + ": " + reason.strip()))
+                .compose(x -> notifications.record(conn, Notice.about("document", id, "/documents/" + id + "/proposals/"
+                    + proposalId).by(moderator.id()).in("document", id, at.group().id(), at.document().title())
+                    .detail("declined|" + reason.strip()).tell(p.authorId(), NotificationKind.PROPOSAL_DECISION)))
                 .map(x -> Outcome.<Void>of(null, event(id, "proposal.decided", proposalId),
                 Change.group(at.group().id(), "document.changed", id)))
             : Future.failedFuture(conflict("document.error.proposal.decided")))));
@@ -504,6 +542,8 @@ public final class DocumentService {
         : repository.insertStatusChange(conn, id, from, to, revision.get(), moderator.id(), text)
             .compose(x -> repository.log(conn, at.group().id(), moderator.id(), "document.status", id,
                 from + " -> " + to + (text.isEmpty() ? "" : ": " + text)))
+            .compose(x -> notifications.record(conn, notice(at, moderator.id(), "").detail(to.value() + "|" + text)
+                .watchers("document", id, NotificationKind.DOCUMENT_STATUS)))
             .map(x -> Outcome.<Void>of(null, event(id, "status.changed", revision.get()),
                 Change.group(at.group().id(), "document.changed", id)))));
   }
@@ -556,6 +596,12 @@ public final class DocumentService {
             ? repository.touch(conn, id)
                 .compose(x -> repository.log(conn, at.group().id(), moderator.id(), "document.resolve", id,
                     "comment " + commentId + " " + disposition + (why.isEmpty() ? "" : ": " + why)))
+                .compose(x -> repository.commentAuthor(conn, id, commentId))
+                .compose(author -> notifications.record(conn, Notice.about("document", id, "/documents/" + id + "/sections/"
+                        + author.map(a -> a.sectionKey()).orElse(0) + "#comment-" + commentId).by(moderator.id())
+                    .in("document", id, at.group().id(), at.document().title()).detail(disposition + "|" + why)
+                    .tell(author.map(a -> java.util.List.of(a.authorId())).orElse(java.util.List.of()),
+                        NotificationKind.COMMENT_DISPOSITION)))
                 .map(x -> Outcome.<Void>of(null, event(id, "comment.resolved", commentId),
                 Change.group(at.group().id(), "document.changed", id)))
             : Future.failedFuture(DomainException.notFound()))));

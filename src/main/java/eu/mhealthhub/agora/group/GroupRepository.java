@@ -46,6 +46,17 @@ final class GroupRepository {
         FROM working_groups g WHERE g.id = $1
       """;
 
+  /** The group as each of these members sees it (their role in it) and whether they are admins. */
+  private static final String ACCESS_FOR = """
+      SELECT m.id AS member_id, m.is_admin, g.id, g.slug, g.name, g.purpose, g.visibility, g.join_policy,
+             g.archived_at IS NOT NULL AS archived, 0::bigint AS member_count, 0::bigint AS thread_count,
+             gm.role AS viewer_role, 0::bigint AS unread_threads
+        FROM members m CROSS JOIN working_groups g
+        LEFT JOIN group_memberships gm ON gm.group_id = g.id AND gm.member_id = m.id
+       WHERE g.id = $1 AND m.id = ANY($2)
+      """;
+  private static final String MODERATORS = "SELECT member_id FROM group_memberships WHERE group_id = $1 AND role = 'moderator'";
+
   private static final String MEMBERS = """
       SELECT m.id, m.display_name, m.handle, gm.role, gm.joined_at
         FROM group_memberships gm JOIN members m ON m.id = gm.member_id
@@ -230,5 +241,17 @@ final class GroupRepository {
 
   Future<Void> log(SqlClient db, Long groupId, long actorId, String action, String targetType, long targetId, String detail) {
     return db.preparedQuery(LOG).execute(Tuple.of(groupId, actorId, action, targetType, targetId, detail)).mapEmpty();
+  }
+
+  /** Each member among {@code memberIds} that exists, as an admin flag and the group as they see it. */
+  record AccessFor(long memberId, boolean admin, WorkingGroup group) {}
+
+  Future<List<AccessFor>> accessFor(SqlClient db, long groupId, java.util.Set<Long> memberIds) {
+    return db.preparedQuery(ACCESS_FOR).execute(Tuple.tuple().addLong(groupId).addArrayOfLong(memberIds.toArray(Long[]::new)))
+        .map(rows -> list(rows, r -> new AccessFor(r.getLong("member_id"), r.getBoolean("is_admin"), MAPPER.map(r))));
+  }
+
+  Future<List<Long>> moderators(SqlClient db, long groupId) {
+    return db.preparedQuery(MODERATORS).execute(Tuple.of(groupId)).map(rows -> list(rows, r -> r.getLong(0)));
   }
 }

@@ -10,6 +10,9 @@ import eu.mhealthhub.agora.group.GroupPages.AboutPage;
 import eu.mhealthhub.agora.group.GroupPages.FormPage;
 import eu.mhealthhub.agora.group.GroupPages.ListPage;
 import eu.mhealthhub.agora.group.GroupPages.MembersPage;
+import eu.mhealthhub.agora.notify.Notice;
+import eu.mhealthhub.agora.notify.NotificationKind;
+import eu.mhealthhub.agora.notify.NotificationService;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
@@ -26,10 +29,42 @@ public final class GroupService {
   private final Pool pool;
   private final ChangeFeed changes;
   private final GroupRepository repository = new GroupRepository();
+  private final NotificationService notifications;
 
-  public GroupService(Pool pool, ChangeFeed changes) {
+  public GroupService(Pool pool, ChangeFeed changes, NotificationService notifications) {
     this.pool = pool;
     this.changes = changes;
+    this.notifications = notifications;
+  }
+
+  /**
+   * The members among {@code memberIds} who may read the group now, by {@link GroupPolicy#canRead}
+   * (for notifications about what is inside it).
+   */
+  public Future<java.util.Set<Long>> readers(long groupId, java.util.Set<Long> memberIds) {
+    if (memberIds.isEmpty()) {
+      return Future.succeededFuture(java.util.Set.of());
+    }
+    return repository.accessFor(pool, groupId, memberIds).map(all -> all.stream()
+        .filter(a -> GroupPolicy.canRead(Optional.of(new Member(a.memberId(), "", "", null, null, null, a.admin(), null)),
+            a.group()))
+        .map(a -> a.memberId()).collect(java.util.stream.Collectors.toSet()));
+  }
+
+  /** The ids among {@code groupIds} of groups the viewer may read now. */
+  public Future<java.util.Set<Long>> readable(Optional<Member> viewer, java.util.Set<Long> groupIds) {
+    List<Long> ids = List.copyOf(groupIds);
+    return Future.all(ids.stream().map(id -> access(id, viewer).map(true).recover(e -> e instanceof DomainException
+            ? Future.succeededFuture(false) : Future.failedFuture(e))).toList())
+        .map(done -> {
+          java.util.Set<Long> readable = new java.util.HashSet<>();
+          for (int i = 0; i < ids.size(); i++) {
+            if (done.<Boolean>resultAt(i)) {
+              readable.add(ids.get(i));
+            }
+          }
+          return readable;
+        });
   }
 
   private static Long id(Optional<Member> viewer) {
@@ -169,7 +204,11 @@ public final class GroupService {
               Change.member(viewer.id(), "membership.changed", group.id())) : Outcome.of(true)));
     }
     return changes.transaction(conn -> repository.ask(conn, group.id(), viewer.id(), message == null ? "" : message.strip())
-        .map(asked -> asked ? Outcome.of(false, Change.group(group.id(), "join.requested", viewer.id())) : Outcome.of(false)));
+        .compose(asked -> !asked ? Future.succeededFuture(Outcome.of(false)) : repository.moderators(conn, group.id())
+            .compose(moderators -> notifications.record(conn, Notice.about("group", group.id(), "/groups/" + group.slug()
+                + "/members#requests-heading").by(viewer.id()).in("group", group.id(), group.id(), group.name())
+                .tell(moderators, NotificationKind.JOIN_REQUEST)))
+            .map(v -> Outcome.of(false, Change.group(group.id(), "join.requested", viewer.id())))));
   }
 
   /** Leaves the group. Fails with CONFLICT when the viewer is not a member. */
@@ -235,6 +274,9 @@ public final class GroupService {
         .compose(member -> member.isEmpty()
             ? Future.failedFuture(DomainException.notFound())
             : (approve ? repository.join(conn, group.id(), member.get()).map(member.get()) : Future.succeededFuture(member.get())))
+        .compose(member -> notifications.record(conn, Notice.about("group", group.id(), "/groups/" + group.slug())
+                .by(actor).in("group", group.id(), group.id(), group.name()).detail((approve ? "approved" : "declined") + "|" + why)
+                .tell(member, NotificationKind.JOIN_DECISION)).map(member))
         .compose(member -> repository.log(conn, group.id(), actor, approve ? "join.approve" : "join.decline",
             "member", member, why).map(v -> Outcome.<Void>of(null, Change.group(group.id(), "membership.changed", member),
                 Change.member(member, "join.decided", group.id())))));

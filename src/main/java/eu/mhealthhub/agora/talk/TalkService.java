@@ -10,6 +10,9 @@ import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
 import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.notify.Notice;
+import eu.mhealthhub.agora.notify.NotificationKind;
+import eu.mhealthhub.agora.notify.NotificationService;
 import eu.mhealthhub.agora.text.Markdown;
 import eu.mhealthhub.agora.thread.ThreadService;
 import io.vertx.core.Future;
@@ -84,7 +87,11 @@ public final class TalkService {
       java.util.function.BinaryOperator<String> intro, java.util.function.IntFunction<String> votes, String anonymous,
       String lateQuestion) {}
 
-  public TalkService(Pool pool, Clock clock, GroupService groups, ThreadService threads, ChangeFeed changes) {
+  private final NotificationService notifications;
+
+  public TalkService(Pool pool, Clock clock, GroupService groups, ThreadService threads, ChangeFeed changes,
+      NotificationService notifications) {
+    this.notifications = notifications;
     this.pool = pool;
     this.clock = clock;
     this.groups = groups;
@@ -368,7 +375,13 @@ public final class TalkService {
             };
             List<Change> made = action == Action.MERGE
                 ? List.of(changed, new Change(room.talk().address(), "question.changed", targetId)) : List.of(changed);
-            return done.compose(v -> repository.log(conn, null, by.id(), "talk.question." + action.name().toLowerCase(),
+            return done.compose(v -> action != Action.ANSWER && action != Action.MERGE ? Future.<Void>succeededFuture()
+                    : notifications.record(conn, Notice.about("talk", talkId, "/talks/" + room.talk().slug() + "#question-"
+                        + (action == Action.MERGE ? targetId : questionId)).by(by.id())
+                        .in("talk", talkId, null, room.talk().title()).detail(action == Action.ANSWER ? text : q.body())
+                        .tell(q.authorId(), action == Action.ANSWER ? NotificationKind.QUESTION_ANSWERED
+                            : NotificationKind.QUESTION_MERGED)))
+                .compose(v -> repository.log(conn, null, by.id(), "talk.question." + action.name().toLowerCase(),
                     "talk_question", questionId, action == Action.MERGE ? String.valueOf(targetId) : text))
                 .map(v -> new Outcome<Void>(null, made));
           }));
@@ -457,7 +470,10 @@ public final class TalkService {
             case APPROVAL_ON, APPROVAL_OFF -> talk.roomClosed() ? conflict("talk.room.error.closed")
                 : repository.setApproval(conn, talk.id(), setting == Setting.APPROVAL_ON);
           };
-          return done.compose(v -> repository.log(conn, null, by.id(), "talk.room." + setting.name().toLowerCase(),
+          return done.compose(v -> setting != Setting.OPEN ? Future.<Void>succeededFuture()
+                  : notifications.record(conn, Notice.about("talk", talk.id(), "/talks/" + talk.slug()).by(by.id())
+                      .in("talk", talk.id(), null, talk.title()).watchers("talk", talk.id(), NotificationKind.TALK_ROOM_OPENED)))
+              .compose(v -> repository.log(conn, null, by.id(), "talk.room." + setting.name().toLowerCase(),
                   "talk", talk.id(), ""))
               .map(v -> Outcome.<Void>of(null, new Change(talk.address(), "room.changed", talk.id())));
         })));

@@ -66,6 +66,12 @@ final class ThreadRepository {
        WHERE t.id = $1
       """;
 
+  /** Posts that are not deleted, with their thread's group: what notifications about them depend on. */
+  private static final String LIVE_POST_GROUPS = """
+      SELECT p.id, t.group_id FROM posts p JOIN threads t ON t.id = p.thread_id
+       WHERE p.id = ANY($1) AND p.deleted_at IS NULL
+      """;
+
   /** The thread and its group with the viewer's role in it: {@link #THREAD_FOR_VIEWER} without the reading state. */
   private static final String THREAD_IN_GROUP = """
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
@@ -439,5 +445,21 @@ final class ThreadRepository {
     return db.preparedQuery(SAVE_POSITIONS)
         .execute(Tuple.of(members.toArray(new Long[0]), threads.toArray(new Long[0]), positions.toArray(new Integer[0])))
         .mapEmpty();
+  }
+
+  /** Post id to its group's id, for the posts among {@code ids} that exist and are not deleted. */
+  Future<java.util.Map<Long, Long>> livePostGroups(SqlClient db, java.util.Set<Long> ids) {
+    return pairs(db, LIVE_POST_GROUPS, ids);
+  }
+
+  private static Future<java.util.Map<Long, Long>> pairs(SqlClient db, String sql, java.util.Set<Long> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(java.util.Map.of());
+    }
+    return db.preparedQuery(sql).execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new))).map(rows -> {
+      java.util.Map<Long, Long> found = new java.util.HashMap<>();
+      rows.forEach(r -> found.put(r.getLong(0), r.getLong(1)));
+      return found;
+    });
   }
 }

@@ -13,6 +13,9 @@ import eu.mhealthhub.agora.live.Narrowing;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
 import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.notify.Notice;
+import eu.mhealthhub.agora.notify.NotificationKind;
+import eu.mhealthhub.agora.notify.NotificationService;
 import eu.mhealthhub.agora.text.Markdown;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -44,6 +47,7 @@ public final class ThreadService {
   private final ReadTracker reads;
   private final ChangeFeed changes;
   private final ThreadRepository repository = new ThreadRepository();
+  private final NotificationService notifications;
 
   /** A thread with the group it is in, as one viewer may see it. */
   public record Located(WorkingGroup group, ForumThread thread) {}
@@ -52,7 +56,9 @@ public final class ThreadService {
   public record Page(WorkingGroup group, ForumThread thread, List<Post> posts, int page, int readBefore,
       SubscriptionLevel subscription, long liveSeq) {}
 
-  public ThreadService(Pool pool, GroupService groups, Attachments attachments, ReadTracker reads, ChangeFeed changes) {
+  public ThreadService(Pool pool, GroupService groups, Attachments attachments, ReadTracker reads, ChangeFeed changes,
+      NotificationService notifications) {
+    this.notifications = notifications;
     this.pool = pool;
     this.groups = groups;
     this.attachments = attachments;
@@ -243,6 +249,8 @@ public final class ThreadService {
                   author.id(), null, body, m.html(), null, null)
               .compose(postId -> attachments.store(conn, postId, author.id(), files)
                   .compose(v -> recordMentions(conn, postId, m))
+                  .compose(v -> notifications.record(conn, postNotice(postId, author, threadId, group, title.strip(), m)
+                      .watchers("group", group.id(), NotificationKind.WATCHED_GROUP)))
                   .map(v -> Outcome.of(new Stored(threadId, 1), Change.group(group.id(), "thread.created", threadId),
                       Change.thread(threadId, "post.created", postId)))));
         }))
@@ -376,6 +384,9 @@ public final class ThreadService {
                     m.html(), token, null)
                 .compose(postId -> attachments.store(conn, postId, author.id(), files)
                     .compose(v -> recordMentions(conn, postId, m))
+                    .compose(v -> notifications.record(conn, postNotice(postId, author, threadId, group,
+                            thread.title(), m).tellAuthorsOf(answered(replyTo, body), NotificationKind.REPLY)
+                        .watchers("thread", threadId, NotificationKind.WATCHED_THREAD)))
                     .map(v -> Outcome.of(new Reply(postId, position),
                         Change.thread(threadId, "post.created", postId),
                         Change.group(group.id(), "thread.activity", threadId)))));
@@ -472,7 +483,10 @@ public final class ThreadService {
     Optional<Member> viewer = Optional.of(member);
     return post(postId, viewer).compose(at -> PostPolicy.canReact(viewer, at.group(), at.post())
         ? changes.transaction(conn -> repository.toggleReaction(conn, postId, member.id(), kind)
-            .map(set -> Outcome.of(set, Change.thread(at.thread().id(), "reaction.changed", postId))))
+            .compose(set -> (set ? notifications.record(conn, Notice.about("post", postId, "/posts/" + postId).by(member.id())
+                    .in("thread", at.thread().id(), at.group().id(), at.thread().title())
+                    .tell(at.post().authorId(), NotificationKind.REACTION).batched()) : Future.<Void>succeededFuture())
+                .map(v -> Outcome.of(set, Change.thread(at.thread().id(), "reaction.changed", postId)))))
         : Future.failedFuture(DomainException.forbidden()));
   }
 
@@ -581,6 +595,41 @@ public final class ThreadService {
       chain = chain.compose(v -> repository.addMention(conn, postId, member.id()));
     }
     return chain;
+  }
+
+  /** A notice about a new post: its mentioned members told as mentions. */
+  private static Notice postNotice(long postId, Member author, long threadId, WorkingGroup group, String title, Mentioning m) {
+    return Notice.about("post", postId, "/posts/" + postId).by(author.id()).in("thread", threadId, group.id(), title)
+        .tell(m.members().stream().map(ThreadRepository.Mentionable::id).toList(), NotificationKind.MENTION);
+  }
+
+  /** Quotes of a post name it as {@code > [Author](/posts/12):}, see {@code ReplyPage.quote}. */
+  private static final java.util.regex.Pattern QUOTE = java.util.regex.Pattern.compile("(?m)^>\\s*\\[[^\\]\\n]*]\\(/posts/(\\d{1,18})\\)");
+
+  /** The posts a reply answers: the one it replies to and those it quotes. */
+  private static java.util.Set<Long> answered(Long replyTo, String body) {
+    java.util.Set<Long> ids = new java.util.HashSet<>();
+    if (replyTo != null) {
+      ids.add(replyTo);
+    }
+    java.util.regex.Matcher quoted = QUOTE.matcher(body);
+    while (quoted.find() && ids.size() < 20) {
+      ids.add(Long.parseLong(quoted.group(1)));
+    }
+    return ids;
+  }
+
+  /** The ids among {@code postIds} of posts the viewer may read now: not deleted, in a group the viewer may read. */
+  public Future<java.util.Set<Long>> readablePosts(Optional<Member> viewer, java.util.Set<Long> postIds) {
+    return repository.livePostGroups(pool, postIds).compose(groupOf -> groups.readable(viewer, java.util.Set.copyOf(groupOf.values()))
+        .map(readable -> groupOf.entrySet().stream().filter(e -> readable.contains(e.getValue()))
+            .map(java.util.Map.Entry::getKey).collect(Collectors.toSet())));
+  }
+
+  /** The members among {@code memberIds} who may read the post now (none when it is deleted). */
+  public Future<java.util.Set<Long>> postReaders(long postId, java.util.Set<Long> memberIds) {
+    return repository.livePostGroups(pool, java.util.Set.of(postId)).compose(groupOf -> groupOf.containsKey(postId)
+        ? groups.readers(groupOf.get(postId), memberIds) : Future.succeededFuture(java.util.Set.of()));
   }
 
   private static String clean(String token) {

@@ -68,6 +68,12 @@ public final class Pages {
     return Caffeine.newBuilder().maximumSize(size).executor(Runnable::run).build();
   }
 
+  /**
+   * The request's count of unread notifications for the header badge (a Long), put by a handler
+   * before the page is rendered; absent, the badge shows no number.
+   */
+  public static final String NOTIFICATIONS = "agora.notificationCount";
+
   static final String MESSAGES = "_messages";
   static final String ZONE = "_zone";
   private static final ZoneId UTC = ZoneId.of("UTC");
@@ -158,11 +164,12 @@ public final class Pages {
     String name = holes.value(signedIn ? escape(viewer.member().get().displayName()) : "");
     String here = holes.value(escape(here(ctx)));
     String hereEncoded = holes.value(escape(URLEncoder.encode(here(ctx), StandardCharsets.UTF_8)));
+    String notificationCount = holes.value(signedIn ? escape(ctx.get(NOTIFICATIONS)) : "");
     Locale locale = viewer == null ? i18n.fallback() : viewer.locale();
     ZoneId zone = viewer == null ? UTC : viewer.zone();
     boolean token = viewer != null && viewer.csrfToken() != null;
     List<Object> key = List.of(template, shown, locale, zone, signedIn, token, String.valueOf(ctx.<Object>get("assetVersion")),
-        List.of(initials, name, here, hereEncoded));
+        List.of(initials, name, here, hereEncoded, notificationCount));
     Encoded page = shells.getIfPresent(key);
     if (page == null) {
       Viewer shared = viewer == null ? null : new Viewer(viewer.member(), locale, zone, token ? CSRF_PLACEHOLDER : null);
@@ -170,6 +177,7 @@ public final class Pages {
       root.put("viewer", signedIn ? new ShownViewer(initials, name) : null);
       root.put("here", here);
       root.put("hereEncoded", hereEncoded);
+      root.put("notificationCount", notificationCount);
       page = Encoded.of(renderToString(ctx, shared, template, root, true));
       shells.put(key, page);
     }
@@ -275,6 +283,7 @@ public final class Pages {
       String local = here(ctx);
       root.put("here", local);
       root.put("hereEncoded", URLEncoder.encode(local, StandardCharsets.UTF_8));
+      root.put("notificationCount", ctx.get(NOTIFICATIONS));
     }
     root.put("languages", languages(locale));
     Context context = Context.newBuilder(root).resolver(resolvers).build();

@@ -1,0 +1,57 @@
+package eu.mhealthhub.agora.app;
+
+import eu.mhealthhub.agora.document.DocumentService;
+import eu.mhealthhub.agora.group.GroupService;
+import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.notify.NotificationSubjects;
+import eu.mhealthhub.agora.talk.TalkService;
+import eu.mhealthhub.agora.thread.ThreadService;
+import io.vertx.core.Future;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Who may read what a notification is about, per subject kind, declared once in the composition
+ * root as {@link LiveAudiences} declares live readers; each rule is its feature's own read rule
+ * ({@code GroupPolicy.canRead} through the group, a post only while it is not deleted).
+ */
+final class NotificationAudiences {
+
+  private NotificationAudiences() {}
+
+  static void declare(NotificationSubjects subjects, GroupService groups, ThreadService threads, DocumentService documents,
+      TalkService talks) {
+    subjects
+        .declare("post", rule(threads::readablePosts, threads::postReaders))
+        .declare("document", rule(documents::readableDocuments, documents::documentReaders))
+        .declare("group", rule(groups::readable, groups::readers))
+        // Talks are public: anyone may read one that exists
+        .declare("talk", rule((viewer, ids) -> Future.all(ids.stream().map(id -> talks.exists(id).map(id)
+                .recover(e -> Future.succeededFuture(-1L))).toList())
+            .map(done -> done.<Long>list().stream().filter(id -> id >= 0).collect(Collectors.toSet())),
+            (id, members) -> talks.exists(id).map(v -> members).recover(e -> Future.succeededFuture(Set.of()))));
+  }
+
+  interface Visible {
+    Future<Set<Long>> apply(Optional<Member> viewer, Set<Long> ids);
+  }
+
+  interface Readers {
+    Future<Set<Long>> apply(long id, Set<Long> members);
+  }
+
+  private static NotificationSubjects.Rule rule(Visible visible, Readers readers) {
+    return new NotificationSubjects.Rule() {
+      @Override
+      public Future<Set<Long>> visible(Optional<Member> viewer, Set<Long> ids) {
+        return visible.apply(viewer, ids);
+      }
+
+      @Override
+      public Future<Set<Long>> readers(long id, Set<Long> memberIds) {
+        return readers.apply(id, memberIds);
+      }
+    };
+  }
+}
