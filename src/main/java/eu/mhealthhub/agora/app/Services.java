@@ -44,4 +44,5 @@ public record Services(
     SignInSessions signIns,
     String assetVersion,
     AtomicBoolean draining,
-    java.nio.file.Path uploadDirectory) {}
+    java.nio.file.Path uploadDirectory,
+    eu.mhealthhub.agora.mail.Mail mail) {}
