@@ -260,14 +260,19 @@ public final class Agora {
   public void stop() {
     services.draining().set(true);
     try {
+      // the sends in flight finish while the pool is open; rows still queued (some written by the
+      // requests now draining) wait for another node or the next start
+      await(services.mail().stopWorker());
+    } catch (RuntimeException e) {
+      LOG.warn("mail worker did not stop cleanly", e);
+    }
+    try {
       await(vertx.undeploy(deploymentId));
     } catch (RuntimeException e) {
       LOG.warn("HTTP did not stop cleanly", e);
     }
     try {
       services.provider().close();
-      // the sends in flight finish while the pool is open; queued rows wait for the next start
-      await(services.mail().stopWorker());
       await(services.reads().stop());
       sessions.close();
       await(database.close());
