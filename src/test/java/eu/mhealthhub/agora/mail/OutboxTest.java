@@ -341,6 +341,57 @@ class OutboxTest {
   }
 
   @Test
+  @DisplayName("with a user in the SMTP URL Agora logs in: the right password delivers, a wrong one is refused and kept for admins")
+  void smtpLogin() {
+    com.icegreen.greenmail.util.GreenMail server = new com.icegreen.greenmail.util.GreenMail(
+        new com.icegreen.greenmail.util.ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+    server.start();
+    try {
+      server.setUser("agora@test.example", "agora-sender", "s3cret:pw");
+      int port = server.getSmtp().getPort();
+      MutableClock clock = new MutableClock(Instant.now());
+      SmtpSettings right = new SmtpSettings("127.0.0.1", port, false, AppConfig.StartTls.DISABLED,
+          Optional.of("agora-sender"), Optional.of("s3cret:pw"));
+      SmtpSettings wrong = new SmtpSettings("127.0.0.1", port, false, AppConfig.StartTls.DISABLED,
+          Optional.of("agora-sender"), Optional.of("guess"));
+      Outbox bad = new Outbox(vertx, pool, new SmtpSender(vertx, wrong, FROM, "test.example"), clock, FAST);
+      started.add(bad);
+      long refused = enqueue(bad, List.of(mail("maria@example.org"))).get(0);
+      await(bad.runRound());
+      assertThat(server.getReceivedMessages()).isEmpty();
+      assertThat(text("SELECT last_error FROM mail_outbox WHERE id = ?", refused)).contains("535");
+      FreshDatabase.update(db, "DELETE FROM mail_outbox");
+
+      Outbox good = new Outbox(vertx, pool, new SmtpSender(vertx, right, FROM, "test.example"), clock, FAST);
+      started.add(good);
+      long id = enqueue(good, List.of(mail("maria@example.org"))).get(0);
+      await(good.runRound());
+      assertThat(server.getReceivedMessages()).hasSize(1);
+      assertThat(state(id)).isEqualTo("sent");
+    } finally {
+      server.stop();
+    }
+  }
+
+  @Test
+  @DisplayName("with starttls=required nothing is sent in clear to a server that offers no STARTTLS")
+  void startTlsRequired() throws Exception {
+    try (TestSmtp smtp = TestSmtp.start()) {
+      SmtpSettings required = new SmtpSettings("127.0.0.1", smtp.port(), false, AppConfig.StartTls.REQUIRED,
+          Optional.empty(), Optional.empty());
+      Outbox outbox = new Outbox(vertx, pool, new SmtpSender(vertx, required, FROM, "test.example"),
+          new MutableClock(Instant.now()), FAST);
+      started.add(outbox);
+      long id = enqueue(outbox, List.of(mail("maria@example.org"))).get(0);
+      await(outbox.runRound());
+      Thread.sleep(200);
+      assertThat(smtp.messages()).isEmpty();
+      assertThat(state(id)).isEqualTo("queued");
+      assertThat(text("SELECT last_error FROM mail_outbox WHERE id = ?", id)).isNotBlank();
+    }
+  }
+
+  @Test
   @DisplayName("retry delays double from the first, with jitter, and stop growing at the cap")
   void backoff() {
     Outbox outbox = new Outbox(vertx, pool, null, java.time.Clock.systemUTC(), new Outbox.Settings(Duration.ofSeconds(1), 1,
