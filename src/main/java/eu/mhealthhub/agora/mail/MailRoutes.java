@@ -77,7 +77,8 @@ public final class MailRoutes {
     router.get("/admin/mail").handler(Forms::members).handler(MailRoutes::admins).handler(this::admin);
     if (development && mail.devServer().isPresent()) {
       router.get("/dev/mail").handler(Forms::members).handler(MailRoutes::admins).handler(this::devList);
-      router.get("/dev/mail/:number").handler(Forms::members).handler(MailRoutes::admins).handler(this::devMessage);
+      router.get("/dev/mail/:number").handler(Forms::members).handler(MailRoutes::admins)
+          .handler(MailRoutes::styledFrame).handler(this::devMessage);
     }
   }
 
@@ -87,6 +88,19 @@ public final class MailRoutes {
     } else {
       ctx.fail(DomainException.forbidden());
     }
+  }
+
+  /**
+   * The sandboxed frame of a received message inherits the page's Content-Security-Policy, which
+   * forbids inline styles, and an e-mail's HTML has nothing else. This page (development mode,
+   * admins) lets style attributes apply; scripts, forms and remote images stay forbidden.
+   */
+  private static void styledFrame(RoutingContext ctx) {
+    String csp = ctx.response().headers().get("Content-Security-Policy");
+    if (csp != null) {
+      ctx.response().headers().set("Content-Security-Policy", csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"));
+    }
+    ctx.next();
   }
 
   /** The token's member and kind, or a 400 that says the link is not valid. */

@@ -125,6 +125,9 @@ class MailPagesTest {
     assertThat(message.select("iframe#mail-html").attr("srcdoc")).contains("<blockquote").contains("&lt;b&gt;not bold&lt;/b&gt;");
     assertThat(message.select("main blockquote, main b")).isEmpty();
     assertThat(message.select("#mail-source").text()).contains("<blockquote");
+    assertThat(page.header("Content-Security-Policy")).as("the frame's inline styles apply, scripts stay forbidden")
+        .contains("style-src 'self' 'unsafe-inline'").contains("script-src 'self'");
+    assertThat(admin.get(app.url("/dev/mail")).header("Content-Security-Policy")).doesNotContain("unsafe-inline");
   }
 
   @Test
