@@ -108,6 +108,7 @@ public final class Agora {
     Vertx vertx = null;
     java.nio.file.Path uploads = null;
     SignInProvider signInProvider = null;
+    eu.mhealthhub.agora.mail.Mail startedMail = null;
     try {
       migrate(db, embedded.isPresent());
       vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get())) : Vertx.vertx();
@@ -159,6 +160,7 @@ public final class Agora {
       Pages pages = new Pages(vertx, i18n, provider.development());
       eu.mhealthhub.agora.mail.Mail mail = await(eu.mhealthhub.agora.mail.Mail.start(vertx, database.pool(), effective, i18n,
           pages, clock, eu.mhealthhub.agora.mail.Outbox.Settings.standard(), NOT_WIRED_UNSUBSCRIBE));
+      startedMail = mail;
       mail.startWorker();
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
@@ -206,6 +208,9 @@ public final class Agora {
       }
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
+      }
+      if (startedMail != null) {
+        startedMail.stopServer();
       }
       embedded.ifPresent(EmbeddedDatabase::close);
       throw e;
