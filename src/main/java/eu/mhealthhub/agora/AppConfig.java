@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
  * @param maxFormBytes        largest accepted form or JSON body
  * @param maxAttachmentBytes  largest accepted attached file
  * @param cluster             other nodes to form a cluster with, or empty for a single node
+ * @param mail                SMTP server (or none: a loopback one inside Agora), sender, cancel-if-read delay
  */
 public record AppConfig(
     int port,
@@ -58,7 +59,8 @@ public record AppConfig(
     Duration sessionMaxAge,
     int maxFormBytes,
     long maxAttachmentBytes,
-    Optional<ClusterSettings> cluster) {
+    Optional<ClusterSettings> cluster,
+    MailSettings mail) {
 
   /** Languages with a complete message bundle. Adding one is adding a file and a tag here. */
   public static final List<Locale> SUPPORTED_LOCALES =
@@ -88,6 +90,38 @@ public record AppConfig(
    */
   public record ClusterSettings(List<String> members, String host, int port, String name, int busPort) {}
 
+  /**
+   * E-mail: the SMTP server to send through (AGORA_SMTP_URL; empty starts a loopback server inside
+   * Agora, see mail/DevMailServer), the sender (AGORA_MAIL_FROM) and how long an immediate
+   * notification is held so that reading it in a page cancels it (AGORA_MAIL_DELAY_SECONDS).
+   */
+  public record MailSettings(Optional<SmtpSettings> smtp, MailFrom from, Duration delay) {}
+
+  /** Whether the SMTP connection must, may or must not switch to TLS with STARTTLS. */
+  public enum StartTls { DISABLED, OPTIONAL, REQUIRED }
+
+  /**
+   * An SMTP server: {@code smtps://} is TLS from the first byte ({@code ssl}), {@code smtp://}
+   * plain with STARTTLS as the URL asks. With a user, Agora must log in.
+   */
+  public record SmtpSettings(String host, int port, boolean ssl, StartTls startTls, Optional<String> user,
+      Optional<String> password) {
+    /** Never prints the password (configurations end up in logs). */
+    @Override
+    public String toString() {
+      return (ssl ? "smtps://" : "smtp://") + user.map(u -> u + "@").orElse("") + host + ":" + port
+          + (ssl ? "" : " (STARTTLS " + startTls.name().toLowerCase(Locale.ROOT) + ")");
+    }
+  }
+
+  /** The sender of every e-mail: an address and an optional display name. */
+  public record MailFrom(String address, Optional<String> name) {
+    /** As in a From header: {@code "Agora" <agora@example.org>}, or the bare address. */
+    public String header() {
+      return name.map(n -> "\"" + n.replace("\\", "\\\\").replace("\"", "\\\"") + "\" <" + address + ">").orElse(address);
+    }
+  }
+
   /** A claim in the ID token and the value that grants a role; list-valued claims match any element. */
   public record ClaimMatch(String claim, String value) {}
 
@@ -101,7 +135,7 @@ public record AppConfig(
   /** The same configuration with other admin e-mails (the development provider's demo admin). */
   public AppConfig withAdminEmails(Set<String> emails) {
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
-        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster);
+        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail);
   }
 
   public boolean secureCookies() {
@@ -161,8 +195,10 @@ public record AppConfig(
       return new ClusterSettings(members, r.host("AGORA_CLUSTER_HOST", "127.0.0.1"), r.port("AGORA_CLUSTER_PORT", 5701),
           name, r.port("AGORA_CLUSTER_BUS_PORT", 0));
     });
+    MailSettings mail = new MailSettings(r.smtp(), r.mailFrom("AGORA_MAIL_FROM", publicUrl),
+        Duration.ofSeconds(r.nonNegative("AGORA_MAIL_DELAY_SECONDS", 60)));
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDir, oidc, devOidcPort, keyRefresh, adminEmails, adminClaim,
-        demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster);
+        demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster, mail);
   }
 
   private record Reader(Map<String, String> env) {
@@ -215,6 +251,103 @@ public record AppConfig(
         throw new ConfigException(name, "must be greater than zero");
       }
       return v;
+    }
+
+    int nonNegative(String name, int fallback) {
+      int v = integer(name, fallback);
+      if (v < 0) {
+        throw new ConfigException(name, "must be zero or more");
+      }
+      return v;
+    }
+
+    /**
+     * AGORA_SMTP_URL: {@code smtp://user:password@host:port?starttls=required|optional|disabled} or
+     * {@code smtps://user:password@host:port}; user and password percent-encoded. Problems are
+     * named without repeating the URL, which may hold a password.
+     */
+    Optional<SmtpSettings> smtp() {
+      String name = "AGORA_SMTP_URL";
+      Optional<String> v = optional(name);
+      if (v.isEmpty()) {
+        return Optional.empty();
+      }
+      String example = "expected smtp://user:password@host:587?starttls=required or smtps://user:password@host:465";
+      URI u;
+      try {
+        u = new URI(v.get());
+      } catch (URISyntaxException e) {
+        throw new ConfigException(name, "is not a URL; " + example);
+      }
+      boolean ssl;
+      if ("smtps".equalsIgnoreCase(u.getScheme())) {
+        ssl = true;
+      } else if ("smtp".equalsIgnoreCase(u.getScheme())) {
+        ssl = false;
+      } else {
+        throw new ConfigException(name, "the scheme must be smtp or smtps; " + example);
+      }
+      if (u.getHost() == null) {
+        throw new ConfigException(name, "names no host (or a host name Agora cannot read); " + example);
+      }
+      if (u.getRawPath() != null && !u.getRawPath().isEmpty() && !"/".equals(u.getRawPath()) || u.getRawFragment() != null) {
+        throw new ConfigException(name, "must not have a path or fragment; " + example);
+      }
+      StartTls startTls = ssl ? StartTls.DISABLED : StartTls.OPTIONAL;
+      if (u.getRawQuery() != null) {
+        for (String pair : u.getRawQuery().split("&")) {
+          String[] kv = pair.split("=", 2);
+          if (!"starttls".equalsIgnoreCase(kv[0]) || kv.length != 2) {
+            throw new ConfigException(name, "knows only the parameter starttls=required|optional|disabled");
+          }
+          if (ssl) {
+            throw new ConfigException(name, "smtps:// is TLS already; starttls applies to smtp:// only");
+          }
+          startTls = switch (kv[1].toLowerCase(Locale.ROOT)) {
+            case "required" -> StartTls.REQUIRED;
+            case "optional" -> StartTls.OPTIONAL;
+            case "disabled" -> StartTls.DISABLED;
+            default -> throw new ConfigException(name, "starttls must be required, optional or disabled");
+          };
+        }
+      }
+      Optional<String> user = Optional.empty();
+      Optional<String> password = Optional.empty();
+      if (u.getRawUserInfo() != null) {
+        String[] parts = u.getRawUserInfo().split(":", 2);
+        user = Optional.of(decode(parts[0])).filter(s -> !s.isEmpty());
+        password = parts.length == 2 ? Optional.of(decode(parts[1])) : Optional.empty();
+        if (user.isEmpty()) {
+          throw new ConfigException(name, "has a password but no user; " + example);
+        }
+      }
+      int port = u.getPort() == -1 ? (ssl ? 465 : 25) : u.getPort();
+      if (port < 1 || port > 65535) {
+        throw new ConfigException(name, port + " is not a TCP port");
+      }
+      return Optional.of(new SmtpSettings(u.getHost(), port, ssl, startTls, user, password));
+    }
+
+    /** AGORA_MAIL_FROM: {@code agora@example.org} or {@code Agora <agora@example.org>}; by default agora@ the public host. */
+    MailFrom mailFrom(String name, URI publicUrl) {
+      Optional<String> v = optional(name);
+      if (v.isEmpty()) {
+        return new MailFrom("agora@" + publicUrl.getHost(), Optional.of("Agora"));
+      }
+      String text = v.get();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:\"?([^\"<>\\r\\n]*?)\"?\\s*)?<([^<>\\s]+)>").matcher(text);
+      String address;
+      Optional<String> display = Optional.empty();
+      if (m.matches()) {
+        address = m.group(2);
+        display = Optional.ofNullable(m.group(1)).map(String::trim).filter(s -> !s.isEmpty());
+      } else {
+        address = text;
+      }
+      if (!address.matches("[^@\\s<>\"(),;:]+@[A-Za-z0-9.\\-]+") || address.length() > 254) {
+        throw new ConfigException(name, "'" + text + "' is not an e-mail address, for example Agora <agora@example.org>");
+      }
+      return new MailFrom(address, display);
     }
 
     boolean bool(String name, boolean fallback) {

@@ -118,7 +118,19 @@ class AppConfigTest {
       "AGORA_OIDC_KEY_REFRESH_MINUTES|hourly|AGORA_OIDC_KEY_REFRESH_MINUTES",
       "AGORA_DB_POOL_WAIT_MS|soon|AGORA_DB_POOL_WAIT_MS",
       "AGORA_DB_POOL_WAIT_MS|0|AGORA_DB_POOL_WAIT_MS",
-      "AGORA_DB_STATEMENT_TIMEOUT_MS|-5|AGORA_DB_STATEMENT_TIMEOUT_MS"})
+      "AGORA_DB_STATEMENT_TIMEOUT_MS|-5|AGORA_DB_STATEMENT_TIMEOUT_MS",
+      "AGORA_SMTP_URL|http://mail.example.org|AGORA_SMTP_URL",
+      "AGORA_SMTP_URL|smtp://|AGORA_SMTP_URL",
+      "AGORA_SMTP_URL|mail.example.org:25|AGORA_SMTP_URL",
+      "AGORA_SMTP_URL|smtp://mail.example.org?starttls=sometimes|AGORA_SMTP_URL",
+      "AGORA_SMTP_URL|smtp://mail.example.org?tls=on|AGORA_SMTP_URL",
+      "AGORA_SMTP_URL|smtps://mail.example.org?starttls=required|AGORA_SMTP_URL",
+      "AGORA_SMTP_URL|smtp://:secret@mail.example.org|AGORA_SMTP_URL",
+      "AGORA_SMTP_URL|smtp://mail.example.org/inbox|AGORA_SMTP_URL",
+      "AGORA_MAIL_FROM|agora|AGORA_MAIL_FROM",
+      "AGORA_MAIL_FROM|Agora <not an address>|AGORA_MAIL_FROM",
+      "AGORA_MAIL_DELAY_SECONDS|-1|AGORA_MAIL_DELAY_SECONDS",
+      "AGORA_MAIL_DELAY_SECONDS|a minute|AGORA_MAIL_DELAY_SECONDS"})
   @DisplayName("a missing or malformed value is refused with a message naming the variable")
   void badValues(String name, String value, String named) {
     Map<String, String> env = new HashMap<>();
@@ -126,5 +138,67 @@ class AppConfigTest {
     AppConfig.ConfigException e = assertThrows(AppConfig.ConfigException.class, () -> AppConfig.fromEnvironment(env));
     assertTrue(e.getMessage().startsWith(named + ":"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), "one line");
+  }
+
+  @Test
+  @DisplayName("with no SMTP URL mail goes to the loopback server, from agora@ the public host, held 60 seconds")
+  void mailDefaults() {
+    AppConfig.MailSettings mail = AppConfig.fromEnvironment(Map.of("AGORA_PUBLIC_URL", "https://agora.example.org")).mail();
+    assertTrue(mail.smtp().isEmpty());
+    assertEquals("agora@agora.example.org", mail.from().address());
+    assertEquals("\"Agora\" <agora@agora.example.org>", mail.from().header());
+    assertEquals(java.time.Duration.ofSeconds(60), mail.delay());
+    assertEquals(java.time.Duration.ZERO,
+        AppConfig.fromEnvironment(Map.of("AGORA_MAIL_DELAY_SECONDS", "0")).mail().delay(), "zero sends at once");
+  }
+
+  @Test
+  @DisplayName("an smtp URL gives host, port, user, password and whether STARTTLS is required")
+  void smtpUrl() {
+    AppConfig.SmtpSettings s = AppConfig.fromEnvironment(Map.of("AGORA_SMTP_URL",
+        "smtp://agora%40example.org:p%40ss%3Aword@mail.example.org:587?starttls=required")).mail().smtp().orElseThrow();
+    assertEquals("mail.example.org", s.host());
+    assertEquals(587, s.port());
+    assertFalse(s.ssl());
+    assertEquals(AppConfig.StartTls.REQUIRED, s.startTls());
+    assertEquals("agora@example.org", s.user().orElseThrow());
+    assertEquals("p@ss:word", s.password().orElseThrow());
+    assertFalse(s.toString().contains("p@ss"), "the password never reaches a log line: " + s);
+
+    AppConfig.SmtpSettings plain = AppConfig.fromEnvironment(Map.of("AGORA_SMTP_URL", "smtp://relay.internal")).mail().smtp().orElseThrow();
+    assertEquals(25, plain.port());
+    assertEquals(AppConfig.StartTls.OPTIONAL, plain.startTls(), "STARTTLS when the server offers it");
+    assertTrue(plain.user().isEmpty());
+  }
+
+  @Test
+  @DisplayName("an smtps URL is TLS from the first byte, on port 465 unless told otherwise")
+  void smtpsUrl() {
+    AppConfig.SmtpSettings s = AppConfig.fromEnvironment(Map.of("AGORA_SMTP_URL", "smtps://u:p@mail.example.org"))
+        .mail().smtp().orElseThrow();
+    assertTrue(s.ssl());
+    assertEquals(465, s.port());
+    assertEquals(AppConfig.StartTls.DISABLED, s.startTls());
+  }
+
+  @Test
+  @DisplayName("the sender may carry a display name")
+  void mailFrom() {
+    AppConfig.MailFrom from = AppConfig.fromEnvironment(Map.of("AGORA_MAIL_FROM", "European mHealth Hub <agora@mhealthhub.eu>"))
+        .mail().from();
+    assertEquals("agora@mhealthhub.eu", from.address());
+    assertEquals("European mHealth Hub", from.name().orElseThrow());
+    AppConfig.MailFrom bare = AppConfig.fromEnvironment(Map.of("AGORA_MAIL_FROM", "agora@mhealthhub.eu")).mail().from();
+    assertTrue(bare.name().isEmpty());
+    assertEquals("agora@mhealthhub.eu", bare.header());
+  }
+
+  @Test
+  @DisplayName("a bad SMTP URL is named without repeating its password")
+  void smtpPasswordNotEchoed() {
+    AppConfig.ConfigException e = assertThrows(AppConfig.ConfigException.class, () -> AppConfig.fromEnvironment(
+        Map.of("AGORA_SMTP_URL", "smtp://user:hunter2@mail.example.org?starttls=maybe")));
+    assertTrue(e.getMessage().startsWith("AGORA_SMTP_URL:"), e.getMessage());
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
   }
 }

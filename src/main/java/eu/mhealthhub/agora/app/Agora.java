@@ -60,6 +60,15 @@ public final class Agora {
   /** How stale the stored expiry of a session no request changed may get (the idle timeout's precision). */
   private static final java.time.Duration SESSION_TOUCH_INTERVAL = java.time.Duration.ofMinutes(1);
 
+  /**
+   * TODO(issue 12, lead): unsubscribe links must stop e-mails through the notification preferences
+   * (notify). Until that is wired, following one fails with an error page and this log line, so a
+   * missing wiring cannot pass for a working unsubscribe.
+   */
+  private static final eu.mhealthhub.agora.mail.Unsubscribe NOT_WIRED_UNSUBSCRIBE = (memberId, kind) ->
+      Future.failedFuture(new IllegalStateException("unsubscribe (member " + memberId + ", kind " + kind
+          + ") is not wired to the notification preferences yet: issue 12, Agora.NOT_WIRED_UNSUBSCRIBE"));
+
   private final Vertx vertx;
   private final Optional<EmbeddedDatabase> embedded;
   private final Database database;
@@ -99,6 +108,7 @@ public final class Agora {
     Vertx vertx = null;
     java.nio.file.Path uploads = null;
     SignInProvider signInProvider = null;
+    eu.mhealthhub.agora.mail.Mail startedMail = null;
     try {
       migrate(db, embedded.isPresent());
       vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get())) : Vertx.vertx();
@@ -152,10 +162,15 @@ public final class Agora {
       TalkService talks = new TalkService(database.pool(), clock, groups, threads, changes, notifications);
       NotificationAudiences.declare(subjects, groups, threads, documents, talks);
       notifications.start();
+      Pages pages = new Pages(vertx, i18n, provider.development());
+      eu.mhealthhub.agora.mail.Mail mail = await(eu.mhealthhub.agora.mail.Mail.start(vertx, database.pool(), effective, i18n,
+          pages, clock, eu.mhealthhub.agora.mail.Outbox.Settings.standard(), NOT_WIRED_UNSUBSCRIBE));
+      startedMail = mail;
+      mail.startWorker();
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
           LiveAudiences.declare(members, groups, threads, documents, talks), new eu.mhealthhub.agora.live.Presence(vertx),
-          reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications);
+          reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications, mail);
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;
       vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()
@@ -167,8 +182,8 @@ public final class Agora {
           .onFailure(e -> LOG.warn("idempotency keys not pruned: {}", e.getMessage())));
       vertx.setPeriodic(90_000, 3_600_000, id -> signIns.prune(config.sessionMaxAge())
           .onFailure(e -> LOG.warn("sign-ins not pruned: {}", e.getMessage())));
-      Pages pages = new Pages(vertx, i18n, provider.development());
       pages.warm(WebRouter.TEMPLATES);
+      pages.warm(eu.mhealthhub.agora.mail.MailRoutes.TEMPLATES);
       // sessions live in the cluster when there is one, so any node serves any member; a single
       // node keeps them in PostgreSQL, so a restart signs nobody out
       SessionStore sessions = config.cluster().isPresent()
@@ -184,6 +199,7 @@ public final class Agora {
               .resolve("postgres").toAbsolutePath() + " on port " + db.port() : db.host() + ":" + db.port() + "/" + db.name())
           + "; sign-in " + (provider.development() ? "DEVELOPMENT provider at " + provider.issuer() : provider.issuer())
           + (provider.isReady() ? "" : " (UNREACHABLE: " + provider.problem() + "; sign-in answers 503 and retries)")
+          + "; mail via " + mail.transport()
           + (effective.demoContent() ? "; demo content on" : "")
           + effective.cluster().map(c -> "; cluster node " + hostPort(c.host(), c.port()) + " (cluster name "
               + c.name() + ") joining " + c.members()).orElse("");
@@ -197,6 +213,9 @@ public final class Agora {
       }
       if (vertx != null) {
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> null).join();
+      }
+      if (startedMail != null) {
+        startedMail.stopServer();
       }
       embedded.ifPresent(EmbeddedDatabase::close);
       throw e;
@@ -251,6 +270,13 @@ public final class Agora {
   public void stop() {
     services.draining().set(true);
     try {
+      // the sends in flight finish while the pool is open; rows still queued (some written by the
+      // requests now draining) wait for another node or the next start
+      await(services.mail().stopWorker());
+    } catch (RuntimeException e) {
+      LOG.warn("mail worker did not stop cleanly", e);
+    }
+    try {
       await(vertx.undeploy(deploymentId));
     } catch (RuntimeException e) {
       LOG.warn("HTTP did not stop cleanly", e);
@@ -263,6 +289,7 @@ public final class Agora {
       await(database.close());
       devProvider.ifPresent(p -> await(p.stop()));
       await(vertx.close());
+      services.mail().stopServer();
     } finally {
       try {
         UploadDirectory.delete(services.uploadDirectory());

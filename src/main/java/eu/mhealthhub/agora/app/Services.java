@@ -45,4 +45,5 @@ public record Services(
     String assetVersion,
     AtomicBoolean draining,
     java.nio.file.Path uploadDirectory,
-    eu.mhealthhub.agora.notify.NotificationService notifications) {}
+    eu.mhealthhub.agora.notify.NotificationService notifications,
+    eu.mhealthhub.agora.mail.Mail mail) {}

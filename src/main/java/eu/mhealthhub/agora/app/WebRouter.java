@@ -114,6 +114,10 @@ public final class WebRouter {
         services.changes(), pages, services.clock(), sessionHandler);
     // the provider's back-channel logout comes from its server, with a signed token and no session
     signIn.mountProviderCalls(router);
+    // the one-click unsubscribe (RFC 8058) comes from mail providers with no session: its signed token is the authority
+    eu.mhealthhub.agora.mail.MailRoutes mailRoutes = new eu.mhealthhub.agora.mail.MailRoutes(pages, services.mail(),
+        services.i18n(), services.provider().development());
+    mailRoutes.mountOneClick(router);
     router.route().handler(InputCheck.body(csrf));
 
     signIn.mount(router);
@@ -130,6 +134,7 @@ public final class WebRouter {
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     new eu.mhealthhub.agora.notify.NotificationRoutes(pages, services.notifications(), services.i18n()).mount(router);
+    mailRoutes.mount(router);
     extraRoutes.accept(router);
 
     ErrorPages errors = new ErrorPages(pages, services.i18n(), services.database());
