@@ -65,9 +65,9 @@ public final class Agora {
    * (notify). Until that is wired, following one fails with an error page and this log line, so a
    * missing wiring cannot pass for a working unsubscribe.
    */
-  private static final eu.mhealthhub.agora.mail.Unsubscribe NOT_WIRED_UNSUBSCRIBE = (memberId, kind) ->
-      Future.failedFuture(new IllegalStateException("unsubscribe (member " + memberId + ", kind " + kind
-          + ") is not wired to the notification preferences yet: issue 12, Agora.NOT_WIRED_UNSUBSCRIBE"));
+  /** What unsubscribe links do in the moment between mail's start and its wiring to the preferences (nothing serves yet). */
+  private static final eu.mhealthhub.agora.mail.Unsubscribe BEFORE_WIRING = (memberId, kind) ->
+      Future.failedFuture(new IllegalStateException("unsubscribe before notifications were wired to mail"));
 
   private final Vertx vertx;
   private final Optional<EmbeddedDatabase> embedded;
@@ -164,13 +164,16 @@ public final class Agora {
       notifications.start();
       Pages pages = new Pages(vertx, i18n, provider.development());
       eu.mhealthhub.agora.mail.Mail mail = await(eu.mhealthhub.agora.mail.Mail.start(vertx, database.pool(), effective, i18n,
-          pages, clock, eu.mhealthhub.agora.mail.Outbox.Settings.standard(), NOT_WIRED_UNSUBSCRIBE));
+          pages, clock, eu.mhealthhub.agora.mail.Outbox.Settings.standard(), BEFORE_WIRING));
       startedMail = mail;
+      eu.mhealthhub.agora.notify.NotificationMail notificationMail = eu.mhealthhub.agora.notify.NotificationMail.wire(vertx,
+          database.pool(), notifications, mail, i18n, clock, effective.mail().delay(), effective.defaultTimeZone());
+      notificationMail.start();
       mail.startWorker();
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
           LiveAudiences.declare(members, groups, threads, documents, talks), new eu.mhealthhub.agora.live.Presence(vertx),
-          reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications, mail);
+          reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications, notificationMail, mail);
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;
       vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()

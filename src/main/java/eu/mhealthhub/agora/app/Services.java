@@ -46,4 +46,5 @@ public record Services(
     AtomicBoolean draining,
     java.nio.file.Path uploadDirectory,
     eu.mhealthhub.agora.notify.NotificationService notifications,
+    eu.mhealthhub.agora.notify.NotificationMail notificationMail,
     eu.mhealthhub.agora.mail.Mail mail) {}

@@ -102,6 +102,15 @@ final class NotificationRepository {
   private static final String MARK_ALL_READ = """
       UPDATE notifications SET read_at = now() WHERE recipient_id = $1 AND read_at IS NULL RETURNING id
       """;
+  private static final String UNREAD_BY_IDS = "SELECT " + RETURNED + " FROM notifications n WHERE n.id = ANY($1) AND n.read_at IS NULL";
+  private static final String CONTACTS = "SELECT id, email, locale, time_zone FROM members WHERE id = ANY($1)";
+  private static final String DIGEST_CANDIDATES = """
+      SELECT DISTINCT recipient_id FROM notifications WHERE delivery = $1 AND read_at IS NULL AND created_at >= $2
+      """;
+  private static final String LAST_DIGEST = "SELECT max(sent_at) FROM digest_runs WHERE member_id = $1 AND cadence = $2";
+  private static final String CLAIM_DIGEST = """
+      INSERT INTO digest_runs (member_id, cadence, period, sent_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
+      """;
   private static final String STILL_UNREAD = "SELECT id FROM notifications WHERE id = ANY($1) AND read_at IS NULL";
   private static final String DIGEST = "SELECT " + RETURNED + """
         FROM notifications n
@@ -326,5 +335,39 @@ final class NotificationRepository {
 
   static List<Long> list(Long[] values) {
     return values == null ? List.of() : Arrays.asList(values);
+  }
+
+  /** Where and how to write to a member: e-mail, chosen language and time zone (null when not chosen). */
+  record Contact(long memberId, String email, String locale, String timeZone) {}
+
+  Future<List<Notification>> unreadByIds(SqlClient db, Set<Long> ids) {
+    return db.preparedQuery(UNREAD_BY_IDS).execute(Tuple.tuple().addArrayOfLong(ids.toArray(Long[]::new)))
+        .map(rows -> Rows.list(rows, NotificationRepository::notification));
+  }
+
+  Future<Map<Long, Contact>> contacts(SqlClient db, Set<Long> memberIds) {
+    return db.preparedQuery(CONTACTS).execute(Tuple.tuple().addArrayOfLong(memberIds.toArray(Long[]::new))).map(rows -> {
+      Map<Long, Contact> found = new java.util.HashMap<>();
+      rows.forEach(r -> found.put(r.getLong(0), new Contact(r.getLong(0), r.getString(1), r.getString(2), r.getString(3))));
+      return found;
+    });
+  }
+
+  Future<Set<Long>> digestCandidates(SqlClient db, Delivery cadence, Instant since) {
+    return db.preparedQuery(DIGEST_CANDIDATES).execute(Tuple.of(cadence.value(), since.atOffset(ZoneOffset.UTC)))
+        .map(NotificationRepository::ids);
+  }
+
+  Future<Optional<Instant>> lastDigest(SqlClient db, long memberId, Delivery cadence) {
+    return db.preparedQuery(LAST_DIGEST).execute(Tuple.of(memberId, cadence.value())).map(rows -> {
+      java.time.OffsetDateTime at = rows.iterator().next().getOffsetDateTime(0);
+      return Optional.ofNullable(at).map(java.time.OffsetDateTime::toInstant);
+    });
+  }
+
+  /** Claims the digest of a period; false when it was sent already (here or on another node). */
+  Future<Boolean> claimDigest(SqlClient tx, long memberId, Delivery cadence, java.time.LocalDate period, Instant at) {
+    return tx.preparedQuery(CLAIM_DIGEST).execute(Tuple.of(memberId, cadence.value(), period, at.atOffset(ZoneOffset.UTC)))
+        .map(rows -> rows.rowCount() == 1);
   }
 }

@@ -270,6 +270,29 @@ public final class NotificationService {
    * {@code since}, that the member may still read now, grouped by working group (groups in the
    * order of their newest item, items newest first). Empty for a member who no longer exists.
    */
+  /**
+   * Which of these notifications are still worth an e-mail: unread, and about something their
+   * recipient may read now (the mail outbox asks when an e-mail's hold ends).
+   */
+  public Future<Set<Long>> stillToTell(Set<Long> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    return repository.unreadByIds(pool, ids).compose(unread -> {
+      Map<Long, List<Notification>> byRecipient = unread.stream().collect(Collectors.groupingBy(Notification::recipientId));
+      List<Future<List<Notification>>> checks = byRecipient.entrySet().stream()
+          .map(e -> members.apply(e.getKey()).compose(member -> member.isEmpty()
+              ? Future.succeededFuture(List.<Notification>of()) : visibleOnly(member, e.getValue()))).toList();
+      return Future.all(checks).map(done -> {
+        Set<Long> wanted = new HashSet<>();
+        for (int i = 0; i < checks.size(); i++) {
+          done.<List<Notification>>resultAt(i).forEach(n -> wanted.add(n.id()));
+        }
+        return wanted;
+      });
+    });
+  }
+
   public Future<List<DigestGroup>> digest(long memberId, Delivery cadence, Instant since) {
     return members.apply(memberId).compose(member -> member.isEmpty() ? Future.succeededFuture(List.<Notification>of())
         : repository.digest(pool, memberId, cadence, since, WINDOW).compose(all -> visibleOnly(member, all)))

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** A consensus paper from first draft to adoption, over HTTP with cookies and CSRF tokens. */
-class DocumentStoryTest {
+public class DocumentStoryTest {
 
   private final TestApp app = TestApp.shared();
 
-  static final String DRAFT = """
+  public static final String DRAFT = """
       # Scope
 
       This checklist covers apps that support a clinical decision or replace a consultation.
@@ -43,7 +43,7 @@ class DocumentStoryTest {
       Budget impact is estimated over three years.
       """;
 
-  static long idFrom(String text, String pattern) {
+  public static long idFrom(String text, String pattern) {
     Matcher m = Pattern.compile(pattern).matcher(text);
     if (!m.find()) {
       throw new AssertionError(pattern + " not in " + text);
@@ -57,7 +57,7 @@ class DocumentStoryTest {
   }
 
   /** A moderator's new document; its id. */
-  static long create(TestApp app, Browser b, String slug, String title, String body) {
+  public static long create(TestApp app, Browser b, String slug, String title, String body) {
     Response form = b.get(app.url("/groups/" + slug + "/documents/new"));
     assertEquals(200, form.status(), form.body());
     Response created = b.post(app.url("/groups/" + slug + "/documents"), Map.of("_csrf", form.inputValue("_csrf"),
@@ -67,13 +67,13 @@ class DocumentStoryTest {
     return idFrom(created.location(), "/documents/(\\d+)");
   }
 
-  static Response move(TestApp app, Browser b, long id, String from, String to, String note) {
+  public static Response move(TestApp app, Browser b, long id, String from, String to, String note) {
     return b.post(app.url("/documents/" + id + "/status"), Map.of("_csrf", app.csrf(b), "from", from, "to", to,
         "note", note));
   }
 
   /** The key of the section whose text contains {@code text}, from the document page. */
-  static int sectionKey(String page, String text) {
+  public static int sectionKey(String page, String text) {
     Matcher m = Pattern.compile("id=\"s(\\d+)\">.*?<div class=\"section-text\">(.*?)</div>", Pattern.DOTALL).matcher(page);
     while (m.find()) {
       if (m.group(2).contains(text)) {
@@ -83,7 +83,7 @@ class DocumentStoryTest {
     throw new AssertionError("no section with " + text);
   }
 
-  static Response comment(TestApp app, Browser b, long id, int key, String body) {
+  public static Response comment(TestApp app, Browser b, long id, int key, String body) {
     Response section = b.get(app.url("/documents/" + id + "/sections/" + key));
     assertEquals(200, section.status(), section.body());
     return b.post(app.url("/documents/" + id + "/sections/" + key + "/comments"), Map.of("_csrf",

@@ -2,6 +2,8 @@ package eu.mhealthhub.agora.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import eu.mhealthhub.agora.notify.Delivery;
+import eu.mhealthhub.agora.notify.NotificationKind;
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Fixtures;
 import eu.mhealthhub.agora.support.Response;
@@ -16,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,10 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class MailPagesTest {
 
-  /** What unsubscribe links asked for, as the notification preferences will receive it. */
-  record Stopped(long memberId, String kind) {}
-
-  private static final List<Stopped> STOPPED = new CopyOnWriteArrayList<>();
   private static TestApp app;
   private static Mail mail;
 
@@ -42,10 +39,11 @@ class MailPagesTest {
   static void start() {
     app = TestApp.shared();
     mail = app.agora().services().mail();
-    mail.unsubscribeWith((memberId, kind) -> {
-      STOPPED.add(new Stopped(memberId, kind));
-      return Future.succeededFuture();
-    });
+  }
+
+  /** How the member now wants a kind of notification (unsubscribing turns it to the page only). */
+  private static Delivery delivery(long memberId, NotificationKind kind) {
+    return await(app.agora().services().notifications().delivery(memberId, kind));
   }
 
   private static <T> T await(Future<T> f) {
@@ -156,21 +154,24 @@ class MailPagesTest {
     String link = header(received(sent), "List-Unsubscribe");
     String url = link.substring(1, link.indexOf('>'));
     assertThat(url).startsWith(app.url("/mail/unsubscribe?t="));
-    int before = STOPPED.size();
+    assertThat(delivery(claire, NotificationKind.WATCHED_THREAD)).isEqualTo(Delivery.DAILY);
 
     Browser reader = new Browser().acceptLanguage("fr");
     Response confirm = reader.get(url);
     assertThat(confirm.status()).isEqualTo(200);
     Document page = confirm.html();
     assertThat(page.select("main p").first().text()).contains("résumé quotidien");
-    assertThat(STOPPED).as("a GET, as a mail scanner's prefetch, changes nothing").hasSize(before);
+    assertThat(delivery(claire, NotificationKind.WATCHED_THREAD)).as("a GET, as a mail scanner's prefetch, changes nothing")
+        .isEqualTo(Delivery.DAILY);
 
     // the page's button: a plain form, no session and no CSRF token needed
     Map<String, String> fields = Map.of("List-Unsubscribe", page.select("form.unsubscribe input[name=List-Unsubscribe]").val());
     Response done = reader.post(app.url(page.select("form.unsubscribe").attr("action")), fields);
     assertThat(done.status()).isEqualTo(200);
     assertThat(done.html().select("#unsubscribed").text()).contains("résumé quotidien");
-    assertThat(STOPPED).contains(new Stopped(claire, "digest.daily"));
+    assertThat(delivery(claire, NotificationKind.WATCHED_THREAD)).as("every kind of the daily digest now stays on the site")
+        .isEqualTo(Delivery.PAGE);
+    assertThat(delivery(claire, NotificationKind.MENTION)).as("other e-mails go on").isEqualTo(Delivery.IMMEDIATELY);
   }
 
   @Test
@@ -182,8 +183,9 @@ class MailPagesTest {
     String url = link.substring(1, link.indexOf('>'));
     Response r = new Browser().request("POST", url, "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click",
         "Origin", "https://mail.provider.example");
+    assertThat(delivery(reader, NotificationKind.MENTION)).isEqualTo(Delivery.IMMEDIATELY);
     assertThat(r.status()).isEqualTo(200);
-    assertThat(STOPPED).contains(new Stopped(reader, "mention"));
+    assertThat(delivery(reader, NotificationKind.MENTION)).isEqualTo(Delivery.PAGE);
   }
 
   @Test
@@ -194,7 +196,7 @@ class MailPagesTest {
         .encodeToString("900005:mention".getBytes(StandardCharsets.UTF_8)) + token.substring(token.indexOf('.'));
     String forgedKind = java.util.Base64.getUrlEncoder().withoutPadding()
         .encodeToString("900004:digest.weekly".getBytes(StandardCharsets.UTF_8)) + token.substring(token.indexOf('.'));
-    int before = STOPPED.size();
+    long before = TestDatabase.count("SELECT count(*) FROM notification_preferences");
     Browser b = new Browser();
     for (String bad : List.of(forgedMember, forgedKind, "garbage", "")) {
       String url = app.url("/mail/unsubscribe?t=" + URLEncoder.encode(bad, StandardCharsets.UTF_8));
@@ -205,7 +207,7 @@ class MailPagesTest {
       assertThat(post.status()).as(bad).isEqualTo(400);
     }
     assertThat(b.get(app.url("/mail/unsubscribe")).status()).isEqualTo(400);
-    assertThat(STOPPED).hasSize(before);
+    assertThat(TestDatabase.count("SELECT count(*) FROM notification_preferences")).isEqualTo(before);
   }
 
   @Test

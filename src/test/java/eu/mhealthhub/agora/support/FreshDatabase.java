@@ -55,6 +55,22 @@ public final class FreshDatabase {
     }
   }
 
+  /** The first column of the first row, as text, in that database. */
+  public static String text(DatabaseSettings s, String sql, Object... params) {
+    try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+         java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
   public static int update(DatabaseSettings s, String sql, Object... params) {
     try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
          java.sql.PreparedStatement st = c.prepareStatement(sql)) {

@@ -167,6 +167,12 @@ public final class TestApp implements AutoCloseable {
 
   /** Signs in as a new person through the provider's "someone new" form; returns the member id. */
   public long signInNew(Browser browser, String name, String email) {
+    signUp(browser, name, email);
+    return TestDatabase.count("SELECT id FROM members WHERE email = ? ORDER BY id DESC LIMIT 1", email);
+  }
+
+  /** Signs a new person in through the development provider (for an app on a database of its own). */
+  public void signUp(Browser browser, String name, String email) {
     Response start = browser.get(url("/auth/login?next=/"));
     Response page = browser.get(start.location());
     Map<String, String> fields = new HashMap<>(Browser.hiddenFields(page.body(), "/authorize"));
@@ -177,7 +183,6 @@ public final class TestApp implements AutoCloseable {
     if (back.status() != 302) {
       throw new AssertionError("sign-in failed: " + back + "\n" + back.body());
     }
-    return TestDatabase.count("SELECT id FROM members WHERE email = ? ORDER BY id DESC LIMIT 1", email);
   }
 
   public Response signIn(Browser browser, String subject) {
