@@ -40,16 +40,50 @@ CREATE FUNCTION agora_search_config(language text) RETURNS regconfig
                    WHEN 'italian' THEN 'agora_italian'::regconfig
                    ELSE 'agora_simple'::regconfig END $$;
 
--- A text's search vector: its words stemmed in its language, and once more unstemmed (simple), so
--- that a reader of another language still finds the exact word, accents aside. Concatenation
--- shifts the second half's positions, so a phrase matches within one half.
+-- The configurations of PostgreSQL itself, which stem words with their accents: "remboursées"
+-- and "rembourse" both give "rembours" there, while the unaccented "remboursees" gives "rembourse".
+CREATE FUNCTION agora_stem_config(language text) RETURNS regconfig
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT CASE language
+                   WHEN 'english' THEN 'pg_catalog.english'::regconfig
+                   WHEN 'french'  THEN 'pg_catalog.french'::regconfig
+                   WHEN 'german'  THEN 'pg_catalog.german'::regconfig
+                   WHEN 'spanish' THEN 'pg_catalog.spanish'::regconfig
+                   WHEN 'italian' THEN 'pg_catalog.italian'::regconfig
+                   ELSE 'pg_catalog.simple'::regconfig END $$;
+
+-- Lexemes without their accents, through their text form. The characters unaccent turns into a
+-- quote or a backslash (which would break that form) become underscores first.
+CREATE FUNCTION agora_fold_lexemes(v tsvector) RETURNS tsvector
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    SET search_path FROM CURRENT
+    AS $$ SELECT agora_unaccent(translate(v::text, 'ŉʹʻʼʽˈ‘’‛′∖﹨＇＼', '______________'))::tsvector $$;
+CREATE FUNCTION agora_fold_query(q tsquery) RETURNS tsquery
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    SET search_path FROM CURRENT
+    AS $$ SELECT CASE WHEN numnode(q) = 0 THEN q
+                      ELSE agora_unaccent(translate(q::text, 'ŉʹʻʼʽˈ‘’‛′∖﹨＇＼', '______________'))::tsquery END $$;
+
+-- A text's search vector, three times over: stemmed with its accents then folded, folded then
+-- stemmed (so a word typed with or without accents meets one of them), and unstemmed, so that a
+-- reader of another language still finds the exact word. Concatenation shifts each part's
+-- positions, so a phrase matches within one part.
 CREATE FUNCTION agora_search_vector(language text, body text, weight "char") RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     SET search_path FROM CURRENT
-    AS $$ SELECT CASE WHEN coalesce(language, 'simple') = 'simple'
-                   THEN setweight(to_tsvector('agora_simple'::regconfig, coalesce(body, '')), weight)
-                   ELSE setweight(to_tsvector(agora_search_config(language), coalesce(body, '')), weight)
-                     || setweight(to_tsvector('agora_simple'::regconfig, coalesce(body, '')), weight) END $$;
+    AS $$ SELECT setweight(CASE WHEN coalesce(language, 'simple') = 'simple'
+                   THEN to_tsvector('agora_simple'::regconfig, coalesce(body, ''))
+                   ELSE agora_fold_lexemes(to_tsvector(agora_stem_config(language), coalesce(body, '')))
+                     || to_tsvector(agora_search_config(language), coalesce(body, ''))
+                     || to_tsvector('agora_simple'::regconfig, coalesce(body, '')) END, weight) $$;
+
+-- A query as typed (websearch syntax) for a reader of the language: any of the three forms.
+CREATE FUNCTION agora_search_query(language text, typed text) RETURNS tsquery
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path FROM CURRENT
+    AS $$ SELECT websearch_to_tsquery(agora_search_config(language), typed)
+              || agora_fold_query(websearch_to_tsquery(agora_stem_config(language), typed))
+              || websearch_to_tsquery('agora_simple'::regconfig, typed) $$;
 
 -- Posts are written in a language their author chose; a thread takes its opening post's.
 ALTER TABLE posts ADD COLUMN language text NOT NULL DEFAULT 'simple'

@@ -34,8 +34,7 @@ final class SearchRepository {
    */
   private static final String MATCHES = """
       WITH q AS (
-        SELECT websearch_to_tsquery(agora_search_config($1::text), $2::text)
-               || websearch_to_tsquery('agora_simple'::regconfig, $2::text) AS query
+        SELECT agora_search_query($1::text, $2::text) AS query
       ),
       watched AS (
         SELECT thread_id FROM thread_subscriptions WHERE member_id = $8::bigint AND level = 'watching'
@@ -115,7 +114,7 @@ final class SearchRepository {
            AND ($7::timestamptz IS NULL OR qu.created_at < $7::timestamptz)
       ),
       ranked AS (
-        -- relevance, discounted with age: a result from six months ago keeps 75% of its weight, an old one 60%
+        -- relevance, discounted with age: a result from six months ago keeps three quarters of its weight, an old one three fifths
         SELECT kind, id, sub, at,
                rank * (0.6 + 0.4 * exp(-greatest(extract(epoch FROM now() - at), 0) / 15552000.0)) AS score
           FROM matches
@@ -184,8 +183,7 @@ final class SearchRepository {
 
   /** Whether the query has any word to match (punctuation or emoji alone have none). */
   private static final String HAS_WORDS = """
-      SELECT numnode(websearch_to_tsquery(agora_search_config($1::text), $2::text)
-                     || websearch_to_tsquery('agora_simple'::regconfig, $2::text)) > 0
+      SELECT numnode(agora_search_query($1::text, $2::text)) > 0
       """;
 
   private static final String MEMBER_BY_HANDLE = "SELECT id FROM members WHERE lower(handle) = $1";
@@ -279,7 +277,7 @@ final class SearchRepository {
 
   /** Each word with the closest title word found (null when none is close). */
   Future<List<String[]>> closestWords(SqlClient db, List<String> words, List<Long> groups) {
-    return db.preparedQuery(CLOSEST_WORDS).execute(Tuple.of(words.toArray(new String[0]), groups.toArray(new Long[0])))
+    return db.preparedQuery(CLOSEST_WORDS).execute(Tuple.from(new Object[] {words.toArray(new String[0]), groups.toArray(new Long[0])}))
         .map(rows -> {
           List<String[]> list = new ArrayList<>();
           rows.forEach(r -> list.add(new String[] {r.getString(0), r.getString(1)}));

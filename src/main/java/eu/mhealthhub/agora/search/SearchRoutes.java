@@ -64,8 +64,18 @@ public final class SearchRoutes {
         || !value(params, "watched").isEmpty();
     List<java.util.Map<String, Object>> links = results == null ? List.of() : Forms.pageLinks(results.page(), results.pages());
     return new SearchPage(q, value(params, "kind"), value(params, "group"), value(params, "author"),
-        value(params, "from"), value(params, "to"), !value(params, "watched").isEmpty(), filtersOpen, readable, results,
+        date(params, "from"), date(params, "to"), !value(params, "watched").isEmpty(), filtersOpen, readable, results,
         problem, links, results == null ? "/search?" : results.query().base());
+  }
+
+  /** A date as typed when it is one, else "" (a date input cannot show anything else; the problem names it). */
+  private static String date(MultiMap params, String name) {
+    String v = value(params, name).strip();
+    try {
+      return v.isEmpty() ? "" : java.time.LocalDate.parse(v).toString();
+    } catch (java.time.format.DateTimeParseException e) {
+      return "";
+    }
   }
 
   private static String value(MultiMap params, String name) {
