@@ -65,7 +65,7 @@ psql_agora -v posts="$POSTS" -f bench/search-seed.sql >"$WORK/seed.log" 2>&1 || 
 SEED_S=$(( $(date +%s) - SEED_START ))
 TOTAL_POSTS=$(psql_agora -A -t -c "SELECT count(*) FROM posts")
 BY_LANGUAGE=$(psql_agora -A -t -F '=' -c "SELECT language, count(*) FROM posts GROUP BY language ORDER BY language" | tr '\n' ' ')
-GROUPS=$(psql_agora -A -t -c "SELECT count(*) FROM working_groups WHERE archived_at IS NULL")
+GROUP_COUNT=$(psql_agora -A -t -c "SELECT count(*) FROM working_groups WHERE archived_at IS NULL")
 INDEX_MB=$(psql_agora -A -t -c "SELECT round(pg_relation_size('posts_search_idx') / 1048576.0)")
 log "seeded in ${SEED_S}s: $TOTAL_POSTS posts ($BY_LANGUAGE)"
 
@@ -172,7 +172,7 @@ echo "## Agora search benchmark"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M:%S UTC') · $(nproc) cores ($CPU) · $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM · $(java -version 2>&1 | head -n 1)"
 echo "Load average before the runs: $LOAD_BEFORE; after: $LOAD_AFTER (wrk, Agora and PostgreSQL share these cores with whatever else runs)"
-echo "$TOTAL_POSTS posts ($BY_LANGUAGE) in $GROUPS groups, seeded in ${SEED_S}s; posts' GIN index ${INDEX_MB} MB"
+echo "$TOTAL_POSTS posts ($BY_LANGUAGE) in $GROUP_COUNT groups, seeded in ${SEED_S}s; posts' GIN index ${INDEX_MB} MB"
 echo "GET $SEARCH_PATH signed in as $SIGN_IN_AS · wrk -t2 -c$CONNECTIONS -d$DURATION --latency after a discarded $WARMUP warm-up · each request a query drawn at random from the row's list · JVM options: $JAVA_OPTS"
 echo
 echo "| queries | list | results (first query) | req/s | p50 ms | p90 ms | p99 ms | non-2xx | socket errors | requests |"

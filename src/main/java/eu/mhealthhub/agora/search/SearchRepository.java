@@ -30,9 +30,11 @@ final class SearchRepository {
   /**
    * Every match with its rank, in the groups $3 (deleted posts only in $4), by author $5 (null: anyone),
    * written from $6 until before $7, in threads member $8 watches (null: any), of the kinds $9;
-   * Talks only of groups $3 when $12 (a group filter) is set. {0} stands for the match, {1} for the rank.
+   * Talks only of groups $3 when $12 (a group filter) is set. {0} stands for the match, {1} for the rank:
+   * a method, not a constant, so that only the two statements built from it are taken for SQL.
    */
-  private static final String MATCHES = """
+  private static String matches() {
+    return """
       WITH q AS (
         SELECT agora_search_query($1::text, $2::text) AS query
       ),
@@ -173,12 +175,13 @@ final class SearchRepository {
         ) x
        ORDER BY pg.score DESC, pg.at DESC, pg.kind, pg.id, pg.sub
       """.formatted(HEADLINE, NO_MARKERS);
+  }
 
   /** Search with words: full-text match and rank. */
-  static final String SEARCH = MATCHES.replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "$1 @@ q.query")
+  static final String SEARCH = matches().replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "$1 @@ q.query")
       .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "ts_rank($1, q.query)");
   /** Filters without words (all of an author's posts, say): everything the filters allow, newest first. */
-  static final String FILTER = MATCHES.replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "true")
+  static final String FILTER = matches().replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "true")
       .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "1.0::real");
 
   /** Whether the query has any word to match (punctuation or emoji alone have none). */
