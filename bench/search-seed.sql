@@ -58,14 +58,19 @@ WITH made AS (
 SELECT count(*) AS threads FROM made \gset
 \echo threads :threads
 
--- 50 posts per bench thread, 40 words each, a few minutes apart
+-- 50 posts per bench thread, a few hours apart, of 40 words: 3 topical words of the thread's
+-- language (each then in about 7% of that language's posts) among 37 words of a long tail
+-- (log-uniform over 20,000 made-up words, so a few are frequent and most are rare), as in real text
 INSERT INTO posts (thread_id, position, author_id, body_markdown, body_html, created_at, language)
 SELECT t.id, p.position, t.author_id,
        b.body, '<p>' || b.body || '</p>', t.created_at + p.position * interval '3 hours', t.language
   FROM threads t
   CROSS JOIN generate_series(1, 50) AS p(position)
   CROSS JOIN LATERAL (
-    SELECT string_agg(v.words[1 + floor(random() * cardinality(v.words))::int], ' ') AS body
+    SELECT string_agg(CASE WHEN w % 13 = 0
+                        THEN v.words[1 + floor(random() * cardinality(v.words))::int]
+                        ELSE translate(substr(md5(floor(exp(random() * ln(20000)))::text), 1, 7), '0123456789', 'ghijklmnop')
+                      END, ' ' ORDER BY w) AS body
       FROM bench_vocab v, generate_series(1, 40) w
      WHERE v.language = t.language AND p.position > 0) b
  WHERE t.title LIKE '[bench] %'

@@ -22,6 +22,9 @@ import java.util.Optional;
  */
 final class SearchRepository {
 
+  /** How many of the newest matches are ranked (and so can be paged through); every match is counted. */
+  static final int RANKED = 500;
+
   /** {@code ts_headline}'s options: hits between markers no text can hold (they are removed from it first). */
   private static final String HEADLINE = "'StartSel=\"" + Snippet.START + "\", StopSel=\"" + Snippet.STOP
       + "\", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"'";
@@ -42,7 +45,7 @@ final class SearchRepository {
         SELECT thread_id FROM thread_subscriptions WHERE member_id = $8::bigint AND level = 'watching'
       ),
       matches AS (
-        SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at, {1}(t.search_vector) AS rank
+        SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at
           FROM threads t, q
          WHERE 'threads' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(t.search_vector)
            AND ($5::bigint IS NULL OR t.author_id = $5::bigint)
@@ -50,7 +53,7 @@ final class SearchRepository {
            AND ($7::timestamptz IS NULL OR t.created_at < $7::timestamptz)
            AND ($8::bigint IS NULL OR t.id IN (SELECT thread_id FROM watched))
         UNION ALL
-        SELECT 'post', p.id, 0, p.created_at, {1}(p.search_vector)
+        SELECT 'post', p.id, 0, p.created_at
           FROM posts p JOIN threads t ON t.id = p.thread_id, q
          WHERE 'posts' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(p.search_vector)
            AND (p.deleted_at IS NULL OR t.group_id = ANY($4::bigint[]))
@@ -59,7 +62,7 @@ final class SearchRepository {
            AND ($7::timestamptz IS NULL OR p.created_at < $7::timestamptz)
            AND ($8::bigint IS NULL OR t.id IN (SELECT thread_id FROM watched))
         UNION ALL
-        SELECT 'attachment', a.id, 0, a.created_at, {1}(a.search_vector)
+        SELECT 'attachment', a.id, 0, a.created_at
           FROM attachments a JOIN posts p ON p.id = a.post_id JOIN threads t ON t.id = p.thread_id, q
          WHERE 'posts' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(a.search_vector)
            AND (p.deleted_at IS NULL OR t.group_id = ANY($4::bigint[]))
@@ -68,14 +71,14 @@ final class SearchRepository {
            AND ($7::timestamptz IS NULL OR a.created_at < $7::timestamptz)
            AND ($8::bigint IS NULL OR t.id IN (SELECT thread_id FROM watched))
         UNION ALL
-        SELECT 'document', d.id, 0, d.updated_at, {1}(d.search_vector)
+        SELECT 'document', d.id, 0, d.updated_at
           FROM documents d, q
          WHERE 'documents' = ANY($9::text[]) AND d.group_id = ANY($3::bigint[]) AND {0}(d.search_vector)
            AND ($5::bigint IS NULL OR d.created_by = $5::bigint) AND $8::bigint IS NULL
            AND ($6::timestamptz IS NULL OR d.updated_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR d.updated_at < $7::timestamptz)
         UNION ALL
-        SELECT 'section', d.id, s.section_key, r.created_at, {1}(s.search_vector)
+        SELECT 'section', d.id, s.section_key, r.created_at
           FROM document_sections s
           JOIN documents d ON d.id = s.document_id AND s.revision = d.current_revision
           JOIN document_revisions r ON r.document_id = d.id AND r.number = d.current_revision, q
@@ -84,17 +87,14 @@ final class SearchRepository {
            AND ($6::timestamptz IS NULL OR r.created_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR r.created_at < $7::timestamptz)
         UNION ALL
-        SELECT 'comment', c.id, 0, c.created_at, {1}(c.search_vector)
+        SELECT 'comment', c.id, 0, c.created_at
           FROM document_comments c JOIN documents d ON d.id = c.document_id, q
          WHERE 'documents' = ANY($9::text[]) AND d.group_id = ANY($3::bigint[]) AND {0}(c.search_vector)
            AND ($5::bigint IS NULL OR c.author_id = $5::bigint) AND $8::bigint IS NULL
            AND ($6::timestamptz IS NULL OR c.created_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR c.created_at < $7::timestamptz)
         UNION ALL
-        SELECT 'talk', k.id, 0, k.starts_at,
-               greatest({1}(k.search_vector),
-                        coalesce((SELECT max({1}(sp.search_vector)) FROM talk_speakers sp
-                                   WHERE sp.talk_id = k.id AND {0}(sp.search_vector)), 0))
+        SELECT 'talk', k.id, 0, k.starts_at
           FROM talks k, q
          WHERE 'talks' = ANY($9::text[])
            AND ({0}(k.search_vector)
@@ -105,7 +105,7 @@ final class SearchRepository {
            AND ($6::timestamptz IS NULL OR k.starts_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR k.starts_at < $7::timestamptz)
         UNION ALL
-        SELECT 'question', qu.id, 0, qu.created_at, {1}(qu.search_vector)
+        SELECT 'question', qu.id, 0, qu.created_at
           FROM talk_questions qu, q
          WHERE 'talks' = ANY($9::text[]) AND qu.status = 'visible' AND {0}(qu.search_vector)
            -- an anonymous question is never found by its author's handle
@@ -115,16 +115,42 @@ final class SearchRepository {
            AND ($6::timestamptz IS NULL OR qu.created_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR qu.created_at < $7::timestamptz)
       ),
+      candidates AS (
+        -- the newest matches only are ranked: reading every match's vector for a word in half the posts
+        -- would cost more than the discount for age could ever change; the count is of every match
+        SELECT * FROM matches ORDER BY at DESC, kind, id, sub LIMIT $13::int
+      ),
       ranked AS (
         -- relevance, discounted with age: a result from six months ago keeps three quarters of its weight, an old one three fifths
-        SELECT kind, id, sub, at,
-               rank * (0.6 + 0.4 * exp(-greatest(extract(epoch FROM now() - at), 0) / 15552000.0)) AS score
-          FROM matches
+        SELECT c.kind, c.id, c.sub, c.at,
+               r.rank * (0.6 + 0.4 * exp(-greatest(extract(epoch FROM now() - c.at), 0) / 15552000.0)) AS score
+          FROM candidates c CROSS JOIN q
+          CROSS JOIN LATERAL (
+            SELECT {1}(t.search_vector) AS rank FROM threads t WHERE c.kind = 'thread' AND t.id = c.id
+            UNION ALL
+            SELECT {1}(p.search_vector) FROM posts p WHERE c.kind = 'post' AND p.id = c.id
+            UNION ALL
+            SELECT {1}(a.search_vector) FROM attachments a WHERE c.kind = 'attachment' AND a.id = c.id
+            UNION ALL
+            SELECT {1}(d.search_vector) FROM documents d WHERE c.kind = 'document' AND d.id = c.id
+            UNION ALL
+            SELECT {1}(s.search_vector) FROM document_sections s JOIN documents d ON d.id = s.document_id
+             WHERE c.kind = 'section' AND s.document_id = c.id AND s.revision = d.current_revision AND s.section_key = c.sub
+            UNION ALL
+            SELECT {1}(cm.search_vector) FROM document_comments cm WHERE c.kind = 'comment' AND cm.id = c.id
+            UNION ALL
+            SELECT greatest({1}(k.search_vector),
+                            coalesce((SELECT max({1}(sp.search_vector)) FROM talk_speakers sp
+                                       WHERE sp.talk_id = k.id AND {0}(sp.search_vector)), 0))
+              FROM talks k WHERE c.kind = 'talk' AND k.id = c.id
+            UNION ALL
+            SELECT {1}(qu.search_vector) FROM talk_questions qu WHERE c.kind = 'question' AND qu.id = c.id
+          ) r
       ),
       shown AS (
         SELECT * FROM ranked ORDER BY score DESC, at DESC, kind, id, sub LIMIT $10::int OFFSET $11::int
       )
-      SELECT pg.kind, pg.at, (SELECT count(*) FROM ranked) AS total, x.title, x.url, x.group_name, x.author_name, x.filter,
+      SELECT pg.kind, pg.at, (SELECT count(*) FROM matches) AS total, x.title, x.url, x.group_name, x.author_name, x.filter,
              ts_headline(x.config, translate(x.body, %2$s, ''), q.query, %1$s) AS snippet
         FROM shown pg CROSS JOIN q
         CROSS JOIN LATERAL (
@@ -264,7 +290,7 @@ final class SearchRepository {
   Future<Found> search(SqlClient db, boolean words, String text, Scope scope, int limit, int offset) {
     Tuple args = Tuple.from(new Object[] {scope.readerLanguage(), text, scope.groups().toArray(new Long[0]),
         scope.moderated().toArray(new Long[0]), scope.authorId(), utc(scope.from()), utc(scope.until()),
-        scope.watcherId(), scope.kinds().toArray(new String[0]), limit, offset, scope.groupFiltered()});
+        scope.watcherId(), scope.kinds().toArray(new String[0]), limit, offset, scope.groupFiltered(), RANKED});
     return db.preparedQuery(words ? SEARCH : FILTER).execute(args).map(rows -> {
       List<SearchHit> hits = new ArrayList<>();
       long total = 0;

@@ -86,7 +86,8 @@ public final class SearchService {
         int offset = (query.page() - 1) * SearchResults.PAGE_SIZE;
         return repository.search(pool, words.result(), text, where, SearchResults.PAGE_SIZE, offset)
             .compose(found -> {
-              int pages = (int) Math.max(1, (found.total() + SearchResults.PAGE_SIZE - 1) / SearchResults.PAGE_SIZE);
+              long pageable = Math.min(found.total(), SearchRepository.RANKED);
+              int pages = (int) Math.max(1, (pageable + SearchResults.PAGE_SIZE - 1) / SearchResults.PAGE_SIZE);
               Future<String> didYouMean = found.total() == 0 && words.result() ? didYouMean(text, ids)
                   : Future.succeededFuture("");
               return didYouMean.map(suggested -> new SearchResults(query, found.hits(), found.total(), query.page(),
