@@ -11,6 +11,10 @@ function load(name) {
 
 load('page').then(function (page) { page.start(); });
 
+if (document.getElementById('site-search-q')) {
+  load('search').then(function (search) { search.start(); });
+}
+
 // the live parts, and the element that says a page has one
 const parts = [
   ['thread', '#posts[data-live]'],

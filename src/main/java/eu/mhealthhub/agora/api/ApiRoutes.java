@@ -5,7 +5,11 @@ import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.UnreadInGroup;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.search.SearchQuery;
+import eu.mhealthhub.agora.search.SearchRoutes;
+import eu.mhealthhub.agora.search.SearchService;
 import eu.mhealthhub.agora.text.CleanText;
+import eu.mhealthhub.agora.text.TextLanguage;
 import eu.mhealthhub.agora.thread.ForumThread;
 import eu.mhealthhub.agora.thread.Post;
 import eu.mhealthhub.agora.thread.PostPolicy;
@@ -14,6 +18,7 @@ import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.thread.ThreadSummary;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.Viewer;
+import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -44,6 +49,7 @@ import java.util.Optional;
  * GET    /api/v1/posts/:id/reactions           who reacted how
  * POST   /api/v1/posts/:id/reactions           toggle {kind}
  * GET    /api/v1/me/unread                     the caller's groups with unread threads (for the header badge)
+ * GET    /api/v1/search?q=&kind=&group=&author=&from=&to=&watched=&page=   full-text search (as the /search page)
  * GET    /api/v1/openapi.json                  this API's description
  * </pre>
  */
@@ -52,11 +58,13 @@ public final class ApiRoutes {
   private final GroupService groups;
   private final ThreadService threads;
   private final Idempotency idempotency;
+  private final SearchService search;
 
-  public ApiRoutes(GroupService groups, ThreadService threads, Idempotency idempotency) {
+  public ApiRoutes(GroupService groups, ThreadService threads, Idempotency idempotency, SearchService search) {
     this.groups = groups;
     this.threads = threads;
     this.idempotency = idempotency;
+    this.search = search;
   }
 
   public void mount(Router router) {
@@ -74,6 +82,7 @@ public final class ApiRoutes {
     router.get("/api/v1/posts/:id/reactions").handler(this::reactions);
     router.post("/api/v1/posts/:id/reactions").handler(this::react);
     router.get("/api/v1/me/unread").handler(this::unread);
+    router.get("/api/v1/search").handler(this::search);
     router.route("/api/v1/*").handler(ctx -> ctx.fail(DomainException.notFound()));
   }
 
@@ -110,6 +119,15 @@ public final class ApiRoutes {
       throw DomainException.badRequest("api.error.field", field);
     }
     return CleanText.body((String) v);
+  }
+
+  /** The optional {@code language} of a post (english, french, german, spanish, italian, simple); absent: the member's locale. */
+  private static TextLanguage language(JsonObject o, Member me) {
+    String code = string(o, "language");
+    if (code == null) {
+      return TextLanguage.ofTag(me.locale());
+    }
+    return TextLanguage.ofCode(code).orElseThrow(() -> DomainException.badRequest("api.error.field", "language"));
   }
 
   /** A JSON number without a fractional part: 3, not 3.5. */
@@ -197,9 +215,10 @@ public final class ApiRoutes {
     JsonObject in = body(ctx);
     String title = CleanText.line(string(in, "title"));
     String text = string(in, "body");
+    TextLanguage language = language(in, me);
     String slug = ctx.pathParam("slug");
     idempotency.once(me, key, "POST /api/v1/groups/" + slug + "/threads", in, () -> groups.find(slug, viewer(ctx))
-            .compose(g -> threads.createThread(g, me, title, text, Idempotency.serviceToken(key), List.of()))
+            .compose(g -> threads.createThread(g, me, title, text, Idempotency.serviceToken(key), List.of(), language))
             .compose(id -> threads.page(id, viewer(ctx), 1))
             .map(p -> Idempotency.Answer.created("/api/v1/threads/" + p.thread().id(),
                 thread(p.thread(), p.group()).put("posts",
@@ -258,8 +277,9 @@ public final class ApiRoutes {
       throw DomainException.badRequest("api.error.field", "replyTo");
     }
     Long target = replyTo == null ? null : ((Number) replyTo).longValue();
+    TextLanguage language = language(in, me);
     idempotency.once(me, key, "POST /api/v1/threads/" + id + "/posts", in, () ->
-            threads.reply(id, me, text, target, Idempotency.serviceToken(key), List.of())
+            threads.reply(id, me, text, target, Idempotency.serviceToken(key), List.of(), language)
                 .compose(postId -> threads.post(postId, viewer(ctx)))
                 .map(at -> Idempotency.Answer.created("/api/v1/posts/" + at.post().id(),
                     post(at.post(), viewer(ctx), at.group()))))
@@ -295,6 +315,16 @@ public final class ApiRoutes {
     long id = Forms.id(ctx, "id");
     threads.delete(id, me, CleanText.body(ctx.request().getParam("reason")))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** Full-text search: the same query, filters, refusals and scope as the /search page. */
+  private void search(RoutingContext ctx) {
+    Viewer viewer = Viewer.of(ctx);
+    Future.succeededFuture(ctx.queryParams()).map(SearchQuery::parse)
+        .compose(query -> search.search(viewer.member(), query, viewer.locale(), viewer.zone()))
+        .map(SearchRoutes::json)
+        .onSuccess(o -> json(ctx, 200, o))
         .onFailure(ctx::fail);
   }
 

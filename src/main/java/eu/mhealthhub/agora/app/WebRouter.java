@@ -5,6 +5,8 @@ import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.web.*;
 import eu.mhealthhub.agora.auth.ViewerHandler;
 import eu.mhealthhub.agora.home.HomeRoutes;
+import eu.mhealthhub.agora.search.SearchRoutes;
+import eu.mhealthhub.agora.search.SearchService;
 
 import eu.mhealthhub.agora.document.DocumentExport;
 import eu.mhealthhub.agora.document.DocumentRoutes;
@@ -44,7 +46,7 @@ import java.util.function.Consumer;
 public final class WebRouter {
 
   /** Templates compiled before the first request. */
-  public static final List<String> TEMPLATES = List.of("home/index", "home/search", "home/privacy",
+  public static final List<String> TEMPLATES = List.of("home/index", "search/results", "home/privacy",
       "home/accessibility", "group/list", "group/show", "group/form", "group/members", "thread/new", "thread/show",
       "thread/reply", "thread/edit", "thread/history", "thread/reactions", "talk/list", "talk/show", "talk/form",
       "talk/close", "talk/presenter", "talk/presenter-questions", "talk/messages", "talk/questions",
@@ -121,14 +123,16 @@ public final class WebRouter {
     router.route().handler(InputCheck.body(csrf));
 
     signIn.mount(router);
-    new HomeRoutes(pages, services.groups(), services.talks(), services.threads()).mount(router);
+    new HomeRoutes(pages, services.groups(), services.talks()).mount(router);
+    SearchService search = new SearchService(services.database().pool(), services.groups());
+    new SearchRoutes(pages, search, services.groups(), services.i18n()).mount(router);
     new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
     threadRoutes.mount(router);
     new DocumentRoutes(pages, services.groups(), services.documents(),
         new DocumentExport(vertx, pages, services.documents()), services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);
     new ApiRoutes(services.groups(), services.threads(),
-        new Idempotency(vertx, services.database().pool())).mount(router);
+        new Idempotency(vertx, services.database().pool()), search).mount(router);
     new LiveRoutes(services.database().pool(), services.changes().log(), services.audience()).mount(router);
     new PresenceRoutes(services.audience(), services.presence()).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);

@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.thread;
 
 import eu.mhealthhub.agora.text.CleanText;
+import eu.mhealthhub.agora.text.TextLanguage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,23 +14,37 @@ import java.util.Map;
  * @param clientToken the form's token, so that a double submission stores one post ("" when absent)
  * @param replyTo the post replied to, or null
  * @param preview whether the author asked for a preview rather than to post
+ * @param language the language the author says the post is in ({@link TextLanguage#code()}), "" for the
+ *     author's own (from their locale); its text is indexed for search with that language's stemmer
  */
-public record PostForm(String title, String body, String clientToken, Long replyTo, boolean preview) {
+public record PostForm(String title, String body, String clientToken, Long replyTo, boolean preview, String language) {
 
   public PostForm {
     body = body == null ? "" : body;
     clientToken = clientToken == null ? "" : clientToken;
+    language = language == null ? "" : language.strip();
+  }
+
+  /** A post in the author's own language. */
+  public PostForm(String title, String body, String clientToken, Long replyTo, boolean preview) {
+    this(title, body, clientToken, replyTo, preview, "");
+  }
+
+  /** The language to store: the chosen one, else the one of the author's locale. */
+  public TextLanguage languageOr(String authorLocale) {
+    return TextLanguage.ofCode(language).orElseGet(() -> TextLanguage.ofTag(authorLocale));
   }
 
   /** The first post of a new thread, as a browser sent it: the title cleaned as one line, the rest as multi-line text. */
-  public static PostForm thread(String title, String body, String clientToken, String action) {
+  public static PostForm thread(String title, String body, String clientToken, String action, String language) {
     return new PostForm(title == null ? "" : CleanText.line(CleanText.body(title)), clean(body), clean(clientToken), null,
-        "preview".equals(action));
+        "preview".equals(action), clean(language));
   }
 
   /** A reply as a browser sent it; {@code to} that is not a number is taken as no target. */
-  public static PostForm reply(String body, String to, String clientToken, String action) {
-    return new PostForm(null, clean(body), clean(clientToken), optionalId(clean(to)), "preview".equals(action));
+  public static PostForm reply(String body, String to, String clientToken, String action, String language) {
+    return new PostForm(null, clean(body), clean(clientToken), optionalId(clean(to)), "preview".equals(action),
+        clean(language));
   }
 
   /** An edit of a post's text as a browser sent it. */
@@ -55,6 +70,9 @@ public record PostForm(String title, String body, String clientToken, Long reply
       p.put("body", "post.error.body.required");
     } else if (body.length() > Post.MAX_BODY) {
       p.put("body", "post.error.body.long");
+    }
+    if (!language.isEmpty() && TextLanguage.ofCode(language).isEmpty()) {
+      p.put("language", "search.error.postLanguage");
     }
     return p;
   }

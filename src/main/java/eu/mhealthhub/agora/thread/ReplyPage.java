@@ -10,16 +10,17 @@ import java.util.Map;
  * @param replyTo the post replied to, or null
  * @param preview the reply's HTML when a preview without problems was asked for, else null
  * @param filesError a refusal of the files or the reply (a locked thread), translated, else null
+ * @param language the language chosen for the reply, "" for the page's own (the composer's default)
  */
 public record ReplyPage(WorkingGroup group, ForumThread thread, String body, Post replyTo, String clientToken,
     Map<String, String> problems, boolean hasProblems, String preview, boolean canReply, String filesError,
-    long maxFileMb) {
+    long maxFileMb, String language) {
 
   /** A new reply, its text {@code body} (a quote, or ""). */
   static ReplyPage empty(ThreadService.Located at, String body, Post replyTo, String clientToken, boolean canReply,
       long maxFileMb) {
     return new ReplyPage(at.group(), at.thread(), body, replyTo, clientToken, Map.of(), false, null, canReply, null,
-        maxFileMb);
+        maxFileMb, "");
   }
 
   /** The reply as submitted, with its problems, a preview if asked for, or the refusal {@code filesError}. */
@@ -28,7 +29,7 @@ public record ReplyPage(WorkingGroup group, ForumThread thread, String body, Pos
     Map<String, String> problems = filesError == null ? form.problems() : Map.of();
     String preview = form.preview() && problems.isEmpty() && filesError == null ? Markdown.toHtml(form.body()) : null;
     return new ReplyPage(at.group(), at.thread(), form.body(), replyTo, form.clientToken(), problems,
-        !problems.isEmpty() || filesError != null, preview, canReply, filesError, maxFileMb);
+        !problems.isEmpty() || filesError != null, preview, canReply, filesError, maxFileMb, form.language());
   }
 
   /** A quote of the post, or of a passage of it, that names its author and links to the source post. */

@@ -5,6 +5,7 @@ import static eu.mhealthhub.agora.db.Rows.instant;
 import static eu.mhealthhub.agora.db.Rows.list;
 
 import eu.mhealthhub.agora.group.WorkingGroup;
+import eu.mhealthhub.agora.text.TextLanguage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,9 +39,6 @@ final class ThreadRepository {
       """;
   private static final String IN_GROUP = SUMMARY_COLUMNS
       + " WHERE t.group_id = $1 ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT $3 OFFSET $4";
-  private static final String SEARCH_TITLES = SUMMARY_COLUMNS
-      + " WHERE t.group_id = ANY($1) AND t.title ILIKE $3 ESCAPE '\\' ORDER BY t.last_activity_at DESC LIMIT 20";
-
   private static final String THREAD = """
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
              t.pinned, t.locked, t.post_count
@@ -121,12 +119,15 @@ final class ThreadRepository {
   /** A post, its first revision, and the thread's count and last activity, in one statement. */
   private static final String INSERT_POST = """
       WITH p AS (
-        INSERT INTO posts (thread_id, position, author_id, reply_to_post_id, body_markdown, body_html, client_token, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now()))
+        INSERT INTO posts (thread_id, position, author_id, reply_to_post_id, body_markdown, body_html, client_token, created_at,
+                           language)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, now()), COALESCE($9, 'simple'))
         RETURNING id, author_id, body_markdown, body_html, created_at),
       touched AS (
         UPDATE threads SET post_count = post_count + 1, last_post_id = (SELECT id FROM p), last_poster_id = $3,
-               last_activity_at = COALESCE($8, now())
+               last_activity_at = COALESCE($8, now()),
+               -- a thread's title is indexed in its opening post's language
+               language = CASE WHEN $2 = 1 THEN COALESCE($9, 'simple') ELSE language END
          WHERE id = $1)
       INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html, created_at)
       SELECT id, 1, author_id, body_markdown, body_html, created_at FROM p
@@ -254,17 +255,6 @@ final class ThreadRepository {
         });
   }
 
-  Future<List<ThreadSummary>> searchTitles(SqlClient db, List<Long> groupIds, Long viewerId, String text) {
-    String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-    return db.preparedQuery(SEARCH_TITLES)
-        .execute(Tuple.of(groupIds.toArray(new Long[0]), viewerId == null ? 0L : viewerId, pattern))
-        .map(rows -> {
-          List<ThreadSummary> list = new ArrayList<>();
-          rows.forEach(row -> list.add(summary(row)));
-          return list;
-        });
-  }
-
   Future<Optional<ForumThread>> thread(SqlClient db, long id) {
     return db.preparedQuery(THREAD).execute(Tuple.of(id)).map(rows -> first(rows, ThreadRepository::thread));
   }
@@ -331,11 +321,15 @@ final class ThreadRepository {
         .map(rows -> first(rows, r -> r.getLong(0)));
   }
 
-  /** A new post, counted in its thread; {@code at} null is now (else a seeded past). */
+  /**
+   * A new post, counted in its thread; {@code at} null is now (else a seeded past); {@code language}
+   * null is simple (indexed unstemmed).
+   */
   Future<Long> insertPost(SqlClient db, long threadId, int position, long authorId, Long replyTo, String markdown,
-      String html, String token, Instant at) {
+      String html, String token, Instant at, TextLanguage language) {
     return db.preparedQuery(INSERT_POST)
-        .execute(Tuple.from(new Object[] {threadId, position, authorId, replyTo, markdown, html, token, utc(at)}))
+        .execute(Tuple.from(new Object[] {threadId, position, authorId, replyTo, markdown, html, token, utc(at),
+            language == null ? null : language.code()}))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 

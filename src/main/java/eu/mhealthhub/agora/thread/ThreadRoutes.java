@@ -145,7 +145,7 @@ public final class ThreadRoutes {
 
   private void create(RoutingContext ctx) {
     PostForm form = PostForm.thread(attribute(ctx, "title"), attribute(ctx, "body"), attribute(ctx, "clientToken"),
-        attribute(ctx, "action"));
+        attribute(ctx, "action"), attribute(ctx, "language"));
     groups.find(ctx.pathParam("slug"), viewer(ctx))
         .compose(group -> Respond.ifAllowed(GroupPolicy.canPost(viewer(ctx), group), group))
         .compose(group -> create(ctx, group, form))
@@ -159,7 +159,8 @@ public final class ThreadRoutes {
           NewThreadPage.of(group, form, null, maxFileMb())));
     }
     return attachments.check(ctx.fileUploads())
-        .compose(files -> threads.createThread(group, member(ctx), form.title(), form.body(), form.clientToken(), files))
+        .compose(files -> threads.createThread(group, member(ctx), form.title(), form.body(), form.clientToken(), files,
+            form.languageOr(member(ctx).locale())))
         .map(threadId -> FormResult.<NewThreadPage>done(threadUrl(threadId, 1, null)))
         .recover(e -> FormResult.refused(e, i18n, ctx,
             text -> Future.succeededFuture(NewThreadPage.of(group, form, text, maxFileMb()))));
@@ -232,7 +233,7 @@ public final class ThreadRoutes {
 
   private void reply(RoutingContext ctx) {
     PostForm form = PostForm.reply(attribute(ctx, "body"), attribute(ctx, "to"), attribute(ctx, "clientToken"),
-        attribute(ctx, "action"));
+        attribute(ctx, "action"), attribute(ctx, "language"));
     threads.locate(Forms.id(ctx, "id"), viewer(ctx))
         .compose(at -> reply(ctx, at, form))
         .onSuccess(result -> result.send(ctx, pages, "thread/reply"))

@@ -17,6 +17,7 @@ import eu.mhealthhub.agora.notify.Notice;
 import eu.mhealthhub.agora.notify.NotificationKind;
 import eu.mhealthhub.agora.notify.NotificationService;
 import eu.mhealthhub.agora.text.Markdown;
+import eu.mhealthhub.agora.text.TextLanguage;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -230,6 +231,12 @@ public final class ThreadService {
    */
   public Future<Long> createThread(WorkingGroup group, Member author, String title, String body, String clientToken,
       List<Upload> files) {
+    return createThread(group, author, title, body, clientToken, files, TextLanguage.ofTag(author.locale()));
+  }
+
+  /** As {@link #createThread(WorkingGroup, Member, String, String, String, List)}, its first post in {@code language}. */
+  public Future<Long> createThread(WorkingGroup group, Member author, String title, String body, String clientToken,
+      List<Upload> files, TextLanguage language) {
     if (!GroupPolicy.canPost(Optional.of(author), group)) {
       return Future.failedFuture(DomainException.forbidden());
     }
@@ -246,7 +253,7 @@ public final class ThreadService {
           }
           long threadId = inserted.get();
           return mentioning(conn, readers(group), body, html).compose(m -> repository.insertPost(conn, threadId, 1,
-                  author.id(), null, body, m.html(), null, null)
+                  author.id(), null, body, m.html(), null, null, language)
               .compose(postId -> attachments.store(conn, postId, author.id(), files)
                   .compose(v -> recordMentions(conn, postId, m))
                   .compose(v -> notifications.record(conn, postNotice(postId, author, threadId, group, title.strip(), m)
@@ -309,7 +316,7 @@ public final class ThreadService {
         int position = i + 1;
         chain = chain.compose(v -> mentioning(conn, readers, p.markdown(), Markdown.toHtml(p.markdown()))
             .compose(m -> repository.insertPost(conn, threadId, position, p.authorId(), null, p.markdown(), m.html(), null,
-                p.at())
+                p.at(), null)
                 .compose(postId -> {
                   made.add(Change.thread(threadId, "post.created", postId));
                   return recordMentions(conn, postId, m);
@@ -333,7 +340,13 @@ public final class ThreadService {
    * completes with the new post's id, and fails as those do.
    */
   public Future<Long> reply(long threadId, Member author, String body, Long replyTo, String clientToken, List<Upload> files) {
-    PostForm form = new PostForm(null, body, clientToken, replyTo, false);
+    return reply(threadId, author, body, replyTo, clientToken, files, null);
+  }
+
+  /** As {@link #reply(long, Member, String, Long, String, List)}, in {@code language} (null: the author's). */
+  public Future<Long> reply(long threadId, Member author, String body, Long replyTo, String clientToken, List<Upload> files,
+      TextLanguage language) {
+    PostForm form = new PostForm(null, body, clientToken, replyTo, false, language == null ? "" : language.code());
     if (!form.problems().isEmpty()) {
       return Future.failedFuture(DomainException.badRequest(form.problems().values().iterator().next()));
     }
@@ -381,7 +394,7 @@ public final class ThreadService {
             ? mentioning(conn, readers(group), body, html)
             : Future.failedFuture(DomainException.badRequest("post.error.replyTo")))
             .compose(m -> repository.insertPost(conn, threadId, position, author.id(), replyTo, body,
-                    m.html(), token, null)
+                    m.html(), token, null, form.languageOr(author.locale()))
                 .compose(postId -> attachments.store(conn, postId, author.id(), files)
                     .compose(v -> recordMentions(conn, postId, m))
                     .compose(v -> notifications.record(conn, postNotice(postId, author, threadId, group,
@@ -545,14 +558,6 @@ public final class ThreadService {
 
   public Future<SubscriptionLevel> groupSubscription(WorkingGroup group, Member member) {
     return repository.groupLevel(pool, member.id(), group.id());
-  }
-
-  /** Threads whose titles contain the text, in the given readable groups only. */
-  public Future<List<ThreadSummary>> searchTitles(List<WorkingGroup> readable, Optional<Member> viewer, String text) {
-    if (readable.isEmpty() || text.isBlank()) {
-      return Future.succeededFuture(List.of());
-    }
-    return repository.searchTitles(pool, readable.stream().map(WorkingGroup::id).toList(), id(viewer), text.strip());
   }
 
   /**

@@ -93,6 +93,7 @@ class ApiContractTest {
     ROUTES.put("toggleReaction", "POST /api/v1/posts/{id}/reactions");
     ROUTES.put("getOpenApi", "GET /api/v1/openapi.json");
     ROUTES.put("myUnread", "GET /api/v1/me/unread");
+    ROUTES.put("search", "GET /api/v1/search");
   }
 
   private static Vertx vertx;
@@ -216,6 +217,20 @@ class ApiContractTest {
     JsonObject all = json(expect("listGroups", 200, get(maria, "/api/v1/groups")));
     assertNull(group(all, GROUP).getString("role"), "a site admin who is not a member has no role");
     expect("getGroup", 200, get(maria, "/api/v1/groups/convenors"));
+  }
+
+  @Test
+  @DisplayName("search answers as the contract says: results with escaped snippets, refused filters with 400")
+  void search() {
+    JsonObject found = json(expect("search", 200, get(elena, "/api/v1/search?q=evidence&kind=posts")));
+    assertTrue(found.getLong("total") > 0, "the demo posts speak of evidence");
+    JsonObject first = found.getJsonArray("results").getJsonObject(0);
+    assertTrue(first.getString("snippetHtml").contains("<mark>"), first.encode());
+    expect("search", 200, get(anonymous, "/api/v1/search?q=%22patient+reported%22+-diary+or+outcomes&page=1"));
+    expect("search", 200, get(anonymous, "/api/v1/search"));
+    expect("search", 400, get(anonymous, "/api/v1/search?q=x&sort=new"));
+    expect("search", 400, get(anonymous, "/api/v1/search?q=x&kind=emails"));
+    expect("search", 400, get(anonymous, "/api/v1/search?q=" + "x".repeat(501)));
   }
 
   @Test

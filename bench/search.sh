@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Search benchmark: 100,000 posts in five languages across the working groups (bench/search-seed.sql),
+# then p50/p99 of single-word, multi-word, phrase and filtered searches at 16 concurrent readers
+# (wrk, each request a query drawn at random from a list), and the time from a post's commit to it
+# being findable. Run from the repository root:   bash bench/search.sh | tee /tmp/bench-search.txt
+# See bench/README.md and bench/SEARCH.md.
+#
+# Environment (all optional):
+#   BENCH_PORT            Agora's HTTP port (default: first free port from 18580)
+#   BENCH_JAVA_OPTS       the server's JVM options (default "-Xmx512m")
+#   BENCH_SKIP_BUILD      1 to reuse target/agora-*.jar and target/lib from an earlier build
+#   BENCH_SEARCH_POSTS    posts to seed (default 100000)
+#   BENCH_CONNECTIONS     concurrent readers (default 16)
+#   BENCH_DURATION        measured time per kind of query (default 20s)
+#   BENCH_WARMUP          discarded warm-up per kind of query (default 5s)
+#   BENCH_SEARCH_PATH     /search (the results page, default) or /api/v1/search (JSON)
+#   BENCH_FINDABLE        posts made to time commit-to-findable (default 20)
+set -euo pipefail
+
+# shellcheck source=bench/common.sh
+source "$(dirname "$0")/common.sh"
+
+JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m}
+POSTS=${BENCH_SEARCH_POSTS:-100000}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+DURATION=${BENCH_DURATION:-20s}
+WARMUP=${BENCH_WARMUP:-5s}
+SEARCH_PATH=${BENCH_SEARCH_PATH:-/search}
+FINDABLE=${BENCH_FINDABLE:-20}
+SIGN_IN_AS=demo-jonas
+
+[[ -f pom.xml && -f bench/search-seed.sql ]] || die "run from the repository root: bash bench/search.sh"
+for tool in java mvn curl awk sed grep psql wrk; do
+  command -v "$tool" >/dev/null || die "$tool is required (Debian: apt-get install wrk postgresql-client)"
+done
+
+WORK=$(mktemp -d -t agora-search.XXXXXX)
+APP_PID=""
+cleanup() {
+  local rc=$?
+  if [[ -n $APP_PID ]] && kill -0 "$APP_PID" 2>/dev/null; then
+    log "stopping Agora (pid $APP_PID)"
+    bench_stop_agora || kill -KILL "$APP_PID" 2>/dev/null || true
+  fi
+  if [[ $rc -ne 0 && -f $WORK/agora.log ]]; then
+    log "last lines of Agora's log:"; tail -n 30 "$WORK/agora.log" >&2 || true
+  fi
+  rm -rf "$WORK"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+bench_build
+bench_choose_port 18580
+log "starting Agora on port $PORT (fresh embedded PostgreSQL in $WORK/data)"
+bench_start_agora
+[[ -n $PG_PORT ]] || die "the embedded PostgreSQL's port is not in Agora's log"
+psql_agora() { psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
+
+# ---------------------------------------------------------------- seed
+log "seeding $POSTS posts (bench/search-seed.sql)"
+SEED_START=$(date +%s)
+psql_agora -v posts="$POSTS" -f bench/search-seed.sql >"$WORK/seed.log" 2>&1 || { cat "$WORK/seed.log" >&2; die "seeding failed"; }
+SEED_S=$(( $(date +%s) - SEED_START ))
+TOTAL_POSTS=$(psql_agora -A -t -c "SELECT count(*) FROM posts")
+BY_LANGUAGE=$(psql_agora -A -t -F '=' -c "SELECT language, count(*) FROM posts GROUP BY language ORDER BY language" | tr '\n' ' ')
+GROUP_COUNT=$(psql_agora -A -t -c "SELECT count(*) FROM working_groups WHERE archived_at IS NULL")
+INDEX_MB=$(psql_agora -A -t -c "SELECT round(pg_relation_size('posts_search_idx') / 1048576.0)")
+log "seeded in ${SEED_S}s: $TOTAL_POSTS posts ($BY_LANGUAGE)"
+
+COOKIE=$(bench_sign_in subject=$SIGN_IN_AS)
+CSRF=$(bench_csrf "$COOKIE")
+GROUP=reimbursement
+FROM=$(date -u -d '365 days ago' +%F)
+
+# ---------------------------------------------------------------- the queries
+enc() { printf '%s' "$1" | jq -sRr @uri 2>/dev/null || python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
+words=(reimbursement evidence interoperability telemonitoring cardiology remboursement évaluation santé
+  données diabète Erstattung Gesundheitsanwendungen Datenschutz Leitlinien reembolso evaluación salud
+  rimborso valutazione sicurezza)
+multi=("reimbursement evidence" "digital health outcomes" "remboursement applications santé" "preuves cliniques"
+  "Erstattung digitale Gesundheitsanwendungen" "Daten Sicherheit" "reembolso aplicaciones salud" "datos privacidad"
+  "rimborso applicazioni" "valutazione economiche impatto")
+phrases=('"health data"' '"clinical pathway"' '"données santé"' '"digitale Gesundheit"' '"datos salud"' '"dati salute"'
+  '"reimbursement evidence"' '"patients applications"')
+: >"$WORK/single.txt"; : >"$WORK/multi.txt"; : >"$WORK/phrase.txt"; : >"$WORK/filtered.txt"
+for w in "${words[@]}"; do
+  echo "$SEARCH_PATH?q=$(enc "$w")" >>"$WORK/single.txt"
+  echo "$SEARCH_PATH?q=$(enc "$w")&kind=posts&group=$GROUP&from=$FROM" >>"$WORK/filtered.txt"
+done
+for w in "${multi[@]}"; do echo "$SEARCH_PATH?q=$(enc "$w")" >>"$WORK/multi.txt"; done
+for w in "${phrases[@]}"; do echo "$SEARCH_PATH?q=$(enc "$w")" >>"$WORK/phrase.txt"; done
+cat >"$WORK/random.lua" <<'LUA'
+local paths = {}
+function init(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+end
+function request()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+LUA
+
+to_ms() { # wrk latency (850.00us, 1.86ms, 1.20s) -> milliseconds
+  awk -v v="$1" 'BEGIN { if (v == "") { print "n/a"; exit }
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+    f = (u == "us") ? 0.001 : (u == "ms") ? 1 : (u == "s") ? 1000 : (u == "m") ? 60000 : 1
+    printf "%.1f", n * f }'
+}
+
+ROWS=()
+measure() { # label list-file
+  local label=$1 list=$2 out first code rps p50 p90 p99 non2xx errors reqs hits
+  first=$(head -n 1 "$list")
+  code=$(curl -s -o "$WORK/first.html" -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$first")
+  [[ $code == 200 ]] || die "$label: $first answers $code"
+  hits=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/search?${first#*\?}" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+  log "$label: warm-up $WARMUP, then $DURATION at $CONNECTIONS readers ($(wc -l <"$list") queries, e.g. $first: ${hits:-?} results)"
+  wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -H "Cookie: $COOKIE" -s "$WORK/random.lua" "$BASE" -- "$list" >/dev/null
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $COOKIE" -s "$WORK/random.lua" "$BASE" -- "$list")
+  printf '%s\n' "$out" >"$WORK/wrk-$label.txt"
+  rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ { printf "%.0f", $2 }')
+  p50=$(to_ms "$(printf '%s\n' "$out" | awk '$1 == "50%" { print $2 }')")
+  p90=$(to_ms "$(printf '%s\n' "$out" | awk '$1 == "90%" { print $2 }')")
+  p99=$(to_ms "$(printf '%s\n' "$out" | awk '$1 == "99%" { print $2 }')")
+  non2xx=$(printf '%s\n' "$out" | awk '/Non-2xx or 3xx responses:/ { print $NF }'); non2xx=${non2xx:-0}
+  errors=$(printf '%s\n' "$out" | awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }'); errors=${errors:-0}
+  reqs=$(printf '%s\n' "$out" | awk '/requests in/ { print $1 }')
+  ROWS+=("| $label | $(wc -l <"$list") | ${hits:-?} | $rps | $p50 | $p90 | $p99 | $non2xx | $errors | ${reqs:-n/a} |")
+  log "  -> $rps req/s, p50 $p50 ms, p99 $p99 ms"
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+measure single-word "$WORK/single.txt"
+measure multi-word "$WORK/multi.txt"
+measure phrase "$WORK/phrase.txt"
+measure "filtered (kind, group, from)" "$WORK/filtered.txt"
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------- commit to findable
+log "timing commit to findable over $FINDABLE posts"
+THREAD_ID=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/groups/$GROUP/threads" | grep -o '"id" *: *[0-9]*' | head -n 1 | grep -o '[0-9]*$')
+[[ -n $THREAD_ID ]] || die "no thread in $GROUP"
+: >"$WORK/findable.txt"
+now_ms() { date +%s%3N; }
+for n in $(seq 1 "$FINDABLE"); do
+  word="findable$(date +%s%N | sha256sum | tr -dc 'a-z' | head -c 12)"
+  start=$(now_ms)
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Cookie: $COOKIE" -H "X-CSRF-Token: $CSRF" \
+    -H 'Content-Type: application/json' --data-binary "{\"body\":\"A new post about $word.\",\"language\":\"english\"}" \
+    "$BASE/api/v1/threads/$THREAD_ID/posts")
+  [[ $code == 201 ]] || die "posting answered $code"
+  committed=$(now_ms)
+  polls=0
+  until curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/search?q=$word" | grep -q '"total":1,'; do
+    polls=$((polls + 1)); (( polls < 500 )) || die "$word not findable after 500 searches"
+  done
+  found=$(now_ms)
+  echo "$((found - committed)) $((found - start)) $polls" >>"$WORK/findable.txt"
+done
+pct() { sort -n | awk -v p="$1" '{ a[NR] = $1 } END { i = int((NR - 1) * p / 100) + 1; print a[i] }'; }
+F_P50=$(awk '{ print $1 }' "$WORK/findable.txt" | pct 50)
+F_MAX=$(awk '{ print $1 }' "$WORK/findable.txt" | pct 100)
+R_P50=$(awk '{ print $2 }' "$WORK/findable.txt" | pct 50)
+RETRIES=$(awk '{ s += $3 } END { print s + 0 }' "$WORK/findable.txt")
+
+# ---------------------------------------------------------------- report
+CPU=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)
+echo
+echo "## Agora search benchmark"
+echo
+echo "$(date -u '+%Y-%m-%d %H:%M:%S UTC') · $(nproc) cores ($CPU) · $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM · $(java -version 2>&1 | head -n 1)"
+echo "Load average before the runs: $LOAD_BEFORE; after: $LOAD_AFTER (wrk, Agora and PostgreSQL share these cores with whatever else runs)"
+echo "$TOTAL_POSTS posts ($BY_LANGUAGE) in $GROUP_COUNT groups, seeded in ${SEED_S}s; posts' GIN index ${INDEX_MB} MB"
+echo "GET $SEARCH_PATH signed in as $SIGN_IN_AS · wrk -t2 -c$CONNECTIONS -d$DURATION --latency after a discarded $WARMUP warm-up · each request a query drawn at random from the row's list · JVM options: $JAVA_OPTS"
+echo
+echo "| queries | list | results (first query) | req/s | p50 ms | p90 ms | p99 ms | non-2xx | socket errors | requests |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+printf '%s\n' "${ROWS[@]}"
+echo
+echo "Commit to findable ($FINDABLE posts through POST /api/v1/threads/:id/posts, each then searched for by its unique word until found):"
+echo "from the POST's answer (its commit) to found: p50 ${F_P50} ms, max ${F_MAX} ms; from sending the POST to found: p50 ${R_P50} ms; searches that did not find it yet: $RETRIES"

@@ -1,0 +1,329 @@
+package eu.mhealthhub.agora.search;
+
+import static eu.mhealthhub.agora.db.Rows.first;
+import static eu.mhealthhub.agora.db.Rows.instant;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The search SQL: one statement finds, ranks, counts and pages every kind of result in the groups
+ * it is given, another offers titles as the reader types, a third looks for the words of titles
+ * closest to misspelt ones. The caller decides which groups the viewer may read and in which of
+ * them deleted posts may be shown: this class never widens that.
+ */
+final class SearchRepository {
+
+  /** How many of the newest matches are ranked (and so can be paged through); every match is counted. */
+  static final int RANKED = 500;
+
+  /** {@code ts_headline}'s options: hits between markers no text can hold (they are removed from it first). */
+  private static final String HEADLINE = "'StartSel=\"" + Snippet.START + "\", StopSel=\"" + Snippet.STOP
+      + "\", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"'";
+  private static final String NO_MARKERS = "'" + Snippet.START + Snippet.STOP + "'";
+
+  /**
+   * Every match with its rank, in the groups $3 (deleted posts only in $4), by author $5 (null: anyone),
+   * written from $6 until before $7, in threads member $8 watches (null: any), of the kinds $9;
+   * Talks only of groups $3 when $12 (a group filter) is set. {0} stands for the match, {1} for the rank:
+   * a method, not a constant, so that only the two statements built from it are taken for SQL.
+   */
+  private static String matches() {
+    return """
+      WITH q AS (
+        SELECT agora_search_query($1::text, $2::text) AS query
+      ),
+      watched AS (
+        SELECT thread_id FROM thread_subscriptions WHERE member_id = $8::bigint AND level = 'watching'
+      ),
+      matches AS (
+        SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at
+          FROM threads t, q
+         WHERE 'threads' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(t.search_vector)
+           AND ($5::bigint IS NULL OR t.author_id = $5::bigint)
+           AND ($6::timestamptz IS NULL OR t.created_at >= $6::timestamptz)
+           AND ($7::timestamptz IS NULL OR t.created_at < $7::timestamptz)
+           AND ($8::bigint IS NULL OR t.id IN (SELECT thread_id FROM watched))
+        UNION ALL
+        SELECT 'post', p.id, 0, p.created_at
+          FROM posts p JOIN threads t ON t.id = p.thread_id, q
+         WHERE 'posts' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(p.search_vector)
+           AND (p.deleted_at IS NULL OR t.group_id = ANY($4::bigint[]))
+           AND ($5::bigint IS NULL OR p.author_id = $5::bigint)
+           AND ($6::timestamptz IS NULL OR p.created_at >= $6::timestamptz)
+           AND ($7::timestamptz IS NULL OR p.created_at < $7::timestamptz)
+           AND ($8::bigint IS NULL OR t.id IN (SELECT thread_id FROM watched))
+        UNION ALL
+        SELECT 'attachment', a.id, 0, a.created_at
+          FROM attachments a JOIN posts p ON p.id = a.post_id JOIN threads t ON t.id = p.thread_id, q
+         WHERE 'posts' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(a.search_vector)
+           AND (p.deleted_at IS NULL OR t.group_id = ANY($4::bigint[]))
+           AND ($5::bigint IS NULL OR p.author_id = $5::bigint)
+           AND ($6::timestamptz IS NULL OR a.created_at >= $6::timestamptz)
+           AND ($7::timestamptz IS NULL OR a.created_at < $7::timestamptz)
+           AND ($8::bigint IS NULL OR t.id IN (SELECT thread_id FROM watched))
+        UNION ALL
+        SELECT 'document', d.id, 0, d.updated_at
+          FROM documents d, q
+         WHERE 'documents' = ANY($9::text[]) AND d.group_id = ANY($3::bigint[]) AND {0}(d.search_vector)
+           AND ($5::bigint IS NULL OR d.created_by = $5::bigint) AND $8::bigint IS NULL
+           AND ($6::timestamptz IS NULL OR d.updated_at >= $6::timestamptz)
+           AND ($7::timestamptz IS NULL OR d.updated_at < $7::timestamptz)
+        UNION ALL
+        SELECT 'section', d.id, s.section_key, r.created_at
+          FROM document_sections s
+          JOIN documents d ON d.id = s.document_id AND s.revision = d.current_revision
+          JOIN document_revisions r ON r.document_id = d.id AND r.number = d.current_revision, q
+         WHERE 'documents' = ANY($9::text[]) AND d.group_id = ANY($3::bigint[]) AND {0}(s.search_vector)
+           AND ($5::bigint IS NULL OR r.author_id = $5::bigint) AND $8::bigint IS NULL
+           AND ($6::timestamptz IS NULL OR r.created_at >= $6::timestamptz)
+           AND ($7::timestamptz IS NULL OR r.created_at < $7::timestamptz)
+        UNION ALL
+        SELECT 'comment', c.id, 0, c.created_at
+          FROM document_comments c JOIN documents d ON d.id = c.document_id, q
+         WHERE 'documents' = ANY($9::text[]) AND d.group_id = ANY($3::bigint[]) AND {0}(c.search_vector)
+           AND ($5::bigint IS NULL OR c.author_id = $5::bigint) AND $8::bigint IS NULL
+           AND ($6::timestamptz IS NULL OR c.created_at >= $6::timestamptz)
+           AND ($7::timestamptz IS NULL OR c.created_at < $7::timestamptz)
+        UNION ALL
+        SELECT 'talk', k.id, 0, k.starts_at
+          FROM talks k, q
+         WHERE 'talks' = ANY($9::text[])
+           AND ({0}(k.search_vector)
+                OR EXISTS (SELECT 1 FROM talk_speakers sp WHERE sp.talk_id = k.id AND {0}(sp.search_vector)))
+           AND $5::bigint IS NULL AND $8::bigint IS NULL
+           AND (NOT $12::boolean OR EXISTS (SELECT 1 FROM talk_groups tg WHERE tg.talk_id = k.id
+                                              AND tg.group_id = ANY($3::bigint[])))
+           AND ($6::timestamptz IS NULL OR k.starts_at >= $6::timestamptz)
+           AND ($7::timestamptz IS NULL OR k.starts_at < $7::timestamptz)
+        UNION ALL
+        SELECT 'question', qu.id, 0, qu.created_at
+          FROM talk_questions qu, q
+         WHERE 'talks' = ANY($9::text[]) AND qu.status = 'visible' AND {0}(qu.search_vector)
+           -- an anonymous question is never found by its author's handle
+           AND ($5::bigint IS NULL OR (qu.author_id = $5::bigint AND NOT qu.anonymous)) AND $8::bigint IS NULL
+           AND (NOT $12::boolean OR EXISTS (SELECT 1 FROM talk_groups tg WHERE tg.talk_id = qu.talk_id
+                                              AND tg.group_id = ANY($3::bigint[])))
+           AND ($6::timestamptz IS NULL OR qu.created_at >= $6::timestamptz)
+           AND ($7::timestamptz IS NULL OR qu.created_at < $7::timestamptz)
+      ),
+      candidates AS (
+        -- the newest matches only are ranked: reading every match's vector for a word in half the posts
+        -- would cost more than the discount for age could ever change; the count is of every match
+        SELECT * FROM matches ORDER BY at DESC, kind, id, sub LIMIT $13::int
+      ),
+      ranked AS (
+        -- relevance, discounted with age: a result from six months ago keeps three quarters of its weight, an old one three fifths
+        SELECT c.kind, c.id, c.sub, c.at,
+               r.rank * (0.6 + 0.4 * exp(-greatest(extract(epoch FROM now() - c.at), 0) / 15552000.0)) AS score
+          FROM candidates c CROSS JOIN q
+          CROSS JOIN LATERAL (
+            SELECT {1}(t.search_vector) AS rank FROM threads t WHERE c.kind = 'thread' AND t.id = c.id
+            UNION ALL
+            SELECT {1}(p.search_vector) FROM posts p WHERE c.kind = 'post' AND p.id = c.id
+            UNION ALL
+            SELECT {1}(a.search_vector) FROM attachments a WHERE c.kind = 'attachment' AND a.id = c.id
+            UNION ALL
+            SELECT {1}(d.search_vector) FROM documents d WHERE c.kind = 'document' AND d.id = c.id
+            UNION ALL
+            SELECT {1}(s.search_vector) FROM document_sections s JOIN documents d ON d.id = s.document_id
+             WHERE c.kind = 'section' AND s.document_id = c.id AND s.revision = d.current_revision AND s.section_key = c.sub
+            UNION ALL
+            SELECT {1}(cm.search_vector) FROM document_comments cm WHERE c.kind = 'comment' AND cm.id = c.id
+            UNION ALL
+            SELECT greatest({1}(k.search_vector),
+                            coalesce((SELECT max({1}(sp.search_vector)) FROM talk_speakers sp
+                                       WHERE sp.talk_id = k.id AND {0}(sp.search_vector)), 0))
+              FROM talks k WHERE c.kind = 'talk' AND k.id = c.id
+            UNION ALL
+            SELECT {1}(qu.search_vector) FROM talk_questions qu WHERE c.kind = 'question' AND qu.id = c.id
+          ) r
+      ),
+      shown AS (
+        SELECT * FROM ranked ORDER BY score DESC, at DESC, kind, id, sub LIMIT $10::int OFFSET $11::int
+      )
+      SELECT pg.kind, pg.at, (SELECT count(*) FROM matches) AS total, x.title, x.url, x.group_name, x.author_name, x.filter,
+             ts_headline(x.config, translate(x.body, %2$s, ''), q.query, %1$s) AS snippet
+        FROM shown pg CROSS JOIN q
+        CROSS JOIN LATERAL (
+          SELECT t.title, '/threads/' || t.id AS url, g.name AS group_name, m.display_name AS author_name,
+                 'threads' AS filter, agora_search_config(t.language) AS config,
+                 coalesce((SELECT p1.body_markdown FROM posts p1 WHERE p1.thread_id = t.id AND p1.position = 1
+                             AND (p1.deleted_at IS NULL OR t.group_id = ANY($4::bigint[]))), t.title) AS body
+            FROM threads t JOIN working_groups g ON g.id = t.group_id JOIN members m ON m.id = t.author_id
+           WHERE pg.kind = 'thread' AND t.id = pg.id
+          UNION ALL
+          SELECT t.title, '/posts/' || p.id, g.name, m.display_name, 'posts', agora_search_config(p.language), p.body_markdown
+            FROM posts p JOIN threads t ON t.id = p.thread_id JOIN working_groups g ON g.id = t.group_id
+            JOIN members m ON m.id = p.author_id
+           WHERE pg.kind = 'post' AND p.id = pg.id
+          UNION ALL
+          SELECT a.file_name, '/posts/' || p.id, g.name, m.display_name, 'posts', 'agora_simple'::regconfig,
+                 t.title || ' · ' || a.file_name
+            FROM attachments a JOIN posts p ON p.id = a.post_id JOIN threads t ON t.id = p.thread_id
+            JOIN working_groups g ON g.id = t.group_id JOIN members m ON m.id = p.author_id
+           WHERE pg.kind = 'attachment' AND a.id = pg.id
+          UNION ALL
+          SELECT d.title, '/documents/' || d.id, g.name, '', 'documents', 'agora_simple'::regconfig, d.title
+            FROM documents d JOIN working_groups g ON g.id = d.group_id
+           WHERE pg.kind = 'document' AND d.id = pg.id
+          UNION ALL
+          SELECT d.title, '/documents/' || d.id || '#s' || s.section_key, g.name, '', 'documents',
+                 'agora_simple'::regconfig, s.source
+            FROM document_sections s JOIN documents d ON d.id = s.document_id AND s.revision = d.current_revision
+            JOIN working_groups g ON g.id = d.group_id
+           WHERE pg.kind = 'section' AND d.id = pg.id AND s.section_key = pg.sub
+          UNION ALL
+          SELECT d.title, '/documents/' || d.id || '/sections/' || c.section_key || '#comment-' || c.id, g.name,
+                 m.display_name, 'documents', 'agora_simple'::regconfig, c.body
+            FROM document_comments c JOIN documents d ON d.id = c.document_id JOIN working_groups g ON g.id = d.group_id
+            JOIN members m ON m.id = c.author_id
+           WHERE pg.kind = 'comment' AND c.id = pg.id
+          UNION ALL
+          SELECT k.title, '/talks/' || k.slug, '', '', 'talks', 'agora_simple'::regconfig,
+                 concat_ws(' · ', (SELECT string_agg(sp.name, ', ' ORDER BY sp.position) FROM talk_speakers sp
+                                    WHERE sp.talk_id = k.id), nullif(k.description, ''))
+            FROM talks k
+           WHERE pg.kind = 'talk' AND k.id = pg.id
+          UNION ALL
+          SELECT k.title, '/talks/' || k.slug || '#question-' || qu.id, '',
+                 CASE WHEN qu.anonymous THEN '' ELSE m.display_name END, 'talks', 'agora_simple'::regconfig, qu.body
+            FROM talk_questions qu JOIN talks k ON k.id = qu.talk_id JOIN members m ON m.id = qu.author_id
+           WHERE pg.kind = 'question' AND qu.id = pg.id
+        ) x
+       ORDER BY pg.score DESC, pg.at DESC, pg.kind, pg.id, pg.sub
+      """.formatted(HEADLINE, NO_MARKERS);
+  }
+
+  /** Search with words: full-text match and rank. */
+  static final String SEARCH = matches().replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "$1 @@ q.query")
+      .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "ts_rank($1, q.query)");
+  /** Filters without words (all of an author's posts, say): everything the filters allow, newest first. */
+  static final String FILTER = matches().replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "true")
+      .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "1.0::real");
+
+  /** Whether the query has any word to match (punctuation or emoji alone have none). */
+  private static final String HAS_WORDS = """
+      SELECT numnode(agora_search_query($1::text, $2::text)) > 0
+      """;
+
+  private static final String MEMBER_BY_HANDLE = "SELECT id FROM members WHERE lower(handle) = $1";
+
+  /**
+   * For each word, the closest word of a title in the groups $2 (or of a Talk): trigram word
+   * similarity finds the titles through their index, then the title's words are compared.
+   */
+  private static final String CLOSEST_WORDS = """
+      SELECT input.word, best.candidate
+        FROM unnest($1::text[]) WITH ORDINALITY AS input(word, n)
+        LEFT JOIN LATERAL (
+          SELECT c.candidate
+            FROM (SELECT regexp_split_to_table(agora_unaccent(lower(x.title)), '[^[:alnum:]]+') AS candidate
+                    FROM ((SELECT t.title FROM threads t
+                            WHERE t.group_id = ANY($2::bigint[])
+                              AND agora_unaccent(lower(input.word)) <% agora_unaccent(lower(t.title)) LIMIT 30)
+                          UNION ALL
+                          (SELECT d.title FROM documents d
+                            WHERE d.group_id = ANY($2::bigint[])
+                              AND agora_unaccent(lower(input.word)) <% agora_unaccent(lower(d.title)) LIMIT 30)
+                          UNION ALL
+                          (SELECT k.title FROM talks k
+                            WHERE agora_unaccent(lower(input.word)) <% agora_unaccent(lower(k.title)) LIMIT 30)) x) c
+           WHERE length(c.candidate) >= 3
+           ORDER BY similarity(c.candidate, agora_unaccent(lower(input.word))) DESC, c.candidate
+           LIMIT 1) best ON true
+       ORDER BY input.n
+      """;
+
+  /** Titles containing what was typed (accents and case aside) in the groups $2, and Talks; starts of titles first. */
+  private static final String SUGGEST = """
+      WITH p AS (
+        SELECT agora_unaccent(lower($1::text)) AS typed,
+               '%' || replace(replace(replace(agora_unaccent(lower($1::text)), '\\', '\\\\'), '%', '\\%'), '_', '\\_')
+                   || '%' AS pattern
+      )
+      SELECT s.kind, s.title, s.url, s.group_name FROM (
+        (SELECT 'thread' AS kind, t.title, '/threads/' || t.id AS url, g.name AS group_name, t.last_activity_at AS at
+           FROM threads t JOIN working_groups g ON g.id = t.group_id, p
+          WHERE t.group_id = ANY($2::bigint[]) AND agora_unaccent(lower(t.title)) LIKE p.pattern
+          ORDER BY t.last_activity_at DESC LIMIT 20)
+        UNION ALL
+        (SELECT 'document', d.title, '/documents/' || d.id, g.name, d.updated_at
+           FROM documents d JOIN working_groups g ON g.id = d.group_id, p
+          WHERE d.group_id = ANY($2::bigint[]) AND agora_unaccent(lower(d.title)) LIKE p.pattern
+          ORDER BY d.updated_at DESC LIMIT 20)
+        UNION ALL
+        (SELECT 'talk', k.title, '/talks/' || k.slug, '', k.starts_at
+           FROM talks k, p
+          WHERE agora_unaccent(lower(k.title)) LIKE p.pattern
+          ORDER BY k.starts_at DESC LIMIT 20)
+      ) s, p
+      ORDER BY starts_with(agora_unaccent(lower(s.title)), p.typed) DESC,
+               word_similarity(p.typed, agora_unaccent(lower(s.title))) DESC, s.at DESC, s.url
+      LIMIT $3::int
+      """;
+
+  /** What {@link #search} needs beyond the query's own text. */
+  record Scope(String readerLanguage, List<Long> groups, List<Long> moderated, Long authorId, Instant from,
+      Instant until, Long watcherId, List<String> kinds, boolean groupFiltered) {}
+
+  /** A page of hits, and how many there are in all. */
+  record Found(List<SearchHit> hits, long total) {}
+
+  Future<Boolean> hasWords(SqlClient db, String readerLanguage, String text) {
+    return db.preparedQuery(HAS_WORDS).execute(Tuple.of(readerLanguage, text))
+        .map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  Future<Optional<Long>> memberByHandle(SqlClient db, String handle) {
+    return db.preparedQuery(MEMBER_BY_HANDLE).execute(Tuple.of(handle)).map(rows -> first(rows, r -> r.getLong(0)));
+  }
+
+  Future<Found> search(SqlClient db, boolean words, String text, Scope scope, int limit, int offset) {
+    Tuple args = Tuple.from(new Object[] {scope.readerLanguage(), text, scope.groups().toArray(new Long[0]),
+        scope.moderated().toArray(new Long[0]), scope.authorId(), utc(scope.from()), utc(scope.until()),
+        scope.watcherId(), scope.kinds().toArray(new String[0]), limit, offset, scope.groupFiltered(), RANKED});
+    return db.preparedQuery(words ? SEARCH : FILTER).execute(args).map(rows -> {
+      List<SearchHit> hits = new ArrayList<>();
+      long total = 0;
+      for (Row r : rows) {
+        total = r.getLong("total");
+        hits.add(new SearchHit(r.getString("kind"), SearchKind.ofCode(r.getString("filter")).orElseThrow(),
+            r.getString("title"), r.getString("url"), r.getString("group_name"), r.getString("author_name"),
+            instant(r, "at"), Snippet.of(r.getString("snippet"))));
+      }
+      return new Found(hits, total);
+    });
+  }
+
+  /** Each word with the closest title word found (null when none is close). */
+  Future<List<String[]>> closestWords(SqlClient db, List<String> words, List<Long> groups) {
+    return db.preparedQuery(CLOSEST_WORDS).execute(Tuple.from(new Object[] {words.toArray(new String[0]), groups.toArray(new Long[0])}))
+        .map(rows -> {
+          List<String[]> list = new ArrayList<>();
+          rows.forEach(r -> list.add(new String[] {r.getString(0), r.getString(1)}));
+          return list;
+        });
+  }
+
+  Future<List<Suggestion>> suggest(SqlClient db, String typed, List<Long> groups, int limit) {
+    return db.preparedQuery(SUGGEST).execute(Tuple.of(typed, groups.toArray(new Long[0]), limit)).map(rows -> {
+      List<Suggestion> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new Suggestion(r.getString("kind"), r.getString("title"), r.getString("url"),
+          r.getString("group_name"))));
+      return list;
+    });
+  }
+
+  private static OffsetDateTime utc(Instant at) {
+    return at == null ? null : at.atOffset(ZoneOffset.UTC);
+  }
+}
