@@ -181,9 +181,9 @@ class MailPagesTest {
     MailMessage sent = send(reader, "mention", Fixtures.unique("Mention"), Locale.GERMAN);
     String link = header(received(sent), "List-Unsubscribe");
     String url = link.substring(1, link.indexOf('>'));
+    assertThat(delivery(reader, NotificationKind.MENTION)).isEqualTo(Delivery.IMMEDIATELY);
     Response r = new Browser().request("POST", url, "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click",
         "Origin", "https://mail.provider.example");
-    assertThat(delivery(reader, NotificationKind.MENTION)).isEqualTo(Delivery.IMMEDIATELY);
     assertThat(r.status()).isEqualTo(200);
     assertThat(delivery(reader, NotificationKind.MENTION)).isEqualTo(Delivery.PAGE);
   }
