@@ -398,8 +398,9 @@ final class ThreadRepository {
         .map(rows -> list(rows, r -> new Mentionable(r.getLong(0), r.getString(1))));
   }
 
-  Future<Void> addMention(SqlClient db, long postId, long memberId) {
-    return db.preparedQuery(ADD_MENTION).execute(Tuple.of(postId, memberId)).mapEmpty();
+  /** Records a mention; true when it is new (an edit that keeps a mention records nothing again). */
+  Future<Boolean> addMention(SqlClient db, long postId, long memberId) {
+    return db.preparedQuery(ADD_MENTION).execute(Tuple.of(postId, memberId)).map(rows -> rows.rowCount() == 1);
   }
 
   Future<List<MentionSuggestion>> suggest(SqlClient db, String prefix, Long closedGroupId) {

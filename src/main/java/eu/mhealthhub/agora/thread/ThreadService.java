@@ -442,7 +442,12 @@ public final class ThreadService {
         .compose(m -> repository.edit(conn, postId, baseRevision, editor.id(), body, m.html())
             .compose(saved -> saved.isEmpty()
                 ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.stale"))
-                : recordMentions(conn, postId, m)
+                : newMentions(conn, postId, m)
+                    // a mention added by the edit tells its member, as one in a new post does
+                    .compose(added -> added.isEmpty() ? Future.<Void>succeededFuture()
+                        : notifications.record(conn, Notice.about("post", postId, "/posts/" + postId).by(editor.id())
+                            .in("thread", at.thread().id(), at.group().id(), at.thread().title())
+                            .tell(added, NotificationKind.MENTION)))
                     .map(v -> Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.edited", postId))))));
   }
 
@@ -595,9 +600,19 @@ public final class ThreadService {
   }
 
   private Future<Void> recordMentions(SqlConnection conn, long postId, Mentioning m) {
-    Future<Void> chain = Future.succeededFuture();
+    return newMentions(conn, postId, m).mapEmpty();
+  }
+
+  /** Records the post's mentions; completes with the members mentioned for the first time. */
+  private Future<List<Long>> newMentions(SqlConnection conn, long postId, Mentioning m) {
+    Future<List<Long>> chain = Future.succeededFuture(new java.util.ArrayList<>());
     for (ThreadRepository.Mentionable member : m.members()) {
-      chain = chain.compose(v -> repository.addMention(conn, postId, member.id()));
+      chain = chain.compose(found -> repository.addMention(conn, postId, member.id()).map(added -> {
+        if (added) {
+          found.add(member.id());
+        }
+        return found;
+      }));
     }
     return chain;
   }

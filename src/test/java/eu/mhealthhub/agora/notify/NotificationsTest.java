@@ -132,6 +132,28 @@ class NotificationsTest {
   }
 
   @Test
+  @DisplayName("a mention added by editing a post notifies its member once; an edit that keeps it does not notify again")
+  void mentionByEdit() {
+    Scene s = new Scene(false, "Ana", "Ben");
+    long thread = s.thread("Ana", "Edited " + s.slug, "Opening words.");
+    long post = s.reply("Ana", thread, "A first thought.", null);
+    edit(s.b("Ana"), post, "A first thought, @" + s.handle("Ben") + ".");
+    exactly(s.id("Ben"), "mention", 1);
+    edit(s.b("Ana"), post, "A first thought, @" + s.handle("Ben") + ", said again.");
+    settled();
+    assertEquals(1, Notified.count(s.id("Ben"), "mention"), "the mention was already told");
+    assertEquals(0, Notified.all(s.id("Ana")), "not the editor");
+  }
+
+  private void edit(Browser b, long post, String body) {
+    Response form = b.get(app.url("/posts/" + post + "/edit"));
+    assertEquals(200, form.status(), form.body());
+    Response saved = b.post(app.url("/posts/" + post + "/edit"), Map.of("_csrf", form.inputValue("_csrf"),
+        "revision", form.inputValue("revision"), "body", body, "action", "save"));
+    assertEquals(303, saved.status(), saved.body());
+  }
+
+  @Test
   @DisplayName("a quote of my post notifies me as a reply")
   void quote() {
     Scene s = new Scene(false, "Ana", "Ben");
