@@ -637,4 +637,9 @@ public final class DocumentService {
             Change.group(at.group().id(), "document.changed", id))
         : Outcome.<Void>of(null)));
   }
+
+  /** Whether the viewer watches the document (a visitor watches nothing). */
+  public Future<Boolean> watching(Optional<Member> viewer, long documentId) {
+    return viewer.map(m -> notifications.watching(m, "document", documentId)).orElse(Future.succeededFuture(false));
+  }
 }

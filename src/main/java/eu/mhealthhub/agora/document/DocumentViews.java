@@ -47,7 +47,15 @@ public final class DocumentViews {
       boolean isCurrent, boolean isAdopted, List<SectionView> sections, List<Proposal> pending, List<Proposal> decided,
       List<Endorsement> endorsements, boolean outdatedEndorsements, Endorsement viewerEndorsed,
       List<StatusChange> history, List<Citation> citations, List<Move> moves, boolean canEdit,
-      boolean canParticipate, boolean canEndorse, boolean signedIn) {}
+      boolean canParticipate, boolean canEndorse, boolean signedIn, boolean watching) {
+
+    /** The same page, knowing whether the viewer watches the document. */
+    DocumentPage watched(boolean watches) {
+      return new DocumentPage(group, document, revision, isCurrent, isAdopted, sections, pending, decided, endorsements,
+          outdatedEndorsements, viewerEndorsed, history, citations, moves, canEdit, canParticipate, canEndorse, signedIn,
+          watches);
+    }
+  }
 
   /** A section on the document page: how many comments it has, how many open, and how often it changed. */
   public record SectionView(Section section, int comments, int openComments, List<SectionComment> discussion,
@@ -243,8 +251,8 @@ public final class DocumentViews {
               v.proposals().stream().filter(p -> !p.pending()).limit(10).toList(), v.endorsements(),
               v.endorsements().stream().anyMatch(Endorsement::outdated), mine, v.history(), v.citations(), moves,
               DocumentPolicy.canEdit(viewer, v.group(), d), DocumentPolicy.canParticipate(viewer, v.group(), d),
-              DocumentPolicy.canEndorse(viewer, v.group(), d), viewer.isPresent());
-        }));
+              DocumentPolicy.canEndorse(viewer, v.group(), d), viewer.isPresent(), false);
+        })).compose(page -> documents.watching(viewer, documentId).map(page::watched));
   }
 
   public Future<RevisionsPage> revisions(long documentId, Optional<Member> viewer) {

@@ -600,4 +600,9 @@ public final class TalkService {
   private static String quote(String text) {
     return "> " + text.strip().replace("\n", "\n> ");
   }
+
+  /** Whether the viewer follows the Talk (a visitor follows nothing). */
+  public Future<Boolean> following(Optional<Member> viewer, long talkId) {
+    return viewer.map(m -> notifications.watching(m, "talk", talkId)).orElse(Future.succeededFuture(false));
+  }
 }

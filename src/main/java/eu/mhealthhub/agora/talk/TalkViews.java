@@ -56,7 +56,7 @@ public final class TalkViews {
       List<QuestionView> questions, boolean newest, String sortParam, boolean signedIn, boolean canTakePart,
       boolean lateQuestions, boolean lateJoin, List<RoomMessage> messages, String clientToken, String messageBody,
       String messageProblem, String questionBody, String questionProblem, Map<String, String> problems,
-      boolean hasProblems) {
+      boolean hasProblems, boolean following) {
 
     static RoomPage of(Room room, Optional<Member> viewer, QuestionsView list, List<RoomMessage> messages) {
       Talk talk = room.talk();
@@ -65,21 +65,28 @@ public final class TalkViews {
           list.sortParam(), viewer.isPresent(), TalkPolicy.canTakePart(viewer, talk),
           talk.roomClosed() && postsSomewhere,
           talk.roomClosed() && viewer.isPresent() && !room.followups().isEmpty() && !postsSomewhere,
-          messages, Tokens.random(16), null, null, null, null, Map.of(), false);
+          messages, Tokens.random(16), null, null, null, null, Map.of(), false, false);
+    }
+
+    /** The same page, knowing whether the viewer follows the Talk. */
+    RoomPage followed(boolean follows) {
+      return new RoomPage(talk, groups, followups, moderator, questions, newest, sortParam, signedIn, canTakePart,
+          lateQuestions, lateJoin, messages, clientToken, messageBody, messageProblem, questionBody, questionProblem,
+          problems, hasProblems, follows);
     }
 
     /** The page again with a refused chat message kept in its field. */
     public RoomPage refusing(MessageForm form) {
       String problem = form.problems().values().iterator().next();
       return new RoomPage(talk, groups, followups, moderator, questions, newest, sortParam, signedIn, canTakePart,
-          lateQuestions, lateJoin, messages, clientToken, form.body(), problem, null, null, form.problems(), true);
+          lateQuestions, lateJoin, messages, clientToken, form.body(), problem, null, null, form.problems(), true, following);
     }
 
     /** The page again with a refused question kept in its field. */
     public RoomPage refusing(QuestionForm form) {
       String problem = form.problems().values().iterator().next();
       return new RoomPage(talk, groups, followups, moderator, questions, newest, sortParam, signedIn, canTakePart,
-          lateQuestions, lateJoin, messages, clientToken, null, null, form.body(), problem, form.problems(), true);
+          lateQuestions, lateJoin, messages, clientToken, null, null, form.body(), problem, form.problems(), true, following);
     }
   }
 
@@ -144,8 +151,9 @@ public final class TalkViews {
     return talks.room(slug, viewer).compose(room -> {
       Future<List<Question>> questions = talks.questions(room, viewer, newest);
       Future<List<RoomMessage>> messages = talks.messages(room.talk(), 0);
-      return Future.all(questions, messages).map(all -> RoomPage.of(room, viewer,
-          questionsView(room, viewer, questions.result(), newest), messages.result()));
+      Future<Boolean> following = talks.following(viewer, room.talk().id());
+      return Future.all(questions, messages, following).map(all -> RoomPage.of(room, viewer,
+          questionsView(room, viewer, questions.result(), newest), messages.result()).followed(following.result()));
     });
   }
 

@@ -45,6 +45,8 @@ class DocumentNotificationsTest {
     assertThat(page.select("form.watch-form button[value=true]").text()).isEqualTo("Watch this document");
     assertEquals(303, watcher.post(app.url("/notifications/watch"), Map.of("_csrf", app.csrf(watcher), "subject", "document",
         "id", Long.toString(id), "watch", "true", "next", "/documents/" + id)).status());
+    assertThat(watcher.get(app.url("/documents/" + id)).html().select("form.watch-form button").eachText())
+        .as("a watcher is offered to stop, and only that").containsExactly("Stop watching");
 
     assertEquals(303, DocumentStoryTest.move(app, mod, id, "draft", "open", "Comments welcome").status());
     exactly(watcherId, "document_status", 1);

@@ -50,6 +50,8 @@ class TalkNotificationsTest {
         .isEqualTo("Follow this Talk");
     assertEquals(303, post(fan, "/notifications/watch", Map.of("subject", "talk", "id", Long.toString(talkId), "watch", "true",
         "next", "/talks/" + slug)).status());
+    assertThat(fan.get(app.url("/talks/" + slug)).html().select("form.watch-form button").eachText())
+        .as("a follower is offered to stop, and only that").containsExactly("Stop following");
     assertEquals(303, post(mod, "/talks/" + slug + "/room", Map.of("setting", "open")).status());
     exactly(fanId, "talk_room_opened", 1);
     exactly(modId, "talk_room_opened", 0);
