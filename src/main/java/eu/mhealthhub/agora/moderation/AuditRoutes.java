@@ -86,7 +86,7 @@ public final class AuditRoutes {
       year = Future.failedFuture(DomainException.badRequest("audit.error.year"));
     }
     Respond.to(ctx, year.compose(y -> audit.summary(viewer.member(), y))
-        .map(s -> ViewModel.of(new AuditViews.SummaryPage(s, s.actions().isEmpty(), s.year() - 1, s.year() + 1))),
+        .map(s -> ViewModel.of(new AuditViews.SummaryPage(s, s.actions().isEmpty(), s.medianJoinHours() != null, s.year() - 1, s.year() + 1))),
         model -> pages.render(ctx, "moderation/summary", model));
   }
 

@@ -19,7 +19,7 @@ final class AuditViews {
       String csvLink, boolean site) {}
 
   /** The yearly transparency summary. */
-  public record SummaryPage(AuditService.Summary summary, boolean empty, int previousYear, int nextYear) {}
+  public record SummaryPage(AuditService.Summary summary, boolean empty, boolean hasMedian, int previousYear, int nextYear) {}
 
   static LogPage log(I18n.Messages m, AuditService.Page p, AuditFilter filter) {
     String base = p.group() == null ? "/admin/audit" : "/groups/" + p.group().slug() + "/audit";
