@@ -52,7 +52,8 @@ public final class WebRouter {
       "talk/close", "talk/presenter", "talk/presenter-questions", "talk/messages", "talk/questions",
       "document/list", "document/show", "document/form", "document/revisions", "document/compare", "document/proposal",
       "document/section", "document/dispositions", "document/export",
-      "member/profile", "member/show", "auth/signed-out", "error/error", "notify/list", "notify/preferences");
+      "member/profile", "member/show", "auth/signed-out", "error/error", "notify/list", "notify/preferences",
+      "moderation/audit", "moderation/summary");
 
   private WebRouter() {}
 
@@ -139,6 +140,8 @@ public final class WebRouter {
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
     new eu.mhealthhub.agora.notify.NotificationRoutes(pages, services.notifications(), services.i18n()).mount(router);
     mailRoutes.mount(router);
+    new eu.mhealthhub.agora.moderation.AuditRoutes(pages, new eu.mhealthhub.agora.moderation.AuditService(
+        services.database().pool(), services.groups()), services.i18n()).mount(router);
     extraRoutes.accept(router);
 
     ErrorPages errors = new ErrorPages(pages, services.i18n(), services.database());

@@ -191,6 +191,16 @@ class PermissionMatrixTest {
     }, (r, p) -> gate(r, p, moderates(r)), p -> Map.of("decision", "decline", "reason", "matrix"), false));
     list.add(new Route("POST /threads/:id/move (to a group nobody here moderates)", true, false, p -> "/threads/" + p.threadId() + "/move",
         (r, p) -> gate(r, p, r == Role.ADMIN), p -> Map.of("group", "reimbursement"), false));
+    list.add(new Route("GET /groups/:slug/audit", false, true, p -> "/groups/" + p.slug() + "/audit",
+        (r, p) -> gate(r, p, moderates(r)), null, false));
+    list.add(new Route("GET /groups/:slug/audit?format=csv", false, true, p -> "/groups/" + p.slug() + "/audit?format=csv&kind=member",
+        (r, p) -> gate(r, p, moderates(r)), null, false));
+    list.add(new Route("GET /admin/audit", false, true, p -> "/admin/audit",
+        (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
+    list.add(new Route("GET /admin/audit?format=csv", false, true, p -> "/admin/audit?format=csv&kind=group",
+        (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
+    list.add(new Route("GET /admin/audit/summary", false, true, p -> "/admin/audit/summary",
+        (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
     list.add(new Route("GET /groups/new", false, true, p -> "/groups/new", (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN,
         null, false));
     list.add(new Route("POST /api/v1/threads/:id/posts", true, false, p -> "/api/v1/threads/" + p.threadId() + "/posts",

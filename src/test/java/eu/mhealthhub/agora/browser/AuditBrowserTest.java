@@ -1,0 +1,77 @@
+package eu.mhealthhub.agora.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.mhealthhub.agora.support.Browser;
+import eu.mhealthhub.agora.support.Chromium;
+import eu.mhealthhub.agora.support.Fixtures;
+import eu.mhealthhub.agora.support.InChromium;
+import eu.mhealthhub.agora.support.TestApp;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The audit pages in a real browser: filtering with the form alone, and axe. */
+@InChromium
+@DisplayName("The audit log in a real browser")
+class AuditBrowserTest {
+
+  private static TestApp app;
+  private static Chromium chromium;
+
+  @BeforeAll
+  static void start(Chromium browser) {
+    app = TestApp.shared();
+    chromium = browser;
+  }
+
+  @Test
+  @DisplayName("an admin filters the audit log by kind with the form; the log and the yearly summary pass axe")
+  void filterAndAxe() {
+    String slug = Fixtures.unique("audit-browser");
+    long groupId = Fixtures.group(slug, false, true);
+    Browser mod = new Browser();
+    long modId = app.signInNew(mod, "Audit Browser Mod", Fixtures.unique("abm") + "@example.org");
+    Fixtures.member(groupId, modId, "moderator");
+    Browser member = new Browser();
+    long memberId = app.signInNew(member, "Audit Browser Member", Fixtures.unique("abmem") + "@example.org");
+    Fixtures.member(groupId, memberId, "member");
+    assertEquals(303, mod.post(app.url("/groups/" + slug + "/members/" + memberId + "/remove"),
+        Map.of("_csrf", app.csrf(mod), "reason", "Shown in the browser")).status());
+
+    ChromeDriver d = chromium.driver();
+    chromium.clearCookies();
+    assertEquals("Maria Hoffmann", Chromium.signIn(d, app.url("/"), "Maria Hoffmann"));
+    List<String> failures = new ArrayList<>();
+    d.get(app.url("/groups/" + slug + "/audit"));
+    scan("group audit log", failures);
+    d.get(app.url("/admin/audit"));
+    new Select(d.findElement(By.id("audit-kind"))).selectByValue("member");
+    d.findElement(By.id("audit-actor")).sendKeys("@" + Fixtures.handle(modId));
+    d.findElement(By.cssSelector("form.audit-filter button[type=submit]")).click();
+    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().contains("kind=member"));
+    List<String> reasons = d.findElements(By.cssSelector("td.audit-reason")).stream().map(e -> e.getText()).toList();
+    assertEquals(List.of("Shown in the browser"), reasons);
+    scan("site-wide audit log, filtered", failures);
+    d.get(app.url("/admin/audit/summary"));
+    scan("transparency summary", failures);
+    assertTrue(failures.isEmpty(), String.join("\n", failures));
+  }
+
+  private static void scan(String what, List<String> failures) {
+    List<JsonObject> violations = chromium.axe();
+    if (!violations.isEmpty()) {
+      failures.add(Chromium.describe(what, violations));
+    }
+  }
+}
