@@ -51,3 +51,7 @@ CREATE TABLE notices (
 );
 CREATE INDEX notices_ip_idx ON notices (ip_hash, created_at);
 CREATE INDEX notices_open_idx ON notices (created_at) WHERE status <> 'decided';
+
+-- A document comment hidden pending review because enough members flagged it (posts use their
+-- soft delete with no deleting member; Talk questions and messages have their own hidden states).
+ALTER TABLE document_comments ADD COLUMN held_for_review_at timestamptz;

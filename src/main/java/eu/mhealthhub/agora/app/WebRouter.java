@@ -149,7 +149,8 @@ public final class WebRouter {
     new eu.mhealthhub.agora.notify.NotificationRoutes(pages, services.notifications(), services.i18n()).mount(router);
     mailRoutes.mount(router);
     noticeRoutes.mount(router);
-    new FlagRoutes(pages, new FlagService(services.threads(), services.changes()), services.i18n()).mount(router);
+    new FlagRoutes(pages, new FlagService(services.threads(), services.documents(), services.changes()), services.i18n())
+        .mount(router);
     extraRoutes.accept(router);
 
     ErrorPages errors = new ErrorPages(pages, services.i18n(), services.database());

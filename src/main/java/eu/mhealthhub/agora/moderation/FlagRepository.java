@@ -7,8 +7,8 @@ import io.vertx.sqlclient.Tuple;
 /** Flags: SQL and nothing else. */
 final class FlagRepository {
 
-  /** Serialises the flags of one post, so that two flags at once count each other. */
-  private static final String LOCK_POST = "SELECT id FROM posts WHERE id = $1 FOR UPDATE";
+  /** Serialises the flags of one item, so that two flags at once count each other. */
+  private static final String LOCK_ITEM = "SELECT pg_advisory_xact_lock(hashtext('flag:' || $1 || ':' || $2))";
   private static final String INSERT = """
       INSERT INTO flags (item_type, item_id, group_id, member_id, reason, detail)
       VALUES ($1, $2, $3, $4, $5, $6)
@@ -24,8 +24,8 @@ final class FlagRepository {
                       WHERE p.author_id = f.member_id AND t.group_id = $3 AND p.deleted_at IS NULL)
       """;
 
-  Future<Void> lockPost(SqlClient db, long postId) {
-    return db.preparedQuery(LOCK_POST).execute(Tuple.of(postId)).mapEmpty();
+  Future<Void> lockItem(SqlClient db, String itemType, long itemId) {
+    return db.preparedQuery(LOCK_ITEM).execute(Tuple.of(itemType, Long.toString(itemId))).mapEmpty();
   }
 
   /** False when the member flagged the item already. */

@@ -16,7 +16,7 @@ import io.vertx.ext.web.RoutingContext;
  * Flags in HTML: a page with a small form per item, linked from the item, so no script is needed.
  *
  * <pre>
- * GET  /flags/:kind/:id     the flag form for an item (kind: post)
+ * GET  /flags/:kind/:id     the flag form for an item (kind: post, comment)
  * POST /flags/:kind/:id     flag it (reason, detail); 303 back to the item
  * </pre>
  */

@@ -209,4 +209,52 @@ class FlagsTest {
     assertThat(visitor.post(app.url("/flags/post/" + postId), Map.of("reason", "spam")).status()).isEqualTo(403);
     assertThat(flags(postId)).isZero();
   }
+
+  @Test
+  @DisplayName("document comments are flagged the same way: not one's own, once each, and three flags hide the comment on its section page")
+  void comments() {
+    long documentId = TestDatabase.count("""
+        SELECT d.id FROM documents d JOIN working_groups g ON g.id = d.group_id
+         WHERE g.visibility = 'public' AND g.archived_at IS NULL ORDER BY d.id LIMIT 1""");
+    long docGroup = TestDatabase.count("SELECT group_id FROM documents WHERE id = ?", documentId);
+    long key = TestDatabase.count("""
+        SELECT s.section_key FROM document_sections s JOIN documents d ON d.id = s.document_id AND s.revision = d.current_revision
+         WHERE d.id = ? ORDER BY s.position LIMIT 1""", documentId);
+    Browser commenter = new Browser();
+    long commenterId = app.signInNew(commenter, "Carla Comment", Fixtures.unique("carla") + "@example.org");
+    long commentId = TestDatabase.count("""
+        INSERT INTO document_comments (document_id, section_key, revision, author_id, body, html)
+        SELECT id, ?, current_revision, ?, 'Visit my shop for cheap pills', '<p>Visit my shop for cheap pills</p>'
+          FROM documents WHERE id = ? RETURNING id""", key, commenterId, documentId);
+    String section = "/documents/" + documentId + "/sections/" + key;
+    assertThat(commenter.get(app.url(section)).html().select("#comment-" + commentId + " a.flag-link").attr("href"))
+        .isEqualTo("/flags/comment/" + commentId);
+    assertThat(commenter.get(app.url("/flags/comment/" + commentId)).status()).as("one's own comment").isEqualTo(403);
+
+    long docThread = TestDatabase.count("INSERT INTO threads (group_id, title, author_id, post_count) VALUES (?, 'Comment flaggers', ?, 0) RETURNING id",
+        docGroup, commenterId);
+    Browser[] flaggers = new Browser[3];
+    for (int i = 0; i < flaggers.length; i++) {
+      flaggers[i] = new Browser();
+      long id = app.signInNew(flaggers[i], "Comment flagger " + i, Fixtures.unique("cflag") + "@example.org");
+      post(docThread, id, "Comment flagger " + i + " took part");
+    }
+    Response first = flagComment(flaggers[0], commentId, "spam");
+    assertThat(first.status()).isEqualTo(303);
+    assertThat(first.location()).endsWith(section + "#comment-" + commentId);
+    assertThat(flagComment(flaggers[0], commentId, "spam").status()).as("twice").isEqualTo(409);
+    assertThat(flagComment(flaggers[1], commentId, "spam").status()).isEqualTo(303);
+    assertThat(TestDatabase.count("SELECT count(*) FROM document_comments WHERE id = ? AND held_for_review_at IS NOT NULL", commentId)).isZero();
+    assertThat(flagComment(flaggers[2], commentId, "inappropriate").status()).isEqualTo(303);
+    assertThat(TestDatabase.count("SELECT count(*) FROM flags WHERE item_type = 'comment' AND item_id = ?", commentId)).isEqualTo(3);
+
+    Document page = new Browser().get(app.url(section)).html();
+    assertThat(page.select("#comment-" + commentId + " p.notice").text())
+        .isEqualTo("Hidden until a moderator has reviewed it, because several members flagged it.");
+    assertThat(page.text()).doesNotContain("cheap pills");
+  }
+
+  private static Response flagComment(Browser b, long commentId, String reason) {
+    return b.post(app.url("/flags/comment/" + commentId), Map.of("_csrf", app.csrf(b), "reason", reason));
+  }
 }
