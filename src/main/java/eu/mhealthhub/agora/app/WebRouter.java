@@ -23,6 +23,10 @@ import eu.mhealthhub.agora.live.LiveBridge;
 import eu.mhealthhub.agora.live.LiveRoutes;
 import eu.mhealthhub.agora.live.PresenceRoutes;
 import eu.mhealthhub.agora.member.MemberRoutes;
+import eu.mhealthhub.agora.moderation.FlagRoutes;
+import eu.mhealthhub.agora.moderation.FlagService;
+import eu.mhealthhub.agora.moderation.NoticeRoutes;
+import eu.mhealthhub.agora.moderation.NoticeService;
 import eu.mhealthhub.agora.talk.TalkRoutes;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -121,6 +125,11 @@ public final class WebRouter {
     eu.mhealthhub.agora.mail.MailRoutes mailRoutes = new eu.mhealthhub.agora.mail.MailRoutes(pages, services.mail(),
         services.i18n(), services.provider().development());
     mailRoutes.mountOneClick(router);
+    // notices of illegal content come from visitors without a session too (Origin check; members' need the token)
+    NoticeRoutes noticeRoutes = new NoticeRoutes(pages, new NoticeService(services.database().pool(),
+        services.mail().outbox(), services.mail().composer(), services.i18n(), NoticeService.DEFAULT_PER_HOUR),
+        config.publicOrigin());
+    noticeRoutes.mountAnonymous(router, csrf);
     router.route().handler(InputCheck.body(csrf));
 
     signIn.mount(router);
@@ -142,6 +151,9 @@ public final class WebRouter {
     mailRoutes.mount(router);
     new eu.mhealthhub.agora.moderation.AuditRoutes(pages, new eu.mhealthhub.agora.moderation.AuditService(
         services.database().pool(), services.groups()), services.i18n()).mount(router);
+    noticeRoutes.mount(router);
+    new FlagRoutes(pages, new FlagService(services.threads(), services.documents(), services.changes()), services.i18n())
+        .mount(router);
     extraRoutes.accept(router);
 
     ErrorPages errors = new ErrorPages(pages, services.i18n(), services.database());

@@ -104,12 +104,19 @@ final class DocumentRepository {
        WHERE document_id = $1 AND id = $2 AND status = 'pending' RETURNING id
       """;
   private static final String COMMENT_COLUMNS = """
-      SELECT c.id, c.document_id, c.section_key, c.revision, c.author_id, a.display_name AS author, c.body, c.html,
-             c.disposition, c.disposition_reason, r.display_name AS resolver, c.resolved_at, c.created_at
+      SELECT c.id, c.document_id, c.section_key, c.revision, c.author_id, a.display_name AS author, c.body,
+             CASE WHEN c.held_for_review_at IS NULL THEN c.html ELSE '' END AS html,
+             c.disposition, c.disposition_reason, r.display_name AS resolver, c.resolved_at, c.created_at,
+             c.held_for_review_at IS NOT NULL AS held
         FROM document_comments c JOIN members a ON a.id = c.author_id LEFT JOIN members r ON r.id = c.resolved_by
       """;
   private static final String COMMENTS = COMMENT_COLUMNS + " WHERE c.document_id = $1 ORDER BY c.section_key, c.id";
   private static final String COMMENT = COMMENT_COLUMNS + " WHERE c.document_id = $1 AND c.id = $2";
+  private static final String COMMENT_BY_ID = COMMENT_COLUMNS + " WHERE c.id = $1";
+  // flags from several members hide a comment pending review
+  private static final String HOLD_COMMENT = """
+      UPDATE document_comments SET held_for_review_at = now() WHERE id = $1 AND held_for_review_at IS NULL RETURNING id
+      """;
   private static final String INSERT_COMMENT = """
       INSERT INTO document_comments (document_id, section_key, revision, author_id, body, html, client_token)
       VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -185,7 +192,7 @@ final class DocumentRepository {
     return new SectionComment(r.getLong("id"), r.getLong("document_id"), r.getInteger("section_key"),
         r.getInteger("revision"), r.getLong("author_id"), r.getString("author"), r.getString("body"), r.getString("html"),
         r.getString("disposition"), r.getString("disposition_reason"), r.getString("resolver"),
-        instant(r, "resolved_at"), instant(r, "created_at"));
+        instant(r, "resolved_at"), instant(r, "created_at"), r.getBoolean("held"));
   }
 
   /** A citation with the two groups it joins, so the service can ask the policy about both. */
@@ -330,6 +337,15 @@ final class DocumentRepository {
 
   Future<Optional<SectionComment>> comment(SqlClient db, long documentId, long commentId) {
     return db.preparedQuery(COMMENT).execute(Tuple.of(documentId, commentId)).map(rows -> first(rows, DocumentRepository::comment));
+  }
+
+  Future<Optional<SectionComment>> comment(SqlClient db, long commentId) {
+    return db.preparedQuery(COMMENT_BY_ID).execute(Tuple.of(commentId)).map(rows -> first(rows, DocumentRepository::comment));
+  }
+
+  /** False when the comment was held already. */
+  Future<Boolean> holdComment(SqlClient db, long commentId) {
+    return db.preparedQuery(HOLD_COMMENT).execute(Tuple.of(commentId)).map(rows -> rows.size() > 0);
   }
 
   Future<Optional<Long>> insertComment(SqlClient db, long documentId, int key, int revision, long authorId, String body,

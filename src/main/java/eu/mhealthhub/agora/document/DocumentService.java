@@ -580,6 +580,26 @@ public final class DocumentService {
     })), cites));
   }
 
+  /** A comment with its document and group. */
+  public record CommentInContext(Located at, SectionComment comment) {}
+
+  /** A comment, if the viewer may read its document; NOT_FOUND otherwise, as for a missing one. */
+  public Future<CommentInContext> comment(long commentId, Optional<Member> viewer) {
+    return repository.comment(pool, commentId).compose(c -> c.isEmpty()
+        ? Future.failedFuture(DomainException.notFound())
+        : locate(c.get().documentId(), viewer).map(at -> new CommentInContext(at, c.get())));
+  }
+
+  /**
+   * Hides a comment pending review, in the caller's transaction, because enough members flagged it
+   * (the moderation feature counts them). Completes with the live change to publish, or empty when
+   * it was held already.
+   */
+  public Future<Optional<Change>> holdForReview(SqlConnection conn, CommentInContext c) {
+    return repository.holdComment(conn, c.comment().id()).map(done -> done
+        ? Optional.of(event(c.at().document().id(), "comment.held", c.comment().id())) : Optional.empty());
+  }
+
   /**
    * A moderator resolves a comment: accepted, partial (accepted in part) or declined, with a
    * reason (required unless accepted). Resolving again replaces the disposition.

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * A member's comment on one section, made while a given revision was current, and the moderator's
- * disposition once resolved (accepted, partial, declined, with a reason).
+ * disposition once resolved (accepted, partial, declined, with a reason). {@code held}: hidden pending
+ * review because several members flagged it; its {@code html} is then empty.
  */
 public record SectionComment(
     long id,
@@ -19,7 +20,8 @@ public record SectionComment(
     String dispositionReason,
     String resolvedByName,
     Instant resolvedAt,
-    Instant createdAt) {
+    Instant createdAt,
+    boolean held) {
 
   public static final int MAX_BODY = 10_000;
   public static final java.util.List<String> DISPOSITIONS = java.util.List.of("accepted", "partial", "declined");

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * What a caller asks the {@link MailComposer} to write.
  *
- * @param memberId  the recipient, whose unsubscribe link this message carries
+ * @param memberId  the recipient, whose unsubscribe link this message carries; 0 for someone who is not a member (no link)
  * @param locale    the recipient's language: the fixed parts (footer, unsubscribe text) come from its bundle
  * @param kind      what the message is about, as unsubscribing knows it ({@code mention}, {@code digest.daily}...):
  *                  lower-case letters, digits, {@code . _ -}

@@ -48,11 +48,14 @@ public final class MailComposer {
   /** One block of the HTML part's model. */
   public record ShownBlock(String kind, String text, String url) {}
 
-  /** Composes the letter. Throws IllegalArgumentException for a link that is neither http(s) nor a path of Agora. */
+  /** Composes the letter (to a member, or with memberId 0 to someone who is not one: no unsubscribe link). Throws IllegalArgumentException for a link that is neither http(s) nor a path of Agora. */
   public MailMessage compose(Letter letter) {
     I18n.Messages m = i18n.forLocale(letter.locale());
-    String unsubscribeUrl = unsubscribeUrl(letter.memberId(), letter.kind());
-    String settingsUrl = publicUrl + "/me";
+    // memberId 0: a one-off message to someone who is not a member (a notifier's receipt), which
+    // has nothing to unsubscribe from and no settings
+    boolean toMember = letter.memberId() > 0;
+    String unsubscribeUrl = toMember ? unsubscribeUrl(letter.memberId(), letter.kind()) : null;
+    String settingsUrl = toMember ? publicUrl + "/me" : null;
     String subject = letter.subject().replaceAll("[\\r\\n\\t]+", " ").strip();
 
     List<ShownBlock> shown = new ArrayList<>();
@@ -74,11 +77,13 @@ public final class MailComposer {
         text.append(a.label()).append(": ").append(url).append("\n\n");
       }
     }
-    text.append("-- \n")
-        .append(m.get("mail.footer.why")).append('\n')
-        .append(m.get("mail.footer.unsubscribe")).append(": ").append(unsubscribeUrl).append('\n')
-        .append(m.get("mail.footer.settings")).append(": ").append(settingsUrl).append('\n')
-        .append(m.get("mail.footer.auto")).append('\n');
+    text.append("-- \n");
+    if (toMember) {
+      text.append(m.get("mail.footer.why")).append('\n')
+          .append(m.get("mail.footer.unsubscribe")).append(": ").append(unsubscribeUrl).append('\n')
+          .append(m.get("mail.footer.settings")).append(": ").append(settingsUrl).append('\n');
+    }
+    text.append(m.get("mail.footer.auto")).append('\n');
 
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("subject", subject);
@@ -93,10 +98,12 @@ public final class MailComposer {
       headers.put("In-Reply-To", root);
       headers.put("References", root);
     });
-    headers.put("List-Unsubscribe", "<" + unsubscribeUrl + ">"
-        + unsubscribeMailto.map(to -> ", <mailto:" + to + "?subject=" + tokens.token(letter.memberId(), letter.kind()) + ">")
-            .orElse(""));
-    headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+    if (toMember) {
+      headers.put("List-Unsubscribe", "<" + unsubscribeUrl + ">"
+          + unsubscribeMailto.map(to -> ", <mailto:" + to + "?subject=" + tokens.token(letter.memberId(), letter.kind()) + ">")
+              .orElse(""));
+      headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+    }
     headers.put("Auto-Submitted", "auto-generated");
     headers.put("Content-Language", letter.locale().toLanguageTag());
     return new MailMessage(subject, messageId(), headers, text.toString(), html);

@@ -29,6 +29,11 @@ public record Post(
 
   public static final int MAX_BODY = 50_000;
 
+  /** Hidden pending review because several members flagged it (no member deleted it). */
+  public boolean heldForReview() {
+    return deleted && deletedByName == null;
+  }
+
   public boolean edited() {
     return revision > 1;
   }

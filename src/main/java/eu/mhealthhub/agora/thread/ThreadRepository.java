@@ -151,6 +151,11 @@ final class ThreadRepository {
       UPDATE posts SET deleted_at = now(), deleted_by = $2, delete_reason = $3 WHERE id = $1 AND deleted_at IS NULL
       RETURNING id
       """;
+  // deleted_by stays NULL: a post hidden by flags is one no member deleted, and the page says so
+  private static final String HOLD_FOR_REVIEW = """
+      UPDATE posts SET deleted_at = now(), deleted_by = NULL, delete_reason = '' WHERE id = $1 AND deleted_at IS NULL
+      RETURNING id
+      """;
   private static final String RESTORE = """
       UPDATE posts SET deleted_at = NULL, deleted_by = NULL, delete_reason = '' WHERE id = $1 AND deleted_at IS NOT NULL
       RETURNING id
@@ -359,6 +364,11 @@ final class ThreadRepository {
 
   Future<Boolean> delete(SqlClient db, long postId, long by, String reason) {
     return db.preparedQuery(DELETE).execute(Tuple.of(postId, by, reason)).map(rows -> rows.size() > 0);
+  }
+
+  /** Hides a post pending review (no member did it: flags from several did); false when it was hidden already. */
+  Future<Boolean> holdForReview(SqlClient db, long postId) {
+    return db.preparedQuery(HOLD_FOR_REVIEW).execute(Tuple.of(postId)).map(rows -> rows.size() > 0);
   }
 
   Future<Boolean> restore(SqlClient db, long postId) {

@@ -479,6 +479,16 @@ public final class ThreadService {
     });
   }
 
+  /**
+   * Hides a post pending review, in the caller's transaction, because enough members flagged it
+   * (the moderation feature counts them). A moderator restores it as any deleted post. Completes
+   * with the live change to publish, or empty when the post was hidden already.
+   */
+  public Future<Optional<Change>> holdForReview(SqlConnection conn, PostInContext at) {
+    return repository.holdForReview(conn, at.post().id())
+        .map(done -> done ? Optional.of(Change.thread(at.thread().id(), "post.deleted", at.post().id())) : Optional.empty());
+  }
+
   /** A moderator restores a deleted post. */
   public Future<Void> restore(long postId, Member by) {
     Optional<Member> viewer = Optional.of(by);

@@ -218,6 +218,14 @@ class PermissionMatrixTest {
     }, (r, p) -> !reads(r, p) ? Outcome.HIDDEN
         : r == Role.MEMBER || r == Role.MODERATOR ? Outcome.CONFLICT
         : p.closed() ? Outcome.FORBIDDEN : Outcome.OK, p -> Map.of(), false));
+    // flags (issue 13): anyone signed in who reads the post, except its author
+    list.add(new Route("GET /flags/post/:id (the member's post)", false, true, p -> "/flags/post/" + p.memberPost(),
+        (r, p) -> gate(r, p, r != Role.MEMBER), null, false));
+    list.add(new Route("POST /flags/post/:id (the member's post)", true, false, p -> "/flags/post/" + freshPost(p),
+        (r, p) -> gate(r, p, r != Role.MEMBER), p -> Map.of("reason", "off_topic"), false));
+    // the notice form is for everyone; it belongs to no group
+    list.add(new Route("GET /notices/new", false, false, p -> "/notices/new?url=/posts/" + p.memberPost(),
+        (r, p) -> Outcome.OK, null, false));
     return list;
   }
 
@@ -282,7 +290,7 @@ class PermissionMatrixTest {
 
   /**
    * Everything else a request could change in the group: revisions, reactions, deletions, pins and
-   * locks, memberships and roles, join requests, the moderation log, and the live events.
+   * locks, memberships and roles, join requests, the moderation log, flags, and the live events.
    */
   private static String stateOf(Place p) {
     return TestDatabase.text("""
@@ -294,10 +302,11 @@ class PermissionMatrixTest {
           (SELECT string_agg(m.member_id || ':' || m.role, ',' ORDER BY m.member_id) FROM group_memberships m WHERE m.group_id = ?),
           (SELECT count(*) || '/' || count(decision) FROM group_join_requests WHERE group_id = ?),
           (SELECT count(*) FROM moderation_log WHERE group_id = ?),
+          (SELECT count(*) FROM flags WHERE group_id = ?),
           (SELECT count(*) FROM live_events WHERE address IN ('group.' || ?, 'thread.' || ?)),
           (SELECT name || purpose || visibility || join_policy || (archived_at IS NULL) FROM working_groups WHERE id = ?))
         """, p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(),
-        p.threadId(), p.groupId());
+        p.groupId(), p.threadId(), p.groupId());
   }
 
   @TestFactory

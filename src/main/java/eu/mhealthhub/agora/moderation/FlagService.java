@@ -1,0 +1,92 @@
+package eu.mhealthhub.agora.moderation;
+
+import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.DomainException.Kind;
+import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.document.DocumentService;
+import eu.mhealthhub.agora.live.ChangeFeed;
+import eu.mhealthhub.agora.live.ChangeFeed.Change;
+import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
+import eu.mhealthhub.agora.thread.ThreadService;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Members flag items for the moderators: posts and document comments. One flag per member and
+ * item; nobody flags their own item or one they may not read (404, as for a missing one). When the
+ * open flags of members who have posted in the item's group reach the group's threshold (3 unless
+ * set), the item is hidden pending review in the flag's transaction, with a notice in its place
+ * (a post by the soft delete a moderator undoes, a comment by its held state). Talk questions and
+ * messages have a place in the table but no flag page yet.
+ */
+public final class FlagService {
+
+  /** An item as the flag form shows it. */
+  public record Flaggable(String kind, long id, String url, String authorName, String text) {}
+
+  /** An item the member may flag, with its group and how to hide it in a transaction. */
+  private record Target(Flaggable item, long groupId, long authorId, boolean hidden,
+      Function<SqlConnection, Future<Optional<Change>>> hold) {}
+
+  private final ThreadService threads;
+  private final DocumentService documents;
+  private final ChangeFeed changes;
+  private final FlagRepository repository = new FlagRepository();
+
+  public FlagService(ThreadService threads, DocumentService documents, ChangeFeed changes) {
+    this.threads = threads;
+    this.documents = documents;
+    this.changes = changes;
+  }
+
+  /**
+   * The item the member may flag. Fails NOT_FOUND for an unknown kind or an item the member may not
+   * read, FORBIDDEN for the member's own item, CONFLICT for an item hidden already.
+   */
+  public Future<Flaggable> flaggable(String kind, long id, Member member) {
+    return target(kind, id, member).map(Target::item);
+  }
+
+  private Future<Target> target(String kind, long id, Member member) {
+    Future<Target> found = switch (kind) {
+      case "post" -> threads.post(id, Optional.of(member)).map(at -> new Target(
+          new Flaggable(kind, id, "/posts/" + id, at.post().authorName(), at.post().bodyMarkdown()),
+          at.group().id(), at.post().authorId(), at.post().deleted(), conn -> threads.holdForReview(conn, at)));
+      case "comment" -> documents.comment(id, Optional.of(member)).map(c -> new Target(
+          new Flaggable(kind, id, "/documents/" + c.at().document().id() + "/sections/" + c.comment().sectionKey()
+              + "#comment-" + id, c.comment().authorName(), c.comment().body()),
+          c.at().group().id(), c.comment().authorId(), c.comment().held(), conn -> documents.holdForReview(conn, c)));
+      default -> Future.failedFuture(DomainException.notFound());
+    };
+    return found.compose(t -> {
+      if (t.authorId() == member.id()) {
+        return Future.failedFuture(new DomainException(Kind.FORBIDDEN, "flag.error.own"));
+      }
+      if (t.hidden()) {
+        return Future.failedFuture(new DomainException(Kind.CONFLICT, "flag.error.hidden"));
+      }
+      return Future.succeededFuture(t);
+    });
+  }
+
+  /**
+   * Records the member's flag and hides the item when the threshold is reached. Fails as
+   * {@link #flaggable}, BAD_REQUEST for a form with problems, CONFLICT when the member flagged it
+   * already; a refusal stores nothing.
+   */
+  public Future<Void> flag(String kind, long id, Member member, FlagForm form) {
+    if (!form.problems().isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest(form.problems().values().iterator().next()));
+    }
+    FlagReason reason = FlagReason.fromForm(form.reason()).orElseThrow();
+    return target(kind, id, member).compose(t ->
+        changes.transaction(conn -> repository.lockItem(conn, kind, id)
+            .compose(v -> repository.insert(conn, kind, id, t.groupId(), member.id(), reason, form.detail()))
+            .compose(stored -> stored ? repository.thresholdReached(conn, kind, id, t.groupId())
+                : Future.<Boolean>failedFuture(new DomainException(Kind.CONFLICT, "flag.error.twice")))
+            .compose(reached -> reached ? t.hold().apply(conn) : Future.succeededFuture(Optional.<Change>empty()))
+            .map(change -> change.map(c -> Outcome.<Void>of(null, c)).orElseGet(() -> Outcome.<Void>of(null)))));
+  }
+}
