@@ -120,8 +120,14 @@ public final class NotificationService {
     counts.invalidateAll();
   }
 
+  /**
+   * Forgets these members' counts here at once (the page this request leads to must not show the
+   * old one: the bus delivers later) and on every node through the bus.
+   */
   private void countsChanged(java.util.Collection<Long> memberIds) {
     if (!memberIds.isEmpty()) {
+      countsGeneration.incrementAndGet();
+      counts.invalidateAll(memberIds);
       vertx.eventBus().publish(COUNTS_CHANGED, new JsonArray(List.copyOf(memberIds)));
     }
   }
