@@ -151,4 +151,22 @@ class RateLimitTest {
     Member m = member("rl-search");
     assertEquals(200, m.browser().get(app.url("/search?q=outcomes")).status());
   }
+
+  @Test
+  @DisplayName("sign-in attempts and provider callbacks beyond their limits are refused per IP address with 429 and Retry-After")
+  void signIn() {
+    try (TestApp strict = TestApp.start(Map.of("AGORA_RATE_LIMITS", "signin=2/1h,callback=2/1h"), Clock.systemUTC(), r -> { })) {
+      Browser b = new Browser();
+      assertEquals(302, b.get(strict.url("/auth/login?next=/")).status());
+      assertEquals(302, b.get(strict.url("/auth/login?next=/")).status());
+      assertRefused(new Browser().get(strict.url("/auth/login?next=/")), "Too many sign-in attempts from your network");
+      for (int i = 0; i < 2; i++) {
+        assertThat(b.get(strict.url("/auth/callback?code=made-up&state=made-up")).status()).isNotEqualTo(429);
+      }
+      long sessions = TestDatabase.count("SELECT count(*) FROM sessions");
+      assertRefused(b.get(strict.url("/auth/callback?code=made-up&state=made-up")),
+          "Too many sign-in attempts from your network");
+      assertEquals(sessions, TestDatabase.count("SELECT count(*) FROM sessions"));
+    }
+  }
 }
