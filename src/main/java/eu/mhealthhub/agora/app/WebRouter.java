@@ -126,7 +126,7 @@ public final class WebRouter {
     // The bridge sits after the body handler (its XHR transports need one) and before the CSRF
     // check: it is protected by its origin check, the session, and an authorised address per register.
     new LiveBridge(vertx, services.database().pool(), services.changes().log(), services.audience(), services.presence(),
-        config.publicOrigin()).mount(router);
+        config.publicOrigin(), limits).mount(router);
     SignInRoutes signIn = new SignInRoutes(services.provider(), config, services.members(), services.signIns(),
         services.changes(), pages, services.clock(), sessionHandler);
     // the provider's back-channel logout comes from its server, with a signed token and no session

@@ -86,6 +86,16 @@ public final class RateLimits {
     return repository.forgetIdle(pool, Math.max(longest, 60));
   }
 
+  /**
+   * A fresh in-memory bucket of the named limit, for a subject bound to this node (a live socket);
+   * one that always grants when the limit is off.
+   */
+  public LocalBucket localBucket(String name) {
+    RateLimit limit = limit(name);
+    return limit.off() ? new LocalBucket(Integer.MAX_VALUE, 1, System.currentTimeMillis())
+        : new LocalBucket(limit.count(), limit.period().toMillis(), System.currentTimeMillis());
+  }
+
   /** Whether the named limit is configured off. */
   public boolean off(String name) {
     return limit(name).off();

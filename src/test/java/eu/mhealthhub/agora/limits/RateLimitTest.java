@@ -31,7 +31,7 @@ class RateLimitTest {
   static void start() {
     TestApp.shared(); // migrations and demo content on the shared database
     app = TestApp.start(Map.of("AGORA_RATE_LIMITS",
-        "post=2/1h,thread=1/1h,reaction=2/1h,search=2/1h,signin=off,callback=off"), Clock.systemUTC(), r -> { });
+        "post=2/1h,thread=1/1h,reaction=2/1h,search=2/1h,signin=off,callback=off,bridge=2/1h"), Clock.systemUTC(), r -> { });
   }
 
   @AfterAll
@@ -167,6 +167,40 @@ class RateLimitTest {
       assertRefused(b.get(strict.url("/auth/callback?code=made-up&state=made-up")),
           "Too many sign-in attempts from your network");
       assertEquals(sessions, TestDatabase.count("SELECT count(*) FROM sessions"));
+    }
+  }
+
+  @Test
+  @DisplayName("a live socket may register only as many addresses as the bridge limit allows; the next is refused")
+  void bridgeRegistrations() throws Exception {
+    long[] threads = new long[3];
+    for (int i = 0; i < 3; i++) {
+      threads[i] = TestDatabase.count("SELECT t.id FROM threads t JOIN working_groups g ON g.id = t.group_id"
+          + " WHERE g.visibility = 'public' ORDER BY t.id OFFSET ? LIMIT 1", i);
+    }
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.core.http.WebSocket ws = vertx.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions()
+              .setHost("localhost").setPort(app.port()).setURI("/eventbus/websocket").addHeader("Origin", app.url()))
+          .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      java.util.concurrent.BlockingQueue<JsonObject> frames = new java.util.concurrent.LinkedBlockingQueue<>();
+      ws.handler(buffer -> frames.add(new JsonObject(buffer)));
+      for (long threadId : threads) {
+        ws.writeTextMessage(new JsonObject().put("type", "register").put("address", "thread." + threadId).encode());
+      }
+      // the bridge answers refusals only; collect what comes within a while
+      List<JsonObject> errors = new java.util.ArrayList<>();
+      for (JsonObject f = frames.poll(3, java.util.concurrent.TimeUnit.SECONDS); f != null;
+          f = frames.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if ("err".equals(f.getString("type"))) {
+          errors.add(f);
+        }
+      }
+      assertThat(errors).as("one refusal: the third registration").hasSize(1);
+      assertEquals("rejected", errors.get(0).getString("body"), errors.get(0).encode());
+      ws.close();
+    } finally {
+      vertx.close();
     }
   }
 }
