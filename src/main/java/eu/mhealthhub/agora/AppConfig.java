@@ -39,6 +39,7 @@ import java.util.stream.Collectors;
  * @param maxAttachmentBytes  largest accepted attached file
  * @param cluster             other nodes to form a cluster with, or empty for a single node
  * @param mail                SMTP server (or none: a loopback one inside Agora), sender, cancel-if-read delay
+ * @param rateLimits          every named rate limit (AGORA_RATE_LIMITS overrides the defaults), see {@link RateLimit}
  */
 public record AppConfig(
     int port,
@@ -60,7 +61,38 @@ public record AppConfig(
     int maxFormBytes,
     long maxAttachmentBytes,
     Optional<ClusterSettings> cluster,
-    MailSettings mail) {
+    MailSettings mail,
+    Map<String, RateLimit> rateLimits) {
+
+  /**
+   * One rate limit: at most {@code count} actions at once, refilled evenly over {@code period}
+   * ("1/5s" is one post per five seconds, "20/1d" twenty new threads a day, with a burst of twenty);
+   * a count of 0 turns the limit off. Written {@code name=count/period} in AGORA_RATE_LIMITS.
+   */
+  public record RateLimit(int count, Duration period) {
+    public static final RateLimit OFF = new RateLimit(0, Duration.ofSeconds(1));
+
+    public boolean off() {
+      return count == 0;
+    }
+  }
+
+  /**
+   * The limits Agora knows and their defaults. Posts follow Discourse (one post each 5 s, 20 new
+   * threads a day; Discourse's stricter limits for new members need a trust level Agora does not
+   * have yet); reactions as Discourse's likes a day; search and sign-in per IP for anonymous visitors.
+   */
+  public static final Map<String, RateLimit> DEFAULT_RATE_LIMITS = Map.ofEntries(
+      Map.entry("post", new RateLimit(1, Duration.ofSeconds(5))),
+      Map.entry("thread", new RateLimit(20, Duration.ofDays(1))),
+      Map.entry("reaction", new RateLimit(50, Duration.ofDays(1))),
+      Map.entry("search", new RateLimit(30, Duration.ofMinutes(1))),
+      Map.entry("signin", new RateLimit(30, Duration.ofMinutes(1))),
+      Map.entry("callback", new RateLimit(30, Duration.ofMinutes(1))),
+      Map.entry("bridge", new RateLimit(100, Duration.ofMinutes(1))),
+      Map.entry("talk.message", new RateLimit(5, Duration.ofSeconds(5))),
+      Map.entry("talk.question", new RateLimit(3, Duration.ofSeconds(30))),
+      Map.entry("talk.vote", new RateLimit(20, Duration.ofSeconds(4))));
 
   /** Languages with a complete message bundle. Adding one is adding a file and a tag here. */
   public static final List<Locale> SUPPORTED_LOCALES =
@@ -135,7 +167,7 @@ public record AppConfig(
   /** The same configuration with other admin e-mails (the development provider's demo admin). */
   public AppConfig withAdminEmails(Set<String> emails) {
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
-        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail);
+        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail, rateLimits);
   }
 
   public boolean secureCookies() {
@@ -198,10 +230,47 @@ public record AppConfig(
     MailSettings mail = new MailSettings(r.smtp(), r.mailFrom("AGORA_MAIL_FROM", publicUrl),
         Duration.ofSeconds(r.nonNegative("AGORA_MAIL_DELAY_SECONDS", 60)));
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDir, oidc, devOidcPort, keyRefresh, adminEmails, adminClaim,
-        demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster, mail);
+        demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster, mail, r.rateLimits("AGORA_RATE_LIMITS"));
   }
 
   private record Reader(Map<String, String> env) {
+    /** {@code name=count/period} pairs separated by commas, period a number and s, m, h or d; {@code name=off}. */
+    Map<String, RateLimit> rateLimits(String name) {
+      Map<String, RateLimit> limits = new java.util.TreeMap<>(DEFAULT_RATE_LIMITS);
+      String example = "expected name=count/period pairs such as post=1/5s,thread=20/1d,search=off; names: "
+          + String.join(" ", new java.util.TreeSet<>(DEFAULT_RATE_LIMITS.keySet()));
+      for (String pair : text(name, "").split(",")) {
+        if (pair.isBlank()) {
+          continue;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*([a-z.]+)\\s*=\\s*(?:(off)|([0-9]{1,7})\\s*/\\s*([0-9]{1,7})\\s*([smhd]))\\s*")
+            .matcher(pair);
+        if (!m.matches()) {
+          throw new ConfigException(name, "'" + pair.trim() + "': " + example);
+        }
+        if (!DEFAULT_RATE_LIMITS.containsKey(m.group(1))) {
+          throw new ConfigException(name, "'" + m.group(1) + "' is not a rate limit; " + example);
+        }
+        if (m.group(2) != null) {
+          limits.put(m.group(1), RateLimit.OFF);
+          continue;
+        }
+        int count = Integer.parseInt(m.group(3));
+        long amount = Long.parseLong(m.group(4));
+        if (count == 0 || amount == 0) {
+          throw new ConfigException(name, "'" + pair.trim() + "': count and period must be greater than zero (or say off)");
+        }
+        Duration period = switch (m.group(5)) {
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          case "h" -> Duration.ofHours(amount);
+          default -> Duration.ofDays(amount);
+        };
+        limits.put(m.group(1), new RateLimit(count, period));
+      }
+      return java.util.Collections.unmodifiableMap(limits);
+    }
+
     Optional<String> optional(String name) {
       String v = env.get(name);
       return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());

@@ -25,12 +25,23 @@ public final class DomainException extends RuntimeException {
   private final Kind kind;
   private final String messageKey;
   private final transient Object[] args;
+  private final int retryAfterSeconds;
 
   public DomainException(Kind kind, String messageKey, Object... args) {
+    this(kind, 0, messageKey, args);
+  }
+
+  private DomainException(Kind kind, int retryAfterSeconds, String messageKey, Object... args) {
     super(kind + ": " + messageKey, null, false, false);
     this.kind = kind;
     this.messageKey = messageKey;
     this.args = args.clone();
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** A rate limit refused: 429, and the client is told (Retry-After) when asking again will work. */
+  public static DomainException tooMany(int retryAfterSeconds, String messageKey, Object... args) {
+    return new DomainException(Kind.TOO_MANY, Math.max(1, retryAfterSeconds), messageKey, args);
   }
 
   public static DomainException notFound() {
@@ -55,6 +66,11 @@ public final class DomainException extends RuntimeException {
 
   public String messageKey() {
     return messageKey;
+  }
+
+  /** Seconds after which the same request may succeed, or 0 when nobody knows. */
+  public int retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public Object[] args() {

@@ -130,7 +130,14 @@ class AppConfigTest {
       "AGORA_MAIL_FROM|agora|AGORA_MAIL_FROM",
       "AGORA_MAIL_FROM|Agora <not an address>|AGORA_MAIL_FROM",
       "AGORA_MAIL_DELAY_SECONDS|-1|AGORA_MAIL_DELAY_SECONDS",
-      "AGORA_MAIL_DELAY_SECONDS|a minute|AGORA_MAIL_DELAY_SECONDS"})
+      "AGORA_MAIL_DELAY_SECONDS|a minute|AGORA_MAIL_DELAY_SECONDS",
+      "AGORA_RATE_LIMITS|post=fast|AGORA_RATE_LIMITS",
+      "AGORA_RATE_LIMITS|post=0/5s|AGORA_RATE_LIMITS",
+      "AGORA_RATE_LIMITS|post=1/0s|AGORA_RATE_LIMITS",
+      "AGORA_RATE_LIMITS|post=1/5y|AGORA_RATE_LIMITS",
+      "AGORA_RATE_LIMITS|spam=1/5s|AGORA_RATE_LIMITS",
+      "AGORA_RATE_LIMITS|post=1/5s,thread|AGORA_RATE_LIMITS",
+      "AGORA_RATE_LIMITS|post=-1/5s|AGORA_RATE_LIMITS"})
   @DisplayName("a missing or malformed value is refused with a message naming the variable")
   void badValues(String name, String value, String named) {
     Map<String, String> env = new HashMap<>();
@@ -200,5 +207,20 @@ class AppConfigTest {
         Map.of("AGORA_SMTP_URL", "smtp://user:hunter2@mail.example.org?starttls=maybe")));
     assertTrue(e.getMessage().startsWith("AGORA_SMTP_URL:"), e.getMessage());
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+  }
+
+  @Test
+  @DisplayName("rate limits default to Discourse-like values; AGORA_RATE_LIMITS changes some, turns some off, keeps the rest")
+  void rateLimits() {
+    AppConfig defaults = AppConfig.fromEnvironment(Map.of());
+    assertEquals(new AppConfig.RateLimit(1, java.time.Duration.ofSeconds(5)), defaults.rateLimits().get("post"));
+    assertEquals(new AppConfig.RateLimit(20, java.time.Duration.ofDays(1)), defaults.rateLimits().get("thread"));
+    AppConfig.RateLimit search = defaults.rateLimits().get("search");
+    AppConfig config = AppConfig.fromEnvironment(Map.of("AGORA_RATE_LIMITS", " post = 2/10s , thread=5/12h,reaction=off"));
+    assertEquals(new AppConfig.RateLimit(2, java.time.Duration.ofSeconds(10)), config.rateLimits().get("post"));
+    assertEquals(new AppConfig.RateLimit(5, java.time.Duration.ofHours(12)), config.rateLimits().get("thread"));
+    assertTrue(config.rateLimits().get("reaction").off());
+    assertEquals(search, config.rateLimits().get("search"));
+    assertEquals(AppConfig.DEFAULT_RATE_LIMITS.keySet(), config.rateLimits().keySet());
   }
 }

@@ -34,9 +34,9 @@ class ArchitectureTest {
   }
 
   @Test
-  @DisplayName("web, live and mail are libraries: they depend on no feature")
+  @DisplayName("web, live, mail and limits are libraries: they depend on no feature")
   void leaves() {
-    noClasses().that().resideInAnyPackage("..agora.web..", "..agora.live..", "..agora.mail..")
+    noClasses().that().resideInAnyPackage("..agora.web..", "..agora.live..", "..agora.mail..", "..agora.limits..")
         .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
         .check(classes);
   }

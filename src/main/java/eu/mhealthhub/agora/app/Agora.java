@@ -159,7 +159,8 @@ public final class Agora {
       }
       uploads = UploadDirectory.create();
       SignInSessions signIns = new SignInSessions(vertx, database.pool(), changes, clock);
-      TalkService talks = new TalkService(database.pool(), clock, groups, threads, changes, notifications);
+      eu.mhealthhub.agora.limits.RateLimits limits = new eu.mhealthhub.agora.limits.RateLimits(database.pool(), effective.rateLimits());
+      TalkService talks = new TalkService(database.pool(), clock, groups, threads, changes, notifications, limits);
       NotificationAudiences.declare(subjects, groups, threads, documents, talks);
       notifications.start();
       Pages pages = new Pages(vertx, i18n, provider.development());
@@ -185,6 +186,8 @@ public final class Agora {
           .onFailure(e -> LOG.warn("idempotency keys not pruned: {}", e.getMessage())));
       vertx.setPeriodic(90_000, 3_600_000, id -> signIns.prune(config.sessionMaxAge())
           .onFailure(e -> LOG.warn("sign-ins not pruned: {}", e.getMessage())));
+      vertx.setPeriodic(120_000, 3_600_000, id -> limits.forgetIdle()
+          .onFailure(e -> LOG.warn("rate-limit buckets not pruned: {}", e.getMessage())));
       pages.warm(WebRouter.TEMPLATES);
       pages.warm(eu.mhealthhub.agora.mail.MailRoutes.TEMPLATES);
       // sessions live in the cluster when there is one, so any node serves any member; a single

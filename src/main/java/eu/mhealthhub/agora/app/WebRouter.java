@@ -98,6 +98,21 @@ public final class WebRouter {
     router.route().method(HttpMethod.GET).handler(notificationCount(services.notifications()));
     CsrfHandler csrf = new CsrfHandler(config.publicOrigin());
 
+    // Rate limits (AGORA_RATE_LIMITS), each a route of its own before the route it guards: one round
+    // trip to PostgreSQL on these routes only. The post routes are guarded before their CSRF check
+    // (it reads the multipart body): the SameSite=Lax session cookie is not sent on a cross-site POST,
+    // so a forged form finds no member and takes nobody's token.
+    eu.mhealthhub.agora.limits.RateLimits limits = new eu.mhealthhub.agora.limits.RateLimits(services.database().pool(),
+        config.rateLimits());
+    for (String prefix : new String[] {"", "/api/v1"}) {
+      router.post(prefix + "/groups/:slug/threads").handler(limits.perMember("post")).handler(limits.perMember("thread"));
+      router.post(prefix + "/threads/:id/posts").handler(limits.perMember("post"));
+      router.post(prefix + "/posts/:id/reactions").handler(limits.perMember("reaction"));
+      router.get(prefix + "/search").handler(limits.perMemberOrAddress("search"));
+    }
+    router.get("/auth/login").handler(limits.perAddress("signin"));
+    router.get("/auth/callback").handler(limits.perAddress("callback"));
+
     // The only routes that accept files: members only, their own body handler writing to this
     // instance's private temporary directory (each file deleted when its request ends), then the CSRF check.
     ThreadRoutes threadRoutes = new ThreadRoutes(pages, services.groups(), services.threads(), services.attachments(),
@@ -116,7 +131,7 @@ public final class WebRouter {
     // The bridge sits after the body handler (its XHR transports need one) and before the CSRF
     // check: it is protected by its origin check, the session, and an authorised address per register.
     new LiveBridge(vertx, services.database().pool(), services.changes().log(), services.audience(), services.presence(),
-        config.publicOrigin()).mount(router);
+        config.publicOrigin(), limits).mount(router);
     SignInRoutes signIn = new SignInRoutes(services.provider(), config, services.members(), services.signIns(),
         services.changes(), pages, services.clock(), sessionHandler);
     // the provider's back-channel logout comes from its server, with a signed token and no session

@@ -60,14 +60,18 @@ public final class LiveBridge {
     /** Re-checks of this socket's grants that are not finished. */
     Future<Void> rechecks = Future.succeededFuture();
     boolean closing;
+    /** Registrations this socket may still make (AGORA_RATE_LIMITS bridge). */
+    final eu.mhealthhub.agora.limits.LocalBucket registrations;
 
-    SocketState(SockJSSocket socket, Long member) {
+    SocketState(SockJSSocket socket, Long member, eu.mhealthhub.agora.limits.LocalBucket registrations) {
+      this.registrations = registrations;
       this.socket = socket;
       this.member = member;
     }
   }
 
   private final Vertx vertx;
+  private final eu.mhealthhub.agora.limits.RateLimits limits;
   private final Pool pool;
   private final EventLog log;
   private final LiveAudience audience;
@@ -80,7 +84,9 @@ public final class LiveBridge {
   /** Fetching narrowings this instance has not seen yet, while one is running. */
   private Future<Void> catchingUp;
 
-  public LiveBridge(Vertx vertx, Pool pool, EventLog log, LiveAudience audience, Presence presence, String origin) {
+  public LiveBridge(Vertx vertx, Pool pool, EventLog log, LiveAudience audience, Presence presence, String origin,
+      eu.mhealthhub.agora.limits.RateLimits limits) {
+    this.limits = limits;
     this.vertx = vertx;
     this.pool = pool;
     this.log = log;
@@ -148,7 +154,8 @@ public final class LiveBridge {
     BridgeEventType type = event.type();
     switch (type) {
       case SOCKET_CREATED -> {
-        sockets.put(event.socket(), new SocketState(event.socket(), memberId(event.socket().webSession())));
+        sockets.put(event.socket(), new SocketState(event.socket(), memberId(event.socket().webSession()),
+            limits.localBucket("bridge")));
         event.complete(true);
       }
       case SOCKET_CLOSED -> {
@@ -182,6 +189,12 @@ public final class LiveBridge {
     SocketState state = sockets.get(event.socket());
     var address = LiveAddress.parse(address(event));
     if (state == null || address.isEmpty()) {
+      event.complete(false);
+      return;
+    }
+    if (!state.registrations.tryTake(System.currentTimeMillis())) {
+      // a page registers a handful of addresses; a socket registering without end is a script
+      LOG.debug("registration over the limit refused on a bridge socket");
       event.complete(false);
       return;
     }

@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.talk;
 
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.limits.RateLimits;
 import eu.mhealthhub.agora.DomainException.Kind;
 import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.GroupService;
@@ -46,16 +47,17 @@ public final class TalkService {
   /** Questions shown at once when a moderator chooses the one to merge a duplicate into. */
   public static final int MERGE_CHOICES = 20;
 
-  static final RateLimiter.Limit MESSAGES = new RateLimiter.Limit("message", 5, 1);
-  static final RateLimiter.Limit QUESTIONS = new RateLimiter.Limit("question", 3, 0.1);
-  static final RateLimiter.Limit VOTES = new RateLimiter.Limit("vote", 20, 5);
+  /** Rate limits (AGORA_RATE_LIMITS), shared by every node. */
+  static final String MESSAGES = "talk.message";
+  static final String QUESTIONS = "talk.question";
+  static final String VOTES = "talk.vote";
 
   private final Pool pool;
   private final Clock clock;
   private final GroupService groups;
   private final ThreadService threads;
   private final ChangeFeed changes;
-  private final RateLimiter limiter;
+  private final RateLimits limiter;
   private final TalkRepository repository = new TalkRepository();
 
   /**
@@ -90,14 +92,14 @@ public final class TalkService {
   private final NotificationService notifications;
 
   public TalkService(Pool pool, Clock clock, GroupService groups, ThreadService threads, ChangeFeed changes,
-      NotificationService notifications) {
+      NotificationService notifications, RateLimits limiter) {
     this.notifications = notifications;
     this.pool = pool;
     this.clock = clock;
     this.groups = groups;
     this.threads = threads;
     this.changes = changes;
-    this.limiter = new RateLimiter(clock);
+    this.limiter = limiter;
   }
 
   /** Talks that have not ended yet, soonest first. */
@@ -163,12 +165,6 @@ public final class TalkService {
             .sorted(Comparator.comparingInt(Question::votes).reversed().thenComparingLong(Question::id)).toList());
   }
 
-  private void throttle(RateLimiter.Limit limit, Member member) {
-    if (!limiter.tryTake(limit, member.id())) {
-      throw new DomainException(Kind.TOO_MANY, "talk.room.error.tooFast");
-    }
-  }
-
   private static String clean(String token) {
     return token == null || token.isBlank() || token.length() > 100 ? null : token;
   }
@@ -195,15 +191,10 @@ public final class TalkService {
     if (!form.problems().isEmpty()) {
       return refusal(form.problems());
     }
-    try {
-      throttle(MESSAGES, author);
-    } catch (DomainException e) {
-      return Future.failedFuture(e);
-    }
     String markdown = form.text();
     String html = Markdown.toHtml(markdown);
     String token = clean(form.clientToken());
-    return changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
+    return limiter.take(MESSAGES, author).compose(limited -> changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
       TalkRepository.SharedRoom room = found.orElseThrow(DomainException::notFound);
       if (room.state() != RoomState.OPEN) {
         return Future.failedFuture(notOpen(room.state()));
@@ -212,7 +203,7 @@ public final class TalkService {
           .compose(id -> id.isPresent()
               ? Future.succeededFuture(Outcome.of(id.get(), Change.at(LiveAddress.of("talk", room.talkId()), "message.created", id.get())))
               : repository.messageByToken(conn, author.id(), token).map(existing -> Outcome.of(existing.orElseThrow())));
-    })).map(TalkService::sent);
+    }))).map(TalkService::sent);
   }
 
   /** The question an open room queued, or none (null) when the room was not open. */
@@ -237,15 +228,10 @@ public final class TalkService {
     if (!form.problems().isEmpty()) {
       return refusal(form.problems());
     }
-    try {
-      throttle(QUESTIONS, author);
-    } catch (DomainException e) {
-      return Future.failedFuture(e);
-    }
     String text = form.text();
     boolean anonymous = form.anonymous();
     String token = clean(form.clientToken());
-    return changes.transaction(conn -> repository.roomShared(conn, slug).compose(found -> {
+    return limiter.take(QUESTIONS, author).compose(limited -> changes.transaction(conn -> repository.roomShared(conn, slug).compose(found -> {
       TalkRepository.SharedRoom room = found.orElseThrow(DomainException::notFound);
       if (room.state() != RoomState.OPEN) {
         // closed rooms pass their questions on to the follow-up thread, outside this transaction
@@ -259,7 +245,7 @@ public final class TalkService {
                   "pending".equals(status) ? "question.pending" : "question.created", id.get())))
               : repository.questionByToken(conn, author.id(), token)
                   .map(existing -> Outcome.of(Queued.as(existing.orElseThrow(), room))));
-    })).compose(queued -> {
+    }))).compose(queued -> {
       if (queued.questionId() != null) {
         return Future.succeededFuture(new Asked(queued.questionId(), null));
       }
@@ -299,12 +285,7 @@ public final class TalkService {
       return refusal(form.problems());
     }
     boolean up = form.upvote();
-    try {
-      throttle(VOTES, member);
-    } catch (DomainException e) {
-      return Future.failedFuture(e);
-    }
-    return changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
+    return limiter.take(VOTES, member).compose(limited -> changes.transactionWithEvents(conn -> repository.roomShared(conn, slug).compose(found -> {
       TalkRepository.SharedRoom room = found.orElseThrow(DomainException::notFound);
       if (room.state() != RoomState.OPEN) {
         return repository.question(conn, room.talkId(), questionId, member.id()).compose(q -> q.isEmpty()
@@ -322,7 +303,7 @@ public final class TalkService {
               question.merged() ? "talk.question.error.merged" : "talk.question.error.notVotable"));
         });
       });
-    })).map(c -> new Voted(c.value(), c.events().isEmpty() ? 0 : c.events().get(0).seq()));
+    }))).map(c -> new Voted(c.value(), c.events().isEmpty() ? 0 : c.events().get(0).seq()));
   }
 
   /** A question's votes after a vote, and the number of the vote's event (0 when nothing changed). */

@@ -76,6 +76,9 @@ public final class ErrorPages implements Handler<RoutingContext> {
       status = d.kind().status;
       messageKey = d.messageKey();
       args = d.args();
+      if (d.retryAfterSeconds() > 0) {
+        ctx.response().putHeader("Retry-After", Integer.toString(d.retryAfterSeconds()));
+      }
     } else if (failure instanceof HttpException h) {
       status = h.getStatusCode();
     } else if (failure != null || status < 400) {
@@ -106,7 +109,7 @@ public final class ErrorPages implements Handler<RoutingContext> {
         : viewer.locale();
     String title = i18n.message(locale, "error." + status + ".title");
     String text = i18n.message(locale, messageKey, args);
-    if (status == 503 && ctx.response().headers().get("Retry-After") == null) {
+    if ((status == 503 || status == 429) && ctx.response().headers().get("Retry-After") == null) {
       ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
     }
     if (status == 405 && ctx.response().headers().get("Allow") == null) {
