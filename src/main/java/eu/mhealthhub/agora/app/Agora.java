@@ -149,7 +149,8 @@ public final class Agora {
       GroupService groups = new GroupService(database.pool(), changes, notifications);
       Attachments attachments = new Attachments(vertx, database.pool(), effective.maxAttachmentBytes());
       ReadTracker reads = new ReadTracker(vertx, database.pool());
-      ThreadService threads = new ThreadService(database.pool(), groups, attachments, reads, changes, notifications);
+      eu.mhealthhub.agora.limits.RateLimits limits = new eu.mhealthhub.agora.limits.RateLimits(database.pool(), effective.rateLimits());
+      ThreadService threads = new ThreadService(database.pool(), groups, attachments, reads, changes, notifications, limits);
       DocumentService documents = new DocumentService(vertx, database.pool(), groups, threads, changes, notifications);
       if (effective.demoContent()) {
         // threads and posts through the thread service: mentions linked and recorded as for any post
@@ -159,7 +160,6 @@ public final class Agora {
       }
       uploads = UploadDirectory.create();
       SignInSessions signIns = new SignInSessions(vertx, database.pool(), changes, clock);
-      eu.mhealthhub.agora.limits.RateLimits limits = new eu.mhealthhub.agora.limits.RateLimits(database.pool(), effective.rateLimits());
       TalkService talks = new TalkService(database.pool(), clock, groups, threads, changes, notifications, limits);
       NotificationAudiences.declare(subjects, groups, threads, documents, talks);
       notifications.start();

@@ -99,14 +99,11 @@ public final class WebRouter {
     CsrfHandler csrf = new CsrfHandler(config.publicOrigin());
 
     // Rate limits (AGORA_RATE_LIMITS), each a route of its own before the route it guards: one round
-    // trip to PostgreSQL on these routes only. The post routes are guarded before their CSRF check
-    // (it reads the multipart body): the SameSite=Lax session cookie is not sent on a cross-site POST,
-    // so a forged form finds no member and takes nobody's token.
+    // trip to PostgreSQL on these routes only. New posts and threads take theirs in ThreadService,
+    // once the submission is known to make something new (not a double-click, a preview or a refusal).
     eu.mhealthhub.agora.limits.RateLimits limits = new eu.mhealthhub.agora.limits.RateLimits(services.database().pool(),
         config.rateLimits());
     for (String prefix : new String[] {"", "/api/v1"}) {
-      router.post(prefix + "/groups/:slug/threads").handler(limits.perMember("post")).handler(limits.perMember("thread"));
-      router.post(prefix + "/threads/:id/posts").handler(limits.perMember("post"));
       router.post(prefix + "/posts/:id/reactions").handler(limits.perMember("reaction"));
       router.get(prefix + "/search").handler(limits.perMemberOrAddress("search"));
     }

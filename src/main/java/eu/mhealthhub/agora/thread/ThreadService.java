@@ -57,9 +57,17 @@ public final class ThreadService {
   public record Page(WorkingGroup group, ForumThread thread, List<Post> posts, int page, int readBefore,
       SubscriptionLevel subscription, long liveSeq) {}
 
+  /**
+   * The post and thread limits, taken inside the transaction once it is clear that the submission
+   * makes something new: a double-click finds its first post instead of a 429, and a preview or a
+   * refused form spends nothing. A refusal rolls the transaction back.
+   */
+  private final eu.mhealthhub.agora.limits.RateLimits limits;
+
   public ThreadService(Pool pool, GroupService groups, Attachments attachments, ReadTracker reads, ChangeFeed changes,
-      NotificationService notifications) {
+      NotificationService notifications, eu.mhealthhub.agora.limits.RateLimits limits) {
     this.notifications = notifications;
+    this.limits = limits;
     this.pool = pool;
     this.groups = groups;
     this.attachments = attachments;
@@ -252,7 +260,8 @@ public final class ThreadService {
                 .map(existing -> Outcome.of(Stored.earlier(existing.orElseThrow())));
           }
           long threadId = inserted.get();
-          return mentioning(conn, readers(group), body, html).compose(m -> repository.insertPost(conn, threadId, 1,
+          return limits.take("post", author).compose(v -> limits.take("thread", author))
+              .compose(v -> mentioning(conn, readers(group), body, html)).compose(m -> repository.insertPost(conn, threadId, 1,
                   author.id(), null, body, m.html(), null, null, language)
               .compose(postId -> attachments.store(conn, postId, author.id(), files)
                   .compose(v -> recordMentions(conn, postId, m))
@@ -387,8 +396,8 @@ public final class ThreadService {
         if (!PostPolicy.canReply(viewer, group, thread)) {
           return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.locked"));
         }
-        Future<Boolean> target = replyTo == null ? Future.succeededFuture(true)
-            : repository.replyTargetInThread(conn, replyTo, threadId);
+        Future<Boolean> target = limits.take("post", author).compose(v -> replyTo == null ? Future.succeededFuture(true)
+            : repository.replyTargetInThread(conn, replyTo, threadId));
         int position = thread.postCount() + 1;
         return target.compose(ok -> ok
             ? mentioning(conn, readers(group), body, html)

@@ -91,6 +91,29 @@ class RateLimitTest {
   }
 
   @Test
+  @DisplayName("a double-click and previews spend no post token: the second click lands on the first post, previews cost nothing")
+  void doubleClickAndPreviews() {
+    Member m = member("rl-click");
+    long threadId = threadIn(newThread(m, "Limits and double-clicks"));
+    String csrf = app.csrf(m.browser());
+    for (int i = 0; i < 3; i++) {
+      Response preview = m.browser().postMultipart(app.url("/threads/" + threadId + "/posts"), Map.of("_csrf", csrf,
+          "clientToken", "p" + i, "action", "preview", "body", "Looking at it first."), List.of());
+      assertEquals(200, preview.status(), "a preview is no post");
+    }
+    Map<String, String> once = Map.of("_csrf", csrf, "clientToken", Fixtures.unique("twice"), "action", "post",
+        "body", "Clicked twice.");
+    Response first = m.browser().postMultipart(app.url("/threads/" + threadId + "/posts"), once, List.of());
+    Response second = m.browser().postMultipart(app.url("/threads/" + threadId + "/posts"), once, List.of());
+    assertEquals(303, first.status(), first.body());
+    assertEquals(303, second.status(), "the second click finds the first post, it is not refused");
+    assertEquals(first.location(), second.location());
+    // the thread's opening post and this reply took the two tokens of the hour: the next is refused
+    assertRefused(reply(m, threadId, "One too many."), "You can post once every few seconds");
+    assertEquals(2, TestDatabase.count("SELECT count(*) FROM posts WHERE thread_id = ?", threadId));
+  }
+
+  @Test
   @DisplayName("a new thread beyond the thread limit is a 429 with Retry-After, and no thread is stored")
   void threads() {
     Member m = member("rl-thread");

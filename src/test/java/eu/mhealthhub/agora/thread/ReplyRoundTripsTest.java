@@ -22,8 +22,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * What one request costs in database round trips, counted on the wire: the app reaches the test
  * PostgreSQL through a {@link TcpProxy} that counts every Sync and simple Query its clients send.
- * Each measure is the least of a few tries, so that a timer's write (read positions, sessions)
- * that happens to fall in one request does not count.
+ * Each measure is the least of a few tries, so that a timer's query (read positions, sessions, the
+ * notification and mail workers' polls) that happens to fall in one request does not count.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplyRoundTripsTest {
@@ -58,10 +58,24 @@ class ReplyRoundTripsTest {
     proxy.close();
   }
 
-  /** The fewest round trips {@code request} made in three tries. */
+  /**
+   * The fewest round trips {@code request} made in six tries, once the notification jobs of the
+   * whole test database are fanned out (this app's worker takes its share of other tests' backlog,
+   * through the same counting proxy).
+   */
   private long leastRoundTrips(Supplier<Response> request, int expectedStatus) {
+    long end = System.currentTimeMillis() + 15_000;
+    while (TestDatabase.count("SELECT count(*) FROM notification_jobs WHERE attempts < 5") > 0
+        && System.currentTimeMillis() < end) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
     long least = Long.MAX_VALUE;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 6; i++) {
       long before = proxy.roundTrips();
       Response r = request.get();
       long made = proxy.roundTrips() - before;
