@@ -60,11 +60,6 @@ public final class Agora {
   /** How stale the stored expiry of a session no request changed may get (the idle timeout's precision). */
   private static final java.time.Duration SESSION_TOUCH_INTERVAL = java.time.Duration.ofMinutes(1);
 
-  /**
-   * TODO(issue 12, lead): unsubscribe links must stop e-mails through the notification preferences
-   * (notify). Until that is wired, following one fails with an error page and this log line, so a
-   * missing wiring cannot pass for a working unsubscribe.
-   */
   /** What unsubscribe links do in the moment between mail's start and its wiring to the preferences (nothing serves yet). */
   private static final eu.mhealthhub.agora.mail.Unsubscribe BEFORE_WIRING = (memberId, kind) ->
       Future.failedFuture(new IllegalStateException("unsubscribe before notifications were wired to mail"));

@@ -41,22 +41,19 @@ public final class FreshDatabase {
 
   /** The first column of the first row, as a long, in that database. */
   public static long count(DatabaseSettings s, String sql, Object... params) {
-    try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
-         java.sql.PreparedStatement st = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        st.setObject(i + 1, params[i]);
-      }
-      try (java.sql.ResultSet rs = st.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql, e);
-    }
+    return first(s, sql, params, rs -> rs.getLong(1));
   }
 
   /** The first column of the first row, as text, in that database. */
   public static String text(DatabaseSettings s, String sql, Object... params) {
+    return first(s, sql, params, rs -> rs.getString(1));
+  }
+
+  private interface Column<T> {
+    T read(java.sql.ResultSet rs) throws SQLException;
+  }
+
+  private static <T> T first(DatabaseSettings s, String sql, Object[] params, Column<T> column) {
     try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
          java.sql.PreparedStatement st = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
@@ -64,7 +61,7 @@ public final class FreshDatabase {
       }
       try (java.sql.ResultSet rs = st.executeQuery()) {
         rs.next();
-        return rs.getString(1);
+        return column.read(rs);
       }
     } catch (SQLException e) {
       throw new IllegalStateException(sql, e);
