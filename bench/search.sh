@@ -9,6 +9,8 @@
 #   BENCH_PORT            Agora's HTTP port (default: first free port from 18580)
 #   BENCH_JAVA_OPTS       the server's JVM options (default "-Xmx512m")
 #   BENCH_SKIP_BUILD      1 to reuse target/agora-*.jar and target/lib from an earlier build
+#   BENCH_JAR_DIR         directory holding agora-*.jar and lib/ to run instead of target/ (e.g. a build
+#                         from before a change, to compare CPU per request; no build then)
 #   BENCH_SEARCH_POSTS    posts to seed (default 100000)
 #   BENCH_CONNECTIONS     concurrent readers (default 16)
 #   BENCH_DURATION        measured time per kind of query (default 20s)
@@ -51,7 +53,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-bench_build
+if [[ -n ${BENCH_JAR_DIR:-} ]]; then
+  mkdir -p "$WORK/app" "$WORK/gen"
+  cp "$(ls "$BENCH_JAR_DIR"/agora-*.jar | grep -v -e '-sources' -e '-javadoc' | head -n 1)" "$WORK/app/agora.jar" \
+    || die "no agora-*.jar in $BENCH_JAR_DIR"
+  cp -r "$BENCH_JAR_DIR/lib" "$WORK/app/lib" || die "no lib/ in $BENCH_JAR_DIR"
+else
+  bench_build
+fi
 bench_choose_port 18580
 log "starting Agora on port $PORT (fresh embedded PostgreSQL in $WORK/data)"
 bench_start_agora
@@ -109,16 +118,35 @@ to_ms() { # wrk latency (850.00us, 1.86ms, 1.20s) -> milliseconds
     printf "%.1f", n * f }'
 }
 
+# CPU time (ms) spent so far by the JVM, and by the embedded PostgreSQL: the postmaster, its live
+# children (backends, checkpointer, ...) and the children it has reaped (cutime, cstime).
+TICK=$(getconf CLK_TCK)
+PG_DATA_PID=$(find "$WORK/data" -name postmaster.pid 2>/dev/null | head -n 1)
+PG_PID=$([[ -n $PG_DATA_PID ]] && head -n 1 "$PG_DATA_PID" || true)
+[[ -n $PG_PID ]] || die "no postmaster.pid under $WORK/data"
+stat_ticks() { # pid [with-children]: utime+stime (+cutime+cstime) in clock ticks; fields after the ") "
+  sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk -v c="${2:-0}" '{ t = $12 + $13; if (c) t += $14 + $15; print t }' || echo 0
+}
+jvm_cpu_ms() { echo $(( $(stat_ticks "$APP_PID") * 1000 / TICK )); }
+pg_cpu_ms() {
+  local total child
+  total=$(stat_ticks "$PG_PID" 1)
+  for child in $(ps -o pid= --ppid "$PG_PID"); do total=$(( total + $(stat_ticks "$child") )); done
+  echo $(( total * 1000 / TICK ))
+}
+
 ROWS=()
 measure() { # label list-file
-  local label=$1 list=$2 out first code rps p50 p90 p99 non2xx errors reqs hits
+  local label=$1 list=$2 out first code rps p50 p90 p99 non2xx errors reqs hits jvm0 pg0 jvm_ms pg_ms
   first=$(head -n 1 "$list")
   code=$(curl -s -o "$WORK/first.html" -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$first")
   [[ $code == 200 ]] || die "$label: $first answers $code"
   hits=$(curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/search?${first#*\?}" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
   log "$label: warm-up $WARMUP, then $DURATION at $CONNECTIONS readers ($(wc -l <"$list") queries, e.g. $first: ${hits:-?} results)"
   wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -H "Cookie: $COOKIE" -s "$WORK/random.lua" "$BASE" -- "$list" >/dev/null
+  jvm0=$(jvm_cpu_ms); pg0=$(pg_cpu_ms)
   out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $COOKIE" -s "$WORK/random.lua" "$BASE" -- "$list")
+  jvm_ms=$(( $(jvm_cpu_ms) - jvm0 )); pg_ms=$(( $(pg_cpu_ms) - pg0 ))
   printf '%s\n' "$out" >"$WORK/wrk-$label.txt"
   rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ { printf "%.0f", $2 }')
   p50=$(to_ms "$(printf '%s\n' "$out" | awk '$1 == "50%" { print $2 }')")
@@ -127,8 +155,9 @@ measure() { # label list-file
   non2xx=$(printf '%s\n' "$out" | awk '/Non-2xx or 3xx responses:/ { print $NF }'); non2xx=${non2xx:-0}
   errors=$(printf '%s\n' "$out" | awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }'); errors=${errors:-0}
   reqs=$(printf '%s\n' "$out" | awk '/requests in/ { print $1 }')
-  ROWS+=("| $label | $(wc -l <"$list") | ${hits:-?} | $rps | $p50 | $p90 | $p99 | $non2xx | $errors | ${reqs:-n/a} |")
-  log "  -> $rps req/s, p50 $p50 ms, p99 $p99 ms"
+  per() { awk -v ms="$1" -v n="${reqs:-0}" 'BEGIN { if (n > 0) printf "%.1f", ms / n; else print "n/a" }'; }
+  ROWS+=("| $label | $(wc -l <"$list") | ${hits:-?} | $rps | $p50 | $p90 | $p99 | $non2xx | $errors | ${reqs:-n/a} | $(per "$jvm_ms") | $(per "$pg_ms") | $(per $((jvm_ms + pg_ms))) |")
+  log "  -> $rps req/s, p50 $p50 ms, p99 $p99 ms; CPU per request: JVM $(per "$jvm_ms") ms, PostgreSQL $(per "$pg_ms") ms"
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -175,8 +204,8 @@ echo "Load average before the runs: $LOAD_BEFORE; after: $LOAD_AFTER (wrk, Agora
 echo "$TOTAL_POSTS posts ($BY_LANGUAGE) in $GROUP_COUNT groups, seeded in ${SEED_S}s; posts' GIN index ${INDEX_MB} MB"
 echo "GET $SEARCH_PATH signed in as $SIGN_IN_AS · wrk -t2 -c$CONNECTIONS -d$DURATION --latency after a discarded $WARMUP warm-up · each request a query drawn at random from the row's list · JVM options: $JAVA_OPTS"
 echo
-echo "| queries | list | results (first query) | req/s | p50 ms | p90 ms | p99 ms | non-2xx | socket errors | requests |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| queries | list | results (first query) | req/s | p50 ms | p90 ms | p99 ms | non-2xx | socket errors | requests | JVM CPU ms/req | PostgreSQL CPU ms/req | CPU ms/req |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${ROWS[@]}"
 echo
 echo "Commit to findable ($FINDABLE posts through POST /api/v1/threads/:id/posts, each then searched for by its unique word until found):"

@@ -34,6 +34,14 @@ final class GroupRepository {
       """;
 
   private static final String ACTIVE = SELECT + " WHERE g.archived_at IS NULL ORDER BY g.position, g.name";
+  /** The active groups with the viewer's role but without counts (they read as 0): what access needs, no more. */
+  private static final String ACTIVE_ACCESS = """
+      SELECT g.id, g.slug, g.name, g.purpose, g.visibility, g.join_policy, false AS archived,
+             0::bigint AS member_count, 0::bigint AS thread_count,
+             (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $1) AS viewer_role,
+             0::bigint AS unread_threads
+        FROM working_groups g WHERE g.archived_at IS NULL ORDER BY g.position, g.name
+      """;
   private static final String BY_SLUG = SELECT + " WHERE g.slug = #{slug}";
   private static final String BY_ID = SELECT + " WHERE g.id = #{id}";
 
@@ -136,6 +144,15 @@ final class GroupRepository {
 
   Future<List<WorkingGroup>> active(SqlClient db, Long viewerId) {
     return SqlTemplate.forQuery(db, ACTIVE).mapTo(MAPPER).execute(viewer(viewerId)).map(Rows::list);
+  }
+
+  Future<List<WorkingGroup>> activeAccess(SqlClient db, Long viewerId) {
+    return db.preparedQuery(ACTIVE_ACCESS).execute(Tuple.of(viewerId == null ? -1L : viewerId))
+        .map(rows -> {
+          List<WorkingGroup> groups = new ArrayList<>();
+          rows.forEach(row -> groups.add(MAPPER.map(row)));
+          return groups;
+        });
   }
 
   Future<Optional<WorkingGroup>> bySlug(SqlClient db, String slug, Long viewerId) {

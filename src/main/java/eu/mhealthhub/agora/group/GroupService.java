@@ -78,6 +78,16 @@ public final class GroupService {
   }
 
   /**
+   * The groups the viewer may read, as {@link #visibleTo} decides, but without their counts (they
+   * read as 0): for deciding what the viewer may see elsewhere (search), where counting every
+   * group's threads and unread threads on each request would be wasted.
+   */
+  public Future<List<WorkingGroup>> readableBy(Optional<Member> viewer) {
+    return repository.activeAccess(pool, id(viewer))
+        .map(groups -> groups.stream().filter(g -> GroupPolicy.canRead(viewer, g)).toList());
+  }
+
+  /**
    * One group by its slug. Fails with NOT_FOUND both when there is no such group and when the
    * viewer may not read it, so a closed group's existence is not revealed.
    */

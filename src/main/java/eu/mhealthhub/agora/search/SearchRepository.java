@@ -4,7 +4,9 @@ import static eu.mhealthhub.agora.db.Rows.first;
 import static eu.mhealthhub.agora.db.Rows.instant;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
@@ -45,7 +47,9 @@ final class SearchRepository {
         SELECT thread_id FROM thread_subscriptions WHERE member_id = $8::bigint AND level = 'watching'
       ),
       matches AS (
-        SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at
+        -- each match is ranked while its row is in hand; a post's group is its own column (V025),
+        -- so posts are matched without looking up their threads
+        SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at, {1}(t.search_vector) AS rank
           FROM threads t, q
          WHERE 'threads' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(t.search_vector)
            AND ($5::bigint IS NULL OR t.author_id = $5::bigint)
@@ -53,32 +57,32 @@ final class SearchRepository {
            AND ($7::timestamptz IS NULL OR t.created_at < $7::timestamptz)
            AND ($8::bigint IS NULL OR t.id IN (SELECT thread_id FROM watched))
         UNION ALL
-        SELECT 'post', p.id, 0, p.created_at
-          FROM posts p JOIN threads t ON t.id = p.thread_id, q
-         WHERE 'posts' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(p.search_vector)
-           AND (p.deleted_at IS NULL OR t.group_id = ANY($4::bigint[]))
+        SELECT 'post', p.id, 0, p.created_at, {1}(p.search_vector)
+          FROM posts p, q
+         WHERE 'posts' = ANY($9::text[]) AND p.group_id = ANY($3::bigint[]) AND {0}(p.search_vector)
+           AND (p.deleted_at IS NULL OR p.group_id = ANY($4::bigint[]))
            AND ($5::bigint IS NULL OR p.author_id = $5::bigint)
            AND ($6::timestamptz IS NULL OR p.created_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR p.created_at < $7::timestamptz)
-           AND ($8::bigint IS NULL OR t.id IN (SELECT thread_id FROM watched))
+           AND ($8::bigint IS NULL OR p.thread_id IN (SELECT thread_id FROM watched))
         UNION ALL
-        SELECT 'attachment', a.id, 0, a.created_at
-          FROM attachments a JOIN posts p ON p.id = a.post_id JOIN threads t ON t.id = p.thread_id, q
-         WHERE 'posts' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(a.search_vector)
-           AND (p.deleted_at IS NULL OR t.group_id = ANY($4::bigint[]))
+        SELECT 'attachment', a.id, 0, a.created_at, {1}(a.search_vector)
+          FROM attachments a JOIN posts p ON p.id = a.post_id, q
+         WHERE 'posts' = ANY($9::text[]) AND p.group_id = ANY($3::bigint[]) AND {0}(a.search_vector)
+           AND (p.deleted_at IS NULL OR p.group_id = ANY($4::bigint[]))
            AND ($5::bigint IS NULL OR p.author_id = $5::bigint)
            AND ($6::timestamptz IS NULL OR a.created_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR a.created_at < $7::timestamptz)
-           AND ($8::bigint IS NULL OR t.id IN (SELECT thread_id FROM watched))
+           AND ($8::bigint IS NULL OR p.thread_id IN (SELECT thread_id FROM watched))
         UNION ALL
-        SELECT 'document', d.id, 0, d.updated_at
+        SELECT 'document', d.id, 0, d.updated_at, {1}(d.search_vector)
           FROM documents d, q
          WHERE 'documents' = ANY($9::text[]) AND d.group_id = ANY($3::bigint[]) AND {0}(d.search_vector)
            AND ($5::bigint IS NULL OR d.created_by = $5::bigint) AND $8::bigint IS NULL
            AND ($6::timestamptz IS NULL OR d.updated_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR d.updated_at < $7::timestamptz)
         UNION ALL
-        SELECT 'section', d.id, s.section_key, r.created_at
+        SELECT 'section', d.id, s.section_key, r.created_at, {1}(s.search_vector)
           FROM document_sections s
           JOIN documents d ON d.id = s.document_id AND s.revision = d.current_revision
           JOIN document_revisions r ON r.document_id = d.id AND r.number = d.current_revision, q
@@ -87,14 +91,17 @@ final class SearchRepository {
            AND ($6::timestamptz IS NULL OR r.created_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR r.created_at < $7::timestamptz)
         UNION ALL
-        SELECT 'comment', c.id, 0, c.created_at
+        SELECT 'comment', c.id, 0, c.created_at, {1}(c.search_vector)
           FROM document_comments c JOIN documents d ON d.id = c.document_id, q
          WHERE 'documents' = ANY($9::text[]) AND d.group_id = ANY($3::bigint[]) AND {0}(c.search_vector)
            AND ($5::bigint IS NULL OR c.author_id = $5::bigint) AND $8::bigint IS NULL
            AND ($6::timestamptz IS NULL OR c.created_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR c.created_at < $7::timestamptz)
         UNION ALL
-        SELECT 'talk', k.id, 0, k.starts_at
+        SELECT 'talk', k.id, 0, k.starts_at,
+               greatest({1}(k.search_vector),
+                        coalesce((SELECT max({1}(sp.search_vector)) FROM talk_speakers sp
+                                   WHERE sp.talk_id = k.id AND {0}(sp.search_vector)), 0))
           FROM talks k, q
          WHERE 'talks' = ANY($9::text[])
            AND ({0}(k.search_vector)
@@ -105,7 +112,7 @@ final class SearchRepository {
            AND ($6::timestamptz IS NULL OR k.starts_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR k.starts_at < $7::timestamptz)
         UNION ALL
-        SELECT 'question', qu.id, 0, qu.created_at
+        SELECT 'question', qu.id, 0, qu.created_at, {1}(qu.search_vector)
           FROM talk_questions qu, q
          WHERE 'talks' = ANY($9::text[]) AND qu.status = 'visible' AND {0}(qu.search_vector)
            -- an anonymous question is never found by its author's handle
@@ -116,36 +123,15 @@ final class SearchRepository {
            AND ($7::timestamptz IS NULL OR qu.created_at < $7::timestamptz)
       ),
       candidates AS (
-        -- the newest matches only are ranked: reading every match's vector for a word in half the posts
+        -- the newest matches only are ranked: ordering every match of a word in half the posts by relevance
         -- would cost more than the discount for age could ever change; the count is of every match
         SELECT * FROM matches ORDER BY at DESC, kind, id, sub LIMIT $13::int
       ),
       ranked AS (
         -- relevance, discounted with age: a result from six months ago keeps three quarters of its weight, an old one three fifths
         SELECT c.kind, c.id, c.sub, c.at,
-               r.rank * (0.6 + 0.4 * exp(-greatest(extract(epoch FROM now() - c.at), 0) / 15552000.0)) AS score
-          FROM candidates c CROSS JOIN q
-          CROSS JOIN LATERAL (
-            SELECT {1}(t.search_vector) AS rank FROM threads t WHERE c.kind = 'thread' AND t.id = c.id
-            UNION ALL
-            SELECT {1}(p.search_vector) FROM posts p WHERE c.kind = 'post' AND p.id = c.id
-            UNION ALL
-            SELECT {1}(a.search_vector) FROM attachments a WHERE c.kind = 'attachment' AND a.id = c.id
-            UNION ALL
-            SELECT {1}(d.search_vector) FROM documents d WHERE c.kind = 'document' AND d.id = c.id
-            UNION ALL
-            SELECT {1}(s.search_vector) FROM document_sections s JOIN documents d ON d.id = s.document_id
-             WHERE c.kind = 'section' AND s.document_id = c.id AND s.revision = d.current_revision AND s.section_key = c.sub
-            UNION ALL
-            SELECT {1}(cm.search_vector) FROM document_comments cm WHERE c.kind = 'comment' AND cm.id = c.id
-            UNION ALL
-            SELECT greatest({1}(k.search_vector),
-                            coalesce((SELECT max({1}(sp.search_vector)) FROM talk_speakers sp
-                                       WHERE sp.talk_id = k.id AND {0}(sp.search_vector)), 0))
-              FROM talks k WHERE c.kind = 'talk' AND k.id = c.id
-            UNION ALL
-            SELECT {1}(qu.search_vector) FROM talk_questions qu WHERE c.kind = 'question' AND qu.id = c.id
-          ) r
+               c.rank * (0.6 + 0.4 * exp(-greatest(extract(epoch FROM now() - c.at), 0) / 15552000.0)) AS score
+          FROM candidates c
       ),
       shown AS (
         SELECT * FROM ranked ORDER BY score DESC, at DESC, kind, id, sub LIMIT $10::int OFFSET $11::int
@@ -162,7 +148,7 @@ final class SearchRepository {
            WHERE pg.kind = 'thread' AND t.id = pg.id
           UNION ALL
           SELECT t.title, '/posts/' || p.id, g.name, m.display_name, 'posts', agora_search_config(p.language), p.body_markdown
-            FROM posts p JOIN threads t ON t.id = p.thread_id JOIN working_groups g ON g.id = t.group_id
+            FROM posts p JOIN threads t ON t.id = p.thread_id JOIN working_groups g ON g.id = p.group_id
             JOIN members m ON m.id = p.author_id
            WHERE pg.kind = 'post' AND p.id = pg.id
           UNION ALL
@@ -209,6 +195,9 @@ final class SearchRepository {
   /** Filters without words (all of an author's posts, say): everything the filters allow, newest first. */
   static final String FILTER = matches().replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "true")
       .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "1.0::real");
+
+  /** For the transaction of one search only. */
+  private static final String GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan";
 
   /** Whether the query has any word to match (punctuation or emoji alone have none). */
   private static final String HAS_WORDS = """
@@ -287,11 +276,20 @@ final class SearchRepository {
     return db.preparedQuery(MEMBER_BY_HANDLE).execute(Tuple.of(handle)).map(rows -> first(rows, r -> r.getLong(0)));
   }
 
-  Future<Found> search(SqlClient db, boolean words, String text, Scope scope, int limit, int offset) {
+  /**
+   * With words, the statement runs with its generic plan: planning it for each query's values cost
+   * about 4 ms, more than executing it, and the values change nothing a plan could use (the query
+   * is matched through the GIN indexes either way). Without words (filters alone) an author or date
+   * filter is worth a plan of its own, so PostgreSQL chooses.
+   */
+  Future<Found> search(Pool pool, boolean words, String text, Scope scope, int limit, int offset) {
     Tuple args = Tuple.from(new Object[] {scope.readerLanguage(), text, scope.groups().toArray(new Long[0]),
         scope.moderated().toArray(new Long[0]), scope.authorId(), utc(scope.from()), utc(scope.until()),
         scope.watcherId(), scope.kinds().toArray(new String[0]), limit, offset, scope.groupFiltered(), RANKED});
-    return db.preparedQuery(words ? SEARCH : FILTER).execute(args).map(rows -> {
+    Future<RowSet<Row>> found = words
+        ? pool.withTransaction(db -> db.query(GENERIC_PLAN).execute().compose(set -> db.preparedQuery(SEARCH).execute(args)))
+        : pool.preparedQuery(FILTER).execute(args);
+    return found.map(rows -> {
       List<SearchHit> hits = new ArrayList<>();
       long total = 0;
       for (Row r : rows) {

@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.search;
 
 import eu.mhealthhub.agora.group.GroupService;
+import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.web.FormResult;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;
@@ -45,18 +46,18 @@ public final class SearchRoutes {
   private void results(RoutingContext ctx) {
     Viewer viewer = Viewer.of(ctx);
     MultiMap params = ctx.queryParams();
-    Future.succeededFuture(params).map(SearchQuery::parse)
-        .compose(query -> Future.all(search.search(viewer.member(), query, viewer.locale(), viewer.zone()),
-                groups.visibleTo(viewer.member()))
-            .map(all -> FormResult.<SearchPage>previewOrProblems(false, page(params, all.resultAt(1),
-                all.resultAt(0), null))))
+    // the readable groups are asked for once: they scope the search and fill the group filter's list
+    Future<List<WorkingGroup>> readable = groups.readableBy(viewer.member());
+    readable.compose(scope -> Future.succeededFuture(params).map(SearchQuery::parse)
+            .compose(query -> search.search(viewer.member(), scope, query, viewer.locale(), viewer.zone()))
+            .map(results -> FormResult.<SearchPage>previewOrProblems(false, page(params, scope, results, null))))
         .recover(e -> FormResult.refused(e, i18n, ctx,
-            problem -> groups.visibleTo(viewer.member()).map(readable -> page(params, readable, null, problem))))
+            problem -> readable.map(scope -> page(params, scope, null, problem))))
         .onSuccess(result -> result.send(ctx, pages, "search/results"))
         .onFailure(ctx::fail);
   }
 
-  private static SearchPage page(MultiMap params, List<eu.mhealthhub.agora.group.WorkingGroup> readable,
+  private static SearchPage page(MultiMap params, List<WorkingGroup> readable,
       SearchResults results, String problem) {
     String q = value(params, "q");
     boolean filtersOpen = !value(params, "kind").isEmpty() || !value(params, "group").isEmpty()

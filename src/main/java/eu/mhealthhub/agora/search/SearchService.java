@@ -55,45 +55,58 @@ public final class SearchService {
     if (query.watched() && viewer.isEmpty()) {
       return Future.failedFuture(DomainException.badRequest("search.error.watchedSignIn"));
     }
+    return groups.readableBy(viewer).compose(readable -> search(viewer, readable, query, readerLocale, zone));
+  }
+
+  /**
+   * As {@link #search(Optional, SearchQuery, Locale, ZoneId)}, within {@code readable}: the groups
+   * the viewer may read, from {@link GroupService#readableBy} (or {@link GroupService#visibleTo}) of
+   * this same request, so a page that also lists them asks for them once.
+   */
+  public Future<SearchResults> search(Optional<Member> viewer, List<WorkingGroup> readable, SearchQuery query,
+      Locale readerLocale, ZoneId zone) {
+    if (!query.asked()) {
+      return Future.succeededFuture(SearchResults.none(query));
+    }
+    if (query.watched() && viewer.isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest("search.error.watchedSignIn"));
+    }
     String language = TextLanguage.of(readerLocale).code();
     String text = clean(query.text());
-    return groups.visibleTo(viewer).compose(readable -> {
-      List<WorkingGroup> scope = readable;
-      if (!query.group().isEmpty()) {
-        scope = readable.stream().filter(g -> g.slug().equals(query.group())).toList();
-        if (scope.isEmpty()) {
-          // a closed group the viewer may not read is answered as one that does not exist
-          return Future.failedFuture(DomainException.badRequest("search.error.group"));
-        }
+    List<WorkingGroup> scope = readable;
+    if (!query.group().isEmpty()) {
+      scope = readable.stream().filter(g -> g.slug().equals(query.group())).toList();
+      if (scope.isEmpty()) {
+        // a closed group the viewer may not read is answered as one that does not exist
+        return Future.failedFuture(DomainException.badRequest("search.error.group"));
       }
-      List<WorkingGroup> inScope = scope;
-      List<Long> ids = inScope.stream().map(WorkingGroup::id).toList();
-      List<Long> moderated = inScope.stream().filter(g -> PostPolicy.canSeeDeleted(viewer, g)).map(WorkingGroup::id)
-          .toList();
-      Future<Optional<Long>> author = query.author().isEmpty() ? Future.succeededFuture(Optional.empty())
-          : repository.memberByHandle(pool, query.author()).map(found -> Optional.of(found.orElse(-1L)));
-      Future<Boolean> words = text.isBlank() ? Future.succeededFuture(false) : repository.hasWords(pool, language, text);
-      return Future.all(author, words).compose(both -> {
-        if (!words.result() && !query.filtered()) {
-          return Future.succeededFuture(SearchResults.none(query));
-        }
-        List<String> kinds = query.kind().map(k -> List.of(k.code()))
-            .orElse(Arrays.stream(SearchKind.values()).map(SearchKind::code).toList());
-        Instant from = query.from() == null ? null : query.from().atStartOfDay(zone).toInstant();
-        Instant until = query.to() == null ? null : query.to().plusDays(1).atStartOfDay(zone).toInstant();
-        SearchRepository.Scope where = new SearchRepository.Scope(language, ids, moderated, author.result().orElse(null),
-            from, until, query.watched() ? viewer.get().id() : null, kinds, !query.group().isEmpty());
-        int offset = (query.page() - 1) * SearchResults.PAGE_SIZE;
-        return repository.search(pool, words.result(), text, where, SearchResults.PAGE_SIZE, offset)
-            .compose(found -> {
-              long pageable = Math.min(found.total(), SearchRepository.RANKED);
-              int pages = (int) Math.max(1, (pageable + SearchResults.PAGE_SIZE - 1) / SearchResults.PAGE_SIZE);
-              Future<String> didYouMean = found.total() == 0 && words.result() ? didYouMean(text, ids)
-                  : Future.succeededFuture("");
-              return didYouMean.map(suggested -> new SearchResults(query, found.hits(), found.total(), query.page(),
-                  pages, suggested));
-            });
-      });
+    }
+    List<Long> ids = scope.stream().map(WorkingGroup::id).toList();
+    List<Long> moderated = scope.stream().filter(g -> PostPolicy.canSeeDeleted(viewer, g)).map(WorkingGroup::id)
+        .toList();
+    Future<Optional<Long>> author = query.author().isEmpty() ? Future.succeededFuture(Optional.empty())
+        : repository.memberByHandle(pool, query.author()).map(found -> Optional.of(found.orElse(-1L)));
+    Future<Boolean> words = text.isBlank() ? Future.succeededFuture(false) : repository.hasWords(pool, language, text);
+    return Future.all(author, words).compose(both -> {
+      if (!words.result() && !query.filtered()) {
+        return Future.succeededFuture(SearchResults.none(query));
+      }
+      List<String> kinds = query.kind().map(k -> List.of(k.code()))
+          .orElse(Arrays.stream(SearchKind.values()).map(SearchKind::code).toList());
+      Instant from = query.from() == null ? null : query.from().atStartOfDay(zone).toInstant();
+      Instant until = query.to() == null ? null : query.to().plusDays(1).atStartOfDay(zone).toInstant();
+      SearchRepository.Scope where = new SearchRepository.Scope(language, ids, moderated, author.result().orElse(null),
+          from, until, query.watched() ? viewer.get().id() : null, kinds, !query.group().isEmpty());
+      int offset = (query.page() - 1) * SearchResults.PAGE_SIZE;
+      return repository.search(pool, words.result(), text, where, SearchResults.PAGE_SIZE, offset)
+          .compose(found -> {
+            long pageable = Math.min(found.total(), SearchRepository.RANKED);
+            int pages = (int) Math.max(1, (pageable + SearchResults.PAGE_SIZE - 1) / SearchResults.PAGE_SIZE);
+            Future<String> didYouMean = found.total() == 0 && words.result() ? didYouMean(text, ids)
+                : Future.succeededFuture("");
+            return didYouMean.map(suggested -> new SearchResults(query, found.hits(), found.total(), query.page(),
+                pages, suggested));
+          });
     });
   }
 
@@ -107,7 +120,7 @@ public final class SearchService {
     if (t.codePointCount(0, t.length()) < 2 || t.length() > MAX_TYPED) {
       return Future.succeededFuture(List.of());
     }
-    return groups.visibleTo(viewer).compose(readable -> repository.suggest(pool, t,
+    return groups.readableBy(viewer).compose(readable -> repository.suggest(pool, t,
         readable.stream().map(WorkingGroup::id).toList(), MAX_SUGGESTIONS));
   }
 
