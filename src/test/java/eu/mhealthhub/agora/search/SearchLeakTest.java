@@ -182,4 +182,38 @@ class SearchLeakTest {
       }
     }
   }
+
+  @Test
+  @DisplayName("a thread moved into the closed group takes its posts along: outsiders stop finding them at once, its members find them")
+  void movedThread() {
+    Browser mover = new Browser();
+    long moverId = app.signInNew(mover, "Mover", Fixtures.unique("mover") + "@example.org");
+    String open = Fixtures.unique("movefrom");
+    long openGroup = Fixtures.group(open, false, true);
+    long closedGroup = TestDatabase.count("SELECT id FROM working_groups WHERE slug = ?", slug);
+    Fixtures.member(openGroup, moverId, "moderator");
+    Fixtures.member(closedGroup, moverId, "moderator");
+    String postWord = word("movedpost");
+    long thread = startThread(app, mover, open, "Soon elsewhere", "Opening words.", "english");
+    reply(app, mover, thread, "Moving words " + postWord, "english", List.of());
+    Browser outsider = outsiders.get("signed-in non-member");
+    assertThat(search(outsider, Path.API, postWord).urls()).hasSize(1);
+
+    Response moved = mover.post(app.url("/threads/" + thread + "/move"), Map.of("_csrf", app.csrf(mover), "group", slug));
+    assertThat(moved.status()).isLessThan(400);
+    assertEquals(closedGroup, TestDatabase.count("SELECT group_id FROM threads WHERE id = ?", thread));
+    assertEquals(0, TestDatabase.count(
+        "SELECT count(*) FROM posts p JOIN threads t ON t.id = p.thread_id WHERE t.id = ? AND p.group_id <> t.group_id", thread));
+    for (Browser b : outsiders.values()) {
+      for (Path path : List.of(Path.PAGE, Path.API)) {
+        assertThat(search(b, path, postWord).urls()).as(path.name()).isEmpty();
+      }
+    }
+    assertThat(search(member, Path.API, postWord).urls()).hasSize(1);
+
+    // a post's group is the database's to keep: a stray write to it is replaced by its thread's group
+    TestDatabase.update("UPDATE posts SET group_id = ? WHERE thread_id = ?", openGroup, thread);
+    assertEquals(0, TestDatabase.count("SELECT count(*) FROM posts WHERE thread_id = ? AND group_id <> ?", thread, closedGroup));
+    assertThat(search(outsider, Path.API, postWord).urls()).isEmpty();
+  }
 }
