@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * revision), their comments, Talks and Talk questions, and the titles offered under the search box.
  *
  * <p>Who may read what is decided here, per request and never cached: the readable groups come
- * from {@link GroupService#visibleTo} (so a member who leaves a group stops finding its content at
- * once), deleted posts only in groups where {@link PostPolicy#canSeeDeleted} allows, hidden or
+ * from {@link GroupService#readableBy}, the read rule of {@link GroupService#visibleTo} without
+ * counts (so a member who leaves a group stops finding its content at once), deleted posts only in groups where {@link PostPolicy#canSeeDeleted} allows, hidden or
  * pending Talk questions never. Counts, snippets and suggestions are drawn from that same scope.
  *
  * <p>Failures: BAD_REQUEST for a group filter naming a group the viewer may not read (the same
