@@ -690,9 +690,9 @@ public final class ThreadService {
               }
               return repository.split(conn, threadId, from, postId, to.id(), newTitle)
                   .compose(newId -> repository.link(conn, threadId, "split_to", newId, "split_from", by.id(), why)
-                      .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread.split", "thread", threadId,
-                          "#" + newId, why, "#" + threadId + " (" + at.thread().postCount() + ")",
-                          "#" + threadId + " (" + (from - 1) + ") + #" + newId + " (" + (at.thread().postCount() - from + 1) + ")"))
+                      .compose(v -> logInBoth(at.group().id(), to.id(), group -> repository.log(conn, group, by.id(), "thread.split",
+                          "thread", threadId, "#" + newId, why, "#" + threadId + " (" + at.thread().postCount() + ")",
+                          "#" + threadId + " (" + (from - 1) + ") + #" + newId + " (" + (at.thread().postCount() - from + 1) + ")")))
                       .map(v -> {
                         List<Change> made = new ArrayList<>(List.of(Change.thread(threadId, "thread.split", newId),
                             Change.group(at.group().id(), "thread.changed", threadId), Change.group(to.id(), "thread.created", newId)));
@@ -735,14 +735,19 @@ public final class ThreadService {
                     }
                     return repository.merge(conn, threadId, targetId)
                         .compose(v -> repository.link(conn, targetId, "merged_from", threadId, "merged_into", by.id(), why))
-                        .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread.merge", "thread", threadId,
-                            "#" + targetId, why, "#" + threadId, "#" + targetId))
+                        .compose(v -> logInBoth(at.group().id(), target.group().id(), group -> repository.log(conn, group, by.id(),
+                            "thread.merge", "thread", threadId, "#" + targetId, why, "#" + threadId, "#" + targetId)))
                         .map(v -> Outcome.of(targetId, Change.thread(threadId, "thread.merged", targetId),
                             Change.thread(targetId, "thread.changed", targetId),
                             Change.group(at.group().id(), "thread.merged", threadId),
                             Change.group(target.group().id(), "thread.activity", targetId)));
                   }))));
     }));
+  }
+
+  /** An action across two groups is in both groups' audit logs, so each group's moderators read it. */
+  private static Future<Void> logInBoth(long groupId, long otherGroupId, java.util.function.LongFunction<Future<Void>> log) {
+    return log.apply(groupId).compose(v -> otherGroupId == groupId ? Future.<Void>succeededFuture() : log.apply(otherGroupId));
   }
 
   private static final java.util.regex.Pattern THREAD_REF = java.util.regex.Pattern.compile("^(?:.*/threads/)?#?(\\d{1,18})(?:[/?#].*)?$");

@@ -230,6 +230,31 @@ class ThreadSurgeryTest {
   }
 
   @Test
+  @DisplayName("a split into another group the moderator moderates puts the new thread there and the action in both groups' audit logs")
+  void splitIntoAnotherGroup() {
+    String secondSlug = Fixtures.unique("second");
+    long second = Fixtures.group(secondSlug, true, false);
+    Fixtures.member(second, moderatorId, "moderator");
+    long t = thread(groupId, "Two topics");
+    post(t, "Opening", 20);
+    long moved = post(t, "The other topic", 10);
+
+    Document page = moderator.get(app.url("/threads/" + t)).html();
+    assertThat(page.select("#split-form select[name=group] option").eachAttr("value")).containsExactly(slug, secondSlug);
+    assertThat(page.select("#split-form select[name=post] option").eachAttr("value")).containsExactly(String.valueOf(moved));
+
+    Response done = form(moderator, "/threads/" + t + "/split",
+        Map.of("post", String.valueOf(moved), "title", "The other topic", "group", secondSlug, "reason", "Belongs to the closed group"));
+    assertEquals(303, done.status(), done.body());
+    long n = threadOf(moved);
+    assertEquals(second, TestDatabase.count("SELECT group_id FROM threads WHERE id = ?", n));
+    assertEquals(2, TestDatabase.count("SELECT count(DISTINCT group_id) FROM moderation_log WHERE action = 'thread.split' AND target_id = ?", t));
+    assertEquals(404, member.get(app.url("/posts/" + moved)).status(), "the post now lives in a closed group the member is not in");
+    Document old = member.get(app.url("/threads/" + t)).html();
+    assertThat(old.select("p.thread-link a").text()).as("another group's title is not shown").isEqualTo("#" + n);
+  }
+
+  @Test
   @DisplayName("refused surgery changes nothing: a non-moderator, a moderator of another group, a self-merge, the opening post, no reason")
   void refusals() {
     long t = thread(groupId, "Refusals");
