@@ -59,7 +59,14 @@ final class ThreadRepository {
              (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS group_viewer_role,
              (SELECT r.position FROM read_positions r WHERE r.member_id = $2 AND r.thread_id = t.id) AS read_position,
              (SELECT s.level FROM thread_subscriptions s WHERE s.member_id = $2 AND s.thread_id = t.id) AS level,
-             (SELECT max(e.seq) FROM live_events e WHERE e.address = 'thread.' || t.id) AS live_seq
+             (SELECT max(e.seq) FROM live_events e WHERE e.address = 'thread.' || t.id) AS live_seq,
+             -- the lines about threads split from or merged into this one (few threads have any); another
+             -- group's thread is named by its number only, its title being that group's to show
+             CASE WHEN EXISTS (SELECT 1 FROM thread_links l0 WHERE l0.thread_id = t.id) THEN
+               (SELECT json_agg(json_build_object('kind', l.kind, 'other', l.other_thread_id,
+                                                  'title', CASE WHEN o.group_id = t.group_id THEN o.title END,
+                                                  'reason', l.reason, 'at', l.created_at) ORDER BY l.created_at, l.id)
+                  FROM thread_links l JOIN threads o ON o.id = l.other_thread_id WHERE l.thread_id = t.id) END AS links
         FROM threads t JOIN members a ON a.id = t.author_id JOIN working_groups g ON g.id = t.group_id
        WHERE t.id = $1
       """;
@@ -266,7 +273,8 @@ final class ThreadRepository {
   }
 
   /** What {@link #THREAD_FOR_VIEWER} reads: the group is not yet checked against the policy. */
-  record ThreadForViewer(ForumThread thread, WorkingGroup group, int readPosition, SubscriptionLevel level, long liveSeq) {}
+  record ThreadForViewer(ForumThread thread, WorkingGroup group, int readPosition, SubscriptionLevel level, long liveSeq,
+      List<ThreadLink> links) {}
 
   /** The thread with its group, the viewer's read position (0 if never) and subscription level. */
   Future<Optional<ThreadForViewer>> threadForViewer(SqlClient db, long id, long viewerId) {
@@ -277,8 +285,15 @@ final class ThreadRepository {
           r.getString("group_purpose"), "closed".equals(r.getString("group_visibility")),
           "open".equals(r.getString("group_join_policy")), r.getBoolean("group_archived"), 0, 0,
           r.getString("group_viewer_role"), 0);
+      List<ThreadLink> links = new ArrayList<>();
+      JsonArray l = json(r, "links");
+      for (int i = 0; i < l.size(); i++) {
+        JsonObject o = l.getJsonObject(i);
+        links.add(new ThreadLink(o.getString("kind"), o.getLong("other"), o.getString("title"), o.getString("reason"),
+            java.time.OffsetDateTime.parse(o.getString("at")).toInstant()));
+      }
       return new ThreadForViewer(thread(r), group, position == null ? 0 : position, SubscriptionLevel.ofRow(r.getString("level")),
-          liveSeq == null ? 0L : liveSeq);
+          liveSeq == null ? 0L : liveSeq, List.copyOf(links));
     }));
   }
 
@@ -539,11 +554,6 @@ final class ThreadRepository {
   private static final String ADD_LINK = """
       INSERT INTO thread_links (thread_id, other_thread_id, kind, actor_id, reason) VALUES ($1, $2, $3, $4, $5)
       """;
-  private static final String LINKS = """
-      SELECT l.kind, l.other_thread_id, o.title AS other_title, o.group_id = t.group_id AS same_group, l.reason, l.created_at
-        FROM thread_links l JOIN threads t ON t.id = l.thread_id JOIN threads o ON o.id = l.other_thread_id
-       WHERE l.thread_id = $1 ORDER BY l.created_at, l.id
-      """;
   private static final String LOG_WITH_REASON = """
       INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail, reason, before_value, after_value)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -601,12 +611,6 @@ final class ThreadRepository {
   Future<Void> link(SqlClient db, long threadId, String kind, long otherId, String otherKind, long actorId, String reason) {
     return db.preparedQuery(ADD_LINK).executeBatch(List.of(Tuple.of(threadId, otherId, kind, actorId, reason),
         Tuple.of(otherId, threadId, otherKind, actorId, reason))).mapEmpty();
-  }
-
-  Future<List<ThreadLink>> links(SqlClient db, long threadId) {
-    return db.preparedQuery(LINKS).execute(Tuple.of(threadId)).map(rows -> list(rows, r -> new ThreadLink(r.getString("kind"),
-        r.getLong("other_thread_id"), r.getBoolean("same_group") ? r.getString("other_title") : null, r.getString("reason"),
-        instant(r, "created_at"))));
   }
 
   /** An audit entry with its reason and the state before and after. */

@@ -55,7 +55,7 @@ public final class ThreadService {
 
   /** One page of a thread for a viewer, with where they had read up to before this view. */
   public record Page(WorkingGroup group, ForumThread thread, List<Post> posts, int page, int readBefore,
-      SubscriptionLevel subscription, long liveSeq) {}
+      SubscriptionLevel subscription, long liveSeq, List<ThreadLink> links) {}
 
   /**
    * The post and thread limits, taken inside the transaction once it is clear that the submission
@@ -120,7 +120,7 @@ public final class ThreadService {
       return groups.readable(row.get().group(), viewer).compose(group -> {
         if (thread.mergedInto() != null) {
           // merged away: nothing to show, the routes answer with a redirect to where its posts went
-          return Future.succeededFuture(new Page(group, thread, List.of(), 1, -1, SubscriptionLevel.NORMAL, 0L));
+          return Future.succeededFuture(new Page(group, thread, List.of(), 1, -1, SubscriptionLevel.NORMAL, 0L, List.of()));
         }
         if (page < 1 || page > thread.pages()) {
           return Future.failedFuture(DomainException.notFound());
@@ -136,7 +136,7 @@ public final class ThreadService {
             }
           }
           return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? row.get().level() : SubscriptionLevel.NORMAL,
-              row.get().liveSeq());
+              row.get().liveSeq(), row.get().links());
         });
       });
     });
@@ -195,8 +195,7 @@ public final class ThreadService {
   public Future<View> view(long threadId, Optional<Member> viewer, int page) {
     return page(threadId, viewer, page).compose(p -> p.thread().mergedInto() != null
         ? Future.succeededFuture(new View(p, List.of(), List.of()))
-        : moveTargets(p.group(), viewer).compose(targets -> repository.links(pool, threadId)
-            .map(links -> new View(p, targets, links))));
+        : moveTargets(p.group(), viewer).map(targets -> new View(p, targets, p.links())));
   }
 
   private Future<List<WorkingGroup>> moveTargets(WorkingGroup current, Optional<Member> viewer) {
