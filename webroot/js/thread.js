@@ -100,7 +100,12 @@ export function start(live) {
         }
       });
     }
-    if (ev.type === 'thread.changed' || ev.type === 'thread.moved') {
+    if (ev.type === 'thread.merged') {
+      // this thread's posts now live in another: go there (the old address redirects as well)
+      window.location.assign('/threads/' + ev.id);
+      return null;
+    }
+    if (ev.type === 'thread.changed' || ev.type === 'thread.moved' || ev.type === 'thread.split') {
       say(list.getAttribute('data-changed'));
     }
     return null;

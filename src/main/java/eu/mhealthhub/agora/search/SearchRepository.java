@@ -52,6 +52,7 @@ final class SearchRepository {
         SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at, {1}(t.search_vector) AS rank
           FROM threads t, q
          WHERE 'threads' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(t.search_vector)
+           AND t.merged_into IS NULL
            AND ($5::bigint IS NULL OR t.author_id = $5::bigint)
            AND ($6::timestamptz IS NULL OR t.created_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR t.created_at < $7::timestamptz)
@@ -242,7 +243,7 @@ final class SearchRepository {
       SELECT s.kind, s.title, s.url, s.group_name FROM (
         (SELECT 'thread' AS kind, t.title, '/threads/' || t.id AS url, g.name AS group_name, t.last_activity_at AS at
            FROM threads t JOIN working_groups g ON g.id = t.group_id, p
-          WHERE t.group_id = ANY($2::bigint[]) AND agora_unaccent(lower(t.title)) LIKE p.pattern
+          WHERE t.group_id = ANY($2::bigint[]) AND agora_unaccent(lower(t.title)) LIKE p.pattern AND t.merged_into IS NULL
           ORDER BY t.last_activity_at DESC LIMIT 20)
         UNION ALL
         (SELECT 'document', d.title, '/documents/' || d.id, g.name, d.updated_at

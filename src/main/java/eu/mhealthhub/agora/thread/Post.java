@@ -25,7 +25,9 @@ public record Post(
     String deletedByName,
     String deleteReason,
     List<ReactionCount> reactions,
-    List<AttachmentInfo> attachments) {
+    List<AttachmentInfo> attachments,
+    /** A moderator has edited it (with a note in its history); readers are told. */
+    boolean moderatorEdited) {
 
   public static final int MAX_BODY = 50_000;
 

@@ -20,6 +20,20 @@ public final class PostPolicy {
         && GroupPolicy.canRead(viewer, group);
   }
 
+  /**
+   * A moderator of the group edits someone else's post, with a note that its history shows
+   * (issue 13 point 3); never a deleted post or one in an archived group.
+   */
+  public static boolean canModeratorEdit(Optional<Member> viewer, WorkingGroup group, Post post) {
+    return viewer.map(m -> m.id() != post.authorId()).orElse(false) && !post.deleted() && !group.archived()
+        && GroupPolicy.canModerate(viewer, group);
+  }
+
+  /** The author's own edit or a moderator's with a note. */
+  public static boolean canEditAny(Optional<Member> viewer, WorkingGroup group, Post post) {
+    return canEdit(viewer, group, post) || canModeratorEdit(viewer, group, post);
+  }
+
   public static boolean canDelete(Optional<Member> viewer, WorkingGroup group, Post post) {
     return !post.deleted() && (viewer.map(m -> m.id() == post.authorId()).orElse(false)
         || GroupPolicy.canModerate(viewer, group));

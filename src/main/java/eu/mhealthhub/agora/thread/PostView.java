@@ -52,7 +52,7 @@ public record PostView(Post post, boolean showBody, boolean canEdit, boolean can
           c == null ? 0 : c.count(), c != null && c.mine()));
     }
     boolean show = !p.deleted() || PostPolicy.canSeeDeleted(viewer, group);
-    return new PostView(p, show, PostPolicy.canEdit(viewer, group, p), PostPolicy.canDelete(viewer, group, p),
+    return new PostView(p, show, PostPolicy.canEditAny(viewer, group, p), PostPolicy.canDelete(viewer, group, p),
         PostPolicy.canRestore(viewer, group, p), PostPolicy.canReact(viewer, group, p),
         PostPolicy.canReply(viewer, group, thread), reactions);
   }

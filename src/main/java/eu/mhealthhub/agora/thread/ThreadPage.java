@@ -18,7 +18,11 @@ import java.util.function.Function;
 public record ThreadPage(WorkingGroup group, ForumThread thread, int page, boolean lastPage,
     List<Map<String, Object>> pages, boolean canReply, boolean canModerate, boolean signedIn, SubscriptionLevel subscription,
     boolean hasUnread, long liveSeq, long maxFileMb, List<WorkingGroup> moveTargets,
-    List<CitedIn> citedIn, String clientToken, List<Shown> posts) {
+    List<CitedIn> citedIn, String clientToken, List<Shown> posts, List<ThreadLink> links, List<SplitChoice> splitChoices,
+    List<WorkingGroup> splitTargets) {
+
+  /** A post of this page a moderator may split the thread from (any but the opening post). */
+  public record SplitChoice(long postId, int position, String authorName) {}
 
   /** A document (and section) that cites this thread; the routes translate the document feature's citations. */
   public record CitedIn(long documentId, String documentTitle, Integer sectionKey) {
@@ -45,7 +49,27 @@ public record ThreadPage(WorkingGroup group, ForumThread thread, int page, boole
         GroupPolicy.canModerate(viewer, p.group()), viewer.isPresent(),
         p.subscription(),
         readBefore >= 0 && readBefore < p.thread().postCount(), p.liveSeq(), maxFileMb, view.moveTargets(),
-        distinct(citations), clientToken, posts);
+        distinct(citations), clientToken, posts, view.links(), splitChoices(view, viewer), splitTargets(view, viewer));
+  }
+
+  private static List<SplitChoice> splitChoices(ThreadService.View view, Optional<Member> viewer) {
+    ThreadService.Page p = view.page();
+    if (!GroupPolicy.canModerate(viewer, p.group())) {
+      return List.of();
+    }
+    return p.posts().stream().filter(post -> post.position() > 1)
+        .map(post -> new SplitChoice(post.id(), post.position(), post.authorName())).toList();
+  }
+
+  /** The thread's own group first, then the others its moderator moderates. */
+  private static List<WorkingGroup> splitTargets(ThreadService.View view, Optional<Member> viewer) {
+    if (!GroupPolicy.canModerate(viewer, view.page().group())) {
+      return List.of();
+    }
+    List<WorkingGroup> all = new ArrayList<>();
+    all.add(view.page().group());
+    all.addAll(view.moveTargets());
+    return all;
   }
 
   /** One link per document and section, however often it cites this thread. */

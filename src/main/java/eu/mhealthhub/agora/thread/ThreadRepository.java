@@ -38,10 +38,10 @@ final class ThreadRepository {
         LEFT JOIN read_positions r ON r.thread_id = t.id AND r.member_id = $2
       """;
   private static final String IN_GROUP = SUMMARY_COLUMNS
-      + " WHERE t.group_id = $1 ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT $3 OFFSET $4";
+      + " WHERE t.group_id = $1 AND t.merged_into IS NULL ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT $3 OFFSET $4";
   private static final String THREAD = """
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
-             t.pinned, t.locked, t.post_count
+             t.pinned, t.locked, t.post_count, t.merged_into
         FROM threads t JOIN members a ON a.id = t.author_id
        WHERE t.id = $1
       """;
@@ -53,13 +53,20 @@ final class ThreadRepository {
    */
   private static final String THREAD_FOR_VIEWER = """
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
-             t.pinned, t.locked, t.post_count,
+             t.pinned, t.locked, t.post_count, t.merged_into,
              g.slug AS group_slug, g.name AS group_name, g.purpose AS group_purpose, g.visibility AS group_visibility,
              g.join_policy AS group_join_policy, g.archived_at IS NOT NULL AS group_archived,
              (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS group_viewer_role,
              (SELECT r.position FROM read_positions r WHERE r.member_id = $2 AND r.thread_id = t.id) AS read_position,
              (SELECT s.level FROM thread_subscriptions s WHERE s.member_id = $2 AND s.thread_id = t.id) AS level,
-             (SELECT max(e.seq) FROM live_events e WHERE e.address = 'thread.' || t.id) AS live_seq
+             (SELECT max(e.seq) FROM live_events e WHERE e.address = 'thread.' || t.id) AS live_seq,
+             -- the lines about threads split from or merged into this one (few threads have any); another
+             -- group's thread is named by its number only, its title being that group's to show
+             CASE WHEN EXISTS (SELECT 1 FROM thread_links l0 WHERE l0.thread_id = t.id) THEN
+               (SELECT json_agg(json_build_object('kind', l.kind, 'other', l.other_thread_id,
+                                                  'title', CASE WHEN o.group_id = t.group_id THEN o.title END,
+                                                  'reason', l.reason, 'at', l.created_at) ORDER BY l.created_at, l.id)
+                  FROM thread_links l JOIN threads o ON o.id = l.other_thread_id WHERE l.thread_id = t.id) END AS links
         FROM threads t JOIN members a ON a.id = t.author_id JOIN working_groups g ON g.id = t.group_id
        WHERE t.id = $1
       """;
@@ -73,7 +80,7 @@ final class ThreadRepository {
   /** The thread and its group with the viewer's role in it: {@link #THREAD_FOR_VIEWER} without the reading state. */
   private static final String THREAD_IN_GROUP = """
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
-             t.pinned, t.locked, t.post_count,
+             t.pinned, t.locked, t.post_count, t.merged_into,
              g.slug AS group_slug, g.name AS group_name, g.purpose AS group_purpose, g.visibility AS group_visibility,
              g.join_policy AS group_join_policy, g.archived_at IS NOT NULL AS group_archived,
              (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS group_viewer_role
@@ -90,7 +97,7 @@ final class ThreadRepository {
       SELECT p.id, p.thread_id, p.position, p.author_id, a.display_name AS author_name, a.handle AS author_handle,
              p.reply_to_post_id, ra.display_name AS reply_to_author, p.body_markdown, p.body_html, p.revision,
              p.created_at, p.edited_at, p.deleted_at IS NOT NULL AS deleted, d.display_name AS deleted_by_name,
-             p.delete_reason,
+             p.delete_reason, p.moderator_edited,
              CASE WHEN EXISTS (SELECT 1 FROM reactions r0 WHERE r0.post_id = p.id) THEN
                (SELECT json_agg(json_build_object('kind', x.kind, 'count', x.n, 'mine', x.mine))
                   FROM (SELECT kind, count(*) AS n, bool_or(member_id = $2) AS mine
@@ -143,7 +150,7 @@ final class ThreadRepository {
       INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html) VALUES ($1, $2, $3, $4, $5)
       """;
   private static final String REVISIONS = """
-      SELECT r.revision, m.display_name AS editor_name, r.body_markdown, r.created_at
+      SELECT r.revision, m.display_name AS editor_name, r.body_markdown, r.created_at, r.note, r.by_moderator
         FROM post_revisions r JOIN members m ON m.id = r.editor_id
        WHERE r.post_id = $1 ORDER BY r.revision
       """;
@@ -206,7 +213,7 @@ final class ThreadRepository {
   record Mentionable(long id, String handle) {}
 
   /** A revision of a post's text. */
-  record Revision(int revision, String editorName, String bodyMarkdown, Instant createdAt) {}
+  record Revision(int revision, String editorName, String bodyMarkdown, Instant createdAt, String note, boolean byModerator) {}
 
   private static ThreadSummary summary(Row row) {
     return new ThreadSummary(row.getLong("id"), row.getLong("group_id"), row.getString("title"),
@@ -218,7 +225,7 @@ final class ThreadRepository {
   private static ForumThread thread(Row row) {
     return new ForumThread(row.getLong("id"), row.getLong("group_id"), row.getString("title"), row.getLong("author_id"),
         row.getString("author_name"), instant(row, "created_at"), instant(row, "last_activity_at"),
-        row.getBoolean("pinned"), row.getBoolean("locked"), row.getInteger("post_count"));
+        row.getBoolean("pinned"), row.getBoolean("locked"), row.getInteger("post_count"), row.getLong("merged_into"));
   }
 
   /** A JSON array column; NULL (no reactions, no files: most posts) is empty, without parsing anything. */
@@ -248,7 +255,8 @@ final class ThreadRepository {
         row.getString("author_name"), row.getString("author_handle"), row.getLong("reply_to_post_id"),
         row.getString("reply_to_author"), row.getString("body_markdown"), row.getString("body_html"),
         row.getInteger("revision"), instant(row, "created_at"), instant(row, "edited_at"), row.getBoolean("deleted"),
-        row.getString("deleted_by_name"), row.getString("delete_reason"), List.copyOf(reactions), List.copyOf(files));
+        row.getString("deleted_by_name"), row.getString("delete_reason"), List.copyOf(reactions), List.copyOf(files),
+        row.getBoolean("moderator_edited"));
   }
 
   Future<List<ThreadSummary>> inGroup(SqlClient db, long groupId, Long viewerId, int limit, int offset) {
@@ -265,7 +273,8 @@ final class ThreadRepository {
   }
 
   /** What {@link #THREAD_FOR_VIEWER} reads: the group is not yet checked against the policy. */
-  record ThreadForViewer(ForumThread thread, WorkingGroup group, int readPosition, SubscriptionLevel level, long liveSeq) {}
+  record ThreadForViewer(ForumThread thread, WorkingGroup group, int readPosition, SubscriptionLevel level, long liveSeq,
+      List<ThreadLink> links) {}
 
   /** The thread with its group, the viewer's read position (0 if never) and subscription level. */
   Future<Optional<ThreadForViewer>> threadForViewer(SqlClient db, long id, long viewerId) {
@@ -276,8 +285,15 @@ final class ThreadRepository {
           r.getString("group_purpose"), "closed".equals(r.getString("group_visibility")),
           "open".equals(r.getString("group_join_policy")), r.getBoolean("group_archived"), 0, 0,
           r.getString("group_viewer_role"), 0);
+      List<ThreadLink> links = new ArrayList<>();
+      JsonArray l = json(r, "links");
+      for (int i = 0; i < l.size(); i++) {
+        JsonObject o = l.getJsonObject(i);
+        links.add(new ThreadLink(o.getString("kind"), o.getLong("other"), o.getString("title"), o.getString("reason"),
+            java.time.OffsetDateTime.parse(o.getString("at")).toInstant()));
+      }
       return new ThreadForViewer(thread(r), group, position == null ? 0 : position, SubscriptionLevel.ofRow(r.getString("level")),
-          liveSeq == null ? 0L : liveSeq);
+          liveSeq == null ? 0L : liveSeq, List.copyOf(links));
     }));
   }
 
@@ -359,7 +375,7 @@ final class ThreadRepository {
   Future<List<Revision>> revisions(SqlClient db, long postId) {
     return db.preparedQuery(REVISIONS).execute(Tuple.of(postId))
         .map(rows -> list(rows, r -> new Revision(r.getInteger("revision"), r.getString("editor_name"),
-          r.getString("body_markdown"), instant(r, "created_at"))));
+          r.getString("body_markdown"), instant(r, "created_at"), r.getString("note"), r.getBoolean("by_moderator"))));
   }
 
   Future<Boolean> delete(SqlClient db, long postId, long by, String reason) {
@@ -466,5 +482,147 @@ final class ThreadRepository {
       rows.forEach(r -> found.put(r.getLong(0), r.getLong(1)));
       return found;
     });
+  }
+
+  // ---- thread surgery: split, merge (issue 13 point 3). Callers lock the threads first.
+
+  private static final String LOCK_THREADS = "SELECT id, merged_into FROM threads WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+  /** The post at a position of a thread, for a split: id and when it was written. */
+  private static final String POST_AT = "SELECT id FROM posts WHERE thread_id = $1 AND position = $2";
+  /** A new thread opened by the first post split off into it: its author, time and language. */
+  private static final String INSERT_SPLIT_THREAD = """
+      INSERT INTO threads (group_id, title, author_id, created_at, last_activity_at, language)
+      SELECT $1, $2, p.author_id, p.created_at, p.created_at, p.language FROM posts p WHERE p.id = $3
+      RETURNING id
+      """;
+  private static final String MOVE_POSTS_FROM = """
+      UPDATE posts SET thread_id = $2, position = position - $3 + 1 WHERE thread_id = $1 AND position >= $3
+      """;
+  private static final String SPLIT_READ_POSITIONS = """
+      WITH copied AS (
+        INSERT INTO read_positions (member_id, thread_id, position)
+        SELECT member_id, $2, position - $3 + 1 FROM read_positions WHERE thread_id = $1 AND position >= $3
+        ON CONFLICT (member_id, thread_id) DO NOTHING)
+      UPDATE read_positions SET position = $3 - 1, updated_at = now() WHERE thread_id = $1 AND position >= $3
+      """;
+  /**
+   * Where each reader of A or B has read up to in B once A's posts are in it, in time order: just
+   * before the first post (in the new order) they had not read in its old thread.
+   */
+  private static final String MERGE_READ_POSITIONS = """
+      WITH mapping AS (
+        SELECT thread_id, position, row_number() OVER (ORDER BY created_at, id) AS new_position
+          FROM posts WHERE thread_id IN ($1, $2)),
+      readers AS (SELECT DISTINCT member_id FROM read_positions WHERE thread_id IN ($1, $2)),
+      computed AS (
+        SELECT r.member_id,
+               COALESCE((SELECT min(m.new_position) - 1 FROM mapping m
+                          WHERE m.position > COALESCE((SELECT rp.position FROM read_positions rp
+                                                        WHERE rp.member_id = r.member_id AND rp.thread_id = m.thread_id), 0)),
+                        (SELECT count(*) FROM mapping)) AS position
+          FROM readers r)
+      INSERT INTO read_positions (member_id, thread_id, position)
+      SELECT member_id, $2, position::int FROM computed
+      ON CONFLICT (member_id, thread_id) DO UPDATE SET position = EXCLUDED.position, updated_at = now()
+      """;
+  private static final String DROP_READ_POSITIONS = "DELETE FROM read_positions WHERE thread_id = $1";
+  // positions are UNIQUE per thread and checked row by row: move both threads' posts out of the
+  // way first, then number them 1, 2, ... in the order they were written
+  private static final String PARK_POSITIONS = "UPDATE posts SET position = position + 1000000 WHERE thread_id = $1";
+  private static final String PARK_INTO = "UPDATE posts SET thread_id = $2, position = position + 2000000 WHERE thread_id = $1";
+  private static final String RENUMBER = """
+      UPDATE posts p SET position = m.n
+        FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM posts WHERE thread_id = $1) m
+       WHERE p.id = m.id
+      """;
+  /** A thread's count, last post and last activity, from its posts. */
+  private static final String RECOUNT = """
+      UPDATE threads t SET post_count = c.n,
+             last_post_id = c.last_id, last_poster_id = c.last_author,
+             last_activity_at = COALESCE(c.last_at, t.created_at)
+        FROM (SELECT count(*)::int AS n, (array_agg(id ORDER BY position DESC))[1] AS last_id,
+                     (array_agg(author_id ORDER BY position DESC))[1] AS last_author, max(created_at) AS last_at
+                FROM posts WHERE thread_id = $1) c
+       WHERE t.id = $1
+      """;
+  private static final String MARK_MERGED = "UPDATE threads SET merged_into = $2, pinned = false WHERE id = $1";
+  private static final String COPY_WATCHERS = """
+      INSERT INTO thread_subscriptions (member_id, thread_id, level)
+      SELECT member_id, $2, level FROM thread_subscriptions WHERE thread_id = $1 AND level = ANY($3)
+      ON CONFLICT (member_id, thread_id) DO NOTHING
+      """;
+  private static final String ADD_LINK = """
+      INSERT INTO thread_links (thread_id, other_thread_id, kind, actor_id, reason) VALUES ($1, $2, $3, $4, $5)
+      """;
+  private static final String LOG_WITH_REASON = """
+      INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail, reason, before_value, after_value)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      """;
+  private static final String MODERATOR_EDITED = "UPDATE posts SET moderator_edited = true WHERE id = $1";
+  private static final String NOTE_REVISION = """
+      UPDATE post_revisions SET note = $3, by_moderator = true WHERE post_id = $1 AND revision = $2
+      """;
+
+  /** Locks the threads (in id order); completes with each one's merged_into (null when not merged), by id. */
+  Future<java.util.Map<Long, Long>> lockThreads(SqlClient db, long... ids) {
+    return db.preparedQuery(LOCK_THREADS).execute(Tuple.tuple().addArrayOfLong(java.util.Arrays.stream(ids).boxed().toArray(Long[]::new)))
+        .map(rows -> {
+          java.util.Map<Long, Long> found = new java.util.HashMap<>();
+          rows.forEach(r -> found.put(r.getLong(0), r.getLong(1)));
+          return found;
+        });
+  }
+
+  Future<Optional<Long>> postAt(SqlClient db, long threadId, int position) {
+    return db.preparedQuery(POST_AT).execute(Tuple.of(threadId, position)).map(rows -> first(rows, r -> r.getLong(0)));
+  }
+
+  /**
+   * Moves the posts of {@code from} at {@code position} onward into a new thread of {@code groupId},
+   * numbered from 1, with the readers' positions and the watchers; completes with the new thread's id.
+   */
+  Future<Long> split(SqlClient db, long from, int position, long firstPostId, long groupId, String title) {
+    return db.preparedQuery(INSERT_SPLIT_THREAD).execute(Tuple.of(groupId, title, firstPostId))
+        .map(rows -> rows.iterator().next().getLong(0))
+        .compose(to -> db.preparedQuery(MOVE_POSTS_FROM).execute(Tuple.of(from, to, position))
+            .compose(v -> db.preparedQuery(SPLIT_READ_POSITIONS).execute(Tuple.of(from, to, position)))
+            .compose(v -> db.preparedQuery(COPY_WATCHERS).execute(Tuple.of(from, to, new String[] {"watching"})))
+            .compose(v -> recount(db, from)).compose(v -> recount(db, to))
+            .map(to));
+  }
+
+  /** Moves every post of {@code from} into {@code into} in time order, with readers and watchers; {@code from} redirects. */
+  Future<Void> merge(SqlClient db, long from, long into) {
+    return db.preparedQuery(MERGE_READ_POSITIONS).execute(Tuple.of(from, into))
+        .compose(v -> db.preparedQuery(DROP_READ_POSITIONS).execute(Tuple.of(from)))
+        .compose(v -> db.preparedQuery(PARK_POSITIONS).execute(Tuple.of(into)))
+        .compose(v -> db.preparedQuery(PARK_INTO).execute(Tuple.of(from, into)))
+        .compose(v -> db.preparedQuery(RENUMBER).execute(Tuple.of(into)))
+        .compose(v -> db.preparedQuery(COPY_WATCHERS).execute(Tuple.of(from, into, new String[] {"watching", "muted"})))
+        .compose(v -> db.preparedQuery(MARK_MERGED).execute(Tuple.of(from, into)))
+        .compose(v -> recount(db, from)).compose(v -> recount(db, into));
+  }
+
+  private Future<Void> recount(SqlClient db, long threadId) {
+    return db.preparedQuery(RECOUNT).execute(Tuple.of(threadId)).mapEmpty();
+  }
+
+  /** Records the line each of two threads shows about the other. */
+  Future<Void> link(SqlClient db, long threadId, String kind, long otherId, String otherKind, long actorId, String reason) {
+    return db.preparedQuery(ADD_LINK).executeBatch(List.of(Tuple.of(threadId, otherId, kind, actorId, reason),
+        Tuple.of(otherId, threadId, otherKind, actorId, reason))).mapEmpty();
+  }
+
+  /** An audit entry with its reason and the state before and after. */
+  Future<Void> log(SqlClient db, long groupId, long actorId, String action, String targetType, long targetId, String detail,
+      String reason, String before, String after) {
+    return db.preparedQuery(LOG_WITH_REASON).execute(Tuple.from(new Object[] {groupId, actorId, action, targetType, targetId,
+        detail, reason, before, after})).mapEmpty();
+  }
+
+  /** Marks a post edited by a moderator and puts the note on the revision the edit saved. */
+  Future<Void> noteModeratorEdit(SqlClient db, long postId, int revision, String note) {
+    return db.preparedQuery(MODERATOR_EDITED).execute(Tuple.of(postId))
+        .compose(v -> db.preparedQuery(NOTE_REVISION).execute(Tuple.of(postId, revision, note))).mapEmpty();
   }
 }

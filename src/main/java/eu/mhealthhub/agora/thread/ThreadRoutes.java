@@ -35,12 +35,14 @@ import java.util.Optional;
  * GET  /threads/:id/unread            to the first unread post
  * GET  /threads/:id/reply             reply form (?to= a post, ?quote= a post)
  * POST /threads/:id/posts             reply (multipart: body, to, files; action=preview)
- * POST /threads/:id/pin | /lock       a moderator pins or locks (on=true|false)
- * POST /threads/:id/move              a moderator moves it (group=slug)
+ * POST /threads/:id/pin | /lock       a moderator pins or locks (on=true|false, reason optional)
+ * POST /threads/:id/move              a moderator moves it (group=slug, reason optional)
+ * POST /threads/:id/split             a moderator splits it from a post onward (post=id, title, group=slug, reason)
+ * POST /threads/:id/merge             a moderator merges it into another (into=id or link, reason); it then answers 301
  * POST /threads/:id/subscription      watch or mute (level=watching|muted|normal)
  * GET  /posts/:id                     permalink: to the page and anchor of the post
  * GET  /posts/:id/fragment            the post's HTML alone, for pages that update themselves
- * GET  /posts/:id/edit, POST          edit (body, revision)
+ * GET  /posts/:id/edit, POST          edit (body, revision; a moderator editing another's post: note)
  * GET  /posts/:id/history             every revision with a word diff
  * POST /posts/:id/delete | /restore   soft delete (reason) and restore
  * POST /posts/:id/reactions           toggle a reaction (kind)
@@ -90,6 +92,8 @@ public final class ThreadRoutes {
     router.post("/threads/:id/pin").handler(Forms::members).handler(ctx -> flag(ctx, ThreadFlag.PINNED));
     router.post("/threads/:id/lock").handler(Forms::members).handler(ctx -> flag(ctx, ThreadFlag.LOCKED));
     router.post("/threads/:id/move").handler(Forms::members).handler(this::move);
+    router.post("/threads/:id/split").handler(Forms::members).handler(this::split);
+    router.post("/threads/:id/merge").handler(Forms::members).handler(this::merge);
     router.post("/threads/:id/subscription").handler(Forms::members).handler(this::subscribe);
     router.get("/posts/:id").handler(this::permalink);
     router.get("/posts/:id/fragment").handler(this::fragment);
@@ -175,10 +179,14 @@ public final class ThreadRoutes {
         ? List.of() : all.stream().map(c -> new ThreadPage.CitedIn(c.documentId(), c.documentTitle(), c.sectionKey())).toList());
     Future<ThreadService.View> view = threads.view(id, viewer, Forms.page(ctx));
     Map<String, String> labels = PostView.labels(i18n.forLocale(Viewer.of(ctx).locale()));
-    view.compose(v -> cited.map(citations -> ThreadPage.of(v, citations, viewer, Tokens.random(16), maxFileMb(),
-            post -> postHtml(ctx, post), labels)))
-        .map(ViewModel::of)
-        .onSuccess(model -> pages.renderShared(ctx, "thread/show", model, "clientToken"))
+    // a thread merged into another answers with a permanent redirect to it, once the viewer may read it
+    view.compose(v -> v.page().thread().mergedInto() != null
+            ? Future.<Runnable>succeededFuture(() -> ctx.response().setStatusCode(301)
+                .putHeader("Location", "/threads/" + v.page().thread().mergedInto()).end())
+            : cited.map(citations -> ViewModel.of(ThreadPage.of(v, citations, viewer, Tokens.random(16), maxFileMb(),
+                post -> postHtml(ctx, post), labels)))
+                .<Runnable>map(model -> () -> pages.renderShared(ctx, "thread/show", model, "clientToken")))
+        .onSuccess(Runnable::run)
         .onFailure(ctx::fail);
   }
 
@@ -263,12 +271,36 @@ public final class ThreadRoutes {
   private void flag(RoutingContext ctx, ThreadFlag flag) {
     long id = Forms.id(ctx, "id");
     boolean on = !"false".equals(attribute(ctx, "on"));
-    thenRedirect(ctx, threads.setFlag(id, member(ctx), flag, on), threadUrl(id, 1, null));
+    thenRedirect(ctx, threads.setFlag(id, member(ctx), flag, on, reason(ctx)), threadUrl(id, 1, null));
   }
 
   private void move(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
-    thenRedirect(ctx, threads.move(id, member(ctx), attribute(ctx, "group")), threadUrl(id, 1, null));
+    thenRedirect(ctx, threads.move(id, member(ctx), attribute(ctx, "group"), reason(ctx)), threadUrl(id, 1, null));
+  }
+
+  private static String reason(RoutingContext ctx) {
+    String reason = attribute(ctx, "reason");
+    return reason == null ? "" : CleanText.body(reason);
+  }
+
+  private void split(RoutingContext ctx) {
+    long id = Forms.id(ctx, "id");
+    Long postId = PostForm.optionalId(attribute(ctx, "post"));
+    thenFoundAfterPost(ctx, postId == null ? Future.failedFuture(DomainException.badRequest("thread.error.splitPost"))
+        : threads.split(id, member(ctx), postId, attribute(ctx, "title"), attribute(ctx, "group"), reason(ctx))
+            .map(newId -> threadUrl(newId, 1, null)));
+  }
+
+  private void merge(RoutingContext ctx) {
+    long id = Forms.id(ctx, "id");
+    thenFoundAfterPost(ctx, threads.merge(id, member(ctx), attribute(ctx, "into"), reason(ctx))
+        .map(target -> threadUrl(target, 1, null)));
+  }
+
+  /** Ends a form's handler whose chain computes where to go: 303 there, or the failure's error page. */
+  private static void thenFoundAfterPost(RoutingContext ctx, Future<String> location) {
+    location.onSuccess(l -> Forms.redirect(ctx, l)).onFailure(ctx::fail);
   }
 
   private void subscribe(RoutingContext ctx) {
@@ -281,8 +313,8 @@ public final class ThreadRoutes {
   private void editForm(RoutingContext ctx) {
     Optional<Member> viewer = viewer(ctx);
     threads.post(Forms.id(ctx, "id"), viewer)
-        .compose(at -> Respond.ifAllowed(PostPolicy.canEdit(viewer, at.group(), at.post()), at))
-        .map(at -> ViewModel.of(EditPage.current(at)))
+        .compose(at -> Respond.ifAllowed(PostPolicy.canEditAny(viewer, at.group(), at.post()), at))
+        .map(at -> ViewModel.of(EditPage.current(at, moderatorEdit(viewer, at))))
         .onSuccess(model -> pages.render(ctx, "thread/edit", model))
         .onFailure(ctx::fail);
   }
@@ -291,10 +323,11 @@ public final class ThreadRoutes {
     long id = Forms.id(ctx, "id");
     Optional<Member> viewer = viewer(ctx);
     PostForm form = PostForm.edit(attribute(ctx, "body"), attribute(ctx, "action"));
+    String note = attribute(ctx, "note");
     revision(attribute(ctx, "revision"))
         .compose(revision -> threads.post(id, viewer)
-            .compose(at -> Respond.ifAllowed(PostPolicy.canEdit(viewer, at.group(), at.post()), at))
-            .compose(at -> edit(ctx, at, form, revision)))
+            .compose(at -> Respond.ifAllowed(PostPolicy.canEditAny(viewer, at.group(), at.post()), at))
+            .compose(at -> edit(ctx, at, form, revision, moderatorEdit(viewer, at) ? (note == null ? "" : CleanText.body(note)) : null)))
         .onSuccess(result -> result.send(ctx, pages, "thread/edit"))
         .onFailure(ctx::fail);
   }
@@ -307,20 +340,27 @@ public final class ThreadRoutes {
     }
   }
 
+  /** A moderator editing someone else's post: the form asks for a note. */
+  private static boolean moderatorEdit(Optional<Member> viewer, ThreadService.PostInContext at) {
+    return !PostPolicy.canEdit(viewer, at.group(), at.post()) && PostPolicy.canModeratorEdit(viewer, at.group(), at.post());
+  }
+
   private Future<FormResult<EditPage>> edit(RoutingContext ctx, ThreadService.PostInContext at, PostForm form,
-      int revision) {
-    if (form.preview() || !form.problems().isEmpty()) {
-      return Future.succeededFuture(FormResult.previewOrProblems(!form.problems().isEmpty(),
-          EditPage.of(at, form, revision)));
+      int revision, String note) {
+    boolean noteMissing = note != null && note.isBlank();
+    if (form.preview() || !form.problems().isEmpty() || noteMissing) {
+      boolean noteProblem = noteMissing && !form.preview();
+      return Future.succeededFuture(FormResult.previewOrProblems(!form.problems().isEmpty() || noteProblem,
+          EditPage.of(at, form, revision, note, noteProblem)));
     }
-    return threads.edit(at, member(ctx), form, revision)
+    return threads.edit(at, member(ctx), form, revision, note)
         .map(v -> FormResult.<EditPage>done("/posts/" + at.post().id()))
         .recover(e -> {
           if (e instanceof DomainException d && d.kind() == DomainException.Kind.CONFLICT) {
             // someone saved meanwhile (another tab): show what changed since the base, keep this text
             I18n.Messages m = i18n.forLocale(Viewer.of(ctx).locale());
             return Future.succeededFuture(new FormResult.Problems<>(409,
-                EditPage.stale(at, form, m.get("diff.deleted"), m.get("diff.inserted"))));
+                EditPage.stale(at, form, note, m.get("diff.deleted"), m.get("diff.inserted"))));
           }
           return Future.failedFuture(e);
         });

@@ -55,7 +55,7 @@ public final class ThreadService {
 
   /** One page of a thread for a viewer, with where they had read up to before this view. */
   public record Page(WorkingGroup group, ForumThread thread, List<Post> posts, int page, int readBefore,
-      SubscriptionLevel subscription, long liveSeq) {}
+      SubscriptionLevel subscription, long liveSeq, List<ThreadLink> links) {}
 
   /**
    * The post and thread limits, taken inside the transaction once it is clear that the submission
@@ -118,6 +118,10 @@ public final class ThreadService {
       }
       ForumThread thread = row.get().thread();
       return groups.readable(row.get().group(), viewer).compose(group -> {
+        if (thread.mergedInto() != null) {
+          // merged away: nothing to show, the routes answer with a redirect to where its posts went
+          return Future.succeededFuture(new Page(group, thread, List.of(), 1, -1, SubscriptionLevel.NORMAL, 0L, List.of()));
+        }
         if (page < 1 || page > thread.pages()) {
           return Future.failedFuture(DomainException.notFound());
         }
@@ -132,7 +136,7 @@ public final class ThreadService {
             }
           }
           return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? row.get().level() : SubscriptionLevel.NORMAL,
-              row.get().liveSeq());
+              row.get().liveSeq(), row.get().links());
         });
       });
     });
@@ -178,15 +182,20 @@ public final class ThreadService {
   /** A post with where it is. */
   public record PostInContext(WorkingGroup group, ForumThread thread, Post post) {}
 
-  /** A page of a thread with the groups a moderator of it may move it to (none for anyone else). */
-  public record View(Page page, List<WorkingGroup> moveTargets) {}
+  /**
+   * A page of a thread with the groups a moderator of it may move it to (none for anyone else) and
+   * the lines about threads split from it or merged into it.
+   */
+  public record View(Page page, List<WorkingGroup> moveTargets, List<ThreadLink> links) {}
 
   /**
    * The thread page's data: {@link #page} and, for a moderator, the move targets. Fails as
    * {@link #page}.
    */
   public Future<View> view(long threadId, Optional<Member> viewer, int page) {
-    return page(threadId, viewer, page).compose(p -> moveTargets(p.group(), viewer).map(targets -> new View(p, targets)));
+    return page(threadId, viewer, page).compose(p -> p.thread().mergedInto() != null
+        ? Future.succeededFuture(new View(p, List.of(), List.of()))
+        : moveTargets(p.group(), viewer).map(targets -> new View(p, targets, p.links())));
   }
 
   private Future<List<WorkingGroup>> moveTargets(WorkingGroup current, Optional<Member> viewer) {
@@ -393,6 +402,9 @@ public final class ThreadService {
           return repository.post(conn, postId, author.id())
               .map(p -> Outcome.of(new Reply(postId, p.map(Post::position).orElse(0))));
         }
+        if (thread.mergedInto() != null) {
+          return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.merged"));
+        }
         if (!PostPolicy.canReply(viewer, group, thread)) {
           return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.locked"));
         }
@@ -437,21 +449,46 @@ public final class ThreadService {
    * as that one does.
    */
   public Future<Void> edit(PostInContext at, Member editor, PostForm form, int baseRevision) {
+    return edit(at, editor, form, baseRevision, null);
+  }
+
+  /** Longest note a moderator gives with an edit of someone else's post, or a reason for thread surgery. */
+  public static final int MAX_REASON = 500;
+
+  /**
+   * {@link #edit(PostInContext, Member, PostForm, int)}, or, when {@code note} is not null, a
+   * moderator's edit of someone else's post: the note is required (BAD_REQUEST when blank or
+   * longer than {@link #MAX_REASON}), the revision and the post's history show it, readers see
+   * that a moderator edited the post, and the audit log keeps the text before and after.
+   */
+  public Future<Void> edit(PostInContext at, Member editor, PostForm form, int baseRevision, String note) {
     Optional<Member> viewer = Optional.of(editor);
     long postId = at.post().id();
     String body = form.body();
     if (!form.problems().isEmpty()) {
       return Future.failedFuture(DomainException.badRequest(form.problems().values().iterator().next()));
     }
-    if (!PostPolicy.canEdit(viewer, at.group(), at.post())) {
+    boolean byModerator = note != null && PostPolicy.canModeratorEdit(viewer, at.group(), at.post());
+    if (!byModerator && !PostPolicy.canEdit(viewer, at.group(), at.post())) {
       return Future.failedFuture(DomainException.forbidden());
+    }
+    String why = note == null ? "" : note.strip();
+    if (byModerator && why.isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest("post.error.note.required"));
+    }
+    if (why.length() > MAX_REASON) {
+      return Future.failedFuture(DomainException.badRequest("post.error.note.long"));
     }
     String html = Markdown.toHtml(body);
     return changes.transaction(conn -> mentioning(conn, readers(at.group()), body, html)
         .compose(m -> repository.edit(conn, postId, baseRevision, editor.id(), body, m.html())
             .compose(saved -> saved.isEmpty()
                 ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.stale"))
-                : newMentions(conn, postId, m)
+                : (byModerator ? repository.noteModeratorEdit(conn, postId, saved.get(), why)
+                    .compose(v -> repository.log(conn, at.group().id(), editor.id(), "post.edit", "post", postId, why, why,
+                        at.post().bodyMarkdown(), body))
+                    : Future.<Void>succeededFuture())
+                .compose(v -> newMentions(conn, postId, m))
                     // a mention added by the edit tells its member, as one in a new post does
                     .compose(added -> added.isEmpty() ? Future.<Void>succeededFuture()
                         : notifications.record(conn, Notice.about("post", postId, "/posts/" + postId).by(editor.id())
@@ -534,14 +571,25 @@ public final class ThreadService {
 
   /** A moderator pins or unpins, locks or unlocks a thread. */
   public Future<Void> setFlag(long threadId, Member by, ThreadFlag flag, boolean on) {
+    return setFlag(threadId, by, flag, on, "");
+  }
+
+  /** {@link #setFlag(long, Member, ThreadFlag, boolean)} with an optional reason for the audit log. */
+  public Future<Void> setFlag(long threadId, Member by, ThreadFlag flag, boolean on, String reason) {
     Optional<Member> viewer = Optional.of(by);
+    String why = optionalReason(reason);
+    if (why == null) {
+      return Future.failedFuture(DomainException.badRequest("thread.error.reason.long"));
+    }
     return locate(threadId, viewer).compose(at -> {
       if (!GroupPolicy.canModerate(viewer, at.group())) {
         return Future.failedFuture(DomainException.forbidden());
       }
       return changes.transaction(conn -> (flag == ThreadFlag.PINNED ? repository.setPinned(conn, threadId, on)
               : repository.setLocked(conn, threadId, on))
-          .compose(v -> repository.log(conn, at.group().id(), by.id(), flag.auditAction(on), "thread", threadId, ""))
+          .compose(v -> why.isEmpty() ? repository.log(conn, at.group().id(), by.id(), flag.auditAction(on), "thread", threadId, "")
+              : repository.log(conn, at.group().id(), by.id(), flag.auditAction(on), "thread", threadId, "", why,
+                  flagState(flag, !on), flagState(flag, on)))
           .map(v -> Outcome.<Void>of(null, Change.thread(threadId, "thread.changed", threadId),
               Change.group(at.group().id(), "thread.changed", threadId))));
     });
@@ -549,7 +597,16 @@ public final class ThreadService {
 
   /** A moderator of both groups moves a thread from one to the other. */
   public Future<WorkingGroup> move(long threadId, Member by, String toSlug) {
+    return move(threadId, by, toSlug, "");
+  }
+
+  /** {@link #move(long, Member, String)} with an optional reason for the audit log. */
+  public Future<WorkingGroup> move(long threadId, Member by, String toSlug, String reason) {
     Optional<Member> viewer = Optional.of(by);
+    String why = optionalReason(reason);
+    if (why == null) {
+      return Future.failedFuture(DomainException.badRequest("thread.error.reason.long"));
+    }
     return locate(threadId, viewer).compose(at -> !GroupPolicy.canModerate(viewer, at.group())
         ? Future.failedFuture(DomainException.forbidden())
         : groups.find(toSlug == null ? "" : toSlug, viewer)
@@ -562,12 +619,145 @@ public final class ThreadService {
             return Future.failedFuture(DomainException.badRequest("thread.error.moveSame"));
           }
           return changes.transaction(conn -> repository.move(conn, threadId, target.id(), at.group().id())
-              .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread.move", "thread", threadId, target.slug()))
+              .compose(v -> repository.log(conn, at.group().id(), by.id(), "thread.move", "thread", threadId, target.slug(),
+                  why, at.group().slug(), target.slug()))
               .map(v -> Outcome.of(target, Change.thread(threadId, "thread.moved", threadId),
                   Change.group(at.group().id(), "thread.moved", threadId), Change.group(target.id(), "thread.moved", threadId))
                   // the thread's readers are now the target group's: open subscriptions are decided again
                   .narrowing(Narrowing.of(LiveAddress.of("thread", threadId)))));
         }));
+  }
+
+  private static String flagState(ThreadFlag flag, boolean on) {
+    return flag == ThreadFlag.PINNED ? (on ? "pinned" : "unpinned") : (on ? "locked" : "unlocked");
+  }
+
+  /** A stripped optional reason; null when it is too long. */
+  private static String optionalReason(String reason) {
+    String why = reason == null ? "" : reason.strip();
+    return why.length() > MAX_REASON ? null : why;
+  }
+
+  /** A required reason, stripped; fails with BAD_REQUEST when blank or too long. */
+  private static Future<String> requiredReason(String reason) {
+    String why = reason == null ? "" : reason.strip();
+    return why.isEmpty() ? Future.failedFuture(DomainException.badRequest("thread.error.reason.required"))
+        : why.length() > MAX_REASON ? Future.failedFuture(DomainException.badRequest("thread.error.reason.long"))
+        : Future.succeededFuture(why);
+  }
+
+  /**
+   * A moderator splits a thread from one of its posts onward into a new thread titled
+   * {@code title}, in the same group or another group they moderate ({@code groupSlug}, blank for
+   * the same). The posts keep their ids (permalinks lead to the new thread) and are numbered from
+   * 1; both threads' counts, last activity and readers' positions follow; the old thread's watchers
+   * watch the new one; each thread shows a line linking to the other. Completes with the new
+   * thread's id.
+   *
+   * <p>Fails with NOT_FOUND when the viewer may not read the thread or the post is not in it,
+   * FORBIDDEN when they moderate neither the thread's group nor the target group, BAD_REQUEST for
+   * the opening post (nothing would be left), a missing reason or title, CONFLICT for a merged thread.
+   */
+  public Future<Long> split(long threadId, Member by, long postId, String title, String groupSlug, String reason) {
+    Optional<Member> viewer = Optional.of(by);
+    String newTitle = title == null ? "" : title.strip();
+    return requiredReason(reason).compose(why -> locate(threadId, viewer).compose(at -> {
+      if (!GroupPolicy.canModerate(viewer, at.group())) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      if (newTitle.isEmpty()) {
+        return Future.failedFuture(DomainException.badRequest("thread.error.title.required"));
+      }
+      if (newTitle.length() > ForumThread.MAX_TITLE) {
+        return Future.failedFuture(DomainException.badRequest("thread.error.title.long"));
+      }
+      Future<WorkingGroup> target = groupSlug == null || groupSlug.isBlank() || groupSlug.strip().equals(at.group().slug())
+          ? Future.succeededFuture(at.group())
+          : groups.find(groupSlug.strip(), viewer).recover(e -> Future.failedFuture(DomainException.badRequest("thread.error.moveTarget")));
+      return target.compose(to -> !GroupPolicy.canModerate(viewer, to) ? Future.<Long>failedFuture(DomainException.forbidden())
+          : reads.flush().compose(flushed -> changes.transaction(conn -> repository.lockThreads(conn, threadId).compose(locked -> {
+            if (locked.get(threadId) != null) {
+              return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.merged"));
+            }
+            return repository.post(conn, postId, by.id()).compose(post -> {
+              if (post.isEmpty() || post.get().threadId() != threadId) {
+                return Future.failedFuture(DomainException.notFound());
+              }
+              int from = post.get().position();
+              if (from <= 1) {
+                return Future.failedFuture(DomainException.badRequest("thread.error.splitOpening"));
+              }
+              return repository.split(conn, threadId, from, postId, to.id(), newTitle)
+                  .compose(newId -> repository.link(conn, threadId, "split_to", newId, "split_from", by.id(), why)
+                      .compose(v -> logInBoth(at.group().id(), to.id(), group -> repository.log(conn, group, by.id(), "thread.split",
+                          "thread", threadId, "#" + newId, why, "#" + threadId + " (" + at.thread().postCount() + ")",
+                          "#" + threadId + " (" + (from - 1) + ") + #" + newId + " (" + (at.thread().postCount() - from + 1) + ")")))
+                      .map(v -> {
+                        List<Change> made = new ArrayList<>(List.of(Change.thread(threadId, "thread.split", newId),
+                            Change.group(at.group().id(), "thread.changed", threadId), Change.group(to.id(), "thread.created", newId)));
+                        return Outcome.of(newId, made.toArray(Change[]::new));
+                      }));
+            });
+          }))));
+    }));
+  }
+
+  /**
+   * A moderator merges thread {@code threadId} into the thread {@code into} names (an id, or a
+   * link to it): its posts join the target's in the order they were written, readers' positions and
+   * watchers carry over, and the merged thread redirects to the target and leaves lists and search.
+   * Completes with the target's id.
+   *
+   * <p>Fails with BAD_REQUEST for a missing reason, an unreadable target or the thread itself,
+   * FORBIDDEN when the viewer does not moderate both groups, CONFLICT when either thread has been
+   * merged already, NOT_FOUND when the viewer may not read the thread.
+   */
+  public Future<Long> merge(long threadId, Member by, String into, String reason) {
+    Optional<Member> viewer = Optional.of(by);
+    Long targetId = threadIdIn(into);
+    return requiredReason(reason).compose(why -> locate(threadId, viewer).compose(at -> {
+      if (!GroupPolicy.canModerate(viewer, at.group())) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      if (targetId == null) {
+        return Future.failedFuture(DomainException.badRequest("thread.error.mergeTarget"));
+      }
+      if (targetId == threadId) {
+        return Future.failedFuture(DomainException.badRequest("thread.error.mergeSelf"));
+      }
+      return locate(targetId, viewer).recover(e -> Future.failedFuture(DomainException.badRequest("thread.error.mergeTarget")))
+          .compose(target -> !GroupPolicy.canModerate(viewer, target.group()) ? Future.<Long>failedFuture(DomainException.forbidden())
+              : reads.flush().compose(flushed -> changes.transaction(conn -> repository.lockThreads(conn, threadId, targetId)
+                  .compose(locked -> {
+                    if (locked.get(threadId) != null || locked.get(targetId) != null) {
+                      return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.merged"));
+                    }
+                    return repository.merge(conn, threadId, targetId)
+                        .compose(v -> repository.link(conn, targetId, "merged_from", threadId, "merged_into", by.id(), why))
+                        .compose(v -> logInBoth(at.group().id(), target.group().id(), group -> repository.log(conn, group, by.id(),
+                            "thread.merge", "thread", threadId, "#" + targetId, why, "#" + threadId, "#" + targetId)))
+                        .map(v -> Outcome.of(targetId, Change.thread(threadId, "thread.merged", targetId),
+                            Change.thread(targetId, "thread.changed", targetId),
+                            Change.group(at.group().id(), "thread.merged", threadId),
+                            Change.group(target.group().id(), "thread.activity", targetId)));
+                  }))));
+    }));
+  }
+
+  /** An action across two groups is in both groups' audit logs, so each group's moderators read it. */
+  private static Future<Void> logInBoth(long groupId, long otherGroupId, java.util.function.LongFunction<Future<Void>> log) {
+    return log.apply(groupId).compose(v -> otherGroupId == groupId ? Future.<Void>succeededFuture() : log.apply(otherGroupId));
+  }
+
+  private static final java.util.regex.Pattern THREAD_REF = java.util.regex.Pattern.compile("^(?:.*/threads/)?#?(\\d{1,18})(?:[/?#].*)?$");
+
+  /** A thread's id from what a moderator typed: {@code 12}, {@code #12} or a link to {@code /threads/12}; null if none. */
+  static Long threadIdIn(String typed) {
+    if (typed == null) {
+      return null;
+    }
+    java.util.regex.Matcher m = THREAD_REF.matcher(typed.strip());
+    return m.matches() ? Long.valueOf(m.group(1)) : null;
   }
 
   /** Watches or mutes a thread, or returns it to normal. */

@@ -103,6 +103,23 @@ class PermissionMatrixTest {
     return post(p.threadId(), position, Role.MEMBER);
   }
 
+  /** The second post of the last thread {@link #surgeryThread} made, and the thread made before it. */
+  private static long lastSurgeryPost;
+  private static long lastSurgeryTarget;
+
+  /** A fresh thread of two posts by the member in the group, for split and merge, which consume their thread. */
+  private static synchronized long surgeryThread(Place p) {
+    long id = TestDatabase.count("INSERT INTO threads (group_id, title, author_id, post_count) VALUES (?, 'Surgery thread', ?, 2) RETURNING id",
+        p.groupId(), ids.get(Role.MEMBER));
+    post(id, 1, Role.MEMBER);
+    lastSurgeryTarget = lastSurgeryThread;
+    lastSurgeryThread = id;
+    lastSurgeryPost = post(id, 2, Role.MEMBER);
+    return id;
+  }
+
+  private static long lastSurgeryThread;
+
   private static boolean reads(Role r, Place p) {
     return !p.closed() || r == Role.MEMBER || r == Role.MODERATOR || r == Role.ADMIN;
   }
@@ -151,11 +168,21 @@ class PermissionMatrixTest {
         (r, p) -> gate(r, p, posts(r)), p -> Map.of("body", "A reply", "clientToken", Fixtures.unique("c")), true));
     list.add(new Route("POST /posts/:id/reactions", true, false, p -> "/posts/" + freshPost(p) + "/reactions",
         (r, p) -> gate(r, p, posts(r)), p -> Map.of("kind", "like"), false));
+    // its author edits it; a moderator of the group too, with a note (issue 13 point 3)
     list.add(new Route("GET /posts/:id/edit (the member's post)", false, true, p -> "/posts/" + p.memberPost() + "/edit",
-        (r, p) -> gate(r, p, r == Role.MEMBER), null, false));
-    list.add(new Route("POST /posts/:id/edit (the member's post)", true, false, p -> "/posts/" + p.memberPost() + "/edit",
-        (r, p) -> gate(r, p, r == Role.MEMBER), p -> Map.of("body", "Edited " + System.nanoTime(), "revision",
-            TestDatabase.text("SELECT revision FROM posts WHERE id = ?", p.memberPost()), "action", "save"), false));
+        (r, p) -> gate(r, p, r == Role.MEMBER || moderates(r)), null, false));
+    list.add(new Route("POST /posts/:id/edit (the member's post, with a moderator's note)", true, false, p -> "/posts/" + p.memberPost() + "/edit",
+        (r, p) -> gate(r, p, r == Role.MEMBER || moderates(r)), p -> Map.of("body", "Edited " + System.nanoTime(), "revision",
+            TestDatabase.text("SELECT revision FROM posts WHERE id = ?", p.memberPost()), "action", "save", "note", "matrix"), false));
+    list.add(new Route("POST /threads/:id/split (a fresh thread, from its second post)", true, false, p -> {
+      long fresh = surgeryThread(p);
+      return "/threads/" + fresh + "/split";
+    }, (r, p) -> gate(r, p, moderates(r)), p -> Map.of("post", String.valueOf(lastSurgeryPost), "title", "Split by the matrix",
+        "reason", "matrix"), false));
+    list.add(new Route("POST /threads/:id/merge (a fresh thread into another of the group)", true, false, p -> {
+      surgeryThread(p); // the target: lastSurgeryTarget once the next one is made
+      return "/threads/" + surgeryThread(p) + "/merge";
+    }, (r, p) -> gate(r, p, moderates(r)), p -> Map.of("into", String.valueOf(lastSurgeryTarget), "reason", "matrix"), false));
     list.add(new Route("POST /posts/:id/delete (the member's post)", true, false, p -> "/posts/" + freshPost(p) + "/delete",
         (r, p) -> gate(r, p, r == Role.MEMBER || moderates(r)), p -> Map.of("reason", "matrix"), false));
     list.add(new Route("POST /posts/:id/restore", true, false, p -> {
