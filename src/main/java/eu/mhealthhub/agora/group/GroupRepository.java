@@ -24,7 +24,7 @@ final class GroupRepository {
   private static final String SELECT = """
       SELECT g.id, g.slug, g.name, g.purpose, g.visibility, g.join_policy, g.archived_at IS NOT NULL AS archived,
              (SELECT count(*) FROM group_memberships m WHERE m.group_id = g.id) AS member_count,
-             (SELECT count(*) FROM threads t WHERE t.group_id = g.id) AS thread_count,
+             (SELECT count(*) FROM threads t WHERE t.group_id = g.id AND t.held_at IS NULL) AS thread_count,
              (SELECT m.role FROM group_memberships m
                WHERE m.group_id = g.id AND m.member_id = #{viewer}) AS viewer_role,
              (SELECT count(*) FROM threads t

@@ -2,9 +2,13 @@ package eu.mhealthhub.agora.thread;
 
 import java.time.Instant;
 
-/** One thread. {@code postCount} counts every post ever made in it, deleted ones included. */
+/**
+ * One thread. {@code postCount} counts every post ever made in it, deleted ones included, held ones
+ * not. {@code held}: its opening post awaits a moderator's approval, so only its author and the
+ * group's moderators see the thread at all.
+ */
 public record ForumThread(long id, long groupId, String title, long authorId, String authorName, Instant createdAt,
-    Instant lastActivityAt, boolean pinned, boolean locked, int postCount) {
+    Instant lastActivityAt, boolean pinned, boolean locked, int postCount, boolean held) {
 
   public static final int MAX_TITLE = 200;
 

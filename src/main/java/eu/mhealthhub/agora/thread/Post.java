@@ -25,13 +25,33 @@ public record Post(
     String deletedByName,
     String deleteReason,
     List<ReactionCount> reactions,
-    List<AttachmentInfo> attachments) {
+    List<AttachmentInfo> attachments,
+    String heldReason) {
 
   public static final int MAX_BODY = 50_000;
 
   /** Hidden pending review because several members flagged it (no member deleted it). */
   public boolean heldForReview() {
     return deleted && deletedByName == null;
+  }
+
+  /**
+   * Held for a moderator's approval (graduated trust): only its author and the group's moderators
+   * read it; {@link #heldReason} says why. A held post that is also deleted was rejected: its
+   * author may edit it, which holds it again.
+   */
+  public boolean held() {
+    return heldReason != null;
+  }
+
+  /** Held and rejected by a moderator with {@link #deleteReason}. */
+  public boolean rejected() {
+    return heldReason != null && deleted;
+  }
+
+  /** Held and waiting for a moderator. */
+  public boolean awaitingApproval() {
+    return heldReason != null && !deleted;
   }
 
   public boolean edited() {

@@ -38,10 +38,11 @@ final class ThreadRepository {
         LEFT JOIN read_positions r ON r.thread_id = t.id AND r.member_id = $2
       """;
   private static final String IN_GROUP = SUMMARY_COLUMNS
-      + " WHERE t.group_id = $1 ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT $3 OFFSET $4";
+      + " WHERE t.group_id = $1 AND (t.held_at IS NULL OR t.author_id = $2 OR $5)"
+      + " ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT $3 OFFSET $4";
   private static final String THREAD = """
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
-             t.pinned, t.locked, t.post_count
+             t.pinned, t.locked, t.post_count, t.held_at IS NOT NULL AS held
         FROM threads t JOIN members a ON a.id = t.author_id
        WHERE t.id = $1
       """;
@@ -53,7 +54,7 @@ final class ThreadRepository {
    */
   private static final String THREAD_FOR_VIEWER = """
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
-             t.pinned, t.locked, t.post_count,
+             t.pinned, t.locked, t.post_count, t.held_at IS NOT NULL AS held,
              g.slug AS group_slug, g.name AS group_name, g.purpose AS group_purpose, g.visibility AS group_visibility,
              g.join_policy AS group_join_policy, g.archived_at IS NOT NULL AS group_archived,
              (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS group_viewer_role,
@@ -67,13 +68,13 @@ final class ThreadRepository {
   /** Posts that are not deleted, with their thread's group: what notifications about them depend on. */
   private static final String LIVE_POST_GROUPS = """
       SELECT p.id, t.group_id FROM posts p JOIN threads t ON t.id = p.thread_id
-       WHERE p.id = ANY($1) AND p.deleted_at IS NULL
+       WHERE p.id = ANY($1) AND p.deleted_at IS NULL AND p.held_at IS NULL
       """;
 
   /** The thread and its group with the viewer's role in it: {@link #THREAD_FOR_VIEWER} without the reading state. */
   private static final String THREAD_IN_GROUP = """
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
-             t.pinned, t.locked, t.post_count,
+             t.pinned, t.locked, t.post_count, t.held_at IS NOT NULL AS held,
              g.slug AS group_slug, g.name AS group_name, g.purpose AS group_purpose, g.visibility AS group_visibility,
              g.join_policy AS group_join_policy, g.archived_at IS NOT NULL AS group_archived,
              (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS group_viewer_role
@@ -90,7 +91,7 @@ final class ThreadRepository {
       SELECT p.id, p.thread_id, p.position, p.author_id, a.display_name AS author_name, a.handle AS author_handle,
              p.reply_to_post_id, ra.display_name AS reply_to_author, p.body_markdown, p.body_html, p.revision,
              p.created_at, p.edited_at, p.deleted_at IS NOT NULL AS deleted, d.display_name AS deleted_by_name,
-             p.delete_reason,
+             p.delete_reason, p.held_reason,
              CASE WHEN EXISTS (SELECT 1 FROM reactions r0 WHERE r0.post_id = p.id) THEN
                (SELECT json_agg(json_build_object('kind', x.kind, 'count', x.n, 'mine', x.mine))
                   FROM (SELECT kind, count(*) AS n, bool_or(member_id = $2) AS mine
@@ -107,6 +108,9 @@ final class ThreadRepository {
       """;
   private static final String PAGE = POST_COLUMNS + " WHERE p.thread_id = $1 AND p.position BETWEEN $3 AND $4 ORDER BY p.position";
   private static final String POST = POST_COLUMNS + " WHERE p.id = $1";
+  /** The thread's held posts a viewer may see: their own ($2), or all of them for a moderator ($3). */
+  private static final String HELD_IN_THREAD = POST_COLUMNS
+      + " WHERE p.thread_id = $1 AND p.held_at IS NOT NULL AND (p.author_id = $2 OR $3) ORDER BY p.id";
   private static final String POST_BY_TOKEN = "SELECT id FROM posts WHERE author_id = $1 AND client_token = $2";
   private static final String THREAD_BY_TOKEN = "SELECT id FROM threads WHERE author_id = $1 AND client_token = $2";
 
@@ -133,10 +137,47 @@ final class ThreadRepository {
       SELECT id, 1, author_id, body_markdown, body_html, created_at FROM p
       RETURNING post_id
       """;
-  private static final String REPLY_TARGET = "SELECT id FROM posts WHERE id = $1 AND thread_id = $2";
+  /**
+   * A post held for approval: it takes no place in its thread (its position is minus its id, outside
+   * every page's range) and leaves the thread's count and last activity alone.
+   */
+  private static final String INSERT_HELD_POST = """
+      WITH n AS (SELECT nextval(pg_get_serial_sequence('posts', 'id')) AS id),
+      p AS (
+        INSERT INTO posts (id, thread_id, position, author_id, reply_to_post_id, body_markdown, body_html, client_token,
+                           language, held_at, held_reason)
+        SELECT n.id, $1, -n.id::integer, $2, $3, $4, $5, $6, COALESCE($7, 'simple'), now(), $8 FROM n
+        RETURNING id, author_id, body_markdown, body_html, created_at)
+      INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html, created_at)
+      SELECT id, 1, author_id, body_markdown, body_html, created_at FROM p
+      RETURNING post_id
+      """;
+  private static final String HOLD_THREAD = "UPDATE threads SET held_at = now() WHERE id = $1";
+  /** Approval: the post takes the thread's next position, as if it had just been posted. */
+  private static final String APPROVE_HELD = """
+      WITH p AS (
+        UPDATE posts SET held_at = NULL, held_reason = NULL, position = $2
+         WHERE id = $1 AND held_at IS NOT NULL AND deleted_at IS NULL
+        RETURNING id, thread_id, author_id)
+      UPDATE threads t SET post_count = post_count + 1, last_post_id = p.id, last_poster_id = p.author_id,
+             last_activity_at = now(), held_at = NULL
+        FROM p WHERE t.id = p.thread_id
+      RETURNING p.id
+      """;
+  private static final String REJECT_HELD = """
+      UPDATE posts SET deleted_at = now(), deleted_by = $2, delete_reason = $3
+       WHERE id = $1 AND held_at IS NOT NULL AND deleted_at IS NULL
+      RETURNING id
+      """;
+  private static final String REPLY_TARGET = "SELECT id FROM posts WHERE id = $1 AND thread_id = $2 AND held_at IS NULL";
   private static final String EDIT = """
-      UPDATE posts SET body_markdown = $3, body_html = $4, revision = revision + 1, edited_at = now()
-       WHERE id = $1 AND revision = $2 AND deleted_at IS NULL
+      UPDATE posts SET body_markdown = $3, body_html = $4, revision = revision + 1, edited_at = now(),
+             -- a held post its moderator rejected is resubmitted by its author's edit: held again
+             held_at = CASE WHEN held_at IS NULL THEN NULL ELSE now() END,
+             deleted_at = CASE WHEN held_at IS NULL THEN deleted_at END,
+             deleted_by = CASE WHEN held_at IS NULL THEN deleted_by END,
+             delete_reason = CASE WHEN held_at IS NULL THEN delete_reason ELSE '' END
+       WHERE id = $1 AND revision = $2 AND (deleted_at IS NULL OR held_at IS NOT NULL)
       RETURNING revision
       """;
   private static final String ADD_REVISION = """
@@ -218,7 +259,7 @@ final class ThreadRepository {
   private static ForumThread thread(Row row) {
     return new ForumThread(row.getLong("id"), row.getLong("group_id"), row.getString("title"), row.getLong("author_id"),
         row.getString("author_name"), instant(row, "created_at"), instant(row, "last_activity_at"),
-        row.getBoolean("pinned"), row.getBoolean("locked"), row.getInteger("post_count"));
+        row.getBoolean("pinned"), row.getBoolean("locked"), row.getInteger("post_count"), row.getBoolean("held"));
   }
 
   /** A JSON array column; NULL (no reactions, no files: most posts) is empty, without parsing anything. */
@@ -248,11 +289,13 @@ final class ThreadRepository {
         row.getString("author_name"), row.getString("author_handle"), row.getLong("reply_to_post_id"),
         row.getString("reply_to_author"), row.getString("body_markdown"), row.getString("body_html"),
         row.getInteger("revision"), instant(row, "created_at"), instant(row, "edited_at"), row.getBoolean("deleted"),
-        row.getString("deleted_by_name"), row.getString("delete_reason"), List.copyOf(reactions), List.copyOf(files));
+        row.getString("deleted_by_name"), row.getString("delete_reason"), List.copyOf(reactions), List.copyOf(files),
+        row.getString("held_reason"));
   }
 
-  Future<List<ThreadSummary>> inGroup(SqlClient db, long groupId, Long viewerId, int limit, int offset) {
-    return db.preparedQuery(IN_GROUP).execute(Tuple.of(groupId, viewerId == null ? 0L : viewerId, limit, offset))
+  /** Threads of a group; those whose opening post is held only for their author, or for all when {@code seesHeld}. */
+  Future<List<ThreadSummary>> inGroup(SqlClient db, long groupId, Long viewerId, int limit, int offset, boolean seesHeld) {
+    return db.preparedQuery(IN_GROUP).execute(Tuple.of(groupId, viewerId == null ? 0L : viewerId, limit, offset, seesHeld))
         .map(rows -> {
           List<ThreadSummary> list = new ArrayList<>();
           rows.forEach(row -> list.add(summary(row)));
@@ -308,6 +351,35 @@ final class ThreadRepository {
   Future<Optional<Post>> post(SqlClient db, long postId, Long viewerId) {
     return db.preparedQuery(POST).execute(Tuple.of(postId, viewerId == null ? 0L : viewerId))
         .map(rows -> first(rows, ThreadRepository::post));
+  }
+
+  /** The held posts of a thread the viewer may see (see {@link #HELD_IN_THREAD}), oldest first. */
+  Future<List<Post>> heldIn(SqlClient db, long threadId, long viewerId, boolean all) {
+    return db.preparedQuery(HELD_IN_THREAD).execute(Tuple.of(threadId, viewerId, all))
+        .map(rows -> list(rows, ThreadRepository::post));
+  }
+
+  /** Stores a post held for approval (see {@link #INSERT_HELD_POST}); completes with its id. */
+  Future<Long> insertHeldPost(SqlClient db, long threadId, long authorId, Long replyTo, String markdown, String html,
+      String token, TextLanguage language, String reason) {
+    return db.preparedQuery(INSERT_HELD_POST)
+        .execute(Tuple.from(new Object[] {threadId, authorId, replyTo, markdown, html, token,
+            language == null ? null : language.code(), reason}))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  Future<Void> holdThread(SqlClient db, long threadId) {
+    return db.preparedQuery(HOLD_THREAD).execute(Tuple.of(threadId)).mapEmpty();
+  }
+
+  /** Publishes a held post at {@code position}; false when it is not (or no longer) awaiting approval. */
+  Future<Boolean> approveHeld(SqlClient db, long postId, int position) {
+    return db.preparedQuery(APPROVE_HELD).execute(Tuple.of(postId, position)).map(rows -> rows.size() > 0);
+  }
+
+  /** Rejects a held post with a reason; false when it is not awaiting approval. */
+  Future<Boolean> rejectHeld(SqlClient db, long postId, long by, String reason) {
+    return db.preparedQuery(REJECT_HELD).execute(Tuple.of(postId, by, reason)).map(rows -> rows.size() > 0);
   }
 
   /** The post a member already made with this form token, if any: a resubmitted form finds it. */
@@ -443,6 +515,15 @@ final class ThreadRepository {
 
   Future<Void> log(SqlClient db, long groupId, long actorId, String action, String targetType, long targetId, String detail) {
     return db.preparedQuery(LOG).execute(Tuple.of(groupId, actorId, action, targetType, targetId, detail)).mapEmpty();
+  }
+
+  /** An audit log entry with its reason and the state before and after. */
+  Future<Void> logReasoned(SqlClient db, long groupId, long actorId, String action, String targetType, long targetId,
+      String reason, String before, String after) {
+    return db.preparedQuery("""
+        INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail, reason, before_value, after_value)
+        VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)
+        """).execute(Tuple.from(new Object[] {groupId, actorId, action, targetType, targetId, reason, before, after})).mapEmpty();
   }
 
   /** Keeps the greatest read position of each member and thread, for threads and members that still exist. */
