@@ -58,7 +58,9 @@ final class GroupRepository {
   private static final String MODERATORS = "SELECT member_id FROM group_memberships WHERE group_id = $1 AND role = 'moderator'";
 
   private static final String MEMBERS = """
-      SELECT m.id, m.display_name, m.handle, gm.role, gm.joined_at
+      SELECT m.id, m.display_name, m.handle, gm.role, gm.joined_at, gm.trust_level IS NOT NULL AS trust_set,
+      """ + eu.mhealthhub.agora.moderation.TrustLevels.levelOf() + """
+             AS trust
         FROM group_memberships gm JOIN members m ON m.id = gm.member_id
        WHERE gm.group_id = $1
        ORDER BY gm.role DESC, lower(m.display_name)
@@ -160,7 +162,7 @@ final class GroupRepository {
   Future<List<GroupMember>> members(SqlClient db, long groupId) {
     return db.preparedQuery(MEMBERS).execute(Tuple.of(groupId))
         .map(rows -> list(rows, r -> new GroupMember(r.getLong("id"), r.getString("display_name"), r.getString("handle"),
-          r.getString("role"), r.getOffsetDateTime("joined_at").toInstant())));
+          r.getString("role"), r.getOffsetDateTime("joined_at").toInstant(), r.getInteger("trust"), r.getBoolean("trust_set"))));
   }
 
   Future<Map<Long, String>> memberships(SqlClient db, long memberId) {

@@ -357,7 +357,9 @@ public final class ThreadService {
                 .compose(postId -> {
                   made.add(Change.thread(threadId, "post.created", postId));
                   return recordMentions(conn, postId, m);
-                })));
+                })
+                // published at once: an approved post of its author in the group
+                .compose(v2 -> TrustLevels.countApproved(conn, groupId, p.authorId()))));
       }
       return chain.map(v -> new Outcome<>(threadId, List.copyOf(made)));
     });

@@ -206,6 +206,59 @@ class TrustTest {
   }
 
   @Test
+  @DisplayName("A moderator sets a new member's level to trusted on the members page, with a reason in the audit log: their link-heavy post is no longer held; a member may not, and a bad level is a 400")
+  void moderatorSetsLevel() {
+    Browser newbie = new Browser();
+    long newbieId = app.signInNew(newbie, "Tilda Trusted", Fixtures.unique("tilda") + "@example.org");
+    Fixtures.newMember(groupId, newbieId);
+    Response members = moderator.get(app.url("/groups/" + slug + "/members"));
+    assertThat(members.status()).isEqualTo(200);
+    String action = "/groups/" + slug + "/members/" + newbieId + "/trust";
+    assertThat(members.html().select("form[action=" + action + "] select[name=level] option")).hasSize(4);
+    assertThat(reader.get(app.url("/groups/" + slug + "/members")).html().select("form[action=" + action + "]")).isEmpty();
+
+    assertThat(reader.post(app.url(action), Map.of("_csrf", app.csrf(reader), "level", "2", "reason", "mine")).status())
+        .isEqualTo(403);
+    assertThat(moderator.post(app.url(action), Map.of("_csrf", app.csrf(moderator), "level", "7", "reason", "x")).status())
+        .isEqualTo(400);
+    assertThat(moderator.post(app.url(action), Map.of("_csrf", app.csrf(moderator), "level", "2", "reason", "")).status())
+        .isEqualTo(400);
+    assertThat(TestDatabase.count("SELECT count(*) FROM group_memberships WHERE member_id = ? AND trust_level IS NOT NULL",
+        newbieId)).isZero();
+
+    Response set = moderator.post(app.url(action), Map.of("_csrf", app.csrf(moderator), "level", "2", "reason", "Known expert"));
+    assertThat(set.status()).as(set.body()).isEqualTo(303);
+    assertThat(moderator.get(app.url("/groups/" + slug + "/members")).html()
+        .select("tr:has(form[action=" + action + "]) .trust-level").text()).isEqualTo("Trusted");
+    assertThat(TestDatabase.count("SELECT count(*) FROM moderation_log WHERE action = 'member.trust' AND target_id = ?"
+        + " AND reason = 'Known expert' AND before_value = 'auto' AND after_value = '2'", newbieId)).isEqualTo(1);
+    long post = reply(newbie, linkHeavy("trusted"));
+    assertThat(heldReason(post)).isEmpty();
+  }
+
+  @Test
+  @DisplayName("A moderator sets how many first posts of new members the group holds, audited; others may not")
+  void holdSetting() {
+    String page = "/groups/" + slug + "/trust";
+    Response form = moderator.get(app.url(page));
+    assertThat(form.status()).isEqualTo(200);
+    assertThat(form.html().select("input[name=hold]").attr("value")).isNotEmpty();
+    assertThat(reader.get(app.url(page)).status()).isEqualTo(403);
+    assertThat(moderator.post(app.url(page), Map.of("_csrf", app.csrf(moderator), "hold", "99", "reason", "")).status())
+        .isEqualTo(400);
+    long before = TestDatabase.count("SELECT hold_first_posts FROM working_groups WHERE id = ?", groupId);
+    try {
+      assertThat(moderator.post(app.url(page), Map.of("_csrf", app.csrf(moderator), "hold", "3", "reason", "Spam wave"))
+          .status()).isEqualTo(303);
+      assertThat(TestDatabase.count("SELECT hold_first_posts FROM working_groups WHERE id = ?", groupId)).isEqualTo(3);
+      assertThat(TestDatabase.count("SELECT count(*) FROM moderation_log WHERE action = 'group.trust' AND target_id = ?"
+          + " AND after_value = '3' AND reason = 'Spam wave'", groupId)).isEqualTo(1);
+    } finally {
+      Fixtures.holdFirstPosts(groupId, (int) before);
+    }
+  }
+
+  @Test
   @DisplayName("A new member may not attach files: 403, and nothing is stored")
   void noFilesForNewMembers() {
     Browser newbie = newMember("Fritz Files");
