@@ -79,7 +79,7 @@ public record AppConfig(
 
   /**
    * The limits Agora knows and their defaults. Posts follow Discourse (one post each 5 s, 20 new
-   * threads a day) and, for new members of a group (trust level 0, see TrustLevels), stricter
+   * threads a day) and, for new members of a group (trust level 0, see thread.TrustRepository), stricter
    * buckets of their own, {@code post.new} and {@code thread.new}; reactions as Discourse's likes a day; search and sign-in per IP for anonymous visitors.
    */
   public static final Map<String, RateLimit> DEFAULT_RATE_LIMITS = Map.ofEntries(

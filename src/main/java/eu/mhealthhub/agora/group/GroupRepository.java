@@ -59,8 +59,10 @@ final class GroupRepository {
 
   private static final String MEMBERS = """
       SELECT m.id, m.display_name, m.handle, gm.role, gm.joined_at, gm.trust_level IS NOT NULL AS trust_set,
-      """ + eu.mhealthhub.agora.moderation.TrustLevels.levelOf() + """
-             AS trust
+             -- the trust level in force, as thread.TrustRepository decides it (graduated trust)
+             CASE WHEN gm.trust_level IS NOT NULL THEN gm.trust_level
+                  WHEN gm.approved_posts >= 10 AND gm.first_approved_at <= now() - interval '7 days' THEN 2
+                  WHEN gm.approved_posts >= 1 THEN 1 ELSE 0 END AS trust
         FROM group_memberships gm JOIN members m ON m.id = gm.member_id
        WHERE gm.group_id = $1
        ORDER BY gm.role DESC, lower(m.display_name)

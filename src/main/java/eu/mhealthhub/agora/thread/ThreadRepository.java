@@ -47,6 +47,16 @@ final class ThreadRepository {
        WHERE t.id = $1
       """;
   private static final String LOCK_THREAD = THREAD + " FOR UPDATE OF t";
+  /** The thread locked, with a would-be author's standing in its group (graduated trust), in one round trip. */
+  private static final String LOCK_THREAD_FOR_AUTHOR = """
+      SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
+             t.pinned, t.locked, t.post_count, t.held_at IS NOT NULL AS held,
+      """ + TrustRepository.STANDING_COLUMNS + """
+        FROM threads t JOIN members a ON a.id = t.author_id JOIN working_groups g ON g.id = t.group_id
+        LEFT JOIN group_memberships gm ON gm.group_id = t.group_id AND gm.member_id = $2
+       WHERE t.id = $1
+         FOR UPDATE OF t
+      """;
   /**
    * The thread; its group with the viewer's role in it, to decide access (the columns of the group
    * feature's access query, so a thread page costs one query before its posts); and, for a
@@ -106,11 +116,16 @@ final class ThreadRepository {
         LEFT JOIN members ra ON ra.id = rp.author_id
         LEFT JOIN members d ON d.id = p.deleted_by
       """;
-  private static final String PAGE = POST_COLUMNS + " WHERE p.thread_id = $1 AND p.position BETWEEN $3 AND $4 ORDER BY p.position";
+  /**
+   * A page of posts; on the last page ($5) the thread's held posts follow, for their author ($2)
+   * or, for a moderator ($6), all of them (a held post's position is minus its id).
+   */
+  private static final String PAGE = POST_COLUMNS + """
+       WHERE p.thread_id = $1 AND (p.position BETWEEN $3 AND $4
+             OR ($5 AND p.held_at IS NOT NULL AND (p.author_id = $2 OR $6)))
+       ORDER BY p.position < 0, abs(p.position)
+      """;
   private static final String POST = POST_COLUMNS + " WHERE p.id = $1";
-  /** The thread's held posts a viewer may see: their own ($2), or all of them for a moderator ($3). */
-  private static final String HELD_IN_THREAD = POST_COLUMNS
-      + " WHERE p.thread_id = $1 AND p.held_at IS NOT NULL AND (p.author_id = $2 OR $3) ORDER BY p.id";
   private static final String POST_BY_TOKEN = "SELECT id FROM posts WHERE author_id = $1 AND client_token = $2";
   private static final String THREAD_BY_TOKEN = "SELECT id FROM threads WHERE author_id = $1 AND client_token = $2";
 
@@ -132,7 +147,12 @@ final class ThreadRepository {
                last_activity_at = COALESCE($8, now()),
                -- a thread's title is indexed in its opening post's language
                language = CASE WHEN $2 = 1 THEN COALESCE($9, 'simple') ELSE language END
-         WHERE id = $1)
+         WHERE id = $1
+        RETURNING group_id),
+      -- a published post is an approved one: its author's trust in the group grows (thread.TrustRepository)
+      counted AS (
+        UPDATE group_memberships SET approved_posts = approved_posts + 1, first_approved_at = COALESCE(first_approved_at, now())
+         WHERE group_id = (SELECT group_id FROM touched) AND member_id = $3)
       INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html, created_at)
       SELECT id, 1, author_id, body_markdown, body_html, created_at FROM p
       RETURNING post_id
@@ -159,10 +179,14 @@ final class ThreadRepository {
         UPDATE posts SET held_at = NULL, held_reason = NULL, position = $2
          WHERE id = $1 AND held_at IS NOT NULL AND deleted_at IS NULL
         RETURNING id, thread_id, author_id)
+      , touched AS (
       UPDATE threads t SET post_count = post_count + 1, last_post_id = p.id, last_poster_id = p.author_id,
              last_activity_at = now(), held_at = NULL
         FROM p WHERE t.id = p.thread_id
-      RETURNING p.id
+      RETURNING p.id, p.author_id, t.group_id)
+      UPDATE group_memberships gm SET approved_posts = approved_posts + 1, first_approved_at = COALESCE(first_approved_at, now())
+        FROM touched WHERE gm.group_id = touched.group_id AND gm.member_id = touched.author_id
+      RETURNING touched.id
       """;
   private static final String REJECT_HELD = """
       UPDATE posts SET deleted_at = now(), deleted_by = $2, delete_reason = $3
@@ -336,12 +360,21 @@ final class ThreadRepository {
             r.getString("group_viewer_role"), 0))));
   }
 
+  /** A thread locked for a new post, with the author's standing in its group. */
+  record LockedForAuthor(ForumThread thread, TrustRepository.Standing standing) {}
+
+  Future<Optional<LockedForAuthor>> lockThreadFor(SqlClient db, long id, long authorId) {
+    return db.preparedQuery(LOCK_THREAD_FOR_AUTHOR).execute(Tuple.of(id, authorId))
+        .map(rows -> first(rows, r -> new LockedForAuthor(thread(r), TrustRepository.standing(r))));
+  }
+
   Future<Optional<ForumThread>> lockThread(SqlClient db, long id) {
     return db.preparedQuery(LOCK_THREAD).execute(Tuple.of(id)).map(rows -> first(rows, ThreadRepository::thread));
   }
 
-  Future<List<Post>> page(SqlClient db, long threadId, Long viewerId, int from, int to) {
-    return db.preparedQuery(PAGE).execute(Tuple.of(threadId, viewerId == null ? 0L : viewerId, from, to)).map(rows -> {
+  Future<List<Post>> page(SqlClient db, long threadId, Long viewerId, int from, int to, boolean lastPage, boolean moderator) {
+    return db.preparedQuery(PAGE).execute(Tuple.of(threadId, viewerId == null ? 0L : viewerId, from, to,
+        lastPage && viewerId != null, moderator)).map(rows -> {
       List<Post> list = new ArrayList<>();
       rows.forEach(row -> list.add(post(row)));
       return list;
@@ -351,12 +384,6 @@ final class ThreadRepository {
   Future<Optional<Post>> post(SqlClient db, long postId, Long viewerId) {
     return db.preparedQuery(POST).execute(Tuple.of(postId, viewerId == null ? 0L : viewerId))
         .map(rows -> first(rows, ThreadRepository::post));
-  }
-
-  /** The held posts of a thread the viewer may see (see {@link #HELD_IN_THREAD}), oldest first. */
-  Future<List<Post>> heldIn(SqlClient db, long threadId, long viewerId, boolean all) {
-    return db.preparedQuery(HELD_IN_THREAD).execute(Tuple.of(threadId, viewerId, all))
-        .map(rows -> list(rows, ThreadRepository::post));
   }
 
   /** Stores a post held for approval (see {@link #INSERT_HELD_POST}); completes with its id. */

@@ -8,7 +8,6 @@ import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.live.ChangeFeed;
-import eu.mhealthhub.agora.moderation.TrustLevels;
 import eu.mhealthhub.agora.live.LiveAddress;
 import eu.mhealthhub.agora.live.Narrowing;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
@@ -136,14 +135,9 @@ public final class ThreadService {
         int from = (page - 1) * PAGE_SIZE + 1;
         int to = page * PAGE_SIZE;
         // held posts follow the last page, for their author and the group's moderators only
-        Future<List<Post>> held = viewer.isEmpty() || page != thread.pages() ? Future.succeededFuture(List.of())
-            : repository.heldIn(pool, threadId, viewer.get().id(), GroupPolicy.canModerate(viewer, group));
-        return held.compose(h -> repository.page(pool, threadId, id(viewer), from, to).map(published -> {
-          List<Post> shown = published;
-          if (!h.isEmpty()) {
-            shown = new ArrayList<>(published);
-            shown.addAll(h);
-          }
+        return repository.page(pool, threadId, id(viewer), from, to, page == thread.pages(),
+            GroupPolicy.canModerate(viewer, group)).map(shown -> {
+          List<Post> published = shown.stream().filter(p -> !p.held()).toList();
           int readBefore = -1;
           if (viewer.isPresent()) {
             readBefore = Math.max(row.get().readPosition(), reads.pending(viewer.get().id(), threadId));
@@ -153,7 +147,7 @@ public final class ThreadService {
           }
           return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? row.get().level() : SubscriptionLevel.NORMAL,
               row.get().liveSeq());
-        }));
+        });
       });
     });
   }
@@ -280,7 +274,9 @@ public final class ThreadService {
                 .map(existing -> Outcome.of(Stored.earlier(existing.orElseThrow())));
           }
           long threadId = inserted.get();
-          return trust(conn, group, author, html, files).compose(trust -> limits.take(trust.limit("post"), author)
+          return TrustRepository.standing(conn, group.id(), author.id())
+              .compose(standing -> trust(group, author, standing, html, files))
+              .compose(trust -> limits.take(trust.limit("post"), author)
               .compose(v -> limits.take(trust.limit("thread"), author))
               .compose(v -> mentioning(conn, readers(group), body, html)).compose(m -> trust.held()
                   // held: no place, notice or event until a moderator approves it
@@ -291,7 +287,6 @@ public final class ThreadService {
                   : repository.insertPost(conn, threadId, 1,
                   author.id(), null, body, m.html(), null, null, language)
               .compose(postId -> attachments.store(conn, postId, author.id(), files)
-                  .compose(v -> TrustLevels.countApproved(conn, group.id(), author.id()))
                   .compose(v -> recordMentions(conn, postId, m))
                   .compose(v -> notifications.record(conn, postNotice(postId, author, threadId, group, title.strip(), m)
                       .watchers("group", group.id(), NotificationKind.WATCHED_GROUP)))
@@ -357,9 +352,7 @@ public final class ThreadService {
                 .compose(postId -> {
                   made.add(Change.thread(threadId, "post.created", postId));
                   return recordMentions(conn, postId, m);
-                })
-                // published at once: an approved post of its author in the group
-                .compose(v2 -> TrustLevels.countApproved(conn, groupId, p.authorId()))));
+                })));
       }
       return chain.map(v -> new Outcome<>(threadId, List.copyOf(made)));
     });
@@ -398,24 +391,25 @@ public final class ThreadService {
 
   /**
    * Decides {@link Trust} inside the post's transaction, from the author's standing in the group
-   * (see {@link TrustLevels}); fails with FORBIDDEN when a new member attaches files. The group's
+   * (see {@link TrustRepository}); fails with FORBIDDEN when a new member attaches files. The group's
    * moderators and admins are never held.
    */
-  private Future<Trust> trust(SqlConnection conn, WorkingGroup group, Member author, String html, List<Upload> files) {
+  private static Future<Trust> trust(WorkingGroup group, Member author, TrustRepository.Standing standing, String html,
+      List<Upload> files) {
     if (GroupPolicy.canModerate(Optional.of(author), group)) {
       return Future.succeededFuture(new Trust(null, false));
     }
-    return TrustLevels.standing(conn, group.id(), author.id()).compose(standing -> {
-      boolean fresh = standing.level() == TrustLevels.NEW;
+    {
+      boolean fresh = standing.level() == TrustRepository.NEW;
       if (fresh && files != null && !files.isEmpty()) {
         return Future.failedFuture(new DomainException(Kind.FORBIDDEN, "trust.error.attachments"));
       }
       boolean firstPosts = standing.approvedPosts() < standing.holdFirstPosts()
-          && (standing.manual() == null || standing.manual() == TrustLevels.NEW);
+          && (standing.manual() == null || standing.manual() == TrustRepository.NEW);
       String reason = firstPosts ? "first_posts"
-          : fresh && TrustLevels.links(html) > TrustLevels.MAX_NEW_LINKS ? "links" : null;
+          : fresh && TrustRepository.links(html) > TrustRepository.MAX_NEW_LINKS ? "links" : null;
       return Future.succeededFuture(new Trust(reason, fresh));
-    });
+    }
   }
 
   /**
@@ -456,8 +450,9 @@ public final class ThreadService {
     String token = clean(form.clientToken());
     String html = Markdown.toHtml(body);
     WorkingGroup group = at.group();
-    return changes.transaction(conn -> repository.lockThread(conn, threadId).compose(locked -> {
-      ForumThread thread = locked.orElseThrow(DomainException::notFound);
+    return changes.transaction(conn -> repository.lockThreadFor(conn, threadId, author.id()).compose(locked -> {
+      ForumThread thread = locked.orElseThrow(DomainException::notFound).thread();
+      TrustRepository.Standing standing = locked.get().standing();
       Future<Optional<Long>> earlier = token == null ? Future.succeededFuture(Optional.empty())
           : repository.postByToken(conn, author.id(), token);
       return earlier.compose(existing -> {
@@ -470,7 +465,7 @@ public final class ThreadService {
         if (!PostPolicy.canReply(viewer, group, thread)) {
           return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.locked"));
         }
-        Future<Trust> trusted = trust(conn, group, author, html, files);
+        Future<Trust> trusted = trust(group, author, standing, html, files);
         Future<Boolean> target = trusted.compose(trust -> limits.take(trust.limit("post"), author))
             .compose(v -> replyTo == null ? Future.succeededFuture(true)
             : repository.replyTargetInThread(conn, replyTo, threadId));
@@ -487,7 +482,6 @@ public final class ThreadService {
                 : repository.insertPost(conn, threadId, position, author.id(), replyTo, body,
                     m.html(), token, null, form.languageOr(author.locale()))
                 .compose(postId -> attachments.store(conn, postId, author.id(), files)
-                    .compose(v -> TrustLevels.countApproved(conn, group.id(), author.id()))
                     .compose(v -> recordMentions(conn, postId, m))
                     .compose(v -> notifications.record(conn, postNotice(postId, author, threadId, group,
                             thread.title(), m).tellAuthorsOf(answered(replyTo, body), NotificationKind.REPLY)
@@ -617,9 +611,8 @@ public final class ThreadService {
         int position = thread.postCount() + 1;
         return repository.approveHeld(conn, postId, position).compose(done -> !done
             ? Future.failedFuture(new DomainException(Kind.CONFLICT, "trust.error.notHeld"))
-            : TrustLevels.countApproved(conn, group.id(), p.authorId())
-                .compose(v -> repository.logReasoned(conn, group.id(), moderator.id(), "post.approve", "post", postId,
-                    why, "held: " + p.heldReason(), "published"))
+            : repository.logReasoned(conn, group.id(), moderator.id(), "post.approve", "post", postId,
+                    why, "held: " + p.heldReason(), "published")
                 .compose(v -> mentioning(conn, readers(group), p.bodyMarkdown(), p.bodyHtml()))
                 .compose(m -> recordMentions(conn, postId, m).compose(v -> {
                   Notice notice = Notice.about("post", postId, "/posts/" + postId).by(p.authorId())
