@@ -79,12 +79,14 @@ public record AppConfig(
 
   /**
    * The limits Agora knows and their defaults. Posts follow Discourse (one post each 5 s, 20 new
-   * threads a day; Discourse's stricter limits for new members need a trust level Agora does not
-   * have yet); reactions as Discourse's likes a day; search and sign-in per IP for anonymous visitors.
+   * threads a day) and, for new members of a group (trust level 0, see thread.TrustRepository), stricter
+   * buckets of their own, {@code post.new} and {@code thread.new}; reactions as Discourse's likes a day; search and sign-in per IP for anonymous visitors.
    */
   public static final Map<String, RateLimit> DEFAULT_RATE_LIMITS = Map.ofEntries(
       Map.entry("post", new RateLimit(1, Duration.ofSeconds(5))),
       Map.entry("thread", new RateLimit(20, Duration.ofDays(1))),
+      Map.entry("post.new", new RateLimit(1, Duration.ofSeconds(30))),
+      Map.entry("thread.new", new RateLimit(3, Duration.ofDays(1))),
       Map.entry("reaction", new RateLimit(50, Duration.ofDays(1))),
       Map.entry("search", new RateLimit(30, Duration.ofMinutes(1))),
       Map.entry("signin", new RateLimit(30, Duration.ofMinutes(1))),

@@ -170,7 +170,11 @@ public final class ApiRoutes {
           .put("contentType", a.contentType()).put("size", a.sizeBytes())
           .put("url", a.url())));
     }
-    return new JsonObject().put("id", p.id()).put("threadId", p.threadId()).put("position", p.position())
+    JsonObject json = new JsonObject().put("id", p.id()).put("threadId", p.threadId()).put("position", Math.max(0, p.position()));
+    if (p.held()) {
+      json.put("held", p.heldReason());
+    }
+    return json
         .put("author", new JsonObject().put("name", p.authorName()).put("handle", p.authorHandle()))
         .put("replyTo", p.replyToPostId()).put("revision", p.revision())
         .put("createdAt", time(p.createdAt())).put("editedAt", time(p.editedAt())).put("deleted", p.deleted())

@@ -166,6 +166,8 @@ public final class WebRouter {
     noticeRoutes.mount(router);
     new FlagRoutes(pages, new FlagService(services.threads(), services.documents(), services.changes()), services.i18n())
         .mount(router);
+    new eu.mhealthhub.agora.moderation.TrustRoutes(pages, services.groups(),
+        new eu.mhealthhub.agora.moderation.TrustService(services.database().pool())).mount(router);
     extraRoutes.accept(router);
 
     ErrorPages errors = new ErrorPages(pages, services.i18n(), services.database());

@@ -23,7 +23,7 @@ final class AttachmentRepository {
    * and a file the viewer may not read cost this one query each, and no more.
    */
   private static final String ACCESS = """
-      SELECT a.file_name, a.content_type, a.sha256, p.deleted_at IS NOT NULL AS deleted,
+      SELECT a.file_name, a.content_type, a.sha256, (p.deleted_at IS NOT NULL OR p.held_at IS NOT NULL) AS deleted,
              g.id AS group_id, g.slug AS group_slug, g.name AS group_name, g.purpose AS group_purpose,
              g.visibility AS group_visibility, g.join_policy AS group_join_policy,
              g.archived_at IS NOT NULL AS group_archived,

@@ -39,7 +39,11 @@ public final class DemoSeeder {
       INSERT INTO working_groups (slug, name, purpose, visibility, join_policy, position)
       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
       """;
-  private static final String MEMBERSHIP = "INSERT INTO group_memberships (group_id, member_id, role) VALUES ($1, $2, $3)";
+  // demo people are established members (trust level 1 at least): their posts are not held for approval
+  private static final String MEMBERSHIP = """
+      INSERT INTO group_memberships (group_id, member_id, role, approved_posts, first_approved_at)
+      VALUES ($1, $2, $3, 1, now() - interval '30 days')
+      """;
   private static final String TALK = """
       INSERT INTO talks (slug, title, description, starts_at, ends_at, slides_url, recording_url)
       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id

@@ -24,7 +24,7 @@ final class GroupRepository {
   private static final String SELECT = """
       SELECT g.id, g.slug, g.name, g.purpose, g.visibility, g.join_policy, g.archived_at IS NOT NULL AS archived,
              (SELECT count(*) FROM group_memberships m WHERE m.group_id = g.id) AS member_count,
-             (SELECT count(*) FROM threads t WHERE t.group_id = g.id AND t.merged_into IS NULL) AS thread_count,
+             (SELECT count(*) FROM threads t WHERE t.group_id = g.id AND t.merged_into IS NULL AND t.held_at IS NULL) AS thread_count,
              (SELECT m.role FROM group_memberships m
                WHERE m.group_id = g.id AND m.member_id = #{viewer}) AS viewer_role,
              (SELECT count(*) FROM threads t
@@ -66,7 +66,11 @@ final class GroupRepository {
   private static final String MODERATORS = "SELECT member_id FROM group_memberships WHERE group_id = $1 AND role = 'moderator'";
 
   private static final String MEMBERS = """
-      SELECT m.id, m.display_name, m.handle, gm.role, gm.joined_at
+      SELECT m.id, m.display_name, m.handle, gm.role, gm.joined_at, gm.trust_level IS NOT NULL AS trust_set,
+             -- the trust level in force, as thread.TrustRepository decides it (graduated trust)
+             CASE WHEN gm.trust_level IS NOT NULL THEN gm.trust_level
+                  WHEN gm.approved_posts >= 10 AND gm.first_approved_at <= now() - interval '7 days' THEN 2
+                  WHEN gm.approved_posts >= 1 THEN 1 ELSE 0 END AS trust
         FROM group_memberships gm JOIN members m ON m.id = gm.member_id
        WHERE gm.group_id = $1
        ORDER BY gm.role DESC, lower(m.display_name)
@@ -177,7 +181,7 @@ final class GroupRepository {
   Future<List<GroupMember>> members(SqlClient db, long groupId) {
     return db.preparedQuery(MEMBERS).execute(Tuple.of(groupId))
         .map(rows -> list(rows, r -> new GroupMember(r.getLong("id"), r.getString("display_name"), r.getString("handle"),
-          r.getString("role"), r.getOffsetDateTime("joined_at").toInstant())));
+          r.getString("role"), r.getOffsetDateTime("joined_at").toInstant(), r.getInteger("trust"), r.getBoolean("trust_set"))));
   }
 
   Future<Map<Long, String>> memberships(SqlClient db, long memberId) {

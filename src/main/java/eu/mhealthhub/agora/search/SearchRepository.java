@@ -52,7 +52,7 @@ final class SearchRepository {
         SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at, {1}(t.search_vector) AS rank
           FROM threads t, q
          WHERE 'threads' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(t.search_vector)
-           AND t.merged_into IS NULL
+           AND t.merged_into IS NULL AND t.held_at IS NULL
            AND ($5::bigint IS NULL OR t.author_id = $5::bigint)
            AND ($6::timestamptz IS NULL OR t.created_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR t.created_at < $7::timestamptz)
@@ -61,7 +61,7 @@ final class SearchRepository {
         SELECT 'post', p.id, 0, p.created_at, {1}(p.search_vector)
           FROM posts p, q
          WHERE 'posts' = ANY($9::text[]) AND p.group_id = ANY($3::bigint[]) AND {0}(p.search_vector)
-           AND (p.deleted_at IS NULL OR p.group_id = ANY($4::bigint[]))
+           AND p.held_at IS NULL AND (p.deleted_at IS NULL OR p.group_id = ANY($4::bigint[]))
            AND ($5::bigint IS NULL OR p.author_id = $5::bigint)
            AND ($6::timestamptz IS NULL OR p.created_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR p.created_at < $7::timestamptz)
@@ -70,7 +70,7 @@ final class SearchRepository {
         SELECT 'attachment', a.id, 0, a.created_at, {1}(a.search_vector)
           FROM attachments a JOIN posts p ON p.id = a.post_id, q
          WHERE 'posts' = ANY($9::text[]) AND p.group_id = ANY($3::bigint[]) AND {0}(a.search_vector)
-           AND (p.deleted_at IS NULL OR p.group_id = ANY($4::bigint[]))
+           AND p.held_at IS NULL AND (p.deleted_at IS NULL OR p.group_id = ANY($4::bigint[]))
            AND ($5::bigint IS NULL OR p.author_id = $5::bigint)
            AND ($6::timestamptz IS NULL OR a.created_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR a.created_at < $7::timestamptz)
@@ -218,7 +218,7 @@ final class SearchRepository {
           SELECT c.candidate
             FROM (SELECT regexp_split_to_table(agora_unaccent(lower(x.title)), '[^[:alnum:]]+') AS candidate
                     FROM ((SELECT t.title FROM threads t
-                            WHERE t.group_id = ANY($2::bigint[])
+                            WHERE t.group_id = ANY($2::bigint[]) AND t.held_at IS NULL
                               AND agora_unaccent(lower(input.word)) <% agora_unaccent(lower(t.title)) LIMIT 30)
                           UNION ALL
                           (SELECT d.title FROM documents d
@@ -243,7 +243,7 @@ final class SearchRepository {
       SELECT s.kind, s.title, s.url, s.group_name FROM (
         (SELECT 'thread' AS kind, t.title, '/threads/' || t.id AS url, g.name AS group_name, t.last_activity_at AS at
            FROM threads t JOIN working_groups g ON g.id = t.group_id, p
-          WHERE t.group_id = ANY($2::bigint[]) AND agora_unaccent(lower(t.title)) LIKE p.pattern AND t.merged_into IS NULL
+          WHERE t.group_id = ANY($2::bigint[]) AND agora_unaccent(lower(t.title)) LIKE p.pattern AND t.merged_into IS NULL AND t.held_at IS NULL
           ORDER BY t.last_activity_at DESC LIMIT 20)
         UNION ALL
         (SELECT 'document', d.title, '/documents/' || d.id, g.name, d.updated_at

@@ -27,13 +27,33 @@ public record Post(
     List<ReactionCount> reactions,
     List<AttachmentInfo> attachments,
     /** A moderator has edited it (with a note in its history); readers are told. */
-    boolean moderatorEdited) {
+    boolean moderatorEdited,
+    String heldReason) {
 
   public static final int MAX_BODY = 50_000;
 
   /** Hidden pending review because several members flagged it (no member deleted it). */
   public boolean heldForReview() {
     return deleted && deletedByName == null;
+  }
+
+  /**
+   * Held for a moderator's approval (graduated trust): only its author and the group's moderators
+   * read it; {@link #heldReason} says why. A held post that is also deleted was rejected: its
+   * author may edit it, which holds it again.
+   */
+  public boolean held() {
+    return heldReason != null;
+  }
+
+  /** Held and rejected by a moderator with {@link #deleteReason}. */
+  public boolean rejected() {
+    return heldReason != null && deleted;
+  }
+
+  /** Held and waiting for a moderator. */
+  public boolean awaitingApproval() {
+    return heldReason != null && !deleted;
   }
 
   public boolean edited() {

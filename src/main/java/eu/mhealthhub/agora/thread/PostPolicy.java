@@ -14,9 +14,12 @@ public final class PostPolicy {
     return GroupPolicy.canPost(viewer, group) && (!thread.locked() || GroupPolicy.canModerate(viewer, group));
   }
 
-  /** Authors edit their own posts while they are not deleted; nobody edits another's words. */
+  /**
+   * Authors edit their own posts while they are not deleted (a held post a moderator rejected they
+   * may edit, which resubmits it); nobody edits another's words.
+   */
   public static boolean canEdit(Optional<Member> viewer, WorkingGroup group, Post post) {
-    return viewer.map(m -> m.id() == post.authorId()).orElse(false) && !post.deleted() && !group.archived()
+    return viewer.map(m -> m.id() == post.authorId()).orElse(false) && (!post.deleted() || post.held()) && !group.archived()
         && GroupPolicy.canRead(viewer, group);
   }
 
@@ -49,6 +52,11 @@ public final class PostPolicy {
   }
 
   public static boolean canReact(Optional<Member> viewer, WorkingGroup group, Post post) {
-    return GroupPolicy.canPost(viewer, group) && !post.deleted();
+    return GroupPolicy.canPost(viewer, group) && !post.deleted() && !post.held();
+  }
+
+  /** Approve or reject a post held for approval: the group's moderators. */
+  public static boolean canApprove(Optional<Member> viewer, WorkingGroup group, Post post) {
+    return post.awaitingApproval() && GroupPolicy.canModerate(viewer, group);
   }
 }

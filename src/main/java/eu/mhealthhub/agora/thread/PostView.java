@@ -11,7 +11,7 @@ import java.util.Optional;
  * fragment shows, so equal views render to equal HTML (the fragment cache's key).
  */
 public record PostView(Post post, boolean showBody, boolean canEdit, boolean canDelete, boolean canRestore,
-    boolean canReact, boolean canReply, List<ReactionView> reactions) {
+    boolean canReact, boolean canReply, List<ReactionView> reactions, boolean canApprove) {
 
   /**
    * A hash of a few fields that tell versions of a post apart, so that looking a view up in the
@@ -24,7 +24,7 @@ public record PostView(Post post, boolean showBody, boolean canEdit, boolean can
     h = 31 * h + post.revision();
     h = 31 * h + (post.deleted() ? 1 : 0);
     h = 31 * h + (showBody ? 1 : 0) + (canEdit ? 2 : 0) + (canDelete ? 4 : 0) + (canRestore ? 8 : 0)
-        + (canReact ? 16 : 0) + (canReply ? 32 : 0);
+        + (canReact ? 16 : 0) + (canReply ? 32 : 0) + (canApprove ? 64 : 0) + (post.held() ? 128 : 0);
     for (ReactionView r : reactions) {
       h = 31 * h + r.count() + (r.mine() ? 1 << 30 : 0);
     }
@@ -51,10 +51,12 @@ public record PostView(Post post, boolean showBody, boolean canEdit, boolean can
       reactions.add(new ReactionView(k.name(), k.symbol(), labels.getOrDefault(k.name(), k.name()),
           c == null ? 0 : c.count(), c != null && c.mine()));
     }
-    boolean show = !p.deleted() || PostPolicy.canSeeDeleted(viewer, group);
-    return new PostView(p, show, PostPolicy.canEditAny(viewer, group, p), PostPolicy.canDelete(viewer, group, p),
-        PostPolicy.canRestore(viewer, group, p), PostPolicy.canReact(viewer, group, p),
-        PostPolicy.canReply(viewer, group, thread), reactions);
+    // a rejected held post is still its author's to read and edit
+    boolean show = !p.deleted() || PostPolicy.canSeeDeleted(viewer, group)
+        || (p.held() && viewer.map(m -> m.id() == p.authorId()).orElse(false));
+    return new PostView(p, show, PostPolicy.canEditAny(viewer, group, p), PostPolicy.canDelete(viewer, group, p) && !p.held(),
+        PostPolicy.canRestore(viewer, group, p) && !p.held(), PostPolicy.canReact(viewer, group, p),
+        PostPolicy.canReply(viewer, group, thread) && !p.held(), reactions, PostPolicy.canApprove(viewer, group, p));
   }
 
   /** The reaction names in the reader's language, looked up once per page rather than per button. */

@@ -38,14 +38,25 @@ final class ThreadRepository {
         LEFT JOIN read_positions r ON r.thread_id = t.id AND r.member_id = $2
       """;
   private static final String IN_GROUP = SUMMARY_COLUMNS
-      + " WHERE t.group_id = $1 AND t.merged_into IS NULL ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT $3 OFFSET $4";
+      + " WHERE t.group_id = $1 AND t.merged_into IS NULL AND (t.held_at IS NULL OR t.author_id = $2 OR $5)"
+      + " ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT $3 OFFSET $4";
   private static final String THREAD = """
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
-             t.pinned, t.locked, t.post_count, t.merged_into
+             t.pinned, t.locked, t.post_count, t.merged_into, t.held_at IS NOT NULL AS held
         FROM threads t JOIN members a ON a.id = t.author_id
        WHERE t.id = $1
       """;
   private static final String LOCK_THREAD = THREAD + " FOR UPDATE OF t";
+  /** The thread locked, with a would-be author's standing in its group (graduated trust), in one round trip. */
+  private static final String LOCK_THREAD_FOR_AUTHOR = """
+      SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
+             t.pinned, t.locked, t.post_count, t.merged_into, t.held_at IS NOT NULL AS held,
+      """ + TrustRepository.STANDING_COLUMNS + """
+        FROM threads t JOIN members a ON a.id = t.author_id JOIN working_groups g ON g.id = t.group_id
+        LEFT JOIN group_memberships gm ON gm.group_id = t.group_id AND gm.member_id = $2
+       WHERE t.id = $1
+         FOR UPDATE OF t
+      """;
   /**
    * The thread; its group with the viewer's role in it, to decide access (the columns of the group
    * feature's access query, so a thread page costs one query before its posts); and, for a
@@ -53,7 +64,7 @@ final class ThreadRepository {
    */
   private static final String THREAD_FOR_VIEWER = """
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
-             t.pinned, t.locked, t.post_count, t.merged_into,
+             t.pinned, t.locked, t.post_count, t.merged_into, t.held_at IS NOT NULL AS held,
              g.slug AS group_slug, g.name AS group_name, g.purpose AS group_purpose, g.visibility AS group_visibility,
              g.join_policy AS group_join_policy, g.archived_at IS NOT NULL AS group_archived,
              (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS group_viewer_role,
@@ -74,13 +85,13 @@ final class ThreadRepository {
   /** Posts that are not deleted, with their thread's group: what notifications about them depend on. */
   private static final String LIVE_POST_GROUPS = """
       SELECT p.id, t.group_id FROM posts p JOIN threads t ON t.id = p.thread_id
-       WHERE p.id = ANY($1) AND p.deleted_at IS NULL
+       WHERE p.id = ANY($1) AND p.deleted_at IS NULL AND p.held_at IS NULL
       """;
 
   /** The thread and its group with the viewer's role in it: {@link #THREAD_FOR_VIEWER} without the reading state. */
   private static final String THREAD_IN_GROUP = """
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
-             t.pinned, t.locked, t.post_count, t.merged_into,
+             t.pinned, t.locked, t.post_count, t.merged_into, t.held_at IS NOT NULL AS held,
              g.slug AS group_slug, g.name AS group_name, g.purpose AS group_purpose, g.visibility AS group_visibility,
              g.join_policy AS group_join_policy, g.archived_at IS NOT NULL AS group_archived,
              (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS group_viewer_role
@@ -97,7 +108,7 @@ final class ThreadRepository {
       SELECT p.id, p.thread_id, p.position, p.author_id, a.display_name AS author_name, a.handle AS author_handle,
              p.reply_to_post_id, ra.display_name AS reply_to_author, p.body_markdown, p.body_html, p.revision,
              p.created_at, p.edited_at, p.deleted_at IS NOT NULL AS deleted, d.display_name AS deleted_by_name,
-             p.delete_reason, p.moderator_edited,
+             p.delete_reason, p.moderator_edited, p.held_reason,
              CASE WHEN EXISTS (SELECT 1 FROM reactions r0 WHERE r0.post_id = p.id) THEN
                (SELECT json_agg(json_build_object('kind', x.kind, 'count', x.n, 'mine', x.mine))
                   FROM (SELECT kind, count(*) AS n, bool_or(member_id = $2) AS mine
@@ -112,7 +123,15 @@ final class ThreadRepository {
         LEFT JOIN members ra ON ra.id = rp.author_id
         LEFT JOIN members d ON d.id = p.deleted_by
       """;
-  private static final String PAGE = POST_COLUMNS + " WHERE p.thread_id = $1 AND p.position BETWEEN $3 AND $4 ORDER BY p.position";
+  /**
+   * A page of posts; on the last page ($5) the thread's held posts follow, for their author ($2)
+   * or, for a moderator ($6), all of them (a held post's position is minus its id).
+   */
+  private static final String PAGE = POST_COLUMNS + """
+       WHERE p.thread_id = $1 AND (p.position BETWEEN $3 AND $4
+             OR ($5 AND p.held_at IS NOT NULL AND (p.author_id = $2 OR $6)))
+       ORDER BY p.position < 0, abs(p.position)
+      """;
   private static final String POST = POST_COLUMNS + " WHERE p.id = $1";
   private static final String POST_BY_TOKEN = "SELECT id FROM posts WHERE author_id = $1 AND client_token = $2";
   private static final String THREAD_BY_TOKEN = "SELECT id FROM threads WHERE author_id = $1 AND client_token = $2";
@@ -135,15 +154,61 @@ final class ThreadRepository {
                last_activity_at = COALESCE($8, now()),
                -- a thread's title is indexed in its opening post's language
                language = CASE WHEN $2 = 1 THEN COALESCE($9, 'simple') ELSE language END
-         WHERE id = $1)
+         WHERE id = $1
+        RETURNING group_id),
+      -- a published post is an approved one: its author's trust in the group grows (thread.TrustRepository)
+      counted AS (
+        UPDATE group_memberships SET approved_posts = approved_posts + 1, first_approved_at = COALESCE(first_approved_at, now())
+         WHERE group_id = (SELECT group_id FROM touched) AND member_id = $3)
       INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html, created_at)
       SELECT id, 1, author_id, body_markdown, body_html, created_at FROM p
       RETURNING post_id
       """;
-  private static final String REPLY_TARGET = "SELECT id FROM posts WHERE id = $1 AND thread_id = $2";
+  /**
+   * A post held for approval: it takes no place in its thread (its position is minus its id, outside
+   * every page's range) and leaves the thread's count and last activity alone.
+   */
+  private static final String INSERT_HELD_POST = """
+      WITH n AS (SELECT nextval(pg_get_serial_sequence('posts', 'id')) AS id),
+      p AS (
+        INSERT INTO posts (id, thread_id, position, author_id, reply_to_post_id, body_markdown, body_html, client_token,
+                           language, held_at, held_reason)
+        SELECT n.id, $1, -n.id::integer, $2, $3, $4, $5, $6, COALESCE($7, 'simple'), now(), $8 FROM n
+        RETURNING id, author_id, body_markdown, body_html, created_at)
+      INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html, created_at)
+      SELECT id, 1, author_id, body_markdown, body_html, created_at FROM p
+      RETURNING post_id
+      """;
+  private static final String HOLD_THREAD = "UPDATE threads SET held_at = now() WHERE id = $1";
+  /** Approval: the post takes the thread's next position, as if it had just been posted. */
+  private static final String APPROVE_HELD = """
+      WITH p AS (
+        UPDATE posts SET held_at = NULL, held_reason = NULL, position = $2
+         WHERE id = $1 AND held_at IS NOT NULL AND deleted_at IS NULL
+        RETURNING id, thread_id, author_id)
+      , touched AS (
+      UPDATE threads t SET post_count = post_count + 1, last_post_id = p.id, last_poster_id = p.author_id,
+             last_activity_at = now(), held_at = NULL
+        FROM p WHERE t.id = p.thread_id
+      RETURNING p.id, p.author_id, t.group_id)
+      UPDATE group_memberships gm SET approved_posts = approved_posts + 1, first_approved_at = COALESCE(first_approved_at, now())
+        FROM touched WHERE gm.group_id = touched.group_id AND gm.member_id = touched.author_id
+      RETURNING touched.id
+      """;
+  private static final String REJECT_HELD = """
+      UPDATE posts SET deleted_at = now(), deleted_by = $2, delete_reason = $3
+       WHERE id = $1 AND held_at IS NOT NULL AND deleted_at IS NULL
+      RETURNING id
+      """;
+  private static final String REPLY_TARGET = "SELECT id FROM posts WHERE id = $1 AND thread_id = $2 AND held_at IS NULL";
   private static final String EDIT = """
-      UPDATE posts SET body_markdown = $3, body_html = $4, revision = revision + 1, edited_at = now()
-       WHERE id = $1 AND revision = $2 AND deleted_at IS NULL
+      UPDATE posts SET body_markdown = $3, body_html = $4, revision = revision + 1, edited_at = now(),
+             -- a held post its moderator rejected is resubmitted by its author's edit: held again
+             held_at = CASE WHEN held_at IS NULL THEN NULL ELSE now() END,
+             deleted_at = CASE WHEN held_at IS NULL THEN deleted_at END,
+             deleted_by = CASE WHEN held_at IS NULL THEN deleted_by END,
+             delete_reason = CASE WHEN held_at IS NULL THEN delete_reason ELSE '' END
+       WHERE id = $1 AND revision = $2 AND (deleted_at IS NULL OR held_at IS NOT NULL)
       RETURNING revision
       """;
   private static final String ADD_REVISION = """
@@ -225,7 +290,8 @@ final class ThreadRepository {
   private static ForumThread thread(Row row) {
     return new ForumThread(row.getLong("id"), row.getLong("group_id"), row.getString("title"), row.getLong("author_id"),
         row.getString("author_name"), instant(row, "created_at"), instant(row, "last_activity_at"),
-        row.getBoolean("pinned"), row.getBoolean("locked"), row.getInteger("post_count"), row.getLong("merged_into"));
+        row.getBoolean("pinned"), row.getBoolean("locked"), row.getInteger("post_count"), row.getLong("merged_into"),
+        row.getBoolean("held"));
   }
 
   /** A JSON array column; NULL (no reactions, no files: most posts) is empty, without parsing anything. */
@@ -256,11 +322,12 @@ final class ThreadRepository {
         row.getString("reply_to_author"), row.getString("body_markdown"), row.getString("body_html"),
         row.getInteger("revision"), instant(row, "created_at"), instant(row, "edited_at"), row.getBoolean("deleted"),
         row.getString("deleted_by_name"), row.getString("delete_reason"), List.copyOf(reactions), List.copyOf(files),
-        row.getBoolean("moderator_edited"));
+        row.getBoolean("moderator_edited"), row.getString("held_reason"));
   }
 
-  Future<List<ThreadSummary>> inGroup(SqlClient db, long groupId, Long viewerId, int limit, int offset) {
-    return db.preparedQuery(IN_GROUP).execute(Tuple.of(groupId, viewerId == null ? 0L : viewerId, limit, offset))
+  /** Threads of a group; those whose opening post is held only for their author, or for all when {@code seesHeld}. */
+  Future<List<ThreadSummary>> inGroup(SqlClient db, long groupId, Long viewerId, int limit, int offset, boolean seesHeld) {
+    return db.preparedQuery(IN_GROUP).execute(Tuple.of(groupId, viewerId == null ? 0L : viewerId, limit, offset, seesHeld))
         .map(rows -> {
           List<ThreadSummary> list = new ArrayList<>();
           rows.forEach(row -> list.add(summary(row)));
@@ -309,12 +376,21 @@ final class ThreadRepository {
             r.getString("group_viewer_role"), 0))));
   }
 
+  /** A thread locked for a new post, with the author's standing in its group. */
+  record LockedForAuthor(ForumThread thread, TrustRepository.Standing standing) {}
+
+  Future<Optional<LockedForAuthor>> lockThreadFor(SqlClient db, long id, long authorId) {
+    return db.preparedQuery(LOCK_THREAD_FOR_AUTHOR).execute(Tuple.of(id, authorId))
+        .map(rows -> first(rows, r -> new LockedForAuthor(thread(r), TrustRepository.standing(r))));
+  }
+
   Future<Optional<ForumThread>> lockThread(SqlClient db, long id) {
     return db.preparedQuery(LOCK_THREAD).execute(Tuple.of(id)).map(rows -> first(rows, ThreadRepository::thread));
   }
 
-  Future<List<Post>> page(SqlClient db, long threadId, Long viewerId, int from, int to) {
-    return db.preparedQuery(PAGE).execute(Tuple.of(threadId, viewerId == null ? 0L : viewerId, from, to)).map(rows -> {
+  Future<List<Post>> page(SqlClient db, long threadId, Long viewerId, int from, int to, boolean lastPage, boolean moderator) {
+    return db.preparedQuery(PAGE).execute(Tuple.of(threadId, viewerId == null ? 0L : viewerId, from, to,
+        lastPage && viewerId != null, moderator)).map(rows -> {
       List<Post> list = new ArrayList<>();
       rows.forEach(row -> list.add(post(row)));
       return list;
@@ -324,6 +400,29 @@ final class ThreadRepository {
   Future<Optional<Post>> post(SqlClient db, long postId, Long viewerId) {
     return db.preparedQuery(POST).execute(Tuple.of(postId, viewerId == null ? 0L : viewerId))
         .map(rows -> first(rows, ThreadRepository::post));
+  }
+
+  /** Stores a post held for approval (see {@link #INSERT_HELD_POST}); completes with its id. */
+  Future<Long> insertHeldPost(SqlClient db, long threadId, long authorId, Long replyTo, String markdown, String html,
+      String token, TextLanguage language, String reason) {
+    return db.preparedQuery(INSERT_HELD_POST)
+        .execute(Tuple.from(new Object[] {threadId, authorId, replyTo, markdown, html, token,
+            language == null ? null : language.code(), reason}))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  Future<Void> holdThread(SqlClient db, long threadId) {
+    return db.preparedQuery(HOLD_THREAD).execute(Tuple.of(threadId)).mapEmpty();
+  }
+
+  /** Publishes a held post at {@code position}; false when it is not (or no longer) awaiting approval. */
+  Future<Boolean> approveHeld(SqlClient db, long postId, int position) {
+    return db.preparedQuery(APPROVE_HELD).execute(Tuple.of(postId, position)).map(rows -> rows.size() > 0);
+  }
+
+  /** Rejects a held post with a reason; false when it is not awaiting approval. */
+  Future<Boolean> rejectHeld(SqlClient db, long postId, long by, String reason) {
+    return db.preparedQuery(REJECT_HELD).execute(Tuple.of(postId, by, reason)).map(rows -> rows.size() > 0);
   }
 
   /** The post a member already made with this form token, if any: a resubmitted form finds it. */
@@ -461,6 +560,15 @@ final class ThreadRepository {
     return db.preparedQuery(LOG).execute(Tuple.of(groupId, actorId, action, targetType, targetId, detail)).mapEmpty();
   }
 
+  /** An audit log entry with its reason and the state before and after. */
+  Future<Void> logReasoned(SqlClient db, long groupId, long actorId, String action, String targetType, long targetId,
+      String reason, String before, String after) {
+    return db.preparedQuery("""
+        INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail, reason, before_value, after_value)
+        VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)
+        """).execute(Tuple.from(new Object[] {groupId, actorId, action, targetType, targetId, reason, before, after})).mapEmpty();
+  }
+
   /** Keeps the greatest read position of each member and thread, for threads and members that still exist. */
   Future<Void> savePositions(SqlClient db, List<Long> members, List<Long> threads, List<Integer> positions) {
     return db.preparedQuery(SAVE_POSITIONS)
@@ -512,7 +620,7 @@ final class ThreadRepository {
   private static final String MERGE_READ_POSITIONS = """
       WITH mapping AS (
         SELECT thread_id, position, row_number() OVER (ORDER BY created_at, id) AS new_position
-          FROM posts WHERE thread_id IN ($1, $2)),
+          FROM posts WHERE thread_id IN ($1, $2) AND held_at IS NULL),
       readers AS (SELECT DISTINCT member_id FROM read_positions WHERE thread_id IN ($1, $2)),
       computed AS (
         SELECT r.member_id,
@@ -527,12 +635,14 @@ final class ThreadRepository {
       """;
   private static final String DROP_READ_POSITIONS = "DELETE FROM read_positions WHERE thread_id = $1";
   // positions are UNIQUE per thread and checked row by row: move both threads' posts out of the
-  // way first, then number them 1, 2, ... in the order they were written
-  private static final String PARK_POSITIONS = "UPDATE posts SET position = position + 1000000 WHERE thread_id = $1";
-  private static final String PARK_INTO = "UPDATE posts SET thread_id = $2, position = position + 2000000 WHERE thread_id = $1";
+  // way first, then number them 1, 2, ... in the order they were written. Posts held for approval
+  // take no place (their position is minus their id) and keep it, wherever they move.
+  private static final String PARK_POSITIONS = "UPDATE posts SET position = position + 1000000 WHERE thread_id = $1 AND held_at IS NULL";
+  private static final String PARK_INTO = "UPDATE posts SET thread_id = $2,"
+      + " position = CASE WHEN held_at IS NULL THEN position + 2000000 ELSE position END WHERE thread_id = $1";
   private static final String RENUMBER = """
       UPDATE posts p SET position = m.n
-        FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM posts WHERE thread_id = $1) m
+        FROM (SELECT id, row_number() OVER (ORDER BY created_at, id) AS n FROM posts WHERE thread_id = $1 AND held_at IS NULL) m
        WHERE p.id = m.id
       """;
   /** A thread's count, last post and last activity, from its posts. */
@@ -542,7 +652,7 @@ final class ThreadRepository {
              last_activity_at = COALESCE(c.last_at, t.created_at)
         FROM (SELECT count(*)::int AS n, (array_agg(id ORDER BY position DESC))[1] AS last_id,
                      (array_agg(author_id ORDER BY position DESC))[1] AS last_author, max(created_at) AS last_at
-                FROM posts WHERE thread_id = $1) c
+                FROM posts WHERE thread_id = $1 AND held_at IS NULL) c
        WHERE t.id = $1
       """;
   private static final String MARK_MERGED = "UPDATE threads SET merged_into = $2, pinned = false WHERE id = $1";

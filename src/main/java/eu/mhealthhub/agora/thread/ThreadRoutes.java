@@ -102,6 +102,8 @@ public final class ThreadRoutes {
     router.get("/posts/:id/history").handler(this::history);
     router.post("/posts/:id/delete").handler(Forms::members).handler(this::delete);
     router.post("/posts/:id/restore").handler(Forms::members).handler(this::restore);
+    router.post("/posts/:id/approve").handler(Forms::members).handler(this::approve);
+    router.post("/posts/:id/reject").handler(Forms::members).handler(this::reject);
     router.post("/posts/:id/reactions").handler(Forms::members).handler(this::react);
     router.get("/posts/:id/reactions").handler(this::whoReacted);
   }
@@ -197,8 +199,10 @@ public final class ThreadRoutes {
   }
 
   private void permalink(RoutingContext ctx) {
-    thenFound(ctx, threads.findPost(Forms.id(ctx, "id"), viewer(ctx))
-        .map(post -> threadUrl(post.threadId(), (post.position() - 1) / ThreadService.PAGE_SIZE + 1, post.id())));
+    // a held post is shown to its author and the moderators after the thread's last page
+    thenFound(ctx, threads.post(Forms.id(ctx, "id"), viewer(ctx))
+        .map(at -> threadUrl(at.thread().id(), at.post().held() ? at.thread().pages()
+            : (at.post().position() - 1) / ThreadService.PAGE_SIZE + 1, at.post().id())));
   }
 
   /**
@@ -208,7 +212,7 @@ public final class ThreadRoutes {
   private String postHtml(RoutingContext ctx, PostView v) {
     return pages.fragment(ctx, v, "partials/post", Map.of("post", v.post(), "showBody", v.showBody(),
         "canEdit", v.canEdit(), "canDelete", v.canDelete(), "canRestore", v.canRestore(), "canReact", v.canReact(),
-        "reactions", v.reactions(), "canReply", v.canReply()));
+        "reactions", v.reactions(), "canReply", v.canReply(), "canApprove", v.canApprove()));
   }
 
   /** One post as the thread page shows it to this viewer; live pages insert or replace it. */
@@ -254,7 +258,7 @@ public final class ThreadRoutes {
     }
     return attachments.check(ctx.fileUploads())
         .compose(files -> threads.reply(at, member(ctx), form, files))
-        .map(r -> FormResult.<ReplyPage>done(threadUrl(at.thread().id(), r.page(), r.postId())))
+        .map(r -> FormResult.<ReplyPage>done(threadUrl(at.thread().id(), r.held() ? at.thread().pages() : r.page(), r.postId())))
         .recover(e -> FormResult.refused(e, i18n, ctx, text -> replyPage(ctx, at, form, text)));
   }
 
@@ -383,6 +387,20 @@ public final class ThreadRoutes {
   private void restore(RoutingContext ctx) {
     long id = Forms.id(ctx, "id");
     thenRedirect(ctx, threads.restore(id, member(ctx)), "/posts/" + id);
+  }
+
+  /** A moderator approves a held post (reason optional): it is published at the end of its thread. */
+  private void approve(RoutingContext ctx) {
+    long id = Forms.id(ctx, "id");
+    String reason = attribute(ctx, "reason");
+    thenRedirect(ctx, threads.approveHeld(member(ctx), id, reason == null ? "" : CleanText.body(reason)), "/posts/" + id);
+  }
+
+  /** A moderator rejects a held post with a reason its author reads; the author may edit and resubmit it. */
+  private void reject(RoutingContext ctx) {
+    long id = Forms.id(ctx, "id");
+    String reason = attribute(ctx, "reason");
+    thenRedirect(ctx, threads.rejectHeld(member(ctx), id, reason == null ? "" : CleanText.body(reason)), "/posts/" + id);
   }
 
   private void react(RoutingContext ctx) {

@@ -88,7 +88,7 @@ public final class ThreadService {
     if (p > groupPages(group)) {
       return Future.failedFuture(DomainException.notFound());
     }
-    return repository.inGroup(pool, group.id(), id(viewer), GROUP_PAGE, (p - 1) * GROUP_PAGE)
+    return repository.inGroup(pool, group.id(), id(viewer), GROUP_PAGE, (p - 1) * GROUP_PAGE, GroupPolicy.canModerate(viewer, group))
         .map(list -> viewer.map(m -> list.stream().map(t -> t.withReadPosition(reads.pending(m.id(), t.id()))).toList())
             .orElse(list));
   }
@@ -103,7 +103,18 @@ public final class ThreadService {
     return repository.threadInGroup(pool, threadId, viewer.map(Member::id).orElse(0L))
         .compose(t -> t.isEmpty()
             ? Future.failedFuture(DomainException.notFound())
-            : groups.readable(t.get().group(), viewer).map(g -> new Located(g, t.get().thread())));
+            : groups.readable(t.get().group(), viewer).compose(g -> seesThread(viewer, g, t.get().thread())
+                ? Future.succeededFuture(new Located(g, t.get().thread())) : Future.failedFuture(DomainException.notFound())));
+  }
+
+  /** A thread whose opening post is held exists for its author and the group's moderators only. */
+  private static boolean seesThread(Optional<Member> viewer, WorkingGroup group, ForumThread thread) {
+    return !thread.held() || viewer.map(m -> m.id() == thread.authorId()).orElse(false) || GroupPolicy.canModerate(viewer, group);
+  }
+
+  /** A held post exists for its author and the group's moderators only. */
+  private static boolean seesPost(Optional<Member> viewer, WorkingGroup group, Post post) {
+    return !post.held() || viewer.map(m -> m.id() == post.authorId()).orElse(false) || GroupPolicy.canModerate(viewer, group);
   }
 
   /**
@@ -122,17 +133,20 @@ public final class ThreadService {
           // merged away: nothing to show, the routes answer with a redirect to where its posts went
           return Future.succeededFuture(new Page(group, thread, List.of(), 1, -1, SubscriptionLevel.NORMAL, 0L, List.of()));
         }
-        if (page < 1 || page > thread.pages()) {
+        if (page < 1 || page > thread.pages() || !seesThread(viewer, group, thread)) {
           return Future.failedFuture(DomainException.notFound());
         }
         int from = (page - 1) * PAGE_SIZE + 1;
         int to = page * PAGE_SIZE;
-        return repository.page(pool, threadId, id(viewer), from, to).map(shown -> {
+        // held posts follow the last page, for their author and the group's moderators only
+        return repository.page(pool, threadId, id(viewer), from, to, page == thread.pages(),
+            GroupPolicy.canModerate(viewer, group)).map(shown -> {
+          List<Post> published = shown.stream().filter(p -> !p.held()).toList();
           int readBefore = -1;
           if (viewer.isPresent()) {
             readBefore = Math.max(row.get().readPosition(), reads.pending(viewer.get().id(), threadId));
-            if (!shown.isEmpty()) {
-              reads.seen(viewer.get().id(), threadId, shown.get(shown.size() - 1).position());
+            if (!published.isEmpty()) {
+              reads.seen(viewer.get().id(), threadId, published.get(published.size() - 1).position());
             }
           }
           return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? row.get().level() : SubscriptionLevel.NORMAL,
@@ -167,16 +181,16 @@ public final class ThreadService {
 
   /** Where a post lives: its thread, page and position, if the viewer may read it. */
   public Future<Post> findPost(long postId, Optional<Member> viewer) {
-    return repository.post(pool, postId, id(viewer)).compose(p -> p.isEmpty()
-        ? Future.failedFuture(DomainException.notFound())
-        : locate(p.get().threadId(), viewer).map(at -> p.get()));
+    return post(postId, viewer).map(PostInContext::post);
   }
 
   /** A post with its thread and group, for actions on it. */
   public Future<PostInContext> post(long postId, Optional<Member> viewer) {
     return repository.post(pool, postId, id(viewer)).compose(p -> p.isEmpty()
         ? Future.failedFuture(DomainException.notFound())
-        : locate(p.get().threadId(), viewer).map(at -> new PostInContext(at.group(), at.thread(), p.get())));
+        : locate(p.get().threadId(), viewer).compose(at -> seesPost(viewer, at.group(), p.get())
+            ? Future.succeededFuture(new PostInContext(at.group(), at.thread(), p.get()))
+            : Future.failedFuture(DomainException.notFound())));
   }
 
   /** A post with where it is. */
@@ -216,7 +230,7 @@ public final class ThreadService {
       return Future.succeededFuture(null);
     }
     return repository.post(pool, postId, id(viewer))
-        .map(p -> p.filter(post -> post.threadId() == at.thread().id()).orElse(null));
+        .map(p -> p.filter(post -> post.threadId() == at.thread().id() && !post.held()).orElse(null));
   }
 
   /** A post with every revision of it, oldest first. */
@@ -269,18 +283,27 @@ public final class ThreadService {
                 .map(existing -> Outcome.of(Stored.earlier(existing.orElseThrow())));
           }
           long threadId = inserted.get();
-          return limits.take("post", author).compose(v -> limits.take("thread", author))
-              .compose(v -> mentioning(conn, readers(group), body, html)).compose(m -> repository.insertPost(conn, threadId, 1,
+          return TrustRepository.standing(conn, group.id(), author.id())
+              .compose(standing -> trust(group, author, standing, html, files))
+              .compose(trust -> limits.take(trust.limit("post"), author)
+              .compose(v -> limits.take(trust.limit("thread"), author))
+              .compose(v -> mentioning(conn, readers(group), body, html)).compose(m -> trust.held()
+                  // held: no place, notice or event until a moderator approves it
+                  ? repository.holdThread(conn, threadId).compose(v -> repository.insertHeldPost(conn, threadId, author.id(),
+                      null, body, m.html(), null, language, trust.heldReason()))
+                      .compose(postId -> attachments.store(conn, postId, author.id(), files))
+                      .map(v -> Outcome.of(new Stored(threadId, -1)))
+                  : repository.insertPost(conn, threadId, 1,
                   author.id(), null, body, m.html(), null, null, language)
               .compose(postId -> attachments.store(conn, postId, author.id(), files)
                   .compose(v -> recordMentions(conn, postId, m))
                   .compose(v -> notifications.record(conn, postNotice(postId, author, threadId, group, title.strip(), m)
                       .watchers("group", group.id(), NotificationKind.WATCHED_GROUP)))
                   .map(v -> Outcome.of(new Stored(threadId, 1), Change.group(group.id(), "thread.created", threadId),
-                      Change.thread(threadId, "post.created", postId)))));
+                      Change.thread(threadId, "post.created", postId))))));
         }))
         .onSuccess(thread -> {
-          if (thread.fresh()) {
+          if (thread.position() > 0) {
             reads.seen(author.id(), thread.id(), 1);
           }
         })
@@ -344,12 +367,57 @@ public final class ThreadService {
     });
   }
 
-  /** A reply as stored: the post and its position in the thread, which gives its page. */
+  /**
+   * A reply as stored: the post and its position in the thread, which gives its page; a position
+   * of -1 for a post held for approval (shown to its author after the last page).
+   */
   public record Reply(long postId, int position) {
 
     /** The thread page the post is on. */
     public int page() {
-      return (position - 1) / PAGE_SIZE + 1;
+      return Math.max(1, (position - 1) / PAGE_SIZE + 1);
+    }
+
+    public boolean held() {
+      return position < 0;
+    }
+  }
+
+  /**
+   * What the author's trust in the group means for a new post: the reason it is held (null: it is
+   * published at once), and whether the author is new (level 0), whose posts and threads take the
+   * stricter limits {@code post.new} and {@code thread.new}.
+   */
+  private record Trust(String heldReason, boolean newMember) {
+    boolean held() {
+      return heldReason != null;
+    }
+
+    String limit(String name) {
+      return newMember ? name + ".new" : name;
+    }
+  }
+
+  /**
+   * Decides {@link Trust} inside the post's transaction, from the author's standing in the group
+   * (see {@link TrustRepository}); fails with FORBIDDEN when a new member attaches files. The group's
+   * moderators and admins are never held.
+   */
+  private static Future<Trust> trust(WorkingGroup group, Member author, TrustRepository.Standing standing, String html,
+      List<Upload> files) {
+    if (GroupPolicy.canModerate(Optional.of(author), group)) {
+      return Future.succeededFuture(new Trust(null, false));
+    }
+    {
+      boolean fresh = standing.level() == TrustRepository.NEW;
+      if (fresh && files != null && !files.isEmpty()) {
+        return Future.failedFuture(new DomainException(Kind.FORBIDDEN, "trust.error.attachments"));
+      }
+      boolean firstPosts = standing.approvedPosts() < standing.holdFirstPosts()
+          && (standing.manual() == null || standing.manual() == TrustRepository.NEW);
+      String reason = firstPosts ? "first_posts"
+          : fresh && TrustRepository.links(html) > TrustRepository.MAX_NEW_LINKS ? "links" : null;
+      return Future.succeededFuture(new Trust(reason, fresh));
     }
   }
 
@@ -391,8 +459,9 @@ public final class ThreadService {
     String token = clean(form.clientToken());
     String html = Markdown.toHtml(body);
     WorkingGroup group = at.group();
-    return changes.transaction(conn -> repository.lockThread(conn, threadId).compose(locked -> {
-      ForumThread thread = locked.orElseThrow(DomainException::notFound);
+    return changes.transaction(conn -> repository.lockThreadFor(conn, threadId, author.id()).compose(locked -> {
+      ForumThread thread = locked.orElseThrow(DomainException::notFound).thread();
+      TrustRepository.Standing standing = locked.get().standing();
       Future<Optional<Long>> earlier = token == null ? Future.succeededFuture(Optional.empty())
           : repository.postByToken(conn, author.id(), token);
       return earlier.compose(existing -> {
@@ -408,13 +477,21 @@ public final class ThreadService {
         if (!PostPolicy.canReply(viewer, group, thread)) {
           return Future.failedFuture(new DomainException(Kind.CONFLICT, "thread.error.locked"));
         }
-        Future<Boolean> target = limits.take("post", author).compose(v -> replyTo == null ? Future.succeededFuture(true)
+        Future<Trust> trusted = trust(group, author, standing, html, files);
+        Future<Boolean> target = trusted.compose(trust -> limits.take(trust.limit("post"), author))
+            .compose(v -> replyTo == null ? Future.succeededFuture(true)
             : repository.replyTargetInThread(conn, replyTo, threadId));
         int position = thread.postCount() + 1;
         return target.compose(ok -> ok
             ? mentioning(conn, readers(group), body, html)
             : Future.failedFuture(DomainException.badRequest("post.error.replyTo")))
-            .compose(m -> repository.insertPost(conn, threadId, position, author.id(), replyTo, body,
+            .compose(m -> trusted.result().held()
+                // held: no place, notice or event until a moderator approves it
+                ? repository.insertHeldPost(conn, threadId, author.id(), replyTo, body, m.html(), token,
+                    form.languageOr(author.locale()), trusted.result().heldReason())
+                    .compose(postId -> attachments.store(conn, postId, author.id(), files)
+                        .map(v -> Outcome.of(new Reply(postId, -1))))
+                : repository.insertPost(conn, threadId, position, author.id(), replyTo, body,
                     m.html(), token, null, form.languageOr(author.locale()))
                 .compose(postId -> attachments.store(conn, postId, author.id(), files)
                     .compose(v -> recordMentions(conn, postId, m))
@@ -426,7 +503,7 @@ public final class ThreadService {
                         Change.group(group.id(), "thread.activity", threadId)))));
       });
     })).onSuccess(reply -> {
-      if (reply.position() != 0) {
+      if (reply.position() > 0) {
         reads.seen(author.id(), threadId, reply.position());
       }
     });
@@ -480,6 +557,13 @@ public final class ThreadService {
       return Future.failedFuture(DomainException.badRequest("post.error.note.long"));
     }
     String html = Markdown.toHtml(body);
+    if (at.post().held()) {
+      // a held post (a rejected one is resubmitted, held again): nobody else knows of it yet
+      return changes.transaction(conn -> mentioning(conn, readers(at.group()), body, html)
+          .compose(m -> repository.edit(conn, postId, baseRevision, editor.id(), body, m.html()))
+          .compose(saved -> saved.isEmpty() ? Future.failedFuture(new DomainException(Kind.CONFLICT, "post.error.stale"))
+              : Future.succeededFuture(Outcome.<Void>of(null))));
+    }
     return changes.transaction(conn -> mentioning(conn, readers(at.group()), body, html)
         .compose(m -> repository.edit(conn, postId, baseRevision, editor.id(), body, m.html())
             .compose(saved -> saved.isEmpty()
@@ -521,7 +605,8 @@ public final class ThreadService {
           .compose(done -> !done ? Future.<Void>failedFuture(new DomainException(Kind.CONFLICT, "post.error.alreadyDeleted"))
               : moderatorAction ? repository.log(conn, at.group().id(), by.id(), "post.delete", "post", postId, why)
               : Future.<Void>succeededFuture())
-          .map(v -> Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.deleted", postId))));
+          .map(v -> at.post().held() ? Outcome.<Void>of(null)
+              : Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.deleted", postId))));
     });
   }
 
@@ -533,6 +618,86 @@ public final class ThreadService {
   public Future<Optional<Change>> holdForReview(SqlConnection conn, PostInContext at) {
     return repository.holdForReview(conn, at.post().id())
         .map(done -> done ? Optional.of(Change.thread(at.thread().id(), "post.deleted", at.post().id())) : Optional.empty());
+  }
+
+  /**
+   * A moderator of the group (or an admin) approves a held post: it takes the thread's next
+   * position, its notifications are recorded and its live events published as if it had just been
+   * posted, the author's approved posts count one more, and the audit log says who and why. Fails
+   * with NOT_FOUND when the moderator may not see it, FORBIDDEN for anyone but the group's
+   * moderators, CONFLICT when it is not awaiting approval, BAD_REQUEST for a reason over 500 characters.
+   */
+  public Future<Void> approveHeld(Member moderator, long postId, String reason) {
+    Optional<Member> viewer = Optional.of(moderator);
+    String why = reason == null ? "" : reason.strip();
+    if (why.length() > 500) {
+      return Future.failedFuture(DomainException.badRequest("post.error.reason.long"));
+    }
+    return post(postId, viewer).compose(at -> {
+      if (!GroupPolicy.canModerate(viewer, at.group())) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      if (!at.post().awaitingApproval()) {
+        return Future.failedFuture(new DomainException(Kind.CONFLICT, "trust.error.notHeld"));
+      }
+      Post p = at.post();
+      WorkingGroup group = at.group();
+      long threadId = at.thread().id();
+      return changes.transaction(conn -> repository.lockThread(conn, threadId).compose(locked -> {
+        ForumThread thread = locked.orElseThrow(DomainException::notFound);
+        int position = thread.postCount() + 1;
+        return repository.approveHeld(conn, postId, position).compose(done -> !done
+            ? Future.failedFuture(new DomainException(Kind.CONFLICT, "trust.error.notHeld"))
+            : repository.logReasoned(conn, group.id(), moderator.id(), "post.approve", "post", postId,
+                    why, "held: " + p.heldReason(), "published")
+                .compose(v -> mentioning(conn, readers(group), p.bodyMarkdown(), p.bodyHtml()))
+                .compose(m -> recordMentions(conn, postId, m).compose(v -> {
+                  Notice notice = Notice.about("post", postId, "/posts/" + postId).by(p.authorId())
+                      .in("thread", threadId, group.id(), thread.title())
+                      .tell(m.members().stream().map(ThreadRepository.Mentionable::id).toList(), NotificationKind.MENTION);
+                  notice = position == 1 ? notice.watchers("group", group.id(), NotificationKind.WATCHED_GROUP)
+                      : notice.tellAuthorsOf(answered(p.replyToPostId(), p.bodyMarkdown()), NotificationKind.REPLY)
+                          .watchers("thread", threadId, NotificationKind.WATCHED_THREAD);
+                  return notifications.record(conn, notice);
+                }))
+                .map(v -> position == 1
+                    ? Outcome.<Void>of(null, Change.group(group.id(), "thread.created", threadId),
+                        Change.thread(threadId, "post.created", postId))
+                    : Outcome.<Void>of(null, Change.thread(threadId, "post.created", postId),
+                        Change.group(group.id(), "thread.activity", threadId))));
+      }));
+    });
+  }
+
+  /**
+   * A moderator of the group (or an admin) rejects a held post with a reason: it stays held and is
+   * marked deleted with the reason, which its author reads; the author may edit it, which holds it
+   * again for approval (a resubmission). Fails as {@link #approveHeld}, and with BAD_REQUEST
+   * without a reason.
+   */
+  public Future<Void> rejectHeld(Member moderator, long postId, String reason) {
+    Optional<Member> viewer = Optional.of(moderator);
+    String why = reason == null ? "" : reason.strip();
+    if (why.isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest("trust.error.reason"));
+    }
+    if (why.length() > 500) {
+      return Future.failedFuture(DomainException.badRequest("post.error.reason.long"));
+    }
+    return post(postId, viewer).compose(at -> {
+      if (!GroupPolicy.canModerate(viewer, at.group())) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      if (!at.post().awaitingApproval()) {
+        return Future.failedFuture(new DomainException(Kind.CONFLICT, "trust.error.notHeld"));
+      }
+      // nobody but its author and the moderators knows of it: no live event
+      return changes.transaction(conn -> repository.rejectHeld(conn, postId, moderator.id(), why)
+          .compose(done -> !done ? Future.<Void>failedFuture(new DomainException(Kind.CONFLICT, "trust.error.notHeld"))
+              : repository.logReasoned(conn, at.group().id(), moderator.id(), "post.reject", "post", postId, why,
+                  "held: " + at.post().heldReason(), "rejected"))
+          .map(v -> Outcome.<Void>of(null)));
+    });
   }
 
   /** A moderator restores a deleted post. */

@@ -14,15 +14,34 @@ public final class Fixtures {
     return prefix + "-" + RUN + "-" + SEQ.incrementAndGet();
   }
 
+  /**
+   * A group that holds nobody's first posts, so that tests of other features post at once; trust
+   * tests hold them with {@link #holdFirstPosts}.
+   */
   public static long group(String slug, boolean closed, boolean openJoin) {
     return TestDatabase.count("""
-        INSERT INTO working_groups (slug, name, purpose, visibility, join_policy)
-        VALUES (?, ?, 'A group made by a test.', ?, ?) RETURNING id""",
+        INSERT INTO working_groups (slug, name, purpose, visibility, join_policy, hold_first_posts)
+        VALUES (?, ?, 'A group made by a test.', ?, ?, 0) RETURNING id""",
         slug, "Group " + slug, closed ? "closed" : "public", openJoin ? "open" : "request");
   }
 
+  public static void holdFirstPosts(long groupId, int n) {
+    TestDatabase.update("UPDATE working_groups SET hold_first_posts = ? WHERE id = ?", n, groupId);
+  }
+
+  /**
+   * A member of the group who has taken part before (trust level 1, basic), as tests of other
+   * features need; {@link #newMember} makes one without an approved post (level 0).
+   */
   public static void member(long groupId, long memberId, String role) {
-    TestDatabase.update("INSERT INTO group_memberships (group_id, member_id, role) VALUES (?, ?, ?)", groupId, memberId, role);
+    TestDatabase.update("""
+        INSERT INTO group_memberships (group_id, member_id, role, approved_posts, first_approved_at)
+        VALUES (?, ?, ?, 1, now())""", groupId, memberId, role);
+  }
+
+  /** A member of the group without an approved post there: trust level 0, new. */
+  public static void newMember(long groupId, long memberId) {
+    TestDatabase.update("INSERT INTO group_memberships (group_id, member_id, role) VALUES (?, ?, 'member')", groupId, memberId);
   }
 
   public static String handle(long memberId) {

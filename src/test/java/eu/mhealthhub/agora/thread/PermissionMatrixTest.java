@@ -119,6 +119,25 @@ class PermissionMatrixTest {
   }
 
   private static long lastSurgeryThread;
+  /** A fresh post by the member held for approval: it exists only for the member and the group's moderators. */
+  private static long heldPost(Place p) {
+    long id = TestDatabase.count("""
+        INSERT INTO posts (thread_id, position, author_id, body_markdown, body_html, held_at, held_reason)
+        VALUES (?, -nextval('posts_id_seq')::int, ?, 'Held matrix post', '<p>Held matrix post</p>', now(), 'links')
+        RETURNING id""", p.threadId(), ids.get(Role.MEMBER));
+    TestDatabase.update("UPDATE posts SET position = -id WHERE id = ?", id);
+    TestDatabase.update("INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html) VALUES (?, 1, ?, 'Held', '<p>Held</p>')",
+        id, ids.get(Role.MEMBER));
+    return id;
+  }
+
+  /** Approving or rejecting a held post: its moderators may; its author sees it but may not; to everyone else it does not exist. */
+  private static Outcome held(Role r, Place p) {
+    if (moderates(r)) {
+      return Outcome.OK;
+    }
+    return r == Role.MEMBER ? Outcome.FORBIDDEN : Outcome.HIDDEN;
+  }
 
   private static boolean reads(Role r, Place p) {
     return !p.closed() || r == Role.MEMBER || r == Role.MODERATOR || r == Role.ADMIN;
@@ -199,6 +218,17 @@ class PermissionMatrixTest {
     list.add(new Route("POST /groups/:slug/members/:id/role", true, false,
         p -> "/groups/" + p.slug() + "/members/" + ids.get(Role.MEMBER) + "/role",
         (r, p) -> gate(r, p, moderates(r)), p -> Map.of("role", "member"), false));
+    list.add(new Route("POST /posts/:id/approve (a held post)", true, false, p -> "/posts/" + heldPost(p) + "/approve",
+        PermissionMatrixTest::held, p -> Map.of("reason", "matrix"), false));
+    list.add(new Route("POST /posts/:id/reject (a held post)", true, false, p -> "/posts/" + heldPost(p) + "/reject",
+        PermissionMatrixTest::held, p -> Map.of("reason", "matrix"), false));
+    list.add(new Route("GET /groups/:slug/trust", false, true, p -> "/groups/" + p.slug() + "/trust",
+        (r, p) -> gate(r, p, moderates(r)), null, false));
+    list.add(new Route("POST /groups/:slug/trust", true, false, p -> "/groups/" + p.slug() + "/trust",
+        (r, p) -> gate(r, p, moderates(r)), p -> Map.of("hold", "0", "reason", "matrix"), false));
+    list.add(new Route("POST /groups/:slug/members/:id/trust", true, false,
+        p -> "/groups/" + p.slug() + "/members/" + ids.get(Role.MEMBER) + "/trust",
+        (r, p) -> gate(r, p, moderates(r)), p -> Map.of("level", "auto", "reason", "matrix"), false));
     list.add(new Route("GET /groups/:slug/edit", false, true, p -> "/groups/" + p.slug() + "/edit",
         (r, p) -> gate(r, p, r == Role.ADMIN), null, false));
     list.add(new Route("POST /groups/:slug/edit", true, false, p -> "/groups/" + p.slug() + "/edit",
