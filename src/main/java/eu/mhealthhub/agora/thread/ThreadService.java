@@ -498,6 +498,28 @@ public final class ThreadService {
         .map(done -> done ? Optional.of(Change.thread(at.thread().id(), "post.deleted", at.post().id())) : Optional.empty());
   }
 
+  /**
+   * A moderator approves a post held for approval: it becomes visible to its readers. Minimal
+   * version for the review queue (issue 13 point 3), to be replaced at merge by the trust
+   * contract's (which also publishes the post's live event and notifications). FORBIDDEN for
+   * anyone but a moderator of the group, CONFLICT for a post that is not held (any more).
+   */
+  public Future<Void> approveHeld(Member moderator, long postId, String reason) {
+    Optional<Member> viewer = Optional.of(moderator);
+    String why = reason == null ? "" : reason.strip();
+    return post(postId, viewer).compose(at -> !GroupPolicy.canModerate(viewer, at.group())
+        ? Future.<Void>failedFuture(DomainException.forbidden())
+        : changes.transaction(conn -> conn.preparedQuery(
+                "UPDATE posts SET held_at = NULL, held_reason = NULL WHERE id = $1 AND held_at IS NOT NULL RETURNING id")
+            .execute(io.vertx.sqlclient.Tuple.of(postId))
+            .compose(rows -> rows.size() == 0
+                ? Future.<Void>failedFuture(new DomainException(Kind.CONFLICT, "review.error.decided"))
+                : conn.preparedQuery("INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, reason,"
+                    + " before_value, after_value) VALUES ($1, $2, 'post.approve', 'post', $3, $4, 'held', 'visible')")
+                    .execute(io.vertx.sqlclient.Tuple.of(at.group().id(), moderator.id(), postId, why)).<Void>mapEmpty())
+            .map(v -> Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.created", postId)))));
+  }
+
   /** A moderator restores a deleted post. */
   public Future<Void> restore(long postId, Member by) {
     Optional<Member> viewer = Optional.of(by);
