@@ -166,6 +166,12 @@ public final class WebRouter {
     noticeRoutes.mount(router);
     new FlagRoutes(pages, new FlagService(services.threads(), services.documents(), services.changes()), services.i18n())
         .mount(router);
+    eu.mhealthhub.agora.moderation.DecisionService decisions = new eu.mhealthhub.agora.moderation.DecisionService(
+        services.database().pool(), services.groups(), services.notifications());
+    new eu.mhealthhub.agora.moderation.ReviewRoutes(pages, new eu.mhealthhub.agora.moderation.ReviewService(
+        services.database().pool(), services.groups(), services.threads(), services.changes(), decisions)
+        .onNoticeDecided(new eu.mhealthhub.agora.moderation.DecisionNoticeMail(
+            services.mail().outbox(), services.mail().composer(), services.i18n())), decisions, services.i18n()).mount(router);
     extraRoutes.accept(router);
 
     ErrorPages errors = new ErrorPages(pages, services.i18n(), services.database());
