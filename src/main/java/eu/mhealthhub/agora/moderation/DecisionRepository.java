@@ -68,7 +68,7 @@ final class DecisionRepository {
   }
 
   Future<Set<Long>> affecting(SqlClient db, Set<Long> ids, long memberId) {
-    return db.preparedQuery(AFFECTING).execute(Tuple.of(ids.toArray(new Long[0]), memberId))
+    return db.preparedQuery(AFFECTING).execute(Tuple.of((Object) ids.toArray(new Long[0]), memberId))
         .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(r -> r.getLong("id")).collect(Collectors.toSet()));
   }
 

@@ -15,7 +15,7 @@ final class ReviewRepository {
 
   /** An author has a suspension in force (the rule of V019). */
   private static final String SUSPENDED = """
-      EXISTS (SELECT 1 FROM member_suspensions s WHERE s.member_id = %s AND s.lifted_at IS NULL
+      EXISTS (SELECT 1 FROM member_suspensions s WHERE s.member_id = #MEMBER# AND s.lifted_at IS NULL
                  AND s.starts_at <= now() AND (s.ends_at IS NULL OR s.ends_at > now()))""";
 
   /**
@@ -69,10 +69,10 @@ final class ReviewRepository {
         LEFT JOIN working_groups g ON g.id = shown.group_id
         LEFT JOIN review_claims rc ON rc.item_type = shown.item_type AND rc.item_id = shown.item_id
         LEFT JOIN members cm ON cm.id = rc.member_id
-       WHERE shown.author_id IS NULL OR NOT %s
+       WHERE shown.author_id IS NULL OR NOT #SUSPENDED#
        ORDER BY shown.at DESC, shown.item_id DESC
        LIMIT $4 OFFSET $5
-      """.formatted(SUSPENDED.formatted("shown.author_id"));
+      """.replace("#SUSPENDED#", SUSPENDED.replace("#MEMBER#", "shown.author_id"));
 
   /** A row of the queue. */
   record Row0(String itemType, long itemId, String kind, Long groupId, String groupSlug, String groupName,
@@ -128,11 +128,11 @@ final class ReviewRepository {
              (SELECT count(*) FROM moderation_decisions d WHERE d.affected_id = m.id AND d.action IN ('hide', 'delete')
                  AND d.ground LIKE 'flags:%') AS flags_upheld,
              (SELECT count(*) FROM member_suspensions s WHERE s.member_id = m.id) AS suspensions,
-             %s AS suspended
+             #SUSPENDED# AS suspended
         FROM members m WHERE m.id = $1
-      """.formatted(SUSPENDED.formatted("m.id"));
+      """.replace("#SUSPENDED#", SUSPENDED.replace("#MEMBER#", "m.id"));
   private static final String EARLIER = """
-      SELECT id, action, reason, created_at FROM moderation_decisions WHERE affected_id = $1 AND id <> ALL($2)
+      SELECT id, action, reason, created_at FROM moderation_decisions WHERE affected_id = $1
        ORDER BY created_at DESC, id DESC LIMIT 10
       """;
 
@@ -161,7 +161,7 @@ final class ReviewRepository {
   }
 
   Future<RowSet<Row>> earlier(SqlClient db, long memberId) {
-    return db.preparedQuery(EARLIER).execute(Tuple.of(memberId, new Long[0]));
+    return db.preparedQuery(EARLIER).execute(Tuple.of(memberId));
   }
 
   Future<RowSet<Row>> openFlags(SqlClient db, String type, long id) {
