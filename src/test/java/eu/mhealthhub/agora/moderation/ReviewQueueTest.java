@@ -100,6 +100,10 @@ class ReviewQueueTest {
     flagBy(s, "Fay Two", postId, "other", "Advertising again");
     flagBy(s, "Fay Three", postId, "spam", "");
     assertThat(count("SELECT count(*) FROM posts WHERE id = ? AND deleted_at IS NOT NULL", postId)).isEqualTo(1);
+    // hiding by flags is an automated decision, and the author is told of it
+    assertThat(TestDatabase.text("SELECT ground || ' / ' || automated FROM moderation_decisions WHERE item_type = 'post' AND item_id = ?",
+        postId)).isEqualTo("flags: other, spam / true");
+    Notified.await("the author told of the automated decision", () -> Notified.count(s.authorId(), "moderation_decision") == 1);
 
     // the queue shows the item with its three flags, and the item page lists them with their reasons
     Document queue = s.mod1().get(app.url("/groups/" + s.slug() + "/review")).html();
@@ -125,7 +129,8 @@ class ReviewQueueTest {
 
     // an empty reason is refused and stores nothing
     assertThat(act(s.mod1(), "post", postId, "hide", "   ").status()).isEqualTo(400);
-    assertThat(count("SELECT count(*) FROM moderation_decisions WHERE item_type = 'post' AND item_id = ?", postId)).isZero();
+    assertThat(count("SELECT count(*) FROM moderation_decisions WHERE item_type = 'post' AND item_id = ? AND NOT automated", postId))
+        .isZero();
 
     Response hidden = act(s.mod1(), "post", postId, "hide", "Advertising is against the group's guidelines");
     assertThat(hidden.status()).isEqualTo(303);
@@ -135,9 +140,9 @@ class ReviewQueueTest {
     // acting on it again: decided already
     assertThat(act(s.mod1(), "post", postId, "warn", "Once more").status()).isEqualTo(409);
 
-    long decisionId = count("SELECT id FROM moderation_decisions WHERE item_type = 'post' AND item_id = ?", postId);
+    long decisionId = count("SELECT id FROM moderation_decisions WHERE item_type = 'post' AND item_id = ? AND NOT automated", postId);
     assertThat(TestDatabase.text("SELECT ground FROM moderation_decisions WHERE id = ?", decisionId)).isEqualTo("flags: spam, other");
-    Notified.await("the author told of the decision", () -> Notified.count(s.authorId(), "moderation_decision") == 1);
+    Notified.await("the author told of the decision", () -> Notified.count(s.authorId(), "moderation_decision") == 2);
     Document decision = s.author().get(app.url("/moderation/decisions/" + decisionId)).html();
     assertThat(decision.select("#decision-reason").text()).isEqualTo("Advertising is against the group's guidelines");
     assertThat(decision.select("#decision-ground").text()).isEqualTo("flags: spam, other");
@@ -172,7 +177,7 @@ class ReviewQueueTest {
     assertThat(count("SELECT count(*) FROM posts WHERE id = ? AND deleted_at IS NULL", postId)).isEqualTo(1);
     assertThat(new Browser().get(app.url("/threads/" + s.threadId())).html().select("#post-" + postId + " .body").text())
         .isEqualTo("Cheap watches, follow my link");
-    Notified.await("the author told of the appeal's outcome", () -> Notified.count(s.authorId(), "moderation_decision") == 2);
+    Notified.await("the author told of the appeal's outcome", () -> Notified.count(s.authorId(), "moderation_decision") == 3);
     assertThat(s.author().get(app.url("/moderation/decisions/" + decisionId)).html().select("#appeal-state").text())
         .contains("reversed");
 
