@@ -32,6 +32,14 @@ final class DecisionRepository {
       INSERT INTO moderation_appeals (decision_id, member_id, body) VALUES ($1, $2, $3)
       ON CONFLICT (decision_id) DO NOTHING RETURNING id
       """;
+  /** The reasons of an item's open flags, how many there are, and the title of where it is. */
+  private static final String OPEN_FLAG_REASONS = """
+      SELECT coalesce(string_agg(DISTINCT reason, ', '), '') AS reasons, count(*) AS n,
+             coalesce(CASE $1 WHEN 'post' THEN (SELECT t.title FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id = $2)
+                              WHEN 'comment' THEN (SELECT d.title FROM document_comments c JOIN documents d ON d.id = c.document_id
+                                                    WHERE c.id = $2) END, '') AS title
+        FROM flags WHERE item_type = $1 AND item_id = $2 AND resolved_at IS NULL
+      """;
   private static final String AFFECTING = "SELECT id FROM moderation_decisions WHERE id = ANY($1) AND affected_id = $2";
   private static final String AFFECTED = "SELECT affected_id FROM moderation_decisions WHERE id = $1";
 
@@ -75,6 +83,10 @@ final class DecisionRepository {
   Future<Optional<Long>> affected(SqlClient db, long id) {
     return db.preparedQuery(AFFECTED).execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? Optional.<Long>empty() : Optional.ofNullable(rows.iterator().next().getLong("affected_id")));
+  }
+
+  Future<Row> openFlagReasons(SqlClient db, String itemType, long itemId) {
+    return db.preparedQuery(OPEN_FLAG_REASONS).execute(Tuple.of(itemType, itemId)).map(rows -> rows.iterator().next());
   }
 
   static List<Long> none() {

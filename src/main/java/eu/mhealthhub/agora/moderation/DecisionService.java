@@ -61,10 +61,6 @@ public final class DecisionService {
     });
   }
 
-  private static final String OPEN_FLAG_REASONS = """
-      SELECT coalesce(string_agg(DISTINCT reason, ', '), '') AS reasons, count(*) AS n FROM flags
-       WHERE item_type = $1 AND item_id = $2 AND resolved_at IS NULL
-      """;
 
   /**
    * Records the automated decision to hide an item because its open flags reached the group's
@@ -73,10 +69,9 @@ public final class DecisionService {
    */
   public Future<Long> recordAutomatedHide(SqlConnection tx, String itemType, long itemId, long groupId, long authorId,
       String link) {
-    return tx.preparedQuery(OPEN_FLAG_REASONS).execute(io.vertx.sqlclient.Tuple.of(itemType, itemId)).compose(rows -> {
-      io.vertx.sqlclient.Row r = rows.iterator().next();
+    return repository.openFlagReasons(tx, itemType, itemId).compose(r -> {
       return record(tx, new Decision(itemType, itemId, groupId, authorId, null, "hide", "flags: " + r.getString("reasons"),
-          r.getLong("n") + " open flag(s) reached the group's threshold", "flag threshold reached", true, "", link));
+          r.getLong("n") + " open flag(s) reached the group's threshold", "flag threshold reached", true, r.getString("title"), link));
     });
   }
 

@@ -156,6 +156,13 @@ final class ThreadRepository {
       UPDATE posts SET deleted_at = now(), deleted_by = NULL, delete_reason = '' WHERE id = $1 AND deleted_at IS NULL
       RETURNING id
       """;
+  private static final String APPROVE_HELD = """
+      UPDATE posts SET held_at = NULL, held_reason = NULL WHERE id = $1 AND held_at IS NOT NULL RETURNING id
+      """;
+  private static final String LOG_APPROVAL = """
+      INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, reason, before_value, after_value)
+      VALUES ($1, $2, 'post.approve', 'post', $3, $4, 'held', 'visible')
+      """;
   private static final String RESTORE = """
       UPDATE posts SET deleted_at = NULL, deleted_by = NULL, delete_reason = '' WHERE id = $1 AND deleted_at IS NOT NULL
       RETURNING id
@@ -369,6 +376,15 @@ final class ThreadRepository {
   /** Hides a post pending review (no member did it: flags from several did); false when it was hidden already. */
   Future<Boolean> holdForReview(SqlClient db, long postId) {
     return db.preparedQuery(HOLD_FOR_REVIEW).execute(Tuple.of(postId)).map(rows -> rows.size() > 0);
+  }
+
+  /** Clears a post's held state (review queue, until the trust feature's version); false when it was not held. */
+  Future<Boolean> approveHeld(SqlClient db, long postId) {
+    return db.preparedQuery(APPROVE_HELD).execute(Tuple.of(postId)).map(rows -> rows.size() > 0);
+  }
+
+  Future<Void> logApproval(SqlClient db, long groupId, long actorId, long postId, String reason) {
+    return db.preparedQuery(LOG_APPROVAL).execute(Tuple.of(groupId, actorId, postId, reason)).mapEmpty();
   }
 
   Future<Boolean> restore(SqlClient db, long postId) {

@@ -509,14 +509,10 @@ public final class ThreadService {
     String why = reason == null ? "" : reason.strip();
     return post(postId, viewer).compose(at -> !GroupPolicy.canModerate(viewer, at.group())
         ? Future.<Void>failedFuture(DomainException.forbidden())
-        : changes.transaction(conn -> conn.preparedQuery(
-                "UPDATE posts SET held_at = NULL, held_reason = NULL WHERE id = $1 AND held_at IS NOT NULL RETURNING id")
-            .execute(io.vertx.sqlclient.Tuple.of(postId))
-            .compose(rows -> rows.size() == 0
+        : changes.transaction(conn -> repository.approveHeld(conn, postId)
+            .compose(approved -> !approved
                 ? Future.<Void>failedFuture(new DomainException(Kind.CONFLICT, "review.error.decided"))
-                : conn.preparedQuery("INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, reason,"
-                    + " before_value, after_value) VALUES ($1, $2, 'post.approve', 'post', $3, $4, 'held', 'visible')")
-                    .execute(io.vertx.sqlclient.Tuple.of(at.group().id(), moderator.id(), postId, why)).<Void>mapEmpty())
+                : repository.logApproval(conn, at.group().id(), moderator.id(), postId, why))
             .map(v -> Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.created", postId)))));
   }
 
