@@ -157,6 +157,8 @@ public final class Agora {
       SignInSessions signIns = new SignInSessions(vertx, database.pool(), changes, clock);
       TalkService talks = new TalkService(database.pool(), clock, groups, threads, changes, notifications, limits);
       NotificationAudiences.declare(subjects, groups, threads, documents, talks);
+      NotificationAudiences.declareDecisions(subjects,
+          new eu.mhealthhub.agora.moderation.DecisionService(database.pool(), groups, notifications));
       notifications.start();
       Pages pages = new Pages(vertx, i18n, provider.development());
       eu.mhealthhub.agora.mail.Mail mail = await(eu.mhealthhub.agora.mail.Mail.start(vertx, database.pool(), effective, i18n,

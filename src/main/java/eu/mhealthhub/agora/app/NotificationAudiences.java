@@ -33,6 +33,14 @@ final class NotificationAudiences {
             (id, members) -> talks.exists(id).map(v -> members).recover(e -> Future.succeededFuture(Set.of()))));
   }
 
+  /**
+   * A moderation decision (statement of reasons) is read by the member it affects, and its
+   * notification reaches nobody else.
+   */
+  static void declareDecisions(NotificationSubjects subjects, eu.mhealthhub.agora.moderation.DecisionService decisions) {
+    subjects.declare("decision", rule(decisions::readableDecisions, decisions::decisionReaders));
+  }
+
   interface Visible {
     Future<Set<Long>> apply(Optional<Member> viewer, Set<Long> ids);
   }

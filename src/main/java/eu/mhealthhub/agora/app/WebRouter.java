@@ -164,8 +164,14 @@ public final class WebRouter {
     new eu.mhealthhub.agora.moderation.AuditRoutes(pages, new eu.mhealthhub.agora.moderation.AuditService(
         services.database().pool(), services.groups()), services.i18n()).mount(router);
     noticeRoutes.mount(router);
-    new FlagRoutes(pages, new FlagService(services.threads(), services.documents(), services.changes()), services.i18n())
-        .mount(router);
+    eu.mhealthhub.agora.moderation.DecisionService decisions = new eu.mhealthhub.agora.moderation.DecisionService(
+        services.database().pool(), services.groups(), services.notifications());
+    new FlagRoutes(pages, new FlagService(services.threads(), services.documents(), services.changes())
+        .recordingDecisions(decisions), services.i18n()).mount(router);
+    new eu.mhealthhub.agora.moderation.ReviewRoutes(pages, new eu.mhealthhub.agora.moderation.ReviewService(
+        services.database().pool(), services.groups(), services.threads(), services.changes(), decisions)
+        .onNoticeDecided(new eu.mhealthhub.agora.moderation.DecisionNoticeMail(
+            services.mail().outbox(), services.mail().composer(), services.i18n())), decisions, services.i18n()).mount(router);
     new eu.mhealthhub.agora.moderation.TrustRoutes(pages, services.groups(),
         new eu.mhealthhub.agora.moderation.TrustService(services.database().pool())).mount(router);
     extraRoutes.accept(router);

@@ -35,6 +35,14 @@ public final class FlagService {
   private final ChangeFeed changes;
   private final FlagRepository repository = new FlagRepository();
 
+  private DecisionService decisions;
+
+  /** Records a statement of reasons when flags hide an item (none when not set). */
+  public FlagService recordingDecisions(DecisionService decisions) {
+    this.decisions = decisions;
+    return this;
+  }
+
   public FlagService(ThreadService threads, DocumentService documents, ChangeFeed changes) {
     this.threads = threads;
     this.documents = documents;
@@ -87,6 +95,9 @@ public final class FlagService {
             .compose(stored -> stored ? repository.thresholdReached(conn, kind, id, t.groupId())
                 : Future.<Boolean>failedFuture(new DomainException(Kind.CONFLICT, "flag.error.twice")))
             .compose(reached -> reached ? t.hold().apply(conn) : Future.succeededFuture(Optional.<Change>empty()))
+            // hiding by flags is an automated decision: a statement of reasons for the author (review queue)
+            .compose(change -> change.isEmpty() || decisions == null ? Future.succeededFuture(change)
+                : decisions.recordAutomatedHide(conn, kind, id, t.groupId(), t.authorId(), t.item().url()).map(change))
             .map(change -> change.map(c -> Outcome.<Void>of(null, c)).orElseGet(() -> Outcome.<Void>of(null)))));
   }
 }

@@ -49,7 +49,7 @@ final class NotificationViews {
   /** What the item shows below its sentence: a reason, an answer. */
   static String reason(Notification n) {
     return switch (n.kind()) {
-      case JOIN_DECISION, PROPOSAL_DECISION, COMMENT_DISPOSITION, DOCUMENT_STATUS, QUESTION_ANSWERED -> n.reason();
+      case JOIN_DECISION, PROPOSAL_DECISION, COMMENT_DISPOSITION, DOCUMENT_STATUS, QUESTION_ANSWERED, MODERATION_DECISION -> n.reason();
       default -> "";
     };
   }

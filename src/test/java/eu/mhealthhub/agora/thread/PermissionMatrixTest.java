@@ -119,6 +119,7 @@ class PermissionMatrixTest {
   }
 
   private static long lastSurgeryThread;
+
   /** A fresh post by the member held for approval: it exists only for the member and the group's moderators. */
   private static long heldPost(Place p) {
     long id = TestDatabase.count("""
@@ -137,6 +138,22 @@ class PermissionMatrixTest {
       return Outcome.OK;
     }
     return r == Role.MEMBER ? Outcome.FORBIDDEN : Outcome.HIDDEN;
+  }
+
+  /** A fresh post by the member that a member flagged, waiting in the review queue. */
+  private static long flaggedPost(Place p) {
+    long id = freshPost(p);
+    TestDatabase.update("INSERT INTO flags (item_type, item_id, group_id, member_id, reason) VALUES ('post', ?, ?, ?, 'spam')",
+        id, p.groupId(), ids.get(Role.MODERATOR));
+    return id;
+  }
+
+  /** A moderator's decision about a fresh post of the member's. */
+  private static long decision(Place p) {
+    return TestDatabase.count("""
+        INSERT INTO moderation_decisions (item_type, item_id, group_id, affected_id, decided_by, action, ground, reason)
+        VALUES ('post', ?, ?, ?, ?, 'hide', 'community guidelines', 'matrix') RETURNING id""",
+        freshPost(p), p.groupId(), ids.get(Role.MEMBER), ids.get(Role.MODERATOR));
   }
 
   private static boolean reads(Role r, Place p) {
@@ -280,6 +297,26 @@ class PermissionMatrixTest {
         (r, p) -> gate(r, p, r != Role.MEMBER), null, false));
     list.add(new Route("POST /flags/post/:id (the member's post)", true, false, p -> "/flags/post/" + freshPost(p),
         (r, p) -> gate(r, p, r != Role.MEMBER), p -> Map.of("reason", "off_topic"), false));
+    // the review queue (issue 13 point 3): the group's moderators and admins; decisions: the member affected too
+    list.add(new Route("GET /groups/:slug/review", false, true, p -> "/groups/" + p.slug() + "/review",
+        (r, p) -> gate(r, p, moderates(r)), null, false));
+    list.add(new Route("GET /admin/review", false, true, p -> "/admin/review",
+        (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
+    list.add(new Route("GET /review/post/:id (a flagged post)", false, true, p -> "/review/post/" + flaggedPost(p),
+        (r, p) -> gate(r, p, moderates(r)), null, false));
+    list.add(new Route("POST /review/post/:id/claim", true, false, p -> "/review/post/" + flaggedPost(p) + "/claim",
+        (r, p) -> gate(r, p, moderates(r)), p -> Map.of(), false));
+    list.add(new Route("POST /review/post/:id/release", true, false, p -> "/review/post/" + flaggedPost(p) + "/release",
+        (r, p) -> gate(r, p, moderates(r)), p -> Map.of(), false));
+    list.add(new Route("POST /review/post/:id/act (warn)", true, false, p -> "/review/post/" + flaggedPost(p) + "/act",
+        (r, p) -> gate(r, p, moderates(r)), p -> Map.of("action", "warn", "reason", "matrix"), false));
+    list.add(new Route("GET /moderation/decisions/:id (about the member's post)", false, true,
+        p -> "/moderation/decisions/" + decision(p),
+        (r, p) -> r == Role.MEMBER || moderates(r) ? Outcome.OK : Outcome.HIDDEN, null, false));
+    list.add(new Route("POST /moderation/decisions/:id/appeal (about the member's post)", true, false,
+        p -> "/moderation/decisions/" + decision(p) + "/appeal",
+        (r, p) -> r == Role.MEMBER ? Outcome.OK : moderates(r) ? Outcome.FORBIDDEN : Outcome.HIDDEN,
+        p -> Map.of("text", "matrix appeal"), false));
     // the notice form is for everyone; it belongs to no group
     list.add(new Route("GET /notices/new", false, false, p -> "/notices/new?url=/posts/" + p.memberPost(),
         (r, p) -> Outcome.OK, null, false));
@@ -360,10 +397,15 @@ class PermissionMatrixTest {
           (SELECT count(*) || '/' || count(decision) FROM group_join_requests WHERE group_id = ?),
           (SELECT count(*) FROM moderation_log WHERE group_id = ?),
           (SELECT count(*) FROM flags WHERE group_id = ?),
+          (SELECT count(*) || '/' || count(resolved_at) FROM flags WHERE group_id = ?),
+          (SELECT count(*) FROM moderation_decisions WHERE group_id = ?),
+          (SELECT count(*) FROM moderation_appeals a JOIN moderation_decisions d ON d.id = a.decision_id WHERE d.group_id = ?),
+          (SELECT count(*) FROM review_claims c JOIN posts x ON c.item_type = 'post' AND x.id = c.item_id
+              JOIN threads t ON t.id = x.thread_id WHERE t.group_id = ?),
           (SELECT count(*) FROM live_events WHERE address IN ('group.' || ?, 'thread.' || ?)),
           (SELECT name || purpose || visibility || join_policy || (archived_at IS NULL) FROM working_groups WHERE id = ?))
         """, p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(),
-        p.groupId(), p.threadId(), p.groupId());
+        p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.groupId(), p.threadId(), p.groupId());
   }
 
   @TestFactory
