@@ -97,9 +97,19 @@ public final class SuspendedMembers implements SuspensionCheck {
     return suspended.contains(memberId);
   }
 
+  /**
+   * {@inheritDoc} When the database disagrees with this node's set (a suspension just expired, and
+   * the member signs in before the next reload), every node is told, so that the new session is not
+   * ended by a stale set.
+   */
   @Override
   public Future<Optional<Notice>> current(long memberId) {
-    return repository.current(pool, memberId).map(s -> s.map(SuspendedMembers::notice));
+    return repository.current(pool, memberId).map(s -> {
+      if (s.isPresent() != suspended(memberId)) {
+        announce(memberId, s.isPresent());
+      }
+      return s.map(SuspendedMembers::notice);
+    });
   }
 
   @Override

@@ -248,4 +248,22 @@ class SuspensionTest {
     assertThat(logEntries(author.id())).isEqualTo(log);
     assertThat(TestDatabase.text("SELECT lift_reason FROM member_suspensions WHERE id = ?", id)).isEqualTo("Done");
   }
+
+  @Test
+  @DisplayName("a suspension no node heard of (written by another process) signs the member out within the periodic reload, and one that expires ends by itself")
+  void reloadAndExpiry() throws Exception {
+    Person author = member("Eve Expiring");
+    assertThat(author.browser().get(app.url("/me")).status()).isEqualTo(200);
+    TestDatabase.update("""
+        INSERT INTO member_suspensions (member_id, suspended_by, group_id, reason, ends_at)
+        VALUES (?, ?, ?, 'Written behind the app''s back', now() + interval '3 seconds')""", author.id(), moderatorId, groupId);
+    Instant written = Instant.now();
+    until("the reload signs the member out", () -> author.browser().get(app.url("/me")).status() == 302);
+    assertThat(Duration.between(written, Instant.now())).isLessThan(SuspendedMembers.RELOAD.plusSeconds(2));
+    assertThat(signInAgain(new Browser(), author).status()).isEqualTo(403);
+    Thread.sleep(3000);
+    Browser after = new Browser();
+    assertThat(signInAgain(after, author).status()).as("the suspension ended by itself").isEqualTo(302);
+    until("the reload forgets the ended suspension", () -> after.get(app.url("/me")).status() == 200);
+  }
 }
