@@ -168,10 +168,17 @@ public final class Agora {
           database.pool(), notifications, mail, i18n, clock, effective.mail().delay(), effective.defaultTimeZone());
       notificationMail.start();
       mail.startWorker();
+      // every node keeps the set of suspended members in memory, so requests are checked without a round trip
+      eu.mhealthhub.agora.moderation.SuspendedMembers suspended = new eu.mhealthhub.agora.moderation.SuspendedMembers(
+          vertx, database.pool(), members::forget);
+      await(suspended.start());
+      eu.mhealthhub.agora.moderation.SuspensionService suspensions = new eu.mhealthhub.agora.moderation.SuspensionService(
+          database.pool(), clock, suspended, signIns);
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
           LiveAudiences.declare(members, groups, threads, documents, talks), new eu.mhealthhub.agora.live.Presence(vertx),
-          reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications, notificationMail, mail);
+          reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications, notificationMail, mail,
+          suspended, suspensions);
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;
       vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()
@@ -287,6 +294,7 @@ public final class Agora {
     try {
       services.provider().close();
       services.notifications().stop();
+      services.suspended().stop();
       await(services.reads().stop());
       sessions.close();
       await(database.close());

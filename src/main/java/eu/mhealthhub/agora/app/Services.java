@@ -47,4 +47,6 @@ public record Services(
     java.nio.file.Path uploadDirectory,
     eu.mhealthhub.agora.notify.NotificationService notifications,
     eu.mhealthhub.agora.notify.NotificationMail notificationMail,
-    eu.mhealthhub.agora.mail.Mail mail) {}
+    eu.mhealthhub.agora.mail.Mail mail,
+    eu.mhealthhub.agora.moderation.SuspendedMembers suspended,
+    eu.mhealthhub.agora.moderation.SuspensionService suspensions) {}

@@ -57,7 +57,7 @@ public final class WebRouter {
       "document/list", "document/show", "document/form", "document/revisions", "document/compare", "document/proposal",
       "document/section", "document/dispositions", "document/export",
       "member/profile", "member/show", "auth/signed-out", "error/error", "notify/list", "notify/preferences",
-      "moderation/audit", "moderation/summary");
+      "moderation/audit", "moderation/summary", "moderation/suspension", "auth/suspended");
 
   private WebRouter() {}
 
@@ -93,7 +93,7 @@ public final class WebRouter {
     SessionHandler sessionHandler = sessionHandler(sessions, config);
     router.route().handler(sessionHandler);
     router.route().handler(new ViewerHandler(services.members(), services.signIns(), services.i18n(), config.defaultTimeZone(),
-        config.sessionMaxAge(), services.clock(), sessionCookieName(config)));
+        config.sessionMaxAge(), services.clock(), sessionCookieName(config), services.suspended()));
     router.route().handler(assetVersion(services.assetVersion()));
     router.route().method(HttpMethod.GET).handler(notificationCount(services.notifications()));
     CsrfHandler csrf = new CsrfHandler(config.publicOrigin());
@@ -130,7 +130,7 @@ public final class WebRouter {
     new LiveBridge(vertx, services.database().pool(), services.changes().log(), services.audience(), services.presence(),
         config.publicOrigin(), limits).mount(router);
     SignInRoutes signIn = new SignInRoutes(services.provider(), config, services.members(), services.signIns(),
-        services.changes(), pages, services.clock(), sessionHandler);
+        services.changes(), pages, services.clock(), sessionHandler).refusingSuspended(services.suspended());
     // the provider's back-channel logout comes from its server, with a signed token and no session
     signIn.mountProviderCalls(router);
     // the one-click unsubscribe (RFC 8058) comes from mail providers with no session: its signed token is the authority
@@ -158,7 +158,9 @@ public final class WebRouter {
     new LiveRoutes(services.database().pool(), services.changes().log(), services.audience()).mount(router);
     new PresenceRoutes(services.audience(), services.presence()).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
-    new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies()).mount(router);
+    new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies(), services.suspended()).mount(router);
+    new eu.mhealthhub.agora.moderation.SuspensionRoutes(pages, services.members(), services.suspensions(), services.i18n(),
+        services.clock()).mount(router);
     new eu.mhealthhub.agora.notify.NotificationRoutes(pages, services.notifications(), services.i18n()).mount(router);
     mailRoutes.mount(router);
     new eu.mhealthhub.agora.moderation.AuditRoutes(pages, new eu.mhealthhub.agora.moderation.AuditService(

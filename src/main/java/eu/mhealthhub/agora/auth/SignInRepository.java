@@ -45,6 +45,11 @@ final class SignInRepository {
       RETURNING s.id, s.member_id
       """;
 
+  /** Every sign-in of a member still going (a suspension ends them all). */
+  private static final String END_MEMBER = """
+      UPDATE sign_ins SET ended_at = now() WHERE member_id = $1 AND ended_at IS NULL RETURNING id, member_id
+      """;
+
   private static final String PRUNE = "DELETE FROM sign_ins WHERE signed_in_at < #{before}";
 
   private static final RowMapper<Ended> ENDED = (Row row) -> new Ended(row.getLong("id"), row.getLong("member_id"));
@@ -73,6 +78,14 @@ final class SignInRepository {
     return SqlTemplate.forQuery(db, END).mapTo(ENDED).execute(params).map(rows -> {
       List<Ended> ended = new ArrayList<>();
       rows.forEach(ended::add);
+      return ended;
+    });
+  }
+
+  Future<List<Ended>> endAllOf(SqlClient db, long memberId) {
+    return db.preparedQuery(END_MEMBER).execute(io.vertx.sqlclient.Tuple.of(memberId)).map(rows -> {
+      List<Ended> ended = new ArrayList<>();
+      rows.forEach(r -> ended.add(ENDED.map(r)));
       return ended;
     });
   }

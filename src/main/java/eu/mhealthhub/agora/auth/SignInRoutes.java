@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora.auth;
 
+import eu.mhealthhub.agora.web.SuspensionCheck;
+
 import eu.mhealthhub.agora.AppConfig;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.live.ChangeFeed;
@@ -61,6 +63,22 @@ public final class SignInRoutes {
   private final SessionHandler sessions;
   private final IdTokenIdentity idTokens;
   private final ProviderLogout providerLogout;
+  private final Pages pages;
+
+  private SuspensionCheck suspensions = SuspensionCheck.NONE;
+
+  /** Sign-in refuses suspended members with a page saying until when, why, and how to appeal. */
+  public SignInRoutes refusingSuspended(SuspensionCheck check) {
+    this.suspensions = check;
+    return this;
+  }
+
+  /** Where a finished sign-in lands: the page it began on, or the page saying the member is suspended. */
+  private sealed interface Landing {}
+
+  private record Redirect(String location) implements Landing {}
+
+  private record Refused(SuspensionCheck.Notice notice) implements Landing {}
 
   /** A signed-in member and the sign-in their session keeps. */
   private record SignedIn(long memberId, long signInId) {}
@@ -78,6 +96,7 @@ public final class SignInRoutes {
     this.redirectUri = config.publicUrl() + "/auth/callback";
     this.idTokens = new IdTokenIdentity(config, provider);
     this.providerLogout = new ProviderLogout(provider, signIns, pages, clock);
+    this.pages = pages;
   }
 
   public void mount(Router router) {
@@ -157,24 +176,39 @@ public final class SignInRoutes {
               return verifiedSignIn(discovered, user, attempt.getString("nonce"));
             }))
         .compose(verified -> members.signedIn(verified.identity())
-            .compose(member -> signIns.record(member.id(), verified.providerSid())
-                .map(signInId -> new SignedIn(member.id(), signInId))))
-        .compose(signedIn -> {
-          User user = ctx.get("agora.oidcUser");
-          Session fresh = ctx.session().regenerateId();
-          fresh.put(SessionKeys.MEMBER_ID, signedIn.memberId());
-          fresh.put(SessionKeys.SIGN_IN_ID, signedIn.signInId());
-          fresh.put(SessionKeys.SIGNED_IN_AT, clock.millis());
-          fresh.put(SessionKeys.CSRF, Tokens.random(32));
-          if (user != null) {
-            fresh.put(SessionKeys.ID_TOKEN, user.principal().getString("id_token"));
-          }
-          // stored before the redirect, so the browser's next request finds it on any store
-          return sessions.flush(ctx, true).map(v -> attempt.getString("next"));
-        })
-        .onSuccess(next -> ctx.response().setStatusCode(302).putHeader("Location", next)
-            .putHeader("Cache-Control", "no-store").end())
+            .compose(member -> suspensions.current(member.id()).compose(suspended -> suspended.isPresent()
+                // a suspended member gets no session and no sign-in record
+                ? Future.<Landing>succeededFuture(new Refused(suspended.get()))
+                : signIns.record(member.id(), verified.providerSid())
+                    .compose(signInId -> session(ctx, attempt, new SignedIn(member.id(), signInId))))))
+        .onSuccess(landing -> land(ctx, landing))
         .onFailure(ctx::fail);
+  }
+
+  private void land(RoutingContext ctx, Landing landing) {
+    if (landing instanceof Redirect r) {
+      ctx.response().setStatusCode(302).putHeader("Location", r.location()).putHeader("Cache-Control", "no-store").end();
+    } else if (landing instanceof Refused refused) {
+      ctx.response().putHeader("Cache-Control", "no-store");
+      java.util.Map<String, Object> model = new java.util.HashMap<>();
+      model.put("until", refused.notice().until());
+      model.put("reason", refused.notice().reason());
+      pages.render(ctx, 403, "auth/suspended", model);
+    }
+  }
+
+  private Future<Landing> session(RoutingContext ctx, JsonObject attempt, SignedIn signedIn) {
+    User user = ctx.get("agora.oidcUser");
+    Session fresh = ctx.session().regenerateId();
+    fresh.put(SessionKeys.MEMBER_ID, signedIn.memberId());
+    fresh.put(SessionKeys.SIGN_IN_ID, signedIn.signInId());
+    fresh.put(SessionKeys.SIGNED_IN_AT, clock.millis());
+    fresh.put(SessionKeys.CSRF, Tokens.random(32));
+    if (user != null) {
+      fresh.put(SessionKeys.ID_TOKEN, user.principal().getString("id_token"));
+    }
+    // stored before the redirect, so the browser's next request finds it on any store
+    return sessions.flush(ctx, true).map(v -> new Redirect(attempt.getString("next")));
   }
 
   /**

@@ -114,6 +114,21 @@ public final class SignInSessions implements SignInCheck {
     });
   }
 
+  /**
+   * Ends every sign-in of this member (they were suspended): each of their sessions, on any node,
+   * is signed out at its next request, and their live sockets are closed on every node now, even
+   * when they had no sign-in to end. Completes with the number of sign-ins ended.
+   */
+  public Future<Integer> endAllOf(long memberId) {
+    return repository.endAllOf(pool, memberId).map(ended -> {
+      announce(ended);
+      if (ended.isEmpty()) {
+        changes.accessChanged(memberId);
+      }
+      return ended.size();
+    });
+  }
+
   /** Deletes sign-ins older than the longest session; none of their sessions can still be alive. */
   public Future<Integer> prune(Duration sessionMaxAge) {
     return repository.prune(pool, clock.instant().minus(sessionMaxAge).minus(Duration.ofHours(1)));
@@ -130,6 +145,6 @@ public final class SignInSessions implements SignInCheck {
     }
     vertx.eventBus().publish(ENDED, ids);
     ended.stream().map(SignInRepository.Ended::memberId).distinct().forEach(changes::accessChanged);
-    LOG.info("the sign-in provider ended {} sign-in(s)", ended.size());
+    LOG.info("{} sign-in(s) ended", ended.size());
   }
 }

@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora.auth;
 
+import eu.mhealthhub.agora.web.SuspensionCheck;
+
 import eu.mhealthhub.agora.web.*;
 
 import eu.mhealthhub.agora.Member;
@@ -32,9 +34,20 @@ public final class ViewerHandler implements Handler<RoutingContext> {
   private final Clock clock;
 
   private final String sessionCookie;
+  private final SuspensionCheck suspensions;
 
   public ViewerHandler(MemberService members, SignInCheck signIns, I18n i18n, ZoneId defaultZone, Duration maxAge,
       Clock clock, String sessionCookie) {
+    this(members, signIns, i18n, defaultZone, maxAge, clock, sessionCookie, SuspensionCheck.NONE);
+  }
+
+  /**
+   * @param suspensions this node's knowledge of suspended members: a session of one is destroyed
+   *                    (an API request is refused with 403 "suspended"), with no database round trip
+   */
+  public ViewerHandler(MemberService members, SignInCheck signIns, I18n i18n, ZoneId defaultZone, Duration maxAge,
+      Clock clock, String sessionCookie, SuspensionCheck suspensions) {
+    this.suspensions = suspensions;
     this.sessionCookie = sessionCookie;
     this.members = members;
     this.signIns = signIns;
@@ -55,6 +68,15 @@ public final class ViewerHandler implements Handler<RoutingContext> {
       if (signedInAt == null || clock.millis() - signedInAt > maxAge.toMillis()) {
         session.destroy();
         memberId = null;
+      }
+    }
+    if (memberId != null && suspensions.suspended(memberId)) {
+      // a suspended member's session (signed in before the suspension, on this node or another) ends here
+      session.destroy();
+      memberId = null;
+      if (ctx.request().path().startsWith("/api/")) {
+        refuseSuspended(ctx);
+        return;
       }
     }
     // The member lookup is asynchronous: hold the body until a body handler asks for it (it resumes).
@@ -89,6 +111,15 @@ public final class ViewerHandler implements Handler<RoutingContext> {
       ctx.put(Viewer.KEY, viewer);
       ctx.next();
     }).onFailure(ctx::fail);
+  }
+
+  /** The API's answer to a suspended member: 403 with a JSON problem whose code is "suspended". */
+  private void refuseSuspended(RoutingContext ctx) {
+    var locale = i18n.choose(Optional.empty(), ctx.request().getHeader("Accept-Language"));
+    io.vertx.core.json.JsonObject error = new io.vertx.core.json.JsonObject().put("status", 403).put("code", "suspended")
+        .put("title", i18n.message(locale, "error.403.title")).put("message", i18n.message(locale, "suspension.api"));
+    ctx.response().setStatusCode(403).putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store").end(new io.vertx.core.json.JsonObject().put("error", error).toBuffer());
   }
 
   private static ZoneId zone(String id) {

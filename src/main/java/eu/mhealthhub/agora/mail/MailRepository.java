@@ -57,6 +57,10 @@ final class MailRepository {
   private static final String CLAIM_ONE = "SELECT " + COLUMNS + """
       FROM mail_outbox
       WHERE state = 'queued' AND next_attempt_at <= $1 AND (hold_until IS NULL OR wanted_checked)
+        -- a suspended member's mail waits: sent if the suspension ends (lifted or expired), see README "Suspension";
+        -- a statement of reasons about a moderation decision (DSA Art. 17) still reaches them
+        AND (kind = 'moderation_decision' OR member_id IS NULL OR NOT EXISTS (SELECT 1 FROM member_suspensions s WHERE s.member_id = mail_outbox.member_id
+                        AND s.lifted_at IS NULL AND s.starts_at <= now() AND (s.ends_at IS NULL OR s.ends_at > now())))
       ORDER BY next_attempt_at, id
       LIMIT 1
       FOR UPDATE SKIP LOCKED

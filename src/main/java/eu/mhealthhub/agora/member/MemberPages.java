@@ -20,6 +20,13 @@ public final class MemberPages {
   /** A member's public page: who they are and the groups they belong to that the viewer may read. */
   public record MemberPage(Member member, List<Membership> groups) {}
 
+  /**
+   * A member's page as a moderator sees it: with the suspension in force, when there is one and the
+   * viewer may see it (null otherwise).
+   */
+  public record ModeratedMemberPage(Member member, List<Membership> groups,
+      eu.mhealthhub.agora.web.SuspensionCheck.Notice suspension, boolean suspendedForever) {}
+
   /** The profile form, as shown, shown again with {@code problems} (field to message key), or after saving. */
   public record ProfilePage(ProfileForm form, Map<String, String> problems, boolean hasProblems, boolean saved,
       List<String> zones) {

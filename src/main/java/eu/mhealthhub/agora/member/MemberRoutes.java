@@ -39,8 +39,15 @@ public final class MemberRoutes {
   private final MemberService members;
   private final GroupService groups;
   private final boolean secureCookies;
+  private final eu.mhealthhub.agora.web.SuspensionCheck suspensions;
 
   public MemberRoutes(Pages pages, MemberService members, GroupService groups, boolean secureCookies) {
+    this(pages, members, groups, secureCookies, eu.mhealthhub.agora.web.SuspensionCheck.NONE);
+  }
+
+  public MemberRoutes(Pages pages, MemberService members, GroupService groups, boolean secureCookies,
+      eu.mhealthhub.agora.web.SuspensionCheck suspensions) {
+    this.suspensions = suspensions;
     this.pages = pages;
     this.members = members;
     this.groups = groups;
@@ -64,7 +71,8 @@ public final class MemberRoutes {
   private void show(RoutingContext ctx) {
     Optional<Member> viewer = Viewer.of(ctx).member();
     members.findByHandle(ctx.pathParam("handle"))
-        .compose(m -> groups.groupsOf(m.id(), viewer).map(list -> new MemberPage(m, list)))
+        .compose(m -> groups.groupsOf(m.id(), viewer).compose(list -> suspensions.shownTo(viewer, m.id())
+            .map(s -> new MemberPages.ModeratedMemberPage(m, list, s.orElse(null), s.map(n -> n.until() == null).orElse(false)))))
         .map(ViewModel::of)
         .onSuccess(model -> pages.render(ctx, "member/show", model))
         .onFailure(ctx::fail);

@@ -52,6 +52,11 @@ public final class MemberService {
         identity.admin(), identity.locale()).onSuccess(m -> recent.invalidate(m.id()));
   }
 
+  /** Drops this node's cached row of the member (suspended, say), so the next lookup reads it again. */
+  public void forget(long id) {
+    recent.invalidate(id);
+  }
+
   /** The member with this id, as of at most a second ago. */
   public Future<Optional<Member>> find(long id) {
     Optional<Member> cached = recent.getIfPresent(id);

@@ -75,13 +75,19 @@ final class NotificationRepository {
       SELECT r.recipient, r.kind, r.delivery, $4::bigint[], $5::text, $6::bigint, $7::text, $8::bigint, $9::bigint,
              $10::text, $11::text, $12::text
         FROM unnest($1::bigint[], $2::text[], $3::text[]) AS r(recipient, kind, delivery)
+       -- a suspended member is told nothing, except the moderation decisions about them (DSA Art. 17)
+       WHERE r.kind = 'moderation_decision' OR NOT EXISTS (SELECT 1 FROM member_suspensions s WHERE s.member_id = r.recipient
+                         AND s.lifted_at IS NULL AND s.starts_at <= now() AND (s.ends_at IS NULL OR s.ends_at > now()))
       RETURNING
       """ + RETURNED;
   /** A batched kind: the recipient's unread notification of this key counts one more actor, or a new one starts. */
   private static final String UPSERT_BATCHED = """
       INSERT INTO notifications AS n (recipient_id, kind, delivery, actor_ids, subject_kind, subject_id, context_kind,
                                       context_id, group_id, title, detail, link, batch_key)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+      SELECT $1::bigint, $2::text, $3::text, $4::bigint[], $5::text, $6::bigint, $7::text, $8::bigint, $9::bigint,
+             $10::text, $11::text, $12::text, $13::text
+       WHERE $2::text = 'moderation_decision' OR NOT EXISTS (SELECT 1 FROM member_suspensions s WHERE s.member_id = $1::bigint
+                         AND s.lifted_at IS NULL AND s.starts_at <= now() AND (s.ends_at IS NULL OR s.ends_at > now()))
       ON CONFLICT (recipient_id, batch_key) WHERE batch_key IS NOT NULL AND read_at IS NULL DO UPDATE
          SET actor_ids = CASE WHEN EXCLUDED.actor_ids <@ n.actor_ids THEN n.actor_ids ELSE EXCLUDED.actor_ids || n.actor_ids END,
              created_at = now(), title = EXCLUDED.title

@@ -156,6 +156,19 @@ class PermissionMatrixTest {
         freshPost(p), p.groupId(), ids.get(Role.MEMBER), ids.get(Role.MODERATOR));
   }
 
+  /** The suspension the last lift row made, for its form. */
+  private static long lastSuspension;
+
+  /** A new member of the place's group, whom its moderators may suspend. */
+  private static long suspendable(Place p) {
+    String handle = Fixtures.unique("sus");
+    long id = TestDatabase.count("""
+        INSERT INTO members (issuer, subject, display_name, handle) VALUES ('urn:test', ?, 'Suspendable Person', ?) RETURNING id""",
+        handle, handle);
+    Fixtures.member(p.groupId(), id, "member");
+    return id;
+  }
+
   private static boolean reads(Role r, Place p) {
     return !p.closed() || r == Role.MEMBER || r == Role.MODERATOR || r == Role.ADMIN;
   }
@@ -275,6 +288,21 @@ class PermissionMatrixTest {
         (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
     list.add(new Route("GET /admin/audit/summary", false, true, p -> "/admin/audit/summary",
         (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
+    // suspensions: of a new member of the place's group; its moderators and admins decide (reading
+    // the group does not matter: a member's page is public)
+    java.util.function.BiFunction<Role, Place, Outcome> suspends = (r, p) -> moderates(r) ? Outcome.OK : Outcome.FORBIDDEN;
+    list.add(new Route("GET /members/:handle/suspension", false, true,
+        p -> "/members/" + Fixtures.handle(suspendable(p)) + "/suspension", suspends, null, false));
+    list.add(new Route("POST /members/:handle/suspension", true, false,
+        p -> "/members/" + Fixtures.handle(suspendable(p)) + "/suspension", suspends,
+        p -> Map.of("period", "1d", "reason", "matrix"), false));
+    list.add(new Route("POST /members/:handle/suspension/lift", true, false, p -> {
+      long member = suspendable(p);
+      lastSuspension = TestDatabase.count("""
+          INSERT INTO member_suspensions (member_id, suspended_by, group_id, reason, ends_at)
+          VALUES (?, ?, ?, 'matrix', now() + interval '1 day') RETURNING id""", member, ids.get(Role.MODERATOR), p.groupId());
+      return "/members/" + Fixtures.handle(member) + "/suspension/lift";
+    }, suspends, p -> Map.of("suspension", Long.toString(lastSuspension), "reason", "matrix"), false));
     list.add(new Route("GET /groups/new", false, true, p -> "/groups/new", (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN,
         null, false));
     list.add(new Route("POST /api/v1/threads/:id/posts", true, false, p -> "/api/v1/threads/" + p.threadId() + "/posts",
