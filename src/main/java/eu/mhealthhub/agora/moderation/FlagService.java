@@ -4,6 +4,8 @@ import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.DomainException.Kind;
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.document.DocumentService;
+import eu.mhealthhub.agora.limits.RateLimits;
+import eu.mhealthhub.agora.talk.TalkService;
 import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
@@ -18,8 +20,10 @@ import java.util.function.Function;
  * item; nobody flags their own item or one they may not read (404, as for a missing one). When the
  * open flags of members who have posted in the item's group reach the group's threshold (3 unless
  * set), the item is hidden pending review in the flag's transaction, with a notice in its place
- * (a post by the soft delete a moderator undoes, a comment by its held state). Talk questions and
- * messages have a place in the table but no flag page yet.
+ * (a post by the soft delete a moderator undoes, a comment by its held state, a Talk question or
+ * chat message by the room's hidden states). A Talk's items count against the threshold of the
+ * Talk's first group, or 3 for a Talk of no group. Each flag takes a token of the {@code flag}
+ * rate limit (AGORA_RATE_LIMITS) of its member, once it is known to be one that would be stored.
  */
 public final class FlagService {
 
@@ -27,18 +31,26 @@ public final class FlagService {
   public record Flaggable(String kind, long id, String url, String authorName, String text) {}
 
   /** An item the member may flag, with its group and how to hide it in a transaction. */
-  private record Target(Flaggable item, long groupId, long authorId, boolean hidden,
+  private record Target(Flaggable item, Long groupId, long authorId, boolean hidden,
       Function<SqlConnection, Future<Optional<Change>>> hold) {}
 
   private final ThreadService threads;
   private final DocumentService documents;
+  private final TalkService talks;
   private final ChangeFeed changes;
+  private final RateLimits limits;
   private final FlagRepository repository = new FlagRepository();
 
-  public FlagService(ThreadService threads, DocumentService documents, ChangeFeed changes) {
+  /** The rate limit each flag takes a token of, per member. */
+  static final String LIMIT = "flag";
+
+  public FlagService(ThreadService threads, DocumentService documents, TalkService talks, ChangeFeed changes,
+      RateLimits limits) {
     this.threads = threads;
     this.documents = documents;
+    this.talks = talks;
     this.changes = changes;
+    this.limits = limits;
   }
 
   /**
@@ -58,6 +70,9 @@ public final class FlagService {
           new Flaggable(kind, id, "/documents/" + c.at().document().id() + "/sections/" + c.comment().sectionKey()
               + "#comment-" + id, c.comment().authorName(), c.comment().body()),
           c.at().group().id(), c.comment().authorId(), c.comment().held(), conn -> documents.holdForReview(conn, c)));
+      case "question", "message" -> talks.flagTarget(kind, id).map(t -> new Target(
+          new Flaggable(kind, id, t.url(), t.authorName(), t.text()), t.groupId(), t.authorId(), t.hidden(),
+          conn -> talks.holdForReview(conn, t)));
       default -> Future.failedFuture(DomainException.notFound());
     };
     return found.compose(t -> {
@@ -74,7 +89,8 @@ public final class FlagService {
   /**
    * Records the member's flag and hides the item when the threshold is reached. Fails as
    * {@link #flaggable}, BAD_REQUEST for a form with problems, CONFLICT when the member flagged it
-   * already; a refusal stores nothing.
+   * already, TOO_MANY when the member has used up the {@code flag} limit; a refusal stores nothing
+   * (and only a flag that would be stored takes a token).
    */
   public Future<Void> flag(String kind, long id, Member member, FlagForm form) {
     if (!form.problems().isEmpty()) {
@@ -83,6 +99,9 @@ public final class FlagService {
     FlagReason reason = FlagReason.fromForm(form.reason()).orElseThrow();
     return target(kind, id, member).compose(t ->
         changes.transaction(conn -> repository.lockItem(conn, kind, id)
+            .compose(v -> repository.flagged(conn, kind, id, member.id()))
+            .compose(twice -> twice ? Future.<Void>failedFuture(new DomainException(Kind.CONFLICT, "flag.error.twice"))
+                : limits.take(LIMIT, member))
             .compose(v -> repository.insert(conn, kind, id, t.groupId(), member.id(), reason, form.detail()))
             .compose(stored -> stored ? repository.thresholdReached(conn, kind, id, t.groupId())
                 : Future.<Boolean>failedFuture(new DomainException(Kind.CONFLICT, "flag.error.twice")))
