@@ -149,6 +149,7 @@ public record AppConfig(
       Map.entry("signin", new RateLimit(30, Duration.ofMinutes(1))),
       Map.entry("callback", new RateLimit(30, Duration.ofMinutes(1))),
       Map.entry("bridge", new RateLimit(100, Duration.ofMinutes(1))),
+      Map.entry("frame", new RateLimit(120, Duration.ofMinutes(1))),
       Map.entry("talk.message", new RateLimit(5, Duration.ofSeconds(5))),
       Map.entry("talk.question", new RateLimit(3, Duration.ofSeconds(30))),
       Map.entry("talk.vote", new RateLimit(20, Duration.ofSeconds(4))),
