@@ -27,6 +27,9 @@ final class FlagRepository {
                       WHERE p.author_id = f.member_id AND ($3::bigint IS NULL OR t.group_id = $3)
                         AND p.deleted_at IS NULL)
       """;
+  private static final String RESOLVE = """
+      UPDATE flags SET resolved_at = now() WHERE item_type = $1 AND item_id = $2 AND resolved_at IS NULL
+      """;
   private static final String FLAGGED = "SELECT 1 FROM flags WHERE item_type = $1 AND item_id = $2 AND member_id = $3";
 
   Future<Void> lockItem(SqlClient db, String itemType, long itemId) {
@@ -49,5 +52,10 @@ final class FlagRepository {
   Future<Boolean> thresholdReached(SqlClient db, String itemType, long itemId, Long groupId) {
     return db.preparedQuery(WEIGHTY_FLAGGERS).execute(Tuple.of(itemType, itemId, groupId))
         .map(rows -> rows.iterator().next().getBoolean("reached"));
+  }
+
+  /** Marks the item's open flags dealt with. */
+  Future<Void> resolve(SqlClient db, String itemType, long itemId) {
+    return db.preparedQuery(RESOLVE).execute(Tuple.of(itemType, itemId)).mapEmpty();
   }
 }

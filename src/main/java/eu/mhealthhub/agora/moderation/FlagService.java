@@ -4,6 +4,7 @@ import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.DomainException.Kind;
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.document.DocumentService;
+import eu.mhealthhub.agora.group.GroupPolicy;
 import eu.mhealthhub.agora.limits.RateLimits;
 import eu.mhealthhub.agora.talk.TalkService;
 import eu.mhealthhub.agora.live.ChangeFeed;
@@ -67,8 +68,7 @@ public final class FlagService {
           new Flaggable(kind, id, "/posts/" + id, at.post().authorName(), at.post().bodyMarkdown()),
           at.group().id(), at.post().authorId(), at.post().deleted(), conn -> threads.holdForReview(conn, at)));
       case "comment" -> documents.comment(id, Optional.of(member)).map(c -> new Target(
-          new Flaggable(kind, id, "/documents/" + c.at().document().id() + "/sections/" + c.comment().sectionKey()
-              + "#comment-" + id, c.comment().authorName(), c.comment().body()),
+          new Flaggable(kind, id, commentUrl(c), c.comment().authorName(), c.comment().body()),
           c.at().group().id(), c.comment().authorId(), c.comment().held(), conn -> documents.holdForReview(conn, c)));
       case "question", "message" -> talks.flagTarget(kind, id).map(t -> new Target(
           new Flaggable(kind, id, t.url(), t.authorName(), t.text()), t.groupId(), t.authorId(), t.hidden(),
@@ -107,5 +107,33 @@ public final class FlagService {
                 : Future.<Boolean>failedFuture(new DomainException(Kind.CONFLICT, "flag.error.twice")))
             .compose(reached -> reached ? t.hold().apply(conn) : Future.succeededFuture(Optional.<Change>empty()))
             .map(change -> change.map(c -> Outcome.<Void>of(null, c)).orElseGet(() -> Outcome.<Void>of(null)))));
+  }
+
+  /** The longest reason a moderator gives for restoring a held item. */
+  public static final int MAX_REASON = 500;
+
+  /**
+   * A moderator of the comment's group (or an admin) shows a document comment held after flags
+   * again, with a reason kept in the audit log; its open flags are resolved, so that they do not hide
+   * it again. Fails NOT_FOUND for a comment the moderator may not read, FORBIDDEN for anyone who
+   * does not moderate its group, BAD_REQUEST without a reason (or one over {@link #MAX_REASON}),
+   * CONFLICT for a comment that is not held; a refusal stores nothing. Completes with the comment's address.
+   */
+  public Future<String> restoreComment(long commentId, Member moderator, String reason) {
+    String why = reason == null ? "" : reason.strip();
+    if (why.isEmpty() || why.length() > MAX_REASON) {
+      return Future.failedFuture(DomainException.badRequest("flag.error.restoreReason"));
+    }
+    return documents.comment(commentId, Optional.of(moderator)).compose(c -> {
+      if (!GroupPolicy.canModerate(Optional.of(moderator), c.at().group())) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      return changes.transaction(conn -> documents.releaseHeld(conn, c, moderator, why)
+          .compose(change -> repository.resolve(conn, "comment", commentId).map(v -> Outcome.of(commentUrl(c), change))));
+    });
+  }
+
+  private static String commentUrl(DocumentService.CommentInContext c) {
+    return "/documents/" + c.at().document().id() + "/sections/" + c.comment().sectionKey() + "#comment-" + c.comment().id();
   }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
  * fragment shows, so equal views render to equal HTML (the fragment cache's key).
  */
 public record PostView(Post post, boolean showBody, boolean canEdit, boolean canDelete, boolean canRestore,
-    boolean canReact, boolean canReply, List<ReactionView> reactions) {
+    boolean canReact, boolean canReply, List<ReactionView> reactions, boolean canFlag) {
 
   /**
    * A hash of a few fields that tell versions of a post apart, so that looking a view up in the
@@ -54,7 +54,9 @@ public record PostView(Post post, boolean showBody, boolean canEdit, boolean can
     boolean show = !p.deleted() || PostPolicy.canSeeDeleted(viewer, group);
     return new PostView(p, show, PostPolicy.canEdit(viewer, group, p), PostPolicy.canDelete(viewer, group, p),
         PostPolicy.canRestore(viewer, group, p), PostPolicy.canReact(viewer, group, p),
-        PostPolicy.canReply(viewer, group, thread), reactions);
+        PostPolicy.canReply(viewer, group, thread), reactions,
+        // the flag link: members, on others' posts; visitors get the notice link only
+        viewer.map(m -> m.id() != p.authorId()).orElse(false));
   }
 
   /** The reaction names in the reader's language, looked up once per page rather than per button. */
