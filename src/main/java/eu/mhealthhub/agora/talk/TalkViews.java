@@ -52,9 +52,10 @@ public final class TalkViews {
   public record MessageView(long id, String authorName, String html, java.time.Instant createdAt, boolean held,
       boolean canFlag, boolean canReport) {
 
-    static List<MessageView> of(List<RoomMessage> messages, Optional<Member> viewer) {
+    /** The Talk's moderators hide messages themselves: they get no flag or notice links. */
+    static List<MessageView> of(List<RoomMessage> messages, Optional<Member> viewer, boolean moderator) {
       return messages.stream().map(m -> new MessageView(m.id(), m.authorName(), m.html(), m.createdAt(), m.held(),
-          !m.held() && TalkPolicy.canFlag(viewer, m.authorId()), !m.held())).toList();
+          !moderator && !m.held() && TalkPolicy.canFlag(viewer, m.authorId()), !moderator && !m.held())).toList();
     }
   }
 
@@ -78,7 +79,7 @@ public final class TalkViews {
           list.sortParam(), viewer.isPresent(), TalkPolicy.canTakePart(viewer, talk),
           talk.roomClosed() && postsSomewhere,
           talk.roomClosed() && viewer.isPresent() && !room.followups().isEmpty() && !postsSomewhere,
-          MessageView.of(messages, viewer), Tokens.random(16), null, null, null, null, Map.of(), false, false);
+          MessageView.of(messages, viewer, room.moderator()), Tokens.random(16), null, null, null, null, Map.of(), false, false);
     }
 
     /** The same page, knowing whether the viewer follows the Talk. */
@@ -192,14 +193,16 @@ public final class TalkViews {
         q.viewerVoted(), q.pending(), q.hidden(), q.answered(), q.answer(),
         talk.pinnedQuestionId() != null && talk.pinnedQuestionId() == q.id(), TalkPolicy.canVote(viewer, talk, q),
         moderate, targets - (TalkService.mergeTarget(q) ? 1 : 0) > 0, q.held(),
-        q.visible() && TalkPolicy.canFlag(viewer, q.authorId()), q.visible())).toList();
+        // the Talk's moderators hide what they would flag: their links stay off (and their large rooms small)
+        !room.moderator() && q.visible() && TalkPolicy.canFlag(viewer, q.authorId()), !room.moderator() && q.visible()))
+        .toList();
     return new QuestionsView(talk, shown, newest, newest ? "newest" : "votes");
   }
 
   /** The room's chat messages after {@code afterId}. */
   public Future<MessagesView> messages(String slug, Optional<Member> viewer, long afterId) {
     return talks.room(slug, viewer).compose(room -> talks.messages(room.talk(), afterId)
-        .map(list -> new MessagesView(MessageView.of(list, viewer), room.talk(), room.moderator())));
+        .map(list -> new MessagesView(MessageView.of(list, viewer, room.moderator()), room.talk(), room.moderator())));
   }
 
   /** The presenter view: visible questions only, the same for everyone, since it is projected in the hall. */

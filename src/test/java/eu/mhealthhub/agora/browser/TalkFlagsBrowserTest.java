@@ -30,7 +30,7 @@ class TalkFlagsBrowserTest {
     TestDatabase.update("UPDATE working_groups SET flag_threshold = 1 WHERE id = ?", group);
     String slug = Fixtures.unique("liveflagtalk");
     long talk = Fixtures.talk(slug, group);
-    TestDatabase.update("UPDATE talks SET room_state = 'open' WHERE id = ?", talk);
+    TestDatabase.update("UPDATE talks SET room_state = 'open', starts_at = now() + interval '3 years', ends_at = now() + interval '3 years 1 hour' WHERE id = ?", talk);
     Browser author = new Browser();
     long authorId = app.signInNew(author, "Arno Advert", Fixtures.unique("arno") + "@example.org");
     long message = TestDatabase.count("""

@@ -43,7 +43,7 @@ class TalkFlagsTest {
   private static String room(long... groups) {
     String slug = Fixtures.unique("flagtalk");
     long talk = Fixtures.talk(slug, groups);
-    TestDatabase.update("UPDATE talks SET room_state = 'open' WHERE id = ?", talk);
+    TestDatabase.update("UPDATE talks SET room_state = 'open', starts_at = now() + interval '3 years', ends_at = now() + interval '3 years 1 hour' WHERE id = ?", talk);
     return slug;
   }
 
