@@ -175,6 +175,26 @@ export function start(live) {
     });
   }
 
+  // a message held for review after flags: the server's fragment shows the notice in its place
+  function replaceMessage(id) {
+    var shown = document.getElementById('message-' + id);
+    if (!shown) {
+      return;
+    }
+    fetch('/talks/' + slug + '/room/messages?after=' + (Number(id) - 1), { credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.text() : ''; })
+      .then(function (html) {
+        var holder = document.createElement('ol');
+        holder.innerHTML = html; // our own server-rendered, sanitised fragment
+        var fresh = holder.querySelector('#message-' + id);
+        if (fresh && shown.parentNode) {
+          shown.parentNode.replaceChild(fresh, shown);
+        } else if (!fresh) {
+          shown.remove();
+        }
+      });
+  }
+
   function connect() {
     live.subscribe([address], function () {
       // whatever changed before the connection listened
@@ -189,6 +209,8 @@ export function start(live) {
         if (hidden) {
           hidden.remove();
         }
+      } else if (type === 'message.held') {
+        replaceMessage(frame.body.id);
       } else if (type.indexOf('question.') === 0) {
         if (type === 'question.created') {
           say(room.getAttribute('data-reply-new') || '');

@@ -40,6 +40,7 @@ import java.util.stream.Collectors;
  * @param cluster             other nodes to form a cluster with, or empty for a single node
  * @param mail                SMTP server (or none: a loopback one inside Agora), sender, cancel-if-read delay
  * @param rateLimits          every named rate limit (AGORA_RATE_LIMITS overrides the defaults), see {@link RateLimit}
+ * @param trustedProxies      reverse proxies whose X-Forwarded-For names the client (AGORA_TRUSTED_PROXIES), none by default
  */
 public record AppConfig(
     int port,
@@ -62,7 +63,64 @@ public record AppConfig(
     long maxAttachmentBytes,
     Optional<ClusterSettings> cluster,
     MailSettings mail,
-    Map<String, RateLimit> rateLimits) {
+    Map<String, RateLimit> rateLimits,
+    List<AddressRange> trustedProxies) {
+
+  /**
+   * An address or a CIDR range of them ({@code 10.0.0.0/8}, {@code 192.0.2.7}, {@code fd00::/8}),
+   * as the network's bytes and the number of leading bits that must match.
+   */
+  public record AddressRange(byte[] network, int bits) {
+
+    /** Parses a literal address with an optional {@code /bits}; never a host name (no DNS lookup at start). */
+    static AddressRange parse(String text) {
+      String[] parts = text.split("/", -1);
+      byte[] bytes = parts.length > 2 ? null : literal(parts[0]);
+      if (bytes == null) {
+        throw new IllegalArgumentException(text);
+      }
+      int bits = bytes.length * 8;
+      if (parts.length == 2) {
+        if (!parts[1].matches("[0-9]{1,3}") || Integer.parseInt(parts[1]) > bits) {
+          throw new IllegalArgumentException(text);
+        }
+        bits = Integer.parseInt(parts[1]);
+      }
+      return new AddressRange(bytes, bits);
+    }
+
+    /**
+     * The bytes of a literal IPv4 or IPv6 address (an IPv4-mapped IPv6 one as IPv4), or null for
+     * anything else: parsed without ever asking DNS, so it is safe on an event loop.
+     */
+    public static byte[] literal(String text) {
+      byte[] bytes = text == null ? null : io.netty.util.NetUtil.createByteArrayFromIpAddressString(text.strip());
+      if (bytes != null && bytes.length == 16) {
+        boolean mapped = bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+        for (int i = 0; i < 10 && mapped; i++) {
+          mapped = bytes[i] == 0;
+        }
+        if (mapped) {
+          return java.util.Arrays.copyOfRange(bytes, 12, 16);
+        }
+      }
+      return bytes;
+    }
+
+    /** Whether the address (its bytes: 4 for IPv4, 16 for IPv6) lies in this range. */
+    public boolean contains(byte[] address) {
+      if (address.length != network.length) {
+        return false;
+      }
+      for (int i = 0; i < bits; i++) {
+        int mask = 0x80 >>> (i % 8);
+        if ((address[i / 8] & mask) != (network[i / 8] & mask)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
 
   /**
    * One rate limit: at most {@code count} actions at once, refilled evenly over {@code period}
@@ -80,7 +138,9 @@ public record AppConfig(
   /**
    * The limits Agora knows and their defaults. Posts follow Discourse (one post each 5 s, 20 new
    * threads a day) and, for new members of a group (trust level 0, see thread.TrustRepository), stricter
-   * buckets of their own, {@code post.new} and {@code thread.new}; reactions as Discourse's likes a day; search and sign-in per IP for anonymous visitors.
+   * buckets of their own, {@code post.new} and {@code thread.new}; reactions as Discourse's likes a day; search and
+   * sign-in per IP for anonymous visitors; flags per member a day (Discourse's default), notices of illegal content
+   * per IP address an hour.
    */
   public static final Map<String, RateLimit> DEFAULT_RATE_LIMITS = Map.ofEntries(
       Map.entry("post", new RateLimit(1, Duration.ofSeconds(5))),
@@ -92,9 +152,12 @@ public record AppConfig(
       Map.entry("signin", new RateLimit(30, Duration.ofMinutes(1))),
       Map.entry("callback", new RateLimit(30, Duration.ofMinutes(1))),
       Map.entry("bridge", new RateLimit(100, Duration.ofMinutes(1))),
+      Map.entry("frame", new RateLimit(120, Duration.ofMinutes(1))),
       Map.entry("talk.message", new RateLimit(5, Duration.ofSeconds(5))),
       Map.entry("talk.question", new RateLimit(3, Duration.ofSeconds(30))),
-      Map.entry("talk.vote", new RateLimit(20, Duration.ofSeconds(4))));
+      Map.entry("talk.vote", new RateLimit(20, Duration.ofSeconds(4))),
+      Map.entry("flag", new RateLimit(20, Duration.ofDays(1))),
+      Map.entry("notice", new RateLimit(5, Duration.ofHours(1))));
 
   /** Languages with a complete message bundle. Adding one is adding a file and a tag here. */
   public static final List<Locale> SUPPORTED_LOCALES =
@@ -169,7 +232,7 @@ public record AppConfig(
   /** The same configuration with other admin e-mails (the development provider's demo admin). */
   public AppConfig withAdminEmails(Set<String> emails) {
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
-        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail, rateLimits);
+        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail, rateLimits, trustedProxies);
   }
 
   public boolean secureCookies() {
@@ -232,10 +295,28 @@ public record AppConfig(
     MailSettings mail = new MailSettings(r.smtp(), r.mailFrom("AGORA_MAIL_FROM", publicUrl),
         Duration.ofSeconds(r.nonNegative("AGORA_MAIL_DELAY_SECONDS", 60)));
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDir, oidc, devOidcPort, keyRefresh, adminEmails, adminClaim,
-        demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster, mail, r.rateLimits("AGORA_RATE_LIMITS"));
+        demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster, mail, r.rateLimits("AGORA_RATE_LIMITS"),
+        r.addressRanges("AGORA_TRUSTED_PROXIES"));
   }
 
   private record Reader(Map<String, String> env) {
+    /** Comma-separated literal addresses or CIDR ranges; none when unset. */
+    List<AddressRange> addressRanges(String name) {
+      List<AddressRange> ranges = new java.util.ArrayList<>();
+      for (String item : text(name, "").split(",")) {
+        if (item.isBlank()) {
+          continue;
+        }
+        try {
+          ranges.add(AddressRange.parse(item.trim()));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(name, "'" + item.trim()
+              + "' is not an IP address or CIDR range; expected for example 10.0.0.5,172.16.0.0/12,fd00::/8");
+        }
+      }
+      return List.copyOf(ranges);
+    }
+
     /** {@code name=count/period} pairs separated by commas, period a number and s, m, h or d; {@code name=off}. */
     Map<String, RateLimit> rateLimits(String name) {
       Map<String, RateLimit> limits = new java.util.TreeMap<>(DEFAULT_RATE_LIMITS);

@@ -137,7 +137,12 @@ class AppConfigTest {
       "AGORA_RATE_LIMITS|post=1/5y|AGORA_RATE_LIMITS",
       "AGORA_RATE_LIMITS|spam=1/5s|AGORA_RATE_LIMITS",
       "AGORA_RATE_LIMITS|post=1/5s,thread|AGORA_RATE_LIMITS",
-      "AGORA_RATE_LIMITS|post=-1/5s|AGORA_RATE_LIMITS"})
+      "AGORA_RATE_LIMITS|post=-1/5s|AGORA_RATE_LIMITS",
+      "AGORA_TRUSTED_PROXIES|proxy.example.org|AGORA_TRUSTED_PROXIES",
+      "AGORA_TRUSTED_PROXIES|10.0.0.0/33|AGORA_TRUSTED_PROXIES",
+      "AGORA_TRUSTED_PROXIES|10.0.0.256|AGORA_TRUSTED_PROXIES",
+      "AGORA_TRUSTED_PROXIES|10.0.0.1/8/8|AGORA_TRUSTED_PROXIES",
+      "AGORA_TRUSTED_PROXIES|fd00::/129|AGORA_TRUSTED_PROXIES"})
   @DisplayName("a missing or malformed value is refused with a message naming the variable")
   void badValues(String name, String value, String named) {
     Map<String, String> env = new HashMap<>();
@@ -222,5 +227,32 @@ class AppConfigTest {
     assertTrue(config.rateLimits().get("reaction").off());
     assertEquals(search, config.rateLimits().get("search"));
     assertEquals(AppConfig.DEFAULT_RATE_LIMITS.keySet(), config.rateLimits().keySet());
+  }
+
+  @Test
+  @DisplayName("trusted proxies are none by default; addresses and CIDR ranges of both families are read, and match by their prefix")
+  void trustedProxies() {
+    assertTrue(AppConfig.fromEnvironment(Map.of()).trustedProxies().isEmpty());
+    var ranges = AppConfig.fromEnvironment(Map.of("AGORA_TRUSTED_PROXIES", " 10.1.2.3, 172.16.0.0/12 ,fd00::/8")).trustedProxies();
+    assertEquals(3, ranges.size());
+    assertTrue(ranges.get(0).contains(AppConfig.AddressRange.literal("10.1.2.3")));
+    assertFalse(ranges.get(0).contains(AppConfig.AddressRange.literal("10.1.2.4")));
+    assertTrue(ranges.get(1).contains(AppConfig.AddressRange.literal("172.31.255.1")));
+    assertFalse(ranges.get(1).contains(AppConfig.AddressRange.literal("172.32.0.1")));
+    assertTrue(ranges.get(2).contains(AppConfig.AddressRange.literal("fd12::1")));
+    assertFalse(ranges.get(2).contains(AppConfig.AddressRange.literal("10.1.2.3")), "another family never matches");
+  }
+
+  @Test
+  @DisplayName("flags, notices and live frames are named rate limits with defaults, configurable like the others")
+  void flagAndNoticeLimits() {
+    AppConfig defaults = AppConfig.fromEnvironment(Map.of());
+    assertEquals(new AppConfig.RateLimit(20, java.time.Duration.ofDays(1)), defaults.rateLimits().get("flag"));
+    assertEquals(new AppConfig.RateLimit(5, java.time.Duration.ofHours(1)), defaults.rateLimits().get("notice"));
+    assertEquals(new AppConfig.RateLimit(120, java.time.Duration.ofMinutes(1)), defaults.rateLimits().get("frame"));
+    AppConfig set = AppConfig.fromEnvironment(Map.of("AGORA_RATE_LIMITS", "flag=5/1d,notice=off,frame=30/10s"));
+    assertEquals(new AppConfig.RateLimit(5, java.time.Duration.ofDays(1)), set.rateLimits().get("flag"));
+    assertTrue(set.rateLimits().get("notice").off());
+    assertEquals(new AppConfig.RateLimit(30, java.time.Duration.ofSeconds(10)), set.rateLimits().get("frame"));
   }
 }

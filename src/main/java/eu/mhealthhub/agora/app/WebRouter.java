@@ -72,6 +72,8 @@ public final class WebRouter {
     Router router = Router.router(vertx);
 
     router.route().handler(new SecurityHeaders(services.provider().origin(), config.secureCookies()));
+    // the client's address for per-address limits: X-Forwarded-For only from AGORA_TRUSTED_PROXIES
+    router.route().handler(new eu.mhealthhub.agora.web.ClientAddress(config.trustedProxies()));
     // before anything decodes the path or a parameter: broken escapes, NUL and non-UTF-8 bytes are a 400
     router.route().handler(InputCheck.address());
     // HEAD is GET without the body, wherever GET answers
@@ -139,7 +141,7 @@ public final class WebRouter {
     mailRoutes.mountOneClick(router);
     // notices of illegal content come from visitors without a session too (Origin check; members' need the token)
     NoticeRoutes noticeRoutes = new NoticeRoutes(pages, new NoticeService(services.database().pool(),
-        services.mail().outbox(), services.mail().composer(), services.i18n(), NoticeService.DEFAULT_PER_HOUR),
+        services.mail().outbox(), services.mail().composer(), services.i18n(), limits),
         config.publicOrigin());
     noticeRoutes.mountAnonymous(router, csrf);
     router.route().handler(InputCheck.body(csrf));
@@ -168,7 +170,8 @@ public final class WebRouter {
     noticeRoutes.mount(router);
     eu.mhealthhub.agora.moderation.DecisionService decisions = new eu.mhealthhub.agora.moderation.DecisionService(
         services.database().pool(), services.groups(), services.notifications());
-    new FlagRoutes(pages, new FlagService(services.threads(), services.documents(), services.changes())
+    new FlagRoutes(pages, new FlagService(services.threads(), services.documents(), services.talks(),
+        services.changes(), limits)
         .recordingDecisions(decisions), services.i18n()).mount(router);
     new eu.mhealthhub.agora.moderation.ReviewRoutes(pages, new eu.mhealthhub.agora.moderation.ReviewService(
         services.database().pool(), services.groups(), services.threads(), services.changes(), decisions)

@@ -117,6 +117,13 @@ final class DocumentRepository {
   private static final String HOLD_COMMENT = """
       UPDATE document_comments SET held_for_review_at = now() WHERE id = $1 AND held_for_review_at IS NULL RETURNING id
       """;
+  private static final String RELEASE_COMMENT = """
+      UPDATE document_comments SET held_for_review_at = NULL WHERE id = $1 AND held_for_review_at IS NOT NULL RETURNING id
+      """;
+  private static final String LOG_COMMENT_RESTORE = """
+      INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, reason)
+      VALUES ($1, $2, 'comment.restore', 'comment', $3, $4)
+      """;
   private static final String INSERT_COMMENT = """
       INSERT INTO document_comments (document_id, section_key, revision, author_id, body, html, client_token)
       VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -346,6 +353,15 @@ final class DocumentRepository {
   /** False when the comment was held already. */
   Future<Boolean> holdComment(SqlClient db, long commentId) {
     return db.preparedQuery(HOLD_COMMENT).execute(Tuple.of(commentId)).map(rows -> rows.size() > 0);
+  }
+
+  /** Shows a comment held for review again; false when it was not held. */
+  Future<Boolean> releaseComment(SqlClient db, long commentId) {
+    return db.preparedQuery(RELEASE_COMMENT).execute(Tuple.of(commentId)).map(rows -> rows.size() > 0);
+  }
+
+  Future<Void> logCommentRestore(SqlClient db, long groupId, long actorId, long commentId, String reason) {
+    return db.preparedQuery(LOG_COMMENT_RESTORE).execute(Tuple.of(groupId, actorId, commentId, reason)).mapEmpty();
   }
 
   Future<Optional<Long>> insertComment(SqlClient db, long documentId, int key, int revision, long authorId, String body,

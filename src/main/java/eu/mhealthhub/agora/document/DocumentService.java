@@ -601,6 +601,19 @@ public final class DocumentService {
   }
 
   /**
+   * A moderator shows a comment held for review again, in the caller's transaction, and the audit
+   * log records it with the reason. Fails CONFLICT when the comment is not held (any more);
+   * completes with the live change to publish. The caller checks that {@code by} moderates the group.
+   */
+  public Future<Change> releaseHeld(SqlConnection conn, CommentInContext c, Member by, String reason) {
+    long id = c.comment().id();
+    return repository.releaseComment(conn, id).compose(done -> done
+        ? repository.logCommentRestore(conn, c.at().group().id(), by.id(), id, reason)
+            .map(v -> event(c.at().document().id(), "comment.restored", id))
+        : Future.failedFuture(conflict("flag.error.notHeld")));
+  }
+
+  /**
    * A moderator resolves a comment: accepted, partial (accepted in part) or declined, with a
    * reason (required unless accepted). Resolving again replaces the disposition.
    */

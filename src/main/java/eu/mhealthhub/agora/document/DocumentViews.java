@@ -83,13 +83,14 @@ public final class DocumentViews {
   public record SectionPage(WorkingGroup group, ConsensusDocument document, int key, boolean present, String text,
       int lastRevision, List<SectionChange> changes, List<SectionComment> comments, List<Proposal> proposals,
       List<Citation> citations, boolean canComment, boolean canResolve, List<String> dispositions, String clientToken,
-      boolean signedIn, Map<String, String> problems, boolean hasProblems, String commentBody, String commentProblem) {
+      boolean signedIn, Map<String, String> problems, boolean hasProblems, String commentBody, String commentProblem,
+      long viewerId) {
 
     /** The page again with a refused comment's text and its problem at the form. */
     public SectionPage refusing(CommentForm form, String problem) {
       return new SectionPage(group, document, key, present, text, lastRevision, changes, comments, proposals, citations,
           canComment, canResolve, dispositions, form.clientToken().isEmpty() ? clientToken : form.clientToken(),
-          signedIn, Map.of("body", problem), true, form.body(), problem);
+          signedIn, Map.of("body", problem), true, form.body(), problem, viewerId);
     }
   }
 
@@ -331,7 +332,7 @@ public final class DocumentViews {
                 || (c.revision() != null && changedIn.contains(c.revision()))).toList(),
             present && DocumentPolicy.canParticipate(viewer, at.group(), at.document()),
             DocumentPolicy.canCurate(viewer, at.group(), at.document()), SectionComment.DISPOSITIONS, Tokens.random(16),
-            viewer.isPresent(), Map.of(), false, null, null);
+            viewer.isPresent(), Map.of(), false, null, null, viewer.map(Member::id).orElse(0L));
       });
     });
   }

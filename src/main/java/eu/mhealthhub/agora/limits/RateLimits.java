@@ -3,6 +3,7 @@ package eu.mhealthhub.agora.limits;
 import eu.mhealthhub.agora.AppConfig.RateLimit;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.web.ClientAddress;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -121,11 +122,8 @@ public final class RateLimits {
     };
   }
 
-  /**
-   * The peer's address. Agora does not read X-Forwarded-For (nothing says which proxy to trust): behind
-   * a reverse proxy every anonymous visitor shares the proxy's address, see the README.
-   */
+  /** The client's address: the peer's, or from X-Forwarded-For behind a trusted proxy (see {@link ClientAddress}). */
   private static String address(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? "address:unknown" : "address:" + ctx.request().remoteAddress().hostAddress();
+    return "address:" + ClientAddress.of(ctx);
   }
 }

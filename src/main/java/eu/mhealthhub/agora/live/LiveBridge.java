@@ -62,9 +62,13 @@ public final class LiveBridge {
     boolean closing;
     /** Registrations this socket may still make (AGORA_RATE_LIMITS bridge). */
     final eu.mhealthhub.agora.limits.LocalBucket registrations;
+    /** Frames of any kind this socket may still send (AGORA_RATE_LIMITS frame). */
+    final eu.mhealthhub.agora.limits.LocalBucket frames;
 
-    SocketState(SockJSSocket socket, Long member, eu.mhealthhub.agora.limits.LocalBucket registrations) {
+    SocketState(SockJSSocket socket, Long member, eu.mhealthhub.agora.limits.LocalBucket registrations,
+        eu.mhealthhub.agora.limits.LocalBucket frames) {
       this.registrations = registrations;
+      this.frames = frames;
       this.socket = socket;
       this.member = member;
     }
@@ -152,10 +156,13 @@ public final class LiveBridge {
 
   private void decide(BridgeEvent event) {
     BridgeEventType type = event.type();
+    if (flooding(event)) {
+      return;
+    }
     switch (type) {
       case SOCKET_CREATED -> {
         sockets.put(event.socket(), new SocketState(event.socket(), memberId(event.socket().webSession()),
-            limits.localBucket("bridge")));
+            limits.localBucket("bridge"), limits.localBucket("frame")));
         event.complete(true);
       }
       case SOCKET_CLOSED -> {
@@ -179,6 +186,28 @@ public final class LiveBridge {
         event.complete(false);
       }
     }
+  }
+
+  /**
+   * Every frame a browser sends (register, unregister, ping, and the send and publish it is refused)
+   * takes a token of the socket's {@code frame} bucket; a socket that sends faster than a page ever
+   * does is a script, and is closed rather than answered frame by frame.
+   */
+  private boolean flooding(BridgeEvent event) {
+    BridgeEventType type = event.type();
+    boolean incoming = type == BridgeEventType.REGISTER || type == BridgeEventType.UNREGISTER
+        || type == BridgeEventType.SOCKET_PING || type == BridgeEventType.SEND || type == BridgeEventType.PUBLISH;
+    SocketState state = incoming ? sockets.get(event.socket()) : null;
+    if (state == null || state.frames.tryTake(System.currentTimeMillis())) {
+      return false;
+    }
+    event.complete(false);
+    if (!state.closing) {
+      LOG.debug("a bridge socket sent frames over the limit: closed");
+      state.closing = true;
+      state.socket.close(4029, "too many frames");
+    }
+    return true;
   }
 
   private static String address(BridgeEvent event) {

@@ -18,6 +18,8 @@ import io.vertx.ext.web.RoutingContext;
  * <pre>
  * GET  /flags/:kind/:id     the flag form for an item (kind: post, comment)
  * POST /flags/:kind/:id     flag it (reason, detail); 303 back to the item
+ *                           (kind: post, comment, question, message)
+ * POST /flags/comment/:id/restore   a moderator shows a comment held after flags again (reason); 303 to it
  * </pre>
  */
 public final class FlagRoutes {
@@ -34,6 +36,7 @@ public final class FlagRoutes {
 
   public void mount(Router router) {
     router.get("/flags/:kind/:id").handler(Forms::members).handler(this::form);
+    router.post("/flags/comment/:id/restore").handler(Forms::members).handler(this::restoreComment);
     router.post("/flags/:kind/:id").handler(Forms::members).handler(this::flag);
   }
 
@@ -65,5 +68,13 @@ public final class FlagRoutes {
     return flags.flag(item.kind(), item.id(), member(ctx), form)
         .map(v -> FormResult.<FlagPage>done(item.url()))
         .recover(e -> FormResult.refused(e, i18n, ctx, text -> Future.succeededFuture(FlagPage.of(item, form, text))));
+  }
+
+  private void restoreComment(RoutingContext ctx) {
+    long id = Forms.id(ctx, "id");
+    flags.restoreComment(id, member(ctx), ctx.request().getFormAttribute("reason"))
+        .map(url -> FormResult.<FlagPage>done(url))
+        .onSuccess(result -> result.send(ctx, pages, "moderation/flag"))
+        .onFailure(ctx::fail);
   }
 }

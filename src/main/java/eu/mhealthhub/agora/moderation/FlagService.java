@@ -4,6 +4,9 @@ import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.DomainException.Kind;
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.document.DocumentService;
+import eu.mhealthhub.agora.group.GroupPolicy;
+import eu.mhealthhub.agora.limits.RateLimits;
+import eu.mhealthhub.agora.talk.TalkService;
 import eu.mhealthhub.agora.live.ChangeFeed;
 import eu.mhealthhub.agora.live.ChangeFeed.Change;
 import eu.mhealthhub.agora.live.ChangeFeed.Outcome;
@@ -18,8 +21,10 @@ import java.util.function.Function;
  * item; nobody flags their own item or one they may not read (404, as for a missing one). When the
  * open flags of members who have posted in the item's group reach the group's threshold (3 unless
  * set), the item is hidden pending review in the flag's transaction, with a notice in its place
- * (a post by the soft delete a moderator undoes, a comment by its held state). Talk questions and
- * messages have a place in the table but no flag page yet.
+ * (a post by the soft delete a moderator undoes, a comment by its held state, a Talk question or
+ * chat message by the room's hidden states). A Talk's items count against the threshold of the
+ * Talk's first group, or 3 for a Talk of no group. Each flag takes a token of the {@code flag}
+ * rate limit (AGORA_RATE_LIMITS) of its member, once it is known to be one that would be stored.
  */
 public final class FlagService {
 
@@ -27,12 +32,14 @@ public final class FlagService {
   public record Flaggable(String kind, long id, String url, String authorName, String text) {}
 
   /** An item the member may flag, with its group and how to hide it in a transaction. */
-  private record Target(Flaggable item, long groupId, long authorId, boolean hidden,
+  private record Target(Flaggable item, Long groupId, long authorId, boolean hidden,
       Function<SqlConnection, Future<Optional<Change>>> hold) {}
 
   private final ThreadService threads;
   private final DocumentService documents;
+  private final TalkService talks;
   private final ChangeFeed changes;
+  private final RateLimits limits;
   private final FlagRepository repository = new FlagRepository();
 
   private DecisionService decisions;
@@ -43,10 +50,16 @@ public final class FlagService {
     return this;
   }
 
-  public FlagService(ThreadService threads, DocumentService documents, ChangeFeed changes) {
+  /** The rate limit each flag takes a token of, per member. */
+  static final String LIMIT = "flag";
+
+  public FlagService(ThreadService threads, DocumentService documents, TalkService talks, ChangeFeed changes,
+      RateLimits limits) {
     this.threads = threads;
     this.documents = documents;
+    this.talks = talks;
     this.changes = changes;
+    this.limits = limits;
   }
 
   /**
@@ -63,9 +76,11 @@ public final class FlagService {
           new Flaggable(kind, id, "/posts/" + id, at.post().authorName(), at.post().bodyMarkdown()),
           at.group().id(), at.post().authorId(), at.post().deleted(), conn -> threads.holdForReview(conn, at)));
       case "comment" -> documents.comment(id, Optional.of(member)).map(c -> new Target(
-          new Flaggable(kind, id, "/documents/" + c.at().document().id() + "/sections/" + c.comment().sectionKey()
-              + "#comment-" + id, c.comment().authorName(), c.comment().body()),
+          new Flaggable(kind, id, commentUrl(c), c.comment().authorName(), c.comment().body()),
           c.at().group().id(), c.comment().authorId(), c.comment().held(), conn -> documents.holdForReview(conn, c)));
+      case "question", "message" -> talks.flagTarget(kind, id).map(t -> new Target(
+          new Flaggable(kind, id, t.url(), t.authorName(), t.text()), t.groupId(), t.authorId(), t.hidden(),
+          conn -> talks.holdForReview(conn, t)));
       default -> Future.failedFuture(DomainException.notFound());
     };
     return found.compose(t -> {
@@ -82,7 +97,8 @@ public final class FlagService {
   /**
    * Records the member's flag and hides the item when the threshold is reached. Fails as
    * {@link #flaggable}, BAD_REQUEST for a form with problems, CONFLICT when the member flagged it
-   * already; a refusal stores nothing.
+   * already, TOO_MANY when the member has used up the {@code flag} limit; a refusal stores nothing
+   * (and only a flag that would be stored takes a token).
    */
   public Future<Void> flag(String kind, long id, Member member, FlagForm form) {
     if (!form.problems().isEmpty()) {
@@ -91,6 +107,9 @@ public final class FlagService {
     FlagReason reason = FlagReason.fromForm(form.reason()).orElseThrow();
     return target(kind, id, member).compose(t ->
         changes.transaction(conn -> repository.lockItem(conn, kind, id)
+            .compose(v -> repository.flagged(conn, kind, id, member.id()))
+            .compose(twice -> twice ? Future.<Void>failedFuture(new DomainException(Kind.CONFLICT, "flag.error.twice"))
+                : limits.take(LIMIT, member))
             .compose(v -> repository.insert(conn, kind, id, t.groupId(), member.id(), reason, form.detail()))
             .compose(stored -> stored ? repository.thresholdReached(conn, kind, id, t.groupId())
                 : Future.<Boolean>failedFuture(new DomainException(Kind.CONFLICT, "flag.error.twice")))
@@ -99,5 +118,33 @@ public final class FlagService {
             .compose(change -> change.isEmpty() || decisions == null ? Future.succeededFuture(change)
                 : decisions.recordAutomatedHide(conn, kind, id, t.groupId(), t.authorId(), t.item().url()).map(change))
             .map(change -> change.map(c -> Outcome.<Void>of(null, c)).orElseGet(() -> Outcome.<Void>of(null)))));
+  }
+
+  /** The longest reason a moderator gives for restoring a held item. */
+  public static final int MAX_REASON = 500;
+
+  /**
+   * A moderator of the comment's group (or an admin) shows a document comment held after flags
+   * again, with a reason kept in the audit log; its open flags are resolved, so that they do not hide
+   * it again. Fails NOT_FOUND for a comment the moderator may not read, FORBIDDEN for anyone who
+   * does not moderate its group, BAD_REQUEST without a reason (or one over {@link #MAX_REASON}),
+   * CONFLICT for a comment that is not held; a refusal stores nothing. Completes with the comment's address.
+   */
+  public Future<String> restoreComment(long commentId, Member moderator, String reason) {
+    String why = reason == null ? "" : reason.strip();
+    if (why.isEmpty() || why.length() > MAX_REASON) {
+      return Future.failedFuture(DomainException.badRequest("flag.error.restoreReason"));
+    }
+    return documents.comment(commentId, Optional.of(moderator)).compose(c -> {
+      if (!GroupPolicy.canModerate(Optional.of(moderator), c.at().group())) {
+        return Future.failedFuture(DomainException.forbidden());
+      }
+      return changes.transaction(conn -> documents.releaseHeld(conn, c, moderator, why)
+          .compose(change -> repository.resolve(conn, "comment", commentId).map(v -> Outcome.of(commentUrl(c), change))));
+    });
+  }
+
+  private static String commentUrl(DocumentService.CommentInContext c) {
+    return "/documents/" + c.at().document().id() + "/sections/" + c.comment().sectionKey() + "#comment-" + c.comment().id();
   }
 }

@@ -10,11 +10,6 @@ import java.util.Optional;
 /** Notices of illegal content: SQL and nothing else. */
 final class NoticeRepository {
 
-  private static final String RECENT_FROM = """
-      SELECT count(*) AS n FROM notices WHERE ip_hash = $1 AND created_at > now() - interval '1 hour'
-      """;
-  /** Serialises the notices of one address, so that the limit holds for notices sent at once. */
-  private static final String LOCK_ADDRESS = "SELECT pg_advisory_xact_lock(hashtext('notice:' || $1))";
   private static final String INSERT = """
       INSERT INTO notices (reference, url, category, explanation, legal_ground, notifier_name, notifier_email, locale,
                            member_id, ip_hash, good_faith)
@@ -25,15 +20,6 @@ final class NoticeRepository {
       SELECT reference, created_at, url, category, status, decision, notifier_email <> '' AS mailed
         FROM notices WHERE reference = $1
       """;
-
-  Future<Void> lockAddress(SqlClient db, String ipHash) {
-    return db.preparedQuery(LOCK_ADDRESS).execute(Tuple.of(ipHash)).mapEmpty();
-  }
-
-  /** Notices sent from the address (by its hash) in the last hour. */
-  Future<Long> recentFrom(SqlClient db, String ipHash) {
-    return db.preparedQuery(RECENT_FROM).execute(Tuple.of(ipHash)).map(rows -> rows.iterator().next().getLong("n"));
-  }
 
   Future<Long> insert(SqlClient db, String reference, NoticeForm form, String locale, Long memberId, String ipHash) {
     return db.preparedQuery(INSERT).execute(Tuple.from(new Object[] {reference, form.url(), form.category(),

@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.moderation;
 
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.web.ClientAddress;
 import eu.mhealthhub.agora.web.FormResult;
 import eu.mhealthhub.agora.web.InputCheck;
 import eu.mhealthhub.agora.web.Pages;
@@ -71,12 +72,6 @@ public final class NoticeRoutes {
         r.getFormAttribute("explanation"), r.getFormAttribute("legalGround"), r.getFormAttribute("name"),
         r.getFormAttribute("email"), r.getFormAttribute("goodFaith") != null, r.getFormAttribute("website"));
     file(ctx, form)
-        .recover(e -> {
-          if (e instanceof DomainException d && d.kind() == DomainException.Kind.TOO_MANY) {
-            ctx.response().putHeader("Retry-After", Integer.toString(NoticeService.RETRY_AFTER_SECONDS));
-          }
-          return Future.failedFuture(e);
-        })
         .onSuccess(result -> result.send(ctx, pages, "moderation/notice-new"))
         .onFailure(ctx::fail);
   }
@@ -86,7 +81,7 @@ public final class NoticeRoutes {
       return Future.succeededFuture(FormResult.previewOrProblems(true, NoticePage.of(form, true)));
     }
     Viewer viewer = Viewer.of(ctx);
-    return notices.file(form, viewer.locale(), viewer.member(), ctx.request().remoteAddress().hostAddress())
+    return notices.file(form, viewer.locale(), viewer.member(), ClientAddress.of(ctx))
         .map(reference -> FormResult.<NoticePage>done("/notices/" + reference));
   }
 

@@ -1,8 +1,8 @@
 package eu.mhealthhub.agora.moderation;
 
 import eu.mhealthhub.agora.DomainException;
-import eu.mhealthhub.agora.DomainException.Kind;
 import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.limits.RateLimits;
 import eu.mhealthhub.agora.mail.Letter;
 import eu.mhealthhub.agora.mail.MailBlock;
 import eu.mhealthhub.agora.mail.MailComposer;
@@ -26,15 +26,13 @@ import java.util.OptionalLong;
  * Notices of illegal content (DSA Art. 16) from anyone, signed in or not. A notice is stored with
  * an unguessable reference, and when the notifier gave an e-mail a receipt in their language goes
  * into the mail outbox in the same transaction. Spam guard without third parties: a honeypot field,
- * and at most {@code perHour} notices an hour from one address (counted in PostgreSQL by a hash of
- * the address, so every node sees the same count).
+ * and the {@code notice} rate limit per client address (AGORA_RATE_LIMITS, 5 an hour unless
+ * configured; shared by every node), taken only by a notice that would be stored.
  */
 public final class NoticeService {
 
-  /** Notices one address may send in an hour unless configured otherwise. */
-  public static final int DEFAULT_PER_HOUR = 5;
-  /** What a refused sender is told to wait, in seconds. */
-  public static final int RETRY_AFTER_SECONDS = 3600;
+  /** The rate limit each notice takes a token of, per client address. */
+  static final String LIMIT = "notice";
   static final String MAIL_KIND = "notice.receipt";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] REFERENCE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
@@ -43,15 +41,15 @@ public final class NoticeService {
   private final Outbox outbox;
   private final MailComposer composer;
   private final I18n i18n;
-  private final int perHour;
+  private final RateLimits limits;
   private final NoticeRepository repository = new NoticeRepository();
 
-  public NoticeService(Pool pool, Outbox outbox, MailComposer composer, I18n i18n, int perHour) {
+  public NoticeService(Pool pool, Outbox outbox, MailComposer composer, I18n i18n, RateLimits limits) {
     this.pool = pool;
     this.outbox = outbox;
     this.composer = composer;
     this.i18n = i18n;
-    this.perHour = perHour;
+    this.limits = limits;
   }
 
   /** The hash by which notices from one address are counted; the address itself is never stored. */
@@ -66,8 +64,11 @@ public final class NoticeService {
 
   /**
    * Stores the notice and queues its e-mail receipt; completes with the reference. Fails
-   * BAD_REQUEST for a form with problems or a filled honeypot, TOO_MANY when the address sent
-   * {@code perHour} notices in the last hour; a refusal stores nothing.
+   * BAD_REQUEST for a form with problems or a filled honeypot, TOO_MANY (with the seconds to wait)
+   * when the client address has used up the {@code notice} limit; a refusal stores nothing.
+   *
+   * @param address the client's address (see {@link eu.mhealthhub.agora.web.ClientAddress}), for the
+   *                limit and, hashed, stored with the notice
    */
   public Future<String> file(NoticeForm form, Locale locale, Optional<Member> member, String address) {
     if (form.robot()) {
@@ -78,13 +79,11 @@ public final class NoticeService {
     }
     String ipHash = addressHash(address);
     String reference = reference();
-    return pool.withTransaction(conn -> repository.lockAddress(conn, ipHash)
-        .compose(v -> repository.recentFrom(conn, ipHash))
-        .compose(recent -> recent >= perHour
-            ? Future.<Long>failedFuture(new DomainException(Kind.TOO_MANY, "notice.error.tooMany"))
-            : repository.insert(conn, reference, form, locale.toLanguageTag(), member.map(Member::id).orElse(null), ipHash))
-        .compose(id -> form.email().isEmpty() ? Future.succeededFuture() : receipt(conn, reference, form, locale))
-        .map(v -> reference));
+    return limits.take(LIMIT, "address:" + address)
+        .compose(v -> pool.withTransaction(conn ->
+            repository.insert(conn, reference, form, locale.toLanguageTag(), member.map(Member::id).orElse(null), ipHash)
+                .compose(id -> form.email().isEmpty() ? Future.succeededFuture() : receipt(conn, reference, form, locale))
+                .map(x -> reference)));
   }
 
   /** The receipt of a notice, by its reference; NOT_FOUND for any other. */

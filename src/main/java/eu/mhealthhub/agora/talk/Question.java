@@ -20,7 +20,8 @@ public record Question(
     Instant answeredAt,
     String answer,
     Instant createdAt,
-    boolean viewerVoted) {
+    boolean viewerVoted,
+    boolean heldForReview) {
 
   public static final int MAX_BODY = 300;
   public static final int MAX_ANSWER = 1000;
@@ -35,6 +36,11 @@ public record Question(
 
   public boolean hidden() {
     return "hidden".equals(status);
+  }
+
+  /** Hidden pending review because members flagged it: everyone sees a notice in its place. */
+  public boolean held() {
+    return hidden() && heldForReview;
   }
 
   public boolean merged() {

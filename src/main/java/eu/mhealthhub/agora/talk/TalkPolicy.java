@@ -44,12 +44,15 @@ public final class TalkPolicy {
     return viewer.isPresent() && talk.roomOpen();
   }
 
-  /** A question in the room's list: moderators see all but merged ones; others the visible ones and their own pending ones. */
+  /**
+   * A question in the room's list: moderators see all but merged ones; others the visible ones, their
+   * own pending ones, and a notice in place of one held for review after flags.
+   */
   public static boolean canSee(Optional<Member> viewer, boolean moderator, Question q) {
     if (q.merged()) {
       return false;
     }
-    if (moderator || q.visible()) {
+    if (moderator || q.visible() || q.held()) {
       return true;
     }
     return q.pending() && viewer.map(m -> m.id() == q.authorId()).orElse(false);
@@ -63,6 +66,11 @@ public final class TalkPolicy {
   /** Vote on a question: members, on visible questions of an open room. */
   public static boolean canVote(Optional<Member> viewer, Talk talk, Question q) {
     return canTakePart(viewer, talk) && q.visible();
+  }
+
+  /** Flag an item in the room: members, not their own item, while it is shown. */
+  public static boolean canFlag(Optional<Member> viewer, long authorId) {
+    return viewer.map(m -> m.id() != authorId).orElse(false);
   }
 
   /** The presenter view: visible questions only, whoever looks. */

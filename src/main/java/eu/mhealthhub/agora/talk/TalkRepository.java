@@ -56,11 +56,38 @@ final class TalkRepository {
   private static final String INSERT_GROUP = "INSERT INTO talk_groups (talk_id, group_id) VALUES ($1, $2)";
 
   private static final String MESSAGE_COLUMNS = """
-      SELECT m.id, m.talk_id, m.author_id, a.display_name, a.handle, m.body_html, m.created_at
+      SELECT m.id, m.talk_id, m.author_id, a.display_name, a.handle,
+             CASE WHEN m.held_for_review_at IS NULL THEN m.body_html ELSE '' END AS body_html, m.created_at,
+             m.held_for_review_at IS NOT NULL AS held
         FROM talk_messages m JOIN members a ON a.id = m.author_id
       """;
+  /** Messages a moderator hid are gone; those held for review after flags keep their place, without their text. */
   private static final String RECENT_MESSAGES = MESSAGE_COLUMNS
-      + " WHERE m.talk_id = $1 AND m.id > $2 AND m.hidden_at IS NULL ORDER BY m.id DESC LIMIT $3";
+      + " WHERE m.talk_id = $1 AND m.id > $2 AND (m.hidden_at IS NULL OR m.held_for_review_at IS NOT NULL)"
+      + " ORDER BY m.id DESC LIMIT $3";
+  /** A message or question to flag, with its Talk and the Talk's first group (whose flag threshold applies). */
+  private static final String MESSAGE_TO_FLAG = """
+      SELECT m.id, m.talk_id, t.slug, m.author_id, a.display_name AS author_name, m.body_markdown AS text,
+             m.hidden_at IS NOT NULL AS hidden, m.held_for_review_at IS NOT NULL AS held, false AS anonymous,
+             (SELECT min(g.group_id) FROM talk_groups g WHERE g.talk_id = m.talk_id) AS group_id
+        FROM talk_messages m JOIN talks t ON t.id = m.talk_id JOIN members a ON a.id = m.author_id
+       WHERE m.id = $1
+      """;
+  private static final String QUESTION_TO_FLAG = """
+      SELECT q.id, q.talk_id, t.slug, q.author_id, a.display_name AS author_name, q.body AS text,
+             q.status <> 'visible' AS hidden, q.held_for_review_at IS NOT NULL AS held, q.anonymous,
+             (SELECT min(g.group_id) FROM talk_groups g WHERE g.talk_id = q.talk_id) AS group_id
+        FROM talk_questions q JOIN talks t ON t.id = q.talk_id JOIN members a ON a.id = q.author_id
+       WHERE q.id = $1
+      """;
+  private static final String HOLD_MESSAGE = """
+      UPDATE talk_messages SET hidden_at = now(), held_for_review_at = now() WHERE id = $1 AND hidden_at IS NULL
+      RETURNING talk_id
+      """;
+  private static final String HOLD_QUESTION = """
+      UPDATE talk_questions SET status = 'hidden', held_for_review_at = now() WHERE id = $1 AND status = 'visible'
+      RETURNING talk_id
+      """;
   private static final String HIDE_MESSAGE = """
       UPDATE talk_messages SET hidden_at = now(), hidden_by = $3 WHERE id = $1 AND talk_id = $2 AND hidden_at IS NULL
       RETURNING id
@@ -74,7 +101,7 @@ final class TalkRepository {
 
   private static final String QUESTION_COLUMNS = """
       SELECT q.id, q.talk_id, q.author_id, a.display_name, a.handle, q.body, q.anonymous, q.status, q.merged_into,
-             q.votes, q.answered_at, q.answer, q.created_at,
+             q.votes, q.answered_at, q.answer, q.created_at, q.held_for_review_at IS NOT NULL AS held,
              EXISTS (SELECT 1 FROM talk_question_votes v WHERE v.question_id = q.id AND v.member_id = $2) AS voted
         FROM talk_questions q JOIN members a ON a.id = q.author_id
       """;
@@ -118,7 +145,11 @@ final class TalkRepository {
       UPDATE talk_questions SET votes = votes - (SELECT count(*) FROM v) WHERE id = (SELECT id FROM q)
       RETURNING votes, (SELECT count(*) FROM v)
       """;
-  private static final String SET_STATUS = "UPDATE talk_questions SET status = $2 WHERE id = $1";
+  /** A question shown again is no longer held for review. */
+  private static final String SET_STATUS = """
+      UPDATE talk_questions SET status = $2, held_for_review_at = CASE WHEN $2 = 'hidden' THEN held_for_review_at END
+       WHERE id = $1
+      """;
   private static final String ANSWER = "UPDATE talk_questions SET answered_at = now(), answer = $2 WHERE id = $1";
   private static final String CARRY_VOTES = """
       INSERT INTO talk_question_votes (question_id, member_id, created_at)
@@ -171,14 +202,42 @@ final class TalkRepository {
 
   private static RoomMessage message(Row row) {
     return new RoomMessage(row.getLong(0), row.getLong(1), row.getLong(2), row.getString(3), row.getString(4),
-        row.getString(5), instant(row, "created_at"));
+        row.getString(5), instant(row, "created_at"), row.getBoolean("held"));
   }
 
   private static Question question(Row row) {
     return new Question(row.getLong("id"), row.getLong("talk_id"), row.getLong("author_id"), row.getString("display_name"),
         row.getString("handle"), row.getString("body"), row.getBoolean("anonymous"), row.getString("status"),
         row.getLong("merged_into"), row.getInteger("votes"), instant(row, "answered_at"), row.getString("answer"),
-        instant(row, "created_at"), row.getBoolean("voted"));
+        instant(row, "created_at"), row.getBoolean("voted"), row.getBoolean("held"));
+  }
+
+  /** A question or chat message as a flag needs it. */
+  record ToFlag(long id, long talkId, String slug, long authorId, String authorName, String text, boolean hidden,
+      boolean held, boolean anonymous, Long groupId) {}
+
+  private static ToFlag toFlag(Row row) {
+    return new ToFlag(row.getLong("id"), row.getLong("talk_id"), row.getString("slug"), row.getLong("author_id"),
+        row.getString("author_name"), row.getString("text"), row.getBoolean("hidden"), row.getBoolean("held"),
+        row.getBoolean("anonymous"), row.getLong("group_id"));
+  }
+
+  Future<Optional<ToFlag>> messageToFlag(SqlClient db, long messageId) {
+    return db.preparedQuery(MESSAGE_TO_FLAG).execute(Tuple.of(messageId)).map(rows -> first(rows, TalkRepository::toFlag));
+  }
+
+  Future<Optional<ToFlag>> questionToFlag(SqlClient db, long questionId) {
+    return db.preparedQuery(QUESTION_TO_FLAG).execute(Tuple.of(questionId)).map(rows -> first(rows, TalkRepository::toFlag));
+  }
+
+  /** Hides a message pending review; false when it was hidden already. */
+  Future<Boolean> holdMessage(SqlClient db, long messageId) {
+    return db.preparedQuery(HOLD_MESSAGE).execute(Tuple.of(messageId)).map(rows -> rows.size() > 0);
+  }
+
+  /** Hides a visible question pending review; false when it was not visible any more. */
+  Future<Boolean> holdQuestion(SqlClient db, long questionId) {
+    return db.preparedQuery(HOLD_QUESTION).execute(Tuple.of(questionId)).map(rows -> rows.size() > 0);
   }
 
   private static OffsetDateTime utc(Instant i) {

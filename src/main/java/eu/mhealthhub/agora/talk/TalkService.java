@@ -430,6 +430,53 @@ public final class TalkService {
             .map(v -> Outcome.<Void>of(null, new Change(room.talk().address(), "message.hidden", messageId)))));
   }
 
+  /**
+   * A chat message or question as a flag sees it (kind {@code message} or {@code question}).
+   *
+   * @param groupId   the Talk's first working group, whose flag threshold applies; null for a Talk of no group
+   * @param authorName null for an anonymous question: the flag page does not reveal its author
+   * @param hidden    hidden already (by a moderator, or held for review)
+   */
+  public record FlagTarget(String kind, long id, String url, Long groupId, long authorId, String authorName,
+      String text, boolean hidden) {}
+
+  /**
+   * The message or question a member may flag. Fails NOT_FOUND for an unknown kind, a missing item,
+   * or one the member cannot see in the room (pending, merged, hidden by a moderator).
+   */
+  public Future<FlagTarget> flagTarget(String kind, long id) {
+    Future<Optional<TalkRepository.ToFlag>> found = switch (kind) {
+      case "message" -> repository.messageToFlag(pool, id);
+      case "question" -> repository.questionToFlag(pool, id);
+      default -> Future.succeededFuture(Optional.empty());
+    };
+    return found.map(f -> f.filter(t -> !t.hidden() || t.held()).map(t -> new FlagTarget(kind, t.id(),
+            "/talks/" + t.slug() + "#" + kind + "-" + t.id(), t.groupId(), t.authorId(),
+            t.anonymous() ? null : t.authorName(), t.text(), t.hidden()))
+        .orElseThrow(DomainException::notFound));
+  }
+
+  /**
+   * Hides a flagged message or question pending review, in the flag's transaction; the room shows
+   * a notice in its place. The change to announce after commit, empty when it was hidden already.
+   */
+  public Future<Optional<Change>> holdForReview(io.vertx.sqlclient.SqlConnection conn, FlagTarget target) {
+    boolean message = "message".equals(target.kind());
+    Future<Boolean> held = message ? repository.holdMessage(conn, target.id()) : repository.holdQuestion(conn, target.id());
+    return held.compose(changed -> {
+      if (!changed) {
+        return Future.succeededFuture(Optional.<Change>empty());
+      }
+      return (message ? repository.messageToFlag(conn, target.id()) : repository.questionToFlag(conn, target.id()))
+          .compose(t -> {
+            long talkId = t.orElseThrow(DomainException::notFound).talkId();
+            Future<Void> unpinned = message ? Future.succeededFuture() : repository.unpinIf(conn, talkId, target.id());
+            return unpinned.map(v -> Optional.of(new Change(LiveAddress.of("talk", talkId).toString(),
+                message ? "message.held" : "question.changed", target.id())));
+          });
+    });
+  }
+
   private static Future<Void> conflict(String key) {
     return Future.failedFuture(new DomainException(Kind.CONFLICT, key));
   }

@@ -43,7 +43,21 @@ public final class TalkViews {
    */
   public record QuestionView(long id, String slug, String sortQuery, String body, String author, boolean anonymous,
       int votes, boolean voted, boolean pending, boolean hidden, boolean answered, String answer, boolean pinned,
-      boolean canVote, boolean moderate, boolean canMerge) {}
+      boolean canVote, boolean moderate, boolean canMerge, boolean held, boolean canFlag, boolean canReport) {}
+
+  /**
+   * A chat message as this viewer sees it: a notice instead of a held one's text; the flag link
+   * for members on others' messages, the notice link for everyone.
+   */
+  public record MessageView(long id, String authorName, String html, java.time.Instant createdAt, boolean held,
+      boolean canFlag, boolean canReport) {
+
+    /** The Talk's moderators hide messages themselves: they get no flag or notice links. */
+    static List<MessageView> of(List<RoomMessage> messages, Optional<Member> viewer, boolean moderator) {
+      return messages.stream().map(m -> new MessageView(m.id(), m.authorName(), m.html(), m.createdAt(), m.held(),
+          !moderator && !m.held() && TalkPolicy.canFlag(viewer, m.authorId()), !moderator && !m.held())).toList();
+    }
+  }
 
   /** The room's question list, in the order asked for: the fragment the room's script fetches again. */
   public record QuestionsView(Talk talk, List<QuestionView> questions, boolean newest, String sortParam) {}
@@ -54,7 +68,7 @@ public final class TalkViews {
    */
   public record RoomPage(Talk talk, List<WorkingGroup> groups, List<Followup> followups, boolean moderator,
       List<QuestionView> questions, boolean newest, String sortParam, boolean signedIn, boolean canTakePart,
-      boolean lateQuestions, boolean lateJoin, List<RoomMessage> messages, String clientToken, String messageBody,
+      boolean lateQuestions, boolean lateJoin, List<MessageView> messages, String clientToken, String messageBody,
       String messageProblem, String questionBody, String questionProblem, Map<String, String> problems,
       boolean hasProblems, boolean following) {
 
@@ -65,7 +79,7 @@ public final class TalkViews {
           list.sortParam(), viewer.isPresent(), TalkPolicy.canTakePart(viewer, talk),
           talk.roomClosed() && postsSomewhere,
           talk.roomClosed() && viewer.isPresent() && !room.followups().isEmpty() && !postsSomewhere,
-          messages, Tokens.random(16), null, null, null, null, Map.of(), false, false);
+          MessageView.of(messages, viewer, room.moderator()), Tokens.random(16), null, null, null, null, Map.of(), false, false);
     }
 
     /** The same page, knowing whether the viewer follows the Talk. */
@@ -91,7 +105,7 @@ public final class TalkViews {
   }
 
   /** Chat messages after one the page has: the fragment the room's script fetches. */
-  public record MessagesView(List<RoomMessage> messages, Talk talk, boolean moderator) {}
+  public record MessagesView(List<MessageView> messages, Talk talk, boolean moderator) {}
 
   /** A question as projected in the hall: never an anonymous author, whoever looks. */
   public record PresentedQuestion(long id, String body, String author, int votes) {
@@ -172,18 +186,23 @@ public final class TalkViews {
     // the target is chosen on a page of its own: a menu of every other question on every question
     // made a moderator's page grow with the square of the questions
     long targets = questions.stream().filter(TalkService::mergeTarget).count();
-    List<QuestionView> shown = questions.stream().map(q -> new QuestionView(q.id(), talk.slug(), sortQuery, q.body(),
+    // a held question's text stays with its author and the moderators; everyone else reads a notice
+    List<QuestionView> shown = questions.stream().map(q -> new QuestionView(q.id(), talk.slug(), sortQuery,
+        q.held() && !room.moderator() && !viewer.map(m -> m.id() == q.authorId()).orElse(false) ? "" : q.body(),
         TalkPolicy.canSeeAuthor(viewer, room.moderator(), q) ? q.authorName() : null, q.anonymous(), q.votes(),
         q.viewerVoted(), q.pending(), q.hidden(), q.answered(), q.answer(),
         talk.pinnedQuestionId() != null && talk.pinnedQuestionId() == q.id(), TalkPolicy.canVote(viewer, talk, q),
-        moderate, targets - (TalkService.mergeTarget(q) ? 1 : 0) > 0)).toList();
+        moderate, targets - (TalkService.mergeTarget(q) ? 1 : 0) > 0, q.held(),
+        // the Talk's moderators hide what they would flag: their links stay off (and their large rooms small)
+        !room.moderator() && q.visible() && TalkPolicy.canFlag(viewer, q.authorId()), !room.moderator() && q.visible()))
+        .toList();
     return new QuestionsView(talk, shown, newest, newest ? "newest" : "votes");
   }
 
   /** The room's chat messages after {@code afterId}. */
   public Future<MessagesView> messages(String slug, Optional<Member> viewer, long afterId) {
     return talks.room(slug, viewer).compose(room -> talks.messages(room.talk(), afterId)
-        .map(list -> new MessagesView(list, room.talk(), room.moderator())));
+        .map(list -> new MessagesView(MessageView.of(list, viewer, room.moderator()), room.talk(), room.moderator())));
   }
 
   /** The presenter view: visible questions only, the same for everyone, since it is projected in the hall. */

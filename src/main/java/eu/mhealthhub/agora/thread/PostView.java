@@ -11,7 +11,7 @@ import java.util.Optional;
  * fragment shows, so equal views render to equal HTML (the fragment cache's key).
  */
 public record PostView(Post post, boolean showBody, boolean canEdit, boolean canDelete, boolean canRestore,
-    boolean canReact, boolean canReply, List<ReactionView> reactions, boolean canApprove) {
+    boolean canReact, boolean canReply, List<ReactionView> reactions, boolean canApprove, boolean canFlag) {
 
   /**
    * A hash of a few fields that tell versions of a post apart, so that looking a view up in the
@@ -56,7 +56,9 @@ public record PostView(Post post, boolean showBody, boolean canEdit, boolean can
         || (p.held() && viewer.map(m -> m.id() == p.authorId()).orElse(false));
     return new PostView(p, show, PostPolicy.canEditAny(viewer, group, p), PostPolicy.canDelete(viewer, group, p) && !p.held(),
         PostPolicy.canRestore(viewer, group, p) && !p.held(), PostPolicy.canReact(viewer, group, p),
-        PostPolicy.canReply(viewer, group, thread) && !p.held(), reactions, PostPolicy.canApprove(viewer, group, p));
+        PostPolicy.canReply(viewer, group, thread) && !p.held(), reactions, PostPolicy.canApprove(viewer, group, p),
+        // the flag link: members, on others' published posts; visitors get the notice link only
+        !p.held() && viewer.map(m -> m.id() != p.authorId()).orElse(false));
   }
 
   /** The reaction names in the reader's language, looked up once per page rather than per button. */

@@ -212,7 +212,8 @@ public final class ThreadRoutes {
   private String postHtml(RoutingContext ctx, PostView v) {
     return pages.fragment(ctx, v, "partials/post", Map.of("post", v.post(), "showBody", v.showBody(),
         "canEdit", v.canEdit(), "canDelete", v.canDelete(), "canRestore", v.canRestore(), "canReact", v.canReact(),
-        "reactions", v.reactions(), "canReply", v.canReply(), "canApprove", v.canApprove()));
+        "reactions", v.reactions(), "canReply", v.canReply(), "canApprove", v.canApprove(),
+        "canFlag", v.canFlag()));
   }
 
   /** One post as the thread page shows it to this viewer; live pages insert or replace it. */

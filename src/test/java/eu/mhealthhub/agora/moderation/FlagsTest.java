@@ -227,8 +227,10 @@ class FlagsTest {
         SELECT id, ?, current_revision, ?, 'Visit my shop for cheap pills', '<p>Visit my shop for cheap pills</p>'
           FROM documents WHERE id = ? RETURNING id""", key, commenterId, documentId);
     String section = "/documents/" + documentId + "/sections/" + key;
-    assertThat(commenter.get(app.url(section)).html().select("#comment-" + commentId + " a.flag-link").attr("href"))
-        .isEqualTo("/flags/comment/" + commentId);
+    assertThat(commenter.get(app.url(section)).html().select("#comment-" + commentId + " a.flag-link"))
+        .as("no flag link on one's own comment").isEmpty();
+    assertThat(new Browser().get(app.url(section)).html().select("#comment-" + commentId + " a.flag-link"))
+        .as("nor for visitors").isEmpty();
     assertThat(commenter.get(app.url("/flags/comment/" + commentId)).status()).as("one's own comment").isEqualTo(403);
 
     long docThread = TestDatabase.count("INSERT INTO threads (group_id, title, author_id, post_count) VALUES (?, 'Comment flaggers', ?, 0) RETURNING id",
@@ -239,6 +241,8 @@ class FlagsTest {
       long id = app.signInNew(flaggers[i], "Comment flagger " + i, Fixtures.unique("cflag") + "@example.org");
       post(docThread, id, "Comment flagger " + i + " took part");
     }
+    assertThat(flaggers[0].get(app.url(section)).html().select("#comment-" + commentId + " a.flag-link").attr("href"))
+        .isEqualTo("/flags/comment/" + commentId);
     Response first = flagComment(flaggers[0], commentId, "spam");
     assertThat(first.status()).isEqualTo(303);
     assertThat(first.location()).endsWith(section + "#comment-" + commentId);
@@ -256,5 +260,98 @@ class FlagsTest {
 
   private static Response flagComment(Browser b, long commentId, String reason) {
     return b.post(app.url("/flags/comment/" + commentId), Map.of("_csrf", app.csrf(b), "reason", reason));
+  }
+
+  @Test
+  @DisplayName("the flag link shows to members on others' posts only: not on one's own, and visitors get the notice link alone")
+  void flagLinkVisibility() {
+    long postId = post(threadId, authorId, "A post whose links depend on the reader");
+    Document own = author.get(app.url("/threads/" + threadId)).html();
+    assertThat(own.select("#post-" + postId + " a.flag-link")).isEmpty();
+    assertThat(own.select("#post-" + postId + " a.notice-link")).hasSize(1);
+    Document visitor = new Browser().get(app.url("/threads/" + threadId)).html();
+    assertThat(visitor.select("#post-" + postId + " a.flag-link")).isEmpty();
+    assertThat(visitor.select("#post-" + postId + " a.notice-link")).hasSize(1);
+  }
+
+  /** A comment of the first public document held after flags, by a new member; its id and section address. */
+  private record HeldComment(long id, String section, long groupId, long authorId, Browser author) {}
+
+  private static HeldComment heldComment(String text) {
+    long documentId = TestDatabase.count("""
+        SELECT d.id FROM documents d JOIN working_groups g ON g.id = d.group_id
+         WHERE g.visibility = 'public' AND g.archived_at IS NULL AND d.status <> 'archived' ORDER BY d.id LIMIT 1""");
+    long docGroup = TestDatabase.count("SELECT group_id FROM documents WHERE id = ?", documentId);
+    long key = TestDatabase.count("""
+        SELECT s.section_key FROM document_sections s JOIN documents d ON d.id = s.document_id AND s.revision = d.current_revision
+         WHERE d.id = ? ORDER BY s.position LIMIT 1""", documentId);
+    Browser b = new Browser();
+    long by = app.signInNew(b, "Hedda Held", Fixtures.unique("hedda") + "@example.org");
+    long id = TestDatabase.count("""
+        INSERT INTO document_comments (document_id, section_key, revision, author_id, body, html, held_for_review_at)
+        SELECT id, ?, current_revision, ?, ?, ?, now() FROM documents WHERE id = ? RETURNING id""",
+        key, by, text, "<p>" + text + "</p>", documentId);
+    TestDatabase.update("INSERT INTO flags (item_type, item_id, group_id, member_id, reason) VALUES ('comment', ?, ?, ?, 'spam')",
+        id, docGroup, authorId);
+    return new HeldComment(id, "/documents/" + documentId + "/sections/" + key, docGroup, by, b);
+  }
+
+  @Test
+  @DisplayName("a moderator shows a comment held after flags again with a reason: the audit log keeps it and its flags are resolved")
+  void restoreHeldComment() {
+    HeldComment c = heldComment("A fair remark that was flagged");
+    Browser moderator = new Browser();
+    long moderatorId = app.signInNew(moderator, "Magda Moderator", Fixtures.unique("magda") + "@example.org");
+    Fixtures.member(c.groupId(), moderatorId, "moderator");
+    Document page = moderator.get(app.url(c.section())).html();
+    assertThat(page.select("#comment-" + c.id() + " form.restore-held").attr("action"))
+        .isEqualTo("/flags/comment/" + c.id() + "/restore");
+
+    Response restored = moderator.post(app.url("/flags/comment/" + c.id() + "/restore"),
+        Map.of("_csrf", app.csrf(moderator), "reason", "Not spam: it cites the guideline"));
+    assertThat(restored.status()).as(restored.body()).isEqualTo(303);
+    assertThat(restored.location()).endsWith(c.section() + "#comment-" + c.id());
+    assertThat(TestDatabase.count("SELECT count(*) FROM document_comments WHERE id = ? AND held_for_review_at IS NULL", c.id()))
+        .isEqualTo(1);
+    assertThat(TestDatabase.count("SELECT count(*) FROM flags WHERE item_type = 'comment' AND item_id = ? AND resolved_at IS NULL",
+        c.id())).isZero();
+    assertThat(TestDatabase.text("""
+        SELECT reason FROM moderation_log WHERE action = 'comment.restore' AND target_type = 'comment' AND target_id = ?
+           AND actor_id = ?""", c.id(), moderatorId)).isEqualTo("Not spam: it cites the guideline");
+    assertThat(new Browser().get(app.url(c.section())).html().select("#comment-" + c.id() + " .body").text())
+        .isEqualTo("A fair remark that was flagged");
+
+    Response again = moderator.post(app.url("/flags/comment/" + c.id() + "/restore"),
+        Map.of("_csrf", app.csrf(moderator), "reason", "Twice"));
+    assertThat(again.status()).as("not held any more").isEqualTo(409);
+    assertThat(TestDatabase.count("SELECT count(*) FROM moderation_log WHERE action = 'comment.restore' AND target_id = ?", c.id()))
+        .isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("restoring a held comment is refused without a reason (400) and to members who do not moderate its group (403); nothing changes")
+  void restoreRefusals() {
+    HeldComment c = heldComment("Still held after refusals");
+    Browser moderator = new Browser();
+    long moderatorId = app.signInNew(moderator, "Mads Moderator", Fixtures.unique("mads") + "@example.org");
+    Fixtures.member(c.groupId(), moderatorId, "moderator");
+    assertThat(moderator.post(app.url("/flags/comment/" + c.id() + "/restore"), Map.of("_csrf", app.csrf(moderator), "reason", "  "))
+        .status()).isEqualTo(400);
+
+    Browser other = new Browser();
+    long otherId = app.signInNew(other, "Olaf Elsewhere", Fixtures.unique("olaf") + "@example.org");
+    Fixtures.member(groupId, otherId, "moderator");
+    Response refused = other.post(app.url("/flags/comment/" + c.id() + "/restore"), Map.of("_csrf", app.csrf(other), "reason", "Mine now"));
+    assertThat(refused.status()).as("a moderator of another group").isEqualTo(403);
+    assertThat(other.get(app.url(c.section())).html().select("form.restore-held")).isEmpty();
+    assertThat(c.author().post(app.url("/flags/comment/" + c.id() + "/restore"), Map.of("_csrf", app.csrf(c.author()), "reason", "Please"))
+        .status()).as("its author").isEqualTo(403);
+
+    assertThat(TestDatabase.count("SELECT count(*) FROM document_comments WHERE id = ? AND held_for_review_at IS NOT NULL", c.id()))
+        .isEqualTo(1);
+    assertThat(TestDatabase.count("SELECT count(*) FROM flags WHERE item_type = 'comment' AND item_id = ? AND resolved_at IS NULL",
+        c.id())).isEqualTo(1);
+    assertThat(TestDatabase.count("SELECT count(*) FROM moderation_log WHERE action = 'comment.restore' AND target_id = ?", c.id()))
+        .isZero();
   }
 }

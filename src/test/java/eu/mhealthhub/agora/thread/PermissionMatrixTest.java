@@ -186,6 +186,26 @@ class PermissionMatrixTest {
       java.util.function.BiFunction<Role, Place, Outcome> rule, Function<Place, Map<String, String>> form,
       boolean multipart) {}
 
+  /** A fresh comment by the member, held after a flag, on a document of the place's group; its id. */
+  private static long heldComment(Place p) {
+    long member = ids.get(Role.MEMBER);
+    long document = TestDatabase.count("""
+        INSERT INTO documents (group_id, title, created_by, next_section) VALUES (?, 'Matrix paper', ?, 2) RETURNING id""",
+        p.groupId(), member);
+    TestDatabase.update("""
+        INSERT INTO document_revisions (document_id, number, author_id, committed_by, summary, summary_html, body)
+        VALUES (?, 1, ?, ?, '', '', 'Matrix text')""", document, member, member);
+    TestDatabase.update("""
+        INSERT INTO document_sections (document_id, revision, position, section_key, heading, source, html)
+        VALUES (?, 1, 1, 1, false, 'Matrix text', '<p>Matrix text</p>')""", document);
+    long comment = TestDatabase.count("""
+        INSERT INTO document_comments (document_id, section_key, revision, author_id, body, html, held_for_review_at)
+        VALUES (?, 1, 1, ?, 'Matrix comment', '<p>Matrix comment</p>', now()) RETURNING id""", document, member);
+    TestDatabase.update("INSERT INTO flags (item_type, item_id, group_id, member_id, reason) VALUES ('comment', ?, ?, ?, 'spam')",
+        comment, p.groupId(), ids.get(Role.MODERATOR));
+    return comment;
+  }
+
   private static Outcome gate(Role r, Place p, boolean allowed) {
     if (!reads(r, p)) {
       return Outcome.HIDDEN;
@@ -345,6 +365,10 @@ class PermissionMatrixTest {
         p -> "/moderation/decisions/" + decision(p) + "/appeal",
         (r, p) -> r == Role.MEMBER ? Outcome.OK : moderates(r) ? Outcome.FORBIDDEN : Outcome.HIDDEN,
         p -> Map.of("text", "matrix appeal"), false));
+    // a comment held after flags is shown again by the group's moderators (and admins) only
+    list.add(new Route("POST /flags/comment/:id/restore (a held comment)", true, false,
+        p -> "/flags/comment/" + heldComment(p) + "/restore",
+        (r, p) -> gate(r, p, moderates(r)), p -> Map.of("reason", "Matrix restore"), false));
     // the notice form is for everyone; it belongs to no group
     list.add(new Route("GET /notices/new", false, false, p -> "/notices/new?url=/posts/" + p.memberPost(),
         (r, p) -> Outcome.OK, null, false));
