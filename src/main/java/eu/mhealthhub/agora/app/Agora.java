@@ -173,7 +173,8 @@ public final class Agora {
           vertx, database.pool(), members::forget);
       await(suspended.start());
       eu.mhealthhub.agora.moderation.SuspensionService suspensions = new eu.mhealthhub.agora.moderation.SuspensionService(
-          database.pool(), clock, suspended, signIns);
+          database.pool(), clock, suspended, signIns)
+          .recordingDecisions(new eu.mhealthhub.agora.moderation.DecisionService(database.pool(), groups, notifications));
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
           LiveAudiences.declare(members, groups, threads, documents, talks), new eu.mhealthhub.agora.live.Presence(vertx),

@@ -175,6 +175,7 @@ public final class WebRouter {
         .recordingDecisions(decisions), services.i18n()).mount(router);
     new eu.mhealthhub.agora.moderation.ReviewRoutes(pages, new eu.mhealthhub.agora.moderation.ReviewService(
         services.database().pool(), services.groups(), services.threads(), services.changes(), decisions)
+        .liftingSuspensions(services.suspensions())
         .onNoticeDecided(new eu.mhealthhub.agora.moderation.DecisionNoticeMail(
             services.mail().outbox(), services.mail().composer(), services.i18n())), decisions, services.i18n()).mount(router);
     new eu.mhealthhub.agora.moderation.TrustRoutes(pages, services.groups(),

@@ -67,6 +67,9 @@ public final class SignInRoutes {
 
   private SuspensionCheck suspensions = SuspensionCheck.NONE;
 
+  /** How long a suspended member's browser may read and appeal their statements after signing in at the provider. */
+  static final java.time.Duration APPEAL_WINDOW = java.time.Duration.ofHours(1);
+
   /** Sign-in refuses suspended members with a page saying until when, why, and how to appeal. */
   public SignInRoutes refusingSuspended(SuspensionCheck check) {
     this.suspensions = check;
@@ -78,7 +81,7 @@ public final class SignInRoutes {
 
   private record Redirect(String location) implements Landing {}
 
-  private record Refused(SuspensionCheck.Notice notice) implements Landing {}
+  private record Refused(long memberId, SuspensionCheck.Notice notice) implements Landing {}
 
   /** A signed-in member and the sign-in their session keeps. */
   private record SignedIn(long memberId, long signInId) {}
@@ -178,7 +181,7 @@ public final class SignInRoutes {
         .compose(verified -> members.signedIn(verified.identity())
             .compose(member -> suspensions.current(member.id()).compose(suspended -> suspended.isPresent()
                 // a suspended member gets no session and no sign-in record
-                ? Future.<Landing>succeededFuture(new Refused(suspended.get()))
+                ? Future.<Landing>succeededFuture(new Refused(member.id(), suspended.get()))
                 : signIns.record(member.id(), verified.providerSid())
                     .compose(signInId -> session(ctx, attempt, new SignedIn(member.id(), signInId))))))
         .onSuccess(landing -> land(ctx, landing))
@@ -193,6 +196,15 @@ public final class SignInRoutes {
       java.util.Map<String, Object> model = new java.util.HashMap<>();
       model.put("until", refused.notice().until());
       model.put("reason", refused.notice().reason());
+      if (refused.notice().decisionId() != null) {
+        // no sign-in, but for an hour this browser may read and appeal the statements addressed to this member
+        Session appellant = ctx.session().regenerateId();
+        appellant.remove(SessionKeys.MEMBER_ID);
+        appellant.put(SessionKeys.APPELLANT_ID, refused.memberId());
+        appellant.put(SessionKeys.APPELLANT_UNTIL, clock.millis() + APPEAL_WINDOW.toMillis());
+        appellant.put(SessionKeys.CSRF, Tokens.random(32));
+        model.put("decision", refused.notice().decisionId());
+      }
       pages.render(ctx, 403, "auth/suspended", model);
     }
   }

@@ -99,6 +99,14 @@ public final class ViewerHandler implements Handler<RoutingContext> {
       var locale = i18n.choose(chosen, ctx.request().getHeader("Accept-Language"));
       ZoneId zone = m.map(Member::timeZone).map(ViewerHandler::zone).orElse(defaultZone);
       String csrf = null;
+      if (m.isEmpty() && session != null && session.get(SessionKeys.APPELLANT_ID) != null) {
+        // a suspended member's browser, allowed for a while to read and appeal their statements of reasons
+        Long until = session.get(SessionKeys.APPELLANT_UNTIL);
+        if (until != null && clock.millis() < until) {
+          ctx.put(SessionKeys.APPELLANT_CONTEXT, session.<Long>get(SessionKeys.APPELLANT_ID));
+          csrf = session.get(SessionKeys.CSRF);
+        }
+      }
       if (m.isPresent()) {
         csrf = session.get(SessionKeys.CSRF);
         if (csrf == null) {

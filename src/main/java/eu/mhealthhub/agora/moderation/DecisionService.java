@@ -77,7 +77,7 @@ public final class DecisionService {
 
   /** Whether a decision of this action may be appealed: decisions that settle an appeal may not. */
   static boolean appealable(String action) {
-    return !action.equals("uphold") && !action.equals("reverse") && !action.equals("approve");
+    return !action.equals("uphold") && !action.equals("reverse") && !action.equals("approve") && !action.equals("lift");
   }
 
   /** The decision for its page: NOT_FOUND unless the viewer is the affected member, a moderator of its group or an admin. */
@@ -87,6 +87,26 @@ public final class DecisionService {
       boolean appealable = appealable(d.action());
       return new Shown(d, affected, affected && appealable && d.appealId() == null, appealable);
     });
+  }
+
+  /**
+   * The decision for a suspended member's browser that has no sign-in (see SessionKeys.APPELLANT_ID):
+   * only the decisions addressed to that member; NOT_FOUND for any other.
+   */
+  public Future<Shown> shownToAppellant(long id, long memberId) {
+    return repository.find(pool, id).compose(found -> {
+      if (found.isEmpty() || found.get().affectedId() == null || found.get().affectedId() != memberId) {
+        return Future.failedFuture(DomainException.notFound());
+      }
+      DecisionRepository.Stored d = found.get();
+      boolean appealable = appealable(d.action());
+      return Future.succeededFuture(new Shown(d, true, appealable && d.appealId() == null, appealable));
+    });
+  }
+
+  /** A suspended member appeals from a browser without a sign-in; as {@link #appeal} otherwise. */
+  public Future<Long> appealAsAppellant(long id, long memberId, String text) {
+    return appealShown(id, memberId, shownToAppellant(id, memberId), text);
   }
 
   private Future<DecisionRepository.Stored> readable(long id, Optional<Member> viewer) {
@@ -116,8 +136,12 @@ public final class DecisionService {
    * CONFLICT for a second appeal or a decision that settled an appeal. A refusal stores nothing.
    */
   public Future<Long> appeal(long id, Member member, String text) {
+    return appealShown(id, member.id(), shown(id, Optional.of(member)), text);
+  }
+
+  private Future<Long> appealShown(long id, long memberId, Future<Shown> shown, String text) {
     String body = text == null ? "" : text.strip();
-    return shown(id, Optional.of(member)).compose(s -> {
+    return shown.compose(s -> {
       if (!s.affected()) {
         return Future.failedFuture(DomainException.forbidden());
       }
@@ -130,7 +154,7 @@ public final class DecisionService {
       if (!s.appealable()) {
         return Future.failedFuture(new DomainException(Kind.CONFLICT, "decision.error.appeal.final"));
       }
-      return pool.withTransaction(tx -> repository.appeal(tx, id, member.id(), body)).compose(stored -> stored
+      return pool.withTransaction(tx -> repository.appeal(tx, id, memberId, body)).compose(stored -> stored
           ? Future.succeededFuture(id)
           : Future.failedFuture(new DomainException(Kind.CONFLICT, "decision.error.appeal.twice")));
     });

@@ -69,7 +69,8 @@ final class ReviewRepository {
         LEFT JOIN working_groups g ON g.id = shown.group_id
         LEFT JOIN review_claims rc ON rc.item_type = shown.item_type AND rc.item_id = shown.item_id
         LEFT JOIN members cm ON cm.id = rc.member_id
-       WHERE shown.author_id IS NULL OR NOT #SUSPENDED#
+       -- a suspended member's items wait until the suspension ends, except their appeals, which must be decided
+       WHERE shown.author_id IS NULL OR shown.item_type = 'appeal' OR NOT #SUSPENDED#
        ORDER BY shown.at DESC, shown.item_id DESC
        LIMIT $4 OFFSET $5
       """.replace("#SUSPENDED#", SUSPENDED.replace("#MEMBER#", "shown.author_id"));

@@ -6,6 +6,7 @@ import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;
 import eu.mhealthhub.agora.web.Pages;
 import eu.mhealthhub.agora.web.Respond;
+import eu.mhealthhub.agora.web.SessionKeys;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -52,8 +53,9 @@ public final class ReviewRoutes {
     router.post("/review/:type/:id/claim").handler(Forms::members).handler(this::claim);
     router.post("/review/:type/:id/release").handler(Forms::members).handler(this::release);
     router.post("/review/:type/:id/act").handler(Forms::members).handler(this::act);
-    router.get("/moderation/decisions/:id").handler(Forms::members).handler(this::decision);
-    router.post("/moderation/decisions/:id/appeal").handler(Forms::members).handler(this::appeal);
+    // members, and a suspended member's browser for an hour after the provider confirmed who they are
+    router.get("/moderation/decisions/:id").handler(this::decision);
+    router.post("/moderation/decisions/:id/appeal").handler(this::appeal);
   }
 
   private static Member member(RoutingContext ctx) {
@@ -225,9 +227,22 @@ public final class ReviewRoutes {
 
   private void decision(RoutingContext ctx) {
     Viewer viewer = Viewer.of(ctx);
+    Optional<Long> appellant = appellant(ctx);
+    if (appellant.isEmpty() && !Forms.requireMember(ctx)) {
+      return;
+    }
     long id = Forms.id(ctx, "id");
-    Respond.to(ctx, decisions.shown(id, viewer.member()).map(s -> decisionModel(viewer, s)),
-        model -> pages.render(ctx, "moderation/decision", model));
+    Future<DecisionService.Shown> shown = appellant.isPresent() ? decisions.shownToAppellant(id, appellant.get())
+        : decisions.shown(id, viewer.member());
+    Respond.to(ctx, shown.map(s -> decisionModel(viewer, s)), model -> pages.render(ctx, "moderation/decision", model));
+  }
+
+  /**
+   * The suspended member this browser speaks for, when it has no sign-in: set by the sign-in that
+   * refused them for the suspension, for an hour (see SignInRoutes).
+   */
+  private static Optional<Long> appellant(RoutingContext ctx) {
+    return Optional.ofNullable(ctx.get(SessionKeys.APPELLANT_CONTEXT));
   }
 
   private Map<String, Object> decisionModel(Viewer viewer, DecisionService.Shown s) {
@@ -258,8 +273,14 @@ public final class ReviewRoutes {
   }
 
   private void appeal(RoutingContext ctx) {
+    Optional<Long> appellant = appellant(ctx);
+    if (appellant.isEmpty() && !Forms.requireMember(ctx)) {
+      return;
+    }
     long id = Forms.id(ctx, "id");
-    Future<Long> done = decisions.appeal(id, member(ctx), ctx.request().getFormAttribute("text"));
+    String text = ctx.request().getFormAttribute("text");
+    Future<Long> done = appellant.isPresent() ? decisions.appealAsAppellant(id, appellant.get(), text)
+        : decisions.appeal(id, member(ctx), text);
     done.onSuccess(v -> Forms.redirect(ctx, "/moderation/decisions/" + id)).onFailure(ctx::fail);
   }
 }

@@ -338,9 +338,10 @@ public final class ReviewService {
       if (item.claim().isPresent() && item.claim().get().memberId() != moderator.id()) {
         return Future.failedFuture(new DomainException(Kind.CONFLICT, "review.error.claimed", item.claim().get().name()));
       }
-      if (type.equals("post") && item.held() && action.equals("approve")) {
-        // the trust feature's approval publishes the post; the statement follows in its own transaction
-        return threads.approveHeld(moderator, id, why)
+      if (type.equals("post") && item.held() && List.of("approve", "hide", "delete").contains(action)) {
+        // the trust feature's approval publishes the post, and its rejection leaves the author the post
+        // to edit and resubmit; the statement follows in its own transaction
+        return (action.equals("approve") ? threads.approveHeld(moderator, id, why) : threads.rejectHeld(moderator, id, why))
             .compose(v -> changes.transaction(tx -> repository.lockItem(tx, type, id)
                 .compose(x -> repository.resolveFlags(tx, type, id))
                 .compose(x -> repository.dropClaim(tx, type, id))
@@ -452,6 +453,14 @@ public final class ReviewService {
 
   private NoticeDecided noticeDecided = (tx, notice, decision) -> Future.succeededFuture();
 
+  private SuspensionService suspensions;
+
+  /** Lifts a suspension when an appeal against it is reversed; suspensions stay otherwise. */
+  public ReviewService liftingSuspensions(SuspensionService suspensions) {
+    this.suspensions = suspensions;
+    return this;
+  }
+
   /** Who tells a notifier about the decision on their notice (the mail outbox); none by default. */
   public ReviewService onNoticeDecided(NoticeDecided told) {
     this.noticeDecided = told;
@@ -479,6 +488,8 @@ public final class ReviewService {
                 appeal.ground(), changed));
       } else if (opposite != null && ofType.equals("comment")) {
         undo = commentAction(tx, ofId, groupId, moderator, opposite, why, appeal.ground());
+      } else if (original.equals("suspend") && ofType.equals("suspension") && suspensions != null) {
+        undo = suspensions.liftOnAppeal(tx, ofId, moderator, why);
       }
     }
     return undo.compose(v -> repository.decideAppeal(tx, appeal.id(), outcome))

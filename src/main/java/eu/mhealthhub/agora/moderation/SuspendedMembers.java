@@ -104,11 +104,12 @@ public final class SuspendedMembers implements SuspensionCheck {
    */
   @Override
   public Future<Optional<Notice>> current(long memberId) {
-    return repository.current(pool, memberId).map(s -> {
+    return repository.current(pool, memberId).compose(s -> {
       if (s.isPresent() != suspended(memberId)) {
         announce(memberId, s.isPresent());
       }
-      return s.map(SuspendedMembers::notice);
+      return s.isEmpty() ? Future.succeededFuture(Optional.<Notice>empty())
+          : repository.decisionOf(pool, s.get().id()).map(d -> Optional.of(new Notice(s.get().endsAt(), s.get().reason(), d)));
     });
   }
 
@@ -121,9 +122,5 @@ public final class SuspendedMembers implements SuspensionCheck {
     Future<Boolean> may = v.admin() ? Future.succeededFuture(true)
         : repository.sharedGroup(pool, v.id(), memberId).map(Optional::isPresent);
     return may.compose(yes -> yes ? current(memberId) : Future.succeededFuture(Optional.empty()));
-  }
-
-  private static Notice notice(Suspension s) {
-    return new Notice(s.endsAt(), s.reason());
   }
 }

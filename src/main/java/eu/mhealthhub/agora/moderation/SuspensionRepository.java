@@ -76,6 +76,17 @@ final class SuspensionRepository {
     });
   }
 
+  private static final String DECISION_OF = """
+      SELECT id FROM moderation_decisions WHERE item_type = 'suspension' AND item_id = $1 AND action = 'suspend'
+       ORDER BY id DESC LIMIT 1
+      """;
+
+  /** The statement of reasons recorded with a suspension, if any. */
+  Future<Long> decisionOf(SqlClient db, long suspensionId) {
+    return db.preparedQuery(DECISION_OF).execute(Tuple.of(suspensionId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getLong(0));
+  }
+
   Future<Optional<Suspension>> current(SqlClient db, long memberId) {
     return db.preparedQuery(CURRENT).execute(Tuple.of(memberId))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(suspension(rows.iterator().next())));

@@ -28,12 +28,33 @@ public final class SuspensionService {
   private final SuspendedMembers suspended;
   private final SignInSessions signIns;
   private final SuspensionRepository repository = new SuspensionRepository();
+  private DecisionService decisions;
 
   public SuspensionService(Pool pool, Clock clock, SuspendedMembers suspended, SignInSessions signIns) {
     this.pool = pool;
     this.clock = clock;
     this.suspended = suspended;
     this.signIns = signIns;
+  }
+
+  /**
+   * Records a statement of reasons (DSA Art. 17) with each suspension and lifting, in its
+   * transaction: the member is told at once (notification and e-mail, which reach them even while
+   * suspended) and may appeal a suspension once. None is recorded when not set.
+   */
+  public SuspensionService recordingDecisions(DecisionService decisions) {
+    this.decisions = decisions;
+    return this;
+  }
+
+  /** The title a suspension's statement of reasons is filed under: the site, since it is about the account. */
+  static final String DECISION_TITLE = "Agora";
+
+  private Future<Long> statement(SqlConnection tx, long suspensionId, Long groupId, long memberId, Long moderatorId,
+      String action, String facts, String why) {
+    return decisions == null ? Future.succeededFuture(null)
+        : decisions.record(tx, new Decision("suspension", suspensionId, groupId, memberId, moderatorId, action,
+            Decision.GUIDELINES, facts, why, false, DECISION_TITLE, ""));
   }
 
   /** What a moderator may do about a member, and what is known of their suspensions. */
@@ -64,7 +85,10 @@ public final class SuspensionService {
                 : repository.insert(tx, memberId, moderator.id(), groupId.orElse(null), why, until)
                     .compose(id -> repository.log(tx, groupId.orElse(null), moderator.id(), "member.suspend", memberId,
                         until == null ? "until lifted" : "until " + until, why, "active",
-                        until == null ? "suspended until lifted" : "suspended until " + until).map(id)))))
+                        until == null ? "suspended until lifted" : "suspended until " + until)
+                        .compose(v -> statement(tx, id, groupId.orElse(null), memberId, moderator.id(), "suspend",
+                            until == null ? "suspended until lifted" : "suspended until " + until, why))
+                        .map(id)))))
         .compose(id -> {
           suspended.announce(memberId, true);
           return signIns.endAllOf(memberId).map(id);
@@ -117,11 +141,34 @@ public final class SuspensionService {
         return repository.lift(tx, suspensionId, moderator.id(), why)
             .compose(v -> repository.log(tx, stored.groupId(), moderator.id(), "member.lift", s.memberId(), "", why,
                 "suspended", "active"))
+            .compose(v -> statement(tx, suspensionId, stored.groupId(), s.memberId(), moderator.id(), "lift",
+                "suspension lifted", why))
             .map(s.memberId());
       });
     })).map(memberId -> {
       suspended.announce(memberId, false);
       return null;
+    });
+  }
+
+  /**
+   * Lifts a suspension because an appeal against it was upheld by another moderator or an admin
+   * (the review queue has checked who may decide), in the caller's transaction: the audit log says
+   * so, and every node hears of it once the transaction commits. Does nothing when the suspension
+   * is no longer in force.
+   */
+  public Future<Void> liftOnAppeal(SqlConnection tx, long suspensionId, Member moderator, String why) {
+    return repository.lockOne(tx, suspensionId).compose(found -> {
+      if (found.isEmpty() || !found.get().suspension().inForce()) {
+        return Future.<Void>succeededFuture();
+      }
+      SuspensionRepository.Stored stored = found.get();
+      long memberId = stored.suspension().memberId();
+      return repository.lift(tx, suspensionId, moderator.id(), why)
+          .compose(v -> repository.log(tx, stored.groupId(), moderator.id(), "member.lift", memberId, "appeal", why,
+              "suspended", "active"))
+          .onSuccess(v -> tx.transaction().completion().onSuccess(done -> suspended.announce(memberId, false)))
+          .mapEmpty();
     });
   }
 

@@ -145,8 +145,14 @@ final class TalkRepository {
       UPDATE talk_questions SET votes = votes - (SELECT count(*) FROM v) WHERE id = (SELECT id FROM q)
       RETURNING votes, (SELECT count(*) FROM v)
       """;
-  /** A question shown again is no longer held for review. */
+  /**
+   * A question shown again is no longer held for review, and the flags that hid it are settled
+   * (otherwise the next flag would hide it again at once).
+   */
   private static final String SET_STATUS = """
+      WITH settled AS (
+        UPDATE flags SET resolved_at = now()
+         WHERE item_type = 'question' AND item_id = $1 AND resolved_at IS NULL AND $2 = 'visible')
       UPDATE talk_questions SET status = $2, held_for_review_at = CASE WHEN $2 = 'hidden' THEN held_for_review_at END
        WHERE id = $1
       """;

@@ -486,6 +486,15 @@ final class ThreadRepository {
     return db.preparedQuery(HOLD_FOR_REVIEW).execute(Tuple.of(postId)).map(rows -> rows.size() > 0);
   }
 
+  private static final String RESOLVE_FLAGS = """
+      UPDATE flags SET resolved_at = now() WHERE item_type = 'post' AND item_id = $1 AND resolved_at IS NULL
+      """;
+
+  /** Settles a post's open flags (the moderation feature's table: a restore decides them). */
+  Future<Void> resolveFlags(SqlClient db, long postId) {
+    return db.preparedQuery(RESOLVE_FLAGS).execute(Tuple.of(postId)).mapEmpty();
+  }
+
   Future<Boolean> restore(SqlClient db, long postId) {
     return db.preparedQuery(RESTORE).execute(Tuple.of(postId)).map(rows -> rows.size() > 0);
   }

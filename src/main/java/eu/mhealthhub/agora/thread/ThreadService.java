@@ -708,7 +708,9 @@ public final class ThreadService {
         return Future.failedFuture(at.post().deleted() ? DomainException.forbidden()
             : new DomainException(Kind.CONFLICT, "post.error.notDeleted"));
       }
+      // a moderator's restore settles the flags that hid it: otherwise the next flag would hide it again at once
       return changes.transaction(conn -> repository.restore(conn, postId)
+          .compose(done -> repository.resolveFlags(conn, postId))
           .compose(done -> repository.log(conn, at.group().id(), by.id(), "post.restore", "post", postId, ""))
           .map(v -> Outcome.<Void>of(null, Change.thread(at.thread().id(), "post.restored", postId))));
     });

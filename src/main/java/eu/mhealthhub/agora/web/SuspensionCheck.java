@@ -12,8 +12,11 @@ import java.util.Optional;
  */
 public interface SuspensionCheck {
 
-  /** A suspension in force: when it ends (null: until lifted) and why. */
-  record Notice(Instant until, String reason) {}
+  /**
+   * A suspension in force: when it ends (null: until lifted), why, and its statement of reasons
+   * (null when none was recorded), which the member may appeal even while suspended.
+   */
+  record Notice(Instant until, String reason, Long decisionId) {}
 
   /** Whether this node knows the member to be suspended now; no I/O. */
   boolean suspended(long memberId);
