@@ -105,6 +105,7 @@ public final class SignInRoutes {
   public void mount(Router router) {
     router.get("/auth/login").handler(this::login);
     router.get("/auth/callback").handler(this::callback);
+    router.get("/auth/suspended").handler(this::suspended);
     router.post("/auth/logout").handler(this::logout);
     router.get("/auth/frontchannel-logout").handler(providerLogout::frontChannel);
   }
@@ -193,21 +194,49 @@ public final class SignInRoutes {
       ctx.response().setStatusCode(302).putHeader("Location", r.location()).putHeader("Cache-Control", "no-store").end();
     } else if (landing instanceof Refused refused) {
       ctx.response().putHeader("Cache-Control", "no-store");
-      java.util.Map<String, Object> model = new java.util.HashMap<>();
-      model.put("until", refused.notice().until());
-      model.put("reason", refused.notice().reason());
       if (refused.notice().decisionId() != null) {
-        // no sign-in, but for an hour this browser may read and appeal the statements addressed to this member
+        // no sign-in, but for an hour this browser may read and appeal the statements addressed to this
+        // member; the session is stored with a redirect (Vert.x stores none with an error status), and
+        // the page that says so answers 403
         Session appellant = ctx.session().regenerateId();
         appellant.remove(SessionKeys.MEMBER_ID);
         appellant.put(SessionKeys.APPELLANT_ID, refused.memberId());
         appellant.put(SessionKeys.APPELLANT_UNTIL, clock.millis() + APPEAL_WINDOW.toMillis());
         appellant.put(SessionKeys.CSRF, Tokens.random(32));
-        model.put("decision", refused.notice().decisionId());
+        ctx.response().setStatusCode(302).putHeader("Location", "/auth/suspended").end();
+        return;
       }
-      pages.render(ctx, 403, "auth/suspended", model);
+      suspendedPage(ctx, refused.notice());
     }
   }
+
+  private void suspendedPage(RoutingContext ctx, SuspensionCheck.Notice notice) {
+    java.util.Map<String, Object> model = new java.util.HashMap<>();
+    model.put("until", notice.until());
+    model.put("reason", notice.reason());
+    if (notice.decisionId() != null) {
+      model.put("decision", notice.decisionId());
+    }
+    pages.render(ctx, 403, "auth/suspended", model);
+  }
+
+  /** The page a suspended member's sign-in lands on: until when, why, and the way to their statement and appeal. */
+  private void suspended(RoutingContext ctx) {
+    Long appellant = ctx.get(SessionKeys.APPELLANT_CONTEXT);
+    if (appellant == null) {
+      ctx.response().setStatusCode(302).putHeader("Location", "/").end();
+      return;
+    }
+    suspensions.current(appellant).onSuccess(notice -> {
+      if (notice.isEmpty()) {
+        ctx.response().setStatusCode(302).putHeader("Location", "/auth/login").end();
+      } else {
+        ctx.response().putHeader("Cache-Control", "no-store");
+        suspendedPage(ctx, notice.get());
+      }
+    }).onFailure(ctx::fail);
+  }
+
 
   private Future<Landing> session(RoutingContext ctx, JsonObject attempt, SignedIn signedIn) {
     User user = ctx.get("agora.oidcUser");

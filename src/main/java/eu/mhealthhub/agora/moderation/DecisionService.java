@@ -67,7 +67,7 @@ public final class DecisionService {
    * threshold, in the flag's transaction: the ground is the flags' reasons, and the author is told
    * and may appeal as for any decision.
    */
-  public Future<Long> recordAutomatedHide(SqlConnection tx, String itemType, long itemId, long groupId, long authorId,
+  public Future<Long> recordAutomatedHide(SqlConnection tx, String itemType, long itemId, Long groupId, long authorId,
       String link) {
     return repository.openFlagReasons(tx, itemType, itemId).compose(r -> {
       return record(tx, new Decision(itemType, itemId, groupId, authorId, null, "hide", "flags: " + r.getString("reasons"),

@@ -25,7 +25,7 @@ final class FlagRepository {
        WHERE f.item_type = $1 AND f.item_id = $2 AND f.resolved_at IS NULL
          AND EXISTS (SELECT 1 FROM posts p JOIN threads t ON t.id = p.thread_id
                       WHERE p.author_id = f.member_id AND ($3::bigint IS NULL OR t.group_id = $3)
-                        AND p.deleted_at IS NULL)
+                        AND p.deleted_at IS NULL AND p.held_at IS NULL)
       """;
   private static final String RESOLVE = """
       UPDATE flags SET resolved_at = now() WHERE item_type = $1 AND item_id = $2 AND resolved_at IS NULL
