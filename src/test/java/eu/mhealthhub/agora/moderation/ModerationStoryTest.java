@@ -174,6 +174,9 @@ class ModerationStoryTest {
     long hiddenPost = postIdOf(reply(node1, author, threadId, linkHeavy("PECAN")));
     assertThat(TestDatabase.text("SELECT held_reason FROM posts WHERE id = ?", approvedPost)).isEqualTo("links");
     assertThat(reader.browser().get(node1.url("/posts/" + approvedPost)).status()).isEqualTo(404);
+    assertThat(moderator.browser().get(node1.url("/groups/" + slug)).html().select("#group-review").attr("href"))
+        .as("the group's page leads its moderators to the queue").isEqualTo("/groups/" + slug + "/review");
+    assertThat(reader.browser().get(node1.url("/groups/" + slug)).html().select("#group-review")).isEmpty();
     Document held = queue(node2, moderator, slug, "held");
     assertThat(held.select("#review-post-" + approvedPost)).hasSize(1);
     assertThat(held.select("#review-post-" + hiddenPost)).hasSize(1);
