@@ -42,6 +42,48 @@ final class AuditRepository {
       FROM group_join_requests WHERE decided_at >= $1 AND decided_at < $2
       """;
 
+  /**
+   * What the Digital Services Act asks a platform to report each year beyond its actions: notices
+   * received (by category) and decided, with the median time to decide; appeals (internal
+   * complaints) and their outcomes; statements of reasons, automated ones apart; suspensions.
+   * Medians are in seconds, null when nothing was decided.
+   */
+  static final String TRANSPARENCY = """
+      SELECT (SELECT count(*) FROM notices WHERE created_at >= $1 AND created_at < $2) AS notices,
+             (SELECT count(*) FROM notices WHERE decided_at >= $1 AND decided_at < $2) AS notices_decided,
+             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at))
+                FROM notices WHERE decided_at >= $1 AND decided_at < $2) AS notice_median,
+             (SELECT count(*) FROM moderation_appeals WHERE created_at >= $1 AND created_at < $2) AS appeals,
+             (SELECT count(*) FROM moderation_appeals WHERE decided_at >= $1 AND decided_at < $2 AND outcome = 'upheld') AS upheld,
+             (SELECT count(*) FROM moderation_appeals WHERE decided_at >= $1 AND decided_at < $2 AND outcome = 'reversed') AS reversed,
+             (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at))
+                FROM moderation_appeals WHERE decided_at >= $1 AND decided_at < $2) AS appeal_median,
+             (SELECT count(*) FROM moderation_decisions WHERE created_at >= $1 AND created_at < $2) AS statements,
+             (SELECT count(*) FROM moderation_decisions WHERE created_at >= $1 AND created_at < $2 AND automated) AS automated,
+             (SELECT count(*) FROM member_suspensions WHERE starts_at >= $1 AND starts_at < $2) AS suspensions
+      """;
+  static final String NOTICE_CATEGORIES = """
+      SELECT category, count(*) AS n FROM notices WHERE created_at >= $1 AND created_at < $2
+       GROUP BY category ORDER BY category
+      """;
+
+  record Transparency(long notices, long noticesDecided, Double noticeMedianSeconds, long appeals, long upheld,
+      long reversed, Double appealMedianSeconds, long statements, long automated, long suspensions,
+      List<Count> noticeCategories) {}
+
+  Future<Transparency> transparency(SqlClient db, OffsetDateTime from, OffsetDateTime until) {
+    return db.preparedQuery(NOTICE_CATEGORIES).execute(Tuple.of(from, until)).compose(cats -> {
+      List<Count> categories = new ArrayList<>();
+      cats.forEach(r -> categories.add(new Count("notice", r.getString("category"), r.getLong("n"))));
+      return db.preparedQuery(TRANSPARENCY).execute(Tuple.of(from, until)).map(rows -> {
+        Row r = rows.iterator().next();
+        return new Transparency(r.getLong("notices"), r.getLong("notices_decided"), r.getDouble("notice_median"),
+            r.getLong("appeals"), r.getLong("upheld"), r.getLong("reversed"), r.getDouble("appeal_median"),
+            r.getLong("statements"), r.getLong("automated"), r.getLong("suspensions"), categories);
+      });
+    });
+  }
+
   record Count(String action, String ground, long count) {}
 
   record Decisions(long count, Double medianSeconds) {}

@@ -89,7 +89,20 @@ public final class AuditService {
   }
 
   /** The counts of one year: actions by kind and ground, and decisions that followed a request. */
-  public record Summary(int year, List<SummaryRow> actions, long total, long joinDecisions, Double medianJoinHours) {}
+  public record Summary(int year, List<SummaryRow> actions, long total, long joinDecisions, Double medianJoinHours,
+      Transparency dsa) {}
+
+  /**
+   * The year's notices (received, by category, decided, median hours to decide), appeals (received,
+   * upheld, reversed, median hours), statements of reasons (automated ones apart) and suspensions.
+   */
+  public record Transparency(long notices, List<SummaryRow> noticeCategories, long noticesDecided, Double noticeMedianHours,
+      long appeals, long upheld, long reversed, Double appealMedianHours, long statements, long automated,
+      long suspensions) {}
+
+  private static Double hours(Double seconds) {
+    return seconds == null ? null : Math.round(seconds / 36.0) / 100.0;
+  }
 
   /** How many times an action was taken on a ground (empty: none given) in the year. */
   public record SummaryRow(String action, String ground, long count) {}
@@ -105,9 +118,13 @@ public final class AuditService {
     OffsetDateTime from = OffsetDateTime.of(year, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
     OffsetDateTime until = from.plusYears(1);
     return admin(viewer).compose(v -> repository.summary(pool, from, until))
-        .compose(counts -> repository.joinDecisions(pool, from, until).map(d -> new Summary(year,
-            counts.stream().map(c -> new SummaryRow(c.action(), c.ground(), c.count())).toList(),
-            counts.stream().mapToLong(AuditRepository.Count::count).sum(), d.count(),
-            d.medianSeconds() == null ? null : Math.round(d.medianSeconds() / 36.0) / 100.0)));
+        .compose(counts -> repository.joinDecisions(pool, from, until).compose(d -> repository.transparency(pool, from, until)
+            .map(t -> new Summary(year,
+                counts.stream().map(c -> new SummaryRow(c.action(), c.ground(), c.count())).toList(),
+                counts.stream().mapToLong(AuditRepository.Count::count).sum(), d.count(), hours(d.medianSeconds()),
+                new Transparency(t.notices(), t.noticeCategories().stream()
+                    .map(c -> new SummaryRow(c.action(), c.ground(), c.count())).toList(), t.noticesDecided(),
+                    hours(t.noticeMedianSeconds()), t.appeals(), t.upheld(), t.reversed(), hours(t.appealMedianSeconds()),
+                    t.statements(), t.automated(), t.suspensions())))));
   }
 }

@@ -149,6 +149,19 @@ class ModerationStoryTest {
     }
   }
 
+  /** The transparency summary's counts this year, by element id (the first number of each). */
+  private static Map<String, Long> transparency(Browser admin) {
+    int year = java.time.Year.now(java.time.ZoneOffset.UTC).getValue();
+    Document page = admin.get(node1.url("/admin/audit/summary?year=" + year)).html();
+    Map<String, Long> counts = new HashMap<>();
+    for (String id : List.of("summary-notices", "summary-appeals", "summary-suspensions", "summary-statements")) {
+      Matcher m = Pattern.compile("\\d+").matcher(page.select("#" + id).text());
+      assertThat(m.find()).as(id).isTrue();
+      counts.put(id, Long.parseLong(m.group()));
+    }
+    return counts;
+  }
+
   private static String linkHeavy(String about) {
     return "On " + about + ": https://example.org/a, https://example.org/b and https://example.org/c";
   }
@@ -163,6 +176,7 @@ class ModerationStoryTest {
     Person reader = person("Rosa Reader", groupId, "member");
     Browser admin = new Browser();
     node1.signIn(admin, "demo-maria");
+    Map<String, Long> before = transparency(admin);
     long threadId = TestDatabase.count(
         "INSERT INTO threads (group_id, title, author_id, post_count) VALUES (?, 'Reimbursing apps', ?, 0) RETURNING id",
         groupId, moderator.id());
@@ -299,6 +313,14 @@ class ModerationStoryTest {
     String exported = new String(csv.bytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(exported).contains("Please summarise the links in your own words", "Repeated promotion after a warning",
         "A day is too harsh for a first offence");
+
+    // and the yearly transparency summary counts the notice, the appeal and its outcome, and the suspension
+    Map<String, Long> after = transparency(admin);
+    assertThat(after.get("summary-notices") - before.get("summary-notices")).isEqualTo(1);
+    assertThat(after.get("summary-appeals") - before.get("summary-appeals")).isEqualTo(1);
+    assertThat(after.get("summary-suspensions") - before.get("summary-suspensions")).isEqualTo(1);
+    assertThat(after.get("summary-statements") - before.get("summary-statements")).as("approve ×2, hide, flags, suspend, reverse")
+        .isGreaterThanOrEqualTo(6);
 
     // 9. a burst of replies sent to both nodes at once is limited to the configured number in total
     ExecutorService pool = Executors.newFixedThreadPool(8);
