@@ -203,7 +203,11 @@ public final class SignInRoutes {
         appellant.put(SessionKeys.APPELLANT_ID, refused.memberId());
         appellant.put(SessionKeys.APPELLANT_UNTIL, clock.millis() + APPEAL_WINDOW.toMillis());
         appellant.put(SessionKeys.CSRF, Tokens.random(32));
-        ctx.response().setStatusCode(302).putHeader("Location", "/auth/suspended").end();
+        // stored before the redirect, as a sign-in's session is: a browser follows it at once, and
+        // the store Vert.x runs as the headers go out may not have finished by then
+        sessions.flush(ctx, true)
+            .onSuccess(v -> ctx.response().setStatusCode(302).putHeader("Location", "/auth/suspended").end())
+            .onFailure(ctx::fail);
         return;
       }
       suspendedPage(ctx, refused.notice());
