@@ -24,8 +24,11 @@ import java.util.Optional;
  */
 final class SearchRepository {
 
-  /** How many of the newest matches are ranked (and so can be paged through); every match is counted. */
-  static final int RANKED = 500;
+  /**
+   * How many of the newest matches are ranked (and so can be paged through: ten pages); every match is
+   * counted. A post's rank is computed for these only (see {@link #matches()}).
+   */
+  static final int RANKED = 200;
 
   /** {@code ts_headline}'s options: hits between markers no text can hold (they are removed from it first). */
   private static final String HEADLINE = "'StartSel=\"" + Snippet.START + "\", StopSel=\"" + Snippet.STOP
@@ -47,8 +50,8 @@ final class SearchRepository {
         SELECT thread_id FROM thread_subscriptions WHERE member_id = $8::bigint AND level = 'watching'
       ),
       matches AS (
-        -- each match is ranked while its row is in hand; a post's group is its own column (V025),
-        -- so posts are matched without looking up their threads
+        -- each match of the few-row kinds is ranked while its row is in hand; a post's group is its own
+        -- column (V025), so posts are matched without looking up their threads
         SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at, {1}(t.search_vector) AS rank
           FROM threads t, q
          WHERE 'threads' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(t.search_vector)
@@ -58,7 +61,9 @@ final class SearchRepository {
            AND ($7::timestamptz IS NULL OR t.created_at < $7::timestamptz)
            AND ($8::bigint IS NULL OR t.id IN (SELECT thread_id FROM watched))
         UNION ALL
-        SELECT 'post', p.id, 0, p.created_at, {1}(p.search_vector)
+        -- posts are ranked after the cut to the newest (candidates): ranking is half the cost of each match,
+        -- and a frequent word matches thousands of posts, of which only $13 are ranked
+        SELECT 'post', p.id, 0, p.created_at, NULL::real
           FROM posts p, q
          WHERE 'posts' = ANY($9::text[]) AND p.group_id = ANY($3::bigint[]) AND {0}(p.search_vector)
            AND p.held_at IS NULL AND (p.deleted_at IS NULL OR p.group_id = ANY($4::bigint[]))
@@ -131,8 +136,9 @@ final class SearchRepository {
       ranked AS (
         -- relevance, discounted with age: a result from six months ago keeps three quarters of its weight, an old one three fifths
         SELECT c.kind, c.id, c.sub, c.at,
-               c.rank * (0.6 + 0.4 * exp(-greatest(extract(epoch FROM now() - c.at), 0) / 15552000.0)) AS score
-          FROM candidates c
+               coalesce(c.rank, (SELECT {1}(p.search_vector) FROM posts p WHERE p.id = c.id AND c.kind = 'post'))
+                 * (0.6 + 0.4 * exp(-greatest(extract(epoch FROM now() - c.at), 0) / 15552000.0)) AS score
+          FROM candidates c, q
       ),
       shown AS (
         SELECT * FROM ranked ORDER BY score DESC, at DESC, kind, id, sub LIMIT $10::int OFFSET $11::int
