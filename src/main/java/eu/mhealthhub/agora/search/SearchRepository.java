@@ -24,8 +24,11 @@ import java.util.Optional;
  */
 final class SearchRepository {
 
-  /** How many of the newest matches are ranked (and so can be paged through); every match is counted. */
-  static final int RANKED = 500;
+  /**
+   * How many of the newest matches are ranked (and so can be paged through: ten pages); every match is
+   * counted. A post's rank is computed for these only (see {@link #matches()}).
+   */
+  static final int RANKED = 200;
 
   /** {@code ts_headline}'s options: hits between markers no text can hold (they are removed from it first). */
   private static final String HEADLINE = "'StartSel=\"" + Snippet.START + "\", StopSel=\"" + Snippet.STOP
@@ -47,9 +50,9 @@ final class SearchRepository {
         SELECT thread_id FROM thread_subscriptions WHERE member_id = $8::bigint AND level = 'watching'
       ),
       matches AS (
-        -- each match is ranked while its row is in hand; a post's group is its own column (V025),
-        -- so posts are matched without looking up their threads
-        SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at, {1}(t.search_vector) AS rank
+        -- each match of the few-row kinds is ranked while its row is in hand; a post's group is its own
+        -- column (V025), so posts are matched without looking up their threads
+        SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at, {1}(t.search_vector) AS rank, NULL::tid AS tid
           FROM threads t, q
          WHERE 'threads' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(t.search_vector)
            AND t.merged_into IS NULL AND t.held_at IS NULL
@@ -58,7 +61,10 @@ final class SearchRepository {
            AND ($7::timestamptz IS NULL OR t.created_at < $7::timestamptz)
            AND ($8::bigint IS NULL OR t.id IN (SELECT thread_id FROM watched))
         UNION ALL
-        SELECT 'post', p.id, 0, p.created_at, {1}(p.search_vector)
+        -- posts are ranked after the cut to the newest (candidates), their rows found again by their place
+        -- (ctid, this statement's snapshot): ranking is half the cost of each match, and a frequent word
+        -- matches thousands of posts, of which only $13 are ranked
+        SELECT 'post', p.id, 0, p.created_at, NULL::real, p.ctid
           FROM posts p, q
          WHERE 'posts' = ANY($9::text[]) AND p.group_id = ANY($3::bigint[]) AND {0}(p.search_vector)
            AND p.held_at IS NULL AND (p.deleted_at IS NULL OR p.group_id = ANY($4::bigint[]))
@@ -67,7 +73,7 @@ final class SearchRepository {
            AND ($7::timestamptz IS NULL OR p.created_at < $7::timestamptz)
            AND ($8::bigint IS NULL OR p.thread_id IN (SELECT thread_id FROM watched))
         UNION ALL
-        SELECT 'attachment', a.id, 0, a.created_at, {1}(a.search_vector)
+        SELECT 'attachment', a.id, 0, a.created_at, {1}(a.search_vector), NULL::tid
           FROM attachments a JOIN posts p ON p.id = a.post_id, q
          WHERE 'posts' = ANY($9::text[]) AND p.group_id = ANY($3::bigint[]) AND {0}(a.search_vector)
            AND p.held_at IS NULL AND (p.deleted_at IS NULL OR p.group_id = ANY($4::bigint[]))
@@ -76,14 +82,14 @@ final class SearchRepository {
            AND ($7::timestamptz IS NULL OR a.created_at < $7::timestamptz)
            AND ($8::bigint IS NULL OR p.thread_id IN (SELECT thread_id FROM watched))
         UNION ALL
-        SELECT 'document', d.id, 0, d.updated_at, {1}(d.search_vector)
+        SELECT 'document', d.id, 0, d.updated_at, {1}(d.search_vector), NULL::tid
           FROM documents d, q
          WHERE 'documents' = ANY($9::text[]) AND d.group_id = ANY($3::bigint[]) AND {0}(d.search_vector)
            AND ($5::bigint IS NULL OR d.created_by = $5::bigint) AND $8::bigint IS NULL
            AND ($6::timestamptz IS NULL OR d.updated_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR d.updated_at < $7::timestamptz)
         UNION ALL
-        SELECT 'section', d.id, s.section_key, r.created_at, {1}(s.search_vector)
+        SELECT 'section', d.id, s.section_key, r.created_at, {1}(s.search_vector), NULL::tid
           FROM document_sections s
           JOIN documents d ON d.id = s.document_id AND s.revision = d.current_revision
           JOIN document_revisions r ON r.document_id = d.id AND r.number = d.current_revision, q
@@ -92,7 +98,7 @@ final class SearchRepository {
            AND ($6::timestamptz IS NULL OR r.created_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR r.created_at < $7::timestamptz)
         UNION ALL
-        SELECT 'comment', c.id, 0, c.created_at, {1}(c.search_vector)
+        SELECT 'comment', c.id, 0, c.created_at, {1}(c.search_vector), NULL::tid
           FROM document_comments c JOIN documents d ON d.id = c.document_id, q
          WHERE 'documents' = ANY($9::text[]) AND d.group_id = ANY($3::bigint[]) AND {0}(c.search_vector)
            AND ($5::bigint IS NULL OR c.author_id = $5::bigint) AND $8::bigint IS NULL
@@ -102,7 +108,8 @@ final class SearchRepository {
         SELECT 'talk', k.id, 0, k.starts_at,
                greatest({1}(k.search_vector),
                         coalesce((SELECT max({1}(sp.search_vector)) FROM talk_speakers sp
-                                   WHERE sp.talk_id = k.id AND {0}(sp.search_vector)), 0))
+                                   WHERE sp.talk_id = k.id AND {0}(sp.search_vector)), 0)),
+               NULL::tid
           FROM talks k, q
          WHERE 'talks' = ANY($9::text[])
            AND ({0}(k.search_vector)
@@ -113,7 +120,7 @@ final class SearchRepository {
            AND ($6::timestamptz IS NULL OR k.starts_at >= $6::timestamptz)
            AND ($7::timestamptz IS NULL OR k.starts_at < $7::timestamptz)
         UNION ALL
-        SELECT 'question', qu.id, 0, qu.created_at, {1}(qu.search_vector)
+        SELECT 'question', qu.id, 0, qu.created_at, {1}(qu.search_vector), NULL::tid
           FROM talk_questions qu, q
          WHERE 'talks' = ANY($9::text[]) AND qu.status = 'visible' AND {0}(qu.search_vector)
            -- an anonymous question is never found by its author's handle
@@ -131,8 +138,9 @@ final class SearchRepository {
       ranked AS (
         -- relevance, discounted with age: a result from six months ago keeps three quarters of its weight, an old one three fifths
         SELECT c.kind, c.id, c.sub, c.at,
-               c.rank * (0.6 + 0.4 * exp(-greatest(extract(epoch FROM now() - c.at), 0) / 15552000.0)) AS score
-          FROM candidates c
+               coalesce(c.rank, (SELECT {1}(p.search_vector) FROM posts p WHERE p.ctid = c.tid))
+                 * (0.6 + 0.4 * exp(-greatest(extract(epoch FROM now() - c.at), 0) / 15552000.0)) AS score
+          FROM candidates c, q
       ),
       shown AS (
         SELECT * FROM ranked ORDER BY score DESC, at DESC, kind, id, sub LIMIT $10::int OFFSET $11::int
