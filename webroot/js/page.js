@@ -82,7 +82,8 @@ export function start() {
         var li = document.createElement('li');
         li.id = list.id + '-' + i;
         li.setAttribute('role', 'option');
-        li.textContent = '@' + m.handle + ' \u2014 ' + m.name;
+        var about = [m.affiliation, m.stakeholder].filter(Boolean).join(', ');
+        li.textContent = '@' + m.handle + ' \u2014 ' + m.name + (about ? ' (' + about + ')' : '');
         li.addEventListener('mousedown', function (e) {
           e.preventDefault();
           choose(i);

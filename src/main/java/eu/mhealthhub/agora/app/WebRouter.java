@@ -156,11 +156,11 @@ public final class WebRouter {
         new DocumentExport(vertx, pages, services.documents()), services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);
     new ApiRoutes(services.groups(), services.threads(),
-        new Idempotency(vertx, services.database().pool()), search).mount(router);
+        new Idempotency(vertx, services.database().pool()), search, services.i18n()).mount(router);
     new LiveRoutes(services.database().pool(), services.changes().log(), services.audience()).mount(router);
     new PresenceRoutes(services.audience(), services.presence()).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
-    new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies(), services.suspended()).mount(router);
+    new MemberRoutes(pages, services.members(), services.groups(), services.threads(), config.secureCookies(), services.suspended()).mount(router);
     new eu.mhealthhub.agora.moderation.SuspensionRoutes(pages, services.members(), services.suspensions(), services.i18n(),
         services.clock()).mount(router);
     new eu.mhealthhub.agora.notify.NotificationRoutes(pages, services.notifications(), services.i18n()).mount(router);

@@ -47,10 +47,19 @@ final class MemberRepository {
              email = #{email},
              email_edited = email_edited OR email IS DISTINCT FROM #{email},
              locale = #{locale},
-             time_zone = #{timeZone}
+             time_zone = #{timeZone},
+             affiliation = #{affiliation},
+             country = #{country},
+             stakeholder_type = #{stakeholderType},
+             languages = #{languages},
+             bio = #{bio},
+             links = #{links}
        WHERE id = #{id}
       RETURNING %s
       """.formatted(COLUMNS);
+
+  private static final String PROFILE =
+      "SELECT affiliation, country, stakeholder_type, languages, bio, links FROM members WHERE id = #{id}";
 
   private static final String UPDATE_LOCALE =
       "UPDATE members SET locale = #{locale} WHERE id = #{id} RETURNING " + COLUMNS;
@@ -95,8 +104,26 @@ final class MemberRepository {
     params.put("email", form.email());
     params.put("locale", form.locale());
     params.put("timeZone", form.timeZone());
+    params.put("affiliation", form.affiliation());
+    params.put("country", form.country());
+    params.put("stakeholderType", form.stakeholderType());
+    params.put("languages", form.languages().toArray(String[]::new));
+    params.put("bio", form.bio());
+    params.put("links", form.links().toArray(String[]::new));
     return SqlTemplate.forQuery(db, UPDATE_PROFILE).mapTo(MAPPER).execute(params)
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  /** The member's profile fields; empty when there is no such member. */
+  Future<Optional<Profile>> profile(SqlClient db, long id) {
+    return SqlTemplate.forQuery(db, PROFILE).execute(Map.of("id", id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(profile(rows.iterator().next())));
+  }
+
+  private static Profile profile(Row r) {
+    return new Profile(r.getString("affiliation"), r.getString("country"), r.getString("stakeholder_type"),
+        java.util.Arrays.asList(r.getArrayOfStrings("languages")), r.getString("bio"),
+        java.util.Arrays.asList(r.getArrayOfStrings("links")));
   }
 
   Future<Optional<Member>> updateLocale(SqlClient db, long id, String locale) {

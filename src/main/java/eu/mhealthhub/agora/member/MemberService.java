@@ -88,6 +88,11 @@ public final class MemberService {
         .map(m -> m.orElseThrow(DomainException::notFound)));
   }
 
+  /** The member's profile fields; fails with NOT_FOUND when there is no such member. */
+  public Future<Profile> profile(long memberId) {
+    return repository.profile(pool, memberId).map(p -> p.orElseThrow(DomainException::notFound));
+  }
+
   /** Stores the member's chosen language; null returns to following the browser. */
   public Future<Member> updateLocale(long memberId, String locale) {
     return forget(memberId, repository.updateLocale(pool, memberId, locale)
