@@ -14,3 +14,14 @@ ALTER TABLE members
     ADD COLUMN bio              text   NOT NULL DEFAULT '' CHECK (char_length(bio) <= 2000),
     -- at most 5 https:// addresses
     ADD COLUMN links            text[] NOT NULL DEFAULT '{}' CHECK (cardinality(links) <= 5);
+
+-- A member's uploaded picture, decoded, resized and re-encoded as PNG on the server (so none of the
+-- uploaded file's metadata survives): 64 and 256 pixels square. No row: the initials are shown.
+CREATE TABLE member_avatars (
+    member_id   bigint      PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
+    small_png   bytea       NOT NULL CHECK (octet_length(small_png) <= 1048576),
+    large_png   bytea       NOT NULL CHECK (octet_length(large_png) <= 1048576),
+    -- names this version of the picture in URLs and ETags
+    version     text        NOT NULL CHECK (version ~ '^[0-9a-f]{16}$'),
+    updated_at  timestamptz NOT NULL DEFAULT now()
+);

@@ -40,7 +40,7 @@ public final class MemberPages {
    * the stakeholder type's message key (null when not given), the bio rendered by the sanitiser.
    */
   public record ProfileView(String affiliation, String countryName, String stakeholderLabel, List<String> languageNames,
-      String bioHtml, List<String> links, boolean empty) {
+      String bioHtml, List<String> links, boolean empty, String avatarVersion) {
 
     static ProfileView of(Profile p, Locale reader) {
       List<String> languages = p.languages().stream().map(l -> Locale.forLanguageTag(l).getDisplayLanguage(reader))
@@ -49,7 +49,7 @@ public final class MemberPages {
       String bio = p.bio().isBlank() ? "" : Markdown.toHtml(p.bio());
       return new ProfileView(p.affiliation(), country, StakeholderType.labelOf(p.stakeholderType()), languages, bio,
           p.links(), p.affiliation() == null && country == null && p.stakeholderType() == null && languages.isEmpty()
-              && bio.isEmpty() && p.links().isEmpty());
+              && bio.isEmpty() && p.links().isEmpty(), p.avatarVersion());
     }
   }
 
@@ -69,23 +69,34 @@ public final class MemberPages {
         .map(t -> new Option(t.code(), t.label(), t.code().equals(chosen))).toList();
   }
 
-  /** The profile form, as shown, shown again with {@code problems} (field to message key), or after saving. */
+  /**
+   * The profile form, as shown, shown again with {@code problems} (field to message key), or after
+   * saving; {@code avatarVersion} names the member's uploaded picture (null: none).
+   */
   public record ProfilePage(ProfileForm form, Map<String, String> problems, boolean hasProblems, boolean saved,
-      List<String> zones, List<Option> countries, List<Option> stakeholderTypes, int maxBio, int maxLinks) {
+      List<String> zones, List<Option> countries, List<Option> stakeholderTypes, int maxBio, int maxLinks,
+      String avatarVersion) {
 
     /** The form filled with what the member has now. */
     static ProfilePage current(Member m, Profile p, boolean saved, Locale reader) {
-      return page(ProfileForm.current(m, p), Map.of(), saved, reader);
+      return page(ProfileForm.current(m, p), Map.of(), saved, reader, p.avatarVersion());
     }
 
     /** The form as submitted, with its problems. */
-    static ProfilePage submitted(ProfileForm form, Locale reader) {
-      return page(form, form.problems(), false, reader);
+    static ProfilePage submitted(ProfileForm form, Locale reader, String avatarVersion) {
+      return page(form, form.problems(), false, reader, avatarVersion);
     }
 
-    private static ProfilePage page(ProfileForm form, Map<String, String> problems, boolean saved, Locale reader) {
+    /** The form as the member has it, with the avatar upload refused for the reason {@code problem} (a message key). */
+    static ProfilePage avatarRefused(Member m, Profile p, String problem, Locale reader) {
+      return page(ProfileForm.current(m, p), Map.of("avatar", problem), false, reader, p.avatarVersion());
+    }
+
+    private static ProfilePage page(ProfileForm form, Map<String, String> problems, boolean saved, Locale reader,
+        String avatarVersion) {
       return new ProfilePage(form, problems, !problems.isEmpty(), saved, ZONES, MemberPages.countries(reader, form.country()),
-          MemberPages.stakeholderTypes(form.stakeholderType()), ProfileForm.MAX_BIO_LENGTH, ProfileForm.MAX_LINKS);
+          MemberPages.stakeholderTypes(form.stakeholderType()), ProfileForm.MAX_BIO_LENGTH, ProfileForm.MAX_LINKS,
+          avatarVersion);
     }
   }
 }

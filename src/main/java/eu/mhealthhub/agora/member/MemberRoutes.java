@@ -17,6 +17,8 @@ import eu.mhealthhub.agora.web.ViewModel;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.FileUpload;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.Router;
@@ -32,7 +34,10 @@ import java.util.Optional;
  *                        stakeholder type, languages spoken, bio, links)
  * POST /me/language      save the language from the footer switcher (signed in)
  * GET  /language?lang=   remember an anonymous reader's language in a cookie
+ * POST /me/avatar        upload a picture (multipart field "avatar"): checked, resized to 64 and 256, stored as PNG
+ * POST /me/avatar/remove back to the initials
  * GET  /members/:handle  a member's page: profile, groups and latest posts the viewer may read
+ * GET  /members/:handle/avatar/64|256   the avatar as PNG (404 when the member has none)
  * </pre>
  */
 public final class MemberRoutes {
@@ -62,7 +67,22 @@ public final class MemberRoutes {
     this.secureCookies = secureCookies;
   }
 
+  /**
+   * The avatar upload: members only, then {@code uploadBody} (the body handler that accepts files), then
+   * {@code csrf}; mounted before the router's general body handler.
+   */
+  public void mountUploads(Router router, io.vertx.core.Handler<RoutingContext> uploadBody,
+      io.vertx.core.Handler<RoutingContext> csrf) {
+    router.post("/me/avatar").handler(ctx -> {
+      if (Forms.requireMember(ctx)) {
+        uploadBody.handle(ctx);
+      }
+    }).handler(csrf).handler(this::uploadAvatar);
+  }
+
   public void mount(Router router) {
+    router.post("/me/avatar/remove").handler(Forms::members).handler(this::removeAvatar);
+    router.get("/members/:handle/avatar/:size").handler(this::avatar);
     router.get("/me").handler(Forms::members).handler(this::profile);
     router.post("/me").handler(Forms::members).handler(this::saveProfile);
     router.post("/me/language").handler(Forms::members).handler(this::saveLanguage);
@@ -116,11 +136,60 @@ public final class MemberRoutes {
 
   /** The profile form again (400) with its problems, nothing stored, or saved and back to it with a notice. */
   private Future<FormResult<ProfilePage>> save(Member me, ProfileForm form, java.util.Locale reader) {
-    ProfilePage submitted = ProfilePage.submitted(form, reader);
-    if (submitted.hasProblems()) {
-      return Future.succeededFuture(new FormResult.Problems<>(400, submitted));
+    if (!form.problems().isEmpty()) {
+      return members.profile(me.id())
+          .map(p -> new FormResult.Problems<>(400, ProfilePage.submitted(form, reader, p.avatarVersion())));
     }
     return members.updateProfile(me.id(), form).map(m -> FormResult.done("/me?saved=1"));
+  }
+
+  /**
+   * A new avatar from the multipart field {@code avatar}: checked, resized and stored, then back to the
+   * profile; refused (not an image, too large in bytes or pixels) as the profile form with the problem.
+   */
+  private void uploadAvatar(RoutingContext ctx) {
+    Member me = member(ctx);
+    java.util.Locale reader = Viewer.of(ctx).locale();
+    Optional<FileUpload> file = ctx.fileUploads().stream().filter(u -> "avatar".equals(u.name())).findFirst();
+    Future<byte[]> bytes = file.isEmpty() || file.get().size() == 0
+        ? Future.failedFuture(DomainException.badRequest("profile.error.avatar.missing"))
+        : file.get().size() > AvatarImages.MAX_BYTES
+            ? Future.failedFuture(new DomainException(DomainException.Kind.TOO_LARGE, "profile.error.avatar.bytes"))
+            : ctx.vertx().fileSystem().readFile(file.get().uploadedFileName()).map(Buffer::getBytes);
+    bytes.compose(data -> members.setAvatar(ctx.vertx(), me.id(), data))
+        .map(v -> FormResult.<ProfilePage>done("/me?saved=1"))
+        .recover(e -> FormResult.refused(e, d -> members.profile(me.id())
+            .map(p -> ProfilePage.avatarRefused(me, p, d.messageKey(), reader))))
+        .onSuccess(result -> result.send(ctx, pages, "member/profile"))
+        .onFailure(ctx::fail);
+  }
+
+  private void removeAvatar(RoutingContext ctx) {
+    Respond.to(ctx, members.removeAvatar(member(ctx).id()), v -> Forms.redirect(ctx, "/me?saved=1"));
+  }
+
+  /**
+   * One size of a member's avatar, as the attachment rules serve an image: its own type, inline,
+   * nosniff, a sandbox policy; public (the member's page is) and cached, the version in the URL.
+   */
+  private void avatar(RoutingContext ctx) {
+    int size = ctx.pathParam("size").matches("\\d{1,4}") ? Integer.parseInt(ctx.pathParam("size")) : 0;
+    String cached = ctx.request().getHeader("If-None-Match");
+    Respond.to(ctx, members.avatar(ctx.pathParam("handle"), size), a -> {
+      String etag = "\"" + a.version() + "-" + size + "\"";
+      ctx.response()
+          .putHeader("Content-Type", "image/png")
+          .putHeader("Content-Disposition", "inline; filename=\"avatar-" + size + ".png\"")
+          .putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+          .putHeader("Cache-Control", "public, max-age=3600")
+          .putHeader("ETag", etag);
+      if (etag.equals(cached)) {
+        ctx.response().setStatusCode(304).end();
+      } else {
+        ctx.response().end(a.png());
+      }
+    });
   }
 
   private void saveLanguage(RoutingContext ctx) {

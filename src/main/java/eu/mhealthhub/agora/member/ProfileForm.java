@@ -61,11 +61,6 @@ public record ProfileForm(String displayName, String email, String locale, Strin
         p.stakeholderType(), p.languages(), p.bio(), p.links());
   }
 
-  /** The profile part, as it is stored. */
-  Profile profile() {
-    return new Profile(affiliation, country, stakeholderType, languages, bio, links);
-  }
-
   /** The languages as the form's field shows them. */
   public String languagesText() {
     return String.join(", ", languages);
