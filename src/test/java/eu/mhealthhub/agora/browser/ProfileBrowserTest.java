@@ -42,7 +42,15 @@ class ProfileBrowserTest {
     String handle = TestDatabase.text("SELECT handle FROM members WHERE display_name = 'Tomasz Nowak' ORDER BY id LIMIT 1");
     List<String> failures = new ArrayList<>();
     try {
+      TestDatabase.update("UPDATE members SET time_zone = NULL WHERE handle = ?", handle);
       d.get(app.url("/me"));
+      // with no time zone chosen, the browser's own is offered and one click chooses it
+      String zone = (String) d.executeScript("return Intl.DateTimeFormat().resolvedOptions().timeZone");
+      if (!new Select(d.findElement(By.id("timeZone"))).getOptions().stream().filter(o -> zone.equals(o.getAttribute("value"))
+          || zone.equals(o.getText())).toList().isEmpty()) {
+        d.findElement(By.cssSelector("#timeZone-browser button")).click();
+        assertEquals(zone, new Select(d.findElement(By.id("timeZone"))).getFirstSelectedOption().getText());
+      }
       scan("profile form", failures);
       d.findElement(By.id("affiliation")).clear();
       d.findElement(By.id("affiliation")).sendKeys("Polish HTA agency");
