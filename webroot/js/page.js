@@ -82,7 +82,8 @@ export function start() {
         var li = document.createElement('li');
         li.id = list.id + '-' + i;
         li.setAttribute('role', 'option');
-        li.textContent = '@' + m.handle + ' \u2014 ' + m.name;
+        var about = [m.affiliation, m.stakeholder].filter(Boolean).join(', ');
+        li.textContent = '@' + m.handle + ' \u2014 ' + m.name + (about ? ' (' + about + ')' : '');
         li.addEventListener('mousedown', function (e) {
           e.preventDefault();
           choose(i);
@@ -153,4 +154,27 @@ export function start() {
       window.location.href = link.href + '&passage=' + encodeURIComponent(text);
     }
   });
+
+  // The profile's time zone: while none is chosen, offer the browser's own (the form works without this).
+  (function () {
+    var select = document.getElementById('timeZone');
+    var hint = document.getElementById('timeZone-browser');
+    var zone = window.Intl && Intl.DateTimeFormat ? Intl.DateTimeFormat().resolvedOptions().timeZone : null;
+    if (!select || !hint || select.value || !zone) {
+      return;
+    }
+    var offered = Array.prototype.some.call(select.options, function (o) { return o.value === zone; });
+    if (!offered) {
+      return;
+    }
+    var button = hint.querySelector('button');
+    button.textContent = zone;
+    button.setAttribute('data-zone', zone);
+    button.addEventListener('click', function () {
+      select.value = zone;
+      hint.hidden = true;
+      select.focus();
+    });
+    hint.hidden = false;
+  })();
 }

@@ -60,7 +60,16 @@ public final class ApiRoutes {
   private final Idempotency idempotency;
   private final SearchService search;
 
+  private final eu.mhealthhub.agora.web.I18n i18n;
+
   public ApiRoutes(GroupService groups, ThreadService threads, Idempotency idempotency, SearchService search) {
+    this(groups, threads, idempotency, search, null);
+  }
+
+  /** With {@code i18n} (may be null: no labels), for the stakeholder labels of mention suggestions. */
+  public ApiRoutes(GroupService groups, ThreadService threads, Idempotency idempotency, SearchService search,
+      eu.mhealthhub.agora.web.I18n i18n) {
+    this.i18n = i18n;
     this.groups = groups;
     this.threads = threads;
     this.idempotency = idempotency;
@@ -255,9 +264,24 @@ public final class ApiRoutes {
     groups.find(ctx.pathParam("slug"), viewer(ctx))
         .compose(g -> threads.mentionSuggestions(g, ctx.request().getParam("q")))
         .map(list -> new JsonObject().put("members", new JsonArray(list.stream()
-            .map(m -> new JsonObject().put("handle", m.handle()).put("name", m.displayName())).toList())))
+            .map(m -> suggestion(ctx, m)).toList())))
         .onSuccess(o -> json(ctx, 200, o))
         .onFailure(ctx::fail);
+  }
+
+  /** A mention suggestion: handle and name, with affiliation and stakeholder type when the member gave them. */
+  private JsonObject suggestion(RoutingContext ctx, eu.mhealthhub.agora.thread.MentionSuggestion m) {
+    JsonObject o = new JsonObject().put("handle", m.handle()).put("name", m.displayName());
+    if (m.affiliation() != null) {
+      o.put("affiliation", m.affiliation());
+    }
+    eu.mhealthhub.agora.StakeholderType.of(m.stakeholderType()).ifPresent(t -> {
+      o.put("stakeholderType", t.code());
+      if (i18n != null) {
+        o.put("stakeholder", i18n.message(Viewer.of(ctx).locale(), t.label()));
+      }
+    });
+    return o;
   }
 
   private void getThread(RoutingContext ctx) {

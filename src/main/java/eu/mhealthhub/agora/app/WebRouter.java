@@ -114,11 +114,19 @@ public final class WebRouter {
 
     // The only routes that accept files: members only, their own body handler writing to this
     // instance's private temporary directory (each file deleted when its request ends), then the CSRF check.
+    MemberRoutes memberRoutes = new MemberRoutes(pages, services.members(), services.groups(), services.threads(),
+        config.secureCookies(), services.suspended());
     ThreadRoutes threadRoutes = new ThreadRoutes(pages, services.groups(), services.threads(), services.attachments(),
         services.i18n(), services.documents());
     threadRoutes.mountUploads(router, BodyHandler.create(services.uploadDirectory().toString())
         .setHandleFileUploads(true)
         .setBodyLimit(services.attachments().maxBytes() * Upload.MAX_FILES + config.maxFormBytes())
+        .setDeleteUploadedFilesOnEnd(true)
+        .setMergeFormAttributes(false), InputCheck.body(csrf));
+    // The avatar upload (issue 14): one picture of at most AvatarImages' size, checked by content.
+    memberRoutes.mountUploads(router, BodyHandler.create(services.uploadDirectory().toString())
+        .setHandleFileUploads(true)
+        .setBodyLimit(2L * 1024 * 1024 + config.maxFormBytes())
         .setDeleteUploadedFilesOnEnd(true)
         .setMergeFormAttributes(false), InputCheck.body(csrf));
 
@@ -156,11 +164,11 @@ public final class WebRouter {
         new DocumentExport(vertx, pages, services.documents()), services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);
     new ApiRoutes(services.groups(), services.threads(),
-        new Idempotency(vertx, services.database().pool()), search).mount(router);
+        new Idempotency(vertx, services.database().pool()), search, services.i18n()).mount(router);
     new LiveRoutes(services.database().pool(), services.changes().log(), services.audience()).mount(router);
     new PresenceRoutes(services.audience(), services.presence()).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
-    new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies(), services.suspended()).mount(router);
+    memberRoutes.mount(router);
     new eu.mhealthhub.agora.moderation.SuspensionRoutes(pages, services.members(), services.suspensions(), services.i18n(),
         services.clock()).mount(router);
     new eu.mhealthhub.agora.notify.NotificationRoutes(pages, services.notifications(), services.i18n()).mount(router);

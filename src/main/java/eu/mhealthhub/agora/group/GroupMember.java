@@ -7,7 +7,13 @@ import java.time.Instant;
  * thread.TrustRepository), {@code trustSet} when a moderator set it.
  */
 public record GroupMember(long memberId, String displayName, String handle, String role, Instant joinedAt, int trustLevel,
-    boolean trustSet) {
+    boolean trustSet, String affiliation, String stakeholderType) {
+
+  /** The message key of the member's stakeholder type, or null when they have not said. */
+  public String stakeholderLabel() {
+    return eu.mhealthhub.agora.StakeholderType.labelOf(stakeholderType);
+  }
+
   public boolean moderator() {
     return "moderator".equals(role);
   }

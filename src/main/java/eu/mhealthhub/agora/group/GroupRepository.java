@@ -66,7 +66,8 @@ final class GroupRepository {
   private static final String MODERATORS = "SELECT member_id FROM group_memberships WHERE group_id = $1 AND role = 'moderator'";
 
   private static final String MEMBERS = """
-      SELECT m.id, m.display_name, m.handle, gm.role, gm.joined_at, gm.trust_level IS NOT NULL AS trust_set,
+      SELECT m.id, m.display_name, m.handle, m.affiliation, m.stakeholder_type, gm.role, gm.joined_at,
+             gm.trust_level IS NOT NULL AS trust_set,
              -- the trust level in force, as thread.TrustRepository decides it (graduated trust)
              CASE WHEN gm.trust_level IS NOT NULL THEN gm.trust_level
                   WHEN gm.approved_posts >= 10 AND gm.first_approved_at <= now() - interval '7 days' THEN 2
@@ -181,7 +182,8 @@ final class GroupRepository {
   Future<List<GroupMember>> members(SqlClient db, long groupId) {
     return db.preparedQuery(MEMBERS).execute(Tuple.of(groupId))
         .map(rows -> list(rows, r -> new GroupMember(r.getLong("id"), r.getString("display_name"), r.getString("handle"),
-          r.getString("role"), r.getOffsetDateTime("joined_at").toInstant(), r.getInteger("trust"), r.getBoolean("trust_set"))));
+          r.getString("role"), r.getOffsetDateTime("joined_at").toInstant(), r.getInteger("trust"), r.getBoolean("trust_set"),
+          r.getString("affiliation"), r.getString("stakeholder_type"))));
   }
 
   Future<Map<Long, String>> memberships(SqlClient db, long memberId) {

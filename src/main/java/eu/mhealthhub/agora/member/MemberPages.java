@@ -2,8 +2,14 @@ package eu.mhealthhub.agora.member;
 
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.group.GroupPages.Membership;
+import eu.mhealthhub.agora.StakeholderType;
+import eu.mhealthhub.agora.text.Markdown;
+import java.text.Collator;
 import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -21,26 +27,76 @@ public final class MemberPages {
   public record MemberPage(Member member, List<Membership> groups) {}
 
   /**
-   * A member's page as a moderator sees it: with the suspension in force, when there is one and the
+   * A member's page: who they are ({@code profile}), the groups they belong to and their latest posts
+   * that the viewer may read, and, for a moderator, the suspension in force when there is one and the
    * viewer may see it (null otherwise).
    */
-  public record ModeratedMemberPage(Member member, List<Membership> groups,
+  public record ModeratedMemberPage(Member member, ProfileView profile, List<Membership> groups,
+      List<eu.mhealthhub.agora.thread.AuthoredPost> posts,
       eu.mhealthhub.agora.web.SuspensionCheck.Notice suspension, boolean suspendedForever) {}
 
-  /** The profile form, as shown, shown again with {@code problems} (field to message key), or after saving. */
+  /**
+   * The profile as a reader sees it, in the reader's language: the country's and languages' names,
+   * the stakeholder type's message key (null when not given), the bio rendered by the sanitiser.
+   */
+  public record ProfileView(String affiliation, String countryName, String stakeholderLabel, List<String> languageNames,
+      String bioHtml, List<String> links, boolean empty, String avatarVersion) {
+
+    static ProfileView of(Profile p, Locale reader) {
+      List<String> languages = p.languages().stream().map(l -> Locale.forLanguageTag(l).getDisplayLanguage(reader))
+          .toList();
+      String country = p.country() == null ? null : new Locale("", p.country()).getDisplayCountry(reader);
+      String bio = p.bio().isBlank() ? "" : Markdown.toHtml(p.bio());
+      return new ProfileView(p.affiliation(), country, StakeholderType.labelOf(p.stakeholderType()), languages, bio,
+          p.links(), p.affiliation() == null && country == null && p.stakeholderType() == null && languages.isEmpty()
+              && bio.isEmpty() && p.links().isEmpty(), p.avatarVersion());
+    }
+  }
+
+  /** A choice in a select: its value, the label as text or message key, and whether it is chosen. */
+  public record Option(String value, String label, boolean selected) {}
+
+  /** The countries to choose from, by name in the reader's language. */
+  static List<Option> countries(Locale reader, String chosen) {
+    return Arrays.stream(Locale.getISOCountries())
+        .map(c -> new Option(c, new Locale("", c).getDisplayCountry(reader), c.equals(chosen)))
+        .sorted(Comparator.comparing(Option::label, Collator.getInstance(reader))).toList();
+  }
+
+  /** The stakeholder types, labels as message keys. */
+  static List<Option> stakeholderTypes(String chosen) {
+    return Arrays.stream(StakeholderType.values())
+        .map(t -> new Option(t.code(), t.label(), t.code().equals(chosen))).toList();
+  }
+
+  /**
+   * The profile form, as shown, shown again with {@code problems} (field to message key), or after
+   * saving; {@code avatarVersion} names the member's uploaded picture (null: none).
+   */
   public record ProfilePage(ProfileForm form, Map<String, String> problems, boolean hasProblems, boolean saved,
-      List<String> zones) {
+      List<String> zones, List<Option> countries, List<Option> stakeholderTypes, int maxBio, int maxLinks,
+      String avatarVersion) {
 
     /** The form filled with what the member has now. */
-    static ProfilePage current(Member m, boolean saved) {
-      return new ProfilePage(ProfileForm.of(m.displayName(), m.email(), m.locale(), m.timeZone()), Map.of(), false,
-          saved, ZONES);
+    static ProfilePage current(Member m, Profile p, boolean saved, Locale reader) {
+      return page(ProfileForm.current(m, p), Map.of(), saved, reader, p.avatarVersion());
     }
 
     /** The form as submitted, with its problems. */
-    static ProfilePage submitted(ProfileForm form) {
-      Map<String, String> problems = form.problems();
-      return new ProfilePage(form, problems, !problems.isEmpty(), false, ZONES);
+    static ProfilePage submitted(ProfileForm form, Locale reader, String avatarVersion) {
+      return page(form, form.problems(), false, reader, avatarVersion);
+    }
+
+    /** The form as the member has it, with the avatar upload refused for the reason {@code problem} (a message key). */
+    static ProfilePage avatarRefused(Member m, Profile p, String problem, Locale reader) {
+      return page(ProfileForm.current(m, p), Map.of("avatar", problem), false, reader, p.avatarVersion());
+    }
+
+    private static ProfilePage page(ProfileForm form, Map<String, String> problems, boolean saved, Locale reader,
+        String avatarVersion) {
+      return new ProfilePage(form, problems, !problems.isEmpty(), saved, ZONES, MemberPages.countries(reader, form.country()),
+          MemberPages.stakeholderTypes(form.stakeholderType()), ProfileForm.MAX_BIO_LENGTH, ProfileForm.MAX_LINKS,
+          avatarVersion);
     }
   }
 }

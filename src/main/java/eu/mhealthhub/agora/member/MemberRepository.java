@@ -47,10 +47,39 @@ final class MemberRepository {
              email = #{email},
              email_edited = email_edited OR email IS DISTINCT FROM #{email},
              locale = #{locale},
-             time_zone = #{timeZone}
+             time_zone = #{timeZone},
+             affiliation = #{affiliation},
+             country = #{country},
+             stakeholder_type = #{stakeholderType},
+             languages = #{languages},
+             bio = #{bio},
+             links = #{links}
        WHERE id = #{id}
       RETURNING %s
       """.formatted(COLUMNS);
+
+  private static final String PROFILE = """
+      SELECT m.affiliation, m.country, m.stakeholder_type, m.languages, m.bio, m.links, a.version AS avatar_version
+        FROM members m LEFT JOIN member_avatars a ON a.member_id = m.id
+       WHERE m.id = #{id}
+      """;
+
+  private static final String SAVE_AVATAR = """
+      INSERT INTO member_avatars (member_id, small_png, large_png, version)
+      VALUES (#{id}, #{small}, #{large}, #{version})
+      ON CONFLICT (member_id) DO UPDATE
+         SET small_png = EXCLUDED.small_png, large_png = EXCLUDED.large_png, version = EXCLUDED.version,
+             updated_at = now()
+      """;
+
+  private static final String REMOVE_AVATAR = "DELETE FROM member_avatars WHERE member_id = #{id}";
+
+  /** One size of the avatar of the member with this handle. */
+  private static final String AVATAR = """
+      SELECT CASE WHEN #{large} THEN a.large_png ELSE a.small_png END AS png, a.version
+        FROM member_avatars a JOIN members m ON m.id = a.member_id
+       WHERE lower(m.handle) = lower(#{handle})
+      """;
 
   private static final String UPDATE_LOCALE =
       "UPDATE members SET locale = #{locale} WHERE id = #{id} RETURNING " + COLUMNS;
@@ -95,9 +124,47 @@ final class MemberRepository {
     params.put("email", form.email());
     params.put("locale", form.locale());
     params.put("timeZone", form.timeZone());
+    params.put("affiliation", form.affiliation());
+    params.put("country", form.country());
+    params.put("stakeholderType", form.stakeholderType());
+    params.put("languages", form.languages().toArray(String[]::new));
+    params.put("bio", form.bio());
+    params.put("links", form.links().toArray(String[]::new));
     return SqlTemplate.forQuery(db, UPDATE_PROFILE).mapTo(MAPPER).execute(params)
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
   }
+
+  /** The member's profile fields; empty when there is no such member. */
+  Future<Optional<Profile>> profile(SqlClient db, long id) {
+    return SqlTemplate.forQuery(db, PROFILE).execute(Map.of("id", id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(profile(rows.iterator().next())));
+  }
+
+  private static Profile profile(Row r) {
+    return new Profile(r.getString("affiliation"), r.getString("country"), r.getString("stakeholder_type"),
+        java.util.Arrays.asList(r.getArrayOfStrings("languages")), r.getString("bio"),
+        java.util.Arrays.asList(r.getArrayOfStrings("links")), r.getString("avatar_version"));
+  }
+
+  Future<Void> saveAvatar(SqlClient db, long id, AvatarImages.Avatar avatar) {
+    return SqlTemplate.forUpdate(db, SAVE_AVATAR).execute(Map.of("id", id,
+        "small", io.vertx.core.buffer.Buffer.buffer(avatar.small()), "large", io.vertx.core.buffer.Buffer.buffer(avatar.large()),
+        "version", avatar.version())).mapEmpty();
+  }
+
+  Future<Void> removeAvatar(SqlClient db, long id) {
+    return SqlTemplate.forUpdate(db, REMOVE_AVATAR).execute(Map.of("id", id)).mapEmpty();
+  }
+
+  /** The PNG of one size and its version; empty when the member has none (or does not exist). */
+  Future<Optional<StoredAvatar>> avatar(SqlClient db, String handle, boolean large) {
+    return SqlTemplate.forQuery(db, AVATAR).execute(Map.of("handle", handle, "large", large))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next())
+            .map(r -> new StoredAvatar(r.getBuffer("png"), r.getString("version"))));
+  }
+
+  /** One size of a stored avatar. */
+  record StoredAvatar(io.vertx.core.buffer.Buffer png, String version) {}
 
   Future<Optional<Member>> updateLocale(SqlClient db, long id, String locale) {
     java.util.HashMap<String, Object> params = new java.util.HashMap<>();

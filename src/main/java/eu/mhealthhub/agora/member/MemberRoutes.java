@@ -4,8 +4,9 @@ import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.auth.ViewerHandler;
 import eu.mhealthhub.agora.group.GroupService;
-import eu.mhealthhub.agora.member.MemberPages.MemberPage;
 import eu.mhealthhub.agora.member.MemberPages.ProfilePage;
+import eu.mhealthhub.agora.member.MemberPages.ProfileView;
+import eu.mhealthhub.agora.thread.ThreadService;
 import eu.mhealthhub.agora.web.FormResult;
 import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.I18n;
@@ -16,6 +17,8 @@ import eu.mhealthhub.agora.web.ViewModel;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.FileUpload;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.Router;
@@ -27,26 +30,36 @@ import java.util.Optional;
  *
  * <pre>
  * GET  /me               profile form (signed in)
- * POST /me               save name, e-mail, language, time zone
+ * POST /me               save name, e-mail, language, time zone and the profile (affiliation, country,
+ *                        stakeholder type, languages spoken, bio, links)
  * POST /me/language      save the language from the footer switcher (signed in)
  * GET  /language?lang=   remember an anonymous reader's language in a cookie
- * GET  /members/:handle  a member's page
+ * POST /me/avatar        upload a picture (multipart field "avatar"): checked, resized to 64 and 256, stored as PNG
+ * POST /me/avatar/remove back to the initials
+ * GET  /members/:handle  a member's page: profile, groups and latest posts the viewer may read
+ * GET  /members/:handle/avatar/64|256   the avatar as PNG (404 when the member has none)
  * </pre>
  */
 public final class MemberRoutes {
 
+  /** How many of a member's latest posts their page lists. */
+  static final int RECENT_POSTS = 20;
+
   private final Pages pages;
+  private final ThreadService threads;
   private final MemberService members;
   private final GroupService groups;
   private final boolean secureCookies;
   private final eu.mhealthhub.agora.web.SuspensionCheck suspensions;
 
-  public MemberRoutes(Pages pages, MemberService members, GroupService groups, boolean secureCookies) {
-    this(pages, members, groups, secureCookies, eu.mhealthhub.agora.web.SuspensionCheck.NONE);
+  public MemberRoutes(Pages pages, MemberService members, GroupService groups, ThreadService threads,
+      boolean secureCookies) {
+    this(pages, members, groups, threads, secureCookies, eu.mhealthhub.agora.web.SuspensionCheck.NONE);
   }
 
-  public MemberRoutes(Pages pages, MemberService members, GroupService groups, boolean secureCookies,
-      eu.mhealthhub.agora.web.SuspensionCheck suspensions) {
+  public MemberRoutes(Pages pages, MemberService members, GroupService groups, ThreadService threads,
+      boolean secureCookies, eu.mhealthhub.agora.web.SuspensionCheck suspensions) {
+    this.threads = threads;
     this.suspensions = suspensions;
     this.pages = pages;
     this.members = members;
@@ -54,7 +67,22 @@ public final class MemberRoutes {
     this.secureCookies = secureCookies;
   }
 
+  /**
+   * The avatar upload: members only, then {@code uploadBody} (the body handler that accepts files), then
+   * {@code csrf}; mounted before the router's general body handler.
+   */
+  public void mountUploads(Router router, io.vertx.core.Handler<RoutingContext> uploadBody,
+      io.vertx.core.Handler<RoutingContext> csrf) {
+    router.post("/me/avatar").handler(ctx -> {
+      if (Forms.requireMember(ctx)) {
+        uploadBody.handle(ctx);
+      }
+    }).handler(csrf).handler(this::uploadAvatar);
+  }
+
   public void mount(Router router) {
+    router.post("/me/avatar/remove").handler(Forms::members).handler(this::removeAvatar);
+    router.get("/members/:handle/avatar/:size").handler(this::avatar);
     router.get("/me").handler(Forms::members).handler(this::profile);
     router.post("/me").handler(Forms::members).handler(this::saveProfile);
     router.post("/me/language").handler(Forms::members).handler(this::saveLanguage);
@@ -67,12 +95,21 @@ public final class MemberRoutes {
     return Viewer.of(ctx).member().orElseThrow(DomainException::forbidden);
   }
 
-  /** A member's public page: name, handle, and the groups they share with what the viewer may read. */
+  /**
+   * A member's public page: name, handle, profile, the groups they share and their latest posts,
+   * both only from groups the viewer may read.
+   */
   private void show(RoutingContext ctx) {
     Optional<Member> viewer = Viewer.of(ctx).member();
+    java.util.Locale reader = Viewer.of(ctx).locale();
     members.findByHandle(ctx.pathParam("handle"))
-        .compose(m -> groups.groupsOf(m.id(), viewer).compose(list -> suspensions.shownTo(viewer, m.id())
-            .map(s -> new MemberPages.ModeratedMemberPage(m, list, s.orElse(null), s.map(n -> n.until() == null).orElse(false)))))
+        .compose(m -> Future.all(members.profile(m.id()), groups.groupsOf(m.id(), viewer),
+                threads.recentPostsBy(m.id(), viewer, RECENT_POSTS), suspensions.shownTo(viewer, m.id()))
+            .map(all -> {
+              Optional<eu.mhealthhub.agora.web.SuspensionCheck.Notice> s = all.resultAt(3);
+              return new MemberPages.ModeratedMemberPage(m, ProfileView.of(all.resultAt(0), reader), all.resultAt(1),
+                  all.resultAt(2), s.orElse(null), s.map(n -> n.until() == null).orElse(false));
+            }))
         .map(ViewModel::of)
         .onSuccess(model -> pages.render(ctx, "member/show", model))
         .onFailure(ctx::fail);
@@ -80,24 +117,79 @@ public final class MemberRoutes {
 
   private void profile(RoutingContext ctx) {
     boolean saved = ctx.request().getParam("saved") != null;
-    pages.render(ctx, "member/profile", ViewModel.of(ProfilePage.current(member(ctx), saved)));
+    Member me = member(ctx);
+    members.profile(me.id())
+        .map(p -> ViewModel.of(ProfilePage.current(me, p, saved, Viewer.of(ctx).locale())))
+        .onSuccess(model -> pages.render(ctx, "member/profile", model))
+        .onFailure(ctx::fail);
   }
 
   private void saveProfile(RoutingContext ctx) {
     MultiMap f = ctx.request().formAttributes();
-    ProfileForm form = ProfileForm.of(f.get("displayName"), f.get("email"), f.get("locale"), f.get("timeZone"));
-    save(member(ctx), form)
+    ProfileForm form = ProfileForm.of(f.get("displayName"), f.get("email"), f.get("locale"), f.get("timeZone"),
+        f.get("affiliation"), f.get("country"), f.get("stakeholderType"), f.get("languages"), f.get("bio"),
+        f.get("links"));
+    save(member(ctx), form, Viewer.of(ctx).locale())
         .onSuccess(result -> result.send(ctx, pages, "member/profile"))
         .onFailure(ctx::fail);
   }
 
-  /** The profile form again (400) with its problems, or saved and back to it with a notice. */
-  private Future<FormResult<ProfilePage>> save(Member me, ProfileForm form) {
-    ProfilePage submitted = ProfilePage.submitted(form);
-    if (submitted.hasProblems()) {
-      return Future.succeededFuture(new FormResult.Problems<>(400, submitted));
+  /** The profile form again (400) with its problems, nothing stored, or saved and back to it with a notice. */
+  private Future<FormResult<ProfilePage>> save(Member me, ProfileForm form, java.util.Locale reader) {
+    if (!form.problems().isEmpty()) {
+      return members.profile(me.id())
+          .map(p -> new FormResult.Problems<>(400, ProfilePage.submitted(form, reader, p.avatarVersion())));
     }
     return members.updateProfile(me.id(), form).map(m -> FormResult.done("/me?saved=1"));
+  }
+
+  /**
+   * A new avatar from the multipart field {@code avatar}: checked, resized and stored, then back to the
+   * profile; refused (not an image, too large in bytes or pixels) as the profile form with the problem.
+   */
+  private void uploadAvatar(RoutingContext ctx) {
+    Member me = member(ctx);
+    java.util.Locale reader = Viewer.of(ctx).locale();
+    Optional<FileUpload> file = ctx.fileUploads().stream().filter(u -> "avatar".equals(u.name())).findFirst();
+    Future<byte[]> bytes = file.isEmpty() || file.get().size() == 0
+        ? Future.failedFuture(DomainException.badRequest("profile.error.avatar.missing"))
+        : file.get().size() > AvatarImages.MAX_BYTES
+            ? Future.failedFuture(new DomainException(DomainException.Kind.TOO_LARGE, "profile.error.avatar.bytes"))
+            : ctx.vertx().fileSystem().readFile(file.get().uploadedFileName()).map(Buffer::getBytes);
+    bytes.compose(data -> members.setAvatar(ctx.vertx(), me.id(), data))
+        .map(v -> FormResult.<ProfilePage>done("/me?saved=1"))
+        .recover(e -> FormResult.refused(e, d -> members.profile(me.id())
+            .map(p -> ProfilePage.avatarRefused(me, p, d.messageKey(), reader))))
+        .onSuccess(result -> result.send(ctx, pages, "member/profile"))
+        .onFailure(ctx::fail);
+  }
+
+  private void removeAvatar(RoutingContext ctx) {
+    Respond.to(ctx, members.removeAvatar(member(ctx).id()), v -> Forms.redirect(ctx, "/me?saved=1"));
+  }
+
+  /**
+   * One size of a member's avatar, as the attachment rules serve an image: its own type, inline,
+   * nosniff, a sandbox policy; public (the member's page is) and cached, the version in the URL.
+   */
+  private void avatar(RoutingContext ctx) {
+    int size = ctx.pathParam("size").matches("\\d{1,4}") ? Integer.parseInt(ctx.pathParam("size")) : 0;
+    String cached = ctx.request().getHeader("If-None-Match");
+    Respond.to(ctx, members.avatar(ctx.pathParam("handle"), size), a -> {
+      String etag = "\"" + a.version() + "-" + size + "\"";
+      ctx.response()
+          .putHeader("Content-Type", "image/png")
+          .putHeader("Content-Disposition", "inline; filename=\"avatar-" + size + ".png\"")
+          .putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
+          .putHeader("Cache-Control", "public, max-age=3600")
+          .putHeader("ETag", etag);
+      if (etag.equals(cached)) {
+        ctx.response().setStatusCode(304).end();
+      } else {
+        ctx.response().end(a.png());
+      }
+    });
   }
 
   private void saveLanguage(RoutingContext ctx) {

@@ -88,6 +88,35 @@ public final class MemberService {
         .map(m -> m.orElseThrow(DomainException::notFound)));
   }
 
+  /** The member's profile fields; fails with NOT_FOUND when there is no such member. */
+  public Future<Profile> profile(long memberId) {
+    return repository.profile(pool, memberId).map(p -> p.orElseThrow(DomainException::notFound));
+  }
+
+  /**
+   * Makes the uploaded picture the member's avatar: checked, resized and re-encoded off the event
+   * loop ({@link AvatarImages#process}), then stored. Fails with BAD_REQUEST or TOO_LARGE (see
+   * there) and stores nothing then.
+   */
+  public Future<Void> setAvatar(io.vertx.core.Vertx vertx, long memberId, byte[] upload) {
+    return vertx.executeBlocking(() -> AvatarImages.process(upload), false)
+        .compose(avatar -> repository.saveAvatar(pool, memberId, avatar));
+  }
+
+  /** Removes the member's avatar; the initials are shown again. */
+  public Future<Void> removeAvatar(long memberId) {
+    return repository.removeAvatar(pool, memberId);
+  }
+
+  /** One size of a member's avatar (64 or 256 pixels) as PNG with its version; fails with NOT_FOUND when there is none. */
+  public Future<MemberRepository.StoredAvatar> avatar(String handle, int size) {
+    if (size != AvatarImages.SMALL && size != AvatarImages.LARGE) {
+      return Future.failedFuture(DomainException.notFound());
+    }
+    return repository.avatar(pool, handle == null ? "" : handle, size == AvatarImages.LARGE)
+        .map(a -> a.orElseThrow(DomainException::notFound));
+  }
+
   /** Stores the member's chosen language; null returns to following the browser. */
   public Future<Member> updateLocale(long memberId, String locale) {
     return forget(memberId, repository.updateLocale(pool, memberId, locale)

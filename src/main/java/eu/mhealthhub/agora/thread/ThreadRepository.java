@@ -249,12 +249,19 @@ final class ThreadRepository {
       """;
   private static final String ADD_MENTION = "INSERT INTO post_mentions (post_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
   private static final String SUGGEST = """
-      SELECT m.handle, m.display_name FROM members m
+      SELECT m.handle, m.display_name, m.affiliation, m.stakeholder_type FROM members m
        WHERE (lower(m.handle) LIKE $1 ESCAPE '\\' OR lower(m.display_name) LIKE $1 ESCAPE '\\'
               OR lower(m.display_name) LIKE $3 ESCAPE '\\')
          AND ($2::bigint IS NULL
               OR EXISTS (SELECT 1 FROM group_memberships gm WHERE gm.group_id = $2 AND gm.member_id = m.id))
        ORDER BY lower(m.handle) LIMIT 8
+      """;
+  /** A member's latest visible posts in the given groups (posts.group_id is the thread's group). */
+  private static final String BY_AUTHOR = """
+      SELECT p.id, t.title, p.group_id, p.created_at, p.body_markdown FROM posts p JOIN threads t ON t.id = p.thread_id
+       WHERE p.author_id = $1 AND p.group_id = ANY($2) AND p.deleted_at IS NULL AND p.held_at IS NULL
+         AND t.held_at IS NULL
+       ORDER BY p.created_at DESC LIMIT $3
       """;
   private static final String SUBSCRIBE_THREAD = """
       INSERT INTO thread_subscriptions (member_id, thread_id, level) VALUES ($1, $2, $3)
@@ -540,7 +547,16 @@ final class ThreadRepository {
   Future<List<MentionSuggestion>> suggest(SqlClient db, String prefix, Long closedGroupId) {
     String p = prefix.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     return db.preparedQuery(SUGGEST).execute(Tuple.of(p + "%", closedGroupId, "% " + p + "%"))
-        .map(rows -> list(rows, r -> new MentionSuggestion(r.getString(0), r.getString(1))));
+        .map(rows -> list(rows, r -> new MentionSuggestion(r.getString(0), r.getString(1), r.getString(2), r.getString(3))));
+  }
+
+  /** Post id, title, group id, time and Markdown of the author's latest posts in {@code groupIds}. */
+  Future<List<Row>> byAuthor(SqlClient db, long authorId, java.util.Set<Long> groupIds, int limit) {
+    if (groupIds.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return db.preparedQuery(BY_AUTHOR).execute(Tuple.of(authorId, groupIds.toArray(Long[]::new), limit))
+        .map(rows -> list(rows, r -> r));
   }
 
   Future<Void> setThreadLevel(SqlClient db, long memberId, long threadId, SubscriptionLevel level) {

@@ -953,6 +953,22 @@ public final class ThreadService {
     return repository.suggest(pool, p, group.closed() ? group.id() : null);
   }
 
+  /**
+   * The member's latest posts (at most {@code limit}) that the viewer may read: only from groups
+   * the viewer may read ({@link GroupService#readableBy}), none deleted or held for review.
+   */
+  public Future<List<AuthoredPost>> recentPostsBy(long authorId, Optional<Member> viewer, int limit) {
+    return groups.readableBy(viewer).compose(readable -> {
+      java.util.Map<Long, WorkingGroup> byId = readable.stream()
+          .collect(Collectors.toMap(WorkingGroup::id, g -> g, (a, b) -> a));
+      return repository.byAuthor(pool, authorId, byId.keySet(), limit).map(rows -> rows.stream().map(r -> {
+        WorkingGroup g = byId.get(r.getLong(2));
+        return new AuthoredPost(r.getLong(0), r.getString(1), g.slug(), g.name(),
+            r.getOffsetDateTime(3).toInstant(), Markdown.plainText(r.getString(4), 200));
+      }).toList());
+    });
+  }
+
   /** A post's HTML with its mentions linked, and the members it mentions who may read the group. */
   private record Mentioning(String html, List<ThreadRepository.Mentionable> members) {}
 

@@ -33,7 +33,7 @@ class PermissionMatrixTest {
   enum Role { ANONYMOUS, NON_MEMBER, MEMBER, MODERATOR, OTHER_MODERATOR, ADMIN }
 
   /** What a request should get. */
-  enum Outcome { OK, FORBIDDEN, HIDDEN, SIGN_IN, CONFLICT }
+  enum Outcome { OK, FORBIDDEN, HIDDEN, SIGN_IN, CONFLICT, REFUSED }
 
   private static long spareId;
 
@@ -369,6 +369,20 @@ class PermissionMatrixTest {
     list.add(new Route("POST /flags/comment/:id/restore (a held comment)", true, false,
         p -> "/flags/comment/" + heldComment(p) + "/restore",
         (r, p) -> gate(r, p, moderates(r)), p -> Map.of("reason", "Matrix restore"), false));
+    // profiles (issue 14): a member's page and avatar are public; the profile form and the avatar's
+    // changes are the signed-in member's own (an upload without a file is refused with 400)
+    list.add(new Route("GET /members/:handle (the member)", false, false, p -> "/members/" + Fixtures.handle(ids.get(Role.MEMBER)),
+        (r, p) -> Outcome.OK, null, false));
+    list.add(new Route("GET /members/:handle/avatar/64 (the member's)", false, false, p -> {
+      TestDatabase.update("INSERT INTO member_avatars (member_id, small_png, large_png, version) VALUES (?, ?, ?, '0123456789abcdef')"
+          + " ON CONFLICT (member_id) DO NOTHING", ids.get(Role.MEMBER), new byte[] {(byte) 0x89, 'P', 'N', 'G'}, new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+      return "/members/" + Fixtures.handle(ids.get(Role.MEMBER)) + "/avatar/64";
+    }, (r, p) -> Outcome.OK, null, false));
+    list.add(new Route("GET /me", false, true, p -> "/me", (r, p) -> Outcome.OK, null, false));
+    list.add(new Route("POST /me/avatar (no file)", true, false, p -> "/me/avatar", (r, p) -> Outcome.REFUSED,
+        p -> Map.of(), true));
+    list.add(new Route("POST /me/avatar/remove", true, false, p -> "/me/avatar/remove", (r, p) -> Outcome.OK,
+        p -> Map.of(), false));
     // the notice form is for everyone; it belongs to no group
     list.add(new Route("GET /notices/new", false, false, p -> "/notices/new?url=/posts/" + p.memberPost(),
         (r, p) -> Outcome.OK, null, false));
@@ -411,6 +425,7 @@ class PermissionMatrixTest {
               || r.status() == 302 && !r.location().contains("/auth/login") || r.status() == 303,
           what + ": expected success, got " + r.status() + " " + r.body());
       case CONFLICT -> assertEquals(409, r.status(), what);
+      case REFUSED -> assertEquals(400, r.status(), what);
       case FORBIDDEN -> assertEquals(403, r.status(), what);
       case HIDDEN -> {
         assertEquals(404, r.status(), what);
