@@ -175,11 +175,17 @@ public final class Agora {
       eu.mhealthhub.agora.moderation.SuspensionService suspensions = new eu.mhealthhub.agora.moderation.SuspensionService(
           database.pool(), clock, suspended, signIns)
           .recordingDecisions(new eu.mhealthhub.agora.moderation.DecisionService(database.pool(), groups, notifications));
+      // data exports are prepared by a worker on every node; retention prunes old rows on one node at a time
+      eu.mhealthhub.agora.privacy.ExportService exports = new eu.mhealthhub.agora.privacy.ExportService(
+          vertx, database.pool(), clock, notifications, effective.retention().get("exports"));
+      NotificationAudiences.declareExports(subjects, exports);
+      exports.start();
+      new eu.mhealthhub.agora.privacy.RetentionJob(database.pool(), clock, effective.retention()).schedule(vertx);
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
           LiveAudiences.declare(members, groups, threads, documents, talks), new eu.mhealthhub.agora.live.Presence(vertx),
           reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications, notificationMail, mail,
-          suspended, suspensions);
+          suspended, suspensions, exports);
       // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
       Database pool = database;
       vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()
@@ -295,6 +301,7 @@ public final class Agora {
     try {
       services.provider().close();
       services.notifications().stop();
+      services.exports().stop();
       services.suspended().stop();
       await(services.reads().stop());
       sessions.close();
