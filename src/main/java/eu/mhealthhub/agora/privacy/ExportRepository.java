@@ -128,9 +128,14 @@ final class ExportRepository {
   private static final String CLAIM = """
       UPDATE data_exports SET status = 'running', claimed_at = $1, attempts = attempts + 1
        WHERE id = (SELECT id FROM data_exports
-                    WHERE status = 'queued' OR (status = 'running' AND claimed_at < $1 - interval '10 minutes')
+                    WHERE status = 'queued'
+                       OR (status = 'running' AND claimed_at < $1::timestamptz - interval '10 minutes' AND attempts < 3)
                     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING id, member_id, attempts""";
+  /** An export whose node stopped three times is given up, so the member may ask again. */
+  private static final String ABANDON = """
+      UPDATE data_exports SET status = 'failed'
+       WHERE status = 'running' AND attempts >= 3 AND claimed_at < $1::timestamptz - interval '10 minutes'""";
   private static final String READY = """
       UPDATE data_exports SET status = 'ready', ready_at = $2, expires_at = $3, content = $4, size_bytes = $5
        WHERE id = $1 AND status = 'running'""";
@@ -180,7 +185,8 @@ final class ExportRepository {
   }
 
   Future<Optional<Claim>> claim(SqlClient db, Instant now) {
-    return db.preparedQuery(CLAIM).execute(Tuple.of(at(now))).map(rows -> {
+    return db.preparedQuery(ABANDON).execute(Tuple.of(at(now)))
+        .compose(x -> db.preparedQuery(CLAIM).execute(Tuple.of(at(now)))).map(rows -> {
       if (!rows.iterator().hasNext()) {
         return Optional.empty();
       }

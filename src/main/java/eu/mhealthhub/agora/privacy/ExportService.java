@@ -45,7 +45,6 @@ public final class ExportService {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExportService.class);
   private static final long POLL_MS = 1000;
-  private static final int MAX_ATTEMPTS = 3;
 
   /** One export as the page shows it. */
   public record ExportView(long id, String status, Instant requestedAt, Instant expiresAt, Long sizeBytes,

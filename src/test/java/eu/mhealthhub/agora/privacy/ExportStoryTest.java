@@ -53,13 +53,33 @@ class ExportStoryTest {
     long postId = TestDatabase.count("SELECT p.id FROM posts p JOIN threads t ON t.id = p.thread_id WHERE t.title = ?",
         "Exported thread " + slug);
     TestDatabase.update("INSERT INTO reactions (post_id, member_id, kind) VALUES (?, ?, 'like')", postId, adaId);
-    TestDatabase.update("INSERT INTO attachments (post_id, uploader_id, file_name, content_type, size_bytes, data)"
-        + " VALUES (?, ?, 'notes.txt', 'text/plain', 5, 'hello'::bytea)", postId, adaId);
+    TestDatabase.update("INSERT INTO attachments (post_id, uploader_id, file_name, content_type, size_bytes, sha256, data)"
+        + " VALUES (?, ?, 'notes.txt', 'text/plain', 5, encode(sha256('hello'::bytea), 'hex'), 'hello'::bytea)", postId, adaId);
+    long threadId = TestDatabase.count("SELECT thread_id FROM posts WHERE id = ?", postId);
+    TestDatabase.update("INSERT INTO read_positions (member_id, thread_id, position) VALUES (?, ?, 1)"
+        + " ON CONFLICT DO NOTHING", adaId, threadId);
+    long closedId = Fixtures.group(Fixtures.unique("exc"), true, false);
+    TestDatabase.update("INSERT INTO group_join_requests (group_id, member_id, message) VALUES (?, ?, 'Let me in')", closedId, adaId);
+    long documentId = TestDatabase.count("INSERT INTO documents (group_id, title, created_by) VALUES (?, 'Exported document', ?)"
+        + " RETURNING id", groupId, adaId);
+    TestDatabase.update("INSERT INTO document_revisions (document_id, number, author_id, committed_by, summary, summary_html, body)"
+        + " VALUES (?, 1, ?, ?, 'First draft', '', 'My document text')", documentId, adaId, adaId);
+    TestDatabase.update("INSERT INTO document_comments (document_id, section_key, revision, author_id, body, html)"
+        + " VALUES (?, 1, 1, ?, 'My comment', '')", documentId, adaId);
+    TestDatabase.update("INSERT INTO document_proposals (document_id, base_revision, author_id, rationale, rationale_html, body)"
+        + " VALUES (?, 1, ?, 'My rationale', '', 'My proposed text')", documentId, adaId);
+    TestDatabase.update("INSERT INTO document_endorsements (document_id, member_id, revision) VALUES (?, ?, 1)", documentId, adaId);
+    TestDatabase.update("INSERT INTO moderation_decisions (item_type, item_id, group_id, affected_id, action, ground, reason)"
+        + " VALUES ('post', ?, ?, ?, 'warn', 'Civility', 'Please keep it civil')", postId, groupId, adaId);
+    TestDatabase.update("INSERT INTO member_suspensions (member_id, group_id, reason) VALUES (?, ?, 'Cooling off')", adaId, groupId);
+    TestDatabase.update("UPDATE member_suspensions SET lifted_at = now() WHERE member_id = ?", adaId);
     long talkId = Fixtures.talk(Fixtures.unique("talk"), groupId);
-    TestDatabase.update("INSERT INTO talk_questions (talk_id, author_id, body) VALUES (?, ?, ?)", talkId, adaId,
+    TestDatabase.update("INSERT INTO talk_questions (talk_id, author_id, body, status) VALUES (?, ?, ?, 'visible')", talkId, adaId,
         "My question " + slug);
     TestDatabase.update("INSERT INTO talk_messages (talk_id, author_id, body_markdown, body_html) VALUES (?, ?, ?, '')",
         talkId, adaId, "My chat " + slug);
+    TestDatabase.update("INSERT INTO talk_question_votes (question_id, member_id) SELECT id, ? FROM talk_questions WHERE body = ?",
+        adaId, "My question " + slug);
 
     // two requests in a row: one export
     Response first = ada.post(app.url("/me/export"), Map.of("_csrf", app.csrf(ada)));
@@ -106,6 +126,15 @@ class ExportStoryTest {
     assertEquals("My chat " + slug, new JsonArray(text(files, "talk_messages.json")).getJsonObject(0).getString("body_markdown"));
     assertEquals(groupId, new JsonArray(text(files, "memberships.json")).getJsonObject(0).getLong("group_id"));
     assertFalse(new JsonArray(text(files, "sign_ins.json")).isEmpty());
+    assertEquals(closedId, new JsonArray(text(files, "join_requests.json")).getJsonObject(0).getLong("group_id"));
+    assertEquals(threadId, new JsonArray(text(files, "read_positions.json")).getJsonObject(0).getLong("thread_id"));
+    assertEquals("My document text", new JsonArray(text(files, "document_revisions.json")).getJsonObject(0).getString("body"));
+    assertEquals("My comment", new JsonArray(text(files, "document_comments.json")).getJsonObject(0).getString("body"));
+    assertEquals("My proposed text", new JsonArray(text(files, "document_proposals.json")).getJsonObject(0).getString("body"));
+    assertEquals(documentId, new JsonArray(text(files, "document_endorsements.json")).getJsonObject(0).getLong("document_id"));
+    assertEquals(1, new JsonArray(text(files, "talk_votes.json")).size());
+    assertEquals("Please keep it civil", new JsonArray(text(files, "moderation_decisions.json")).getJsonObject(0).getString("reason"));
+    assertEquals("Cooling off", new JsonArray(text(files, "suspensions.json")).getJsonObject(0).getString("reason"));
 
     // someone else's export is a 404, as a missing one is
     assertEquals(404, bob.download(app.url("/me/export/" + exportId + "/download")).status());
