@@ -2,6 +2,7 @@ package eu.mhealthhub.agora.privacy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.AppConfig;
@@ -13,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,16 @@ class RetentionTest {
 
     assertEquals(1, TestDatabase.count("SELECT count(*) FROM sign_ins WHERE member_id = ?", m));
     assertEquals(1, TestDatabase.count("SELECT count(*) FROM digest_runs WHERE member_id = ?", m));
+  }
+
+  @Test
+  @DisplayName("an unknown name, a malformed period or exports kept forever in AGORA_RETENTION stop the start naming the variable")
+  void badConfiguration() {
+    for (String bad : List.of("forever=1d", "sign_ins=3w", "sign_ins=0d", "exports=off", "sign_ins")) {
+      AppConfig.ConfigException e = assertThrows(AppConfig.ConfigException.class,
+          () -> AppConfig.fromEnvironment(Map.of("AGORA_RETENTION", bad)), bad);
+      assertTrue(e.getMessage().startsWith("AGORA_RETENTION: "), e.getMessage());
+    }
   }
 
   @Test
