@@ -64,7 +64,8 @@ public record AppConfig(
     Optional<ClusterSettings> cluster,
     MailSettings mail,
     Map<String, RateLimit> rateLimits,
-    List<AddressRange> trustedProxies) {
+    List<AddressRange> trustedProxies,
+    Map<String, Duration> retention) {
 
   /**
    * An address or a CIDR range of them ({@code 10.0.0.0/8}, {@code 192.0.2.7}, {@code fd00::/8}),
@@ -160,6 +161,21 @@ public record AppConfig(
       Map.entry("notice", new RateLimit(5, Duration.ofHours(1))));
 
   /** Languages with a complete message bundle. Adding one is adding a file and a tag here. */
+  /**
+   * How long each kind of old row is kept before the hourly retention job deletes it
+   * (AGORA_RETENTION overrides; a missing key means kept forever, as {@code name=off} asks).
+   * {@code exports} is also how long a ready data export can be downloaded.
+   */
+  public static final Map<String, Duration> DEFAULT_RETENTION = Map.of(
+      "sign_ins", Duration.ofDays(90),
+      "sessions", Duration.ofDays(1),
+      "notifications", Duration.ofDays(90),
+      "live_events", Duration.ofDays(7),
+      "mail", Duration.ofDays(30),
+      "digest_runs", Duration.ofDays(90),
+      "notification_jobs", Duration.ofDays(7),
+      "exports", Duration.ofHours(24));
+
   public static final List<Locale> SUPPORTED_LOCALES =
       List.of(Locale.ENGLISH, Locale.FRENCH, Locale.GERMAN);
 
@@ -232,7 +248,8 @@ public record AppConfig(
   /** The same configuration with other admin e-mails (the development provider's demo admin). */
   public AppConfig withAdminEmails(Set<String> emails) {
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
-        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail, rateLimits, trustedProxies);
+        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail, rateLimits, trustedProxies,
+        retention);
   }
 
   public boolean secureCookies() {
@@ -296,7 +313,7 @@ public record AppConfig(
         Duration.ofSeconds(r.nonNegative("AGORA_MAIL_DELAY_SECONDS", 60)));
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDir, oidc, devOidcPort, keyRefresh, adminEmails, adminClaim,
         demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster, mail, r.rateLimits("AGORA_RATE_LIMITS"),
-        r.addressRanges("AGORA_TRUSTED_PROXIES"));
+        r.addressRanges("AGORA_TRUSTED_PROXIES"), r.retention("AGORA_RETENTION"));
   }
 
   private record Reader(Map<String, String> env) {
@@ -315,6 +332,39 @@ public record AppConfig(
         }
       }
       return List.copyOf(ranges);
+    }
+
+    /** {@code name=period} pairs separated by commas, period a number and h or d; {@code name=off} keeps forever. */
+    Map<String, Duration> retention(String name) {
+      Map<String, Duration> kept = new java.util.TreeMap<>(DEFAULT_RETENTION);
+      String example = "expected name=period pairs such as sign_ins=30d,exports=48h,live_events=off; names: "
+          + String.join(" ", new java.util.TreeSet<>(DEFAULT_RETENTION.keySet()));
+      for (String pair : text(name, "").split(",")) {
+        if (pair.isBlank()) {
+          continue;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*([a-z_]+)\\s*=\\s*(?:(off)|([0-9]{1,5})\\s*([hd]))\\s*")
+            .matcher(pair);
+        if (!m.matches()) {
+          throw new ConfigException(name, "'" + pair.trim() + "': " + example);
+        }
+        if (!DEFAULT_RETENTION.containsKey(m.group(1))) {
+          throw new ConfigException(name, "'" + m.group(1) + "' is not kept by retention; " + example);
+        }
+        if (m.group(2) != null) {
+          if ("exports".equals(m.group(1))) {
+            throw new ConfigException(name, "exports cannot be kept forever; give a period such as exports=24h");
+          }
+          kept.remove(m.group(1));
+          continue;
+        }
+        long amount = Long.parseLong(m.group(3));
+        if (amount == 0) {
+          throw new ConfigException(name, "'" + pair.trim() + "': the period must be greater than zero (or say off)");
+        }
+        kept.put(m.group(1), "h".equals(m.group(4)) ? Duration.ofHours(amount) : Duration.ofDays(amount));
+      }
+      return java.util.Collections.unmodifiableMap(kept);
     }
 
     /** {@code name=count/period} pairs separated by commas, period a number and s, m, h or d; {@code name=off}. */

@@ -175,22 +175,27 @@ public final class Agora {
       eu.mhealthhub.agora.moderation.SuspensionService suspensions = new eu.mhealthhub.agora.moderation.SuspensionService(
           database.pool(), clock, suspended, signIns)
           .recordingDecisions(new eu.mhealthhub.agora.moderation.DecisionService(database.pool(), groups, notifications));
+      // data exports are prepared by a worker on every node; retention prunes old rows on one node at a time
+      eu.mhealthhub.agora.privacy.ExportService exports = new eu.mhealthhub.agora.privacy.ExportService(
+          vertx, database.pool(), clock, notifications, effective.retention().get("exports"));
+      NotificationAudiences.declareExports(subjects, exports);
+      exports.start();
+      // a sign-in is kept at least as long as its session can live (ViewerHandler checks it on every request)
+      java.util.Map<String, java.time.Duration> retention = new java.util.HashMap<>(effective.retention());
+      java.time.Duration longestSession = effective.sessionMaxAge().plusHours(1);
+      retention.computeIfPresent("sign_ins", (k, d) -> d.compareTo(longestSession) < 0 ? longestSession : d);
+      new eu.mhealthhub.agora.privacy.RetentionJob(database.pool(), clock, retention).schedule(vertx);
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
           LiveAudiences.declare(members, groups, threads, documents, talks), new eu.mhealthhub.agora.live.Presence(vertx),
           reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications, notificationMail, mail,
-          suspended, suspensions);
-      // Pages that were away longer than this reload instead of replaying (GET /live/events says so)
-      Database pool = database;
-      vertx.setPeriodic(60_000, 3_600_000, id -> changes.log()
-          .prune(pool.pool(), clock.instant().minus(java.time.Duration.ofDays(7)))
-          .onFailure(e -> LOG.warn("live events not pruned: {}", e.getMessage())));
+          suspended, suspensions, exports);
+      // live events (pages away longer reload instead of replaying) and sign-ins are pruned by the
+      // retention job (privacy/RetentionJob, AGORA_RETENTION), scheduled above
       // API idempotency keys are kept a day, as clients of Stripe-like APIs expect
       Idempotency keys = new Idempotency(vertx, database.pool());
       vertx.setPeriodic(90_000, 3_600_000, id -> keys.prune()
           .onFailure(e -> LOG.warn("idempotency keys not pruned: {}", e.getMessage())));
-      vertx.setPeriodic(90_000, 3_600_000, id -> signIns.prune(config.sessionMaxAge())
-          .onFailure(e -> LOG.warn("sign-ins not pruned: {}", e.getMessage())));
       vertx.setPeriodic(120_000, 3_600_000, id -> limits.forgetIdle()
           .onFailure(e -> LOG.warn("rate-limit buckets not pruned: {}", e.getMessage())));
       pages.warm(WebRouter.TEMPLATES);
@@ -295,6 +300,7 @@ public final class Agora {
     try {
       services.provider().close();
       services.notifications().stop();
+      services.exports().stop();
       services.suspended().stop();
       await(services.reads().stop());
       sessions.close();

@@ -41,6 +41,11 @@ final class NotificationAudiences {
     subjects.declare("decision", rule(decisions::readableDecisions, decisions::decisionReaders));
   }
 
+  /** A data export is read by its member only. */
+  static void declareExports(NotificationSubjects subjects, eu.mhealthhub.agora.privacy.ExportService exports) {
+    subjects.declare("export", rule(exports::readableExports, exports::exportReaders));
+  }
+
   interface Visible {
     Future<Set<Long>> apply(Optional<Member> viewer, Set<Long> ids);
   }

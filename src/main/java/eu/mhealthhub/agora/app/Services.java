@@ -49,4 +49,5 @@ public record Services(
     eu.mhealthhub.agora.notify.NotificationMail notificationMail,
     eu.mhealthhub.agora.mail.Mail mail,
     eu.mhealthhub.agora.moderation.SuspendedMembers suspended,
-    eu.mhealthhub.agora.moderation.SuspensionService suspensions) {}
+    eu.mhealthhub.agora.moderation.SuspensionService suspensions,
+    eu.mhealthhub.agora.privacy.ExportService exports) {}

@@ -56,7 +56,7 @@ public final class WebRouter {
       "talk/close", "talk/presenter", "talk/presenter-questions", "talk/messages", "talk/questions",
       "document/list", "document/show", "document/form", "document/revisions", "document/compare", "document/proposal",
       "document/section", "document/dispositions", "document/export",
-      "member/profile", "member/show", "auth/signed-out", "error/error", "notify/list", "notify/preferences",
+      "member/profile", "member/show", "auth/signed-out", "error/error", "notify/list", "notify/preferences", "privacy/export",
       "moderation/audit", "moderation/summary", "moderation/suspension", "auth/suspended");
 
   private WebRouter() {}
@@ -163,6 +163,7 @@ public final class WebRouter {
     new DocumentRoutes(pages, services.groups(), services.documents(),
         new DocumentExport(vertx, pages, services.documents()), services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);
+    new eu.mhealthhub.agora.privacy.ExportRoutes(pages, services.exports()).mount(router);
     new ApiRoutes(services.groups(), services.threads(),
         new Idempotency(vertx, services.database().pool()), search, services.i18n()).mount(router);
     new LiveRoutes(services.database().pool(), services.changes().log(), services.audience()).mount(router);

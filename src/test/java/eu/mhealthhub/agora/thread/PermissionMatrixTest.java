@@ -156,6 +156,14 @@ class PermissionMatrixTest {
         freshPost(p), p.groupId(), ids.get(Role.MEMBER), ids.get(Role.MODERATOR));
   }
 
+  /** A ready export of the member's, downloadable for a day (an empty zip). */
+  private static long readyExport() {
+    return TestDatabase.count("""
+        INSERT INTO data_exports (member_id, status, ready_at, expires_at, content, size_bytes)
+        VALUES (?, 'ready', now(), now() + interval '1 day', '\\x504b0506000000000000000000000000000000000000', 22) RETURNING id""",
+        ids.get(Role.MEMBER));
+  }
+
   /** The suspension the last lift row made, for its form. */
   private static long lastSuspension;
 
@@ -383,6 +391,11 @@ class PermissionMatrixTest {
         p -> Map.of(), true));
     list.add(new Route("POST /me/avatar/remove", true, false, p -> "/me/avatar/remove", (r, p) -> Outcome.OK,
         p -> Map.of(), false));
+    // a data export is its member's own: anyone else's download is the same 404 as a missing one
+    list.add(new Route("GET /me/export", false, true, p -> "/me/export", (r, p) -> Outcome.OK, null, false));
+    list.add(new Route("POST /me/export", true, false, p -> "/me/export", (r, p) -> Outcome.OK, p -> Map.of(), false));
+    list.add(new Route("GET /me/export/:id/download (the member's)", false, true,
+        p -> "/me/export/" + readyExport() + "/download", (r, p) -> r == Role.MEMBER ? Outcome.OK : Outcome.HIDDEN, null, false));
     // the notice form is for everyone; it belongs to no group
     list.add(new Route("GET /notices/new", false, false, p -> "/notices/new?url=/posts/" + p.memberPost(),
         (r, p) -> Outcome.OK, null, false));

@@ -1,0 +1,238 @@
+package eu.mhealthhub.agora.privacy;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The export rows and the SQL that reads each section of a member's data. Every section is one
+ * query with {@code $1} the member's id that returns one JSON text (an array of objects, or one
+ * object for the profile), so the export is read with the async client and only the zip is
+ * written off the event loop. A new section is one constant here and one line in
+ * {@link ExportSections}.
+ */
+final class ExportRepository {
+
+  /** An export row as the page and the download see it. */
+  record ExportRow(long id, long memberId, ExportStatus status, Instant requestedAt, Instant readyAt, Instant expiresAt,
+      Long sizeBytes) {}
+
+  /** An export claimed by this node's worker. */
+  record Claim(long id, long memberId) {}
+
+  /** An attachment the member uploaded, with its bytes. */
+  record AttachmentFile(long id, String fileName, byte[] data) {}
+
+  private static String array(String select, String order) {
+    return "SELECT coalesce(jsonb_agg(to_jsonb(t) ORDER BY " + order + "), '[]'::jsonb)::text FROM (" + select + ") t";
+  }
+
+  // ---- the sections (each: $1 = member id)
+
+  static final String PROFILE = """
+      SELECT to_jsonb(t)::text FROM (SELECT id, issuer, subject, display_name, handle, email, locale, time_zone,
+        is_admin, created_at, last_seen_at, affiliation, country, stakeholder_type, languages, bio, links
+        FROM members WHERE id = $1) t""";
+
+  static final String MEMBERSHIPS = array("""
+      SELECT g.id AS group_id, g.slug AS group_slug, g.name AS group_name, m.role, m.joined_at
+        FROM group_memberships m JOIN working_groups g ON g.id = m.group_id WHERE m.member_id = $1""", "t.group_id");
+
+  static final String JOIN_REQUESTS = array("""
+      SELECT r.id, r.group_id, g.slug AS group_slug, r.message, r.created_at, r.decided_at, r.decision
+        FROM group_join_requests r JOIN working_groups g ON g.id = r.group_id WHERE r.member_id = $1""", "t.id");
+
+  static final String THREADS = array("""
+      SELECT id, group_id, title, created_at FROM threads WHERE author_id = $1""", "t.id");
+
+  static final String POSTS = array("""
+      SELECT p.id, p.thread_id, th.title AS thread_title, p.position, p.reply_to_post_id, p.body_markdown, p.revision,
+             p.created_at, p.edited_at, p.deleted_at,
+             (SELECT coalesce(jsonb_agg(jsonb_build_object('revision', r.revision, 'body_markdown', r.body_markdown,
+                        'created_at', r.created_at) ORDER BY r.revision), '[]'::jsonb)
+                FROM post_revisions r WHERE r.post_id = p.id) AS revisions
+        FROM posts p JOIN threads th ON th.id = p.thread_id WHERE p.author_id = $1""", "t.id");
+
+  static final String REACTIONS = array("""
+      SELECT post_id, kind, created_at FROM reactions WHERE member_id = $1""", "t.post_id, t.kind");
+
+  static final String ATTACHMENTS = array("""
+      SELECT id, post_id, file_name, content_type, size_bytes, created_at FROM attachments WHERE uploader_id = $1""", "t.id");
+
+  static final String DOCUMENT_REVISIONS = array("""
+      SELECT document_id, number, summary, body, created_at FROM document_revisions WHERE author_id = $1""",
+      "t.document_id, t.number");
+
+  static final String DOCUMENT_COMMENTS = array("""
+      SELECT id, document_id, body, disposition, created_at FROM document_comments WHERE author_id = $1""", "t.id");
+
+  static final String DOCUMENT_PROPOSALS = array("""
+      SELECT id, document_id, rationale, body, status, decision_reason, created_at FROM document_proposals
+       WHERE author_id = $1""", "t.id");
+
+  static final String DOCUMENT_ENDORSEMENTS = array("""
+      SELECT document_id, revision, created_at FROM document_endorsements WHERE member_id = $1""", "t.document_id");
+
+  static final String TALK_QUESTIONS = array("""
+      SELECT id, talk_id, body, anonymous, status, votes, answer, answered_at, created_at FROM talk_questions WHERE author_id = $1""", "t.id");
+
+  static final String TALK_VOTES = array("""
+      SELECT question_id, created_at FROM talk_question_votes WHERE member_id = $1""", "t.question_id");
+
+  static final String TALK_MESSAGES = array("""
+      SELECT id, talk_id, body_markdown, created_at, hidden_at FROM talk_messages WHERE author_id = $1""", "t.id");
+
+  static final String NOTIFICATIONS = array("""
+      SELECT id, kind, subject_kind, subject_id, title, detail, link, created_at, read_at FROM notifications
+       WHERE recipient_id = $1""", "t.id");
+
+  static final String READ_POSITIONS = array("""
+      SELECT thread_id, position, updated_at FROM read_positions WHERE member_id = $1""", "t.thread_id");
+
+  static final String SIGN_INS = array("""
+      SELECT id, signed_in_at, ended_at, ended_at IS NULL AS current FROM sign_ins WHERE member_id = $1""", "t.id");
+
+  static final String MODERATION_DECISIONS = array("""
+      SELECT id, item_type, item_id, group_id, action, ground, facts, reason, automated, title, created_at FROM moderation_decisions
+       WHERE affected_id = $1""", "t.id");
+
+  static final String SUSPENSIONS = array("""
+      SELECT id, group_id, reason, starts_at, ends_at, lifted_at, lift_reason FROM member_suspensions WHERE member_id = $1""", "t.id");
+
+  private static final String ATTACHMENT_FILES = """
+      SELECT id, file_name, data FROM attachments WHERE uploader_id = $1 ORDER BY id""";
+
+  // ---- the export rows
+
+  /** A new export, unless one is being prepared for the member (the partial unique index decides, on any node). */
+  private static final String INSERT = """
+      INSERT INTO data_exports (member_id, requested_at) VALUES ($1, $2)
+      ON CONFLICT (member_id) WHERE status IN ('queued', 'running') DO NOTHING RETURNING id""";
+  private static final String PENDING = """
+      SELECT id FROM data_exports WHERE member_id = $1 AND status IN ('queued', 'running')""";
+  private static final String OF_MEMBER = """
+      SELECT id, member_id, status, requested_at, ready_at, expires_at, size_bytes FROM data_exports
+       WHERE member_id = $1 ORDER BY id DESC LIMIT 10""";
+  /** Only the member's own, ready and not expired: anything else is the same 404. */
+  private static final String CONTENT = """
+      SELECT content FROM data_exports WHERE id = $1 AND member_id = $2 AND status = 'ready' AND expires_at > $3""";
+  /** A queued export, or one whose node stopped while preparing it (claimed ten minutes ago and more). */
+  private static final String CLAIM = """
+      UPDATE data_exports SET status = 'running', claimed_at = $1, attempts = attempts + 1
+       WHERE id = (SELECT id FROM data_exports
+                    WHERE status = 'queued'
+                       OR (status = 'running' AND claimed_at < $1::timestamptz - interval '10 minutes' AND attempts < 3)
+                    ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING id, member_id, attempts""";
+  /** An export whose node stopped three times is given up, so the member may ask again. */
+  private static final String ABANDON = """
+      UPDATE data_exports SET status = 'failed'
+       WHERE status = 'running' AND attempts >= 3 AND claimed_at < $1::timestamptz - interval '10 minutes'""";
+  private static final String READY = """
+      UPDATE data_exports SET status = 'ready', ready_at = $2, expires_at = $3, content = $4, size_bytes = $5
+       WHERE id = $1 AND status = 'running'""";
+  private static final String FAILED = """
+      UPDATE data_exports SET status = 'failed' WHERE id = $1 AND status = 'running'""";
+  /** Readable by its member only (the notification's subject). */
+  private static final String OWNED = """
+      SELECT id FROM data_exports WHERE member_id = $1 AND id = ANY($2)""";
+  private static final String OWNER = """
+      SELECT member_id FROM data_exports WHERE id = $1""";
+
+  Future<String> section(SqlClient db, String sql, long memberId) {
+    return db.preparedQuery(sql).execute(Tuple.of(memberId)).map(rows -> {
+      String json = rows.iterator().hasNext() ? rows.iterator().next().getString(0) : null;
+      return json == null ? "null" : json;
+    });
+  }
+
+  Future<List<AttachmentFile>> attachmentFiles(SqlClient db, long memberId) {
+    return db.preparedQuery(ATTACHMENT_FILES).execute(Tuple.of(memberId)).map(rows -> {
+      List<AttachmentFile> files = new ArrayList<>();
+      rows.forEach(r -> files.add(new AttachmentFile(r.getLong("id"), r.getString("file_name"),
+          r.getBuffer("data").getBytes())));
+      return files;
+    });
+  }
+
+  Future<Optional<Long>> insert(SqlClient db, long memberId, Instant now) {
+    return db.preparedQuery(INSERT).execute(Tuple.of(memberId, at(now))).map(ExportRepository::firstId);
+  }
+
+  Future<Optional<Long>> pending(SqlClient db, long memberId) {
+    return db.preparedQuery(PENDING).execute(Tuple.of(memberId)).map(ExportRepository::firstId);
+  }
+
+  Future<List<ExportRow>> ofMember(SqlClient db, long memberId) {
+    return db.preparedQuery(OF_MEMBER).execute(Tuple.of(memberId)).map(rows -> {
+      List<ExportRow> list = new ArrayList<>();
+      rows.forEach(r -> list.add(row(r)));
+      return list;
+    });
+  }
+
+  Future<Optional<Buffer>> content(SqlClient db, long id, long memberId, Instant now) {
+    return db.preparedQuery(CONTENT).execute(Tuple.of(id, memberId, at(now)))
+        .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next().getBuffer(0)) : Optional.empty());
+  }
+
+  Future<Optional<Claim>> claim(SqlClient db, Instant now) {
+    return db.preparedQuery(ABANDON).execute(Tuple.of(at(now)))
+        .compose(x -> db.preparedQuery(CLAIM).execute(Tuple.of(at(now)))).map(rows -> {
+      if (!rows.iterator().hasNext()) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      return Optional.of(new Claim(r.getLong("id"), r.getLong("member_id")));
+    });
+  }
+
+  Future<Boolean> ready(SqlClient db, long id, Instant now, Instant expires, byte[] zip) {
+    return db.preparedQuery(READY).execute(Tuple.of(id, at(now), at(expires), Buffer.buffer(zip), (long) zip.length))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  Future<Void> failed(SqlClient db, long id) {
+    return db.preparedQuery(FAILED).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  Future<List<Long>> owned(SqlClient db, long memberId, Long[] ids) {
+    return db.preparedQuery(OWNED).execute(Tuple.of(memberId, ids)).map(rows -> {
+      List<Long> list = new ArrayList<>();
+      rows.forEach(r -> list.add(r.getLong(0)));
+      return list;
+    });
+  }
+
+  Future<Optional<Long>> owner(SqlClient db, long id) {
+    return db.preparedQuery(OWNER).execute(Tuple.of(id))
+        .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next().getLong(0)) : Optional.empty());
+  }
+
+  private static Optional<Long> firstId(RowSet<Row> rows) {
+    return rows.iterator().hasNext() ? Optional.of(rows.iterator().next().getLong(0)) : Optional.empty();
+  }
+
+  private static ExportRow row(Row r) {
+    return new ExportRow(r.getLong("id"), r.getLong("member_id"), ExportStatus.valueOf(r.getString("status").toUpperCase()),
+        instant(r.getOffsetDateTime("requested_at")), instant(r.getOffsetDateTime("ready_at")),
+        instant(r.getOffsetDateTime("expires_at")), r.getLong("size_bytes"));
+  }
+
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  private static OffsetDateTime at(Instant t) {
+    return t.atOffset(ZoneOffset.UTC);
+  }
+}

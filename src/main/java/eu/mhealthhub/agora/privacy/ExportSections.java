@@ -1,0 +1,48 @@
+package eu.mhealthhub.agora.privacy;
+
+import java.util.List;
+
+/**
+ * What a member's export holds: one JSON file per section, each described by a JSON Schema in
+ * {@code src/main/resources/export-schema/<file>.schema.json} (listed in the README). Adding a
+ * section (declarations of interest, new profile fields) is one SQL constant in
+ * {@link ExportRepository} and one line here, plus its schema file.
+ */
+final class ExportSections {
+
+  /** A JSON file of the zip and the query that reads it ({@code $1}: the member's id). */
+  record Section(String file, String sql) {
+    /** The schema's resource path. */
+    String schema() {
+      return "export-schema/" + file.replace(".json", ".schema.json");
+    }
+  }
+
+  private ExportSections() {}
+
+  static final List<Section> ALL = List.of(
+      profile(),
+      new Section("memberships.json", ExportRepository.MEMBERSHIPS),
+      new Section("join_requests.json", ExportRepository.JOIN_REQUESTS),
+      new Section("threads.json", ExportRepository.THREADS),
+      new Section("posts.json", ExportRepository.POSTS),
+      new Section("reactions.json", ExportRepository.REACTIONS),
+      new Section("attachments.json", ExportRepository.ATTACHMENTS),
+      new Section("document_revisions.json", ExportRepository.DOCUMENT_REVISIONS),
+      new Section("document_comments.json", ExportRepository.DOCUMENT_COMMENTS),
+      new Section("document_proposals.json", ExportRepository.DOCUMENT_PROPOSALS),
+      new Section("document_endorsements.json", ExportRepository.DOCUMENT_ENDORSEMENTS),
+      new Section("talk_questions.json", ExportRepository.TALK_QUESTIONS),
+      new Section("talk_votes.json", ExportRepository.TALK_VOTES),
+      new Section("talk_messages.json", ExportRepository.TALK_MESSAGES),
+      new Section("notifications.json", ExportRepository.NOTIFICATIONS),
+      new Section("read_positions.json", ExportRepository.READ_POSITIONS),
+      new Section("sign_ins.json", ExportRepository.SIGN_INS),
+      new Section("moderation_decisions.json", ExportRepository.MODERATION_DECISIONS),
+      new Section("suspensions.json", ExportRepository.SUSPENSIONS));
+
+  /** The profile: one object (the profile helper's new columns join its query at merge). */
+  static Section profile() {
+    return new Section("profile.json", ExportRepository.PROFILE);
+  }
+}
