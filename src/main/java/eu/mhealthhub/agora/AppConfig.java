@@ -41,6 +41,8 @@ import java.util.stream.Collectors;
  * @param mail                SMTP server (or none: a loopback one inside Agora), sender, cancel-if-read delay
  * @param rateLimits          every named rate limit (AGORA_RATE_LIMITS overrides the defaults), see {@link RateLimit}
  * @param trustedProxies      reverse proxies whose X-Forwarded-For names the client (AGORA_TRUSTED_PROXIES), none by default
+ * @param contentDirectory    where an operator's own privacy notice and accessibility statement are
+ *                            (AGORA_CONTENT_DIR: privacy.&lt;lang&gt;.md, accessibility.&lt;lang&gt;.md), or empty for the built-in ones
  */
 public record AppConfig(
     int port,
@@ -64,7 +66,8 @@ public record AppConfig(
     Optional<ClusterSettings> cluster,
     MailSettings mail,
     Map<String, RateLimit> rateLimits,
-    List<AddressRange> trustedProxies) {
+    List<AddressRange> trustedProxies,
+    Optional<Path> contentDirectory) {
 
   /**
    * An address or a CIDR range of them ({@code 10.0.0.0/8}, {@code 192.0.2.7}, {@code fd00::/8}),
@@ -232,7 +235,8 @@ public record AppConfig(
   /** The same configuration with other admin e-mails (the development provider's demo admin). */
   public AppConfig withAdminEmails(Set<String> emails) {
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
-        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail, rateLimits, trustedProxies);
+        demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail, rateLimits, trustedProxies,
+        contentDirectory);
   }
 
   public boolean secureCookies() {
@@ -296,7 +300,12 @@ public record AppConfig(
         Duration.ofSeconds(r.nonNegative("AGORA_MAIL_DELAY_SECONDS", 60)));
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDir, oidc, devOidcPort, keyRefresh, adminEmails, adminClaim,
         demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster, mail, r.rateLimits("AGORA_RATE_LIMITS"),
-        r.addressRanges("AGORA_TRUSTED_PROXIES"));
+        r.addressRanges("AGORA_TRUSTED_PROXIES"), r.optional("AGORA_CONTENT_DIR").map(d -> {
+          if (!java.nio.file.Files.isDirectory(Path.of(d))) {
+            throw new ConfigException("AGORA_CONTENT_DIR", "'" + d + "' is not a directory");
+          }
+          return Path.of(d);
+        }));
   }
 
   private record Reader(Map<String, String> env) {

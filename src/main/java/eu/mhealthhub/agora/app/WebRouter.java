@@ -148,7 +148,7 @@ public final class WebRouter {
     router.route().handler(InputCheck.body(csrf));
 
     signIn.mount(router);
-    new HomeRoutes(pages, services.groups(), services.talks()).mount(router);
+    new HomeRoutes(pages, services.groups(), services.talks(), vertx, config.contentDirectory()).mount(router);
     SearchService search = new SearchService(services.database().pool(), services.groups());
     new SearchRoutes(pages, search, services.groups(), services.i18n()).mount(router);
     new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
