@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The privacy notice and the accessibility statement as the operator wrote them: Markdown files
  * named {@code privacy.<lang>.md} and {@code accessibility.<lang>.md} (lang: en, fr, de) in the
- * content directory (AGORA_CONTENT_DIR), rendered through the same sanitiser as posts. Read at each
+ * content directory (AGORA_CONTENT_DIR), rendered through the same sanitiser as posts, its headings under a heading of the page that says whose text it is. Read at each
  * request (they are small, and an operator's edit shows at once), without blocking the event loop.
  * Empty when there is no directory or no file for the reader's language: the built-in page is shown.
  */
