@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterAll;
+import eu.mhealthhub.agora.support.SlowTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * with Markdown files per language in AGORA_CONTENT_DIR, rendered through the sanitiser; a language
  * without a file gets the built-in page, whose accessibility statement follows the EU model.
  */
+@SlowTest
 class StatementsTest {
 
   private static Path dir;

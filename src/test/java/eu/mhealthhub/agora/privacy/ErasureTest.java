@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterAll;
+import eu.mhealthhub.agora.support.SlowTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * unchanged, and signing in again with the same provider account makes a new member. Without a
  * recent sign-in nothing is done; an admin erases on request with a reason, audited.
  */
+@SlowTest
 class ErasureTest {
 
   private static final MutableClock CLOCK = new MutableClock(Instant.now());
