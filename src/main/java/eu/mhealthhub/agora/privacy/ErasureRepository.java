@@ -68,12 +68,13 @@ final class ErasureRepository {
 
   private static final String DROP_MENTIONS = "DELETE FROM post_mentions WHERE member_id = $1";
 
-  /** The member's posts, when they asked for them to go too: soft-deleted, their text emptied in every revision. */
+  /** The member's posts, when they asked for them to go too: soft-deleted, their text emptied in every revision, their files deleted. */
   private static final String DELETE_POSTS = """
       UPDATE posts SET deleted_at = coalesce(deleted_at, now()), deleted_by = coalesce(deleted_by, $1),
                        body_markdown = '-', body_html = '', erased = true
        WHERE author_id = $1""";
   private static final String EMPTY_REVISIONS = """
+      WITH files_gone AS (DELETE FROM attachments a USING posts p WHERE p.id = a.post_id AND p.author_id = $1)
       UPDATE post_revisions r SET body_markdown = '-', body_html = ''
         FROM posts p WHERE p.id = r.post_id AND p.author_id = $1""";
 

@@ -241,16 +241,21 @@ class ErasureTest {
   }
 
   @Test
-  @DisplayName("a member who asks for her posts to go too: they are deleted, their text emptied in every revision, marked erased")
+  @DisplayName("a member who asks for her posts to go too: they are deleted, their text emptied in every revision, their files gone, marked erased")
   void postsDeletedToo() {
     Person gone = person("Greta Gone");
     long threadId = newThread(gone, "A thread to vanish " + Fixtures.unique("t"), "Text that must vanish entirely.");
+    TestDatabase.update("""
+        INSERT INTO attachments (post_id, uploader_id, file_name, content_type, size_bytes, sha256, data)
+        VALUES ((SELECT id FROM posts WHERE author_id = ?), ?, 'mine.pdf', 'application/pdf', 8, repeat('a', 64), ?)""",
+        gone.id(), gone.id(), "%PDF-1.4".getBytes(StandardCharsets.US_ASCII));
     Response done = erase(gone, gone.handle(), true);
     assertThat(done.status()).as(done.body()).isEqualTo(303);
     assertThat(TestDatabase.count("SELECT count(*) FROM posts WHERE author_id = ? AND deleted_at IS NOT NULL AND erased"
         + " AND body_markdown = '-' AND body_html = ''", gone.id())).isEqualTo(1);
     assertThat(TestDatabase.count("SELECT count(*) FROM post_revisions r JOIN posts p ON p.id = r.post_id"
         + " WHERE p.author_id = ? AND r.body_markdown LIKE '%vanish%'", gone.id())).isZero();
+    assertThat(TestDatabase.count("SELECT count(*) FROM attachments WHERE uploader_id = ?", gone.id())).as("her files").isZero();
     Browser reader = new Browser();
     assertThat(reader.get(app.url("/threads/" + threadId)).html().select("article.post").text()).doesNotContain("vanish entirely");
   }
