@@ -41,6 +41,8 @@ import java.util.stream.Collectors;
  * @param mail                SMTP server (or none: a loopback one inside Agora), sender, cancel-if-read delay
  * @param rateLimits          every named rate limit (AGORA_RATE_LIMITS overrides the defaults), see {@link RateLimit}
  * @param trustedProxies      reverse proxies whose X-Forwarded-For names the client (AGORA_TRUSTED_PROXIES), none by default
+ * @param contentDirectory    where an operator's own privacy notice and accessibility statement are
+ *                            (AGORA_CONTENT_DIR: privacy.&lt;lang&gt;.md, accessibility.&lt;lang&gt;.md), or empty for the built-in ones
  */
 public record AppConfig(
     int port,
@@ -65,7 +67,8 @@ public record AppConfig(
     MailSettings mail,
     Map<String, RateLimit> rateLimits,
     List<AddressRange> trustedProxies,
-    Map<String, Duration> retention) {
+    Map<String, Duration> retention,
+    Optional<Path> contentDirectory) {
 
   /**
    * An address or a CIDR range of them ({@code 10.0.0.0/8}, {@code 192.0.2.7}, {@code fd00::/8}),
@@ -249,7 +252,7 @@ public record AppConfig(
   public AppConfig withAdminEmails(Set<String> emails) {
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
         demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail, rateLimits, trustedProxies,
-        retention);
+        retention, contentDirectory);
   }
 
   public boolean secureCookies() {
@@ -313,7 +316,13 @@ public record AppConfig(
         Duration.ofSeconds(r.nonNegative("AGORA_MAIL_DELAY_SECONDS", 60)));
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDir, oidc, devOidcPort, keyRefresh, adminEmails, adminClaim,
         demo, locale, zone, idle, maxAge, maxForm, maxAttachment, cluster, mail, r.rateLimits("AGORA_RATE_LIMITS"),
-        r.addressRanges("AGORA_TRUSTED_PROXIES"), r.retention("AGORA_RETENTION"));
+        r.addressRanges("AGORA_TRUSTED_PROXIES"), r.retention("AGORA_RETENTION"),
+        r.optional("AGORA_CONTENT_DIR").map(d -> {
+          if (!java.nio.file.Files.isDirectory(Path.of(d))) {
+            throw new ConfigException("AGORA_CONTENT_DIR", "'" + d + "' is not a directory");
+          }
+          return Path.of(d);
+        }));
   }
 
   private record Reader(Map<String, String> env) {

@@ -57,7 +57,8 @@ public final class WebRouter {
       "document/list", "document/show", "document/form", "document/revisions", "document/compare", "document/proposal",
       "document/section", "document/dispositions", "document/export",
       "member/profile", "member/show", "auth/signed-out", "error/error", "notify/list", "notify/preferences", "privacy/export",
-      "moderation/audit", "moderation/summary", "moderation/suspension", "auth/suspended");
+      "moderation/audit", "moderation/summary", "moderation/suspension", "auth/suspended",
+      "privacy/erase", "privacy/reauth", "privacy/erased");
 
   private WebRouter() {}
 
@@ -155,7 +156,7 @@ public final class WebRouter {
     router.route().handler(InputCheck.body(csrf));
 
     signIn.mount(router);
-    new HomeRoutes(pages, services.groups(), services.talks()).mount(router);
+    new HomeRoutes(pages, services.groups(), services.talks(), vertx, config.contentDirectory()).mount(router);
     SearchService search = new SearchService(services.database().pool(), services.groups());
     new SearchRoutes(pages, search, services.groups(), services.i18n()).mount(router);
     new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
@@ -170,6 +171,9 @@ public final class WebRouter {
     new PresenceRoutes(services.audience(), services.presence()).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
     memberRoutes.mount(router);
+    new eu.mhealthhub.agora.privacy.ErasureRoutes(pages, new eu.mhealthhub.agora.privacy.ErasureService(
+        services.database().pool(), services.clock(), services.signIns(), services.members()::forget), services.members())
+        .mount(router);
     new eu.mhealthhub.agora.moderation.SuspensionRoutes(pages, services.members(), services.suspensions(), services.i18n(),
         services.clock()).mount(router);
     new eu.mhealthhub.agora.notify.NotificationRoutes(pages, services.notifications(), services.i18n()).mount(router);

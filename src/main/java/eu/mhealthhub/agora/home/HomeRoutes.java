@@ -8,10 +8,13 @@ import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.talk.Talk;
 import eu.mhealthhub.agora.talk.TalkService;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.nio.file.Path;
 
 /**
  * Site-wide pages: home, and the privacy and accessibility statements (search is {@code search/SearchRoutes}).
@@ -28,16 +31,35 @@ public final class HomeRoutes {
   private final GroupService groups;
   private final TalkService talks;
 
+  private final Statements statements;
+
   public HomeRoutes(Pages pages, GroupService groups, TalkService talks) {
+    this(pages, groups, talks, null, Optional.empty());
+  }
+
+  /**
+   * @param contentDirectory where the operator's own privacy notice and accessibility statement are
+   *                         ({@code privacy.<lang>.md}, {@code accessibility.<lang>.md}), if anywhere
+   */
+  public HomeRoutes(Pages pages, GroupService groups, TalkService talks, Vertx vertx, Optional<Path> contentDirectory) {
     this.pages = pages;
     this.groups = groups;
     this.talks = talks;
+    this.statements = new Statements(vertx, vertx == null ? Optional.empty() : contentDirectory);
   }
 
   public void mount(Router router) {
     router.get("/").handler(this::home);
-    router.get("/privacy").handler(ctx -> pages.render(ctx, "home/privacy", Map.of()));
-    router.get("/accessibility").handler(ctx -> pages.render(ctx, "home/accessibility", Map.of()));
+    router.get("/privacy").handler(ctx -> statement(ctx, Statements.Kind.PRIVACY, "home/privacy"));
+    router.get("/accessibility").handler(ctx -> statement(ctx, Statements.Kind.ACCESSIBILITY, "home/accessibility"));
+  }
+
+  /** The operator's statement when there is one for the reader's language, else the built-in page. */
+  private void statement(RoutingContext ctx, Statements.Kind kind, String template) {
+    statements.of(kind, Viewer.of(ctx).locale())
+        .map(replaced -> replaced.<Map<String, Object>>map(r -> Map.of("replaced", r.html())).orElse(Map.of()))
+        .onSuccess(model -> pages.render(ctx, template, model))
+        .onFailure(ctx::fail);
   }
 
   private void home(RoutingContext ctx) {

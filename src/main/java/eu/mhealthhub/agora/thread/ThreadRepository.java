@@ -230,6 +230,7 @@ final class ThreadRepository {
       """;
   private static final String RESTORE = """
       UPDATE posts SET deleted_at = NULL, deleted_by = NULL, delete_reason = '' WHERE id = $1 AND deleted_at IS NOT NULL
+         AND NOT erased -- a post its author erased with their account is gone for good (GDPR Art. 17)
       RETURNING id
       """;
   private static final String ADD_REACTION = "INSERT INTO reactions (post_id, member_id, kind) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING kind";

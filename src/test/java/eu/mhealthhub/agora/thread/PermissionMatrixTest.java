@@ -48,6 +48,24 @@ class PermissionMatrixTest {
   }
 
   private static final TestApp app = TestApp.shared();
+  private static long adminSignedInAt;
+  private static String lastErasable;
+
+  /** Erasing needs a sign-in within five minutes: the admin signs in again when theirs is older than four. */
+  private static synchronized void freshAdmin() {
+    if (System.currentTimeMillis() - adminSignedInAt > 4 * 60_000L) {
+      app.signIn(browsers.get(Role.ADMIN), "demo-maria");
+      adminSignedInAt = System.currentTimeMillis();
+    }
+  }
+
+  /** A fresh member to erase; their handle. */
+  private static String erasable() {
+    lastErasable = Fixtures.unique("erasable");
+    TestDatabase.update("INSERT INTO members (issuer, subject, display_name, handle) VALUES ('urn:test', ?, 'Erasable Person', ?)",
+        lastErasable, lastErasable);
+    return lastErasable;
+  }
   private static final Map<Role, Browser> browsers = new EnumMap<>(Role.class);
   private static final Map<Role, Long> ids = new EnumMap<>(Role.class);
   private static final Map<Boolean, Place> places = new java.util.HashMap<>();
@@ -64,6 +82,7 @@ class PermissionMatrixTest {
         case ANONYMOUS -> ids.put(r, -1L);
         case ADMIN -> {
           app.signIn(b, "demo-maria");
+          adminSignedInAt = System.currentTimeMillis();
           ids.put(r, Fixtures.demoMember("demo-maria"));
         }
         default -> ids.put(r, app.signInNew(b, "Matrix " + r.name().toLowerCase(), Fixtures.unique("matrix") + "@example.org"));
@@ -399,6 +418,16 @@ class PermissionMatrixTest {
     // the notice form is for everyone; it belongs to no group
     list.add(new Route("GET /notices/new", false, false, p -> "/notices/new?url=/posts/" + p.memberPost(),
         (r, p) -> Outcome.OK, null, false));
+    // erasure on request (issue 14 point 5): admins only, whatever the group; it belongs to none
+    list.add(new Route("GET /members/:handle/erase (a spare member)", false, true, p -> {
+      freshAdmin();
+      return "/members/" + erasable() + "/erase";
+    }, (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
+    list.add(new Route("POST /members/:handle/erase (a spare member, with a reason)", true, false, p -> {
+      freshAdmin();
+      return "/members/" + erasable() + "/erase";
+    }, (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN,
+        p -> Map.of("confirmation", lastErasable, "reason", "Matrix request"), false));
     return list;
   }
 
