@@ -1,8 +1,8 @@
 package eu.mhealthhub.agora.privacy;
 
 import eu.mhealthhub.agora.DomainException;
-import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.web.Forms;
+import eu.mhealthhub.agora.web.SessionKeys;
 import eu.mhealthhub.agora.web.Pages;
 import eu.mhealthhub.agora.web.ViewModel;
 import eu.mhealthhub.agora.web.Viewer;
@@ -29,13 +29,24 @@ public final class ExportRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/me/export").handler(Forms::members).handler(this::show);
-    router.post("/me/export").handler(Forms::members).handler(this::start);
-    router.get("/me/export/:id/download").handler(Forms::members).handler(this::download);
+    // members, and a suspended member's browser in its appeal window: suspended members may still
+    // export their own data (issue 13 point 4, GDPR Art. 15 and 20)
+    router.get("/me/export").handler(ExportRoutes::membersOrAppellants).handler(this::show);
+    router.post("/me/export").handler(ExportRoutes::membersOrAppellants).handler(this::start);
+    router.get("/me/export/:id/download").handler(ExportRoutes::membersOrAppellants).handler(this::download);
   }
 
-  private static Member member(RoutingContext ctx) {
-    return Viewer.of(ctx).member().orElseThrow(DomainException::forbidden);
+  private static void membersOrAppellants(RoutingContext ctx) {
+    if (ctx.get(SessionKeys.APPELLANT_CONTEXT) != null) {
+      ctx.next();
+    } else {
+      Forms.members(ctx);
+    }
+  }
+
+  private static long member(RoutingContext ctx) {
+    Long appellant = ctx.get(SessionKeys.APPELLANT_CONTEXT);
+    return appellant != null ? appellant : Viewer.of(ctx).member().orElseThrow(DomainException::forbidden).id();
   }
 
   private void show(RoutingContext ctx) {

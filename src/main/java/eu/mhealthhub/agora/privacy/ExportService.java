@@ -75,16 +75,16 @@ public final class ExportService {
    * Starts an export for the member, or returns the one already being prepared (never two).
    * Completes with the export's id.
    */
-  public Future<Long> request(Member member) {
-    return pool.withTransaction(tx -> repository.insert(tx, member.id(), clock.instant()).compose(id -> id.isPresent()
+  public Future<Long> request(long memberId) {
+    return pool.withTransaction(tx -> repository.insert(tx, memberId, clock.instant()).compose(id -> id.isPresent()
         ? Future.succeededFuture(id.get())
-        : repository.pending(tx, member.id()).map(p -> p.orElseThrow(() -> new DomainException(DomainException.Kind.CONFLICT, "export.error.busy")))));
+        : repository.pending(tx, memberId).map(p -> p.orElseThrow(() -> new DomainException(DomainException.Kind.CONFLICT, "export.error.busy")))));
   }
 
   /** The member's recent exports. */
-  public Future<ExportPage> page(Member member) {
+  public Future<ExportPage> page(long memberId) {
     Instant now = clock.instant();
-    return repository.ofMember(pool, member.id()).map(rows -> new ExportPage(rows.stream().map(r -> view(r, now)).toList(),
+    return repository.ofMember(pool, memberId).map(rows -> new ExportPage(rows.stream().map(r -> view(r, now)).toList(),
         rows.stream().anyMatch(r -> r.status().pending())));
   }
 
@@ -95,8 +95,8 @@ public final class ExportService {
   }
 
   /** The zip of the member's own ready export; fails NOT_FOUND for anyone else's, an expired or unfinished one. */
-  public Future<Buffer> download(Member member, long id) {
-    return repository.content(pool, id, member.id(), clock.instant()).map(c -> c.orElseThrow(DomainException::notFound));
+  public Future<Buffer> download(long memberId, long id) {
+    return repository.content(pool, id, memberId, clock.instant()).map(c -> c.orElseThrow(DomainException::notFound));
   }
 
   // ---- who may read an export (the notification's subject): its member only

@@ -285,6 +285,12 @@ class ModerationStoryTest {
     Response appealed = appealing.post(node1.url(statement + "/appeal"), Map.of("_csrf", statementPage.inputValue("_csrf"),
         "text", "I posted sources, not adverts; please look again."));
     assertThat(appealed.status()).as(appealed.body()).isEqualTo(303);
+    // a suspended member may still export their own data from that browser
+    assertThat(refused.html().select("#suspension-export").attr("href")).isEqualTo("/me/export");
+    Response exportPage = appealing.get(node2.url("/me/export"));
+    assertThat(exportPage.status()).as(exportPage.body()).isEqualTo(200);
+    assertThat(appealing.post(node2.url("/me/export"), Map.of("_csrf", exportPage.inputValue("_csrf"))).status()).isEqualTo(303);
+    assertThat(TestDatabase.count("SELECT count(*) FROM data_exports WHERE member_id = ?", author.id())).isEqualTo(1);
     long appealId = TestDatabase.count("SELECT a.id FROM moderation_appeals a JOIN moderation_decisions d ON d.id = a.decision_id"
         + " WHERE d.item_type = 'suspension' AND d.affected_id = ?", author.id());
     assertThat(queue(node2, moderator, slug, "appeal").select("#review-appeal-" + appealId)).as("a suspended member's appeal waits")
