@@ -57,7 +57,8 @@ public final class WebRouter {
       "document/list", "document/show", "document/form", "document/revisions", "document/compare", "document/proposal",
       "document/section", "document/dispositions", "document/export",
       "member/profile", "member/show", "auth/signed-out", "error/error", "notify/list", "notify/preferences",
-      "moderation/audit", "moderation/summary", "moderation/suspension", "auth/suspended");
+      "moderation/audit", "moderation/summary", "moderation/suspension", "auth/suspended",
+      "declaration/form", "declaration/history", "declaration/version");
 
   private WebRouter() {}
 
@@ -161,6 +162,8 @@ public final class WebRouter {
     new PresenceRoutes(services.audience(), services.presence()).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies(), services.suspended()).mount(router);
+    new eu.mhealthhub.agora.declaration.DeclarationRoutes(pages, new eu.mhealthhub.agora.declaration.DeclarationService(
+        services.database().pool(), services.clock(), services.notifications()), services.members()).mount(router);
     new eu.mhealthhub.agora.moderation.SuspensionRoutes(pages, services.members(), services.suspensions(), services.i18n(),
         services.clock()).mount(router);
     new eu.mhealthhub.agora.notify.NotificationRoutes(pages, services.notifications(), services.i18n()).mount(router);

@@ -28,7 +28,9 @@ public enum NotificationKind {
   DOCUMENT_REVISION(3, Delivery.DAILY, true),
   TALK_ROOM_OPENED(3, Delivery.IMMEDIATELY, true),
   /** A moderation decision about one's own item (a statement of reasons), or about one's appeal. */
-  MODERATION_DECISION(1, Delivery.IMMEDIATELY, false);
+  MODERATION_DECISION(1, Delivery.IMMEDIATELY, false),
+  /** The yearly reminder to confirm or update one's declaration of interests. */
+  DECLARATION_REMINDER(1, Delivery.IMMEDIATELY, false);
 
   private final String value = name().toLowerCase(Locale.ROOT);
   private final int rank;

@@ -1,0 +1,137 @@
+package eu.mhealthhub.agora.declaration;
+
+import eu.mhealthhub.agora.declaration.Declaration.Entry;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** SQL for declarations of interest. */
+final class DeclarationRepository {
+
+  /** Serialises saves of one member, so two at once do not take the same version number. */
+  static final String LOCK_MEMBER = "SELECT pg_advisory_xact_lock(hashtext('declaration:' || $1))";
+
+  static final String INSERT_VERSION = """
+      INSERT INTO declaration_versions (member_id, version, nothing_to_declare, created_at, confirmed_at)
+      SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $3 FROM declaration_versions WHERE member_id = $1
+      RETURNING id, version""";
+
+  static final String INSERT_ENTRY = """
+      INSERT INTO declaration_entries (version_id, position, kind, organisation, description, period_start, period_end,
+                                       is_current, amount_band)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
+
+  private static final String VERSION_COLUMNS = "id, member_id, version, nothing_to_declare, created_at, confirmed_at";
+
+  static final String VERSIONS = "SELECT " + VERSION_COLUMNS
+      + " FROM declaration_versions WHERE member_id = $1 ORDER BY version DESC";
+
+  static final String VERSION = "SELECT " + VERSION_COLUMNS
+      + " FROM declaration_versions WHERE member_id = $1 AND version = $2";
+
+  static final String LATEST = "SELECT " + VERSION_COLUMNS
+      + " FROM declaration_versions WHERE member_id = $1 ORDER BY version DESC LIMIT 1";
+
+  static final String ENTRIES = """
+      SELECT kind, organisation, description, period_start, period_end, is_current, amount_band
+        FROM declaration_entries WHERE version_id = $1 ORDER BY position""";
+
+  static final String CONFIRM = """
+      UPDATE declaration_versions SET confirmed_at = $2
+       WHERE id = (SELECT id FROM declaration_versions WHERE member_id = $1 ORDER BY version DESC LIMIT 1)
+      RETURNING version""";
+
+  /**
+   * Members whose latest version was confirmed more than a year before $1 and who were not reminded
+   * since that confirmation or within the last year; each row is marked reminded as it is taken.
+   */
+  static final String TAKE_DUE_REMINDERS = """
+      UPDATE declaration_versions v SET reminded_at = $1
+       WHERE v.id IN (SELECT DISTINCT ON (member_id) id FROM declaration_versions ORDER BY member_id, version DESC)
+         AND v.confirmed_at < $1 - interval '1 year'
+         AND (v.reminded_at IS NULL OR v.reminded_at < $1 - interval '1 year')
+      RETURNING v.member_id, v.version""";
+
+  Future<Declaration> insert(SqlClient tx, long memberId, DeclarationForm form, OffsetDateTime at) {
+    return tx.preparedQuery(INSERT_VERSION).execute(Tuple.of(memberId, form.nothingToDeclare(), at)).compose(rows -> {
+      Row row = rows.iterator().next();
+      long id = row.getLong("id");
+      int version = row.getInteger("version");
+      List<Tuple> batch = new ArrayList<>();
+      List<Entry> entries = new ArrayList<>();
+      int position = 0;
+      for (DeclarationForm.EntryForm e : form.entries()) {
+        LocalDate start = e.startMonth().atDay(1);
+        LocalDate end = e.endMonth() == null ? null : e.endMonth().atDay(1);
+        String band = e.band().isEmpty() ? null : e.band();
+        batch.add(Tuple.from(List.of(id, position++, e.kind(), e.organisation(), e.description(), start))
+            .addValue(end).addBoolean(e.current()).addString(band));
+        entries.add(new Entry(e.kind(), e.organisation(), e.description(), start, end, e.current(), band));
+      }
+      Declaration made = new Declaration(id, memberId, version, form.nothingToDeclare(), at.toInstant(), at.toInstant(),
+          List.copyOf(entries));
+      return batch.isEmpty() ? Future.succeededFuture(made)
+          : tx.preparedQuery(INSERT_ENTRY).executeBatch(batch).map(r -> made);
+    });
+  }
+
+  Future<List<Declaration>> versions(SqlClient db, long memberId) {
+    return db.preparedQuery(VERSIONS).execute(Tuple.of(memberId)).map(rows -> {
+      List<Declaration> list = new ArrayList<>();
+      rows.forEach(r -> list.add(map(r, List.of())));
+      return list;
+    });
+  }
+
+  Future<Optional<Declaration>> version(SqlClient db, long memberId, int version) {
+    return withEntries(db, db.preparedQuery(VERSION).execute(Tuple.of(memberId, version)));
+  }
+
+  Future<Optional<Declaration>> latest(SqlClient db, long memberId) {
+    return withEntries(db, db.preparedQuery(LATEST).execute(Tuple.of(memberId)));
+  }
+
+  Future<Optional<Integer>> confirm(SqlClient db, long memberId, OffsetDateTime at) {
+    return db.preparedQuery(CONFIRM).execute(Tuple.of(memberId, at))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getInteger("version")));
+  }
+
+  /** Member id to the version they are reminded of. */
+  Future<Map<Long, Integer>> takeDueReminders(SqlClient tx, OffsetDateTime now) {
+    return tx.preparedQuery(TAKE_DUE_REMINDERS).execute(Tuple.of(now)).map(rows -> {
+      Map<Long, Integer> due = new LinkedHashMap<>();
+      rows.forEach(r -> due.put(r.getLong("member_id"), r.getInteger("version")));
+      return due;
+    });
+  }
+
+  private Future<Optional<Declaration>> withEntries(SqlClient db, Future<io.vertx.sqlclient.RowSet<Row>> found) {
+    return found.compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(Optional.<Declaration>empty());
+      }
+      Row v = rows.iterator().next();
+      return db.preparedQuery(ENTRIES).execute(Tuple.of(v.getLong("id"))).map(es -> {
+        List<Entry> entries = new ArrayList<>();
+        es.forEach(e -> entries.add(new Entry(e.getString("kind"), e.getString("organisation"), e.getString("description"),
+            e.getLocalDate("period_start"), e.getLocalDate("period_end"), e.getBoolean("is_current"),
+            e.getString("amount_band"))));
+        return Optional.of(map(v, List.copyOf(entries)));
+      });
+    });
+  }
+
+  private static Declaration map(Row r, List<Entry> entries) {
+    return new Declaration(r.getLong("id"), r.getLong("member_id"), r.getInteger("version"),
+        r.getBoolean("nothing_to_declare"), r.getOffsetDateTime("created_at").toInstant(),
+        r.getOffsetDateTime("confirmed_at").toInstant(), entries);
+  }
+}
