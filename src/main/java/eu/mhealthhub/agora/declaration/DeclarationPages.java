@@ -24,7 +24,13 @@ public final class DeclarationPages {
   public record Choice(String value, String label) {}
 
   /** One row of the form, numbered from 0, as typed. */
-  public record Row(int row, EntryForm entry, Map<String, String> problems) {}
+  public record Row(int row, EntryForm entry, Map<String, String> problems) {
+
+    /** Its number as readers count, from 1. */
+    public int number() {
+      return row + 1;
+    }
+  }
 
   /**
    * The member's declaration form: their latest version (null before the first), its rows and

@@ -17,7 +17,7 @@ import java.util.Optional;
 final class DeclarationRepository {
 
   /** Serialises saves of one member, so two at once do not take the same version number. */
-  static final String LOCK_MEMBER = "SELECT pg_advisory_xact_lock(hashtext('declaration:' || $1))";
+  static final String LOCK_MEMBER = "SELECT pg_advisory_xact_lock(hashtext('declaration:' || $1::bigint))";
 
   static final String INSERT_VERSION = """
       INSERT INTO declaration_versions (member_id, version, nothing_to_declare, created_at, confirmed_at)
@@ -54,10 +54,10 @@ final class DeclarationRepository {
    * since that confirmation or within the last year; each row is marked reminded as it is taken.
    */
   static final String TAKE_DUE_REMINDERS = """
-      UPDATE declaration_versions v SET reminded_at = $1
+      UPDATE declaration_versions v SET reminded_at = $1::timestamptz
        WHERE v.id IN (SELECT DISTINCT ON (member_id) id FROM declaration_versions ORDER BY member_id, version DESC)
-         AND v.confirmed_at < $1 - interval '1 year'
-         AND (v.reminded_at IS NULL OR v.reminded_at < $1 - interval '1 year')
+         AND v.confirmed_at < $1::timestamptz - interval '1 year'
+         AND (v.reminded_at IS NULL OR v.reminded_at < $1::timestamptz - interval '1 year')
       RETURNING v.member_id, v.version""";
 
   Future<Declaration> insert(SqlClient tx, long memberId, DeclarationForm form, OffsetDateTime at) {
