@@ -141,7 +141,9 @@ class DeclarationTest {
     assertThat(told).isGreaterThanOrEqualTo(1);
     assertEquals(0, (int) service.sendReminders().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS),
         "nobody is told twice in a year");
-    waitFor(() -> TestDatabase.count("SELECT count(*) FROM notifications WHERE member_id = ? AND kind = 'declaration_reminder'", me) == 1);
+    waitFor(() -> TestDatabase.count("SELECT count(*) FROM notifications WHERE recipient_id = ? AND kind = 'declaration_reminder'", me) == 1);
+    assertEquals("immediately", TestDatabase.text(
+        "SELECT delivery FROM notifications WHERE recipient_id = ? AND kind = 'declaration_reminder'", me), "so it is mailed");
     assertThat(b.get(app.url("/notifications")).html().select("main").text())
         .contains("Your declaration of interests was last confirmed over a year ago");
 
