@@ -67,3 +67,32 @@ CREATE TRIGGER talk_questions_declaration BEFORE INSERT ON talk_questions
 
 -- A group may require a current declaration (confirmed within a year) to post or endorse.
 ALTER TABLE working_groups ADD COLUMN requires_declaration boolean NOT NULL DEFAULT false;
+
+-- Posting or endorsing in such a group without a current declaration is refused where it is
+-- written, in the writer's transaction, so no path stores it: SQLSTATE AG403 carries the message
+-- key, and db/Database.explain turns it into a 403.
+CREATE FUNCTION require_current_declaration() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+DECLARE
+    writer bigint := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+    grp bigint;
+BEGIN
+    IF TG_TABLE_NAME = 'posts' THEN
+        SELECT t.group_id INTO grp FROM threads t WHERE t.id = NEW.thread_id;
+    ELSE
+        SELECT d.group_id INTO grp FROM documents d WHERE d.id = NEW.document_id;
+    END IF;
+    IF EXISTS (SELECT 1 FROM working_groups g WHERE g.id = grp AND g.requires_declaration)
+       AND NOT EXISTS (SELECT 1 FROM declaration_versions v
+                        WHERE v.member_id = writer
+                          AND v.version = (SELECT max(x.version) FROM declaration_versions x WHERE x.member_id = writer)
+                          AND v.confirmed_at > now() - interval '1 year') THEN
+        RAISE EXCEPTION USING ERRCODE = 'AG403', MESSAGE = 'declaration.required.text';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER posts_require_declaration BEFORE INSERT ON posts
+    FOR EACH ROW EXECUTE FUNCTION require_current_declaration('author_id');
+CREATE TRIGGER document_endorsements_require_declaration BEFORE INSERT OR UPDATE ON document_endorsements
+    FOR EACH ROW EXECUTE FUNCTION require_current_declaration('member_id');

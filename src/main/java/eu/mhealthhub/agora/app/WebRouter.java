@@ -58,7 +58,7 @@ public final class WebRouter {
       "document/section", "document/dispositions", "document/export",
       "member/profile", "member/show", "auth/signed-out", "error/error", "notify/list", "notify/preferences",
       "moderation/audit", "moderation/summary", "moderation/suspension", "auth/suspended",
-      "declaration/form", "declaration/history", "declaration/version");
+      "declaration/form", "declaration/history", "declaration/version", "declaration/requirement");
 
   private WebRouter() {}
 
@@ -163,7 +163,7 @@ public final class WebRouter {
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies(), services.suspended()).mount(router);
     new eu.mhealthhub.agora.declaration.DeclarationRoutes(pages, new eu.mhealthhub.agora.declaration.DeclarationService(
-        services.database().pool(), services.clock(), services.notifications()), services.members()).mount(router);
+        services.database().pool(), services.clock(), services.notifications()), services.members(), services.groups()).mount(router);
     new eu.mhealthhub.agora.moderation.SuspensionRoutes(pages, services.members(), services.suspensions(), services.i18n(),
         services.clock()).mount(router);
     new eu.mhealthhub.agora.notify.NotificationRoutes(pages, services.notifications(), services.i18n()).mount(router);

@@ -75,6 +75,9 @@ public final class DeclarationPages {
     }
   }
 
+  /** A group's setting, for its moderators: whether posting and endorsing need a current declaration. */
+  public record RequirementPage(eu.mhealthhub.agora.group.WorkingGroup group, boolean required, boolean saved) {}
+
   /** A member's declarations: every version, newest first. */
   public record HistoryPage(Member member, List<Declaration> versions) {}
 

@@ -19,6 +19,17 @@ final class DeclarationRepository {
   /** Serialises saves of one member, so two at once do not take the same version number. */
   static final String LOCK_MEMBER = "SELECT pg_advisory_xact_lock(hashtext('declaration:' || $1::bigint))";
 
+  /** Held by one transaction at a time across every node; another finds it taken and goes on. */
+  static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1) AS locked";
+
+  Future<Void> lockMember(SqlClient tx, long memberId) {
+    return tx.preparedQuery(LOCK_MEMBER).execute(Tuple.of(memberId)).mapEmpty();
+  }
+
+  Future<Boolean> tryLock(SqlClient tx, long key) {
+    return tx.preparedQuery(TRY_LOCK).execute(Tuple.of(key)).map(rows -> rows.iterator().next().getBoolean("locked"));
+  }
+
   static final String INSERT_VERSION = """
       INSERT INTO declaration_versions (member_id, version, nothing_to_declare, created_at, confirmed_at)
       SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $3 FROM declaration_versions WHERE member_id = $1
@@ -59,6 +70,23 @@ final class DeclarationRepository {
          AND v.confirmed_at < $1::timestamptz - interval '1 year'
          AND (v.reminded_at IS NULL OR v.reminded_at < $1::timestamptz - interval '1 year')
       RETURNING v.member_id, v.version""";
+
+  static final String REQUIREMENT = "SELECT requires_declaration FROM working_groups WHERE id = $1";
+  static final String SET_REQUIREMENT = "UPDATE working_groups SET requires_declaration = $2 WHERE id = $1";
+  static final String LOG_REQUIREMENT = """
+      INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail)
+      VALUES ($1, $2, 'group.declaration_requirement', 'group', $1, $3)""";
+
+  Future<Boolean> requirement(SqlClient db, long groupId) {
+    return db.preparedQuery(REQUIREMENT).execute(Tuple.of(groupId))
+        .map(rows -> rows.size() > 0 && rows.iterator().next().getBoolean("requires_declaration"));
+  }
+
+  Future<Void> setRequirement(SqlClient tx, long groupId, long actorId, boolean required) {
+    return tx.preparedQuery(SET_REQUIREMENT).execute(Tuple.of(groupId, required))
+        .compose(r -> tx.preparedQuery(LOG_REQUIREMENT).execute(Tuple.of(groupId, actorId, required ? "on" : "off")))
+        .mapEmpty();
+  }
 
   Future<Declaration> insert(SqlClient tx, long memberId, DeclarationForm form, OffsetDateTime at) {
     return tx.preparedQuery(INSERT_VERSION).execute(Tuple.of(memberId, form.nothingToDeclare(), at)).compose(rows -> {

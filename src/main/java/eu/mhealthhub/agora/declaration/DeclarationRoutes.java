@@ -5,6 +5,10 @@ import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.declaration.DeclarationPages.FormPage;
 import eu.mhealthhub.agora.declaration.DeclarationPages.HistoryPage;
 import eu.mhealthhub.agora.declaration.DeclarationPages.VersionPage;
+import eu.mhealthhub.agora.declaration.DeclarationPages.RequirementPage;
+import eu.mhealthhub.agora.group.GroupPolicy;
+import eu.mhealthhub.agora.group.GroupService;
+import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.member.MemberService;
 import eu.mhealthhub.agora.web.FormResult;
 import eu.mhealthhub.agora.web.Forms;
@@ -15,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Declarations of interest.
@@ -23,6 +28,8 @@ import java.util.Map;
  * GET  /me/declaration                          the member's form (?rows=n offers n more blank rows)
  * POST /me/declaration                          save a new version, or ("more") the form again with more rows
  * POST /me/declaration/confirm                  confirm the latest version unchanged
+ * GET  /groups/:slug/declarations               a group's requirement of a current declaration (moderators)
+ * POST /groups/:slug/declarations               set it
  * GET  /members/:handle/declarations            every version of a member's declaration
  * GET  /members/:handle/declarations/:version   one version
  * </pre>
@@ -33,7 +40,10 @@ public final class DeclarationRoutes {
   private final DeclarationService declarations;
   private final MemberService members;
 
-  public DeclarationRoutes(Pages pages, DeclarationService declarations, MemberService members) {
+  private final GroupService groups;
+
+  public DeclarationRoutes(Pages pages, DeclarationService declarations, MemberService members, GroupService groups) {
+    this.groups = groups;
     this.pages = pages;
     this.declarations = declarations;
     this.members = members;
@@ -43,6 +53,8 @@ public final class DeclarationRoutes {
     router.get("/me/declaration").handler(Forms::members).handler(this::form);
     router.post("/me/declaration").handler(Forms::members).handler(this::save);
     router.post("/me/declaration/confirm").handler(Forms::members).handler(this::confirm);
+    router.get("/groups/:slug/declarations").handler(Forms::members).handler(this::requirement);
+    router.post("/groups/:slug/declarations").handler(Forms::members).handler(this::setRequirement);
     router.get("/members/:handle/declarations").handler(this::history);
     router.get("/members/:handle/declarations/:version").handler(this::version);
   }
@@ -91,6 +103,32 @@ public final class DeclarationRoutes {
   private void confirm(RoutingContext ctx) {
     declarations.confirm(member(ctx).id())
         .onSuccess(v -> Forms.redirect(ctx, "/me/declaration?confirmed=" + v))
+        .onFailure(ctx::fail);
+  }
+
+  /** The group, when the viewer moderates it; a group they may not read does not exist for them. */
+  private Future<WorkingGroup> moderated(RoutingContext ctx) {
+    Optional<Member> viewer = Viewer.of(ctx).member();
+    return groups.find(ctx.pathParam("slug"), viewer).map(g -> {
+      if (!GroupPolicy.canModerate(viewer, g)) {
+        throw DomainException.forbidden();
+      }
+      return g;
+    });
+  }
+
+  private void requirement(RoutingContext ctx) {
+    boolean saved = ctx.request().getParam("saved") != null;
+    moderated(ctx).compose(g -> declarations.requirement(g.id()).map(r -> new RequirementPage(g, r, saved)))
+        .map(ViewModel::of)
+        .onSuccess(model -> pages.render(ctx, "declaration/requirement", model))
+        .onFailure(ctx::fail);
+  }
+
+  private void setRequirement(RoutingContext ctx) {
+    boolean required = "1".equals(ctx.request().getFormAttribute("required"));
+    moderated(ctx).compose(g -> declarations.setRequirement(g.id(), member(ctx).id(), required).map(g.slug()))
+        .onSuccess(slug -> Forms.redirect(ctx, "/groups/" + slug + "/declarations?saved=1"))
         .onFailure(ctx::fail);
   }
 

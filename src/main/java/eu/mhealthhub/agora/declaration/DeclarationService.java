@@ -7,7 +7,6 @@ import eu.mhealthhub.agora.notify.NotificationKind;
 import eu.mhealthhub.agora.notify.NotificationService;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
@@ -22,7 +21,6 @@ public final class DeclarationService {
 
   /** The advisory lock the reminder run holds, so one node at a time sends them. */
   private static final long REMINDER_LOCK = 0x4445434c41524cL;
-  static final String TRY_REMINDER_LOCK = "SELECT pg_try_advisory_xact_lock($1) AS locked";
 
   private final Pool pool;
   private final Clock clock;
@@ -50,7 +48,7 @@ public final class DeclarationService {
       return Future.failedFuture(DomainException.badRequest(problems.values().iterator().next()));
     }
     OffsetDateTime now = OffsetDateTime.now(clock);
-    return pool.withTransaction(tx -> tx.preparedQuery(DeclarationRepository.LOCK_MEMBER).execute(Tuple.of(memberId))
+    return pool.withTransaction(tx -> repository.lockMember(tx, memberId)
         .compose(locked -> repository.insert(tx, memberId, form, now)));
   }
 
@@ -80,6 +78,20 @@ public final class DeclarationService {
     return latest(memberId).map(d -> d.map(x -> x.currentAt(clock.instant())).orElse(false));
   }
 
+  /** Whether the group asks for a current declaration before posting or endorsing. */
+  public Future<Boolean> requirement(long groupId) {
+    return repository.requirement(pool, groupId);
+  }
+
+  /**
+   * Sets whether the group asks for a current declaration (callers check that the actor moderates
+   * it), recorded in the audit log. The rule itself is enforced by the schema (V029) where posts
+   * and endorsements are written.
+   */
+  public Future<Void> setRequirement(long groupId, long actorId, boolean required) {
+    return pool.withTransaction(tx -> repository.setRequirement(tx, groupId, actorId, required));
+  }
+
   /**
    * Tells every member whose declaration was last confirmed more than a year ago, once a year, by a
    * {@link NotificationKind#DECLARATION_REMINDER}. One node at a time: a run that finds another
@@ -87,8 +99,8 @@ public final class DeclarationService {
    */
   public Future<Integer> sendReminders() {
     OffsetDateTime now = OffsetDateTime.now(clock);
-    return pool.withTransaction(tx -> tx.preparedQuery(TRY_REMINDER_LOCK).execute(Tuple.of(REMINDER_LOCK))
-        .compose(rows -> !rows.iterator().next().getBoolean("locked") ? Future.succeededFuture(0)
+    return pool.withTransaction(tx -> repository.tryLock(tx, REMINDER_LOCK)
+        .compose(locked -> !locked ? Future.succeededFuture(0)
             : repository.takeDueReminders(tx, now).compose(due -> Future.all(due.keySet().stream()
                     .map(member -> notifications.record(tx, Notice.about("declaration", member, "/me/declaration")
                         .tell(member, NotificationKind.DECLARATION_REMINDER)))

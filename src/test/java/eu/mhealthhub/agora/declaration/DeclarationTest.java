@@ -128,6 +128,42 @@ class DeclarationTest {
   }
 
   @Test
+  @DisplayName("a group requiring a declaration refuses a post without one (403, linking the form, nothing stored), then accepts it")
+  void groupRequirement() {
+    String slug = Fixtures.unique("req");
+    long groupId = Fixtures.group(slug, false, true);
+    Browser mod = new Browser();
+    long modId = app.signInNew(mod, "Rita Requirer", Fixtures.unique("rita") + "@example.org");
+    Fixtures.member(groupId, modId, "moderator");
+    Browser b = new Browser();
+    long me = app.signInNew(b, "Nils Nodecl", Fixtures.unique("nils") + "@example.org");
+    Fixtures.member(groupId, me, "member");
+    assertEquals(403, b.post(app.url("/groups/" + slug + "/declarations"), Map.of("_csrf", app.csrf(b), "required", "1"))
+        .status(), "only moderators set it");
+    assertEquals(303, mod.post(app.url("/groups/" + slug + "/declarations"), Map.of("_csrf", app.csrf(mod), "required", "1"))
+        .status());
+    assertThat(mod.get(app.url("/groups/" + slug + "/declarations")).html().select("input#required").hasAttr("checked"))
+        .isTrue();
+
+    Response refused = startThread(b, slug);
+    assertEquals(403, refused.status());
+    assertThat(refused.html().select("a.error-help").attr("href")).isEqualTo("/me/declaration");
+    assertEquals(0, TestDatabase.count("SELECT count(*) FROM threads WHERE group_id = ?", groupId), "nothing stored");
+
+    assertEquals(303, declare(b, Map.of("nothingToDeclare", "1")).status());
+    assertEquals(303, startThread(b, slug).status());
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM posts p JOIN threads t ON t.id = p.thread_id WHERE t.group_id = ?",
+        groupId));
+  }
+
+  private Response startThread(Browser b, String slug) {
+    Response form = b.get(app.url("/groups/" + slug + "/threads/new"));
+    return b.postMultipart(app.url("/groups/" + slug + "/threads"), Map.of("_csrf", form.inputValue("_csrf"),
+        "clientToken", form.inputValue("clientToken"), "title", "Declared?", "body", "A view.", "action", "post"),
+        List.of());
+  }
+
+  @Test
   @DisplayName("the reminder job tells a member whose declaration is over a year old once, and confirming renews it")
   void reminder() throws Exception {
     Browser b = new Browser();
