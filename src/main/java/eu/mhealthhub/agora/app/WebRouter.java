@@ -153,8 +153,10 @@ public final class WebRouter {
     new SearchRoutes(pages, search, services.groups(), services.i18n()).mount(router);
     new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
     threadRoutes.mount(router);
+    eu.mhealthhub.agora.declaration.DeclarationService declarations = new eu.mhealthhub.agora.declaration.DeclarationService(
+        services.database().pool(), services.clock(), services.notifications());
     new DocumentRoutes(pages, services.groups(), services.documents(),
-        new DocumentExport(vertx, pages, services.documents()), services.i18n()).mount(router);
+        new DocumentExport(vertx, pages, services.documents(), declarations::documentAnnex), services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);
     new ApiRoutes(services.groups(), services.threads(),
         new Idempotency(vertx, services.database().pool()), search).mount(router);
@@ -162,8 +164,8 @@ public final class WebRouter {
     new PresenceRoutes(services.audience(), services.presence()).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
     new MemberRoutes(pages, services.members(), services.groups(), config.secureCookies(), services.suspended()).mount(router);
-    new eu.mhealthhub.agora.declaration.DeclarationRoutes(pages, new eu.mhealthhub.agora.declaration.DeclarationService(
-        services.database().pool(), services.clock(), services.notifications()), services.members(), services.groups()).mount(router);
+    new eu.mhealthhub.agora.declaration.DeclarationRoutes(pages, declarations, services.members(), services.groups())
+        .mount(router);
     new eu.mhealthhub.agora.moderation.SuspensionRoutes(pages, services.members(), services.suspensions(), services.i18n(),
         services.clock()).mount(router);
     new eu.mhealthhub.agora.notify.NotificationRoutes(pages, services.notifications(), services.i18n()).mount(router);

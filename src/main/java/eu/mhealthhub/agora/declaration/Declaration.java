@@ -33,6 +33,12 @@ public record Declaration(long id, long memberId, int version, boolean nothingTo
     }
   }
 
+  /**
+   * A contributor to something (a document) with the declaration in force when they contributed:
+   * {@code version} null when they had none then.
+   */
+  public record Contributor(String name, String handle, Integer version, boolean nothingToDeclare, List<Entry> entries) {}
+
   /** Whether it was confirmed within a year of {@code now}: a group that requires a declaration accepts it. */
   public boolean currentAt(Instant now) {
     return confirmedAt.isAfter(now.minus(java.time.Duration.ofDays(365)));

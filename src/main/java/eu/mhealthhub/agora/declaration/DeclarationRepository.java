@@ -88,6 +88,44 @@ final class DeclarationRepository {
         .mapEmpty();
   }
 
+  /**
+   * Everyone who commented on, proposed a change to or endorsed a document, with the version of
+   * their declaration in force at each contribution (NULL: none then) and its entries.
+   */
+  static final String DOCUMENT_ANNEX = """
+      SELECT m.display_name, m.handle, c.declaration_version AS version, v.nothing_to_declare,
+             (SELECT json_agg(json_build_object('kind', e.kind, 'organisation', e.organisation, 'description', e.description,
+                                                'start', e.period_start, 'end', e.period_end, 'current', e.is_current,
+                                                'band', e.amount_band) ORDER BY e.position)
+                FROM declaration_entries e WHERE e.version_id = v.id) AS entries
+        FROM (SELECT author_id AS member_id, declaration_version FROM document_comments WHERE document_id = $1
+              UNION SELECT author_id, declaration_version FROM document_proposals WHERE document_id = $1
+              UNION SELECT member_id, declaration_version FROM document_endorsements WHERE document_id = $1) c
+        JOIN members m ON m.id = c.member_id
+        LEFT JOIN declaration_versions v ON v.member_id = c.member_id AND v.version = c.declaration_version
+       ORDER BY m.display_name, m.id, c.declaration_version NULLS FIRST""";
+
+  Future<List<Declaration.Contributor>> documentAnnex(SqlClient db, long documentId) {
+    return db.preparedQuery(DOCUMENT_ANNEX).execute(Tuple.of(documentId)).map(rows -> {
+      List<Declaration.Contributor> list = new ArrayList<>();
+      rows.forEach(r -> {
+        List<Entry> entries = new ArrayList<>();
+        Object raw = r.getValue("entries");
+        io.vertx.core.json.JsonArray a = raw == null ? new io.vertx.core.json.JsonArray()
+            : raw instanceof io.vertx.core.json.JsonArray j ? j : new io.vertx.core.json.JsonArray(String.valueOf(raw));
+        for (int i = 0; i < a.size(); i++) {
+          io.vertx.core.json.JsonObject e = a.getJsonObject(i);
+          entries.add(new Entry(e.getString("kind"), e.getString("organisation"), e.getString("description"),
+              LocalDate.parse(e.getString("start")), e.getString("end") == null ? null : LocalDate.parse(e.getString("end")),
+              e.getBoolean("current"), e.getString("band")));
+        }
+        list.add(new Declaration.Contributor(r.getString("display_name"), r.getString("handle"), r.getInteger("version"),
+            Boolean.TRUE.equals(r.getBoolean("nothing_to_declare")), List.copyOf(entries)));
+      });
+      return list;
+    });
+  }
+
   Future<Declaration> insert(SqlClient tx, long memberId, DeclarationForm form, OffsetDateTime at) {
     return tx.preparedQuery(INSERT_VERSION).execute(Tuple.of(memberId, form.nothingToDeclare(), at)).compose(rows -> {
       Row row = rows.iterator().next();

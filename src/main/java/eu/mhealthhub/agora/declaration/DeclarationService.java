@@ -78,6 +78,14 @@ public final class DeclarationService {
     return latest(memberId).map(d -> d.map(x -> x.currentAt(clock.instant())).orElse(false));
   }
 
+  /**
+   * The annex of interests of a document: everyone who commented, proposed or endorsed, as declared
+   * at the time of each contribution (one row per contributor and version).
+   */
+  public Future<List<Declaration.Contributor>> documentAnnex(long documentId) {
+    return repository.documentAnnex(pool, documentId);
+  }
+
   /** Whether the group asks for a current declaration before posting or endorsing. */
   public Future<Boolean> requirement(long groupId) {
     return repository.requirement(pool, groupId);

@@ -156,6 +156,35 @@ class DeclarationTest {
         groupId));
   }
 
+  @Test
+  @DisplayName("a document's export annexes the endorser's declaration as in force when she endorsed, not her later one")
+  void exportAnnex() {
+    String slug = Fixtures.unique("annex");
+    long groupId = Fixtures.group(slug, false, true);
+    Browser b = new Browser();
+    long me = app.signInNew(b, "Ena Endorser", Fixtures.unique("ena") + "@example.org");
+    Fixtures.member(groupId, me, "member");
+    long document = TestDatabase.count("""
+        INSERT INTO documents (group_id, title, created_by, next_section, status) VALUES (?, 'Annex paper', ?, 2, 'consensus')
+        RETURNING id""", groupId, me);
+    TestDatabase.update("""
+        INSERT INTO document_revisions (document_id, number, author_id, committed_by, summary, summary_html, body)
+        VALUES (?, 1, ?, ?, '', '', 'Annex text')""", document, me, me);
+    TestDatabase.update("""
+        INSERT INTO document_sections (document_id, revision, position, section_key, heading, source, html)
+        VALUES (?, 1, 1, 1, false, 'Annex text', '<p>Annex text</p>')""", document);
+    assertEquals(303, declare(b, employment("Insurer Mutual")).status());
+    assertEquals(303, b.post(app.url("/documents/" + document + "/endorsement"),
+        Map.of("_csrf", app.csrf(b), "revision", "1")).status());
+    assertEquals(303, declare(b, Map.of("nothingToDeclare", "1")).status());
+
+    Response export = b.get(app.url("/documents/" + document + "/export.html"));
+    assertEquals(200, export.status());
+    List<String> row = export.html().select("table.declaration-annex tbody tr").eachText();
+    assertThat(row).hasSize(1);
+    assertThat(row.get(0)).contains("Ena Endorser").contains("Insurer Mutual").doesNotContain("Nothing to declare");
+  }
+
   private Response startThread(Browser b, String slug) {
     Response form = b.get(app.url("/groups/" + slug + "/threads/new"));
     return b.postMultipart(app.url("/groups/" + slug + "/threads"), Map.of("_csrf", form.inputValue("_csrf"),
