@@ -157,7 +157,7 @@ class DeclarationTest {
   }
 
   @Test
-  @DisplayName("a document's export annexes the endorser's declaration as in force when she endorsed, not her later one")
+  @DisplayName("a document's export annexes the contributor's declaration as in force when she endorsed and commented, not her later one; the comment's badge links it")
   void exportAnnex() {
     String slug = Fixtures.unique("annex");
     long groupId = Fixtures.group(slug, false, true);
@@ -176,7 +176,13 @@ class DeclarationTest {
     assertEquals(303, declare(b, employment("Insurer Mutual")).status());
     assertEquals(303, b.post(app.url("/documents/" + document + "/endorsement"),
         Map.of("_csrf", app.csrf(b), "revision", "1")).status());
+    TestDatabase.update("""
+        INSERT INTO document_comments (document_id, section_key, revision, author_id, body, html)
+        VALUES (?, 1, 1, ?, 'My comment', '<p>My comment</p>')""", document, me);
     assertEquals(303, declare(b, Map.of("nothingToDeclare", "1")).status());
+    assertThat(b.get(app.url("/documents/" + document + "/sections/1")).html().select("a.declaration-badge").eachAttr("href"))
+        .as("the comment's badge links the version in force when it was written")
+        .containsExactly("/members/" + Fixtures.handle(me) + "/declarations/1");
 
     Response export = b.get(app.url("/documents/" + document + "/export.html"));
     assertEquals(200, export.status());
