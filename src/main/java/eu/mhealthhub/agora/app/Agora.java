@@ -159,6 +159,9 @@ public final class Agora {
       NotificationAudiences.declare(subjects, groups, threads, documents, talks);
       NotificationAudiences.declareDecisions(subjects,
           new eu.mhealthhub.agora.moderation.DecisionService(database.pool(), groups, notifications));
+      eu.mhealthhub.agora.declaration.DeclarationService declarations = new eu.mhealthhub.agora.declaration.DeclarationService(
+          database.pool(), clock, notifications);
+      NotificationAudiences.declareDeclarations(subjects, declarations);
       notifications.start();
       Pages pages = new Pages(vertx, i18n, provider.development());
       eu.mhealthhub.agora.mail.Mail mail = await(eu.mhealthhub.agora.mail.Mail.start(vertx, database.pool(), effective, i18n,
@@ -192,6 +195,9 @@ public final class Agora {
           suspended, suspensions, exports);
       // live events (pages away longer reload instead of replaying) and sign-ins are pruned by the
       // retention job (privacy/RetentionJob, AGORA_RETENTION), scheduled above
+      // the yearly re-confirmation of declarations: checked daily, sent by one node at a time (advisory lock)
+      vertx.setPeriodic(150_000, 86_400_000, id -> declarations.sendReminders()
+          .onFailure(e -> LOG.warn("declaration reminders not sent: {}", e.getMessage())));
       // API idempotency keys are kept a day, as clients of Stripe-like APIs expect
       Idempotency keys = new Idempotency(vertx, database.pool());
       vertx.setPeriodic(90_000, 3_600_000, id -> keys.prune()

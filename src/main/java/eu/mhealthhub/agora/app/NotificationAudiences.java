@@ -46,6 +46,11 @@ final class NotificationAudiences {
     subjects.declare("export", rule(exports::readableExports, exports::exportReaders));
   }
 
+  /** A declaration reminder is about the member's own declaration, and reaches only them. */
+  static void declareDeclarations(NotificationSubjects subjects, eu.mhealthhub.agora.declaration.DeclarationService declarations) {
+    subjects.declare("declaration", rule(declarations::readableDeclarations, declarations::declarationReaders));
+  }
+
   interface Visible {
     Future<Set<Long>> apply(Optional<Member> viewer, Set<Long> ids);
   }

@@ -58,7 +58,8 @@ public final class WebRouter {
       "document/section", "document/dispositions", "document/export",
       "member/profile", "member/show", "auth/signed-out", "error/error", "notify/list", "notify/preferences", "privacy/export",
       "moderation/audit", "moderation/summary", "moderation/suspension", "auth/suspended",
-      "privacy/erase", "privacy/reauth", "privacy/erased");
+      "privacy/erase", "privacy/reauth", "privacy/erased",
+      "declaration/form", "declaration/history", "declaration/version", "declaration/requirement");
 
   private WebRouter() {}
 
@@ -161,8 +162,10 @@ public final class WebRouter {
     new SearchRoutes(pages, search, services.groups(), services.i18n()).mount(router);
     new GroupRoutes(pages, services.groups(), services.threads()).mount(router);
     threadRoutes.mount(router);
+    eu.mhealthhub.agora.declaration.DeclarationService declarations = new eu.mhealthhub.agora.declaration.DeclarationService(
+        services.database().pool(), services.clock(), services.notifications());
     new DocumentRoutes(pages, services.groups(), services.documents(),
-        new DocumentExport(vertx, pages, services.documents()), services.i18n()).mount(router);
+        new DocumentExport(vertx, pages, services.documents(), declarations::documentAnnex), services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);
     new eu.mhealthhub.agora.privacy.ExportRoutes(pages, services.exports()).mount(router);
     new ApiRoutes(services.groups(), services.threads(),
@@ -173,6 +176,8 @@ public final class WebRouter {
     memberRoutes.mount(router);
     new eu.mhealthhub.agora.privacy.ErasureRoutes(pages, new eu.mhealthhub.agora.privacy.ErasureService(
         services.database().pool(), services.clock(), services.signIns(), services.members()::forget), services.members())
+        .mount(router);
+    new eu.mhealthhub.agora.declaration.DeclarationRoutes(pages, declarations, services.members(), services.groups())
         .mount(router);
     new eu.mhealthhub.agora.moderation.SuspensionRoutes(pages, services.members(), services.suspensions(), services.i18n(),
         services.clock()).mount(router);

@@ -107,6 +107,12 @@ public final class Database {
     if (failure instanceof PgException pg && BAD_TEXT_STATES.contains(pg.getSqlState())) {
       return DomainException.badRequest("error.input.encoding");
     }
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      // a rule the schema enforces itself (V029: a group requiring a declaration): the message is its key
+      if (t instanceof PgException pg && "AG403".equals(pg.getSqlState())) {
+        return new DomainException(DomainException.Kind.FORBIDDEN, pg.getErrorMessage());
+      }
+    }
     return failure;
   }
 

@@ -36,12 +36,22 @@ public final class DocumentExport {
   /** What the exported file shows: a revision with its log, history, endorsements and comments. */
   public record ExportPage(WorkingGroup group, ConsensusDocument document, DocumentRevision revision,
       List<DocumentRevision> revisions, List<StatusChange> history, List<Endorsement> endorsements,
-      List<SectionComment> comments, boolean isAdopted) {}
+      List<SectionComment> comments, boolean isAdopted,
+      List<eu.mhealthhub.agora.declaration.Declaration.Contributor> interests) {}
 
   /** A file: its name and content. */
   public record File(String name, Buffer bytes) {}
 
+  /** The contributors' declarations in force when they contributed, for the annex of interests. */
+  private final java.util.function.LongFunction<Future<List<eu.mhealthhub.agora.declaration.Declaration.Contributor>>> interests;
+
   public DocumentExport(Vertx vertx, Pages pages, DocumentService documents) {
+    this(vertx, pages, documents, id -> Future.succeededFuture(List.of()));
+  }
+
+  public DocumentExport(Vertx vertx, Pages pages, DocumentService documents,
+      java.util.function.LongFunction<Future<List<eu.mhealthhub.agora.declaration.Declaration.Contributor>>> interests) {
+    this.interests = interests;
     this.vertx = vertx;
     this.pages = pages;
     this.documents = documents;
@@ -50,18 +60,18 @@ public final class DocumentExport {
   /** The revision of {@code view} as HTML or PDF, in the reader's language and time zone. */
   public Future<File> render(DocumentService.View view, I18n.Messages messages, ZoneId zone, boolean pdf) {
     DocumentService.Located at = new DocumentService.Located(view.group(), view.document());
-    return documents.revisions(at).compose(revisions -> {
+    return documents.revisions(at).compose(revisions -> interests.apply(view.document().id()).compose(annex -> {
       ExportPage page = new ExportPage(view.group(), view.document(), view.revision(),
           revisions.stream().filter(r -> r.number() <= view.revision().number()).toList(), view.history(),
           view.endorsements(), view.comments(), view.document().adoptedRevision() != null
-          && view.document().adoptedRevision() == view.revision().number());
+          && view.document().adoptedRevision() == view.revision().number(), annex);
       String html = pages.standalone("document/export", ViewModel.of(page), messages.locale(), zone);
       String name = "document-" + view.document().id() + "-r" + view.revision().number() + (pdf ? ".pdf" : ".html");
       if (!pdf) {
         return Future.succeededFuture(new File(name, Buffer.buffer(html)));
       }
       return vertx.executeBlocking(() -> new File(name, Buffer.buffer(toPdf(html))), false);
-    });
+    }));
   }
 
   static byte[] toPdf(String html) {

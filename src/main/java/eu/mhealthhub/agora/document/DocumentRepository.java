@@ -107,7 +107,7 @@ final class DocumentRepository {
       SELECT c.id, c.document_id, c.section_key, c.revision, c.author_id, a.display_name AS author, c.body,
              CASE WHEN c.held_for_review_at IS NULL THEN c.html ELSE '' END AS html,
              c.disposition, c.disposition_reason, r.display_name AS resolver, c.resolved_at, c.created_at,
-             c.held_for_review_at IS NOT NULL AS held
+             c.held_for_review_at IS NOT NULL AS held, a.handle AS author_handle, c.declaration_version
         FROM document_comments c JOIN members a ON a.id = c.author_id LEFT JOIN members r ON r.id = c.resolved_by
       """;
   private static final String COMMENTS = COMMENT_COLUMNS + " WHERE c.document_id = $1 ORDER BY c.section_key, c.id";
@@ -199,7 +199,8 @@ final class DocumentRepository {
     return new SectionComment(r.getLong("id"), r.getLong("document_id"), r.getInteger("section_key"),
         r.getInteger("revision"), r.getLong("author_id"), r.getString("author"), r.getString("body"), r.getString("html"),
         r.getString("disposition"), r.getString("disposition_reason"), r.getString("resolver"),
-        instant(r, "resolved_at"), instant(r, "created_at"), r.getBoolean("held"));
+        instant(r, "resolved_at"), instant(r, "created_at"), r.getBoolean("held"), r.getString("author_handle"),
+        r.getInteger("declaration_version"));
   }
 
   /** A citation with the two groups it joins, so the service can ask the policy about both. */

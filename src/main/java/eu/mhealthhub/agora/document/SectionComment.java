@@ -21,7 +21,10 @@ public record SectionComment(
     String resolvedByName,
     Instant resolvedAt,
     Instant createdAt,
-    boolean held) {
+    boolean held,
+    String authorHandle,
+    /** The version of the author's declaration of interests in force when it was written; null if none. */
+    Integer declarationVersion) {
 
   public static final int MAX_BODY = 10_000;
   public static final java.util.List<String> DISPOSITIONS = java.util.List.of("accepted", "partial", "declined");

@@ -30,7 +30,10 @@ public enum NotificationKind {
   /** A moderation decision about one's own item (a statement of reasons), or about one's appeal. */
   MODERATION_DECISION(1, Delivery.IMMEDIATELY, false),
   /** One's data export is ready to download (for 24 hours). */
-  EXPORT_READY(1, Delivery.PAGE, false);
+  EXPORT_READY(1, Delivery.PAGE, false),
+
+  /** The yearly reminder to confirm or update one's declaration of interests. */
+  DECLARATION_REMINDER(1, Delivery.IMMEDIATELY, false);
 
   private final String value = name().toLowerCase(Locale.ROOT);
   private final int rank;

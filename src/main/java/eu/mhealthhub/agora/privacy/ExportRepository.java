@@ -108,6 +108,15 @@ final class ExportRepository {
   static final String SUSPENSIONS = array("""
       SELECT id, group_id, reason, starts_at, ends_at, lifted_at, lift_reason FROM member_suspensions WHERE member_id = $1""", "t.id");
 
+  /** Every version of the member's declarations of interest, each with its entries. */
+  static final String DECLARATIONS = array("""
+      SELECT v.version, v.nothing_to_declare, v.created_at, v.confirmed_at,
+             coalesce((SELECT jsonb_agg(jsonb_build_object('kind', e.kind, 'organisation', e.organisation,
+                         'description', e.description, 'period_start', e.period_start, 'period_end', e.period_end,
+                         'current', e.is_current, 'amount_band', e.amount_band) ORDER BY e.position)
+                         FROM declaration_entries e WHERE e.version_id = v.id), '[]'::jsonb) AS entries
+        FROM declaration_versions v WHERE v.member_id = $1""", "t.version");
+
   private static final String ATTACHMENT_FILES = """
       SELECT id, file_name, data FROM attachments WHERE uploader_id = $1 ORDER BY id""";
 

@@ -39,7 +39,8 @@ final class ExportSections {
       new Section("read_positions.json", ExportRepository.READ_POSITIONS),
       new Section("sign_ins.json", ExportRepository.SIGN_INS),
       new Section("moderation_decisions.json", ExportRepository.MODERATION_DECISIONS),
-      new Section("suspensions.json", ExportRepository.SUSPENSIONS));
+      new Section("suspensions.json", ExportRepository.SUSPENSIONS),
+      new Section("declarations.json", ExportRepository.DECLARATIONS));
 
   /** The profile: one object (the profile helper's new columns join its query at merge). */
   static Section profile() {

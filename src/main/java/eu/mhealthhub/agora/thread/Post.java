@@ -28,7 +28,9 @@ public record Post(
     List<AttachmentInfo> attachments,
     /** A moderator has edited it (with a note in its history); readers are told. */
     boolean moderatorEdited,
-    String heldReason) {
+    String heldReason,
+    /** The version of the author's declaration of interests in force when it was written; null if none. */
+    Integer declarationVersion) {
 
   public static final int MAX_BODY = 50_000;
 

@@ -132,8 +132,11 @@ public final class ErrorPages implements Handler<RoutingContext> {
       ctx.put(Viewer.KEY, new Viewer(Optional.empty(), locale, java.time.ZoneId.of("UTC"), null));
     }
     try {
+      // a message may name where to put things right: "<key>.href" (a local path) and "<key>.link" (its text)
+      String href = i18n.message(locale, messageKey + ".href");
+      String linkText = i18n.message(locale, messageKey + ".link");
       pages.renderOrThrow(ctx, status, "error/error", Map.of("status", status, "title", title, "text", text,
-          "errorId", errorId == null ? "" : errorId));
+          "errorId", errorId == null ? "" : errorId, "linkHref", href.startsWith("/") ? href : "", "linkText", linkText));
     } catch (RuntimeException e) {
       LOG.error("error page for {} failed", status, e);
       ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")

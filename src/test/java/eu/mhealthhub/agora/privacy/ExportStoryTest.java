@@ -82,6 +82,11 @@ class ExportStoryTest {
         adaId, "My question " + slug);
 
     // two requests in a row: one export
+    long declaration = TestDatabase.count("""
+        INSERT INTO declaration_versions (member_id, version, nothing_to_declare) VALUES (?, 1, false) RETURNING id""", adaId);
+    TestDatabase.update("""
+        INSERT INTO declaration_entries (version_id, position, kind, organisation, period_start, is_current, amount_band)
+        VALUES (?, 1, 'consultancy', 'Payer Advisory Ltd', DATE '2024-01-01', true, '1k_10k')""", declaration);
     Response first = ada.post(app.url("/me/export"), Map.of("_csrf", app.csrf(ada)));
     Response second = ada.post(app.url("/me/export"), Map.of("_csrf", app.csrf(ada)));
     assertEquals(303, first.status(), first.body());
@@ -133,6 +138,8 @@ class ExportStoryTest {
     assertEquals("My proposed text", new JsonArray(text(files, "document_proposals.json")).getJsonObject(0).getString("body"));
     assertEquals(documentId, new JsonArray(text(files, "document_endorsements.json")).getJsonObject(0).getLong("document_id"));
     assertEquals(1, new JsonArray(text(files, "talk_votes.json")).size());
+    assertEquals("Payer Advisory Ltd", new JsonArray(text(files, "declarations.json")).getJsonObject(0)
+        .getJsonArray("entries").getJsonObject(0).getString("organisation"));
     assertEquals("Please keep it civil", new JsonArray(text(files, "moderation_decisions.json")).getJsonObject(0).getString("reason"));
     assertEquals("Cooling off", new JsonArray(text(files, "suspensions.json")).getJsonObject(0).getString("reason"));
 

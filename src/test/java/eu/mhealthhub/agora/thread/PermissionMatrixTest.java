@@ -255,6 +255,15 @@ class PermissionMatrixTest {
     list.add(new Route("GET /api/v1/threads/:id", false, false, p -> "/api/v1/threads/" + p.threadId(), read, null, false));
     list.add(new Route("GET /api/v1/posts/:id", false, false, p -> "/api/v1/posts/" + p.memberPost(), read, null, false));
     list.add(new Route("GET /api/v1/groups/:slug/mentions", false, false, p -> "/api/v1/groups/" + p.slug() + "/mentions?q=matrix", read, null, false));
+    // declarations of interest (issue 14 point 2): the form is the member's own, the versions public,
+    // the group's requirement its moderators'
+    list.add(new Route("GET /me/declaration", false, true, p -> "/me/declaration", (r, p) -> Outcome.OK, null, false));
+    list.add(new Route("GET /members/:handle/declarations", false, false,
+        p -> "/members/" + Fixtures.handle(ids.get(Role.MEMBER)) + "/declarations", (r, p) -> Outcome.OK, null, false));
+    list.add(new Route("GET /groups/:slug/declarations", false, true, p -> "/groups/" + p.slug() + "/declarations",
+        (r, p) -> gate(r, p, r == Role.MODERATOR || r == Role.ADMIN), null, false));
+    list.add(new Route("POST /groups/:slug/declarations", true, false, p -> "/groups/" + p.slug() + "/declarations",
+        (r, p) -> gate(r, p, r == Role.MODERATOR || r == Role.ADMIN), p -> Map.of(), false));
     list.add(new Route("GET /groups/:slug/threads/new", false, true, p -> "/groups/" + p.slug() + "/threads/new",
         (r, p) -> gate(r, p, posts(r)), null, false));
     list.add(new Route("GET /threads/:id/reply", false, true, p -> "/threads/" + p.threadId() + "/reply", read, null, false));
