@@ -16,6 +16,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,10 +31,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Erasure over HTTP (issue 14 point 5): a member who posted, was mentioned and endorsed a document
- * erases her account after a recent sign-in; her posts show "Former member", her sessions and a raw
+ * Erasure over HTTP (issue 14 point 5, and the issue's story): a member who posted, was mentioned,
+ * endorsed a document, filled her profile and declaration, commented on a document and exported her
+ * data (every file valid against its schema) erases her account after a recent sign-in; her posts show "Former member", her sessions and a raw
  * live socket are closed, search finds neither her name nor her handle, the endorsement count is
- * unchanged, and signing in again with the same provider account makes a new member. Without a
+ * unchanged, the documents' exports name her nowhere, and signing in again with the same provider account makes a new member. Without a
  * recent sign-in nothing is done; an admin erases on request with a reason, audited.
  */
 @SlowTest
@@ -133,6 +135,51 @@ class ErasureTest {
     Response endorsed = zelda.browser().post(app.url("/documents/" + documentId + "/endorsement"),
         Map.of("_csrf", app.csrf(zelda.browser()), "revision", Long.toString(revision), "action", "endorse"));
     assertThat(endorsed.status()).as(endorsed.body()).isEqualTo(303);
+    // issue 14's story: her profile, her declaration and a comment on an open document, then her export
+    Map<String, String> profile = new HashMap<>(Map.of("_csrf", app.csrf(zelda.browser()), "displayName", zelda.name(),
+        "email", zelda.email(), "locale", "en", "timeZone", "Europe/Amsterdam", "affiliation", "Quokka Health Insurance",
+        "country", "NL", "stakeholderType", "payer", "languages", "nl en", "bio", "Payer **analyst**."));
+    profile.put("links", "https://example.org/zelda");
+    Response saved = zelda.browser().post(app.url("/me"), profile);
+    assertThat(saved.status()).as(saved.body()).isEqualTo(303);
+    Map<String, String> declaration = new HashMap<>(Map.of("_csrf", app.csrf(zelda.browser()), "kind.0", "employment",
+        "organisation.0", "Quokka Health Insurance", "description.0", "Analyst", "start.0", "2021-03", "current.0", "1",
+        "band.0", "10k_50k"));
+    Response declared = zelda.browser().post(app.url("/me/declaration"), declaration);
+    assertThat(declared.status()).as(declared.body()).isEqualTo(303);
+    long openDocument = TestDatabase.count("""
+        SELECT d.id FROM documents d JOIN working_groups g ON g.id = d.group_id
+         WHERE d.status = 'open' AND g.visibility = 'public' ORDER BY d.id LIMIT 1""");
+    long openGroup = TestDatabase.count("SELECT group_id FROM documents WHERE id = ?", openDocument);
+    if (openGroup != documentGroup) {
+      Fixtures.member(openGroup, zelda.id(), "member");
+    }
+    long sectionKey = TestDatabase.count("SELECT min(section_key) FROM document_sections WHERE document_id = ?", openDocument);
+    Response commented = zelda.browser().post(app.url("/documents/" + openDocument + "/sections/" + sectionKey + "/comments"),
+        Map.of("_csrf", app.csrf(zelda.browser()), "clientToken", Fixtures.unique("c"), "body", "Quokka remark on evidence"));
+    assertThat(commented.status()).as(commented.body()).isEqualTo(303);
+    Response requested = zelda.browser().post(app.url("/me/export"), Map.of("_csrf", app.csrf(zelda.browser())));
+    assertThat(requested.status()).as(requested.body()).isEqualTo(303);
+    long exportId = TestDatabase.count("SELECT id FROM data_exports WHERE member_id = ?", zelda.id());
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (TestDatabase.count("SELECT count(*) FROM data_exports WHERE id = ? AND status = 'ready'", exportId) == 0) {
+      assertThat(System.nanoTime()).as("the export is prepared").isLessThan(until);
+      Thread.sleep(100);
+    }
+    Browser.Download zip = zelda.browser().download(app.url("/me/export/" + exportId + "/download"));
+    assertThat(zip.status()).isEqualTo(200);
+    Map<String, byte[]> files = ExportStoryTest.unzip(zip.bytes());
+    for (ExportSections.Section section : ExportSections.ALL) {
+      ExportStoryTest.assertValid(section, new String(files.get(section.file()), StandardCharsets.UTF_8));
+    }
+    assertThat(new JsonObject(new String(files.get("profile.json"), StandardCharsets.UTF_8)).getString("affiliation"))
+        .isEqualTo("Quokka Health Insurance");
+    assertThat(new String(files.get("declarations.json"), StandardCharsets.UTF_8)).contains("Quokka Health Insurance");
+    assertThat(new String(files.get("posts.json"), StandardCharsets.UTF_8)).contains("Payers should reimburse symptom diaries.");
+    assertThat(new String(files.get("document_comments.json"), StandardCharsets.UTF_8)).contains("Quokka remark on evidence");
+    assertThat(new io.vertx.core.json.JsonArray(new String(files.get("document_endorsements.json"), StandardCharsets.UTF_8))
+        .getJsonObject(0).getLong("document_id")).isEqualTo(documentId);
+
     long endorsements = TestDatabase.count("SELECT count(*) FROM document_endorsements WHERE document_id = ?", documentId);
     assertThat(TestDatabase.count("SELECT count(*) FROM document_endorsements WHERE document_id = ? AND member_id = ?",
         documentId, zelda.id())).isEqualTo(1);
@@ -201,6 +248,12 @@ class ErasureTest {
         .isEqualTo(endorsements);
     Document doc = other.browser().get(app.url("/documents/" + documentId)).html();
     assertThat(doc.select("#endorsements li").text()).contains("Former member").doesNotContain("Quokkamire");
+    // the document's export lists the endorsement without her name, and her comment without her name or affiliation
+    Response exported = other.browser().get(app.url("/documents/" + documentId + "/export.html"));
+    assertThat(exported.status()).isEqualTo(200);
+    assertThat(exported.body()).doesNotContain("Quokkamire").doesNotContain(handle);
+    assertThat(other.browser().get(app.url("/documents/" + openDocument + "/export.html")).body())
+        .doesNotContain("Quokkamire").doesNotContain("Quokka Health Insurance");
 
     // audited without her name
     assertThat(TestDatabase.count("SELECT count(*) FROM moderation_log WHERE action = 'member.erase' AND target_id = ?"

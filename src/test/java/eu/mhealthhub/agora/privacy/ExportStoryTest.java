@@ -158,7 +158,7 @@ class ExportStoryTest {
     return new String(files.get(name), StandardCharsets.UTF_8);
   }
 
-  private static Map<String, byte[]> unzip(byte[] bytes) throws IOException {
+  static Map<String, byte[]> unzip(byte[] bytes) throws IOException {
     Map<String, byte[]> files = new HashMap<>();
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes))) {
       for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
