@@ -50,7 +50,6 @@ final class SignInRepository {
       UPDATE sign_ins SET ended_at = now() WHERE member_id = $1 AND ended_at IS NULL RETURNING id, member_id
       """;
 
-  private static final String PRUNE = "DELETE FROM sign_ins WHERE signed_in_at < #{before}";
 
   private static final RowMapper<Ended> ENDED = (Row row) -> new Ended(row.getLong("id"), row.getLong("member_id"));
 
@@ -88,10 +87,5 @@ final class SignInRepository {
       rows.forEach(r -> ended.add(ENDED.map(r)));
       return ended;
     });
-  }
-
-  Future<Integer> prune(SqlClient db, java.time.Instant before) {
-    return SqlTemplate.forUpdate(db, PRUNE).execute(Map.of("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC)))
-        .map(r -> r.rowCount());
   }
 }

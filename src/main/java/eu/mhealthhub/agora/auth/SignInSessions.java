@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -127,11 +126,6 @@ public final class SignInSessions implements SignInCheck {
       }
       return ended.size();
     });
-  }
-
-  /** Deletes sign-ins older than the longest session; none of their sessions can still be alive. */
-  public Future<Integer> prune(Duration sessionMaxAge) {
-    return repository.prune(pool, clock.instant().minus(sessionMaxAge).minus(Duration.ofHours(1)));
   }
 
   private void announce(List<SignInRepository.Ended> ended) {
