@@ -215,6 +215,7 @@ public final class SignInRoutes {
   }
 
   private void suspendedPage(RoutingContext ctx, SuspensionCheck.Notice notice) {
+    ctx.response().putHeader("Cache-Control", "no-store");
     java.util.Map<String, Object> model = new java.util.HashMap<>();
     model.put("until", notice.until());
     model.put("reason", notice.reason());
@@ -231,14 +232,11 @@ public final class SignInRoutes {
       ctx.response().setStatusCode(302).putHeader("Location", "/").end();
       return;
     }
-    suspensions.current(appellant).onSuccess(notice -> {
-      if (notice.isEmpty()) {
-        ctx.response().setStatusCode(302).putHeader("Location", "/auth/login").end();
-      } else {
-        ctx.response().putHeader("Cache-Control", "no-store");
-        suspendedPage(ctx, notice.get());
-      }
-    }).onFailure(ctx::fail);
+    // a suspension that ended meanwhile sends them to sign in as anyone else
+    suspensions.current(appellant)
+        .onSuccess(notice -> notice.ifPresentOrElse(n -> suspendedPage(ctx, n),
+            () -> ctx.response().setStatusCode(302).putHeader("Location", "/auth/login").end()))
+        .onFailure(ctx::fail);
   }
 
 

@@ -34,7 +34,7 @@ class ErasureBrowserTest {
   }
 
   @Test
-  @DisplayName("a member erases her account with the page's form alone; the form, its problems, the end page and the statements pass axe")
+  @DisplayName("a member erases her account with the page's form alone; the form, its problems, the end page, the statements, the data export page and a moderator's trust and declaration settings pass axe")
   void eraseWithTheFormAndAxe() {
     ChromeDriver d = chromium.driver();
     chromium.clearCookies();
@@ -51,6 +51,20 @@ class ErasureBrowserTest {
     String handle = Fixtures.handle(memberId);
 
     List<String> failures = new ArrayList<>();
+    // her other privacy and moderation pages first: the data export (before and after asking for one),
+    // and, as a moderator of a group, its trust settings and its declaration requirement
+    d.get(app.url("/me/export"));
+    scan("data export page", failures);
+    d.findElement(By.cssSelector("form[action='/me/export'] button[type=submit]")).click();
+    wait.until(x -> !x.findElements(By.cssSelector("table.exports")).isEmpty());
+    scan("data export page with an export", failures);
+    String slug = Fixtures.unique("berase-group");
+    Fixtures.member(Fixtures.group(slug, false, true), memberId, "moderator");
+    for (String path : List.of("/groups/" + slug + "/trust", "/groups/" + slug + "/declarations")) {
+      d.get(app.url(path));
+      wait.until(x -> !x.findElements(By.tagName("h1")).isEmpty());
+      scan(path, failures);
+    }
     d.get(app.url("/me/erase"));
     scan("erasure page", failures);
     d.findElement(By.id("confirmation")).sendKeys("someone-else");

@@ -19,7 +19,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +40,7 @@ import org.junit.jupiter.api.Test;
 @SlowTest
 class ClusterTest {
 
+  private static TestApp.Pair nodes;
   private static TestApp node1;
   private static TestApp node2;
   private static int hazelcast1;
@@ -48,26 +48,17 @@ class ClusterTest {
 
   @BeforeAll
   static void start() {
-    TestApp.shared(); // migrations and demo content on the shared database
-    int port1 = TestApp.freePort();
-    int port2 = TestApp.freePort();
-    int hz1 = TestApp.freePort();
-    hazelcast1 = hz1;
-    int hz2 = TestApp.freePort();
-    String members = "127.0.0.1:" + hz1 + ",127.0.0.1:" + hz2;
-    String publicUrl = "http://localhost:" + port1;
-    node1 = TestApp.start(port1, Map.of("AGORA_CLUSTER_MEMBERS", members, "AGORA_CLUSTER_PORT", Integer.toString(hz1),
-        "AGORA_PUBLIC_URL", publicUrl), Clock.systemUTC(), r -> { });
-    node2 = TestApp.start(port2, Map.of("AGORA_CLUSTER_MEMBERS", members, "AGORA_CLUSTER_PORT", Integer.toString(hz2),
-        "AGORA_PUBLIC_URL", publicUrl), Clock.systemUTC(), r -> { });
+    nodes = TestApp.clustered(Map.of());
+    node1 = nodes.first();
+    node2 = nodes.second();
+    hazelcast1 = nodes.firstClusterPort();
     client = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() throws Exception {
     client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    node2.close();
-    node1.close();
+    nodes.close();
   }
 
   @Test

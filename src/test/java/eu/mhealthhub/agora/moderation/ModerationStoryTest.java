@@ -13,7 +13,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,32 +47,24 @@ class ModerationStoryTest {
   private static final int POST_LIMIT = 3;
   private static final Pattern POST_ID = Pattern.compile("(?:/posts/|#post-)(\\d+)");
 
+  private static TestApp.Pair nodes;
   private static TestApp node1;
   private static TestApp node2;
   private static Vertx client;
 
   @BeforeAll
   static void start() {
-    TestApp.shared();
-    int port1 = TestApp.freePort();
-    int port2 = TestApp.freePort();
-    int hz1 = TestApp.freePort();
-    int hz2 = TestApp.freePort();
-    String members = "127.0.0.1:" + hz1 + ",127.0.0.1:" + hz2;
-    String publicUrl = "http://localhost:" + port1;
-    String limits = "post=" + POST_LIMIT + "/1h,post.new=off,thread=off,thread.new=off,signin=off,callback=off,search=off,notice=off";
-    node1 = TestApp.start(port1, Map.of("AGORA_CLUSTER_MEMBERS", members, "AGORA_CLUSTER_PORT", Integer.toString(hz1),
-        "AGORA_PUBLIC_URL", publicUrl, "AGORA_RATE_LIMITS", limits), Clock.systemUTC(), r -> { });
-    node2 = TestApp.start(port2, Map.of("AGORA_CLUSTER_MEMBERS", members, "AGORA_CLUSTER_PORT", Integer.toString(hz2),
-        "AGORA_PUBLIC_URL", publicUrl, "AGORA_RATE_LIMITS", limits), Clock.systemUTC(), r -> { });
+    nodes = TestApp.clustered(Map.of("AGORA_RATE_LIMITS",
+        "post=" + POST_LIMIT + "/1h,post.new=off,thread=off,thread.new=off,signin=off,callback=off,search=off,notice=off"));
+    node1 = nodes.first();
+    node2 = nodes.second();
     client = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() throws Exception {
     client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    node2.close();
-    node1.close();
+    nodes.close();
   }
 
   private record Person(Browser browser, long id, String name, String email) {

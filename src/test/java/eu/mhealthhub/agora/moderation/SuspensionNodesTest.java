@@ -13,7 +13,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,31 +29,23 @@ import org.junit.jupiter.api.Test;
 @SlowTest
 class SuspensionNodesTest {
 
+  private static TestApp.Pair nodes;
   private static TestApp node1;
   private static TestApp node2;
   private static Vertx client;
 
   @BeforeAll
   static void start() {
-    TestApp.shared();
-    int port1 = TestApp.freePort();
-    int port2 = TestApp.freePort();
-    int hz1 = TestApp.freePort();
-    int hz2 = TestApp.freePort();
-    String members = "127.0.0.1:" + hz1 + ",127.0.0.1:" + hz2;
-    String publicUrl = "http://localhost:" + port1;
-    node1 = TestApp.start(port1, Map.of("AGORA_CLUSTER_MEMBERS", members, "AGORA_CLUSTER_PORT", Integer.toString(hz1),
-        "AGORA_PUBLIC_URL", publicUrl), Clock.systemUTC(), r -> { });
-    node2 = TestApp.start(port2, Map.of("AGORA_CLUSTER_MEMBERS", members, "AGORA_CLUSTER_PORT", Integer.toString(hz2),
-        "AGORA_PUBLIC_URL", publicUrl), Clock.systemUTC(), r -> { });
+    nodes = TestApp.clustered(Map.of());
+    node1 = nodes.first();
+    node2 = nodes.second();
     client = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() throws Exception {
     client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    node2.close();
-    node1.close();
+    nodes.close();
   }
 
   @Test

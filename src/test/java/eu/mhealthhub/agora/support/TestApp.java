@@ -124,6 +124,35 @@ public final class TestApp implements AutoCloseable {
     return new TestApp(Agora.start(config, clock, extraRoutes), port);
   }
 
+  /**
+   * Two nodes clustered through Hazelcast on loopback, on the shared database (migrated and seeded
+   * first), both answering for the first node's public address as behind a load balancer.
+   * {@code firstClusterPort} is the first node's Hazelcast member port.
+   */
+  public record Pair(TestApp first, TestApp second, int firstClusterPort) {
+    public void close() {
+      second.close();
+      first.close();
+    }
+  }
+
+  /** A clustered {@link Pair}, each node with {@code overrides} added to its environment. */
+  public static Pair clustered(Map<String, String> overrides) {
+    shared();
+    int port1 = freePort();
+    int port2 = freePort();
+    int hz1 = freePort();
+    int hz2 = freePort();
+    String members = "127.0.0.1:" + hz1 + ",127.0.0.1:" + hz2;
+    String publicUrl = "http://localhost:" + port1;
+    Map<String, String> env1 = new HashMap<>(overrides);
+    env1.putAll(Map.of("AGORA_CLUSTER_MEMBERS", members, "AGORA_CLUSTER_PORT", Integer.toString(hz1), "AGORA_PUBLIC_URL", publicUrl));
+    Map<String, String> env2 = new HashMap<>(overrides);
+    env2.putAll(Map.of("AGORA_CLUSTER_MEMBERS", members, "AGORA_CLUSTER_PORT", Integer.toString(hz2), "AGORA_PUBLIC_URL", publicUrl));
+    TestApp first = start(port1, env1, Clock.systemUTC(), r -> { });
+    return new Pair(first, start(port2, env2, Clock.systemUTC(), r -> { }), hz1);
+  }
+
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
