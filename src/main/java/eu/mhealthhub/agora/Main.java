@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * Starts Agora from environment variables. A bad variable stops the start with one line naming it
+ * Starts Agora from environment variables; {@code backup [file]} and {@code restore <file>} instead
+ * back up or restore its database (see {@link eu.mhealthhub.agora.db.BackupCommand}). A bad variable stops the start with one line naming it
  * and exit code 2; SIGTERM or SIGINT drain requests, close everything and exit 0.
  */
 public final class Main {
@@ -24,6 +25,10 @@ public final class Main {
     } catch (AppConfig.ConfigException e) {
       System.err.println("Agora cannot start: " + e.getMessage());
       System.exit(2);
+      return;
+    }
+    if (eu.mhealthhub.agora.db.BackupCommand.handles(args)) {
+      System.exit(eu.mhealthhub.agora.db.BackupCommand.run(args, config, System.out, System.err));
       return;
     }
     Agora agora;

@@ -36,11 +36,14 @@ class AppConfigTest {
   }
 
   @Test
-  @DisplayName("the pool wait and the statement timeout are read in milliseconds")
+  @DisplayName("the pool wait and the statement timeout are read in milliseconds, the pool size as a count (16 unless set)")
   void databaseLimits() {
-    AppConfig c = AppConfig.fromEnvironment(Map.of("AGORA_DB_POOL_WAIT_MS", "750", "AGORA_DB_STATEMENT_TIMEOUT_MS", "12000"));
+    AppConfig c = AppConfig.fromEnvironment(Map.of("AGORA_DB_POOL_WAIT_MS", "750", "AGORA_DB_STATEMENT_TIMEOUT_MS", "12000",
+        "AGORA_DB_POOL_SIZE", "40"));
     assertEquals(java.time.Duration.ofMillis(750), c.databaseLimits().poolWait());
     assertEquals(java.time.Duration.ofSeconds(12), c.databaseLimits().statementTimeout());
+    assertEquals(40, c.databaseLimits().poolSize());
+    assertEquals(16, AppConfig.fromEnvironment(Map.of()).databaseLimits().poolSize());
   }
 
   @Test
@@ -119,6 +122,9 @@ class AppConfigTest {
       "AGORA_DB_POOL_WAIT_MS|soon|AGORA_DB_POOL_WAIT_MS",
       "AGORA_DB_POOL_WAIT_MS|0|AGORA_DB_POOL_WAIT_MS",
       "AGORA_DB_STATEMENT_TIMEOUT_MS|-5|AGORA_DB_STATEMENT_TIMEOUT_MS",
+      "AGORA_DB_POOL_SIZE|0|AGORA_DB_POOL_SIZE",
+      "AGORA_DB_POOL_SIZE|201|AGORA_DB_POOL_SIZE",
+      "AGORA_DB_POOL_SIZE|many|AGORA_DB_POOL_SIZE",
       "AGORA_SMTP_URL|http://mail.example.org|AGORA_SMTP_URL",
       "AGORA_SMTP_URL|smtp://|AGORA_SMTP_URL",
       "AGORA_SMTP_URL|mail.example.org:25|AGORA_SMTP_URL",

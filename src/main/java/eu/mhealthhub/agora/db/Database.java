@@ -67,7 +67,7 @@ public final class Database {
         .setPipeliningLimit(16);
     connect.addProperty("statement_timeout", Long.toString(limits.statementTimeout().toMillis()));
     PoolOptions poolOptions = new PoolOptions()
-        .setMaxSize(16)
+        .setMaxSize(limits.poolSize())
         .setShared(false)
         .setConnectionTimeout(poolWaitMs)
         .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)

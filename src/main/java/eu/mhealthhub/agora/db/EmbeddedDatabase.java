@@ -174,6 +174,35 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   }
 
+  /**
+   * The settings of the embedded cluster in {@code directory} while a running Agora holds it open
+   * (its {@code postmaster.pid} names a live process and the port), or empty when none runs. Lets the
+   * backup command read the database of a running Agora instead of starting a second server on it.
+   */
+  public static java.util.Optional<DatabaseSettings> running(Path directory) {
+    Path dir = directory.toAbsolutePath();
+    Path pid = dir.resolve("postmaster.pid");
+    Path passwordFile = passwordFile(dir);
+    try {
+      if (!Files.exists(pid) || !Files.exists(passwordFile)) {
+        return java.util.Optional.empty();
+      }
+      java.util.List<String> lines = Files.readAllLines(pid, StandardCharsets.UTF_8);
+      // postmaster.pid: process id, data directory, start time, port, socket directory, listen address, ...
+      if (lines.size() < 4 || !lines.get(0).strip().matches("\\d+") || !lines.get(3).strip().matches("\\d+")) {
+        return java.util.Optional.empty();
+      }
+      boolean alive = ProcessHandle.of(Long.parseLong(lines.get(0).strip())).map(ProcessHandle::isAlive).orElse(false);
+      if (!alive) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(new DatabaseSettings("127.0.0.1", Integer.parseInt(lines.get(3).strip()),
+          "postgres", "postgres", readPassword(passwordFile)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + pid + ": " + e.getMessage(), e);
+    }
+  }
+
   public DatabaseSettings settings() {
     return new DatabaseSettings("127.0.0.1", postgres.getPort(), "postgres", "postgres", password);
   }
