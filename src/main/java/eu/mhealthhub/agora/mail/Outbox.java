@@ -158,6 +158,14 @@ public final class Outbox {
     return round.get().compose(v -> sender.close()).recover(e -> Future.succeededFuture());
   }
 
+  /** The messages due and not yet sent, and how many seconds the oldest of them has waited. */
+  public record Backlog(long due, double oldestSeconds) {}
+
+  /** What is due and waiting now, for the metrics. */
+  public Future<Backlog> backlog() {
+    return repository.backlog(pool);
+  }
+
   /** Counts by state (queued, sent, failed, cancelled), for the admin page. */
   public Future<Map<String, Long>> counts() {
     return repository.countByState(pool);
