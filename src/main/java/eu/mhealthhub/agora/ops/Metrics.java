@@ -59,7 +59,8 @@ public final class Metrics {
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
         if (id.getName().startsWith("vertx.http.server.response.time")
-            || id.getName().startsWith("vertx.http.server.request.time")) {
+            || id.getName().startsWith("vertx.http.server.request.time")
+            || id.getName().equals("vertx.pool.queue.time")) {
           return DistributionStatisticConfig.builder().serviceLevelObjectives(nanos(HTTP_BUCKETS)).build().merge(config);
         }
         return config;

@@ -95,6 +95,28 @@ class ObservabilityTest {
   }
 
   @Test
+  @DisplayName("every series the sample Grafana dashboard charts exists in /metrics")
+  void dashboard() throws Exception {
+    Browser visitor = new Browser().withoutHtmlCheck();
+    assertEquals(200, visitor.get(app.url("/threads/" + publicThread())).status());
+    System.gc(); // the GC pause timer appears with the first collection
+    Thread.sleep(200);
+    String text = visitor.get(app.url("/metrics"), "Authorization", "Bearer " + TOKEN).body();
+    String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("docker/grafana-agora.json"));
+    Matcher m = Pattern.compile("\\b((?:vertx|agora|jvm)_[a-z_]+)").matcher(dashboard);
+    int checked = 0;
+    while (m.find()) {
+      String series = m.group(1);
+      assertTrue(Pattern.compile("(?m)^" + Pattern.quote(series) + "[{ ]").matcher(text).find(),
+          "the dashboard charts " + series + ", which /metrics does not have; it has "
+              + text.lines().filter(l -> !l.startsWith("#")).map(l -> l.replaceAll("[{ ].*", ""))
+                  .filter(n -> n.startsWith(series.substring(0, series.indexOf('_', series.indexOf('_') + 1) + 1))).distinct().toList());
+      checked++;
+    }
+    assertTrue(checked >= 10, "series checked: " + checked);
+  }
+
+  @Test
   @DisplayName("without a token configured /metrics does not exist")
   void noToken() {
     TestApp plain = TestApp.start(Map.of(), Clock.systemUTC(), r -> { });
