@@ -43,6 +43,7 @@ import java.util.stream.Collectors;
  * @param trustedProxies      reverse proxies whose X-Forwarded-For names the client (AGORA_TRUSTED_PROXIES), none by default
  * @param contentDirectory    where an operator's own privacy notice and accessibility statement are
  *                            (AGORA_CONTENT_DIR: privacy.&lt;lang&gt;.md, accessibility.&lt;lang&gt;.md), or empty for the built-in ones
+ * @param observability       metrics, logs and this node's name
  */
 public record AppConfig(
     int port,
@@ -68,7 +69,34 @@ public record AppConfig(
     Map<String, RateLimit> rateLimits,
     List<AddressRange> trustedProxies,
     Map<String, Duration> retention,
-    Optional<Path> contentDirectory) {
+    Optional<Path> contentDirectory,
+    Observability observability) {
+
+  /**
+   * What an operator sees of a node: the bearer token that opens {@code /metrics} (AGORA_METRICS_TOKEN,
+   * at least 16 characters; unset: no metrics route), the log format (AGORA_LOG_FORMAT, text or json,
+   * which Logback reads itself; checked here so a typo stops the start), whether each request gets a
+   * log line (AGORA_REQUEST_LOG, on by default with json), and the node's name in logs and metrics
+   * (AGORA_NODE_NAME, default the host name).
+   */
+  public record Observability(Optional<String> metricsToken, String logFormat, boolean requestLog, String node) {
+    public static Observability defaults() {
+      return new Observability(Optional.empty(), "text", false, hostName());
+    }
+
+    static String hostName() {
+      String h = System.getenv("HOSTNAME");
+      if (h == null || h.isBlank()) {
+        try {
+          h = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+          h = "agora";
+        }
+      }
+      String plain = h.replaceAll("[^A-Za-z0-9._-]", "-");
+      return plain.isEmpty() ? "agora" : plain.substring(0, Math.min(63, plain.length()));
+    }
+  }
 
   /**
    * An address or a CIDR range of them ({@code 10.0.0.0/8}, {@code 192.0.2.7}, {@code fd00::/8}),
@@ -257,7 +285,7 @@ public record AppConfig(
   public AppConfig withAdminEmails(Set<String> emails) {
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
         demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail, rateLimits, trustedProxies,
-        retention, contentDirectory);
+        retention, contentDirectory, observability);
   }
 
   public boolean secureCookies() {
@@ -327,7 +355,7 @@ public record AppConfig(
             throw new ConfigException("AGORA_CONTENT_DIR", "'" + d + "' is not a directory");
           }
           return Path.of(d);
-        }));
+        }), r.observability());
   }
 
   private record Reader(Map<String, String> env) {
@@ -467,6 +495,27 @@ public record AppConfig(
         throw new ConfigException(name, "is " + size + "; use 1 to 200 (PostgreSQL's max_connections bounds the sum over nodes)");
       }
       return size;
+    }
+
+    Observability observability() {
+      Optional<String> token = optional("AGORA_METRICS_TOKEN");
+      if (token.isPresent() && (token.get().length() < 16 || !token.get().matches("[\\x21-\\x7e]+"))) {
+        throw new ConfigException("AGORA_METRICS_TOKEN", "needs at least 16 printable characters without spaces,"
+            + " for example the output of: openssl rand -hex 24");
+      }
+      String format = text("AGORA_LOG_FORMAT", "text");
+      if (!format.equals("text") && !format.equals("json")) {
+        throw new ConfigException("AGORA_LOG_FORMAT", "'" + format + "' is neither text nor json");
+      }
+      String requestLog = text("AGORA_REQUEST_LOG", format.equals("json") ? "on" : "off");
+      if (!requestLog.equals("on") && !requestLog.equals("off")) {
+        throw new ConfigException("AGORA_REQUEST_LOG", "'" + requestLog + "' is neither on nor off");
+      }
+      String node = text("AGORA_NODE_NAME", Observability.hostName());
+      if (!node.matches("[A-Za-z0-9._-]{1,63}")) {
+        throw new ConfigException("AGORA_NODE_NAME", "'" + node + "' is not a plain name (letters, digits, . _ -)");
+      }
+      return new Observability(token, format, requestLog.equals("on"), node);
     }
 
     int positive(String name, int fallback) {

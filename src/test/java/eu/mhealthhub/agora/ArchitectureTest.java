@@ -34,9 +34,10 @@ class ArchitectureTest {
   }
 
   @Test
-  @DisplayName("web, live, mail and limits are libraries: they depend on no feature")
+  @DisplayName("web, live, mail, limits and ops are libraries: they depend on no feature")
   void leaves() {
-    noClasses().that().resideInAnyPackage("..agora.web..", "..agora.live..", "..agora.mail..", "..agora.limits..")
+    noClasses().that().resideInAnyPackage("..agora.web..", "..agora.live..", "..agora.mail..", "..agora.limits..",
+            "..agora.ops..")
         .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
         .check(classes);
   }

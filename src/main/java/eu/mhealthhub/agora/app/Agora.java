@@ -106,7 +106,10 @@ public final class Agora {
     eu.mhealthhub.agora.mail.Mail startedMail = null;
     try {
       migrate(db, embedded.isPresent());
-      vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get())) : Vertx.vertx();
+      eu.mhealthhub.agora.ops.Metrics metrics = eu.mhealthhub.agora.ops.Metrics.create(
+          config.observability().metricsToken(), config.observability().node());
+      vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get(), metrics))
+          : Vertx.builder().with(metrics.vertxOptions(new io.vertx.core.VertxOptions())).withMetrics(metrics.factory()).build();
       vertx.exceptionHandler(eu.mhealthhub.agora.web.ErrorPages::unhandled);
       Database database = new Database(vertx, db, config.databaseLimits());
 
@@ -192,7 +195,8 @@ public final class Agora {
           members, groups, threads, documents, talks, attachments, changes,
           LiveAudiences.declare(members, groups, threads, documents, talks), new eu.mhealthhub.agora.live.Presence(vertx),
           reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications, notificationMail, mail,
-          suspended, suspensions, exports);
+          suspended, suspensions, exports, metrics);
+      bindMetrics(metrics, services, vertx);
       // live events (pages away longer reload instead of replaying) and sign-ins are pruned by the
       // retention job (privacy/RetentionJob, AGORA_RETENTION), scheduled above
       // the yearly re-confirmation of declarations: checked daily, sent by one node at a time (advisory lock)
@@ -248,6 +252,25 @@ public final class Agora {
    * Applies the migrations; a database that cannot be reached or refuses the credentials fails the
    * start with one line naming its address.
    */
+  /** Agora's own figures beside Vert.x's and the JVM's: live events, bridge sockets, the mail outbox's backlog. */
+  private static void bindMetrics(eu.mhealthhub.agora.ops.Metrics metrics, Services services, Vertx vertx) {
+    eu.mhealthhub.agora.live.LiveStats live = services.changes().stats();
+    metrics.counter("agora.live.events.published", "live events published after their transaction committed",
+        live, eu.mhealthhub.agora.live.LiveStats::published);
+    metrics.counter("agora.live.events.delivered", "live events delivered to bridge sockets (once per socket)",
+        live, eu.mhealthhub.agora.live.LiveStats::delivered);
+    metrics.gauge("agora.live.sockets", "bridge sockets open on this node", live::openSockets);
+    // the outbox's backlog is a query: read every 15 s, not per scrape
+    java.util.concurrent.atomic.AtomicReference<eu.mhealthhub.agora.mail.Outbox.Backlog> backlog =
+        new java.util.concurrent.atomic.AtomicReference<>(new eu.mhealthhub.agora.mail.Outbox.Backlog(0, 0));
+    Runnable read = () -> services.mail().outbox().backlog().onSuccess(backlog::set);
+    read.run();
+    vertx.setPeriodic(15_000, id -> read.run());
+    metrics.gauge("agora.mail.outbox.due", "messages due and not yet sent", () -> backlog.get().due());
+    metrics.gauge("agora.mail.outbox.oldest.seconds", "how long the oldest due message has waited",
+        () -> backlog.get().oldestSeconds());
+  }
+
   private static void migrate(AppConfig.DatabaseSettings db, boolean embedded) {
     try {
       Migrations.apply(db);

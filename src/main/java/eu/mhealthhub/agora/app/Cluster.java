@@ -32,7 +32,7 @@ final class Cluster {
 
   private Cluster() {}
 
-  static Future<Vertx> start(AppConfig.ClusterSettings settings) {
+  static Future<Vertx> start(AppConfig.ClusterSettings settings, eu.mhealthhub.agora.ops.Metrics metrics) {
     String address;
     try {
       address = InetAddress.getByName(settings.host()).getHostAddress();
@@ -55,7 +55,8 @@ final class Cluster {
     join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
     VertxOptions options = new VertxOptions()
         .setEventBusOptions(new EventBusOptions().setHost(address).setPort(settings.busPort()));
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered()
+    return Vertx.builder().with(metrics.vertxOptions(options)).withMetrics(metrics.factory())
+        .withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered()
         .recover(e -> Future.failedFuture(new IllegalStateException(describe(e, settings, address), e)));
   }
 

@@ -50,4 +50,5 @@ public record Services(
     eu.mhealthhub.agora.mail.Mail mail,
     eu.mhealthhub.agora.moderation.SuspendedMembers suspended,
     eu.mhealthhub.agora.moderation.SuspensionService suspensions,
-    eu.mhealthhub.agora.privacy.ExportService exports) {}
+    eu.mhealthhub.agora.privacy.ExportService exports,
+    eu.mhealthhub.agora.ops.Metrics metrics) {}

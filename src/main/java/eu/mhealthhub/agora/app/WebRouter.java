@@ -76,11 +76,16 @@ public final class WebRouter {
     router.route().handler(new SecurityHeaders(services.provider().origin(), config.secureCookies()));
     // the client's address for per-address limits: X-Forwarded-For only from AGORA_TRUSTED_PROXIES
     router.route().handler(new eu.mhealthhub.agora.web.ClientAddress(config.trustedProxies()));
+    // an id for every request (X-Request-Id, error pages) and, when asked for, one log line each
+    router.route().handler(new eu.mhealthhub.agora.web.RequestLog(config.observability().node(),
+        config.observability().requestLog()));
     // before anything decodes the path or a parameter: broken escapes, NUL and non-UTF-8 bytes are a 400
     router.route().handler(InputCheck.address());
     // HEAD is GET without the body, wherever GET answers
     router.route().method(HttpMethod.HEAD).handler(Respond::headAsGet);
     new HealthRoutes(services.database(), services.draining(), services.provider()::isReady).mount(router);
+    // Prometheus text format for a bearer of AGORA_METRICS_TOKEN; without a token configured the path does not exist
+    router.get("/metrics").handler(services.metrics().scrape());
 
     // Mounted on the root router, never a sub-router: Vert.x 5.0 does not normalise encoded ".."
     // segments under sub-routers.
@@ -140,7 +145,7 @@ public final class WebRouter {
     // The bridge sits after the body handler (its XHR transports need one) and before the CSRF
     // check: it is protected by its origin check, the session, and an authorised address per register.
     new LiveBridge(vertx, services.database().pool(), services.changes().log(), services.audience(), services.presence(),
-        config.publicOrigin(), limits).mount(router);
+        config.publicOrigin(), limits, services.changes().stats()).mount(router);
     SignInRoutes signIn = new SignInRoutes(services.provider(), config, services.members(), services.signIns(),
         services.changes(), pages, services.clock(), sessionHandler).refusingSuspended(services.suspended());
     // the provider's back-channel logout comes from its server, with a signed token and no session

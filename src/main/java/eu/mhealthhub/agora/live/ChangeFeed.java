@@ -62,6 +62,7 @@ public final class ChangeFeed {
   private final EventBus bus;
   private final io.vertx.core.Context publisher;
   private final EventLog log = new EventLog();
+  private final LiveStats stats = new LiveStats();
 
   /**
    * Publishing happens on one context of its own: a publish to thousands of subscribers walks them
@@ -76,6 +77,11 @@ public final class ChangeFeed {
 
   public EventLog log() {
     return log;
+  }
+
+  /** This node's live counters, shared with its bridges. */
+  public LiveStats stats() {
+    return stats;
   }
 
   /**
@@ -134,6 +140,7 @@ public final class ChangeFeed {
         }
         bus.publish(e.address(), body);
       }
+      stats.countPublished(events.size());
     });
   }
 

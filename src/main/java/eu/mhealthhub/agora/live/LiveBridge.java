@@ -87,9 +87,17 @@ public final class LiveBridge {
   private Future<Void> ready;
   /** Fetching narrowings this instance has not seen yet, while one is running. */
   private Future<Void> catchingUp;
+  private final LiveStats stats;
 
   public LiveBridge(Vertx vertx, Pool pool, EventLog log, LiveAudience audience, Presence presence, String origin,
       eu.mhealthhub.agora.limits.RateLimits limits) {
+    this(vertx, pool, log, audience, presence, origin, limits, new LiveStats());
+  }
+
+  /** As above, counting what it does in {@code stats} (the node's, from {@link ChangeFeed#stats()}). */
+  public LiveBridge(Vertx vertx, Pool pool, EventLog log, LiveAudience audience, Presence presence, String origin,
+      eu.mhealthhub.agora.limits.RateLimits limits, LiveStats stats) {
+    this.stats = stats;
     this.limits = limits;
     this.vertx = vertx;
     this.pool = pool;
@@ -163,10 +171,13 @@ public final class LiveBridge {
       case SOCKET_CREATED -> {
         sockets.put(event.socket(), new SocketState(event.socket(), memberId(event.socket().webSession()),
             limits.localBucket("bridge"), limits.localBucket("frame")));
+        stats.socketOpened();
         event.complete(true);
       }
       case SOCKET_CLOSED -> {
-        sockets.remove(event.socket());
+        if (sockets.remove(event.socket()) != null) {
+          stats.socketClosed();
+        }
         event.complete(true);
       }
       case REGISTER -> register(event);
@@ -257,7 +268,7 @@ public final class LiveBridge {
     long epoch = body instanceof JsonObject json ? json.getLong("epoch", 0L) : 0L;
     boolean waiting = !state.lastDelivery.isComplete() || !state.rechecks.isComplete() || epoch > applied;
     if (!waiting) {
-      event.complete(mayDeliver(state, at));
+      deliver(event, mayDeliver(state, at));
       return;
     }
     Future<Boolean> previous = state.lastDelivery;
@@ -266,7 +277,14 @@ public final class LiveBridge {
         .transform(x -> state.rechecks)
         .transform(x -> Future.succeededFuture(mayDeliver(state, at)));
     state.lastDelivery = decision;
-    decision.onComplete(r -> event.complete(r.succeeded() && r.result()));
+    decision.onComplete(r -> deliver(event, r.succeeded() && r.result()));
+  }
+
+  private void deliver(BridgeEvent event, boolean allowed) {
+    if (allowed) {
+      stats.countDelivered();
+    }
+    event.complete(allowed);
   }
 
   private static boolean mayDeliver(SocketState state, String address) {

@@ -83,6 +83,10 @@ final class MailRepository {
       LIMIT $2
       """;
   private static final String COUNT_STATES = "SELECT state, count(*) AS n FROM mail_outbox GROUP BY state";
+  /** Messages due now and not sent, and how long the oldest has been due (held ones count from the end of their hold). */
+  private static final String BACKLOG = """
+      SELECT count(*) AS n, coalesce(extract(epoch FROM now() - min(next_attempt_at)), 0)::float8 AS oldest
+        FROM mail_outbox WHERE state = 'queued' AND next_attempt_at <= now()""";
 
   /**
    * Longer than any SMTP exchange may take (the client's connect and idle timeouts), so a server
@@ -163,6 +167,14 @@ final class MailRepository {
       rows.forEach(r -> list.add(entry(r)));
       return list;
     });
+  }
+
+  Future<Outbox.Backlog> backlog(SqlClient client) {
+    return client.query(BACKLOG).execute()
+        .map(rows -> {
+          io.vertx.sqlclient.Row r = rows.iterator().next();
+          return new Outbox.Backlog(r.getLong("n"), Math.max(0, r.getDouble("oldest")));
+        });
   }
 
   Future<Map<String, Long>> countByState(SqlClient db) {

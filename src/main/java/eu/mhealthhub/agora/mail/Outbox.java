@@ -158,6 +158,14 @@ public final class Outbox {
     return round.get().compose(v -> sender.close()).recover(e -> Future.succeededFuture());
   }
 
+  /** The messages due and not yet sent, and how many seconds the oldest of them has waited. */
+  public record Backlog(long due, double oldestSeconds) {}
+
+  /** What is due and waiting now, for the metrics. */
+  public Future<Backlog> backlog() {
+    return repository.backlog(pool);
+  }
+
   /** Counts by state (queued, sent, failed, cancelled), for the admin page. */
   public Future<Map<String, Long>> counts() {
     return repository.countByState(pool);
@@ -220,18 +228,20 @@ public final class Outbox {
 
   private Future<Void> failed(SqlConnection tx, OutboxEntry entry, Throwable cause) {
     String error = SmtpSender.describe(cause);
+    // the log names the row, never the address (a server's answer often quotes it); admins see it on /admin/mail
+    String logged = error.replaceAll("[^\\s<>@:;,]+@[^\\s<>;,]+", "<address>");
     int attempts = entry.attempts() + 1;
     if (SmtpSender.permanent(cause)) {
-      LOG.warn("e-mail {} to {} refused for good: {}", entry.id(), entry.recipient(), error);
+      LOG.warn("e-mail {} ({}) refused for good: {}", entry.id(), entry.kind(), logged);
       return repository.markFailed(tx, entry.id(), error);
     }
     if (attempts >= settings.maxAttempts()) {
-      LOG.warn("e-mail {} to {} given up after {} attempts: {}", entry.id(), entry.recipient(), attempts, error);
+      LOG.warn("e-mail {} ({}) given up after {} attempts: {}", entry.id(), entry.kind(), attempts, logged);
       return repository.markFailed(tx, entry.id(), error);
     }
     Instant next = clock.instant().plus(backoff(attempts));
-    LOG.info("e-mail {} to {} not sent (attempt {}), trying again at {}: {}", entry.id(), entry.recipient(), attempts,
-        next, error);
+    LOG.info("e-mail {} ({}) not sent (attempt {}), trying again at {}: {}", entry.id(), entry.kind(), attempts,
+        next, logged);
     return repository.markRetry(tx, entry.id(), next, error);
   }
 

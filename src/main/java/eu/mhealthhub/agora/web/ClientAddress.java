@@ -18,6 +18,7 @@ import java.util.List;
 public final class ClientAddress implements Handler<RoutingContext> {
 
   private static final String KEY = "agora.clientAddress";
+  private static final String VIA_PROXY = "agora.viaTrustedProxy";
 
   private final List<AddressRange> trusted;
 
@@ -29,7 +30,14 @@ public final class ClientAddress implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String peer = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
     ctx.put(KEY, resolve(peer, ctx.request().headers().getAll("X-Forwarded-For")));
+    byte[] peerBytes = AddressRange.literal(peer);
+    ctx.put(VIA_PROXY, peerBytes != null && trusted(peerBytes));
     ctx.next();
+  }
+
+  /** Whether this request's connection comes from a trusted reverse proxy (whose headers may be believed). */
+  public static boolean viaTrustedProxy(RoutingContext ctx) {
+    return Boolean.TRUE.equals(ctx.get(VIA_PROXY));
   }
 
   /** The client's address of this request: as resolved by the handler, else the connection's peer. */

@@ -65,7 +65,7 @@ public final class ErrorPages implements Handler<RoutingContext> {
   private void settle(RoutingContext ctx, Throwable raw, int status) {
     if (ctx.response().closed() && (raw == null || connectionLost(raw))) {
       // the client went away (a dropped socket, an aborted upload): nobody to answer, nothing wrong here
-      LOG.debug("{} {}: connection closed before the answer ({})", ctx.request().method(), ctx.request().path(),
+      LOG.debug("{} {}: connection closed before the answer ({})", ctx.request().method(), RequestLog.template(ctx),
           raw == null ? "no failure" : raw.toString());
       return;
     }
@@ -87,10 +87,13 @@ public final class ErrorPages implements Handler<RoutingContext> {
     if (!PAGES.contains(status)) {
       status = status >= 500 ? 500 : 400;
     }
+    // the request's id (also in X-Request-Id and the request log line): what a member quotes to the operator;
+    // a fault of Agora's (500) is logged under it and the page asks to quote it
+    String requestId = RequestLog.id(ctx);
     String errorId = null;
     if (status == 500) {
-      errorId = Tokens.random(6);
-      LOG.error("error {} on {} {}", errorId, ctx.request().method(), ctx.request().path(), failure);
+      errorId = "-".equals(requestId) ? Tokens.random(9) : requestId;
+      LOG.error("error {} on {} {}", errorId, ctx.request().method(), RequestLog.template(ctx), failure);
     }
     if (messageKey == null) {
       messageKey = "error." + status + ".text";
@@ -120,6 +123,7 @@ public final class ErrorPages implements Handler<RoutingContext> {
       if (errorId != null) {
         error.put("errorId", errorId);
       }
+      error.put("requestId", requestId);
       Buffer body = new JsonObject().put("error", error).toBuffer();
       ctx.response().setStatusCode(status)
           .putHeader("Content-Type", "application/json; charset=utf-8")
@@ -136,7 +140,7 @@ public final class ErrorPages implements Handler<RoutingContext> {
       String href = i18n.message(locale, messageKey + ".href");
       String linkText = i18n.message(locale, messageKey + ".link");
       pages.renderOrThrow(ctx, status, "error/error", Map.of("status", status, "title", title, "text", text,
-          "errorId", errorId == null ? "" : errorId, "linkHref", href.startsWith("/") ? href : "", "linkText", linkText));
+          "errorId", errorId == null ? "" : errorId, "requestId", errorId == null ? requestId : "", "linkHref", href.startsWith("/") ? href : "", "linkText", linkText));
     } catch (RuntimeException e) {
       LOG.error("error page for {} failed", status, e);
       ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")

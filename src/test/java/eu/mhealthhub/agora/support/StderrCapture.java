@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Copies what the process writes to stderr while a test runs: slf4j-simple looks {@code System.err}
+ * Copies what the process writes to stderr while a test runs: Logback's console appender looks {@code System.err}
  * up at every line, so the apps a test starts in this JVM log into the copy too.
  */
 public final class StderrCapture {
