@@ -52,7 +52,9 @@ final class SearchRepository {
   private static String matches() {
     return """
       WITH q AS (
-        SELECT agora_search_query($1::text, $2::text) AS query
+        -- grp: the tag of the one group the reader filtered by (V032), if any
+        SELECT agora_search_query($1::text, $2::text) AS query,
+               CASE WHEN $12::boolean THEN 'group ' || ($3::bigint[])[1] END AS grp
       ),
       watched AS (
         SELECT thread_id FROM thread_subscriptions WHERE member_id = $8::bigint AND level = 'watching'
@@ -231,18 +233,17 @@ final class SearchRepository {
                      agora_month($7::timestamptz - interval '1 microsecond')) AS hi
       ),
       steps AS (
-        SELECT agora_month_steps(m.lo, m.hi) AS steps,
-               CASE WHEN $12::boolean THEN 'group ' || ($3::bigint[])[1] END AS grp
-          FROM months m
+        -- read only when the bands are: a word in few posts needs neither the months nor the steps
+        SELECT agora_month_steps(m.lo, m.hi) AS steps FROM months m
       ),
       """);
     sql.append("""
         band0 AS MATERIALIZED (
           -- a word in few posts: all of them, read at once (when there are more than $13, the bands read them instead)
-          SELECT p.id, p.created_at, p.ctid FROM posts p, steps s, q
+          SELECT p.id, p.created_at, p.ctid FROM posts p, q
            WHERE 'posts' = ANY($9::text[])
              AND (p.search_vector || agora_post_tags(p.created_at, p.group_id))
-                 @@ CASE WHEN s.grp IS NULL THEN q.query ELSE q.query && agora_tags_query(ARRAY[s.grp], false) END
+                 @@ CASE WHEN q.grp IS NULL THEN q.query ELSE q.query && agora_tags_query(ARRAY[q.grp], false) END
              AND %s
            LIMIT $13::int + 1
         ),
@@ -251,10 +252,10 @@ final class SearchRepository {
     String sum = "";
     for (int k = 1; k <= BANDS; k++) {
       String tags = k < BANDS
-          ? "CASE WHEN s.steps[%1$d] IS NOT NULL THEN q.query && agora_tags_query(ARRAY[s.steps[%1$d], s.grp], false) END"
+          ? "CASE WHEN s.steps[%1$d] IS NOT NULL THEN q.query && agora_tags_query(ARRAY[s.steps[%1$d], q.grp], false) END"
               .formatted(k)
           : ("CASE WHEN cardinality(s.steps) >= %1$d THEN q.query && agora_tags_query(s.steps[%1$d:], true)"
-              + " && coalesce(agora_tags_query(ARRAY[s.grp], false), q.query) END").formatted(k);
+              + " && coalesce(agora_tags_query(ARRAY[q.grp], false), q.query) END").formatted(k);
       sql.append("""
           band%1$d AS MATERIALIZED (
             SELECT p.id, p.created_at, p.ctid FROM posts p, steps s, q
@@ -284,7 +285,7 @@ final class SearchRepository {
              WHERE 'posts' = ANY($9::text[]) AND r.n > $13::int AND $14::int > $13::int
                AND (p.search_vector || agora_post_tags(p.created_at, p.group_id))
                    @@ (q.query && agora_tags_query(s.steps[r.last_read + 1:], true)
-                       && coalesce(agora_tags_query(ARRAY[s.grp], false), q.query))
+                       && coalesce(agora_tags_query(ARRAY[q.grp], false), q.query))
                AND %2$s
              LIMIT greatest(0, $14::int + 1 - (SELECT n FROM band_sizes))) x
         ),
