@@ -80,7 +80,8 @@ psql_agora -c "VACUUM ANALYZE" >>"$WORK/seed.log" 2>&1 || die "VACUUM ANALYZE af
 TOTAL_POSTS=$(psql_agora -A -t -c "SELECT count(*) FROM posts")
 BY_LANGUAGE=$(psql_agora -A -t -F '=' -c "SELECT language, count(*) FROM posts GROUP BY language ORDER BY language" | tr '\n' ' ')
 GROUP_COUNT=$(psql_agora -A -t -c "SELECT count(*) FROM working_groups WHERE archived_at IS NULL")
-INDEX_MB=$(psql_agora -A -t -c "SELECT round(pg_relation_size('posts_search_idx') / 1048576.0)")
+INDEX_MB=$(psql_agora -A -t -c "SELECT round(pg_relation_size(coalesce(to_regclass('posts_search_scope_idx'), to_regclass('posts_search_idx'))) / 1048576.0)")
+SHARED_BUFFERS=$(psql_agora -A -t -c "SHOW shared_buffers")
 log "seeded in ${SEED_S}s: $TOTAL_POSTS posts ($BY_LANGUAGE)"
 
 COOKIE=$(bench_sign_in subject=$SIGN_IN_AS)
@@ -176,6 +177,12 @@ measure multi-word "$WORK/multi.txt"
 measure phrase "$WORK/phrase.txt"
 measure "filtered (kind, group, from)" "$WORK/filtered.txt"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+# memory after the runs (issue 18): the JVM's resident set, and PostgreSQL's proportional set size summed over
+# the postmaster and its children (shared buffers counted once, split among the processes that touched them)
+pss_kb() { awk '/^Pss:/ { print $2; exit }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+JVM_RSS_MB=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$APP_PID/status")
+PG_PSS_KB=$(pss_kb "$PG_PID")
+for child in $(ps -o pid= --ppid "$PG_PID"); do PG_PSS_KB=$(( PG_PSS_KB + $(pss_kb "$child") )); done
 
 # ---------------------------------------------------------------- commit to findable
 log "timing commit to findable over $FINDABLE posts"
@@ -211,7 +218,8 @@ echo "## Agora search benchmark"
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M:%S UTC') · $(nproc) cores ($CPU) · $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM · $(java -version 2>&1 | head -n 1)"
 echo "Load average before the runs: $LOAD_BEFORE; after: $LOAD_AFTER (wrk, Agora and PostgreSQL share these cores with whatever else runs)"
-echo "$TOTAL_POSTS posts ($BY_LANGUAGE) in $GROUP_COUNT groups, seeded in ${SEED_S}s; posts' GIN index ${INDEX_MB} MB"
+echo "$TOTAL_POSTS posts ($BY_LANGUAGE) in $GROUP_COUNT groups, seeded in ${SEED_S}s; posts' GIN index ${INDEX_MB} MB; PostgreSQL shared_buffers $SHARED_BUFFERS"
+echo "Memory after the runs: Agora JVM RSS ${JVM_RSS_MB} MB; PostgreSQL PSS (postmaster and children) $(( PG_PSS_KB / 1024 )) MB"
 echo "GET $SEARCH_PATH signed in as $SIGN_IN_AS · wrk -t2 -c$CONNECTIONS -d$DURATION --latency after a discarded $WARMUP warm-up · each request a query drawn at random from the row's list · JVM options: $JAVA_OPTS"
 echo
 echo "| queries | list | results (first query) | req/s | p50 ms | p90 ms | p99 ms | non-2xx | socket errors | requests | JVM CPU ms/req | PostgreSQL CPU ms/req | CPU ms/req |"

@@ -30,6 +30,14 @@ final class SearchRepository {
    */
   static final int RANKED = 200;
 
+  /**
+   * How far matches are counted: the count is exact up to this many, "more than" this beyond. Counting every
+   * match of a frequent word meant reading every matching post; counting as far as the ranked candidates
+   * costs nothing more than finding them (see {@link #bands()}), counting to 1,000 would read up to 800
+   * posts more per search.
+   */
+  static final int COUNTED = RANKED;
+
   /** {@code ts_headline}'s options: hits between markers no text can hold (they are removed from it first). */
   private static final String HEADLINE = "'StartSel=\"" + Snippet.START + "\", StopSel=\"" + Snippet.STOP
       + "\", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"'";
@@ -44,12 +52,14 @@ final class SearchRepository {
   private static String matches() {
     return """
       WITH q AS (
-        SELECT agora_search_query($1::text, $2::text) AS query
+        -- grp: the tag of the one group the reader filtered by (V032), if any
+        SELECT agora_search_query($1::text, $2::text) AS query,
+               CASE WHEN $12::boolean THEN 'group ' || ($3::bigint[])[1] END AS grp
       ),
       watched AS (
         SELECT thread_id FROM thread_subscriptions WHERE member_id = $8::bigint AND level = 'watching'
       ),
-      matches AS (
+{BANDS}      matches AS (
         -- each match of the few-row kinds is ranked while its row is in hand; a post's group is its own
         -- column (V025), so posts are matched without looking up their threads
         SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at, {1}(t.search_vector) AS rank, NULL::tid AS tid
@@ -64,15 +74,7 @@ final class SearchRepository {
         -- posts are ranked after the cut to the newest (candidates), their rows found again by their place
         -- (ctid, this statement's snapshot): ranking is half the cost of each match, and a frequent word
         -- matches thousands of posts, of which only $13 are ranked
-        SELECT 'post', p.id, 0, p.created_at, NULL::real, p.ctid
-          FROM posts p, q
-         WHERE 'posts' = ANY($9::text[]) AND p.group_id = ANY($3::bigint[]) AND {0}(p.search_vector)
-           AND p.held_at IS NULL AND (p.deleted_at IS NULL OR p.group_id = ANY($4::bigint[]))
-           AND ($5::bigint IS NULL OR p.author_id = $5::bigint)
-           AND ($6::timestamptz IS NULL OR p.created_at >= $6::timestamptz)
-           AND ($7::timestamptz IS NULL OR p.created_at < $7::timestamptz)
-           AND ($8::bigint IS NULL OR p.thread_id IN (SELECT thread_id FROM watched))
-        UNION ALL
+{POSTS}        UNION ALL
         SELECT 'attachment', a.id, 0, a.created_at, {1}(a.search_vector), NULL::tid
           FROM attachments a JOIN posts p ON p.id = a.post_id, q
          WHERE 'posts' = ANY($9::text[]) AND p.group_id = ANY($3::bigint[]) AND {0}(a.search_vector)
@@ -145,7 +147,7 @@ final class SearchRepository {
       shown AS (
         SELECT * FROM ranked ORDER BY score DESC, at DESC, kind, id, sub LIMIT $10::int OFFSET $11::int
       )
-      SELECT pg.kind, pg.at, (SELECT count(*) FROM matches) AS total, x.title, x.url, x.group_name, x.author_name, x.filter,
+      SELECT pg.kind, pg.at, (SELECT count(*) FROM matches) + {REST} AS total, x.title, x.url, x.group_name, x.author_name, x.filter,
              ts_headline(x.config, translate(x.body, %2$s, ''), q.query, %1$s) AS snippet
         FROM shown pg CROSS JOIN q
         CROSS JOIN LATERAL (
@@ -198,11 +200,129 @@ final class SearchRepository {
       """.formatted(HEADLINE, NO_MARKERS);
   }
 
-  /** Search with words: full-text match and rank. */
-  static final String SEARCH = matches().replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "$1 @@ q.query")
+  /**
+   * What a post must be besides a match: in the groups $3, not held, deleted only in $4, by author $5,
+   * written from $6 until before $7, in a thread member $8 watches.
+   */
+  private static final String POST_FILTER = """
+      p.group_id = ANY($3::bigint[]) AND p.held_at IS NULL AND (p.deleted_at IS NULL OR p.group_id = ANY($4::bigint[]))
+                 AND ($5::bigint IS NULL OR p.author_id = $5::bigint)
+                 AND ($6::timestamptz IS NULL OR p.created_at >= $6::timestamptz)
+                 AND ($7::timestamptz IS NULL OR p.created_at < $7::timestamptz)
+                 AND ($8::bigint IS NULL OR p.thread_id IN (SELECT thread_id FROM watched))""";
+
+  /** How many steps of {@code agora_month_steps} (V032) are read one by one; the last reads all older ones at once. */
+  private static final int BANDS = 9;
+
+  /**
+   * A search's posts, newest first (V032): the posts' index holds each post's month, quarter, year
+   * and group as tags, so it answers "these words in this month (in this group)" before any row is
+   * read. {@code agora_month_steps} cuts the months the posts (and the date filters) span into steps,
+   * newest first: the last three months one by one, then quarters, then years. Band k reads step k,
+   * and only when the bands before it hold no more than the $13 ranked candidates; every post of a
+   * later band is older than all of an earlier one's, so the $13 newest matches are the same as if
+   * all were read, and when a band is left unread more than $13 posts match. {@code rest} counts the
+   * matches of the bands not read, up to $14 + 1 in all: the count is exact up to $14 and "more than
+   * $14" beyond ($14 = $13: nothing more is read).
+   */
+  private static String bands() {
+    StringBuilder sql = new StringBuilder("""
+      months AS (
+        SELECT greatest(agora_month((SELECT min(created_at) FROM posts)), agora_month($6::timestamptz)) AS lo,
+               least(agora_month((SELECT max(created_at) FROM posts)),
+                     agora_month($7::timestamptz - interval '1 microsecond')) AS hi
+      ),
+      steps AS (
+        -- read only when the bands are: a word in few posts needs neither the months nor the steps
+        SELECT agora_month_steps(m.lo, m.hi) AS steps FROM months m
+      ),
+      """);
+    sql.append("""
+        band0 AS MATERIALIZED (
+          -- a word in few posts: all of them, read at once (when there are more than $13, the bands read them instead)
+          SELECT p.id, p.created_at, p.ctid FROM posts p, q
+           WHERE 'posts' = ANY($9::text[])
+             AND (p.search_vector || agora_post_tags(p.created_at, p.group_id))
+                 @@ CASE WHEN q.grp IS NULL THEN q.query ELSE q.query && agora_tags_query(ARRAY[q.grp], false) END
+             AND %s
+           LIMIT $13::int + 1
+        ),
+        """.formatted(POST_FILTER));
+    String gate = "(SELECT count(*) FROM band0) > $13::int";
+    String sum = "";
+    for (int k = 1; k <= BANDS; k++) {
+      String tags = k < BANDS
+          ? "CASE WHEN s.steps[%1$d] IS NOT NULL THEN q.query && agora_tags_query(ARRAY[s.steps[%1$d], q.grp], false) END"
+              .formatted(k)
+          : ("CASE WHEN cardinality(s.steps) >= %1$d THEN q.query && agora_tags_query(s.steps[%1$d:], true)"
+              + " && coalesce(agora_tags_query(ARRAY[q.grp], false), q.query) END").formatted(k);
+      sql.append("""
+          band%1$d AS MATERIALIZED (
+            SELECT p.id, p.created_at, p.ctid FROM posts p, steps s, q
+             WHERE 'posts' = ANY($9::text[]) AND %2$s
+               AND (p.search_vector || agora_post_tags(p.created_at, p.group_id)) @@ %3$s
+               AND %4$s
+          ),
+          """.formatted(k, gate, tags, POST_FILTER));
+      gate = "(SELECT count(*) FROM band0) > $13::int AND " + (k == 1 ? "" : sum + " + ") + "(SELECT count(*) FROM band" + k
+          + ") <= $13::int";
+      sum = (k == 1 ? "" : sum + " + ") + "(SELECT count(*) FROM band" + k + ")";
+    }
+    StringBuilder read = new StringBuilder();
+    for (int k = 1; k <= BANDS; k++) {
+      read.append(k == 1 ? "" : " + ").append("(SELECT count(*) FROM band").append(k).append(")");
+    }
+    sql.append("""
+        band_sizes AS (
+          -- how many posts the bands read, and after which band they stopped (the bands after it are unread)
+          SELECT %1$s AS n,
+                 (SELECT min(k) FROM (SELECT k, sum(n) OVER (ORDER BY k) AS read FROM (VALUES %3$s) b(k, n)) c
+                   WHERE read > $13::int) AS last_read
+        ),
+        rest AS (
+          SELECT count(*) AS n FROM (
+            SELECT 1 FROM posts p, steps s, q, band_sizes r
+             WHERE 'posts' = ANY($9::text[]) AND r.n > $13::int AND $14::int > $13::int
+               AND (p.search_vector || agora_post_tags(p.created_at, p.group_id))
+                   @@ (q.query && agora_tags_query(s.steps[r.last_read + 1:], true)
+                       && coalesce(agora_tags_query(ARRAY[q.grp], false), q.query))
+               AND %2$s
+             LIMIT greatest(0, $14::int + 1 - (SELECT n FROM band_sizes))) x
+        ),
+        """.formatted(read, POST_FILTER, valuesList()));
+    return sql.toString();
+  }
+
+  private static String allBands() {
+    StringBuilder all = new StringBuilder("SELECT * FROM band0 WHERE (SELECT count(*) FROM band0) <= $13::int");
+    for (int k = 1; k <= BANDS; k++) {
+      all.append(" UNION ALL SELECT * FROM band").append(k);
+    }
+    return all.toString();
+  }
+
+  private static String valuesList() {
+    StringBuilder v = new StringBuilder();
+    for (int k = 1; k <= BANDS; k++) {
+      v.append(k == 1 ? "" : ", ").append("(").append(k).append(", (SELECT count(*) FROM band").append(k).append("))");
+    }
+    return v.toString();
+  }
+
+  /** Search with words: full-text match and rank; posts found newest months first (see {@link #bands()}). */
+  static final String SEARCH = matches().replace("{BANDS}", bands())
+      .replace("{POSTS}", "        SELECT 'post', b.id, 0, b.created_at, NULL::real, b.ctid\n          FROM ("
+          + allBands() + ") b\n")
+      .replace("{REST}", "(SELECT n FROM rest)")
+      .replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "$1 @@ q.query")
       .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "ts_rank($1, q.query)");
   /** Filters without words (all of an author's posts, say): everything the filters allow, newest first. */
-  static final String FILTER = matches().replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "true")
+  static final String FILTER = matches().replace("{BANDS}", "").replace("{POSTS}", """
+              SELECT 'post', p.id, 0, p.created_at, NULL::real, p.ctid
+                FROM posts p
+               WHERE 'posts' = ANY($9::text[]) AND $14::int IS NOT NULL AND %s
+      """.formatted(POST_FILTER)).replace("{REST}", "0")
+      .replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "true")
       .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "1.0::real");
 
   /** For the transaction of one search only. */
@@ -294,7 +414,7 @@ final class SearchRepository {
   Future<Found> search(Pool pool, boolean words, String text, Scope scope, int limit, int offset) {
     Tuple args = Tuple.from(new Object[] {scope.readerLanguage(), text, scope.groups().toArray(new Long[0]),
         scope.moderated().toArray(new Long[0]), scope.authorId(), utc(scope.from()), utc(scope.until()),
-        scope.watcherId(), scope.kinds().toArray(new String[0]), limit, offset, scope.groupFiltered(), RANKED});
+        scope.watcherId(), scope.kinds().toArray(new String[0]), limit, offset, scope.groupFiltered(), RANKED, COUNTED});
     Future<RowSet<Row>> found = words
         ? pool.withTransaction(db -> db.query(GENERIC_PLAN).execute().compose(set -> db.preparedQuery(SEARCH).execute(args)))
         : pool.preparedQuery(FILTER).execute(args);

@@ -108,7 +108,8 @@ public final class SearchRoutes {
   /** A page of results as the JSON API shows it. */
   public static JsonObject json(SearchResults results) {
     return new JsonObject().put("query", results.query().shown()).put("page", results.page())
-        .put("pages", results.pages()).put("total", results.total()).put("didYouMean", results.didYouMean())
+        .put("pages", results.pages()).put("total", results.total()).put("more", results.more())
+        .put("didYouMean", results.didYouMean())
         .put("results", new JsonArray(results.hits().stream().map(SearchRoutes::json).toList()));
   }
 }

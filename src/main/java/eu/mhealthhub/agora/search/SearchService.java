@@ -104,8 +104,10 @@ public final class SearchService {
             int pages = (int) Math.max(1, (pageable + SearchResults.PAGE_SIZE - 1) / SearchResults.PAGE_SIZE);
             Future<String> didYouMean = found.total() == 0 && words.result() ? didYouMean(text, ids)
                 : Future.succeededFuture("");
-            return didYouMean.map(suggested -> new SearchResults(query, found.hits(), found.total(), query.page(),
-                pages, suggested));
+            boolean more = found.total() > SearchResults.COUNTED;
+            long total = Math.min(found.total(), SearchResults.COUNTED);
+            return didYouMean.map(suggested -> new SearchResults(query, found.hits(), total, query.page(),
+                pages, suggested, more));
           });
     });
   }

@@ -1,0 +1,129 @@
+package eu.mhealthhub.agora.search;
+
+import static eu.mhealthhub.agora.search.SearchSupport.api;
+import static eu.mhealthhub.agora.search.SearchSupport.json;
+import static eu.mhealthhub.agora.search.SearchSupport.page;
+import static eu.mhealthhub.agora.search.SearchSupport.startThread;
+import static eu.mhealthhub.agora.search.SearchSupport.word;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.mhealthhub.agora.support.Browser;
+import eu.mhealthhub.agora.support.Fixtures;
+import eu.mhealthhub.agora.support.TestApp;
+import eu.mhealthhub.agora.support.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A word in more posts than are ranked (V032): the posts are read newest month first, and the count
+ * stops at {@link SearchResults#COUNTED}. The ranked and paged results must be exactly the newest
+ * matches, as if every match had been read, whichever months, quarters and years they fall in.
+ */
+class SearchBandsTest {
+
+  private static final TestApp app = TestApp.shared();
+  private static final int POSTS = 260;
+  private static Browser reader;
+  private static String slug;
+  private static String marker;
+  private static long thread;
+
+  @BeforeAll
+  static void posts() {
+    Browser author = new Browser();
+    long authorId = app.signInNew(author, "Bands Author", Fixtures.unique("bands-author") + "@example.org");
+    reader = new Browser();
+    app.signInNew(reader, "Bands Reader", Fixtures.unique("bands-reader") + "@example.org");
+    slug = Fixtures.unique("bands");
+    long group = Fixtures.group(slug, false, true);
+    Fixtures.member(group, authorId, "member");
+    marker = word("bd");
+    thread = startThread(app, author, slug, "Bands " + marker, "Opening " + marker, "english");
+    // 260 more posts with the word, one every five days back from now: about three and a half years,
+    // so that they fall into single months, quarters and years of the search's steps
+    TestDatabase.update("""
+        INSERT INTO posts (thread_id, position, author_id, body_markdown, body_html, created_at, language)
+        SELECT ?, 1 + i, ?, 'Dated post ' || i || ' about ' || ?, '<p>post</p>', now() - i * interval '5 days', 'english'
+          FROM generate_series(1, ?) i
+        """, thread, authorId, marker, POSTS);
+  }
+
+  /** The links of every result, all pages of the API. */
+  private static List<String> allResults(String query) {
+    List<String> urls = new ArrayList<>();
+    JsonObject first = json(api(app, reader, query));
+    for (int p = 1; p <= first.getInteger("pages"); p++) {
+      JsonObject page = p == 1 ? first : json(api(app, reader, query + "&page=" + p));
+      page.getJsonArray("results").forEach(r -> urls.add(((JsonObject) r).getString("url")));
+    }
+    return urls;
+  }
+
+  private static Set<String> newestPosts(String where, int limit) {
+    Set<String> urls = new HashSet<>();
+    for (long i = 0; i < limit; i++) {
+      String id = TestDatabase.text("SELECT id FROM posts WHERE thread_id = ? " + where
+          + " ORDER BY created_at DESC, id OFFSET ? LIMIT 1", thread, i);
+      if (id != null) {
+        urls.add("/posts/" + id);
+      }
+    }
+    return urls;
+  }
+
+  @Test
+  @DisplayName("a word in more posts than are ranked: 'more than 200', and the 200 ranked are exactly the newest")
+  void moreThanRanked() {
+    JsonObject first = json(api(app, reader, "q=" + marker + "&kind=posts"));
+    assertEquals(SearchResults.COUNTED, first.getLong("total"));
+    assertTrue(first.getBoolean("more"));
+    assertEquals(10, first.getInteger("pages"));
+    assertThat(page(app, reader, "q=" + marker + "&kind=posts").html().select("#results-heading").text())
+        .startsWith("More than 200 results");
+    List<String> urls = allResults("q=" + marker + "&kind=posts");
+    assertEquals(200, urls.size());
+    assertEquals(newestPosts("", 200), new HashSet<>(urls));
+    // the newest of equally relevant posts comes first
+    assertEquals(TestDatabase.text("SELECT '/posts/' || id FROM posts WHERE thread_id = ? ORDER BY created_at DESC LIMIT 1",
+        thread), urls.get(0));
+  }
+
+  @Test
+  @DisplayName("the same with a group filter, and a date range counts exactly the posts within it")
+  void filtered() {
+    List<String> urls = allResults("q=" + marker + "&kind=posts&group=" + slug);
+    assertEquals(newestPosts("", 200), new HashSet<>(urls));
+    // from 400 to 200 days ago: about 40 posts, all counted and shown, "more" false
+    String from = TestDatabase.text("SELECT to_char(now() - interval '400 days', 'YYYY-MM-DD')");
+    String to = TestDatabase.text("SELECT to_char(now() - interval '200 days', 'YYYY-MM-DD')");
+    String query = "q=" + marker + "&kind=posts&from=" + from + "&to=" + to;
+    JsonObject found = json(api(app, reader, query));
+    long within = TestDatabase.count("SELECT count(*) FROM posts WHERE thread_id = ? AND created_at >= ?::date"
+        + " AND created_at < ?::date + 1", thread, from, to);
+    assertThat(within).isBetween(30L, 50L);
+    assertEquals(within, found.getLong("total"));
+    assertFalse(found.getBoolean("more"));
+    assertEquals(within, allResults(query).size());
+  }
+
+  @Test
+  @DisplayName("a post's month and group tags in the index are never matched by what a reader types")
+  void tagsAreNotWords() {
+    String month = TestDatabase.text("SELECT agora_month(created_at)::text FROM posts WHERE thread_id = ? AND position = 2",
+        thread);
+    for (String typed : List.of("\"month " + month + "\"", "month " + month, "\"group " + slug + "\"", "quarter",
+        "year")) {
+      assertEquals(0L, json(api(app, reader, "q=" + SearchSupport.enc(typed) + "&group=" + slug)).getLong("total"),
+          typed);
+    }
+  }
+}
