@@ -105,7 +105,7 @@ class ApiContractTest {
   }
 
   private static Vertx vertx;
-  private static OpenAPIContract contract;
+  static OpenAPIContract contract;
   private static ResponseValidator validator;
   private static final Map<Browser, String> csrfTokens = new IdentityHashMap<>();
 
@@ -869,6 +869,14 @@ class ApiContractTest {
   }
 
   // ---------------------------------------------------------------- helpers: HTTP
+
+  /** A new member of no group, signed in, with the CSRF token kept for writes. */
+  static Browser signedInNew(String name) {
+    Browser b = new Browser();
+    app.signInNew(b, name, eu.mhealthhub.agora.support.Fixtures.unique("api") + "@example.org");
+    csrfTokens.put(b, app.csrf(b));
+    return b;
+  }
 
   static Browser signedIn(String subject) {
     Browser b = new Browser();

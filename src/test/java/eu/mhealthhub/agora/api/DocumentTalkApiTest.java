@@ -17,6 +17,8 @@ import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpHeaders;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -405,7 +407,7 @@ class DocumentTalkApiTest {
     assertTrue(json(expect("getTalk", 200, get(pieter, "/api/v1/talks/" + slug))).getJsonObject("can").getBoolean("moderate"));
     expect("getTalk", 404, get(anonymous, "/api/v1/talks/no-such-talk"));
     expect("listQuestions", 404, get(anonymous, "/api/v1/talks/no-such-talk/questions"));
-    expect("askQuestion", 409, postJson(elena, "/api/v1/talks/" + slug + "/questions", body("body", "Too early?").encode()));
+    expect("askQuestion", 409, postJson(sofia, "/api/v1/talks/" + slug + "/questions", body("body", "Too early?").encode()));
     assertEquals(0, questions(slug));
   }
 
@@ -413,17 +415,20 @@ class DocumentTalkApiTest {
   @DisplayName("An anonymous question asked twice with one key is stored once; others see it without its author, the asker and the moderator with it")
   void askAnonymously() {
     String slug = talk("open");
+    // a member of no group takes part in a Talk too (and has her own rate limit of questions)
+    Browser asker = ApiContractTest.signedInNew("Api Asker");
     String path = "/api/v1/talks/" + slug + "/questions";
     String k = key();
     String sent = body("body", "Which evidence level for a diary app?", "anonymous", true).encode();
-    Response first = expect("askQuestion", 201, postJson(elena, path, sent, "Idempotency-Key", k));
-    Response again = expect("askQuestion", 201, postJson(elena, path, sent, "Idempotency-Key", k));
+    Response first = expect("askQuestion", 201, postJson(asker, path, sent, "Idempotency-Key", k));
+    Response again = expect("askQuestion", 201, postJson(asker, path, sent, "Idempotency-Key", k));
     assertEquals(1, questions(slug));
     assertEquals("true", again.header("Idempotent-Replayed"));
     JsonObject asked = json(first).getJsonObject("question");
     long qid = asked.getLong("id");
     assertEquals(path + "/" + qid, first.header("Location"));
-    assertEquals("elena", asked.getJsonObject("author").getString("handle"), "the asker sees her own name");
+    String handle = asked.getJsonObject("author").getString("handle");
+    assertEquals("Api Asker", asked.getJsonObject("author").getString("name"), "the asker sees her own name");
 
     for (Browser other : List.of(sofia, anonymous, lukas)) {
       JsonObject q = json(expect("listQuestions", 200, get(other, path))).getJsonArray("questions").getJsonObject(0);
@@ -432,7 +437,7 @@ class DocumentTalkApiTest {
       assertNull(q.getValue("author"), "the author is hidden from others");
     }
     JsonObject seenByModerator = json(expect("getQuestion", 200, get(pieter, path + "/" + qid)));
-    assertEquals("elena", seenByModerator.getJsonObject("author").getString("handle"));
+    assertEquals(handle, seenByModerator.getJsonObject("author").getString("handle"));
 
     expect("askQuestion", 201, postJson(sofia, path, body("body", "And for wearables?").encode()));
     List<Long> newest = ids(json(expect("listQuestions", 200, get(anonymous, path + "?sort=newest"))).getJsonArray("questions"));
@@ -460,7 +465,8 @@ class DocumentTalkApiTest {
   void votesAndModeration() {
     String slug = talk("open");
     String path = "/api/v1/talks/" + slug + "/questions";
-    long qid = json(expect("askQuestion", 201, postJson(elena, path, body("body", "Is there a registry?").encode())))
+    Browser asker = ApiContractTest.signedInNew("Api Voter");
+    long qid = json(expect("askQuestion", 201, postJson(asker, path, body("body", "Is there a registry?").encode())))
         .getJsonObject("question").getLong("id");
     String q = path + "/" + qid;
     assertEquals(1, json(expect("voteQuestion", 200, send(sofia, "PUT", q + "/vote", null, true))).getInteger("votes"));
@@ -488,5 +494,89 @@ class DocumentTalkApiTest {
     assertEquals("visible", json(expect("moderateQuestion", 200, postJson(pieter, moderation, body("action", "approve").encode())))
         .getString("status"));
     expect("getQuestion", 200, get(sofia, q));
+  }
+  // ---------------------------------------------------------------- held items, late questions, examples
+
+  @Test
+  @DisplayName("A comment held for review after flags is listed without its text; a held question's text stays with its author and the moderators")
+  void heldItemsKeepTheirText() {
+    long id = document("assessment", "open");
+    long cid = json(expect("createComment", 201, postJson(elena, "/api/v1/documents/" + id + "/sections/2/comments",
+        body("body", "Flagged words").encode()))).getLong("id");
+    TestDatabase.update("UPDATE document_comments SET held_for_review_at = now() WHERE id = ?", cid);
+    JsonObject comment = json(expect("getComment", 200, get(sofia, "/api/v1/documents/" + id + "/comments/" + cid)));
+    assertTrue(comment.getBoolean("held"));
+    assertNull(comment.getValue("bodyMarkdown"));
+    assertNull(comment.getValue("bodyHtml"));
+
+    String slug = talk("open");
+    String path = "/api/v1/talks/" + slug + "/questions";
+    Browser asker = ApiContractTest.signedInNew("Api Flagged");
+    long qid = json(expect("askQuestion", 201, postJson(asker, path, body("body", "Flagged question").encode())))
+        .getJsonObject("question").getLong("id");
+    TestDatabase.update("UPDATE talk_questions SET status = 'hidden', held_for_review_at = now() WHERE id = ?", qid);
+    JsonObject seen = json(expect("getQuestion", 200, get(sofia, path + "/" + qid)));
+    assertTrue(seen.getBoolean("held"));
+    assertNull(seen.getValue("body"), "others read a notice, not the text");
+    assertEquals("Flagged question", json(expect("getQuestion", 200, get(asker, path + "/" + qid))).getString("body"));
+    assertEquals("Flagged question", json(expect("getQuestion", 200, get(pieter, path + "/" + qid))).getString("body"));
+  }
+
+  @Test
+  @DisplayName("After the room closed, a question becomes a reply in the follow-up thread: 201 with the post's Location")
+  void lateQuestionGoesToTheFollowupThread() {
+    String slug = talk("closed");
+    long threadId = json(expect("createThread", 201, postJson(pieter, "/api/v1/groups/assessment/threads",
+        body("title", "Follow-up of " + slug, "body", "Questions after the Talk.").encode()))).getLong("id");
+    TestDatabase.update("""
+        INSERT INTO talk_followups (talk_id, group_id, thread_id, position)
+        SELECT id, ?, ?, 1 FROM talks WHERE slug = ?""", groupId("assessment"), threadId, slug);
+    Response late = expect("askQuestion", 201, postJson(elena, "/api/v1/talks/" + slug + "/questions",
+        body("body", "Is the recording online?").encode()));
+    long postId = json(late).getLong("postId");
+    assertNull(json(late).getValue("question"));
+    assertEquals("/api/v1/posts/" + postId, late.header("Location"));
+    assertEquals(threadId, json(expect("getPost", 200, get(elena, late.header("Location")))).getLong("threadId"));
+    assertEquals(0, questions(slug));
+    expect("askQuestion", 409, postJson(lukas, "/api/v1/talks/" + slug + "/questions", body("body", "And me?").encode()));
+  }
+
+  @Test
+  @DisplayName("Every example the contract gives for a document or Talk answer is valid against the answer's schema")
+  void examplesAreValid() {
+    Map<String, String> locations = Map.of("createComment", "/api/v1/documents/12/comments/88",
+        "createProposal", "/api/v1/documents/12/proposals/7", "askQuestion", "/api/v1/talks/evidence-for-apps/questions/41");
+    JsonObject paths;
+    try (java.io.InputStream in = DocumentTalkApiTest.class.getResourceAsStream("/openapi/agora-v1.json")) {
+      paths = new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).getJsonObject("paths");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    int examples = 0;
+    for (String path : paths.fieldNames()) {
+      for (Map.Entry<String, Object> method : paths.getJsonObject(path)) {
+        if (!(method.getValue() instanceof JsonObject op) || !ROUTES.containsKey(op.getString("operationId"))) {
+          continue;
+        }
+        for (Map.Entry<String, Object> answer : op.getJsonObject("responses")) {
+          JsonObject content = ((JsonObject) answer.getValue()).getJsonObject("content");
+          JsonObject media = content == null ? null : content.getJsonObject("application/json; charset=utf-8");
+          if (media == null || !media.containsKey("example")) {
+            continue;
+          }
+          Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+          headers.put("Content-Type", List.of("application/json; charset=utf-8"));
+          String operationId = op.getString("operationId");
+          if (locations.containsKey(operationId)) {
+            headers.put("Location", List.of(locations.get(operationId)));
+          }
+          int status = Integer.parseInt(answer.getKey());
+          expect(operationId, status, new Response(status, HttpHeaders.of(headers, (k, v) -> true),
+              media.getValue("example").toString(), URI.create("http://example.org" + path.replace("{", "_").replace("}", "_"))));
+          examples++;
+        }
+      }
+    }
+    assertTrue(examples >= 8, "the new operations give examples: " + examples);
   }
 }
