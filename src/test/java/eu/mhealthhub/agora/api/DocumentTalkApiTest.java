@@ -256,6 +256,40 @@ class DocumentTalkApiTest {
   }
 
   @Test
+  @DisplayName("Ten comments sent at once with one Idempotency-Key store one comment; every 201 names it (or a 409 asks to retry)")
+  void concurrentCommentsWithOneKey() throws Exception {
+    long id = document("assessment", "open");
+    String path = "/api/v1/documents/" + id + "/sections/2/comments";
+    String k = key();
+    String sent = body("body", "Sent ten times at once.").encode();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Response>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        answers.add(pool.submit(() -> {
+          go.await();
+          return postJson(sofia, path, sent, "Idempotency-Key", k);
+        }));
+      }
+      go.countDown();
+      java.util.Set<Long> named = new java.util.HashSet<>();
+      for (java.util.concurrent.Future<Response> f : answers) {
+        Response r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(r.status() == 201 || r.status() == 409, r + " " + r.body());
+        expect("createComment", r.status(), r);
+        if (r.status() == 201) {
+          named.add(json(r).getLong("id"));
+        }
+      }
+      assertEquals(1, named.size(), "every 201 names the same comment");
+      assertEquals(1, comments(id), "one comment stored");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   @DisplayName("Comments that are too long, blank, of the wrong type or not JSON are refused with 400 and store nothing")
   void badCommentsAreRefused() {
     long id = document("assessment", "open");
