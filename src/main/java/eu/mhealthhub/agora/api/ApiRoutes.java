@@ -95,21 +95,21 @@ public final class ApiRoutes {
     router.route("/api/v1/*").handler(ctx -> ctx.fail(DomainException.notFound()));
   }
 
-  private static Optional<Member> viewer(RoutingContext ctx) {
+  static Optional<Member> viewer(RoutingContext ctx) {
     return Viewer.of(ctx).member();
   }
 
-  private static Member member(RoutingContext ctx) {
+  static Member member(RoutingContext ctx) {
     return viewer(ctx).orElseThrow(() -> new DomainException(DomainException.Kind.FORBIDDEN, "api.error.signIn"));
   }
 
-  private static void json(RoutingContext ctx, int status, Object body) {
+  static void json(RoutingContext ctx, int status, Object body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
         .end(body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode());
   }
 
-  private static JsonObject body(RoutingContext ctx) {
+  static JsonObject body(RoutingContext ctx) {
     try {
       JsonObject o = ctx.body().asJsonObject();
       if (o == null) {
@@ -122,7 +122,7 @@ public final class ApiRoutes {
   }
 
   /** A text field, cleaned as multi-line text ({@link CleanText#body}) like the forms' fields; null when absent. */
-  private static String string(JsonObject o, String field) {
+  static String string(JsonObject o, String field) {
     Object v = o.getValue(field);
     if (v != null && !(v instanceof String)) {
       throw DomainException.badRequest("api.error.field", field);
@@ -140,12 +140,12 @@ public final class ApiRoutes {
   }
 
   /** A JSON number without a fractional part: 3, not 3.5. */
-  private static boolean integral(Object v) {
+  static boolean integral(Object v) {
     return v instanceof Integer || v instanceof Long
         || v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && !Double.isInfinite(n.doubleValue());
   }
 
-  private static String time(Instant i) {
+  static String time(Instant i) {
     return i == null ? null : i.toString();
   }
 
@@ -241,7 +241,7 @@ public final class ApiRoutes {
   }
 
   /** Sends an answer made now or replayed for a retried Idempotency-Key. */
-  private static void send(RoutingContext ctx, Idempotency.Answer answer) {
+  static void send(RoutingContext ctx, Idempotency.Answer answer) {
     if (answer.location() != null) {
       ctx.response().putHeader("Location", answer.location());
     }
@@ -253,7 +253,7 @@ public final class ApiRoutes {
   }
 
   /** Fails the request; a key still held by another request says when to come back. */
-  private static void failed(RoutingContext ctx, Throwable e) {
+  static void failed(RoutingContext ctx, Throwable e) {
     if (e instanceof DomainException d && "api.error.idempotency.inFlight".equals(d.messageKey())) {
       ctx.response().putHeader("Retry-After", "1");
     }

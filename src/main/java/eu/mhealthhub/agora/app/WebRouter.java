@@ -173,8 +173,11 @@ public final class WebRouter {
         new DocumentExport(vertx, pages, services.documents(), declarations::documentAnnex), services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);
     new eu.mhealthhub.agora.privacy.ExportRoutes(pages, services.exports()).mount(router);
-    new ApiRoutes(services.groups(), services.threads(),
-        new Idempotency(vertx, services.database().pool()), search, services.i18n()).mount(router);
+    Idempotency idempotency = new Idempotency(vertx, services.database().pool());
+    // before ApiRoutes, whose last route answers 404 for every other /api/v1 path
+    new eu.mhealthhub.agora.api.DocumentApi(services.groups(), services.documents(), idempotency).mount(router);
+    new eu.mhealthhub.agora.api.TalkApi(services.talks(), idempotency, services.i18n()).mount(router);
+    new ApiRoutes(services.groups(), services.threads(), idempotency, search, services.i18n()).mount(router);
     new LiveRoutes(services.database().pool(), services.changes().log(), services.audience()).mount(router);
     new PresenceRoutes(services.audience(), services.presence()).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);

@@ -63,6 +63,11 @@ public final class TalkPolicy {
     return !q.anonymous() || moderator || viewer.map(m -> m.id() == q.authorId()).orElse(false);
   }
 
+  /** Whether the text of a question is shown: a held one's stays with its author and the moderators, others read a notice. */
+  public static boolean canReadText(Optional<Member> viewer, boolean moderator, Question q) {
+    return !q.held() || moderator || viewer.map(m -> m.id() == q.authorId()).orElse(false);
+  }
+
   /** Vote on a question: members, on visible questions of an open room. */
   public static boolean canVote(Optional<Member> viewer, Talk talk, Question q) {
     return canTakePart(viewer, talk) && q.visible();

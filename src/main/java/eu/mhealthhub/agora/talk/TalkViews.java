@@ -188,7 +188,7 @@ public final class TalkViews {
     long targets = questions.stream().filter(TalkService::mergeTarget).count();
     // a held question's text stays with its author and the moderators; everyone else reads a notice
     List<QuestionView> shown = questions.stream().map(q -> new QuestionView(q.id(), talk.slug(), sortQuery,
-        q.held() && !room.moderator() && !viewer.map(m -> m.id() == q.authorId()).orElse(false) ? "" : q.body(),
+        TalkPolicy.canReadText(viewer, room.moderator(), q) ? q.body() : "",
         TalkPolicy.canSeeAuthor(viewer, room.moderator(), q) ? q.authorName() : null, q.anonymous(), q.votes(),
         q.viewerVoted(), q.pending(), q.hidden(), q.answered(), q.answer(),
         talk.pinnedQuestionId() != null && talk.pinnedQuestionId() == q.id(), TalkPolicy.canVote(viewer, talk, q),
@@ -267,7 +267,7 @@ public final class TalkViews {
   }
 
   /** The texts of generated follow-up posts, in the reader's language. */
-  static TalkService.FollowupTexts followupTexts(I18n.Messages m) {
+  public static TalkService.FollowupTexts followupTexts(I18n.Messages m) {
     return new TalkService.FollowupTexts(title -> m.get("talk.followup.title", title),
         (title, path) -> m.get("talk.followup.intro", title, path), votes -> m.get("talk.followup.votes", votes),
         m.get("talk.followup.anonymous"), m.get("talk.followup.late"));

@@ -94,22 +94,30 @@ class ApiContractTest {
     ROUTES.put("getOpenApi", "GET /api/v1/openapi.json");
     ROUTES.put("myUnread", "GET /api/v1/me/unread");
     ROUTES.put("search", "GET /api/v1/search");
+    ROUTES.putAll(DocumentTalkApiTest.ROUTES);
+  }
+
+  /** The operations that take an Idempotency-Key: the forum's creations and every POST of documents and Talks. */
+  private static final Set<String> IDEMPOTENT = new HashSet<>(List.of("createThread", "createPost"));
+
+  static {
+    IDEMPOTENT.addAll(DocumentTalkApiTest.IDEMPOTENT);
   }
 
   private static Vertx vertx;
-  private static OpenAPIContract contract;
+  static OpenAPIContract contract;
   private static ResponseValidator validator;
   private static final Map<Browser, String> csrfTokens = new IdentityHashMap<>();
 
-  private static Browser anonymous;
+  static Browser anonymous;
   /** Member of assessment and reimbursement. */
-  private static Browser elena;
+  static Browser elena;
   /** Member of assessment and reimbursement. */
-  private static Browser sofia;
+  static Browser sofia;
   /** Moderator of assessment, member of the closed convenors group. */
-  private static Browser pieter;
+  static Browser pieter;
   /** Member of no group. */
-  private static Browser lukas;
+  static Browser lukas;
 
   @BeforeAll
   static void start() {
@@ -169,7 +177,7 @@ class ApiContractTest {
       } else {
         assertNull(csrf, op.getOperationId() + " is a read and needs no CSRF token");
       }
-      boolean creates = Set.of("createThread", "createPost").contains(op.getOperationId());
+      boolean creates = IDEMPOTENT.contains(op.getOperationId());
       assertEquals(creates, header(op, "Idempotency-Key") != null, op.getOperationId() + " and Idempotency-Key");
       assertNotNull(op.getResponse(500), op.getOperationId() + " documents 500");
     }
@@ -848,12 +856,12 @@ class ApiContractTest {
     return suggestions.getJsonArray("members").stream().map(m -> ((JsonObject) m).getString("handle")).toList();
   }
 
-  private static JsonObject json(Response r) {
+  static JsonObject json(Response r) {
     return new JsonObject(r.body());
   }
 
   /** Both answers valid 404s of the operation, and alike: a hidden thing is not told from a missing one. */
-  private static void assertSame404(String operationId, Response hidden, Response missing) {
+  static void assertSame404(String operationId, Response hidden, Response missing) {
     expect(operationId, 404, hidden);
     expect(operationId, 404, missing);
     assertEquals(json(missing), json(hidden), operationId + ": " + hidden.uri() + " answers unlike " + missing.uri());
@@ -862,19 +870,27 @@ class ApiContractTest {
 
   // ---------------------------------------------------------------- helpers: HTTP
 
-  private static Browser signedIn(String subject) {
+  /** A new member of no group, signed in, with the CSRF token kept for writes. */
+  static Browser signedInNew(String name) {
+    Browser b = new Browser();
+    app.signInNew(b, name, eu.mhealthhub.agora.support.Fixtures.unique("api") + "@example.org");
+    csrfTokens.put(b, app.csrf(b));
+    return b;
+  }
+
+  static Browser signedIn(String subject) {
     Browser b = new Browser();
     app.signIn(b, subject);
     csrfTokens.put(b, app.csrf(b));
     return b;
   }
 
-  private static Response get(Browser b, String path) {
+  static Response get(Browser b, String path) {
     return b.get(app.url(path), "Accept", JSON);
   }
 
   /** A JSON POST with the browser's CSRF token (if it has a session), as a script in the page sends it. */
-  private static Response postJson(Browser b, String path, String body, String... headers) {
+  static Response postJson(Browser b, String path, String body, String... headers) {
     List<String> all = new ArrayList<>();
     if (csrfTokens.containsKey(b)) {
       all.add("X-CSRF-Token");
@@ -885,7 +901,7 @@ class ApiContractTest {
   }
 
   /** PATCH and DELETE, which Browser does not send: the same session cookie, optionally the CSRF token. */
-  private static Response send(Browser b, String method, String path, String body, boolean withCsrf) {
+  static Response send(Browser b, String method, String path, String body, boolean withCsrf) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.url(path)))
         .timeout(Duration.ofSeconds(30))
         .header("Accept", JSON)
@@ -972,7 +988,7 @@ class ApiContractTest {
    * the operation's response in the contract. A response the contract gives no content must come
    * without a body.
    */
-  private static Response expect(String operationId, int status, Response r) {
+  static Response expect(String operationId, int status, Response r) {
     assertEquals(status, r.status(), () -> operationId + ": " + r + "\n" + r.body());
     Operation op = contract.operation(operationId);
     assertNotNull(op, "no operation " + operationId + " in the contract");

@@ -233,6 +233,30 @@ class PermissionMatrixTest {
     return comment;
   }
 
+  /** A fresh open document of the place's group with one section, for the document API's rows; its id. */
+  private static long matrixDocument(Place p) {
+    long member = ids.get(Role.MEMBER);
+    long document = TestDatabase.count("""
+        INSERT INTO documents (group_id, title, status, created_by, next_section) VALUES (?, 'Matrix API paper', 'open', ?, 2)
+        RETURNING id""", p.groupId(), member);
+    TestDatabase.update("""
+        INSERT INTO document_revisions (document_id, number, author_id, committed_by, summary, summary_html, body)
+        VALUES (?, 1, ?, ?, '', '', 'Matrix text')""", document, member, member);
+    TestDatabase.update("""
+        INSERT INTO document_sections (document_id, revision, position, section_key, heading, source, html)
+        VALUES (?, 1, 1, 1, false, 'Matrix text', '<p>Matrix text</p>')""", document);
+    return document;
+  }
+
+  /** A comment by the member on a fresh document of the place's group: the API path of its disposition. */
+  private static String matrixDisposition(Place p) {
+    long document = matrixDocument(p);
+    long comment = TestDatabase.count("""
+        INSERT INTO document_comments (document_id, section_key, revision, author_id, body, html)
+        VALUES (?, 1, 1, ?, 'Matrix comment', '<p>Matrix comment</p>') RETURNING id""", document, ids.get(Role.MEMBER));
+    return "/api/v1/documents/" + document + "/comments/" + comment + "/disposition";
+  }
+
   private static Outcome gate(Role r, Place p, boolean allowed) {
     if (!reads(r, p)) {
       return Outcome.HIDDEN;
@@ -370,6 +394,21 @@ class PermissionMatrixTest {
         (r, p) -> gate(r, p, r == Role.MEMBER || moderates(r)), p -> Map.of("json", "", "method", "DELETE"), false));
     list.add(new Route("POST /api/v1/posts/:id/reactions", true, false, p -> "/api/v1/posts/" + freshPost(p) + "/reactions",
         (r, p) -> gate(r, p, posts(r)), p -> Map.of("json", "{\"kind\":\"thanks\"}"), false));
+    // the JSON API of documents (issue 15 point 8): the group's rules, through the same service
+    list.add(new Route("GET /api/v1/groups/:slug/documents", false, false, p -> "/api/v1/groups/" + p.slug() + "/documents",
+        read, null, false));
+    list.add(new Route("GET /api/v1/documents/:id", false, false, p -> "/api/v1/documents/" + matrixDocument(p), read, null, false));
+    list.add(new Route("GET /api/v1/documents/:id/comments", false, false,
+        p -> "/api/v1/documents/" + matrixDocument(p) + "/comments", read, null, false));
+    list.add(new Route("POST /api/v1/documents/:id/sections/:key/comments", true, false,
+        p -> "/api/v1/documents/" + matrixDocument(p) + "/sections/1/comments",
+        (r, p) -> gate(r, p, posts(r)), p -> Map.of("json", "{\"body\":\"From the API\"}"), false));
+    list.add(new Route("POST /api/v1/documents/:id/status", true, false, p -> "/api/v1/documents/" + matrixDocument(p) + "/status",
+        (r, p) -> gate(r, p, moderates(r)), p -> Map.of("json", "{\"from\":\"open\",\"to\":\"consensus\"}"), false));
+    list.add(new Route("POST /api/v1/documents/:id/comments/:cid/disposition", true, false, PermissionMatrixTest::matrixDisposition,
+        (r, p) -> gate(r, p, moderates(r)), p -> Map.of("json", "{\"disposition\":\"accepted\"}"), false));
+    list.add(new Route("PUT /api/v1/documents/:id/endorsement", true, false, p -> "/api/v1/documents/" + matrixDocument(p) + "/endorsement",
+        (r, p) -> gate(r, p, posts(r)), p -> Map.of("json", "{\"revision\":1}", "method", "PUT"), false));
     list.add(new Route("POST /groups/:slug/join", true, false, p -> {
       TestDatabase.update("DELETE FROM group_join_requests WHERE group_id = ? AND decision IS NULL", p.groupId());
       return "/groups/" + p.slug() + "/join";
