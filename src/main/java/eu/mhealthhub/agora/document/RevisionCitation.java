@@ -91,12 +91,12 @@ public record RevisionCitation(long documentId, String title, String groupName, 
     return key();
   }
 
-  /** Braces and backslashes would end a BibTeX field early; LaTeX specials are escaped. */
+  /** Braces and backslashes could end a BibTeX field early and are left out; LaTeX specials are escaped. */
   private static String bib(String text) {
     StringBuilder b = new StringBuilder();
     for (char c : text.toCharArray()) {
       switch (c) {
-        case '{', '}', '\\' -> b.append(' ');
+        case '{', '}', '\\' -> { }
         case '&', '%', '$', '#', '_' -> b.append('\\').append(c);
         case '~' -> b.append("\\textasciitilde{}");
         case '^' -> b.append("\\textasciicircum{}");

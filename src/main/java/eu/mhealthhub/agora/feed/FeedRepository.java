@@ -49,7 +49,7 @@ final class FeedRepository {
   record Location(String path, Instant at) {}
 
   Future<List<ThreadRow>> groupThreads(SqlClient db, long groupId, Long[] readable, int limit) {
-    return db.preparedQuery(GROUP_THREADS).execute(Tuple.of(groupId, readable, limit)).map(rows -> {
+    return db.preparedQuery(GROUP_THREADS).execute(Tuple.tuple().addLong(groupId).addArrayOfLong(readable).addInteger(limit)).map(rows -> {
       List<ThreadRow> list = new ArrayList<>();
       for (Row r : rows) {
         list.add(new ThreadRow(r.getLong("id"), r.getString("title"), r.getOffsetDateTime("created_at").toInstant(),
@@ -60,7 +60,7 @@ final class FeedRepository {
   }
 
   Future<List<Location>> sitemap(SqlClient db, Long[] readable, int maxThreads) {
-    return db.preparedQuery(SITEMAP).execute(Tuple.of(readable, maxThreads)).map(rows -> {
+    return db.preparedQuery(SITEMAP).execute(Tuple.tuple().addArrayOfLong(readable).addInteger(maxThreads)).map(rows -> {
       List<Location> list = new ArrayList<>();
       for (Row r : rows) {
         list.add(new Location(r.getString("path"), r.getOffsetDateTime("at").toInstant()));

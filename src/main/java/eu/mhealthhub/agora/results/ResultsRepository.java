@@ -119,7 +119,7 @@ final class ResultsRepository {
     if (talkIds.length == 0) {
       return Future.succeededFuture(Map.of());
     }
-    return db.preparedQuery(FOLLOWUPS).execute(Tuple.of(talkIds, groups)).map(rows -> {
+    return db.preparedQuery(FOLLOWUPS).execute(Tuple.tuple().addArrayOfLong(talkIds).addArrayOfLong(groups)).map(rows -> {
       Map<Long, List<Followup>> byTalk = new HashMap<>();
       for (Row r : rows) {
         byTalk.computeIfAbsent(r.getLong("talk_id"), k -> new ArrayList<>())

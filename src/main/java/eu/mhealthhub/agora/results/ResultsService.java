@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.results;
 
+import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
 import eu.mhealthhub.agora.results.ResultItem.Followup;
@@ -50,11 +51,16 @@ public final class ResultsService {
   }
 
   /**
-   * One page of the library as {@code filter} asks, words stemmed for {@code locale}. A group
-   * filter naming a group that is not public finds nothing (as for one that does not exist).
+   * One page of the library as {@code filter} asks, words stemmed for {@code locale}. Fails with
+   * BAD_REQUEST for a group filter naming a group that is not public, the same answer as for one
+   * that does not exist.
    */
   public Future<ResultsPage> page(ResultsFilter filter, Locale locale, ZoneId zone) {
     return publicGroups().compose(open -> {
+      if (!filter.group().isEmpty() && open.stream().noneMatch(g -> g.slug().equals(filter.group()))) {
+        // a closed group is answered as one that does not exist
+        return Future.failedFuture(DomainException.badRequest("results.error.group"));
+      }
       Long[] ids = ids(open);
       Future<Long[]> documents = filter.searching() && filter.documents()
           ? matches(open, filter.q(), SearchKind.DOCUMENTS, locale, zone).map(found -> found.stream()
