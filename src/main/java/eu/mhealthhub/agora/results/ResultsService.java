@@ -75,11 +75,8 @@ public final class ResultsService {
       return Future.all(documents, talks).compose(matched -> repository.page(pool, ids, filter, documents.result(),
               talks.result(), ResultsFilter.PAGE_SIZE, offset))
           .compose(found -> withFollowups(found.items(), ids).map(items -> new ResultsPage.Found(items, found.total())))
-          .compose(found -> repository.years(pool, ids).map(years -> {
-            int pages = (int) Math.max(1, (found.total() + ResultsFilter.PAGE_SIZE - 1) / ResultsFilter.PAGE_SIZE);
-            return new ResultsPage(filter, found.items(), found.total(), filter.page(), pages, open, years,
-                ResultsFilter.LANGUAGES.stream().sorted().toList(), webcalUrl);
-          }));
+          .compose(found -> repository.years(pool, ids).map(years -> ResultsPage.of(filter, found, open, years,
+              ResultsFilter.LANGUAGES.stream().sorted().toList(), webcalUrl)));
     });
   }
 

@@ -233,6 +233,21 @@ class PermissionMatrixTest {
     return comment;
   }
 
+  /** A document with one revision in the place's group, written by the member; its id. */
+  private static long matrixDocument(Place p) {
+    long member = ids.get(Role.MEMBER);
+    long document = TestDatabase.count("""
+        INSERT INTO documents (group_id, title, created_by, next_section) VALUES (?, 'Matrix citable paper', ?, 2) RETURNING id""",
+        p.groupId(), member);
+    TestDatabase.update("""
+        INSERT INTO document_revisions (document_id, number, author_id, committed_by, summary, summary_html, body)
+        VALUES (?, 1, ?, ?, '', '', 'Matrix text')""", document, member, member);
+    TestDatabase.update("""
+        INSERT INTO document_sections (document_id, revision, position, section_key, heading, source, html)
+        VALUES (?, 1, 1, 1, false, 'Matrix text', '<p>Matrix text</p>')""", document);
+    return document;
+  }
+
   private static Outcome gate(Role r, Place p, boolean allowed) {
     if (!reads(r, p)) {
       return Outcome.HIDDEN;
@@ -264,6 +279,14 @@ class PermissionMatrixTest {
         (r, p) -> gate(r, p, r == Role.MODERATOR || r == Role.ADMIN), null, false));
     list.add(new Route("POST /groups/:slug/declarations", true, false, p -> "/groups/" + p.slug() + "/declarations",
         (r, p) -> gate(r, p, r == Role.MODERATOR || r == Role.ADMIN), p -> Map.of(), false));
+    // the public face (issue 15): a group's feed exists for public groups only, whoever asks; a
+    // revision's permanent address and its citation follow the group like the document page
+    list.add(new Route("GET /groups/:slug/threads.atom", false, false, p -> "/groups/" + p.slug() + "/threads.atom",
+        (r, p) -> p.closed() ? Outcome.HIDDEN : Outcome.OK, null, false));
+    list.add(new Route("GET /documents/:id/revisions/:n", false, false,
+        p -> "/documents/" + matrixDocument(p) + "/revisions/1", read, null, false));
+    list.add(new Route("GET /documents/:id/revisions/:n/cite.bib", false, false,
+        p -> "/documents/" + matrixDocument(p) + "/revisions/1/cite.bib", read, null, false));
     list.add(new Route("GET /groups/:slug/threads/new", false, true, p -> "/groups/" + p.slug() + "/threads/new",
         (r, p) -> gate(r, p, posts(r)), null, false));
     list.add(new Route("GET /threads/:id/reply", false, true, p -> "/threads/" + p.threadId() + "/reply", read, null, false));
