@@ -244,7 +244,7 @@ public final class WebRouter {
   /** Requests that are not pages (API, live, files, fragments) need no badge count. */
   private static final java.util.regex.Pattern NOT_A_PAGE = java.util.regex.Pattern.compile(
       "^/(api|live|eventbus|static|attachments|health)(/.*)?$|^/notifications/count$|/fragment$|^/talks/[^/]+/(room|presenter)/.*$"
-          + "|\\.(ics|pdf|html)$");
+          + "|\\.(ics|pdf|html|atom|xml|txt|bib|json)$");
 
   /**
    * Puts the signed-in member's unread notification count in the request for the header badge of
