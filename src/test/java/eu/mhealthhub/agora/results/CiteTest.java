@@ -28,6 +28,8 @@ class CiteTest {
   private static String first;
   private static String second;
   private static long id;
+  /** The permanent link revision 1's page offered while it was the current revision. */
+  private static String citedBefore;
 
   /** Revision 1 says one thing, revision 2 another; revision 2 is adopted. */
   @BeforeAll
@@ -39,6 +41,7 @@ class CiteTest {
     second = ResultsFixtures.word("second");
     id = DocumentStoryTest.create(app, pieter, group, "Interoperability & {EHR} guide", "# Scope\n\nThe " + first
         + " wording.\n");
+    citedBefore = new Browser().get(app.url("/documents/" + id)).html().select("a.permanent-link").attr("href");
     assertEquals(303, ResultsFixtures.edit(app, pieter, id, "# Scope\n\nThe " + second + " wording.\n", "Reworded")
         .status());
     ResultsFixtures.adopt(app, pieter, id);
@@ -47,7 +50,8 @@ class CiteTest {
   @Test
   @DisplayName("a cited revision's permanent URL still shows that revision's text after a newer revision is adopted")
   void permanentUrlKeepsItsText() {
-    Response one = new Browser().get(app.url("/documents/" + id + "/revisions/1"));
+    assertThat(citedBefore).isEqualTo("/documents/" + id + "/revisions/1");
+    Response one = new Browser().get(app.url(citedBefore));
     assertEquals(200, one.status(), one.body());
     assertThat(one.html().select("#document-text .section-text").text()).contains(first).doesNotContain(second);
     assertThat(one.html().select("nav.revision-nav a[rel=next]").attr("href"))
