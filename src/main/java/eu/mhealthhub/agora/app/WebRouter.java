@@ -104,6 +104,12 @@ public final class WebRouter {
     router.route().handler(new ViewerHandler(services.members(), services.signIns(), services.i18n(), config.defaultTimeZone(),
         config.sessionMaxAge(), services.clock(), sessionCookieName(config), services.suspended()));
     router.route().handler(assetVersion(services.assetVersion()));
+    // the webcal: address of the upcoming Talks' calendar, for the links on /talks and /results
+    String webcalTalks = eu.mhealthhub.agora.results.ResultsService.webcal(config.publicUrl());
+    router.route().handler(ctx -> {
+      ctx.put(Pages.WEBCAL_TALKS, webcalTalks);
+      ctx.next();
+    });
     router.route().method(HttpMethod.GET).handler(notificationCount(services.notifications()));
     CsrfHandler csrf = new CsrfHandler(config.publicOrigin());
 
@@ -170,7 +176,14 @@ public final class WebRouter {
     eu.mhealthhub.agora.declaration.DeclarationService declarations = new eu.mhealthhub.agora.declaration.DeclarationService(
         services.database().pool(), services.clock(), services.notifications());
     new DocumentRoutes(pages, services.groups(), services.documents(),
-        new DocumentExport(vertx, pages, services.documents(), declarations::documentAnnex), services.i18n()).mount(router);
+        new DocumentExport(vertx, pages, services.documents(), declarations::documentAnnex), services.i18n(),
+        config.publicUrl(), services.clock()).mount(router);
+    // issue 15: the results library, and the feeds, sitemap and robots.txt drawn from public groups only
+    eu.mhealthhub.agora.results.ResultsService results = new eu.mhealthhub.agora.results.ResultsService(
+        services.database().pool(), services.groups(), search, config.publicUrl());
+    new eu.mhealthhub.agora.results.ResultsRoutes(pages, results).mount(router);
+    new eu.mhealthhub.agora.feed.FeedRoutes(new eu.mhealthhub.agora.feed.FeedService(services.database().pool(),
+        services.groups(), results, services.talks(), config.publicUrl()), services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);
     new eu.mhealthhub.agora.privacy.ExportRoutes(pages, services.exports()).mount(router);
     Idempotency idempotency = new Idempotency(vertx, services.database().pool());
@@ -239,7 +252,7 @@ public final class WebRouter {
   /** Requests that are not pages (API, live, files, fragments) need no badge count. */
   private static final java.util.regex.Pattern NOT_A_PAGE = java.util.regex.Pattern.compile(
       "^/(api|live|eventbus|static|attachments|health)(/.*)?$|^/notifications/count$|/fragment$|^/talks/[^/]+/(room|presenter)/.*$"
-          + "|\\.(ics|pdf|html)$");
+          + "|\\.(ics|pdf|html|atom|xml|txt|bib|json)$");
 
   /**
    * Puts the signed-in member's unread notification count in the request for the header badge of

@@ -34,6 +34,8 @@ import java.util.function.Supplier;
  * GET  /groups/:slug/documents/new, POST /groups/:slug/documents    a moderator starts a draft (action=preview)
  * GET  /documents/:id                          the current revision (?revision=n an earlier one)
  * GET  /documents/:id/revisions                the revision log
+ * GET  /documents/:id/revisions/:n             revision n at its permanent, citable address (whatever comes after it)
+ * GET  /documents/:id/revisions/:n/cite.txt | cite.bib | cite.json   how to cite revision n: text, BibTeX, CSL-JSON
  * GET  /documents/:id/compare?from=&to=&view=  word diff of two revisions, inline or side by side
  * GET  /documents/:id/edit, POST               a moderator's new revision (base, body, summary); 409 shows three versions
  * POST /documents/:id/status                   a moderator moves the workflow (from, to, note)
@@ -49,12 +51,23 @@ public final class DocumentRoutes {
   private final DocumentExport export;
   private final I18n i18n;
 
+  private final java.net.URI publicUrl;
+  private final java.time.Clock clock;
+
   public DocumentRoutes(Pages pages, GroupService groups, DocumentService documents, DocumentExport export, I18n i18n) {
+    this(pages, groups, documents, export, i18n, java.net.URI.create("http://localhost"), java.time.Clock.systemUTC());
+  }
+
+  /** With the public URL that permanent addresses and citations are absolute from, and the clock of access dates. */
+  public DocumentRoutes(Pages pages, GroupService groups, DocumentService documents, DocumentExport export, I18n i18n,
+      java.net.URI publicUrl, java.time.Clock clock) {
     this.pages = pages;
     this.documents = documents;
-    this.views = new DocumentViews(groups, documents);
+    this.views = new DocumentViews(groups, documents, publicUrl, clock);
     this.export = export;
     this.i18n = i18n;
+    this.publicUrl = publicUrl;
+    this.clock = clock;
   }
 
   public void mount(Router router) {
@@ -63,6 +76,13 @@ public final class DocumentRoutes {
     router.post("/groups/:slug/documents").handler(Forms::members).handler(this::create);
     router.get("/documents/:id").handler(this::show);
     router.get("/documents/:id/revisions").handler(this::revisions);
+    router.get("/documents/:id/revisions/:n").handler(this::permanent);
+    router.get("/documents/:id/revisions/:n/cite.txt").handler(ctx -> cite(ctx, "text/plain; charset=utf-8", "txt",
+        RevisionCitation::plain));
+    router.get("/documents/:id/revisions/:n/cite.bib").handler(ctx -> cite(ctx, "application/x-bibtex; charset=utf-8",
+        "bib", RevisionCitation::bibtex));
+    router.get("/documents/:id/revisions/:n/cite.json").handler(ctx -> cite(ctx, "application/vnd.citationstyles.csl+json",
+        "json", RevisionCitation::cslJson));
     router.get("/documents/:id/compare").handler(this::compare);
     router.get("/documents/:id/edit").handler(Forms::members).handler(this::editForm);
     router.post("/documents/:id/edit").handler(Forms::members).handler(this::edit);
@@ -154,6 +174,34 @@ public final class DocumentRoutes {
 
   private void show(RoutingContext ctx) {
     render(ctx, pages, "document/show", views.document(Forms.id(ctx, "id"), viewer(ctx), askedRevision(ctx)));
+  }
+
+  /** A revision at its permanent address: the same page as {@code ?revision=n}, and a 404 for one that does not exist. */
+  private void permanent(RoutingContext ctx) {
+    render(ctx, pages, "document/show", views.document(Forms.id(ctx, "id"), viewer(ctx), revisionNumber(ctx)));
+  }
+
+  /** A citation of a revision the viewer may read, as a file of the given type. */
+  private void cite(RoutingContext ctx, String type, String extension, Function<RevisionCitation, String> format) {
+    long id = Forms.id(ctx, "id");
+    int n = revisionNumber(ctx);
+    Respond.to(ctx, documents.locate(id, viewer(ctx)).compose(at -> documents.revision(at, n)
+        .map(revision -> RevisionCitation.of(at.document(), at.group().name(), revision, publicUrl,
+            java.time.LocalDate.now(clock)))), cite -> ctx.response()
+            .putHeader("Content-Type", type)
+            .putHeader("Content-Disposition", "attachment; filename=\"" + cite.fileName() + "." + extension + "\"")
+            .putHeader("X-Content-Type-Options", "nosniff")
+            .putHeader("Cache-Control", "no-store")
+            .end(format.apply(cite)));
+  }
+
+  /** The {@code :n} of a permanent address: a positive number, or the address does not exist (404). */
+  private static int revisionNumber(RoutingContext ctx) {
+    String n = ctx.pathParam("n");
+    if (n == null || !n.matches("[1-9][0-9]{0,8}")) {
+      throw DomainException.notFound();
+    }
+    return Integer.parseInt(n);
   }
 
   private void revisions(RoutingContext ctx) {

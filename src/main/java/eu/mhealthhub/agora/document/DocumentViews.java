@@ -31,10 +31,19 @@ public final class DocumentViews {
 
   private final GroupService groups;
   private final DocumentService documents;
+  private final java.net.URI publicUrl;
+  private final java.time.Clock clock;
 
   public DocumentViews(GroupService groups, DocumentService documents) {
+    this(groups, documents, java.net.URI.create("http://localhost"), java.time.Clock.systemUTC());
+  }
+
+  /** With the public URL that permanent addresses and citations are absolute from, and the clock of access dates. */
+  public DocumentViews(GroupService groups, DocumentService documents, java.net.URI publicUrl, java.time.Clock clock) {
     this.groups = groups;
     this.documents = documents;
+    this.publicUrl = publicUrl;
+    this.clock = clock;
   }
 
   // ---- pages
@@ -47,15 +56,26 @@ public final class DocumentViews {
       boolean isCurrent, boolean isAdopted, List<SectionView> sections, List<Proposal> pending, List<Proposal> decided,
       List<Endorsement> endorsements, boolean outdatedEndorsements, Endorsement viewerEndorsed,
       List<StatusChange> history, List<Citation> citations, List<Move> moves, boolean canEdit,
-      boolean canParticipate, boolean canEndorse, boolean signedIn, boolean watching) {
+      boolean canParticipate, boolean canEndorse, boolean signedIn, boolean watching, Citing citing) {
 
     /** The same page, knowing whether the viewer watches the document. */
     DocumentPage watched(boolean watches) {
       return new DocumentPage(group, document, revision, isCurrent, isAdopted, sections, pending, decided, endorsements,
           outdatedEndorsements, viewerEndorsed, history, citations, moves, canEdit, canParticipate, canEndorse, signedIn,
-          watches);
+          watches, citing);
     }
   }
+
+  /**
+   * A revision's permanent address, its neighbours, and on an adopted revision how to cite it
+   * ({@code cite}, else null) and, in a public group, its schema.org {@code Report} as JSON-LD
+   * ({@code jsonLd}, else null) and OpenGraph description for the page's head.
+   *
+   * @param older the previous revision's number, or null for the first
+   * @param newer the next revision's number, or null for the current
+   */
+  public record Citing(String permanentUrl, Integer older, Integer newer, RevisionCitation cite, String jsonLd,
+      String description) {}
 
   /** A section on the document page: how many comments it has, how many open, and how often it changed. */
   public record SectionView(Section section, int comments, int openComments, List<SectionComment> discussion,
@@ -252,8 +272,54 @@ public final class DocumentViews {
               v.proposals().stream().filter(p -> !p.pending()).limit(10).toList(), v.endorsements(),
               v.endorsements().stream().anyMatch(Endorsement::outdated), mine, v.history(), v.citations(), moves,
               DocumentPolicy.canEdit(viewer, v.group(), d), DocumentPolicy.canParticipate(viewer, v.group(), d),
-              DocumentPolicy.canEndorse(viewer, v.group(), d), viewer.isPresent(), false);
+              DocumentPolicy.canEndorse(viewer, v.group(), d), viewer.isPresent(), false,
+              citing(v.group(), d, v.revision()));
         })).compose(page -> documents.watching(viewer, documentId).map(page::watched));
+  }
+
+  /** The permanent address and neighbours of a revision; the citation and JSON-LD where it is the adopted one. */
+  private Citing citing(WorkingGroup group, ConsensusDocument d, DocumentRevision revision) {
+    int n = revision.number();
+    String permanent = publicUrl.toString().replaceAll("/+$", "") + RevisionCitation.permanentPath(d.id(), n);
+    boolean adopted = d.adoptedRevision() != null && d.adoptedRevision() == n;
+    RevisionCitation cite = adopted
+        ? RevisionCitation.of(d, group.name(), revision, publicUrl, java.time.LocalDate.now(clock)) : null;
+    String description = DocumentViews.description(revision);
+    String jsonLd = adopted && !group.closed() ? jsonLd(cite, description) : null;
+    return new Citing(permanent, n > 1 ? n - 1 : null, n < d.currentRevision() ? n + 1 : null, cite, jsonLd,
+        description);
+  }
+
+  /** The revision's opening words, plain, for OpenGraph and schema.org descriptions. */
+  static String description(DocumentRevision revision) {
+    String text = revision.sections().stream().filter(s -> !s.heading()).map(Section::source).findFirst()
+        .orElse(revision.summary()).replaceAll("[*_`#>\\[\\]]", "").replaceAll("\\s+", " ").strip();
+    return text.length() > 300 ? text.substring(0, 297) + "…" : text;
+  }
+
+  /**
+   * The schema.org {@code Report} of an adopted revision as JSON-LD. The page puts it in a script
+   * element unescaped, so every character that could end that element or start markup is written as
+   * a JSON escape: what a person typed cannot break out.
+   */
+  static String jsonLd(RevisionCitation cite, String description) {
+    io.vertx.core.json.JsonObject hub = new io.vertx.core.json.JsonObject().put("@type", "Organization")
+        .put("name", RevisionCitation.PUBLISHER);
+    String json = new io.vertx.core.json.JsonObject()
+        .put("@context", "https://schema.org")
+        .put("@type", "Report")
+        .put("name", cite.title())
+        .put("headline", cite.title())
+        .put("description", description)
+        .put("url", cite.url())
+        .put("version", Integer.toString(cite.revision()))
+        .put("datePublished", cite.date().atOffset(java.time.ZoneOffset.UTC).toLocalDate().toString())
+        .put("author", hub)
+        .put("publisher", hub)
+        .put("sourceOrganization", new io.vertx.core.json.JsonObject().put("@type", "Organization")
+            .put("name", cite.groupName()))
+        .encode();
+    return json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
   }
 
   public Future<RevisionsPage> revisions(long documentId, Optional<Member> viewer) {

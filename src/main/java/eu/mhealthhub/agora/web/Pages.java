@@ -278,6 +278,7 @@ public final class Pages {
     root.put("csrf", viewer == null ? null : viewer.csrfToken());
     root.put("devSignIn", devSignIn);
     root.put("assetVersion", ctx.get("assetVersion"));
+    root.put("webcalTalks", ctx.get(WEBCAL_TALKS));
     if (!shared) {
       root.put("viewer", viewer == null ? null : viewer.member().orElse(null));
       String local = here(ctx);
@@ -394,6 +395,9 @@ public final class Pages {
     }
     return list;
   }
+
+  /** The request's key of the {@code webcal:} address of the Talks' calendar, which every page's model gets as {@code webcalTalks}. */
+  public static final String WEBCAL_TALKS = "webcalTalks";
 
   private static void registerHelpers(Handlebars hb) {
     hb.registerHelper("t", (Helper<String>) (key, options) -> {

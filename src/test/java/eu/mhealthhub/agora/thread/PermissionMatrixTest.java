@@ -288,6 +288,14 @@ class PermissionMatrixTest {
         (r, p) -> gate(r, p, r == Role.MODERATOR || r == Role.ADMIN), null, false));
     list.add(new Route("POST /groups/:slug/declarations", true, false, p -> "/groups/" + p.slug() + "/declarations",
         (r, p) -> gate(r, p, r == Role.MODERATOR || r == Role.ADMIN), p -> Map.of(), false));
+    // the public face (issue 15): a group's feed exists for public groups only, whoever asks; a
+    // revision's permanent address and its citation follow the group like the document page
+    list.add(new Route("GET /groups/:slug/threads.atom", false, false, p -> "/groups/" + p.slug() + "/threads.atom",
+        (r, p) -> p.closed() ? Outcome.HIDDEN : Outcome.OK, null, false));
+    list.add(new Route("GET /documents/:id/revisions/:n", false, false,
+        p -> "/documents/" + matrixDocument(p) + "/revisions/1", read, null, false));
+    list.add(new Route("GET /documents/:id/revisions/:n/cite.bib", false, false,
+        p -> "/documents/" + matrixDocument(p) + "/revisions/1/cite.bib", read, null, false));
     list.add(new Route("GET /groups/:slug/threads/new", false, true, p -> "/groups/" + p.slug() + "/threads/new",
         (r, p) -> gate(r, p, posts(r)), null, false));
     list.add(new Route("GET /threads/:id/reply", false, true, p -> "/threads/" + p.threadId() + "/reply", read, null, false));
