@@ -177,7 +177,7 @@ class ImageTarTest {
   }
 
   @Test
-  @DisplayName("Agora starts from the image's layers (its classpath file, main class and runtime), answers in German and stops cleanly on SIGTERM")
+  @DisplayName("Agora starts from the image's layers (its classpath file, main class and runtime), passes the compose health probe, answers in German and stops cleanly on SIGTERM")
   void agoraRuns() throws Exception {
     Path classpath = work.resolve("classpath-file");
     Files.writeString(classpath, Files.readString(root.resolve("app/jib-classpath-file")).trim()
@@ -214,12 +214,21 @@ class ImageTarTest {
         Thread.sleep(500);
       }
       assertThat(status).as("ready; log:\n%s", log()).isEqualTo(200);
+      // the probe docker/compose.yaml runs, with the image's java and classes and no shell
+      List<String> probe = new ArrayList<>(loader());
+      probe.addAll(List.of(root.resolve("opt/java/bin/java").toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC", "-Xmx16m", "-cp", root.resolve("app/classes") + ":" + root.resolve("app/agora.jar"),
+          "eu.mhealthhub.agora.HealthCheck", String.valueOf(port)));
+      assertThat(new ProcessBuilder(probe).inheritIO().start().waitFor()).as("the health probe passes").isZero();
       RawHttp.Answer home = RawHttp.get(port, "/", "Accept-Language: de");
       assertThat(home.status()).isEqualTo(200);
       assertThat(Jsoup.parse(home.body()).selectFirst("html").attr("lang")).isEqualTo("de");
       agora.destroy();
       assertThat(agora.waitFor(60, TimeUnit.SECONDS)).as("stops after SIGTERM").isTrue();
       assertThat(agora.exitValue()).as("a clean stop; log:\n%s", log()).isZero();
+      Process after = new ProcessBuilder(probe).redirectErrorStream(true).start();
+      after.getInputStream().readAllBytes();
+      assertThat(after.waitFor()).as("the probe fails once Agora is gone").isEqualTo(1);
     } finally {
       agora.destroyForcibly();
       pg.close();
