@@ -238,8 +238,10 @@ class ImageTarTest {
   /** The image's dynamic loader, told to use the image's libraries and not the host's cache. */
   private List<String> loader() throws IOException {
     Path ld;
-    try (Stream<Path> files = Stream.concat(Files.list(root.resolve("lib64")), Files.walk(root.resolve("lib")))) {
-      ld = files.filter(p -> p.getFileName().toString().startsWith("ld-linux")).findFirst().orElseThrow();
+    // /lib64/ld-linux-x86-64.so.2 on amd64, /lib/ld-linux-aarch64.so.1 on arm64
+    try (Stream<Path> files = Files.walk(root, 3)) {
+      ld = files.filter(p -> p.getFileName().toString().startsWith("ld-linux") && !p.startsWith(root.resolve("opt")))
+          .findFirst().orElseThrow(() -> new AssertionError("no dynamic loader in the image"));
     }
     List<String> dirs = new ArrayList<>();
     for (String dir : List.of("lib/x86_64-linux-gnu", "usr/lib/x86_64-linux-gnu", "lib/aarch64-linux-gnu",
