@@ -108,7 +108,7 @@ class ComposeFileTest {
         published.add(name);
       }
     }
-    assertThat(published).containsExactlyInAnyOrder("proxy", "keycloak");
+    assertThat(published).containsExactlyInAnyOrder("proxy", "keycloak", "prometheus");
   }
 
   @Test
@@ -184,10 +184,16 @@ class ComposeFileTest {
   }
 
   @Test
-  @DisplayName("a commented Prometheus service waits for the metrics")
-  void prometheusPlaceholder() throws IOException {
-    assertThat(services.fieldNames()).doesNotContain("prometheus");
-    assertThat(Files.readAllLines(COMPOSE)).contains("  # prometheus:");
+  @DisplayName("Prometheus scrapes both nodes with the token the nodes require, handed over as a file")
+  void prometheus() throws IOException {
+    JsonObject prometheus = services.getJsonObject("prometheus");
+    assertThat(prometheus).as("a prometheus service").isNotNull();
+    assertThat(prometheus.getJsonArray("volumes").getList()).contains("./prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+    assertThat(prometheus.getJsonArray("configs").getJsonObject(0).getString("target")).isEqualTo("/etc/prometheus/metrics-token");
+    String token = services.getJsonObject("agora1").getJsonObject("environment").getString("AGORA_METRICS_TOKEN");
+    assertThat(compose.getJsonObject("configs").getJsonObject("metrics-token").getString("content")).isEqualTo(token);
+    String scrape = Files.readString(COMPOSE.resolveSibling("prometheus.yml"));
+    assertThat(scrape).contains("credentials_file: /etc/prometheus/metrics-token").contains("agora1:8080").contains("agora2:8080");
   }
 
   /** The lines of each section ("global", "defaults", "frontend x", "backend y"), trimmed, comments left out. */
