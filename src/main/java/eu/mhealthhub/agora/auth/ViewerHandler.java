@@ -115,7 +115,12 @@ public final class ViewerHandler implements Handler<RoutingContext> {
         }
       }
       return new Viewer(m, locale, zone == null ? defaultZone : zone, csrf);
-    }).onSuccess(viewer -> {
+    }).compose(viewer -> viewer.member().isEmpty() ? Future.succeededFuture(viewer)
+        // read with the member a moment ago: no second round trip
+        : members.preferences(viewer.memberId()).map(p -> {
+          ctx.put(DisplayPreferences.KEY, p);
+          return viewer;
+        })).onSuccess(viewer -> {
       ctx.put(Viewer.KEY, viewer);
       ctx.next();
     }).onFailure(ctx::fail);

@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.member;
 
 import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.web.DisplayPreferences;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -39,6 +40,12 @@ final class MemberRepository {
       """.formatted(FREE_HANDLE, COLUMNS);
 
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM members WHERE id = #{id}";
+  /** The member and their display preferences, read on every signed-in request (cached for a second). */
+  private static final String BY_ID_WITH_PREFERENCES =
+      "SELECT " + COLUMNS + ", reduced_motion, live_announce FROM members WHERE id = #{id}";
+  private static final String UPDATE_PREFERENCES = """
+      UPDATE members SET reduced_motion = #{reducedMotion}, live_announce = #{liveAnnounce}
+       WHERE id = #{id} RETURNING reduced_motion, live_announce""";
   private static final String BY_HANDLE = "SELECT " + COLUMNS + " FROM members WHERE lower(handle) = lower(#{handle})";
 
   private static final String UPDATE_PROFILE = """
@@ -110,6 +117,25 @@ final class MemberRepository {
   Future<Optional<Member>> findById(SqlClient db, long id) {
     return SqlTemplate.forQuery(db, BY_ID).mapTo(MAPPER).execute(Map.of("id", id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  /** The member with their display preferences; empty when there is no such member. */
+  Future<Optional<WithPreferences>> findWithPreferences(SqlClient db, long id) {
+    return SqlTemplate.forQuery(db, BY_ID_WITH_PREFERENCES).execute(Map.of("id", id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next())
+            .map(r -> new WithPreferences(map(r), DisplayPreferences.of(r.getString("reduced_motion"),
+                r.getBoolean("live_announce")))));
+  }
+
+  /** A member and how they want pages to behave. */
+  record WithPreferences(Member member, DisplayPreferences preferences) {}
+
+  /** Stores the member's display preferences; empty when there is no such member. */
+  Future<Optional<DisplayPreferences>> updatePreferences(SqlClient db, long id, PreferencesForm form) {
+    return SqlTemplate.forQuery(db, UPDATE_PREFERENCES)
+        .execute(Map.of("id", id, "reducedMotion", form.reducedMotion(), "liveAnnounce", form.announces()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next())
+            .map(r -> DisplayPreferences.of(r.getString("reduced_motion"), r.getBoolean("live_announce"))));
   }
 
   Future<Optional<Member>> findByHandle(SqlClient db, String handle) {

@@ -6,6 +6,7 @@ import eu.mhealthhub.agora.Member;
 
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.text.CleanText;
+import eu.mhealthhub.agora.web.DisplayPreferences;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -25,6 +26,9 @@ public final class MemberService {
   private final Pool pool;
   private final MemberRepository repository = new MemberRepository();
   private final Cache<Long, Optional<Member>> recent = Caffeine.newBuilder()
+      .maximumSize(CACHE_SIZE).expireAfterWrite(FRESH_FOR).executor(Runnable::run).build();
+  /** The display preferences read with the member, kept as long. */
+  private final Cache<Long, DisplayPreferences> preferences = Caffeine.newBuilder()
       .maximumSize(CACHE_SIZE).expireAfterWrite(FRESH_FOR).executor(Runnable::run).build();
 
   public MemberService(Pool pool) {
@@ -55,6 +59,7 @@ public final class MemberService {
   /** Drops this node's cached row of the member (suspended, say), so the next lookup reads it again. */
   public void forget(long id) {
     recent.invalidate(id);
+    preferences.invalidate(id);
   }
 
   /** The member with this id, as of at most a second ago. */
@@ -63,7 +68,41 @@ public final class MemberService {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return repository.findById(pool, id).onSuccess(m -> recent.put(id, m));
+    return repository.findWithPreferences(pool, id).map(found -> {
+      found.ifPresent(w -> preferences.put(id, w.preferences()));
+      Optional<Member> m = found.map(MemberRepository.WithPreferences::member);
+      recent.put(id, m);
+      return m;
+    });
+  }
+
+  /**
+   * The member's display preferences, as of at most a second ago (read together with {@link #find},
+   * so a signed-in request costs no second query); the defaults when there is no such member.
+   */
+  public Future<DisplayPreferences> preferences(long id) {
+    DisplayPreferences cached = preferences.getIfPresent(id);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return repository.findWithPreferences(pool, id).map(found -> found
+        .map(MemberRepository.WithPreferences::preferences).orElse(DisplayPreferences.of("system", true)));
+  }
+
+  /**
+   * Stores the member's display preferences. Fails with BAD_REQUEST when the form has problems
+   * (callers check {@link PreferencesForm#problems()} first) and NOT_FOUND when there is no such member.
+   */
+  public Future<DisplayPreferences> updatePreferences(long memberId, PreferencesForm form) {
+    if (!form.problems().isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest(form.problems().values().iterator().next()));
+    }
+    return repository.updatePreferences(pool, memberId, form)
+        .map(p -> p.orElseThrow(DomainException::notFound))
+        .onComplete(r -> {
+          preferences.invalidate(memberId);
+          recent.invalidate(memberId);
+        });
   }
 
   private <T> Future<T> forget(long id, Future<T> change) {

@@ -61,6 +61,12 @@ public record ProfileForm(String displayName, String email, String locale, Strin
         p.stakeholderType(), p.languages(), p.bio(), p.links());
   }
 
+  /** The same form with another e-mail address (the one kept while a new one waits for confirmation). */
+  ProfileForm withEmail(String kept) {
+    return new ProfileForm(displayName, kept, locale, timeZone, affiliation, country, stakeholderType, languages, bio,
+        links);
+  }
+
   /** The languages as the form's field shows them. */
   public String languagesText() {
     return String.join(", ", languages);

@@ -165,11 +165,14 @@ public final class Pages {
     String here = holes.value(escape(here(ctx)));
     String hereEncoded = holes.value(escape(URLEncoder.encode(here(ctx), StandardCharsets.UTF_8)));
     String notificationCount = holes.value(signedIn ? escape(ctx.get(NOTIFICATIONS)) : "");
+    DisplayPreferences chosen = DisplayPreferences.of(ctx);
+    String motion = holes.value(escape(chosen.reducedMotion()));
+    String announce = holes.value(escape(chosen.liveAnnounce()));
     Locale locale = viewer == null ? i18n.fallback() : viewer.locale();
     ZoneId zone = viewer == null ? UTC : viewer.zone();
     boolean token = viewer != null && viewer.csrfToken() != null;
     List<Object> key = List.of(template, shown, locale, zone, signedIn, token, String.valueOf(ctx.<Object>get("assetVersion")),
-        List.of(initials, name, here, hereEncoded, notificationCount));
+        List.of(initials, name, here, hereEncoded, notificationCount, motion, announce));
     Encoded page = shells.getIfPresent(key);
     if (page == null) {
       Viewer shared = viewer == null ? null : new Viewer(viewer.member(), locale, zone, token ? CSRF_PLACEHOLDER : null);
@@ -178,6 +181,7 @@ public final class Pages {
       root.put("here", here);
       root.put("hereEncoded", hereEncoded);
       root.put("notificationCount", notificationCount);
+      root.put("prefs", new DisplayPreferences(motion, announce));
       page = Encoded.of(renderToString(ctx, shared, template, root, true));
       shells.put(key, page);
     }
@@ -284,6 +288,7 @@ public final class Pages {
       root.put("here", local);
       root.put("hereEncoded", URLEncoder.encode(local, StandardCharsets.UTF_8));
       root.put("notificationCount", ctx.get(NOTIFICATIONS));
+      root.put("prefs", DisplayPreferences.of(ctx));
     }
     root.put("languages", languages(locale));
     Context context = Context.newBuilder(root).resolver(resolvers).build();
