@@ -117,8 +117,9 @@ public final class ViewerHandler implements Handler<RoutingContext> {
       return new Viewer(m, locale, zone == null ? defaultZone : zone, csrf);
     }).compose(viewer -> viewer.member().isEmpty() ? Future.succeededFuture(viewer)
         // read with the member a moment ago: no second round trip
-        : members.preferences(viewer.memberId()).map(p -> {
-          ctx.put(DisplayPreferences.KEY, p);
+        : Future.all(members.preferences(viewer.memberId()), members.avatarVersion(viewer.memberId())).map(all -> {
+          ctx.put(DisplayPreferences.KEY, all.resultAt(0));
+          all.<Optional<String>>resultAt(1).ifPresent(v -> ctx.put(Pages.VIEWER_AVATAR, v));
           return viewer;
         })).onSuccess(viewer -> {
       ctx.put(Viewer.KEY, viewer);

@@ -225,24 +225,28 @@ public final class MemberRoutes {
 
   /**
    * One size of a member's avatar, as the attachment rules serve an image: its own type, inline,
-   * nosniff, a sandbox policy; public (the member's page is) and cached, the version in the URL.
+   * nosniff, a sandbox policy. Public (the member's page is). Asked for with the current version
+   * ({@code ?v=}, as the profile and the header do) it is cached for a year, as that URL never shows
+   * anything else; asked for without (beside posts, whose cached fragments do not know the version) it
+   * is revalidated every time, answered 304 while the ETag still matches.
    */
   private void avatar(RoutingContext ctx) {
     int size = ctx.pathParam("size").matches("\\d{1,4}") ? Integer.parseInt(ctx.pathParam("size")) : 0;
     String cached = ctx.request().getHeader("If-None-Match");
+    String asked = ctx.request().getParam("v");
     Respond.to(ctx, members.avatar(ctx.pathParam("handle"), size), a -> {
       String etag = "\"" + a.version() + "-" + size + "\"";
       ctx.response()
-          .putHeader("Content-Type", "image/png")
-          .putHeader("Content-Disposition", "inline; filename=\"avatar-" + size + ".png\"")
+          .putHeader("Content-Type", a.contentType())
+          .putHeader("Content-Disposition", "inline; filename=\"avatar-" + size + "." + a.extension() + "\"")
           .putHeader("X-Content-Type-Options", "nosniff")
           .putHeader("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
-          .putHeader("Cache-Control", "public, max-age=3600")
+          .putHeader("Cache-Control", a.version().equals(asked) ? "public, max-age=31536000, immutable" : "public, no-cache")
           .putHeader("ETag", etag);
       if (etag.equals(cached)) {
         ctx.response().setStatusCode(304).end();
       } else {
-        ctx.response().end(a.png());
+        ctx.response().end(a.bytes());
       }
     });
   }

@@ -28,7 +28,7 @@ public final class MemberService {
   private final Cache<Long, Optional<Member>> recent = Caffeine.newBuilder()
       .maximumSize(CACHE_SIZE).expireAfterWrite(FRESH_FOR).executor(Runnable::run).build();
   /** The display preferences read with the member, kept as long. */
-  private final Cache<Long, DisplayPreferences> preferences = Caffeine.newBuilder()
+  private final Cache<Long, Extras> preferences = Caffeine.newBuilder()
       .maximumSize(CACHE_SIZE).expireAfterWrite(FRESH_FOR).executor(Runnable::run).build();
 
   public MemberService(Pool pool) {
@@ -69,7 +69,7 @@ public final class MemberService {
       return Future.succeededFuture(cached);
     }
     return repository.findWithPreferences(pool, id).map(found -> {
-      found.ifPresent(w -> preferences.put(id, w.preferences()));
+      found.ifPresent(w -> preferences.put(id, new Extras(w.preferences(), w.avatarVersion())));
       Optional<Member> m = found.map(MemberRepository.WithPreferences::member);
       recent.put(id, m);
       return m;
@@ -81,12 +81,28 @@ public final class MemberService {
    * so a signed-in request costs no second query); the defaults when there is no such member.
    */
   public Future<DisplayPreferences> preferences(long id) {
-    DisplayPreferences cached = preferences.getIfPresent(id);
+    return extras(id).map(Extras::preferences);
+  }
+
+  /**
+   * The version of the member's uploaded picture for the page header, as of at most a second ago (read
+   * with {@link #find}); empty when they have none (the initials are shown).
+   */
+  public Future<Optional<String>> avatarVersion(long id) {
+    return extras(id).map(e -> Optional.ofNullable(e.avatarVersion()));
+  }
+
+  /** What is read with the member besides the member: display preferences and avatar version. */
+  private record Extras(DisplayPreferences preferences, String avatarVersion) {}
+
+  private Future<Extras> extras(long id) {
+    Extras cached = preferences.getIfPresent(id);
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
     return repository.findWithPreferences(pool, id).map(found -> found
-        .map(MemberRepository.WithPreferences::preferences).orElse(DisplayPreferences.of("system", true)));
+        .map(w -> new Extras(w.preferences(), w.avatarVersion()))
+        .orElse(new Extras(DisplayPreferences.of("system", true), null)));
   }
 
   /**
@@ -139,21 +155,28 @@ public final class MemberService {
    */
   public Future<Void> setAvatar(io.vertx.core.Vertx vertx, long memberId, byte[] upload) {
     return vertx.executeBlocking(() -> AvatarImages.process(upload), false)
-        .compose(avatar -> repository.saveAvatar(pool, memberId, avatar));
+        .compose(avatar -> repository.saveAvatar(pool, memberId, avatar))
+        .onComplete(r -> preferences.invalidate(memberId));
   }
 
   /** Removes the member's avatar; the initials are shown again. */
   public Future<Void> removeAvatar(long memberId) {
-    return repository.removeAvatar(pool, memberId);
+    return repository.removeAvatar(pool, memberId).onComplete(r -> preferences.invalidate(memberId));
   }
 
-  /** One size of a member's avatar (64 or 256 pixels) as PNG with its version; fails with NOT_FOUND when there is none. */
-  public Future<MemberRepository.StoredAvatar> avatar(String handle, int size) {
+  /**
+   * One size of a member's avatar (64 or 256 pixels): the uploaded picture as PNG, or, when they have
+   * none, their initials drawn as SVG (so a page can always show an image beside a name). Fails with
+   * NOT_FOUND for another size or an unknown handle.
+   */
+  public Future<AvatarImage> avatar(String handle, int size) {
     if (size != AvatarImages.SMALL && size != AvatarImages.LARGE) {
       return Future.failedFuture(DomainException.notFound());
     }
     return repository.avatar(pool, handle == null ? "" : handle, size == AvatarImages.LARGE)
-        .map(a -> a.orElseThrow(DomainException::notFound));
+        .map(a -> a.orElseThrow(DomainException::notFound))
+        .map(a -> a.png() != null ? new AvatarImage(a.png(), "image/png", a.version(), "png")
+            : AvatarImage.initials(a.displayName(), size));
   }
 
   /** Stores the member's chosen language; null returns to following the browser. */

@@ -74,6 +74,12 @@ public final class Pages {
    */
   public static final String NOTIFICATIONS = "agora.notificationCount";
 
+  /**
+   * The version of the signed-in viewer's uploaded picture for the header (a String), put by
+   * {@code ViewerHandler}; absent, the header shows their initials.
+   */
+  public static final String VIEWER_AVATAR = "agora.viewerAvatar";
+
   static final String MESSAGES = "_messages";
   static final String ZONE = "_zone";
   private static final ZoneId UTC = ZoneId.of("UTC");
@@ -168,11 +174,12 @@ public final class Pages {
     DisplayPreferences chosen = DisplayPreferences.of(ctx);
     String motion = holes.value(escape(chosen.reducedMotion()));
     String announce = holes.value(escape(chosen.liveAnnounce()));
+    String avatar = holes.value(signedIn ? headerAvatar(ctx, viewer) : "");
     Locale locale = viewer == null ? i18n.fallback() : viewer.locale();
     ZoneId zone = viewer == null ? UTC : viewer.zone();
     boolean token = viewer != null && viewer.csrfToken() != null;
     List<Object> key = List.of(template, shown, locale, zone, signedIn, token, String.valueOf(ctx.<Object>get("assetVersion")),
-        List.of(initials, name, here, hereEncoded, notificationCount, motion, announce));
+        List.of(initials, name, here, hereEncoded, notificationCount, motion, announce, avatar));
     Encoded page = shells.getIfPresent(key);
     if (page == null) {
       Viewer shared = viewer == null ? null : new Viewer(viewer.member(), locale, zone, token ? CSRF_PLACEHOLDER : null);
@@ -182,10 +189,25 @@ public final class Pages {
       root.put("hereEncoded", hereEncoded);
       root.put("notificationCount", notificationCount);
       root.put("prefs", new DisplayPreferences(motion, announce));
+      root.put("viewerAvatar", avatar);
       page = Encoded.of(renderToString(ctx, shared, template, root, true));
       shells.put(key, page);
     }
     send(ctx, 200, page);
+  }
+
+  /**
+   * The signed-in viewer's picture in the header, as markup: the small uploaded image, or the initials.
+   * Decorative either way (the name stands beside it), so the image has an empty alt text.
+   */
+  private String headerAvatar(RoutingContext ctx, Viewer viewer) {
+    eu.mhealthhub.agora.Member m = viewer.member().orElseThrow();
+    String version = ctx.get(VIEWER_AVATAR);
+    if (version == null || version.isEmpty()) {
+      return "<span class=\"avatar\" aria-hidden=\"true\">" + escape(m.initials()) + "</span>";
+    }
+    return "<img class=\"avatar avatar-image\" src=\"/members/" + escape(URLEncoder.encode(m.handle(), StandardCharsets.UTF_8))
+        + "/avatar/64?v=" + escape(version) + "\" alt=\"\" width=\"28\" height=\"28\">";
   }
 
   /** What a shared page shows of its viewer: holes. */
@@ -289,6 +311,7 @@ public final class Pages {
       root.put("hereEncoded", URLEncoder.encode(local, StandardCharsets.UTF_8));
       root.put("notificationCount", ctx.get(NOTIFICATIONS));
       root.put("prefs", DisplayPreferences.of(ctx));
+      root.put("viewerAvatar", viewer == null || viewer.member().isEmpty() ? "" : headerAvatar(ctx, viewer));
     }
     root.put("languages", languages(locale));
     Context context = Context.newBuilder(root).resolver(resolvers).build();
