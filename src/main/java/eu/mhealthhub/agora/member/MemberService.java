@@ -44,7 +44,7 @@ public final class MemberService {
    */
   public Future<Member> signedIn(SignInIdentity identity) {
     String name = CleanText.line(identity.displayName());
-    if (name == null || name.isEmpty()) {
+    if (name == null || name.isEmpty() || Member.formerName(name)) {
       name = "Member";
     }
     if (name.codePointCount(0, name.length()) > Member.MAX_NAME_LENGTH) {

@@ -84,6 +84,8 @@ public record ProfileForm(String displayName, String email, String locale, Strin
       problems.put("displayName", "profile.error.name.required");
     } else if (length(displayName) > Member.MAX_NAME_LENGTH) {
       problems.put("displayName", "profile.error.name.long");
+    } else if (Member.formerName(displayName)) {
+      problems.put("displayName", "settings.error.name.reserved");
     }
     if (email != null && (email.length() > Member.MAX_EMAIL_LENGTH || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+"))) {
       problems.put("email", "profile.error.email");

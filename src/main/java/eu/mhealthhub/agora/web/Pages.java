@@ -84,6 +84,20 @@ public final class Pages {
   static final String ZONE = "_zone";
   private static final ZoneId UTC = ZoneId.of("UTC");
 
+  /** The messages of the template being rendered on this thread (rendering is synchronous), for the escaping below. */
+  private static final ThreadLocal<I18n.Messages> RENDERING = new ThreadLocal<>();
+
+  /**
+   * HTML escaping, and an erased member's name ({@link eu.mhealthhub.agora.Member#FORMER_NAME}, which no
+   * one else may take) shown in the reader's language wherever a page or export prints a name: beside
+   * posts, document comments and proposals, Talk questions, search results, document exports.
+   */
+  private static final com.github.jknack.handlebars.EscapingStrategy FORMER_IN_READERS_LANGUAGE = value -> {
+    I18n.Messages m = RENDERING.get();
+    CharSequence shown = m != null && eu.mhealthhub.agora.Member.formerName(value) ? m.get("member.former") : value;
+    return com.github.jknack.handlebars.EscapingStrategy.HTML_ENTITY.escape(shown);
+  };
+
   private final Handlebars handlebars;
   private final ValueResolver[] resolvers;
   private final Map<String, Template> compiled = new ConcurrentHashMap<>();
@@ -98,6 +112,7 @@ public final class Pages {
         .with(new ClassPathTemplateLoader("/templates", ".hbs"))
         // without a cache Handlebars.java reads and parses every partial on every use
         .with(new com.github.jknack.handlebars.cache.ConcurrentMapTemplateCache())
+        .with(FORMER_IN_READERS_LANGUAGE)
         .infiniteLoops(false);
     // view models are maps and records: try those first, Java beans last (each miss costs a lookup)
     this.resolvers = new ValueResolver[] {com.github.jknack.handlebars.context.MapValueResolver.INSTANCE,
@@ -236,11 +251,14 @@ public final class Pages {
     root.put(ZONE, zone);
     root.put("lang", locale.toLanguageTag());
     Context context = Context.newBuilder(root).resolver(resolvers).build();
+    I18n.Messages before = RENDERING.get();
+    RENDERING.set(i18n.forLocale(locale));
     try {
       return template(template).apply(context);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      RENDERING.set(before);
       context.destroy();
     }
   }
@@ -315,6 +333,8 @@ public final class Pages {
     }
     root.put("languages", languages(locale));
     Context context = Context.newBuilder(root).resolver(resolvers).build();
+    I18n.Messages before = RENDERING.get();
+    RENDERING.set(messages);
     try {
       // pages are tens of kilobytes: start big rather than grow a small buffer many times
       java.io.StringWriter out = new java.io.StringWriter(48 * 1024);
@@ -323,6 +343,7 @@ public final class Pages {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      RENDERING.set(before);
       context.destroy();
     }
   }
@@ -426,7 +447,14 @@ public final class Pages {
   private static void registerHelpers(Handlebars hb) {
     hb.registerHelper("t", (Helper<String>) (key, options) -> {
       I18n.Messages m = options.get(MESSAGES);
-      return m.get(key, options.params);
+      Object[] params = options.params;
+      for (int i = 0; i < params.length; i++) {
+        if (params[i] instanceof CharSequence name && eu.mhealthhub.agora.Member.formerName(name)) {
+          params = params.clone();
+          params[i] = m.get("member.former");
+        }
+      }
+      return m.get(key, params);
     });
     hb.registerHelper("datetime", (Helper<Object>) (value, options) -> {
       Instant instant = toInstant(value);
