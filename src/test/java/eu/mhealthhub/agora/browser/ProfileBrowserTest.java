@@ -88,8 +88,8 @@ class ProfileBrowserTest {
   void preferencesTakeEffect() {
     ChromeDriver d = chromium.driver();
     chromium.clearCookies();
-    assertEquals("Irena Keys", Chromium.signIn(d, app.url("/"), "Irena Keys"));
-    String handle = TestDatabase.text("SELECT handle FROM members WHERE display_name = 'Irena Keys' ORDER BY id DESC LIMIT 1");
+    assertEquals("Sofia Marques", Chromium.signIn(d, app.url("/"), "Sofia Marques"));
+    String handle = TestDatabase.text("SELECT handle FROM members WHERE display_name = 'Sofia Marques' ORDER BY id DESC LIMIT 1");
     long thread = TestDatabase.count("""
         SELECT t.id FROM threads t JOIN working_groups g ON g.id = t.group_id WHERE g.visibility = 'public'
          ORDER BY t.id LIMIT 1""");
