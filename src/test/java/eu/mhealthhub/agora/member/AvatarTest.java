@@ -178,7 +178,7 @@ class AvatarTest {
   }
 
   @Test
-  @DisplayName("the header shows the signed-in member's small picture and a post shows its author's, decorative (alt=\"\"); a versioned URL is cached for a year, an unversioned one revalidated by ETag")
+  @DisplayName("the header shows the signed-in member's small picture, a post and a document comment their author's, decorative (alt=\"\"); a versioned URL is cached for a year, an unversioned one revalidated by ETag")
   void headerAndPosts() throws Exception {
     Someone s = new Someone();
     Document before = s.browser.get(app.url("/groups")).html();
@@ -209,6 +209,22 @@ class AvatarTest {
     assertNotNull(beside);
     assertEquals("/members/" + s.handle + "/avatar/64", beside.attr("src"));
     assertEquals("", beside.attr("alt"));
+
+    // and beside her comment on a section of an open document, on the section's page and the document's
+    long openDocument = TestDatabase.count("""
+        SELECT d.id FROM documents d JOIN working_groups g ON g.id = d.group_id
+         WHERE d.status = 'open' AND g.visibility = 'public' ORDER BY d.id LIMIT 1""");
+    Fixtures.member(TestDatabase.count("SELECT group_id FROM documents WHERE id = ?", openDocument), s.id, "member");
+    long sectionKey = TestDatabase.count("SELECT min(section_key) FROM document_sections WHERE document_id = ?", openDocument);
+    Response commented = s.browser.post(app.url("/documents/" + openDocument + "/sections/" + sectionKey + "/comments"),
+        Map.of("_csrf", app.csrf(s.browser), "clientToken", Fixtures.unique("c"), "body", "A comment with a picture"));
+    assertEquals(303, commented.status(), commented.body());
+    for (String page : new String[] {"/documents/" + openDocument + "/sections/" + sectionKey, "/documents/" + openDocument}) {
+      org.jsoup.select.Elements pictures = new Browser().get(app.url(page)).html()
+          .select("p.meta img.avatar-small[src=/members/" + s.handle + "/avatar/64]");
+      assertTrue(!pictures.isEmpty(), page);
+      assertEquals("", pictures.first().attr("alt"));
+    }
 
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     java.net.http.HttpResponse<byte[]> versioned = http.send(java.net.http.HttpRequest.newBuilder(
