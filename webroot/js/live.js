@@ -95,3 +95,21 @@ export function drop() {
     socket.close();
   }
 }
+
+// The member's preferences, written on <html> by the server (the settings page): whether live updates
+// are announced to screen readers ("on", "off", or "" for an anonymous reader: the page's own switch
+// decides), and whether motion is reduced ("on", "off", or "system": the device's setting).
+/** "on", "off", or null when the reader has not chosen (anonymous). */
+export function announcePreference() {
+  var value = document.documentElement.getAttribute('data-live-announce');
+  return value === 'on' || value === 'off' ? value : null;
+}
+
+/** Whether live changes should move nothing (no smooth scrolling, no arrival animation). */
+export function reducesMotion() {
+  var value = document.documentElement.getAttribute('data-reduced-motion');
+  if (value === 'on' || value === 'off') {
+    return value === 'on';
+  }
+  return !!(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
+}

@@ -98,7 +98,7 @@ export function start(live) {
   });
 
   function say(text) {
-    if (status && Date.now() - lastSaid > 5000) {
+    if (status && live.announcePreference() !== 'off' && Date.now() - lastSaid > 5000) {
       lastSaid = Date.now();
       status.textContent = text;
     }

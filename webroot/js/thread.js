@@ -25,15 +25,19 @@ export function start(live) {
     controls.hidden = false;
   }
   if (announce) {
-    announce.checked = localStorage.getItem('agora.announce') !== 'off';
+    // a member's choice from the settings page comes first; an anonymous reader's is kept by the browser
+    var chosen = live.announcePreference();
+    announce.checked = chosen ? chosen === 'on' : localStorage.getItem('agora.announce') !== 'off';
     announce.addEventListener('change', function () {
-      localStorage.setItem('agora.announce', announce.checked ? 'on' : 'off');
+      if (!chosen) {
+        localStorage.setItem('agora.announce', announce.checked ? 'on' : 'off');
+      }
     });
   }
 
   // One polite announcement at most every five seconds, summing what came in meanwhile.
   function say(text) {
-    if (!status || (announce && !announce.checked)) {
+    if (!status || (announce ? !announce.checked : live.announcePreference() === 'off')) {
       return;
     }
     unsaid++;
@@ -80,7 +84,7 @@ export function start(live) {
         if (held.length === 0 && (followingEnd() || !newButton)) {
           list.appendChild(li);
           // keep following the end, as a chat does; without motion when the reader asks for none
-          var still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+          var still = live.reducesMotion();
           li.scrollIntoView({ block: 'nearest', behavior: still ? 'auto' : 'smooth' });
         } else {
           held.push(li);

@@ -19,6 +19,16 @@ public record Member(
 
   public static final int MAX_NAME_LENGTH = 80;
   public static final int MAX_EMAIL_LENGTH = 254;
+  /**
+   * The name an erased member's row keeps. It is never shown as stored: pages render it from the
+   * bundles (key {@code member.former}) in the reader's language, and no one may choose it as a name.
+   */
+  public static final String FORMER_NAME = "Former member";
+
+  /** Whether a name would pass for an erased member's. */
+  public static boolean formerName(CharSequence name) {
+    return name != null && FORMER_NAME.equalsIgnoreCase(name.toString().strip());
+  }
 
   /** Two letters for the avatar circle in the header. */
   public String initials() {

@@ -128,7 +128,9 @@ public final class WebRouter {
     // The only routes that accept files: members only, their own body handler writing to this
     // instance's private temporary directory (each file deleted when its request ends), then the CSRF check.
     MemberRoutes memberRoutes = new MemberRoutes(pages, services.members(), services.groups(), services.threads(),
-        config.secureCookies(), services.suspended());
+        config.secureCookies(), services.suspended(), new eu.mhealthhub.agora.member.EmailChanges(
+            services.database().pool(), services.members(), services.mail().outbox(), services.mail().composer(),
+            services.i18n(), services.clock()));
     ThreadRoutes threadRoutes = new ThreadRoutes(pages, services.groups(), services.threads(), services.attachments(),
         services.i18n(), services.documents());
     threadRoutes.mountUploads(router, BodyHandler.create(services.uploadDirectory().toString())

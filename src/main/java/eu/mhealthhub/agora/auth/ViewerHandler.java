@@ -115,7 +115,13 @@ public final class ViewerHandler implements Handler<RoutingContext> {
         }
       }
       return new Viewer(m, locale, zone == null ? defaultZone : zone, csrf);
-    }).onSuccess(viewer -> {
+    }).compose(viewer -> viewer.member().isEmpty() ? Future.succeededFuture(viewer)
+        // read with the member a moment ago: no second round trip
+        : Future.all(members.preferences(viewer.memberId()), members.avatarVersion(viewer.memberId())).map(all -> {
+          ctx.put(DisplayPreferences.KEY, all.resultAt(0));
+          all.<Optional<String>>resultAt(1).ifPresent(v -> ctx.put(Pages.VIEWER_AVATAR, v));
+          return viewer;
+        })).onSuccess(viewer -> {
       ctx.put(Viewer.KEY, viewer);
       ctx.next();
     }).onFailure(ctx::fail);

@@ -69,34 +69,61 @@ public final class MemberPages {
         .map(t -> new Option(t.code(), t.label(), t.code().equals(chosen))).toList();
   }
 
+  /** The choices of reduced motion, labels as message keys. */
+  static List<Option> motions(String chosen) {
+    return java.util.stream.Stream.of("system", "on", "off")
+        .map(v -> new Option(v, "settings.motion." + v, v.equals(chosen))).toList();
+  }
+
   /**
-   * The profile form, as shown, shown again with {@code problems} (field to message key), or after
-   * saving; {@code avatarVersion} names the member's uploaded picture (null: none).
+   * What the settings page shows besides the profile form: the display preferences (as stored, or as
+   * submitted with problems), the address waiting for confirmation (null: none) and a notice (a message
+   * key, null: none).
+   */
+  record SettingsState(PreferencesForm preferences, String pendingEmail, String notice) {}
+
+  /**
+   * The settings page: the profile form, as shown, shown again with {@code problems} (field to message
+   * key), or after saving; {@code avatarVersion} names the member's uploaded picture (null: none); the
+   * display preferences and the e-mail address waiting for confirmation.
    */
   public record ProfilePage(ProfileForm form, Map<String, String> problems, boolean hasProblems, boolean saved,
       List<String> zones, List<Option> countries, List<Option> stakeholderTypes, int maxBio, int maxLinks,
-      String avatarVersion) {
+      String avatarVersion, PreferencesForm preferences, List<Option> motions, boolean announceOn, String pendingEmail,
+      String notice) {
 
     /** The form filled with what the member has now. */
-    static ProfilePage current(Member m, Profile p, boolean saved, Locale reader) {
-      return page(ProfileForm.current(m, p), Map.of(), saved, reader, p.avatarVersion());
+    static ProfilePage current(Member m, Profile p, boolean saved, Locale reader, SettingsState state) {
+      return page(ProfileForm.current(m, p), Map.of(), saved, reader, p.avatarVersion(), state);
     }
 
-    /** The form as submitted, with its problems. */
-    static ProfilePage submitted(ProfileForm form, Locale reader, String avatarVersion) {
-      return page(form, form.problems(), false, reader, avatarVersion);
+    /** The form as submitted, with its problems (the form's own and {@code more}). */
+    static ProfilePage submitted(ProfileForm form, Map<String, String> more, Locale reader, String avatarVersion,
+        SettingsState state) {
+      Map<String, String> problems = new java.util.LinkedHashMap<>(form.problems());
+      problems.putAll(more);
+      return page(form, problems, false, reader, avatarVersion, state);
     }
 
     /** The form as the member has it, with the avatar upload refused for the reason {@code problem} (a message key). */
-    static ProfilePage avatarRefused(Member m, Profile p, String problem, Locale reader) {
-      return page(ProfileForm.current(m, p), Map.of("avatar", problem), false, reader, p.avatarVersion());
+    static ProfilePage avatarRefused(Member m, Profile p, String problem, Locale reader, SettingsState state) {
+      return page(ProfileForm.current(m, p), Map.of("avatar", problem), false, reader, p.avatarVersion(), state);
+    }
+
+    /** The page as the member has it, with the preferences as submitted and their problems. */
+    static ProfilePage preferencesRefused(Member m, Profile p, Locale reader, SettingsState state) {
+      return page(ProfileForm.current(m, p), state.preferences().problems(), false, reader, p.avatarVersion(), state);
     }
 
     private static ProfilePage page(ProfileForm form, Map<String, String> problems, boolean saved, Locale reader,
-        String avatarVersion) {
+        String avatarVersion, SettingsState state) {
       return new ProfilePage(form, problems, !problems.isEmpty(), saved, ZONES, MemberPages.countries(reader, form.country()),
           MemberPages.stakeholderTypes(form.stakeholderType()), ProfileForm.MAX_BIO_LENGTH, ProfileForm.MAX_LINKS,
-          avatarVersion);
+          avatarVersion, state.preferences(), MemberPages.motions(state.preferences().reducedMotion()),
+          !"off".equals(state.preferences().liveAnnounce()), state.pendingEmail(), state.notice());
     }
   }
+
+  /** The page a confirmation link opens: the address it would confirm, and the link's secret for the form. */
+  public record EmailConfirmPage(String newEmail, String token) {}
 }

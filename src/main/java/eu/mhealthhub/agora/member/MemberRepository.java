@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.member;
 
 import eu.mhealthhub.agora.Member;
+import eu.mhealthhub.agora.web.DisplayPreferences;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -39,6 +40,13 @@ final class MemberRepository {
       """.formatted(FREE_HANDLE, COLUMNS);
 
   private static final String BY_ID = "SELECT " + COLUMNS + " FROM members WHERE id = #{id}";
+  /** The member and their display preferences, read on every signed-in request (cached for a second). */
+  private static final String BY_ID_WITH_PREFERENCES = "SELECT " + COLUMNS.replaceAll("(\\w+)", "m.$1")
+      + ", m.reduced_motion, m.live_announce, a.version AS avatar_version"
+      + " FROM members m LEFT JOIN member_avatars a ON a.member_id = m.id WHERE m.id = #{id}";
+  private static final String UPDATE_PREFERENCES = """
+      UPDATE members SET reduced_motion = #{reducedMotion}, live_announce = #{liveAnnounce}
+       WHERE id = #{id} RETURNING reduced_motion, live_announce""";
   private static final String BY_HANDLE = "SELECT " + COLUMNS + " FROM members WHERE lower(handle) = lower(#{handle})";
 
   private static final String UPDATE_PROFILE = """
@@ -74,10 +82,10 @@ final class MemberRepository {
 
   private static final String REMOVE_AVATAR = "DELETE FROM member_avatars WHERE member_id = #{id}";
 
-  /** One size of the avatar of the member with this handle. */
+  /** One size of the avatar of the member with this handle (null png: none uploaded), and their name for the initials. */
   private static final String AVATAR = """
-      SELECT CASE WHEN #{large} THEN a.large_png ELSE a.small_png END AS png, a.version
-        FROM member_avatars a JOIN members m ON m.id = a.member_id
+      SELECT m.display_name, CASE WHEN #{large} THEN a.large_png ELSE a.small_png END AS png, a.version
+        FROM members m LEFT JOIN member_avatars a ON a.member_id = m.id
        WHERE lower(m.handle) = lower(#{handle})
       """;
 
@@ -110,6 +118,25 @@ final class MemberRepository {
   Future<Optional<Member>> findById(SqlClient db, long id) {
     return SqlTemplate.forQuery(db, BY_ID).mapTo(MAPPER).execute(Map.of("id", id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  /** The member with their display preferences; empty when there is no such member. */
+  Future<Optional<WithPreferences>> findWithPreferences(SqlClient db, long id) {
+    return SqlTemplate.forQuery(db, BY_ID_WITH_PREFERENCES).execute(Map.of("id", id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next())
+            .map(r -> new WithPreferences(map(r), DisplayPreferences.of(r.getString("reduced_motion"),
+                r.getBoolean("live_announce")), r.getString("avatar_version"))));
+  }
+
+  /** A member, how they want pages to behave, and the version of their uploaded picture (null: none). */
+  record WithPreferences(Member member, DisplayPreferences preferences, String avatarVersion) {}
+
+  /** Stores the member's display preferences; empty when there is no such member. */
+  Future<Optional<DisplayPreferences>> updatePreferences(SqlClient db, long id, PreferencesForm form) {
+    return SqlTemplate.forQuery(db, UPDATE_PREFERENCES)
+        .execute(Map.of("id", id, "reducedMotion", form.reducedMotion(), "liveAnnounce", form.announces()))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next())
+            .map(r -> DisplayPreferences.of(r.getString("reduced_motion"), r.getBoolean("live_announce"))));
   }
 
   Future<Optional<Member>> findByHandle(SqlClient db, String handle) {
@@ -156,15 +183,15 @@ final class MemberRepository {
     return SqlTemplate.forUpdate(db, REMOVE_AVATAR).execute(Map.of("id", id)).mapEmpty();
   }
 
-  /** The PNG of one size and its version; empty when the member has none (or does not exist). */
+  /** The PNG of one size and its version (both null when the member has none); empty when there is no such member. */
   Future<Optional<StoredAvatar>> avatar(SqlClient db, String handle, boolean large) {
     return SqlTemplate.forQuery(db, AVATAR).execute(Map.of("handle", handle, "large", large))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next())
-            .map(r -> new StoredAvatar(r.getBuffer("png"), r.getString("version"))));
+            .map(r -> new StoredAvatar(r.getBuffer("png"), r.getString("version"), r.getString("display_name"))));
   }
 
-  /** One size of a stored avatar. */
-  record StoredAvatar(io.vertx.core.buffer.Buffer png, String version) {}
+  /** One size of a stored avatar; {@code png} and {@code version} null when none was uploaded. */
+  record StoredAvatar(io.vertx.core.buffer.Buffer png, String version, String displayName) {}
 
   Future<Optional<Member>> updateLocale(SqlClient db, long id, String locale) {
     java.util.HashMap<String, Object> params = new java.util.HashMap<>();

@@ -30,8 +30,12 @@ import java.util.Optional;
  *
  * <pre>
  * GET  /me               profile form (signed in)
- * POST /me               save name, e-mail, language, time zone and the profile (affiliation, country,
- *                        stakeholder type, languages spoken, bio, links)
+ * POST /me               save name, language, time zone and the profile (affiliation, country,
+ *                        stakeholder type, languages spoken, bio, links); a new e-mail address is mailed a
+ *                        confirmation link and changes only once confirmed (EmailChanges)
+ * POST /me/preferences   save reduced motion (on, off, system) and live announcements (on, off)
+ * GET  /me/email/confirm?token=   the page a confirmation link opens (signed in): the address, a button
+ * POST /me/email/confirm the address becomes the one used for mail; the link is used up
  * POST /me/language      save the language from the footer switcher (signed in)
  * GET  /language?lang=   remember an anonymous reader's language in a cookie
  * POST /me/avatar        upload a picture (multipart field "avatar"): checked, resized to 64 and 256, stored as PNG
@@ -51,14 +55,11 @@ public final class MemberRoutes {
   private final GroupService groups;
   private final boolean secureCookies;
   private final eu.mhealthhub.agora.web.SuspensionCheck suspensions;
+  private final EmailChanges emails;
 
   public MemberRoutes(Pages pages, MemberService members, GroupService groups, ThreadService threads,
-      boolean secureCookies) {
-    this(pages, members, groups, threads, secureCookies, eu.mhealthhub.agora.web.SuspensionCheck.NONE);
-  }
-
-  public MemberRoutes(Pages pages, MemberService members, GroupService groups, ThreadService threads,
-      boolean secureCookies, eu.mhealthhub.agora.web.SuspensionCheck suspensions) {
+      boolean secureCookies, eu.mhealthhub.agora.web.SuspensionCheck suspensions, EmailChanges emails) {
+    this.emails = emails;
     this.threads = threads;
     this.suspensions = suspensions;
     this.pages = pages;
@@ -85,6 +86,9 @@ public final class MemberRoutes {
     router.get("/members/:handle/avatar/:size").handler(this::avatar);
     router.get("/me").handler(Forms::members).handler(this::profile);
     router.post("/me").handler(Forms::members).handler(this::saveProfile);
+    router.post("/me/preferences").handler(Forms::members).handler(this::savePreferences);
+    router.get("/me/email/confirm").handler(Forms::members).handler(this::emailConfirmation);
+    router.post("/me/email/confirm").handler(Forms::members).handler(this::confirmEmail);
     router.post("/me/language").handler(Forms::members).handler(this::saveLanguage);
     router.get("/language").handler(this::chooseLanguage);
     router.get("/members/:handle").handler(this::show);
@@ -117,11 +121,25 @@ public final class MemberRoutes {
 
   private void profile(RoutingContext ctx) {
     boolean saved = ctx.request().getParam("saved") != null;
+    String notice = switch (String.valueOf(ctx.request().getParam("email"))) {
+      case "sent" -> "settings.email.sent";
+      case "changed" -> "settings.email.changed";
+      default -> ctx.request().getParam("preferences") != null ? "settings.preferences.saved" : null;
+    };
     Member me = member(ctx);
-    members.profile(me.id())
-        .map(p -> ViewModel.of(ProfilePage.current(me, p, saved, Viewer.of(ctx).locale())))
+    Future.all(members.profile(me.id()), state(me, null, notice))
+        .map(all -> ViewModel.of(ProfilePage.current(me, all.resultAt(0), saved, Viewer.of(ctx).locale(),
+            all.resultAt(1))))
         .onSuccess(model -> pages.render(ctx, "member/profile", model))
         .onFailure(ctx::fail);
+  }
+
+  /** The preferences (as stored, or {@code submitted}) and the address waiting for confirmation. */
+  private Future<MemberPages.SettingsState> state(Member me, PreferencesForm submitted, String notice) {
+    return Future.all(members.preferences(me.id()), emails.pending(me.id()))
+        .map(all -> new MemberPages.SettingsState(
+            submitted != null ? submitted : PreferencesForm.current(all.resultAt(0)),
+            all.<Optional<String>>resultAt(1).orElse(null), notice));
   }
 
   private void saveProfile(RoutingContext ctx) {
@@ -134,13 +152,50 @@ public final class MemberRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** The profile form again (400) with its problems, nothing stored, or saved and back to it with a notice. */
+  /**
+   * The profile form again (400) with its problems, or (409) with the new e-mail address taken by
+   * another member, nothing stored; or saved and back to it with a notice (and one that a confirmation
+   * link went to the new address).
+   */
   private Future<FormResult<ProfilePage>> save(Member me, ProfileForm form, java.util.Locale reader) {
     if (!form.problems().isEmpty()) {
-      return members.profile(me.id())
-          .map(p -> new FormResult.Problems<>(400, ProfilePage.submitted(form, reader, p.avatarVersion())));
+      return Future.all(members.profile(me.id()), state(me, null, null))
+          .map(all -> new FormResult.Problems<>(400, ProfilePage.submitted(form, java.util.Map.of(), reader,
+              all.<eu.mhealthhub.agora.member.Profile>resultAt(0).avatarVersion(), all.resultAt(1))));
     }
-    return members.updateProfile(me.id(), form).map(m -> FormResult.done("/me?saved=1"));
+    return emails.saveProfile(me, form, reader)
+        .map(sent -> FormResult.<ProfilePage>done(sent ? "/me?saved=1&email=sent" : "/me?saved=1"))
+        .recover(e -> FormResult.refused(e, d -> Future.all(members.profile(me.id()), state(me, null, null))
+            .map(all -> ProfilePage.submitted(form, java.util.Map.of("email", d.messageKey()), reader,
+                all.<eu.mhealthhub.agora.member.Profile>resultAt(0).avatarVersion(), all.resultAt(1)))));
+  }
+
+  /** Reduced motion and live announcements: stored and back to the page, or the page again (400) with the problems. */
+  private void savePreferences(RoutingContext ctx) {
+    MultiMap f = ctx.request().formAttributes();
+    PreferencesForm form = PreferencesForm.of(f.get("reducedMotion"), f.get("liveAnnounce"));
+    Member me = member(ctx);
+    java.util.Locale reader = Viewer.of(ctx).locale();
+    Future<FormResult<ProfilePage>> result = !form.problems().isEmpty()
+        ? Future.all(members.profile(me.id()), state(me, form, null))
+            .map(all -> new FormResult.Problems<>(400, ProfilePage.preferencesRefused(me, all.resultAt(0), reader,
+                all.resultAt(1))))
+        : members.updatePreferences(me.id(), form).map(p -> FormResult.<ProfilePage>done("/me?preferences=1#preferences"));
+    result.onSuccess(r -> r.send(ctx, pages, "member/profile")).onFailure(ctx::fail);
+  }
+
+  /** The page a confirmation link opens: which address it confirms, and the button; a bad link is an error page. */
+  private void emailConfirmation(RoutingContext ctx) {
+    String token = ctx.request().getParam("token");
+    emails.check(member(ctx).id(), token)
+        .map(address -> ViewModel.of(new MemberPages.EmailConfirmPage(address, token)))
+        .onSuccess(model -> pages.render(ctx, "member/email-confirm", model))
+        .onFailure(ctx::fail);
+  }
+
+  private void confirmEmail(RoutingContext ctx) {
+    Respond.to(ctx, emails.confirm(member(ctx).id(), ctx.request().getFormAttribute("token")),
+        address -> Forms.redirect(ctx, "/me?email=changed"));
   }
 
   /**
@@ -159,7 +214,7 @@ public final class MemberRoutes {
     bytes.compose(data -> members.setAvatar(ctx.vertx(), me.id(), data))
         .map(v -> FormResult.<ProfilePage>done("/me?saved=1"))
         .recover(e -> FormResult.refused(e, d -> members.profile(me.id())
-            .map(p -> ProfilePage.avatarRefused(me, p, d.messageKey(), reader))))
+            .compose(p -> state(me, null, null).map(st -> ProfilePage.avatarRefused(me, p, d.messageKey(), reader, st)))))
         .onSuccess(result -> result.send(ctx, pages, "member/profile"))
         .onFailure(ctx::fail);
   }
@@ -170,24 +225,28 @@ public final class MemberRoutes {
 
   /**
    * One size of a member's avatar, as the attachment rules serve an image: its own type, inline,
-   * nosniff, a sandbox policy; public (the member's page is) and cached, the version in the URL.
+   * nosniff, a sandbox policy. Public (the member's page is). Asked for with the current version
+   * ({@code ?v=}, as the profile and the header do) it is cached for a year, as that URL never shows
+   * anything else; asked for without (beside posts, whose cached fragments do not know the version) it
+   * is revalidated every time, answered 304 while the ETag still matches.
    */
   private void avatar(RoutingContext ctx) {
     int size = ctx.pathParam("size").matches("\\d{1,4}") ? Integer.parseInt(ctx.pathParam("size")) : 0;
     String cached = ctx.request().getHeader("If-None-Match");
+    String asked = ctx.request().getParam("v");
     Respond.to(ctx, members.avatar(ctx.pathParam("handle"), size), a -> {
       String etag = "\"" + a.version() + "-" + size + "\"";
       ctx.response()
-          .putHeader("Content-Type", "image/png")
-          .putHeader("Content-Disposition", "inline; filename=\"avatar-" + size + ".png\"")
+          .putHeader("Content-Type", a.contentType())
+          .putHeader("Content-Disposition", "inline; filename=\"avatar-" + size + "." + a.extension() + "\"")
           .putHeader("X-Content-Type-Options", "nosniff")
           .putHeader("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
-          .putHeader("Cache-Control", "public, max-age=3600")
+          .putHeader("Cache-Control", a.version().equals(asked) ? "public, max-age=31536000, immutable" : "public, no-cache")
           .putHeader("ETag", etag);
       if (etag.equals(cached)) {
         ctx.response().setStatusCode(304).end();
       } else {
-        ctx.response().end(a.png());
+        ctx.response().end(a.bytes());
       }
     });
   }

@@ -6,6 +6,7 @@ import eu.mhealthhub.agora.Member;
 
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.text.CleanText;
+import eu.mhealthhub.agora.web.DisplayPreferences;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -26,6 +27,9 @@ public final class MemberService {
   private final MemberRepository repository = new MemberRepository();
   private final Cache<Long, Optional<Member>> recent = Caffeine.newBuilder()
       .maximumSize(CACHE_SIZE).expireAfterWrite(FRESH_FOR).executor(Runnable::run).build();
+  /** The display preferences read with the member, kept as long. */
+  private final Cache<Long, Extras> preferences = Caffeine.newBuilder()
+      .maximumSize(CACHE_SIZE).expireAfterWrite(FRESH_FOR).executor(Runnable::run).build();
 
   public MemberService(Pool pool) {
     this.pool = pool;
@@ -40,7 +44,7 @@ public final class MemberService {
    */
   public Future<Member> signedIn(SignInIdentity identity) {
     String name = CleanText.line(identity.displayName());
-    if (name == null || name.isEmpty()) {
+    if (name == null || name.isEmpty() || Member.formerName(name)) {
       name = "Member";
     }
     if (name.codePointCount(0, name.length()) > Member.MAX_NAME_LENGTH) {
@@ -55,6 +59,7 @@ public final class MemberService {
   /** Drops this node's cached row of the member (suspended, say), so the next lookup reads it again. */
   public void forget(long id) {
     recent.invalidate(id);
+    preferences.invalidate(id);
   }
 
   /** The member with this id, as of at most a second ago. */
@@ -63,7 +68,57 @@ public final class MemberService {
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
-    return repository.findById(pool, id).onSuccess(m -> recent.put(id, m));
+    return repository.findWithPreferences(pool, id).map(found -> {
+      found.ifPresent(w -> preferences.put(id, new Extras(w.preferences(), w.avatarVersion())));
+      Optional<Member> m = found.map(MemberRepository.WithPreferences::member);
+      recent.put(id, m);
+      return m;
+    });
+  }
+
+  /**
+   * The member's display preferences, as of at most a second ago (read together with {@link #find},
+   * so a signed-in request costs no second query); the defaults when there is no such member.
+   */
+  public Future<DisplayPreferences> preferences(long id) {
+    return extras(id).map(Extras::preferences);
+  }
+
+  /**
+   * The version of the member's uploaded picture for the page header, as of at most a second ago (read
+   * with {@link #find}); empty when they have none (the initials are shown).
+   */
+  public Future<Optional<String>> avatarVersion(long id) {
+    return extras(id).map(e -> Optional.ofNullable(e.avatarVersion()));
+  }
+
+  /** What is read with the member besides the member: display preferences and avatar version. */
+  private record Extras(DisplayPreferences preferences, String avatarVersion) {}
+
+  private Future<Extras> extras(long id) {
+    Extras cached = preferences.getIfPresent(id);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return repository.findWithPreferences(pool, id).map(found -> found
+        .map(w -> new Extras(w.preferences(), w.avatarVersion()))
+        .orElse(new Extras(DisplayPreferences.of("system", true), null)));
+  }
+
+  /**
+   * Stores the member's display preferences. Fails with BAD_REQUEST when the form has problems
+   * (callers check {@link PreferencesForm#problems()} first) and NOT_FOUND when there is no such member.
+   */
+  public Future<DisplayPreferences> updatePreferences(long memberId, PreferencesForm form) {
+    if (!form.problems().isEmpty()) {
+      return Future.failedFuture(DomainException.badRequest(form.problems().values().iterator().next()));
+    }
+    return repository.updatePreferences(pool, memberId, form)
+        .map(p -> p.orElseThrow(DomainException::notFound))
+        .onComplete(r -> {
+          preferences.invalidate(memberId);
+          recent.invalidate(memberId);
+        });
   }
 
   private <T> Future<T> forget(long id, Future<T> change) {
@@ -100,21 +155,28 @@ public final class MemberService {
    */
   public Future<Void> setAvatar(io.vertx.core.Vertx vertx, long memberId, byte[] upload) {
     return vertx.executeBlocking(() -> AvatarImages.process(upload), false)
-        .compose(avatar -> repository.saveAvatar(pool, memberId, avatar));
+        .compose(avatar -> repository.saveAvatar(pool, memberId, avatar))
+        .onComplete(r -> preferences.invalidate(memberId));
   }
 
   /** Removes the member's avatar; the initials are shown again. */
   public Future<Void> removeAvatar(long memberId) {
-    return repository.removeAvatar(pool, memberId);
+    return repository.removeAvatar(pool, memberId).onComplete(r -> preferences.invalidate(memberId));
   }
 
-  /** One size of a member's avatar (64 or 256 pixels) as PNG with its version; fails with NOT_FOUND when there is none. */
-  public Future<MemberRepository.StoredAvatar> avatar(String handle, int size) {
+  /**
+   * One size of a member's avatar (64 or 256 pixels): the uploaded picture as PNG, or, when they have
+   * none, their initials drawn as SVG (so a page can always show an image beside a name). Fails with
+   * NOT_FOUND for another size or an unknown handle.
+   */
+  public Future<AvatarImage> avatar(String handle, int size) {
     if (size != AvatarImages.SMALL && size != AvatarImages.LARGE) {
       return Future.failedFuture(DomainException.notFound());
     }
     return repository.avatar(pool, handle == null ? "" : handle, size == AvatarImages.LARGE)
-        .map(a -> a.orElseThrow(DomainException::notFound));
+        .map(a -> a.orElseThrow(DomainException::notFound))
+        .map(a -> a.png() != null ? new AvatarImage(a.png(), "image/png", a.version(), "png")
+            : AvatarImage.initials(a.displayName(), size));
   }
 
   /** Stores the member's chosen language; null returns to following the browser. */

@@ -61,6 +61,12 @@ public record ProfileForm(String displayName, String email, String locale, Strin
         p.stakeholderType(), p.languages(), p.bio(), p.links());
   }
 
+  /** The same form with another e-mail address (the one kept while a new one waits for confirmation). */
+  ProfileForm withEmail(String kept) {
+    return new ProfileForm(displayName, kept, locale, timeZone, affiliation, country, stakeholderType, languages, bio,
+        links);
+  }
+
   /** The languages as the form's field shows them. */
   public String languagesText() {
     return String.join(", ", languages);
@@ -78,6 +84,8 @@ public record ProfileForm(String displayName, String email, String locale, Strin
       problems.put("displayName", "profile.error.name.required");
     } else if (length(displayName) > Member.MAX_NAME_LENGTH) {
       problems.put("displayName", "profile.error.name.long");
+    } else if (Member.formerName(displayName)) {
+      problems.put("displayName", "settings.error.name.reserved");
     }
     if (email != null && (email.length() > Member.MAX_EMAIL_LENGTH || !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+"))) {
       problems.put("email", "profile.error.email");

@@ -36,7 +36,7 @@ final class ErasureRepository {
   /**
    * What only concerns the person, deleted in one statement: notifications to them, their
    * preferences, watches, follows, subscriptions, read positions, digests, idempotency keys, review
-   * claims, open join requests, memberships, their avatar, their data exports, their declarations of interest, and mail to them (by member or by the address they had,
+   * claims, open join requests, memberships, their avatar, their data exports, their declarations of interest, their e-mail-change history, and mail to them (by member or by the address they had,
    * $2); jobs they caused no longer name them.
    */
   private static final String DELETE_PERSONAL = """
@@ -55,7 +55,8 @@ final class ErasureRepository {
            jobs_unnamed AS (UPDATE notification_jobs SET actor_id = NULL WHERE actor_id = $1),
            avatar_gone AS (DELETE FROM member_avatars WHERE member_id = $1),
            exports_gone AS (DELETE FROM data_exports WHERE member_id = $1),
-           declarations_gone AS (DELETE FROM declaration_versions WHERE member_id = $1)
+           declarations_gone AS (DELETE FROM declaration_versions WHERE member_id = $1),
+           email_changes_gone AS (DELETE FROM email_changes WHERE member_id = $1)
       DELETE FROM mail_outbox WHERE member_id = $1 OR ($2::text IS NOT NULL AND lower(recipient) = lower($2::text))""";
 
   /**

@@ -28,7 +28,7 @@ public final class ErasureService {
   /** How recent the sign-in must be for a member to erase an account. */
   public static final Duration RECENT_SIGN_IN = Duration.ofMinutes(5);
   /** The name an erased member's row shows. */
-  public static final String FORMER_MEMBER = "Former member";
+  public static final String FORMER_MEMBER = eu.mhealthhub.agora.Member.FORMER_NAME;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -117,6 +117,33 @@ final class ExportRepository {
                          FROM declaration_entries e WHERE e.version_id = v.id), '[]'::jsonb) AS entries
         FROM declaration_versions v WHERE v.member_id = $1""", "t.version");
 
+  /** The flags the member raised on items, and whether a moderator has dealt with each. */
+  static final String FLAGS = array("""
+      SELECT id, item_type, item_id, group_id, reason, detail, created_at, resolved_at FROM flags WHERE member_id = $1""",
+      "t.id");
+
+  /**
+   * The notices of illegal content the member filed while signed in, with the decision on each (the hash
+   * of the sender's address, kept only for the per-address limit, stays out: it cannot be read back).
+   */
+  static final String NOTICES = array("""
+      SELECT id, reference, url, category, explanation, legal_ground, notifier_name, notifier_email, locale, status,
+             decision, decided_at, created_at
+        FROM notices WHERE member_id = $1""", "t.id");
+
+  /** The uploaded picture, when there is one: its version, when it was uploaded and its file in the zip. */
+  static final String AVATAR = array("""
+      SELECT version, updated_at, 'avatar.png' AS file, 256 AS size_pixels FROM member_avatars WHERE member_id = $1""",
+      "t.version");
+
+  /** Every change of the e-mail address used for mail the member asked for, and what became of it. */
+  static final String EMAIL_CHANGES = array("""
+      SELECT id, old_email, new_email, status, requested_at, expires_at, confirmed_at
+        FROM email_changes WHERE member_id = $1""", "t.id");
+
+  /** The larger size of the member's picture, for {@code avatar.png} in the zip. */
+  private static final String AVATAR_FILE = "SELECT large_png FROM member_avatars WHERE member_id = $1";
+
   private static final String ATTACHMENT_FILES = """
       SELECT id, file_name, data FROM attachments WHERE uploader_id = $1 ORDER BY id""";
 
@@ -171,6 +198,12 @@ final class ExportRepository {
           r.getBuffer("data").getBytes())));
       return files;
     });
+  }
+
+  /** The member's picture as PNG (256 pixels), when they uploaded one. */
+  Future<Optional<byte[]>> avatarFile(SqlClient db, long memberId) {
+    return db.preparedQuery(AVATAR_FILE).execute(Tuple.of(memberId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getBuffer("large_png").getBytes()));
   }
 
   Future<Optional<Long>> insert(SqlClient db, long memberId, Instant now) {

@@ -40,7 +40,31 @@ final class ExportSections {
       new Section("sign_ins.json", ExportRepository.SIGN_INS),
       new Section("moderation_decisions.json", ExportRepository.MODERATION_DECISIONS),
       new Section("suspensions.json", ExportRepository.SUSPENSIONS),
-      new Section("declarations.json", ExportRepository.DECLARATIONS));
+      new Section("declarations.json", ExportRepository.DECLARATIONS),
+      flags(),
+      notices(),
+      avatar(),
+      emailChanges());
+
+  /** The flags the member raised (issue 14, point 4). */
+  static Section flags() {
+    return new Section("flags.json", ExportRepository.FLAGS);
+  }
+
+  /** The notices of illegal content the member filed while signed in. */
+  static Section notices() {
+    return new Section("notices.json", ExportRepository.NOTICES);
+  }
+
+  /** The uploaded picture's record; the picture itself is {@code avatar.png} in the zip. */
+  static Section avatar() {
+    return new Section("avatar.json", ExportRepository.AVATAR);
+  }
+
+  /** The e-mail-change history: every new address asked for, confirmed, replaced or left to expire. */
+  static Section emailChanges() {
+    return new Section("email_changes.json", ExportRepository.EMAIL_CHANGES);
+  }
 
   /** The profile: one object (the profile helper's new columns join its query at merge). */
   static Section profile() {

@@ -166,8 +166,9 @@ public final class ExportService {
         return null;
       }));
     }
-    return read.compose(v -> repository.attachmentFiles(pool, claim.memberId()))
-        .compose(attachments -> vertx.executeBlocking(() -> zip(files, attachments), false))
+    return read.compose(v -> Future.all(repository.attachmentFiles(pool, claim.memberId()),
+            repository.avatarFile(pool, claim.memberId())))
+        .compose(both -> vertx.executeBlocking(() -> zip(files, both.resultAt(0), both.resultAt(1)), false))
         .compose(zip -> {
           Instant ready = clock.instant();
           return pool.withTransaction(tx -> repository.ready(tx, claim.id(), ready, ready.plus(kept), zip)
@@ -177,8 +178,13 @@ public final class ExportService {
         });
   }
 
-  /** The zip: each section's JSON (pretty-printed), each post as Markdown, each uploaded file. */
+  /** The zip without a picture. */
   static byte[] zip(Map<String, String> files, List<AttachmentFile> attachments) {
+    return zip(files, attachments, java.util.Optional.empty());
+  }
+
+  /** The zip: each section's JSON (pretty-printed), each post as Markdown, each uploaded file, the picture as avatar.png. */
+  static byte[] zip(Map<String, String> files, List<AttachmentFile> attachments, java.util.Optional<byte[]> avatar) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8)) {
       for (Map.Entry<String, String> f : files.entrySet()) {
@@ -195,6 +201,9 @@ public final class ExportService {
       }
       for (AttachmentFile a : attachments) {
         put(zip, "attachments/" + a.id() + "-" + safeName(a.fileName()), a.data());
+      }
+      if (avatar.isPresent()) {
+        put(zip, "avatar.png", avatar.get());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -74,9 +74,29 @@ public final class Pages {
    */
   public static final String NOTIFICATIONS = "agora.notificationCount";
 
+  /**
+   * The version of the signed-in viewer's uploaded picture for the header (a String), put by
+   * {@code ViewerHandler}; absent, the header shows their initials.
+   */
+  public static final String VIEWER_AVATAR = "agora.viewerAvatar";
+
   static final String MESSAGES = "_messages";
   static final String ZONE = "_zone";
   private static final ZoneId UTC = ZoneId.of("UTC");
+
+  /** The messages of the template being rendered on this thread (rendering is synchronous), for the escaping below. */
+  private static final ThreadLocal<I18n.Messages> RENDERING = new ThreadLocal<>();
+
+  /**
+   * HTML escaping, and an erased member's name ({@link eu.mhealthhub.agora.Member#FORMER_NAME}, which no
+   * one else may take) shown in the reader's language wherever a page or export prints a name: beside
+   * posts, document comments and proposals, Talk questions, search results, document exports.
+   */
+  private static final com.github.jknack.handlebars.EscapingStrategy FORMER_IN_READERS_LANGUAGE = value -> {
+    I18n.Messages m = RENDERING.get();
+    CharSequence shown = m != null && eu.mhealthhub.agora.Member.formerName(value) ? m.get("member.former") : value;
+    return com.github.jknack.handlebars.EscapingStrategy.HTML_ENTITY.escape(shown);
+  };
 
   private final Handlebars handlebars;
   private final ValueResolver[] resolvers;
@@ -92,6 +112,7 @@ public final class Pages {
         .with(new ClassPathTemplateLoader("/templates", ".hbs"))
         // without a cache Handlebars.java reads and parses every partial on every use
         .with(new com.github.jknack.handlebars.cache.ConcurrentMapTemplateCache())
+        .with(FORMER_IN_READERS_LANGUAGE)
         .infiniteLoops(false);
     // view models are maps and records: try those first, Java beans last (each miss costs a lookup)
     this.resolvers = new ValueResolver[] {com.github.jknack.handlebars.context.MapValueResolver.INSTANCE,
@@ -165,11 +186,15 @@ public final class Pages {
     String here = holes.value(escape(here(ctx)));
     String hereEncoded = holes.value(escape(URLEncoder.encode(here(ctx), StandardCharsets.UTF_8)));
     String notificationCount = holes.value(signedIn ? escape(ctx.get(NOTIFICATIONS)) : "");
+    DisplayPreferences chosen = DisplayPreferences.of(ctx);
+    String motion = holes.value(escape(chosen.reducedMotion()));
+    String announce = holes.value(escape(chosen.liveAnnounce()));
+    String avatar = holes.value(signedIn ? headerAvatar(ctx, viewer) : "");
     Locale locale = viewer == null ? i18n.fallback() : viewer.locale();
     ZoneId zone = viewer == null ? UTC : viewer.zone();
     boolean token = viewer != null && viewer.csrfToken() != null;
     List<Object> key = List.of(template, shown, locale, zone, signedIn, token, String.valueOf(ctx.<Object>get("assetVersion")),
-        List.of(initials, name, here, hereEncoded, notificationCount));
+        List.of(initials, name, here, hereEncoded, notificationCount, motion, announce, avatar));
     Encoded page = shells.getIfPresent(key);
     if (page == null) {
       Viewer shared = viewer == null ? null : new Viewer(viewer.member(), locale, zone, token ? CSRF_PLACEHOLDER : null);
@@ -178,10 +203,26 @@ public final class Pages {
       root.put("here", here);
       root.put("hereEncoded", hereEncoded);
       root.put("notificationCount", notificationCount);
+      root.put("prefs", new DisplayPreferences(motion, announce));
+      root.put("viewerAvatar", avatar);
       page = Encoded.of(renderToString(ctx, shared, template, root, true));
       shells.put(key, page);
     }
     send(ctx, 200, page);
+  }
+
+  /**
+   * The signed-in viewer's picture in the header, as markup: the small uploaded image, or the initials.
+   * Decorative either way (the name stands beside it), so the image has an empty alt text.
+   */
+  private String headerAvatar(RoutingContext ctx, Viewer viewer) {
+    eu.mhealthhub.agora.Member m = viewer.member().orElseThrow();
+    String version = ctx.get(VIEWER_AVATAR);
+    if (version == null || version.isEmpty()) {
+      return "<span class=\"avatar\" aria-hidden=\"true\">" + escape(m.initials()) + "</span>";
+    }
+    return "<img class=\"avatar avatar-image\" src=\"/members/" + escape(URLEncoder.encode(m.handle(), StandardCharsets.UTF_8))
+        + "/avatar/64?v=" + escape(version) + "\" alt=\"\" width=\"28\" height=\"28\">";
   }
 
   /** What a shared page shows of its viewer: holes. */
@@ -210,11 +251,14 @@ public final class Pages {
     root.put(ZONE, zone);
     root.put("lang", locale.toLanguageTag());
     Context context = Context.newBuilder(root).resolver(resolvers).build();
+    I18n.Messages before = RENDERING.get();
+    RENDERING.set(i18n.forLocale(locale));
     try {
       return template(template).apply(context);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      RENDERING.set(before);
       context.destroy();
     }
   }
@@ -285,9 +329,13 @@ public final class Pages {
       root.put("here", local);
       root.put("hereEncoded", URLEncoder.encode(local, StandardCharsets.UTF_8));
       root.put("notificationCount", ctx.get(NOTIFICATIONS));
+      root.put("prefs", DisplayPreferences.of(ctx));
+      root.put("viewerAvatar", viewer == null || viewer.member().isEmpty() ? "" : headerAvatar(ctx, viewer));
     }
     root.put("languages", languages(locale));
     Context context = Context.newBuilder(root).resolver(resolvers).build();
+    I18n.Messages before = RENDERING.get();
+    RENDERING.set(messages);
     try {
       // pages are tens of kilobytes: start big rather than grow a small buffer many times
       java.io.StringWriter out = new java.io.StringWriter(48 * 1024);
@@ -296,6 +344,7 @@ public final class Pages {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
+      RENDERING.set(before);
       context.destroy();
     }
   }
@@ -402,7 +451,14 @@ public final class Pages {
   private static void registerHelpers(Handlebars hb) {
     hb.registerHelper("t", (Helper<String>) (key, options) -> {
       I18n.Messages m = options.get(MESSAGES);
-      return m.get(key, options.params);
+      Object[] params = options.params;
+      for (int i = 0; i < params.length; i++) {
+        if (params[i] instanceof CharSequence name && eu.mhealthhub.agora.Member.formerName(name)) {
+          params = params.clone();
+          params[i] = m.get("member.former");
+        }
+      }
+      return m.get(key, params);
     });
     hb.registerHelper("datetime", (Helper<Object>) (value, options) -> {
       Instant instant = toInstant(value);

@@ -83,6 +83,59 @@ class ProfileBrowserTest {
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
 
+  @Test
+  @DisplayName("with the keyboard alone a member chooses reduced motion and no live announcements on the settings page; every page then moves nothing and the thread's live switch starts off; the page passes axe")
+  void preferencesTakeEffect() {
+    ChromeDriver d = chromium.driver();
+    chromium.clearCookies();
+    assertEquals("Sofia Marques", Chromium.signIn(d, app.url("/"), "Sofia Marques"));
+    String handle = TestDatabase.text("SELECT handle FROM members WHERE display_name = 'Sofia Marques' ORDER BY id DESC LIMIT 1");
+    long thread = TestDatabase.count("""
+        SELECT t.id FROM threads t JOIN working_groups g ON g.id = t.group_id WHERE g.visibility = 'public'
+         ORDER BY t.id LIMIT 1""");
+    List<String> failures = new ArrayList<>();
+    try {
+      TestDatabase.update("UPDATE members SET reduced_motion = 'system', live_announce = true WHERE handle = ?", handle);
+      d.get(app.url("/threads/" + thread));
+      assertEquals("agora-arrive", arrivalAnimation(d), "motion by default (the headless device asks for none to be reduced)");
+
+      d.get(app.url("/me"));
+      scan("settings page", failures);
+      // radios: focus the group, arrows choose; Enter on the button submits
+      d.findElement(By.id("reducedMotion-system")).sendKeys(org.openqa.selenium.Keys.ARROW_DOWN);
+      assertTrue(d.findElement(By.id("reducedMotion-on")).isSelected());
+      d.findElement(By.id("liveAnnounce-on")).sendKeys(org.openqa.selenium.Keys.ARROW_DOWN);
+      assertTrue(d.findElement(By.id("liveAnnounce-off")).isSelected());
+      d.findElement(By.cssSelector("form[action='/me/preferences'] button[type=submit]")).sendKeys(org.openqa.selenium.Keys.ENTER);
+      new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().contains("preferences=1"));
+      assertEquals("on|false", TestDatabase.text("SELECT reduced_motion || '|' || live_announce FROM members WHERE handle = ?", handle));
+      assertTrue(d.findElement(By.id("settings-notice")).isDisplayed());
+      scan("settings page after saving", failures);
+
+      d.get(app.url("/threads/" + thread));
+      assertEquals("on", d.findElement(By.tagName("html")).getAttribute("data-reduced-motion"));
+      assertEquals("none", arrivalAnimation(d), "the style sheet honours the choice on the first paint");
+      new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.findElement(By.cssSelector(".live-controls")).isDisplayed());
+      assertTrue(!d.findElement(By.id("live-announce")).isSelected(), "the live script starts with announcements off");
+      assertEquals(Boolean.TRUE, ((org.openqa.selenium.JavascriptExecutor) d).executeAsyncScript("""
+          var done = arguments[arguments.length - 1];
+          import(document.querySelector('script[type=module]').src.replace('main.js', 'live.js'))
+            .then(function (live) { done(live.reducesMotion() && live.announcePreference() === 'off'); });"""));
+    } finally {
+      TestDatabase.update("UPDATE members SET reduced_motion = 'system', live_announce = true WHERE handle = ?", handle);
+    }
+    assertTrue(failures.isEmpty(), String.join("\n", failures));
+  }
+
+  /** The animation a newly arrived post would get on this page. */
+  private static String arrivalAnimation(ChromeDriver d) {
+    return (String) d.executeScript("""
+        var list = document.createElement('ol'); list.className = 'posts';
+        var li = document.createElement('li'); li.className = 'arrived'; list.appendChild(li);
+        document.body.appendChild(list);
+        var name = getComputedStyle(li).animationName; list.remove(); return name;""");
+  }
+
   private static void scan(String what, List<String> failures) {
     List<JsonObject> violations = chromium.axe();
     if (!violations.isEmpty()) {

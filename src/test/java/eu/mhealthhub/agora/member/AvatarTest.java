@@ -120,7 +120,12 @@ class AvatarTest {
     Response removed = s.browser.post(app.url("/me/avatar/remove"), Map.of("_csrf", app.csrf(s.browser)));
     assertEquals(303, removed.status(), removed.body());
     assertEquals(0, s.stored());
-    assertEquals(404, new Browser().download(app.url("/members/" + s.handle + "/avatar/256")).status());
+    Browser.Download drawn = new Browser().download(app.url("/members/" + s.handle + "/avatar/256"));
+    assertEquals(200, drawn.status(), "without a picture the initials are drawn");
+    assertEquals("image/svg+xml", drawn.header("Content-Type"));
+    assertEquals("nosniff", drawn.header("X-Content-Type-Options"));
+    assertTrue(drawn.header("Content-Security-Policy").contains("sandbox"));
+    assertTrue(new String(drawn.bytes(), StandardCharsets.UTF_8).contains(">A" + s.tag.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + "<"));
     Document initials = new Browser().get(app.url("/members/" + s.handle)).html();
     assertNull(initials.selectFirst("h1 img"));
     assertEquals("A" + s.tag.substring(0, 1).toUpperCase(java.util.Locale.ROOT), initials.selectFirst("h1 .avatar").text());
@@ -170,5 +175,71 @@ class AvatarTest {
     byte[] truncated = java.util.Arrays.copyOf(png, 40);
     assertEquals(400, s.upload("broken.png", "image/png", truncated).status());
     assertEquals(0, s.stored());
+  }
+
+  @Test
+  @DisplayName("the header shows the signed-in member's small picture, a post and a document comment their author's, decorative (alt=\"\"); a versioned URL is cached for a year, an unversioned one revalidated by ETag")
+  void headerAndPosts() throws Exception {
+    Someone s = new Someone();
+    Document before = s.browser.get(app.url("/groups")).html();
+    assertEquals("A" + s.tag.substring(0, 1).toUpperCase(java.util.Locale.ROOT),
+        before.selectFirst(".member-link span.avatar[aria-hidden=true]").text(), "initials until a picture is uploaded");
+    assertEquals(303, s.upload("me.png", "image/png", image("png", 300, 200)).status());
+    String version = TestDatabase.text("SELECT version FROM member_avatars WHERE member_id = ?", s.id);
+
+    for (String page : new String[] {"/groups", "/me"}) {
+      org.jsoup.nodes.Element img = s.browser.get(app.url(page)).html().selectFirst(".member-link img.avatar");
+      assertNotNull(img, page);
+      assertEquals("/members/" + s.handle + "/avatar/64?v=" + version, img.attr("src"));
+      assertEquals("", img.attr("alt"), "decorative: the name stands beside it");
+      assertTrue(img.hasAttr("alt"));
+    }
+    assertNull(new Browser().get(app.url("/groups")).html().selectFirst(".member-link"), "not shown to anyone else");
+
+    String slug = Fixtures.unique("avatar-group");
+    long groupId = Fixtures.group(slug, false, true);
+    Fixtures.member(groupId, s.id, "member");
+    Response form = s.browser.get(app.url("/groups/" + slug + "/threads/new"));
+    Response created = s.browser.postMultipart(app.url("/groups/" + slug + "/threads"), Map.of("_csrf",
+        form.inputValue("_csrf"), "clientToken", form.inputValue("clientToken"), "title", "Pictures beside posts",
+        "body", "A post with its author's picture.", "action", "post"), List.of());
+    assertEquals(303, created.status(), created.body());
+    Document thread = new Browser().get(created.location()).html();
+    org.jsoup.nodes.Element beside = thread.selectFirst("article.post header img.avatar-small");
+    assertNotNull(beside);
+    assertEquals("/members/" + s.handle + "/avatar/64", beside.attr("src"));
+    assertEquals("", beside.attr("alt"));
+
+    // and beside her comment on a section of an open document, on the section's page and the document's
+    long openDocument = TestDatabase.count("""
+        SELECT d.id FROM documents d JOIN working_groups g ON g.id = d.group_id
+         WHERE d.status = 'open' AND g.visibility = 'public' ORDER BY d.id LIMIT 1""");
+    Fixtures.member(TestDatabase.count("SELECT group_id FROM documents WHERE id = ?", openDocument), s.id, "member");
+    long sectionKey = TestDatabase.count("SELECT min(section_key) FROM document_sections WHERE document_id = ?", openDocument);
+    Response commented = s.browser.post(app.url("/documents/" + openDocument + "/sections/" + sectionKey + "/comments"),
+        Map.of("_csrf", app.csrf(s.browser), "clientToken", Fixtures.unique("c"), "body", "A comment with a picture"));
+    assertEquals(303, commented.status(), commented.body());
+    for (String page : new String[] {"/documents/" + openDocument + "/sections/" + sectionKey, "/documents/" + openDocument}) {
+      org.jsoup.select.Elements pictures = new Browser().get(app.url(page)).html()
+          .select("p.meta img.avatar-small[src=/members/" + s.handle + "/avatar/64]");
+      assertTrue(!pictures.isEmpty(), page);
+      assertEquals("", pictures.first().attr("alt"));
+    }
+
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpResponse<byte[]> versioned = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(app.url("/members/" + s.handle + "/avatar/64?v=" + version))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals("public, max-age=31536000, immutable", versioned.headers().firstValue("Cache-Control").orElseThrow());
+    java.net.http.HttpResponse<byte[]> plain = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(app.url("/members/" + s.handle + "/avatar/64"))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals("public, no-cache", plain.headers().firstValue("Cache-Control").orElseThrow());
+    String etag = plain.headers().firstValue("ETag").orElseThrow();
+    java.net.http.HttpResponse<byte[]> again = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(app.url("/members/" + s.handle + "/avatar/64"))).header("If-None-Match", etag).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(304, again.statusCode());
+    assertEquals(0, again.body().length);
   }
 }

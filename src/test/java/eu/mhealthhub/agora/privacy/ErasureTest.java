@@ -158,6 +158,15 @@ class ErasureTest {
     Response commented = zelda.browser().post(app.url("/documents/" + openDocument + "/sections/" + sectionKey + "/comments"),
         Map.of("_csrf", app.csrf(zelda.browser()), "clientToken", Fixtures.unique("c"), "body", "Quokka remark on evidence"));
     assertThat(commented.status()).as(commented.body()).isEqualTo(303);
+    // she asks a question in a Talk's live room
+    String talkSlug = Fixtures.unique("erase-talk");
+    Fixtures.talk(talkSlug, groupId);
+    TestDatabase.update("UPDATE talks SET room_state = 'open' WHERE slug = ?", talkSlug);
+    Response asked = zelda.browser().post(app.url("/talks/" + talkSlug + "/questions"), Map.of("_csrf",
+        app.csrf(zelda.browser()), "body", "Quokka question about diaries", "clientToken", Fixtures.unique("q")));
+    assertThat(asked.status()).as(asked.body()).isEqualTo(303);
+    assertThat(other.browser().get(app.url("/talks/" + talkSlug + "/room/questions")).html().select("li").text())
+        .contains("Quokka question about diaries").contains(zelda.name());
     Response requested = zelda.browser().post(app.url("/me/export"), Map.of("_csrf", app.csrf(zelda.browser())));
     assertThat(requested.status()).as(requested.body()).isEqualTo(303);
     long exportId = TestDatabase.count("SELECT id FROM data_exports WHERE member_id = ?", zelda.id());
@@ -177,6 +186,7 @@ class ErasureTest {
     assertThat(new String(files.get("declarations.json"), StandardCharsets.UTF_8)).contains("Quokka Health Insurance");
     assertThat(new String(files.get("posts.json"), StandardCharsets.UTF_8)).contains("Payers should reimburse symptom diaries.");
     assertThat(new String(files.get("document_comments.json"), StandardCharsets.UTF_8)).contains("Quokka remark on evidence");
+    assertThat(new String(files.get("talk_questions.json"), StandardCharsets.UTF_8)).contains("Quokka question about diaries");
     assertThat(new io.vertx.core.json.JsonArray(new String(files.get("document_endorsements.json"), StandardCharsets.UTF_8))
         .getJsonObject(0).getLong("document_id")).isEqualTo(documentId);
 
@@ -236,6 +246,22 @@ class ErasureTest {
     assertThat(thread.select("article.post").text()).contains("I agree with Former member on this.");
     assertThat(TestDatabase.count("SELECT count(*) FROM posts WHERE author_id = ? AND deleted_at IS NULL", zelda.id())).isEqualTo(1);
 
+    // her Talk question stays, by Former member
+    assertThat(other.browser().get(app.url("/talks/" + talkSlug + "/room/questions")).html().select("li").text())
+        .contains("Quokka question about diaries").contains("Former member").doesNotContain("Quokkamire");
+
+    // a reader in another language reads "Former member" in theirs, on pages, in search snippets and in exports
+    Browser french = new Browser().acceptLanguage("fr");
+    assertThat(french.get(app.url("/threads/" + threadId)).html().select("article.post a.author").eachText())
+        .contains("Ancien membre").doesNotContain("Former member");
+    assertThat(french.get(app.url("/talks/" + talkSlug + "/room/questions")).html().select("li").text())
+        .contains("Ancien membre").doesNotContain("Former member");
+    assertThat(search(french, "reimburse symptom diaries").select("ol.results li.result").text())
+        .contains("Ancien membre").doesNotContain("Former member");
+    Browser german = new Browser().acceptLanguage("de");
+    assertThat(german.get(app.url("/documents/" + documentId + "/export.html")).html().text())
+        .contains("Ehemaliges Mitglied").doesNotContain("Former member");
+
     // search finds neither her name nor her handle
     assertThat(search(other.browser(), "Quokkamire").select("ol.results li.result")).isEmpty();
     assertThat(search(other.browser(), "@" + handle).select("ol.results li.result")).isEmpty();
@@ -266,6 +292,50 @@ class ErasureTest {
     assertThat(again).isNotEqualTo(zelda.id());
     assertThat(zelda.browser().get(app.url("/me")).status()).isEqualTo(200);
     assertThat(TestDatabase.text("SELECT display_name FROM members WHERE id = ?", zelda.id())).isEqualTo("Former member");
+  }
+
+  @Test
+  @DisplayName("in a cluster, erasing through node 1 closes her open live sockets on both nodes, and node 2 signs her out")
+  void socketsOnEveryNodeClosed() throws Exception {
+    TestApp.Pair nodes = TestApp.clustered(Map.of());
+    try {
+      TestApp node1 = nodes.first();
+      TestApp node2 = nodes.second();
+      String groupSlug = Fixtures.unique("erase-nodes");
+      long group = Fixtures.group(groupSlug, false, true);
+      Browser zelda = new Browser();
+      String email = Fixtures.unique("zelda-nodes") + "@example.org";
+      long zeldaId = node1.signInNew(zelda, "Zelda Nodes", email);
+      Fixtures.member(group, zeldaId, "member");
+      assertThat(zelda.get(node2.url("/me")).status()).as("signed in on node 2 too").isEqualTo(200);
+      String session = zelda.cookie("localhost", "agora_session");
+      List<CompletableFuture<Void>> closed = new java.util.ArrayList<>();
+      for (TestApp node : List.of(node1, node2)) {
+        WebSocket ws = client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("localhost")
+                .setPort(node.port()).setURI("/eventbus/websocket").addHeader("Origin", node1.url())
+                .addHeader("Cookie", "agora_session=" + session))
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ws.closeHandler(v -> done.complete(null));
+        ws.writeTextMessage(new JsonObject().put("type", "register").put("address", "group." + group).encode());
+        closed.add(done);
+      }
+      Thread.sleep(1000);
+      assertThat(closed).as("both open before the erasure").noneMatch(CompletableFuture::isDone);
+
+      String handle = Fixtures.handle(zeldaId);
+      Response form = zelda.get(node1.url("/me/erase"));
+      assertThat(form.status()).as(form.body()).isEqualTo(200);
+      Response done = zelda.post(node1.url("/me/erase"), Map.of("_csrf", form.inputValue("_csrf"), "confirmation", handle));
+      assertThat(done.status()).as(done.body()).isEqualTo(303);
+      for (CompletableFuture<Void> c : closed) {
+        c.get(2, TimeUnit.SECONDS);
+      }
+      assertThat(zelda.get(node2.url("/me")).status()).as("signed out on node 2").isEqualTo(302);
+      assertThat(TestDatabase.count("SELECT count(*) FROM sign_ins WHERE member_id = ? AND ended_at IS NULL", zeldaId)).isZero();
+    } finally {
+      nodes.close();
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.privacy;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,6 +82,20 @@ class ExportStoryTest {
     TestDatabase.update("INSERT INTO talk_question_votes (question_id, member_id) SELECT id, ? FROM talk_questions WHERE body = ?",
         adaId, "My question " + slug);
 
+    // what she filed for the moderators, her picture and an e-mail change she asked for (issue 14, point 4)
+    TestDatabase.update("INSERT INTO flags (item_type, item_id, group_id, member_id, reason, detail) VALUES ('post', ?, ?, ?,"
+        + " 'other', 'My flag detail')", postId, groupId, adaId);
+    TestDatabase.update("INSERT INTO notices (reference, url, category, explanation, legal_ground, notifier_name,"
+        + " notifier_email, locale, member_id, ip_hash, good_faith) VALUES (?, '/posts/1', 'fraud', 'My notice explanation',"
+        + " 'Art. 1', 'Ada', 'ada@example.org', 'en', ?, 'x', true)", ("REF-" + slug).toUpperCase().replaceAll("[^A-Z0-9-]", "-"), adaId);
+    byte[] picture = java.util.Base64.getDecoder().decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+    TestDatabase.update("INSERT INTO member_avatars (member_id, small_png, large_png, version) VALUES (?, ?, ?, '0123456789abcdef')",
+        adaId, picture, picture);
+    TestDatabase.update("INSERT INTO email_changes (member_id, old_email, new_email, token_hash, expires_at, status, confirmed_at)"
+        + " VALUES (?, 'ada-old@example.org', 'ada-new@example.org', sha256('t'::bytea), now() + interval '1 day',"
+        + " 'confirmed', now())", adaId);
+
     // two requests in a row: one export
     long declaration = TestDatabase.count("""
         INSERT INTO declaration_versions (member_id, version, nothing_to_declare) VALUES (?, 1, false) RETURNING id""", adaId);
@@ -142,6 +157,13 @@ class ExportStoryTest {
         .getJsonArray("entries").getJsonObject(0).getString("organisation"));
     assertEquals("Please keep it civil", new JsonArray(text(files, "moderation_decisions.json")).getJsonObject(0).getString("reason"));
     assertEquals("Cooling off", new JsonArray(text(files, "suspensions.json")).getJsonObject(0).getString("reason"));
+    assertEquals("My flag detail", new JsonArray(text(files, "flags.json")).getJsonObject(0).getString("detail"));
+    assertEquals("My notice explanation", new JsonArray(text(files, "notices.json")).getJsonObject(0).getString("explanation"));
+    assertEquals("avatar.png", new JsonArray(text(files, "avatar.json")).getJsonObject(0).getString("file"));
+    assertArrayEquals(picture, files.get("avatar.png"), "the picture itself");
+    JsonObject change = new JsonArray(text(files, "email_changes.json")).getJsonObject(0);
+    assertEquals("ada-new@example.org", change.getString("new_email"));
+    assertEquals("confirmed", change.getString("status"));
 
     // someone else's export is a 404, as a missing one is
     assertEquals(404, bob.download(app.url("/me/export/" + exportId + "/download")).status());

@@ -180,7 +180,7 @@ class PagesTest {
   }
 
   @Test
-  @DisplayName("the member edits name and e-mail; bad input re-renders the form with the input and changes nothing")
+  @DisplayName("the member edits the name and asks for another e-mail address; bad input re-renders the form with the input and changes nothing")
   void profile() {
     Browser browser = new Browser();
     app.signIn(browser, "demo-elena");
@@ -208,9 +208,9 @@ class PagesTest {
     assertThat(browser.get(app.url("/")).html().text()).contains("Elena Rossi-Bianchi");
 
     app.signIn(new Browser(), "demo-elena");
-    assertEquals("Elena Rossi-Bianchi|elena@patients.example",
+    assertEquals("Elena Rossi-Bianchi|elena.rossi@agora.example",
         TestDatabase.text("SELECT display_name || '|' || email FROM members WHERE subject = 'demo-elena'"),
-        "signing in again keeps what the member chose");
+        "signing in again keeps what the member chose; the new e-mail address waits for its confirmation (SettingsTest)");
     TestDatabase.update("UPDATE members SET display_name = 'Elena Rossi', email = 'elena.rossi@agora.example', "
         + "email_edited = false WHERE subject = 'demo-elena'");
   }
