@@ -163,7 +163,7 @@ public record AppConfig(
       Map.entry("flag", new RateLimit(20, Duration.ofDays(1))),
       Map.entry("notice", new RateLimit(5, Duration.ofHours(1))),
       Map.entry("talk.register", new RateLimit(10, Duration.ofHours(1))),
-      Map.entry("talk.register.email", new RateLimit(3, Duration.ofDays(1))));
+      Map.entry("talk.register.email", new RateLimit(5, Duration.ofDays(1))));
 
   /** Languages with a complete message bundle. Adding one is adding a file and a tag here. */
   /**

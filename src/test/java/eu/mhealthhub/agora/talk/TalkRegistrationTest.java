@@ -45,6 +45,8 @@ class TalkRegistrationTest {
   private static TestApp app;
   private static long groupId;
   private static Browser admin;
+  private static Browser member;
+  private static Browser bystander;
 
   @BeforeAll
   static void start() {
@@ -54,12 +56,18 @@ class TalkRegistrationTest {
         "AGORA_DEMO_CONTENT", "false", "AGORA_ADMIN_EMAILS", ADMIN,
         // the admin signs in while the test clock is the real time (the provider's tokens are checked
         // against it), and their session outlives the days the clock then crosses
-        "AGORA_SESSION_IDLE_MINUTES", "20000", "AGORA_SESSION_MAX_HOURS", "1000"), CLOCK, r -> { });
+        "AGORA_SESSION_IDLE_MINUTES", "20000", "AGORA_SESSION_MAX_HOURS", "1000",
+        // every visitor here comes from 127.0.0.1; the per-address limit of e-mail addresses is kept low to be tested
+        "AGORA_RATE_LIMITS", "talk.register=1000/1h,talk.register.email=3/1d"), CLOCK, r -> { });
     groupId = FreshDatabase.count(db, """
         INSERT INTO working_groups (slug, name, purpose, visibility, join_policy)
         VALUES ('reimbursement', 'Reimbursement', 'Paying for apps.', 'public', 'open') RETURNING id""");
     admin = new Browser();
     app.signUp(admin, "Talk Admin", ADMIN);
+    member = new Browser();
+    app.signUp(member, "Mona Member", "mona@example.org");
+    bystander = new Browser();
+    app.signUp(bystander, "Ben Bystander", "ben@example.org");
   }
 
   @AfterAll
@@ -70,7 +78,7 @@ class TalkRegistrationTest {
 
   /** A Talk of the public group starting {@code in} from the test clock's now, an hour long. */
   private static long talk(String slug, Duration in) {
-    Instant starts = CLOCK.instant().plus(in);
+    Instant starts = CLOCK.instant().plus(in).truncatedTo(ChronoUnit.MINUTES);
     long id = FreshDatabase.count(db, """
         INSERT INTO talks (slug, title, description, starts_at, ends_at, slides_url, recording_url)
         VALUES (?, ?, 'Who pays for <apps> & how.', ?::timestamptz, ?::timestamptz,
@@ -245,5 +253,212 @@ class TalkRegistrationTest {
         .contains("https://video.example.org/r")
         .contains("https://slides.example.org/s.pdf")
         .contains("Follow-up thread in Reimbursement: " + app.url("/threads/" + threadId));
+  }
+
+  private static Response get(Browser b, String path) {
+    return b.get(app.url(path));
+  }
+
+  private static String status(String email) {
+    return FreshDatabase.text(db, "SELECT status FROM talk_registrations WHERE email = ?", email);
+  }
+
+  @Test
+  @DisplayName("past the capacity registrations wait; a cancel link frees the place for the first waiting, who is mailed; a forged or other Talk's link is refused and changes nothing; the moderators' list shows it all")
+  void capacityAndWaitingList() throws Exception {
+    String slug = "full-talk";
+    long talkId = talk(slug, Duration.ofDays(2));
+    Response refused = post(admin, "/talks/" + slug + "/capacity", Map.of("capacity", "0"));
+    assertEquals(400, refused.status());
+    assertThat(refused.html().select("#capacity-error").text()).startsWith("The capacity is a whole number");
+    assertEquals(303, post(admin, "/talks/" + slug + "/capacity", Map.of("capacity", "1")).status());
+
+    register(new Browser(), slug, "Anna First", "anna@example.org");
+    register(new Browser(), slug, "Bert Second", "bert@example.org");
+    register(new Browser(), slug, "Cleo Third", "cleo@example.org");
+    until("three messages", () -> mailTo("anna@example.org").size() == 1 && mailTo("bert@example.org").size() == 1
+        && mailTo("cleo@example.org").size() == 1);
+    assertThat(subjects("bert@example.org")).containsExactly("Waiting list: Paying for apps full-talk");
+    assertThat(status("anna@example.org")).isEqualTo("registered");
+    assertThat(status("bert@example.org")).isEqualTo("waiting");
+    assertThat(held("bert@example.org")).as("no reminders while waiting").isZero();
+    assertThat(held("anna@example.org")).isEqualTo(2);
+
+    String link = cancelLink(mailTo("anna@example.org").get(0));
+    String token = link.substring(link.indexOf("t=") + 2);
+    String forgedToken = token.substring(0, token.length() - 1) + (token.endsWith("a") ? "b" : "a");
+    Response forged = get(new Browser(), "/talks/" + slug + "/registration/cancel?t=" + forgedToken);
+    assertEquals(400, forged.status());
+    assertThat(forged.html().select("main").text()).contains("This cancel link is not valid.");
+    assertEquals(400, new Browser().post(app.url("/talks/" + slug + "/registration/cancel"), Map.of("t", forgedToken)).status());
+    talk("other-talk", Duration.ofDays(2));
+    assertEquals(400, get(new Browser(), "/talks/other-talk/registration/cancel?t=" + token).status());
+    assertEquals(400, new Browser().post(app.url("/talks/other-talk/registration/cancel"), Map.of("t", token)).status());
+    assertThat(status("anna@example.org")).isEqualTo("registered");
+
+    Browser anna = new Browser();
+    Document confirm = get(anna, link).html();
+    assertThat(confirm.select("form input[name=t]").attr("value")).isEqualTo(token);
+    Response cancelled = anna.post(app.url("/talks/" + slug + "/registration/cancel"), Map.of("t", token));
+    assertEquals(303, cancelled.status(), cancelled.body());
+    assertThat(get(anna, link).html().select("#cancel-done").text()).contains("is cancelled");
+    assertThat(status("anna@example.org")).isEqualTo("cancelled");
+    assertThat(held("anna@example.org")).as("her reminders are cancelled").isZero();
+    until("Bert is told he has a place", () -> mailTo("bert@example.org").size() == 2);
+    assertThat(subjects("bert@example.org").get(1)).isEqualTo("A place for you: Paying for apps full-talk");
+    assertThat(status("bert@example.org")).isEqualTo("registered");
+    assertThat(status("cleo@example.org")).isEqualTo("waiting");
+    assertThat(held("bert@example.org")).isEqualTo(2);
+    // a second click changes nothing and mails nobody
+    assertEquals(303, anna.post(app.url("/talks/" + slug + "/registration/cancel"), Map.of("t", token)).status());
+    Thread.sleep(1_500);
+    assertThat(mailTo("cleo@example.org")).hasSize(1);
+
+    Document list = get(admin, "/talks/" + slug + "/registrations").html();
+    assertThat(list.select("#count-registered").text()).isEqualTo("1");
+    assertThat(list.select("#count-waiting").text()).isEqualTo("1");
+    assertThat(list.select("#count-cancelled").text()).isEqualTo("1");
+    assertThat(list.select("#count-questions").text()).isEqualTo("0");
+    assertThat(list.select("#registrations tbody tr").eachText()).hasSize(3);
+    assertThat(list.select("#registrations tbody tr td:eq(1)").eachText())
+        .containsExactly("bert@example.org", "cleo@example.org", "anna@example.org");
+    assertThat(list.select("#registrations tbody tr td:eq(3)").eachText()).containsExactly("registered", "waiting", "cancelled");
+    assertThat(list.select("#capacity").attr("value")).isEqualTo("1");
+    // a larger capacity promotes the waiting list at once
+    assertEquals(303, post(admin, "/talks/" + slug + "/capacity", Map.of("capacity", "5")).status());
+    until("Cleo is told she has a place", () -> mailTo("cleo@example.org").size() == 2);
+    assertThat(status("cleo@example.org")).isEqualTo("registered");
+
+    assertEquals(403, get(bystander, "/talks/" + slug + "/registrations").status());
+    assertEquals(403, get(bystander, "/talks/" + slug + "/registrations.csv").status());
+    assertEquals(403, post(bystander, "/talks/" + slug + "/capacity", Map.of("capacity", "")).status());
+    assertThat(get(new Browser(), "/talks/" + slug + "/registrations").status()).isIn(302, 303, 403);
+    assertThat(talkId).isPositive();
+  }
+
+  @Test
+  @DisplayName("the CSV export of registrations neutralises formulas: names starting with = + - @ get a leading apostrophe")
+  void csvInjection() {
+    String slug = "csv-talk";
+    talk(slug, Duration.ofDays(2));
+    register(new Browser(), slug, "=HYPERLINK(\"http://evil.example/\",\"click\")", "eve@example.org");
+    register(new Browser(), slug, "+1+cmd|' /C calc'!A0", "plus@example.org");
+    register(new Browser(), slug, "@SUM(1+1)", "at@example.org");
+    register(new Browser(), slug, "-2+3", "minus@example.org");
+    register(new Browser(), slug, "Plain O'Name", "plain@example.org");
+    Browser.Download csv = admin.download(app.url("/talks/" + slug + "/registrations.csv"));
+    assertEquals(200, csv.status());
+    assertThat(csv.header("Content-Type")).startsWith("text/csv");
+    List<String> lines = new String(csv.bytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines.get(0)).isEqualTo("\"name\",\"email\",\"member\",\"status\",\"registered_at\",\"status_since\"");
+    assertThat(lines.subList(1, lines.size())).hasSize(5).allSatisfy(line -> assertThat(line).startsWith("\""));
+    assertThat(lines.get(1)).startsWith("\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"click\"\")\",\"eve@example.org\",\"no\",\"registered\",");
+    assertThat(lines.get(2)).startsWith("\"'+1+cmd|' /C calc'!A0\",");
+    assertThat(lines.get(3)).startsWith("\"'@SUM(1+1)\",");
+    assertThat(lines.get(4)).startsWith("\"'-2+3\",");
+    assertThat(lines.get(5)).startsWith("\"Plain O'Name\",");
+  }
+
+  @Test
+  @DisplayName("a member registers in one click and cancels from the Talk's page; moving the Talk re-times the reminders")
+  void memberOneClickAndMovedTalk() throws Exception {
+    String slug = "member-talk";
+    long talkId = talk(slug, Duration.ofDays(4));
+    Document page = get(member, "/talks/" + slug).html();
+    assertThat(page.select("#registration button#register").text()).isEqualTo("Register");
+    Response r = post(member, "/talks/" + slug + "/register", Map.of());
+    assertEquals(303, r.status(), r.body());
+    assertThat(get(member, "/talks/" + slug).html().select("#registration p.notice").text()).startsWith("You are registered.");
+    until("the member's confirmation", () -> mailTo("mona@example.org").size() == 1);
+    assertThat(FreshDatabase.count(db, "SELECT count(*) FROM talk_registrations WHERE talk_id = ? AND member_id IS NOT NULL",
+        talkId)).isEqualTo(1);
+    assertThat(held("mona@example.org")).isEqualTo(2);
+
+    // the Talk moves a day later: the reminders follow it
+    Document edit = get(admin, "/talks/" + slug + "/edit").html();
+    Map<String, String> fields = new HashMap<>();
+    for (org.jsoup.nodes.Element e : edit.select("form[action$=/edit] input[name], form[action$=/edit] textarea[name]")) {
+      if (!e.attr("type").equals("checkbox") || e.hasAttr("checked")) {
+        fields.put(e.attr("name"), e.is("textarea") ? e.wholeText() : e.attr("value"));
+      }
+    }
+    java.time.ZoneId zone = java.time.ZoneId.of("Europe/Brussels");
+    Instant moved = startsAt(talkId).plus(Duration.ofDays(1));
+    java.time.format.DateTimeFormatter local = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm").withZone(zone);
+    fields.put("startsAt", local.format(moved));
+    fields.put("endsAt", local.format(moved.plus(Duration.ofHours(1))));
+    fields.put("group", Long.toString(groupId));
+    Response saved = admin.post(app.url("/talks/" + slug + "/edit"), fields);
+    assertEquals(303, saved.status(), saved.body());
+    assertThat(startsAt(talkId)).isEqualTo(moved);
+    assertThat(held("mona@example.org")).isEqualTo(2);
+    assertThat(FreshDatabase.text(db, """
+        SELECT string_agg(to_char(o.hold_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), ',' ORDER BY o.hold_until)
+        FROM mail_outbox o WHERE o.recipient = 'mona@example.org' AND o.state = 'queued'""")).isEqualTo(
+            moved.minus(Duration.ofDays(1)) + "," + moved.minus(Duration.ofMinutes(15)));
+    assertThat(FreshDatabase.count(db, "SELECT count(*) FROM mail_outbox WHERE recipient = 'mona@example.org' AND state = 'cancelled'"))
+        .as("the old reminders are cancelled").isEqualTo(2);
+
+    Response cancel = post(member, "/talks/" + slug + "/registration/cancel", Map.of());
+    assertEquals(303, cancel.status());
+    assertThat(status("mona@example.org")).isEqualTo("cancelled");
+    assertThat(held("mona@example.org")).isZero();
+    assertThat(get(member, "/talks/" + slug).html().select("#registration button#register").text()).isEqualTo("Register");
+  }
+
+  @Test
+  @DisplayName("a Talk's page carries OpenGraph and a schema.org Event in JSON-LD; the programme lists upcoming Talks by day and pages past ones with their recording")
+  void metadataAndProgramme() {
+    String slug = "meta-talk";
+    long talkId = talk(slug, Duration.ofDays(5));
+    Document page = get(new Browser(), "/talks/" + slug).html();
+    assertThat(page.select("head meta[property=og:title]").attr("content")).isEqualTo("Paying for apps meta-talk");
+    assertThat(page.select("head meta[property=og:url]").attr("content")).isEqualTo(app.url("/talks/" + slug));
+    assertThat(page.select("head meta[property=og:description]").attr("content")).isEqualTo("Who pays for <apps> & how.");
+    String json = page.select("head script[type=application/ld+json]").first().data();
+    assertThat(json).doesNotContain("<").doesNotContain(">");
+    io.vertx.core.json.JsonObject event = new io.vertx.core.json.JsonObject(json);
+    assertThat(event.getString("@type")).isEqualTo("Event");
+    assertThat(event.getString("name")).isEqualTo("Paying for apps meta-talk");
+    assertThat(event.getString("description")).isEqualTo("Who pays for <apps> & how.");
+    assertThat(Instant.parse(event.getString("startDate"))).isEqualTo(startsAt(talkId));
+    assertThat(Instant.parse(event.getString("endDate"))).isEqualTo(startsAt(talkId).plus(Duration.ofHours(1)));
+    assertThat(event.getString("eventAttendanceMode")).isEqualTo("https://schema.org/OnlineEventAttendanceMode");
+    assertThat(event.getJsonObject("location").getString("@type")).isEqualTo("VirtualLocation");
+    assertThat(event.getJsonObject("location").getString("url")).isEqualTo(app.url("/talks/" + slug));
+    assertThat(event.getJsonObject("organizer").getString("name")).isEqualTo("European mHealth Hub");
+    assertThat(event.getJsonArray("performer").getJsonObject(0).getString("name")).isEqualTo("Dr Ada Payer");
+
+    for (int i = 0; i < 12; i++) {
+      long id = talk("past-" + i, Duration.ofDays(-30 - i));
+      FreshDatabase.update(db, "UPDATE talks SET room_state = 'closed', summary = ? WHERE id = ?", "Summary " + i, id);
+    }
+    Document programme = get(new Browser(), "/talks").html();
+    assertThat(programme.select("#upcoming-heading ~ ul.programme a").eachText()).contains("Paying for apps meta-talk");
+    assertThat(programme.select("h3.programme-day")).isNotEmpty();
+    assertThat(programme.select("ul.past > li")).hasSize(10);
+    assertThat(programme.select("ul.past > li").first().select("a").first().text()).isEqualTo("Paying for apps past-0");
+    assertThat(programme.select("ul.past > li").first().select("a[href=https://video.example.org/r]")).hasSize(1);
+    assertThat(programme.select("ul.past > li").first().select("p.talk-summary").text()).isEqualTo("Summary 0");
+    assertThat(programme.select("a[rel=next]").attr("href")).isEqualTo("/talks?page=2");
+    Document second = get(new Browser(), "/talks?page=2").html();
+    assertThat(second.select("ul.past > li a:eq(0)").eachText()).contains("Paying for apps past-11");
+    assertEquals(404, get(new Browser(), "/talks?page=9").status());
+  }
+
+  @Test
+  @DisplayName("one e-mail address cannot be registered more than the limit allows (429, nothing stored), whoever submits it")
+  void registeringOthersIsLimited() {
+    for (int i = 0; i < 3; i++) {
+      talk("limited-" + i, Duration.ofDays(2));
+    }
+    talk("limited-3", Duration.ofDays(2));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(303, register(new Browser(), "limited-" + i, "Victim", "victim@example.org").status());
+    }
+    Response refused = register(new Browser(), "limited-3", "Victim", "victim@example.org");
+    assertEquals(429, refused.status());
+    assertThat(refused.header("Retry-After")).isNotBlank();
+    assertThat(FreshDatabase.count(db, "SELECT count(*) FROM talk_registrations WHERE email = 'victim@example.org'")).isEqualTo(3);
   }
 }
