@@ -166,8 +166,18 @@ public final class TalkRegistrations {
       return Future.failedFuture(DomainException.badRequest(form.problems().values().iterator().next()));
     }
     return limits.take(LIMIT_ADDRESS, "address:" + address)
-        .compose(v -> limits.take(LIMIT_EMAIL, "email:" + RegistrationRepository.key(form.email())))
+        .compose(v -> limits.take(LIMIT_EMAIL, "email:" + digest(RegistrationRepository.key(form.email()))))
         .compose(v -> register(slug, null, form.name(), form.email(), locale, zone)).mapEmpty();
+  }
+
+  /** The limit's subject for an address: its SHA-256, so the rate buckets hold no address. */
+  private static String digest(String emailKey) {
+    try {
+      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(emailKey.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
   }
 
   /** A member registers in one click; completes with their registration's status. */
