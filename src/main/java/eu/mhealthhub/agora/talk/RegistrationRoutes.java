@@ -46,7 +46,7 @@ public final class RegistrationRoutes {
   public record RegisterPage(Talk talk, Form form, Map<String, String> problems, boolean started) {}
 
   /** After a registration: the same page whatever the address was. */
-  public record SentPage(Talk talk, boolean member, String status) {}
+  public record SentPage(Talk talk) {}
 
   /** A cancel link's page: the button, or that it is done. */
   public record CancelPage(Talk talk, String token, boolean done) {}
@@ -121,7 +121,7 @@ public final class RegistrationRoutes {
   }
 
   private void sent(RoutingContext ctx) {
-    TalkRoutes.render(ctx, pages, "talk/registered", talks.find(slug(ctx)).map(talk -> new SentPage(talk, false, "")));
+    TalkRoutes.render(ctx, pages, "talk/registered", talks.find(slug(ctx)).map(talk -> new SentPage(talk)));
   }
 
   private void cancelPage(RoutingContext ctx) {

@@ -107,10 +107,6 @@ public final class TalkRegistrations {
     public boolean waiting() {
       return status == Status.WAITING;
     }
-
-    public boolean active() {
-      return status == Status.REGISTERED || status == Status.WAITING;
-    }
   }
 
   /** A registration form: a visitor's name and address, or nothing for a member. */

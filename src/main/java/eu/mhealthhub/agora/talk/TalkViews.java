@@ -34,9 +34,6 @@ public final class TalkViews {
 
   // ---- pages
 
-  /** The programme: upcoming and past Talks. */
-  public record ListPage(List<Talk> upcoming, List<Talk> past, boolean canCreate) {}
-
   /**
    * A question in the room's list as this viewer sees it: its author only where they may see it,
    * the moderation buttons only for the Talk's moderators while the room is open.
@@ -151,14 +148,6 @@ public final class TalkViews {
   }
 
   // ---- building them
-
-  public Future<ListPage> list(Optional<Member> viewer) {
-    Future<List<Talk>> upcoming = talks.upcoming(50);
-    Future<List<Talk>> past = talks.recent(50);
-    Future<List<WorkingGroup>> groups = talks.groupsFor(viewer);
-    return Future.all(upcoming, past, groups).map(all -> new ListPage(upcoming.result(), past.result(),
-        TalkPolicy.canCreate(viewer, groups.result())));
-  }
 
   /** Past Talks per page of the programme. */
   public static final int PAST_PAGE = 10;
