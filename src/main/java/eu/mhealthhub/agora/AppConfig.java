@@ -189,7 +189,9 @@ public record AppConfig(
       Map.entry("talk.question", new RateLimit(3, Duration.ofSeconds(30))),
       Map.entry("talk.vote", new RateLimit(20, Duration.ofSeconds(4))),
       Map.entry("flag", new RateLimit(20, Duration.ofDays(1))),
-      Map.entry("notice", new RateLimit(5, Duration.ofHours(1))));
+      Map.entry("notice", new RateLimit(5, Duration.ofHours(1))),
+      Map.entry("talk.register", new RateLimit(10, Duration.ofHours(1))),
+      Map.entry("talk.register.email", new RateLimit(5, Duration.ofDays(1))));
 
   /** Languages with a complete message bundle. Adding one is adding a file and a tag here. */
   /**
@@ -205,7 +207,8 @@ public record AppConfig(
       "mail", Duration.ofDays(30),
       "digest_runs", Duration.ofDays(90),
       "notification_jobs", Duration.ofDays(7),
-      "exports", Duration.ofHours(24));
+      "exports", Duration.ofHours(24),
+      "talk_registrations", Duration.ofDays(30));
 
   public static final List<Locale> SUPPORTED_LOCALES =
       List.of(Locale.ENGLISH, Locale.FRENCH, Locale.GERMAN);

@@ -174,6 +174,9 @@ public final class Agora {
           database.pool(), notifications, mail, i18n, clock, effective.mail().delay(), effective.defaultTimeZone());
       notificationMail.start();
       mail.startWorker();
+      // registration for Talks mails through the outbox; the Talk service tells it of moves and closes
+      talks.registrationsWith(new eu.mhealthhub.agora.talk.TalkRegistrations(database.pool(), clock, mail.outbox(),
+          mail.composer(), i18n, limits));
       // every node keeps the set of suspended members in memory, so requests are checked without a round trip
       eu.mhealthhub.agora.moderation.SuspendedMembers suspended = new eu.mhealthhub.agora.moderation.SuspendedMembers(
           vertx, database.pool(), members::forget);
@@ -210,6 +213,7 @@ public final class Agora {
           .onFailure(e -> LOG.warn("rate-limit buckets not pruned: {}", e.getMessage())));
       pages.warm(WebRouter.TEMPLATES);
       pages.warm(eu.mhealthhub.agora.mail.MailRoutes.TEMPLATES);
+      pages.warm(eu.mhealthhub.agora.talk.RegistrationRoutes.TEMPLATES);
       // sessions live in the cluster when there is one, so any node serves any member; a single
       // node keeps them in PostgreSQL, so a restart signs nobody out
       SessionStore sessions = config.cluster().isPresent()

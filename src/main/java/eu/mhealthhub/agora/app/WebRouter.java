@@ -167,6 +167,10 @@ public final class WebRouter {
         services.mail().outbox(), services.mail().composer(), services.i18n(), limits),
         config.publicOrigin());
     noticeRoutes.mountAnonymous(router, csrf);
+    // a visitor registers for a Talk, and a cancel link is confirmed, without a session (Origin check)
+    eu.mhealthhub.agora.talk.RegistrationRoutes registrationRoutes = new eu.mhealthhub.agora.talk.RegistrationRoutes(
+        pages, services.talks(), services.talks().registrations(), config.publicOrigin());
+    registrationRoutes.mountAnonymous(router, csrf);
     router.route().handler(InputCheck.body(csrf));
 
     signIn.mount(router);
@@ -196,6 +200,7 @@ public final class WebRouter {
     new LiveRoutes(services.database().pool(), services.changes().log(), services.audience()).mount(router);
     new PresenceRoutes(services.audience(), services.presence()).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
+    registrationRoutes.mount(router);
     memberRoutes.mount(router);
     new eu.mhealthhub.agora.privacy.ErasureRoutes(pages, new eu.mhealthhub.agora.privacy.ErasureService(
         services.database().pool(), services.clock(), services.signIns(), services.members()::forget), services.members())

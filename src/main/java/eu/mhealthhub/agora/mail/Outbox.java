@@ -103,6 +103,14 @@ public final class Outbox {
   }
 
   /**
+   * Cancels queued rows in the caller's transaction (a reminder whose Talk moved or whose
+   * registration was cancelled); rows sent, failed or cancelled already stay as they are.
+   */
+  public Future<Void> cancel(SqlConnection tx, List<Long> ids) {
+    return repository.cancel(tx, ids);
+  }
+
+  /**
    * Registers the check asked before a held message is sent: given references, it answers those
    * still wanted (a notification not yet read, say). The others are cancelled. Until one is
    * registered every reference is wanted. If the check fails, the rows stay held and it is asked

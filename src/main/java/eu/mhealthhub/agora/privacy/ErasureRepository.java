@@ -56,7 +56,10 @@ final class ErasureRepository {
            avatar_gone AS (DELETE FROM member_avatars WHERE member_id = $1),
            exports_gone AS (DELETE FROM data_exports WHERE member_id = $1),
            declarations_gone AS (DELETE FROM declaration_versions WHERE member_id = $1),
-           email_changes_gone AS (DELETE FROM email_changes WHERE member_id = $1)
+           email_changes_gone AS (DELETE FROM email_changes WHERE member_id = $1),
+           -- registrations for Talks: the member's, and any a visitor made with their address
+           registrations_gone AS (DELETE FROM talk_registrations WHERE member_id = $1
+                                  OR ($2::text IS NOT NULL AND email_key = lower($2::text)))
       DELETE FROM mail_outbox WHERE member_id = $1 OR ($2::text IS NOT NULL AND lower(recipient) = lower($2::text))""";
 
   /**

@@ -88,6 +88,12 @@ final class ExportRepository {
   static final String TALK_VOTES = array("""
       SELECT question_id, created_at FROM talk_question_votes WHERE member_id = $1""", "t.question_id");
 
+  /** Registrations for Talks (talk/TalkRegistrations), with the Talk they are for; not the cancel secret. */
+  static final String TALK_REGISTRATIONS = array("""
+      SELECT r.id, t.slug AS talk_slug, t.title AS talk_title, t.starts_at AS talk_starts_at, r.name, r.email, r.status,
+             r.created_at, r.status_at
+        FROM talk_registrations r JOIN talks t ON t.id = r.talk_id WHERE r.member_id = $1""", "t.id");
+
   static final String TALK_MESSAGES = array("""
       SELECT id, talk_id, body_markdown, created_at, hidden_at FROM talk_messages WHERE author_id = $1""", "t.id");
 

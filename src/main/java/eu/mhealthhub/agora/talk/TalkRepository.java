@@ -34,6 +34,9 @@ final class TalkRepository {
   private static final String UPCOMING = SELECT + " WHERE t.ends_at > $1 ORDER BY t.starts_at LIMIT $2";
   private static final String PAST = SELECT + " WHERE t.ends_at <= $1 ORDER BY t.starts_at DESC LIMIT $2";
   private static final String BY_SLUG = SELECT + " WHERE t.slug = $1";
+  private static final String BY_ID = SELECT + " WHERE t.id = $1";
+  private static final String PAST_PAGE = SELECT + " WHERE t.ends_at <= $1 ORDER BY t.starts_at DESC, t.id DESC LIMIT $2 OFFSET $3";
+  private static final String COUNT_PAST = "SELECT count(*) AS n FROM talks WHERE ends_at <= $1";
   private static final String EXISTS = "SELECT 1 FROM talks WHERE id = $1";
   private static final String BY_SLUG_LOCKED = SELECT + " WHERE t.slug = $1 FOR UPDATE OF t";
   /** Writers in the room share the Talk's row; opening, closing and settings take it alone. */
@@ -260,6 +263,19 @@ final class TalkRepository {
 
   Future<Optional<Talk>> bySlug(SqlClient db, String slug) {
     return db.preparedQuery(BY_SLUG).execute(Tuple.of(slug)).map(rows -> first(rows, TalkRepository::talk));
+  }
+
+  Future<Optional<Talk>> byId(SqlClient db, long id) {
+    return db.preparedQuery(BY_ID).execute(Tuple.of(id)).map(rows -> first(rows, TalkRepository::talk));
+  }
+
+  /** One page of the Talks that have ended, most recent first. */
+  Future<List<Talk>> pastPage(SqlClient db, Instant now, int limit, int offset) {
+    return db.preparedQuery(PAST_PAGE).execute(Tuple.of(utc(now), limit, offset)).map(rows -> list(rows, TalkRepository::talk));
+  }
+
+  Future<Long> countPast(SqlClient db, Instant now) {
+    return db.preparedQuery(COUNT_PAST).execute(Tuple.of(utc(now))).map(rows -> rows.iterator().next().getLong("n"));
   }
 
   Future<Boolean> exists(SqlClient db, long id) {

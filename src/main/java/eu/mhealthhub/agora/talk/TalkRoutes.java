@@ -108,11 +108,28 @@ public final class TalkRoutes {
   // ---- reading
 
   private void list(RoutingContext ctx) {
-    render(ctx, pages, "talk/list", views.list(viewer(ctx)));
+    render(ctx, pages, "talk/list", views.programme(viewer(ctx), Viewer.of(ctx).zone(), Forms.page(ctx)));
   }
 
+  /** What the Talk page shows of registration: whether it is open, and the member's own. */
+  public record RegistrationBox(boolean open, boolean member, boolean registered, boolean waiting) {}
+
   private void show(RoutingContext ctx) {
-    render(ctx, pages, "talk/show", views.room(slug(ctx), viewer(ctx), newest(ctx)));
+    Optional<Member> viewer = viewer(ctx);
+    views.room(slug(ctx), viewer, newest(ctx)).compose(page -> {
+      Talk talk = page.talk();
+      TalkRegistrations registrations = talks.registrations();
+      Future<Optional<TalkRegistrations.Mine>> mine = registrations == null ? Future.succeededFuture(Optional.empty())
+          : registrations.mine(talk.id(), viewer);
+      return mine.map(own -> {
+        Map<String, Object> model = new java.util.HashMap<>(ViewModel.of(page));
+        model.put("registration", new RegistrationBox(registrations != null && clock.instant().isBefore(talk.startsAt()),
+            viewer.isPresent(), own.map(TalkRegistrations.Mine::registered).orElse(false),
+            own.map(TalkRegistrations.Mine::waiting).orElse(false)));
+        model.put("meta", TalkMeta.of(talk, publicUrl, messages(i18n, ctx).get("talk.meta.organizer")));
+        return model;
+      });
+    }).onSuccess(model -> pages.render(ctx, "talk/show", model)).onFailure(ctx::fail);
   }
 
   private void calendar(RoutingContext ctx) {

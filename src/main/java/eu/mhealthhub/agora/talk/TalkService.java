@@ -90,6 +90,8 @@ public final class TalkService {
       String lateQuestion) {}
 
   private final NotificationService notifications;
+  /** Registrations, told when a Talk moves or its room closes; wired once mail has started. */
+  private volatile TalkRegistrations registrations;
 
   public TalkService(Pool pool, Clock clock, GroupService groups, ThreadService threads, ChangeFeed changes,
       NotificationService notifications, RateLimits limiter) {
@@ -102,9 +104,31 @@ public final class TalkService {
     this.limiter = limiter;
   }
 
+  /** Wires registrations: a moved Talk re-times their reminders, a closed room mails them the recording. */
+  public void registrationsWith(TalkRegistrations registrations) {
+    this.registrations = registrations;
+  }
+
+  /** Registrations, once wired (null before). */
+  public TalkRegistrations registrations() {
+    return registrations;
+  }
+
+  private Future<Void> retimeRegistrations(io.vertx.sqlclient.SqlConnection conn, long talkId) {
+    TalkRegistrations r = registrations;
+    return r == null ? Future.succeededFuture() : r.retime(conn, talkId);
+  }
+
   /** Talks that have not ended yet, soonest first. */
   public Future<List<Talk>> upcoming(int limit) {
     return repository.upcoming(pool, clock.instant(), limit);
+  }
+
+  /** One page of the Talks that have ended, most recent first, and how many have ended. */
+  public Future<java.util.Map.Entry<List<Talk>, Long>> pastPage(int page, int size) {
+    var list = repository.pastPage(pool, clock.instant(), size, Math.max(0, page - 1) * size);
+    var count = repository.countPast(pool, clock.instant());
+    return Future.all(list, count).map(x -> java.util.Map.entry(list.result(), count.result()));
   }
 
   /** Talks that have ended, most recent first. */
@@ -558,6 +582,8 @@ public final class TalkService {
                 }));
           }
           return chain.compose(v -> repository.close(conn, talk.id(), text, by.id()))
+              .compose(v -> registrations == null ? Future.<Void>succeededFuture()
+                  : registrations.afterTalk(conn, talk.id(), targets, threadIds))
               .compose(v -> repository.log(conn, null, by.id(), "talk.closed", "talk", talk.id(), ""))
               .map(v -> {
                 made.add(new Change(talk.address(), "room.closed", talk.id()));
@@ -613,6 +639,7 @@ public final class TalkService {
       long id = room.talk().id();
       return changes.transaction(conn -> repository.updateTalk(conn, id, merged)
           .compose(v -> repository.replaceSpeakersAndGroups(conn, id, merged))
+          .compose(v -> retimeRegistrations(conn, id))
           .compose(v -> repository.log(conn, null, viewer.orElseThrow().id(), "talk.update", "talk", id, ""))
           .map(v -> Outcome.<Void>of(null, Change.at(LiveAddress.of("talk", id), "talk.changed", id))));
     });

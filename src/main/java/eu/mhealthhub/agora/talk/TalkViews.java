@@ -34,9 +34,6 @@ public final class TalkViews {
 
   // ---- pages
 
-  /** The programme: upcoming and past Talks. */
-  public record ListPage(List<Talk> upcoming, List<Talk> past, boolean canCreate) {}
-
   /**
    * A question in the room's list as this viewer sees it: its author only where they may see it,
    * the moderation buttons only for the Talk's moderators while the room is open.
@@ -152,12 +149,45 @@ public final class TalkViews {
 
   // ---- building them
 
-  public Future<ListPage> list(Optional<Member> viewer) {
-    Future<List<Talk>> upcoming = talks.upcoming(50);
-    Future<List<Talk>> past = talks.recent(50);
+  /** Past Talks per page of the programme. */
+  public static final int PAST_PAGE = 10;
+
+  /** One day of the programme, in the reader's time zone: the first Talk's start names the day. */
+  public record ProgrammeDay(java.time.Instant day, List<Talk> talks) {}
+
+  /** A past Talk with what a reader may follow up: summary, recording, slides and the follow-up threads they may read. */
+  public record PastTalk(Talk talk, List<Followup> followups) {}
+
+  /** {@code /talks}: upcoming Talks by day, then one page of past ones. */
+  public record ProgrammePage(List<ProgrammeDay> upcoming, List<PastTalk> past, boolean canCreate, int page,
+      Integer previousPage, Integer nextPage) {}
+
+  /** The programme: upcoming Talks grouped by day in {@code zone}, and page {@code page} of past Talks (404 past the last). */
+  public Future<ProgrammePage> programme(Optional<Member> viewer, java.time.ZoneId zone, int page) {
+    Future<List<Talk>> upcoming = talks.upcoming(200);
+    Future<java.util.Map.Entry<List<Talk>, Long>> past = talks.pastPage(page, PAST_PAGE);
     Future<List<WorkingGroup>> groups = talks.groupsFor(viewer);
-    return Future.all(upcoming, past, groups).map(all -> new ListPage(upcoming.result(), past.result(),
-        TalkPolicy.canCreate(viewer, groups.result())));
+    return Future.all(upcoming, past, groups).compose(all -> {
+      long total = past.result().getValue();
+      if (page < 1 || page > 1 && (long) (page - 1) * PAST_PAGE >= total) {
+        return Future.failedFuture(eu.mhealthhub.agora.DomainException.notFound());
+      }
+      List<ProgrammeDay> days = new java.util.ArrayList<>();
+      java.time.LocalDate current = null;
+      for (Talk t : upcoming.result()) {
+        java.time.LocalDate d = t.startsAt().atZone(zone).toLocalDate();
+        if (!d.equals(current)) {
+          days.add(new ProgrammeDay(t.startsAt(), new java.util.ArrayList<>()));
+          current = d;
+        }
+        days.get(days.size() - 1).talks().add(t);
+      }
+      List<Future<PastTalk>> ended = past.result().getKey().stream()
+          .map(t -> talks.room(t.slug(), viewer).map(room -> new PastTalk(t, room.followups()))).toList();
+      return Future.all(ended).map(x -> new ProgrammePage(List.copyOf(days),
+          ended.stream().map(Future::result).toList(), TalkPolicy.canCreate(viewer, groups.result()), page,
+          page > 1 ? page - 1 : null, (long) page * PAST_PAGE < total ? page + 1 : null));
+    });
   }
 
   /** The Talk page with its room, questions {@code newest} first or by votes. */

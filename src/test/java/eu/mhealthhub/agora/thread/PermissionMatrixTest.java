@@ -484,7 +484,28 @@ class PermissionMatrixTest {
       return "/members/" + erasable() + "/erase";
     }, (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN,
         p -> Map.of("confirmation", lastErasable, "reason", "Matrix request"), false));
+    // registrations for a Talk of the place's group (issue 15 point 6): its moderators (the group's, and
+    // admins) see, export and limit them; Talks are public, so anyone else is refused, not hidden
+    java.util.function.BiFunction<Role, Place, Outcome> talkModerators = (r, p) -> moderates(r) ? Outcome.OK : Outcome.FORBIDDEN;
+    list.add(new Route("GET /talks/:slug/registrations", false, true, p -> "/talks/" + matrixTalk(p) + "/registrations",
+        talkModerators, null, false));
+    list.add(new Route("GET /talks/:slug/registrations.csv", false, true, p -> "/talks/" + matrixTalk(p) + "/registrations.csv",
+        talkModerators, null, false));
+    list.add(new Route("POST /talks/:slug/capacity", true, false, p -> "/talks/" + matrixTalk(p) + "/capacity",
+        talkModerators, p -> Map.of("capacity", ""), false));
     return list;
+  }
+
+  /** An upcoming Talk of the place's group, made once; its slug. */
+  private static String matrixTalk(Place p) {
+    String slug = "matrix-talk-" + p.slug();
+    if (TestDatabase.count("SELECT count(*) FROM talks WHERE slug = ?", slug) == 0) {
+      long id = TestDatabase.count("""
+          INSERT INTO talks (slug, title, starts_at, ends_at)
+          VALUES (?, 'Matrix Talk', now() + interval '2 days', now() + interval '2 days 1 hour') RETURNING id""", slug);
+      TestDatabase.update("INSERT INTO talk_groups (talk_id, group_id) VALUES (?, ?)", id, p.groupId());
+    }
+    return slug;
   }
 
   private static Response call(Role role, Route route, Place place, String path) {
