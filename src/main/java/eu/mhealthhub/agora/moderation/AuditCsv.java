@@ -37,10 +37,6 @@ public final class AuditCsv {
 
   /** One field, guarded and quoted. */
   public static String field(String value) {
-    String v = value == null ? "" : value;
-    if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0) {
-      v = "'" + v;
-    }
-    return '"' + v.replace("\"", "\"\"") + '"';
+    return eu.mhealthhub.agora.web.Csv.field(value);
   }
 }
