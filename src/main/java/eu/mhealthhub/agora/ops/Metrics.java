@@ -42,6 +42,7 @@ public final class Metrics {
 
   private final PrometheusMeterRegistry registry;
   private final Optional<String> token;
+  private final String registryName = "agora-" + java.util.UUID.randomUUID();
 
   private Metrics(PrometheusMeterRegistry registry, Optional<String> token) {
     this.registry = registry;
@@ -81,6 +82,9 @@ public final class Metrics {
   public VertxOptions vertxOptions(VertxOptions options) {
     return options.setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
+        // Vert.x keeps backends by name for the whole JVM: a name of its own keeps a second Agora in the same
+        // process (the cluster tests, the test suite) from reporting into the first one's registry
+        .setRegistryName(registryName)
         .setJvmMetricsEnabled(true)
         // no HTTP_PATH (raw paths) and no EB_ADDRESS (thread.123, member.7): unbounded and personal
         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME,

@@ -120,10 +120,11 @@ public final class ErrorPages implements Handler<RoutingContext> {
     }
     if (wantsJson(ctx)) {
       JsonObject error = new JsonObject().put("status", status).put("title", title).put("message", text);
+      // the request's id is in the X-Request-Id header; the body stays the same for every request that fails
+      // alike (a closed group's 404 is byte for byte a missing one's)
       if (errorId != null) {
         error.put("errorId", errorId);
       }
-      error.put("requestId", requestId);
       Buffer body = new JsonObject().put("error", error).toBuffer();
       ctx.response().setStatusCode(status)
           .putHeader("Content-Type", "application/json; charset=utf-8")
