@@ -101,7 +101,7 @@ final class TalkRepository {
 
   private static final String QUESTION_COLUMNS = """
       SELECT q.id, q.talk_id, q.author_id, a.display_name, a.handle, q.body, q.anonymous, q.status, q.merged_into,
-             q.votes, q.answered_at, q.answer, q.created_at, q.held_for_review_at IS NOT NULL AS held,
+             q.votes, q.answered_at, q.answer, q.created_at, q.held_for_review_at IS NOT NULL AS held, q.declaration_version,
              EXISTS (SELECT 1 FROM talk_question_votes v WHERE v.question_id = q.id AND v.member_id = $2) AS voted
         FROM talk_questions q JOIN members a ON a.id = q.author_id
       """;
@@ -215,7 +215,7 @@ final class TalkRepository {
     return new Question(row.getLong("id"), row.getLong("talk_id"), row.getLong("author_id"), row.getString("display_name"),
         row.getString("handle"), row.getString("body"), row.getBoolean("anonymous"), row.getString("status"),
         row.getLong("merged_into"), row.getInteger("votes"), instant(row, "answered_at"), row.getString("answer"),
-        instant(row, "created_at"), row.getBoolean("voted"), row.getBoolean("held"));
+        instant(row, "created_at"), row.getBoolean("voted"), row.getBoolean("held"), row.getInteger("declaration_version"));
   }
 
   /** A question or chat message as a flag needs it. */

@@ -43,7 +43,8 @@ public final class TalkViews {
    */
   public record QuestionView(long id, String slug, String sortQuery, String body, String author, boolean anonymous,
       int votes, boolean voted, boolean pending, boolean hidden, boolean answered, String answer, boolean pinned,
-      boolean canVote, boolean moderate, boolean canMerge, boolean held, boolean canFlag, boolean canReport) {}
+      boolean canVote, boolean moderate, boolean canMerge, boolean held, boolean canFlag, boolean canReport,
+      String authorHandle, Integer declarationVersion) {}
 
   /**
    * A chat message as this viewer sees it: a notice instead of a held one's text; the flag link
@@ -194,7 +195,10 @@ public final class TalkViews {
         talk.pinnedQuestionId() != null && talk.pinnedQuestionId() == q.id(), TalkPolicy.canVote(viewer, talk, q),
         moderate, targets - (TalkService.mergeTarget(q) ? 1 : 0) > 0, q.held(),
         // the Talk's moderators hide what they would flag: their links stay off (and their large rooms small)
-        !room.moderator() && q.visible() && TalkPolicy.canFlag(viewer, q.authorId()), !room.moderator() && q.visible()))
+        !room.moderator() && q.visible() && TalkPolicy.canFlag(viewer, q.authorId()), !room.moderator() && q.visible(),
+        // the badge names its author through its link: only where the author is shown
+        TalkPolicy.canSeeAuthor(viewer, room.moderator(), q) ? q.authorHandle() : null,
+        TalkPolicy.canSeeAuthor(viewer, room.moderator(), q) ? q.declarationVersion() : null))
         .toList();
     return new QuestionsView(talk, shown, newest, newest ? "newest" : "votes");
   }
