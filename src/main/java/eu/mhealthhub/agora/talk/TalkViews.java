@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora.talk;
 
+import eu.mhealthhub.agora.declaration.DeclarationPages;
+
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.group.GroupPolicy;
@@ -131,7 +133,7 @@ public final class TalkViews {
 
   /** The form for a new Talk ({@code talk} null) or an existing one, as shown or shown again. */
   public record TalkFormPage(boolean creating, Talk talk, TalkForm form, List<GroupChoice> groups, String zone,
-      Map<String, String> problems, boolean hasProblems) {
+      Map<String, String> problems, boolean hasProblems, List<SpeakerRow> speakerRows) {
 
     /**
      * The form on {@code talk} (null for a new one) with the groups the viewer may attach: any
@@ -142,12 +144,69 @@ public final class TalkViews {
       boolean admin = viewer.map(Member::admin).orElse(false);
       List<GroupChoice> groups = readable.stream().filter(g -> admin || g.viewerIsModerator())
           .map(g -> new GroupChoice(g.id(), g.name(), form.groupIds().contains(g.id()))).toList();
-      return new TalkFormPage(talk == null, talk, form, groups, zone.getId(), Map.of(), false);
+      return new TalkFormPage(talk == null, talk, form, groups, zone.getId(), Map.of(), false,
+          SpeakerRow.of(talk, form, Map.of(), ""));
     }
 
     /** The form again with its problems, field to message key. */
     public TalkFormPage refusing(Map<String, String> problems) {
-      return new TalkFormPage(creating, talk, form, groups, zone, problems, !problems.isEmpty());
+      return new TalkFormPage(creating, talk, form, groups, zone, problems, !problems.isEmpty(),
+          SpeakerRow.of(talk, form, problems, ""));
+    }
+
+    /**
+     * The form again, nothing stored, with more blank rows: {@code speaker} another speaker,
+     * {@code entries.N} more entries for the speaker in row N.
+     */
+    public TalkFormPage adding(String more) {
+      return new TalkFormPage(creating, talk, form, groups, zone, Map.of(), false, SpeakerRow.of(talk, form, Map.of(), more));
+    }
+  }
+
+  /**
+   * A speaker's rows in the Talk form: their fields (named {@code prefix} + field), the rows of
+   * their declaration's entries, the note migrated from the free text of before (shown, not
+   * edited), and the problems of a refused submission by field name without the prefix.
+   */
+  public record SpeakerRow(int row, String prefix, String key, String name, String affiliation, String handle,
+      boolean nothingToDeclare, String legacyNote, List<DeclarationPages.Row> entries, Map<String, String> problems,
+      List<DeclarationPages.Choice> kinds, List<DeclarationPages.Choice> bands) {
+
+    /** Blank entry rows each speaker is offered; "more entries" adds this many again. */
+    static final int BLANK_ENTRIES = 1;
+
+    public int number() {
+      return row + 1;
+    }
+
+    static List<SpeakerRow> of(Talk talk, TalkForm form, Map<String, String> problems, String more) {
+      Map<String, String> legacy = new java.util.HashMap<>();
+      if (talk != null) {
+        talk.speakers().stream().filter(s -> s.declaration() != null && s.declaration().legacyNote() != null)
+            .forEach(s -> legacy.put(s.key(), s.declaration().legacyNote()));
+      }
+      List<SpeakerRow> rows = new java.util.ArrayList<>();
+      for (TalkForm.SpeakerForm s : form.speakers()) {
+        String prefix = "speaker." + rows.size() + ".";
+        Map<String, String> own = new java.util.HashMap<>();
+        problems.forEach((field, key) -> {
+          if (field.startsWith(prefix)) {
+            own.put(field.substring(prefix.length()), key);
+          }
+        });
+        int blanks = BLANK_ENTRIES + (("entries." + rows.size()).equals(more) ? 2 * BLANK_ENTRIES + 1 : 0);
+        rows.add(new SpeakerRow(rows.size(), prefix, s.key(), s.name(), s.affiliation(), s.handle(),
+            s.declaration().nothingToDeclare(), legacy.get(s.key()),
+            DeclarationPages.entryRows(s.declaration().entries(), own, blanks), Map.copyOf(own), DeclarationPages.kinds(),
+            DeclarationPages.bands()));
+      }
+      int blankSpeakers = 1 + ("speaker".equals(more) ? 1 : 0);
+      for (int i = 0; i < blankSpeakers && rows.size() < TalkForm.MAX_SPEAKERS; i++) {
+        rows.add(new SpeakerRow(rows.size(), "speaker." + rows.size() + ".", "", "", "", "", false, null,
+            DeclarationPages.entryRows(List.of(), Map.of(), BLANK_ENTRIES), Map.of(), DeclarationPages.kinds(),
+            DeclarationPages.bands()));
+      }
+      return List.copyOf(rows);
     }
   }
 
