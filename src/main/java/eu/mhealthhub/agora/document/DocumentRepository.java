@@ -141,7 +141,8 @@ final class DocumentRepository {
       """;
   private static final String WITHDRAW = "DELETE FROM document_endorsements WHERE document_id = $1 AND member_id = $2";
   private static final String ENDORSEMENTS = """
-      SELECT e.member_id, m.display_name, m.handle, e.revision, e.created_at, e.declaration_version
+      SELECT e.member_id, m.display_name, m.handle, e.revision, e.created_at,
+             CASE WHEN m.erased_at IS NULL THEN e.declaration_version END AS declaration_version
         FROM document_endorsements e JOIN members m ON m.id = e.member_id
        WHERE e.document_id = $1 ORDER BY e.revision DESC, e.created_at
       """;

@@ -40,7 +40,13 @@ final class ExportSections {
       new Section("sign_ins.json", ExportRepository.SIGN_INS),
       new Section("moderation_decisions.json", ExportRepository.MODERATION_DECISIONS),
       new Section("suspensions.json", ExportRepository.SUSPENSIONS),
-      new Section("declarations.json", ExportRepository.DECLARATIONS));
+      new Section("declarations.json", ExportRepository.DECLARATIONS),
+      talkSpeakers());
+
+  /** The Talks the member is billed to speak at, if any (issue 14 point 2). */
+  static Section talkSpeakers() {
+    return new Section("talk_speakers.json", ExportRepository.TALK_SPEAKERS);
+  }
 
   /** The profile: one object (the profile helper's new columns join its query at merge). */
   static Section profile() {
