@@ -20,15 +20,18 @@ import java.util.Optional;
 /** SQL for Talks and their rooms: messages, questions, votes and follow-ups. */
 final class TalkRepository {
 
-  /** The latest version of a speaker's own declaration (s: their talk_speakers row) as JSON, or NULL. */
+  /**
+   * The latest version of a speaker's own declaration (s: their talk_speakers row) as JSON, or NULL:
+   * a scalar sub-query of {@link #SELECT}, in its parentheses.
+   */
   private static final String SPEAKER_DECLARATION = """
-      SELECT json_build_object('version', d.version, 'nothing', d.nothing_to_declare, 'legacy', d.legacy_note,
+      (SELECT json_build_object('version', d.version, 'nothing', d.nothing_to_declare, 'legacy', d.legacy_note,
                                'entries', coalesce((SELECT json_agg(json_build_object('kind', e.kind,
                                    'organisation', e.organisation, 'description', e.description, 'start', e.period_start,
                                    'end', e.period_end, 'current', e.is_current, 'band', e.amount_band) ORDER BY e.position)
                                  FROM talk_speaker_declaration_entries e WHERE e.declaration_id = d.id), '[]'::json))
         FROM talk_speaker_declarations d WHERE d.talk_id = s.talk_id AND d.speaker_key = s.speaker_key
-       ORDER BY d.version DESC LIMIT 1""";
+       ORDER BY d.version DESC LIMIT 1)""";
 
   private static final String SELECT = """
       SELECT t.id, t.slug, t.title, t.description, t.starts_at, t.ends_at, t.slides_url, t.recording_url,
@@ -38,8 +41,8 @@ final class TalkRepository {
                                                          -- the member's declaration in force at the Talk, or now before it
                                                          'memberVersion', CASE WHEN m.id IS NOT NULL
                                                              THEN declaration_in_force(m.id, least(now(), t.starts_at)) END,
-                                                         'declaration', (""" + SPEAKER_DECLARATION + """
-                                                         ))
+                                                         'declaration', """ + SPEAKER_DECLARATION + """
+                                                         )
                                        ORDER BY s.position)
                          FROM talk_speakers s LEFT JOIN members m ON m.id = s.member_id
                         WHERE s.talk_id = t.id), '[]'::json) AS speakers,
