@@ -44,26 +44,50 @@ public record DeclarationForm(boolean nothingToDeclare, List<EntryForm> entries)
 
   /** Reads the rows {@code 0..rows-1} of a submitted form, dropping blank ones. */
   public static DeclarationForm of(MultiMap f) {
-    int rows = Math.min(rowCount(f), MAX_ENTRIES + 10);
+    return of(f, "");
+  }
+
+  /**
+   * As {@link #of(MultiMap)}, for a declaration inside a larger form whose fields all start with
+   * {@code prefix} ({@code speaker.0.kind.1}, {@code speaker.0.nothingToDeclare}): a Talk's speakers.
+   */
+  public static DeclarationForm of(MultiMap f, String prefix) {
+    int rows = Math.min(rowCount(f, prefix), MAX_ENTRIES + 10);
     List<EntryForm> entries = new ArrayList<>();
     for (int i = 0; i < rows; i++) {
-      EntryForm e = new EntryForm(i, line(f.get("kind." + i)), line(f.get("organisation." + i)),
-          text(f.get("description." + i)), line(f.get("start." + i)), line(f.get("end." + i)),
-          f.get("current." + i) != null, line(f.get("band." + i)));
+      EntryForm e = new EntryForm(i, line(f.get(prefix + "kind." + i)), line(f.get(prefix + "organisation." + i)),
+          text(f.get(prefix + "description." + i)), line(f.get(prefix + "start." + i)), line(f.get(prefix + "end." + i)),
+          f.get(prefix + "current." + i) != null, line(f.get(prefix + "band." + i)));
       if (!e.blank()) {
         entries.add(new EntryForm(entries.size(), e.kind(), e.organisation(), e.description(), e.start(), e.end(),
             e.current(), e.band()));
       }
     }
-    return new DeclarationForm(f.get("nothingToDeclare") != null, List.copyOf(entries));
+    return new DeclarationForm(f.get(prefix + "nothingToDeclare") != null, List.copyOf(entries));
   }
 
-  /** How many rows the submitted form had: one past the highest numbered field. */
-  static int rowCount(MultiMap f) {
+  /** Neither "nothing to declare" nor an entry: nothing was declared in this form. */
+  public boolean empty() {
+    return !nothingToDeclare && entries.isEmpty();
+  }
+
+  /** The entries as they are stored: months as their first day, a band not given as null. */
+  public List<Declaration.Entry> storedEntries() {
+    return entries.stream().map(e -> new Declaration.Entry(e.kind(), e.organisation(), e.description(),
+        e.startMonth() == null ? null : e.startMonth().atDay(1), e.endMonth() == null ? null : e.endMonth().atDay(1),
+        e.current(), e.band().isEmpty() ? null : e.band())).toList();
+  }
+
+  /** How many rows the submitted form had: one past the highest numbered field after the prefix. */
+  private static int rowCount(MultiMap f, String prefix) {
     int rows = 0;
-    for (String name : f.names()) {
+    for (String full : f.names()) {
+      if (!full.startsWith(prefix)) {
+        continue;
+      }
+      String name = full.substring(prefix.length());
       int dot = name.lastIndexOf('.');
-      if (dot > 0) {
+      if (dot > 0 && name.indexOf('.') == dot) {
         try {
           rows = Math.max(rows, Integer.parseInt(name.substring(dot + 1)) + 1);
         } catch (NumberFormatException ignored) {

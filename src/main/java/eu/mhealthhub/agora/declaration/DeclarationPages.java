@@ -20,6 +20,39 @@ public final class DeclarationPages {
 
   private DeclarationPages() {}
 
+  /** The kinds of interest, as the form's select offers them. */
+  public static List<Choice> kinds() {
+    return KINDS;
+  }
+
+  /** The amount bands, as the form's select offers them. */
+  public static List<Choice> bands() {
+    return BANDS;
+  }
+
+  /**
+   * The rows of a declaration form holding {@code entries}, then {@code blanks} blank ones (never
+   * more than {@link DeclarationForm#MAX_ENTRIES} in all); {@code problems} by field name without
+   * prefix ({@code organisation.2}) are given to their rows.
+   */
+  public static List<Row> entryRows(List<EntryForm> entries, Map<String, String> problems, int blanks) {
+    List<Row> rows = new ArrayList<>();
+    for (EntryForm e : entries) {
+      int i = rows.size();
+      Map<String, String> own = new java.util.HashMap<>();
+      problems.forEach((field, key) -> {
+        if (field.endsWith("." + i)) {
+          own.put(field.substring(0, field.lastIndexOf('.')), key);
+        }
+      });
+      rows.add(new Row(i, e, own));
+    }
+    while (rows.size() < Math.min(entries.size() + blanks, DeclarationForm.MAX_ENTRIES)) {
+      rows.add(new Row(rows.size(), new EntryForm(rows.size(), "", "", "", "", "", false, ""), Map.of()));
+    }
+    return List.copyOf(rows);
+  }
+
   /** A value a select offers, with the message key of its label. */
   public record Choice(String value, String label) {}
 
@@ -55,22 +88,9 @@ public final class DeclarationPages {
 
     private static FormPage build(Declaration latest, boolean nothing, List<EntryForm> entries,
         Map<String, String> problems, boolean saved, boolean confirmed, int extra) {
-      List<Row> rows = new ArrayList<>();
-      for (EntryForm e : entries) {
-        int i = rows.size();
-        Map<String, String> own = new java.util.HashMap<>();
-        problems.forEach((field, key) -> {
-          if (field.endsWith("." + i)) {
-            own.put(field.substring(0, field.lastIndexOf('.')), key);
-          }
-        });
-        rows.add(new Row(i, e, own));
-      }
       int blanks = BLANK_ROWS + Math.max(0, Math.min(extra, DeclarationForm.MAX_ENTRIES));
-      while (rows.size() < Math.min(entries.size() + blanks, DeclarationForm.MAX_ENTRIES)) {
-        rows.add(new Row(rows.size(), new EntryForm(rows.size(), "", "", "", "", "", false, ""), Map.of()));
-      }
-      return new FormPage(latest, nothing, List.copyOf(rows), rows.size(), problems, !problems.isEmpty(), saved,
+      List<Row> rows = entryRows(entries, problems, blanks);
+      return new FormPage(latest, nothing, rows, rows.size(), problems, !problems.isEmpty(), saved,
           confirmed, KINDS, BANDS);
     }
   }

@@ -93,7 +93,7 @@ final class DeclarationRepository {
    * their declaration in force at each contribution (NULL: none then) and its entries.
    */
   static final String DOCUMENT_ANNEX = """
-      SELECT m.display_name, m.handle, c.declaration_version AS version, v.nothing_to_declare,
+      SELECT m.display_name, m.handle, v.version, v.nothing_to_declare,
              (SELECT json_agg(json_build_object('kind', e.kind, 'organisation', e.organisation, 'description', e.description,
                                                 'start', e.period_start, 'end', e.period_end, 'current', e.is_current,
                                                 'band', e.amount_band) ORDER BY e.position)

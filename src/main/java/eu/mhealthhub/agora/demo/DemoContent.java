@@ -143,12 +143,22 @@ public final class DemoContent {
   record DemoRoom(String talkSlug, String moderator, String summary, List<DemoPost> messages, List<DemoQuestion> questions,
       List<String> followupGroups) {}
 
-  /** Declared interests of the demo speakers, shown beside them on Talk pages. */
-  static final java.util.Map<String, String> SPEAKER_INTERESTS = java.util.Map.of(
-      "Sofia Marques", "Founder and shareholder of an mHealth start-up whose app is reimbursed in Germany.",
-      "Amélie Laurent", "Advises a national payer on digital health; no industry funding.",
-      "Tomasz Nowak", "Employed by a hospital group; has advised an EHR vendor (paid, 2022).",
-      "Dr Jonas Becker", "Investigator in a trial of a telemonitoring app (funded by the manufacturer).");
+  /** One declared interest of a demo speaker: kind and band as in V029, start as {@code yyyy-MM-01}, still current. */
+  record SpeakerInterest(String kind, String organisation, String description, String start, String band) {}
+
+  /**
+   * Declared interests of the demo speakers, shown beside them on Talk pages: kept with the Talk for
+   * speakers who are not members, as the member's own declaration for those who are.
+   */
+  static final java.util.Map<String, SpeakerInterest> SPEAKER_INTERESTS = java.util.Map.of(
+      "Sofia Marques", new SpeakerInterest("shares", "mHealth start-up (founder)",
+          "Founder and shareholder of an mHealth start-up whose app is reimbursed in Germany.", "2019-01-01", null),
+      "Amélie Laurent", new SpeakerInterest("payer_hta", "National payer",
+          "Advises a national payer on digital health; no industry funding.", "2021-01-01", null),
+      "Tomasz Nowak", new SpeakerInterest("employment", "Hospital group",
+          "Employed by a hospital group; has advised an EHR vendor (paid, 2022).", "2018-01-01", null),
+      "Dr Jonas Becker", new SpeakerInterest("research_funding", "Telemonitoring app manufacturer",
+          "Investigator in a trial of a telemonitoring app (funded by the manufacturer).", "2023-01-01", "10k_50k"));
 
   static final List<DemoRoom> ROOMS = List.of(
       new DemoRoom("mhealth-solution-success", "demo-amelie",

@@ -82,9 +82,28 @@ public final class DemoSeeder {
   }
 
   private static final String PERSON = "SELECT id FROM members WHERE issuer = $1 AND subject = $2";
-  private static final String INTERESTS = """
-      UPDATE talk_speakers SET declared_interests = $2 WHERE name = $1 AND declared_interests = ''
-      """;
+  /** A demo speaker who is not a member: a first version of their declaration kept with each of their Talks. */
+  private static final String SPEAKER_INTERESTS = """
+      WITH made AS (
+        INSERT INTO talk_speaker_declarations (talk_id, speaker_key, version, nothing_to_declare)
+        SELECT s.talk_id, s.speaker_key, 1, false FROM talk_speakers s
+         WHERE s.name = $1 AND s.member_id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM talk_speaker_declarations d WHERE d.talk_id = s.talk_id AND d.speaker_key = s.speaker_key)
+        RETURNING id)
+      INSERT INTO talk_speaker_declaration_entries (declaration_id, position, kind, organisation, description, period_start,
+                                                    is_current, amount_band)
+      SELECT id, 0, $2, $3, $4, $5::date, true, $6 FROM made""";
+  /** A demo speaker who is a member: their own declaration, made before the first demo Talk (April 2023), if they have none. */
+  private static final String MEMBER_INTERESTS = """
+      WITH made AS (
+        INSERT INTO declaration_versions (member_id, version, nothing_to_declare, created_at, confirmed_at)
+        SELECT m.id, 1, false, timestamptz '2023-01-01 00:00Z', now() - interval '30 days' FROM members m
+         WHERE m.display_name = $1 AND m.issuer = $7
+           AND NOT EXISTS (SELECT 1 FROM declaration_versions v WHERE v.member_id = m.id)
+        RETURNING id)
+      INSERT INTO declaration_entries (version_id, position, kind, organisation, description, period_start, is_current,
+                                       amount_band)
+      SELECT id, 0, $2, $3, $4, $5::date, true, $6 FROM made""";
   private static final String CLOSED_ROOM = """
       UPDATE talks SET room_state = 'closed', summary = $2, closed_at = ends_at + interval '20 minutes', closed_by = $3
        WHERE slug = $1 AND room_state = 'scheduled'
@@ -117,8 +136,13 @@ public final class DemoSeeder {
             return null;
           }));
     }
-    for (Map.Entry<String, String> e : DemoContent.SPEAKER_INTERESTS.entrySet()) {
-      chain = chain.compose(v -> conn.preparedQuery(INTERESTS).execute(Tuple.of(e.getKey(), e.getValue())).mapEmpty());
+    for (Map.Entry<String, DemoContent.SpeakerInterest> e : DemoContent.SPEAKER_INTERESTS.entrySet()) {
+      DemoContent.SpeakerInterest i = e.getValue();
+      chain = chain.compose(v -> conn.preparedQuery(SPEAKER_INTERESTS)
+              .execute(Tuple.of(e.getKey(), i.kind(), i.organisation(), i.description(), java.time.LocalDate.parse(i.start()), i.band())))
+          .compose(v -> conn.preparedQuery(MEMBER_INTERESTS).execute(Tuple.of(e.getKey(), i.kind(), i.organisation(),
+              i.description(), java.time.LocalDate.parse(i.start()), i.band()).addValue(DemoContent.issuer())))
+          .mapEmpty();
     }
     for (DemoContent.DemoRoom room : DemoContent.ROOMS) {
       chain = chain.compose(v -> people.size() < DemoContent.PEOPLE.size() ? Future.<Void>succeededFuture()

@@ -20,7 +20,8 @@ public final class DocumentEvents {
   }
 
   /** A member endorsing one revision; {@code outdated} once a later revision is current. */
-  public record Endorsement(long memberId, String memberName, String handle, int revision, Instant at, boolean outdated) {}
+  public record Endorsement(long memberId, String memberName, String handle, int revision, Instant at, boolean outdated,
+      Integer declarationVersion) {}
 
   /**
    * A post or thread cited by a revision summary or a section comment. {@code threadTitle} is

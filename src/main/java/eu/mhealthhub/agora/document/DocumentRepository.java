@@ -87,7 +87,8 @@ final class DocumentRepository {
       """;
   private static final String PROPOSAL_COLUMNS = """
       SELECT p.id, p.document_id, p.base_revision, p.author_id, a.display_name AS author, p.rationale, p.rationale_html,
-             p.body, p.status, d.display_name AS decider, p.decided_at, p.decision_reason, p.accepted_revision, p.created_at
+             p.body, p.status, d.display_name AS decider, p.decided_at, p.decision_reason, p.accepted_revision, p.created_at,
+             a.handle AS author_handle, p.declaration_version
         FROM document_proposals p JOIN members a ON a.id = p.author_id LEFT JOIN members d ON d.id = p.decided_by
       """;
   private static final String PROPOSAL = PROPOSAL_COLUMNS + " WHERE p.document_id = $1 AND p.id = $2";
@@ -140,7 +141,8 @@ final class DocumentRepository {
       """;
   private static final String WITHDRAW = "DELETE FROM document_endorsements WHERE document_id = $1 AND member_id = $2";
   private static final String ENDORSEMENTS = """
-      SELECT e.member_id, m.display_name, m.handle, e.revision, e.created_at
+      SELECT e.member_id, m.display_name, m.handle, e.revision, e.created_at,
+             CASE WHEN m.erased_at IS NULL THEN e.declaration_version END AS declaration_version
         FROM document_endorsements e JOIN members m ON m.id = e.member_id
        WHERE e.document_id = $1 ORDER BY e.revision DESC, e.created_at
       """;
@@ -192,7 +194,8 @@ final class DocumentRepository {
     return new Proposal(r.getLong("id"), r.getLong("document_id"), r.getInteger("base_revision"), r.getLong("author_id"),
         r.getString("author"), r.getString("rationale"), r.getString("rationale_html"), r.getString("body"),
         r.getString("status"), r.getString("decider"), instant(r, "decided_at"), r.getString("decision_reason"),
-        r.getInteger("accepted_revision"), instant(r, "created_at"));
+        r.getInteger("accepted_revision"), instant(r, "created_at"), r.getString("author_handle"),
+        r.getInteger("declaration_version"));
   }
 
   private static SectionComment comment(Row r) {
@@ -390,7 +393,8 @@ final class DocumentRepository {
 
   Future<List<Endorsement>> endorsements(SqlClient db, long documentId, int current) {
     return db.preparedQuery(ENDORSEMENTS).execute(Tuple.of(documentId)).map(rows -> list(rows, r -> new Endorsement(
-        r.getLong(0), r.getString(1), r.getString(2), r.getInteger(3), instant(r, "created_at"), r.getInteger(3) < current)));
+        r.getLong(0), r.getString(1), r.getString(2), r.getInteger(3), instant(r, "created_at"), r.getInteger(3) < current,
+        r.getInteger("declaration_version"))));
   }
 
   /** Records a moderator's action on a document in the group's audit log. */

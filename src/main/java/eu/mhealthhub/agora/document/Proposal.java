@@ -17,7 +17,9 @@ public record Proposal(
     Instant decidedAt,
     String decisionReason,
     Integer acceptedRevision,
-    Instant createdAt) {
+    Instant createdAt,
+    String authorHandle,
+    Integer declarationVersion) {
 
   public static final int MAX_RATIONALE = 4000;
 

@@ -86,6 +86,30 @@ final class ErasureRepository {
       UPDATE post_revisions r SET body_markdown = '-', body_html = ''
         FROM posts p WHERE p.id = r.post_id AND p.author_id = $1""";
 
+  /**
+   * With their declarations gone, nothing links one any more: the badges of their posts, comments,
+   * proposals and questions lose their version (endorsements keep the column, which their triggers
+   * own, and pages hide an erased member's), and a Talk that billed them as a speaker names a
+   * "Former member" ($2) without a member, affiliation or the declaration kept with the Talk.
+   */
+  private static final String FORGET_DECLARATIONS = """
+      WITH speaker_declarations_gone AS (
+             DELETE FROM talk_speaker_declarations d USING talk_speakers s
+              WHERE s.member_id = $1 AND d.talk_id = s.talk_id AND d.speaker_key = s.speaker_key),
+           posts_unbadged AS (UPDATE posts SET declaration_version = NULL
+                               WHERE author_id = $1 AND declaration_version IS NOT NULL),
+           comments_unbadged AS (UPDATE document_comments SET declaration_version = NULL
+                                  WHERE author_id = $1 AND declaration_version IS NOT NULL),
+           proposals_unbadged AS (UPDATE document_proposals SET declaration_version = NULL
+                                   WHERE author_id = $1 AND declaration_version IS NOT NULL),
+           questions_unbadged AS (UPDATE talk_questions SET declaration_version = NULL
+                                   WHERE author_id = $1 AND declaration_version IS NOT NULL)
+      UPDATE talk_speakers SET member_id = NULL, name = $2, affiliation = '' WHERE member_id = $1""";
+
+  Future<Void> forgetDeclarations(SqlClient db, long memberId, String formerName) {
+    return db.preparedQuery(FORGET_DECLARATIONS).execute(Tuple.of(memberId, formerName)).mapEmpty();
+  }
+
   /** The audit entry: no name, no handle, only the member's id (and an admin's reason). */
   private static final String AUDIT = """
       INSERT INTO moderation_log (actor_id, action, target_type, target_id, detail, reason)

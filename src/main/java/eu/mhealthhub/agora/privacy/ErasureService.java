@@ -112,6 +112,7 @@ public final class ErasureService {
     String subject = HexFormat.of().formatHex(bytes(32));
     return repository.unlinkMentions(tx, t, FORMER_MEMBER)
         .compose(v -> repository.deletePersonal(tx, t))
+        .compose(v -> repository.forgetDeclarations(tx, t.id(), FORMER_MEMBER))
         .compose(v -> deletePosts ? repository.deletePosts(tx, t.id()) : Future.<Void>succeededFuture())
         .compose(v -> repository.eraseMember(tx, t.id(), FORMER_MEMBER, placeholder, subject));
   }

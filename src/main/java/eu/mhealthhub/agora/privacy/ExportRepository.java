@@ -85,6 +85,11 @@ final class ExportRepository {
   static final String TALK_QUESTIONS = array("""
       SELECT id, talk_id, body, anonymous, status, votes, answer, answered_at, created_at FROM talk_questions WHERE author_id = $1""", "t.id");
 
+  /** The Talks the member speaks at, as billed (their declaration is their own, in declarations.json). */
+  static final String TALK_SPEAKERS = array("""
+      SELECT t.id AS talk_id, t.slug AS talk_slug, t.title AS talk_title, t.starts_at, s.position, s.name, s.affiliation
+        FROM talk_speakers s JOIN talks t ON t.id = s.talk_id WHERE s.member_id = $1""", "t.starts_at, t.talk_id");
+
   static final String TALK_VOTES = array("""
       SELECT question_id, created_at FROM talk_question_votes WHERE member_id = $1""", "t.question_id");
 

@@ -45,7 +45,8 @@ final class ExportSections {
       flags(),
       notices(),
       avatar(),
-      emailChanges());
+      emailChanges(),
+      talkSpeakers());
 
   /** The flags the member raised (issue 14, point 4). */
   static Section flags() {
@@ -65,6 +66,11 @@ final class ExportSections {
   /** The e-mail-change history: every new address asked for, confirmed, replaced or left to expire. */
   static Section emailChanges() {
     return new Section("email_changes.json", ExportRepository.EMAIL_CHANGES);
+  }
+
+  /** The Talks the member is billed to speak at, if any (issue 14 point 2). */
+  static Section talkSpeakers() {
+    return new Section("talk_speakers.json", ExportRepository.TALK_SPEAKERS);
   }
 
   /** The profile: one object (the profile helper's new columns join its query at merge). */

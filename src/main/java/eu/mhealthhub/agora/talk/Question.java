@@ -21,7 +21,8 @@ public record Question(
     String answer,
     Instant createdAt,
     boolean viewerVoted,
-    boolean heldForReview) {
+    boolean heldForReview,
+    Integer declarationVersion) {
 
   public static final int MAX_BODY = 300;
   public static final int MAX_ANSWER = 1000;

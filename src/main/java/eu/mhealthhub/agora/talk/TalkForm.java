@@ -1,12 +1,16 @@
 package eu.mhealthhub.agora.talk;
 
 import eu.mhealthhub.agora.DomainException;
+import eu.mhealthhub.agora.declaration.Declaration;
+import eu.mhealthhub.agora.declaration.DeclarationForm;
 import eu.mhealthhub.agora.text.CleanText;
 import io.vertx.core.MultiMap;
 import java.net.URI;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,8 +19,10 @@ import java.util.Map;
 
 /**
  * A Talk as typed into the create and edit form. Times are typed in the editor's time zone and
- * stored as instants. Speakers are one per line: {@code name | affiliation | declared interests}.
- * {@link #problems()} names every field in error, by message key.
+ * stored as instants. Speakers are numbered rows ({@code speaker.0.name}, {@code speaker.0.member} for a
+ * member's handle, {@code speaker.0.kind.1} for an entry of their declaration, see {@link SpeakerForm});
+ * a row left blank is dropped, so the form can offer blank rows without JavaScript.
+ * {@link #problems} names every field in error, by message key.
  */
 public record TalkForm(
     String slug,
@@ -28,9 +34,77 @@ public record TalkForm(
     Instant endsAt,
     String slidesUrl,
     String recordingUrl,
-    String speakersText,
-    List<Talk.Speaker> speakers,
+    List<SpeakerForm> speakers,
     List<Long> groupIds) {
+
+  public static final int MAX_SPEAKERS = 20;
+  public static final int MAX_NAME = 120;
+  public static final int MAX_AFFILIATION = 200;
+
+  /**
+   * A speaker as typed: {@code key} carried from edit to edit (empty for a new speaker), the
+   * {@code handle} of the member they are (empty if none; {@code memberId} once found), and the
+   * declaration typed for a speaker who is not a member.
+   */
+  public record SpeakerForm(int row, String key, String name, String affiliation, String handle, Long memberId,
+      DeclarationForm declaration) {
+
+    boolean blank() {
+      return name.isEmpty() && affiliation.isEmpty() && handle.isEmpty() && declaration.empty();
+    }
+
+    /** This speaker as the member with {@code id}, or as nobody's when {@code id} is null. */
+    SpeakerForm asMember(Long id) {
+      return new SpeakerForm(row, key, name, affiliation, handle, id, declaration);
+    }
+
+    /** The field name prefix of this row's fields. */
+    String prefix() {
+      return "speaker." + row + ".";
+    }
+  }
+
+  /**
+   * The speaker rows of a submitted form, blank ones dropped and the rest numbered again from 0.
+   * A handle is read without its leading {@code @}.
+   */
+  static List<SpeakerForm> speakers(MultiMap form) {
+    int rows = 0;
+    for (String name : form.names()) {
+      java.util.regex.Matcher m = SPEAKER_FIELD.matcher(name);
+      if (m.matches()) {
+        rows = Math.max(rows, Integer.parseInt(m.group(1)) + 1);
+      }
+    }
+    List<SpeakerForm> speakers = new ArrayList<>();
+    for (int i = 0; i < Math.min(rows, MAX_SPEAKERS + 5); i++) {
+      String prefix = "speaker." + i + ".";
+      String handle = line(form.get(prefix + "member"));
+      SpeakerForm s = new SpeakerForm(speakers.size(), line(form.get(prefix + "key")), line(form.get(prefix + "name")),
+          line(form.get(prefix + "affiliation")), handle.startsWith("@") ? handle.substring(1) : handle, null,
+          DeclarationForm.of(form, prefix));
+      if (!s.blank()) {
+        speakers.add(s);
+      }
+    }
+    return List.copyOf(speakers);
+  }
+
+  private static final java.util.regex.Pattern SPEAKER_FIELD = java.util.regex.Pattern.compile("speaker\\.(\\d{1,3})\\..+");
+
+  private static String line(String s) {
+    String c = CleanText.line(s == null ? "" : s);
+    return c == null ? "" : c.strip();
+  }
+
+  /** The same form with the speakers' members found: handle to member id (members not found are absent). */
+  TalkForm withMembers(Map<String, Long> found) {
+    List<SpeakerForm> resolved = speakers.stream()
+        .map(s -> s.asMember(s.handle().isEmpty() ? null : found.get(s.handle().toLowerCase(java.util.Locale.ROOT))))
+        .toList();
+    return new TalkForm(slug, title, description, startText, endText, startsAt, endsAt, slidesUrl, recordingUrl,
+        resolved, groupIds);
+  }
 
   /**
    * Reads the form's fields; {@code zone} is the editor's time zone. Text is cleaned as it enters
@@ -39,27 +113,17 @@ public record TalkForm(
    * a {@code datetime-local} input shows; one that does not is kept exactly as typed, so the form
    * can show it again (see {@link #startUnreadable()}).
    */
-  public static TalkForm parse(Map<String, String> f, List<Long> groupIds, ZoneId zone) {
+  public static TalkForm parse(Map<String, String> f, List<Long> groupIds, ZoneId zone, List<SpeakerForm> speakers) {
     String start = CleanText.line(f.getOrDefault("startsAt", ""));
     String end = CleanText.line(f.getOrDefault("endsAt", ""));
     LocalDateTime startLocal = local(start);
     LocalDateTime endLocal = local(end);
-    String speakersText = CleanText.body(f.getOrDefault("speakers", ""));
-    List<Talk.Speaker> speakers = new ArrayList<>();
-    for (String line : speakersText.split("\\R")) {
-      if (line.isBlank()) {
-        continue;
-      }
-      String[] parts = line.split("\\|", 3);
-      speakers.add(new Talk.Speaker(CleanText.line(parts[0]), parts.length > 1 ? CleanText.line(parts[1]) : "", null,
-          parts.length > 2 ? CleanText.line(parts[2]) : ""));
-    }
     return new TalkForm(CleanText.line(f.getOrDefault("slug", "")).toLowerCase(java.util.Locale.ROOT),
         CleanText.line(f.getOrDefault("title", "")), CleanText.body(f.getOrDefault("description", "")).strip(),
         startLocal == null ? start : startLocal.toString(), endLocal == null ? end : endLocal.toString(),
         startLocal == null ? null : startLocal.atZone(zone).toInstant(),
         endLocal == null ? null : endLocal.atZone(zone).toInstant(),
-        blankToNull(CleanText.line(f.get("slidesUrl"))), blankToNull(CleanText.line(f.get("recordingUrl"))), speakersText,
+        blankToNull(CleanText.line(f.get("slidesUrl"))), blankToNull(CleanText.line(f.get("recordingUrl"))),
         List.copyOf(speakers), List.copyOf(groupIds));
   }
 
@@ -69,8 +133,7 @@ public record TalkForm(
    */
   static TalkForm read(MultiMap form, ZoneId zone) {
     Map<String, String> fields = new LinkedHashMap<>();
-    for (String name : List.of("slug", "title", "description", "startsAt", "endsAt", "slidesUrl", "recordingUrl",
-        "speakers")) {
+    for (String name : List.of("slug", "title", "description", "startsAt", "endsAt", "slidesUrl", "recordingUrl")) {
       fields.put(name, form.get(name) == null ? "" : form.get(name));
     }
     List<Long> groupIds = new ArrayList<>();
@@ -81,12 +144,12 @@ public record TalkForm(
         throw DomainException.badRequest("talk.form.error.groups");
       }
     }
-    return parse(fields, groupIds, zone);
+    return parse(fields, groupIds, zone, speakers(form));
   }
 
   /** The empty form for a new Talk. */
   static TalkForm empty() {
-    return new TalkForm("", "", "", "", "", null, null, null, null, "", List.of(), List.of());
+    return new TalkForm("", "", "", "", "", null, null, null, null, List.of(), List.of());
   }
 
   /**
@@ -102,18 +165,24 @@ public record TalkForm(
     return !endText.isEmpty() && endsAt == null;
   }
 
-  /** The form for an existing Talk, times in the editor's zone. */
+  /** The form for an existing Talk, times in the editor's zone, each speaker's latest declaration in its rows. */
   public static TalkForm of(Talk t, ZoneId zone) {
-    StringBuilder speakers = new StringBuilder();
+    List<SpeakerForm> speakers = new ArrayList<>();
     for (Talk.Speaker s : t.speakers()) {
-      speakers.append(s.name()).append(" | ").append(s.affiliation());
-      if (!s.declaredInterests().isBlank()) {
-        speakers.append(" | ").append(s.declaredInterests());
+      Talk.SpeakerDeclaration d = s.declaration();
+      List<DeclarationForm.EntryForm> entries = new ArrayList<>();
+      if (d != null) {
+        for (Declaration.Entry e : d.entries()) {
+          entries.add(new DeclarationForm.EntryForm(entries.size(), e.kind(), e.organisation(), e.description(),
+              e.startMonth(), e.endMonth() == null ? "" : e.endMonth(), e.current(), e.band() == null ? "" : e.band()));
+        }
       }
-      speakers.append('\n');
+      speakers.add(new SpeakerForm(speakers.size(), s.key(), s.name(), s.affiliation(),
+          s.memberHandle() == null ? "" : s.memberHandle(), s.memberId(),
+          new DeclarationForm(d != null && d.nothingToDeclare(), List.copyOf(entries))));
     }
     return new TalkForm(t.slug(), t.title(), t.description(), local(t.startsAt(), zone), local(t.endsAt(), zone),
-        t.startsAt(), t.endsAt(), t.slidesUrl(), t.recordingUrl(), speakers.toString(), t.speakers(), t.groupIds());
+        t.startsAt(), t.endsAt(), t.slidesUrl(), t.recordingUrl(), List.copyOf(speakers), t.groupIds());
   }
 
   private static String local(Instant i, ZoneId zone) {
@@ -176,9 +245,31 @@ public record TalkForm(
     if (!url(recordingUrl)) {
       p.put("recordingUrl", "talk.form.error.url");
     }
-    if (speakers.size() > 20 || speakers.stream().anyMatch(s -> s.name().isEmpty() || s.name().length() > 120
-        || s.affiliation().length() > 200 || s.declaredInterests().length() > 1000)) {
+    if (speakers.size() > MAX_SPEAKERS) {
       p.put("speakers", "talk.form.error.speakers");
+    }
+    YearMonth now = YearMonth.now(ZoneOffset.UTC);
+    for (SpeakerForm s : speakers) {
+      String at = s.prefix();
+      if (s.name().isEmpty()) {
+        p.put(at + "name", "talk.speaker.error.name");
+      } else if (s.name().codePointCount(0, s.name().length()) > MAX_NAME) {
+        p.put(at + "name", "talk.speaker.error.nameLong");
+      }
+      if (s.affiliation().codePointCount(0, s.affiliation().length()) > MAX_AFFILIATION) {
+        p.put(at + "affiliation", "talk.speaker.error.affiliation");
+      }
+      if (!s.handle().isEmpty() && s.memberId() == null) {
+        p.put(at + "member", "talk.speaker.error.member");
+      } else if (!s.handle().isEmpty() && !s.declaration().empty()) {
+        p.put(at + "member", "talk.speaker.error.memberDeclares");
+      }
+      // a speaker's declaration may be left empty (not given yet); anything typed is checked as a member's is
+      s.declaration().problems(now).forEach((field, key) -> {
+        if (!"declaration.error.empty".equals(key)) {
+          p.put(at + field, key);
+        }
+      });
     }
     return p;
   }

@@ -20,13 +20,32 @@ import java.util.Optional;
 /** SQL for Talks and their rooms: messages, questions, votes and follow-ups. */
 final class TalkRepository {
 
+  /**
+   * The latest version of a speaker's own declaration (s: their talk_speakers row) as JSON, or NULL:
+   * a scalar sub-query of {@link #SELECT}, in its parentheses.
+   */
+  private static final String SPEAKER_DECLARATION = """
+      (SELECT json_build_object('version', d.version, 'nothing', d.nothing_to_declare, 'legacy', d.legacy_note,
+                               'entries', coalesce((SELECT json_agg(json_build_object('kind', e.kind,
+                                   'organisation', e.organisation, 'description', e.description, 'start', e.period_start,
+                                   'end', e.period_end, 'current', e.is_current, 'band', e.amount_band) ORDER BY e.position)
+                                 FROM talk_speaker_declaration_entries e WHERE e.declaration_id = d.id), '[]'::json))
+        FROM talk_speaker_declarations d WHERE d.talk_id = s.talk_id AND d.speaker_key = s.speaker_key
+       ORDER BY d.version DESC LIMIT 1)""";
+
   private static final String SELECT = """
       SELECT t.id, t.slug, t.title, t.description, t.starts_at, t.ends_at, t.slides_url, t.recording_url,
              t.room_state, t.approval_required, t.pinned_question_id, t.summary, t.closed_at, t.updated_at,
-             COALESCE((SELECT json_agg(json_build_object('name', s.name, 'affiliation', s.affiliation,
-                                                         'memberId', s.member_id, 'interests', s.declared_interests)
+             COALESCE((SELECT json_agg(json_build_object('key', s.speaker_key, 'name', s.name, 'affiliation', s.affiliation,
+                                                         'memberId', m.id, 'handle', m.handle,
+                                                         -- the member's declaration in force at the Talk, or now before it
+                                                         'memberVersion', CASE WHEN m.id IS NOT NULL
+                                                             THEN declaration_in_force(m.id, least(now(), t.starts_at)) END,
+                                                         'declaration', """ + SPEAKER_DECLARATION + """
+                                                         )
                                        ORDER BY s.position)
-                         FROM talk_speakers s WHERE s.talk_id = t.id), '[]'::json) AS speakers,
+                         FROM talk_speakers s LEFT JOIN members m ON m.id = s.member_id
+                        WHERE s.talk_id = t.id), '[]'::json) AS speakers,
              ARRAY(SELECT g.group_id FROM talk_groups g WHERE g.talk_id = t.id ORDER BY g.group_id) AS group_ids
         FROM talks t
       """;
@@ -53,8 +72,22 @@ final class TalkRepository {
       """;
   private static final String CLEAR_SPEAKERS = "DELETE FROM talk_speakers WHERE talk_id = $1";
   private static final String INSERT_SPEAKER = """
-      INSERT INTO talk_speakers (talk_id, position, name, affiliation, declared_interests) VALUES ($1, $2, $3, $4, $5)
+      INSERT INTO talk_speakers (talk_id, position, name, affiliation, member_id, speaker_key)
+      VALUES ($1, $2, $3, $4, $5, $6::uuid)
       """;
+  /** A new version of a speaker's declaration, numbered after their latest. */
+  private static final String INSERT_SPEAKER_DECLARATION = """
+      INSERT INTO talk_speaker_declarations (talk_id, speaker_key, version, nothing_to_declare)
+      SELECT $1, $2::uuid, coalesce(max(version), 0) + 1, $3 FROM talk_speaker_declarations
+       WHERE talk_id = $1 AND speaker_key = $2::uuid
+      RETURNING id""";
+  private static final String INSERT_SPEAKER_ENTRY = """
+      INSERT INTO talk_speaker_declaration_entries (declaration_id, position, kind, organisation, description,
+                                                    period_start, period_end, is_current, amount_band)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
+  /** Members by handle, for the Talk form's speakers; erased members are nobody's speakers. */
+  private static final String MEMBERS_BY_HANDLE = """
+      SELECT id, lower(handle) AS handle FROM members WHERE lower(handle) = ANY($1::text[]) AND erased_at IS NULL""";
   private static final String CLEAR_GROUPS = "DELETE FROM talk_groups WHERE talk_id = $1";
   private static final String INSERT_GROUP = "INSERT INTO talk_groups (talk_id, group_id) VALUES ($1, $2)";
 
@@ -104,7 +137,7 @@ final class TalkRepository {
 
   private static final String QUESTION_COLUMNS = """
       SELECT q.id, q.talk_id, q.author_id, a.display_name, a.handle, q.body, q.anonymous, q.status, q.merged_into,
-             q.votes, q.answered_at, q.answer, q.created_at, q.held_for_review_at IS NOT NULL AS held,
+             q.votes, q.answered_at, q.answer, q.created_at, q.held_for_review_at IS NOT NULL AS held, q.declaration_version,
              EXISTS (SELECT 1 FROM talk_question_votes v WHERE v.question_id = q.id AND v.member_id = $2) AS voted
         FROM talk_questions q JOIN members a ON a.id = q.author_id
       """;
@@ -198,8 +231,23 @@ final class TalkRepository {
     JsonArray array = raw instanceof JsonArray a ? a : new JsonArray(String.valueOf(raw));
     for (int i = 0; i < array.size(); i++) {
       JsonObject s = array.getJsonObject(i);
-      speakers.add(new Talk.Speaker(s.getString("name"), s.getString("affiliation"), s.getLong("memberId"),
-          s.getString("interests", "")));
+      JsonObject d = s.getJsonObject("declaration");
+      Talk.SpeakerDeclaration declaration = null;
+      if (d != null) {
+        List<eu.mhealthhub.agora.declaration.Declaration.Entry> entries = new ArrayList<>();
+        JsonArray es = d.getJsonArray("entries", new JsonArray());
+        for (int j = 0; j < es.size(); j++) {
+          JsonObject e = es.getJsonObject(j);
+          entries.add(new eu.mhealthhub.agora.declaration.Declaration.Entry(e.getString("kind"), e.getString("organisation"),
+              e.getString("description"), java.time.LocalDate.parse(e.getString("start")),
+              e.getString("end") == null ? null : java.time.LocalDate.parse(e.getString("end")), e.getBoolean("current"),
+              e.getString("band")));
+        }
+        declaration = new Talk.SpeakerDeclaration(d.getInteger("version"), d.getBoolean("nothing"), d.getString("legacy"),
+            List.copyOf(entries));
+      }
+      speakers.add(new Talk.Speaker(s.getString("key"), s.getString("name"), s.getString("affiliation"),
+          s.getLong("memberId"), s.getString("handle"), s.getInteger("memberVersion"), declaration));
     }
     Long[] groups = row.getArrayOfLongs("group_ids");
     return new Talk(row.getLong("id"), row.getString("slug"), row.getString("title"),
@@ -218,7 +266,7 @@ final class TalkRepository {
     return new Question(row.getLong("id"), row.getLong("talk_id"), row.getLong("author_id"), row.getString("display_name"),
         row.getString("handle"), row.getString("body"), row.getBoolean("anonymous"), row.getString("status"),
         row.getLong("merged_into"), row.getInteger("votes"), instant(row, "answered_at"), row.getString("answer"),
-        instant(row, "created_at"), row.getBoolean("voted"), row.getBoolean("held"));
+        instant(row, "created_at"), row.getBoolean("voted"), row.getBoolean("held"), row.getInteger("declaration_version"));
   }
 
   /** A question or chat message as a flag needs it. */
@@ -310,19 +358,67 @@ final class TalkRepository {
         utc(f.startsAt()), utc(f.endsAt()), f.slidesUrl(), f.recordingUrl()})).mapEmpty();
   }
 
-  Future<Void> replaceSpeakersAndGroups(SqlClient db, long talkId, TalkForm f) {
+  /**
+   * Writes the form's speakers and groups over the Talk's. A speaker's declaration typed in the
+   * form becomes a new version when it says something else than their latest ({@code previous},
+   * key to latest version); one left empty keeps what they had. A speaker without a key (new) gets one.
+   */
+  Future<Void> replaceSpeakersAndGroups(SqlClient db, long talkId, TalkForm f,
+      java.util.Map<String, Talk.SpeakerDeclaration> previous) {
     Future<Void> chain = db.preparedQuery(CLEAR_SPEAKERS).execute(Tuple.of(talkId))
         .compose(v -> db.preparedQuery(CLEAR_GROUPS).execute(Tuple.of(talkId))).mapEmpty();
+    java.util.Set<String> keys = new java.util.HashSet<>();
     for (int i = 0; i < f.speakers().size(); i++) {
-      Talk.Speaker s = f.speakers().get(i);
+      TalkForm.SpeakerForm s = f.speakers().get(i);
       int position = i;
+      // a key is kept only when it is one and not already taken by an earlier row of the same form
+      String key = validKey(s.key()) && keys.add(s.key()) ? s.key() : java.util.UUID.randomUUID().toString();
+      keys.add(key);
       chain = chain.compose(v -> db.preparedQuery(INSERT_SPEAKER)
-          .execute(Tuple.of(talkId, position, s.name(), s.affiliation(), s.declaredInterests())).mapEmpty());
+          .execute(Tuple.of(talkId, position, s.name(), s.affiliation(), s.memberId(), key)).mapEmpty());
+      List<eu.mhealthhub.agora.declaration.Declaration.Entry> entries = s.declaration().storedEntries();
+      Talk.SpeakerDeclaration before = previous.get(key);
+      if (s.memberId() == null && !s.declaration().empty()
+          && (before == null || !before.sameAs(s.declaration().nothingToDeclare(), entries))) {
+        chain = chain.compose(v -> insertSpeakerDeclaration(db, talkId, key, s.declaration().nothingToDeclare(), entries));
+      }
     }
     for (long groupId : f.groupIds()) {
       chain = chain.compose(v -> db.preparedQuery(INSERT_GROUP).execute(Tuple.of(talkId, groupId)).mapEmpty());
     }
     return chain;
+  }
+
+  private static boolean validKey(String key) {
+    try {
+      return key != null && !key.isEmpty() && java.util.UUID.fromString(key).toString().equals(key);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private Future<Void> insertSpeakerDeclaration(SqlClient db, long talkId, String key, boolean nothing,
+      List<eu.mhealthhub.agora.declaration.Declaration.Entry> entries) {
+    return db.preparedQuery(INSERT_SPEAKER_DECLARATION).execute(Tuple.of(talkId, key, nothing)).compose(rows -> {
+      long id = rows.iterator().next().getLong("id");
+      List<Tuple> batch = new ArrayList<>();
+      for (int i = 0; i < entries.size(); i++) {
+        eu.mhealthhub.agora.declaration.Declaration.Entry e = entries.get(i);
+        batch.add(Tuple.from(List.of(id, i, e.kind(), e.organisation(), e.description(), e.start()))
+            .addValue(e.end()).addBoolean(e.current()).addString(e.band()));
+      }
+      return batch.isEmpty() ? Future.<Void>succeededFuture()
+          : db.preparedQuery(INSERT_SPEAKER_ENTRY).executeBatch(batch).<Void>mapEmpty();
+    });
+  }
+
+  /** The members with these (lower-case) handles: handle to id; erased members and unknown handles absent. */
+  Future<java.util.Map<String, Long>> membersByHandle(SqlClient db, List<String> handles) {
+    return db.preparedQuery(MEMBERS_BY_HANDLE).execute(Tuple.of(handles.toArray(new String[0]))).map(rows -> {
+      java.util.Map<String, Long> found = new java.util.HashMap<>();
+      rows.forEach(r -> found.put(r.getString("handle"), r.getLong("id")));
+      return found;
+    });
   }
 
   /** The newest messages after {@code afterId}, oldest first. */

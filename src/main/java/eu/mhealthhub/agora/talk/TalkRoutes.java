@@ -161,10 +161,11 @@ public final class TalkRoutes {
 
   private void create(RoutingContext ctx) {
     Optional<Member> viewer = viewer(ctx);
-    TalkForm form = TalkForm.read(form(ctx), Viewer.of(ctx).zone());
-    talks.groupsFor(viewer)
+    TalkForm typed = TalkForm.read(form(ctx), Viewer.of(ctx).zone());
+    String more = ctx.request().getFormAttribute("more");
+    talks.withSpeakerMembers(typed).compose(form -> talks.groupsFor(viewer)
         .compose(readable -> TalkViews.creating(viewer, readable, form, Viewer.of(ctx).zone())
-            .compose(page -> submit(page, form.problems(true), () -> talks.create(viewer, readable, form))))
+            .compose(page -> submit(page, more, form.problems(true), () -> talks.create(viewer, readable, form)))))
         .onSuccess(result -> result.send(ctx, pages, "talk/form"))
         .onFailure(ctx::fail);
   }
@@ -175,22 +176,26 @@ public final class TalkRoutes {
 
   private void update(RoutingContext ctx) {
     Optional<Member> viewer = viewer(ctx);
-    TalkForm form = TalkForm.read(form(ctx), Viewer.of(ctx).zone());
-    talks.room(slug(ctx), viewer)
+    TalkForm typed = TalkForm.read(form(ctx), Viewer.of(ctx).zone());
+    String more = ctx.request().getFormAttribute("more");
+    talks.withSpeakerMembers(typed).compose(form -> talks.room(slug(ctx), viewer)
         .compose(room -> TalkViews.editing(room, viewer, form, Viewer.of(ctx).zone())
-            .compose(page -> submit(page, form.problems(false),
-                () -> talks.update(room, viewer, form).map(v -> room.talk().slug()))))
+            .compose(page -> submit(page, more, form.problems(false),
+                () -> talks.update(room, viewer, form).map(v -> room.talk().slug())))))
         .onSuccess(result -> result.send(ctx, pages, "talk/form"))
         .onFailure(ctx::fail);
   }
 
   /**
-   * The Talk form's submission: with problems, the form again (400); otherwise saved (to the Talk's
-   * page), or the form again with the service's refusal: a slug in use (409), a group the editor
-   * may not attach (400).
+   * The Talk form's submission: asking for more rows ({@code more}), the form again with them (200),
+   * nothing stored; with problems, the form again (400); otherwise saved (to the Talk's page), or the
+   * form again with the service's refusal: a slug in use (409), a group the editor may not attach (400).
    */
-  private static Future<FormResult<TalkFormPage>> submit(TalkFormPage page, Map<String, String> problems,
+  private static Future<FormResult<TalkFormPage>> submit(TalkFormPage page, String more, Map<String, String> problems,
       Supplier<Future<String>> save) {
+    if (more != null) {
+      return Future.succeededFuture(new FormResult.Preview<>(page.adding(more)));
+    }
     if (!problems.isEmpty()) {
       return Future.succeededFuture(new FormResult.Problems<>(400, page.refusing(problems)));
     }

@@ -610,7 +610,7 @@ public final class TalkService {
       }
       return changes.transaction(conn -> repository.bySlug(conn, form.slug()).compose(existing -> existing.isPresent()
           ? Future.failedFuture(new DomainException(Kind.CONFLICT, "talk.form.error.slugTaken"))
-          : repository.insertTalk(conn, form).compose(id -> repository.replaceSpeakersAndGroups(conn, id, form)
+          : repository.insertTalk(conn, form).compose(id -> repository.replaceSpeakersAndGroups(conn, id, form, Map.of())
               .compose(v -> repository.log(conn, null, viewer.orElseThrow().id(), "talk.create", "talk", id, form.slug()))
               .map(v -> Outcome.of(form.slug(), Change.at(LiveAddress.of("talk", id), "talk.changed", id))))));
     });
@@ -634,15 +634,29 @@ public final class TalkService {
           .filter(id -> readable.stream().noneMatch(g -> g.id() == id)).toList());
       kept.addAll(form.groupIds());
       TalkForm merged = new TalkForm(room.talk().slug(), form.title(), form.description(), form.startText(),
-          form.endText(), form.startsAt(), form.endsAt(), form.slidesUrl(), form.recordingUrl(), form.speakersText(),
-          form.speakers(), kept.stream().distinct().toList());
+          form.endText(), form.startsAt(), form.endsAt(), form.slidesUrl(), form.recordingUrl(), form.speakers(),
+          kept.stream().distinct().toList());
+      Map<String, Talk.SpeakerDeclaration> previous = new java.util.HashMap<>();
+      room.talk().speakers().stream().filter(sp -> sp.declaration() != null)
+          .forEach(sp -> previous.put(sp.key(), sp.declaration()));
       long id = room.talk().id();
       return changes.transaction(conn -> repository.updateTalk(conn, id, merged)
-          .compose(v -> repository.replaceSpeakersAndGroups(conn, id, merged))
+          .compose(v -> repository.replaceSpeakersAndGroups(conn, id, merged, previous))
           .compose(v -> retimeRegistrations(conn, id))
           .compose(v -> repository.log(conn, null, viewer.orElseThrow().id(), "talk.update", "talk", id, ""))
           .map(v -> Outcome.<Void>of(null, Change.at(LiveAddress.of("talk", id), "talk.changed", id))));
     });
+  }
+
+  /**
+   * The form with its speakers' members found by handle (case aside, erased members never), so that
+   * {@link TalkForm#problems} can name a handle nobody has.
+   */
+  public Future<TalkForm> withSpeakerMembers(TalkForm form) {
+    List<String> handles = form.speakers().stream().map(TalkForm.SpeakerForm::handle).filter(h -> !h.isEmpty())
+        .map(h -> h.toLowerCase(java.util.Locale.ROOT)).distinct().toList();
+    return handles.isEmpty() ? Future.succeededFuture(form)
+        : repository.membersByHandle(pool, handles).map(form::withMembers);
   }
 
   /** Admins may attach any readable group; moderators only groups they moderate. */

@@ -1,5 +1,7 @@
 package eu.mhealthhub.agora.talk;
 
+import eu.mhealthhub.agora.declaration.DeclarationPages;
+
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.Member;
 import eu.mhealthhub.agora.group.GroupPolicy;
@@ -40,7 +42,8 @@ public final class TalkViews {
    */
   public record QuestionView(long id, String slug, String sortQuery, String body, String author, boolean anonymous,
       int votes, boolean voted, boolean pending, boolean hidden, boolean answered, String answer, boolean pinned,
-      boolean canVote, boolean moderate, boolean canMerge, boolean held, boolean canFlag, boolean canReport) {}
+      boolean canVote, boolean moderate, boolean canMerge, boolean held, boolean canFlag, boolean canReport,
+      String authorHandle, Integer declarationVersion) {}
 
   /**
    * A chat message as this viewer sees it: a notice instead of a held one's text; the flag link
@@ -127,7 +130,7 @@ public final class TalkViews {
 
   /** The form for a new Talk ({@code talk} null) or an existing one, as shown or shown again. */
   public record TalkFormPage(boolean creating, Talk talk, TalkForm form, List<GroupChoice> groups, String zone,
-      Map<String, String> problems, boolean hasProblems) {
+      Map<String, String> problems, boolean hasProblems, List<SpeakerRow> speakerRows) {
 
     /**
      * The form on {@code talk} (null for a new one) with the groups the viewer may attach: any
@@ -138,12 +141,69 @@ public final class TalkViews {
       boolean admin = viewer.map(Member::admin).orElse(false);
       List<GroupChoice> groups = readable.stream().filter(g -> admin || g.viewerIsModerator())
           .map(g -> new GroupChoice(g.id(), g.name(), form.groupIds().contains(g.id()))).toList();
-      return new TalkFormPage(talk == null, talk, form, groups, zone.getId(), Map.of(), false);
+      return new TalkFormPage(talk == null, talk, form, groups, zone.getId(), Map.of(), false,
+          SpeakerRow.of(talk, form, Map.of(), ""));
     }
 
     /** The form again with its problems, field to message key. */
     public TalkFormPage refusing(Map<String, String> problems) {
-      return new TalkFormPage(creating, talk, form, groups, zone, problems, !problems.isEmpty());
+      return new TalkFormPage(creating, talk, form, groups, zone, problems, !problems.isEmpty(),
+          SpeakerRow.of(talk, form, problems, ""));
+    }
+
+    /**
+     * The form again, nothing stored, with more blank rows: {@code speaker} another speaker,
+     * {@code entries.N} more entries for the speaker in row N.
+     */
+    public TalkFormPage adding(String more) {
+      return new TalkFormPage(creating, talk, form, groups, zone, Map.of(), false, SpeakerRow.of(talk, form, Map.of(), more));
+    }
+  }
+
+  /**
+   * A speaker's rows in the Talk form: their fields (named {@code prefix} + field), the rows of
+   * their declaration's entries, the note migrated from the free text of before (shown, not
+   * edited), and the problems of a refused submission by field name without the prefix.
+   */
+  public record SpeakerRow(int row, String prefix, String key, String name, String affiliation, String handle,
+      boolean nothingToDeclare, String legacyNote, List<DeclarationPages.Row> entries, Map<String, String> problems,
+      List<DeclarationPages.Choice> kinds, List<DeclarationPages.Choice> bands) {
+
+    /** Blank entry rows each speaker is offered; "more entries" adds this many again. */
+    static final int BLANK_ENTRIES = 1;
+
+    public int number() {
+      return row + 1;
+    }
+
+    static List<SpeakerRow> of(Talk talk, TalkForm form, Map<String, String> problems, String more) {
+      Map<String, String> legacy = new java.util.HashMap<>();
+      if (talk != null) {
+        talk.speakers().stream().filter(s -> s.declaration() != null && s.declaration().legacyNote() != null)
+            .forEach(s -> legacy.put(s.key(), s.declaration().legacyNote()));
+      }
+      List<SpeakerRow> rows = new java.util.ArrayList<>();
+      for (TalkForm.SpeakerForm s : form.speakers()) {
+        String prefix = "speaker." + rows.size() + ".";
+        Map<String, String> own = new java.util.HashMap<>();
+        problems.forEach((field, key) -> {
+          if (field.startsWith(prefix)) {
+            own.put(field.substring(prefix.length()), key);
+          }
+        });
+        int blanks = BLANK_ENTRIES + (("entries." + rows.size()).equals(more) ? 2 * BLANK_ENTRIES + 1 : 0);
+        rows.add(new SpeakerRow(rows.size(), prefix, s.key(), s.name(), s.affiliation(), s.handle(),
+            s.declaration().nothingToDeclare(), legacy.get(s.key()),
+            DeclarationPages.entryRows(s.declaration().entries(), own, blanks), Map.copyOf(own), DeclarationPages.kinds(),
+            DeclarationPages.bands()));
+      }
+      int blankSpeakers = 1 + ("speaker".equals(more) ? 1 : 0);
+      for (int i = 0; i < blankSpeakers && rows.size() < TalkForm.MAX_SPEAKERS; i++) {
+        rows.add(new SpeakerRow(rows.size(), "speaker." + rows.size() + ".", "", "", "", "", false, null,
+            DeclarationPages.entryRows(List.of(), Map.of(), BLANK_ENTRIES), Map.of(), DeclarationPages.kinds(),
+            DeclarationPages.bands()));
+      }
+      return List.copyOf(rows);
     }
   }
 
@@ -224,7 +284,10 @@ public final class TalkViews {
         talk.pinnedQuestionId() != null && talk.pinnedQuestionId() == q.id(), TalkPolicy.canVote(viewer, talk, q),
         moderate, targets - (TalkService.mergeTarget(q) ? 1 : 0) > 0, q.held(),
         // the Talk's moderators hide what they would flag: their links stay off (and their large rooms small)
-        !room.moderator() && q.visible() && TalkPolicy.canFlag(viewer, q.authorId()), !room.moderator() && q.visible()))
+        !room.moderator() && q.visible() && TalkPolicy.canFlag(viewer, q.authorId()), !room.moderator() && q.visible(),
+        // the badge names its author through its link: only where the author is shown
+        TalkPolicy.canSeeAuthor(viewer, room.moderator(), q) ? q.authorHandle() : null,
+        TalkPolicy.canSeeAuthor(viewer, room.moderator(), q) ? q.declarationVersion() : null))
         .toList();
     return new QuestionsView(talk, shown, newest, newest ? "newest" : "votes");
   }

@@ -231,6 +231,36 @@ class TalkBrowserTest {
     wait(m).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary")));
     assertEquals("true", m.findElement(By.id("title")).getDomAttribute("aria-invalid"));
     scan(moderator, "the new-Talk form with errors", failures);
+
+    // its speakers: a member (her own declaration) and someone who is not, whose entry first ends before it starts
+    String speakersSlug = Fixtures.unique("speakers-talk");
+    m.findElement(By.id("slug")).sendKeys(speakersSlug);
+    m.findElement(By.id("title")).sendKeys("Declared speakers");
+    m.executeScript("document.getElementById('startsAt').value = '2031-05-01T14:00';"
+        + "document.getElementById('endsAt').value = '2031-05-01T15:00';");
+    m.findElement(By.id("speaker.0.name")).sendKeys(SOFIA);
+    m.findElement(By.id("speaker.0.member")).sendKeys(Fixtures.handle(Fixtures.demoMember("demo-sofia")));
+    m.findElement(By.cssSelector("button[name=more][value=speaker]")).click();
+    wait(m).until(ExpectedConditions.presenceOfElementLocated(By.id("speaker.1.name")));
+    assertEquals(SOFIA, m.findElement(By.id("speaker.0.name")).getDomProperty("value"), "kept across 'add another'");
+    m.findElement(By.id("speaker.1.name")).sendKeys("Eve External");
+    new org.openqa.selenium.support.ui.Select(m.findElement(By.id("speaker.1.kind.0"))).selectByValue("speaker_fees");
+    m.findElement(By.id("speaker.1.organisation.0")).sendKeys("MedDevice AG");
+    m.executeScript("document.getElementById('speaker.1.start.0').value = '2024-05';"
+        + "document.getElementById('speaker.1.end.0').value = '2023-01';");
+    m.findElement(By.id("talk-save")).click();
+    wait(m).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".error-summary a[href='#speaker.1.end.0']")));
+    assertEquals("true", m.findElement(By.id("speaker.1.end.0")).getDomAttribute("aria-invalid"));
+    scan(moderator, "the new-Talk form with a speaker's entry in error", failures);
+    m.executeScript("document.getElementById('speaker.1.end.0').value = '2024-09';");
+    m.findElement(By.id("talk-save")).click();
+    wait(m).until(ExpectedConditions.urlContains("/talks/" + speakersSlug));
+    Document talkPage = page(m);
+    assertThat(talkPage.select("ul.speakers > li.speaker a.declaration-badge")).as("the member's badge").hasSize(1);
+    assertThat(talkPage.select("ul.speakers > li.speaker .speaker-declaration li").text()).contains("MedDevice AG");
+    scan(moderator, "a Talk page with its speakers' declarations", failures);
+    m.get(app.url("/talks/" + speakersSlug + "/edit"));
+    scan(moderator, "the Talk form holding speakers' declarations", failures);
     assertTrue(failures.isEmpty(), String.join("\n\n", failures));
   }
 

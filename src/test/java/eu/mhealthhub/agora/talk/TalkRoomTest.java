@@ -628,13 +628,15 @@ class TalkRoomTest {
     assertThat(r.html().select("input#title").val()).as("the input is kept").isEqualTo("Kept title");
     assertEquals(0, TestDatabase.count("SELECT count(*) FROM talks WHERE slug = ?", slug));
     String good = "_csrf=" + enc(csrf) + "&slug=" + slug + "&title=Interoperability+clinic&startsAt=2030-01-01T14:00"
-        + "&endsAt=2030-01-01T15:00&speakers=" + enc("Tomasz Nowak | EHR architect | advises a vendor")
+        + "&endsAt=2030-01-01T15:00&speaker.0.name=" + enc("Tomasz Nowak") + "&speaker.0.affiliation=" + enc("EHR architect")
+        + "&speaker.0.kind.0=consultancy&speaker.0.organisation.0=" + enc("an EHR vendor") + "&speaker.0.start.0=2022-01"
         + "&group=" + group + "&description=Hands-on";
     r = admin.request("POST", app.url("/talks"), "application/x-www-form-urlencoded", good);
     assertEquals(303, r.status(), r.body());
     Document page = admin.get(app.url("/talks/" + slug)).html();
     assertThat(page.select("main h1").text()).isEqualTo("Interoperability clinic");
-    assertThat(page.select("ul.speakers li .meta").text()).as("declared interests are shown").contains("advises a vendor");
+    assertThat(page.select("ul.speakers li .speaker-declaration").text()).as("declared interests are shown")
+        .contains("Consultancy or advisory role: an EHR vendor");
     r = admin.request("POST", app.url("/talks"), "application/x-www-form-urlencoded", good);
     assertEquals(409, r.status(), "the address is taken");
     Browser member = new Browser();
@@ -653,7 +655,8 @@ class TalkRoomTest {
         .contains("Seven months, three of them waiting");
     assertThat(past.select("li.question:not(.answered) .question-body").eachText()).as("an unanswered one")
         .contains("How will the price be set once the provisional year ends?");
-    assertThat(past.select("ul.speakers li .meta").text()).as("speakers' interests").contains("Declared interests:");
+    assertThat(past.select("ul.speakers li a.declaration-badge")).as("speakers who are members: their own declarations")
+        .hasSize(2);
     assertThat(past.select("#messages li .body").text()).as("the chat").contains("patient panel");
     assertThat(pastPage.body()).as("the anonymous asker stays anonymous").doesNotContain("Lukas Weber");
     long threadId = id(past.select("#followups a[href^=/threads/]").attr("href"), "/threads/(\\d+)");
@@ -666,8 +669,10 @@ class TalkRoomTest {
     assertThat(threadPage.body()).as("answered questions stay in the room")
         .doesNotContain("How long did the provisional listing take");
     assertEquals(1, TestDatabase.count("SELECT count(*) FROM talks WHERE ends_at > now() AND slug = 'mhealth-in-clinical-pathways'"));
-    assertThat(reader.get(app.url("/talks/mhealth-in-clinical-pathways")).html().select("#room-state").text())
-        .isEqualTo("The live room opens when the Talk begins.");
+    Document upcoming = reader.get(app.url("/talks/mhealth-in-clinical-pathways")).html();
+    assertThat(upcoming.select("#room-state").text()).isEqualTo("The live room opens when the Talk begins.");
+    assertThat(upcoming.select("ul.speakers li a.declaration-badge").eachAttr("href")).as("the declarations in force now")
+        .hasSize(2).allMatch(href -> href.endsWith("/declarations/1"));
   }
 
   @Test
@@ -678,13 +683,15 @@ class TalkRoomTest {
     assertEquals(200, form.status());
     String csrf = app.csrf(s.moderator);
     String body = "_csrf=" + enc(csrf) + "&title=" + enc("Edited title") + "&startsAt=2031-03-01T15:00&endsAt=2031-03-01T16:30"
-        + "&speakers=" + enc("Ana Silva | HTA agency | none declared") + "&group=" + s.groupId;
+        + "&speaker.0.name=" + enc("Ana Silva") + "&speaker.0.affiliation=" + enc("HTA agency")
+        + "&speaker.0.nothingToDeclare=1&group=" + s.groupId;
     Response r = s.moderator.request("POST", s.path("/edit"), "application/x-www-form-urlencoded", body);
     assertEquals(303, r.status(), r.body());
     // no zone chosen: the default, Europe/Brussels (UTC+1 in March)
     assertEquals("2031-03-01 14:00:00", TestDatabase.text(
         "SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM talks WHERE id = ?", s.talkId));
-    assertThat(s.moderator.get(s.path("")).html().select("ul.speakers li .meta").text()).contains("none declared");
+    assertThat(s.moderator.get(s.path("")).html().select("ul.speakers li .declaration-nothing").text())
+        .isEqualTo("Nothing to declare.");
     Browser member = new Browser();
     s.member(member, "Nina");
     assertEquals(403, member.get(s.path("/edit")).status());

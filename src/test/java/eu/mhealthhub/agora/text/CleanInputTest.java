@@ -148,7 +148,7 @@ class CleanInputTest {
     String talk = Fixtures.unique("clean-talk");
     String form = "_csrf=" + enc(app.csrf(admin)) + "&slug=" + talk + "&title=" + enc(dirty("Clean", " talk"))
         + "&description=" + enc(dirty("About", " it")) + "&startsAt=2031-02-01T10:00&endsAt=2031-02-01T11:00"
-        + "&speakers=" + enc(dirty("Ada", " Lovelace") + " | " + dirty("Hub", "")) + "&group="
+        + "&speaker.0.name=" + enc(dirty("Ada", " Lovelace")) + "&speaker.0.affiliation=" + enc(dirty("Hub", "")) + "&group="
         + TestDatabase.count("SELECT id FROM working_groups WHERE slug = 'integration'");
     Response r = admin.request("POST", app.url("/talks"), "application/x-www-form-urlencoded", form);
     assertEquals(303, r.status(), r.body());
