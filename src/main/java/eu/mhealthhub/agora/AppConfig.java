@@ -43,6 +43,8 @@ import java.util.stream.Collectors;
  * @param trustedProxies      reverse proxies whose X-Forwarded-For names the client (AGORA_TRUSTED_PROXIES), none by default
  * @param contentDirectory    where an operator's own privacy notice and accessibility statement are
  *                            (AGORA_CONTENT_DIR: privacy.&lt;lang&gt;.md, accessibility.&lt;lang&gt;.md), or empty for the built-in ones
+ * @param announcePerMinute   how many e-mails of an announcement to the network's followers are released a minute
+ *                            (AGORA_ANNOUNCE_PER_MINUTE)
  */
 public record AppConfig(
     int port,
@@ -68,7 +70,8 @@ public record AppConfig(
     Map<String, RateLimit> rateLimits,
     List<AddressRange> trustedProxies,
     Map<String, Duration> retention,
-    Optional<Path> contentDirectory) {
+    Optional<Path> contentDirectory,
+    int announcePerMinute) {
 
   /**
    * An address or a CIDR range of them ({@code 10.0.0.0/8}, {@code 192.0.2.7}, {@code fd00::/8}),
@@ -161,7 +164,10 @@ public record AppConfig(
       Map.entry("talk.question", new RateLimit(3, Duration.ofSeconds(30))),
       Map.entry("talk.vote", new RateLimit(20, Duration.ofSeconds(4))),
       Map.entry("flag", new RateLimit(20, Duration.ofDays(1))),
-      Map.entry("notice", new RateLimit(5, Duration.ofHours(1))));
+      Map.entry("notice", new RateLimit(5, Duration.ofHours(1))),
+      // network sign-ups per client address, and the messages they cause per e-mail address
+      Map.entry("network.join", new RateLimit(10, Duration.ofHours(1))),
+      Map.entry("network.mail", new RateLimit(1, Duration.ofMinutes(10))));
 
   /** Languages with a complete message bundle. Adding one is adding a file and a tag here. */
   /**
@@ -252,7 +258,7 @@ public record AppConfig(
   public AppConfig withAdminEmails(Set<String> emails) {
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
         demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail, rateLimits, trustedProxies,
-        retention, contentDirectory);
+        retention, contentDirectory, announcePerMinute);
   }
 
   public boolean secureCookies() {
@@ -322,7 +328,7 @@ public record AppConfig(
             throw new ConfigException("AGORA_CONTENT_DIR", "'" + d + "' is not a directory");
           }
           return Path.of(d);
-        }));
+        }), r.positive("AGORA_ANNOUNCE_PER_MINUTE", 60));
   }
 
   private record Reader(Map<String, String> env) {

@@ -59,7 +59,9 @@ public final class WebRouter {
       "member/profile", "member/show", "auth/signed-out", "error/error", "notify/list", "notify/preferences", "privacy/export",
       "moderation/audit", "moderation/summary", "moderation/suspension", "auth/suspended",
       "privacy/erase", "privacy/reauth", "privacy/erased",
-      "declaration/form", "declaration/history", "declaration/version", "declaration/requirement");
+      "declaration/form", "declaration/history", "declaration/version", "declaration/requirement",
+      "network/join", "network/joined", "network/confirm", "network/topics", "network/unsubscribe",
+      "network/announcements", "network/announcement", "network/announce");
 
   private WebRouter() {}
 
@@ -154,6 +156,13 @@ public final class WebRouter {
         services.mail().outbox(), services.mail().composer(), services.i18n(), limits),
         config.publicOrigin());
     noticeRoutes.mountAnonymous(router, csrf);
+    // the network's sign-up, confirmation and topics come from visitors without a session (Origin check), and its
+    // one-click unsubscribe from mail providers (the signed token is the authority)
+    eu.mhealthhub.agora.network.NetworkRoutes networkRoutes = new eu.mhealthhub.agora.network.NetworkRoutes(pages,
+        new eu.mhealthhub.agora.network.NetworkService(services.database().pool(), services.clock(),
+            services.mail().outbox(), services.mail().composer(), services.i18n(), limits, services.groups(),
+            config.publicUrl(), config.announcePerMinute()), config.publicOrigin());
+    networkRoutes.mountAnonymous(router, csrf);
     router.route().handler(InputCheck.body(csrf));
 
     signIn.mount(router);
@@ -186,6 +195,7 @@ public final class WebRouter {
     new eu.mhealthhub.agora.moderation.AuditRoutes(pages, new eu.mhealthhub.agora.moderation.AuditService(
         services.database().pool(), services.groups()), services.i18n()).mount(router);
     noticeRoutes.mount(router);
+    networkRoutes.mount(router);
     eu.mhealthhub.agora.moderation.DecisionService decisions = new eu.mhealthhub.agora.moderation.DecisionService(
         services.database().pool(), services.groups(), services.notifications());
     new FlagRoutes(pages, new FlagService(services.threads(), services.documents(), services.talks(),
