@@ -118,7 +118,7 @@ final class NetworkRepository {
   }
 
   Future<Boolean> setTopics(SqlClient db, long id, List<String> topics) {
-    return db.preparedQuery(SET_TOPICS).execute(Tuple.of(id, topics.toArray(String[]::new))).map(r -> r.rowCount() == 1);
+    return db.preparedQuery(SET_TOPICS).execute(Tuple.of(id).addArrayOfString(topics.toArray(String[]::new))).map(r -> r.rowCount() == 1);
   }
 
   Future<Void> unsubscribe(SqlClient db, long id, Instant now) {
