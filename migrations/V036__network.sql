@@ -23,6 +23,8 @@ CREATE TABLE network_followers (
     created_at        timestamptz NOT NULL DEFAULT now(),
     confirmed_at      timestamptz,
     unsubscribed_at   timestamptz,
+    -- an imported former follower: when the one re-permission message was queued (never a second)
+    repermission_sent_at timestamptz,
     -- the member this follower became at their first sign-in with the same verified e-mail
     member_id         bigint      UNIQUE REFERENCES members (id) ON DELETE SET NULL,
     CHECK ((status = 'confirmed') = (confirmed_at IS NOT NULL) OR status IN ('unsubscribed', 'bounced'))
@@ -101,3 +103,27 @@ END $$;
 CREATE TRIGGER members_network_erase AFTER UPDATE OF erased_at ON members
     FOR EACH ROW WHEN (NEW.erased_at IS NOT NULL AND OLD.erased_at IS NULL)
     EXECUTE FUNCTION network_follower_erase();
+
+-- A CSV of former followers an admin uploaded: kept between the dry run and the apply, so that what
+-- is applied is exactly what was shown. Applying twice creates nothing the second time.
+CREATE TABLE network_imports (
+    id           bigserial   PRIMARY KEY,
+    admin_id     bigint      REFERENCES members (id) ON DELETE SET NULL,
+    file_name    text        NOT NULL CHECK (char_length(file_name) <= 255),
+    content      text        NOT NULL CHECK (octet_length(content) <= 2097152),
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    applied_at   timestamptz
+);
+
+-- A message to a follower the outbox gave up on (a refused recipient, or too many failed attempts)
+-- makes the follower 'bounced': they are never sent anything again, even after the outbox row is pruned.
+CREATE FUNCTION network_follower_bounce() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE network_followers SET status = 'bounced', confirm_nonce = NULL
+     WHERE email = lower(NEW.recipient) AND status <> 'bounced';
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER mail_outbox_network_bounce AFTER UPDATE OF state ON mail_outbox
+    FOR EACH ROW WHEN (NEW.state = 'failed' AND OLD.state <> 'failed' AND NEW.kind LIKE 'network.%')
+    EXECUTE FUNCTION network_follower_bounce();

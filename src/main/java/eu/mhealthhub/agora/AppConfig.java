@@ -183,7 +183,9 @@ public record AppConfig(
       "mail", Duration.ofDays(30),
       "digest_runs", Duration.ofDays(90),
       "notification_jobs", Duration.ofDays(7),
-      "exports", Duration.ofHours(24));
+      "exports", Duration.ofHours(24),
+      // network followers who never confirmed (an imported one: counted from their re-permission message)
+      "unconfirmed_followers", Duration.ofDays(30));
 
   public static final List<Locale> SUPPORTED_LOCALES =
       List.of(Locale.ENGLISH, Locale.FRENCH, Locale.GERMAN);

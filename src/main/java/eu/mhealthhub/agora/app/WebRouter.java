@@ -134,6 +134,18 @@ public final class WebRouter {
         .setDeleteUploadedFilesOnEnd(true)
         .setMergeFormAttributes(false), InputCheck.body(csrf));
 
+    // The network's CSV import of former followers (issue 15 point 4): one file of at most 2 MB.
+    eu.mhealthhub.agora.network.NetworkRoutes networkRoutes = new eu.mhealthhub.agora.network.NetworkRoutes(pages,
+        new eu.mhealthhub.agora.network.NetworkService(services.database().pool(), services.clock(),
+            services.mail().outbox(), services.mail().composer(), services.i18n(), limits, services.groups(),
+            config.publicUrl(), config.announcePerMinute(),
+            config.retention().getOrDefault("unconfirmed_followers", java.time.Duration.ofDays(30))), config.publicOrigin());
+    networkRoutes.mountUploads(router, BodyHandler.create(services.uploadDirectory().toString())
+        .setHandleFileUploads(true)
+        .setBodyLimit(2L * 1024 * 1024 + config.maxFormBytes())
+        .setDeleteUploadedFilesOnEnd(true)
+        .setMergeFormAttributes(false), InputCheck.body(csrf));
+
     // Everything else: forms and JSON only, nothing written to disk.
     router.route().handler(BodyHandler.create(false)
         .setHandleFileUploads(false)
@@ -158,10 +170,6 @@ public final class WebRouter {
     noticeRoutes.mountAnonymous(router, csrf);
     // the network's sign-up, confirmation and topics come from visitors without a session (Origin check), and its
     // one-click unsubscribe from mail providers (the signed token is the authority)
-    eu.mhealthhub.agora.network.NetworkRoutes networkRoutes = new eu.mhealthhub.agora.network.NetworkRoutes(pages,
-        new eu.mhealthhub.agora.network.NetworkService(services.database().pool(), services.clock(),
-            services.mail().outbox(), services.mail().composer(), services.i18n(), limits, services.groups(),
-            config.publicUrl(), config.announcePerMinute()), config.publicOrigin());
     networkRoutes.mountAnonymous(router, csrf);
     router.route().handler(InputCheck.body(csrf));
 

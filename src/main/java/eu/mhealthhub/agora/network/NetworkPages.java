@@ -82,4 +82,35 @@ public final class NetworkPages {
    */
   public record AnnouncePage(AnnounceForm form, Map<String, String> problems, boolean hasProblems, List<TopicBox> topics,
       String previewEn, String previewFr, String previewDe, boolean tested, boolean sent) {}
+
+  /** One row of an import's report: its line, address and name, and why it is rejected (a message key) or null. */
+  public record ImportRow(int line, String email, String name, String problem) {}
+
+  /** The admin's import page: the upload form, and the report of an upload. */
+  public record ImportUploadPage(int maxRows, int maxMegabytes, boolean showAsked, int asked) {}
+
+  /**
+   * What an upload would do (its dry run), or did: the rows to create, those skipped (the address
+   * follows already) and those rejected, at most {@link #SHOWN} of each listed.
+   */
+  public record ImportPage(long id, String fileName, int createCount, int skipCount, int rejectCount,
+      List<ImportRow> create, List<ImportRow> skipped, List<ImportRow> rejected, boolean applied, int created,
+      boolean justApplied) {
+
+    static final int SHOWN = 200;
+
+    static ImportPage of(long id, String fileName, FollowerCsv.Report report, java.util.Set<String> existing,
+        boolean applied, int created) {
+      List<ImportRow> create = new java.util.ArrayList<>();
+      List<ImportRow> skipped = new java.util.ArrayList<>();
+      for (FollowerCsv.Valid v : report.valid()) {
+        (existing.contains(v.email()) ? skipped : create).add(new ImportRow(v.line(), v.email(), v.name(), null));
+      }
+      List<ImportRow> rejected = report.rejected().entrySet().stream()
+          .map(e -> new ImportRow(e.getKey(), "", "", e.getValue())).toList();
+      return new ImportPage(id, fileName, create.size(), skipped.size(), rejected.size(),
+          create.subList(0, Math.min(SHOWN, create.size())), skipped.subList(0, Math.min(SHOWN, skipped.size())),
+          rejected.subList(0, Math.min(SHOWN, rejected.size())), applied, created, created >= 0);
+    }
+  }
 }

@@ -40,7 +40,7 @@ final class NetworkRepository {
        WHERE id = $1 AND status IN ('pending', 'unsubscribed')""";
 
   static final String CONFIRM = """
-      UPDATE network_followers SET status = 'confirmed', confirmed_at = $3, confirm_nonce = NULL
+      UPDATE network_followers SET status = 'confirmed', confirmed_at = $3, confirm_nonce = NULL, consent = true
        WHERE id = $1 AND confirm_nonce = $2 AND status = 'pending'
       RETURNING""" + " " + FOLLOWER_COLUMNS;
 
@@ -87,6 +87,42 @@ final class NetworkRepository {
       + " FROM network_announcements ORDER BY published_at DESC, id DESC LIMIT $1";
 
   static final String ANNOUNCEMENT = "SELECT " + ANNOUNCEMENT_COLUMNS + " FROM network_announcements WHERE id = $1";
+
+  /** A stored upload. */
+  record StoredImport(long id, String fileName, String content, Instant appliedAt) {}
+
+  /** A follower whose re-permission message is due, with the nonce its link names. */
+  record Due(Follower follower, String nonce) {}
+
+  static final String INSERT_IMPORT = """
+      INSERT INTO network_imports (admin_id, file_name, content, created_at) VALUES ($1, $2, $3, $4) RETURNING id""";
+
+  static final String IMPORT_BY_ID = "SELECT id, file_name, content, applied_at FROM network_imports WHERE id = $1";
+
+  static final String EXISTING = "SELECT email FROM network_followers WHERE email = ANY($1)";
+
+  /** An imported former follower: waiting for their re-permission, no consent until they confirm. */
+  static final String INSERT_IMPORTED = """
+      INSERT INTO network_followers (email, name, organisation, country, stakeholder_type, locale, topics, consent,
+                                     source, status, created_at)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, false, 'import', 'pending', $8)
+      ON CONFLICT (email) DO NOTHING""";
+
+  static final String MARK_APPLIED = "UPDATE network_imports SET applied_at = coalesce(applied_at, $2) WHERE id = $1";
+
+  static final String LOCK_IMPORT = "SELECT pg_advisory_xact_lock(hashtext('network.import'))";
+
+  /**
+   * Imported followers not yet asked, each given a nonce and marked asked in the same statement:
+   * one re-permission message per follower, whoever runs it again. Bounced and unsubscribed
+   * addresses are not pending, so they are not asked.
+   */
+  static final String TAKE_REPERMISSION = """
+      UPDATE network_followers
+         SET repermission_sent_at = $1,
+             confirm_nonce = md5(random()::text || clock_timestamp()::text || id::text)
+       WHERE source = 'import' AND status = 'pending' AND repermission_sent_at IS NULL
+      RETURNING id, email, name, locale, topics, status, confirm_nonce""";
 
   Future<byte[]> serverKey(SqlClient db, byte[] candidate) {
     return db.preparedQuery(INSERT_KEY).execute(Tuple.of(NetworkTokens.KEY_NAME, io.vertx.core.buffer.Buffer.buffer(candidate)))
@@ -155,6 +191,66 @@ final class NetworkRepository {
   Future<Optional<Announcement>> announcement(SqlClient db, long id) {
     return db.preparedQuery(ANNOUNCEMENT).execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(announcement(rows.iterator().next())));
+  }
+
+  Future<Long> insertImport(SqlClient db, long adminId, String fileName, String content, Instant now) {
+    return db.preparedQuery(INSERT_IMPORT).execute(Tuple.of(adminId, fileName, content, utc(now)))
+        .map(rows -> rows.iterator().next().getLong("id"));
+  }
+
+  Future<Optional<StoredImport>> storedImport(SqlClient db, long id) {
+    return db.preparedQuery(IMPORT_BY_ID).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      OffsetDateTime applied = r.getOffsetDateTime("applied_at");
+      return Optional.of(new StoredImport(r.getLong("id"), r.getString("file_name"), r.getString("content"),
+          applied == null ? null : applied.toInstant()));
+    });
+  }
+
+  Future<java.util.Set<String>> existing(SqlClient db, List<String> emails) {
+    return db.preparedQuery(EXISTING).execute(Tuple.tuple().addArrayOfString(emails.toArray(String[]::new)))
+        .map(rows -> {
+          java.util.Set<String> found = new java.util.HashSet<>();
+          rows.forEach(r -> found.add(r.getString("email")));
+          return found;
+        });
+  }
+
+  Future<Void> lockImports(SqlClient tx) {
+    return tx.query(LOCK_IMPORT).execute().mapEmpty();
+  }
+
+  Future<Integer> insertImported(SqlClient tx, List<FollowerCsv.Valid> rows, Instant now) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    List<Tuple> batch = new ArrayList<>();
+    for (FollowerCsv.Valid v : rows) {
+      batch.add(Tuple.from(new Object[] {v.email(), v.name(), v.organisation(), v.country(), v.stakeholderType(),
+          v.language(), v.topics().toArray(String[]::new), utc(now)}));
+    }
+    return tx.preparedQuery(INSERT_IMPORTED).executeBatch(batch).map(result -> {
+      int n = 0;
+      for (io.vertx.sqlclient.RowSet<Row> r = result; r != null; r = r.next()) {
+        n += r.rowCount();
+      }
+      return n;
+    });
+  }
+
+  Future<Void> markApplied(SqlClient tx, long id, Instant now) {
+    return tx.preparedQuery(MARK_APPLIED).execute(Tuple.of(id, utc(now))).mapEmpty();
+  }
+
+  Future<List<Due>> takeRepermission(SqlClient tx, Instant now) {
+    return tx.preparedQuery(TAKE_REPERMISSION).execute(Tuple.of(utc(now))).map(rows -> {
+      List<Due> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new Due(follower(r), r.getString("confirm_nonce"))));
+      return list;
+    });
   }
 
   private static Announcement announcement(Row r) {

@@ -54,7 +54,7 @@ public final class NetworkRoutes {
 
   /** Pages compiled before the first request. */
   public static final List<String> TEMPLATES = List.of("network/join", "network/joined", "network/confirm",
-      "network/topics", "network/unsubscribe", "network/announcements", "network/announcement", "network/announce");
+      "network/topics", "network/unsubscribe", "network/announcements", "network/announcement", "network/announce", "network/import", "network/import-report");
   static final int LIST_SIZE = 50;
 
   private final Pages pages;
@@ -87,7 +87,22 @@ public final class NetworkRoutes {
     router.post("/network/unsubscribe").handler(InputCheck.body(RoutingContext::next)).handler(this::unsubscribe);
   }
 
+  /**
+   * The CSV upload: admins only, its own body handler (files to this instance's private upload
+   * directory, deleted when the request ends, up to the file limit), then the CSRF check.
+   */
+  public void mountUploads(Router router, Handler<RoutingContext> bodyHandler, Handler<RoutingContext> csrfCheck) {
+    router.post("/admin/network/import").handler(Forms::members).handler(NetworkRoutes::admins).handler(bodyHandler)
+        .handler(csrfCheck).handler(this::upload);
+  }
+
   public void mount(Router router) {
+    router.get("/admin/network/import").handler(Forms::members).handler(NetworkRoutes::admins).handler(this::importForm);
+    router.get("/admin/network/import/:id").handler(Forms::members).handler(NetworkRoutes::admins).handler(this::importReport);
+    router.post("/admin/network/import/:id/apply").handler(Forms::members).handler(NetworkRoutes::admins)
+        .handler(this::applyImport);
+    router.post("/admin/network/repermission").handler(Forms::members).handler(NetworkRoutes::admins)
+        .handler(this::repermission);
     router.get("/network/join").handler(this::form);
     router.get("/network/joined").handler(this::joined);
     router.get("/network/confirm").handler(this::confirmPage);
@@ -207,6 +222,73 @@ public final class NetworkRoutes {
     network.unsubscribe(param(ctx, "token"))
         .map(v -> ViewModel.of(new UnsubscribePage("", true)))
         .onSuccess(model -> pages.render(ctx, "network/unsubscribe", model))
+        .onFailure(ctx::fail);
+  }
+
+  private static long id(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw DomainException.notFound();
+    }
+  }
+
+  private static Member me(RoutingContext ctx) {
+    return Viewer.of(ctx).member().orElseThrow(DomainException::forbidden);
+  }
+
+  private void importForm(RoutingContext ctx) {
+    int asked = ctx.request().getParam("asked") == null ? -1 : parseOr(ctx.request().getParam("asked"), -1);
+    Future.succeededFuture(ViewModel.of(new NetworkPages.ImportUploadPage(FollowerCsv.MAX_ROWS,
+            FollowerCsv.MAX_BYTES / 1024 / 1024, asked >= 0, asked)))
+        .onSuccess(model -> pages.render(ctx, "network/import", model))
+        .onFailure(ctx::fail);
+  }
+
+  private static int parseOr(String s, int fallback) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  private void upload(RoutingContext ctx) {
+    var files = ctx.fileUploads();
+    if (files.size() != 1) {
+      ctx.fail(DomainException.badRequest("import.error.file"));
+      return;
+    }
+    var file = files.get(0);
+    if (file.size() > FollowerCsv.MAX_BYTES) {
+      ctx.fail(new DomainException(DomainException.Kind.TOO_LARGE, "import.error.size", FollowerCsv.MAX_BYTES / 1024 / 1024));
+      return;
+    }
+    ctx.vertx().fileSystem().readFile(file.uploadedFileName())
+        .compose(buffer -> network.upload(me(ctx), file.fileName(), buffer.getBytes()))
+        .onSuccess(id -> Forms.redirect(ctx, "/admin/network/import/" + id))
+        .onFailure(ctx::fail);
+  }
+
+  private void importReport(RoutingContext ctx) {
+    int created = ctx.request().getParam("created") == null ? -1 : parseOr(ctx.request().getParam("created"), -1);
+    Future.succeededFuture(ctx).map(NetworkRoutes::id)
+        .compose(id -> network.importReport(me(ctx), id, created))
+        .map(ViewModel::of)
+        .onSuccess(model -> pages.render(ctx, "network/import-report", model))
+        .onFailure(ctx::fail);
+  }
+
+  private void applyImport(RoutingContext ctx) {
+    Future.succeededFuture(ctx).map(NetworkRoutes::id)
+        .compose(id -> network.applyImport(me(ctx), id).map(n -> "/admin/network/import/" + id + "?created=" + n))
+        .onSuccess(location -> Forms.redirect(ctx, location))
+        .onFailure(ctx::fail);
+  }
+
+  private void repermission(RoutingContext ctx) {
+    network.sendRepermission(me(ctx))
+        .onSuccess(n -> Forms.redirect(ctx, "/admin/network/import?asked=" + n))
         .onFailure(ctx::fail);
   }
 

@@ -56,6 +56,7 @@ public final class NetworkService {
   static final String KIND_CONFIRM = "network.confirm";
   static final String KIND_ALREADY = "network.already";
   static final String KIND_ANNOUNCEMENT = "network.announcement";
+  static final String KIND_REPERMISSION = "network.repermission";
   /** The most followers one announcement is queued for. */
   static final int MAX_RECIPIENTS = 100_000;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -72,12 +73,18 @@ public final class NetworkService {
   private final GroupService groups;
   private final String publicUrl;
   private final int announcePerMinute;
+  private final Duration repermissionPeriod;
   private final NetworkRepository repository = new NetworkRepository();
   private volatile Future<NetworkTokens> tokens;
 
-  /** @param announcePerMinute how many announcement e-mails are released per minute (AGORA_ANNOUNCE_PER_MINUTE) */
+  /**
+   * @param announcePerMinute  how many announcement e-mails are released per minute (AGORA_ANNOUNCE_PER_MINUTE)
+   * @param repermissionPeriod how long an imported follower's re-permission link works; the retention job deletes
+   *                           the unconfirmed after it ({@code unconfirmed_followers} of AGORA_RETENTION)
+   */
   public NetworkService(Pool pool, Clock clock, Outbox outbox, MailComposer composer, I18n i18n, RateLimits limits,
-      GroupService groups, URI publicUrl, int announcePerMinute) {
+      GroupService groups, URI publicUrl, int announcePerMinute, Duration repermissionPeriod) {
+    this.repermissionPeriod = repermissionPeriod;
     this.pool = pool;
     this.clock = clock;
     this.outbox = outbox;
@@ -273,6 +280,130 @@ public final class NetworkService {
         Optional.empty(), body(m, text, "/announcements"));
     return pool.withTransaction(tx -> outbox.enqueue(tx, new OutgoingMail(author.email(), OptionalLong.empty(),
         KIND_ANNOUNCEMENT, composer.compose(letter), Optional.empty(), OptionalLong.empty())).mapEmpty());
+  }
+
+  /**
+   * Checks an uploaded CSV of former followers and keeps it for its dry run; completes with its id.
+   * A file that cannot be read as a whole (not UTF-8, wrong columns, an open quote) fails
+   * BAD_REQUEST, one with too many rows TOO_LARGE; nothing is stored then. Admins only.
+   */
+  public Future<Long> upload(Member admin, String fileName, byte[] bytes) {
+    if (!admin.admin()) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    if (bytes.length > FollowerCsv.MAX_BYTES) {
+      return Future.failedFuture(new DomainException(DomainException.Kind.TOO_LARGE, "import.error.size",
+          FollowerCsv.MAX_BYTES / 1024 / 1024));
+    }
+    String content;
+    try {
+      content = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return Future.failedFuture(DomainException.badRequest("import.error.encoding"));
+    }
+    if (content.indexOf('\0') >= 0) {
+      return Future.failedFuture(DomainException.badRequest("import.error.encoding"));
+    }
+    String name = fileName == null || fileName.isBlank() ? "followers.csv"
+        : eu.mhealthhub.agora.text.CleanText.line(fileName);
+    String shortName = name.length() > 200 ? name.substring(0, 200) : name;
+    return topicCodes().compose(codes -> {
+      try {
+        FollowerCsv.read(content, codes);
+      } catch (FollowerCsv.Refused r) {
+        return Future.failedFuture(refusal(r));
+      }
+      return repository.insertImport(pool, admin.id(), shortName, content, clock.instant());
+    });
+  }
+
+  private static DomainException refusal(FollowerCsv.Refused r) {
+    Object[] args = r.argument == null ? new Object[0] : new Object[] {r.argument};
+    return "import.error.rows".equals(r.messageKey)
+        ? new DomainException(DomainException.Kind.TOO_LARGE, r.messageKey, args)
+        : DomainException.badRequest(r.messageKey, args);
+  }
+
+  /** What the stored upload would do now (or, applied, what is left to do: nothing). NOT_FOUND for another id. */
+  public Future<NetworkPages.ImportPage> importReport(Member admin, long id, int created) {
+    if (!admin.admin()) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    return repository.storedImport(pool, id).compose(found -> {
+      NetworkRepository.StoredImport stored = found.orElseThrow(DomainException::notFound);
+      return topicCodes().compose(codes -> {
+        FollowerCsv.Report report;
+        try {
+          report = FollowerCsv.read(stored.content(), codes);
+        } catch (FollowerCsv.Refused r) {
+          return Future.failedFuture(refusal(r));
+        }
+        return repository.existing(pool, report.valid().stream().map(FollowerCsv.Valid::email).toList())
+            .map(existing -> NetworkPages.ImportPage.of(stored.id(), stored.fileName(), report, existing,
+                stored.appliedAt() != null, created));
+      });
+    });
+  }
+
+  /**
+   * Creates the upload's new followers (pending, not asked yet); rows whose address follows
+   * already, and every row a second time, change nothing. Completes with how many were created.
+   */
+  public Future<Integer> applyImport(Member admin, long id) {
+    if (!admin.admin()) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    return topicCodes().compose(codes -> pool.withTransaction(tx -> repository.lockImports(tx)
+        .compose(v -> repository.storedImport(tx, id))
+        .compose(found -> {
+          NetworkRepository.StoredImport stored = found.orElseThrow(DomainException::notFound);
+          FollowerCsv.Report report;
+          try {
+            report = FollowerCsv.read(stored.content(), codes);
+          } catch (FollowerCsv.Refused r) {
+            return Future.failedFuture(refusal(r));
+          }
+          return repository.insertImported(tx, report.valid(), clock.instant())
+              .compose(n -> repository.markApplied(tx, id, clock.instant()).map(n));
+        })));
+  }
+
+  /**
+   * Queues the one re-permission message for every imported follower not asked yet, with a
+   * confirmation link valid for the period after which the unconfirmed are deleted. Completes with
+   * how many were asked. Admins only.
+   */
+  public Future<Integer> sendRepermission(Member admin) {
+    if (!admin.admin()) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    Instant now = clock.instant();
+    return tokens().compose(tk -> pool.withTransaction(tx -> repository.takeRepermission(tx, now).compose(due -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = 0; i < due.size(); i++) {
+        NetworkRepository.Due d = due.get(i);
+        Optional<Instant> hold = i < announcePerMinute ? Optional.empty()
+            : Optional.of(now.plus(Duration.ofMinutes(i / announcePerMinute)));
+        chain = chain.compose(v -> repermission(tx, tk, d, hold));
+      }
+      return chain.map(due.size());
+    })));
+  }
+
+  private Future<Void> repermission(SqlConnection tx, NetworkTokens tk, NetworkRepository.Due d, Optional<Instant> hold) {
+    Follower f = d.follower();
+    Locale locale = Locale.forLanguageTag(f.locale());
+    I18n.Messages m = i18n.forLocale(locale);
+    String link = "/network/confirm?token=" + tk.confirm(f.id(), d.nonce(), clock.instant().plus(repermissionPeriod));
+    Letter letter = new Letter(0, locale, KIND_REPERMISSION, m.get("network.mail.repermission.subject"), Optional.empty(),
+        List.of(new MailBlock.Paragraph(m.get("network.mail.repermission.intro", f.name())),
+            new MailBlock.Action(m.get("network.mail.confirm.action"), link),
+            new MailBlock.Paragraph(m.get("network.mail.repermission.otherwise", repermissionPeriod.toDays()))));
+    return outbox.enqueue(tx, new OutgoingMail(f.email(), OptionalLong.empty(), KIND_REPERMISSION,
+        composer.composeWithLinks(letter, unsubscribeUrl(tk, f), topicsUrl(tk, f)), hold, OptionalLong.empty()))
+        .mapEmpty();
   }
 
   /** The latest published announcements. */

@@ -437,6 +437,11 @@ class PermissionMatrixTest {
       return "/members/" + erasable() + "/erase";
     }, (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN,
         p -> Map.of("confirmation", lastErasable, "reason", "Matrix request"), false));
+    // the network (issue 15 points 3 and 5): sign-up and announcements are public, writing one is for admins
+    list.add(new Route("GET /network/join", false, false, p -> "/network/join", (r, p) -> Outcome.OK, null, false));
+    list.add(new Route("GET /announcements", false, false, p -> "/announcements", (r, p) -> Outcome.OK, null, false));
+    list.add(new Route("GET /admin/announcements", false, true, p -> "/admin/announcements",
+        (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
     return list;
   }
 
