@@ -61,7 +61,8 @@ public final class WebRouter {
       "privacy/erase", "privacy/reauth", "privacy/erased",
       "declaration/form", "declaration/history", "declaration/version", "declaration/requirement",
       "network/join", "network/joined", "network/confirm", "network/topics", "network/unsubscribe",
-      "network/announcements", "network/announcement", "network/announce");
+      "network/announcements", "network/announcement", "network/announce", "network/import", "network/import-report",
+      "network/overview");
 
   private WebRouter() {}
 

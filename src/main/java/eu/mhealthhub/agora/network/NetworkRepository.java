@@ -124,6 +124,55 @@ final class NetworkRepository {
        WHERE source = 'import' AND status = 'pending' AND repermission_sent_at IS NULL
       RETURNING id, email, name, locale, topics, status, confirm_nonce""";
 
+  /** A count of followers and members under one key (a month, a stakeholder type, a country, a topic). */
+  record Count(String key, long followers, long members) {}
+
+  /** A follower as the admin's CSV export lists them. */
+  record Listed(String email, String name, String organisation, String country, String stakeholderType,
+      List<String> topics, String status, String source, Instant createdAt, Instant confirmedAt, boolean member) {}
+
+  /**
+   * Confirmed followers and members at the end of each of the last twelve months ($1 = now). A
+   * follower counts from confirmation while still confirmed; a member from creation unless erased.
+   */
+  static final String MONTHLY = """
+      WITH months AS (
+          SELECT generate_series(date_trunc('month', $1::timestamptz) - interval '11 months',
+                                 date_trunc('month', $1::timestamptz), interval '1 month') AS m)
+      SELECT to_char(m, 'YYYY-MM') AS key,
+             (SELECT count(*) FROM network_followers f
+               WHERE f.status = 'confirmed' AND f.confirmed_at < m + interval '1 month') AS followers,
+             (SELECT count(*) FROM members x
+               WHERE x.erased_at IS NULL AND x.created_at < m + interval '1 month') AS members
+        FROM months ORDER BY m""";
+
+  /** Confirmed followers not (yet) members, and members, by stakeholder type (empty: not given). */
+  static final String BY_STAKEHOLDER = """
+      SELECT coalesce(t, '') AS key, sum(f) AS followers, sum(mm) AS members FROM (
+          SELECT stakeholder_type AS t, 1 AS f, 0 AS mm FROM network_followers WHERE status = 'confirmed' AND member_id IS NULL
+          UNION ALL
+          SELECT stakeholder_type, 0, 1 FROM members WHERE erased_at IS NULL) x
+       GROUP BY 1 ORDER BY 1""";
+
+  /** The same by country. */
+  static final String BY_COUNTRY = """
+      SELECT coalesce(c, '') AS key, sum(f) AS followers, sum(mm) AS members FROM (
+          SELECT country AS c, 1 AS f, 0 AS mm FROM network_followers WHERE status = 'confirmed' AND member_id IS NULL
+          UNION ALL
+          SELECT country, 0, 1 FROM members WHERE erased_at IS NULL) x
+       GROUP BY 1 ORDER BY 2 DESC, 1""";
+
+  /** Confirmed followers by topic (members follow groups by joining them; not counted here). */
+  static final String BY_TOPIC = """
+      SELECT t AS key, count(*) AS followers, 0::bigint AS members
+        FROM network_followers, unnest(topics) AS t WHERE status = 'confirmed'
+       GROUP BY t ORDER BY 2 DESC, 1""";
+
+  static final String LIST_FOLLOWERS = """
+      SELECT email, name, organisation, country, stakeholder_type, topics, status, source, created_at, confirmed_at,
+             member_id IS NOT NULL AS member
+        FROM network_followers ORDER BY created_at, id LIMIT $1""";
+
   Future<byte[]> serverKey(SqlClient db, byte[] candidate) {
     return db.preparedQuery(INSERT_KEY).execute(Tuple.of(NetworkTokens.KEY_NAME, io.vertx.core.buffer.Buffer.buffer(candidate)))
         .compose(v -> db.preparedQuery(FIND_KEY).execute(Tuple.of(NetworkTokens.KEY_NAME)))
@@ -249,6 +298,28 @@ final class NetworkRepository {
     return tx.preparedQuery(TAKE_REPERMISSION).execute(Tuple.of(utc(now))).map(rows -> {
       List<Due> list = new ArrayList<>();
       rows.forEach(r -> list.add(new Due(follower(r), r.getString("confirm_nonce"))));
+      return list;
+    });
+  }
+
+  Future<List<Count>> counts(SqlClient db, String sql, Tuple params) {
+    return db.preparedQuery(sql).execute(params).map(rows -> {
+      List<Count> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new Count(r.getString("key"), r.getLong("followers"), r.getLong("members"))));
+      return list;
+    });
+  }
+
+  Future<List<Listed>> listFollowers(SqlClient db, int limit) {
+    return db.preparedQuery(LIST_FOLLOWERS).execute(Tuple.of(limit)).map(rows -> {
+      List<Listed> list = new ArrayList<>();
+      rows.forEach(r -> {
+        OffsetDateTime confirmed = r.getOffsetDateTime("confirmed_at");
+        list.add(new Listed(r.getString("email"), r.getString("name"), r.getString("organisation"), r.getString("country"),
+            r.getString("stakeholder_type"), List.of(r.getArrayOfStrings("topics")), r.getString("status"),
+            r.getString("source"), r.getOffsetDateTime("created_at").toInstant(),
+            confirmed == null ? null : confirmed.toInstant(), r.getBoolean("member")));
+      });
       return list;
     });
   }

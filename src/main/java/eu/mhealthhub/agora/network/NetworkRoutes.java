@@ -42,6 +42,7 @@ import java.util.Map;
  * POST /network/unsubscribe?token=    stop: the page's button and the RFC 8058 one-click POST
  * GET  /announcements                 the published announcements
  * GET  /announcements/:id             one
+ * GET  /announcements.atom            the same as an Atom feed
  * GET  /admin/announcements           admins: write one, preview, send a test to myself, send
  * POST /admin/announcements
  * </pre>
@@ -54,7 +55,7 @@ public final class NetworkRoutes {
 
   /** Pages compiled before the first request. */
   public static final List<String> TEMPLATES = List.of("network/join", "network/joined", "network/confirm",
-      "network/topics", "network/unsubscribe", "network/announcements", "network/announcement", "network/announce", "network/import", "network/import-report");
+      "network/topics", "network/unsubscribe", "network/announcements", "network/announcement", "network/announce", "network/import", "network/import-report", "network/overview");
   static final int LIST_SIZE = 50;
 
   private final Pages pages;
@@ -97,6 +98,9 @@ public final class NetworkRoutes {
   }
 
   public void mount(Router router) {
+    router.get("/admin/network").handler(Forms::members).handler(NetworkRoutes::admins).handler(this::overview);
+    router.get("/admin/network/followers.csv").handler(Forms::members).handler(NetworkRoutes::admins)
+        .handler(this::followersCsv);
     router.get("/admin/network/import").handler(Forms::members).handler(NetworkRoutes::admins).handler(this::importForm);
     router.get("/admin/network/import/:id").handler(Forms::members).handler(NetworkRoutes::admins).handler(this::importReport);
     router.post("/admin/network/import/:id/apply").handler(Forms::members).handler(NetworkRoutes::admins)
@@ -109,6 +113,7 @@ public final class NetworkRoutes {
     router.get("/network/topics").handler(this::topics);
     router.get("/network/unsubscribe").handler(this::unsubscribePage);
     router.get("/announcements").handler(this::announcements);
+    router.get("/announcements.atom").handler(this::atom);
     router.get("/announcements/:id").handler(this::announcement);
     router.get("/admin/announcements").handler(Forms::members).handler(NetworkRoutes::admins).handler(this::announceForm);
     router.post("/admin/announcements").handler(Forms::members).handler(NetworkRoutes::admins).handler(this::announce);
@@ -292,11 +297,36 @@ public final class NetworkRoutes {
         .onFailure(ctx::fail);
   }
 
+  private void overview(RoutingContext ctx) {
+    network.overview(me(ctx), Viewer.of(ctx).locale())
+        .map(ViewModel::of)
+        .onSuccess(model -> pages.render(ctx, "network/overview", model))
+        .onFailure(ctx::fail);
+  }
+
+  private void followersCsv(RoutingContext ctx) {
+    network.followersCsv(me(ctx))
+        .onSuccess(csv -> ctx.response()
+            .putHeader("Content-Type", "text/csv; charset=utf-8")
+            .putHeader("Content-Disposition", "attachment; filename=\"network-followers.csv\"")
+            .putHeader("Cache-Control", "no-store")
+            .end(csv))
+        .onFailure(ctx::fail);
+  }
+
   private void announcements(RoutingContext ctx) {
     network.announcements(LIST_SIZE)
         .map(list -> new AnnouncementsPage(list.stream().map(a -> AnnouncementView.of(a, Viewer.of(ctx).locale())).toList()))
         .map(ViewModel::of)
         .onSuccess(model -> pages.render(ctx, "network/announcements", model))
+        .onFailure(ctx::fail);
+  }
+
+  private void atom(RoutingContext ctx) {
+    network.announcementsAtom(LIST_SIZE)
+        .onSuccess(xml -> ctx.response()
+            .putHeader("Content-Type", "application/atom+xml; charset=utf-8")
+            .end(xml))
         .onFailure(ctx::fail);
   }
 

@@ -406,9 +406,44 @@ public final class NetworkService {
         .mapEmpty();
   }
 
+  /** The most followers the CSV export lists. */
+  static final int EXPORT_LIMIT = 100_000;
+
+  /** The overview of the network for admins, in the reader's language. */
+  public Future<NetworkOverview.Page> overview(Member admin, Locale reader) {
+    if (!admin.admin()) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    I18n.Messages m = i18n.forLocale(reader);
+    NetworkOverview.ChartLabels labels = new NetworkOverview.ChartLabels(m.get("network.overview.chart"),
+        m.get("network.overview.chartDesc"), m.get("network.overview.followers"), m.get("network.overview.members"));
+    io.vertx.sqlclient.Tuple none = io.vertx.sqlclient.Tuple.tuple();
+    var at = io.vertx.sqlclient.Tuple.of(clock.instant().atOffset(java.time.ZoneOffset.UTC));
+    return repository.counts(pool, NetworkRepository.MONTHLY, at).compose(months ->
+        repository.counts(pool, NetworkRepository.BY_STAKEHOLDER, none).compose(types ->
+            repository.counts(pool, NetworkRepository.BY_COUNTRY, none).compose(countries ->
+                repository.counts(pool, NetworkRepository.BY_TOPIC, none).compose(byTopic ->
+                    topics().map(names -> NetworkOverview.page(months, types, countries, byTopic, names, reader,
+                        labels))))));
+  }
+
+  /** Every follower as CSV, spreadsheet formulas neutralised. Admins only. */
+  public Future<String> followersCsv(Member admin) {
+    if (!admin.admin()) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    return repository.listFollowers(pool, EXPORT_LIMIT).map(NetworkOverview::csv);
+  }
+
   /** The latest published announcements. */
   public Future<List<Announcement>> announcements(int limit) {
     return repository.announcements(pool, limit);
+  }
+
+  /** The latest announcements as an Atom feed. */
+  public Future<String> announcementsAtom(int limit) {
+    return repository.announcements(pool, limit)
+        .map(list -> AnnouncementFeed.atom(publicUrl, i18n.forLocale(Locale.ENGLISH).get("announcement.feed.title"), list));
   }
 
   /** One announcement; NOT_FOUND for any other id. */

@@ -148,6 +148,17 @@ class NetworkJoinTest {
     assertThat(list.select("ul.announcements a").eachText()).contains(title, other);
     String href = list.select("ul.announcements a:contains(" + title + ")").attr("href");
     assertThat(new Browser().get(app.url(href)).html().select("article.announcement strong").text()).isEqualTo("on Tuesday");
+    // and in the Atom feed, which parses back
+    Response atom = new Browser().get(app.url("/announcements.atom"));
+    assertThat(atom.headers().firstValue("Content-Type").orElse("")).startsWith("application/atom+xml");
+    try {
+      com.rometools.rome.feed.synd.SyndFeed feed = new com.rometools.rome.io.SyndFeedInput()
+          .build(new java.io.StringReader(atom.body()));
+      assertThat(feed.getFeedType()).isEqualTo("atom_1.0");
+      assertThat(feed.getEntries()).extracting(com.rometools.rome.feed.synd.SyndEntry::getTitle).contains(title, other);
+    } catch (com.rometools.rome.io.FeedException e) {
+      throw new AssertionError(e);
+    }
     // in French where a translation is given
     assertThat(new Browser().acceptLanguage("fr").get(app.url(href)).html().select("h1").text())
         .isEqualTo("Talk sur le remboursement");

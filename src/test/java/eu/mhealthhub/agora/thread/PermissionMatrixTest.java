@@ -442,6 +442,10 @@ class PermissionMatrixTest {
     list.add(new Route("GET /announcements", false, false, p -> "/announcements", (r, p) -> Outcome.OK, null, false));
     list.add(new Route("GET /admin/announcements", false, true, p -> "/admin/announcements",
         (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
+    list.add(new Route("GET /admin/network", false, true, p -> "/admin/network",
+        (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
+    list.add(new Route("GET /admin/network/followers.csv", false, true, p -> "/admin/network/followers.csv",
+        (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
     return list;
   }
 

@@ -104,6 +104,8 @@ class ValidHtmlTest {
       new Page("/network/joined", 200, EVERYONE),
       new Page("/announcements", 200, EVERYONE),
       new Page("/admin/announcements", 200, Set.of(Who.ADMIN)),
+      new Page("/admin/network", 200, Set.of(Who.ADMIN)),
+      new Page("/admin/network/import", 200, Set.of(Who.ADMIN)),
       new Page("/network/confirm?token=forged.forged", 400, EVERYONE),
       new Page("/test/fail/400", 400, EVERYONE),
       new Page("/groups/reimbursement/documents/new", 403, Set.of(Who.MEMBER)),
