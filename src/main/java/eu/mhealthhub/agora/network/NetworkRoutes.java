@@ -43,7 +43,8 @@ import java.util.Map;
  * GET  /announcements                 the published announcements
  * GET  /announcements/:id             one
  * GET  /announcements.atom            the same as an Atom feed
- * GET  /admin/announcements           admins: write one, preview, send a test to myself, send
+ * GET  /admin/announcements           admins (any topic) and moderators (their public groups): write one,
+ *                                     preview, send a test to myself, send
  * POST /admin/announcements
  * </pre>
  *
@@ -93,8 +94,17 @@ public final class NetworkRoutes {
    * directory, deleted when the request ends, up to the file limit), then the CSRF check.
    */
   public void mountUploads(Router router, Handler<RoutingContext> bodyHandler, Handler<RoutingContext> csrfCheck) {
-    router.post("/admin/network/import").handler(Forms::members).handler(NetworkRoutes::admins).handler(bodyHandler)
-        .handler(csrfCheck).handler(this::upload);
+    // one handler before the body handler (Vert.x wants body handlers first): signed in, an admin, then the body
+    router.post("/admin/network/import").handler(ctx -> {
+      if (!Forms.requireMember(ctx)) {
+        return;
+      }
+      if (Viewer.of(ctx).member().map(Member::admin).orElse(false)) {
+        bodyHandler.handle(ctx);
+      } else {
+        ctx.fail(DomainException.forbidden());
+      }
+    }).handler(csrfCheck).handler(this::upload);
   }
 
   public void mount(Router router) {
@@ -115,8 +125,9 @@ public final class NetworkRoutes {
     router.get("/announcements").handler(this::announcements);
     router.get("/announcements.atom").handler(this::atom);
     router.get("/announcements/:id").handler(this::announcement);
-    router.get("/admin/announcements").handler(Forms::members).handler(NetworkRoutes::admins).handler(this::announceForm);
-    router.post("/admin/announcements").handler(Forms::members).handler(NetworkRoutes::admins).handler(this::announce);
+    // admins, and a group's moderators for their own group's followers (the service decides)
+    router.get("/admin/announcements").handler(Forms::members).handler(this::announceForm);
+    router.post("/admin/announcements").handler(Forms::members).handler(this::announce);
   }
 
   private static void admins(RoutingContext ctx) {
@@ -346,7 +357,7 @@ public final class NetworkRoutes {
 
   private void announceForm(RoutingContext ctx) {
     boolean sent = ctx.request().getParam("sent") != null;
-    network.topics()
+    network.announceableTopics(me(ctx))
         .map(topics -> ViewModel.of(new AnnouncePage(AnnounceForm.empty(), Map.of(), false,
             NetworkPages.boxes(topics, List.of()), null, null, null, false, sent)))
         .onSuccess(model -> pages.render(ctx, "network/announce", model))
@@ -357,7 +368,7 @@ public final class NetworkRoutes {
     Member me = Viewer.of(ctx).member().orElseThrow(DomainException::forbidden);
     AnnounceForm form = AnnounceForm.of(ctx.request().formAttributes());
     String action = param(ctx, "action");
-    network.topics().<FormResult<AnnouncePage>>compose(topics -> {
+    network.announceableTopics(me).<FormResult<AnnouncePage>>compose(topics -> {
       Map<String, String> problems = form.problems(network.codes(topics));
       var boxes = NetworkPages.boxes(topics, form.topics());
       if (!problems.isEmpty()) {

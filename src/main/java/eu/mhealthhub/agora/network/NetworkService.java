@@ -241,15 +241,13 @@ public final class NetworkService {
   /**
    * Publishes the announcement and queues it, in the same transaction, for every confirmed follower
    * of its topics (each at most once: {@code network_deliveries}), in the follower's language where
-   * a version is given, released at {@code announcePerMinute} by the outbox's hold. Admins only.
+   * a version is given, released at {@code announcePerMinute} by the outbox's hold. Admins to any topic,
+   * a group's moderators to their public group's followers (FORBIDDEN otherwise).
    * Completes with the announcement's id.
    */
   public Future<Long> announce(Member author, Announcement announcement) {
-    if (!author.admin()) {
-      return Future.failedFuture(DomainException.forbidden());
-    }
     Instant now = clock.instant();
-    return tokens().compose(tk -> pool.withTransaction(tx ->
+    return mayAnnounce(author, announcement).compose(allowed -> tokens()).compose(tk -> pool.withTransaction(tx ->
         repository.insertAnnouncement(tx, author.id(), announcement, now).compose(id ->
             repository.takeRecipients(tx, id, announcement.topics(), MAX_RECIPIENTS, now).compose(recipients -> {
               Announcement stored = new Announcement(id, announcement.topics(), announcement.en(), announcement.fr(),
@@ -267,9 +265,38 @@ public final class NetworkService {
 
   /** Sends the announcement to the author alone, as a follower would get it; stores nothing else. */
   public Future<Void> sendTest(Member author, Announcement announcement) {
-    if (!author.admin()) {
-      return Future.failedFuture(DomainException.forbidden());
+    return mayAnnounce(author, announcement).compose(allowed -> test(author, announcement));
+  }
+
+  /**
+   * The topics the member may announce to: every topic for an admin, the public groups they
+   * moderate for a moderator; FORBIDDEN for anyone else.
+   */
+  public Future<List<Topic>> announceableTopics(Member member) {
+    if (member.admin()) {
+      return topics();
     }
+    return groups.visibleTo(Optional.of(member)).map(list -> {
+      List<Topic> topics = list.stream().filter(g -> g.viewerIsModerator() && !g.closed() && !g.archived())
+          .map(g -> new Topic("group:" + g.id(), g.name(), false)).toList();
+      if (topics.isEmpty()) {
+        throw DomainException.forbidden();
+      }
+      return topics;
+    });
+  }
+
+  /** FORBIDDEN unless every topic of the announcement is one the member may announce to. */
+  private Future<Void> mayAnnounce(Member author, Announcement announcement) {
+    return announceableTopics(author).map(allowed -> {
+      if (announcement.topics().isEmpty() || !codes(allowed).containsAll(announcement.topics())) {
+        throw DomainException.forbidden();
+      }
+      return null;
+    });
+  }
+
+  private Future<Void> test(Member author, Announcement announcement) {
     if (author.email() == null) {
       return Future.failedFuture(DomainException.badRequest("announcement.error.noEmail"));
     }

@@ -111,6 +111,37 @@ class NetworkImportTest {
     Response again = admin.post(app.url(apply), Map.of("_csrf", app.csrf(admin)));
     assertThat(again.location()).endsWith("created=0");
     assertThat(followers()).isEqualTo(before + 2);
+
+    // the name that is a formula comes out of the followers' CSV as text a spreadsheet does not run
+    Response csvExport = admin.get(app.url("/admin/network/followers.csv"));
+    assertThat(csvExport.status()).isEqualTo(200);
+    assertThat(csvExport.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+    String row = csvExport.body().lines().filter(l -> l.contains(tag + "-b@example.org")).findFirst().orElseThrow();
+    assertThat(row).contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",");
+    assertThat(csvExport.body().lines()).noneMatch(l -> l.contains(",\"=HYPERLINK"));
+    assertThat(new Browser().get(app.url("/admin/network/followers.csv")).status()).isIn(302, 303, 403);
+  }
+
+  @Test
+  @DisplayName("the overview shows the demand and supply balance, a chart with its text alternative and the same numbers in tables")
+  void overview() {
+    String tag = Fixtures.unique("ov");
+    TestDatabase.update("""
+        INSERT INTO network_followers (email, name, country, stakeholder_type, topics, consent, source, status, confirmed_at)
+        VALUES (?, 'Payer', 'BE', 'payer', '{talks}', true, 'signup', 'confirmed', now()),
+               (?, 'Maker', 'BE', 'industry', '{results}', true, 'signup', 'confirmed', now())""",
+        tag + "-p@example.org", tag + "-i@example.org");
+    Document page = admin.get(app.url("/admin/network")).html();
+    assertThat(page.select("#balance").text()).startsWith("Demand side").contains("supply side");
+    assertThat(page.select("svg.network-chart title").text()).isEqualTo("Confirmed followers and members at the end of each month");
+    assertThat(page.select("svg.network-chart").attr("role")).isEqualTo("img");
+    assertThat(page.select("table.network-months tbody tr")).hasSize(12);
+    long followersNow = TestDatabase.count("SELECT count(*) FROM network_followers WHERE status = 'confirmed'");
+    assertThat(page.select("table.network-months tbody tr").last().select("td").first().text())
+        .isEqualTo(Long.toString(followersNow));
+    assertThat(page.select("table.network-types th[scope=row]").eachText()).contains("Payer or insurer", "Industry or start-up");
+    assertThat(page.select("table.network-countries th[scope=row]").eachText()).contains("Belgium");
+    assertThat(page.select("table.network-topics th[scope=row]").eachText()).contains("mHealth Hub Talks");
   }
 
   @Test

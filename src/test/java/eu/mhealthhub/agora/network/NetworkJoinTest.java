@@ -254,6 +254,38 @@ class NetworkJoinTest {
   }
 
   @Test
+  @DisplayName("a group's moderator announces to the followers of their own public group only; a member may not announce")
+  void moderatorAnnounces() {
+    long pieter = Fixtures.demoMember("demo-pieter");
+    long group = TestDatabase.count("""
+        SELECT g.id FROM group_memberships m JOIN working_groups g ON g.id = m.group_id
+         WHERE m.member_id = ? AND m.role = 'moderator' AND NOT g.closed ORDER BY g.id LIMIT 1""", pieter);
+    String topic = "group:" + group;
+    String email = Fixtures.unique("gina") + "@example.org";
+    Browser visitor = new Browser();
+    visitor.post(app.url("/network/join"), form("Gina", email, topic));
+    visitor.post(app.url("/network/confirm"), Map.of("token", confirmToken(awaitMail(app, email, 1))));
+
+    Browser moderator = new Browser();
+    app.signIn(moderator, "demo-pieter");
+    Document page = moderator.get(app.url("/admin/announcements")).html();
+    assertThat(page.select("input[name=topic]").eachAttr("value")).containsExactly(topic);
+    String csrf = app.csrf(moderator);
+    Response elsewhere = moderator.post(app.url("/admin/announcements"), Map.of("_csrf", csrf, "topic", "talks",
+        "titleEn", "Not mine", "bodyEn", "No.", "action", "send"));
+    assertThat(elsewhere.status()).isEqualTo(400);
+    String title = "From the group " + Fixtures.unique("g");
+    Response mine = moderator.post(app.url("/admin/announcements"), Map.of("_csrf", csrf, "topic", topic,
+        "titleEn", title, "bodyEn", "Our next meeting.", "action", "send"));
+    assertThat(mine.status()).as(mine.body()).isEqualTo(303);
+    assertThat(awaitMail(app, email, 2).subject()).isEqualTo(title);
+
+    Browser member = new Browser();
+    app.signInNew(member, "Mo Member", Fixtures.unique("mo") + "@example.org");
+    assertThat(member.get(app.url("/admin/announcements")).status()).isEqualTo(403);
+  }
+
+@Test
   @DisplayName("a confirmation link past its seven days is refused and confirms nothing (test clock)")
   void expiredLink() {
     MutableClock clock = new MutableClock(Instant.now());
