@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * files refused whole with nothing stored, and the re-permission message: one per imported
  * follower, nothing more to those who do not confirm, who are deleted after the period (test clock).
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class NetworkImportTest {
 
   private static final MutableClock CLOCK = new MutableClock(Instant.now());
@@ -35,6 +36,7 @@ class NetworkImportTest {
 
   @BeforeAll
   static void start() {
+    TestApp.shared(); // the shared app seeds the demo members (the admin signs in as one) and sends mail too
     app = TestApp.start(Map.of(), CLOCK, r -> { });
     admin = new Browser();
     app.signIn(admin, "demo-maria");
@@ -201,6 +203,7 @@ class NetworkImportTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // last (unordered tests come at Order.DEFAULT): it moves the test clock a month on, past every session
   @DisplayName("re-permission: each imported follower gets one e-mail; one who does not confirm gets nothing more and is deleted after the period")
   void repermission() {
     String tag = Fixtures.unique("rep");
