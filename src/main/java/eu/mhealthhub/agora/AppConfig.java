@@ -44,6 +44,8 @@ import java.util.stream.Collectors;
  * @param contentDirectory    where an operator's own privacy notice and accessibility statement are
  *                            (AGORA_CONTENT_DIR: privacy.&lt;lang&gt;.md, accessibility.&lt;lang&gt;.md), or empty for the built-in ones
  * @param observability       metrics, logs and this node's name
+ * @param announcePerMinute   how many e-mails of an announcement to the network's followers are released a minute
+ *                            (AGORA_ANNOUNCE_PER_MINUTE)
  */
 public record AppConfig(
     int port,
@@ -70,7 +72,8 @@ public record AppConfig(
     List<AddressRange> trustedProxies,
     Map<String, Duration> retention,
     Optional<Path> contentDirectory,
-    Observability observability) {
+    Observability observability,
+    int announcePerMinute) {
 
   /**
    * What an operator sees of a node: the bearer token that opens {@code /metrics} (AGORA_METRICS_TOKEN,
@@ -191,7 +194,10 @@ public record AppConfig(
       Map.entry("flag", new RateLimit(20, Duration.ofDays(1))),
       Map.entry("notice", new RateLimit(5, Duration.ofHours(1))),
       Map.entry("talk.register", new RateLimit(10, Duration.ofHours(1))),
-      Map.entry("talk.register.email", new RateLimit(5, Duration.ofDays(1))));
+      Map.entry("talk.register.email", new RateLimit(5, Duration.ofDays(1))),
+      // network sign-ups per client address, and the messages they cause per e-mail address
+      Map.entry("network.join", new RateLimit(10, Duration.ofHours(1))),
+      Map.entry("network.mail", new RateLimit(1, Duration.ofMinutes(10))));
 
   /** Languages with a complete message bundle. Adding one is adding a file and a tag here. */
   /**
@@ -208,7 +214,9 @@ public record AppConfig(
       "digest_runs", Duration.ofDays(90),
       "notification_jobs", Duration.ofDays(7),
       "exports", Duration.ofHours(24),
-      "talk_registrations", Duration.ofDays(30));
+      "talk_registrations", Duration.ofDays(30),
+      // network followers who never confirmed (an imported one: counted from their re-permission message)
+      "unconfirmed_followers", Duration.ofDays(30));
 
   public static final List<Locale> SUPPORTED_LOCALES =
       List.of(Locale.ENGLISH, Locale.FRENCH, Locale.GERMAN);
@@ -288,7 +296,7 @@ public record AppConfig(
   public AppConfig withAdminEmails(Set<String> emails) {
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
         demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail, rateLimits, trustedProxies,
-        retention, contentDirectory, observability);
+        retention, contentDirectory, observability, announcePerMinute);
   }
 
   public boolean secureCookies() {
@@ -358,7 +366,7 @@ public record AppConfig(
             throw new ConfigException("AGORA_CONTENT_DIR", "'" + d + "' is not a directory");
           }
           return Path.of(d);
-        }), r.observability());
+        }), r.observability(), r.positive("AGORA_ANNOUNCE_PER_MINUTE", 60));
   }
 
   private record Reader(Map<String, String> env) {

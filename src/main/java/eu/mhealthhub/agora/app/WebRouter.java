@@ -59,7 +59,10 @@ public final class WebRouter {
       "member/profile", "member/show", "auth/signed-out", "error/error", "notify/list", "notify/preferences", "privacy/export",
       "moderation/audit", "moderation/summary", "moderation/suspension", "auth/suspended",
       "privacy/erase", "privacy/reauth", "privacy/erased",
-      "declaration/form", "declaration/history", "declaration/version", "declaration/requirement");
+      "declaration/form", "declaration/history", "declaration/version", "declaration/requirement",
+      "network/join", "network/joined", "network/confirm", "network/topics", "network/unsubscribe",
+      "network/announcements", "network/announcement", "network/announce", "network/import", "network/import-report",
+      "network/overview");
 
   private WebRouter() {}
 
@@ -145,6 +148,18 @@ public final class WebRouter {
         .setDeleteUploadedFilesOnEnd(true)
         .setMergeFormAttributes(false), InputCheck.body(csrf));
 
+    // The network's CSV import of former followers (issue 15 point 4): one file of at most 2 MB.
+    eu.mhealthhub.agora.network.NetworkRoutes networkRoutes = new eu.mhealthhub.agora.network.NetworkRoutes(pages,
+        new eu.mhealthhub.agora.network.NetworkService(services.database().pool(), services.clock(),
+            services.mail().outbox(), services.mail().composer(), services.i18n(), limits, services.groups(),
+            config.publicUrl(), config.announcePerMinute(),
+            config.retention().getOrDefault("unconfirmed_followers", java.time.Duration.ofDays(30))), config.publicOrigin());
+    networkRoutes.mountUploads(router, BodyHandler.create(services.uploadDirectory().toString())
+        .setHandleFileUploads(true)
+        .setBodyLimit(2L * 1024 * 1024 + config.maxFormBytes())
+        .setDeleteUploadedFilesOnEnd(true)
+        .setMergeFormAttributes(false), InputCheck.body(csrf));
+
     // Everything else: forms and JSON only, nothing written to disk.
     router.route().handler(BodyHandler.create(false)
         .setHandleFileUploads(false)
@@ -171,6 +186,9 @@ public final class WebRouter {
     eu.mhealthhub.agora.talk.RegistrationRoutes registrationRoutes = new eu.mhealthhub.agora.talk.RegistrationRoutes(
         pages, services.talks(), services.talks().registrations(), config.publicOrigin());
     registrationRoutes.mountAnonymous(router, csrf);
+    // the network's sign-up, confirmation and topics come from visitors without a session (Origin check), and its
+    // one-click unsubscribe from mail providers (the signed token is the authority)
+    networkRoutes.mountAnonymous(router, csrf);
     router.route().handler(InputCheck.body(csrf));
 
     signIn.mount(router);
@@ -214,6 +232,7 @@ public final class WebRouter {
     new eu.mhealthhub.agora.moderation.AuditRoutes(pages, new eu.mhealthhub.agora.moderation.AuditService(
         services.database().pool(), services.groups()), services.i18n()).mount(router);
     noticeRoutes.mount(router);
+    networkRoutes.mount(router);
     eu.mhealthhub.agora.moderation.DecisionService decisions = new eu.mhealthhub.agora.moderation.DecisionService(
         services.database().pool(), services.groups(), services.notifications());
     new FlagRoutes(pages, new FlagService(services.threads(), services.documents(), services.talks(),

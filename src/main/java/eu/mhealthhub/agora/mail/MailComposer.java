@@ -50,12 +50,25 @@ public final class MailComposer {
 
   /** Composes the letter (to a member, or with memberId 0 to someone who is not one: no unsubscribe link). Throws IllegalArgumentException for a link that is neither http(s) nor a path of Agora. */
   public MailMessage compose(Letter letter) {
-    I18n.Messages m = i18n.forLocale(letter.locale());
     // memberId 0: a one-off message to someone who is not a member (a notifier's receipt), which
     // has nothing to unsubscribe from and no settings
     boolean toMember = letter.memberId() > 0;
-    String unsubscribeUrl = toMember ? unsubscribeUrl(letter.memberId(), letter.kind()) : null;
-    String settingsUrl = toMember ? publicUrl + "/me" : null;
+    return compose(letter, toMember ? unsubscribeUrl(letter.memberId(), letter.kind()) : null,
+        toMember ? publicUrl + "/me" : null);
+  }
+
+  /**
+   * Composes a letter to someone who is not a member but may stop what they receive (a follower of
+   * the network): the footer and the {@code List-Unsubscribe} header (with RFC 8058's one-click
+   * POST) carry the caller's signed links, absolute URLs of Agora.
+   */
+  public MailMessage composeWithLinks(Letter letter, String unsubscribeUrl, String settingsUrl) {
+    return compose(letter, java.util.Objects.requireNonNull(unsubscribeUrl), java.util.Objects.requireNonNull(settingsUrl));
+  }
+
+  private MailMessage compose(Letter letter, String unsubscribeUrl, String settingsUrl) {
+    I18n.Messages m = i18n.forLocale(letter.locale());
+    boolean toMember = unsubscribeUrl != null;
     String subject = letter.subject().replaceAll("[\\r\\n\\t]+", " ").strip();
 
     List<ShownBlock> shown = new ArrayList<>();
@@ -100,7 +113,7 @@ public final class MailComposer {
     });
     if (toMember) {
       headers.put("List-Unsubscribe", "<" + unsubscribeUrl + ">"
-          + unsubscribeMailto.map(to -> ", <mailto:" + to + "?subject=" + tokens.token(letter.memberId(), letter.kind()) + ">")
+          + unsubscribeMailto.filter(to -> letter.memberId() > 0).map(to -> ", <mailto:" + to + "?subject=" + tokens.token(letter.memberId(), letter.kind()) + ">")
               .orElse(""));
       headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
     }

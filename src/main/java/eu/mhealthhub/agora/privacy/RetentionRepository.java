@@ -26,10 +26,13 @@ final class RetentionRepository {
       "digest_runs", "DELETE FROM digest_runs WHERE sent_at < $1",
       // a job is deleted when fanned out; what stays is a job that failed its attempts
       "notification_jobs", "DELETE FROM notification_jobs WHERE attempts >= 5 AND created_at < $1",
-      // $1 = now - the time an export is kept: a ready export whose download ended, or a failed one as old
       // visitors' registrations for Talks that ended before $1 (members' go with the member)
       "talk_registrations", "DELETE FROM talk_registrations r USING talks t WHERE r.talk_id = t.id AND r.member_id IS NULL AND t.ends_at < $1",
-      "exports", "DELETE FROM data_exports WHERE status IN ('ready', 'failed') AND coalesce(ready_at, requested_at) < $1");
+      // $1 = now - the time an export is kept: a ready export whose download ended, or a failed one as old
+      "exports", "DELETE FROM data_exports WHERE status IN ('ready', 'failed') AND coalesce(ready_at, requested_at) < $1",
+      // network followers who never confirmed: sign-ups from their last sign-up, imported ones from their re-permission
+      "unconfirmed_followers",
+      "DELETE FROM network_followers WHERE status = 'pending' AND coalesce(repermission_sent_at, created_at) < $1");
 
   Future<Boolean> lock(SqlClient tx) {
     return tx.query(LOCK).execute().map(rows -> rows.iterator().next().getBoolean(0));

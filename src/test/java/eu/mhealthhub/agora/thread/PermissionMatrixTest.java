@@ -493,6 +493,18 @@ class PermissionMatrixTest {
         talkModerators, null, false));
     list.add(new Route("POST /talks/:slug/capacity", true, false, p -> "/talks/" + matrixTalk(p) + "/capacity",
         talkModerators, p -> Map.of("capacity", ""), false));
+    // the network (issue 15 points 3 and 5): sign-up and announcements are public, writing one is for admins
+    list.add(new Route("GET /network/join", false, false, p -> "/network/join", (r, p) -> Outcome.OK, null, false));
+    list.add(new Route("GET /announcements", false, false, p -> "/announcements", (r, p) -> Outcome.OK, null, false));
+    // announcements: admins to any topic, moderators to their public groups' followers (each matrix moderator
+    // moderates a public group of the fixture), nobody else
+    list.add(new Route("GET /admin/announcements", false, true, p -> "/admin/announcements",
+        (r, p) -> r == Role.ADMIN || r == Role.MODERATOR || r == Role.OTHER_MODERATOR ? Outcome.OK : Outcome.FORBIDDEN,
+        null, false));
+    list.add(new Route("GET /admin/network", false, true, p -> "/admin/network",
+        (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
+    list.add(new Route("GET /admin/network/followers.csv", false, true, p -> "/admin/network/followers.csv",
+        (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
     return list;
   }
 
