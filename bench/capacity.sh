@@ -11,7 +11,7 @@
 #   BENCH_CAPACITY_POSTS          posts seeded with bench/search-seed.sql, in threads of 50 (default 20000)
 #   BENCH_CAPACITY_SUBSCRIBERS    live subscriber sockets (default 1000)
 #   BENCH_CAPACITY_CONNECTIONS    signed-in virtual readers, each one request at a time (default 32)
-#   BENCH_CAPACITY_WARMUP         seconds of load before the measurement, per setup (default 15)
+#   BENCH_CAPACITY_WARMUP         seconds of load before the measurement, per setup (default 30)
 #   BENCH_CAPACITY_DURATION       seconds measured, per setup (default 60)
 #   BENCH_CAPACITY_HOT            busy threads that get the replies and the subscribers (default 20)
 #   BENCH_CAPACITY_SETUPS         "1,2" (default), "1" or "2": which setups run
@@ -25,7 +25,7 @@ JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m}
 POSTS=${BENCH_CAPACITY_POSTS:-20000}
 SUBSCRIBERS=${BENCH_CAPACITY_SUBSCRIBERS:-1000}
 CONNECTIONS=${BENCH_CAPACITY_CONNECTIONS:-32}
-WARMUP=${BENCH_CAPACITY_WARMUP:-15}
+WARMUP=${BENCH_CAPACITY_WARMUP:-30}
 DURATION=${BENCH_CAPACITY_DURATION:-60}
 HOT=${BENCH_CAPACITY_HOT:-20}
 SETUPS=${BENCH_CAPACITY_SETUPS:-1,2}
@@ -153,10 +153,18 @@ run_setup() {
     --label "$label" --bases "$bases" --origin "$BASE_A" --readers "$WORK/readers.txt" --writers "$WORK/writers.txt" \
     --targets "$WORK/targets.txt" --subscribers "$SUBSCRIBERS" --connections "$CONNECTIONS" \
     --warmup "$WARMUP" --duration "$DURATION" --handshake "$WORK/handshake" >"$WORK/gen-$n.out" &
-  local gen=$! memory="" load_after="n/a" pid heap rss pg
+  local gen=$! memory="" load_after="n/a" pid heap_used heap_committed pg_rss pg_pss requests=0 cpu=""
+  local -a t0=() t1=()
+  # ticks of: each node, PostgreSQL, the generator, then the machine's busy and total (all cores)
+  ticks() { for pid in ${pids//,/ }; do bench_ticks "$pid"; done; bench_pg_ticks "$WORK/data"; bench_ticks "$gen"; bench_machine_ticks; }
   while kill -0 "$gen" 2>/dev/null; do
+    if [[ ${#t0[@]} -eq 0 && -f $WORK/handshake/measuring ]]; then
+      read -r -d '' -a t0 < <(ticks) || true
+    fi
     if [[ -z $memory && -f $WORK/handshake/measured ]]; then
+      read -r -d '' -a t1 < <(ticks) || true
       load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+      requests=$(cat "$WORK/handshake/measured")
       local i=0
       for pid in ${pids//,/ }; do
         i=$((i + 1))
@@ -168,6 +176,25 @@ run_setup() {
     fi
     sleep 0.5
   done
+  if [[ ${#t0[@]} -gt 0 && ${#t1[@]} -eq ${#t0[@]} ]]; then
+    # per process: CPU seconds in the measured time and milliseconds per measured request
+    local tick k=0 names=() total_ours=0 n_last
+    tick=$(getconf CLK_TCK)
+    for pid in ${pids//,/ }; do k=$((k + 1)); names+=("node $k"); done
+    names+=("PostgreSQL" "load generator")
+    n_last=$(( ${#t0[@]} - 2 ))
+    cpu="| process | CPU seconds in the measured ${DURATION}s | CPU ms per request |"$'\n'"| --- | ---: | ---: |"$'\n'
+    for ((k = 0; k < n_last; k++)); do
+      local d=$(( t1[k] - t0[k] ))
+      total_ours=$(( total_ours + d ))
+      cpu+=$(awk -v n="${names[k]}" -v d="$d" -v t="$tick" -v r="$requests" \
+        'BEGIN { printf "| %s | %.1f | %s |", n, d / t, (r > 0 ? sprintf("%.2f", d / t * 1000 / r) : "n/a") }')$'\n'
+    done
+    local busy=$(( t1[n_last] - t0[n_last] )) all=$(( t1[n_last + 1] - t0[n_last + 1] ))
+    cpu+=$'\n'$(awk -v b="$busy" -v a="$all" -v o="$total_ours" -v t="$tick" -v c="$(nproc)" 'BEGIN {
+      printf "The machine'"'"'s %d cores were busy %.0f %% of the measured time; this benchmark'"'"'s processes (nodes, PostgreSQL, generator) used %.0f %% of their capacity, everything else on the machine %.0f %%.",
+        c, 100 * b / a, 100 * o / a, 100 * (b - o) / a }')
+  fi
   local rc=0; wait "$gen" || rc=$?
   {
     echo "### $label"
@@ -176,6 +203,7 @@ run_setup() {
     echo
     cat "$WORK/gen-$n.out"
     echo
+    [[ -n $cpu ]] && { printf '%s\n' "$cpu"; echo; }
     echo "| process (read at the end of the measured time, sockets open) | heap used (jcmd GC.heap_info, no forced GC) | RSS | PSS |"
     echo "| --- | ---: | ---: | ---: |"
     printf '%s' "$memory"

@@ -163,3 +163,18 @@ bench_pg_memory_mb() {
     awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } END { print r + 0, p + 0 }' "/proc/$p/smaps_rollup" 2>/dev/null || true
   done | awk '{ r += $1; p += $2 } END { printf "%.0f %.0f", r / 1024, p / 1024 }'
 }
+
+# CPU time in clock ticks: bench_ticks <pid> [1: with the children it reaped]; bench_pg_ticks <dir>:
+# the embedded PostgreSQL under <dir>, its postmaster, live children and reaped children (as search.sh
+# counts it); bench_machine_ticks: "busy total" of all cores from /proc/stat (busy = not idle, not iowait).
+bench_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk -v c="${2:-0}" '{ t = $12 + $13; if (c) t += $14 + $15; print t }' || echo 0; }
+bench_pg_ticks() {
+  local pidfile pm total child
+  pidfile=$(find "$1" -name postmaster.pid 2>/dev/null | head -n 1)
+  pm=$([[ -n $pidfile ]] && head -n 1 "$pidfile" || true)
+  [[ -n $pm ]] || { echo 0; return; }
+  total=$(bench_ticks "$pm" 1)
+  for child in $(ps -o pid= --ppid "$pm"); do total=$(( total + $(bench_ticks "$child") )); done
+  echo "$total"
+}
+bench_machine_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }

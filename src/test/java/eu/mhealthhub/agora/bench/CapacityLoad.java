@@ -56,7 +56,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code document <id>}, {@code hot <threadId> <groupId>}, {@code post <id>},
  * {@code section <documentId> <key>}, {@code word <search word>}), {@code --subscribers 1000},
  * {@code --connections 32}, {@code --warmup 15}, {@code --duration 90}, {@code --batch 200},
- * {@code --handshake <dir>} (writes {@code <dir>/measured} when the measured time ends, the sockets still open).
+ * {@code --handshake <dir>} (writes {@code <dir>/measuring} when the measured time starts, {@code <dir>/measured}
+ * with the number of requests measured when it ends, the sockets still open).
  */
 public final class CapacityLoad {
 
@@ -449,12 +450,16 @@ public final class CapacityLoad {
     Thread.sleep(warmupS * 1000L);
     measuring = true;
     long measuredFrom = System.nanoTime();
+    if (handshake != null) {
+      Files.writeString(Path.of(handshake, "measuring"), "");
+    }
     Thread.sleep(durationS * 1000L);
     measuring = false;
     long measured = System.nanoTime() - measuredFrom;
     stopping = true;
-    if (handshake != null) { // the script reads memory and load now, with the sockets still open
-      Files.writeString(Path.of(handshake, "measured"), "");
+    if (handshake != null) { // the script reads CPU, memory and load now, with the sockets still open
+      long requests = stats.values().stream().mapToLong(st -> st.sorted().length + st.errors.get()).sum();
+      Files.writeString(Path.of(handshake, "measured"), Long.toString(requests));
     }
     log("measured; letting the last events arrive (5 s)");
     Thread.sleep(5000);
