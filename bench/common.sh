@@ -50,32 +50,40 @@ bench_choose_port() {
 
 # Starts Agora from $WORK/app on $PORT with its data in $WORK/data; sets APP_PID and PG_PORT, and
 # exports PGPASSWORD (the embedded PostgreSQL's generated password) for psql and the generators.
+# Optional: a node name (default "agora": log $WORK/<name>.log, data $WORK/data, or $WORK/data-<name>
+# for another name), then NAME=value settings that override the defaults (AGORA_PUBLIC_URL,
+# AGORA_DATABASE_URL, AGORA_CLUSTER_*: a second node of a cluster, as bench/capacity.sh starts).
 bench_start_agora() {
-  mkdir -p "$WORK/data"
+  local name=${1:-agora}
+  if [[ $# -gt 0 ]]; then shift; fi
+  local data=$WORK/data gclog=$WORK/gc.log logfile=$WORK/$name.log
+  if [[ $name != agora ]]; then data=$WORK/data-$name; gclog=$WORK/gc-$name.log; fi
+  mkdir -p "$data"
   # shellcheck disable=SC2086
   # the benchmarks load Agora from one member and one address on purpose: the per-member and per-address
   # rate limits would measure themselves (BENCH_RATE_LIMITS overrides; the Talk room keeps its own limits)
-  AGORA_RATE_LIMITS=${BENCH_RATE_LIMITS:-post=off,thread=off,reaction=off,search=off,signin=off,callback=off,bridge=off} \
-  AGORA_PORT=$PORT AGORA_PUBLIC_URL=$BASE AGORA_DATA_DIR=$WORK/data \
-    java $JAVA_OPTS -Xlog:gc:file="$WORK/gc.log":uptime -jar "$WORK/app/agora.jar" >"$WORK/agora.log" 2>&1 &
+  env AGORA_RATE_LIMITS="${BENCH_RATE_LIMITS:-post=off,thread=off,reaction=off,search=off,signin=off,callback=off,bridge=off}" \
+    AGORA_PORT="$PORT" AGORA_PUBLIC_URL="$BASE" AGORA_DATA_DIR="$data" "$@" \
+    java $JAVA_OPTS -Xlog:gc:file="$gclog":uptime -jar "$WORK/app/agora.jar" >"$logfile" 2>&1 &
   APP_PID=$!
   local ready=0
   for _ in $(seq 1 240); do
     kill -0 "$APP_PID" 2>/dev/null || die "Agora exited during start (port $PORT taken meanwhile?)"
     # ready, and really this process: another program may have taken the port since it was chosen
-    if grep -q "Agora listening on port $PORT" "$WORK/agora.log" 2>/dev/null \
-        && [[ $(curl -s -o /dev/null -w '%{http_code}' "$BASE/health/ready" || true) == 200 ]]; then ready=1; break; fi
+    if grep -q "Agora listening on port $PORT" "$logfile" 2>/dev/null \
+        && [[ $(curl -s -o /dev/null -w '%{http_code}' "http://localhost:$PORT/health/ready" || true) == 200 ]]; then ready=1; break; fi
     sleep 0.5
   done
   [[ $ready == 1 ]] || die "Agora not ready after 120 s"
+  grep -q 'database embedded PostgreSQL' "$logfile" || return 0
   PG_PORT=""
   for _ in $(seq 1 20); do
-    PG_PORT=$(sed -n 's/.*embedded PostgreSQL in .* on port \([0-9][0-9]*\).*/\1/p' "$WORK/agora.log" | head -n 1)
+    PG_PORT=$(sed -n 's/.*embedded PostgreSQL in .* on port \([0-9][0-9]*\).*/\1/p' "$logfile" | head -n 1)
     [[ -n $PG_PORT ]] && break
     sleep 0.5
   done
-  if [[ -r $WORK/data/postgres.password ]]; then
-    PGPASSWORD=$(cat "$WORK/data/postgres.password")
+  if [[ -r $data/postgres.password ]]; then
+    PGPASSWORD=$(cat "$data/postgres.password")
     export PGPASSWORD
   fi
 }
@@ -134,3 +142,39 @@ bench_csrf() {
   [[ -n $csrf ]] || die "no CSRF token on the signed-in pages (sign-in failed?)"
   echo "$csrf"
 }
+
+# Memory readings for the reports. Heap in use and committed, in MB ("used committed"), read without
+# forcing a collection (what the heap holds under load, garbage included): jcmd GC.heap_info.
+bench_heap_mb() {
+  local out
+  out=$(jcmd "$1" GC.heap_info 2>/dev/null || true)
+  printf '%s\n' "$out" | sed -n 's/.*heap *total \([0-9]*\)K, used \([0-9]*\)K.*/\2 \1/p' | head -n 1 \
+    | awk '{ printf "%.0f %.0f", $1 / 1024, $2 / 1024 } END { if (NR == 0) printf "n/a n/a" }'
+}
+bench_rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "n/a"; }
+# The embedded PostgreSQL under $1 (its data directory's parent): "RSS PSS" in MB over the postmaster
+# and its children. RSS counts the shared buffers once per process; PSS shares them out, so it sums right.
+bench_pg_memory_mb() {
+  local pidfile pm
+  pidfile=$(find "$1" -name postmaster.pid 2>/dev/null | head -n 1)
+  pm=$([[ -n $pidfile ]] && head -n 1 "$pidfile" || true)
+  [[ -n $pm ]] || { echo "n/a n/a"; return; }
+  for p in "$pm" $(ps -o pid= --ppid "$pm"); do
+    awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } END { print r + 0, p + 0 }' "/proc/$p/smaps_rollup" 2>/dev/null || true
+  done | awk '{ r += $1; p += $2 } END { printf "%.0f %.0f", r / 1024, p / 1024 }'
+}
+
+# CPU time in clock ticks: bench_ticks <pid> [1: with the children it reaped]; bench_pg_ticks <dir>:
+# the embedded PostgreSQL under <dir>, its postmaster, live children and reaped children (as search.sh
+# counts it); bench_machine_ticks: "busy total" of all cores from /proc/stat (busy = not idle, not iowait).
+bench_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk -v c="${2:-0}" '{ t = $12 + $13; if (c) t += $14 + $15; print t }' || echo 0; }
+bench_pg_ticks() {
+  local pidfile pm total child
+  pidfile=$(find "$1" -name postmaster.pid 2>/dev/null | head -n 1)
+  pm=$([[ -n $pidfile ]] && head -n 1 "$pidfile" || true)
+  [[ -n $pm ]] || { echo 0; return; }
+  total=$(bench_ticks "$pm" 1)
+  for child in $(ps -o pid= --ppid "$pm"); do total=$(( total + $(bench_ticks "$child") )); done
+  echo "$total"
+}
+bench_machine_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
