@@ -141,7 +141,10 @@ public final class ErrorPages implements Handler<RoutingContext> {
       String href = i18n.message(locale, messageKey + ".href");
       String linkText = i18n.message(locale, messageKey + ".link");
       pages.renderOrThrow(ctx, status, "error/error", Map.of("status", status, "title", title, "text", text,
-          "errorId", errorId == null ? "" : errorId, "requestId", errorId == null ? requestId : "", "linkHref", href.startsWith("/") ? href : "", "linkText", linkText));
+          "errorId", errorId == null ? "" : errorId,
+          // a 503 shows the request's id too (a 500 shows it as its reference); a refusal (4xx) does not, so that a
+          // closed thing's page stays byte for byte a missing one's, whatever the id
+          "requestId", errorId == null && status >= 500 ? requestId : "", "linkHref", href.startsWith("/") ? href : "", "linkText", linkText));
     } catch (RuntimeException e) {
       LOG.error("error page for {} failed", status, e);
       ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")

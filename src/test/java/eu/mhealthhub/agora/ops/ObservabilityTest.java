@@ -51,7 +51,7 @@ class ObservabilityTest {
     capture.start();
     context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(capture);
     app = TestApp.start(Map.of("AGORA_METRICS_TOKEN", TOKEN, "AGORA_REQUEST_LOG", "on", "AGORA_NODE_NAME", "node-a"),
-        Clock.systemUTC(), r -> { });
+        Clock.systemUTC(), TestApp::failingRoutes);
   }
 
   @AfterAll
@@ -149,8 +149,11 @@ class ObservabilityTest {
     assertTrue(unsubscribe.status() >= 200);
     Response missing = amelie.get(app.url("/no/such/page/" + handle));
     assertEquals(404, missing.status());
-    assertEquals(missing.header("x-request-id"), missing.html().select("main .request-id").text().replaceAll("^\\S+ ", ""),
-        "the 404 page shows the request's id");
+    assertTrue(missing.html().select("main .request-id").isEmpty(), "a refusal's page is the same for every request");
+    Response failed = amelie.get(app.url("/test/fail/500"));
+    assertEquals(500, failed.status());
+    assertTrue(failed.html().select("main p.meta").text().endsWith(failed.header("x-request-id")),
+        "the error page quotes the request's id as its reference");
 
     List<String> lines;
     synchronized (LINES) {
