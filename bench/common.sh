@@ -10,7 +10,7 @@ die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 bench_build() {
   if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
     log "building (mvn package, tests skipped)"
-    mvn -B -q -DskipTests package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib >&2
+    mvn -B -q -DskipTests -P '!image' package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib >&2
   fi
   local jar
   jar=$(ls target/agora-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n 1 || true)

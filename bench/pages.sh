@@ -69,7 +69,7 @@ trap 'exit 130' INT TERM
 JAR_DIR=${BENCH_JAR_DIR:-target}
 if [[ ${BENCH_SKIP_BUILD:-0} != 1 && -z ${BENCH_JAR_DIR:-} ]]; then
   log "building (mvn package, tests skipped)"
-  mvn -B -q -DskipTests package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib >&2
+  mvn -B -q -DskipTests -P '!image' package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib >&2
 fi
 JAR=$(ls "$JAR_DIR"/agora-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n 1 || true)
 [[ -n $JAR && -d $JAR_DIR/lib ]] || die "no $JAR_DIR/agora-*.jar or $JAR_DIR/lib; build failed?"
