@@ -16,6 +16,7 @@ import eu.mhealthhub.agora.talk.Question;
 import eu.mhealthhub.agora.talk.RoomForms;
 import eu.mhealthhub.agora.talk.Talk;
 import eu.mhealthhub.agora.talk.TalkPolicy;
+import eu.mhealthhub.agora.talk.TalkRegistrations;
 import eu.mhealthhub.agora.talk.TalkService;
 import eu.mhealthhub.agora.talk.TalkService.Room;
 import eu.mhealthhub.agora.talk.TalkViews;
@@ -28,6 +29,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -35,7 +37,8 @@ import java.util.Optional;
  * The JSON API of Talks: the programme, one Talk and its room's questions, through the same
  * {@link TalkService} and {@link TalkPolicy} as the pages. Talks are public; who asked an
  * anonymous question is shown only where the page shows it. Every POST accepts an
- * {@code Idempotency-Key}. (Registration for Talks is not here yet: it is being built as pages.)
+ * {@code Idempotency-Key}. Registration goes through the same {@link TalkRegistrations} as the
+ * pages: one click for a member, the same capacity and waiting list, the list for the moderators.
  *
  * <pre>
  * GET    /api/v1/talks                                   the programme: upcoming and past Talks
@@ -46,6 +49,10 @@ import java.util.Optional;
  * PUT    /api/v1/talks/:slug/questions/:qid/vote         vote for a question
  * DELETE /api/v1/talks/:slug/questions/:qid/vote         take the vote back
  * POST   /api/v1/talks/:slug/questions/:qid/moderation   a moderator: {action: approve|hide|pin|unpin|answer|merge, answer, into}
+ * GET    /api/v1/talks/:slug/registration                the caller's own registration, with the waiting-list place
+ * PUT    /api/v1/talks/:slug/registration                register in one click (twice changes nothing)
+ * DELETE /api/v1/talks/:slug/registration                cancel it (the waiting list moves up)
+ * GET    /api/v1/talks/:slug/registrations               the Talk's moderators: the registration list and figures
  * </pre>
  */
 public final class TalkApi {
@@ -72,6 +79,10 @@ public final class TalkApi {
     router.put("/api/v1/talks/:slug/questions/:qid/vote").handler(ctx -> vote(ctx, true));
     router.delete("/api/v1/talks/:slug/questions/:qid/vote").handler(ctx -> vote(ctx, false));
     router.post("/api/v1/talks/:slug/questions/:qid/moderation").handler(this::moderate);
+    router.get("/api/v1/talks/:slug/registration").handler(this::myRegistration);
+    router.put("/api/v1/talks/:slug/registration").handler(this::register);
+    router.delete("/api/v1/talks/:slug/registration").handler(this::cancelRegistration);
+    router.get("/api/v1/talks/:slug/registrations").handler(this::registrations);
   }
 
   // ---- JSON shapes
@@ -240,5 +251,76 @@ public final class TalkApi {
             .map(q -> new Idempotency.Answer(200, null, q.encode(), false)))
         .onSuccess(a -> send(ctx, a))
         .onFailure(e -> failed(ctx, e));
+  }
+
+  // ---- registration
+
+  /** A status as the API names it: none, registered, waiting or cancelled. */
+  private static String status(Optional<TalkRegistrations.Status> status) {
+    return status.map(st -> st.name().toLowerCase(Locale.ROOT)).orElse("none");
+  }
+
+  static JsonObject registration(TalkRegistrations.Own own) {
+    return new JsonObject().put("talk", own.talk().slug()).put("status", status(own.status()))
+        .put("position", own.position()).put("open", own.open()).put("url", "/talks/" + own.talk().slug() + "#registration");
+  }
+
+  private void myRegistration(RoutingContext ctx) {
+    Member me = member(ctx);
+    talks.registrations().own(ctx.pathParam("slug"), me)
+        .map(TalkApi::registration)
+        .onSuccess(o -> json(ctx, 200, o))
+        .onFailure(ctx::fail);
+  }
+
+  /** Registers the caller as the Talk's page does; a second PUT changes nothing and mails nothing. */
+  private void register(RoutingContext ctx) {
+    Member me = member(ctx);
+    Viewer viewer = Viewer.of(ctx);
+    String slug = ctx.pathParam("slug");
+    TalkRegistrations registrations = talks.registrations();
+    registrations.registerMember(slug, me, viewer.locale(), viewer.zone())
+        .compose(status -> registrations.own(slug, me))
+        .map(TalkApi::registration)
+        .onSuccess(o -> json(ctx, 200, o))
+        .onFailure(ctx::fail);
+  }
+
+  /** Cancels the caller's registration as the page's button does; none to cancel changes nothing. */
+  private void cancelRegistration(RoutingContext ctx) {
+    Member me = member(ctx);
+    String slug = ctx.pathParam("slug");
+    TalkRegistrations registrations = talks.registrations();
+    registrations.cancelMine(slug, me)
+        .compose(v -> registrations.own(slug, me))
+        .map(TalkApi::registration)
+        .onSuccess(o -> json(ctx, 200, o))
+        .onFailure(ctx::fail);
+  }
+
+  /** The moderators' list, as on /talks/:slug/registrations (not paged there either); 403 for anyone else. */
+  private void registrations(RoutingContext ctx) {
+    Member me = member(ctx);
+    talks.room(ctx.pathParam("slug"), Optional.of(me))
+        .compose(talks.registrations()::overview)
+        .map(TalkApi::registrations)
+        .onSuccess(o -> json(ctx, 200, o))
+        .onFailure(ctx::fail);
+  }
+
+  static JsonObject registrations(TalkRegistrations.Overview o) {
+    List<JsonObject> list = new ArrayList<>();
+    long waiting = 0;
+    for (TalkRegistrations.Registration r : o.registrations()) {
+      // the list comes in the order places are given: the waiting ones by their place
+      Long position = r.waiting() ? ++waiting : null;
+      list.add(new JsonObject().put("id", r.id()).put("name", r.name()).put("email", r.email()).put("member", r.member())
+          .put("status", r.status().name().toLowerCase(Locale.ROOT)).put("position", position)
+          .put("createdAt", time(r.createdAt())).put("statusAt", time(r.statusAt())));
+    }
+    return new JsonObject().put("talk", o.talk().slug()).put("capacity", o.capacity())
+        .put("registered", o.registered()).put("waiting", o.waiting()).put("cancelled", o.cancelled())
+        .put("participants", o.participants()).put("questions", o.questions())
+        .put("registrations", new JsonArray(list));
   }
 }

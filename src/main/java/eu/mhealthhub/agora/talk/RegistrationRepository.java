@@ -48,6 +48,12 @@ final class RegistrationRepository {
        WHERE r.talk_id = $1
       ORDER BY CASE r.status WHEN 'registered' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, r.joined_at, r.id
       """;
+  /** A waiting registration's place on the list, in the order places are given (joined_at, id). */
+  private static final String WAITING_POSITION = """
+      SELECT count(*) AS n FROM talk_registrations w, talk_registrations r
+      WHERE r.id = $1 AND r.status = 'waiting' AND w.talk_id = r.talk_id AND w.status = 'waiting'
+        AND (w.joined_at, w.id) <= (r.joined_at, r.id)
+      """;
   private static final String REGISTERED = COLUMNS + " WHERE r.talk_id = $1 AND r.status = 'registered' ORDER BY r.id";
   private static final String INSERT_MAIL = """
       INSERT INTO talk_registration_mails (registration_id, purpose, outbox_id) VALUES ($1, $2, $3)
@@ -139,6 +145,11 @@ final class RegistrationRepository {
 
   Future<List<Stored>> ofTalk(SqlClient db, long talkId) {
     return db.preparedQuery(OF_TALK).execute(Tuple.of(talkId)).map(RegistrationRepository::list);
+  }
+
+  /** The 1-based place of a waiting registration on its Talk's list; 0 when it is not waiting. */
+  Future<Long> waitingPosition(SqlClient db, long registrationId) {
+    return count(db, WAITING_POSITION, registrationId);
   }
 
   Future<List<Stored>> registered(SqlClient db, long talkId) {

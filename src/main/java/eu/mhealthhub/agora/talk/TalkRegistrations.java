@@ -444,6 +444,28 @@ public final class TalkRegistrations {
         .map(r -> r.map(s -> new Mine(Status.of(s.status()))));
   }
 
+  /**
+   * A member's own registration as the JSON API shows it.
+   *
+   * @param status   empty when they never registered
+   * @param position their 1-based place on the waiting list, or null when not waiting
+   * @param open     whether registration is still open (the Talk has not started)
+   */
+  public record Own(Talk talk, Optional<Status> status, Long position, boolean open) {}
+
+  /** The member's own registration of the Talk, with their place on the waiting list; NOT_FOUND for no Talk. */
+  public Future<Own> own(String slug, Member member) {
+    return talks.bySlug(pool, slug).compose(found -> {
+      Talk talk = found.orElseThrow(DomainException::notFound);
+      return repository.byMember(pool, talk.id(), member.id()).compose(reg -> {
+        Optional<Status> status = reg.map(r -> Status.of(r.status()));
+        Future<Long> position = status.orElse(null) == Status.WAITING
+            ? repository.waitingPosition(pool, reg.get().id()) : Future.succeededFuture(null);
+        return position.map(p -> new Own(talk, status, p, !started(talk)));
+      });
+    });
+  }
+
   /** The registration list and figures; FORBIDDEN unless {@code room} says the viewer moderates the Talk. */
   public Future<Overview> overview(TalkService.Room room) {
     if (!room.moderator()) {

@@ -69,6 +69,10 @@ class DocumentTalkApiTest {
     ROUTES.put("voteQuestion", "PUT /api/v1/talks/{slug}/questions/{qid}/vote");
     ROUTES.put("unvoteQuestion", "DELETE /api/v1/talks/{slug}/questions/{qid}/vote");
     ROUTES.put("moderateQuestion", "POST /api/v1/talks/{slug}/questions/{qid}/moderation");
+    ROUTES.put("getMyRegistration", "GET /api/v1/talks/{slug}/registration");
+    ROUTES.put("registerForTalk", "PUT /api/v1/talks/{slug}/registration");
+    ROUTES.put("cancelRegistration", "DELETE /api/v1/talks/{slug}/registration");
+    ROUTES.put("listRegistrations", "GET /api/v1/talks/{slug}/registrations");
   }
 
   private static Browser anonymous;

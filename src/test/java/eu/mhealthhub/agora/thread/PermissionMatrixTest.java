@@ -493,6 +493,17 @@ class PermissionMatrixTest {
         talkModerators, null, false));
     list.add(new Route("POST /talks/:slug/capacity", true, false, p -> "/talks/" + matrixTalk(p) + "/capacity",
         talkModerators, p -> Map.of("capacity", ""), false));
+    // the same in the JSON API (issue 15 point 8): anyone signed in registers (twice changes nothing), reads
+    // and cancels their own registration; only the Talk's moderators list them; anonymous callers get 403
+    java.util.function.BiFunction<Role, Place, Outcome> signedIn = (r, p) -> r == Role.ANONYMOUS ? Outcome.FORBIDDEN : Outcome.OK;
+    list.add(new Route("GET /api/v1/talks/:slug/registrations", false, false,
+        p -> "/api/v1/talks/" + matrixTalk(p) + "/registrations", talkModerators, null, false));
+    list.add(new Route("GET /api/v1/talks/:slug/registration", false, false,
+        p -> "/api/v1/talks/" + matrixTalk(p) + "/registration", signedIn, null, false));
+    list.add(new Route("PUT /api/v1/talks/:slug/registration", true, false,
+        p -> "/api/v1/talks/" + matrixTalk(p) + "/registration", signedIn, p -> Map.of("json", "", "method", "PUT"), false));
+    list.add(new Route("DELETE /api/v1/talks/:slug/registration", true, false,
+        p -> "/api/v1/talks/" + matrixTalk(p) + "/registration", signedIn, p -> Map.of("json", "", "method", "DELETE"), false));
     // the network (issue 15 points 3 and 5): sign-up and announcements are public, writing one is for admins
     list.add(new Route("GET /network/join", false, false, p -> "/network/join", (r, p) -> Outcome.OK, null, false));
     list.add(new Route("GET /announcements", false, false, p -> "/announcements", (r, p) -> Outcome.OK, null, false));
