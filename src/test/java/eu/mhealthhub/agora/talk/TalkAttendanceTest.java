@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Fixtures;
+import eu.mhealthhub.agora.support.MutableClock;
 import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
@@ -121,6 +122,41 @@ class TalkAttendanceTest {
 
     // attendees are not moderators: the figures stay theirs
     assertThat(ada.get(app.url("/talks/" + s.slug + "/registrations")).status()).isEqualTo(403);
+  }
+
+  @Test
+  @DisplayName("a member's row is written on their first heartbeat, not on the next ones within a minute, and its last seen moves once a minute has passed")
+  void atMostOnceAMinute() throws Exception {
+    Setup s = new Setup();
+    Browser ada = new Browser();
+    long adaId = s.member(ada, "Ada");
+    TestDatabase.update("UPDATE talks SET room_state = 'open' WHERE id = ?", s.talkId);
+    java.time.Instant start = java.time.Instant.parse("2026-03-02T10:00:00Z");
+    MutableClock clock = new MutableClock(start);
+    // the service the presence route calls, on the same database, with a clock of the test's own
+    TalkAttendance attendance = new TalkAttendance(app.agora().services().database().pool(), clock);
+    String seen = "SELECT count(*) FROM talk_attendance WHERE talk_id = ? AND member_id = ?"
+        + " AND first_seen = ?::timestamptz AND last_seen = ?::timestamptz";
+
+    await(attendance.seen(s.talkId, adaId));
+    assertThat(TestDatabase.count(seen, s.talkId, adaId, start.toString(), start.toString())).isEqualTo(1);
+    clock.advance(java.time.Duration.ofSeconds(59));
+    await(attendance.seen(s.talkId, adaId));
+    assertThat(TestDatabase.count(seen, s.talkId, adaId, start.toString(), start.toString()))
+        .as("no write within the minute").isEqualTo(1);
+    clock.advance(java.time.Duration.ofSeconds(2));
+    await(attendance.seen(s.talkId, adaId));
+    assertThat(TestDatabase.count(seen, s.talkId, adaId, start.toString(), start.plusSeconds(61).toString())).isEqualTo(1);
+
+    TestDatabase.update("UPDATE talks SET room_state = 'closed', summary = 'Done.', closed_at = now() WHERE id = ?", s.talkId);
+    clock.advance(java.time.Duration.ofMinutes(5));
+    assertThat(attendance.seen(s.talkId, adaId).toCompletionStage().toCompletableFuture()).failsWithin(java.time.Duration.ofSeconds(10));
+    assertThat(TestDatabase.count(seen, s.talkId, adaId, start.toString(), start.plusSeconds(61).toString()))
+        .as("nothing moves once the room closed").isEqualTo(1);
+  }
+
+  private static void await(io.vertx.core.Future<Void> f) throws Exception {
+    f.toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   @Test
