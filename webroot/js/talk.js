@@ -222,6 +222,31 @@ export function start(live) {
     });
   }
 
+  // Presence: while the room is open (the page says so with data-presence, for signed-in members),
+  // report on talk.<id> every 20 s like a thread page; the server records attendance from it. A
+  // refusal other than a passing one (the room has closed) stops the reports.
+  if (!presenter && room.hasAttribute('data-presence')) {
+    var presenceTimer = null;
+    var reportPresence = function () {
+      var csrf = document.querySelector('input[name="_csrf"]');
+      if (!csrf) {
+        return;
+      }
+      var form = new URLSearchParams();
+      form.set('address', address);
+      fetch('/live/presence', { method: 'POST', credentials: 'same-origin', body: form,
+        headers: { 'X-CSRF-Token': csrf.value } })
+        .then(function (r) {
+          if (!r.ok && r.status !== 429 && r.status !== 503) {
+            clearInterval(presenceTimer);
+          }
+        })
+        .catch(function () { return null; });
+    };
+    reportPresence();
+    presenceTimer = setInterval(reportPresence, 20000);
+  }
+
   // for tests: drop the connection as a network would
   window.agoraRoom = { drop: live.drop };
   connect();

@@ -216,7 +216,9 @@ public final class WebRouter {
     new eu.mhealthhub.agora.api.TalkApi(services.talks(), idempotency, services.i18n()).mount(router);
     new ApiRoutes(services.groups(), services.threads(), idempotency, search, services.i18n()).mount(router);
     new LiveRoutes(services.database().pool(), services.changes().log(), services.audience()).mount(router);
-    new PresenceRoutes(services.audience(), services.presence()).mount(router);
+    // presence in a Talk's room: only while it is open, and it records the member's attendance
+    new PresenceRoutes(services.audience(), services.presence(),
+        java.util.Map.of("talk", services.talks().attendance()::seen)).mount(router);
     new TalkRoutes(pages, services.talks(), services.i18n(), services.clock(), config.publicUrl().toString()).mount(router);
     registrationRoutes.mount(router);
     memberRoutes.mount(router);

@@ -44,6 +44,7 @@ final class ErasureRepository {
            preferences_gone AS (DELETE FROM notification_preferences WHERE member_id = $1),
            watches_gone AS (DELETE FROM document_watches WHERE member_id = $1),
            follows_gone AS (DELETE FROM talk_follows WHERE member_id = $1),
+           attendance_gone AS (DELETE FROM talk_attendance WHERE member_id = $1),
            threads_gone AS (DELETE FROM thread_subscriptions WHERE member_id = $1),
            groups_gone AS (DELETE FROM group_subscriptions WHERE member_id = $1),
            positions_gone AS (DELETE FROM read_positions WHERE member_id = $1),

@@ -99,6 +99,11 @@ final class ExportRepository {
              r.created_at, r.status_at
         FROM talk_registrations r JOIN talks t ON t.id = r.talk_id WHERE r.member_id = $1""", "t.id");
 
+  /** Attendance in Talks' live rooms (talk/TalkAttendance): which Talk, first and last seen there. */
+  static final String TALK_ATTENDANCE = array("""
+      SELECT t.id AS talk_id, t.slug AS talk_slug, t.title AS talk_title, a.first_seen, a.last_seen
+        FROM talk_attendance a JOIN talks t ON t.id = a.talk_id WHERE a.member_id = $1""", "t.first_seen, t.talk_id");
+
   static final String TALK_MESSAGES = array("""
       SELECT id, talk_id, body_markdown, created_at, hidden_at FROM talk_messages WHERE author_id = $1""", "t.id");
 

@@ -46,7 +46,8 @@ final class ExportSections {
       notices(),
       avatar(),
       emailChanges(),
-      talkSpeakers());
+      talkSpeakers(),
+      talkAttendance());
 
   /** The flags the member raised (issue 14, point 4). */
   static Section flags() {
@@ -71,6 +72,11 @@ final class ExportSections {
   /** The Talks the member is billed to speak at, if any (issue 14 point 2). */
   static Section talkSpeakers() {
     return new Section("talk_speakers.json", ExportRepository.TALK_SPEAKERS);
+  }
+
+  /** The Talks' live rooms the member was present in, first and last seen (issue 15 point 6). */
+  static Section talkAttendance() {
+    return new Section("talk_attendance.json", ExportRepository.TALK_ATTENDANCE);
   }
 
   /** The profile: one object (the profile helper's new columns join its query at merge). */

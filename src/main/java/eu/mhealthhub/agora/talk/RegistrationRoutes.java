@@ -160,10 +160,11 @@ public final class RegistrationRoutes {
 
   /** The registration list as CSV, with formula injection neutralised ({@link Csv}). */
   static String csv(Overview o) {
-    Csv csv = new Csv().row(List.of("name", "email", "member", "status", "registered_at", "status_since"));
+    Csv csv = new Csv().row(List.of("name", "email", "member", "status", "registered_at", "status_since",
+        "attended"));
     for (TalkRegistrations.Registration r : o.registrations()) {
       csv.row(List.of(r.name(), r.email(), r.member() ? "yes" : "no", r.status().name().toLowerCase(java.util.Locale.ROOT),
-          r.createdAt().toString(), r.statusAt().toString()));
+          r.createdAt().toString(), r.statusAt().toString(), r.attended() ? "yes" : "no"));
     }
     return csv.toString();
   }

@@ -75,7 +75,7 @@ public final class TalkRegistrations {
 
   /** A registration as the Talk's moderators see it. */
   public record Registration(long id, String name, String email, boolean member, Status status, Instant createdAt,
-      Instant statusAt) {
+      Instant statusAt, boolean attended) {
     public boolean registered() {
       return status == Status.REGISTERED;
     }
@@ -94,9 +94,11 @@ public final class TalkRegistrations {
    *
    * @param participants distinct members who took part in the live room (wrote, asked or voted)
    * @param questions    questions asked in the room (merged duplicates not counted)
+   * @param attended     signed-in members present in the open room ({@link TalkAttendance})
+   * @param registeredAttended registered members (with a place) among those who attended
    */
   public record Overview(Talk talk, Integer capacity, List<Registration> registrations, long registered, long waiting,
-      long cancelled, long participants, long questions) {}
+      long cancelled, long participants, long questions, long attended, long registeredAttended) {}
 
   /** A member's own registration of a Talk, as the Talk's page shows it; null fields when none. */
   public record Mine(Status status) {
@@ -140,6 +142,7 @@ public final class TalkRegistrations {
   private final RateLimits limits;
   private final TalkRepository talks = new TalkRepository();
   private final RegistrationRepository repository = new RegistrationRepository();
+  private final AttendanceRepository attendance = new AttendanceRepository();
 
   public TalkRegistrations(Pool pool, Clock clock, Outbox outbox, MailComposer composer, I18n i18n, RateLimits limits) {
     this.pool = pool;
@@ -476,12 +479,16 @@ public final class TalkRegistrations {
     var all = repository.ofTalk(pool, id);
     var participants = repository.participants(pool, id);
     var questions = repository.questions(pool, id);
-    return Future.all(capacity, all, participants, questions).map(x -> {
+    var present = attendance.members(pool, id);
+    return Future.all(List.of(capacity, all, participants, questions, present)).map(x -> {
+      java.util.Set<Long> attendees = present.result();
       List<Registration> list = all.result().stream().map(r -> new Registration(r.id(), r.name(), r.email(),
-          r.memberId() != null, Status.of(r.status()), r.createdAt(), r.statusAt())).toList();
+          r.memberId() != null, Status.of(r.status()), r.createdAt(), r.statusAt(),
+          r.memberId() != null && attendees.contains(r.memberId()))).toList();
       return new Overview(room.talk(), capacity.result().orElse(null), list,
           list.stream().filter(Registration::registered).count(), list.stream().filter(Registration::waiting).count(),
-          list.stream().filter(r -> r.status() == Status.CANCELLED).count(), participants.result(), questions.result());
+          list.stream().filter(r -> r.status() == Status.CANCELLED).count(), participants.result(), questions.result(),
+          attendees.size(), list.stream().filter(r -> r.registered() && r.attended()).count());
     });
   }
 

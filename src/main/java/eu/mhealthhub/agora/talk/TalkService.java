@@ -92,6 +92,7 @@ public final class TalkService {
   private final NotificationService notifications;
   /** Registrations, told when a Talk moves or its room closes; wired once mail has started. */
   private volatile TalkRegistrations registrations;
+  private final TalkAttendance attendance;
 
   public TalkService(Pool pool, Clock clock, GroupService groups, ThreadService threads, ChangeFeed changes,
       NotificationService notifications, RateLimits limiter) {
@@ -102,6 +103,12 @@ public final class TalkService {
     this.threads = threads;
     this.changes = changes;
     this.limiter = limiter;
+    this.attendance = new TalkAttendance(pool, clock);
+  }
+
+  /** Attendance in the live rooms, recorded from presence on {@code talk.<id>}. */
+  public TalkAttendance attendance() {
+    return attendance;
   }
 
   /** Wires registrations: a moved Talk re-times their reminders, a closed room mails them the recording. */

@@ -350,7 +350,7 @@ class TalkRegistrationTest {
     assertEquals(200, csv.status());
     assertThat(csv.header("Content-Type")).startsWith("text/csv");
     List<String> lines = new String(csv.bytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-    assertThat(lines.get(0)).isEqualTo("\"name\",\"email\",\"member\",\"status\",\"registered_at\",\"status_since\"");
+    assertThat(lines.get(0)).isEqualTo("\"name\",\"email\",\"member\",\"status\",\"registered_at\",\"status_since\",\"attended\"");
     assertThat(lines.subList(1, lines.size())).hasSize(5).allSatisfy(line -> assertThat(line).startsWith("\""));
     assertThat(lines.get(1)).startsWith("\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"click\"\")\",\"eve@example.org\",\"no\",\"registered\",");
     assertThat(lines.get(2)).startsWith("\"'+1+cmd|' /C calc'!A0\",");
