@@ -166,6 +166,9 @@ public final class WebRouter {
         services.database().pool(), services.clock(), services.notifications());
     new DocumentRoutes(pages, services.groups(), services.documents(),
         new DocumentExport(vertx, pages, services.documents(), declarations::documentAnnex), services.i18n()).mount(router);
+    new eu.mhealthhub.agora.rounds.RoundRoutes(pages, new eu.mhealthhub.agora.rounds.RoundService(services.database().pool(),
+        services.clock(), services.groups(), services.documents(), services.changes(), services.notifications()),
+        services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);
     new eu.mhealthhub.agora.privacy.ExportRoutes(pages, services.exports()).mount(router);
     new ApiRoutes(services.groups(), services.threads(),
