@@ -164,11 +164,13 @@ public final class WebRouter {
     threadRoutes.mount(router);
     eu.mhealthhub.agora.declaration.DeclarationService declarations = new eu.mhealthhub.agora.declaration.DeclarationService(
         services.database().pool(), services.clock(), services.notifications());
+    eu.mhealthhub.agora.rounds.RoundService rounds = new eu.mhealthhub.agora.rounds.RoundService(
+        services.database().pool(), services.clock(), services.groups(), services.documents(), services.changes(),
+        services.notifications());
     new DocumentRoutes(pages, services.groups(), services.documents(),
-        new DocumentExport(vertx, pages, services.documents(), declarations::documentAnnex), services.i18n()).mount(router);
-    new eu.mhealthhub.agora.rounds.RoundRoutes(pages, new eu.mhealthhub.agora.rounds.RoundService(services.database().pool(),
-        services.clock(), services.groups(), services.documents(), services.changes(), services.notifications()),
-        services.i18n()).mount(router);
+        new DocumentExport(vertx, pages, services.documents(), declarations::documentAnnex), services.i18n(), rounds)
+        .mount(router);
+    new eu.mhealthhub.agora.rounds.RoundRoutes(pages, rounds, services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);
     new eu.mhealthhub.agora.privacy.ExportRoutes(pages, services.exports()).mount(router);
     new ApiRoutes(services.groups(), services.threads(),

@@ -48,8 +48,16 @@ public final class DocumentRoutes {
   private final DocumentViews views;
   private final DocumentExport export;
   private final I18n i18n;
+  /** The document's consensus rounds and each section's latest outcome, shown on its page (issue 17); may be null. */
+  private final eu.mhealthhub.agora.rounds.RoundService rounds;
 
   public DocumentRoutes(Pages pages, GroupService groups, DocumentService documents, DocumentExport export, I18n i18n) {
+    this(pages, groups, documents, export, i18n, null);
+  }
+
+  public DocumentRoutes(Pages pages, GroupService groups, DocumentService documents, DocumentExport export, I18n i18n,
+      eu.mhealthhub.agora.rounds.RoundService rounds) {
+    this.rounds = rounds;
     this.pages = pages;
     this.documents = documents;
     this.views = new DocumentViews(groups, documents);
@@ -153,7 +161,13 @@ public final class DocumentRoutes {
   // ---- reading
 
   private void show(RoutingContext ctx) {
-    render(ctx, pages, "document/show", views.document(Forms.id(ctx, "id"), viewer(ctx), askedRevision(ctx)));
+    Future<DocumentViews.DocumentPage> page = views.document(Forms.id(ctx, "id"), viewer(ctx), askedRevision(ctx));
+    Respond.to(ctx, rounds == null ? page.map(ViewModel::of) : page.compose(p -> rounds.ofDocument(p.document().id(),
+        p.group(), viewer(ctx)).map(r -> {
+          java.util.Map<String, Object> model = ViewModel.of(p);
+          model.put("rounds", r);
+          return model;
+        })), model -> pages.render(ctx, "document/show", model));
   }
 
   private void revisions(RoutingContext ctx) {

@@ -75,11 +75,20 @@ public final class RoundPages {
       boolean canContinue, boolean anyWithoutConsensus, Long nextRound) {}
 
   /** A document's rounds, as its page lists them, with each section's latest outcome. */
-  public record DocumentRounds(List<Round> rounds, Map<Integer, SectionOutcome> latestBySection, boolean canStart) {
+  public record DocumentRounds(List<RoundLink> rounds, Map<Integer, SectionOutcome> latestBySection, boolean canStart) {
     public boolean any() {
       return !rounds.isEmpty();
     }
+
+    /** Each section's latest outcome, in section order. */
+    public List<SectionOutcome> outcomes() {
+      return latestBySection.values().stream().sorted(java.util.Comparator.comparingInt(SectionOutcome::sectionKey))
+          .toList();
+    }
   }
+
+  /** A round as a document lists it: its results once closed, the round's own page before. */
+  public record RoundLink(long id, String title, int number, String statusKey, String href) {}
 
   /** The latest closed round's outcome for a section. */
   public record SectionOutcome(int sectionKey, long roundId, int roundNumber, String outcome, String outcomeKey,

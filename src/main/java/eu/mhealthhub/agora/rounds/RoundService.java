@@ -645,7 +645,10 @@ public final class RoundService {
               return map;
             }));
       }
-      return latest.map(map -> new DocumentRounds(visible, map, RoundPolicy.canManage(viewer, group)));
+      List<RoundPages.RoundLink> links = visible.stream().map(r -> r.closedAt(now)
+          ? new RoundPages.RoundLink(r.id(), r.title(), r.number(), "rounds.status.closed", r.url() + "/results")
+          : new RoundPages.RoundLink(r.id(), r.title(), r.number(), "rounds.status." + r.status(), r.url())).toList();
+      return latest.map(map -> new DocumentRounds(links, map, RoundPolicy.canManage(viewer, group)));
     });
   }
 }

@@ -119,6 +119,16 @@ class RoundStoryTest {
     assertThat(results.select("#balance-country tbody tr").eachText()).anySatisfy(row -> assertThat(row).startsWith("BE 2"));
     assertThat(results.select(".round-next")).as("only moderators continue").isEmpty();
 
+    // the document page links the round and gives each section's latest outcome
+    Document doc = f.panel.get(1).get(app.url("/documents/" + f.documentId)).html();
+    assertThat(doc.select("#rounds .round-list a").attr("href")).isEqualTo("/rounds/" + round + "/results");
+    assertThat(doc.select("#rounds .section-outcome").eachText()).containsExactly(
+        "§" + f.alphaKey + ": Consensus in favour (round 1, median 7.5, 100% in the upper band)",
+        "§" + f.betaKey + ": No consensus (round 1, median 5, 40% in the upper band)");
+    assertThat(doc.select(".round-start")).as("only moderators start rounds").isEmpty();
+    assertThat(f.moderator.get(app.url("/documents/" + f.documentId)).html().select(".round-start a").attr("href"))
+        .isEqualTo("/documents/" + f.documentId + "/rounds/new");
+
     // rating after the close: 409, nothing stored
     String before = RoundFixture.ratingState(round);
     Response late = f.rate(f.panel.get(0), round, beta, "9", "");
