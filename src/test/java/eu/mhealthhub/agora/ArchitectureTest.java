@@ -24,7 +24,8 @@ class ArchitectureTest {
   /** The features: each owns its routes, service, repository and records. */
   private static final String[] FEATURES = {"..agora.group..", "..agora.thread..", "..agora.document..",
       "..agora.talk..", "..agora.member..", "..agora.auth..", "..agora.attachment..", "..agora.api..", "..agora.demo..",
-      "..agora.notify..", "..agora.search..", "..agora.moderation..", "..agora.privacy..", "..agora.declaration.."};
+      "..agora.notify..", "..agora.search..", "..agora.moderation..", "..agora.privacy..", "..agora.declaration..",
+      "..agora.rounds.."};
 
   private static JavaClasses classes;
 
