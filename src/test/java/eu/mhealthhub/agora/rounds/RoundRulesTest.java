@@ -203,6 +203,16 @@ class RoundRulesTest {
           SELECT count(*) FROM notifications WHERE kind = 'round_reminder' AND recipient_id = ? AND link = ?""",
           f.panelIds.get(i), "/rounds/" + round), "panellist " + i);
     }
+    // the e-mail follows the existing notification mail (immediately, by default, for this kind)
+    long mailDeadline = System.currentTimeMillis() + 15_000;
+    while (System.currentTimeMillis() < mailDeadline && TestDatabase.count(
+        "SELECT count(*) FROM mail_outbox WHERE kind = 'round_reminder' AND member_id = ?", f.panelIds.get(1)) == 0) {
+      sleep();
+    }
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM mail_outbox WHERE kind = 'round_reminder' AND member_id = ?",
+        f.panelIds.get(1)));
+    assertEquals(0, TestDatabase.count("SELECT count(*) FROM mail_outbox WHERE kind = 'round_reminder' AND member_id = ?",
+        f.panelIds.get(0)));
     assertEquals(403, f.panel.get(1).post(app.url("/rounds/" + round + "/remind"), Map.of("_csrf", app.csrf(f.panel.get(1))))
         .status());
   }
