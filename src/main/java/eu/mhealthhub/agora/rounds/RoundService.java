@@ -196,7 +196,7 @@ public final class RoundService {
 
   private static List<Long> panel(RoundForm form, List<Panellist> members) {
     List<Long> ids = switch (form.panel()) {
-      case "types" -> members.stream().filter(m -> form.types().contains(m.stakeholderType()))
+      case "types" -> members.stream().filter(m -> m.stakeholderType() != null && form.types().contains(m.stakeholderType()))
           .map(Panellist::memberId).toList();
       case "named" -> {
         Map<String, Long> byHandle = members.stream().collect(Collectors.toMap(

@@ -86,14 +86,18 @@ final class RoundFixture {
     f.add(new String[] {"revision", form.inputValue("revision")});
     f.add(new String[] {"section", Integer.toString(alphaKey)});
     f.add(new String[] {"section", Integer.toString(betaKey)});
-    f.add(new String[] {"panel", "named"});
-    f.add(new String[] {"showRaters", "1"});
-    f.add(new String[] {"hideInterim", "1"});
     Map<String, String> defaults = new java.util.LinkedHashMap<>(Map.of("title", "Round on reimbursement",
         "handles", String.join(", ", handles), "scale", "nine", "forShare", "75", "forFrom", "7", "forMedian", "7",
         "againstShare", "75", "againstTo", "3", "deadline", inDays(2), "balanceThreshold", "25"));
+    defaults.putAll(Map.of("panel", "named", "showRaters", "1", "hideInterim", "1"));
     defaults.putAll(extra);
-    defaults.forEach((k, v) -> f.add(new String[] {k, v}));
+    // an unticked checkbox is not sent at all
+    java.util.Set<String> checkboxes = java.util.Set.of("showRaters", "hideInterim", "reasonsRequired");
+    defaults.forEach((k, v) -> {
+      if (!(checkboxes.contains(k) && v.isEmpty())) {
+        f.add(new String[] {k, v});
+      }
+    });
     return f;
   }
 

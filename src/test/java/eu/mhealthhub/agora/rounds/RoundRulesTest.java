@@ -217,6 +217,80 @@ class RoundRulesTest {
         .status());
   }
 
+  @Test
+  @DisplayName("a panel of chosen stakeholder types or of all members is frozen when the round is made; a type nobody has is refused")
+  void panels() {
+    RoundFixture f = new RoundFixture(app, false);
+    Response made = f.createRound(Map.of("panel", "types", "type", "clinician"));
+    assertEquals(303, made.status(), made.mainText());
+    long clinicians = RoundFixture.idFrom(made.location());
+    assertEquals(List.of(f.panelIds.get(0), f.panelIds.get(1)).toString(), TestDatabase.text("""
+        SELECT '[' || string_agg(member_id::text, ', ' ORDER BY member_id) || ']' FROM round_panellists WHERE round_id = ?""",
+        clinicians));
+    assertEquals("clinician", TestDatabase.text(
+        "SELECT DISTINCT stakeholder_type FROM round_panellists WHERE round_id = ?", clinicians));
+    long everyone = RoundFixture.idFrom(f.createRound(Map.of("panel", "all")).location());
+    assertEquals(7, TestDatabase.count("SELECT count(*) FROM round_panellists WHERE round_id = ?", everyone),
+        "the moderator, five panellists and the other member");
+    long before = rounds(f.documentId);
+    Response nobody = f.createRound(Map.of("panel", "types", "type", "regulator"));
+    assertEquals(400, nobody.status());
+    assertThat(nobody.html().select("#refusal").text()).isEqualTo("Nobody in the group matches this panel.");
+    assertEquals(before, rounds(f.documentId));
+  }
+
+  @Test
+  @DisplayName("on the 5-point scale a 6 is refused; interim figures show while open only where the round does not hide them")
+  void fivePointsAndInterim() {
+    RoundFixture f = new RoundFixture(app, false);
+    long round = f.openRound(Map.of("scale", "five", "forShare", "", "forFrom", "", "forMedian", "", "againstShare", "",
+        "againstTo", "", "hideInterim", ""));
+    assertEquals("4|4.0|2", TestDatabase.text(
+        "SELECT for_from || '|' || for_median || '|' || against_to FROM consensus_rounds WHERE id = ?", round),
+        "blank rule fields take the 5-point scale's defaults");
+    long statement = f.statementId(round, 1);
+    assertEquals(400, f.rate(f.panel.get(0), round, statement, "6", "").status());
+    assertEquals(303, f.rate(f.panel.get(0), round, statement, "5", "").status());
+    Response page = f.panel.get(1).get(app.url("/rounds/" + round));
+    assertThat(page.html().select("#statement-" + statement + " fieldset input[type=radio]")).hasSize(5);
+    assertThat(page.html().select("#statement-" + statement + " table.interim caption").text())
+        .isEqualTo("Interim figures: 1 ratings, median 5");
+    assertEquals(409, f.panel.get(1).get(app.url("/rounds/" + round + "/results")).status(), "results still wait for the close");
+  }
+
+  @Test
+  @DisplayName("hidden figures stay hidden while open, and a round that hides raters shows moderators nobody's progress")
+  void hiddenWhileOpen() {
+    RoundFixture f = new RoundFixture(app, false);
+    long round = f.openRound(Map.of("showRaters", ""));
+    long statement = f.statementId(round, 1);
+    assertEquals(303, f.rate(f.panel.get(0), round, statement, "8", "Secret reason").status());
+    Response other = f.panel.get(1).get(app.url("/rounds/" + round));
+    assertThat(other.html().select("table.distribution")).isEmpty();
+    assertThat(other.body()).doesNotContain("Secret reason");
+    Response mod = f.moderator.get(app.url("/rounds/" + round));
+    assertThat(mod.html().select("table.round-raters")).isEmpty();
+    assertThat(mod.mainText()).contains("This round does not show who has rated.").doesNotContain("Panellist 1");
+    assertEquals(409, f.moderator.get(app.url("/rounds/" + round + "/results")).status());
+  }
+
+  @Test
+  @DisplayName("a recusal records the declaration of interests in force and counts apart from the ratings")
+  void recusalCitesDeclaration() {
+    RoundFixture f = new RoundFixture(app, false);
+    TestDatabase.update("""
+        INSERT INTO declaration_versions (member_id, version, nothing_to_declare, created_at, confirmed_at)
+        VALUES (?, 1, false, now() - interval '1 day', now() - interval '1 day')""", f.panelIds.get(2));
+    long round = f.openRound(Map.of());
+    long statement = f.statementId(round, 1);
+    assertEquals(303, f.recuse(f.panel.get(2), round, statement).status());
+    assertEquals(1, TestDatabase.count("""
+        SELECT count(*) FROM round_ratings WHERE statement_id = ? AND member_id = ? AND recused AND rating IS NULL
+           AND declaration_version = 1""", statement, f.panelIds.get(2)));
+    Response page = f.panel.get(2).get(app.url("/rounds/" + round));
+    assertThat(page.html().select("#statement-" + statement + " .answered").text()).isEqualTo("You recused yourself.");
+  }
+
   private static void sleep() {
     try {
       Thread.sleep(100);
