@@ -168,7 +168,9 @@ public final class WebRouter {
         services.database().pool(), services.clock(), services.groups(), services.documents(), services.changes(),
         services.notifications());
     new DocumentRoutes(pages, services.groups(), services.documents(),
-        new DocumentExport(vertx, pages, services.documents(), declarations::documentAnnex), services.i18n(), rounds)
+        new DocumentExport(vertx, pages, services.documents(), declarations::documentAnnex,
+            (view, messages) -> rounds.exportResults(view.document().id(), view.group(),
+                new eu.mhealthhub.agora.rounds.RoundCharts(messages)).map(list -> list)), services.i18n(), rounds)
         .mount(router);
     new eu.mhealthhub.agora.rounds.RoundRoutes(pages, rounds, services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);

@@ -485,6 +485,33 @@ public final class RoundService {
       if (!round.closedAt(now)) {
         return Future.failedFuture(conflict("rounds.error.notClosed"));
       }
+      return resultsOf(at.group(), round, RoundPolicy.canManage(viewer, at.group()), charts);
+    });
+  }
+
+  /**
+   * The results of every closed round of a document, oldest first, for its HTML and PDF exports
+   * (issue 17 point 5); the caller has already decided that the viewer may read the document.
+   */
+  public Future<List<ResultsPage>> exportResults(long documentId, WorkingGroup group, RoundCharts charts) {
+    Instant now = now();
+    return repository.ofDocument(pool, documentId).compose(rounds -> {
+      Future<List<ResultsPage>> all = Future.succeededFuture(new ArrayList<>());
+      for (Round r : rounds) {
+        if (r.closedAt(now)) {
+          all = all.compose(list -> resultsOf(group, r, false, charts).map(page -> {
+            list.add(page);
+            return list;
+          }));
+        }
+      }
+      return all;
+    });
+  }
+
+  private Future<ResultsPage> resultsOf(WorkingGroup group, Round round, boolean manager, RoundCharts charts) {
+    long roundId = round.id();
+    {
       Future<List<Statement>> statements = repository.statements(pool, roundId);
       Future<List<Panellist>> panel = repository.panellists(pool, roundId);
       Future<List<Rating>> ratings = repository.ratings(pool, roundId);
@@ -522,13 +549,13 @@ public final class RoundService {
         Long next = siblings.result().stream().filter(r -> r.previousRoundId() != null && r.previousRoundId() == roundId)
             .map(Round::id).findFirst().orElse(null);
         Scale sc = round.scale();
-        return new ResultsPage(at.group(), round, RoundPolicy.canManage(viewer, at.group()), results, panelSize,
+        return new ResultsPage(group, round, manager, results, panelSize,
             responded.size(), percent(responded.size(), panelSize), recusals, byType, byCountry,
             byType.stream().anyMatch(BalanceRow::under), "1–" + rule.againstTo(),
             (rule.againstTo() + 1) + "–" + (rule.forFrom() - 1), rule.forFrom() + "–" + sc.max(),
-            RoundPolicy.canManage(viewer, at.group()) && next == null && anyWithout, anyWithout, next);
+            manager && next == null && anyWithout, anyWithout, next);
       });
-    });
+    }
   }
 
   private static String percent(int part, int whole) {

@@ -129,6 +129,20 @@ class RoundStoryTest {
     assertThat(f.moderator.get(app.url("/documents/" + f.documentId)).html().select(".round-start a").attr("href"))
         .isEqualTo("/documents/" + f.documentId + "/rounds/new");
 
+    // the HTML and PDF exports carry the round: its rule, participation, recusals and each statement's figures
+    Document export = f.panel.get(1).get(app.url("/documents/" + f.documentId + "/export.html")).html();
+    Element exported = export.selectFirst("#round-" + round);
+    assertThat(exported.text()).contains("at least 75% rate 7–9 and the median is at least 7",
+        "5 of 5 panellists responded (100%).", "Recusals: 1");
+    assertThat(exported.select("tbody tr").eachText()).containsExactly(
+        "§" + f.alphaKey + " 4 1 7.5 1.25 0 (0%) 0 (0%) 4 (100%) 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 2, 8: 1, 9: 1 Consensus in favour",
+        "§" + f.betaKey + " 5 0 5 4 2 (40%) 1 (20%) 2 (40%) 1: 0, 2: 1, 3: 1, 4: 0, 5: 1, 6: 0, 7: 1, 8: 1, 9: 0 No consensus");
+    assertThat(exported.select("thead th").eachText()).contains("Rated 1–3", "Rated 4–6", "Rated 7–9");
+    eu.mhealthhub.agora.support.Browser.Download pdf = f.panel.get(1).download(app.url("/documents/" + f.documentId
+        + "/export.pdf"));
+    assertEquals(200, pdf.status());
+    assertThat(new String(pdf.bytes(), 0, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+
     // rating after the close: 409, nothing stored
     String before = RoundFixture.ratingState(round);
     Response late = f.rate(f.panel.get(0), round, beta, "9", "");
