@@ -53,10 +53,10 @@ public final class RoundPages {
   public record Rater(String name, String handle, int answered, boolean finished) {}
 
   /** The round's page: the rating form for a panellist, the progress for a moderator. */
-  public record RoundPage(WorkingGroup group, Round round, String deadlineText, boolean moderator, boolean panellist,
+  public record RoundPage(WorkingGroup group, Round round, boolean moderator, boolean panellist,
       boolean open, boolean closed, boolean draft, boolean canRate, boolean reasonsRequired, int lowerBandTop,
       List<StatementItem> statements, boolean showRaters, List<Rater> raters, int panelSize, int finished,
-      Integer declarationVersion, String notice, String scaleLabel) {}
+      String notice, String scaleLabel) {}
 
   /** One row of the balance breakdown. {@code label} is a message key when {@code labelIsKey}. */
   public record BalanceRow(String label, boolean labelIsKey, int panellists, String panelShare, int responded,

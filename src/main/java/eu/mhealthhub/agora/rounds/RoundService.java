@@ -378,10 +378,10 @@ public final class RoundService {
           raters.add(new Rater(p.displayName(), p.handle(), n, done));
         }
         boolean showRaters = RoundPolicy.canSeeRaters(viewer, at.group(), round);
-        return new RoundPage(at.group(), round, null, moderator, at.panellist(), round.openAt(now), round.closedAt(now),
+        return new RoundPage(at.group(), round, moderator, at.panellist(), round.openAt(now), round.closedAt(now),
             round.draft(), RoundPolicy.canRate(at.panellist(), round, now), round.reasonsRequired(),
             round.rule().againstTo(), items, showRaters, showRaters ? raters : List.of(), panel.result().size(),
-            finished, null, notice, round.scale() == Scale.NINE ? "rounds.scale.nine" : "rounds.scale.five");
+            finished, notice, round.scale() == Scale.NINE ? "rounds.scale.nine" : "rounds.scale.five");
       });
     });
   }
@@ -395,9 +395,9 @@ public final class RoundService {
               s.sectionLink(), s.revision(), s.points().stream().map(pt -> new Point(pt.value(), pt.label(),
                   String.valueOf(pt.value()).equals(typed.rating()), pt.id())).toList(), typed.reason(),
               typed.recuse(), s.answered(), s.rating(), problem, s.previous(), s.interim())).toList();
-      return new RoundPage(p.group(), p.round(), p.deadlineText(), p.moderator(), p.panellist(), p.open(), p.closed(),
+      return new RoundPage(p.group(), p.round(), p.moderator(), p.panellist(), p.open(), p.closed(),
           p.draft(), p.canRate(), p.reasonsRequired(), p.lowerBandTop(), items, p.showRaters(), p.raters(),
-          p.panelSize(), p.finished(), p.declarationVersion(), null, p.scaleLabel());
+          p.panelSize(), p.finished(), null, p.scaleLabel());
     });
   }
 
