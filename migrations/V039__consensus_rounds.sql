@@ -73,3 +73,9 @@ CREATE TABLE round_ratings (
     CHECK (recused = (rating IS NULL))
 );
 CREATE INDEX round_ratings_round_idx ON round_ratings (round_id, member_id);
+
+-- Participation in a round is live on round.<id> for its panel and moderators (events name the
+-- round only). 'talk' and 'document' stay listed so this does not undo earlier addresses.
+ALTER TABLE live_events DROP CONSTRAINT IF EXISTS live_events_address_check;
+ALTER TABLE live_events ADD CONSTRAINT live_events_address_check
+    CHECK (address ~ '^(thread|group|member|groups|talk|document|round)(\.[0-9]+)?$');

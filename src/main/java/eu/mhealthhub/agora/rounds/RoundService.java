@@ -300,9 +300,21 @@ public final class RoundService {
             : (form.recuse() ? repository.declarationInForce(tx, panellist.id(), now) : Future.<Integer>succeededFuture(null))
                 .compose(version -> repository.upsertRating(tx, roundId, new Rating(form.statementId(), panellist.id(),
                     form.recuse() ? null : form.value(), form.reason(), form.recuse(), version), now))
-                .map(v -> Outcome.of((Void) null)));
+                .map(v -> Outcome.of((Void) null, Change.at(LiveAddress.of("round", roundId), "answer", roundId))));
       }));
     });
+  }
+
+  /**
+   * Who may follow {@code round.<id>} live (participation as it changes; events name the round
+   * only): its panel and its group's moderators. NOT_FOUND for anyone else. Narrowings of the
+   * group or document re-check it.
+   */
+  public Future<Set<LiveAddress>> liveReaders(long roundId, Optional<Member> viewer) {
+    return locate(roundId, viewer).compose(at -> at.panellist() || GroupPolicy.canModerate(viewer, at.group())
+        ? Future.succeededFuture(Set.of(LiveAddress.of("group", at.group().id()),
+            LiveAddress.of("document", at.round().documentId())))
+        : Future.failedFuture(DomainException.notFound()));
   }
 
   /** Reminds the panellists who have not answered every statement; returns how many were told. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -289,6 +290,28 @@ class RoundRulesTest {
            AND declaration_version = 1""", statement, f.panelIds.get(2)));
     Response page = f.panel.get(2).get(app.url("/rounds/" + round));
     assertThat(page.html().select("#statement-" + statement + " .answered").text()).isEqualTo("You recused yourself.");
+  }
+
+  @Test
+  @DisplayName("participation is live on round.<id> for the panel and the moderators only; opening and closing announce on the document")
+  void live() {
+    RoundFixture f = new RoundFixture(app, true);
+    long round = f.openRound(Map.of());
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM live_events WHERE address = ? AND type = 'round'",
+        "document." + f.documentId), "the open");
+    assertEquals(303, f.rate(f.panel.get(0), round, f.statementId(round, 1), "8", "").status());
+    assertEquals(1, TestDatabase.count("SELECT count(*) FROM live_events WHERE address = ? AND entity_id = ?",
+        "round." + round, round), "an answer names the round, nothing more");
+    String address = "/live/events?address=round." + round + "&after=0";
+    assertEquals(200, f.moderator.get(app.url(address)).status());
+    assertEquals(200, f.panel.get(1).get(app.url(address)).status());
+    assertEquals(404, f.outsider.get(app.url(address)).status(), "a group member off the panel");
+    assertEquals(404, new Browser().get(app.url(address)).status());
+    Document page = f.moderator.get(app.url("/rounds/" + round)).html();
+    assertThat(page.select("#round-participation").attr("data-live-refresh")).isEqualTo("round." + round);
+    f.moderator.post(app.url("/rounds/" + round + "/close"), Map.of("_csrf", app.csrf(f.moderator)));
+    assertEquals(2, TestDatabase.count("SELECT count(*) FROM live_events WHERE address = ? AND type = 'round'",
+        "document." + f.documentId), "the close");
   }
 
   private static void sleep() {
