@@ -273,6 +273,12 @@ class RoundRulesTest {
     assertThat(mod.html().select("table.round-raters")).isEmpty();
     assertThat(mod.mainText()).contains("This round does not show who has rated.").doesNotContain("Panellist 1");
     assertEquals(409, f.moderator.get(app.url("/rounds/" + round + "/results")).status());
+    Document doc = f.panel.get(1).get(app.url("/documents/" + f.documentId)).html();
+    assertThat(doc.select("#rounds .round-list a").attr("href")).isEqualTo("/rounds/" + round);
+    assertThat(doc.select(".section-outcome")).as("no outcome before the close").isEmpty();
+    Document export = f.panel.get(1).get(app.url("/documents/" + f.documentId + "/export.html")).html();
+    assertThat(export.select("#round-" + round)).as("no figures in the export before the close").isEmpty();
+    assertThat(export.text()).doesNotContain("Secret reason");
   }
 
   @Test
