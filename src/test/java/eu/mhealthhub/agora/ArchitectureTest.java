@@ -25,7 +25,7 @@ class ArchitectureTest {
   private static final String[] FEATURES = {"..agora.group..", "..agora.thread..", "..agora.document..",
       "..agora.talk..", "..agora.member..", "..agora.auth..", "..agora.attachment..", "..agora.api..", "..agora.demo..",
       "..agora.notify..", "..agora.search..", "..agora.moderation..", "..agora.privacy..", "..agora.declaration..", "..agora.results..", "..agora.feed..",
-      "..agora.network.."};
+      "..agora.network..", "..agora.rounds.."};
 
   private static JavaClasses classes;
 

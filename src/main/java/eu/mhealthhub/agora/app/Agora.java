@@ -196,7 +196,9 @@ public final class Agora {
       new eu.mhealthhub.agora.privacy.RetentionJob(database.pool(), clock, retention).schedule(vertx);
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
-          LiveAudiences.declare(members, groups, threads, documents, talks), new eu.mhealthhub.agora.live.Presence(vertx),
+          LiveAudiences.declareRounds(LiveAudiences.declare(members, groups, threads, documents, talks), members,
+              new eu.mhealthhub.agora.rounds.RoundService(database.pool(), clock, groups, documents, changes, notifications)),
+          new eu.mhealthhub.agora.live.Presence(vertx),
           reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications, notificationMail, mail,
           suspended, suspensions, exports, metrics);
       bindMetrics(metrics, services, vertx);

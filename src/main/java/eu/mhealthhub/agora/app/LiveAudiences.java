@@ -44,6 +44,13 @@ final class LiveAudiences {
             ? Future.succeededFuture(Set.of()) : Future.failedFuture(DomainException.notFound()));
   }
 
+  /** A consensus round's live participation: its panel and its group's moderators (issue 17). */
+  static LiveAudience declareRounds(LiveAudience audience, MemberService members,
+      eu.mhealthhub.agora.rounds.RoundService rounds) {
+    return audience.declare("round", (id, member) -> viewer(members, member)
+        .compose(viewer -> rounds.liveReaders(id, viewer)));
+  }
+
   private static Future<Optional<Member>> viewer(MemberService members, Long member) {
     return member == null ? Future.succeededFuture(Optional.empty()) : members.find(member);
   }

@@ -199,9 +199,15 @@ public final class WebRouter {
     threadRoutes.mount(router);
     eu.mhealthhub.agora.declaration.DeclarationService declarations = new eu.mhealthhub.agora.declaration.DeclarationService(
         services.database().pool(), services.clock(), services.notifications());
+    eu.mhealthhub.agora.rounds.RoundService rounds = new eu.mhealthhub.agora.rounds.RoundService(
+        services.database().pool(), services.clock(), services.groups(), services.documents(), services.changes(),
+        services.notifications());
     new DocumentRoutes(pages, services.groups(), services.documents(),
-        new DocumentExport(vertx, pages, services.documents(), declarations::documentAnnex), services.i18n(),
-        config.publicUrl(), services.clock()).mount(router);
+        new DocumentExport(vertx, pages, services.documents(), declarations::documentAnnex,
+            (view, messages) -> rounds.exportResults(view.document().id(), view.group(),
+                new eu.mhealthhub.agora.rounds.RoundCharts(messages)).map(list -> list)), services.i18n(),
+        config.publicUrl(), services.clock(), rounds).mount(router);
+    new eu.mhealthhub.agora.rounds.RoundRoutes(pages, rounds, services.i18n()).mount(router);
     // issue 15: the results library, and the feeds, sitemap and robots.txt drawn from public groups only
     eu.mhealthhub.agora.results.ResultsService results = new eu.mhealthhub.agora.results.ResultsService(
         services.database().pool(), services.groups(), search, config.publicUrl());

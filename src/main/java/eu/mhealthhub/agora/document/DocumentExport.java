@@ -37,7 +37,7 @@ public final class DocumentExport {
   public record ExportPage(WorkingGroup group, ConsensusDocument document, DocumentRevision revision,
       List<DocumentRevision> revisions, List<StatusChange> history, List<Endorsement> endorsements,
       List<SectionComment> comments, boolean isAdopted,
-      List<eu.mhealthhub.agora.declaration.Declaration.Contributor> interests) {}
+      List<eu.mhealthhub.agora.declaration.Declaration.Contributor> interests, List<? extends Record> rounds) {}
 
   /** A file: its name and content. */
   public record File(String name, Buffer bytes) {}
@@ -49,8 +49,25 @@ public final class DocumentExport {
     this(vertx, pages, documents, id -> Future.succeededFuture(List.of()));
   }
 
+  /**
+   * The results of the document's closed consensus rounds (issue 17), each a view record the
+   * export template reads by name; given by the composition root, since rounds build on documents.
+   */
+  public interface RoundResults {
+    Future<List<? extends Record>> of(DocumentService.View view, I18n.Messages messages);
+  }
+
+  private final RoundResults rounds;
+
   public DocumentExport(Vertx vertx, Pages pages, DocumentService documents,
       java.util.function.LongFunction<Future<List<eu.mhealthhub.agora.declaration.Declaration.Contributor>>> interests) {
+    this(vertx, pages, documents, interests, (view, messages) -> Future.succeededFuture(List.of()));
+  }
+
+  public DocumentExport(Vertx vertx, Pages pages, DocumentService documents,
+      java.util.function.LongFunction<Future<List<eu.mhealthhub.agora.declaration.Declaration.Contributor>>> interests,
+      RoundResults rounds) {
+    this.rounds = rounds;
     this.interests = interests;
     this.vertx = vertx;
     this.pages = pages;
@@ -60,18 +77,19 @@ public final class DocumentExport {
   /** The revision of {@code view} as HTML or PDF, in the reader's language and time zone. */
   public Future<File> render(DocumentService.View view, I18n.Messages messages, ZoneId zone, boolean pdf) {
     DocumentService.Located at = new DocumentService.Located(view.group(), view.document());
-    return documents.revisions(at).compose(revisions -> interests.apply(view.document().id()).compose(annex -> {
+    return documents.revisions(at).compose(revisions -> interests.apply(view.document().id()).compose(annex ->
+        rounds.of(view, messages).compose(results -> {
       ExportPage page = new ExportPage(view.group(), view.document(), view.revision(),
           revisions.stream().filter(r -> r.number() <= view.revision().number()).toList(), view.history(),
           view.endorsements(), view.comments(), view.document().adoptedRevision() != null
-          && view.document().adoptedRevision() == view.revision().number(), annex);
+          && view.document().adoptedRevision() == view.revision().number(), annex, results);
       String html = pages.standalone("document/export", ViewModel.of(page), messages.locale(), zone);
       String name = "document-" + view.document().id() + "-r" + view.revision().number() + (pdf ? ".pdf" : ".html");
       if (!pdf) {
         return Future.succeededFuture(new File(name, Buffer.buffer(html)));
       }
       return vertx.executeBlocking(() -> new File(name, Buffer.buffer(toPdf(html))), false);
-    }));
+    })));
   }
 
   static byte[] toPdf(String html) {

@@ -50,17 +50,23 @@ public final class DocumentRoutes {
   private final DocumentViews views;
   private final DocumentExport export;
   private final I18n i18n;
+  /** The document's consensus rounds and each section's latest outcome, shown on its page (issue 17); may be null. */
+  private final eu.mhealthhub.agora.rounds.RoundService rounds;
 
   private final java.net.URI publicUrl;
   private final java.time.Clock clock;
 
   public DocumentRoutes(Pages pages, GroupService groups, DocumentService documents, DocumentExport export, I18n i18n) {
-    this(pages, groups, documents, export, i18n, java.net.URI.create("http://localhost"), java.time.Clock.systemUTC());
+    this(pages, groups, documents, export, i18n, java.net.URI.create("http://localhost"), java.time.Clock.systemUTC(), null);
   }
 
-  /** With the public URL that permanent addresses and citations are absolute from, and the clock of access dates. */
+  /**
+   * With the public URL that permanent addresses and citations are absolute from, the clock of access dates, and the
+   * document's consensus rounds (may be null).
+   */
   public DocumentRoutes(Pages pages, GroupService groups, DocumentService documents, DocumentExport export, I18n i18n,
-      java.net.URI publicUrl, java.time.Clock clock) {
+      java.net.URI publicUrl, java.time.Clock clock, eu.mhealthhub.agora.rounds.RoundService rounds) {
+    this.rounds = rounds;
     this.pages = pages;
     this.documents = documents;
     this.views = new DocumentViews(groups, documents, publicUrl, clock);
@@ -173,7 +179,13 @@ public final class DocumentRoutes {
   // ---- reading
 
   private void show(RoutingContext ctx) {
-    render(ctx, pages, "document/show", views.document(Forms.id(ctx, "id"), viewer(ctx), askedRevision(ctx)));
+    Future<DocumentViews.DocumentPage> page = views.document(Forms.id(ctx, "id"), viewer(ctx), askedRevision(ctx));
+    Respond.to(ctx, rounds == null ? page.map(ViewModel::of) : page.compose(p -> rounds.ofDocument(p.document().id(),
+        p.group(), viewer(ctx)).map(r -> {
+          java.util.Map<String, Object> model = ViewModel.of(p);
+          model.put("rounds", r);
+          return model;
+        })), model -> pages.render(ctx, "document/show", model));
   }
 
   /** A revision at its permanent address: the same page as {@code ?revision=n}, and a 404 for one that does not exist. */

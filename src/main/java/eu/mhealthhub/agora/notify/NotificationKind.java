@@ -33,7 +33,10 @@ public enum NotificationKind {
   EXPORT_READY(1, Delivery.PAGE, false),
 
   /** The yearly reminder to confirm or update one's declaration of interests. */
-  DECLARATION_REMINDER(1, Delivery.IMMEDIATELY, false);
+  DECLARATION_REMINDER(1, Delivery.IMMEDIATELY, false),
+
+  /** A moderator's reminder to a panellist who has not answered every statement of a consensus round. */
+  ROUND_REMINDER(1, Delivery.IMMEDIATELY, false);
 
   private final String value = name().toLowerCase(Locale.ROOT);
   private final int rank;
