@@ -19,6 +19,13 @@ public final class ContentLanguage {
   /** One choice of a form's language select: its tag, its name's message key, whether chosen. */
   public record Option(String code, String label, boolean selected) {}
 
+  /** A form's chosen language, with the select's choices for a template ({@code language.options}). */
+  public record Chosen(String code) {
+    public List<Option> options() {
+      return ContentLanguage.options(code);
+    }
+  }
+
   /** Whether {@code code} is a language Agora records. */
   public static boolean known(String code) {
     return code != null && CODES.contains(code);

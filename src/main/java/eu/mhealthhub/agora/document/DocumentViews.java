@@ -124,29 +124,26 @@ public final class DocumentViews {
   public record FormPage(WorkingGroup group, ConsensusDocument document, String mode, boolean edit, boolean propose,
       String action, String title, int base, String body, String summary, String note, String clientToken,
       Map<String, String> problems, String formError, boolean hasProblems, String preview, Conflict conflict,
-      String language) {
+      eu.mhealthhub.agora.ContentLanguage.Chosen language) {
 
     static FormPage create(WorkingGroup group) {
       return new FormPage(group, null, "create", false, false, "/groups/" + group.slug() + "/documents", "", 0, "", "", "",
-          Tokens.random(16), Map.of(), null, false, null, null, eu.mhealthhub.agora.ContentLanguage.DEFAULT);
+          Tokens.random(16), Map.of(), null, false, null, null,
+          new eu.mhealthhub.agora.ContentLanguage.Chosen(eu.mhealthhub.agora.ContentLanguage.DEFAULT));
     }
 
     static FormPage write(Located at, boolean editing) {
       String url = "/documents/" + at.document().id();
       return new FormPage(at.group(), at.document(), editing ? "edit" : "propose", editing, !editing,
           url + (editing ? "/edit" : "/proposals"), "", at.document().currentRevision(), "", "", "", Tokens.random(16),
-          Map.of(), null, false, null, null, at.document().language());
-    }
-
-    /** The language select's choices, this form's language chosen. */
-    public java.util.List<eu.mhealthhub.agora.ContentLanguage.Option> languages() {
-      return eu.mhealthhub.agora.ContentLanguage.options(language);
+          Map.of(), null, false, null, null,
+          new eu.mhealthhub.agora.ContentLanguage.Chosen(at.document().language()));
     }
 
     /** The form with the language chosen in it. */
     public FormPage withLanguage(String chosen) {
       return new FormPage(group, document, mode, edit, propose, action, title, base, body, summary, note, clientToken,
-          problems, formError, hasProblems, preview, conflict, chosen);
+          problems, formError, hasProblems, preview, conflict, new eu.mhealthhub.agora.ContentLanguage.Chosen(chosen));
     }
 
     public Located located() {

@@ -6,14 +6,13 @@ import eu.mhealthhub.agora.network.NetworkRepository.MonthCount;
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.Fixtures;
-import eu.mhealthhub.agora.support.MutableClock;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
-import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.AfterAll;
@@ -24,12 +23,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The admin's network over time: the monthly breakdowns by stakeholder type, country and topic, the
  * balance per month and the CSV, checked exactly on followers seeded in months no other test uses
- * (the app's clock stands in June 2031; everyone else joined years before and counts in every month
- * alike, so a month's increase is exactly what was seeded in it).
+ * (two to five months ago: other tests add followers now, so in those months a month's increase is
+ * exactly what was seeded in it).
  */
 class NetworkOverTimeTest {
 
-  private static final MutableClock CLOCK = new MutableClock(Instant.parse("2031-06-15T10:00:00Z"));
   private static final String TAG = Fixtures.unique("ot");
   private static TestApp app;
   private static Browser admin;
@@ -39,14 +37,14 @@ class NetworkOverTimeTest {
     TestApp.shared();
     TestDatabase.update("""
         INSERT INTO network_followers (email, name, country, stakeholder_type, topics, consent, source, status, confirmed_at)
-        VALUES (?, 'A', 'AQ', 'payer', ARRAY[?], true, 'signup', 'confirmed', '2031-03-10T12:00:00Z'),
-               (?, 'B', 'AQ', 'industry', ARRAY[?], true, 'signup', 'confirmed', '2031-04-05T12:00:00Z'),
-               (?, 'C', NULL, 'payer', ARRAY[?, '=cmd|' || ?], true, 'signup', 'confirmed', '2031-04-20T12:00:00Z'),
+        VALUES (?, 'A', 'AQ', 'payer', ARRAY[?], true, 'signup', 'confirmed', date_trunc('month', now()) - interval '5 months' + interval '9 days'),
+               (?, 'B', 'AQ', 'industry', ARRAY[?], true, 'signup', 'confirmed', date_trunc('month', now()) - interval '4 months' + interval '4 days'),
+               (?, 'C', NULL, 'payer', ARRAY[?, '=cmd|' || ?], true, 'signup', 'confirmed', date_trunc('month', now()) - interval '4 months' + interval '19 days'),
                (?, 'D', 'AQ', 'payer', ARRAY[?], true, 'signup', 'pending', NULL),
-               (?, 'E', 'AQ', 'academia', ARRAY[?], true, 'signup', 'confirmed', '2031-06-01T08:00:00Z')""",
+               (?, 'E', 'AQ', 'academia', ARRAY[?], true, 'signup', 'confirmed', date_trunc('month', now()) - interval '2 months' + interval '2 days')""",
         TAG + "-a@example.org", TAG, TAG + "-b@example.org", TAG, TAG + "-c@example.org", TAG, TAG,
         TAG + "-d@example.org", TAG, TAG + "-e@example.org", TAG);
-    app = TestApp.start(Map.of(), CLOCK, r -> { });
+    app = TestApp.shared();
     admin = new Browser();
     app.signIn(admin, "demo-maria");
   }
@@ -54,7 +52,6 @@ class NetworkOverTimeTest {
   @AfterAll
   static void stop() {
     TestDatabase.update("DELETE FROM network_followers WHERE email LIKE ?", TAG + "-%");
-    app.close();
   }
 
   /** The column of a table's header cell with this text (0 = the month). */
@@ -74,10 +71,15 @@ class NetworkOverTimeTest {
     return values;
   }
 
-  /** The increases from one month to the next for the last four months (March to June 2031). */
+  /** The month {@code back} months before this one, as the overview names it. */
+  private static String month(int back) {
+    return YearMonth.now(ZoneOffset.UTC).minusMonths(back).toString();
+  }
+
+  /** The increases from one month to the next, five to two months ago (index 6 to 9 of twelve). */
   private static List<Long> increases(List<Long> values) {
     List<Long> diffs = new ArrayList<>();
-    for (int i = values.size() - 4; i < values.size(); i++) {
+    for (int i = 6; i <= 9; i++) {
       diffs.add(values.get(i) - values.get(i - 1));
     }
     return diffs;
@@ -90,9 +92,9 @@ class NetworkOverTimeTest {
 
     Element topics = page.selectFirst("table.network-over-topic");
     assertThat(topics.select("tbody tr")).hasSize(12);
-    assertThat(topics.select("tbody th[scope=row]").eachText()).startsWith("2030-07").endsWith("2031-06");
+    assertThat(topics.select("tbody th[scope=row]").eachText()).startsWith(month(11)).endsWith(month(0));
     // a topic nobody else follows: exactly the seeded confirmed followers, month by month (D is pending)
-    assertThat(columnValues(topics, TAG)).containsExactly(0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 1L, 3L, 3L, 4L);
+    assertThat(columnValues(topics, TAG)).containsExactly(0L, 0L, 0L, 0L, 0L, 0L, 1L, 3L, 3L, 4L, 4L, 4L);
 
     Element types = page.selectFirst("table.network-over-stakeholder");
     assertThat(types.select("tbody tr")).hasSize(12);
@@ -134,14 +136,14 @@ class NetworkOverTimeTest {
     List<String> lines = csv.body().lines().toList();
     assertThat(lines.get(0)).isEqualTo("\"month\",\"breakdown\",\"key\",\"label\",\"followers\",\"members\",\"total\"");
     assertThat(lines).contains(
-        "\"2031-02\",\"topic\",\"" + TAG + "\",\"" + TAG + "\",\"0\",\"0\",\"0\"",
-        "\"2031-03\",\"topic\",\"" + TAG + "\",\"" + TAG + "\",\"1\",\"0\",\"1\"",
-        "\"2031-04\",\"topic\",\"" + TAG + "\",\"" + TAG + "\",\"3\",\"0\",\"3\"",
-        "\"2031-06\",\"topic\",\"" + TAG + "\",\"" + TAG + "\",\"4\",\"0\",\"4\"",
-        "\"2031-06\",\"topic\",\"'=cmd|" + TAG + "\",\"'=cmd|" + TAG + "\",\"1\",\"0\",\"1\"");
+        "\"" + month(6) + "\",\"topic\",\"" + TAG + "\",\"" + TAG + "\",\"0\",\"0\",\"0\"",
+        "\"" + month(5) + "\",\"topic\",\"" + TAG + "\",\"" + TAG + "\",\"1\",\"0\",\"1\"",
+        "\"" + month(4) + "\",\"topic\",\"" + TAG + "\",\"" + TAG + "\",\"3\",\"0\",\"3\"",
+        "\"" + month(0) + "\",\"topic\",\"" + TAG + "\",\"" + TAG + "\",\"4\",\"0\",\"4\"",
+        "\"" + month(0) + "\",\"topic\",\"'=cmd|" + TAG + "\",\"'=cmd|" + TAG + "\",\"1\",\"0\",\"1\"");
     assertThat(lines).noneMatch(l -> l.contains(",\"=cmd"));
     assertThat(lines.stream().filter(l -> l.contains(",\"side\",")).count()).isEqualTo(36);
-    assertThat(lines.stream().filter(l -> l.startsWith("\"2031-06\",\"stakeholder\",\"payer\",")).count()).isEqualTo(1);
+    assertThat(lines.stream().filter(l -> l.startsWith("\"" + month(0) + "\",\"stakeholder\",\"payer\",")).count()).isEqualTo(1);
     assertThat(new Browser().get(app.url("/admin/network/overview.csv")).status()).isIn(302, 303, 403);
   }
 
