@@ -168,7 +168,7 @@ public final class NetworkOverTime {
     double slot = months.isEmpty() ? plotWidth : (double) plotWidth / months.size();
     double bar = Math.max(2, slot - 10);
     StringBuilder svg = new StringBuilder();
-    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"network-chart over-time\" id=\"chart-").append(id)
+    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"network-over-time-chart\" id=\"chart-").append(id)
         .append("\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
         .append("\" aria-labelledby=\"chart-").append(id).append("-title chart-").append(id).append("-desc\">")
         .append("<title id=\"chart-").append(id).append("-title\">").append(escape(title)).append("</title>")

@@ -123,6 +123,9 @@ class NetworkOverTimeTest {
       assertThat(svg.selectFirst("title").text()).isEqualTo(page.selectFirst("#over-" + id + "-title").text());
       assertThat(svg.selectFirst("desc").text()).contains("The same numbers are in the table below");
     }
+    // the growth chart above stays the one chart of its kind; the breakdowns are charts of their own
+    assertThat(page.select("svg.network-chart")).hasSize(1);
+    assertThat(page.select("svg.network-over-time-chart")).hasSize(3);
     // the topic chart names the seeded topic in its legend
     assertThat(page.select("svg#chart-topic text").eachText()).contains(TAG);
   }
