@@ -24,7 +24,8 @@ public record ConsensusDocument(
     String lastEditorName,
     long endorsements,
     long pendingProposals,
-    long openComments) {
+    long openComments,
+    String language) {
 
   public static final int MAX_TITLE = 200;
   public static final int MAX_SUMMARY = 1000;

@@ -34,29 +34,45 @@ public final class DocumentForms {
   }
 
   /** A moderator's new document: title, first text, summary; {@code clientToken} makes a resubmission harmless. */
-  public record NewDocumentForm(String title, String body, String summary, String clientToken) {
+  public record NewDocumentForm(String title, String body, String summary, String clientToken, String language) {
 
     static NewDocumentForm of(MultiMap form) {
       return new NewDocumentForm(CleanText.line(field(form, "title")), field(form, "body"), field(form, "summary"),
-          field(form, "clientToken"));
+          field(form, "clientToken"), chosenLanguage(form));
     }
 
     /** Field to message key for every problem. */
     public Map<String, String> problems() {
-      return DocumentService.problems(title, true, body, summary, false);
+      return languageProblem(DocumentService.problems(title, true, body, summary, false), language);
     }
   }
 
+  /** The language chosen in a form ({@code language}), English when the form has no such field. */
+  static String chosenLanguage(MultiMap form) {
+    String v = CleanText.line(field(form, "language"));
+    return v.isEmpty() ? eu.mhealthhub.agora.ContentLanguage.DEFAULT : v;
+  }
+
+  /** {@code problems} with one for a language Agora does not record. */
+  static Map<String, String> languageProblem(Map<String, String> problems, String language) {
+    if (!eu.mhealthhub.agora.ContentLanguage.known(language)) {
+      problems.put("language", "overview.language.error");
+    }
+    return problems;
+  }
+
   /** A moderator's new revision of the text from revision {@code base}, with what changed in a summary. */
-  public record RevisionForm(int base, String body, String summary) {
+  public record RevisionForm(int base, String body, String summary, String language) {
 
     static RevisionForm of(MultiMap form) {
-      return new RevisionForm(number(field(form, "base"), 0), field(form, "body"), field(form, "summary"));
+      return new RevisionForm(number(field(form, "base"), 0), field(form, "body"), field(form, "summary"),
+          chosenLanguage(form));
     }
 
     /** Field to message key for every problem. */
     public Map<String, String> problems() {
-      return DocumentService.problems(null, false, body, summary == null ? "" : summary.strip(), true);
+      return languageProblem(DocumentService.problems(null, false, body, summary == null ? "" : summary.strip(), true),
+          language);
     }
   }
 

@@ -24,7 +24,7 @@ final class DocumentRepository {
 
   private static final String DOCUMENT = """
       SELECT d.id, d.group_id, d.title, d.status, d.current_revision, d.adopted_revision, d.next_section,
-             d.created_at, d.updated_at,
+             d.created_at, d.updated_at, d.language,
              (SELECT m.display_name FROM document_revisions r JOIN members m ON m.id = r.committed_by
                WHERE r.document_id = d.id AND r.number = d.current_revision) AS last_editor,
              (SELECT count(*) FROM document_endorsements e WHERE e.document_id = d.id) AS endorsements,
@@ -35,9 +35,10 @@ final class DocumentRepository {
   private static final String BY_ID = DOCUMENT + " WHERE d.id = $1";
   private static final String IN_GROUP = DOCUMENT + " WHERE d.group_id = $1 ORDER BY d.status = 'archived', d.updated_at DESC";
   private static final String INSERT_DOCUMENT = """
-      INSERT INTO documents (group_id, title, created_by, client_token) VALUES ($1, $2, $3, $4)
+      INSERT INTO documents (group_id, title, created_by, client_token, language) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (created_by, client_token) DO NOTHING RETURNING id
       """;
+  private static final String SET_LANGUAGE = "UPDATE documents SET language = $2 WHERE id = $1";
   private static final String BY_TOKEN = "SELECT id FROM documents WHERE created_by = $1 AND client_token = $2";
   /** Moves the document on to a new revision only from the one the editor started from. */
   private static final String ADVANCE = """
@@ -181,7 +182,7 @@ final class DocumentRepository {
     return new ConsensusDocument(r.getLong("id"), r.getLong("group_id"), r.getString("title"), DocumentStatus.of(r.getString("status")),
         r.getInteger("current_revision"), r.getInteger("adopted_revision"), r.getInteger("next_section"),
         instant(r, "created_at"), instant(r, "updated_at"), r.getString("last_editor"), r.getLong("endorsements"),
-        r.getLong("pending"), r.getLong("open_comments"));
+        r.getLong("pending"), r.getLong("open_comments"), r.getString("language"));
   }
 
   private static DocumentRevision revision(Row r) {
@@ -223,9 +224,14 @@ final class DocumentRepository {
     return db.preparedQuery(IN_GROUP).execute(Tuple.of(groupId)).map(rows -> list(rows, DocumentRepository::document));
   }
 
-  Future<Optional<Long>> insertDocument(SqlClient db, long groupId, String title, long authorId, String token) {
-    return db.preparedQuery(INSERT_DOCUMENT).execute(Tuple.of(groupId, title, authorId, token))
+  Future<Optional<Long>> insertDocument(SqlClient db, long groupId, String title, long authorId, String token,
+      String language) {
+    return db.preparedQuery(INSERT_DOCUMENT).execute(Tuple.of(groupId, title, authorId, token, language))
         .map(rows -> first(rows, r -> r.getLong(0)));
+  }
+
+  Future<Void> setLanguage(SqlClient db, long id, String language) {
+    return db.preparedQuery(SET_LANGUAGE).execute(Tuple.of(id, language)).mapEmpty();
   }
 
   Future<Optional<Long>> documentByToken(SqlClient db, long authorId, String token) {

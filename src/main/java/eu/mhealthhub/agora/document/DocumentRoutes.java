@@ -168,9 +168,10 @@ public final class DocumentRoutes {
     Member me = member(ctx);
     Respond.to(ctx, views.newDocument(ctx.pathParam("slug"), viewer(ctx))
         .map(page -> page.filled(form.title(), 0, form.body(), form.summary(), form.clientToken(), form.problems(), null,
-            null))
+            null).withLanguage(form.language()))
         .compose(typed -> submit(typed, DocumentForms.previewing(form(ctx)),
-            () -> documents.create(typed.group(), me, form.title(), form.body(), form.summary(), form.clientToken())
+            () -> documents.create(typed.group(), me, form.title(), form.body(), form.summary(), form.clientToken(),
+                    form.language())
                 .map(DocumentRoutes::url),
             refusal -> views.refused(typed, viewer(ctx), refusal, messages(ctx)))),
         result -> result.send(ctx, pages, "document/form"));
@@ -239,9 +240,11 @@ public final class DocumentRoutes {
     Member me = member(ctx);
     String token = DocumentForms.field(form(ctx), "clientToken");
     Respond.to(ctx, views.writing(id, viewer(ctx), true)
-        .map(page -> page.filled("", form.base(), form.body(), form.summary(), token, form.problems(), null, null))
+        .map(page -> page.filled("", form.base(), form.body(), form.summary(), token, form.problems(), null, null)
+            .withLanguage(form.language()))
         .compose(typed -> submit(typed, DocumentForms.previewing(form(ctx)),
-            () -> documents.edit(typed.located(), me, form.base(), form.body(), form.summary()).map(n -> url(id)),
+            () -> documents.edit(typed.located(), me, form.base(), form.body(), form.summary(), form.language())
+                .map(n -> url(id)),
             refusal -> views.refused(typed, viewer(ctx), refusal, messages(ctx)))),
         result -> result.send(ctx, pages, "document/form"));
   }

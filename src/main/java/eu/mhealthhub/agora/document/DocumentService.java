@@ -324,14 +324,21 @@ public final class DocumentService {
    */
   public Future<Long> create(WorkingGroup group, Member author, String title, String body, String summary,
       String clientToken) {
+    return create(group, author, title, body, summary, clientToken, eu.mhealthhub.agora.ContentLanguage.DEFAULT);
+  }
+
+  /** As {@link #create(WorkingGroup, Member, String, String, String, String)}, written in {@code language}. */
+  public Future<Long> create(WorkingGroup group, Member author, String title, String body, String summary,
+      String clientToken, String language) {
     if (!DocumentPolicy.canCreate(Optional.of(author), group)) {
       return Future.failedFuture(DomainException.forbidden());
     }
     String token = clean(clientToken);
     String why = summary == null ? "" : summary.strip();
-    return check(new DocumentForms.NewDocumentForm(title, body, why, clientToken).problems())
+    return check(new DocumentForms.NewDocumentForm(title, body, why, clientToken, language).problems())
         .compose(v -> cited(why, author)).compose(cites -> forgetCited(
-        changes.transaction(conn -> repository.insertDocument(conn, group.id(), title.strip(), author.id(), token)
+        changes.transaction(conn -> repository.insertDocument(conn, group.id(), title.strip(), author.id(), token,
+            language)
             .compose(inserted -> {
               if (inserted.isEmpty()) {
                 return repository.documentByToken(conn, author.id(), token).map(id -> Outcome.of(id.orElseThrow()));
@@ -353,13 +360,18 @@ public final class DocumentService {
    * written, and the caller shows the three versions. BAD_REQUEST when nothing changed.
    */
   public Future<Integer> edit(Located at, Member editor, int base, String body, String summary) {
+    return edit(at, editor, base, body, summary, at.document().language());
+  }
+
+  /** As {@link #edit(Located, Member, int, String, String)}, the document now in {@code language}. */
+  public Future<Integer> edit(Located at, Member editor, int base, String body, String summary, String language) {
     if (!DocumentPolicy.canEdit(Optional.of(editor), at.group(), at.document())) {
       return Future.failedFuture(DomainException.forbidden());
     }
     String why = summary == null ? "" : summary.strip();
-    return check(new DocumentForms.RevisionForm(base, body, why).problems()).compose(v -> cited(why, editor))
+    return check(new DocumentForms.RevisionForm(base, body, why, language).problems()).compose(v -> cited(why, editor))
         .compose(cites -> commit(at, base, body, editor.id(), editor.id(), why, null, cites,
-            (conn, number) -> Future.succeededFuture(List.of())));
+            (conn, number) -> repository.setLanguage(conn, at.document().id(), language).map(x -> List.<Change>of())));
   }
 
   /** Writes revision base+1 if the document is still at {@code base}; the heart of edit and accept. */

@@ -123,18 +123,27 @@ public final class DocumentViews {
    */
   public record FormPage(WorkingGroup group, ConsensusDocument document, String mode, boolean edit, boolean propose,
       String action, String title, int base, String body, String summary, String note, String clientToken,
-      Map<String, String> problems, String formError, boolean hasProblems, String preview, Conflict conflict) {
+      Map<String, String> problems, String formError, boolean hasProblems, String preview, Conflict conflict,
+      eu.mhealthhub.agora.ContentLanguage.Chosen language) {
 
     static FormPage create(WorkingGroup group) {
       return new FormPage(group, null, "create", false, false, "/groups/" + group.slug() + "/documents", "", 0, "", "", "",
-          Tokens.random(16), Map.of(), null, false, null, null);
+          Tokens.random(16), Map.of(), null, false, null, null,
+          new eu.mhealthhub.agora.ContentLanguage.Chosen(eu.mhealthhub.agora.ContentLanguage.DEFAULT));
     }
 
     static FormPage write(Located at, boolean editing) {
       String url = "/documents/" + at.document().id();
       return new FormPage(at.group(), at.document(), editing ? "edit" : "propose", editing, !editing,
           url + (editing ? "/edit" : "/proposals"), "", at.document().currentRevision(), "", "", "", Tokens.random(16),
-          Map.of(), null, false, null, null);
+          Map.of(), null, false, null, null,
+          new eu.mhealthhub.agora.ContentLanguage.Chosen(at.document().language()));
+    }
+
+    /** The form with the language chosen in it. */
+    public FormPage withLanguage(String chosen) {
+      return new FormPage(group, document, mode, edit, propose, action, title, base, body, summary, note, clientToken,
+          problems, formError, hasProblems, preview, conflict, new eu.mhealthhub.agora.ContentLanguage.Chosen(chosen));
     }
 
     public Located located() {
@@ -145,18 +154,19 @@ public final class DocumentViews {
     public FormPage filled(String title, int base, String body, String note, String token, Map<String, String> problems,
         String preview, String error) {
       return new FormPage(group, document, mode, edit, propose, action, title, base, body, note, note,
-          token.isEmpty() ? clientToken : token, problems, error, !problems.isEmpty() || error != null, preview, null);
+          token.isEmpty() ? clientToken : token, problems, error, !problems.isEmpty() || error != null, preview, null,
+          language);
     }
 
     /** The form as typed, with its text as the document page would show it. */
     public FormPage previewing() {
       return new FormPage(group, document, mode, edit, propose, action, title, base, body, summary, note, clientToken,
-          problems, formError, hasProblems, DocumentViews.preview(body), conflict);
+          problems, formError, hasProblems, DocumentViews.preview(body), conflict, language);
     }
 
     FormPage conflicting(int current, String text, String error, Conflict conflict) {
       return new FormPage(group, document, mode, edit, propose, action, title, current, text, summary, note, clientToken,
-          Map.of(), error, true, null, conflict);
+          Map.of(), error, true, null, conflict, language);
     }
   }
 

@@ -32,10 +32,10 @@ public final class NetworkOverview {
    * @param chartSvg the chart of {@code months}, markup made here from numbers and escaped labels
    */
   public record Page(List<Row> months, String chartSvg, List<Row> byStakeholder, List<Row> byCountry, List<Row> byTopic,
-      long demand, long supply, long neither, int demandPercent, int supplyPercent) {}
+      long demand, long supply, long neither, int demandPercent, int supplyPercent, NetworkOverTime.OverTime overTime) {}
 
   static Page page(List<Count> months, List<Count> stakeholders, List<Count> countries, List<Count> topics,
-      List<NetworkService.Topic> topicNames, Locale reader, ChartLabels labels) {
+      List<NetworkService.Topic> topicNames, Locale reader, ChartLabels labels, NetworkOverTime.OverTime overTime) {
     List<Row> monthRows = months.stream().map(c -> row(c.key(), false, c)).toList();
     List<Row> byType = stakeholders.stream().map(c -> c.key().isEmpty() ? row("network.overview.notGiven", true, c)
         : row(StakeholderType.labelOf(c.key()), true, c)).toList();
@@ -59,7 +59,7 @@ public final class NetworkOverview {
     long sided = demand + supply;
     int demandPercent = sided == 0 ? 0 : (int) Math.round(100.0 * demand / sided);
     return new Page(monthRows, chart(months, labels), byType, byCountry, byTopic, demand, supply, neither, demandPercent,
-        sided == 0 ? 0 : 100 - demandPercent);
+        sided == 0 ? 0 : 100 - demandPercent, overTime);
   }
 
   private static Row row(String label, boolean key, Count c) {

@@ -146,6 +146,51 @@ final class NetworkRepository {
                WHERE x.erased_at IS NULL AND x.created_at < m + interval '1 month') AS members
         FROM months ORDER BY m""";
 
+  /** One month's count of one key of a breakdown (the network at the end of that month). */
+  record MonthCount(String month, String key, long followers, long members) {}
+
+  /**
+   * The network at the end of each of the last twelve months ($1 = now), by stakeholder type:
+   * confirmed followers not (yet) members from their confirmation, members from their creation
+   * unless erased (empty key: not given). Months with nobody have no rows.
+   */
+  static final String MONTHLY_BY_STAKEHOLDER = """
+      WITH months AS (
+          SELECT generate_series(date_trunc('month', $1::timestamptz) - interval '11 months',
+                                 date_trunc('month', $1::timestamptz), interval '1 month') AS m),
+      people AS (
+          SELECT coalesce(stakeholder_type, '') AS key, confirmed_at AS since, 1 AS f, 0 AS mm
+            FROM network_followers WHERE status = 'confirmed' AND member_id IS NULL AND confirmed_at IS NOT NULL
+          UNION ALL
+          SELECT coalesce(stakeholder_type, ''), created_at, 0, 1 FROM members WHERE erased_at IS NULL)
+      SELECT to_char(m, 'YYYY-MM') AS month, p.key, sum(p.f) AS followers, sum(p.mm) AS members
+        FROM months JOIN people p ON p.since < m + interval '1 month'
+       GROUP BY m, p.key ORDER BY m, p.key""";
+
+  /** The same by country (empty key: not given). */
+  static final String MONTHLY_BY_COUNTRY = """
+      WITH months AS (
+          SELECT generate_series(date_trunc('month', $1::timestamptz) - interval '11 months',
+                                 date_trunc('month', $1::timestamptz), interval '1 month') AS m),
+      people AS (
+          SELECT coalesce(country, '') AS key, confirmed_at AS since, 1 AS f, 0 AS mm
+            FROM network_followers WHERE status = 'confirmed' AND member_id IS NULL AND confirmed_at IS NOT NULL
+          UNION ALL
+          SELECT coalesce(country, ''), created_at, 0, 1 FROM members WHERE erased_at IS NULL)
+      SELECT to_char(m, 'YYYY-MM') AS month, p.key, sum(p.f) AS followers, sum(p.mm) AS members
+        FROM months JOIN people p ON p.since < m + interval '1 month'
+       GROUP BY m, p.key ORDER BY m, p.key""";
+
+  /** Confirmed followers by topic at the end of each of the last twelve months (members: none). */
+  static final String MONTHLY_BY_TOPIC = """
+      WITH months AS (
+          SELECT generate_series(date_trunc('month', $1::timestamptz) - interval '11 months',
+                                 date_trunc('month', $1::timestamptz), interval '1 month') AS m)
+      SELECT to_char(m, 'YYYY-MM') AS month, t AS key, count(*) AS followers, 0::bigint AS members
+        FROM months JOIN network_followers f ON f.status = 'confirmed' AND f.confirmed_at < m + interval '1 month',
+             unnest(f.topics) AS t
+       GROUP BY m, t ORDER BY m, t""";
+
   /** Confirmed followers not (yet) members, and members, by stakeholder type (empty: not given). */
   static final String BY_STAKEHOLDER = """
       SELECT coalesce(t, '') AS key, sum(f) AS followers, sum(mm) AS members FROM (
@@ -306,6 +351,15 @@ final class NetworkRepository {
     return db.preparedQuery(sql).execute(params).map(rows -> {
       List<Count> list = new ArrayList<>();
       rows.forEach(r -> list.add(new Count(r.getString("key"), r.getLong("followers"), r.getLong("members"))));
+      return list;
+    });
+  }
+
+  Future<List<MonthCount>> monthly(SqlClient db, String sql, Tuple params) {
+    return db.preparedQuery(sql).execute(params).map(rows -> {
+      List<MonthCount> list = new ArrayList<>();
+      rows.forEach(r -> list.add(new MonthCount(r.getString("month"), r.getString("key"), r.getLong("followers"),
+          r.getLong("members"))));
       return list;
     });
   }

@@ -111,6 +111,8 @@ public final class NetworkRoutes {
     router.get("/admin/network").handler(Forms::members).handler(NetworkRoutes::admins).handler(this::overview);
     router.get("/admin/network/followers.csv").handler(Forms::members).handler(NetworkRoutes::admins)
         .handler(this::followersCsv);
+    router.get("/admin/network/overview.csv").handler(Forms::members).handler(NetworkRoutes::admins)
+        .handler(this::overTimeCsv);
     router.get("/admin/network/import").handler(Forms::members).handler(NetworkRoutes::admins).handler(this::importForm);
     router.get("/admin/network/import/:id").handler(Forms::members).handler(NetworkRoutes::admins).handler(this::importReport);
     router.post("/admin/network/import/:id/apply").handler(Forms::members).handler(NetworkRoutes::admins)
@@ -312,6 +314,16 @@ public final class NetworkRoutes {
     network.overview(me(ctx), Viewer.of(ctx).locale())
         .map(ViewModel::of)
         .onSuccess(model -> pages.render(ctx, "network/overview", model))
+        .onFailure(ctx::fail);
+  }
+
+  private void overTimeCsv(RoutingContext ctx) {
+    network.overTimeCsv(me(ctx), Viewer.of(ctx).locale())
+        .onSuccess(csv -> ctx.response()
+            .putHeader("Content-Type", "text/csv; charset=utf-8")
+            .putHeader("Content-Disposition", "attachment; filename=\"network-over-time.csv\"")
+            .putHeader("Cache-Control", "no-store")
+            .end(csv))
         .onFailure(ctx::fail);
   }
 

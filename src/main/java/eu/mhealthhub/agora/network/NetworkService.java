@@ -450,8 +450,31 @@ public final class NetworkService {
         repository.counts(pool, NetworkRepository.BY_STAKEHOLDER, none).compose(types ->
             repository.counts(pool, NetworkRepository.BY_COUNTRY, none).compose(countries ->
                 repository.counts(pool, NetworkRepository.BY_TOPIC, none).compose(byTopic ->
-                    topics().map(names -> NetworkOverview.page(months, types, countries, byTopic, names, reader,
-                        labels))))));
+                    overTime(reader, months.stream().map(NetworkRepository.Count::key).toList()).compose(over ->
+                        topics().map(names -> NetworkOverview.page(months, types, countries, byTopic, names, reader,
+                            labels, over)))))));
+  }
+
+  /** The network over the last twelve months by stakeholder type, country and topic, with the balance per month. */
+  private Future<NetworkOverTime.OverTime> overTime(Locale reader, List<String> months) {
+    I18n.Messages m = i18n.forLocale(reader);
+    var at = io.vertx.sqlclient.Tuple.of(clock.instant().atOffset(java.time.ZoneOffset.UTC));
+    return repository.monthly(pool, NetworkRepository.MONTHLY_BY_STAKEHOLDER, at).compose(types ->
+        repository.monthly(pool, NetworkRepository.MONTHLY_BY_COUNTRY, at).compose(countries ->
+            repository.monthly(pool, NetworkRepository.MONTHLY_BY_TOPIC, at).compose(byTopic ->
+                topics().map(names -> NetworkOverTime.of(months, types, countries, byTopic, names,
+                    new NetworkOverTime.Words(k -> m.get(k), reader))))));
+  }
+
+  /** The network over the last twelve months as CSV (monthly breakdowns and balance). Admins only. */
+  public Future<String> overTimeCsv(Member admin, Locale reader) {
+    if (!admin.admin()) {
+      return Future.failedFuture(DomainException.forbidden());
+    }
+    var at = io.vertx.sqlclient.Tuple.of(clock.instant().atOffset(java.time.ZoneOffset.UTC));
+    return repository.counts(pool, NetworkRepository.MONTHLY, at)
+        .compose(months -> overTime(reader, months.stream().map(NetworkRepository.Count::key).toList()))
+        .map(NetworkOverTime::csv);
   }
 
   /** Every follower as CSV, spreadsheet formulas neutralised. Admins only. */

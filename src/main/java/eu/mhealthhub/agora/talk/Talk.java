@@ -24,7 +24,8 @@ public record Talk(
     Long pinnedQuestionId,
     String summary,
     Instant closedAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String language) {
 
   public static final int MAX_TITLE = 200;
   public static final int MAX_DESCRIPTION = 5000;

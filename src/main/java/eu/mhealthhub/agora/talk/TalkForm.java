@@ -35,7 +35,8 @@ public record TalkForm(
     String slidesUrl,
     String recordingUrl,
     List<SpeakerForm> speakers,
-    List<Long> groupIds) {
+    List<Long> groupIds,
+    String language) {
 
   public static final int MAX_SPEAKERS = 20;
   public static final int MAX_NAME = 120;
@@ -103,7 +104,7 @@ public record TalkForm(
         .map(s -> s.asMember(s.handle().isEmpty() ? null : found.get(s.handle().toLowerCase(java.util.Locale.ROOT))))
         .toList();
     return new TalkForm(slug, title, description, startText, endText, startsAt, endsAt, slidesUrl, recordingUrl,
-        resolved, groupIds);
+        resolved, groupIds, language);
   }
 
   /**
@@ -124,7 +125,9 @@ public record TalkForm(
         startLocal == null ? null : startLocal.atZone(zone).toInstant(),
         endLocal == null ? null : endLocal.atZone(zone).toInstant(),
         blankToNull(CleanText.line(f.get("slidesUrl"))), blankToNull(CleanText.line(f.get("recordingUrl"))),
-        List.copyOf(speakers), List.copyOf(groupIds));
+        List.copyOf(speakers), List.copyOf(groupIds),
+        CleanText.line(f.getOrDefault("language", "")).isEmpty() ? eu.mhealthhub.agora.ContentLanguage.DEFAULT
+            : CleanText.line(f.getOrDefault("language", "")));
   }
 
   /**
@@ -133,7 +136,8 @@ public record TalkForm(
    */
   static TalkForm read(MultiMap form, ZoneId zone) {
     Map<String, String> fields = new LinkedHashMap<>();
-    for (String name : List.of("slug", "title", "description", "startsAt", "endsAt", "slidesUrl", "recordingUrl")) {
+    for (String name : List.of("slug", "title", "description", "startsAt", "endsAt", "slidesUrl", "recordingUrl",
+        "language")) {
       fields.put(name, form.get(name) == null ? "" : form.get(name));
     }
     List<Long> groupIds = new ArrayList<>();
@@ -147,9 +151,15 @@ public record TalkForm(
     return parse(fields, groupIds, zone, speakers(form));
   }
 
+  /** The language select's choices, this form's language chosen. */
+  public List<eu.mhealthhub.agora.ContentLanguage.Option> languages() {
+    return eu.mhealthhub.agora.ContentLanguage.options(language);
+  }
+
   /** The empty form for a new Talk. */
   static TalkForm empty() {
-    return new TalkForm("", "", "", "", "", null, null, null, null, List.of(), List.of());
+    return new TalkForm("", "", "", "", "", null, null, null, null, List.of(), List.of(),
+        eu.mhealthhub.agora.ContentLanguage.DEFAULT);
   }
 
   /**
@@ -182,7 +192,8 @@ public record TalkForm(
           new DeclarationForm(d != null && d.nothingToDeclare(), List.copyOf(entries))));
     }
     return new TalkForm(t.slug(), t.title(), t.description(), local(t.startsAt(), zone), local(t.endsAt(), zone),
-        t.startsAt(), t.endsAt(), t.slidesUrl(), t.recordingUrl(), List.copyOf(speakers), t.groupIds());
+        t.startsAt(), t.endsAt(), t.slidesUrl(), t.recordingUrl(), List.copyOf(speakers), t.groupIds(),
+        t.language());
   }
 
   private static String local(Instant i, ZoneId zone) {
@@ -244,6 +255,9 @@ public record TalkForm(
     }
     if (!url(recordingUrl)) {
       p.put("recordingUrl", "talk.form.error.url");
+    }
+    if (!eu.mhealthhub.agora.ContentLanguage.known(language)) {
+      p.put("language", "overview.language.error");
     }
     if (speakers.size() > MAX_SPEAKERS) {
       p.put("speakers", "talk.form.error.speakers");

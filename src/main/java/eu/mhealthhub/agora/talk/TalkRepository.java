@@ -35,7 +35,7 @@ final class TalkRepository {
 
   private static final String SELECT = """
       SELECT t.id, t.slug, t.title, t.description, t.starts_at, t.ends_at, t.slides_url, t.recording_url,
-             t.room_state, t.approval_required, t.pinned_question_id, t.summary, t.closed_at, t.updated_at,
+             t.room_state, t.approval_required, t.pinned_question_id, t.summary, t.closed_at, t.updated_at, t.language,
              COALESCE((SELECT json_agg(json_build_object('key', s.speaker_key, 'name', s.name, 'affiliation', s.affiliation,
                                                          'memberId', m.id, 'handle', m.handle,
                                                          -- the member's declaration in force at the Talk, or now before it
@@ -62,12 +62,12 @@ final class TalkRepository {
   private static final String ROOM_SHARED = "SELECT id, room_state, approval_required FROM talks WHERE slug = $1 FOR SHARE";
 
   private static final String INSERT_TALK = """
-      INSERT INTO talks (slug, title, description, starts_at, ends_at, slides_url, recording_url)
-      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+      INSERT INTO talks (slug, title, description, starts_at, ends_at, slides_url, recording_url, language)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
       """;
   private static final String UPDATE_TALK = """
       UPDATE talks SET title = $2, description = $3, starts_at = $4, ends_at = $5, slides_url = $6, recording_url = $7,
-                       updated_at = now()
+                       language = $8, updated_at = now()
        WHERE id = $1
       """;
   private static final String CLEAR_SPEAKERS = "DELETE FROM talk_speakers WHERE talk_id = $1";
@@ -254,7 +254,7 @@ final class TalkRepository {
         row.getString("description"), instant(row, "starts_at"), instant(row, "ends_at"), row.getString("slides_url"),
         row.getString("recording_url"), List.copyOf(speakers), groups == null ? List.of() : List.of(groups),
         RoomState.of(row.getString("room_state")), row.getBoolean("approval_required"), row.getLong("pinned_question_id"),
-        row.getString("summary"), instant(row, "closed_at"), instant(row, "updated_at"));
+        row.getString("summary"), instant(row, "closed_at"), instant(row, "updated_at"), row.getString("language"));
   }
 
   private static RoomMessage message(Row row) {
@@ -349,13 +349,13 @@ final class TalkRepository {
 
   Future<Long> insertTalk(SqlClient db, TalkForm f) {
     return db.preparedQuery(INSERT_TALK).execute(Tuple.from(new Object[] {f.slug(), f.title(), f.description(),
-            utc(f.startsAt()), utc(f.endsAt()), f.slidesUrl(), f.recordingUrl()}))
+            utc(f.startsAt()), utc(f.endsAt()), f.slidesUrl(), f.recordingUrl(), f.language()}))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
   Future<Void> updateTalk(SqlClient db, long id, TalkForm f) {
     return db.preparedQuery(UPDATE_TALK).execute(Tuple.from(new Object[] {id, f.title(), f.description(),
-        utc(f.startsAt()), utc(f.endsAt()), f.slidesUrl(), f.recordingUrl()})).mapEmpty();
+        utc(f.startsAt()), utc(f.endsAt()), f.slidesUrl(), f.recordingUrl(), f.language()})).mapEmpty();
   }
 
   /**

@@ -642,7 +642,7 @@ public final class TalkService {
       kept.addAll(form.groupIds());
       TalkForm merged = new TalkForm(room.talk().slug(), form.title(), form.description(), form.startText(),
           form.endText(), form.startsAt(), form.endsAt(), form.slidesUrl(), form.recordingUrl(), form.speakers(),
-          kept.stream().distinct().toList());
+          kept.stream().distinct().toList(), form.language());
       Map<String, Talk.SpeakerDeclaration> previous = new java.util.HashMap<>();
       room.talk().speakers().stream().filter(sp -> sp.declaration() != null)
           .forEach(sp -> previous.put(sp.key(), sp.declaration()));

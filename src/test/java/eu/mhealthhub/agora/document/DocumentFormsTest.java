@@ -35,8 +35,9 @@ class DocumentFormsTest {
   @DisplayName("each document form names the field at fault with its message key")
   void problems() {
     assertEquals(Map.of("title", "document.error.title.required", "body", "document.error.body.required"),
-        new NewDocumentForm("", " ", "", "t").problems());
-    assertEquals(Map.of("summary", "document.error.summary.required"), new RevisionForm(1, "# A\n\nText.", " ").problems());
+        new NewDocumentForm("", " ", "", "t", "en").problems());
+    assertEquals(Map.of("summary", "document.error.summary.required"), new RevisionForm(1, "# A\n\nText.", " ", "fr").problems());
+    assertEquals(Map.of("language", "overview.language.error"), new RevisionForm(1, "# A\n\nText.", "Why", "xx").problems());
     assertEquals(Map.of("rationale", "document.error.rationale.long"),
         new ProposalForm(1, "Text.", "x".repeat(Proposal.MAX_RATIONALE + 1), "").problems());
     assertEquals(Map.of("body", "document.error.comment.long"),

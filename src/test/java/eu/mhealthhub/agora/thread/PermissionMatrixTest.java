@@ -516,6 +516,8 @@ class PermissionMatrixTest {
         (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
     list.add(new Route("GET /admin/network/followers.csv", false, true, p -> "/admin/network/followers.csv",
         (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
+    list.add(new Route("GET /admin/network/overview.csv", false, true, p -> "/admin/network/overview.csv",
+        (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
     return list;
   }
 
