@@ -71,18 +71,7 @@ public final class NetworkRoutes {
 
   /** The visitors' POSTs, after the body handler and before the CSRF check. */
   public void mountAnonymous(Router router, Handler<RoutingContext> csrf) {
-    Handler<RoutingContext> visitorOrToken = InputCheck.body(ctx -> {
-      if (Viewer.of(ctx).signedIn()) {
-        csrf.handle(ctx);
-      } else {
-        String origin = ctx.request().getHeader("Origin");
-        if (origin != null && !origin.equals(publicOrigin)) {
-          ctx.fail(DomainException.forbidden());
-        } else {
-          ctx.next();
-        }
-      }
-    });
+    Handler<RoutingContext> visitorOrToken = eu.mhealthhub.agora.web.Forms.visitorOrMember(csrf, publicOrigin);
     router.post("/network/join").handler(visitorOrToken).handler(this::join);
     router.post("/network/confirm").handler(visitorOrToken).handler(this::confirm);
     router.post("/network/topics").handler(visitorOrToken).handler(this::saveTopics);

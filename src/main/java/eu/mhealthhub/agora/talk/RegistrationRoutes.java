@@ -8,7 +8,6 @@ import eu.mhealthhub.agora.web.ClientAddress;
 import eu.mhealthhub.agora.web.Csv;
 import eu.mhealthhub.agora.web.FormResult;
 import eu.mhealthhub.agora.web.Forms;
-import eu.mhealthhub.agora.web.InputCheck;
 import eu.mhealthhub.agora.web.Pages;
 import eu.mhealthhub.agora.web.Viewer;
 import io.vertx.core.Future;
@@ -68,18 +67,7 @@ public final class RegistrationRoutes {
 
   /** The routes a visitor without a session may post to; before the CSRF check. */
   public void mountAnonymous(Router router, Handler<RoutingContext> csrf) {
-    Handler<RoutingContext> check = InputCheck.body(ctx -> {
-      if (Viewer.of(ctx).signedIn()) {
-        csrf.handle(ctx);
-      } else {
-        String origin = ctx.request().getHeader("Origin");
-        if (origin != null && !origin.equals(publicOrigin)) {
-          ctx.fail(DomainException.forbidden());
-        } else {
-          ctx.next();
-        }
-      }
-    });
+    Handler<RoutingContext> check = eu.mhealthhub.agora.web.Forms.visitorOrMember(csrf, publicOrigin);
     router.post("/talks/:slug/register").handler(check).handler(this::register);
     router.post("/talks/:slug/registration/cancel").handler(check).handler(this::cancel);
   }

@@ -83,4 +83,25 @@ public final class Forms {
     return false;
   }
 
+  /**
+   * The check for a form a visitor without a session may post (a network sign-up, a Talk registration, a cancel or
+   * confirm button of a mailed link), placed after the body handler and before the CSRF check: a signed-in member's
+   * post goes through {@code csrf} as every form does; a visitor's has no session a forged form could act in, and is
+   * refused only when its {@code Origin} names another site (browsers send it on cross-site posts).
+   */
+  public static io.vertx.core.Handler<RoutingContext> visitorOrMember(io.vertx.core.Handler<RoutingContext> csrf,
+      String publicOrigin) {
+    return InputCheck.body(ctx -> {
+      if (Viewer.of(ctx).signedIn()) {
+        csrf.handle(ctx);
+        return;
+      }
+      String origin = ctx.request().getHeader("Origin");
+      if (origin != null && !origin.equals(publicOrigin)) {
+        ctx.fail(DomainException.forbidden());
+      } else {
+        ctx.next();
+      }
+    });
+  }
 }
