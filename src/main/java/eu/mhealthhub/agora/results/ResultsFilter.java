@@ -25,7 +25,7 @@ public record ResultsFilter(String q, String group, String kind, Integer year, S
   public static final int MAX_PAGE = 500;
   public static final int PAGE_SIZE = 20;
   /** The languages documents and Talks are recorded in (migrations/V035__results.sql). */
-  public static final Set<String> LANGUAGES = Set.of("en", "fr", "de", "es", "it");
+  public static final Set<String> LANGUAGES = Set.copyOf(eu.mhealthhub.agora.ContentLanguage.CODES);
   static final Set<String> KINDS = Set.of("documents", "talks");
   static final Set<String> PARAMETERS = Set.of("q", "group", "kind", "year", "language", "page");
   private static final Pattern SLUG = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
