@@ -225,6 +225,18 @@ class TwoRoundPanelTest {
         "§" + keys[3] + ": Consensus in favour (round 2, median 8, 100% in the upper band)",
         "§" + keys[4] + ": No consensus (round 2, median 5, 33.3% in the upper band)");
     assertThat(doc.select("#rounds .section-outcome.outcome-none")).hasSize(1);
+    // and beside each section that reached consensus, in the text itself, a mark linking the round's results
+    String[] marks = {"Consensus in favour, round 1: median 8, 100% in 7–9", "Consensus against, round 1: median 2, 90% in 1–3",
+        "Consensus in favour, round 1: median 8, 90% in 7–9", "Consensus in favour, round 2: median 8, 100% in 7–9"};
+    long[] markRounds = {round1, round1, round1, round2};
+    for (int i = 0; i < 4; i++) {
+      Element mark = doc.selectFirst("#document-text #s" + keys[i] + " .section-consensus a");
+      assertThat(mark).as(names[i]).isNotNull();
+      assertEquals(marks[i], mark.text(), names[i]);
+      assertEquals("/rounds/" + markRounds[i] + "/results", mark.attr("href"));
+    }
+    assertThat(doc.select("#document-text #s" + keys[4] + " .section-consensus")).as("Echo never reached consensus").isEmpty();
+    assertThat(doc.select("#document-text .section-consensus")).hasSize(4);
     assertThat(doc.text()).doesNotContain(SECRET);
 
     // the HTML export: both rounds, with participation, medians, IQRs, bands, distributions and outcomes
