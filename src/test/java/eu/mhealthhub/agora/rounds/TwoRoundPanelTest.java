@@ -148,6 +148,18 @@ class TwoRoundPanelTest {
       assertEquals(200, events.status());
       assertThat(events.body()).doesNotContain(SECRET).doesNotContain("median").doesNotContain("rating\"");
     }
+    for (Browser viewer : List.of(moderator, panel.get(1), panel.get(0))) {
+      Response api = viewer.get(app.url("/api/v1/rounds/" + round1), "Accept", "application/json");
+      assertEquals(200, api.status(), api.body());
+      io.vertx.core.json.JsonArray statements = new io.vertx.core.json.JsonObject(api.body()).getJsonArray("statements");
+      assertEquals(5, statements.size());
+      for (int i = 0; i < 5; i++) {
+        assertThat(statements.getJsonObject(i).getValue("interim")).as("no interim figures in the JSON API").isNull();
+      }
+      assertThat(api.body()).as("only the author's own answer carries the reason").matches(
+          b -> viewer == panel.get(0) || !b.contains(SECRET));
+      assertEquals(409, viewer.get(app.url("/api/v1/rounds/" + round1 + "/results"), "Accept", "application/json").status());
+    }
     assertThat(TestDatabase.text("SELECT coalesce(string_agg(l::text, ' '), '') FROM live_events l WHERE address IN (?, ?)",
         "round." + round1, "document." + documentId)).doesNotContain(SECRET);
 
