@@ -268,10 +268,17 @@ class TwoRoundPanelTest {
         "§" + keys[3] + " 9 0 8 1 0 (0%) 0 (0%) 9 (100%) " + distribution(D2) + " Consensus in favour",
         "§" + keys[4] + " 9 0 5 3 2 (22.2%) 4 (44.4%) 3 (33.3%) " + distribution(E2) + " No consensus");
 
+    // the export marks the sections that reached consensus beside their text too, linking the round's table
+    for (int i = 0; i < 4; i++) {
+      assertThat(export.select("#s" + keys[i] + " .section-consensus a").eachText()).as(names[i]).containsExactly(marks[i]);
+      assertEquals("#round-" + markRounds[i], export.selectFirst("#s" + keys[i] + " .section-consensus a").attr("href"));
+    }
+    assertThat(export.select("#s" + keys[4] + " .section-consensus")).isEmpty();
+
     // the PDF has the same rounds
     String pdf = pdfText(panel.get(5), documentId);
     assertThat(pdf).contains("10 of 10 panellists responded (100%).", "9 of 10 panellists responded (90%).",
-        "Consensus against");
+        "Consensus against", marks[1]);
   }
 
   private Response rate(Browser b, long round, long statement, int rating, String reason) {
