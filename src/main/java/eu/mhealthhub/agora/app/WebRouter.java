@@ -220,6 +220,7 @@ public final class WebRouter {
     // before ApiRoutes, whose last route answers 404 for every other /api/v1 path
     new eu.mhealthhub.agora.api.DocumentApi(services.groups(), services.documents(), idempotency).mount(router);
     new eu.mhealthhub.agora.api.TalkApi(services.talks(), idempotency, services.i18n()).mount(router);
+    new eu.mhealthhub.agora.api.RoundApi(rounds, services.i18n()).mount(router);
     new ApiRoutes(services.groups(), services.threads(), idempotency, search, services.i18n()).mount(router);
     new LiveRoutes(services.database().pool(), services.changes().log(), services.audience()).mount(router);
     // presence in a Talk's room: only while it is open, and it records the member's attendance

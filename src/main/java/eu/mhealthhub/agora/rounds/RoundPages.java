@@ -92,5 +92,16 @@ public final class RoundPages {
 
   /** The latest closed round's outcome for a section. */
   public record SectionOutcome(int sectionKey, long roundId, int roundNumber, String outcome, String outcomeKey,
-      String median, String upperShare) {}
+      String median, String upperShare, String bandShare, String band) {
+
+    /** The message key of the mark beside the section: "Consensus in favour, round N: median m, p% in a–b". */
+    public String markKey() {
+      return "rounds2.mark." + outcome;
+    }
+
+    /** Whether the section reached consensus, and so is marked in the document's text. */
+    public boolean consensus() {
+      return !"none".equals(outcome);
+    }
+  }
 }

@@ -677,8 +677,11 @@ public final class RoundService {
                 if (s.sectionKey() != null) {
                   RatingStatistics st = stats(r, ratings, s.id());
                   ConsensusRule.Outcome o = r.rule().outcome(st);
+                  boolean against = o == ConsensusRule.Outcome.AGAINST;
                   map.put(s.sectionKey(), new SectionOutcome(s.sectionKey(), r.id(), r.number(), o.code(), o.key(),
-                      RatingStatistics.format(st.median()), st.percent(st.atLeast(r.rule().forFrom()))));
+                      RatingStatistics.format(st.median()), st.percent(st.atLeast(r.rule().forFrom())),
+                      against ? st.percent(st.atMost(r.rule().againstTo())) : st.percent(st.atLeast(r.rule().forFrom())),
+                      against ? r.scale().min() + "–" + r.rule().againstTo() : r.rule().forFrom() + "–" + r.scale().max()));
                 }
               }
               return map;

@@ -95,6 +95,7 @@ class ApiContractTest {
     ROUTES.put("myUnread", "GET /api/v1/me/unread");
     ROUTES.put("search", "GET /api/v1/search");
     ROUTES.putAll(DocumentTalkApiTest.ROUTES);
+    ROUTES.putAll(RoundApiTest.ROUTES);
   }
 
   /** The operations that take an Idempotency-Key: the forum's creations and every POST of documents and Talks. */
@@ -883,6 +884,11 @@ class ApiContractTest {
     app.signIn(b, subject);
     csrfTokens.put(b, app.csrf(b));
     return b;
+  }
+
+  /** Sends {@code token} as the X-CSRF-Token of {@code b}, a browser signed in by another test's fixture. */
+  static void useCsrf(Browser b, String token) {
+    csrfTokens.put(b, token);
   }
 
   static Response get(Browser b, String path) {

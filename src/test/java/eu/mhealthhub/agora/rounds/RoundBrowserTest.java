@@ -91,6 +91,30 @@ class RoundBrowserTest {
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
 
+  @Test
+  @DisplayName("a moderator's round page counts the panellists who have finished live, without reloading, and never shows "
+      + "what they rated")
+  void participationIsLive() {
+    RoundFixture f = new RoundFixture(app, false);
+    long elena = Fixtures.demoMember("demo-elena");
+    Fixtures.member(f.groupId, elena, "moderator");
+    long round = f.openRound(Map.of());
+    ChromeDriver d = chromium.driver();
+    chromium.clearCookies();
+    Chromium.signIn(d, app.url("/"), "Elena Rossi");
+    d.get(app.url("/rounds/" + round));
+    assertThat(d.findElement(By.id("round-progress")).getText()).contains("0 of 5");
+    d.executeScript("window.notReloaded = true");
+    WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(15));
+    for (int s = 1; s <= 2; s++) {
+      assertEquals(303, f.rate(f.panel.get(0), round, f.statementId(round, s), "8", "Only mine to know").status());
+    }
+    wait.until(x -> x.findElement(By.id("round-progress")).getText().contains("1 of 5"));
+    assertEquals(Boolean.TRUE, d.executeScript("return window.notReloaded === true"), "the page was not reloaded");
+    assertThat(d.findElement(By.id("round-participation")).getText()).doesNotContain("Only mine to know");
+    assertThat(d.findElements(By.cssSelector("table.distribution, table.interim"))).isEmpty();
+  }
+
   private static void scan(String what, List<String> failures) {
     List<JsonObject> violations = chromium.axe();
     if (!violations.isEmpty()) {

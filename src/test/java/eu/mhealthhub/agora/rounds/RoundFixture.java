@@ -23,17 +23,17 @@ import java.util.stream.Collectors;
  * A group with a moderator, five panellists and one member who is not on the panel, and a document
  * with two statements, made through the pages; rounds are made and driven over HTTP.
  */
-final class RoundFixture {
+public final class RoundFixture {
 
-  final TestApp app;
-  final String slug;
-  final long groupId;
-  final Browser moderator = new Browser();
-  final List<Browser> panel = new ArrayList<>();
-  final List<Long> panelIds = new ArrayList<>();
+  public final TestApp app;
+  public final String slug;
+  public final long groupId;
+  public final Browser moderator = new Browser();
+  public final List<Browser> panel = new ArrayList<>();
+  public final List<Long> panelIds = new ArrayList<>();
   final List<String> handles = new ArrayList<>();
-  final Browser outsider = new Browser();
-  final long documentId;
+  public final Browser outsider = new Browser();
+  public final long documentId;
   final int alphaKey;
   final int betaKey;
 
@@ -41,7 +41,7 @@ final class RoundFixture {
   static final String[][] PROFILES = {{"clinician", "BE"}, {"clinician", "FR"}, {"payer", "DE"}, {"patient", "BE"},
       {"industry", null}};
 
-  RoundFixture(TestApp app, boolean closedGroup) {
+  public RoundFixture(TestApp app, boolean closedGroup) {
     this.app = app;
     slug = Fixtures.unique("rounds");
     groupId = Fixtures.group(slug, closedGroup, false);
@@ -101,11 +101,11 @@ final class RoundFixture {
     return f;
   }
 
-  Response createRound(Map<String, String> extra) {
+  public Response createRound(Map<String, String> extra) {
     return postForm(moderator, app.url("/documents/" + documentId + "/rounds"), roundFields(extra));
   }
 
-  static long idFrom(String location) {
+  public static long idFrom(String location) {
     Matcher m = Pattern.compile("/rounds/(\\d+)").matcher(location);
     if (!m.find()) {
       throw new AssertionError("no round in " + location);
@@ -114,7 +114,7 @@ final class RoundFixture {
   }
 
   /** A round made and opened; returns its id. */
-  long openRound(Map<String, String> extra) {
+  public long openRound(Map<String, String> extra) {
     Response made = createRound(extra);
     assertEquals(303, made.status(), made.body());
     long id = idFrom(made.location());
@@ -123,7 +123,7 @@ final class RoundFixture {
     return id;
   }
 
-  long statementId(long roundId, int position) {
+  public long statementId(long roundId, int position) {
     return TestDatabase.count("SELECT id FROM round_statements WHERE round_id = ? AND position = ?", roundId, position);
   }
 
@@ -137,7 +137,7 @@ final class RoundFixture {
         "recuse", "1", "reason", ""));
   }
 
-  static long ratings(long roundId) {
+  public static long ratings(long roundId) {
     return TestDatabase.count("SELECT count(*) FROM round_ratings WHERE round_id = ?", roundId);
   }
 

@@ -504,6 +504,27 @@ class PermissionMatrixTest {
         p -> "/api/v1/talks/" + matrixTalk(p) + "/registration", signedIn, p -> Map.of("json", "", "method", "PUT"), false));
     list.add(new Route("DELETE /api/v1/talks/:slug/registration", true, false,
         p -> "/api/v1/talks/" + matrixTalk(p) + "/registration", signedIn, p -> Map.of("json", "", "method", "DELETE"), false));
+    // consensus rounds in the JSON API (issue 17 point 8): the member is the panel; a round is read by its panel and
+    // the group's moderators (refused to other readers, hidden where the group is), rated by its panel, opened and
+    // closed by the group's moderators; a draft exists for the moderators alone; results wait for the close
+    list.add(new Route("GET /api/v1/rounds/:id", false, false, p -> "/api/v1/rounds/" + matrixRound(p, "open"),
+        (r, p) -> gate(r, p, r == Role.MEMBER || moderates(r)), null, false));
+    list.add(new Route("GET /api/v1/rounds/:id/results (still open)", false, false,
+        p -> "/api/v1/rounds/" + matrixRound(p, "open") + "/results", (r, p) -> reads(r, p) ? Outcome.CONFLICT : Outcome.HIDDEN,
+        null, false));
+    list.add(new Route("GET /api/v1/rounds/:id/results (closed)", false, false,
+        p -> "/api/v1/rounds/" + matrixRound(p, "closed") + "/results", read, null, false));
+    list.add(new Route("PUT /api/v1/rounds/:id/statements/:sid/rating", true, false, p -> {
+      long round = matrixRound(p, "open");
+      return "/api/v1/rounds/" + round + "/statements/"
+          + TestDatabase.count("SELECT id FROM round_statements WHERE round_id = ?", round) + "/rating";
+    }, (r, p) -> gate(r, p, r == Role.MEMBER), p -> Map.of("json", "{\"rating\": 8}", "method", "PUT"), false));
+    list.add(new Route("POST /api/v1/rounds/:id/open (a draft)", true, false,
+        p -> "/api/v1/rounds/" + matrixRound(p, "draft") + "/open", (r, p) -> moderates(r) ? Outcome.OK : Outcome.HIDDEN,
+        p -> Map.of("json", ""), false));
+    list.add(new Route("POST /api/v1/rounds/:id/close", true, false,
+        p -> "/api/v1/rounds/" + matrixRound(p, "open") + "/close", (r, p) -> gate(r, p, moderates(r)),
+        p -> Map.of("json", ""), false));
     // the network (issue 15 points 3 and 5): sign-up and announcements are public, writing one is for admins
     list.add(new Route("GET /network/join", false, false, p -> "/network/join", (r, p) -> Outcome.OK, null, false));
     list.add(new Route("GET /announcements", false, false, p -> "/announcements", (r, p) -> Outcome.OK, null, false));
@@ -519,6 +540,24 @@ class PermissionMatrixTest {
     list.add(new Route("GET /admin/network/overview.csv", false, true, p -> "/admin/network/overview.csv",
         (r, p) -> r == Role.ADMIN ? Outcome.OK : Outcome.FORBIDDEN, null, false));
     return list;
+  }
+
+  /**
+   * A fresh consensus round ({@code draft}, {@code open} or {@code closed}) on a fresh document of the
+   * place's group, with one statement and the member as its panel; its id.
+   */
+  private static long matrixRound(Place p, String status) {
+    long round = TestDatabase.count("""
+        INSERT INTO consensus_rounds (document_id, group_id, number, title, status, scale, panel_kind, for_share, for_from,
+               for_median, against_share, against_to, deadline, show_raters, reasons_required, hide_interim,
+               balance_threshold, created_by, opened_at, closed_at)
+        VALUES (?, ?, 1, 'Matrix round', ?, 'nine', 'named', 75, 7, 7, 75, 3, now() + interval '2 days', true, false, true,
+                25, ?, CASE WHEN ? <> 'draft' THEN now() END, CASE WHEN ? = 'closed' THEN now() END) RETURNING id""",
+        matrixDocument(p), p.groupId(), status, ids.get(Role.MODERATOR), status, status);
+    TestDatabase.update("INSERT INTO round_statements (round_id, position, section_key, revision, body) VALUES (?, 1, 1, 1, 'Matrix text')",
+        round);
+    TestDatabase.update("INSERT INTO round_panellists (round_id, member_id) VALUES (?, ?)", round, ids.get(Role.MEMBER));
+    return round;
   }
 
   /** An upcoming Talk of the place's group, made once; its slug. */
