@@ -165,7 +165,6 @@ public final class Agora {
       eu.mhealthhub.agora.declaration.DeclarationService declarations = new eu.mhealthhub.agora.declaration.DeclarationService(
           database.pool(), clock, notifications);
       NotificationAudiences.declareDeclarations(subjects, declarations);
-      notifications.start();
       Pages pages = new Pages(vertx, i18n, provider.development());
       eu.mhealthhub.agora.mail.Mail mail = await(eu.mhealthhub.agora.mail.Mail.start(vertx, database.pool(), effective, i18n,
           pages, clock, eu.mhealthhub.agora.mail.Outbox.Settings.standard(), BEFORE_WIRING));
@@ -173,6 +172,10 @@ public final class Agora {
       eu.mhealthhub.agora.notify.NotificationMail notificationMail = eu.mhealthhub.agora.notify.NotificationMail.wire(vertx,
           database.pool(), notifications, mail, i18n, clock, effective.mail().delay(), effective.defaultTimeZone());
       notificationMail.start();
+      // the fan-out worker starts only now that the mail listener is wired: a job fanned out before would have made
+      // its notifications without their immediate e-mails (while Mail.start ran, a starting node claimed jobs of the
+      // other nodes and dropped those mails)
+      notifications.start();
       mail.startWorker();
       // registration for Talks mails through the outbox; the Talk service tells it of moves and closes
       talks.registrationsWith(new eu.mhealthhub.agora.talk.TalkRegistrations(database.pool(), clock, mail.outbox(),
