@@ -74,18 +74,7 @@ public record ResultsFilter(String q, String group, String kind, Integer year, S
     if (!language.isEmpty() && !LANGUAGES.contains(language)) {
       throw DomainException.badRequest("results.error.language");
     }
-    String pageText = value(params, "page");
-    int page = 1;
-    if (!pageText.isEmpty()) {
-      try {
-        page = Integer.parseInt(pageText);
-      } catch (NumberFormatException e) {
-        page = 0;
-      }
-      if (page < 1 || page > MAX_PAGE) {
-        throw DomainException.badRequest("results.error.page");
-      }
-    }
+    int page = eu.mhealthhub.agora.web.Forms.strictPage(value(params, "page"), MAX_PAGE, "results.error.page");
     return new ResultsFilter(q, group, kind, year, language, page);
   }
 

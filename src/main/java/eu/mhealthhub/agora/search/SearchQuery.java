@@ -102,18 +102,7 @@ public record SearchQuery(String text, Optional<SearchKind> kind, String group, 
     if (!watched.isEmpty() && !Set.of("on", "true", "1").contains(watched)) {
       throw DomainException.badRequest("search.error.watched");
     }
-    String pageText = value(params, "page");
-    int page = 1;
-    if (!pageText.isEmpty()) {
-      try {
-        page = Integer.parseInt(pageText);
-      } catch (NumberFormatException e) {
-        page = 0;
-      }
-      if (page < 1 || page > MAX_PAGE) {
-        throw DomainException.badRequest("search.error.page");
-      }
-    }
+    int page = eu.mhealthhub.agora.web.Forms.strictPage(value(params, "page"), MAX_PAGE, "search.error.page");
     return new SearchQuery(q, kind, group, author, from, to, !watched.isEmpty(), page);
   }
 

@@ -35,6 +35,26 @@ public final class Forms {
     }
   }
 
+  /**
+   * A strict {@code page} parameter, for pages that refuse bad input rather than guess: 1 when absent, otherwise a
+   * number from 1 to {@code max}, or a 400 with {@code errorKey}.
+   */
+  public static int strictPage(String text, int max, String errorKey) {
+    if (text == null || text.isEmpty()) {
+      return 1;
+    }
+    int page;
+    try {
+      page = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      page = 0;
+    }
+    if (page < 1 || page > max) {
+      throw DomainException.badRequest(errorKey);
+    }
+    return page;
+  }
+
   /** Links for a pager: every page near the current one, and the first and last. */
   public static List<Map<String, Object>> pageLinks(int current, int total) {
     List<Map<String, Object>> links = new ArrayList<>();
