@@ -145,9 +145,14 @@ public final class NotificationService {
     return repository.insertJob(tx, notice);
   }
 
-  /** Registers the one listener called with the rows each fan-out creates (replacing the default, which does nothing). */
-  public void onCreated(CreatedListener listener) {
+  /**
+   * Registers the one listener called with the rows each fan-out creates (replacing the default, which does nothing);
+   * returns the one it replaces, so that whoever swaps it for a while can put it back.
+   */
+  public CreatedListener onCreated(CreatedListener listener) {
+    CreatedListener before = this.listener;
     this.listener = listener;
+    return before;
   }
 
   /** Starts this node's worker: every half second it fans out every job waiting, one transaction per job. */
