@@ -62,7 +62,7 @@ public final class WebRouter {
       "declaration/form", "declaration/history", "declaration/version", "declaration/requirement",
       "network/join", "network/joined", "network/confirm", "network/topics", "network/unsubscribe",
       "network/announcements", "network/announcement", "network/announce", "network/import", "network/import-report",
-      "network/overview");
+      "network/overview", "ops/admin");
 
   private WebRouter() {}
 
@@ -149,11 +149,12 @@ public final class WebRouter {
         .setMergeFormAttributes(false), InputCheck.body(csrf));
 
     // The network's CSV import of former followers (issue 15 point 4): one file of at most 2 MB.
-    eu.mhealthhub.agora.network.NetworkRoutes networkRoutes = new eu.mhealthhub.agora.network.NetworkRoutes(pages,
-        new eu.mhealthhub.agora.network.NetworkService(services.database().pool(), services.clock(),
-            services.mail().outbox(), services.mail().composer(), services.i18n(), limits, services.groups(),
-            config.publicUrl(), config.announcePerMinute(),
-            config.retention().getOrDefault("unconfirmed_followers", java.time.Duration.ofDays(30))), config.publicOrigin());
+    eu.mhealthhub.agora.network.NetworkService network = new eu.mhealthhub.agora.network.NetworkService(
+        services.database().pool(), services.clock(), services.mail().outbox(), services.mail().composer(), services.i18n(),
+        limits, services.groups(), config.publicUrl(), config.announcePerMinute(),
+        config.retention().getOrDefault("unconfirmed_followers", java.time.Duration.ofDays(30)));
+    eu.mhealthhub.agora.network.NetworkRoutes networkRoutes = new eu.mhealthhub.agora.network.NetworkRoutes(pages, network,
+        config.publicOrigin());
     networkRoutes.mountUploads(router, BodyHandler.create(services.uploadDirectory().toString())
         .setHandleFileUploads(true)
         .setBodyLimit(2L * 1024 * 1024 + config.maxFormBytes())
@@ -213,7 +214,7 @@ public final class WebRouter {
         services.database().pool(), services.groups(), search, config.publicUrl());
     new eu.mhealthhub.agora.results.ResultsRoutes(pages, results).mount(router);
     new eu.mhealthhub.agora.feed.FeedRoutes(new eu.mhealthhub.agora.feed.FeedService(services.database().pool(),
-        services.groups(), results, services.talks(), config.publicUrl()), services.i18n()).mount(router);
+        services.groups(), results, services.talks(), network, config.publicUrl()), services.i18n()).mount(router);
     new AttachmentRoutes(services.attachments()).mount(router);
     new eu.mhealthhub.agora.privacy.ExportRoutes(pages, services.exports()).mount(router);
     Idempotency idempotency = new Idempotency(vertx, services.database().pool());
@@ -242,6 +243,7 @@ public final class WebRouter {
         services.database().pool(), services.groups()), services.i18n()).mount(router);
     noticeRoutes.mount(router);
     networkRoutes.mount(router);
+    new eu.mhealthhub.agora.ops.AdminRoutes(pages).mount(router);
     eu.mhealthhub.agora.moderation.DecisionService decisions = new eu.mhealthhub.agora.moderation.DecisionService(
         services.database().pool(), services.groups(), services.notifications());
     new FlagRoutes(pages, new FlagService(services.threads(), services.documents(), services.talks(),

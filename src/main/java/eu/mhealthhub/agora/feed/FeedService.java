@@ -2,6 +2,8 @@ package eu.mhealthhub.agora.feed;
 
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.WorkingGroup;
+import eu.mhealthhub.agora.network.Announcement;
+import eu.mhealthhub.agora.network.NetworkService;
 import eu.mhealthhub.agora.results.ResultItem;
 import eu.mhealthhub.agora.results.ResultsService;
 import eu.mhealthhub.agora.talk.Talk;
@@ -33,19 +35,24 @@ public final class FeedService {
   static final int ENTRIES = 50;
   /** Threads in the sitemap, newest activity first (the protocol allows 50,000 addresses per file). */
   static final int SITEMAP_THREADS = 45_000;
+  /** Announcements in the sitemap, newest first (with the threads, under the protocol's 50,000). */
+  static final int SITEMAP_ANNOUNCEMENTS = 1_000;
 
   private final Pool pool;
   private final GroupService groups;
   private final ResultsService results;
   private final TalkService talks;
+  private final NetworkService network;
   private final String base;
   private final FeedRepository repository = new FeedRepository();
 
-  public FeedService(Pool pool, GroupService groups, ResultsService results, TalkService talks, URI publicUrl) {
+  public FeedService(Pool pool, GroupService groups, ResultsService results, TalkService talks, NetworkService network,
+      URI publicUrl) {
     this.pool = pool;
     this.groups = groups;
     this.results = results;
     this.talks = talks;
+    this.network = network;
     this.base = publicUrl.toString().replaceAll("/+$", "");
   }
 
@@ -96,20 +103,29 @@ public final class FeedService {
     });
   }
 
-  /** The sitemap protocol's XML: the library, the programme, public groups, their threads, adopted revisions, Talks. */
+  /**
+   * The sitemap protocol's XML: the library, the programme, public groups, their threads, adopted revisions, Talks,
+   * the network's sign-up and the announcements (which are public: only public groups' topics are announced).
+   */
   public Future<String> sitemap() {
-    return readable().compose(ids -> repository.sitemap(pool, ids, SITEMAP_THREADS)).map(locations -> {
-      StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-          + "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-      url(b, "/", null);
-      url(b, "/results", null);
-      url(b, "/talks", null);
-      url(b, "/groups", null);
-      for (FeedRepository.Location l : locations) {
-        url(b, l.path(), l.at());
-      }
-      return b.append("</urlset>\n").toString();
-    });
+    return readable().compose(ids -> repository.sitemap(pool, ids, SITEMAP_THREADS))
+        .compose(locations -> network.announcements(SITEMAP_ANNOUNCEMENTS).map(announced -> {
+          StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+              + "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+          url(b, "/", null);
+          url(b, "/results", null);
+          url(b, "/talks", null);
+          url(b, "/groups", null);
+          url(b, "/network/join", null);
+          url(b, "/announcements", announced.isEmpty() ? null : announced.get(0).publishedAt());
+          for (Announcement a : announced) {
+            url(b, "/announcements/" + a.id(), a.publishedAt());
+          }
+          for (FeedRepository.Location l : locations) {
+            url(b, l.path(), l.at());
+          }
+          return b.append("</urlset>\n").toString();
+        }));
   }
 
   /** robots.txt: pages of members, sign-in, administration, the API and search stay out of indexes. */

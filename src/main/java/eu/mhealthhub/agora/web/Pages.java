@@ -193,13 +193,14 @@ public final class Pages {
     Locale locale = viewer == null ? i18n.fallback() : viewer.locale();
     ZoneId zone = viewer == null ? UTC : viewer.zone();
     boolean token = viewer != null && viewer.csrfToken() != null;
-    List<Object> key = List.of(template, shown, locale, zone, signedIn, token, String.valueOf(ctx.<Object>get("assetVersion")),
+    boolean admin = signedIn && viewer.member().get().admin();
+    List<Object> key = List.of(template, shown, locale, zone, signedIn, admin, token, String.valueOf(ctx.<Object>get("assetVersion")),
         List.of(initials, name, here, hereEncoded, notificationCount, motion, announce, avatar));
     Encoded page = shells.getIfPresent(key);
     if (page == null) {
       Viewer shared = viewer == null ? null : new Viewer(viewer.member(), locale, zone, token ? CSRF_PLACEHOLDER : null);
       Map<String, Object> root = new HashMap<>(shown);
-      root.put("viewer", signedIn ? new ShownViewer(initials, name) : null);
+      root.put("viewer", signedIn ? new ShownViewer(initials, name, admin) : null);
       root.put("here", here);
       root.put("hereEncoded", hereEncoded);
       root.put("notificationCount", notificationCount);
@@ -225,8 +226,8 @@ public final class Pages {
         + "/avatar/64?v=" + escape(version) + "\" alt=\"\" width=\"28\" height=\"28\">";
   }
 
-  /** What a shared page shows of its viewer: holes. */
-  public record ShownViewer(String initials, String displayName) {}
+  /** What a shared page shows of its viewer: holes, and whether the header links the administration (in the key). */
+  public record ShownViewer(String initials, String displayName, boolean admin) {}
 
   private String escape(Object value) {
     return value == null ? "" : handlebars.getEscapingStrategy().escape(String.valueOf(value)).toString();

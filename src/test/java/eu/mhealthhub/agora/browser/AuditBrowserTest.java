@@ -36,7 +36,7 @@ class AuditBrowserTest {
   }
 
   @Test
-  @DisplayName("an admin filters the audit log by kind with the form; the log and the yearly summary pass axe")
+  @DisplayName("an admin filters the audit log by kind with the form; the log, the yearly summary and the administration page pass axe")
   void filterAndAxe() {
     String slug = Fixtures.unique("audit-browser");
     long groupId = Fixtures.group(slug, false, true);
@@ -65,6 +65,20 @@ class AuditBrowserTest {
     scan("site-wide audit log, filtered", failures);
     d.get(app.url("/admin/audit/summary"));
     scan("transparency summary", failures);
+    // the administration page, reached from the header and left by the keyboard alone: Tab to its first tool, Enter
+    d.get(app.url("/groups"));
+    d.findElement(By.cssSelector("nav.site-nav a[href='/admin']")).click();
+    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().endsWith("/admin"));
+    scan("administration", failures);
+    d.findElement(By.cssSelector("main h1")).click();
+    org.openqa.selenium.WebElement focused = d.switchTo().activeElement();
+    for (int i = 0; i < 20 && !"/admin/review".equals(focused.getDomAttribute("href")); i++) {
+      focused.sendKeys(org.openqa.selenium.Keys.TAB);
+      focused = d.switchTo().activeElement();
+    }
+    assertEquals("/admin/review", focused.getDomAttribute("href"), "the first tool is reached with Tab");
+    focused.sendKeys(org.openqa.selenium.Keys.ENTER);
+    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().endsWith("/admin/review"));
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
 

@@ -98,6 +98,7 @@ class ValidHtmlTest {
       new Page("/notifications", 200, SIGNED_IN),
       new Page("/notifications/preferences", 200, SIGNED_IN),
       new Page("/me/export", 200, SIGNED_IN),
+      new Page("/admin", 200, Set.of(Who.ADMIN)),
       new Page("/admin/mail", 200, Set.of(Who.ADMIN)),
       new Page("/dev/mail", 200, Set.of(Who.ADMIN)),
       new Page("/privacy", 200, EVERYONE),
