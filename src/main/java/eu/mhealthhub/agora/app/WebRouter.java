@@ -62,7 +62,7 @@ public final class WebRouter {
       "declaration/form", "declaration/history", "declaration/version", "declaration/requirement",
       "network/join", "network/joined", "network/confirm", "network/topics", "network/unsubscribe",
       "network/announcements", "network/announcement", "network/announce", "network/import", "network/import-report",
-      "network/overview", "ops/admin");
+      "network/overview", "network/member", "ops/admin");
 
   private WebRouter() {}
 

@@ -38,6 +38,13 @@ public final class NetworkPages {
     }
   }
 
+  /**
+   * A signed-in member's own choice of announcements (no sign-up form: their e-mail is their account's), with
+   * whether they follow now, whether their address bounced, and whether they just saved.
+   */
+  public record MemberPage(String email, boolean following, boolean bounced, boolean saved, boolean stopped,
+      List<TopicBox> topics, boolean hasProblems, Map<String, String> problems) {}
+
   /** After signing up: check your inbox (the same for every address). */
   public record JoinedPage(boolean done) {}
 

@@ -46,6 +46,36 @@ final class NetworkRepository {
 
   static final String BY_ID = "SELECT " + FOLLOWER_COLUMNS + " FROM network_followers WHERE id = $1";
 
+  /** A member's own follower row: the one linked to them, else the one under their e-mail; locked. */
+  static final String LOCK_MEMBER_FOLLOWER = "SELECT " + FOLLOWER_COLUMNS + """
+       FROM network_followers WHERE member_id = $1 OR email = $2
+      ORDER BY member_id = $1 DESC NULLS LAST LIMIT 1 FOR UPDATE""";
+
+  /** A member's own follower row, to show their choice. */
+  static final String MEMBER_FOLLOWER = "SELECT " + FOLLOWER_COLUMNS + """
+       FROM network_followers WHERE member_id = $1 OR email = $2
+      ORDER BY member_id = $1 DESC NULLS LAST LIMIT 1""";
+
+  /**
+   * A member follows: their provider vouched for the e-mail, so no confirmation link is needed. Consent is the
+   * member's own act of saving the form.
+   */
+  static final String INSERT_MEMBER_FOLLOWER = """
+      INSERT INTO network_followers (email, name, locale, topics, consent, source, status, created_at, confirmed_at, member_id)
+      VALUES ($1, $2, $3, $4, true, 'signup', 'confirmed', $5, $5, $6)""";
+
+  /** A member's existing row (a follower they were, or theirs): their topics, confirmed, linked to them. */
+  static final String FOLLOW_AS_MEMBER = """
+      UPDATE network_followers
+         SET topics = $2, consent = true, status = 'confirmed', confirmed_at = coalesce(confirmed_at, $3),
+             unsubscribed_at = NULL, confirm_nonce = NULL, member_id = $4
+       WHERE id = $1 AND status <> 'bounced'""";
+
+  /** A member stops following: their row is kept, unsubscribed, like a follower's one-click unsubscribe. */
+  static final String UNFOLLOW_AS_MEMBER = """
+      UPDATE network_followers SET status = 'unsubscribed', unsubscribed_at = $2, confirm_nonce = NULL
+       WHERE id = $1 AND status IN ('pending', 'confirmed')""";
+
   static final String SET_TOPICS = "UPDATE network_followers SET topics = $2 WHERE id = $1 AND status = 'confirmed'";
 
   static final String UNSUBSCRIBE = """
@@ -232,6 +262,30 @@ final class NetworkRepository {
 
   Future<Optional<Follower>> lockByEmail(SqlClient tx, String email) {
     return tx.preparedQuery(LOCK_BY_EMAIL).execute(Tuple.of(email)).map(NetworkRepository::first);
+  }
+
+  Future<Optional<Follower>> lockMemberFollower(SqlClient tx, long memberId, String email) {
+    return tx.preparedQuery(LOCK_MEMBER_FOLLOWER).execute(Tuple.of(memberId, email)).map(NetworkRepository::first);
+  }
+
+  Future<Optional<Follower>> memberFollower(SqlClient db, long memberId, String email) {
+    return db.preparedQuery(MEMBER_FOLLOWER).execute(Tuple.of(memberId, email)).map(NetworkRepository::first);
+  }
+
+  Future<Void> insertMemberFollower(SqlClient tx, long memberId, String email, String name, String locale,
+      List<String> topics, Instant now) {
+    return tx.preparedQuery(INSERT_MEMBER_FOLLOWER).execute(Tuple.from(new Object[] {email, name, locale,
+        topics.toArray(String[]::new), now.atOffset(ZoneOffset.UTC), memberId})).mapEmpty();
+  }
+
+  /** Completes with whether the row was updated (false for a bounced address). */
+  Future<Boolean> followAsMember(SqlClient tx, long id, long memberId, List<String> topics, Instant now) {
+    return tx.preparedQuery(FOLLOW_AS_MEMBER).execute(Tuple.from(new Object[] {id, topics.toArray(String[]::new),
+        now.atOffset(ZoneOffset.UTC), memberId})).map(rows -> rows.rowCount() == 1);
+  }
+
+  Future<Void> unfollowAsMember(SqlClient tx, long id, Instant now) {
+    return tx.preparedQuery(UNFOLLOW_AS_MEMBER).execute(Tuple.of(id, now.atOffset(ZoneOffset.UTC))).mapEmpty();
   }
 
   Future<Void> renewPending(SqlClient tx, long id, JoinForm f, String locale, String nonceOrNull) {

@@ -9,6 +9,7 @@ import eu.mhealthhub.agora.network.NetworkPages.AnnouncementsPage;
 import eu.mhealthhub.agora.network.NetworkPages.ConfirmPage;
 import eu.mhealthhub.agora.network.NetworkPages.JoinPage;
 import eu.mhealthhub.agora.network.NetworkPages.JoinedPage;
+import eu.mhealthhub.agora.network.NetworkPages.MemberPage;
 import eu.mhealthhub.agora.network.NetworkPages.TopicsPage;
 import eu.mhealthhub.agora.network.NetworkPages.UnsubscribePage;
 import eu.mhealthhub.agora.web.ClientAddress;
@@ -26,6 +27,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * "Join our network" and announcements.
@@ -109,6 +111,8 @@ public final class NetworkRoutes {
     router.post("/admin/network/repermission").handler(Forms::members).handler(NetworkRoutes::admins)
         .handler(this::repermission);
     router.get("/network/join").handler(this::form);
+    // a member follows announcements from their account, without the sign-up form and its confirmation link
+    router.post("/network/follow").handler(Forms::members).handler(this::follow);
     router.get("/network/joined").handler(this::joined);
     router.get("/network/confirm").handler(this::confirmPage);
     router.get("/network/topics").handler(this::topics);
@@ -139,6 +143,14 @@ public final class NetworkRoutes {
   }
 
   private void form(RoutingContext ctx) {
+    Optional<Member> member = Viewer.of(ctx).member();
+    if (member.isPresent()) {
+      memberPage(member.get(), ctx.request().getParam("saved") != null, ctx.request().getParam("stopped") != null, null)
+          .map(ViewModel::of)
+          .onSuccess(model -> pages.render(ctx, "network/member", model))
+          .onFailure(ctx::fail);
+      return;
+    }
     network.topics()
         .map(topics -> ViewModel.of(JoinPage.empty(topics, Viewer.of(ctx).locale())))
         .onSuccess(model -> pages.render(ctx, "network/join", model))
@@ -156,6 +168,26 @@ public final class NetworkRoutes {
       return network.join(form, viewer.locale(), ClientAddress.of(ctx)).map(v -> FormResult.done("/network/joined"));
     })
         .onSuccess(result -> result.send(ctx, pages, "network/join"))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<MemberPage> memberPage(Member member, boolean saved, boolean stopped, List<String> refused) {
+    return network.following(member).compose(f -> network.topics().map(topics -> new MemberPage(
+        member.email() == null ? "" : member.email(), f.following(), f.bounced(), saved, stopped,
+        NetworkPages.boxes(topics, refused == null ? f.topics() : refused), refused != null,
+        refused == null ? Map.of() : Map.of("topics", "network.error.topics"))));
+  }
+
+  private void follow(RoutingContext ctx) {
+    Member member = Viewer.of(ctx).member().orElseThrow();
+    boolean stop = ctx.request().getFormAttribute("stop") != null;
+    List<String> chosen = stop ? List.of() : ctx.request().formAttributes().getAll("topic");
+    network.follow(member, chosen)
+        .<FormResult<MemberPage>>map(v -> FormResult.done(chosen.isEmpty() ? "/network/join?stopped=1" : "/network/join?saved=1"))
+        .recover(e -> e instanceof DomainException d && "network.error.topics".equals(d.messageKey())
+            ? memberPage(member, false, false, chosen).map(page -> new FormResult.Problems<>(400, page))
+            : Future.failedFuture(e))
+        .onSuccess(result -> result.send(ctx, pages, "network/member"))
         .onFailure(ctx::fail);
   }
 

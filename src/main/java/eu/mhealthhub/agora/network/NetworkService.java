@@ -211,6 +211,59 @@ public final class NetworkService {
     }));
   }
 
+  /** What a member chose about announcements: whether they follow, which topics, and whether their address bounced. */
+  public record MemberFollowing(boolean following, boolean bounced, List<String> topics) {}
+
+  /** The member's choice, from their follower row (the one linked to them, else the one under their e-mail). */
+  public Future<MemberFollowing> following(Member member) {
+    String email = memberEmail(member);
+    if (email == null) {
+      return Future.succeededFuture(new MemberFollowing(false, false, List.of()));
+    }
+    return repository.memberFollower(pool, member.id(), email).map(f -> f
+        .map(x -> new MemberFollowing(x.status().equals("confirmed"), x.status().equals("bounced"),
+            x.status().equals("confirmed") ? x.topics() : List.of()))
+        .orElse(new MemberFollowing(false, false, List.of())));
+  }
+
+  /**
+   * A signed-in member follows these topics, or nothing when the list is empty. Their provider vouched for their
+   * e-mail, so there is no confirmation link: the follower row (theirs, or the one a follower they were left under the
+   * same address) is confirmed and linked to them at once. BAD_REQUEST when the member has no e-mail
+   * ({@code network.member.noEmail}), names a topic that is none of {@link #topics} ({@code network.error.topics}),
+   * or the address bounced ({@code network.member.bounced}); nothing is stored then.
+   */
+  public Future<Void> follow(Member member, List<String> topics) {
+    String email = memberEmail(member);
+    if (email == null) {
+      return Future.failedFuture(DomainException.badRequest("network.member.noEmail"));
+    }
+    return topicCodes().compose(codes -> {
+      if (!codes.containsAll(topics) || topics.size() != new LinkedHashSet<>(topics).size()) {
+        return Future.failedFuture(DomainException.badRequest("network.error.topics"));
+      }
+      Instant now = clock.instant();
+      return pool.withTransaction(tx -> repository.lockMemberFollower(tx, member.id(), email).compose(existing -> {
+        if (existing.isPresent() && existing.get().status().equals("bounced")) {
+          return Future.failedFuture(DomainException.badRequest("network.member.bounced"));
+        }
+        if (topics.isEmpty()) {
+          return existing.isEmpty() ? Future.succeededFuture() : repository.unfollowAsMember(tx, existing.get().id(), now);
+        }
+        if (existing.isEmpty()) {
+          String locale = supported(member.locale() == null ? null : Locale.forLanguageTag(member.locale()));
+          return repository.insertMemberFollower(tx, member.id(), email, member.displayName(), locale, topics, now);
+        }
+        return repository.followAsMember(tx, existing.get().id(), member.id(), topics, now).mapEmpty();
+      }));
+    });
+  }
+
+  /** The member's e-mail as follower rows hold it (lower-cased), or null when they have none. */
+  private static String memberEmail(Member member) {
+    return member.email() == null || member.email().isBlank() ? null : member.email().strip().toLowerCase(Locale.ROOT);
+  }
+
   /** The codes of the topics. */
   Set<String> codes(List<Topic> topics) {
     Set<String> codes = new LinkedHashSet<>();

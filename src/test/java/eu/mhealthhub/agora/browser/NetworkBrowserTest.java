@@ -98,6 +98,31 @@ class NetworkBrowserTest {
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
 
+  @Test
+  @DisplayName("a member reaches Hub announcements from the notification settings and follows a topic with the keyboard; axe passes")
+  void memberFollowsWithKeyboard() {
+    ChromeDriver d = chromium.driver();
+    chromium.clearCookies();
+    List<String> failures = new ArrayList<>();
+    assertEquals("Maria Hoffmann", Chromium.signIn(d, app.url("/"), "Maria Hoffmann"));
+    d.get(app.url("/notifications/preferences"));
+    d.findElement(By.tagName("h1")).click();
+    tabTo(d, "announcements-link").sendKeys(Keys.ENTER);
+    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().endsWith("/network/join"));
+    assertEquals("Hub announcements", d.findElement(By.tagName("h1")).getText());
+    scan("a member's announcements page", failures);
+    d.findElement(By.tagName("h1")).click();
+    WebElement talks = tabTo(d, "topic-talks");
+    if (!talks.isSelected()) {
+      talks.sendKeys(Keys.SPACE);
+    }
+    d.findElement(By.cssSelector("form.network-follow button[name=save]")).sendKeys(Keys.ENTER);
+    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> !d.findElements(By.id("saved")).isEmpty());
+    assertTrue(d.findElement(By.id("topic-talks")).isSelected());
+    scan("a member's announcements page, saved", failures);
+    assertTrue(failures.isEmpty(), String.join("\n", failures));
+  }
+
   private static String confirmLink(String email) {
     DevMailServer server = app.agora().services().mail().devServer().orElseThrow();
     Pattern link = Pattern.compile("(https?://[^\\s]+/network/confirm\\?token=[A-Za-z0-9_.-]+)");

@@ -43,12 +43,12 @@ class NetworkJoinTest {
         "stakeholderType", "hta", "topic", topic, "consent", "yes", "website", ""));
   }
 
-  private static List<DevMailServer.Received> mailsTo(TestApp app, String address) {
+  static List<DevMailServer.Received> mailsTo(TestApp app, String address) {
     return app.agora().services().mail().devServer().orElseThrow().received().stream()
         .filter(r -> r.to().contains(address)).toList();
   }
 
-  private static DevMailServer.Received awaitMail(TestApp app, String address, int count) {
+  static DevMailServer.Received awaitMail(TestApp app, String address, int count) {
     Instant end = Instant.now().plus(Duration.ofSeconds(20));
     while (Instant.now().isBefore(end)) {
       app.agora().services().mail().outbox().runRound().toCompletionStage().toCompletableFuture().join();
@@ -71,7 +71,7 @@ class NetworkJoinTest {
   }
 
   /** Lets the outbox send what is due, so that "nothing more arrived" means something. */
-  private static void drain(TestApp app) {
+  static void drain(TestApp app) {
     for (int i = 0; i < 3; i++) {
       app.agora().services().mail().outbox().runRound().toCompletionStage().toCompletableFuture().join();
     }
