@@ -99,6 +99,12 @@ final class ExportRepository {
              r.created_at, r.status_at
         FROM talk_registrations r JOIN talks t ON t.id = r.talk_id WHERE r.member_id = $1""", "t.id");
 
+  /** The Hub's announcements the member follows (network/): their follower row, linked to them; no link nonce. */
+  static final String NETWORK_FOLLOWER = array("""
+      SELECT email, name, organisation, country, stakeholder_type, locale, topics, consent, source, status, created_at,
+             confirmed_at, unsubscribed_at
+        FROM network_followers WHERE member_id = $1""", "t.created_at");
+
   /** Attendance in Talks' live rooms (talk/TalkAttendance): which Talk, first and last seen there. */
   static final String TALK_ATTENDANCE = array("""
       SELECT t.id AS talk_id, t.slug AS talk_slug, t.title AS talk_title, a.first_seen, a.last_seen

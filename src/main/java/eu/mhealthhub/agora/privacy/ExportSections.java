@@ -36,6 +36,7 @@ final class ExportSections {
       new Section("talk_votes.json", ExportRepository.TALK_VOTES),
       new Section("talk_messages.json", ExportRepository.TALK_MESSAGES),
       new Section("talk_registrations.json", ExportRepository.TALK_REGISTRATIONS),
+      new Section("network_follower.json", ExportRepository.NETWORK_FOLLOWER),
       new Section("notifications.json", ExportRepository.NOTIFICATIONS),
       new Section("read_positions.json", ExportRepository.READ_POSITIONS),
       new Section("sign_ins.json", ExportRepository.SIGN_INS),

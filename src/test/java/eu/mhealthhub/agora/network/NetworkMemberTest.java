@@ -77,6 +77,7 @@ class NetworkMemberTest {
     assertEquals(303, member.post(app.url("/network/follow"), Map.of("_csrf", app.csrf(member), "topic", "results"))
         .status());
     assertEquals("confirmed results", state(id));
+
   }
 
   @Test
