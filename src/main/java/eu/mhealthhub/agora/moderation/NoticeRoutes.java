@@ -1,9 +1,8 @@
 package eu.mhealthhub.agora.moderation;
 
-import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.web.ClientAddress;
 import eu.mhealthhub.agora.web.FormResult;
-import eu.mhealthhub.agora.web.InputCheck;
+import eu.mhealthhub.agora.web.Forms;
 import eu.mhealthhub.agora.web.Pages;
 import eu.mhealthhub.agora.web.ViewModel;
 import eu.mhealthhub.agora.web.Viewer;
@@ -40,18 +39,7 @@ public final class NoticeRoutes {
    * notice), while a signed-in member's needs the session's token like any other form.
    */
   public void mountAnonymous(Router router, Handler<RoutingContext> csrf) {
-    router.post("/notices").handler(InputCheck.body(ctx -> {
-      if (Viewer.of(ctx).signedIn()) {
-        csrf.handle(ctx);
-      } else {
-        String origin = ctx.request().getHeader("Origin");
-        if (origin != null && !origin.equals(publicOrigin)) {
-          ctx.fail(DomainException.forbidden());
-        } else {
-          ctx.next();
-        }
-      }
-    })).handler(this::file);
+    router.post("/notices").handler(Forms.visitorOrMember(csrf, publicOrigin)).handler(this::file);
   }
 
   public void mount(Router router) {

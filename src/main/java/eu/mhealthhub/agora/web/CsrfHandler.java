@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * Refuses every state-changing request (POST, PUT, PATCH, DELETE) that does not carry the
  * session's synchroniser token, in the {@code _csrf} form field or the {@code X-CSRF-Token}
- * header, or whose {@code Origin} is another site. Requests without a session have no token and so
+ * header, or that a browser says comes from another site ({@link Forms#crossSite}). Requests without a session have no token and so
  * change nothing. Vert.x's own CSRFHandler binds a cookie token to the session id and names its
  * form field after its header; this keeps one token per session, simpler to render and to test.
  */
@@ -31,8 +31,7 @@ public final class CsrfHandler implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    String origin = ctx.request().getHeader("Origin");
-    if (origin != null && !origin.equals(publicOrigin)) {
+    if (Forms.crossSite(ctx, publicOrigin)) {
       ctx.fail(403);
       return;
     }

@@ -104,24 +104,36 @@ public final class Forms {
   }
 
   /**
-   * The check for a form a visitor without a session may post (a network sign-up, a Talk registration, a cancel or
-   * confirm button of a mailed link), placed after the body handler and before the CSRF check: a signed-in member's
-   * post goes through {@code csrf} as every form does; a visitor's has no session a forged form could act in, and is
-   * refused only when its {@code Origin} names another site (browsers send it on cross-site posts).
+   * The check for a form a visitor without a session may post (a network sign-up, a Talk registration, a notice, a
+   * cancel or confirm button of a mailed link), placed after the body handler and before the CSRF check: a signed-in
+   * member's post goes through {@code csrf} as every form does; a visitor's has no session a forged form could act in,
+   * and is refused when it comes from another site ({@link #crossSite}).
    */
   public static io.vertx.core.Handler<RoutingContext> visitorOrMember(io.vertx.core.Handler<RoutingContext> csrf,
       String publicOrigin) {
     return InputCheck.body(ctx -> {
       if (Viewer.of(ctx).signedIn()) {
         csrf.handle(ctx);
-        return;
-      }
-      String origin = ctx.request().getHeader("Origin");
-      if (origin != null && !origin.equals(publicOrigin)) {
+      } else if (crossSite(ctx, publicOrigin)) {
         ctx.fail(DomainException.forbidden());
       } else {
         ctx.next();
       }
     });
+  }
+
+  /**
+   * Whether a browser says this request comes from another site: its {@code Origin} names another origin, or it sent no
+   * {@code Origin} (older browsers leave it out of some posts) but its {@code Sec-Fetch-Site} says {@code cross-site} or
+   * {@code same-site} (a sibling subdomain is another origin too). A request with neither header is not a browser's
+   * cross-site form: it is let through, and the session's token still guards everything a member may do.
+   */
+  public static boolean crossSite(RoutingContext ctx, String publicOrigin) {
+    String origin = ctx.request().getHeader("Origin");
+    if (origin != null) {
+      return !origin.equals(publicOrigin);
+    }
+    String site = ctx.request().getHeader("Sec-Fetch-Site");
+    return site != null && !site.equals("same-origin") && !site.equals("none");
   }
 }

@@ -157,6 +157,12 @@ class NoticesTest {
     assertThat(member.post(app.url("/notices"), valid("/posts/1", "mona@example.org")).status()).isEqualTo(403);
     assertThat(new Browser().post(app.url("/notices"), valid("/posts/1", "x@example.org"), "Origin", "https://evil.example").status())
         .isEqualTo(403);
+    assertThat(new Browser().post(app.url("/notices"), valid("/posts/1", "x@example.org"), "Sec-Fetch-Site", "cross-site")
+        .status()).isEqualTo(403);
+    // a member's form from another site is refused even with the right token, when the browser says where it came from
+    Map<String, String> forged = valid("/posts/1", Fixtures.unique("mona") + "@example.org");
+    forged.put("_csrf", app.csrf(member));
+    assertThat(member.post(app.url("/notices"), forged, "Sec-Fetch-Site", "cross-site").status()).isEqualTo(403);
     assertThat(notices()).isEqualTo(before);
     Map<String, String> form = valid("/posts/1", Fixtures.unique("mona") + "@example.org");
     form.put("_csrf", app.csrf(member));

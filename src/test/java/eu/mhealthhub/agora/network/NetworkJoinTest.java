@@ -203,6 +203,11 @@ class NetworkJoinTest {
     assertThat(new Browser().post(app.url("/network/join"), robot).status()).isEqualTo(400);
     assertThat(new Browser().post(app.url("/network/join"), form("Eve", email, "talks"), "Origin", "https://evil.example")
         .status()).isEqualTo(403);
+    // a browser that leaves Origin out still says where the form came from
+    assertThat(new Browser().post(app.url("/network/join"), form("Eve", email, "talks"), "Sec-Fetch-Site", "cross-site")
+        .status()).isEqualTo(403);
+    assertThat(new Browser().post(app.url("/network/join"), form("Eve", email, "talks"), "Sec-Fetch-Site", "same-site")
+        .status()).isEqualTo(403);
     assertThat(TestDatabase.count("SELECT count(*) FROM network_followers WHERE email = ?", email)).isZero();
   }
 
