@@ -1,13 +1,9 @@
 package eu.mhealthhub.agora.network;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import eu.mhealthhub.agora.web.SignedTokens;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.Locale;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The signed links a follower gets by e-mail, which work without signing in: {@code base64url(claim).base64url(mac)},
@@ -19,8 +15,6 @@ import javax.crypto.spec.SecretKeySpec;
 final class NetworkTokens {
 
   static final String KEY_NAME = "network";
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
   /** What a link is for. */
   enum Purpose { CONFIRM, TOPICS, UNSUBSCRIBE }
@@ -32,13 +26,10 @@ final class NetworkTokens {
     }
   }
 
-  private final byte[] key;
+  private final SignedTokens signed;
 
   NetworkTokens(byte[] key) {
-    if (key.length < 32) {
-      throw new IllegalArgumentException("a network key has at least 32 bytes");
-    }
-    this.key = key.clone();
+    this.signed = new SignedTokens(KEY_NAME, key, 300);
   }
 
   String confirm(long followerId, String nonce, Instant expires) {
@@ -54,43 +45,27 @@ final class NetworkTokens {
   }
 
   private String sign(Claim c) {
-    String claim = c.purpose().name().toLowerCase() + ":" + c.followerId() + ":" + c.nonce() + ":" + c.expiresAt();
-    return B64.encodeToString(claim.getBytes(StandardCharsets.UTF_8)) + "." + B64.encodeToString(mac(claim));
+    return signed.sign(name(c.purpose()) + ":" + c.followerId() + ":" + c.nonce() + ":" + c.expiresAt());
+  }
+
+  private static String name(Purpose purpose) {
+    return purpose.name().toLowerCase(Locale.ROOT);
   }
 
   /** The claim of a genuine token of that purpose (expired or not); empty for anything else. */
   Optional<Claim> verify(String token, Purpose purpose) {
-    if (token == null || token.length() > 300) {
-      return Optional.empty();
-    }
-    int dot = token.indexOf('.');
-    if (dot <= 0 || dot != token.lastIndexOf('.')) {
-      return Optional.empty();
-    }
-    try {
-      String claim = new String(B64D.decode(token.substring(0, dot)), StandardCharsets.UTF_8);
-      if (!MessageDigest.isEqual(mac(claim), B64D.decode(token.substring(dot + 1)))) {
-        return Optional.empty();
-      }
+    return signed.claim(token).flatMap(claim -> {
       String[] parts = claim.split(":", -1);
-      if (parts.length != 4 || !parts[0].equals(purpose.name().toLowerCase())) {
+      if (parts.length != 4 || !parts[0].equals(name(purpose))) {
         return Optional.empty();
       }
-      long id = Long.parseLong(parts[1]);
-      long expires = Long.parseLong(parts[3]);
-      return id > 0 ? Optional.of(new Claim(purpose, id, parts[2], expires)) : Optional.empty();
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-  }
-
-  private byte[] mac(String claim) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal((KEY_NAME + "\n" + claim).getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-    }
+      try {
+        long id = Long.parseLong(parts[1]);
+        long expires = Long.parseLong(parts[3]);
+        return id > 0 ? Optional.of(new Claim(purpose, id, parts[2], expires)) : Optional.empty();
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    });
   }
 }
