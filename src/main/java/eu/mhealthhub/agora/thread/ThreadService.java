@@ -324,19 +324,26 @@ public final class ThreadService {
    * Starts a thread inside the caller's transaction with the given posts in order (the first opens
    * it), each under its own author, mentions linked and recorded as for any post. The caller has
    * decided that this may happen (a Talk's follow-up, opened by a moderator who closes the room);
-   * the group is written to whatever its authors' memberships. Completes with the thread id and the
+   * the group is written to whatever its authors' memberships. Its notifications are those of any new thread: the
+   * group's watchers hear of it, and the members each post mentions. Completes with the thread id and the
    * changes to record; fails with BAD_REQUEST when a post is empty or too long.
    */
   public Future<Outcome<Long>> startThreadIn(SqlConnection conn, WorkingGroup group, String title, List<Carried> posts) {
-    return startThreadIn(conn, group.id(), group.closed(), title, posts);
+    return startThreadIn(conn, group.id(), group.closed(), title, posts, true);
   }
 
   /**
    * {@link #startThreadIn(SqlConnection, WorkingGroup, String, List)} for a group known by id and
-   * visibility only, as the demo seeder knows the groups it is writing in the same transaction.
+   * visibility only, as the demo seeder knows the groups it is writing in the same transaction; it notifies nobody
+   * (demo content is a history, not news).
    */
   public Future<Outcome<Long>> startThreadIn(SqlConnection conn, long groupId, boolean closedGroup, String title,
       List<Carried> posts) {
+    return startThreadIn(conn, groupId, closedGroup, title, posts, false);
+  }
+
+  private Future<Outcome<Long>> startThreadIn(SqlConnection conn, long groupId, boolean closedGroup, String title,
+      List<Carried> posts, boolean notify) {
     Long readers = closedGroup ? groupId : null;
     if (posts.isEmpty() || title == null || title.isBlank() || title.strip().length() > ForumThread.MAX_TITLE) {
       return Future.failedFuture(DomainException.badRequest("thread.error.title.required"));
@@ -347,7 +354,8 @@ public final class ThreadService {
       }
     }
     Carried first = posts.get(0);
-    return repository.insertThread(conn, groupId, title.strip(), first.authorId(), null, first.at()).compose(inserted -> {
+    String shown = title.strip();
+    return repository.insertThread(conn, groupId, shown, first.authorId(), null, first.at()).compose(inserted -> {
       long threadId = inserted.orElseThrow();
       List<Change> made = new ArrayList<>();
       made.add(Change.group(groupId, "thread.created", threadId));
@@ -360,11 +368,21 @@ public final class ThreadService {
                 p.at(), null)
                 .compose(postId -> {
                   made.add(Change.thread(threadId, "post.created", postId));
-                  return recordMentions(conn, postId, m);
+                  return recordMentions(conn, postId, m).compose(x -> notify
+                      ? notifications.record(conn, carriedNotice(postId, p.authorId(), threadId, groupId, shown, m, position))
+                      : Future.succeededFuture());
                 })));
       }
       return chain.map(v -> new Outcome<>(threadId, List.copyOf(made)));
     });
+  }
+
+  /** A carried post's notice: the members it mentions; the first post also tells the group's watchers of the thread. */
+  private static Notice carriedNotice(long postId, long authorId, long threadId, long groupId, String title, Mentioning m,
+      int position) {
+    Notice notice = Notice.about("post", postId, "/posts/" + postId).by(authorId).in("thread", threadId, groupId, title)
+        .tell(m.members().stream().map(ThreadRepository.Mentionable::id).toList(), NotificationKind.MENTION);
+    return position == 1 ? notice.watchers("group", groupId, NotificationKind.WATCHED_GROUP) : notice;
   }
 
   /**
