@@ -25,16 +25,17 @@ import java.util.Optional;
 final class SearchRepository {
 
   /**
-   * How many of the newest matches are ranked (and so can be paged through: ten pages); every match is
-   * counted. A post's rank is computed for these only (see {@link #matches()}).
+   * How many of the newest matches are ranked (and so can be paged through: five pages of 20). A post's
+   * rank is computed for these only (see {@link #matches()}). 200 until stop 13: a frequent word's search
+   * then read and ranked twice as many posts, its largest cost (bench/SEARCH.md, "A hundred ranked").
    */
-  static final int RANKED = 200;
+  static final int RANKED = 100;
 
   /**
    * How far matches are counted: the count is exact up to this many, "more than" this beyond. Counting every
    * match of a frequent word meant reading every matching post; counting as far as the ranked candidates
-   * costs nothing more than finding them (see {@link #bands()}), counting to 1,000 would read up to 800
-   * posts more per search.
+   * costs nothing more than finding them (see {@link #bands()}), counting further would read more posts
+   * per search than are ranked.
    */
   static final int COUNTED = RANKED;
 

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * A passage of a result with the words that matched marked, as parts of plain text: templates
  * print each part escaped (a hit inside {@code <mark>}), so nothing a person wrote can become
- * markup. {@link #html()} is the same, escaped, for JSON clients.
+ * markup. {@link #html()} is the same, escaped, for the results page and JSON clients.
  */
 public record Snippet(List<Part> parts) {
 

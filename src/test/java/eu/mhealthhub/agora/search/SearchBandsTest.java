@@ -81,17 +81,17 @@ class SearchBandsTest {
   }
 
   @Test
-  @DisplayName("a word in more posts than are ranked: 'more than 200', and the 200 ranked are exactly the newest")
+  @DisplayName("a word in more posts than are ranked: 'more than 100', and the 100 ranked are exactly the newest")
   void moreThanRanked() {
     JsonObject first = json(api(app, reader, "q=" + marker + "&kind=posts"));
     assertEquals(SearchResults.COUNTED, first.getLong("total"));
     assertTrue(first.getBoolean("more"));
-    assertEquals(10, first.getInteger("pages"));
+    assertEquals(5, first.getInteger("pages"));
     assertThat(page(app, reader, "q=" + marker + "&kind=posts").html().select("#results-heading").text())
-        .startsWith("More than 200 results");
+        .startsWith("More than 100 results");
     List<String> urls = allResults("q=" + marker + "&kind=posts");
-    assertEquals(200, urls.size());
-    assertEquals(newestPosts("", 200), new HashSet<>(urls));
+    assertEquals(100, urls.size());
+    assertEquals(newestPosts("", 100), new HashSet<>(urls));
     // the newest of equally relevant posts comes first
     assertEquals(TestDatabase.text("SELECT '/posts/' || id FROM posts WHERE thread_id = ? ORDER BY created_at DESC LIMIT 1",
         thread), urls.get(0));
@@ -101,7 +101,7 @@ class SearchBandsTest {
   @DisplayName("the same with a group filter, and a date range counts exactly the posts within it")
   void filtered() {
     List<String> urls = allResults("q=" + marker + "&kind=posts&group=" + slug);
-    assertEquals(newestPosts("", 200), new HashSet<>(urls));
+    assertEquals(newestPosts("", 100), new HashSet<>(urls));
     // from 400 to 200 days ago: about 40 posts, all counted and shown, "more" false
     String from = TestDatabase.text("SELECT to_char(now() - interval '400 days', 'YYYY-MM-DD')");
     String to = TestDatabase.text("SELECT to_char(now() - interval '200 days', 'YYYY-MM-DD')");
