@@ -39,11 +39,6 @@ final class SearchRepository {
    */
   static final int COUNTED = RANKED;
 
-  /** {@code ts_headline}'s options: hits between markers no text can hold (they are removed from it first). */
-  private static final String HEADLINE = "'StartSel=\"" + Snippet.START + "\", StopSel=\"" + Snippet.STOP
-      + "\", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"'";
-  private static final String NO_MARKERS = "'" + Snippet.START + Snippet.STOP + "'";
-
   /**
    * Every match with its rank, in the groups $3 (deleted posts only in $4), by author $5 (null: anyone),
    * written from $6 until before $7, in threads member $8 watches (null: any), of the kinds $9;
@@ -149,56 +144,58 @@ final class SearchRepository {
         SELECT * FROM ranked ORDER BY score DESC, at DESC, kind, id, sub LIMIT $10::int OFFSET $11::int
       )
       SELECT pg.kind, pg.at, (SELECT count(*) FROM matches) + {REST} AS total, x.title, x.url, x.group_name, x.author_name, x.filter,
-             ts_headline(x.config, translate(x.body, %2$s, ''), q.query, %1$s) AS snippet
+             -- the passage is cut and marked in Java (Snippet.of): ts_headline parsed and stemmed every word of the
+             -- 20 bodies again, about a sixth of a single word's search; the query's lexemes are all it needs
+             x.body AS body, q.query::text AS lexemes
         FROM shown pg CROSS JOIN q
         CROSS JOIN LATERAL (
           SELECT t.title, '/threads/' || t.id AS url, g.name AS group_name, m.display_name AS author_name,
-                 'threads' AS filter, agora_search_config(t.language) AS config,
+                 'threads' AS filter,
                  coalesce((SELECT p1.body_markdown FROM posts p1 WHERE p1.thread_id = t.id AND p1.position = 1
                              AND (p1.deleted_at IS NULL OR t.group_id = ANY($4::bigint[]))), t.title) AS body
             FROM threads t JOIN working_groups g ON g.id = t.group_id JOIN members m ON m.id = t.author_id
            WHERE pg.kind = 'thread' AND t.id = pg.id
           UNION ALL
-          SELECT t.title, '/posts/' || p.id, g.name, m.display_name, 'posts', agora_search_config(p.language), p.body_markdown
+          SELECT t.title, '/posts/' || p.id, g.name, m.display_name, 'posts', p.body_markdown
             FROM posts p JOIN threads t ON t.id = p.thread_id JOIN working_groups g ON g.id = p.group_id
             JOIN members m ON m.id = p.author_id
            WHERE pg.kind = 'post' AND p.id = pg.id
           UNION ALL
-          SELECT a.file_name, '/posts/' || p.id, g.name, m.display_name, 'posts', 'agora_simple'::regconfig,
+          SELECT a.file_name, '/posts/' || p.id, g.name, m.display_name, 'posts',
                  t.title || ' · ' || a.file_name
             FROM attachments a JOIN posts p ON p.id = a.post_id JOIN threads t ON t.id = p.thread_id
             JOIN working_groups g ON g.id = t.group_id JOIN members m ON m.id = p.author_id
            WHERE pg.kind = 'attachment' AND a.id = pg.id
           UNION ALL
-          SELECT d.title, '/documents/' || d.id, g.name, '', 'documents', 'agora_simple'::regconfig, d.title
+          SELECT d.title, '/documents/' || d.id, g.name, '', 'documents', d.title
             FROM documents d JOIN working_groups g ON g.id = d.group_id
            WHERE pg.kind = 'document' AND d.id = pg.id
           UNION ALL
           SELECT d.title, '/documents/' || d.id || '#s' || s.section_key, g.name, '', 'documents',
-                 'agora_simple'::regconfig, s.source
+                 s.source
             FROM document_sections s JOIN documents d ON d.id = s.document_id AND s.revision = d.current_revision
             JOIN working_groups g ON g.id = d.group_id
            WHERE pg.kind = 'section' AND d.id = pg.id AND s.section_key = pg.sub
           UNION ALL
           SELECT d.title, '/documents/' || d.id || '/sections/' || c.section_key || '#comment-' || c.id, g.name,
-                 m.display_name, 'documents', 'agora_simple'::regconfig, c.body
+                 m.display_name, 'documents', c.body
             FROM document_comments c JOIN documents d ON d.id = c.document_id JOIN working_groups g ON g.id = d.group_id
             JOIN members m ON m.id = c.author_id
            WHERE pg.kind = 'comment' AND c.id = pg.id
           UNION ALL
-          SELECT k.title, '/talks/' || k.slug, '', '', 'talks', 'agora_simple'::regconfig,
+          SELECT k.title, '/talks/' || k.slug, '', '', 'talks',
                  concat_ws(' · ', (SELECT string_agg(sp.name, ', ' ORDER BY sp.position) FROM talk_speakers sp
                                     WHERE sp.talk_id = k.id), nullif(k.description, ''))
             FROM talks k
            WHERE pg.kind = 'talk' AND k.id = pg.id
           UNION ALL
           SELECT k.title, '/talks/' || k.slug || '#question-' || qu.id, '',
-                 CASE WHEN qu.anonymous THEN '' ELSE m.display_name END, 'talks', 'agora_simple'::regconfig, qu.body
+                 CASE WHEN qu.anonymous THEN '' ELSE m.display_name END, 'talks', qu.body
             FROM talk_questions qu JOIN talks k ON k.id = qu.talk_id JOIN members m ON m.id = qu.author_id
            WHERE pg.kind = 'question' AND qu.id = pg.id
         ) x
        ORDER BY pg.score DESC, pg.at DESC, pg.kind, pg.id, pg.sub
-      """.formatted(HEADLINE, NO_MARKERS);
+      """;
   }
 
   /**
@@ -426,7 +423,7 @@ final class SearchRepository {
         total = r.getLong("total");
         hits.add(new SearchHit(r.getString("kind"), SearchKind.ofCode(r.getString("filter")).orElseThrow(),
             r.getString("title"), r.getString("url"), r.getString("group_name"), r.getString("author_name"),
-            instant(r, "at"), Snippet.of(r.getString("snippet"))));
+            instant(r, "at"), Snippet.of(r.getString("body"), r.getString("lexemes"))));
       }
       return new Found(hits, total);
     });
