@@ -209,11 +209,21 @@ final class SearchRepository {
                  AND ($7::timestamptz IS NULL OR p.created_at < $7::timestamptz)
                  AND ($8::bigint IS NULL OR p.thread_id IN (SELECT thread_id FROM watched))""";
 
+  /**
+   * A word in at most this many of the posts searched is read in one pass of the index (band0) and
+   * all of its posts kept; beyond, the bands read the newest months until more than {@link #RANKED}
+   * are found. Kept at 200 when {@link #RANKED} went down to 100: a group-filtered word is often in
+   * 100 to 200 posts, which one pass reads for less than that pass and the bands together.
+   */
+  static final int READ_AT_ONCE = 200;
+
   /** How many steps of {@code agora_month_steps} (V032) are read one by one; the last reads all older ones at once. */
   private static final int BANDS = 9;
 
   /**
-   * A search's posts, newest first (V032): the posts' index holds each post's month, quarter, year
+   * A search's posts, newest first (V032). Band 0 reads them in one pass of the index, at most $15 + 1
+   * ({@link #READ_AT_ONCE}): a word in at most $15 posts is then complete and nothing else is read.
+   * Otherwise the bands read them newest first: the posts' index holds each post's month, quarter, year
    * and group as tags, so it answers "these words in this month (in this group)" before any row is
    * read. {@code agora_month_steps} cuts the months the posts (and the date filters) span into steps,
    * newest first: the last three months one by one, then quarters, then years. Band k reads step k,
@@ -237,16 +247,16 @@ final class SearchRepository {
       """);
     sql.append("""
         band0 AS MATERIALIZED (
-          -- a word in few posts: all of them, read at once (when there are more than $13, the bands read them instead)
+          -- a word in few posts: all of them, read at once (when there are more than $15, the bands read them instead)
           SELECT p.id, p.created_at, p.ctid FROM posts p, q
            WHERE 'posts' = ANY($9::text[])
              AND (p.search_vector || agora_post_tags(p.created_at, p.group_id))
                  @@ CASE WHEN q.grp IS NULL THEN q.query ELSE q.query && agora_tags_query(ARRAY[q.grp], false) END
              AND %s
-           LIMIT $13::int + 1
+           LIMIT $15::int + 1
         ),
         """.formatted(POST_FILTER));
-    String gate = "(SELECT count(*) FROM band0) > $13::int";
+    String gate = "(SELECT count(*) FROM band0) > $15::int";
     String sum = "";
     for (int k = 1; k <= BANDS; k++) {
       String tags = k < BANDS
@@ -262,7 +272,7 @@ final class SearchRepository {
                AND %4$s
           ),
           """.formatted(k, gate, tags, POST_FILTER));
-      gate = "(SELECT count(*) FROM band0) > $13::int AND " + (k == 1 ? "" : sum + " + ") + "(SELECT count(*) FROM band" + k
+      gate = "(SELECT count(*) FROM band0) > $15::int AND " + (k == 1 ? "" : sum + " + ") + "(SELECT count(*) FROM band" + k
           + ") <= $13::int";
       sum = (k == 1 ? "" : sum + " + ") + "(SELECT count(*) FROM band" + k + ")";
     }
@@ -292,7 +302,7 @@ final class SearchRepository {
   }
 
   private static String allBands() {
-    StringBuilder all = new StringBuilder("SELECT * FROM band0 WHERE (SELECT count(*) FROM band0) <= $13::int");
+    StringBuilder all = new StringBuilder("SELECT * FROM band0 WHERE (SELECT count(*) FROM band0) <= $15::int");
     for (int k = 1; k <= BANDS; k++) {
       all.append(" UNION ALL SELECT * FROM band").append(k);
     }
@@ -318,7 +328,7 @@ final class SearchRepository {
   static final String FILTER = matches().replace("{BANDS}", "").replace("{POSTS}", """
               SELECT 'post', p.id, 0, p.created_at, NULL::real, p.ctid
                 FROM posts p
-               WHERE 'posts' = ANY($9::text[]) AND $14::int IS NOT NULL AND %s
+               WHERE 'posts' = ANY($9::text[]) AND $14::int IS NOT NULL AND $15::int IS NOT NULL AND %s
       """.formatted(POST_FILTER)).replace("{REST}", "0")
       .replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "true")
       .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "1.0::real");
@@ -412,7 +422,8 @@ final class SearchRepository {
   Future<Found> search(Pool pool, boolean words, String text, Scope scope, int limit, int offset) {
     Tuple args = Tuple.from(new Object[] {scope.readerLanguage(), text, scope.groups().toArray(new Long[0]),
         scope.moderated().toArray(new Long[0]), scope.authorId(), utc(scope.from()), utc(scope.until()),
-        scope.watcherId(), scope.kinds().toArray(new String[0]), limit, offset, scope.groupFiltered(), RANKED, COUNTED});
+        scope.watcherId(), scope.kinds().toArray(new String[0]), limit, offset, scope.groupFiltered(), RANKED, COUNTED,
+        READ_AT_ONCE});
     Future<RowSet<Row>> found = words
         ? pool.withTransaction(db -> db.query(GENERIC_PLAN).execute().compose(set -> db.preparedQuery(SEARCH).execute(args)))
         : pool.preparedQuery(FILTER).execute(args);

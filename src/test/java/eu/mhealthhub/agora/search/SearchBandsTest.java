@@ -116,6 +116,22 @@ class SearchBandsTest {
   }
 
   @Test
+  @DisplayName("a word in more posts than are ranked but few enough to be read at once: 'more than 100', the newest 100")
+  void readAtOnce() {
+    // from 1,000 to 250 days ago: about 150 posts, more than the 100 ranked, fewer than the 200 read in one pass
+    String from = TestDatabase.text("SELECT to_char(now() - interval '1000 days', 'YYYY-MM-DD')");
+    String to = TestDatabase.text("SELECT to_char(now() - interval '250 days', 'YYYY-MM-DD')");
+    String range = " AND created_at >= '" + from + "'::date AND created_at < '" + to + "'::date + 1";
+    assertThat(TestDatabase.count("SELECT count(*) FROM posts WHERE thread_id = ?" + range, thread))
+        .isBetween((long) SearchRepository.RANKED + 1, (long) SearchRepository.READ_AT_ONCE);
+    String query = "q=" + marker + "&kind=posts&from=" + from + "&to=" + to;
+    JsonObject found = json(api(app, reader, query));
+    assertEquals(SearchResults.COUNTED, found.getLong("total"));
+    assertTrue(found.getBoolean("more"));
+    assertEquals(newestPosts(range, SearchRepository.RANKED), new HashSet<>(allResults(query)));
+  }
+
+  @Test
   @DisplayName("a post's month and group tags in the index are never matched by what a reader types")
   void tagsAreNotWords() {
     String month = TestDatabase.text("SELECT agora_month(created_at)::text FROM posts WHERE thread_id = ? AND position = 2",
