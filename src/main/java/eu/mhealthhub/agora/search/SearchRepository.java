@@ -430,11 +430,15 @@ final class SearchRepository {
     return found.map(rows -> {
       List<SearchHit> hits = new ArrayList<>();
       long total = 0;
+      List<String> lexemes = null;
       for (Row r : rows) {
         total = r.getLong("total");
+        if (lexemes == null) {
+          lexemes = Snippet.lexemes(r.getString("lexemes"));
+        }
         hits.add(new SearchHit(r.getString("kind"), SearchKind.ofCode(r.getString("filter")).orElseThrow(),
             r.getString("title"), r.getString("url"), r.getString("group_name"), r.getString("author_name"),
-            instant(r, "at"), Snippet.of(r.getString("body"), r.getString("lexemes"))));
+            instant(r, "at"), Snippet.of(r.getString("body"), lexemes)));
       }
       return new Found(hits, total);
     });

@@ -35,10 +35,14 @@ public record Snippet(List<Part> parts) {
    * ({@code 'evalu' | 'evaluation'}; negated ones are not marked); null text gives no passage.
    */
   static Snippet of(String text, String query) {
+    return of(text, lexemes(query));
+  }
+
+  /** The passage of {@code text} for the query's {@link #lexemes}; null text gives no passage. */
+  static Snippet of(String text, List<String> lexemes) {
     if (text == null || text.isEmpty()) {
       return new Snippet(List.of());
     }
-    List<String> lexemes = lexemes(query);
     // words: maximal runs of letters and digits, as [start, end) offsets
     List<int[]> words = new ArrayList<>();
     List<Integer> hits = new ArrayList<>();
@@ -146,8 +150,22 @@ public record Snippet(List<Part> parts) {
     String lower = word.toLowerCase(Locale.ROOT);
     for (int i = 0; i < lower.length(); i++) {
       if (lower.charAt(i) > 127) {
-        String bare = java.text.Normalizer.normalize(lower, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}", "");
-        return bare.replace("ß", "ss").replace("œ", "oe").replace("æ", "ae");
+        String decomposed = java.text.Normalizer.normalize(lower, java.text.Normalizer.Form.NFD);
+        StringBuilder bare = new StringBuilder(decomposed.length());
+        for (int j = 0; j < decomposed.length(); j++) {
+          char c = decomposed.charAt(j);
+          switch (c) {
+            case 'ß' -> bare.append("ss");
+            case 'œ' -> bare.append("oe");
+            case 'æ' -> bare.append("ae");
+            default -> {
+              if (Character.getType(c) != Character.NON_SPACING_MARK) {
+                bare.append(c);
+              }
+            }
+          }
+        }
+        return bare.toString();
       }
     }
     return lower;
