@@ -25,23 +25,19 @@ import java.util.Optional;
 final class SearchRepository {
 
   /**
-   * How many of the newest matches are ranked (and so can be paged through: ten pages); every match is
-   * counted. A post's rank is computed for these only (see {@link #matches()}).
+   * How many of the newest matches are ranked (and so can be paged through: five pages of 20). A post's
+   * rank is computed for these only (see {@link #matches()}). 200 until stop 13: a frequent word's search
+   * then read and ranked twice as many posts, its largest cost (bench/SEARCH.md, "A hundred ranked").
    */
-  static final int RANKED = 200;
+  static final int RANKED = 100;
 
   /**
    * How far matches are counted: the count is exact up to this many, "more than" this beyond. Counting every
    * match of a frequent word meant reading every matching post; counting as far as the ranked candidates
-   * costs nothing more than finding them (see {@link #bands()}), counting to 1,000 would read up to 800
-   * posts more per search.
+   * costs nothing more than finding them (see {@link #bands()}), counting further would read more posts
+   * per search than are ranked.
    */
   static final int COUNTED = RANKED;
-
-  /** {@code ts_headline}'s options: hits between markers no text can hold (they are removed from it first). */
-  private static final String HEADLINE = "'StartSel=\"" + Snippet.START + "\", StopSel=\"" + Snippet.STOP
-      + "\", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"'";
-  private static final String NO_MARKERS = "'" + Snippet.START + Snippet.STOP + "'";
 
   /**
    * Every match with its rank, in the groups $3 (deleted posts only in $4), by author $5 (null: anyone),
@@ -148,56 +144,58 @@ final class SearchRepository {
         SELECT * FROM ranked ORDER BY score DESC, at DESC, kind, id, sub LIMIT $10::int OFFSET $11::int
       )
       SELECT pg.kind, pg.at, (SELECT count(*) FROM matches) + {REST} AS total, x.title, x.url, x.group_name, x.author_name, x.filter,
-             ts_headline(x.config, translate(x.body, %2$s, ''), q.query, %1$s) AS snippet
+             -- the passage is cut and marked in Java (Snippet.of): ts_headline parsed and stemmed every word of the
+             -- 20 bodies again, about a sixth of a single word's search; the query's lexemes are all it needs
+             x.body AS body, q.query::text AS lexemes
         FROM shown pg CROSS JOIN q
         CROSS JOIN LATERAL (
           SELECT t.title, '/threads/' || t.id AS url, g.name AS group_name, m.display_name AS author_name,
-                 'threads' AS filter, agora_search_config(t.language) AS config,
+                 'threads' AS filter,
                  coalesce((SELECT p1.body_markdown FROM posts p1 WHERE p1.thread_id = t.id AND p1.position = 1
                              AND (p1.deleted_at IS NULL OR t.group_id = ANY($4::bigint[]))), t.title) AS body
             FROM threads t JOIN working_groups g ON g.id = t.group_id JOIN members m ON m.id = t.author_id
            WHERE pg.kind = 'thread' AND t.id = pg.id
           UNION ALL
-          SELECT t.title, '/posts/' || p.id, g.name, m.display_name, 'posts', agora_search_config(p.language), p.body_markdown
+          SELECT t.title, '/posts/' || p.id, g.name, m.display_name, 'posts', p.body_markdown
             FROM posts p JOIN threads t ON t.id = p.thread_id JOIN working_groups g ON g.id = p.group_id
             JOIN members m ON m.id = p.author_id
            WHERE pg.kind = 'post' AND p.id = pg.id
           UNION ALL
-          SELECT a.file_name, '/posts/' || p.id, g.name, m.display_name, 'posts', 'agora_simple'::regconfig,
+          SELECT a.file_name, '/posts/' || p.id, g.name, m.display_name, 'posts',
                  t.title || ' · ' || a.file_name
             FROM attachments a JOIN posts p ON p.id = a.post_id JOIN threads t ON t.id = p.thread_id
             JOIN working_groups g ON g.id = t.group_id JOIN members m ON m.id = p.author_id
            WHERE pg.kind = 'attachment' AND a.id = pg.id
           UNION ALL
-          SELECT d.title, '/documents/' || d.id, g.name, '', 'documents', 'agora_simple'::regconfig, d.title
+          SELECT d.title, '/documents/' || d.id, g.name, '', 'documents', d.title
             FROM documents d JOIN working_groups g ON g.id = d.group_id
            WHERE pg.kind = 'document' AND d.id = pg.id
           UNION ALL
           SELECT d.title, '/documents/' || d.id || '#s' || s.section_key, g.name, '', 'documents',
-                 'agora_simple'::regconfig, s.source
+                 s.source
             FROM document_sections s JOIN documents d ON d.id = s.document_id AND s.revision = d.current_revision
             JOIN working_groups g ON g.id = d.group_id
            WHERE pg.kind = 'section' AND d.id = pg.id AND s.section_key = pg.sub
           UNION ALL
           SELECT d.title, '/documents/' || d.id || '/sections/' || c.section_key || '#comment-' || c.id, g.name,
-                 m.display_name, 'documents', 'agora_simple'::regconfig, c.body
+                 m.display_name, 'documents', c.body
             FROM document_comments c JOIN documents d ON d.id = c.document_id JOIN working_groups g ON g.id = d.group_id
             JOIN members m ON m.id = c.author_id
            WHERE pg.kind = 'comment' AND c.id = pg.id
           UNION ALL
-          SELECT k.title, '/talks/' || k.slug, '', '', 'talks', 'agora_simple'::regconfig,
+          SELECT k.title, '/talks/' || k.slug, '', '', 'talks',
                  concat_ws(' · ', (SELECT string_agg(sp.name, ', ' ORDER BY sp.position) FROM talk_speakers sp
                                     WHERE sp.talk_id = k.id), nullif(k.description, ''))
             FROM talks k
            WHERE pg.kind = 'talk' AND k.id = pg.id
           UNION ALL
           SELECT k.title, '/talks/' || k.slug || '#question-' || qu.id, '',
-                 CASE WHEN qu.anonymous THEN '' ELSE m.display_name END, 'talks', 'agora_simple'::regconfig, qu.body
+                 CASE WHEN qu.anonymous THEN '' ELSE m.display_name END, 'talks', qu.body
             FROM talk_questions qu JOIN talks k ON k.id = qu.talk_id JOIN members m ON m.id = qu.author_id
            WHERE pg.kind = 'question' AND qu.id = pg.id
         ) x
        ORDER BY pg.score DESC, pg.at DESC, pg.kind, pg.id, pg.sub
-      """.formatted(HEADLINE, NO_MARKERS);
+      """;
   }
 
   /**
@@ -211,11 +209,21 @@ final class SearchRepository {
                  AND ($7::timestamptz IS NULL OR p.created_at < $7::timestamptz)
                  AND ($8::bigint IS NULL OR p.thread_id IN (SELECT thread_id FROM watched))""";
 
+  /**
+   * A word in at most this many of the posts searched is read in one pass of the index (band0) and
+   * all of its posts kept; beyond, the bands read the newest months until more than {@link #RANKED}
+   * are found. Kept at 200 when {@link #RANKED} went down to 100: a group-filtered word is often in
+   * 100 to 200 posts, which one pass reads for less than that pass and the bands together.
+   */
+  static final int READ_AT_ONCE = 200;
+
   /** How many steps of {@code agora_month_steps} (V032) are read one by one; the last reads all older ones at once. */
   private static final int BANDS = 9;
 
   /**
-   * A search's posts, newest first (V032): the posts' index holds each post's month, quarter, year
+   * A search's posts, newest first (V032). Band 0 reads them in one pass of the index, at most $15 + 1
+   * ({@link #READ_AT_ONCE}): a word in at most $15 posts is then complete and nothing else is read.
+   * Otherwise the bands read them newest first: the posts' index holds each post's month, quarter, year
    * and group as tags, so it answers "these words in this month (in this group)" before any row is
    * read. {@code agora_month_steps} cuts the months the posts (and the date filters) span into steps,
    * newest first: the last three months one by one, then quarters, then years. Band k reads step k,
@@ -239,16 +247,16 @@ final class SearchRepository {
       """);
     sql.append("""
         band0 AS MATERIALIZED (
-          -- a word in few posts: all of them, read at once (when there are more than $13, the bands read them instead)
+          -- a word in few posts: all of them, read at once (when there are more than $15, the bands read them instead)
           SELECT p.id, p.created_at, p.ctid FROM posts p, q
            WHERE 'posts' = ANY($9::text[])
              AND (p.search_vector || agora_post_tags(p.created_at, p.group_id))
                  @@ CASE WHEN q.grp IS NULL THEN q.query ELSE q.query && agora_tags_query(ARRAY[q.grp], false) END
              AND %s
-           LIMIT $13::int + 1
+           LIMIT $15::int + 1
         ),
         """.formatted(POST_FILTER));
-    String gate = "(SELECT count(*) FROM band0) > $13::int";
+    String gate = "(SELECT count(*) FROM band0) > $15::int";
     String sum = "";
     for (int k = 1; k <= BANDS; k++) {
       String tags = k < BANDS
@@ -264,7 +272,7 @@ final class SearchRepository {
                AND %4$s
           ),
           """.formatted(k, gate, tags, POST_FILTER));
-      gate = "(SELECT count(*) FROM band0) > $13::int AND " + (k == 1 ? "" : sum + " + ") + "(SELECT count(*) FROM band" + k
+      gate = "(SELECT count(*) FROM band0) > $15::int AND " + (k == 1 ? "" : sum + " + ") + "(SELECT count(*) FROM band" + k
           + ") <= $13::int";
       sum = (k == 1 ? "" : sum + " + ") + "(SELECT count(*) FROM band" + k + ")";
     }
@@ -294,7 +302,7 @@ final class SearchRepository {
   }
 
   private static String allBands() {
-    StringBuilder all = new StringBuilder("SELECT * FROM band0 WHERE (SELECT count(*) FROM band0) <= $13::int");
+    StringBuilder all = new StringBuilder("SELECT * FROM band0 WHERE (SELECT count(*) FROM band0) <= $15::int");
     for (int k = 1; k <= BANDS; k++) {
       all.append(" UNION ALL SELECT * FROM band").append(k);
     }
@@ -320,7 +328,7 @@ final class SearchRepository {
   static final String FILTER = matches().replace("{BANDS}", "").replace("{POSTS}", """
               SELECT 'post', p.id, 0, p.created_at, NULL::real, p.ctid
                 FROM posts p
-               WHERE 'posts' = ANY($9::text[]) AND $14::int IS NOT NULL AND %s
+               WHERE 'posts' = ANY($9::text[]) AND $14::int IS NOT NULL AND $15::int IS NOT NULL AND %s
       """.formatted(POST_FILTER)).replace("{REST}", "0")
       .replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "true")
       .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "1.0::real");
@@ -414,18 +422,23 @@ final class SearchRepository {
   Future<Found> search(Pool pool, boolean words, String text, Scope scope, int limit, int offset) {
     Tuple args = Tuple.from(new Object[] {scope.readerLanguage(), text, scope.groups().toArray(new Long[0]),
         scope.moderated().toArray(new Long[0]), scope.authorId(), utc(scope.from()), utc(scope.until()),
-        scope.watcherId(), scope.kinds().toArray(new String[0]), limit, offset, scope.groupFiltered(), RANKED, COUNTED});
+        scope.watcherId(), scope.kinds().toArray(new String[0]), limit, offset, scope.groupFiltered(), RANKED, COUNTED,
+        READ_AT_ONCE});
     Future<RowSet<Row>> found = words
         ? pool.withTransaction(db -> db.query(GENERIC_PLAN).execute().compose(set -> db.preparedQuery(SEARCH).execute(args)))
         : pool.preparedQuery(FILTER).execute(args);
     return found.map(rows -> {
       List<SearchHit> hits = new ArrayList<>();
       long total = 0;
+      List<String> lexemes = null;
       for (Row r : rows) {
         total = r.getLong("total");
+        if (lexemes == null) {
+          lexemes = Snippet.lexemes(r.getString("lexemes"));
+        }
         hits.add(new SearchHit(r.getString("kind"), SearchKind.ofCode(r.getString("filter")).orElseThrow(),
             r.getString("title"), r.getString("url"), r.getString("group_name"), r.getString("author_name"),
-            instant(r, "at"), Snippet.of(r.getString("snippet"))));
+            instant(r, "at"), Snippet.of(r.getString("body"), lexemes)));
       }
       return new Found(hits, total);
     });

@@ -157,9 +157,8 @@ public final class SearchService {
         .replaceAll("\\p{M}", "");
   }
 
-  /** Removes the snippet markers (no text may carry them into a headline) and NUL, which PostgreSQL text cannot hold. */
+  /** Removes NUL, which PostgreSQL text cannot hold. */
   private static String clean(String text) {
-    return text.replace(String.valueOf(Snippet.START), "").replace(String.valueOf(Snippet.STOP), "")
-        .replace("\u0000", "");
+    return text.replace("\u0000", "");
   }
 }

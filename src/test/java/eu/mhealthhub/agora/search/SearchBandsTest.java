@@ -81,17 +81,17 @@ class SearchBandsTest {
   }
 
   @Test
-  @DisplayName("a word in more posts than are ranked: 'more than 200', and the 200 ranked are exactly the newest")
+  @DisplayName("a word in more posts than are ranked: 'more than 100', and the 100 ranked are exactly the newest")
   void moreThanRanked() {
     JsonObject first = json(api(app, reader, "q=" + marker + "&kind=posts"));
     assertEquals(SearchResults.COUNTED, first.getLong("total"));
     assertTrue(first.getBoolean("more"));
-    assertEquals(10, first.getInteger("pages"));
+    assertEquals(5, first.getInteger("pages"));
     assertThat(page(app, reader, "q=" + marker + "&kind=posts").html().select("#results-heading").text())
-        .startsWith("More than 200 results");
+        .startsWith("More than 100 results");
     List<String> urls = allResults("q=" + marker + "&kind=posts");
-    assertEquals(200, urls.size());
-    assertEquals(newestPosts("", 200), new HashSet<>(urls));
+    assertEquals(100, urls.size());
+    assertEquals(newestPosts("", 100), new HashSet<>(urls));
     // the newest of equally relevant posts comes first
     assertEquals(TestDatabase.text("SELECT '/posts/' || id FROM posts WHERE thread_id = ? ORDER BY created_at DESC LIMIT 1",
         thread), urls.get(0));
@@ -101,7 +101,7 @@ class SearchBandsTest {
   @DisplayName("the same with a group filter, and a date range counts exactly the posts within it")
   void filtered() {
     List<String> urls = allResults("q=" + marker + "&kind=posts&group=" + slug);
-    assertEquals(newestPosts("", 200), new HashSet<>(urls));
+    assertEquals(newestPosts("", 100), new HashSet<>(urls));
     // from 400 to 200 days ago: about 40 posts, all counted and shown, "more" false
     String from = TestDatabase.text("SELECT to_char(now() - interval '400 days', 'YYYY-MM-DD')");
     String to = TestDatabase.text("SELECT to_char(now() - interval '200 days', 'YYYY-MM-DD')");
@@ -113,6 +113,22 @@ class SearchBandsTest {
     assertEquals(within, found.getLong("total"));
     assertFalse(found.getBoolean("more"));
     assertEquals(within, allResults(query).size());
+  }
+
+  @Test
+  @DisplayName("a word in more posts than are ranked but few enough to be read at once: 'more than 100', the newest 100")
+  void readAtOnce() {
+    // from 1,000 to 250 days ago: about 150 posts, more than the 100 ranked, fewer than the 200 read in one pass
+    String from = TestDatabase.text("SELECT to_char(now() - interval '1000 days', 'YYYY-MM-DD')");
+    String to = TestDatabase.text("SELECT to_char(now() - interval '250 days', 'YYYY-MM-DD')");
+    String range = " AND created_at >= '" + from + "'::date AND created_at < '" + to + "'::date + 1";
+    assertThat(TestDatabase.count("SELECT count(*) FROM posts WHERE thread_id = ?" + range, thread))
+        .isBetween((long) SearchRepository.RANKED + 1, (long) SearchRepository.READ_AT_ONCE);
+    String query = "q=" + marker + "&kind=posts&from=" + from + "&to=" + to;
+    JsonObject found = json(api(app, reader, query));
+    assertEquals(SearchResults.COUNTED, found.getLong("total"));
+    assertTrue(found.getBoolean("more"));
+    assertEquals(newestPosts(range, SearchRepository.RANKED), new HashSet<>(allResults(query)));
   }
 
   @Test
