@@ -197,13 +197,15 @@ public final class Agora {
       java.time.Duration longestSession = effective.sessionMaxAge().plusHours(1);
       retention.computeIfPresent("sign_ins", (k, d) -> d.compareTo(longestSession) < 0 ? longestSession : d);
       new eu.mhealthhub.agora.privacy.RetentionJob(database.pool(), clock, retention).schedule(vertx);
+      // the style sheet, script bundle, logo and SockJS client: read, hashed and compressed once
+      eu.mhealthhub.agora.web.Assets assets = eu.mhealthhub.agora.web.Assets.load(vertx);
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
           LiveAudiences.declareRounds(LiveAudiences.declare(members, groups, threads, documents, talks), members,
               new eu.mhealthhub.agora.rounds.RoundService(database.pool(), clock, groups, documents, changes, notifications)),
           new eu.mhealthhub.agora.live.Presence(vertx),
-          reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications, notificationMail, mail,
-          suspended, suspensions, exports, metrics);
+          reads, signIns, assets.version(), new AtomicBoolean(false), uploads, notifications, notificationMail, mail,
+          suspended, suspensions, exports, metrics, assets);
       bindMetrics(metrics, services, vertx);
       // live events (pages away longer reload instead of replaying) and sign-ins are pruned by the
       // retention job (privacy/RetentionJob, AGORA_RETENTION), scheduled above

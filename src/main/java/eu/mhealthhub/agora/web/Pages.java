@@ -322,6 +322,7 @@ public final class Pages {
     root.put("csrf", viewer == null ? null : viewer.csrfToken());
     root.put("devSignIn", devSignIn);
     root.put("assetVersion", ctx.get("assetVersion"));
+    root.put("assets", ctx.get("assets"));
     root.put("webcalTalks", ctx.get(WEBCAL_TALKS));
     if (!shared) {
       root.put("viewer", viewer == null ? null : viewer.member().orElse(null));
