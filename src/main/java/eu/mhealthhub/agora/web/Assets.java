@@ -155,8 +155,10 @@ public final class Assets {
         response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
       } else {
         body = asset.raw();
-        // already as small as it gets for this client: Vert.x must not compress it again per request
-        response.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+        if (method == HttpMethod.GET) {
+          // as this client wants it: Vert.x must not compress it per request (it drops this header)
+          response.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+        }
       }
       if (method == HttpMethod.HEAD) {
         response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
