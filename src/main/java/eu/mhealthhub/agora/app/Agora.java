@@ -96,16 +96,20 @@ public final class Agora {
    * purpose. Blocking.
    */
   public static Agora start(AppConfig config, Clock clock, Consumer<Router> extraRoutes) {
+    // where the start's time goes (issue 18 point 7), logged once ready: bench/start.sh reads it
+    StartTimes times = new StartTimes();
     Optional<EmbeddedDatabase> embedded = config.database().isPresent()
         ? Optional.empty()
-        : Optional.of(EmbeddedDatabase.start(config.dataDirectory().resolve("postgres")));
+        : Optional.of(EmbeddedDatabase.start(config.dataDirectory().resolve("postgres"), config.embeddedPostgres()));
     AppConfig.DatabaseSettings db = config.database().orElseGet(() -> embedded.get().settings());
     Vertx vertx = null;
     java.nio.file.Path uploads = null;
     SignInProvider signInProvider = null;
     eu.mhealthhub.agora.mail.Mail startedMail = null;
     try {
+      times.mark("database");
       migrate(db, embedded.isPresent());
+      times.mark("migrations");
       eu.mhealthhub.agora.ops.Metrics metrics = eu.mhealthhub.agora.ops.Metrics.create(
           config.observability().metricsToken(), config.observability().node());
       vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get(), metrics))
@@ -136,6 +140,7 @@ public final class Agora {
       }
       // Agora starts whether or not the provider answers; sign-in waits for it (503) and retries
       await(provider.start());
+      times.mark("vertx+sign-in");
       signInProvider = provider;
 
       I18n i18n = new I18n(effective.defaultLocale());
@@ -150,12 +155,14 @@ public final class Agora {
       eu.mhealthhub.agora.limits.RateLimits limits = new eu.mhealthhub.agora.limits.RateLimits(database.pool(), effective.rateLimits());
       ThreadService threads = new ThreadService(database.pool(), groups, attachments, reads, changes, notifications, limits);
       DocumentService documents = new DocumentService(vertx, database.pool(), groups, threads, changes, notifications);
+      times.mark("services");
       if (effective.demoContent()) {
         // threads and posts through the thread service: mentions linked and recorded as for any post
         await(new DemoSeeder(database.pool(), clock, threads).seedOnce());
         // through the real service, so the demo documents obey the rules and announce themselves
         await(new DemoDocuments(database.pool(), members, groups, documents).seedOnce());
       }
+      times.mark("demo content");
       uploads = UploadDirectory.create();
       SignInSessions signIns = new SignInSessions(vertx, database.pool(), changes, clock);
       TalkService talks = new TalkService(database.pool(), clock, groups, threads, changes, notifications, limits);
@@ -218,6 +225,7 @@ public final class Agora {
           .onFailure(e -> LOG.warn("idempotency keys not pruned: {}", e.getMessage())));
       vertx.setPeriodic(120_000, 3_600_000, id -> limits.forgetIdle()
           .onFailure(e -> LOG.warn("rate-limit buckets not pruned: {}", e.getMessage())));
+      times.mark("mail, workers, assets");
       pages.warm(WebRouter.TEMPLATES);
       pages.warm(eu.mhealthhub.agora.mail.MailRoutes.TEMPLATES);
       pages.warm(eu.mhealthhub.agora.talk.RegistrationRoutes.TEMPLATES);
@@ -227,10 +235,14 @@ public final class Agora {
           ? new NonEmptySessions(io.vertx.ext.web.sstore.ClusteredSessionStore.create(vertx))
           : new PostgresSessionStore(vertx, database.pool(), SESSION_PURGE_INTERVAL, SESSION_TOUCH_INTERVAL);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+      times.mark("templates");
       String deploymentId = await(vertx.deployVerticle(
           () -> new WebVerticle(services, pages, sessions, extraRoutes),
           new DeploymentOptions().setInstances(instances)));
 
+      times.mark("http");
+      LOG.info("started in {} ms since the JVM's start: {}", java.lang.management.ManagementFactory.getRuntimeMXBean()
+          .getUptime(), times);
       String summary = "Agora listening on port " + effective.port() + " at " + effective.host() + " (" + effective.publicUrl() + ")"
           + "; database " + (embedded.isPresent() ? "embedded PostgreSQL in " + effective.dataDirectory()
               .resolve("postgres").toAbsolutePath() + " on port " + db.port() : db.host() + ":" + db.port() + "/" + db.name())
@@ -298,6 +310,23 @@ public final class Agora {
         throw new IllegalStateException(where + " refused user '" + db.user() + "'" + origin + ": " + Failures.root(e), e);
       }
       throw new IllegalStateException(where + ": migrations failed: " + Failures.root(e), e);
+    }
+  }
+
+  /** How long each step of the start took, in order. */
+  private static final class StartTimes {
+    private final StringBuilder steps = new StringBuilder();
+    private long last = System.nanoTime();
+
+    void mark(String step) {
+      long now = System.nanoTime();
+      steps.append(steps.length() == 0 ? "" : ", ").append(step).append(' ').append((now - last) / 1_000_000).append(" ms");
+      last = now;
+    }
+
+    @Override
+    public String toString() {
+      return steps.toString();
     }
   }
 
