@@ -37,7 +37,8 @@ log "JVM flags: $JAVA_OPTS"
 
 now_ms() { date +%s%3N; }
 
-# start_once <data dir>: sets MS (launch to ready) and STEPS (the start's own log line); leaves APP_PID running
+# start_once <data dir>: sets MS (launch to ready), CPU (CPU seconds used by then: the JVM, and PostgreSQL with
+# initdb, which it started) and STEPS (the start's own log line); leaves APP_PID running
 start_once() {
   local data=$1 t0 t1
   t0=$(now_ms)
@@ -51,24 +52,28 @@ start_once() {
   done
   t1=$(now_ms)
   MS=$((t1 - t0))
+  local ticks hz
+  hz=$(getconf CLK_TCK)
+  ticks=$(( $(bench_ticks "$APP_PID" 1) + $(bench_pg_ticks "$data") ))
+  CPU=$(awk -v t="$ticks" -v hz="$hz" 'BEGIN { printf "%.1f", t / hz }')
   STEPS=$(sed -n 's/.*started in \([0-9]*\) ms since the JVM.s start: \(.*\)/\1 ms: \2/p' "$WORK/agora.log" | head -n 1)
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
-FRESH=() EXISTING=() MVN=()
+FRESH=() EXISTING=() MVN=() FRESH_CPU=() EXISTING_CPU=()
 FRESH_STEPS="" EXISTING_STEPS=""
 for run in $(seq 1 "$RUNS"); do
   rm -rf "$WORK/data-fresh"
   start_once "$WORK/data-fresh"
-  FRESH+=("$MS"); FRESH_STEPS=$STEPS
-  log "run $run fresh:    $MS ms to ready ($STEPS)"
+  FRESH+=("$MS"); FRESH_CPU+=("$CPU"); FRESH_STEPS=$STEPS
+  log "run $run fresh:    $MS ms to ready, $CPU s CPU ($STEPS)"
   bench_stop_agora
   # the existing directory: the one the first fresh run made, kept
   [[ -d $WORK/data ]] || cp -a "$WORK/data-fresh" "$WORK/data"
   start_once "$WORK/data"
-  EXISTING+=("$MS"); EXISTING_STEPS=$STEPS
-  log "run $run existing: $MS ms to ready ($STEPS)"
+  EXISTING+=("$MS"); EXISTING_CPU+=("$CPU"); EXISTING_STEPS=$STEPS
+  log "run $run existing: $MS ms to ready, $CPU s CPU ($STEPS)"
   if [[ $run -lt $RUNS ]]; then bench_stop_agora; fi
 done
 
@@ -77,16 +82,16 @@ log "idle for ${SETTLE}s, then memory"
 curl -s -o /dev/null "$BASE/" ; curl -s -o /dev/null "$BASE/groups"
 sleep "$SETTLE"
 IDLE_JVM=$(bench_rss_mb "$APP_PID")
-read -r IDLE_PG_RSS IDLE_PG_PSS < <(bench_pg_memory_mb "$WORK/data")
+read -r IDLE_PG_RSS IDLE_PG_PSS < <(bench_pg_memory_mb "$WORK/data") || true  # no newline at its end
 LOAD_JVM="" LOAD_PG_PSS="" LOAD_PG_RSS="" REQS=""
 if [[ $DURATION != 0 ]] && command -v wrk >/dev/null; then
-  THREAD=$(curl -s "$BASE/groups/reimbursement" | grep -o 'href="/threads/[0-9]*"' | head -n 1 | cut -d'"' -f2)
+  THREAD=$(curl -s "$BASE/groups/reimbursement" | grep -o 'href="/threads/[0-9]*"' | sed -n '1s/.*"\(\/threads\/[0-9]*\)"/\1/p' || true)
   for path in / /groups/reimbursement "$THREAD"; do
     log "wrk -c$CONNECTIONS -d$DURATION $path (anonymous)"
-    r=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" "$BASE$path" | sed -n 's/^Requests\/sec: *//p')
+    r=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" "$BASE$path" | sed -n 's/^Requests\/sec: *//p' || true)
     REQS="$REQS $path ${r%.*} req/s;"
     jvm=$(bench_rss_mb "$APP_PID"); [[ -z $LOAD_JVM || $jvm -gt $LOAD_JVM ]] && LOAD_JVM=$jvm
-    read -r rss pss < <(bench_pg_memory_mb "$WORK/data")
+    read -r rss pss < <(bench_pg_memory_mb "$WORK/data") || true
     [[ -z $LOAD_PG_PSS || $pss -gt $LOAD_PG_PSS ]] && LOAD_PG_PSS=$pss && LOAD_PG_RSS=$rss
   done
 fi
@@ -113,12 +118,12 @@ echo "## Start and memory ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, loa
 echo
 echo "JVM flags: \`$JAVA_OPTS\`"
 echo
-echo "| start | median (ms) | runs (ms) | steps of the last run (Agora's own log) |"
-echo "| --- | --- | --- | --- |"
-echo "| fresh data directory (initdb, migrations, demo content) | $(printf '%s\n' "${FRESH[@]}" | median) | ${FRESH[*]} | $FRESH_STEPS |"
-echo "| existing data directory | $(printf '%s\n' "${EXISTING[@]}" | median) | ${EXISTING[*]} | $EXISTING_STEPS |"
+echo "| start | median to ready (ms) | runs (ms) | CPU to ready (s: JVM + PostgreSQL) | steps of the last run (Agora's own log) |"
+echo "| --- | --- | --- | --- | --- |"
+echo "| fresh data directory (initdb, migrations, demo content) | $(printf '%s\n' "${FRESH[@]}" | median) | ${FRESH[*]} | ${FRESH_CPU[*]} | $FRESH_STEPS |"
+echo "| existing data directory | $(printf '%s\n' "${EXISTING[@]}" | median) | ${EXISTING[*]} | ${EXISTING_CPU[*]} | $EXISTING_STEPS |"
 if [[ ${#MVN[@]} -gt 0 ]]; then
-  echo "| one command, \`mvn -o -q exec:exec\`, existing directory | $(printf '%s\n' "${MVN[@]}" | median) | ${MVN[*]} | Maven's start included |"
+  echo "| one command, \`mvn -o -q exec:exec\`, existing directory | $(printf '%s\n' "${MVN[@]}" | median) | ${MVN[*]} | | Maven's start included |"
 fi
 echo
 echo "| memory (MiB) | JVM RSS | PostgreSQL PSS (RSS summed) | Agora (JVM RSS + PostgreSQL PSS) |"

@@ -98,24 +98,31 @@ public final class Agora {
   public static Agora start(AppConfig config, Clock clock, Consumer<Router> extraRoutes) {
     // where the start's time goes (issue 18 point 7), logged once ready: bench/start.sh reads it
     StartTimes times = new StartTimes();
-    Optional<EmbeddedDatabase> embedded = config.database().isPresent()
-        ? Optional.empty()
-        : Optional.of(EmbeddedDatabase.start(config.dataDirectory().resolve("postgres"), config.embeddedPostgres()));
-    AppConfig.DatabaseSettings db = config.database().orElseGet(() -> embedded.get().settings());
+    // The database (the embedded PostgreSQL's start, then the migrations) comes up on a thread of its own while
+    // Vert.x, the sign-in provider and the templates start on this one: mostly waiting for PostgreSQL and the
+    // disk there, mostly CPU here, so the start takes about as long as the longer of the two.
+    java.util.concurrent.CompletableFuture<StartedDatabase> databaseStart = new java.util.concurrent.CompletableFuture<>();
+    Thread starter = new Thread(() -> {
+      try {
+        databaseStart.complete(startDatabase(config));
+      } catch (Throwable e) {
+        databaseStart.completeExceptionally(e);
+      }
+    }, "agora-database-start");
+    starter.setDaemon(true);
+    starter.start();
+    Optional<EmbeddedDatabase> embedded = Optional.empty();
     Vertx vertx = null;
     java.nio.file.Path uploads = null;
     SignInProvider signInProvider = null;
     eu.mhealthhub.agora.mail.Mail startedMail = null;
     try {
-      times.mark("database");
-      migrate(db, embedded.isPresent());
-      times.mark("migrations");
       eu.mhealthhub.agora.ops.Metrics metrics = eu.mhealthhub.agora.ops.Metrics.create(
           config.observability().metricsToken(), config.observability().node());
       vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get(), metrics))
           : Vertx.builder().with(metrics.vertxOptions(new io.vertx.core.VertxOptions())).withMetrics(metrics.factory()).build();
       vertx.exceptionHandler(eu.mhealthhub.agora.web.ErrorPages::unhandled);
-      Database database = new Database(vertx, db, config.databaseLimits());
+      times.mark("vertx");
 
       Optional<DevOidcProvider> dev = Optional.empty();
       SignInProvider provider;
@@ -140,10 +147,21 @@ public final class Agora {
       }
       // Agora starts whether or not the provider answers; sign-in waits for it (503) and retries
       await(provider.start());
-      times.mark("vertx+sign-in");
+      times.mark("sign-in provider");
       signInProvider = provider;
 
       I18n i18n = new I18n(effective.defaultLocale());
+      Pages pages = new Pages(vertx, i18n, provider.development());
+      pages.warm(WebRouter.TEMPLATES);
+      pages.warm(eu.mhealthhub.agora.mail.MailRoutes.TEMPLATES);
+      pages.warm(eu.mhealthhub.agora.talk.RegistrationRoutes.TEMPLATES);
+      times.mark("templates");
+
+      StartedDatabase started = join(databaseStart);
+      embedded = started.embedded();
+      AppConfig.DatabaseSettings db = started.settings();
+      times.mark("waiting for the database (" + started.times() + ")");
+      Database database = new Database(vertx, db, config.databaseLimits());
       ChangeFeed changes = new ChangeFeed(database.pool(), vertx);
       MemberService members = new MemberService(database.pool());
       eu.mhealthhub.agora.notify.NotificationSubjects subjects = new eu.mhealthhub.agora.notify.NotificationSubjects();
@@ -172,7 +190,6 @@ public final class Agora {
       eu.mhealthhub.agora.declaration.DeclarationService declarations = new eu.mhealthhub.agora.declaration.DeclarationService(
           database.pool(), clock, notifications);
       NotificationAudiences.declareDeclarations(subjects, declarations);
-      Pages pages = new Pages(vertx, i18n, provider.development());
       eu.mhealthhub.agora.mail.Mail mail = await(eu.mhealthhub.agora.mail.Mail.start(vertx, database.pool(), effective, i18n,
           pages, clock, eu.mhealthhub.agora.mail.Outbox.Settings.standard(), BEFORE_WIRING));
       startedMail = mail;
@@ -226,16 +243,12 @@ public final class Agora {
       vertx.setPeriodic(120_000, 3_600_000, id -> limits.forgetIdle()
           .onFailure(e -> LOG.warn("rate-limit buckets not pruned: {}", e.getMessage())));
       times.mark("mail, workers, assets");
-      pages.warm(WebRouter.TEMPLATES);
-      pages.warm(eu.mhealthhub.agora.mail.MailRoutes.TEMPLATES);
-      pages.warm(eu.mhealthhub.agora.talk.RegistrationRoutes.TEMPLATES);
       // sessions live in the cluster when there is one, so any node serves any member; a single
       // node keeps them in PostgreSQL, so a restart signs nobody out
       SessionStore sessions = config.cluster().isPresent()
           ? new NonEmptySessions(io.vertx.ext.web.sstore.ClusteredSessionStore.create(vertx))
           : new PostgresSessionStore(vertx, database.pool(), SESSION_PURGE_INTERVAL, SESSION_TOUCH_INTERVAL);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-      times.mark("templates");
       String deploymentId = await(vertx.deployVerticle(
           () -> new WebVerticle(services, pages, sessions, extraRoutes),
           new DeploymentOptions().setInstances(instances)));
@@ -266,7 +279,7 @@ public final class Agora {
       if (startedMail != null) {
         startedMail.stopServer();
       }
-      embedded.ifPresent(EmbeddedDatabase::close);
+      closeDatabase(databaseStart);
       throw e;
     }
   }
@@ -310,6 +323,51 @@ public final class Agora {
         throw new IllegalStateException(where + " refused user '" + db.user() + "'" + origin + ": " + Failures.root(e), e);
       }
       throw new IllegalStateException(where + ": migrations failed: " + Failures.root(e), e);
+    }
+  }
+
+  /** The database a start uses: the embedded one it started, if any, and its address, migrated. */
+  private record StartedDatabase(Optional<EmbeddedDatabase> embedded, AppConfig.DatabaseSettings settings, String times) {}
+
+  /** Starts the embedded PostgreSQL unless a database is configured, then applies the migrations. Blocking. */
+  private static StartedDatabase startDatabase(AppConfig config) {
+    StartTimes times = new StartTimes();
+    Optional<EmbeddedDatabase> embedded = config.database().isPresent()
+        ? Optional.empty()
+        : Optional.of(EmbeddedDatabase.start(config.dataDirectory().resolve("postgres"), config.embeddedPostgres()));
+    AppConfig.DatabaseSettings db = config.database().orElseGet(() -> embedded.get().settings());
+    times.mark("database");
+    try {
+      migrate(db, embedded.isPresent());
+    } catch (RuntimeException e) {
+      embedded.ifPresent(EmbeddedDatabase::close);
+      throw e;
+    }
+    times.mark("migrations");
+    return new StartedDatabase(embedded, db, times.toString());
+  }
+
+  /** The started database, or the start's own failure (its message names what went wrong). */
+  private static StartedDatabase join(java.util.concurrent.CompletableFuture<StartedDatabase> start) {
+    try {
+      return start.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
+  /** After a failed start: waits for the database's start and closes the embedded PostgreSQL it started. */
+  private static void closeDatabase(java.util.concurrent.CompletableFuture<StartedDatabase> start) {
+    try {
+      start.join().embedded().ifPresent(EmbeddedDatabase::close);
+    } catch (RuntimeException e) {
+      // its start failed too: nothing was left running (startDatabase closes what it started)
     }
   }
 
