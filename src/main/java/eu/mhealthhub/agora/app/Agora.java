@@ -123,6 +123,20 @@ public final class Agora {
           : Vertx.builder().with(metrics.vertxOptions(new io.vertx.core.VertxOptions())).withMetrics(metrics.factory()).build();
       vertx.exceptionHandler(eu.mhealthhub.agora.web.ErrorPages::unhandled);
       times.mark("vertx");
+      // the templates compile on a thread of their own too (CPU), while the sign-in provider makes its keys
+      I18n i18n = new I18n(config.defaultLocale());
+      Pages pages = new Pages(vertx, i18n, config.oidc().isEmpty());
+      java.util.concurrent.CompletableFuture<Long> templates = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        long t0 = System.nanoTime();
+        pages.warm(WebRouter.TEMPLATES);
+        pages.warm(eu.mhealthhub.agora.mail.MailRoutes.TEMPLATES);
+        pages.warm(eu.mhealthhub.agora.talk.RegistrationRoutes.TEMPLATES);
+        return (System.nanoTime() - t0) / 1_000_000;
+      }, task -> {
+        Thread t = new Thread(task, "agora-templates");
+        t.setDaemon(true);
+        t.start();
+      });
 
       Optional<DevOidcProvider> dev = Optional.empty();
       SignInProvider provider;
@@ -150,12 +164,6 @@ public final class Agora {
       times.mark("sign-in provider");
       signInProvider = provider;
 
-      I18n i18n = new I18n(effective.defaultLocale());
-      Pages pages = new Pages(vertx, i18n, provider.development());
-      pages.warm(WebRouter.TEMPLATES);
-      pages.warm(eu.mhealthhub.agora.mail.MailRoutes.TEMPLATES);
-      pages.warm(eu.mhealthhub.agora.talk.RegistrationRoutes.TEMPLATES);
-      times.mark("templates");
 
       StartedDatabase started = join(databaseStart);
       embedded = started.embedded();
@@ -249,6 +257,8 @@ public final class Agora {
           ? new NonEmptySessions(io.vertx.ext.web.sstore.ClusteredSessionStore.create(vertx))
           : new PostgresSessionStore(vertx, database.pool(), SESSION_PURGE_INTERVAL, SESSION_TOUCH_INTERVAL);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+      long compiled = templates.join();
+      times.mark("waiting for the templates (" + compiled + " ms)");
       String deploymentId = await(vertx.deployVerticle(
           () -> new WebVerticle(services, pages, sessions, extraRoutes),
           new DeploymentOptions().setInstances(instances)));
