@@ -27,6 +27,13 @@ WORK=$(mktemp -d /tmp/agora-start.XXXXXX)
 APP_PID=""
 cleanup() {
   [[ -n $APP_PID ]] && kill -TERM "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
+  # a PostgreSQL left behind by a start that was interrupted: its postmaster, by the pid it wrote (fast shutdown)
+  local pidfile pm
+  for pidfile in "$WORK"/data*/postgres/postmaster.pid; do
+    [[ -f $pidfile ]] || continue
+    pm=$(head -n 1 "$pidfile")
+    [[ $pm =~ ^[0-9]+$ ]] && kill -INT "$pm" 2>/dev/null && for _ in $(seq 1 40); do kill -0 "$pm" 2>/dev/null || break; sleep 0.25; done
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
