@@ -164,7 +164,6 @@ public final class Agora {
       times.mark("sign-in provider");
       signInProvider = provider;
 
-
       StartedDatabase started = join(databaseStart);
       embedded = started.embedded();
       AppConfig.DatabaseSettings db = started.settings();
