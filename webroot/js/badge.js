@@ -1,7 +1,9 @@
 // The member's unread badge in the header: fetched from the API, refreshed when one of their groups changes.
+// Part of the one script bundle (web/Assets): this file is agora.badge, its body not indented.
+agora.badge = (function () {
 
 /** Keeps the badge current; live is the page's connection (live.js). */
-export function start(live) {
+function start(live) {
   var badge = document.getElementById('unread-badge');
   if (!badge || !window.fetch || !window.WebSocket) {
     return;
@@ -39,3 +41,6 @@ export function start(live) {
     });
   });
 }
+
+return { start: start };
+}());

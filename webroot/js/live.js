@@ -1,17 +1,40 @@
 // One connection per page to the event-bus bridge, shared by every live part of the page (a
-// thread, refreshing regions, the unread badge, a Talk room): SockJS when its client is there
-// (WebSocket first, then streaming and polling over HTTP where WebSockets are blocked), a plain
-// WebSocket otherwise. After a drop it reconnects with backoff, registers every address again and
+// thread, refreshing regions, the unread badge, a Talk room): a plain WebSocket first; where it
+// cannot connect at all (a proxy that blocks WebSockets) the SockJS client is loaded, only then, and
+// used from then on (WebSocket, then streaming and polling over HTTP). ?live-transport=<transport>
+// forces SockJS with that one transport (tests). After a drop it reconnects with backoff, registers every address again and
 // tells each subscriber, which catches up in its own way (GET /live/events, or fetching again).
+// Part of the one script bundle (web/Assets): this file is agora.live, its body not indented.
+agora.live = (function () {
 
 const listeners = [];
 let socket = null;
+let started = false;
 let open = false;
 let backoff = 1000;
 
+const forced = new URLSearchParams(window.location.search).get('live-transport');
+// whether to use SockJS: forced, or once a plain WebSocket closed without ever opening
+let sockJs = !!forced;
+let sockJsLoading = null;
+
+/** Adds the SockJS client's script (its hashed address is on the bundle's script element) once. */
+function loadSockJs() {
+  if (!sockJsLoading) {
+    sockJsLoading = new Promise(function (resolve, reject) {
+      const holder = document.querySelector('script[data-sockjs]');
+      const script = document.createElement('script');
+      script.src = holder ? holder.getAttribute('data-sockjs') : '/static/vendor/sockjs/sockjs.min.js';
+      script.onload = resolve;
+      script.onerror = function () { sockJsLoading = null; reject(new Error('SockJS did not load')); };
+      document.head.appendChild(script);
+    });
+  }
+  return sockJsLoading;
+}
+
 function bridge() {
-  const forced = new URLSearchParams(window.location.search).get('live-transport');
-  if (window.SockJS) {
+  if (sockJs) {
     return new window.SockJS('/eventbus', null,
       { transports: forced ? [forced] : ['websocket', 'xhr-streaming', 'xhr-polling'] });
   }
@@ -32,10 +55,17 @@ function opened(listener) {
 }
 
 function connect() {
+  if (sockJs && !window.SockJS) {
+    loadSockJs().then(connect, function () { sockJs = false; retry(); });
+    return;
+  }
   const s = bridge();
+  const plain = !sockJs;
+  let wasOpen = false;
   socket = s;
   let pinger = null;
   s.onopen = function () {
+    wasOpen = true;
     open = true;
     backoff = 1000;
     pinger = setInterval(function () { s.send(JSON.stringify({ type: 'ping' })); }, 20000);
@@ -57,10 +87,20 @@ function connect() {
   s.onclose = function () {
     clearInterval(pinger);
     open = false;
-    const wait = backoff + Math.floor(Math.random() * 500);
-    backoff = Math.min(backoff * 2, 30000);
-    setTimeout(connect, wait);
+    if (plain && !wasOpen && !sockJs) {
+      // never connected: WebSockets may be blocked on the way, SockJS can go over plain HTTP
+      sockJs = true;
+      connect();
+      return;
+    }
+    retry();
   };
+}
+
+function retry() {
+  const wait = backoff + Math.floor(Math.random() * 500);
+  backoff = Math.min(backoff * 2, 30000);
+  setTimeout(connect, wait);
 }
 
 /**
@@ -68,10 +108,11 @@ function connect() {
  * false the first time; onFrame(frame) gets each event delivered on one of them. Returns a handle
  * whose add(address) listens to one more.
  */
-export function subscribe(addresses, onOpen, onFrame) {
+function subscribe(addresses, onOpen, onFrame) {
   const listener = { addresses: new Set(addresses), open: onOpen, frame: onFrame, opened: false };
   listeners.push(listener);
-  if (!socket) {
+  if (!started) {
+    started = true;
     connect();
   } else if (open) {
     listener.addresses.forEach(register);
@@ -90,7 +131,7 @@ export function subscribe(addresses, onOpen, onFrame) {
 }
 
 /** Closes the connection as a network would, for tests; it reconnects by itself. */
-export function drop() {
+function drop() {
   if (socket) {
     socket.close();
   }
@@ -100,16 +141,19 @@ export function drop() {
 // are announced to screen readers ("on", "off", or "" for an anonymous reader: the page's own switch
 // decides), and whether motion is reduced ("on", "off", or "system": the device's setting).
 /** "on", "off", or null when the reader has not chosen (anonymous). */
-export function announcePreference() {
+function announcePreference() {
   var value = document.documentElement.getAttribute('data-live-announce');
   return value === 'on' || value === 'off' ? value : null;
 }
 
 /** Whether live changes should move nothing (no smooth scrolling, no arrival animation). */
-export function reducesMotion() {
+function reducesMotion() {
   var value = document.documentElement.getAttribute('data-reduced-motion');
   if (value === 'on' || value === 'off') {
     return value === 'on';
   }
   return !!(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
 }
+
+return { subscribe: subscribe, drop: drop, announcePreference: announcePreference, reducesMotion: reducesMotion };
+}());

@@ -1,9 +1,11 @@
 // The header's notification badge: the server renders the count on every page; this keeps it
 // current without a reload, listening to the member's own address (member.<id>), on which the
 // server announces each notification created or read, and fetching the count again.
+// Part of the one script bundle (web/Assets): this file is agora.notifications, its body not indented.
+agora.notifications = (function () {
 
 /** Keeps the badge current; live is the page's connection (live.js). */
-export function start(live) {
+function start(live) {
   var badge = document.getElementById('notification-badge');
   var count = badge && badge.querySelector('.count');
   if (!count || !window.fetch) {
@@ -37,3 +39,6 @@ export function start(live) {
     });
   });
 }
+
+return { start: start };
+}());

@@ -1,7 +1,9 @@
 // What every page may use: the language choice, @mention suggestions in composers, quoting a
 // selected passage. Progressive enhancement only: every page works without it.
+// Part of the one script bundle (web/Assets): this file is agora.page, its body not indented.
+agora.page = (function () {
 
-export function start() {
+function start() {
 
   // Submit the language choice as soon as it changes; the Apply button stays for keyboard and no-JS users.
   document.addEventListener('change', function (event) {
@@ -178,3 +180,6 @@ export function start() {
     hint.hidden = false;
   })();
 }
+
+return { start: start };
+}());

@@ -2,9 +2,11 @@
 // side panels): on any change of their addresses, and after every reconnect, the page is fetched
 // again and each region swapped in, so nothing needs replaying. Focus stays where it was: a region
 // holding focus waits. Pages with a presence line (documents) also report and show who is here.
+// Part of the one script bundle (web/Assets): this file is agora.regions, its body not indented.
+agora.regions = (function () {
 
 /** Makes the page's refreshing regions live; live is the page's connection (live.js). */
-export function start(live) {
+function start(live) {
   var regions = Array.prototype.slice.call(document.querySelectorAll('[data-live-refresh]'));
   if (!regions.length || document.getElementById('posts') || !window.WebSocket || !window.fetch || !window.DOMParser) {
     return;
@@ -86,3 +88,6 @@ export function start(live) {
     setInterval(report, 20000);
   }
 }
+
+return { start: start };
+}());

@@ -2,11 +2,13 @@
 // read, fetched as they type (debounced), chosen with the arrow keys and Enter, closed with Escape.
 // The ARIA combobox pattern (list autocomplete, aria-activedescendant), with a polite live region
 // that says how many suggestions there are. Without this script the box is a plain GET form.
+// Part of the one script bundle (web/Assets): this file is agora.search, its body not indented.
+agora.search = (function () {
 
 var DELAY = 200;
 
 /** Turns the search box into a combobox; does nothing when the page has none or fetch is missing. */
-export function start() {
+function start() {
   var input = document.getElementById('site-search-q');
   var list = document.getElementById('site-search-list');
   var status = document.getElementById('site-search-status');
@@ -148,3 +150,6 @@ export function start() {
     form.addEventListener('submit', function () { close(); });
   }
 }
+
+return { start: start };
+}());

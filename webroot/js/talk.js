@@ -2,9 +2,11 @@
 // answered with JSON instead of a redirect); the question list and the chat are fetched again from
 // their fragments whenever talk.<id> announces a change, and after every (re)connect, so nothing
 // needs replaying and a missed event costs nothing. Focus and typed text survive a refresh.
+// Part of the one script bundle (web/Assets): this file is agora.talk, its body not indented.
+agora.talk = (function () {
 
 /** Makes a Talk room or presenter view live; live is the page's connection (live.js). */
-export function start(live) {
+function start(live) {
   var room = document.querySelector('[data-room][data-live]');
   if (!room || !window.WebSocket || !window.fetch || !window.URLSearchParams || !window.FormData) {
     return;
@@ -251,3 +253,6 @@ export function start(live) {
   window.agoraRoom = { drop: live.drop };
   connect();
 }
+
+return { start: start };
+}());

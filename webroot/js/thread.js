@@ -1,9 +1,11 @@
 // Live thread pages: changes arrive over the event-bus bridge (a WebSocket) numbered per address;
 // after a drop the page reconnects with backoff and asks /live/events for everything after the
 // last number it applied, so each change is applied once and in order. Too old a gap: reload.
+// Part of the one script bundle (web/Assets): this file is agora.thread, its body not indented.
+agora.thread = (function () {
 
 /** Makes the thread page live; live is the page's connection (live.js). */
-export function start(live) {
+function start(live) {
   var list = document.getElementById('posts');
   if (!list || !list.getAttribute('data-live') || !window.WebSocket || !window.fetch) {
     return;
@@ -209,6 +211,10 @@ export function start(live) {
   }
 
   // for tests: drop the connection as a network would
-  window.agoraLive = { drop: live.drop, seq: function () { return seq; } };
+  window.agoraLive = { drop: live.drop, seq: function () { return seq; },
+    reducesMotion: live.reducesMotion, announcePreference: live.announcePreference };
   connect();
 }
+
+return { start: start };
+}());

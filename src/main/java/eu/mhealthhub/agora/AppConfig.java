@@ -46,6 +46,8 @@ import java.util.stream.Collectors;
  * @param observability       metrics, logs and this node's name
  * @param announcePerMinute   how many e-mails of an announcement to the network's followers are released a minute
  *                            (AGORA_ANNOUNCE_PER_MINUTE)
+ * @param embeddedPostgres    the embedded PostgreSQL's memory settings (AGORA_DB_SHARED_BUFFERS, AGORA_DB_WORK_MEM,
+ *                            AGORA_DB_MAX_CONNECTIONS), sized for a small server by default
  */
 public record AppConfig(
     int port,
@@ -73,7 +75,8 @@ public record AppConfig(
     Map<String, Duration> retention,
     Optional<Path> contentDirectory,
     Observability observability,
-    int announcePerMinute) {
+    int announcePerMinute,
+    EmbeddedPostgresSettings embeddedPostgres) {
 
   /**
    * What an operator sees of a node: the bearer token that opens {@code /metrics} (AGORA_METRICS_TOKEN,
@@ -240,6 +243,17 @@ public record AppConfig(
     }
   }
 
+  /**
+   * The embedded PostgreSQL's memory (issue 18 point 4), sized for a small server: {@code shared_buffers}
+   * (AGORA_DB_SHARED_BUFFERS, default 64MB; the search benchmark's 100,000 posts want 256MB), {@code work_mem}
+   * (AGORA_DB_WORK_MEM, default 4MB, per sort or hash of a query) and {@code max_connections}
+   * (AGORA_DB_MAX_CONNECTIONS, default 40: two nodes' pools of 16 and a few for backups and psql).
+   * Ignored with a configured database.
+   */
+  public record EmbeddedPostgresSettings(String sharedBuffers, String workMem, int maxConnections) {
+    public static final EmbeddedPostgresSettings SMALL = new EmbeddedPostgresSettings("64MB", "4MB", 40);
+  }
+
   /** External OpenID Connect provider. */
   public record OidcSettings(URI issuer, String clientId, String clientSecret) {}
 
@@ -296,7 +310,7 @@ public record AppConfig(
   public AppConfig withAdminEmails(Set<String> emails) {
     return new AppConfig(port, host, publicUrl, database, databaseLimits, dataDirectory, oidc, devOidcPort, oidcKeyRefresh, Set.copyOf(emails), adminClaim,
         demoContent, defaultLocale, defaultTimeZone, sessionIdle, sessionMaxAge, maxFormBytes, maxAttachmentBytes, cluster, mail, rateLimits, trustedProxies,
-        retention, contentDirectory, observability, announcePerMinute);
+        retention, contentDirectory, observability, announcePerMinute, embeddedPostgres);
   }
 
   public boolean secureCookies() {
@@ -366,7 +380,7 @@ public record AppConfig(
             throw new ConfigException("AGORA_CONTENT_DIR", "'" + d + "' is not a directory");
           }
           return Path.of(d);
-        }), r.observability(), r.positive("AGORA_ANNOUNCE_PER_MINUTE", 60));
+        }), r.observability(), r.positive("AGORA_ANNOUNCE_PER_MINUTE", 60), r.embeddedPostgres());
   }
 
   private record Reader(Map<String, String> env) {
@@ -498,6 +512,25 @@ public record AppConfig(
         throw new ConfigException(name, "'" + v + "' is not an IP address or host name, for example 127.0.0.1 or 0.0.0.0");
       }
       return bare;
+    }
+
+    EmbeddedPostgresSettings embeddedPostgres() {
+      EmbeddedPostgresSettings d = EmbeddedPostgresSettings.SMALL;
+      int connections = integer("AGORA_DB_MAX_CONNECTIONS", d.maxConnections());
+      if (connections < 10 || connections > 1000) {
+        throw new ConfigException("AGORA_DB_MAX_CONNECTIONS", "is " + connections + "; use 10 to 1000");
+      }
+      return new EmbeddedPostgresSettings(memory("AGORA_DB_SHARED_BUFFERS", d.sharedBuffers()),
+          memory("AGORA_DB_WORK_MEM", d.workMem()), connections);
+    }
+
+    /** A PostgreSQL memory size: a whole number and kB, MB or GB, e.g. 64MB. */
+    String memory(String name, String fallback) {
+      String v = text(name, fallback).trim();
+      if (!v.matches("[1-9][0-9]{0,6}(kB|MB|GB)")) {
+        throw new ConfigException(name, "'" + v + "' is not a size such as 64MB (a whole number, then kB, MB or GB)");
+      }
+      return v;
     }
 
     int poolSize(String name, int fallback) {

@@ -47,6 +47,16 @@ class AppConfigTest {
   }
 
   @Test
+  @DisplayName("the embedded PostgreSQL is sized for a small server (64MB buffers, 4MB work memory, 40 connections) unless told otherwise")
+  void embeddedPostgres() {
+    AppConfig.EmbeddedPostgresSettings small = AppConfig.fromEnvironment(Map.of()).embeddedPostgres();
+    assertEquals(new AppConfig.EmbeddedPostgresSettings("64MB", "4MB", 40), small);
+    AppConfig.EmbeddedPostgresSettings big = AppConfig.fromEnvironment(Map.of("AGORA_DB_SHARED_BUFFERS", "256MB",
+        "AGORA_DB_WORK_MEM", "16384kB", "AGORA_DB_MAX_CONNECTIONS", "120")).embeddedPostgres();
+    assertEquals(new AppConfig.EmbeddedPostgresSettings("256MB", "16384kB", 120), big);
+  }
+
+  @Test
   @DisplayName("a database URL and an issuer switch off the embedded database, the development provider and demo content")
   void external() {
     AppConfig c = AppConfig.fromEnvironment(Map.of(
@@ -125,6 +135,12 @@ class AppConfigTest {
       "AGORA_DB_POOL_SIZE|0|AGORA_DB_POOL_SIZE",
       "AGORA_DB_POOL_SIZE|201|AGORA_DB_POOL_SIZE",
       "AGORA_DB_POOL_SIZE|many|AGORA_DB_POOL_SIZE",
+      "AGORA_DB_SHARED_BUFFERS|64|AGORA_DB_SHARED_BUFFERS",
+      "AGORA_DB_SHARED_BUFFERS|64 MB|AGORA_DB_SHARED_BUFFERS",
+      "AGORA_DB_SHARED_BUFFERS|64MB; fsync=off|AGORA_DB_SHARED_BUFFERS",
+      "AGORA_DB_WORK_MEM|0MB|AGORA_DB_WORK_MEM",
+      "AGORA_DB_MAX_CONNECTIONS|5|AGORA_DB_MAX_CONNECTIONS",
+      "AGORA_DB_MAX_CONNECTIONS|many|AGORA_DB_MAX_CONNECTIONS",
       "AGORA_METRICS_TOKEN|short|AGORA_METRICS_TOKEN",
       "AGORA_METRICS_TOKEN|has spaces in the middle of it|AGORA_METRICS_TOKEN",
       "AGORA_LOG_FORMAT|xml|AGORA_LOG_FORMAT",

@@ -115,8 +115,10 @@ class ImageTarTest {
   @DisplayName("the entrypoint starts Agora's main class with the image's java, port 8080 is exposed, and the labels say what it is")
   void entrypointPortsLabels() {
     JsonObject c = config.getJsonObject("config");
-    assertThat(c.getJsonArray("Entrypoint").getList()).containsExactly("/opt/java/bin/java", "-XX:MaxRAMPercentage=75",
-        "-Djava.awt.headless=true", "-cp", "@/app/jib-classpath-file", "eu.mhealthhub.agora.Main");
+    assertThat(c.getJsonArray("Entrypoint").getList()).containsExactly("/opt/java/bin/java", "-XX:+UseSerialGC",
+        "-Xms16m", "-Xmx256m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k",
+        "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m", "-Djava.awt.headless=true", "-cp",
+        "@/app/jib-classpath-file", "eu.mhealthhub.agora.Main");
     assertThat(c.getValue("Cmd")).as("no arguments a caller would have to override").isNull();
     assertThat(c.getJsonObject("ExposedPorts").fieldNames()).containsExactly("8080/tcp");
     assertThat(c.getString("WorkingDir")).isEqualTo("/app");

@@ -96,22 +96,47 @@ public final class Agora {
    * purpose. Blocking.
    */
   public static Agora start(AppConfig config, Clock clock, Consumer<Router> extraRoutes) {
-    Optional<EmbeddedDatabase> embedded = config.database().isPresent()
-        ? Optional.empty()
-        : Optional.of(EmbeddedDatabase.start(config.dataDirectory().resolve("postgres")));
-    AppConfig.DatabaseSettings db = config.database().orElseGet(() -> embedded.get().settings());
+    // where the start's time goes (issue 18 point 7), logged once ready: bench/start.sh reads it
+    StartTimes times = new StartTimes();
+    // The database (the embedded PostgreSQL's start, then the migrations) comes up on a thread of its own while
+    // Vert.x, the sign-in provider and the templates start on this one: mostly waiting for PostgreSQL and the
+    // disk there, mostly CPU here, so the start takes about as long as the longer of the two.
+    java.util.concurrent.CompletableFuture<StartedDatabase> databaseStart = new java.util.concurrent.CompletableFuture<>();
+    Thread starter = new Thread(() -> {
+      try {
+        databaseStart.complete(startDatabase(config));
+      } catch (Throwable e) {
+        databaseStart.completeExceptionally(e);
+      }
+    }, "agora-database-start");
+    starter.setDaemon(true);
+    starter.start();
+    Optional<EmbeddedDatabase> embedded = Optional.empty();
     Vertx vertx = null;
     java.nio.file.Path uploads = null;
     SignInProvider signInProvider = null;
     eu.mhealthhub.agora.mail.Mail startedMail = null;
     try {
-      migrate(db, embedded.isPresent());
       eu.mhealthhub.agora.ops.Metrics metrics = eu.mhealthhub.agora.ops.Metrics.create(
           config.observability().metricsToken(), config.observability().node());
       vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get(), metrics))
           : Vertx.builder().with(metrics.vertxOptions(new io.vertx.core.VertxOptions())).withMetrics(metrics.factory()).build();
       vertx.exceptionHandler(eu.mhealthhub.agora.web.ErrorPages::unhandled);
-      Database database = new Database(vertx, db, config.databaseLimits());
+      times.mark("vertx");
+      // the templates compile on a thread of their own too (CPU), while the sign-in provider makes its keys
+      I18n i18n = new I18n(config.defaultLocale());
+      Pages pages = new Pages(vertx, i18n, config.oidc().isEmpty());
+      java.util.concurrent.CompletableFuture<Long> templates = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        long t0 = System.nanoTime();
+        pages.warm(WebRouter.TEMPLATES);
+        pages.warm(eu.mhealthhub.agora.mail.MailRoutes.TEMPLATES);
+        pages.warm(eu.mhealthhub.agora.talk.RegistrationRoutes.TEMPLATES);
+        return (System.nanoTime() - t0) / 1_000_000;
+      }, task -> {
+        Thread t = new Thread(task, "agora-templates");
+        t.setDaemon(true);
+        t.start();
+      });
 
       Optional<DevOidcProvider> dev = Optional.empty();
       SignInProvider provider;
@@ -136,9 +161,14 @@ public final class Agora {
       }
       // Agora starts whether or not the provider answers; sign-in waits for it (503) and retries
       await(provider.start());
+      times.mark("sign-in provider");
       signInProvider = provider;
 
-      I18n i18n = new I18n(effective.defaultLocale());
+      StartedDatabase started = join(databaseStart);
+      embedded = started.embedded();
+      AppConfig.DatabaseSettings db = started.settings();
+      times.mark("waiting for the database (" + started.times() + ")");
+      Database database = new Database(vertx, db, config.databaseLimits());
       ChangeFeed changes = new ChangeFeed(database.pool(), vertx);
       MemberService members = new MemberService(database.pool());
       eu.mhealthhub.agora.notify.NotificationSubjects subjects = new eu.mhealthhub.agora.notify.NotificationSubjects();
@@ -150,12 +180,14 @@ public final class Agora {
       eu.mhealthhub.agora.limits.RateLimits limits = new eu.mhealthhub.agora.limits.RateLimits(database.pool(), effective.rateLimits());
       ThreadService threads = new ThreadService(database.pool(), groups, attachments, reads, changes, notifications, limits);
       DocumentService documents = new DocumentService(vertx, database.pool(), groups, threads, changes, notifications);
+      times.mark("services");
       if (effective.demoContent()) {
         // threads and posts through the thread service: mentions linked and recorded as for any post
         await(new DemoSeeder(database.pool(), clock, threads).seedOnce());
         // through the real service, so the demo documents obey the rules and announce themselves
         await(new DemoDocuments(database.pool(), members, groups, documents).seedOnce());
       }
+      times.mark("demo content");
       uploads = UploadDirectory.create();
       SignInSessions signIns = new SignInSessions(vertx, database.pool(), changes, clock);
       TalkService talks = new TalkService(database.pool(), clock, groups, threads, changes, notifications, limits);
@@ -165,7 +197,6 @@ public final class Agora {
       eu.mhealthhub.agora.declaration.DeclarationService declarations = new eu.mhealthhub.agora.declaration.DeclarationService(
           database.pool(), clock, notifications);
       NotificationAudiences.declareDeclarations(subjects, declarations);
-      Pages pages = new Pages(vertx, i18n, provider.development());
       eu.mhealthhub.agora.mail.Mail mail = await(eu.mhealthhub.agora.mail.Mail.start(vertx, database.pool(), effective, i18n,
           pages, clock, eu.mhealthhub.agora.mail.Outbox.Settings.standard(), BEFORE_WIRING));
       startedMail = mail;
@@ -197,13 +228,15 @@ public final class Agora {
       java.time.Duration longestSession = effective.sessionMaxAge().plusHours(1);
       retention.computeIfPresent("sign_ins", (k, d) -> d.compareTo(longestSession) < 0 ? longestSession : d);
       new eu.mhealthhub.agora.privacy.RetentionJob(database.pool(), clock, retention).schedule(vertx);
+      // the style sheet, script bundle, logo and SockJS client: read, hashed and compressed once
+      eu.mhealthhub.agora.web.Assets assets = eu.mhealthhub.agora.web.Assets.load(vertx);
       Services services = new Services(effective, database, provider, i18n, clock,
           members, groups, threads, documents, talks, attachments, changes,
           LiveAudiences.declareRounds(LiveAudiences.declare(members, groups, threads, documents, talks), members,
               new eu.mhealthhub.agora.rounds.RoundService(database.pool(), clock, groups, documents, changes, notifications)),
           new eu.mhealthhub.agora.live.Presence(vertx),
-          reads, signIns, Long.toString(System.currentTimeMillis(), 36), new AtomicBoolean(false), uploads, notifications, notificationMail, mail,
-          suspended, suspensions, exports, metrics);
+          reads, signIns, assets.version(), new AtomicBoolean(false), uploads, notifications, notificationMail, mail,
+          suspended, suspensions, exports, metrics, assets);
       bindMetrics(metrics, services, vertx);
       // live events (pages away longer reload instead of replaying) and sign-ins are pruned by the
       // retention job (privacy/RetentionJob, AGORA_RETENTION), scheduled above
@@ -216,19 +249,22 @@ public final class Agora {
           .onFailure(e -> LOG.warn("idempotency keys not pruned: {}", e.getMessage())));
       vertx.setPeriodic(120_000, 3_600_000, id -> limits.forgetIdle()
           .onFailure(e -> LOG.warn("rate-limit buckets not pruned: {}", e.getMessage())));
-      pages.warm(WebRouter.TEMPLATES);
-      pages.warm(eu.mhealthhub.agora.mail.MailRoutes.TEMPLATES);
-      pages.warm(eu.mhealthhub.agora.talk.RegistrationRoutes.TEMPLATES);
+      times.mark("mail, workers, assets");
       // sessions live in the cluster when there is one, so any node serves any member; a single
       // node keeps them in PostgreSQL, so a restart signs nobody out
       SessionStore sessions = config.cluster().isPresent()
           ? new NonEmptySessions(io.vertx.ext.web.sstore.ClusteredSessionStore.create(vertx))
           : new PostgresSessionStore(vertx, database.pool(), SESSION_PURGE_INTERVAL, SESSION_TOUCH_INTERVAL);
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+      long compiled = templates.join();
+      times.mark("waiting for the templates (" + compiled + " ms)");
       String deploymentId = await(vertx.deployVerticle(
           () -> new WebVerticle(services, pages, sessions, extraRoutes),
           new DeploymentOptions().setInstances(instances)));
 
+      times.mark("http");
+      LOG.info("started in {} ms since the JVM's start: {}", java.lang.management.ManagementFactory.getRuntimeMXBean()
+          .getUptime(), times);
       String summary = "Agora listening on port " + effective.port() + " at " + effective.host() + " (" + effective.publicUrl() + ")"
           + "; database " + (embedded.isPresent() ? "embedded PostgreSQL in " + effective.dataDirectory()
               .resolve("postgres").toAbsolutePath() + " on port " + db.port() : db.host() + ":" + db.port() + "/" + db.name())
@@ -252,7 +288,7 @@ public final class Agora {
       if (startedMail != null) {
         startedMail.stopServer();
       }
-      embedded.ifPresent(EmbeddedDatabase::close);
+      closeDatabase(databaseStart);
       throw e;
     }
   }
@@ -296,6 +332,68 @@ public final class Agora {
         throw new IllegalStateException(where + " refused user '" + db.user() + "'" + origin + ": " + Failures.root(e), e);
       }
       throw new IllegalStateException(where + ": migrations failed: " + Failures.root(e), e);
+    }
+  }
+
+  /** The database a start uses: the embedded one it started, if any, and its address, migrated. */
+  private record StartedDatabase(Optional<EmbeddedDatabase> embedded, AppConfig.DatabaseSettings settings, String times) {}
+
+  /** Starts the embedded PostgreSQL unless a database is configured, then applies the migrations. Blocking. */
+  private static StartedDatabase startDatabase(AppConfig config) {
+    StartTimes times = new StartTimes();
+    Optional<EmbeddedDatabase> embedded = config.database().isPresent()
+        ? Optional.empty()
+        : Optional.of(EmbeddedDatabase.start(config.dataDirectory().resolve("postgres"), config.embeddedPostgres()));
+    AppConfig.DatabaseSettings db = config.database().orElseGet(() -> embedded.get().settings());
+    times.mark("database");
+    try {
+      migrate(db, embedded.isPresent());
+    } catch (RuntimeException e) {
+      embedded.ifPresent(EmbeddedDatabase::close);
+      throw e;
+    }
+    times.mark("migrations");
+    return new StartedDatabase(embedded, db, times.toString());
+  }
+
+  /** The started database, or the start's own failure (its message names what went wrong). */
+  private static StartedDatabase join(java.util.concurrent.CompletableFuture<StartedDatabase> start) {
+    try {
+      return start.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
+  /** After a failed start: waits for the database's start and closes the embedded PostgreSQL it started. */
+  private static void closeDatabase(java.util.concurrent.CompletableFuture<StartedDatabase> start) {
+    try {
+      start.join().embedded().ifPresent(EmbeddedDatabase::close);
+    } catch (RuntimeException e) {
+      // its start failed too: nothing was left running (startDatabase closes what it started)
+    }
+  }
+
+  /** How long each step of the start took, in order. */
+  private static final class StartTimes {
+    private final StringBuilder steps = new StringBuilder();
+    private long last = System.nanoTime();
+
+    void mark(String step) {
+      long now = System.nanoTime();
+      steps.append(steps.length() == 0 ? "" : ", ").append(step).append(' ').append((now - last) / 1_000_000).append(" ms");
+      last = now;
+    }
+
+    @Override
+    public String toString() {
+      return steps.toString();
     }
   }
 

@@ -51,4 +51,5 @@ public record Services(
     eu.mhealthhub.agora.moderation.SuspendedMembers suspended,
     eu.mhealthhub.agora.moderation.SuspensionService suspensions,
     eu.mhealthhub.agora.privacy.ExportService exports,
-    eu.mhealthhub.agora.ops.Metrics metrics) {}
+    eu.mhealthhub.agora.ops.Metrics metrics,
+    eu.mhealthhub.agora.web.Assets assets) {}

@@ -84,6 +84,8 @@ public final class WebRouter {
         config.observability().requestLog()));
     // before anything decodes the path or a parameter: broken escapes, NUL and non-UTF-8 bytes are a 400
     router.route().handler(InputCheck.address());
+    // the assets' addresses for every page, error pages of static paths included
+    router.route().handler(assetVersion(services.assetVersion(), services.assets().urls()));
     // HEAD is GET without the body, wherever GET answers
     router.route().method(HttpMethod.HEAD).handler(Respond::headAsGet);
     new HealthRoutes(services.database(), services.draining(), services.provider()::isReady).mount(router);
@@ -92,21 +94,24 @@ public final class WebRouter {
 
     // Mounted on the root router, never a sub-router: Vert.x 5.0 does not normalise encoded ".."
     // segments under sub-routers.
+    // The style sheet, script bundle, logo and SockJS client under content-hashed names, cached a year
+    // and precompressed (web/Assets); other paths, old hashes included, go on to the files below (404).
+    router.route("/static/*").handler(services.assets().handler());
+    // Plain names, for anyone who linked them: a short cache, so a release reaches them within minutes.
     router.route("/static/*").handler(StaticHandler.create("webroot")
         .setIncludeHidden(false)
         .setDirectoryListing(false)
         .setCachingEnabled(true)
-        .setMaxAgeSeconds(7 * 24 * 3600)
+        .setMaxAgeSeconds(300)
         .setDefaultContentEncoding("UTF-8"));
     // the SockJS client from its webjar, on the root router like every static route
     router.route("/static/vendor/sockjs/*").handler(StaticHandler.create("META-INF/resources/webjars/sockjs-client/1.6.1/dist")
-        .setIncludeHidden(false).setDirectoryListing(false).setCachingEnabled(true).setMaxAgeSeconds(7 * 24 * 3600));
+        .setIncludeHidden(false).setDirectoryListing(false).setCachingEnabled(true).setMaxAgeSeconds(300));
 
     SessionHandler sessionHandler = sessionHandler(sessions, config);
     router.route().handler(sessionHandler);
     router.route().handler(new ViewerHandler(services.members(), services.signIns(), services.i18n(), config.defaultTimeZone(),
         config.sessionMaxAge(), services.clock(), sessionCookieName(config), services.suspended()));
-    router.route().handler(assetVersion(services.assetVersion()));
     // the webcal: address of the upcoming Talks' calendar, for the links on /talks and /results
     String webcalTalks = eu.mhealthhub.agora.results.ResultsService.webcal(config.publicUrl());
     router.route().handler(ctx -> {
@@ -312,9 +317,10 @@ public final class WebRouter {
     };
   }
 
-  private static Handler<RoutingContext> assetVersion(String version) {
+  private static Handler<RoutingContext> assetVersion(String version, java.util.Map<String, String> urls) {
     return ctx -> {
       ctx.put("assetVersion", version);
+      ctx.put("assets", urls);
       ctx.next();
     };
   }

@@ -40,6 +40,10 @@ public final class WebVerticle extends VerticleBase {
         .setHost(services.config().host())
         .setPort(services.config().port())
         .setCompressionSupported(true)
+        // gzip level 1, not 6: a 14 kB thread page costs 0.05 ms of CPU instead of 0.11 ms for 12% more bytes;
+        // static files come precompressed at the highest level (web/Assets); under 1 kB is not worth it
+        .setCompressionLevel(1)
+        .setCompressionContentSizeThreshold(1024)
         // live events are ~100 bytes: deflating each once per socket cost twice the CPU and ~200 KB
         // of native memory per connection in the live benchmark, for nothing
         .setPerMessageWebSocketCompressionSupported(false)

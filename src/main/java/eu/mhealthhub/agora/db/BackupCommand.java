@@ -51,7 +51,7 @@ public final class BackupCommand {
       if (running.isPresent()) {
         db = running.get();
       } else {
-        started = EmbeddedDatabase.start(embeddedDir);
+        started = EmbeddedDatabase.start(embeddedDir, config.embeddedPostgres());
         db = started.settings();
       }
       if (command.equals("backup")) {

@@ -272,7 +272,7 @@ public final class Pages {
   private Buffer assemble(RoutingContext ctx, Encoded page) {
     Viewer viewer = ctx.get(Viewer.KEY);
     byte[] token = viewer == null || viewer.csrfToken() == null ? new byte[0]
-        : viewer.csrfToken().getBytes(StandardCharsets.UTF_8);
+        : Tokens.mask(viewer.csrfToken()).getBytes(StandardCharsets.UTF_8); // new bytes per response: BREACH
     Holes holes = holes(ctx);
     Buffer out = Buffer.buffer(page.size(holes, token.length));
     page.writeTo(out, holes, token);
@@ -320,9 +320,12 @@ public final class Pages {
     root.put(MESSAGES, messages);
     root.put(ZONE, viewer == null ? UTC : viewer.zone());
     root.put("lang", locale.toLanguageTag());
-    root.put("csrf", viewer == null ? null : viewer.csrfToken());
+    // a real token is masked afresh in each response (BREACH); the placeholder is filled, masked, per response
+    root.put("csrf", viewer == null || viewer.csrfToken() == null ? null
+        : viewer.csrfToken().equals(CSRF_PLACEHOLDER) ? CSRF_PLACEHOLDER : Tokens.mask(viewer.csrfToken()));
     root.put("devSignIn", devSignIn);
     root.put("assetVersion", ctx.get("assetVersion"));
+    root.put("assets", ctx.get("assets"));
     root.put("webcalTalks", ctx.get(WEBCAL_TALKS));
     if (!shared) {
       root.put("viewer", viewer == null ? null : viewer.member().orElse(null));

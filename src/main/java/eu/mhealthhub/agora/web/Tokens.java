@@ -26,6 +26,44 @@ public final class Tokens {
     return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The token as one response shows it (BREACH): random bytes, then the token's bytes XOR those, URL-safe.
+   * Each response carries different bytes for the same token, so compressed sizes reveal nothing of it.
+   */
+  public static String mask(String token) {
+    byte[] t = token.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[t.length * 2];
+    byte[] pad = new byte[t.length];
+    RANDOM.nextBytes(pad);
+    for (int i = 0; i < t.length; i++) {
+      out[i] = pad[i];
+      out[t.length + i] = (byte) (pad[i] ^ t[i]);
+    }
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+  }
+
+  /** The token a {@link #mask}ed one stands for; null if it is not one. */
+  public static String unmask(String masked) {
+    if (masked == null || masked.length() > 400) {
+      return null;
+    }
+    byte[] b;
+    try {
+      b = Base64.getUrlDecoder().decode(masked);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (b.length == 0 || b.length % 2 != 0) {
+      return null;
+    }
+    int n = b.length / 2;
+    byte[] t = new byte[n];
+    for (int i = 0; i < n; i++) {
+      t[i] = (byte) (b[i] ^ b[n + i]);
+    }
+    return new String(t, StandardCharsets.UTF_8);
+  }
+
   /** True for a path on this site that is safe to redirect to after sign-in. */
   public static boolean isLocalPath(String target) {
     return target != null && target.startsWith("/") && !target.startsWith("//") && !target.startsWith("/\\")

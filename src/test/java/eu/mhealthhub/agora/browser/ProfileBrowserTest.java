@@ -117,10 +117,8 @@ class ProfileBrowserTest {
       assertEquals("none", arrivalAnimation(d), "the style sheet honours the choice on the first paint");
       new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.findElement(By.cssSelector(".live-controls")).isDisplayed());
       assertTrue(!d.findElement(By.id("live-announce")).isSelected(), "the live script starts with announcements off");
-      assertEquals(Boolean.TRUE, ((org.openqa.selenium.JavascriptExecutor) d).executeAsyncScript("""
-          var done = arguments[arguments.length - 1];
-          import(document.querySelector('script[type=module]').src.replace('main.js', 'live.js'))
-            .then(function (live) { done(live.reducesMotion() && live.announcePreference() === 'off'); });"""));
+      assertEquals(Boolean.TRUE, ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+          "return window.agoraLive.reducesMotion() && window.agoraLive.announcePreference() === 'off';"));
     } finally {
       TestDatabase.update("UPDATE members SET reduced_motion = 'system', live_announce = true WHERE handle = ?", handle);
     }

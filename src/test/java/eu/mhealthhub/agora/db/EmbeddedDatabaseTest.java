@@ -56,6 +56,25 @@ class EmbeddedDatabaseTest {
   }
 
   @Test
+  @DisplayName("the embedded PostgreSQL runs with the small server's memory settings, or the configured ones, and JIT off")
+  void memorySettings() throws Exception {
+    Path dir = Files.createTempDirectory("agora-embedded").resolve("postgres");
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(dir); Connection c = connect(db.settings(), db.settings().password())) {
+      assertEquals("64MB", show(c, "shared_buffers"));
+      assertEquals("4MB", show(c, "work_mem"));
+      assertEquals("40", show(c, "max_connections"));
+      assertEquals("32MB", show(c, "maintenance_work_mem"));
+      assertEquals("off", show(c, "jit"));
+    }
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, new eu.mhealthhub.agora.AppConfig.EmbeddedPostgresSettings(
+        "48MB", "2MB", 25)); Connection c = connect(db.settings(), db.settings().password())) {
+      assertEquals("48MB", show(c, "shared_buffers"));
+      assertEquals("2MB", show(c, "work_mem"));
+      assertEquals("25", show(c, "max_connections"));
+    }
+  }
+
+  @Test
   @DisplayName("the embedded PostgreSQL runs with fsync and synchronous_commit on and refuses connections without its password")
   void durableAndPasswordProtected() throws Exception {
     Path dir = Files.createTempDirectory("agora-embedded").resolve("postgres");
