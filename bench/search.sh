@@ -65,7 +65,9 @@ else
 fi
 bench_choose_port 18580
 log "starting Agora on port $PORT (fresh embedded PostgreSQL in $WORK/data)"
-bench_start_agora
+# 100,000 posts: the embedded PostgreSQL's small-server default (64 MB) would not hold their index; the earlier runs
+# in SEARCH.md had 256 MB (BENCH_SHARED_BUFFERS changes it)
+bench_start_agora agora AGORA_DB_SHARED_BUFFERS="${BENCH_SHARED_BUFFERS:-256MB}"
 [[ -n $PG_PORT ]] || die "the embedded PostgreSQL's port is not in Agora's log"
 psql_agora() { psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
 
