@@ -48,7 +48,7 @@ class LiveOrderTest {
   }
 
   /** An anonymous raw bridge socket registered on one address, keeping the numbers of the events it receives. */
-  private record Socket(WebSocket ws, List<Long> seqs) {}
+  record Socket(WebSocket ws, List<Long> seqs) {}
 
   static Socket socket(WebSocketClient client, int port, String origin, String address) throws Exception {
     WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("localhost").setPort(port)
