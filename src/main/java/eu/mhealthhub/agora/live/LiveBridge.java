@@ -36,6 +36,14 @@ import org.slf4j.LoggerFactory;
  * that lost one is closed (the page reconnects and registers again under the new rights, and
  * catches up through {@code GET /live/events}); the member's presence there ends too.
  *
+ * <h2>Fan-out</h2>
+ * Events reach the bridge in commit order per address from the node's {@link LiveSequencer}, not
+ * through a per-socket event-bus consumer: each is encoded once, and its frame is written to the
+ * sockets registered on its address in slices of {@value #FAN_OUT_SLICE}, yielding the event loop
+ * between slices, so that the requests it also serves (the post that made the event) are not
+ * queued behind thousands of writes. One event fans out at a time, so every socket gets them in
+ * order. Presence summaries, which carry no number, still travel on the event bus to each socket.
+ *
  * <p>Notices and events travel separately and may arrive in any order across nodes, so every event
  * carries the newest narrowing its transaction saw. An event naming a narrowing this node has not
  * applied waits until the missing ones are fetched from the log and their re-checks are done.
