@@ -22,6 +22,7 @@
 #   BENCH_LIVE_BATCH      sockets opened at a time (default 200)
 #   BENCH_LIVE_LOCAL_ADDRESSES  source addresses for the sockets, comma-separated (default 127.0.0.1)
 #   BENCH_LIVE_GEN_OPTS   the load generator's JVM options (default "-Xmx1g")
+#   BENCH_LIVE_HISTOGRAM  1: print the server's heap histogram (jcmd GC.class_histogram) with the sockets idle
 set -euo pipefail
 
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m}
@@ -208,6 +209,10 @@ while kill -0 "$GEN_PID" 2>/dev/null; do
     EST1=$(sockets_established); RSS1=$(rss_mb "$APP_PID"); FD1=$(fds "$APP_PID"); TH1=$(threads "$APP_PID")
     read -r HEAP1 HEAPC1 <<<"$(heap_after_gc)"
     log "$OPEN1 idle sockets: heap after GC $HEAP1 MB (committed $HEAPC1 MB), RSS $RSS1 MB, $FD1 fds, $EST1 established connections"
+    if [[ ${BENCH_LIVE_HISTOGRAM:-0} == 1 && $HAVE_JCMD == 1 ]]; then
+      # what the idle sockets are made of: the 30 largest classes on the heap, to stderr
+      jcmd "$APP_PID" GC.class_histogram 2>/dev/null | head -n 33 >&2 || true
+    fi
     : >"$WORK/handshake/idle-done"
     IDLE_DONE=1
   fi

@@ -58,6 +58,8 @@ public final class LiveBridge {
   private static final int CATCH_UP_BATCH = 1000;
   /** Sockets written to before the fan-out of an event yields the event loop. */
   private static final int FAN_OUT_SLICE = 256;
+  private static final long GRANT_REUSE_MS = 5_000;
+  private static final int GRANT_REUSE_MAX = 10_000;
 
   /** What this node knows of one open socket. */
   private static final class SocketState {
@@ -97,6 +99,16 @@ public final class LiveBridge {
   /** Events in commit order whose fan-out has not started: one fans out at a time. */
   private final java.util.ArrayDeque<JsonObject> fanOuts = new java.util.ArrayDeque<>();
   private boolean fanning;
+  /**
+   * Recent grants by address and member, with the narrowing they were decided under: a page that
+   * registers an address many others just registered (a popular thread after a deploy, say) reuses
+   * their decision instead of one more database round trip, while no narrowing came in between and
+   * for at most {@value #GRANT_REUSE_MS} ms. Decisions still running are shared too. Refusals are
+   * never reused (access may have widened since).
+   */
+  private final Map<String, Decision> decisions = new HashMap<>();
+
+  private record Decision(Future<Grant> grant, long epoch, long at) {}
   private io.vertx.core.Context context;
   /** Every narrowing up to this number has been applied to this instance's grants. */
   private long applied = -1;
@@ -276,8 +288,27 @@ public final class LiveBridge {
    */
   private Future<Grant> admit(SocketState state, LiveAddress address) {
     long before = applied;
-    return audience.admit(address, state.member)
+    return decide(address, state.member)
         .compose(grant -> applied == before ? Future.succeededFuture(grant) : admit(state, address));
+  }
+
+  /** The audience's decision, or a recent one for the same address and member under the same narrowings. */
+  private Future<Grant> decide(LiveAddress address, Long member) {
+    String key = address + "|" + member;
+    long now = System.currentTimeMillis();
+    Decision recent = decisions.get(key);
+    if (recent != null && recent.epoch() == applied && now - recent.at() < GRANT_REUSE_MS && !recent.grant().failed()) {
+      return recent.grant();
+    }
+    if (decisions.size() >= GRANT_REUSE_MAX) {
+      decisions.values().removeIf(d -> d.epoch() != applied || now - d.at() >= GRANT_REUSE_MS || d.grant().failed());
+    }
+    Decision decision = new Decision(audience.admit(address, member), applied, now);
+    if (decisions.size() < GRANT_REUSE_MAX) {
+      decisions.put(key, decision);
+      decision.grant().onFailure(e -> decisions.remove(key, decision));
+    }
+    return decision.grant();
   }
 
   private void receive(BridgeEvent event) {

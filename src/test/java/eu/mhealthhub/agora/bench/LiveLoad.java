@@ -663,9 +663,18 @@ public final class LiveLoad {
               ws.closeHandler(v -> sub.closed = true);
               ws.writeTextMessage("{\"type\":\"register\",\"address\":\"thread.1\"}");
               return (Void) null;
-            }).onFailure(e -> sub.failure = e.toString()));
+            }).recover(e -> {
+              sub.failure = e.toString();
+              sub.closed = true;
+              return Future.succeededFuture();
+            }));
       }
       await(Future.join(opening), 120);
+    }
+    long failed = Arrays.stream(subs).filter(s -> s.failure != null).count();
+    if (failed > 0) {
+      log("bare bridge N=%d: %d sockets failed to connect (first: %s)", n, failed,
+          Arrays.stream(subs).filter(s -> s.failure != null).findFirst().map(s -> s.failure).orElse(""));
     }
     current = subs; // pinged like Agora's sockets
     // every socket registered: each has received a message
@@ -680,7 +689,8 @@ public final class LiveLoad {
         }
       }
     } while (ready < n && System.currentTimeMillis() < deadline);
-    Thread.sleep(warmupS * 1000L);
+    // at least 5 s: the bare bridge serves nothing before its first run, and its first seconds are JIT compilation
+    Thread.sleep(Math.max(5, warmupS) * 1000L);
     log("bare bridge N=%d: %d sockets registered; measuring %d s", n, ready, durationS);
     long start = System.nanoTime();
     long serverCpu0 = barePid > 0 ? cpuTicks(String.valueOf(barePid)) : -1;
@@ -1002,7 +1012,9 @@ public final class LiveLoad {
     try {
       for (String size : args.getOrDefault("sizes", "100,1000,5000").split(",")) {
         int n = Integer.parseInt(size.trim());
-        load.run(n, n == idleSize);
+        if (!Boolean.parseBoolean(args.getOrDefault("bare-only", "false"))) {
+          load.run(n, n == idleSize);
+        }
         if (n > 0 && load.barePort > 0) {
           load.runBare(n);
         }
