@@ -1001,6 +1001,10 @@ public final class LiveLoad {
   }
 
   public static void main(String[] argv) throws Exception {
+    // Agora's jars bring Logback without a configuration, whose default writes DEBUG lines to stdout
+    // (the report): errors only, and on stderr with the progress
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.ERROR);
     Map<String, String> args = new HashMap<>();
     for (int i = 0; i + 1 < argv.length; i += 2) {
       if (!argv[i].startsWith("--")) {
