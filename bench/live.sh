@@ -1,36 +1,40 @@
 #!/usr/bin/env bash
 # Live-update benchmark: N WebSocket subscribers on one thread, one post every 100 ms; delivery
-# latency from commit to client for N = 100, 1,000, 5,000, and the server's heap with 5,000 idle
-# connections. Run from the repository root:   bash bench/live.sh | tee /tmp/bench-live.txt
+# latency from commit to client and the posting request's round trip for N = 0, 1,000, 5,000, each
+# N followed by the same measurement on a bare Vert.x SockJS bridge (the limit), and the server's
+# heap with 5,000 idle connections. Run from the repository root:   bash bench/live.sh | tee /tmp/bench-live.txt
 # See bench/LIVE.md for what it measures and how to read the table.
 #
 # Environment (all optional):
 #   BENCH_PORT            Agora's HTTP port (default: first free port from 18080)
 #   BENCH_JAVA_OPTS       the server's JVM options (default "-Xmx512m")
 #   BENCH_SKIP_BUILD      1 to reuse target/agora-*.jar and target/lib from an earlier build
-#   BENCH_LIVE_SIZES      subscriber counts, comma-separated (default 100,1000,5000)
+#   BENCH_LIVE_SIZES      subscriber counts, comma-separated (default 0,1000,5000; 0: the posting request alone)
+#   BENCH_LIVE_BARE       1 (default): also measure the bare Vert.x bridge (bench/live/BareBridge.java) per N; 0: not
 #   BENCH_LIVE_DURATION   seconds of measured posts per count (default 30)
 #   BENCH_LIVE_INTERVAL   milliseconds between posts (default 100)
 #   BENCH_LIVE_WARMUP     seconds of unmeasured posts before each measurement (default 3)
 #   BENCH_LIVE_IDLE_SIZE  the count whose sockets are held idle for the memory reading (default 5000)
 #   BENCH_LIVE_IDLE       seconds they are held idle before it (default 10)
-#   BENCH_LIVE_DEFLATE    1 (default): sockets offer permessage-deflate as browsers do; 0: plain frames
-#   BENCH_LIVE_TRANSPORT  sockjs (default): SockJS's WebSocket transport, as Agora's pages connect;
-#                         raw: the plain /eventbus/websocket (pages without the SockJS client)
+#   BENCH_LIVE_DEFLATE    0 (default): plain frames; 1: sockets offer permessage-deflate as browsers do
+#   BENCH_LIVE_TRANSPORT  raw (default): the plain /eventbus/websocket (pages without the SockJS client);
+#                         sockjs: SockJS's WebSocket transport, as Agora's pages connect
 #   BENCH_LIVE_BATCH      sockets opened at a time (default 200)
 #   BENCH_LIVE_LOCAL_ADDRESSES  source addresses for the sockets, comma-separated (default 127.0.0.1)
 #   BENCH_LIVE_GEN_OPTS   the load generator's JVM options (default "-Xmx1g")
+#   BENCH_LIVE_HISTOGRAM  1: print the server's heap histogram (jcmd GC.class_histogram) with the sockets idle
 set -euo pipefail
 
 JAVA_OPTS=${BENCH_JAVA_OPTS:--Xmx512m}
-SIZES=${BENCH_LIVE_SIZES:-100,1000,5000}
+SIZES=${BENCH_LIVE_SIZES:-0,1000,5000}
+BARE=${BENCH_LIVE_BARE:-1}
 DURATION=${BENCH_LIVE_DURATION:-30}
 INTERVAL=${BENCH_LIVE_INTERVAL:-100}
 WARMUP=${BENCH_LIVE_WARMUP:-3}
 IDLE_SIZE=${BENCH_LIVE_IDLE_SIZE:-5000}
 IDLE=${BENCH_LIVE_IDLE:-10}
-DEFLATE=${BENCH_LIVE_DEFLATE:-1}
-TRANSPORT=${BENCH_LIVE_TRANSPORT:-sockjs}
+DEFLATE=${BENCH_LIVE_DEFLATE:-0}
+TRANSPORT=${BENCH_LIVE_TRANSPORT:-raw}
 BATCH=${BENCH_LIVE_BATCH:-200}
 LOCAL_ADDRESSES=${BENCH_LIVE_LOCAL_ADDRESSES:-127.0.0.1}
 GEN_OPTS=${BENCH_LIVE_GEN_OPTS:--Xmx1g}
@@ -60,8 +64,13 @@ fi
 WORK=$(mktemp -d -t agora-live.XXXXXX)
 APP_PID=""
 GEN_PID=""
+BARE_PID=""
 cleanup() {
   local rc=$?
+  if [[ -n $BARE_PID ]] && kill -0 "$BARE_PID" 2>/dev/null; then
+    kill -TERM "$BARE_PID" 2>/dev/null || true
+    wait "$BARE_PID" 2>/dev/null || true
+  fi
   if [[ -n $GEN_PID ]] && kill -0 "$GEN_PID" 2>/dev/null; then
     kill -TERM "$GEN_PID" 2>/dev/null || true
     wait "$GEN_PID" 2>/dev/null || true
@@ -109,6 +118,24 @@ if [[ ${BENCH_LIVE_COMMIT_TS:-1} == 1 ]]; then
   fi
 fi
 log "Agora ready (pid $APP_PID); embedded PostgreSQL on port ${PG_PORT:-unknown}"
+
+# The limit: a bare Vert.x SockJS bridge from the same jars (JDK source launcher), on the next free port
+BARE_PORT=0
+if [[ $BARE == 1 ]]; then
+  BARE_PORT=$((PORT + 1))
+  while ! bench_port_free "$BARE_PORT"; do BARE_PORT=$((BARE_PORT + 1)); done
+  cp bench/live/BareBridge.java "$WORK/BareBridge.java"
+  log "starting the bare Vert.x bridge on port $BARE_PORT"
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -cp "$WORK/app/lib/*" "$WORK/BareBridge.java" "$BARE_PORT" "$INTERVAL" >"$WORK/bare.log" 2>&1 &
+  BARE_PID=$!
+  for _ in $(seq 1 240); do
+    grep -q "bare bridge listening" "$WORK/bare.log" 2>/dev/null && break
+    kill -0 "$BARE_PID" 2>/dev/null || { cat "$WORK/bare.log" >&2; die "the bare bridge did not start"; }
+    sleep 0.5
+  done
+  grep -q "bare bridge listening" "$WORK/bare.log" || die "the bare bridge not ready after 120 s"
+fi
 
 # ---------------------------------------------------------------- 3. sign in, make a thread
 log "signing in as $SIGN_IN_AS through the development OIDC provider"
@@ -171,6 +198,7 @@ java $GEN_OPTS -cp "$WORK/gen:$WORK/app/lib/*" eu.mhealthhub.agora.bench.LiveLoa
   --deflate "$DEFLATE_ARG" --transport "$TRANSPORT" --local-addresses "$LOCAL_ADDRESSES" \
   --idle-size "$IDLE_SIZE" --idle-seconds "$IDLE" --handshake "$WORK/handshake" --server-pid "$APP_PID" \
   --pg-port "$([[ $COMMIT_TS == 1 ]] && echo "${PG_PORT:-0}" || echo 0)" \
+  --bare-port "$BARE_PORT" --bare-pid "${BARE_PID:-0}" \
   >"$WORK/gen.out" &
 GEN_PID=$!
 IDLE_DONE=0
@@ -181,6 +209,10 @@ while kill -0 "$GEN_PID" 2>/dev/null; do
     EST1=$(sockets_established); RSS1=$(rss_mb "$APP_PID"); FD1=$(fds "$APP_PID"); TH1=$(threads "$APP_PID")
     read -r HEAP1 HEAPC1 <<<"$(heap_after_gc)"
     log "$OPEN1 idle sockets: heap after GC $HEAP1 MB (committed $HEAPC1 MB), RSS $RSS1 MB, $FD1 fds, $EST1 established connections"
+    if [[ ${BENCH_LIVE_HISTOGRAM:-0} == 1 && $HAVE_JCMD == 1 ]]; then
+      # what the idle sockets are made of: the 30 largest classes on the heap, to stderr
+      jcmd "$APP_PID" GC.class_histogram 2>/dev/null | head -n 33 >&2 || true
+    fi
     : >"$WORK/handshake/idle-done"
     IDLE_DONE=1
   fi

@@ -60,20 +60,34 @@ public final class ChangeFeed {
 
   private final Pool pool;
   private final EventBus bus;
-  private final io.vertx.core.Context publisher;
   private final EventLog log = new EventLog();
   private final LiveStats stats = new LiveStats();
 
   /**
-   * Publishing happens on one context of its own: a publish to thousands of subscribers walks them
-   * one by one, and two publishes walking at once from two event loops would reach some sockets in
-   * the wrong order. Pages still catch up on any gap, but in order is cheaper.
+   * Events are announced from each transaction's completion callback, which runs on the event loop
+   * of the request that committed, so two of them can be announced in the other order (and in a
+   * cluster every node announces its own). Every node's {@link LiveSequencer} puts them back in
+   * commit order per address before its bridges see them.
    */
   public ChangeFeed(Pool pool, io.vertx.core.Vertx vertx) {
+    this(pool, vertx, DEFAULT_GAP_WAIT_MS);
+  }
+
+  /** As above, with the longest wait for a missing event before it is read from the log. */
+  public ChangeFeed(Pool pool, io.vertx.core.Vertx vertx, long gapWaitMs) {
     this.pool = pool;
     this.bus = vertx.eventBus();
-    this.publisher = vertx.getOrCreateContext();
+    new LiveSequencer(vertx, pool, log, stats, gapWaitMs);
   }
+
+  /** How long an event that arrived after a gap waits for the missing one before it is read from the log. */
+  public static final long DEFAULT_GAP_WAIT_MS = 150;
+
+  /**
+   * An internal address (never permitted on the bridge) on which committed events are announced to
+   * every node's {@link LiveSequencer}: {@code {"address": "thread.12", "body": {"type", "id", "seq", "epoch"?}}}.
+   */
+  public static final String EVENTS = "agora.internal.live.events";
 
   public EventLog log() {
     return log;
@@ -131,17 +145,15 @@ public final class ChangeFeed {
   }
 
   private void publish(List<EventLog.NarrowingRecord> narrowings, List<Event> events) {
-    publisher.runOnContext(v -> {
-      narrowings.forEach(n -> bus.publish(NARROWED, notice(n)));
-      for (Event e : events) {
-        JsonObject body = new JsonObject().put("type", e.type()).put("id", e.entityId()).put("seq", e.seq());
-        if (e.epoch() > 0) {
-          body.put("epoch", e.epoch());
-        }
-        bus.publish(e.address(), body);
+    narrowings.forEach(n -> bus.publish(NARROWED, notice(n)));
+    for (Event e : events) {
+      JsonObject body = new JsonObject().put("type", e.type()).put("id", e.entityId()).put("seq", e.seq());
+      if (e.epoch() > 0) {
+        body.put("epoch", e.epoch());
       }
-      stats.countPublished(events.size());
-    });
+      bus.publish(EVENTS, new JsonObject().put("address", e.address()).put("body", body));
+    }
+    stats.countPublished(events.size());
   }
 
   /** The event-bus form of a narrowing. */

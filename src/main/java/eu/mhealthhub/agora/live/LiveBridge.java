@@ -36,6 +36,14 @@ import org.slf4j.LoggerFactory;
  * that lost one is closed (the page reconnects and registers again under the new rights, and
  * catches up through {@code GET /live/events}); the member's presence there ends too.
  *
+ * <h2>Fan-out</h2>
+ * Events reach the bridge in commit order per address from the node's {@link LiveSequencer}, not
+ * through a per-socket event-bus consumer: each is encoded once, and its frame is written to the
+ * sockets registered on its address in slices of {@value #FAN_OUT_SLICE}, yielding the event loop
+ * between slices, so that the requests it also serves (the post that made the event) are not
+ * queued behind thousands of writes. One event fans out at a time, so every socket gets them in
+ * order. Presence summaries, which carry no number, still travel on the event bus to each socket.
+ *
  * <p>Notices and events travel separately and may arrive in any order across nodes, so every event
  * carries the newest narrowing its transaction saw. An event naming a narrowing this node has not
  * applied waits until the missing ones are fetched from the log and their re-checks are done.
@@ -48,6 +56,10 @@ public final class LiveBridge {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveBridge.class);
   private static final int CATCH_UP_BATCH = 1000;
+  /** Sockets written to before the fan-out of an event yields the event loop. */
+  private static final int FAN_OUT_SLICE = 256;
+  private static final long GRANT_REUSE_MS = 5_000;
+  private static final int GRANT_REUSE_MAX = 10_000;
 
   /** What this node knows of one open socket. */
   private static final class SocketState {
@@ -82,6 +94,22 @@ public final class LiveBridge {
   private final Presence presence;
   private final String origin;
   private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
+  /** The sockets registered on each address, for the fan-out. */
+  private final Map<String, java.util.Set<SocketState>> subscribers = new HashMap<>();
+  /** Events in commit order whose fan-out has not started: one fans out at a time. */
+  private final java.util.ArrayDeque<JsonObject> fanOuts = new java.util.ArrayDeque<>();
+  private boolean fanning;
+  /**
+   * Recent grants by address and member, with the narrowing they were decided under: a page that
+   * registers an address many others just registered (a popular thread after a deploy, say) reuses
+   * their decision instead of one more database round trip, while no narrowing came in between and
+   * for at most {@value #GRANT_REUSE_MS} ms. Decisions still running are shared too. Refusals are
+   * never reused (access may have widened since).
+   */
+  private final Map<String, Decision> decisions = new HashMap<>();
+
+  private record Decision(Future<Grant> grant, long epoch, long at) {}
+  private io.vertx.core.Context context;
   /** Every narrowing up to this number has been applied to this instance's grants. */
   private long applied = -1;
   private Future<Void> ready;
@@ -108,6 +136,8 @@ public final class LiveBridge {
   }
 
   public void mount(Router router) {
+    context = vertx.getOrCreateContext();
+    vertx.eventBus().<JsonObject>localConsumer(LiveSequencer.ORDERED, message -> ordered(message.body()));
     ready = log.epochs(pool).map(e -> {
       applied = Math.max(applied, e.newest());
       return (Void) null;
@@ -175,8 +205,11 @@ public final class LiveBridge {
         event.complete(true);
       }
       case SOCKET_CLOSED -> {
-        if (sockets.remove(event.socket()) != null) {
+        SocketState closed = sockets.remove(event.socket());
+        if (closed != null) {
           stats.socketClosed();
+          closed.closing = true;
+          closed.grants.keySet().forEach(a -> unsubscribe(closed, a));
         }
         event.complete(true);
       }
@@ -184,8 +217,8 @@ public final class LiveBridge {
       case UNREGISTER -> {
         SocketState state = sockets.get(event.socket());
         String address = address(event);
-        if (state != null && address != null) {
-          state.grants.remove(address);
+        if (state != null && address != null && state.grants.remove(address) != null) {
+          unsubscribe(state, address);
         }
         event.complete(true);
       }
@@ -240,7 +273,10 @@ public final class LiveBridge {
     }
     ready.compose(v -> admit(state, address.get()))
         .onSuccess(grant -> {
-          state.grants.put(grant.address().toString(), grant);
+          String key = grant.address().toString();
+          if (!state.closing && state.grants.put(key, grant) == null) {
+            subscribers.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(state);
+          }
           event.complete(!state.closing);
         })
         .onFailure(e -> event.complete(false));
@@ -252,8 +288,27 @@ public final class LiveBridge {
    */
   private Future<Grant> admit(SocketState state, LiveAddress address) {
     long before = applied;
-    return audience.admit(address, state.member)
+    return decide(address, state.member)
         .compose(grant -> applied == before ? Future.succeededFuture(grant) : admit(state, address));
+  }
+
+  /** The audience's decision, or a recent one for the same address and member under the same narrowings. */
+  private Future<Grant> decide(LiveAddress address, Long member) {
+    String key = address + "|" + member;
+    long now = System.currentTimeMillis();
+    Decision recent = decisions.get(key);
+    if (recent != null && recent.epoch() == applied && now - recent.at() < GRANT_REUSE_MS && !recent.grant().failed()) {
+      return recent.grant();
+    }
+    if (decisions.size() >= GRANT_REUSE_MAX) {
+      decisions.values().removeIf(d -> d.epoch() != applied || now - d.at() >= GRANT_REUSE_MS || d.grant().failed());
+    }
+    Decision decision = new Decision(audience.admit(address, member), applied, now);
+    if (decisions.size() < GRANT_REUSE_MAX) {
+      decisions.put(key, decision);
+      decision.grant().onFailure(e -> decisions.remove(key, decision));
+    }
+    return decision.grant();
   }
 
   private void receive(BridgeEvent event) {
@@ -278,6 +333,83 @@ public final class LiveBridge {
         .transform(x -> Future.succeededFuture(mayDeliver(state, at)));
     state.lastDelivery = decision;
     decision.onComplete(r -> deliver(event, r.succeeded() && r.result()));
+  }
+
+  private void unsubscribe(SocketState state, String address) {
+    java.util.Set<SocketState> set = subscribers.get(address);
+    if (set != null && set.remove(state) && set.isEmpty()) {
+      subscribers.remove(address);
+    }
+  }
+
+  /**
+   * An event, in commit order ({@link LiveSequencer}), for the sockets registered on its address.
+   * Its frame is encoded once and written to each socket in slices, so that requests on this event
+   * loop (a post being answered, say) run between slices instead of after the whole fan-out.
+   */
+  private void ordered(JsonObject announced) {
+    fanOuts.add(announced);
+    if (!fanning) {
+      nextFanOut();
+    }
+  }
+
+  private void nextFanOut() {
+    fanning = true;
+    JsonObject announced;
+    java.util.Set<SocketState> set = null;
+    while ((announced = fanOuts.poll()) != null) {
+      set = subscribers.get(announced.getString("address"));
+      if (set != null && !set.isEmpty()) {
+        break;
+      }
+    }
+    if (announced == null) {
+      fanning = false;
+      return;
+    }
+    String address = announced.getString("address");
+    JsonObject body = announced.getJsonObject("body");
+    long epoch = body.getLong("epoch", 0L);
+    SocketState[] targets = set.toArray(SocketState[]::new);
+    io.vertx.core.buffer.Buffer frame = io.vertx.core.buffer.Buffer.buffer(new JsonObject().put("type", "rec")
+        .put("address", address).put("body", body).encode());
+    // a narrowing this node has not applied yet is applied first, once for the whole fan-out
+    Future<Void> narrowed = epoch > applied
+        ? ready.compose(v -> catchUp(epoch, null)).recover(e -> Future.succeededFuture())
+        : Future.succeededFuture();
+    narrowed.onComplete(x -> slice(address, frame, targets, 0));
+  }
+
+  private void slice(String address, io.vertx.core.buffer.Buffer frame, SocketState[] targets, int from) {
+    int to = Math.min(targets.length, from + FAN_OUT_SLICE);
+    for (int i = from; i < to; i++) {
+      deliver(targets[i], address, frame);
+    }
+    if (to < targets.length) {
+      context.runOnContext(v -> slice(address, frame, targets, to));
+    } else {
+      nextFanOut();
+    }
+  }
+
+  private void deliver(SocketState state, String address, io.vertx.core.buffer.Buffer frame) {
+    if (state.lastDelivery.isComplete() && state.rechecks.isComplete()) {
+      write(state, address, frame);
+      return;
+    }
+    // a re-check of this socket's grants (or an earlier frame waiting for one) is not finished
+    Future<Boolean> decision = state.lastDelivery.transform(x -> state.rechecks)
+        .transform(x -> Future.succeededFuture(mayDeliver(state, address)));
+    state.lastDelivery = decision;
+    decision.onSuccess(allowed -> write(state, address, frame));
+  }
+
+  private void write(SocketState state, String address, io.vertx.core.buffer.Buffer frame) {
+    if (mayDeliver(state, address)) {
+      stats.countDelivered();
+      state.socket.write(frame);
+    }
   }
 
   private void deliver(BridgeEvent event, boolean allowed) {
@@ -364,7 +496,9 @@ public final class LiveBridge {
   }
 
   private void lost(SocketState state, LiveAddress address) {
-    state.grants.remove(address.toString());
+    if (state.grants.remove(address.toString()) != null) {
+      unsubscribe(state, address.toString());
+    }
     if (state.member != null) {
       presence.leave(address, state.member);
     }

@@ -13,6 +13,46 @@ public final class LiveStats {
   private final LongAdder published = new LongAdder();
   private final LongAdder delivered = new LongAdder();
   private final AtomicInteger sockets = new AtomicInteger();
+  private final LongAdder heldBack = new LongAdder();
+  private final LongAdder fetched = new LongAdder();
+  private final LongAdder skipped = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+
+  void countHeldBack() {
+    heldBack.increment();
+  }
+
+  void countFetched() {
+    fetched.increment();
+  }
+
+  void countSkipped() {
+    skipped.increment();
+  }
+
+  void countDropped() {
+    dropped.increment();
+  }
+
+  /** Events that arrived at this node's sequencer after a gap, and waited for the one before. */
+  public long heldBack() {
+    return heldBack.sum();
+  }
+
+  /** Events a gap made the sequencer read from the log (their announcement had not arrived in time). */
+  public long fetched() {
+    return fetched.sum();
+  }
+
+  /** Gaps the log could not fill: the later events went out, and pages caught up by themselves. */
+  public long skipped() {
+    return skipped.sum();
+  }
+
+  /** Announcements of events already sent (late, or read from the log before they arrived): dropped. */
+  public long dropped() {
+    return dropped.sum();
+  }
 
   void countPublished(int events) {
     published.add(events);

@@ -1,6 +1,7 @@
 package eu.mhealthhub.agora.bench;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -87,6 +88,12 @@ public final class LiveLoad {
   private final List<String> rows = new ArrayList<>();
   private final List<String> details = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  /** The bare Vert.x bridge's port (0: none) and process, the limit each N is compared with. */
+  private final int barePort;
+  private final long barePid;
+  /** Per N, Agora's fan-out from the commit: p50, p99 (ns), duplicates, out of order, server CPU %. */
+  private final Map<Integer, double[]> agoraFanOut = new LinkedHashMap<>();
+  private final List<String> bareRows = new ArrayList<>();
 
   private LiveLoad(Map<String, String> args) {
     this.args = args;
@@ -111,6 +118,8 @@ public final class LiveLoad {
       throw new IllegalArgumentException("--transport is sockjs or raw, not " + transport);
     }
     this.sockJs = transport.equals("sockjs");
+    this.barePort = Integer.parseInt(args.getOrDefault("bare-port", "0"));
+    this.barePid = Long.parseLong(args.getOrDefault("bare-pid", "0"));
 
     // the subscribers: one event-loop pool of two threads for all sockets
     sockVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1)
@@ -415,7 +424,8 @@ public final class LiveLoad {
     synchronized (answers) {
       all = new ArrayList<>(answers);
     }
-    await(Future.join(all), 60);
+    // a post that failed or timed out is recorded as such (status -1), not the end of the run
+    await(Future.join(all).recover(e -> Future.succeededFuture()), 90);
     List<Posted> result = new ArrayList<>();
     for (Future<Posted> f : all) {
       result.add(f.succeeded() ? f.result() : new Posted(0, 0, -1, -1, Long.MIN_VALUE));
@@ -539,7 +549,8 @@ public final class LiveLoad {
       Posted probe = postSeries("Live benchmark probe", 1).get(0);
       probes++;
       if (probe.status() != 201) {
-        throw new IllegalStateException("probe post answered " + probe.status());
+        log("N=%d: probe %d answered %d", n, attempt, probe.status());
+        continue;
       }
       probeId = probe.id();
       ready = waitAll(subs, probeId, 5000);
@@ -609,6 +620,142 @@ public final class LiveLoad {
       await(Future.join(closing), 60);
     } catch (Exception e) {
       log("N=%d: not every socket closed cleanly: %s", n, e);
+    }
+    Thread.sleep(2000);
+  }
+
+  // ------------------------------------------------------------------ the bare bridge (the limit)
+
+  /**
+   * N raw WebSockets on the bare Vert.x SockJS bridge (bench/live/BareBridge.java), which publishes
+   * one message every interval with its publish time: the fan-out from the publish to each socket,
+   * measured for the same duration as Agora's, right after Agora's run of the same N.
+   */
+  private void runBare(int n) throws Exception {
+    log("bare bridge N=%d: opening %d sockets", n, n);
+    Sub[] subs = new Sub[n];
+    long[][] received = new long[n][];
+    java.util.concurrent.atomic.AtomicLongArray firstSeq = new java.util.concurrent.atomic.AtomicLongArray(n);
+    WebSocketClient client = wsClients.get(0);
+    for (int from = 0; from < n; from += batch) {
+      List<Future<Void>> opening = new ArrayList<>();
+      for (int i = from; i < Math.min(n, from + batch); i++) {
+        Sub sub = new Sub(i);
+        subs[i] = sub;
+        opening.add(client.connect(new WebSocketConnectOptions().setHost(host).setPort(barePort)
+                .setURI("/eventbus/websocket").setTimeout(60_000))
+            .map(ws -> {
+              sub.ws = ws;
+              Handler<Buffer> frame = b -> {
+                long now = System.nanoTime();
+                String t = b.toString(StandardCharsets.UTF_8);
+                int body = t.indexOf("\"body\"");
+                if (body < 0) {
+                  return;
+                }
+                long seq = number(t, "\"seq\":", body);
+                long atMicros = number(t, "\"at\":", body);
+                if (seq >= 0 && atMicros >= 0) {
+                  // id: the publish time as System.nanoTime
+                  sub.add(ANCHOR_NANO + (atMicros * 1000 - ANCHOR_EPOCH_NANOS), seq, now);
+                }
+              };
+              ws.binaryMessageHandler(frame);
+              ws.textMessageHandler(t -> frame.handle(Buffer.buffer(t)));
+              ws.closeHandler(v -> sub.closed = true);
+              ws.writeTextMessage("{\"type\":\"register\",\"address\":\"thread.1\"}");
+              return (Void) null;
+            }).recover(e -> {
+              sub.failure = e.toString();
+              sub.closed = true;
+              return Future.succeededFuture();
+            }));
+      }
+      await(Future.join(opening), 120);
+    }
+    long failed = Arrays.stream(subs).filter(s -> s.failure != null).count();
+    if (failed > 0) {
+      log("bare bridge N=%d: %d sockets failed to connect (first: %s)", n, failed,
+          Arrays.stream(subs).filter(s -> s.failure != null).findFirst().map(s -> s.failure).orElse(""));
+    }
+    current = subs; // pinged like Agora's sockets
+    // every socket registered: each has received a message
+    long deadline = System.currentTimeMillis() + 20_000;
+    int ready;
+    do {
+      Thread.sleep(100);
+      ready = 0;
+      for (Sub s : subs) {
+        if (s.snapshot()[0].length > 0) {
+          ready++;
+        }
+      }
+    } while (ready < n && System.currentTimeMillis() < deadline);
+    // at least 5 s: the bare bridge serves nothing before its first run, and its first seconds are JIT compilation
+    Thread.sleep(Math.max(5, warmupS) * 1000L);
+    log("bare bridge N=%d: %d sockets registered; measuring %d s", n, ready, durationS);
+    long start = System.nanoTime();
+    long serverCpu0 = barePid > 0 ? cpuTicks(String.valueOf(barePid)) : -1;
+    Thread.sleep(durationS * 1000L);
+    long end = System.nanoTime();
+    long serverCpu1 = barePid > 0 ? cpuTicks(String.valueOf(barePid)) : -1;
+    Thread.sleep(1000);
+    List<Long> lat = new ArrayList<>();
+    long duplicates = 0;
+    long disorder = 0;
+    long missing = 0;
+    java.util.Set<Long> published = new java.util.TreeSet<>();
+    for (Sub s : subs) {
+      long[][] snap = s.snapshot();
+      long last = -1;
+      java.util.Set<Long> seen = new java.util.HashSet<>();
+      for (int k = 0; k < snap[0].length; k++) {
+        long publishedAt = snap[0][k];
+        if (publishedAt < start || publishedAt >= end) {
+          continue;
+        }
+        published.add(snap[1][k]);
+        if (!seen.add(snap[1][k])) {
+          duplicates++;
+          continue;
+        }
+        if (last >= 0 && snap[1][k] != last + 1) {
+          disorder++;
+        }
+        last = snap[1][k];
+        lat.add(snap[2][k] - publishedAt);
+      }
+    }
+    for (Sub s : subs) {
+      long[][] snap = s.snapshot();
+      long have = Arrays.stream(snap[1]).filter(published::contains).distinct().count();
+      missing += published.size() - have;
+    }
+    long[] sorted = lat.stream().mapToLong(Long::longValue).sorted().toArray();
+    double wallS = (end - start) / 1e9;
+    double cpu = serverCpu0 < 0 ? -1 : 100 * (serverCpu1 - serverCpu0) / 100.0 / wallS;
+    double[] agora = agoraFanOut.get(n);
+    String ratio = agora == null || sorted.length == 0 ? "n/a"
+        : String.format(Locale.ROOT, "%.2f", agora[1] / (double) pct(sorted, 99));
+    bareRows.add(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s | %,d / %,d / %,d | %s |", n,
+        agora == null ? "n/a" : ms((long) agora[0]), agora == null ? "n/a" : ms((long) agora[1]),
+        ms(pct(sorted, 50)), ms(pct(sorted, 99)), ratio,
+        agora == null ? "n/a" : String.format(Locale.ROOT, "%,.0f / %,.0f", agora[2], agora[3]),
+        agora == null || agora[4] < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f %%", agora[4]),
+        duplicates, disorder, missing, cpu < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f %%", cpu)));
+    log("bare bridge N=%d: %d deliveries of %d messages, p50 %s p99 %s, duplicates %d, out of order %d, missing %d",
+        n, sorted.length, published.size(), ms(pct(sorted, 50)), ms(pct(sorted, 99)), duplicates, disorder, missing);
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Sub s : subs) {
+      if (s.ws != null && !s.closed) {
+        closing.add(s.ws.close());
+      }
+    }
+    current = new Sub[0];
+    try {
+      await(Future.join(closing), 60);
+    } catch (Exception e) {
+      log("bare bridge N=%d: not every socket closed cleanly: %s", n, e);
     }
     Thread.sleep(2000);
   }
@@ -730,6 +877,14 @@ public final class LiveLoad {
     String serverCpu = serverTicks < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * serverTicks / ticksPerS / wallS);
     String selfCpu = selfTicks < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * selfTicks / ticksPerS / wallS);
     String mark = haveCommit ? "" : "≤ ";
+    if (serverTicks >= 0 && good > 0) {
+      double cpuMs = serverTicks * 10.0; // USER_HZ 100: a tick is 10 ms
+      notes.add(String.format(Locale.ROOT, "- N=%,d: server CPU %.0f ms over %.1f s: %.2f ms per post%s", n, cpuMs, wallS,
+          cpuMs / good, received == 0 ? " (no subscribers: the request alone)"
+              : String.format(Locale.ROOT, " with its fan-out, %.1f µs per delivery", cpuMs * 1000 / received)));
+    }
+    agoraFanOut.put(n, new double[] {pct(up, 50), pct(up, 99), duplicates, late + catchUps,
+        serverTicks < 0 ? -1 : 100 * serverTicks / ticksPerS / wallS});
     rows.add(String.format(Locale.ROOT, "| %,d | %d | %,d | %,d | %,d | %,d | %,d | %s%s | %s%s | %s%s |",
         n, good, expected, received, expected - received, duplicates, late,
         mark, ms(pct(up, 50)), mark, ms(pct(up, 99)), mark, ms(max(up))));
@@ -819,6 +974,19 @@ public final class LiveLoad {
     details.forEach(System.out::println);
     System.out.println();
     notes.forEach(System.out::println);
+    if (!bareRows.isEmpty()) {
+      System.out.println();
+      System.out.println("Fan-out against the limit: a bare Vert.x SockJS event-bus bridge (bench/live/BareBridge.java, same "
+          + "jars, same event-loop count) publishing one message every " + intervalMs + " ms to N raw WebSockets, "
+          + "measured right after Agora's run of the same N (A B per N). Agora from the commit, the bare bridge from the "
+          + "publish; ratio = Agora's p99 / the bare bridge's (target at most 2); CPU: the serving process during the "
+          + "measured period (100 % = one core).");
+      System.out.println();
+      System.out.println("| subscribers | Agora p50 | Agora p99 | bare p50 | bare p99 | p99 ratio | Agora duplicates / out of order "
+          + "| Agora CPU | bare duplicates / out of order / missing | bare CPU |");
+      System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+      bareRows.forEach(System.out::println);
+    }
     System.out.flush();
   }
 
@@ -833,6 +1001,10 @@ public final class LiveLoad {
   }
 
   public static void main(String[] argv) throws Exception {
+    // Agora's jars bring Logback without a configuration, whose default writes DEBUG lines to stdout
+    // (the report): errors only, and on stderr with the progress
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.ERROR);
     Map<String, String> args = new HashMap<>();
     for (int i = 0; i + 1 < argv.length; i += 2) {
       if (!argv[i].startsWith("--")) {
@@ -846,7 +1018,12 @@ public final class LiveLoad {
     try {
       for (String size : args.getOrDefault("sizes", "100,1000,5000").split(",")) {
         int n = Integer.parseInt(size.trim());
-        load.run(n, n == idleSize);
+        if (!Boolean.parseBoolean(args.getOrDefault("bare-only", "false"))) {
+          load.run(n, n == idleSize);
+        }
+        if (n > 0 && load.barePort > 0) {
+          load.runBare(n);
+        }
       }
     } catch (Exception e) {
       log("FAILED: %s", e);

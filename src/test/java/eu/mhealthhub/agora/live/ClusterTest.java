@@ -357,4 +357,37 @@ class ClusterTest {
     assertFalse(kept.closed.isDone(), "a member who may still read keeps the socket after the re-check");
     kept.ws.close();
   }
+
+  @Test
+  @DisplayName("concurrent commits on both nodes on one address reach sockets on both nodes exactly once each, in commit order")
+  void commitOrderAcrossNodes() throws Exception {
+    String address = LiveOrderTest.talkAddress();
+    io.vertx.core.http.WebSocketClient ws = client.createWebSocketClient();
+    List<LiveOrderTest.Socket> sockets = new java.util.ArrayList<>();
+    for (TestApp node : List.of(node1, node2, node1, node2)) {
+      sockets.add(LiveOrderTest.socket(ws, node.port(), node1.url(), address));
+    }
+    Thread.sleep(1000); // the registrations take effect
+    ChangeFeed feed1 = node1.agora().services().changes();
+    ChangeFeed feed2 = node2.agora().services().changes();
+    long first = feed1.transactionWithEvents(conn -> io.vertx.core.Future.succeededFuture(
+            ChangeFeed.Outcome.of(0L, new ChangeFeed.Change(address, "test.event", 0))))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).events().get(0).seq();
+    LiveOrderTest.awaitAll(sockets, 1);
+
+    int commits = 100;
+    List<io.vertx.core.Future<?>> all = new java.util.ArrayList<>();
+    for (int i = 1; i <= commits; i++) {
+      long id = i;
+      ChangeFeed feed = i % 2 == 0 ? feed1 : feed2;
+      all.add(feed.transaction(conn -> conn.query("SELECT pg_sleep(random() / 200)").execute()
+          .map(r -> ChangeFeed.Outcome.of(id, new ChangeFeed.Change(address, "test.event", id)))));
+    }
+    io.vertx.core.Future.all(all).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    LiveOrderTest.awaitAll(sockets, commits + 1);
+    for (int i = 0; i < sockets.size(); i++) {
+      LiveOrderTest.assertInOrder("socket " + i + " on node " + (i % 2 + 1), sockets.get(i).seqs(), first, first + commits);
+      sockets.get(i).ws().close();
+    }
+  }
 }
