@@ -29,7 +29,9 @@ import java.util.function.BiConsumer;
  * request is in flight starts one; statements sent while another is in flight (pipelined on one
  * connection, or in parallel on two) share it. So {@code Future.all} of two queries is 2 statements
  * and 1 round trip, two queries one after the other are 2 and 2. Statements sent outside any request
- * (timers, workers, the event bus) count as {@code background}, each its own round trip.
+ * (timers, workers, the event bus) count as {@code background}, each its own round trip; so do
+ * statements sent on a request's context after its response was sent (a timer or a shared load that
+ * a request happened to start: nobody waits for them).
  */
 public final class RoundTrips {
 
@@ -45,6 +47,7 @@ public final class RoundTrips {
     private final AtomicInteger statements = new AtomicInteger();
     private final AtomicInteger roundTrips = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean answered;
 
     public int statements() {
       return statements.get();
@@ -115,6 +118,7 @@ public final class RoundTrips {
     public <R> void sendResponse(Context context, R response, Count count, Throwable failure,
         TagExtractor<R> tagExtractor) {
       if (count != null) {
+        count.answered = true;
         requests.increment();
       }
     }
@@ -126,7 +130,7 @@ public final class RoundTrips {
         return null;
       }
       Count count = context instanceof ContextInternal internal ? internal.getLocal(KEY) : null;
-      if (count == null) {
+      if (count == null || count.answered) {
         backgroundStatements.increment();
         return null;
       }
