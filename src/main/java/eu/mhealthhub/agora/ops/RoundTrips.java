@@ -25,11 +25,12 @@ import java.util.function.BiConsumer;
  * a handler's chain runs. A request's {@link Count} lives in that context's local data, so requests
  * running at the same time, on any event loop, never mix their counts.
  *
- * <p>A <em>round trip</em> is a wait for PostgreSQL: a statement sent while none of the same
- * request is in flight starts one; statements sent while another is in flight (pipelined on one
- * connection, or in parallel on two) share it. So {@code Future.all} of two queries is 2 statements
- * and 1 round trip, two queries one after the other are 2 and 2. Statements sent outside any request
- * (timers, workers, the event bus) count as {@code background}, each its own round trip; so do
+ * <p>The <em>round trips</em> of a request are its longest chain of waits for PostgreSQL: a
+ * statement sent before any of the request's statements answered is on level 1, one sent after is
+ * one level above the highest level answered so far, and the request's round trips are the highest
+ * level it reached. So {@code Future.all} of two queries is 2 statements and 1 round trip, two
+ * queries one after the other are 2 and 2, and a pipelined batch counts once. Statements sent
+ * outside any request (timers, workers, the event bus) count as {@code background}; so do
  * statements sent on a request's context after its response was sent (a timer or a shared load that
  * a request happened to start: nobody waits for them).
  */
@@ -46,7 +47,7 @@ public final class RoundTrips {
   public static final class Count {
     private final AtomicInteger statements = new AtomicInteger();
     private final AtomicInteger roundTrips = new AtomicInteger();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger answeredLevel = new AtomicInteger();
     private volatile boolean answered;
 
     public int statements() {
@@ -94,14 +95,17 @@ public final class RoundTrips {
     metrics.counter("agora.db.request.statements", "statements sent to PostgreSQL for HTTP requests", this,
         RoundTrips::requestStatements);
     metrics.counter("agora.db.request.round.trips",
-        "waits for PostgreSQL of HTTP requests (statements sent together count once)", this, RoundTrips::requestRoundTrips);
+        "round trips to PostgreSQL of HTTP requests: each request's longest chain of waits", this, RoundTrips::requestRoundTrips);
     metrics.counter("agora.db.background.statements", "statements sent to PostgreSQL outside HTTP requests", this,
         RoundTrips::backgroundStatements);
     metrics.counter("agora.http.requests.counted", "HTTP requests whose statements are counted", this,
         RoundTrips::requests);
   }
 
-  private final class Tracer implements VertxTracer<Count, Count> {
+  /** One statement of a request: its level in the request's chain of waits. */
+  private record Statement(Count count, int level) {}
+
+  private final class Tracer implements VertxTracer<Count, Statement> {
 
     @Override
     public <R> Count receiveRequest(Context context, SpanKind kind, TracingPolicy policy, R request, String operation,
@@ -120,11 +124,12 @@ public final class RoundTrips {
       if (count != null) {
         count.answered = true;
         requests.increment();
+        requestRoundTrips.add(count.roundTrips.get());
       }
     }
 
     @Override
-    public <R> Count sendRequest(Context context, SpanKind kind, TracingPolicy policy, R request, String operation,
+    public <R> Statement sendRequest(Context context, SpanKind kind, TracingPolicy policy, R request, String operation,
         BiConsumer<String, String> headers, TagExtractor<R> tagExtractor) {
       if (request == null || !request.getClass().getName().startsWith("io.vertx.sqlclient.")) {
         return null;
@@ -136,18 +141,16 @@ public final class RoundTrips {
       }
       count.statements.incrementAndGet();
       requestStatements.increment();
-      if (count.inFlight.getAndIncrement() == 0) {
-        count.roundTrips.incrementAndGet();
-        requestRoundTrips.increment();
-      }
-      return count;
+      int level = count.answeredLevel.get() + 1;
+      count.roundTrips.accumulateAndGet(level, Math::max);
+      return new Statement(count, level);
     }
 
     @Override
-    public <R> void receiveResponse(Context context, R response, Count count, Throwable failure,
+    public <R> void receiveResponse(Context context, R response, Statement statement, Throwable failure,
         TagExtractor<R> tagExtractor) {
-      if (count != null) {
-        count.inFlight.decrementAndGet();
+      if (statement != null) {
+        statement.count().answeredLevel.accumulateAndGet(statement.level(), Math::max);
       }
     }
   }
