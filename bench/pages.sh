@@ -120,6 +120,7 @@ AGORA_ENV=(AGORA_RATE_LIMITS="${BENCH_RATE_LIMITS:-post=off,thread=off,reaction=
 # (polled every 0.1 s). Not in a $(...) subshell: APP_PID must reach the caller.
 start_agora() {
   local t0 t1 ready=0
+  : >"$WORK/gc.log"
   t0=$(date +%s.%N)
   # shellcheck disable=SC2086
   env "${AGORA_ENV[@]}" java $JAVA_OPTS -Xlog:gc:file="$WORK/gc.log":uptime -jar "$WORK/app/agora.jar" >>"$WORK/agora.log" 2>&1 &
@@ -355,6 +356,11 @@ kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true
 read -r PEAK_JVM PEAK_PG PEAK_SUM < <(awk '$1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ {
     if ($1 > j) j = $1; if ($2 > p) p = $2; if ($1 + $2 > s) s = $1 + $2 } END { print j + 0, p + 0, s + 0 }' "$WORK/mem.samples")
 
+# tail latency's usual causes: GC pauses (the restarted server's -Xlog:gc) and Vert.x's blocked-thread warnings
+GC_SUMMARY=$(awk '/Pause/ && match($0, /[0-9.]+ms$/) { v = substr($0, RSTART, RLENGTH - 2) + 0; n++; t += v; if (v > m) m = v }
+  END { if (n) printf "%d pauses, %.0f ms in all, the longest %.1f ms", n, t, m; else print "no pauses logged" }' "$WORK/gc.log" 2>/dev/null || echo "n/a")
+BLOCKED=$(grep -c 'has been blocked for' "$WORK/agora.log" 2>/dev/null || true)
+
 # ---------------------------------------------------------------- 6. report
 CPU=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)
 plus() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/) print a + b; else print "n/a" }'; }
@@ -386,3 +392,4 @@ echo "| idle after a restart | $IDLE_JVM | $IDLE_PG | $(plus "$IDLE_JVM" "$IDLE_
 echo "| peak under the page benchmark (sampled every second) | $PEAK_JVM | $PEAK_PG | $PEAK_SUM | <= $TARGET_PEAK_MIB: $(check "$PEAK_SUM" $TARGET_PEAK_MIB) |"
 echo
 echo "Start to /health/ready: fresh data directory (initdb, migrations, demo content) $FRESH_S s (target < $TARGET_FRESH_S s: $(awk -v v="$FRESH_S" -v t=$TARGET_FRESH_S 'BEGIN { if (v !~ /^[0-9.]+$/) print "n/a"; else print (v + 0 < t ? "ok" : "above") }')); existing data directory (restart) $RESTART_S s (target < $TARGET_RESTART_S s: $(awk -v v="$RESTART_S" -v t=$TARGET_RESTART_S 'BEGIN { print (v + 0 < t ? "ok" : "above") }'))."
+echo "GC during the life of the measured server: $GC_SUMMARY. Vert.x blocked-thread warnings in Agora's log: ${BLOCKED:-0}."
