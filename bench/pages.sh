@@ -18,6 +18,8 @@
 #   BENCH_DATASET     "demo" (default: a fresh data directory with the demo content) or "archive": Agora runs on the
 #                     kept data directory BENCH_DATA_DIR, filled once by `java -Dagora.command=seed-archive -jar agora.jar`
 #   BENCH_DATA_DIR    the kept data directory for BENCH_DATASET=archive (required then; created on the first run)
+#   BENCH_PROFILE     a file name: the measured Agora (not the first start, not the limit page) records a JFR profile
+#                     into it (settings=profile), written when it stops; summarise with `jfr print --events ...`
 set -euo pipefail
 
 DURATION=${BENCH_DURATION:-10s}
@@ -123,7 +125,7 @@ start_agora() {
   : >"$WORK/gc.log"
   t0=$(date +%s.%N)
   # shellcheck disable=SC2086
-  env "${AGORA_ENV[@]}" java $JAVA_OPTS -Xlog:gc:file="$WORK/gc.log":uptime -jar "$WORK/app/agora.jar" >>"$WORK/agora.log" 2>&1 &
+  env "${AGORA_ENV[@]}" java $JAVA_OPTS ${PROFILE_OPTS:-} -Xlog:gc:file="$WORK/gc.log":uptime -jar "$WORK/app/agora.jar" >>"$WORK/agora.log" 2>&1 &
   APP_PID=$!
   for _ in $(seq 1 1800); do
     kill -0 "$APP_PID" 2>/dev/null || die "Agora exited during start (port $PORT taken meanwhile?)"
@@ -168,6 +170,7 @@ else
   stop_pid "$APP_PID" "Agora"; APP_PID=""
 fi
 log "starting Agora on port $PORT on the existing data directory"
+[[ -n ${BENCH_PROFILE:-} ]] && PROFILE_OPTS="-XX:StartFlightRecording=filename=$BENCH_PROFILE,settings=profile,dumponexit=true"
 start_agora; RESTART_S=$START_S
 log "ready in $RESTART_S s (restart); waiting 5 s for idle memory"
 sleep 5
