@@ -110,7 +110,9 @@ public final class RoundTrips {
     @Override
     public <R> Count receiveRequest(Context context, SpanKind kind, TracingPolicy policy, R request, String operation,
         Iterable<Map.Entry<String, String>> headers, TagExtractor<R> tagExtractor) {
-      if (!(request instanceof HttpServerRequest) || !(context instanceof ContextInternal internal)) {
+      if (!(request instanceof HttpServerRequest http) || !(context instanceof ContextInternal internal)
+          // a WebSocket lives on after its upgrade: what its handlers send is not a page's
+          || http.getHeader("Upgrade") != null) {
         return null;
       }
       Count count = new Count();
