@@ -194,7 +194,9 @@ public final class DocumentRoutes {
         return m;
       });
     });
-    Respond.to(ctx, model, m -> pages.render(ctx, "document/show", m));
+    // one shell for every viewer who sees the same document page (Pages.renderShared: keyed by the whole model,
+    // with holes for the viewer's name, token and address): the page's Handlebars render was most of its CPU
+    Respond.to(ctx, model, m -> pages.renderShared(ctx, "document/show", m));
   }
 
   /** A revision at its permanent address: the same page as {@code ?revision=n}, and a 404 for one that does not exist. */

@@ -112,7 +112,7 @@ public final class RoundTrips {
         Iterable<Map.Entry<String, String>> headers, TagExtractor<R> tagExtractor) {
       if (!(request instanceof HttpServerRequest http) || !(context instanceof ContextInternal internal)
           // a WebSocket lives on after its upgrade: what its handlers send is not a page's
-          || http.getHeader("Upgrade") != null) {
+          || "websocket".equalsIgnoreCase(http.getHeader("Upgrade"))) {
         return null;
       }
       Count count = new Count();
