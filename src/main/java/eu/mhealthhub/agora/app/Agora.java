@@ -120,7 +120,7 @@ public final class Agora {
       eu.mhealthhub.agora.ops.Metrics metrics = eu.mhealthhub.agora.ops.Metrics.create(
           config.observability().metricsToken(), config.observability().node());
       vertx = config.cluster().isPresent() ? await(Cluster.start(config.cluster().get(), metrics))
-          : Vertx.builder().with(metrics.vertxOptions(new io.vertx.core.VertxOptions())).withMetrics(metrics.factory()).build();
+          : Vertx.builder().with(metrics.vertxOptions(new io.vertx.core.VertxOptions())).withMetrics(metrics.factory()).withTracer(metrics.tracer()).build();
       vertx.exceptionHandler(eu.mhealthhub.agora.web.ErrorPages::unhandled);
       times.mark("vertx");
       // the templates compile on a thread of their own too (CPU), while the sign-in provider makes its keys

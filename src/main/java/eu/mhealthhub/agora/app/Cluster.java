@@ -55,7 +55,7 @@ final class Cluster {
     join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
     VertxOptions options = new VertxOptions()
         .setEventBusOptions(new EventBusOptions().setHost(address).setPort(settings.busPort()));
-    return Vertx.builder().with(metrics.vertxOptions(options)).withMetrics(metrics.factory())
+    return Vertx.builder().with(metrics.vertxOptions(options)).withMetrics(metrics.factory()).withTracer(metrics.tracer())
         .withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered()
         .recover(e -> Future.failedFuture(new IllegalStateException(describe(e, settings, address), e)));
   }

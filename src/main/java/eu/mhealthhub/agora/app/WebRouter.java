@@ -82,6 +82,8 @@ public final class WebRouter {
     // an id for every request (X-Request-Id, error pages) and, when asked for, one log line each
     router.route().handler(new eu.mhealthhub.agora.web.RequestLog(config.observability().node(),
         config.observability().requestLog()));
+    // for a bearer of AGORA_METRICS_TOKEN: the request's statements and round trips to PostgreSQL (Server-Timing)
+    router.route().handler(services.metrics().serverTiming());
     // before anything decodes the path or a parameter: broken escapes, NUL and non-UTF-8 bytes are a 400
     router.route().handler(InputCheck.address());
     // the assets' addresses for every page, error pages of static paths included

@@ -261,30 +261,42 @@ public final class DocumentViews {
 
   /** The document page at {@code revision} (null: the current one). */
   public Future<DocumentPage> document(long documentId, Optional<Member> viewer, Integer revision) {
-    return documents.view(documentId, viewer, revision).compose(v -> documents.revisionsBySection(
-        new Located(v.group(), v.document())).map(changed -> {
-          ConsensusDocument d = v.document();
-          Map<Integer, List<SectionComment>> bySection = new HashMap<>();
-          v.comments().forEach(c -> bySection.computeIfAbsent(c.sectionKey(), k -> new ArrayList<>()).add(c));
-          List<SectionView> sections = v.revision().sections().stream().map(s -> {
-            List<SectionComment> discussion = bySection.getOrDefault(s.key(), List.of());
-            return new SectionView(s, discussion.size(), (int) discussion.stream().filter(c -> !c.resolved()).count(),
-                discussion, changed.getOrDefault(s.key(), List.of()).size());
-          }).toList();
-          List<Move> moves = d.status().moves().stream()
-              .filter(to -> DocumentPolicy.canMove(viewer, v.group(), d, to))
-              .map(to -> new Move(to.value(), "document.move." + to.value())).toList();
-          Endorsement mine = viewer.flatMap(m -> v.endorsements().stream().filter(e -> e.memberId() == m.id()).findFirst())
-              .orElse(null);
-          return new DocumentPage(v.group(), d, v.revision(), v.revision().number() == d.currentRevision(),
-              d.adoptedRevision() != null && d.adoptedRevision() == v.revision().number(), sections,
-              v.proposals().stream().filter(Proposal::pending).toList(),
-              v.proposals().stream().filter(p -> !p.pending()).limit(10).toList(), v.endorsements(),
-              v.endorsements().stream().anyMatch(Endorsement::outdated), mine, v.history(), v.citations(), moves,
-              DocumentPolicy.canEdit(viewer, v.group(), d), DocumentPolicy.canParticipate(viewer, v.group(), d),
-              DocumentPolicy.canEndorse(viewer, v.group(), d), viewer.isPresent(), false,
-              citing(v.group(), d, v.revision()));
-        })).compose(page -> documents.watching(viewer, documentId).map(page::watched));
+    // located first (the read rule), then everything else at once: the view's queries, the changed sections and
+    // the viewer's watch share one round trip (issue 18)
+    return documents.locate(documentId, viewer).compose(at -> document(at, viewer, revision));
+  }
+
+  /** {@link #document(long, Optional, Integer)} of a document already located. */
+  public Future<DocumentPage> document(Located at, Optional<Member> viewer, Integer revision) {
+    long documentId = at.document().id();
+    Future<DocumentService.View> view = documents.view(at, viewer, revision);
+    Future<Map<Integer, List<Integer>>> changedSections = documents.revisionsBySection(at);
+    Future<Boolean> watching = documents.watching(viewer, documentId);
+    return Future.all(view, changedSections, watching).map(all -> {
+      DocumentService.View v = view.result();
+      Map<Integer, List<Integer>> changed = changedSections.result();
+      ConsensusDocument d = v.document();
+      Map<Integer, List<SectionComment>> bySection = new HashMap<>();
+      v.comments().forEach(c -> bySection.computeIfAbsent(c.sectionKey(), k -> new ArrayList<>()).add(c));
+      List<SectionView> sections = v.revision().sections().stream().map(s -> {
+        List<SectionComment> discussion = bySection.getOrDefault(s.key(), List.of());
+        return new SectionView(s, discussion.size(), (int) discussion.stream().filter(c -> !c.resolved()).count(),
+            discussion, changed.getOrDefault(s.key(), List.of()).size());
+      }).toList();
+      List<Move> moves = d.status().moves().stream()
+          .filter(to -> DocumentPolicy.canMove(viewer, v.group(), d, to))
+          .map(to -> new Move(to.value(), "document.move." + to.value())).toList();
+      Endorsement mine = viewer.flatMap(m -> v.endorsements().stream().filter(e -> e.memberId() == m.id()).findFirst())
+          .orElse(null);
+      return new DocumentPage(v.group(), d, v.revision(), v.revision().number() == d.currentRevision(),
+          d.adoptedRevision() != null && d.adoptedRevision() == v.revision().number(), sections,
+          v.proposals().stream().filter(Proposal::pending).toList(),
+          v.proposals().stream().filter(p -> !p.pending()).limit(10).toList(), v.endorsements(),
+          v.endorsements().stream().anyMatch(Endorsement::outdated), mine, v.history(), v.citations(), moves,
+          DocumentPolicy.canEdit(viewer, v.group(), d), DocumentPolicy.canParticipate(viewer, v.group(), d),
+          DocumentPolicy.canEndorse(viewer, v.group(), d), viewer.isPresent(), false,
+          citing(v.group(), d, v.revision())).watched(watching.result());
+    });
   }
 
   /** The permanent address and neighbours of a revision; the citation and JSON-LD where it is the adopted one. */

@@ -43,6 +43,7 @@ public final class Metrics {
   private final PrometheusMeterRegistry registry;
   private final Optional<String> token;
   private final String registryName = "agora-" + java.util.UUID.randomUUID();
+  private final RoundTrips roundTrips = new RoundTrips();
 
   private Metrics(PrometheusMeterRegistry registry, Optional<String> token) {
     this.registry = registry;
@@ -67,7 +68,9 @@ public final class Metrics {
         return config;
       }
     });
-    return new Metrics(registry, token);
+    Metrics metrics = new Metrics(registry, token);
+    metrics.roundTrips.bind(metrics);
+    return metrics;
   }
 
   private static double[] nanos(Duration[] buckets) {
@@ -96,6 +99,41 @@ public final class Metrics {
     return new MicrometerMetricsFactory(registry);
   }
 
+  /** Makes Vert.x tell {@link RoundTrips} of each HTTP request and each SQL statement (Vert.x's builder: {@code withTracer}). */
+  public io.vertx.core.spi.VertxTracerFactory tracer() {
+    return roundTrips.factory();
+  }
+
+  /** The statements and round trips to PostgreSQL counted per HTTP request. */
+  public RoundTrips roundTrips() {
+    return roundTrips;
+  }
+
+  /**
+   * For a request bearing the metrics token ({@code Authorization: Bearer <token>}): a
+   * {@code Server-Timing} header with the statements the request sent to PostgreSQL and the round
+   * trips they took, {@code db-statements;desc="3", db-round-trips;desc="2"} (what a page costs,
+   * one request at a time; {@code PageRoundTripsTest} asserts it per page). Nothing for anyone else.
+   */
+  public Handler<RoutingContext> serverTiming() {
+    return ctx -> {
+      if (token.isPresent() && bearer(ctx)) {
+        RoundTrips.Count count = RoundTrips.current(ctx);
+        if (count != null) {
+          ctx.addHeadersEndHandler(v -> ctx.response().putHeader("Server-Timing",
+              "db-statements;desc=\"" + count.statements() + "\", db-round-trips;desc=\"" + count.roundTrips() + "\""));
+        }
+      }
+      ctx.next();
+    };
+  }
+
+  private boolean bearer(RoutingContext ctx) {
+    String given = ctx.request().getHeader("Authorization");
+    byte[] expected = ("Bearer " + token.get()).getBytes(StandardCharsets.UTF_8);
+    return given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** A figure read when scraped, such as the open sockets. */
   public void gauge(String name, String description, Supplier<Number> value) {
     Gauge.builder(name, value).description(description).register(registry);
@@ -121,9 +159,7 @@ public final class Metrics {
         ctx.next();
         return;
       }
-      String given = ctx.request().getHeader("Authorization");
-      byte[] expected = ("Bearer " + token.get()).getBytes(StandardCharsets.UTF_8);
-      if (given == null || !MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
+      if (!bearer(ctx)) {
         ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"metrics\"")
             .putHeader("Content-Type", "text/plain; charset=UTF-8").end("a metrics token is required\n");
         return;

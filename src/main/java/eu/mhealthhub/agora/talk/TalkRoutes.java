@@ -116,20 +116,21 @@ public final class TalkRoutes {
 
   private void show(RoutingContext ctx) {
     Optional<Member> viewer = viewer(ctx);
-    views.room(slug(ctx), viewer, newest(ctx)).compose(page -> {
-      Talk talk = page.talk();
-      TalkRegistrations registrations = talks.registrations();
-      Future<Optional<TalkRegistrations.Mine>> mine = registrations == null ? Future.succeededFuture(Optional.empty())
-          : registrations.mine(talk.id(), viewer);
-      return mine.map(own -> {
-        Map<String, Object> model = new java.util.HashMap<>(ViewModel.of(page));
-        model.put("registration", new RegistrationBox(registrations != null && clock.instant().isBefore(talk.startsAt()),
-            viewer.isPresent(), own.map(TalkRegistrations.Mine::registered).orElse(false),
-            own.map(TalkRegistrations.Mine::waiting).orElse(false)));
-        model.put("meta", TalkMeta.of(talk, publicUrl, messages(i18n, ctx).get("talk.meta.organizer")));
-        return model;
-      });
-    }).onSuccess(model -> pages.render(ctx, "talk/show", model)).onFailure(ctx::fail);
+    TalkRegistrations registrations = talks.registrations();
+    // the viewer's registration is read with the room's parts, in the same round trip (issue 18)
+    views.room(slug(ctx), viewer, newest(ctx), t -> registrations == null
+        ? Future.succeededFuture(Optional.<TalkRegistrations.Mine>empty()) : registrations.mine(t.id(), viewer))
+        .map(both -> {
+          TalkViews.RoomPage page = both.page();
+          Talk talk = page.talk();
+          Optional<TalkRegistrations.Mine> own = both.extra();
+          Map<String, Object> model = new java.util.HashMap<>(ViewModel.of(page));
+          model.put("registration", new RegistrationBox(registrations != null && clock.instant().isBefore(talk.startsAt()),
+              viewer.isPresent(), own.map(TalkRegistrations.Mine::registered).orElse(false),
+              own.map(TalkRegistrations.Mine::waiting).orElse(false)));
+          model.put("meta", TalkMeta.of(talk, publicUrl, messages(i18n, ctx).get("talk.meta.organizer")));
+          return model;
+        }).onSuccess(model -> pages.render(ctx, "talk/show", model)).onFailure(ctx::fail);
   }
 
   private void calendar(RoutingContext ctx) {

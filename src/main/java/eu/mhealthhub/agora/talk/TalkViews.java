@@ -252,12 +252,23 @@ public final class TalkViews {
 
   /** The Talk page with its room, questions {@code newest} first or by votes. */
   public Future<RoomPage> room(String slug, Optional<Member> viewer, boolean newest) {
+    return room(slug, viewer, newest, talk -> Future.succeededFuture(Boolean.TRUE)).map(WithExtra::page);
+  }
+
+  /** The room page and something else about its Talk (the viewer's registration), read together with the room's parts. */
+  public record WithExtra<T>(RoomPage page, T extra) {}
+
+  /** {@link #room(String, Optional, boolean)} with {@code alongside} of its Talk sent in the same round trip as its parts. */
+  public <T> Future<WithExtra<T>> room(String slug, Optional<Member> viewer, boolean newest,
+      java.util.function.Function<Talk, Future<T>> alongside) {
     return talks.room(slug, viewer).compose(room -> {
       Future<List<Question>> questions = talks.questions(room, viewer, newest);
       Future<List<RoomMessage>> messages = talks.messages(room.talk(), 0);
       Future<Boolean> following = talks.following(viewer, room.talk().id());
-      return Future.all(questions, messages, following).map(all -> RoomPage.of(room, viewer,
-          questionsView(room, viewer, questions.result(), newest), messages.result()).followed(following.result()));
+      Future<T> extra = alongside.apply(room.talk());
+      return Future.all(questions, messages, following, extra).map(all -> new WithExtra<>(RoomPage.of(room, viewer,
+          questionsView(room, viewer, questions.result(), newest), messages.result()).followed(following.result()),
+          extra.result()));
     });
   }
 

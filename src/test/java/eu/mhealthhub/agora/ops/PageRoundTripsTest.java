@@ -1,0 +1,124 @@
+package eu.mhealthhub.agora.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import eu.mhealthhub.agora.support.Browser;
+import eu.mhealthhub.agora.support.Fixtures;
+import eu.mhealthhub.agora.support.Response;
+import eu.mhealthhub.agora.support.TestApp;
+import eu.mhealthhub.agora.support.TestDatabase;
+import java.time.Clock;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How many times each page waits for PostgreSQL, for a signed-in member (issue 18: at most 3 for a
+ * thread or group page). Counted by the product per request ({@link RoundTrips}) and reported in
+ * {@code Server-Timing} to a bearer of the metrics token, so other tests running at the same time
+ * on the same database cannot change the figures. Each page is asked once to fill its caches, then
+ * three times, and the fewest round trips of the three are asserted: what the page costs with warm
+ * caches (a cache entry that expires now and then adds a trip to one view, not to all three). The
+ * numbers are exact so that a page that starts waiting once more on every view fails the build;
+ * lower them when a page gets cheaper.
+ */
+class PageRoundTripsTest {
+
+  private static final String TOKEN = "page-round-trips-token-0123456789";
+  private static final Pattern TIMING =
+      Pattern.compile("db-statements;desc=\"(\\d+)\", db-round-trips;desc=\"(\\d+)\"");
+
+  private static TestApp app;
+  private static Browser jonas;
+
+  @BeforeAll
+  static void start() {
+    TestApp.shared(); // migrations and demo content on the shared database
+    app = TestApp.start(Map.of("AGORA_METRICS_TOKEN", TOKEN), Clock.systemUTC(), r -> { });
+    jonas = new Browser();
+    app.signIn(jonas, "demo-jonas");
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  /** Statements and round trips of one view of a page, signed in as Jonas. */
+  private record Cost(int statements, int roundTrips) {}
+
+  private static Cost cost(String path) {
+    jonas.get(app.url(path), "Authorization", "Bearer " + TOKEN);
+    Cost least = null;
+    for (int i = 0; i < 3; i++) {
+      Cost c = once(path);
+      if (least == null || c.roundTrips() < least.roundTrips()) {
+        least = c;
+      }
+    }
+    System.out.println("ROUNDTRIPS " + path + " " + least);
+    return least;
+  }
+
+  private static Cost once(String path) {
+    Response r = jonas.get(app.url(path), "Authorization", "Bearer " + TOKEN);
+    assertEquals(200, r.status(), path + ": " + r.body());
+    assertThat(r.html().select("form[action=/auth/logout]")).as("signed in on %s", path).isNotEmpty();
+    String timing = r.header("Server-Timing");
+    assertThat(timing).as("Server-Timing of %s", path).isNotNull();
+    Matcher m = TIMING.matcher(timing);
+    assertThat(m.find()).as("Server-Timing of %s: %s", path, timing).isTrue();
+    return new Cost(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+  }
+
+  private static long demoThreadWithMostPosts(String group) {
+    return TestDatabase.count("""
+        SELECT t.id FROM threads t JOIN working_groups g ON g.id = t.group_id
+        WHERE g.slug = ? ORDER BY (SELECT count(*) FROM posts p WHERE p.thread_id = t.id) DESC, t.id LIMIT 1""", group);
+  }
+
+  @Test
+  @DisplayName("a signed-in thread page waits for PostgreSQL at most three times")
+  void threadPage() {
+    Cost c = cost("/threads/" + demoThreadWithMostPosts("reimbursement"));
+    assertThat(c.roundTrips()).isLessThanOrEqualTo(3).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("a signed-in group page waits for PostgreSQL at most three times")
+  void groupPage() {
+    Cost c = cost("/groups/reimbursement");
+    assertThat(c.roundTrips()).isLessThanOrEqualTo(3).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("the signed-in home, document, Talk, member and search pages keep their round trips")
+  void otherPages() {
+    long document = TestDatabase.count("SELECT min(id) FROM documents");
+    String talk = TestDatabase.text("SELECT slug FROM talks ORDER BY id LIMIT 1");
+    String handle = Fixtures.handle(Fixtures.demoMember("demo-sofia"));
+    Cost home = cost("/");
+    Cost doc = cost("/documents/" + document);
+    Cost talkPage = cost("/talks/" + talk);
+    Cost member = cost("/members/" + handle);
+    Cost search = cost("/search?q=reimbursement");
+    assertThat(home.roundTrips()).as("home").isEqualTo(1);
+    assertThat(doc.roundTrips()).as("doc").isEqualTo(4);
+    assertThat(talkPage.roundTrips()).as("talkPage").isEqualTo(3);
+    assertThat(member.roundTrips()).as("member").isEqualTo(3);
+    assertThat(search.roundTrips()).as("search").isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName("without the metrics token a page says nothing of its database statements")
+  void noTimingWithoutToken() {
+    Response r = jonas.get(app.url("/groups/reimbursement"));
+    assertEquals(200, r.status());
+    assertThat(r.header("Server-Timing")).isNull();
+  }
+}
