@@ -10,6 +10,9 @@
 -- are written to agree with the rows.
 
 -- step: plan
+-- (when the command runs as a superuser, session_replication_role is replica: no per-row trigger
+-- runs, so the script writes what they would: a post's group, hold_first_posts by visibility, no
+-- declaration in force; and foreign keys are not checked, so every id comes from a row it made)
 SELECT setseed(0.18);
 LOCK TABLE threads, posts, documents, talks IN SHARE ROW EXCLUSIVE MODE;
 INSERT INTO seeds (name) VALUES ('archive-v1');
@@ -90,11 +93,11 @@ CREATE UNIQUE INDEX ON archive_members (k);
 -- step: groups and memberships
 -- a few big groups, many small: a group's rank is drawn log-uniformly, so rank 1 gets about 12%
 -- of the threads (and of the memberships) at full scale, rank 300 a few; every tenth is closed
-INSERT INTO working_groups (slug, name, purpose, visibility, join_policy, position, created_at)
+INSERT INTO working_groups (slug, name, purpose, visibility, join_policy, position, created_at, hold_first_posts)
 SELECT 'archive-' || g, 'Archive ' || g || ': ' || initcap(v.words[1 + g % 40]) || ' and ' || v.words[1 + (g * 7) % 40],
        'A working group of the seeded archive on ' || v.words[1 + g % 40] || ' and ' || v.words[1 + (g * 7) % 40] || '.',
        CASE WHEN g % 10 = 3 THEN 'closed' ELSE 'public' END, CASE WHEN g % 10 = 3 THEN 'request' ELSE 'open' END,
-       1000 + g, now() - interval '1830 days' + g * interval '2 days'
+       1000 + g, now() - interval '1830 days' + g * interval '2 days', CASE WHEN g % 10 = 3 THEN 0 ELSE 1 END
   FROM archive_n n, generate_series(1, n.groups) g, archive_vocab v
  WHERE v.language = 'english';
 CREATE TEMP TABLE archive_groups ON COMMIT DROP AS

@@ -110,6 +110,27 @@ class ArchiveSeedTest {
   }
 
   @Test
+  @DisplayName("every reference of the seeded rows names an existing row (the load skips the per-row foreign-key checks)")
+  void referencesHold() {
+    assertEquals(0, count("SELECT count(*) FROM posts p WHERE NOT EXISTS (SELECT 1 FROM members m WHERE m.id = p.author_id)"
+        + " OR NOT EXISTS (SELECT 1 FROM threads t WHERE t.id = p.thread_id)"));
+    assertEquals(0, count("SELECT count(*) FROM threads t WHERE NOT EXISTS (SELECT 1 FROM working_groups g WHERE g.id = t.group_id)"
+        + " OR NOT EXISTS (SELECT 1 FROM members m WHERE m.id = t.author_id) OR NOT EXISTS (SELECT 1 FROM members m WHERE m.id = t.last_poster_id)"));
+    assertEquals(0, count("SELECT count(*) FROM post_revisions r WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = r.post_id)"));
+    assertEquals(0, count("SELECT count(*) FROM reactions r WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.id = r.post_id)"
+        + " OR NOT EXISTS (SELECT 1 FROM members m WHERE m.id = r.member_id)"));
+    assertEquals(0, count("SELECT count(*) FROM read_positions r WHERE NOT EXISTS (SELECT 1 FROM threads t WHERE t.id = r.thread_id)"
+        + " OR NOT EXISTS (SELECT 1 FROM members m WHERE m.id = r.member_id)"));
+    assertEquals(0, count("SELECT count(*) FROM document_sections s WHERE NOT EXISTS (SELECT 1 FROM document_revisions r"
+        + " WHERE r.document_id = s.document_id AND r.number = s.revision)"));
+    assertEquals(0, count("SELECT count(*) FROM document_comments c WHERE NOT EXISTS (SELECT 1 FROM document_revisions r"
+        + " WHERE r.document_id = c.document_id AND r.number = c.revision)"));
+    assertEquals(0, count("SELECT count(*) FROM talk_question_votes v WHERE NOT EXISTS (SELECT 1 FROM talk_questions q WHERE q.id = v.question_id)"
+        + " OR NOT EXISTS (SELECT 1 FROM members m WHERE m.id = v.member_id)"));
+    assertEquals(0, count("SELECT count(*) FROM working_groups WHERE hold_first_posts IS DISTINCT FROM CASE visibility WHEN 'public' THEN 1 ELSE 0 END"));
+  }
+
+  @Test
   @DisplayName("a second seed-archive on the same database is refused with exit code 2 and adds nothing")
   void secondRunRefused() throws Exception {
     long posts = count("SELECT count(*) FROM posts");
