@@ -14,3 +14,7 @@ CREATE INDEX IF NOT EXISTS threads_group_listed_idx ON threads (group_id) WHERE 
 -- A post's files in order (ThreadRepository.POST_COLUMNS: WHERE post_id = p.id ORDER BY id): found and
 -- ordered by one index, so the planner never walks the whole primary key for the order instead.
 CREATE INDEX IF NOT EXISTS attachments_post_id_idx ON attachments (post_id, id);
+
+-- A group's page names its moderators (GroupRepository.MODERATOR_MEMBERS, and the notifications'
+-- MODERATORS): found among the group's thousands of members without reading them all.
+CREATE INDEX IF NOT EXISTS group_memberships_moderators_idx ON group_memberships (group_id) WHERE role = 'moderator';

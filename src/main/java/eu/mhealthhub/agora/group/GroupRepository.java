@@ -86,6 +86,8 @@ final class GroupRepository {
        WHERE gm.group_id = $1
        ORDER BY gm.role DESC, lower(m.display_name)
       """;
+  /** {@link #MEMBERS}, moderators only: what the group's page shows, without reading its every member (V043's index). */
+  private static final String MODERATOR_MEMBERS = MEMBERS.replace("WHERE gm.group_id = $1", "WHERE gm.group_id = $1 AND gm.role = 'moderator'");
   private static final String MEMBERSHIPS = "SELECT group_id, role FROM group_memberships WHERE member_id = $1";
   private static final String UNREAD = """
       SELECT g.id, g.slug,
@@ -190,7 +192,15 @@ final class GroupRepository {
   }
 
   Future<List<GroupMember>> members(SqlClient db, long groupId) {
-    return db.preparedQuery(MEMBERS).execute(Tuple.of(groupId))
+    return members(db, MEMBERS, groupId);
+  }
+
+  Future<List<GroupMember>> moderatorMembers(SqlClient db, long groupId) {
+    return members(db, MODERATOR_MEMBERS, groupId);
+  }
+
+  private Future<List<GroupMember>> members(SqlClient db, String sql, long groupId) {
+    return db.preparedQuery(sql).execute(Tuple.of(groupId))
         .map(rows -> list(rows, r -> new GroupMember(r.getLong("id"), r.getString("display_name"), r.getString("handle"),
           r.getString("role"), r.getOffsetDateTime("joined_at").toInstant(), r.getInteger("trust"), r.getBoolean("trust_set"),
           r.getString("affiliation"), r.getString("stakeholder_type"))));

@@ -139,11 +139,10 @@ public final class GroupService {
 
   /** What the group's page says about {@code group}, which the viewer may read (see {@link #find}). */
   public Future<AboutPage> about(WorkingGroup group, Optional<Member> viewer) {
-    Future<List<GroupMember>> members = members(group);
+    Future<List<GroupMember>> moderators = repository.moderatorMembers(pool, group.id());
     Future<Optional<JoinRequest>> request = viewer.isPresent() && !group.viewerIsMember()
         ? latestRequest(group, viewer.get()) : Future.succeededFuture(Optional.empty());
-    return Future.all(members, request).map(all -> new AboutPage(group,
-        members.result().stream().filter(GroupMember::moderator).toList(), request.result().orElse(null),
+    return Future.all(moderators, request).map(all -> new AboutPage(group, moderators.result(), request.result().orElse(null),
         GroupPolicy.canPost(viewer, group),
         GroupPolicy.canJoin(viewer, group) && request.result().map(r -> !r.pending()).orElse(true),
         GroupPolicy.canModerate(viewer, group), GroupPolicy.canAdminister(viewer), viewer.isPresent()));

@@ -62,7 +62,7 @@ class PageQueryPlansTest {
     String k = "eu.mhealthhub.agora.talk.TalkRepository#";
     String m = "eu.mhealthhub.agora.member.MemberRepository#";
     PAGES.put("thread", List.of(t + "THREAD_FOR_VIEWER", t + "PAGE"));
-    PAGES.put("group", List.of(g + "BY_SLUG", t + "IN_GROUP", t + "GROUP_LEVEL"));
+    PAGES.put("group", List.of(g + "BY_SLUG", t + "IN_GROUP", t + "GROUP_LEVEL", g + "MODERATOR_MEMBERS"));
     PAGES.put("home", List.of(g + "ACTIVE", k + "UPCOMING", k + "PAST"));
     PAGES.put("document", List.of(d + "BY_ID"));
     PAGES.put("member", List.of(m + "PROFILE", t + "BY_AUTHOR"));
