@@ -102,9 +102,12 @@ public final class GroupService {
         .map(g -> g.filter(group -> GroupPolicy.canRead(viewer, group)).orElseThrow(DomainException::notFound));
   }
 
-  /** The groups a member belongs to that the viewer may also read, with the member's role in each. */
+  /**
+   * The groups a member belongs to that the viewer may also read, with the member's role in each
+   * (the profile shows their names, not their counts: {@link #readableBy}, not {@link #visibleTo}).
+   */
   public Future<List<GroupPages.Membership>> groupsOf(long memberId, Optional<Member> viewer) {
-    return Future.all(visibleTo(viewer), repository.memberships(pool, memberId)).map(all -> {
+    return Future.all(readableBy(viewer), repository.memberships(pool, memberId)).map(all -> {
       List<WorkingGroup> visible = all.resultAt(0);
       java.util.Map<Long, String> roles = all.resultAt(1);
       return visible.stream().filter(g -> roles.containsKey(g.id()))
