@@ -65,8 +65,8 @@ class PageQueryPlansTest {
     PAGES.put("group", List.of(g + "BY_SLUG", t + "IN_GROUP", t + "GROUP_LEVEL", g + "MODERATOR_MEMBERS"));
     PAGES.put("home", List.of(g + "ACTIVE", k + "UPCOMING", k + "PAST"));
     PAGES.put("document", List.of(d + "BY_ID"));
-    PAGES.put("member", List.of(m + "PROFILE", t + "BY_AUTHOR"));
-    PAGES.put("talk", List.of(k + "BY_SLUG"));
+    PAGES.put("member", List.of(m + "PROFILE", t + "BY_AUTHOR", g + "ACTIVE_ACCESS"));
+    PAGES.put("talk", List.of(k + "BY_SLUG", g + "ACTIVE_ACCESS"));
   }
 
   private static DatabaseSettings db;
