@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * keep an index on every large table: planned on a small seeded archive, after ANALYZE, with
  * sequential scans, merge and hash joins priced out (so that every table is reached by an index probe
  * where one can answer), none of them may read a large table
- * whole (a sequential scan, or a walk of a whole index that no LIMIT stops).
+ * whole (a sequential scan, or a walk of a whole index that filters its rows; two accepted walks listed).
  *
  * <p>What it catches: an index a page query relies on is dropped or changed, or a query is reshaped
  * so that no index applies (a function around an indexed column, an OR the index cannot answer, a
@@ -64,10 +64,20 @@ class PageQueryPlansTest {
     PAGES.put("thread", List.of(t + "THREAD_FOR_VIEWER", t + "PAGE"));
     PAGES.put("group", List.of(g + "BY_SLUG", t + "IN_GROUP", t + "GROUP_LEVEL", g + "MODERATOR_MEMBERS"));
     PAGES.put("home", List.of(g + "ACTIVE", k + "UPCOMING", k + "PAST"));
-    PAGES.put("document", List.of(d + "BY_ID"));
+    PAGES.put("document", List.of(d + "BY_ID", d + "STATUS_HISTORY", d + "ENDORSEMENTS"));
     PAGES.put("member", List.of(m + "PROFILE", t + "BY_AUTHOR", g + "ACTIVE_ACCESS"));
-    PAGES.put("talk", List.of(k + "BY_SLUG", g + "ACTIVE_ACCESS"));
+    PAGES.put("talk", List.of(k + "BY_SLUG", k + "FOLLOWUPS", k + "RECENT_MESSAGES", k + "QUESTIONS", g + "ACTIVE_ACCESS"));
   }
+
+  /**
+   * Whole-index walks accepted, with why: statement → index. The home page's Talks are few (500 on
+   * the Hub's archive) and listed by start time: the past ones newest first (the first rows have
+   * ended, the walk stops after the limit); the upcoming ones walk past the ended Talks, fine at
+   * hundreds, worth an index on ends_at at tens of thousands.
+   */
+  private static final Map<String, String> ACCEPTED = Map.of(
+      "eu.mhealthhub.agora.talk.TalkRepository#PAST", "talks_starts_idx",
+      "eu.mhealthhub.agora.talk.TalkRepository#UPCOMING", "talks_starts_idx");
 
   private static DatabaseSettings db;
 
@@ -88,7 +98,9 @@ class PageQueryPlansTest {
       for (Map.Entry<String, List<String>> page : PAGES.entrySet()) {
         for (String constant : page.getValue()) {
           for (String table : sequentialScans(st, sql(constant))) {
-            found.add(page.getKey() + ": " + constant + " reads " + table + " whole");
+            if (!(ACCEPTED.containsKey(constant) && table.contains("whole index " + ACCEPTED.get(constant) + ")"))) {
+              found.add(page.getKey() + ": " + constant + " reads " + table + " whole");
+            }
           }
           checked++;
         }
@@ -107,6 +119,22 @@ class PageQueryPlansTest {
       assertEquals(1, found.size(), found.toString());
       assertTrue(found.get(0).startsWith("posts"), found.toString());
       assertEquals(List.of(), sequentialScans(st, "SELECT id FROM posts WHERE thread_id = $1 AND position = $2"));
+    }
+  }
+
+  @Test
+  @DisplayName("without the indexes on a post's author, the member page's latest posts are reported as a whole read of posts")
+  void lostIndexIsReported() throws Exception {
+    String byAuthor = sql("eu.mhealthhub.agora.thread.ThreadRepository#BY_AUTHOR");
+    try (Connection c = connection(); Statement st = c.createStatement()) {
+      priceOutWholeReads(st);
+      assertEquals(List.of(), sequentialScans(st, byAuthor));
+      c.setAutoCommit(false);
+      st.execute("DROP INDEX posts_author_created_idx, posts_author_idx");
+      List<String> found = sequentialScans(st, byAuthor);
+      c.rollback();
+      assertEquals(1, found.size(), found.toString());
+      assertTrue(found.get(0).startsWith("posts"), found.toString());
     }
   }
 
@@ -141,9 +169,10 @@ class PageQueryPlansTest {
   /**
    * The large tables a generic plan of the statement reads whole: a Seq Scan node, or an index scan
    * that filters rows but has no Index Cond (a walk of the whole index looking for them: what the
-   * planner picks when sequential scans are priced out and no index finds the rows) that no Limit
-   * above it stops early. (A walk without a filter is a join's driving side chosen for the small
-   * archive's few rows, not a missing index.)
+   * planner picks when sequential scans are priced out and no index finds the rows), even under a
+   * Limit (a walk in date order that filters by author reads every newer post of the others). A walk
+   * without a filter is a join's driving side chosen for the small archive's few rows, not a missing
+   * index.
    */
   private static List<String> sequentialScans(Statement st, String sql) throws SQLException {
     String json;
@@ -152,22 +181,22 @@ class PageQueryPlansTest {
       json = rs.getString(1);
     }
     List<String> tables = new ArrayList<>();
-    collect(new JsonArray(json).getJsonObject(0).getJsonObject("Plan"), false, tables);
+    collect(new JsonArray(json).getJsonObject(0).getJsonObject("Plan"), tables);
     return tables;
   }
 
-  private static void collect(JsonObject node, boolean limited, List<String> tables) {
+  private static void collect(JsonObject node, List<String> tables) {
     String type = node.getString("Node Type");
     String table = node.getString("Relation Name");
     boolean wholeIndex = (type.equals("Index Scan") || type.equals("Index Only Scan"))
-        && node.getString("Index Cond") == null && node.getString("Filter") != null && !limited;
+        && node.getString("Index Cond") == null && node.getString("Filter") != null;
     if (table != null && LARGE.contains(table) && (type.equals("Seq Scan") || wholeIndex)) {
       tables.add(table + (wholeIndex ? " (whole index " + node.getString("Index Name") + ")" : ""));
     }
     JsonArray children = node.getJsonArray("Plans");
     if (children != null) {
       for (int i = 0; i < children.size(); i++) {
-        collect(children.getJsonObject(i), limited || type.equals("Limit"), tables);
+        collect(children.getJsonObject(i), tables);
       }
     }
   }
