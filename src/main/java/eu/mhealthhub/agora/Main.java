@@ -9,7 +9,8 @@ import sun.misc.Signal;
 
 /**
  * Starts Agora from environment variables; {@code backup [file]} and {@code restore <file>} instead
- * back up or restore its database (see {@link eu.mhealthhub.agora.db.BackupCommand}). A bad variable stops the start with one line naming it
+ * back up or restore its database (see {@link eu.mhealthhub.agora.db.BackupCommand}), and {@code seed-archive}
+ * fills it with a Hub-sized archive (see {@link eu.mhealthhub.agora.db.ArchiveCommand}). A bad variable stops the start with one line naming it
  * and exit code 2; SIGTERM or SIGINT drain requests, close everything and exit 0.
  */
 public final class Main {
@@ -25,6 +26,10 @@ public final class Main {
     } catch (AppConfig.ConfigException e) {
       System.err.println("Agora cannot start: " + e.getMessage());
       System.exit(2);
+      return;
+    }
+    if (eu.mhealthhub.agora.db.ArchiveCommand.handles(args)) {
+      System.exit(eu.mhealthhub.agora.db.ArchiveCommand.run(config, System.out, System.err));
       return;
     }
     if (eu.mhealthhub.agora.db.BackupCommand.handles(args)) {

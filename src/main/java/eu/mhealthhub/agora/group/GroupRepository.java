@@ -21,16 +21,26 @@ import java.util.Optional;
 /** SQL for working groups, memberships and join requests; queries name the viewer so counts and roles are theirs. */
 final class GroupRepository {
 
+  /*
+   * The counts are flat in the archive's size where they can be: the thread count reads only an index
+   * (V043's threads_group_listed_idx), and the unread count is that count less the listed threads the
+   * viewer has read to the end, counted once from the viewer's read positions for every group (a
+   * probe of each group's every thread cost the home page 300 ms on the seeded Hub archive).
+   */
   private static final String SELECT = """
       SELECT g.id, g.slug, g.name, g.purpose, g.visibility, g.join_policy, g.archived_at IS NOT NULL AS archived,
              (SELECT count(*) FROM group_memberships m WHERE m.group_id = g.id) AS member_count,
-             (SELECT count(*) FROM threads t WHERE t.group_id = g.id AND t.merged_into IS NULL AND t.held_at IS NULL) AS thread_count,
+             tc.n AS thread_count,
              (SELECT m.role FROM group_memberships m
                WHERE m.group_id = g.id AND m.member_id = #{viewer}) AS viewer_role,
-             (SELECT count(*) FROM threads t
-                LEFT JOIN read_positions r ON r.thread_id = t.id AND r.member_id = #{viewer}
-               WHERE #{viewer} > 0 AND t.group_id = g.id AND t.post_count > COALESCE(r.position, 0)) AS unread_threads
+             CASE WHEN #{viewer} > 0 THEN tc.n - COALESCE(rd.n, 0) ELSE 0 END AS unread_threads
         FROM working_groups g
+       CROSS JOIN LATERAL (SELECT count(*) AS n FROM threads t
+                            WHERE t.group_id = g.id AND t.merged_into IS NULL AND t.held_at IS NULL) tc
+        LEFT JOIN (SELECT t.group_id, count(*) AS n FROM read_positions r JOIN threads t ON t.id = r.thread_id
+                    WHERE r.member_id = #{viewer} AND r.position >= t.post_count
+                      AND t.merged_into IS NULL AND t.held_at IS NULL
+                    GROUP BY t.group_id) rd ON rd.group_id = g.id
       """;
 
   private static final String ACTIVE = SELECT + " WHERE g.archived_at IS NULL ORDER BY g.position, g.name";
@@ -76,6 +86,8 @@ final class GroupRepository {
        WHERE gm.group_id = $1
        ORDER BY gm.role DESC, lower(m.display_name)
       """;
+  /** {@link #MEMBERS}, moderators only: what the group's page shows, without reading its every member (V043's index). */
+  private static final String MODERATOR_MEMBERS = MEMBERS.replace("WHERE gm.group_id = $1", "WHERE gm.group_id = $1 AND gm.role = 'moderator'");
   private static final String MEMBERSHIPS = "SELECT group_id, role FROM group_memberships WHERE member_id = $1";
   private static final String UNREAD = """
       SELECT g.id, g.slug,
@@ -180,7 +192,15 @@ final class GroupRepository {
   }
 
   Future<List<GroupMember>> members(SqlClient db, long groupId) {
-    return db.preparedQuery(MEMBERS).execute(Tuple.of(groupId))
+    return members(db, MEMBERS, groupId);
+  }
+
+  Future<List<GroupMember>> moderatorMembers(SqlClient db, long groupId) {
+    return members(db, MODERATOR_MEMBERS, groupId);
+  }
+
+  private Future<List<GroupMember>> members(SqlClient db, String sql, long groupId) {
+    return db.preparedQuery(sql).execute(Tuple.of(groupId))
         .map(rows -> list(rows, r -> new GroupMember(r.getLong("id"), r.getString("display_name"), r.getString("handle"),
           r.getString("role"), r.getOffsetDateTime("joined_at").toInstant(), r.getInteger("trust"), r.getBoolean("trust_set"),
           r.getString("affiliation"), r.getString("stakeholder_type"))));

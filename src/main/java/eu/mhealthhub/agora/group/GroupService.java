@@ -102,9 +102,12 @@ public final class GroupService {
         .map(g -> g.filter(group -> GroupPolicy.canRead(viewer, group)).orElseThrow(DomainException::notFound));
   }
 
-  /** The groups a member belongs to that the viewer may also read, with the member's role in each. */
+  /**
+   * The groups a member belongs to that the viewer may also read, with the member's role in each
+   * (the profile shows their names, not their counts: {@link #readableBy}, not {@link #visibleTo}).
+   */
   public Future<List<GroupPages.Membership>> groupsOf(long memberId, Optional<Member> viewer) {
-    return Future.all(visibleTo(viewer), repository.memberships(pool, memberId)).map(all -> {
+    return Future.all(readableBy(viewer), repository.memberships(pool, memberId)).map(all -> {
       List<WorkingGroup> visible = all.resultAt(0);
       java.util.Map<Long, String> roles = all.resultAt(1);
       return visible.stream().filter(g -> roles.containsKey(g.id()))
@@ -139,11 +142,10 @@ public final class GroupService {
 
   /** What the group's page says about {@code group}, which the viewer may read (see {@link #find}). */
   public Future<AboutPage> about(WorkingGroup group, Optional<Member> viewer) {
-    Future<List<GroupMember>> members = members(group);
+    Future<List<GroupMember>> moderators = repository.moderatorMembers(pool, group.id());
     Future<Optional<JoinRequest>> request = viewer.isPresent() && !group.viewerIsMember()
         ? latestRequest(group, viewer.get()) : Future.succeededFuture(Optional.empty());
-    return Future.all(members, request).map(all -> new AboutPage(group,
-        members.result().stream().filter(GroupMember::moderator).toList(), request.result().orElse(null),
+    return Future.all(moderators, request).map(all -> new AboutPage(group, moderators.result(), request.result().orElse(null),
         GroupPolicy.canPost(viewer, group),
         GroupPolicy.canJoin(viewer, group) && request.result().map(r -> !r.pending()).orElse(true),
         GroupPolicy.canModerate(viewer, group), GroupPolicy.canAdminister(viewer), viewer.isPresent()));

@@ -154,9 +154,12 @@ public final class TalkService {
         : Future.failedFuture(DomainException.notFound()));
   }
 
-  /** The Talk with what the viewer may see of its groups and follow-ups, and whether they moderate it. */
+  /**
+   * The Talk with what the viewer may see of its groups and follow-ups, and whether they moderate it
+   * (the groups' names and the viewer's roles: {@code readableBy}, without every group's counts).
+   */
   public Future<Room> room(String slug, Optional<Member> viewer) {
-    return find(slug).compose(talk -> Future.all(groups.visibleTo(viewer), repository.followups(pool, talk.id()))
+    return find(slug).compose(talk -> Future.all(groups.readableBy(viewer), repository.followups(pool, talk.id()))
         .map(all -> {
           List<WorkingGroup> readable = all.resultAt(0);
           List<TalkRepository.FollowupThread> followups = all.resultAt(1);
