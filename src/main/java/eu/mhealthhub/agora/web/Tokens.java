@@ -28,10 +28,14 @@ public final class Tokens {
 
   /**
    * The token as one response shows it (BREACH): random bytes, then the token's bytes XOR those, URL-safe.
-   * Each response carries different bytes for the same token, so compressed sizes reveal nothing of it.
+   * Each response carries different bytes for the same token, so compressed sizes reveal nothing of it. A token
+   * that is URL-safe Base64 (every session token, {@link #random}) is masked as the bytes it encodes, so the masked
+   * form is twice the token's bytes, not twice its characters (a room page carries it in three forms per question);
+   * any other token is masked as its UTF-8 bytes behind a '.', which Base64 never writes.
    */
   public static String mask(String token) {
-    byte[] t = token.getBytes(StandardCharsets.UTF_8);
+    byte[] raw = decoded(token);
+    byte[] t = raw != null ? raw : token.getBytes(StandardCharsets.UTF_8);
     byte[] out = new byte[t.length * 2];
     byte[] pad = new byte[t.length];
     RANDOM.nextBytes(pad);
@@ -39,7 +43,8 @@ public final class Tokens {
       out[i] = pad[i];
       out[t.length + i] = (byte) (pad[i] ^ t[i]);
     }
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+    String masked = Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+    return raw != null ? masked : "." + masked;
   }
 
   /** The token a {@link #mask}ed one stands for; null if it is not one. */
@@ -47,9 +52,10 @@ public final class Tokens {
     if (masked == null || masked.length() > 400) {
       return null;
     }
+    boolean text = masked.startsWith(".");
     byte[] b;
     try {
-      b = Base64.getUrlDecoder().decode(masked);
+      b = Base64.getUrlDecoder().decode(text ? masked.substring(1) : masked);
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -61,7 +67,17 @@ public final class Tokens {
     for (int i = 0; i < n; i++) {
       t[i] = (byte) (b[i] ^ b[n + i]);
     }
-    return new String(t, StandardCharsets.UTF_8);
+    return text ? new String(t, StandardCharsets.UTF_8) : Base64.getUrlEncoder().withoutPadding().encodeToString(t);
+  }
+
+  /** The bytes a token encodes when it is canonical URL-safe Base64 without padding; null otherwise. */
+  private static byte[] decoded(String token) {
+    try {
+      byte[] raw = Base64.getUrlDecoder().decode(token);
+      return raw.length > 0 && Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(token) ? raw : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** True for a path on this site that is safe to redirect to after sign-in. */

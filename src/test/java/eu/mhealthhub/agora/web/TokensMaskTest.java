@@ -1,0 +1,39 @@
+package eu.mhealthhub.agora.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The CSRF token as each response shows it (BREACH): different bytes every time, the same token behind them. */
+class TokensMaskTest {
+
+  @Test
+  @DisplayName("a session token is masked as the bytes it encodes: twice as long in bytes, new each time, and unmasked back")
+  void sessionToken() {
+    String token = Tokens.random(32);
+    String one = Tokens.mask(token);
+    String two = Tokens.mask(token);
+    assertThat(one).isNotEqualTo(two).doesNotContain(token);
+    assertThat(one).hasSize(86);
+    assertThat(Tokens.unmask(one)).isEqualTo(token);
+    assertThat(Tokens.unmask(two)).isEqualTo(token);
+  }
+
+  @Test
+  @DisplayName("any other text is masked behind a dot and unmasked back; garbage unmasks to nothing or to another token")
+  void otherText() {
+    String odd = "not base64 / ünïcode=";
+    String masked = Tokens.mask(odd);
+    assertThat(masked).startsWith(".");
+    assertThat(Tokens.unmask(masked)).isEqualTo(odd);
+    assertThat(Tokens.unmask(null)).isNull();
+    assertThat(Tokens.unmask("!!!")).isNull();
+    assertThat(Tokens.unmask("ab")).as("one byte: no pad and token").isNull();
+    assertThat(Tokens.unmask("x".repeat(401))).isNull();
+    String token = Tokens.random(32);
+    String tampered = Tokens.mask(token);
+    tampered = (tampered.charAt(50) == 'A' ? "B" : "A").concat(tampered.substring(1));
+    assertThat(Tokens.same(token, Tokens.unmask(tampered))).isFalse();
+  }
+}
