@@ -34,6 +34,7 @@ import eu.mhealthhub.agora.rounds.RoundPages.StatementItem;
 import eu.mhealthhub.agora.rounds.RoundPages.StatementResult;
 import eu.mhealthhub.agora.rounds.RoundRepository.NewStatement;
 import eu.mhealthhub.agora.text.Markdown;
+import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.sqlclient.Pool;
@@ -667,26 +668,31 @@ public final class RoundService {
     return repository.ofDocument(pool, documentId).compose(rounds -> {
       List<Round> visible = rounds.stream().filter(r -> RoundPolicy.canSee(viewer, group, r)).toList();
       List<Round> closed = visible.stream().filter(r -> r.closedAt(now)).toList();
-      Future<Map<Integer, SectionOutcome>> latest = Future.succeededFuture(new LinkedHashMap<>());
-      for (Round r : closed) {
-        latest = latest.compose(map -> Future.all(repository.statements(pool, r.id()), repository.ratings(pool, r.id()))
-            .map(all -> {
-              List<Statement> statements = all.resultAt(0);
-              List<Rating> ratings = all.resultAt(1);
-              for (Statement s : statements) {
-                if (s.sectionKey() != null) {
-                  RatingStatistics st = stats(r, ratings, s.id());
-                  ConsensusRule.Outcome o = r.rule().outcome(st);
-                  boolean against = o == ConsensusRule.Outcome.AGAINST;
-                  map.put(s.sectionKey(), new SectionOutcome(s.sectionKey(), r.id(), r.number(), o.code(), o.key(),
-                      RatingStatistics.format(st.median()), st.percent(st.atLeast(r.rule().forFrom())),
-                      against ? st.percent(st.atMost(r.rule().againstTo())) : st.percent(st.atLeast(r.rule().forFrom())),
-                      against ? r.scale().min() + "–" + r.rule().againstTo() : r.rule().forFrom() + "–" + r.scale().max()));
-                }
-              }
-              return map;
-            }));
-      }
+      // every closed round's statements and ratings are asked for at once (one wait, however many rounds), then
+      // folded in the rounds' order so that a later round's outcome for a section replaces an earlier one's
+      List<CompositeFuture> reads = closed.stream()
+          .map(r -> Future.all(repository.statements(pool, r.id()), repository.ratings(pool, r.id()))).toList();
+      Future<Map<Integer, SectionOutcome>> latest = Future.all(reads).map(done -> {
+        Map<Integer, SectionOutcome> map = new LinkedHashMap<>();
+        for (int i = 0; i < closed.size(); i++) {
+          Round r = closed.get(i);
+          CompositeFuture all = reads.get(i);
+          List<Statement> statements = all.resultAt(0);
+          List<Rating> ratings = all.resultAt(1);
+          for (Statement s : statements) {
+            if (s.sectionKey() != null) {
+              RatingStatistics st = stats(r, ratings, s.id());
+              ConsensusRule.Outcome o = r.rule().outcome(st);
+              boolean against = o == ConsensusRule.Outcome.AGAINST;
+              map.put(s.sectionKey(), new SectionOutcome(s.sectionKey(), r.id(), r.number(), o.code(), o.key(),
+                  RatingStatistics.format(st.median()), st.percent(st.atLeast(r.rule().forFrom())),
+                  against ? st.percent(st.atMost(r.rule().againstTo())) : st.percent(st.atLeast(r.rule().forFrom())),
+                  against ? r.scale().min() + "–" + r.rule().againstTo() : r.rule().forFrom() + "–" + r.scale().max()));
+            }
+          }
+        }
+        return map;
+      });
       List<RoundPages.RoundLink> links = visible.stream().map(r -> r.closedAt(now)
           ? new RoundPages.RoundLink(r.id(), r.title(), r.number(), "rounds.status.closed", r.url() + "/results")
           : new RoundPages.RoundLink(r.id(), r.title(), r.number(), "rounds.status." + r.status(), r.url())).toList();

@@ -99,7 +99,11 @@ class PageRoundTripsTest {
   @Test
   @DisplayName("the signed-in home, document, Talk, member and search pages keep their round trips")
   void otherPages() {
-    long document = TestDatabase.count("SELECT min(id) FROM documents");
+    // a demo document without consensus rounds: closed rounds add one wait (all of them read at once), and other
+    // tests on the shared database hold rounds on some documents
+    long document = TestDatabase.count("""
+        SELECT min(d.id) FROM documents d JOIN working_groups g ON g.id = d.group_id
+         WHERE g.visibility = 'public' AND NOT EXISTS (SELECT 1 FROM consensus_rounds r WHERE r.document_id = d.id)""");
     String talk = TestDatabase.text("SELECT slug FROM talks ORDER BY id LIMIT 1");
     String handle = Fixtures.handle(Fixtures.demoMember("demo-sofia"));
     Cost home = cost("/");
