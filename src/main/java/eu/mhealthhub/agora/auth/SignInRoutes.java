@@ -202,7 +202,7 @@ public final class SignInRoutes {
         appellant.remove(SessionKeys.MEMBER_ID);
         appellant.put(SessionKeys.APPELLANT_ID, refused.memberId());
         appellant.put(SessionKeys.APPELLANT_UNTIL, clock.millis() + APPEAL_WINDOW.toMillis());
-        appellant.put(SessionKeys.CSRF, Tokens.random(32));
+        appellant.put(SessionKeys.CSRF, Tokens.csrf());
         // stored before the redirect, as a sign-in's session is: a browser follows it at once, and
         // the store Vert.x runs as the headers go out may not have finished by then
         sessions.flush(ctx, true)
@@ -246,7 +246,7 @@ public final class SignInRoutes {
     fresh.put(SessionKeys.MEMBER_ID, signedIn.memberId());
     fresh.put(SessionKeys.SIGN_IN_ID, signedIn.signInId());
     fresh.put(SessionKeys.SIGNED_IN_AT, clock.millis());
-    fresh.put(SessionKeys.CSRF, Tokens.random(32));
+    fresh.put(SessionKeys.CSRF, Tokens.csrf());
     if (user != null) {
       fresh.put(SessionKeys.ID_TOKEN, user.principal().getString("id_token"));
     }

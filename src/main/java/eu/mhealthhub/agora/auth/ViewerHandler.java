@@ -110,7 +110,7 @@ public final class ViewerHandler implements Handler<RoutingContext> {
       if (m.isPresent()) {
         csrf = session.get(SessionKeys.CSRF);
         if (csrf == null) {
-          csrf = Tokens.random(32);
+          csrf = Tokens.csrf();
           session.put(SessionKeys.CSRF, csrf);
         }
       }

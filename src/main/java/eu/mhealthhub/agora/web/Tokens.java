@@ -13,6 +13,17 @@ public final class Tokens {
   private Tokens() {}
 
   /** A URL-safe random token carrying {@code bytes * 8} bits. */
+  /**
+   * The bytes of a session's CSRF token: 192 bits, beyond guessing, and short, since every form of a page carries it
+   * masked at twice its length (a Talk room's moderator view has a form per question).
+   */
+  public static final int CSRF_BYTES = 24;
+
+  /** A new CSRF token for a session. */
+  public static String csrf() {
+    return random(CSRF_BYTES);
+  }
+
   public static String random(int bytes) {
     byte[] b = new byte[bytes];
     RANDOM.nextBytes(b);
