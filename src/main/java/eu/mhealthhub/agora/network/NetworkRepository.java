@@ -46,15 +46,13 @@ final class NetworkRepository {
 
   static final String BY_ID = "SELECT " + FOLLOWER_COLUMNS + " FROM network_followers WHERE id = $1";
 
-  /** A member's own follower row: the one linked to them, else the one under their e-mail; locked. */
-  static final String LOCK_MEMBER_FOLLOWER = "SELECT " + FOLLOWER_COLUMNS + """
-       FROM network_followers WHERE member_id = $1 OR email = $2
-      ORDER BY member_id = $1 DESC NULLS LAST LIMIT 1 FOR UPDATE""";
-
-  /** A member's own follower row, to show their choice. */
+  /** A member's own follower row: the one linked to them, else the one under their e-mail. */
   static final String MEMBER_FOLLOWER = "SELECT " + FOLLOWER_COLUMNS + """
        FROM network_followers WHERE member_id = $1 OR email = $2
       ORDER BY member_id = $1 DESC NULLS LAST LIMIT 1""";
+
+  /** {@link #MEMBER_FOLLOWER}, locked for the transaction that changes it. */
+  static final String LOCK_MEMBER_FOLLOWER = MEMBER_FOLLOWER + " FOR UPDATE";
 
   /**
    * A member follows: their provider vouched for the e-mail, so no confirmation link is needed. Consent is the

@@ -180,6 +180,30 @@ class ExportStoryTest {
     return new String(files.get(name), StandardCharsets.UTF_8);
   }
 
+  /**
+   * The member asks for their export, waits until it is prepared (at most a minute) and downloads it: its files by
+   * name.
+   */
+  static Map<String, byte[]> exportOf(TestApp app, Browser b, long memberId) throws Exception {
+    Response requested = b.post(app.url("/me/export"), Map.of("_csrf", app.csrf(b)));
+    assertEquals(303, requested.status(), requested.body());
+    long exportId = TestDatabase.count("SELECT id FROM data_exports WHERE member_id = ?", memberId);
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (TestDatabase.count("SELECT count(*) FROM data_exports WHERE id = ? AND status = 'ready'", exportId) == 0) {
+      assertTrue(System.nanoTime() < until, "the export is prepared");
+      Thread.sleep(100);
+    }
+    return unzip(b.download(app.url("/me/export/" + exportId + "/download")).bytes());
+  }
+
+  /** One section of an export, checked against its schema: its JSON text. */
+  static String validSection(Map<String, byte[]> files, String file) throws IOException {
+    ExportSections.Section section = ExportSections.ALL.stream().filter(s -> s.file().equals(file)).findFirst().orElseThrow();
+    String json = text(files, file);
+    assertValid(section, json);
+    return json;
+  }
+
   static Map<String, byte[]> unzip(byte[] bytes) throws IOException {
     Map<String, byte[]> files = new HashMap<>();
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes))) {

@@ -8,9 +8,7 @@ import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonArray;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -28,18 +26,7 @@ class NetworkFollowerPrivacyTest {
     Response followed = b.post(app.url("/network/follow"), Map.of("_csrf", app.csrf(b), "topic", "results"));
     assertThat(followed.status()).as(followed.body()).isEqualTo(303);
 
-    Response requested = b.post(app.url("/me/export"), Map.of("_csrf", app.csrf(b)));
-    assertThat(requested.status()).as(requested.body()).isEqualTo(303);
-    long exportId = TestDatabase.count("SELECT id FROM data_exports WHERE member_id = ?", id);
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (TestDatabase.count("SELECT count(*) FROM data_exports WHERE id = ? AND status = 'ready'", exportId) == 0) {
-      assertThat(System.nanoTime()).as("the export is prepared").isLessThan(until);
-      Thread.sleep(100);
-    }
-    Map<String, byte[]> files = ExportStoryTest.unzip(b.download(app.url("/me/export/" + exportId + "/download")).bytes());
-    String json = new String(files.get("network_follower.json"), StandardCharsets.UTF_8);
-    ExportStoryTest.assertValid(ExportSections.ALL.stream().filter(s -> s.file().equals("network_follower.json"))
-        .findFirst().orElseThrow(), json);
+    String json = ExportStoryTest.validSection(ExportStoryTest.exportOf(app, b, id), "network_follower.json");
     JsonArray rows = new JsonArray(json);
     assertThat(rows).hasSize(1);
     assertThat(rows.getJsonObject(0).getString("email")).isEqualTo(email);

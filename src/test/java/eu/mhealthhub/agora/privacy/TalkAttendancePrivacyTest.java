@@ -9,9 +9,7 @@ import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -37,19 +35,7 @@ class TalkAttendancePrivacyTest {
       assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
-    Response requested = b.post(app.url("/me/export"), Map.of("_csrf", app.csrf(b)));
-    assertThat(requested.status()).as(requested.body()).isEqualTo(303);
-    long exportId = TestDatabase.count("SELECT id FROM data_exports WHERE member_id = ?", id);
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (TestDatabase.count("SELECT count(*) FROM data_exports WHERE id = ? AND status = 'ready'", exportId) == 0) {
-      assertThat(System.nanoTime()).as("the export is prepared").isLessThan(until);
-      Thread.sleep(100);
-    }
-    Map<String, byte[]> files = ExportStoryTest.unzip(b.download(app.url("/me/export/" + exportId + "/download")).bytes());
-    ExportSections.Section section = ExportSections.ALL.stream().filter(s -> s.file().equals("talk_attendance.json"))
-        .findFirst().orElseThrow();
-    String json = new String(files.get("talk_attendance.json"), StandardCharsets.UTF_8);
-    ExportStoryTest.assertValid(section, json);
+    String json = ExportStoryTest.validSection(ExportStoryTest.exportOf(app, b, id), "talk_attendance.json");
     JsonArray rows = new JsonArray(json);
     assertThat(rows).hasSize(1);
     JsonObject row = rows.getJsonObject(0);

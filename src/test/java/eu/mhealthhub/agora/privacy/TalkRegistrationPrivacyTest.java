@@ -9,10 +9,8 @@ import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonArray;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -44,19 +42,7 @@ class TalkRegistrationPrivacyTest {
     assertThat(new Browser().post(app.url("/talks/" + other + "/register"), Map.of("name", "Priya", "email", email))
         .status()).isEqualTo(303);
 
-    Response requested = b.post(app.url("/me/export"), Map.of("_csrf", app.csrf(b)));
-    assertThat(requested.status()).as(requested.body()).isEqualTo(303);
-    long exportId = TestDatabase.count("SELECT id FROM data_exports WHERE member_id = ?", id);
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (TestDatabase.count("SELECT count(*) FROM data_exports WHERE id = ? AND status = 'ready'", exportId) == 0) {
-      assertThat(System.nanoTime()).as("the export is prepared").isLessThan(until);
-      Thread.sleep(100);
-    }
-    Map<String, byte[]> files = ExportStoryTest.unzip(b.download(app.url("/me/export/" + exportId + "/download")).bytes());
-    ExportSections.Section section = ExportSections.ALL.stream().filter(s -> s.file().equals("talk_registrations.json"))
-        .findFirst().orElseThrow();
-    String json = new String(files.get("talk_registrations.json"), StandardCharsets.UTF_8);
-    ExportStoryTest.assertValid(section, json);
+    String json = ExportStoryTest.validSection(ExportStoryTest.exportOf(app, b, id), "talk_registrations.json");
     JsonArray rows = new JsonArray(json);
     assertThat(rows).hasSize(1);
     assertThat(rows.getJsonObject(0).getString("talk_slug")).isEqualTo(slug);
