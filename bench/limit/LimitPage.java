@@ -7,7 +7,7 @@
 //
 // Environment: LIMIT_PORT (HTTP port, default 18990), LIMIT_PG_PORT (PostgreSQL port, required),
 // LIMIT_PG_PASSWORD (the postgres user's password; PGPASSWORD also works), LIMIT_PG_HOST (127.0.0.1),
-// LIMIT_POOL_SIZE (16, Agora's AGORA_DB_POOL_SIZE default), LIMIT_INSTANCES (min(4, cores), as Agora).
+// LIMIT_POOL_SIZE (8, Agora's AGORA_DB_POOL_SIZE default), LIMIT_INSTANCES (min(4, cores), as Agora).
 // At start it creates the database bench_limit with one table of twelve rows (if absent), then
 // prints "limit page listening on port N".
 import com.github.jknack.handlebars.Handlebars;
@@ -53,7 +53,7 @@ public class LimitPage {
         .setUser("postgres")
         .setPassword(password)
         .setDatabase("postgres");
-    int poolSize = Integer.parseInt(env("LIMIT_POOL_SIZE", "16"));
+    int poolSize = Integer.parseInt(env("LIMIT_POOL_SIZE", "8"));
     int instances = Integer.parseInt(env("LIMIT_INSTANCES",
         Integer.toString(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())))));
 

@@ -235,11 +235,11 @@ public record AppConfig(
    * How long a request may wait for the database before it is answered 503: for a connection from
    * the pool (AGORA_DB_POOL_WAIT_MS, also the TCP connect timeout) and for one statement
    * (AGORA_DB_STATEMENT_TIMEOUT_MS, PostgreSQL's {@code statement_timeout}), and how many
-   * connections one node opens (AGORA_DB_POOL_SIZE, 1 to 200, default 16).
+   * connections one node opens (AGORA_DB_POOL_SIZE, 1 to 200, default 8).
    */
   public record DatabaseLimits(Duration poolWait, Duration statementTimeout, int poolSize) {
     public DatabaseLimits(Duration poolWait, Duration statementTimeout) {
-      this(poolWait, statementTimeout, 16);
+      this(poolWait, statementTimeout, 8);
     }
   }
 
@@ -329,7 +329,7 @@ public record AppConfig(
     URI publicUrl = r.url("AGORA_PUBLIC_URL", "http://localhost:" + port);
     Optional<DatabaseSettings> database = r.database();
     DatabaseLimits databaseLimits = new DatabaseLimits(Duration.ofMillis(r.positive("AGORA_DB_POOL_WAIT_MS", 5_000)),
-        Duration.ofMillis(r.positive("AGORA_DB_STATEMENT_TIMEOUT_MS", 30_000)), r.poolSize("AGORA_DB_POOL_SIZE", 16));
+        Duration.ofMillis(r.positive("AGORA_DB_STATEMENT_TIMEOUT_MS", 30_000)), r.poolSize("AGORA_DB_POOL_SIZE", 8));
     Path dataDir = Path.of(r.text("AGORA_DATA_DIR", "data"));
     Optional<OidcSettings> oidc = r.oidc();
     int devOidcPort = r.port("AGORA_DEV_OIDC_PORT", 0);

@@ -36,14 +36,14 @@ class AppConfigTest {
   }
 
   @Test
-  @DisplayName("the pool wait and the statement timeout are read in milliseconds, the pool size as a count (16 unless set)")
+  @DisplayName("the pool wait and the statement timeout are read in milliseconds, the pool size as a count (8 unless set)")
   void databaseLimits() {
     AppConfig c = AppConfig.fromEnvironment(Map.of("AGORA_DB_POOL_WAIT_MS", "750", "AGORA_DB_STATEMENT_TIMEOUT_MS", "12000",
         "AGORA_DB_POOL_SIZE", "40"));
     assertEquals(java.time.Duration.ofMillis(750), c.databaseLimits().poolWait());
     assertEquals(java.time.Duration.ofSeconds(12), c.databaseLimits().statementTimeout());
     assertEquals(40, c.databaseLimits().poolSize());
-    assertEquals(16, AppConfig.fromEnvironment(Map.of()).databaseLimits().poolSize());
+    assertEquals(8, AppConfig.fromEnvironment(Map.of()).databaseLimits().poolSize());
   }
 
   @Test
