@@ -11,7 +11,8 @@
 #   BENCH_PAIRS       limit/page pairs per page (A B A B ...; default 2)
 #   BENCH_CONNECTIONS wrk connections (default 32)
 #   BENCH_THREADS     wrk threads (default 2)
-#   BENCH_JAVA_OPTS   extra JVM options for Agora and the limit page, e.g. "-Xmx256m" (default none)
+#   BENCH_JAVA_OPTS   JVM options for Agora and the limit page (default: the product's flags, from docker/Dockerfile's
+#                     ENTRYPOINT, as the image and the one-command run use them; BENCH_JAVA_OPTS= for Java's defaults)
 #   BENCH_SKIP_BUILD  1 to reuse target/agora-*.jar and target/lib from an earlier build
 #   BENCH_JAR_DIR     directory holding agora-*.jar and lib/ to run instead of target/; implies BENCH_SKIP_BUILD=1
 #   BENCH_ONLY        a regular expression: only the pages whose name matches are measured (e.g. 'thread|group')
@@ -27,7 +28,7 @@ WARMUP=${BENCH_WARMUP:-3s}
 PAIRS=${BENCH_PAIRS:-2}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 WRK_THREADS=${BENCH_THREADS:-2}
-JAVA_OPTS=${BENCH_JAVA_OPTS:-}
+JAVA_OPTS=${BENCH_JAVA_OPTS-$(sed -n 's/^ENTRYPOINT \["java", \(.*\), "-jar".*/\1/p' docker/Dockerfile | tr -d '",')}
 DATASET=${BENCH_DATASET:-demo}
 GROUP=reimbursement
 SIGN_IN_AS=demo-jonas
