@@ -108,7 +108,7 @@ final class ThreadRepository {
       SELECT p.id, p.thread_id, p.position, p.author_id, a.display_name AS author_name, a.handle AS author_handle,
              p.reply_to_post_id, ra.display_name AS reply_to_author, p.body_markdown, p.body_html, p.revision,
              p.created_at, p.edited_at, p.deleted_at IS NOT NULL AS deleted, d.display_name AS deleted_by_name,
-             p.delete_reason, p.moderator_edited, p.held_reason, p.declaration_version,
+             p.delete_reason, p.moderator_edited, p.held_reason, p.declaration_version, av.version AS author_avatar,
              CASE WHEN EXISTS (SELECT 1 FROM reactions r0 WHERE r0.post_id = p.id) THEN
                (SELECT json_agg(json_build_object('kind', x.kind, 'count', x.n, 'mine', x.mine))
                   FROM (SELECT kind, count(*) AS n, bool_or(member_id = $2) AS mine
@@ -119,6 +119,7 @@ final class ThreadRepository {
                   FROM attachments f WHERE f.post_id = p.id) END AS attachments
         FROM posts p
         JOIN members a ON a.id = p.author_id
+        LEFT JOIN member_avatars av ON av.member_id = p.author_id
         LEFT JOIN posts rp ON rp.id = p.reply_to_post_id
         LEFT JOIN members ra ON ra.id = rp.author_id
         LEFT JOIN members d ON d.id = p.deleted_by
@@ -330,7 +331,8 @@ final class ThreadRepository {
         row.getString("reply_to_author"), row.getString("body_markdown"), row.getString("body_html"),
         row.getInteger("revision"), instant(row, "created_at"), instant(row, "edited_at"), row.getBoolean("deleted"),
         row.getString("deleted_by_name"), row.getString("delete_reason"), List.copyOf(reactions), List.copyOf(files),
-        row.getBoolean("moderator_edited"), row.getString("held_reason"), row.getInteger("declaration_version"));
+        row.getBoolean("moderator_edited"), row.getString("held_reason"), row.getInteger("declaration_version"),
+        row.getString("author_avatar"));
   }
 
   /** Threads of a group; those whose opening post is held only for their author, or for all when {@code seesHeld}. */
