@@ -353,7 +353,8 @@ public final class NotificationService {
         (id, current) -> current != null && current.generation() == generation ? current : load);
     if (running == load) {
       badgeLoads.increment();
-      unreadCount(member).onComplete(done -> {
+      // through compose: a throw becomes a failed read, so a load is never left in the map unfinished
+      Future.succeededFuture(member).compose(this::unreadCount).onComplete(done -> {
         if (done.succeeded() && countsGeneration.get() == generation) {
           counts.put(member.id(), done.result());
         }
