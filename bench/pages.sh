@@ -279,11 +279,12 @@ us_per() { awk -v t="$1" -v r="$2" -v hz="$CLK_TCK" 'BEGIN { if (r > 0) printf "
 
 # page weight: the HTML and every stylesheet, script, icon and image it references (parsed, never hard-coded)
 gz_bytes() { gzip -c -6 | wc -c | tr -d ' '; }
-weight() { # path -> "html_raw html_gz css_n css_raw css_gz js_n js_raw js_gz img_n img_raw img_gz requests total_gz"
+weight() { # path -> "html_raw html_gz css_n css_raw css_gz js_n js_raw js_gz img_n img_raw img_gz requests total_gz immutable"
   local html refs url kind raw gz
   html=$WORK/page.html
   curl -s -H "Cookie: $COOKIE" "$BASE$1" >"$html"
   declare -A n=([css]=0 [js]=0 [img]=0) r=([css]=0 [js]=0 [img]=0) g=([css]=0 [js]=0 [img]=0)
+  local immutable=0
   refs=$(tr '\n' ' ' <"$html" | grep -o -i -E '<(link|script|img)[^>]*>' | while IFS= read -r tag; do
     case $tag in
       \<link*) [[ $tag =~ rel=\"(stylesheet|icon|preload|modulepreload|apple-touch-icon|manifest)[^\"]*\" ]] || continue
@@ -297,13 +298,15 @@ weight() { # path -> "html_raw html_gz css_n css_raw css_gz js_n js_raw js_gz im
   while read -r kind url; do
     [[ -n $url ]] || continue
     case $url in http://*|https://*) ;; //*) url=http:$url ;; /*) url=$BASE$url ;; *) url=$BASE/$url ;; esac
-    curl -s -H "Cookie: $COOKIE" "$url" >"$WORK/asset"
+    curl -s -D "$WORK/asset.headers" -H "Cookie: $COOKIE" "$url" >"$WORK/asset"
+    # cached for a year and never revalidated (content-hashed static files, versioned avatars): a later visit asks nothing
+    grep -q -i '^cache-control:.*immutable' "$WORK/asset.headers" && immutable=$(( immutable + 1 ))
     raw=$(wc -c <"$WORK/asset" | tr -d ' '); gz=$(gz_bytes <"$WORK/asset")
     n[$kind]=$(( n[$kind] + 1 )); r[$kind]=$(( r[$kind] + raw )); g[$kind]=$(( g[$kind] + gz ))
   done <<<"$refs"
   raw=$(wc -c <"$html" | tr -d ' '); gz=$(gz_bytes <"$html")
   echo "$raw $gz ${n[css]} ${r[css]} ${g[css]} ${n[js]} ${r[js]} ${g[js]} ${n[img]} ${r[img]} ${g[img]}" \
-    "$(( n[css] + n[js] + n[img] )) $(( gz + g[css] + g[js] + g[img] ))"
+    "$(( n[css] + n[js] + n[img] )) $(( gz + g[css] + g[js] + g[img] )) $immutable"
 }
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -350,10 +353,10 @@ for entry in "${PAGES[@]}"; do
   tlabel=">= $(awk -v t="$target" 'BEGIN { printf "%d%%", t * 100 }'), p99 <= $TARGET_P99_MS ms"
   [[ $name == thread || $name == group ]] && tlabel="$tlabel, <= $TARGET_ROUND_TRIPS trips"
   ROWS+=("| $name \`$path\` | $rps | $lrps | $(awk -v f="$frac" 'BEGIN { printf "%.1f%%", f * 100 }') | $p50 / $p99 | $lp99 | $trips ($stmts) | $jus + $pus | $ljus + $lpus | $tlabel | $verdict |")
-  read -r hr hg cn cr cg jn jr jg in ir ig nreq total < <(weight "$path")
+  read -r hr hg cn cr cg jn jr jg in ir ig nreq total immutable < <(weight "$path")
   wv="ok"; (( total > TARGET_KB * 1024 )) && wv="above ${TARGET_KB} KB"
   [[ $name == thread ]] && (( nreq > TARGET_THREAD_REQUESTS )) && wv="$wv; more than $TARGET_THREAD_REQUESTS requests"
-  WEIGHT_ROWS+=("| $name | $(kb "$hr") / $(kb "$hg") | $cn: $(kb "$cr") / $(kb "$cg") | $jn: $(kb "$jr") / $(kb "$jg") | $in: $(kb "$ir") / $(kb "$ig") | $nreq | $(kb "$total") | $wv |")
+  WEIGHT_ROWS+=("| $name | $(kb "$hr") / $(kb "$hg") | $cn: $(kb "$cr") / $(kb "$cg") | $jn: $(kb "$jr") / $(kb "$jg") | $in: $(kb "$ir") / $(kb "$ig") | $nreq ($immutable) | $(kb "$total") | $wv |")
 done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 kill "$SAMPLER_PID" 2>/dev/null || true; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=""
@@ -383,7 +386,7 @@ printf '%s\n' "${ROWS[@]}"
 echo
 echo "Page weight, first visit, signed in (KB raw / gzip -6; each asset the HTML references: stylesheets, scripts, icons, images; requests after the HTML):"
 echo
-echo "| page | HTML | CSS (n: raw / gz) | JS (n: raw / gz) | images, icons (n: raw / gz) | requests after HTML | total gz KB | target: <= $TARGET_KB KB, thread <= $TARGET_THREAD_REQUESTS requests |"
+echo "| page | HTML | CSS (n: raw / gz) | JS (n: raw / gz) | images, icons (n: raw / gz) | requests after HTML (of them cached a year, immutable) | total gz KB | target: <= $TARGET_KB KB, thread <= $TARGET_THREAD_REQUESTS requests |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 printf '%s\n' "${WEIGHT_ROWS[@]}"
 echo

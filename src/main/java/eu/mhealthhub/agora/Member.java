@@ -32,6 +32,14 @@ public record Member(
 
   /** Two letters for the avatar circle in the header. */
   public String initials() {
+    return initialsOf(displayName);
+  }
+
+  /** Two letters of {@code displayName} for an avatar circle; "?" when it has none. */
+  public static String initialsOf(String displayName) {
+    if (displayName == null) {
+      return "?";
+    }
     String[] parts = displayName.trim().split("\\s+");
     StringBuilder b = new StringBuilder();
     for (String p : parts) {

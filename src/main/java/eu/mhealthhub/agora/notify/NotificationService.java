@@ -124,7 +124,7 @@ public final class NotificationService {
    * Forgets these members' counts here at once (the page this request leads to must not show the
    * old one: the bus delivers later) and on every node through the bus.
    */
-  private void countsChanged(java.util.Collection<Long> memberIds) {
+  void countsChanged(java.util.Collection<Long> memberIds) {
     if (!memberIds.isEmpty()) {
       countsGeneration.incrementAndGet();
       counts.invalidateAll(memberIds);
@@ -346,11 +346,51 @@ public final class NotificationService {
       return Future.succeededFuture(known);
     }
     long generation = countsGeneration.get();
-    return unreadCount(member).onSuccess(n -> {
-      if (countsGeneration.get() == generation) {
-        counts.put(member.id(), n);
-      }
-    });
+    // one load per member at a time: when the count expires, the member's views in flight (a page and its
+    // frames, a benchmark's 32 connections) share it instead of each paying its two round trips
+    CountLoad load = new CountLoad(generation, io.vertx.core.Promise.promise());
+    CountLoad running = countLoads.compute(member.id(),
+        (id, current) -> current != null && current.generation() == generation ? current : load);
+    if (running == load) {
+      badgeLoads.increment();
+      // through compose: a throw becomes a failed read, so a load is never left in the map unfinished
+      Future.succeededFuture(member).compose(this::unreadCount).onComplete(done -> {
+        if (done.succeeded() && countsGeneration.get() == generation) {
+          counts.put(member.id(), done.result());
+        }
+        countLoads.remove(member.id(), load);
+        load.result().handle(done);
+      });
+    }
+    return onCallersContext(running.result().future());
+  }
+
+  /**
+   * A member's badge count being read, and the forgetting it started after: a load older than the
+   * latest forgetting is never shared with a later view.
+   */
+  private record CountLoad(long generation, io.vertx.core.Promise<Long> result) {}
+
+  private final java.util.concurrent.ConcurrentHashMap<Long, CountLoad> countLoads = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.LongAdder badgeLoads = new java.util.concurrent.atomic.LongAdder();
+
+  /** How many badge counts this node has read from the database (a test checks that concurrent views share one). */
+  long badgeLoads() {
+    return badgeLoads.sum();
+  }
+
+  /**
+   * {@code shared}, completed on the calling request's own context: a view that joined another's load
+   * goes on with its own request (its round trips, its request id), never on the loading request's.
+   */
+  private static <T> Future<T> onCallersContext(Future<T> shared) {
+    io.vertx.core.Context here = Vertx.currentContext();
+    if (!(here instanceof io.vertx.core.internal.ContextInternal context)) {
+      return shared;
+    }
+    io.vertx.core.Promise<T> mine = context.promise();
+    shared.onComplete(mine);
+    return mine.future();
   }
 
   /** How many unread notifications the member may read now (the notifications page counts afresh). */

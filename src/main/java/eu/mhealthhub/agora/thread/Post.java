@@ -30,9 +30,16 @@ public record Post(
     boolean moderatorEdited,
     String heldReason,
     /** The version of the author's declaration of interests in force when it was written; null if none. */
-    Integer declarationVersion) {
+    Integer declarationVersion,
+    /** The version of the author's uploaded picture (its URL's {@code ?v=}); null: none, their initials are shown. */
+    String authorAvatarVersion) {
 
   public static final int MAX_BODY = 50_000;
+
+  /** The author's initials, shown in place of a picture when they have none (no request for an image). */
+  public String authorInitials() {
+    return eu.mhealthhub.agora.Member.initialsOf(authorName);
+  }
 
   /** Hidden pending review because several members flagged it (no member deleted it). */
   public boolean heldForReview() {

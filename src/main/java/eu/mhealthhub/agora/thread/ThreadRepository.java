@@ -108,7 +108,7 @@ final class ThreadRepository {
       SELECT p.id, p.thread_id, p.position, p.author_id, a.display_name AS author_name, a.handle AS author_handle,
              p.reply_to_post_id, ra.display_name AS reply_to_author, p.body_markdown, p.body_html, p.revision,
              p.created_at, p.edited_at, p.deleted_at IS NOT NULL AS deleted, d.display_name AS deleted_by_name,
-             p.delete_reason, p.moderator_edited, p.held_reason, p.declaration_version,
+             p.delete_reason, p.moderator_edited, p.held_reason, p.declaration_version, av.version AS author_avatar,
              CASE WHEN EXISTS (SELECT 1 FROM reactions r0 WHERE r0.post_id = p.id) THEN
                (SELECT json_agg(json_build_object('kind', x.kind, 'count', x.n, 'mine', x.mine))
                   FROM (SELECT kind, count(*) AS n, bool_or(member_id = $2) AS mine
@@ -119,18 +119,26 @@ final class ThreadRepository {
                   FROM attachments f WHERE f.post_id = p.id) END AS attachments
         FROM posts p
         JOIN members a ON a.id = p.author_id
+        LEFT JOIN member_avatars av ON av.member_id = p.author_id
         LEFT JOIN posts rp ON rp.id = p.reply_to_post_id
         LEFT JOIN members ra ON ra.id = rp.author_id
         LEFT JOIN members d ON d.id = p.deleted_by
       """;
   /**
    * A page of posts; on the last page ($5) the thread's held posts follow, for their author ($2)
-   * or, for a moderator ($6), all of them (a held post's position is minus its id).
+   * or, for a moderator ($6), all of them (a held post's position is minus its id). Two branches, not
+   * one condition with OR: PostgreSQL keeps a generic plan for this prepared statement, and under the
+   * OR that plan read every post of the thread through (thread_id) and filtered the page out (50 rows
+   * for 20 on the benchmark's thread, a whole long thread on the archive); each branch is an index
+   * range of its own (the page's positions; the held posts' partial index), the second skipped unless $5.
    */
-  private static final String PAGE = POST_COLUMNS + """
-       WHERE p.thread_id = $1 AND (p.position BETWEEN $3 AND $4
-             OR ($5 AND p.held_at IS NOT NULL AND (p.author_id = $2 OR $6)))
-       ORDER BY p.position < 0, abs(p.position)
+  private static final String PAGE = "SELECT * FROM (" + POST_COLUMNS + """
+       WHERE p.thread_id = $1 AND p.position BETWEEN $3 AND $4
+      UNION ALL
+      """ + POST_COLUMNS + """
+       WHERE $5 AND p.thread_id = $1 AND p.held_at IS NOT NULL AND (p.author_id = $2 OR $6)
+         AND NOT (p.position BETWEEN $3 AND $4)
+      ) shown ORDER BY shown.position < 0, abs(shown.position)
       """;
   private static final String POST = POST_COLUMNS + " WHERE p.id = $1";
   private static final String POST_BY_TOKEN = "SELECT id FROM posts WHERE author_id = $1 AND client_token = $2";
@@ -330,7 +338,8 @@ final class ThreadRepository {
         row.getString("reply_to_author"), row.getString("body_markdown"), row.getString("body_html"),
         row.getInteger("revision"), instant(row, "created_at"), instant(row, "edited_at"), row.getBoolean("deleted"),
         row.getString("deleted_by_name"), row.getString("delete_reason"), List.copyOf(reactions), List.copyOf(files),
-        row.getBoolean("moderator_edited"), row.getString("held_reason"), row.getInteger("declaration_version"));
+        row.getBoolean("moderator_edited"), row.getString("held_reason"), row.getInteger("declaration_version"),
+        row.getString("author_avatar"));
   }
 
   /** Threads of a group; those whose opening post is held only for their author, or for all when {@code seesHeld}. */

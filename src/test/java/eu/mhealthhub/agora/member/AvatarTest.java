@@ -2,6 +2,7 @@ package eu.mhealthhub.agora.member;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -207,8 +208,34 @@ class AvatarTest {
     Document thread = new Browser().get(created.location()).html();
     org.jsoup.nodes.Element beside = thread.selectFirst("article.post header img.avatar-small");
     assertNotNull(beside);
-    assertEquals("/members/" + s.handle + "/avatar/64", beside.attr("src"));
+    assertEquals("/members/" + s.handle + "/avatar/64?v=" + version, beside.attr("src"),
+        "versioned beside posts too: cached for a year, no request on the next page");
     assertEquals("", beside.attr("alt"));
+
+    // a member without a picture: their initials inline beside their post, no image to fetch
+    Someone bare = new Someone();
+    Fixtures.member(groupId, bare.id, "member");
+    Response replyForm = bare.browser.get(created.location());
+    long threadId = TestDatabase.count("SELECT id FROM threads WHERE author_id = ? ORDER BY id DESC LIMIT 1", s.id);
+    Response replied = bare.browser.postMultipart(app.url("/threads/" + threadId + "/posts"), Map.of("_csrf",
+        replyForm.inputValue("_csrf"), "clientToken", replyForm.inputValue("clientToken"), "body", "A reply without a picture.",
+        "action", "post"), List.of());
+    assertEquals(303, replied.status(), replied.body());
+    Document withReply = new Browser().get(created.location()).html();
+    org.jsoup.select.Elements posts = withReply.select("article.post");
+    assertEquals(2, posts.size());
+    org.jsoup.nodes.Element initials = posts.get(1).selectFirst("header span.avatar.avatar-small[aria-hidden=true]");
+    assertNotNull(initials, "initials in place of a picture");
+    assertEquals("A" + bare.tag.substring(0, 1).toUpperCase(java.util.Locale.ROOT), initials.text());
+    assertNull(posts.get(1).selectFirst("header img"), "no image request for a member without a picture");
+    assertEquals(1, withReply.select("article.post img.avatar-small").size());
+
+    // a new picture is a new URL: the fragment of the post is not served stale
+    assertEquals(303, s.upload("other.png", "image/png", image("png", 120, 120)).status());
+    String newer = TestDatabase.text("SELECT version FROM member_avatars WHERE member_id = ?", s.id);
+    assertNotEquals(version, newer);
+    assertEquals("/members/" + s.handle + "/avatar/64?v=" + newer,
+        new Browser().get(created.location()).html().selectFirst("article.post header img.avatar-small").attr("src"));
 
     // and beside her comment on a section of an open document, on the section's page and the document's
     long openDocument = TestDatabase.count("""
@@ -228,9 +255,14 @@ class AvatarTest {
 
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     java.net.http.HttpResponse<byte[]> versioned = http.send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create(app.url("/members/" + s.handle + "/avatar/64?v=" + version))).build(),
+        java.net.URI.create(app.url("/members/" + s.handle + "/avatar/64?v=" + newer))).build(),
         java.net.http.HttpResponse.BodyHandlers.ofByteArray());
     assertEquals("public, max-age=31536000, immutable", versioned.headers().firstValue("Cache-Control").orElseThrow());
+    java.net.http.HttpResponse<byte[]> replaced = http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(app.url("/members/" + s.handle + "/avatar/64?v=" + version))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals("public, no-cache", replaced.headers().firstValue("Cache-Control").orElseThrow(),
+        "a replaced picture's old version is no longer cached for a year");
     java.net.http.HttpResponse<byte[]> plain = http.send(java.net.http.HttpRequest.newBuilder(
         java.net.URI.create(app.url("/members/" + s.handle + "/avatar/64"))).build(),
         java.net.http.HttpResponse.BodyHandlers.ofByteArray());
