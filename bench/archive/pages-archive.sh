@@ -15,7 +15,9 @@
 # group with the most threads, the home page, the document with the most revisions, the member with
 # the most posts, the Talk with the most questions, a search for a frequent word.
 # Options: BENCH_DURATION (10s), BENCH_WARMUP (2s), BENCH_CONNECTIONS (32), BENCH_ROUNDS (2),
-# BENCH_ONLY (regex on the page name), BENCH_JAVA_OPTS. Progress on stderr, the table on stdout.
+# BENCH_ONLY (regex on the page name), BENCH_JAVA_OPTS, BENCH_JAR_DIR (a directory holding agora-*.jar and
+# lib/ to run instead of building: an earlier build, for a before/after comparison on the same archive;
+# a build without V045 runs on an archive that has it). Progress on stderr, the table on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=bench/common.sh
@@ -40,7 +42,15 @@ command -v wrk >/dev/null || die "wrk is needed (Debian: apt-get install wrk)"
 command -v psql >/dev/null || die "psql is needed (Debian: apt-get install postgresql-client)"
 TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
 
-bench_build
+if [[ -n ${BENCH_JAR_DIR:-} ]]; then
+  jar=$(ls "$BENCH_JAR_DIR"/agora-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n 1 || true)
+  [[ -n $jar && -d $BENCH_JAR_DIR/lib ]] || die "no $BENCH_JAR_DIR/agora-*.jar or $BENCH_JAR_DIR/lib"
+  mkdir -p "$WORK/app"
+  cp "$jar" "$WORK/app/agora.jar"
+  cp -r "$BENCH_JAR_DIR/lib" "$WORK/app/lib"
+else
+  bench_build
+fi
 if [[ ! -f $DATA/archive-seeded ]]; then
   mkdir -p "$DATA"
   log "seeding $DATA with the archive (scale $SCALE)"

@@ -339,3 +339,7 @@ UPDATE talk_questions q SET votes = c.n
   FROM (SELECT question_id, count(*) AS n FROM talk_question_votes v JOIN talk_questions q2 ON q2.id = v.question_id
           JOIN archive_talks t ON t.id = q2.talk_id GROUP BY question_id) c
  WHERE q.id = c.question_id;
+
+-- step: group counters
+-- (the counters of V045, which its triggers keep; with session_replication_role = replica they did not run)
+SELECT agora_group_counters_refresh();

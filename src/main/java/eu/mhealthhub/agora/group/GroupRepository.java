@@ -22,21 +22,19 @@ import java.util.Optional;
 final class GroupRepository {
 
   /*
-   * The counts are flat in the archive's size where they can be: the thread count reads only an index
-   * (V043's threads_group_listed_idx), and the unread count is that count less the listed threads the
-   * viewer has read to the end, counted once from the viewer's read positions for every group (a
-   * probe of each group's every thread cost the home page 300 ms on the seeded Hub archive).
+   * The counts are the group's counters (V045: kept by the database in the transactions that write
+   * threads, posts and memberships), so they cost nothing per view whatever the archive's size. The
+   * unread count is the thread counter less the listed threads the viewer has read to the end,
+   * counted once from the viewer's read positions for every group.
    */
   private static final String SELECT = """
       SELECT g.id, g.slug, g.name, g.purpose, g.visibility, g.join_policy, g.archived_at IS NOT NULL AS archived,
-             (SELECT count(*) FROM group_memberships m WHERE m.group_id = g.id) AS member_count,
-             tc.n AS thread_count,
+             g.member_total AS member_count,
+             g.thread_total AS thread_count,
              (SELECT m.role FROM group_memberships m
                WHERE m.group_id = g.id AND m.member_id = #{viewer}) AS viewer_role,
-             CASE WHEN #{viewer} > 0 THEN tc.n - COALESCE(rd.n, 0) ELSE 0 END AS unread_threads
+             CASE WHEN #{viewer} > 0 THEN g.thread_total - COALESCE(rd.n, 0) ELSE 0 END AS unread_threads
         FROM working_groups g
-       CROSS JOIN LATERAL (SELECT count(*) AS n FROM threads t
-                            WHERE t.group_id = g.id AND t.merged_into IS NULL AND t.held_at IS NULL) tc
         LEFT JOIN (SELECT t.group_id, count(*) AS n FROM read_positions r JOIN threads t ON t.id = r.thread_id
                     WHERE r.member_id = #{viewer} AND r.position >= t.post_count
                       AND t.merged_into IS NULL AND t.held_at IS NULL
@@ -138,6 +136,49 @@ final class GroupRepository {
   private static final String LOG = """
       INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail)
       VALUES ($1, $2, $3, $4, $5, $6)
+      """;
+
+  /** The columns of a listed group: what {@link #MAPPER} reads, its counters, and which list it is in. */
+  private static final String LISTED_COLUMNS = """
+      g.id, g.slug, g.name, g.purpose, g.visibility, g.join_policy, g.archived_at IS NOT NULL AS archived,
+      g.member_total AS member_count, g.thread_total AS thread_count, 0::bigint AS unread_threads,
+      g.post_total, g.last_active_at
+      """;
+  /**
+   * The home page's groups, bounded whatever the archive's size: the viewer's own active groups in the
+   * Hub's order (at most $3), then the other active groups that are public (any group for an admin, $2),
+   * the most recently active first (at most $4); one statement, from the counters. The read rule is
+   * applied again in {@code GroupService}; this only keeps the lists short.
+   */
+  private static final String HOME = """
+      SELECT * FROM (
+        (SELECT true AS mine, row_number() OVER (ORDER BY g.position, g.name, g.id) AS rank, gm.role AS viewer_role,
+                """ + LISTED_COLUMNS + """
+           FROM group_memberships gm JOIN working_groups g ON g.id = gm.group_id
+          WHERE gm.member_id = $1 AND g.archived_at IS NULL
+          ORDER BY rank LIMIT $3)
+        UNION ALL
+        (SELECT false AS mine, row_number() OVER (ORDER BY g.last_active_at DESC NULLS LAST, g.position, g.name, g.id) AS rank,
+                NULL::text AS viewer_role,
+                """ + LISTED_COLUMNS + """
+           FROM working_groups g
+          WHERE g.archived_at IS NULL AND (g.visibility = 'public' OR $2)
+            AND NOT EXISTS (SELECT 1 FROM group_memberships gm WHERE gm.group_id = g.id AND gm.member_id = $1)
+          ORDER BY rank LIMIT $4)
+      ) listed ORDER BY mine DESC, rank
+      """;
+  /**
+   * The active groups a member belongs to, with their role and the viewer's ($2): a profile's list,
+   * read from the member's memberships only (not every group of the Hub); the read rule is applied in
+   * {@code GroupService}.
+   */
+  private static final String GROUPS_OF = """
+      SELECT gm.role AS member_role,
+             (SELECT v.role FROM group_memberships v WHERE v.group_id = g.id AND v.member_id = $2) AS viewer_role,
+             """ + LISTED_COLUMNS + """
+        FROM group_memberships gm JOIN working_groups g ON g.id = gm.group_id
+       WHERE gm.member_id = $1 AND g.archived_at IS NULL
+       ORDER BY g.position, g.name, g.id
       """;
 
   private static final RowMapper<WorkingGroup> MAPPER = row -> new WorkingGroup(row.getLong("id"),
@@ -296,5 +337,23 @@ final class GroupRepository {
 
   Future<List<Long>> moderators(SqlClient db, long groupId) {
     return db.preparedQuery(MODERATORS).execute(Tuple.of(groupId)).map(rows -> list(rows, r -> r.getLong(0)));
+  }
+
+  /** A listed group with its counters, and whether it is in the viewer's own list. */
+  record Listed(boolean mine, WorkingGroup group, long postCount, java.time.Instant lastActiveAt, String memberRole) {}
+
+  private static Listed listed(Row r, boolean mine, String memberRole) {
+    OffsetDateTime active = r.getOffsetDateTime("last_active_at");
+    return new Listed(mine, MAPPER.map(r), r.getLong("post_total"), active == null ? null : active.toInstant(), memberRole);
+  }
+
+  Future<List<Listed>> home(SqlClient db, Long viewerId, boolean admin, int mine, int others) {
+    return db.preparedQuery(HOME).execute(Tuple.of(viewerId == null ? -1L : viewerId, admin, mine, others))
+        .map(rows -> list(rows, r -> listed(r, r.getBoolean("mine"), null)));
+  }
+
+  Future<List<Listed>> groupsOf(SqlClient db, long memberId, Long viewerId) {
+    return db.preparedQuery(GROUPS_OF).execute(Tuple.of(memberId, viewerId == null ? -1L : viewerId))
+        .map(rows -> list(rows, r -> listed(r, false, r.getString("member_role"))));
   }
 }

@@ -103,15 +103,28 @@ public final class GroupService {
   }
 
   /**
-   * The groups a member belongs to that the viewer may also read, with the member's role in each
-   * (the profile shows their names, not their counts: {@link #readableBy}, not {@link #visibleTo}).
+   * The groups a member belongs to that the viewer may also read, with the member's role in each:
+   * read from the member's memberships alone (not every group of the Hub), the read rule applied to each.
    */
   public Future<List<GroupPages.Membership>> groupsOf(long memberId, Optional<Member> viewer) {
-    return Future.all(readableBy(viewer), repository.memberships(pool, memberId)).map(all -> {
-      List<WorkingGroup> visible = all.resultAt(0);
-      java.util.Map<Long, String> roles = all.resultAt(1);
-      return visible.stream().filter(g -> roles.containsKey(g.id()))
-          .map(g -> new GroupPages.Membership(g, "moderator".equals(roles.get(g.id())))).toList();
+    return repository.groupsOf(pool, memberId, id(viewer)).map(all -> all.stream()
+        .filter(l -> GroupPolicy.canRead(viewer, l.group()))
+        .map(l -> new GroupPages.Membership(l.group(), "moderator".equals(l.memberRole()))).toList());
+  }
+
+  /**
+   * The home page's groups: the viewer's own (at most {@code mine}) and the most recently active of the
+   * others they may read (at most {@code others}), from the groups' counters; one statement whatever the
+   * number of groups, threads and posts. Every group shown passes {@link GroupPolicy#canRead}.
+   */
+  public Future<HomeGroups> home(Optional<Member> viewer, int mine, int others) {
+    return repository.home(pool, id(viewer), GroupPolicy.canAdminister(viewer), mine + 1, others + 1).map(all -> {
+      List<HomeGroups.Listed> own = all.stream().filter(l -> l.mine() && GroupPolicy.canRead(viewer, l.group()))
+          .map(l -> new HomeGroups.Listed(l.group(), l.postCount(), l.lastActiveAt())).toList();
+      List<HomeGroups.Listed> rest = all.stream().filter(l -> !l.mine() && GroupPolicy.canRead(viewer, l.group()))
+          .map(l -> new HomeGroups.Listed(l.group(), l.postCount(), l.lastActiveAt())).toList();
+      return new HomeGroups(List.copyOf(own.subList(0, Math.min(mine, own.size()))), own.size() > mine,
+          List.copyOf(rest.subList(0, Math.min(others, rest.size()))), rest.size() > others);
     });
   }
 

@@ -4,7 +4,7 @@ import eu.mhealthhub.agora.web.*;
 import eu.mhealthhub.agora.Member;
 
 import eu.mhealthhub.agora.group.GroupService;
-import eu.mhealthhub.agora.group.WorkingGroup;
+import eu.mhealthhub.agora.group.HomeGroups;
 import eu.mhealthhub.agora.talk.Talk;
 import eu.mhealthhub.agora.talk.TalkService;
 import io.vertx.core.Future;
@@ -20,12 +20,17 @@ import java.nio.file.Path;
  * Site-wide pages: home, and the privacy and accessibility statements (search is {@code search/SearchRoutes}).
  *
  * <pre>
- * GET /                 working groups and upcoming and recent Talks
+ * GET /                 the viewer's groups, the most active others, upcoming and recent Talks
  * GET /privacy          privacy statement
  * GET /accessibility    accessibility statement
  * </pre>
  */
 public final class HomeRoutes {
+
+  /** How many of the viewer's own groups the home page lists (the rest are on /groups). */
+  static final int MY_GROUPS = 30;
+  /** How many of the other groups the home page lists, the most recently active first. */
+  static final int OTHER_GROUPS = 10;
 
   private final Pages pages;
   private final GroupService groups;
@@ -62,17 +67,26 @@ public final class HomeRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * The home page: the viewer's own groups, the most recently active of the others they may read (all
+   * are on /groups), and the Talks; its work is bounded whatever the archive's size (the groups'
+   * counters, two short lists). Rendered once for every viewer who sees the same page
+   * ({@link Pages#renderShared}: keyed by the whole model, so a new post or member is a new page).
+   */
   private void home(RoutingContext ctx) {
     Viewer viewer = Viewer.of(ctx);
-    Future<List<WorkingGroup>> visible = groups.visibleTo(viewer.member());
+    Future<HomeGroups> listed = groups.home(viewer.member(), MY_GROUPS, OTHER_GROUPS);
     Future<List<Talk>> upcoming = talks.upcoming(5);
     Future<List<Talk>> recent = talks.recent(5);
-    Future.all(visible, upcoming, recent)
+    Future.all(listed, upcoming, recent)
         .map(all -> Map.<String, Object>of(
-            "groups", visible.result(),
+            "mine", listed.result().mine(),
+            "moreMine", listed.result().moreMine(),
+            "others", listed.result().others(),
+            "moreOthers", listed.result().moreOthers(),
             "upcoming", upcoming.result(),
             "recent", recent.result()))
-        .onSuccess(model -> pages.render(ctx, "home/index", model))
+        .onSuccess(model -> pages.renderShared(ctx, "home/index", model))
         .onFailure(ctx::fail);
   }
 }

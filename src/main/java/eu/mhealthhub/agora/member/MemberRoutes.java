@@ -101,7 +101,8 @@ public final class MemberRoutes {
 
   /**
    * A member's public page: name, handle, profile, the groups they share and their latest posts,
-   * both only from groups the viewer may read.
+   * both only from groups the viewer may read. Its reads are bounded: the member's own memberships,
+   * their latest posts by index, the profile.
    */
   private void show(RoutingContext ctx) {
     Optional<Member> viewer = Viewer.of(ctx).member();
@@ -115,7 +116,9 @@ public final class MemberRoutes {
                   all.resultAt(2), s.orElse(null), s.map(n -> n.until() == null).orElse(false));
             }))
         .map(ViewModel::of)
-        .onSuccess(model -> pages.render(ctx, "member/show", model))
+        // one page for every viewer who sees the same member page (keyed by the whole model: a new post,
+        // group or profile change is a new page on any node)
+        .onSuccess(model -> pages.renderShared(ctx, "member/show", model))
         .onFailure(ctx::fail);
   }
 

@@ -63,9 +63,9 @@ class PageQueryPlansTest {
     String m = "eu.mhealthhub.agora.member.MemberRepository#";
     PAGES.put("thread", List.of(t + "THREAD_FOR_VIEWER", t + "PAGE"));
     PAGES.put("group", List.of(g + "BY_SLUG", t + "IN_GROUP", t + "GROUP_LEVEL", g + "MODERATOR_MEMBERS"));
-    PAGES.put("home", List.of(g + "ACTIVE", k + "UPCOMING", k + "PAST"));
+    PAGES.put("home", List.of(g + "HOME", k + "UPCOMING", k + "PAST"));
     PAGES.put("document", List.of(d + "BY_ID", d + "STATUS_HISTORY", d + "ENDORSEMENTS"));
-    PAGES.put("member", List.of(m + "PROFILE", t + "BY_AUTHOR", g + "ACTIVE_ACCESS"));
+    PAGES.put("member", List.of(m + "PROFILE", t + "BY_AUTHOR", g + "ACTIVE_ACCESS", g + "GROUPS_OF"));
     PAGES.put("talk", List.of(k + "BY_SLUG", k + "FOLLOWUPS", k + "RECENT_MESSAGES", k + "QUESTIONS", g + "ACTIVE_ACCESS"));
   }
 

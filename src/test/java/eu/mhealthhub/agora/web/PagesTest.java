@@ -24,13 +24,16 @@ class PagesTest {
   private final TestApp app = TestApp.shared();
 
   @Test
-  @DisplayName("home lists the Hub's working groups and its upcoming and recent Talks, with the development notice")
+  @DisplayName("home lists the most active working groups (all on /groups) and the upcoming and recent Talks, with the development notice")
   void home() {
     Response r = new Browser().get(app.url("/"));
     assertEquals(200, r.status());
     assertEquals("text/html; charset=utf-8", r.header("content-type"));
     Document page = r.html();
-    assertThat(page.select("main a").eachText()).contains("Reimbursement and incentivisation schemes",
+    // the home page lists at most ten groups, the most active first (home/HomeGroupsTest); all are on /groups
+    assertThat(page.select("#active-groups h3 a")).hasSizeBetween(1, 10);
+    assertThat(page.select("a#all-groups").attr("href")).isEqualTo("/groups");
+    assertThat(new Browser().get(app.url("/groups")).html().select("main a").eachText()).contains("Reimbursement and incentivisation schemes",
         "Clinical value and socio-economic assessment methods", "Integration into health systems, clinical pathways and EHRs");
     String main = page.select("main").text();
     assertThat(main).contains("You have an mHealth solution, how did you succeed?", "Who needs secondary use of health app data?");
