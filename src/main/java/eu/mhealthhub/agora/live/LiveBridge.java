@@ -6,8 +6,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
@@ -79,9 +81,63 @@ public final class LiveBridge {
   /** The close code of a stalled socket (as 4001 for lost access): the page reconnects and catches up. */
   static final short STALLED_CODE = 4008;
 
+  /**
+   * One page's connection: a plain WebSocket at {@code /eventbus/websocket} (what pages open first,
+   * upgraded here, so that nothing of the upgrade request is kept for the socket's life), or a
+   * SockJS session (their fallback).
+   */
+  private interface Connection {
+    void write(Buffer frame);
+
+    boolean writeQueueFull();
+
+    void close(short code, String reason);
+
+    Session session();
+  }
+
+  private record Plain(ServerWebSocket ws, Session session) implements Connection {
+    @Override
+    public void write(Buffer frame) {
+      ws.writeBinaryMessage(frame);
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return ws.writeQueueFull();
+    }
+
+    @Override
+    public void close(short code, String reason) {
+      ws.close(code, reason);
+    }
+  }
+
+  private record SockJs(SockJSSocket socket) implements Connection {
+    @Override
+    public void write(Buffer frame) {
+      socket.write(frame);
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return socket.writeQueueFull();
+    }
+
+    @Override
+    public void close(short code, String reason) {
+      socket.close(code, reason);
+    }
+
+    @Override
+    public Session session() {
+      return socket.webSession();
+    }
+  }
+
   /** What this node knows of one open socket. */
   private static final class SocketState {
-    final SockJSSocket socket;
+    final Connection socket;
     final Long member;
     /** By the address as written, so that a delivery costs one lookup and no parsing. */
     final Map<String, Grant> grants = new HashMap<>();
@@ -100,7 +156,7 @@ public final class LiveBridge {
     /** Frames of any kind this socket may still send (AGORA_RATE_LIMITS frame). */
     final eu.mhealthhub.agora.limits.LocalBucket frames;
 
-    SocketState(SockJSSocket socket, Long member, eu.mhealthhub.agora.limits.LocalBucket registrations,
+    SocketState(Connection socket, Long member, eu.mhealthhub.agora.limits.LocalBucket registrations,
         eu.mhealthhub.agora.limits.LocalBucket frames) {
       this.registrations = registrations;
       this.frames = frames;
@@ -116,7 +172,7 @@ public final class LiveBridge {
   private final LiveAudience audience;
   private final Presence presence;
   private final String origin;
-  private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
+  private final java.util.Set<SocketState> sockets = new java.util.HashSet<>();
   /** The sockets registered on each address, for the fan-out. */
   private final Map<String, java.util.Set<SocketState>> subscribers = new HashMap<>();
   /**
@@ -188,6 +244,7 @@ public final class LiveBridge {
     // SockJS serves its iframe page whatever transports are disabled, and that page loads the client
     // script from a public CDN: it is never served
     router.routeWithRegex("/eventbus/iframe[^/]*\\.html").handler(ctx -> ctx.fail(404));
+    router.get("/eventbus/websocket").handler(this::plain);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(this::opened));
   }
 
@@ -226,22 +283,52 @@ public final class LiveBridge {
    * event-bus consumer and no ping timer per socket.
    */
   private void opened(SockJSSocket socket) {
-    SocketState state = new SocketState(socket, memberId(socket.webSession()),
-        limits.localBucket("bridge"), limits.localBucket("frame"));
-    sockets.put(socket, state);
-    stats.socketOpened();
+    SocketState state = opened(new SockJs(socket));
     socket.handler(data -> frame(state, data));
     socket.closeHandler(v -> closed(state));
     socket.exceptionHandler(e -> LOG.debug("bridge socket failed: {}", e.getMessage()));
-    // the write queue drained: the socket reads again, and counts as behind no more
-    socket.drainHandler(v -> {
-      state.fullSince = 0;
-      state.behind = 0;
-    });
+    socket.drainHandler(v -> drained(state));
+  }
+
+  /**
+   * The plain WebSocket endpoint, as SockJS's raw transport served it (binary frames out, text or
+   * binary in), upgraded here: SockJS kept the upgrade request's routing context, request, response
+   * and headers for every socket's life.
+   */
+  private void plain(RoutingContext ctx) {
+    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+      ctx.response().setStatusCode(400).end("Can \"Upgrade\" only to \"WebSocket\".");
+      return;
+    }
+    Session session = ctx.session();
+    ctx.request().toWebSocket()
+        .onSuccess(ws -> {
+          SocketState state = opened(new Plain(ws, session));
+          ws.binaryMessageHandler(data -> frame(state, data));
+          ws.textMessageHandler(text -> frame(state, Buffer.buffer(text)));
+          ws.closeHandler(v -> closed(state));
+          ws.exceptionHandler(e -> LOG.debug("bridge socket failed: {}", e.getMessage()));
+          ws.drainHandler(v -> drained(state));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private SocketState opened(Connection connection) {
+    SocketState state = new SocketState(connection, memberId(connection.session()),
+        limits.localBucket("bridge"), limits.localBucket("frame"));
+    sockets.add(state);
+    stats.socketOpened();
+    return state;
+  }
+
+  /** The write queue drained: the socket reads again, and counts as behind no more. */
+  private static void drained(SocketState state) {
+    state.fullSince = 0;
+    state.behind = 0;
   }
 
   private void closed(SocketState state) {
-    if (sockets.remove(state.socket) == null) {
+    if (!sockets.remove(state)) {
       return;
     }
     stats.socketClosed();
@@ -251,10 +338,10 @@ public final class LiveBridge {
 
   /** Closes the sockets that sent nothing, not even a ping, for {@value #PING_TIMEOUT_MS} ms. */
   private void closeSilent(long now) {
-    sockets.values().stream().filter(s -> !s.closing && now - s.lastFrame >= PING_TIMEOUT_MS).toList()
+    sockets.stream().filter(s -> !s.closing && now - s.lastFrame >= PING_TIMEOUT_MS).toList()
         .forEach(s -> {
           s.closing = true;
-          s.socket.close();
+          s.socket.close((short) 1000, "no ping");
         });
   }
 
@@ -273,7 +360,7 @@ public final class LiveBridge {
     if (!state.frames.tryTake(now)) {
       LOG.debug("a bridge socket sent frames over the limit: closed");
       state.closing = true;
-      state.socket.close(4029, "too many frames");
+      state.socket.close((short) 4029, "too many frames");
       return;
     }
     JsonObject message;
@@ -289,7 +376,7 @@ public final class LiveBridge {
       return;
     }
     if ("ping".equals(type)) {
-      Session session = state.socket.webSession();
+      Session session = state.socket.session();
       if (session != null) {
         session.setAccessed();
       }
@@ -529,7 +616,7 @@ public final class LiveBridge {
       if (epochs.oldest() > from + 1) {
         // narrowings this instance missed were pruned: every grant is decided again
         LOG.info("narrowings {} to {} are no longer kept; re-checking every live subscription", from + 1, epochs.oldest() - 1);
-        sockets.values().forEach(s -> recheck(s, g -> true));
+        sockets.forEach(s -> recheck(s, g -> true));
         applied = epochs.oldest() - 1;
       }
       return log.narrowingsAfter(pool, applied, CATCH_UP_BATCH);
@@ -555,7 +642,7 @@ public final class LiveBridge {
     }
     applied = record.epoch();
     Narrowing n = record.narrowing();
-    sockets.values().forEach(state -> recheck(state, g -> n.touches(state.member, g.scopes())));
+    sockets.forEach(state -> recheck(state, g -> n.touches(state.member, g.scopes())));
   }
 
   /** Decides again the socket's grants that match; a socket that lost one is closed. */
@@ -589,15 +676,15 @@ public final class LiveBridge {
     }
     if (!state.closing) {
       state.closing = true;
-      state.socket.close(4001, "access changed");
+      state.socket.close((short) 4001, "access changed");
     }
   }
 
   private void closeAll(Long member) {
-    sockets.forEach((socket, state) -> {
+    sockets.forEach(state -> {
       if (member.equals(state.member) && !state.closing) {
         state.closing = true;
-        socket.close(4001, "access changed");
+        state.socket.close((short) 4001, "access changed");
       }
     });
   }

@@ -677,6 +677,20 @@ public final class LiveLoad {
             }));
       }
       await(Future.join(opening), 120);
+      long batchFailed = Arrays.stream(subs, from, Math.min(n, from + batch)).filter(s -> s.failure != null).count();
+      if (batchFailed * 2 > Math.min(n, from + batch) - from) {
+        // the bare bridge stopped accepting connections (it did at 5,000 on a loaded machine: its heap full)
+        current = subs;
+        closeBare(subs);
+        bareP99.put(n, -1L);
+        bareRows.add(String.format(Locale.ROOT, "| %,d | %s | %s | collapsed | collapsed | n/a | | | %,d of %,d sockets failed to connect | |",
+            n, agoraFanOut.containsKey(n) ? ms((long) agoraFanOut.get(n)[0]) : "n/a",
+            agoraFanOut.containsKey(n) ? ms((long) agoraFanOut.get(n)[1]) : "n/a",
+            Arrays.stream(subs).filter(x -> x != null && x.failure != null).count(), Math.min(n, from + batch)));
+        throw new IllegalStateException("the bare bridge refused " + batchFailed + " of a batch of sockets at N=" + n
+            + " (first: " + Arrays.stream(subs, from, Math.min(n, from + batch)).filter(x -> x.failure != null)
+                .findFirst().map(x -> x.failure).orElse("") + ")");
+      }
     }
     long failed = Arrays.stream(subs).filter(s -> s.failure != null).count();
     if (failed > 0) {
@@ -751,9 +765,13 @@ public final class LiveLoad {
         duplicates, disorder, missing, cpu < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f %%", cpu)));
     log("bare bridge N=%d: %d deliveries of %d messages, p50 %s p99 %s, duplicates %d, out of order %d, missing %d",
         n, sorted.length, published.size(), ms(pct(sorted, 50)), ms(pct(sorted, 99)), duplicates, disorder, missing);
+    closeBare(subs);
+  }
+
+  private void closeBare(Sub[] subs) throws InterruptedException {
     List<Future<Void>> closing = new ArrayList<>();
     for (Sub s : subs) {
-      if (s.ws != null && !s.closed) {
+      if (s != null && s.ws != null && !s.closed) {
         closing.add(s.ws.close());
       }
     }
@@ -761,7 +779,7 @@ public final class LiveLoad {
     try {
       await(Future.join(closing), 60);
     } catch (Exception e) {
-      log("bare bridge N=%d: not every socket closed cleanly: %s", n, e);
+      log("bare bridge: not every socket closed cleanly: %s", e);
     }
     Thread.sleep(2000);
   }
@@ -1080,7 +1098,11 @@ public final class LiveLoad {
           load.run(n, n == idleSize);
         }
         if (n > 0 && load.barePort > 0) {
-          load.runBare(n);
+          try {
+            load.runBare(n);
+          } catch (IllegalStateException e) {
+            log("bare bridge N=%d: %s; going on without it", n, e.getMessage());
+          }
         }
       }
     } catch (Exception e) {
