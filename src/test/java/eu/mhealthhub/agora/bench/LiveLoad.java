@@ -1043,8 +1043,8 @@ public final class LiveLoad {
       Long at = postP99.get(n);
       boolean known = none != null && none > 0 && at != null && at > 0;
       double r = known ? at / (double) none : Double.NaN;
-      System.out.println(String.format(Locale.ROOT, "| posting p99 at %,d subscribers within 2× of its p99 with none | %s against %s (load %s / %s) | %s | %s |",
-          n, ms(at == null ? -1 : at), ms(none == null ? -1 : none), loadAverage.getOrDefault(n, "n/a"),
+      System.out.println(String.format(Locale.ROOT, "| posting p99 at %,d subscribers within 2× of its p99 with none | %s against %s (load average %s at %,d; %s at 0) | %s | %s |",
+          n, ms(at == null ? -1 : at), ms(none == null ? -1 : none), loadAverage.getOrDefault(n, "n/a"), n,
           loadAverage.getOrDefault(0, "n/a"), known ? String.format(Locale.ROOT, "%.2f", r) : "n/a",
           known ? (r <= 2 ? "yes" : "no") : "n/a (measure N = 0 too)"));
     }
@@ -1081,6 +1081,9 @@ public final class LiveLoad {
     // (the report): errors only, and on stderr with the progress
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.ERROR);
+    // a bare bridge that dies resets thousands of sockets at once: one ERROR line each, into the report
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.vertx.core.net.impl.ConnectionBase"))
+        .setLevel(ch.qos.logback.classic.Level.OFF);
     Map<String, String> args = new HashMap<>();
     for (int i = 0; i + 1 < argv.length; i += 2) {
       if (!argv[i].startsWith("--")) {
