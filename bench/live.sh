@@ -262,6 +262,7 @@ echo "| $OPEN1 idle sockets, ${IDLE}s after the last post of the N=$IDLE_SIZE ru
 echo "| after all sockets closed | $HEAP2 | $HEAPC2 | $RSS2 | $FD2 | - |"
 echo
 echo "Per idle connection: heap $(per_conn "$HEAP0" "$HEAP1" "$OPEN1") KB, RSS $(per_conn "$RSS0" "$RSS1" "$OPEN1") KB. Peak RSS since start (VmHWM): $HWM MB."
+echo "Target (issue 18 point 4): heap after a full GC with 5,000 idle live connections under 112 MB: $HEAP1 MB with $OPEN1 idle sockets: $(awk -v h="$HEAP1" -v n="$OPEN1" 'BEGIN { if (h + 0 != h || n + 0 != n) print "n/a"; else if (n < 5000) print "n/a (fewer than 5,000 sockets)"; else if (h < 112) print "met"; else print "not met" }')."
 echo "GC pauses during the whole run: $GCS (longest ${GC_MAX:-n/a} ms; -Xlog:gc). Lines with ERROR or Exception in the server's log: ${ERRORS:-0}."
 if [[ $GEN_RC -ne 0 ]]; then
   echo

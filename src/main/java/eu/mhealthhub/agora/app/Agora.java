@@ -305,6 +305,16 @@ public final class Agora {
     metrics.counter("agora.live.events.delivered", "live events delivered to bridge sockets (once per socket)",
         live, eu.mhealthhub.agora.live.LiveStats::delivered);
     metrics.gauge("agora.live.sockets", "bridge sockets open on this node", live::openSockets);
+    metrics.counter("agora.live.events.held.back", "live events the resequencer held back until the one before arrived",
+        live, eu.mhealthhub.agora.live.LiveStats::heldBack);
+    metrics.counter("agora.live.events.fetched", "live events the resequencer read from the log to fill a gap",
+        live, eu.mhealthhub.agora.live.LiveStats::fetched);
+    metrics.counter("agora.live.gaps.skipped", "gaps in live events the log could not fill (pages caught up themselves)",
+        live, eu.mhealthhub.agora.live.LiveStats::skipped);
+    metrics.counter("agora.live.events.dropped", "announcements of live events already sent, dropped",
+        live, eu.mhealthhub.agora.live.LiveStats::dropped);
+    metrics.counter("agora.live.sockets.stalled", "bridge sockets closed because they stopped reading",
+        live, eu.mhealthhub.agora.live.LiveStats::stalled);
     // the outbox's backlog is a query: read every 15 s, not per scrape
     java.util.concurrent.atomic.AtomicReference<eu.mhealthhub.agora.mail.Outbox.Backlog> backlog =
         new java.util.concurrent.atomic.AtomicReference<>(new eu.mhealthhub.agora.mail.Outbox.Backlog(0, 0));

@@ -4,13 +4,13 @@ import eu.mhealthhub.agora.live.EventLog.NarrowingRecord;
 import eu.mhealthhub.agora.live.LiveAudience.Grant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.bridge.BridgeEventType;
-import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
-import io.vertx.ext.web.handler.sockjs.BridgeEvent;
-import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -42,7 +42,14 @@ import org.slf4j.LoggerFactory;
  * sockets registered on its address in slices of {@value #FAN_OUT_SLICE}, yielding the event loop
  * between slices, so that the requests it also serves (the post that made the event) are not
  * queued behind thousands of writes. One event fans out at a time, so every socket gets them in
- * order. Presence summaries, which carry no number, still travel on the event bus to each socket.
+ * order. Presence summaries, which carry no number, are published on the address itself: one
+ * event-bus consumer per address and bridge (not per socket) writes them to its sockets.
+ *
+ * <h2>Sockets that stop reading</h2>
+ * A socket whose write queue is full (the page stopped reading, or reads slower than it is sent)
+ * may fall {@value #STALLED_BYTES} bytes or {@value #STALLED_MS} ms behind; then it is closed
+ * ({@value #STALLED_CODE}) and nothing more is queued for it, so one stalled reader never makes the
+ * server buffer without bound. Its page reconnects and catches up as after any drop.
  *
  * <p>Notices and events travel separately and may arrive in any order across nodes, so every event
  * carries the newest narrowing its transaction saw. An event naming a narrowing this node has not
@@ -60,10 +67,77 @@ public final class LiveBridge {
   private static final int FAN_OUT_SLICE = 256;
   private static final long GRANT_REUSE_MS = 5_000;
   private static final int GRANT_REUSE_MAX = 10_000;
+  /** A socket that sent no frame (pages ping every 20 s) for this long is closed, as Vert.x's bridge did. */
+  private static final long PING_TIMEOUT_MS = 60_000;
+  /** Addresses one socket may hold at once (Vert.x's bridge allowed as many). */
+  private static final int MAX_ADDRESSES_PER_SOCKET = 1000;
+  /**
+   * Bytes a socket whose write queue is full may still be given before it is closed as stalled, and
+   * how long its queue may stay full: a page that stops reading costs the server at most this beyond
+   * Netty's own high-water mark (64 KB), instead of every event sent to it since.
+   */
+  static final int STALLED_BYTES = 256 * 1024;
+  static final long STALLED_MS = 30_000;
+  /** The close code of a stalled socket (as 4001 for lost access): the page reconnects and catches up. */
+  static final short STALLED_CODE = 4008;
+
+  /**
+   * One page's connection: a plain WebSocket at {@code /eventbus/websocket} (what pages open first,
+   * upgraded here, so that nothing of the upgrade request is kept for the socket's life), or a
+   * SockJS session (their fallback).
+   */
+  private interface Connection {
+    void write(Buffer frame);
+
+    boolean writeQueueFull();
+
+    void close(short code, String reason);
+
+    Session session();
+  }
+
+  private record Plain(ServerWebSocket ws, Session session) implements Connection {
+    @Override
+    public void write(Buffer frame) {
+      ws.writeBinaryMessage(frame);
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return ws.writeQueueFull();
+    }
+
+    @Override
+    public void close(short code, String reason) {
+      ws.close(code, reason);
+    }
+  }
+
+  private record SockJs(SockJSSocket socket) implements Connection {
+    @Override
+    public void write(Buffer frame) {
+      socket.write(frame);
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return socket.writeQueueFull();
+    }
+
+    @Override
+    public void close(short code, String reason) {
+      socket.close(code, reason);
+    }
+
+    @Override
+    public Session session() {
+      return socket.webSession();
+    }
+  }
 
   /** What this node knows of one open socket. */
   private static final class SocketState {
-    final SockJSSocket socket;
+    final Connection socket;
     final Long member;
     /** By the address as written, so that a delivery costs one lookup and no parsing. */
     final Map<String, Grant> grants = new HashMap<>();
@@ -72,12 +146,17 @@ public final class LiveBridge {
     /** Re-checks of this socket's grants that are not finished. */
     Future<Void> rechecks = Future.succeededFuture();
     boolean closing;
+    /** When the socket last sent a frame, for the ping timeout. */
+    long lastFrame = System.currentTimeMillis();
+    /** Since when its write queue has been full (0: it is not), and the bytes written since. */
+    long fullSince;
+    long behind;
     /** Registrations this socket may still make (AGORA_RATE_LIMITS bridge). */
     final eu.mhealthhub.agora.limits.LocalBucket registrations;
     /** Frames of any kind this socket may still send (AGORA_RATE_LIMITS frame). */
     final eu.mhealthhub.agora.limits.LocalBucket frames;
 
-    SocketState(SockJSSocket socket, Long member, eu.mhealthhub.agora.limits.LocalBucket registrations,
+    SocketState(Connection socket, Long member, eu.mhealthhub.agora.limits.LocalBucket registrations,
         eu.mhealthhub.agora.limits.LocalBucket frames) {
       this.registrations = registrations;
       this.frames = frames;
@@ -93,9 +172,14 @@ public final class LiveBridge {
   private final LiveAudience audience;
   private final Presence presence;
   private final String origin;
-  private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
+  private final java.util.Set<SocketState> sockets = new java.util.HashSet<>();
   /** The sockets registered on each address, for the fan-out. */
   private final Map<String, java.util.Set<SocketState>> subscribers = new HashMap<>();
+  /**
+   * One event-bus consumer per address with sockets here, for what is published on the address
+   * itself (presence summaries): not one per socket, as Vert.x's bridge registers.
+   */
+  private final Map<String, MessageConsumer<Object>> consumers = new HashMap<>();
   /** Events in commit order whose fan-out has not started: one fans out at a time. */
   private final java.util.ArrayDeque<JsonObject> fanOuts = new java.util.ArrayDeque<>();
   private boolean fanning;
@@ -153,15 +237,15 @@ public final class LiveBridge {
         .addDisabledTransport(Transport.JSON_P.name())
         .addDisabledTransport(Transport.HTML_FILE.name())
         .addDisabledTransport(Transport.EVENT_SOURCE.name());
-    SockJSBridgeOptions bridge = new SockJSBridgeOptions()
-        .addOutboundPermitted(new PermittedOptions().setAddressRegex(LiveAddress.pattern()))
-        .setPingTimeout(60_000);
+    // one timer per bridge for the ping timeout, not one per socket
+    vertx.setPeriodic(PING_TIMEOUT_MS / 4, id -> closeSilent(System.currentTimeMillis()));
     router.route("/eventbus/*").handler(this::checkOrigin);
     router.get("/eventbus/info").handler(this::info);
     // SockJS serves its iframe page whatever transports are disabled, and that page loads the client
     // script from a public CDN: it is never served
     router.routeWithRegex("/eventbus/iframe[^/]*\\.html").handler(ctx -> ctx.fail(404));
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, options).bridge(bridge, this::decide));
+    router.get("/eventbus/websocket").handler(this::plain);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, options).socketHandler(this::opened));
   }
 
   /**
@@ -192,94 +276,184 @@ public final class LiveBridge {
             .put("entropy", java.util.concurrent.ThreadLocalRandom.current().nextInt() & Integer.MAX_VALUE).encode());
   }
 
-  private void decide(BridgeEvent event) {
-    BridgeEventType type = event.type();
-    if (flooding(event)) {
-      return;
-    }
-    switch (type) {
-      case SOCKET_CREATED -> {
-        sockets.put(event.socket(), new SocketState(event.socket(), memberId(event.socket().webSession()),
-            limits.localBucket("bridge"), limits.localBucket("frame")));
-        stats.socketOpened();
-        event.complete(true);
-      }
-      case SOCKET_CLOSED -> {
-        SocketState closed = sockets.remove(event.socket());
-        if (closed != null) {
-          stats.socketClosed();
-          closed.closing = true;
-          closed.grants.keySet().forEach(a -> unsubscribe(closed, a));
-        }
-        event.complete(true);
-      }
-      case REGISTER -> register(event);
-      case UNREGISTER -> {
-        SocketState state = sockets.get(event.socket());
-        String address = address(event);
-        if (state != null && address != null && state.grants.remove(address) != null) {
-          unsubscribe(state, address);
-        }
-        event.complete(true);
-      }
-      case RECEIVE -> receive(event);
-      case SOCKET_IDLE, SOCKET_PING -> event.complete(true);
-      default -> {
-        // SEND and PUBLISH: browsers never talk to the server over the bridge
-        LOG.debug("refused {} from a bridge socket", type);
-        event.complete(false);
-      }
-    }
+  /**
+   * A socket SockJS accepted (its origin checked above): this class speaks the event-bus bridge's
+   * protocol itself (Vert.x's {@code vertx-eventbus.js} frames: register, unregister, ping; answers
+   * {@code rec} and {@code err}), so that a socket costs its state here and nothing more: no
+   * event-bus consumer and no ping timer per socket.
+   */
+  private void opened(SockJSSocket socket) {
+    SocketState state = opened(new SockJs(socket));
+    socket.handler(data -> frame(state, data));
+    socket.closeHandler(v -> closed(state));
+    socket.exceptionHandler(e -> LOG.debug("bridge socket failed: {}", e.getMessage()));
+    socket.drainHandler(v -> drained(state));
   }
 
   /**
-   * Every frame a browser sends (register, unregister, ping, and the send and publish it is refused)
-   * takes a token of the socket's {@code frame} bucket; a socket that sends faster than a page ever
-   * does is a script, and is closed rather than answered frame by frame.
+   * The plain WebSocket endpoint, as SockJS's raw transport served it (binary frames out, text or
+   * binary in), upgraded here: SockJS kept the upgrade request's routing context, request, response
+   * and headers for every socket's life.
    */
-  private boolean flooding(BridgeEvent event) {
-    BridgeEventType type = event.type();
-    boolean incoming = type == BridgeEventType.REGISTER || type == BridgeEventType.UNREGISTER
-        || type == BridgeEventType.SOCKET_PING || type == BridgeEventType.SEND || type == BridgeEventType.PUBLISH;
-    SocketState state = incoming ? sockets.get(event.socket()) : null;
-    if (state == null || state.frames.tryTake(System.currentTimeMillis())) {
-      return false;
+  private void plain(RoutingContext ctx) {
+    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+      ctx.response().setStatusCode(400).end("Can \"Upgrade\" only to \"WebSocket\".");
+      return;
     }
-    event.complete(false);
-    if (!state.closing) {
+    Session session = ctx.session();
+    ctx.request().toWebSocket()
+        .onSuccess(ws -> {
+          SocketState state = opened(new Plain(ws, session));
+          ws.binaryMessageHandler(data -> frame(state, data));
+          ws.textMessageHandler(text -> frame(state, Buffer.buffer(text)));
+          ws.closeHandler(v -> closed(state));
+          ws.exceptionHandler(e -> LOG.debug("bridge socket failed: {}", e.getMessage()));
+          ws.drainHandler(v -> drained(state));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private SocketState opened(Connection connection) {
+    SocketState state = new SocketState(connection, memberId(connection.session()),
+        limits.localBucket("bridge"), limits.localBucket("frame"));
+    sockets.add(state);
+    stats.socketOpened();
+    return state;
+  }
+
+  /** The write queue drained: the socket reads again, and counts as behind no more. */
+  private static void drained(SocketState state) {
+    state.fullSince = 0;
+    state.behind = 0;
+  }
+
+  private void closed(SocketState state) {
+    if (!sockets.remove(state)) {
+      return;
+    }
+    stats.socketClosed();
+    state.closing = true;
+    state.grants.keySet().forEach(a -> unsubscribe(state, a));
+  }
+
+  /** Closes the sockets that sent nothing, not even a ping, for {@value #PING_TIMEOUT_MS} ms. */
+  private void closeSilent(long now) {
+    sockets.stream().filter(s -> !s.closing && now - s.lastFrame >= PING_TIMEOUT_MS).toList()
+        .forEach(s -> {
+          s.closing = true;
+          s.socket.close((short) 1000, "no ping");
+        });
+  }
+
+  /**
+   * One frame from a browser: register, unregister or ping. Nothing a browser sends reaches the
+   * event bus: send and publish are refused. Every frame takes a token of the socket's
+   * {@code frame} bucket; a socket that sends faster than a page ever does is a script, and is
+   * closed rather than answered frame by frame.
+   */
+  private void frame(SocketState state, Buffer data) {
+    if (state.closing) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    state.lastFrame = now;
+    if (!state.frames.tryTake(now)) {
       LOG.debug("a bridge socket sent frames over the limit: closed");
       state.closing = true;
-      state.socket.close(4029, "too many frames");
+      state.socket.close((short) 4029, "too many frames");
+      return;
     }
-    return true;
+    JsonObject message;
+    try {
+      message = new JsonObject(data);
+    } catch (RuntimeException e) {
+      error(state, "invalid_json");
+      return;
+    }
+    Object type = message.getValue("type");
+    if (type == null) {
+      error(state, "missing_type");
+      return;
+    }
+    if ("ping".equals(type)) {
+      Session session = state.socket.session();
+      if (session != null) {
+        session.setAccessed();
+      }
+      return;
+    }
+    Object address = message.getValue("address");
+    if (!(address instanceof String text)) {
+      error(state, "missing_address");
+      return;
+    }
+    switch (type.toString()) {
+      case "register" -> register(state, text);
+      case "unregister" -> {
+        if (state.grants.remove(text) != null) {
+          unsubscribe(state, text);
+        }
+      }
+      // browsers never talk to the server over the bridge
+      case "send", "publish" -> error(state, "rejected");
+      default -> error(state, "invalid_type");
+    }
   }
 
-  private static String address(BridgeEvent event) {
-    return event.getRawMessage() == null ? null : event.getRawMessage().getString("address");
+  private void error(SocketState state, String why) {
+    state.socket.write(Buffer.buffer(new JsonObject().put("type", "err").put("body", why).encode()));
   }
 
-  private void register(BridgeEvent event) {
-    SocketState state = sockets.get(event.socket());
-    var address = LiveAddress.parse(address(event));
-    if (state == null || address.isEmpty()) {
-      event.complete(false);
+  private void register(SocketState state, String text) {
+    var address = LiveAddress.parse(text);
+    if (address.isEmpty()) {
+      error(state, "access_denied"); // not an address a browser may register at all
+      return;
+    }
+    if (state.grants.size() >= MAX_ADDRESSES_PER_SOCKET) {
+      error(state, "max_handlers_reached");
       return;
     }
     if (!state.registrations.tryTake(System.currentTimeMillis())) {
       // a page registers a handful of addresses; a socket registering without end is a script
       LOG.debug("registration over the limit refused on a bridge socket");
-      event.complete(false);
+      error(state, "rejected");
       return;
     }
     ready.compose(v -> admit(state, address.get()))
         .onSuccess(grant -> {
           String key = grant.address().toString();
           if (!state.closing && state.grants.put(key, grant) == null) {
-            subscribers.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(state);
+            subscribe(state, key);
           }
-          event.complete(!state.closing);
         })
-        .onFailure(e -> event.complete(false));
+        .onFailure(e -> {
+          if (!state.closing) {
+            error(state, "rejected");
+          }
+        });
+  }
+
+  private void subscribe(SocketState state, String address) {
+    subscribers.computeIfAbsent(address, a -> {
+      consumers.put(a, vertx.eventBus().consumer(a, message -> published(a, message.body())));
+      return new java.util.HashSet<>();
+    }).add(state);
+  }
+
+  /**
+   * What was published on an address itself (a presence summary, without a number): encoded once
+   * and written to the sockets registered on it here.
+   */
+  private void published(String address, Object body) {
+    java.util.Set<SocketState> set = subscribers.get(address);
+    if (set == null || set.isEmpty()) {
+      return;
+    }
+    Buffer frame = Buffer.buffer(new JsonObject().put("type", "rec").put("address", address).put("body", body).encode());
+    for (SocketState state : set.toArray(SocketState[]::new)) {
+      deliver(state, address, frame);
+    }
   }
 
   /**
@@ -311,34 +485,14 @@ public final class LiveBridge {
     return decision.grant();
   }
 
-  private void receive(BridgeEvent event) {
-    SocketState state = sockets.get(event.socket());
-    JsonObject raw = event.getRawMessage();
-    String at = raw == null ? null : raw.getString("address");
-    if (state == null || at == null) {
-      event.complete(false);
-      return;
-    }
-    Object body = raw.getValue("body");
-    long epoch = body instanceof JsonObject json ? json.getLong("epoch", 0L) : 0L;
-    boolean waiting = !state.lastDelivery.isComplete() || !state.rechecks.isComplete() || epoch > applied;
-    if (!waiting) {
-      deliver(event, mayDeliver(state, at));
-      return;
-    }
-    Future<Boolean> previous = state.lastDelivery;
-    Future<Boolean> decision = previous.transform(x -> epoch > applied ? catchUp(epoch, null) : Future.succeededFuture())
-        // rechecks started by the catch-up are part of this wait: read the field only now
-        .transform(x -> state.rechecks)
-        .transform(x -> Future.succeededFuture(mayDeliver(state, at)));
-    state.lastDelivery = decision;
-    decision.onComplete(r -> deliver(event, r.succeeded() && r.result()));
-  }
-
   private void unsubscribe(SocketState state, String address) {
     java.util.Set<SocketState> set = subscribers.get(address);
     if (set != null && set.remove(state) && set.isEmpty()) {
       subscribers.remove(address);
+      MessageConsumer<Object> consumer = consumers.remove(address);
+      if (consumer != null) {
+        consumer.unregister();
+      }
     }
   }
 
@@ -372,7 +526,7 @@ public final class LiveBridge {
     JsonObject body = announced.getJsonObject("body");
     long epoch = body.getLong("epoch", 0L);
     SocketState[] targets = set.toArray(SocketState[]::new);
-    io.vertx.core.buffer.Buffer frame = io.vertx.core.buffer.Buffer.buffer(new JsonObject().put("type", "rec")
+    Buffer frame = Buffer.buffer(new JsonObject().put("type", "rec")
         .put("address", address).put("body", body).encode());
     // a narrowing this node has not applied yet is applied first, once for the whole fan-out
     Future<Void> narrowed = epoch > applied
@@ -381,7 +535,7 @@ public final class LiveBridge {
     narrowed.onComplete(x -> slice(address, frame, targets, 0));
   }
 
-  private void slice(String address, io.vertx.core.buffer.Buffer frame, SocketState[] targets, int from) {
+  private void slice(String address, Buffer frame, SocketState[] targets, int from) {
     int to = Math.min(targets.length, from + FAN_OUT_SLICE);
     for (int i = from; i < to; i++) {
       deliver(targets[i], address, frame);
@@ -393,7 +547,7 @@ public final class LiveBridge {
     }
   }
 
-  private void deliver(SocketState state, String address, io.vertx.core.buffer.Buffer frame) {
+  private void deliver(SocketState state, String address, Buffer frame) {
     if (state.lastDelivery.isComplete() && state.rechecks.isComplete()) {
       write(state, address, frame);
       return;
@@ -405,18 +559,36 @@ public final class LiveBridge {
     decision.onSuccess(allowed -> write(state, address, frame));
   }
 
-  private void write(SocketState state, String address, io.vertx.core.buffer.Buffer frame) {
-    if (mayDeliver(state, address)) {
-      stats.countDelivered();
-      state.socket.write(frame);
+  private void write(SocketState state, String address, Buffer frame) {
+    if (!mayDeliver(state, address)) {
+      return;
     }
+    if (state.socket.writeQueueFull()) {
+      // the page does not read what it is sent (or not as fast): bounded, then closed
+      long now = System.currentTimeMillis();
+      if (state.fullSince == 0) {
+        state.fullSince = now;
+      }
+      state.behind += frame.length();
+      if (state.behind > STALLED_BYTES || now - state.fullSince > STALLED_MS) {
+        stalled(state);
+        return;
+      }
+    }
+    stats.countDelivered();
+    state.socket.write(frame);
   }
 
-  private void deliver(BridgeEvent event, boolean allowed) {
-    if (allowed) {
-      stats.countDelivered();
-    }
-    event.complete(allowed);
+  /**
+   * Closes a socket that stopped reading: nothing more is queued for it, and the page, once it reads
+   * again, reconnects and catches up through {@code GET /live/events} as after any drop.
+   */
+  private void stalled(SocketState state) {
+    LOG.debug("a bridge socket stopped reading ({} bytes behind): closed", state.behind);
+    stats.countStalled();
+    state.closing = true;
+    List.copyOf(state.grants.keySet()).forEach(a -> unsubscribe(state, a));
+    state.socket.close(STALLED_CODE, "too slow");
   }
 
   private static boolean mayDeliver(SocketState state, String address) {
@@ -444,7 +616,7 @@ public final class LiveBridge {
       if (epochs.oldest() > from + 1) {
         // narrowings this instance missed were pruned: every grant is decided again
         LOG.info("narrowings {} to {} are no longer kept; re-checking every live subscription", from + 1, epochs.oldest() - 1);
-        sockets.values().forEach(s -> recheck(s, g -> true));
+        sockets.forEach(s -> recheck(s, g -> true));
         applied = epochs.oldest() - 1;
       }
       return log.narrowingsAfter(pool, applied, CATCH_UP_BATCH);
@@ -470,7 +642,7 @@ public final class LiveBridge {
     }
     applied = record.epoch();
     Narrowing n = record.narrowing();
-    sockets.values().forEach(state -> recheck(state, g -> n.touches(state.member, g.scopes())));
+    sockets.forEach(state -> recheck(state, g -> n.touches(state.member, g.scopes())));
   }
 
   /** Decides again the socket's grants that match; a socket that lost one is closed. */
@@ -504,15 +676,15 @@ public final class LiveBridge {
     }
     if (!state.closing) {
       state.closing = true;
-      state.socket.close(4001, "access changed");
+      state.socket.close((short) 4001, "access changed");
     }
   }
 
   private void closeAll(Long member) {
-    sockets.forEach((socket, state) -> {
+    sockets.forEach(state -> {
       if (member.equals(state.member) && !state.closing) {
         state.closing = true;
-        socket.close(4001, "access changed");
+        state.socket.close((short) 4001, "access changed");
       }
     });
   }

@@ -17,6 +17,7 @@ public final class LiveStats {
   private final LongAdder fetched = new LongAdder();
   private final LongAdder skipped = new LongAdder();
   private final LongAdder dropped = new LongAdder();
+  private final LongAdder stalled = new LongAdder();
 
   void countHeldBack() {
     heldBack.increment();
@@ -28,6 +29,15 @@ public final class LiveStats {
 
   void countSkipped() {
     skipped.increment();
+  }
+
+  void countStalled() {
+    stalled.increment();
+  }
+
+  /** Sockets closed because they stopped reading: their write queue stayed full ({@link LiveBridge}). */
+  public long stalled() {
+    return stalled.sum();
   }
 
   void countDropped() {

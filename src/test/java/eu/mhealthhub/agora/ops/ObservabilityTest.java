@@ -87,6 +87,10 @@ class ObservabilityTest {
     assertTrue(Pattern.compile("(?m)^vertx_pool_\\w+\\{[^}]*pool_type=\"sql\"").matcher(text).find(), "SQL pool figures");
     assertTrue(Pattern.compile("(?m)^agora_live_events_published_total\\{").matcher(text).find());
     assertTrue(Pattern.compile("(?m)^agora_live_sockets\\{").matcher(text).find());
+    for (String live : java.util.List.of("agora_live_events_held_back_total", "agora_live_events_fetched_total",
+        "agora_live_gaps_skipped_total", "agora_live_events_dropped_total", "agora_live_sockets_stalled_total")) {
+      assertTrue(Pattern.compile("(?m)^" + live + "\\{").matcher(text).find(), live);
+    }
     assertTrue(Pattern.compile("(?m)^agora_mail_outbox_due\\{").matcher(text).find());
     assertTrue(Pattern.compile("(?m)^jvm_memory_used_bytes\\{").matcher(text).find(), "JVM figures");
     assertTrue(Pattern.compile("(?m)^jvm_gc_").matcher(text).find(), "GC figures");
