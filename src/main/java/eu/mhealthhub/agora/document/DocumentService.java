@@ -120,9 +120,10 @@ public final class DocumentService {
 
   /** The document and its group, if the viewer may read the group; NOT_FOUND otherwise. */
   public Future<Located> locate(long documentId, Optional<Member> viewer) {
-    return repository.document(pool, documentId).compose(d -> d.isEmpty()
+    // the document and its group as the viewer sees it in one query; the group feature's read rule decides (issue 18)
+    return repository.documentForViewer(pool, documentId, viewer.map(Member::id).orElse(-1L)).compose(d -> d.isEmpty()
         ? Future.failedFuture(DomainException.notFound())
-        : groups.access(d.get().groupId(), viewer).map(g -> new Located(g, d.get())));
+        : groups.readable(d.get().group(), viewer).map(g -> new Located(g, d.get().document())));
   }
 
   /** One revision with its sections; NOT_FOUND for a revision that does not exist. */
@@ -199,7 +200,19 @@ public final class DocumentService {
 
   /** The posts and threads the document cites, with titles only where the viewer may read them. */
   public Future<List<Citation>> citations(Located at, Optional<Member> viewer) {
-    return repository.citationsOfDocument(pool, at.document().id()).compose(rows -> visible(rows, viewer, false));
+    // each cited thread's group comes with the citation, as the viewer sees it: the read rule needs no second wait
+    return repository.citationsForViewer(pool, at.document().id(), viewer.map(Member::id).orElse(-1L))
+        .compose(rows -> Future.all(rows.stream().map(r -> groups.readable(r.threadGroup(), viewer).map(true)
+                .otherwise(false)).toList())
+            .map(readable -> {
+              List<Citation> out = new ArrayList<>();
+              for (int i = 0; i < rows.size(); i++) {
+                Citation c = rows.get(i).citation();
+                out.add(readable.<Boolean>resultAt(i) ? c : new Citation(c.documentId(), c.documentTitle(), c.revision(),
+                    c.commentId(), c.sectionKey(), c.threadId(), c.postId(), null));
+              }
+              return out;
+            }));
   }
 
   /**

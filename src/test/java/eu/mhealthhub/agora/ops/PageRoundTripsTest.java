@@ -112,8 +112,8 @@ class PageRoundTripsTest {
     Cost member = cost("/members/" + handle);
     Cost search = cost("/search?q=reimbursement");
     assertThat(home.roundTrips()).as("home").isEqualTo(1);
-    assertThat(doc.roundTrips()).as("doc").isEqualTo(4);
-    assertThat(talkPage.roundTrips()).as("talkPage").isEqualTo(3);
+    assertThat(doc.roundTrips()).as("doc").isEqualTo(2);
+    assertThat(talkPage.roundTrips()).as("talkPage").isEqualTo(2);
     assertThat(member.roundTrips()).as("member").isEqualTo(3);
     assertThat(search.roundTrips()).as("search").isEqualTo(4);
   }
