@@ -80,6 +80,16 @@ final class DocumentRepository {
         FROM document_revisions r JOIN members a ON a.id = r.author_id JOIN members c ON c.id = r.committed_by
       """;
   private static final String REVISION = REVISION_COLUMNS + " WHERE r.document_id = $1 AND r.number = $2";
+  /**
+   * {@link #REVISION} without its body: the document page shows the sections, never the whole text, and a page's
+   * model is read, compared and hashed on every view (issue 18).
+   */
+  private static final String REVISION_SHOWN = """
+      SELECT r.document_id, r.number, r.author_id, a.display_name AS author, c.display_name AS committer, r.summary,
+             r.summary_html, '' AS body, r.proposal_id, r.created_at
+        FROM document_revisions r JOIN members a ON a.id = r.author_id JOIN members c ON c.id = r.committed_by
+       WHERE r.document_id = $1 AND r.number = $2
+      """;
   private static final String REVISIONS = REVISION_COLUMNS + " WHERE r.document_id = $1 ORDER BY r.number DESC";
   private static final String SECTIONS = """
       SELECT section_key, heading, source, html FROM document_sections
@@ -112,6 +122,14 @@ final class DocumentRepository {
       """;
   private static final String PROPOSAL = PROPOSAL_COLUMNS + " WHERE p.document_id = $1 AND p.id = $2";
   private static final String PROPOSALS = PROPOSAL_COLUMNS + " WHERE p.document_id = $1 ORDER BY p.status <> 'pending', p.id DESC";
+  /** {@link #PROPOSALS} as the document page lists them: who, when, from which revision; not their texts. */
+  private static final String PROPOSALS_SHOWN = """
+      SELECT p.id, p.document_id, p.base_revision, p.author_id, a.display_name AS author, '' AS rationale,
+             '' AS rationale_html, '' AS body, p.status, d.display_name AS decider, p.decided_at, p.decision_reason,
+             p.accepted_revision, p.created_at, a.handle AS author_handle, p.declaration_version
+        FROM document_proposals p JOIN members a ON a.id = p.author_id LEFT JOIN members d ON d.id = p.decided_by
+       WHERE p.document_id = $1 ORDER BY p.status <> 'pending', p.id DESC
+      """;
   private static final String INSERT_PROPOSAL = """
       INSERT INTO document_proposals (document_id, base_revision, author_id, rationale, rationale_html, body, client_token)
       VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -131,6 +149,15 @@ final class DocumentRepository {
         FROM document_comments c JOIN members a ON a.id = c.author_id LEFT JOIN members r ON r.id = c.resolved_by
       """;
   private static final String COMMENTS = COMMENT_COLUMNS + " WHERE c.document_id = $1 ORDER BY c.section_key, c.id";
+  /** {@link #COMMENTS} as the document page shows them: their HTML, not their source text. */
+  private static final String COMMENTS_SHOWN = """
+      SELECT c.id, c.document_id, c.section_key, c.revision, c.author_id, a.display_name AS author, '' AS body,
+             CASE WHEN c.held_for_review_at IS NULL THEN c.html ELSE '' END AS html,
+             c.disposition, c.disposition_reason, r.display_name AS resolver, c.resolved_at, c.created_at,
+             c.held_for_review_at IS NOT NULL AS held, a.handle AS author_handle, c.declaration_version
+        FROM document_comments c JOIN members a ON a.id = c.author_id LEFT JOIN members r ON r.id = c.resolved_by
+       WHERE c.document_id = $1 ORDER BY c.section_key, c.id
+      """;
   private static final String COMMENT = COMMENT_COLUMNS + " WHERE c.document_id = $1 AND c.id = $2";
   private static final String COMMENT_BY_ID = COMMENT_COLUMNS + " WHERE c.id = $1";
   // flags from several members hide a comment pending review
@@ -328,8 +355,17 @@ final class DocumentRepository {
   }
 
   Future<Optional<DocumentRevision>> revision(SqlClient db, long documentId, int number) {
+    return revision(db, REVISION, documentId, number);
+  }
+
+  /** {@link #revision} without the whole text (its sections only), for the document page. */
+  Future<Optional<DocumentRevision>> revisionShown(SqlClient db, long documentId, int number) {
+    return revision(db, REVISION_SHOWN, documentId, number);
+  }
+
+  private Future<Optional<DocumentRevision>> revision(SqlClient db, String sql, long documentId, int number) {
     // the revision and its sections are asked for together (one wait): a revision that does not exist has none
-    Future<Optional<DocumentRevision>> row = db.preparedQuery(REVISION).execute(Tuple.of(documentId, number))
+    Future<Optional<DocumentRevision>> row = db.preparedQuery(sql).execute(Tuple.of(documentId, number))
         .map(rows -> first(rows, DocumentRepository::revision));
     Future<List<Section>> sections = sections(db, documentId, number);
     return Future.all(row, sections).map(x -> row.result().map(found -> withSections(found, sections.result())));
@@ -388,6 +424,11 @@ final class DocumentRepository {
     return db.preparedQuery(PROPOSALS).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::proposal));
   }
 
+  /** {@link #PROPOSALS_SHOWN}: without their texts. */
+  Future<List<Proposal>> proposalsShown(SqlClient db, long documentId) {
+    return db.preparedQuery(PROPOSALS_SHOWN).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::proposal));
+  }
+
   Future<Optional<Long>> insertProposal(SqlClient db, long documentId, int base, long authorId, String rationale,
       String rationaleHtml, String body, String token) {
     return db.preparedQuery(INSERT_PROPOSAL).execute(Tuple.of(documentId, base, authorId, rationale, rationaleHtml, body)
@@ -407,6 +448,11 @@ final class DocumentRepository {
 
   Future<List<SectionComment>> comments(SqlClient db, long documentId) {
     return db.preparedQuery(COMMENTS).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::comment));
+  }
+
+  /** {@link #COMMENTS_SHOWN}: without their source texts. */
+  Future<List<SectionComment>> commentsShown(SqlClient db, long documentId) {
+    return db.preparedQuery(COMMENTS_SHOWN).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::comment));
   }
 
   Future<Optional<SectionComment>> comment(SqlClient db, long documentId, long commentId) {
