@@ -119,6 +119,18 @@ class PageRoundTripsTest {
   }
 
   @Test
+  @DisplayName("a document with a closed consensus round costs no more waits than one without (its rounds are read with the rest)")
+  void documentWithClosedRound() {
+    eu.mhealthhub.agora.rounds.RoundFixture f = new eu.mhealthhub.agora.rounds.RoundFixture(app, false);
+    long round = f.openRound(Map.of());
+    Response closed = f.moderator.post(app.url("/rounds/" + round + "/close"), Map.of("_csrf", app.csrf(f.moderator)));
+    assertThat(closed.status()).isEqualTo(303);
+    Cost doc = cost("/documents/" + f.documentId);
+    assertThat(doc.roundTrips()).isEqualTo(2);
+    assertThat(doc.statements()).isEqualTo(13);
+  }
+
+  @Test
   @DisplayName("without the metrics token a page says nothing of its database statements")
   void noTimingWithoutToken() {
     Response r = jonas.get(app.url("/groups/reimbursement"));
