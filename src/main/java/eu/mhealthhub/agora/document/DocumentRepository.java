@@ -33,6 +33,24 @@ final class DocumentRepository {
         FROM documents d
       """;
   private static final String BY_ID = DOCUMENT + " WHERE d.id = $1";
+  /**
+   * The document with its group and the viewer's role in it (the columns of the group feature's access query), so
+   * the read rule is decided on one query's answer: a document page costs one wait before its parts.
+   */
+  private static final String FOR_VIEWER = """
+      SELECT d.id, d.group_id, d.title, d.status, d.current_revision, d.adopted_revision, d.next_section,
+             d.created_at, d.updated_at, d.language,
+             (SELECT m.display_name FROM document_revisions r JOIN members m ON m.id = r.committed_by
+               WHERE r.document_id = d.id AND r.number = d.current_revision) AS last_editor,
+             (SELECT count(*) FROM document_endorsements e WHERE e.document_id = d.id) AS endorsements,
+             (SELECT count(*) FROM document_proposals p WHERE p.document_id = d.id AND p.status = 'pending') AS pending,
+             (SELECT count(*) FROM document_comments c WHERE c.document_id = d.id AND c.disposition IS NULL) AS open_comments,
+             g.slug AS group_slug, g.name AS group_name, g.purpose AS group_purpose, g.visibility AS group_visibility,
+             g.join_policy AS group_join_policy, g.archived_at IS NOT NULL AS group_archived,
+             (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS group_viewer_role
+        FROM documents d JOIN working_groups g ON g.id = d.group_id
+       WHERE d.id = $1
+      """;
   private static final String IN_GROUP = DOCUMENT + " WHERE d.group_id = $1 ORDER BY d.status = 'archived', d.updated_at DESC";
   private static final String INSERT_DOCUMENT = """
       INSERT INTO documents (group_id, title, created_by, client_token, language) VALUES ($1, $2, $3, $4, $5)
@@ -62,6 +80,16 @@ final class DocumentRepository {
         FROM document_revisions r JOIN members a ON a.id = r.author_id JOIN members c ON c.id = r.committed_by
       """;
   private static final String REVISION = REVISION_COLUMNS + " WHERE r.document_id = $1 AND r.number = $2";
+  /**
+   * {@link #REVISION} without its body: the document page shows the sections, never the whole text, and a page's
+   * model is read, compared and hashed on every view (issue 18).
+   */
+  private static final String REVISION_SHOWN = """
+      SELECT r.document_id, r.number, r.author_id, a.display_name AS author, c.display_name AS committer, r.summary,
+             r.summary_html, '' AS body, r.proposal_id, r.created_at
+        FROM document_revisions r JOIN members a ON a.id = r.author_id JOIN members c ON c.id = r.committed_by
+       WHERE r.document_id = $1 AND r.number = $2
+      """;
   private static final String REVISIONS = REVISION_COLUMNS + " WHERE r.document_id = $1 ORDER BY r.number DESC";
   private static final String SECTIONS = """
       SELECT section_key, heading, source, html FROM document_sections
@@ -94,6 +122,14 @@ final class DocumentRepository {
       """;
   private static final String PROPOSAL = PROPOSAL_COLUMNS + " WHERE p.document_id = $1 AND p.id = $2";
   private static final String PROPOSALS = PROPOSAL_COLUMNS + " WHERE p.document_id = $1 ORDER BY p.status <> 'pending', p.id DESC";
+  /** {@link #PROPOSALS} as the document page lists them: who, when, from which revision; not their texts. */
+  private static final String PROPOSALS_SHOWN = """
+      SELECT p.id, p.document_id, p.base_revision, p.author_id, a.display_name AS author, '' AS rationale,
+             '' AS rationale_html, '' AS body, p.status, d.display_name AS decider, p.decided_at, p.decision_reason,
+             p.accepted_revision, p.created_at, a.handle AS author_handle, p.declaration_version
+        FROM document_proposals p JOIN members a ON a.id = p.author_id LEFT JOIN members d ON d.id = p.decided_by
+       WHERE p.document_id = $1 ORDER BY p.status <> 'pending', p.id DESC
+      """;
   private static final String INSERT_PROPOSAL = """
       INSERT INTO document_proposals (document_id, base_revision, author_id, rationale, rationale_html, body, client_token)
       VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -113,6 +149,15 @@ final class DocumentRepository {
         FROM document_comments c JOIN members a ON a.id = c.author_id LEFT JOIN members r ON r.id = c.resolved_by
       """;
   private static final String COMMENTS = COMMENT_COLUMNS + " WHERE c.document_id = $1 ORDER BY c.section_key, c.id";
+  /** {@link #COMMENTS} as the document page shows them: their HTML, not their source text. */
+  private static final String COMMENTS_SHOWN = """
+      SELECT c.id, c.document_id, c.section_key, c.revision, c.author_id, a.display_name AS author, '' AS body,
+             CASE WHEN c.held_for_review_at IS NULL THEN c.html ELSE '' END AS html,
+             c.disposition, c.disposition_reason, r.display_name AS resolver, c.resolved_at, c.created_at,
+             c.held_for_review_at IS NOT NULL AS held, a.handle AS author_handle, c.declaration_version
+        FROM document_comments c JOIN members a ON a.id = c.author_id LEFT JOIN members r ON r.id = c.resolved_by
+       WHERE c.document_id = $1 ORDER BY c.section_key, c.id
+      """;
   private static final String COMMENT = COMMENT_COLUMNS + " WHERE c.document_id = $1 AND c.id = $2";
   private static final String COMMENT_BY_ID = COMMENT_COLUMNS + " WHERE c.id = $1";
   // flags from several members hide a comment pending review
@@ -163,7 +208,20 @@ final class DocumentRepository {
              t.group_id AS thread_group, d.group_id AS document_group
         FROM document_citations c JOIN documents d ON d.id = c.document_id JOIN threads t ON t.id = c.thread_id
       """;
-  private static final String CITATIONS_OF_DOCUMENT = CITATION_COLUMNS + " WHERE c.document_id = $1 ORDER BY c.id";
+  /**
+   * A document's citations with each cited thread's group as the viewer sees it (the access query's columns), so the
+   * document page decides which thread titles it may show without a second wait.
+   */
+  private static final String CITATIONS_FOR_VIEWER = """
+      SELECT c.document_id, d.title, c.revision, c.comment_id, c.section_key, c.thread_id, c.post_id, t.title AS thread_title,
+             t.group_id AS thread_group, d.group_id AS document_group,
+             g.slug AS group_slug, g.name AS group_name, g.purpose AS group_purpose, g.visibility AS group_visibility,
+             g.join_policy AS group_join_policy, g.archived_at IS NOT NULL AS group_archived,
+             (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS group_viewer_role
+        FROM document_citations c JOIN documents d ON d.id = c.document_id JOIN threads t ON t.id = c.thread_id
+        JOIN working_groups g ON g.id = t.group_id
+       WHERE c.document_id = $1 ORDER BY c.id
+      """;
   private static final String CITATIONS_OF_THREAD = CITATION_COLUMNS + " WHERE c.thread_id = $1 ORDER BY c.document_id, c.id";
   /** Sections each revision changed compared with the one before (added, edited or removed). */
   private static final String CHANGED_SECTIONS = """
@@ -214,6 +272,31 @@ final class DocumentRepository {
     return new CitationRow(new Citation(r.getLong("document_id"), r.getString("title"), r.getInteger("revision"),
         r.getLong("comment_id"), r.getInteger("section_key"), r.getLong("thread_id"), r.getLong("post_id"),
         r.getString("thread_title")), r.getLong("thread_group"), r.getLong("document_group"));
+  }
+
+  /** The columns {@link #FOR_VIEWER} and {@link #CITATIONS_FOR_VIEWER} read of a group: not yet checked against the policy. */
+  private static eu.mhealthhub.agora.group.WorkingGroup group(Row r, long id) {
+    return new eu.mhealthhub.agora.group.WorkingGroup(id, r.getString("group_slug"), r.getString("group_name"),
+        r.getString("group_purpose"), "closed".equals(r.getString("group_visibility")),
+        "open".equals(r.getString("group_join_policy")), r.getBoolean("group_archived"), 0, 0,
+        r.getString("group_viewer_role"), 0);
+  }
+
+  /** What {@link #FOR_VIEWER} reads: the group is not yet checked against the policy. */
+  record ForViewer(ConsensusDocument document, eu.mhealthhub.agora.group.WorkingGroup group) {}
+
+  /** The document with its group as the viewer ({@code viewerId}, -1 for a visitor) sees it, in one query. */
+  Future<Optional<ForViewer>> documentForViewer(SqlClient db, long id, long viewerId) {
+    return db.preparedQuery(FOR_VIEWER).execute(Tuple.of(id, viewerId)).map(rows -> first(rows,
+        r -> new ForViewer(document(r), group(r, r.getLong("group_id")))));
+  }
+
+  /** A citation with the cited thread's group as the viewer sees it: not yet checked against the policy. */
+  record CitationForViewer(Citation citation, eu.mhealthhub.agora.group.WorkingGroup threadGroup) {}
+
+  Future<List<CitationForViewer>> citationsForViewer(SqlClient db, long documentId, long viewerId) {
+    return db.preparedQuery(CITATIONS_FOR_VIEWER).execute(Tuple.of(documentId, viewerId)).map(rows -> list(rows,
+        r -> new CitationForViewer(citation(r).citation(), group(r, r.getLong("thread_group")))));
   }
 
   Future<Optional<ConsensusDocument>> document(SqlClient db, long id) {
@@ -272,10 +355,20 @@ final class DocumentRepository {
   }
 
   Future<Optional<DocumentRevision>> revision(SqlClient db, long documentId, int number) {
-    return db.preparedQuery(REVISION).execute(Tuple.of(documentId, number))
-        .map(rows -> first(rows, DocumentRepository::revision))
-        .compose(found -> found.isEmpty() ? Future.succeededFuture(found)
-            : sections(db, documentId, number).map(s -> Optional.of(withSections(found.get(), s))));
+    return revision(db, REVISION, documentId, number);
+  }
+
+  /** {@link #revision} without the whole text (its sections only), for the document page. */
+  Future<Optional<DocumentRevision>> revisionShown(SqlClient db, long documentId, int number) {
+    return revision(db, REVISION_SHOWN, documentId, number);
+  }
+
+  private Future<Optional<DocumentRevision>> revision(SqlClient db, String sql, long documentId, int number) {
+    // the revision and its sections are asked for together (one wait): a revision that does not exist has none
+    Future<Optional<DocumentRevision>> row = db.preparedQuery(sql).execute(Tuple.of(documentId, number))
+        .map(rows -> first(rows, DocumentRepository::revision));
+    Future<List<Section>> sections = sections(db, documentId, number);
+    return Future.all(row, sections).map(x -> row.result().map(found -> withSections(found, sections.result())));
   }
 
   private static DocumentRevision withSections(DocumentRevision r, List<Section> sections) {
@@ -331,6 +424,11 @@ final class DocumentRepository {
     return db.preparedQuery(PROPOSALS).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::proposal));
   }
 
+  /** {@link #PROPOSALS_SHOWN}: without their texts. */
+  Future<List<Proposal>> proposalsShown(SqlClient db, long documentId) {
+    return db.preparedQuery(PROPOSALS_SHOWN).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::proposal));
+  }
+
   Future<Optional<Long>> insertProposal(SqlClient db, long documentId, int base, long authorId, String rationale,
       String rationaleHtml, String body, String token) {
     return db.preparedQuery(INSERT_PROPOSAL).execute(Tuple.of(documentId, base, authorId, rationale, rationaleHtml, body)
@@ -350,6 +448,11 @@ final class DocumentRepository {
 
   Future<List<SectionComment>> comments(SqlClient db, long documentId) {
     return db.preparedQuery(COMMENTS).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::comment));
+  }
+
+  /** {@link #COMMENTS_SHOWN}: without their source texts. */
+  Future<List<SectionComment>> commentsShown(SqlClient db, long documentId) {
+    return db.preparedQuery(COMMENTS_SHOWN).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::comment));
   }
 
   Future<Optional<SectionComment>> comment(SqlClient db, long documentId, long commentId) {
@@ -427,10 +530,6 @@ final class DocumentRepository {
 
   static Tuple citationRow(long documentId, Integer revision, Long commentId, Integer sectionKey, long threadId, Long postId) {
     return Tuple.of(documentId, revision, commentId, sectionKey, threadId, postId);
-  }
-
-  Future<List<CitationRow>> citationsOfDocument(SqlClient db, long documentId) {
-    return db.preparedQuery(CITATIONS_OF_DOCUMENT).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::citation));
   }
 
   Future<List<CitationRow>> citationsOfThread(SqlClient db, long threadId) {

@@ -120,9 +120,10 @@ public final class DocumentService {
 
   /** The document and its group, if the viewer may read the group; NOT_FOUND otherwise. */
   public Future<Located> locate(long documentId, Optional<Member> viewer) {
-    return repository.document(pool, documentId).compose(d -> d.isEmpty()
+    // the document and its group as the viewer sees it in one query; the group feature's read rule decides (issue 18)
+    return repository.documentForViewer(pool, documentId, viewer.map(Member::id).orElse(-1L)).compose(d -> d.isEmpty()
         ? Future.failedFuture(DomainException.notFound())
-        : groups.access(d.get().groupId(), viewer).map(g -> new Located(g, d.get())));
+        : groups.readable(d.get().group(), viewer).map(g -> new Located(g, d.get().document())));
   }
 
   /** One revision with its sections; NOT_FOUND for a revision that does not exist. */
@@ -145,10 +146,39 @@ public final class DocumentService {
     Future<List<Proposal>> proposals = repository.proposals(pool, id);
     Future<List<Endorsement>> endorsements = repository.endorsements(pool, id, at.document().currentRevision());
     Future<List<StatusChange>> history = repository.statusHistory(pool, id);
-    Future<List<Citation>> citations = citations(at, viewer);
+    Future<List<Citation>> citations = citations(pool, at, viewer);
     return Future.all(rev, comments, proposals, endorsements, history, citations).map(all -> new View(at.group(),
         at.document(), rev.result(), comments.result(), proposals.result(), endorsements.result(), history.result(),
         citations.result()));
+  }
+
+  /** What the document page reads of the document: its {@link View} and which revisions changed each section. */
+  public record PageView(View view, Map<Integer, List<Integer>> changedSections) {}
+
+  /**
+   * What the document page shows, as {@link #view(Located, Optional, Integer)} with {@link #revisionsBySection}, but
+   * without the texts it does not show (the revision's whole body, proposals' bodies and rationales, comments'
+   * sources: less to read, and less to compare and hash for the page's shared shell on every view), and its nine
+   * statements pipelined on one connection: one wait for the pool instead of nine, which under load kept statements
+   * queued for a connection behind other requests' (issue 18).
+   */
+  public Future<PageView> pageView(Located at, Optional<Member> viewer, Integer revision) {
+    long id = at.document().id();
+    int number = revision == null ? at.document().currentRevision() : revision;
+    return pool.withConnection(conn -> {
+      // nothing fails before every statement answered: the connection goes back to the pool idle
+      Future<Optional<DocumentRevision>> rev = repository.revisionShown(conn, id, number);
+      Future<List<SectionComment>> comments = repository.commentsShown(conn, id);
+      Future<List<Proposal>> proposals = repository.proposalsShown(conn, id);
+      Future<List<Endorsement>> endorsements = repository.endorsements(conn, id, at.document().currentRevision());
+      Future<List<StatusChange>> history = repository.statusHistory(conn, id);
+      Future<List<Citation>> citations = citations(conn, at, viewer);
+      Future<Map<Integer, List<Integer>>> changed = revisionsBySection(conn, id);
+      return Future.all(List.of(rev, comments, proposals, endorsements, history, citations, changed)).map(all ->
+          new PageView(new View(at.group(), at.document(), rev.result().orElseThrow(DomainException::notFound),
+              comments.result(), proposals.result(),
+              endorsements.result(), history.result(), citations.result()), changed.result()));
+    });
   }
 
   /** Work too long for the event loop (word diffs of whole documents), on a worker thread. */
@@ -189,7 +219,11 @@ public final class DocumentService {
 
   /** The numbers of the revisions that changed each section: key to revisions, oldest first. */
   public Future<Map<Integer, List<Integer>>> revisionsBySection(Located at) {
-    return repository.changedSections(pool, at.document().id()).map(pairs -> {
+    return revisionsBySection(pool, at.document().id());
+  }
+
+  private Future<Map<Integer, List<Integer>>> revisionsBySection(io.vertx.sqlclient.SqlClient db, long documentId) {
+    return repository.changedSections(db, documentId).map(pairs -> {
       Map<Integer, List<Integer>> bySection = new HashMap<>();
       pairs.stream().sorted(java.util.Comparator.comparingInt(DocumentRepository.SectionChange::revision))
           .forEach(p -> bySection.computeIfAbsent(p.sectionKey(), k -> new ArrayList<>()).add(p.revision()));
@@ -199,7 +233,23 @@ public final class DocumentService {
 
   /** The posts and threads the document cites, with titles only where the viewer may read them. */
   public Future<List<Citation>> citations(Located at, Optional<Member> viewer) {
-    return repository.citationsOfDocument(pool, at.document().id()).compose(rows -> visible(rows, viewer, false));
+    return citations(pool, at, viewer);
+  }
+
+  private Future<List<Citation>> citations(io.vertx.sqlclient.SqlClient db, Located at, Optional<Member> viewer) {
+    // each cited thread's group comes with the citation, as the viewer sees it: the read rule needs no second wait
+    return repository.citationsForViewer(db, at.document().id(), viewer.map(Member::id).orElse(-1L))
+        .compose(rows -> Future.all(rows.stream().map(r -> groups.readable(r.threadGroup(), viewer).map(true)
+                .otherwise(false)).toList())
+            .map(readable -> {
+              List<Citation> out = new ArrayList<>();
+              for (int i = 0; i < rows.size(); i++) {
+                Citation c = rows.get(i).citation();
+                out.add(readable.<Boolean>resultAt(i) ? c : new Citation(c.documentId(), c.documentTitle(), c.revision(),
+                    c.commentId(), c.sectionKey(), c.threadId(), c.postId(), null));
+              }
+              return out;
+            }));
   }
 
   /**

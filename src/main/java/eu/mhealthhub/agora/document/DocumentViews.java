@@ -269,12 +269,11 @@ public final class DocumentViews {
   /** {@link #document(long, Optional, Integer)} of a document already located. */
   public Future<DocumentPage> document(Located at, Optional<Member> viewer, Integer revision) {
     long documentId = at.document().id();
-    Future<DocumentService.View> view = documents.view(at, viewer, revision);
-    Future<Map<Integer, List<Integer>>> changedSections = documents.revisionsBySection(at);
+    Future<DocumentService.PageView> page = documents.pageView(at, viewer, revision);
     Future<Boolean> watching = documents.watching(viewer, documentId);
-    return Future.all(view, changedSections, watching).map(all -> {
-      DocumentService.View v = view.result();
-      Map<Integer, List<Integer>> changed = changedSections.result();
+    return Future.all(page, watching).map(all -> {
+      DocumentService.View v = page.result().view();
+      Map<Integer, List<Integer>> changed = page.result().changedSections();
       ConsensusDocument d = v.document();
       Map<Integer, List<SectionComment>> bySection = new HashMap<>();
       v.comments().forEach(c -> bySection.computeIfAbsent(c.sectionKey(), k -> new ArrayList<>()).add(c));

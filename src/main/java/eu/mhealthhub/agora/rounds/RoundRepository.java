@@ -53,6 +53,24 @@ final class RoundRepository {
        WHERE p.round_id = $1 ORDER BY m.display_name, m.id""";
   static final String IS_PANELLIST = "SELECT 1 FROM round_panellists WHERE round_id = $1 AND member_id = $2";
 
+  /**
+   * The rounds of a document closed at $2 (the service's clock, the rule of {@link Round#closedAt}): what the
+   * document page's section outcomes read, with the two below, all sent at once.
+   */
+  private static final String CLOSED_OF_DOCUMENT = """
+      r.document_id = $1 AND (r.status = 'closed' OR (r.status = 'open' AND r.deadline <= $2))""";
+  /** The statements about a section of the closed rounds of a document. */
+  static final String SECTION_STATEMENTS_OF_DOCUMENT = """
+      SELECT s.id, s.round_id, s.position, s.section_key, s.revision, s.body, s.previous_id, s.reworded
+        FROM consensus_rounds r JOIN round_statements s ON s.round_id = r.id
+       WHERE s.section_key IS NOT NULL AND\s""" + CLOSED_OF_DOCUMENT + " ORDER BY s.round_id, s.position";
+  /** The ratings of those statements, without reasons (the outcome needs the figures only). */
+  static final String SECTION_RATINGS_OF_DOCUMENT = """
+      SELECT g.statement_id, g.member_id, g.rating, '' AS reason, g.recused, g.declaration_version
+        FROM consensus_rounds r JOIN round_ratings g ON g.round_id = r.id
+        JOIN round_statements s ON s.id = g.statement_id AND s.section_key IS NOT NULL
+       WHERE\s""" + CLOSED_OF_DOCUMENT;
+
   private static final String RATING_COLUMNS =
       "SELECT statement_id, member_id, rating, reason, recused, declaration_version FROM round_ratings";
   static final String RATINGS = RATING_COLUMNS + " WHERE round_id = $1";
@@ -165,6 +183,18 @@ final class RoundRepository {
 
   Future<List<Panellist>> groupMembers(SqlClient db, long groupId) {
     return db.preparedQuery(GROUP_MEMBERS).execute(Tuple.of(groupId)).map(rows -> all(rows, RoundRepository::panellist));
+  }
+
+  /** {@link #SECTION_STATEMENTS_OF_DOCUMENT}: by round, in their order. */
+  Future<List<Statement>> sectionStatementsOfDocument(SqlClient db, long documentId, Instant now) {
+    return db.preparedQuery(SECTION_STATEMENTS_OF_DOCUMENT).execute(Tuple.of(documentId, utc(now)))
+        .map(rows -> all(rows, RoundRepository::statement));
+  }
+
+  /** {@link #SECTION_RATINGS_OF_DOCUMENT}. */
+  Future<List<Rating>> sectionRatingsOfDocument(SqlClient db, long documentId, Instant now) {
+    return db.preparedQuery(SECTION_RATINGS_OF_DOCUMENT).execute(Tuple.of(documentId, utc(now)))
+        .map(rows -> all(rows, RoundRepository::rating));
   }
 
   Future<List<Statement>> statements(SqlClient db, long roundId) {

@@ -665,38 +665,40 @@ public final class RoundService {
   /** The document's rounds the viewer may see, and each section's outcome in the latest closed round that rated it. */
   public Future<DocumentRounds> ofDocument(long documentId, WorkingGroup group, Optional<Member> viewer) {
     Instant now = now();
-    return repository.ofDocument(pool, documentId).compose(rounds -> {
+    // the rounds, and the section statements and ratings of those closed now, all asked for at once (one wait,
+    // however many rounds: issue 18), then folded in the rounds' order so that a later round's outcome for a section
+    // replaces an earlier one's; statements of rounds the viewer may not see are read and left out
+    Future<List<Round>> all = repository.ofDocument(pool, documentId);
+    Future<List<Statement>> sectionStatements = repository.sectionStatementsOfDocument(pool, documentId, now);
+    Future<List<Rating>> sectionRatings = repository.sectionRatingsOfDocument(pool, documentId, now);
+    return Future.all(all, sectionStatements, sectionRatings).map(x -> {
+      List<Round> rounds = all.result();
       List<Round> visible = rounds.stream().filter(r -> RoundPolicy.canSee(viewer, group, r)).toList();
       List<Round> closed = visible.stream().filter(r -> r.closedAt(now)).toList();
-      // every closed round's statements and ratings are asked for at once (one wait, however many rounds), then
-      // folded in the rounds' order so that a later round's outcome for a section replaces an earlier one's
-      List<CompositeFuture> reads = closed.stream()
-          .map(r -> Future.all(repository.statements(pool, r.id()), repository.ratings(pool, r.id()))).toList();
-      Future<Map<Integer, SectionOutcome>> latest = Future.all(reads).map(done -> {
-        Map<Integer, SectionOutcome> map = new LinkedHashMap<>();
-        for (int i = 0; i < closed.size(); i++) {
-          Round r = closed.get(i);
-          CompositeFuture all = reads.get(i);
-          List<Statement> statements = all.resultAt(0);
-          List<Rating> ratings = all.resultAt(1);
-          for (Statement s : statements) {
-            if (s.sectionKey() != null) {
-              RatingStatistics st = stats(r, ratings, s.id());
-              ConsensusRule.Outcome o = r.rule().outcome(st);
-              boolean against = o == ConsensusRule.Outcome.AGAINST;
-              map.put(s.sectionKey(), new SectionOutcome(s.sectionKey(), r.id(), r.number(), o.code(), o.key(),
-                  RatingStatistics.format(st.median()), st.percent(st.atLeast(r.rule().forFrom())),
-                  against ? st.percent(st.atMost(r.rule().againstTo())) : st.percent(st.atLeast(r.rule().forFrom())),
-                  against ? r.scale().min() + "–" + r.rule().againstTo() : r.rule().forFrom() + "–" + r.scale().max()));
-            }
-          }
+      Map<Long, List<Statement>> statementsOf = sectionStatements.result().stream()
+          .collect(Collectors.groupingBy(Statement::roundId));
+      Map<Long, List<Rating>> ratingsOf = new java.util.HashMap<>();
+      Map<Long, Long> roundOfStatement = new java.util.HashMap<>();
+      sectionStatements.result().forEach(s -> roundOfStatement.put(s.id(), s.roundId()));
+      sectionRatings.result().forEach(r -> ratingsOf.computeIfAbsent(roundOfStatement.get(r.statementId()),
+          k -> new ArrayList<>()).add(r));
+      Map<Integer, SectionOutcome> map = new LinkedHashMap<>();
+      for (Round r : closed) {
+        List<Rating> ratings = ratingsOf.getOrDefault(r.id(), List.of());
+        for (Statement s : statementsOf.getOrDefault(r.id(), List.of())) {
+          RatingStatistics st = stats(r, ratings, s.id());
+          ConsensusRule.Outcome o = r.rule().outcome(st);
+          boolean against = o == ConsensusRule.Outcome.AGAINST;
+          map.put(s.sectionKey(), new SectionOutcome(s.sectionKey(), r.id(), r.number(), o.code(), o.key(),
+              RatingStatistics.format(st.median()), st.percent(st.atLeast(r.rule().forFrom())),
+              against ? st.percent(st.atMost(r.rule().againstTo())) : st.percent(st.atLeast(r.rule().forFrom())),
+              against ? r.scale().min() + "–" + r.rule().againstTo() : r.rule().forFrom() + "–" + r.scale().max()));
         }
-        return map;
-      });
+      }
       List<RoundPages.RoundLink> links = visible.stream().map(r -> r.closedAt(now)
           ? new RoundPages.RoundLink(r.id(), r.title(), r.number(), "rounds.status.closed", r.url() + "/results")
           : new RoundPages.RoundLink(r.id(), r.title(), r.number(), "rounds.status." + r.status(), r.url())).toList();
-      return latest.map(map -> new DocumentRounds(links, map, RoundPolicy.canManage(viewer, group)));
+      return new DocumentRounds(links, map, RoundPolicy.canManage(viewer, group));
     });
   }
 }

@@ -220,6 +220,11 @@ final class TalkRepository {
   private static final String FOLLOWUPS = """
       SELECT group_id, thread_id FROM talk_followups WHERE talk_id = $1 ORDER BY position
       """;
+  /** {@link #FOLLOWUPS} by the Talk's slug: asked for together with the Talk itself (one wait). */
+  private static final String FOLLOWUPS_BY_SLUG = """
+      SELECT f.group_id, f.thread_id FROM talk_followups f JOIN talks t ON t.id = f.talk_id
+       WHERE t.slug = $1 ORDER BY f.position
+      """;
   private static final String LOG = """
       INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail)
       VALUES ($1, $2, $3, $4, $5, $6)
@@ -545,6 +550,11 @@ final class TalkRepository {
   /** The follow-up threads, in the order they were chosen. */
   Future<List<FollowupThread>> followups(SqlClient db, long talkId) {
     return db.preparedQuery(FOLLOWUPS).execute(Tuple.of(talkId))
+        .map(rows -> list(rows, r -> new FollowupThread(r.getLong(0), r.getLong(1))));
+  }
+
+  Future<List<FollowupThread>> followupsBySlug(SqlClient db, String slug) {
+    return db.preparedQuery(FOLLOWUPS_BY_SLUG).execute(Tuple.of(slug))
         .map(rows -> list(rows, r -> new FollowupThread(r.getLong(0), r.getLong(1))));
   }
 

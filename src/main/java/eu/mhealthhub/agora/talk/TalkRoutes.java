@@ -130,7 +130,11 @@ public final class TalkRoutes {
               own.map(TalkRegistrations.Mine::waiting).orElse(false)));
           model.put("meta", TalkMeta.of(talk, publicUrl, messages(i18n, ctx).get("talk.meta.organizer")));
           return model;
-        }).onSuccess(model -> pages.render(ctx, "talk/show", model)).onFailure(ctx::fail);
+        })
+        // one shell for every viewer who sees the same Talk page (Pages.renderShared, as the thread, group and document
+        // pages: keyed by the whole model, which holds what is the viewer's own; their name, CSRF token, address and
+        // the forms' client token are holes filled per view): the Handlebars render was most of the page's Java CPU
+        .onSuccess(model -> pages.renderShared(ctx, "talk/show", model, "clientToken")).onFailure(ctx::fail);
   }
 
   private void calendar(RoutingContext ctx) {

@@ -159,7 +159,12 @@ public final class TalkService {
    * (the groups' names and the viewer's roles: {@code readableBy}, without every group's counts).
    */
   public Future<Room> room(String slug, Optional<Member> viewer) {
-    return find(slug).compose(talk -> Future.all(groups.readableBy(viewer), repository.followups(pool, talk.id()))
+    // the Talk, the groups the viewer may read and the Talk's follow-ups are asked for together (one wait, issue 18)
+    Future<Talk> found = find(slug);
+    Future<List<WorkingGroup>> readableGroups = groups.readableBy(viewer);
+    Future<List<TalkRepository.FollowupThread>> followupThreads = repository.followupsBySlug(pool, slug);
+    return Future.all(found, readableGroups, followupThreads).map(x -> found.result()).compose(talk -> Future.all(
+            readableGroups, followupThreads)
         .map(all -> {
           List<WorkingGroup> readable = all.resultAt(0);
           List<TalkRepository.FollowupThread> followups = all.resultAt(1);

@@ -64,9 +64,12 @@ class PageQueryPlansTest {
     PAGES.put("thread", List.of(t + "THREAD_FOR_VIEWER", t + "PAGE"));
     PAGES.put("group", List.of(g + "BY_SLUG", t + "IN_GROUP", t + "GROUP_LEVEL", g + "MODERATOR_MEMBERS"));
     PAGES.put("home", List.of(g + "HOME", k + "UPCOMING", k + "PAST"));
-    PAGES.put("document", List.of(d + "BY_ID", d + "STATUS_HISTORY", d + "ENDORSEMENTS"));
+    String r = "eu.mhealthhub.agora.rounds.RoundRepository#";
+    PAGES.put("document", List.of(d + "FOR_VIEWER", d + "REVISION_SHOWN", d + "SECTIONS", d + "COMMENTS_SHOWN",
+        d + "PROPOSALS_SHOWN", d + "STATUS_HISTORY", d + "ENDORSEMENTS", d + "CITATIONS_FOR_VIEWER", d + "CHANGED_SECTIONS",
+        r + "OF_DOCUMENT", r + "SECTION_STATEMENTS_OF_DOCUMENT", r + "SECTION_RATINGS_OF_DOCUMENT"));
     PAGES.put("member", List.of(m + "PROFILE", t + "BY_AUTHOR", g + "ACTIVE_ACCESS", g + "GROUPS_OF"));
-    PAGES.put("talk", List.of(k + "BY_SLUG", k + "FOLLOWUPS", k + "RECENT_MESSAGES", k + "QUESTIONS", g + "ACTIVE_ACCESS"));
+    PAGES.put("talk", List.of(k + "BY_SLUG", k + "FOLLOWUPS_BY_SLUG", k + "RECENT_MESSAGES", k + "QUESTIONS", g + "ACTIVE_ACCESS"));
   }
 
   /**
