@@ -64,6 +64,16 @@ class QueryShareTest {
   }
 
   @Test
+  @DisplayName("a word spelt as the posts' common lexemes, accents and case aside, is not looked up for 'did you mean'")
+  void speltWords() {
+    WordStatistics stats = new WordStatistics(100_000, Map.of("donnees", 0.01, "sante", 0.01), LEAST);
+    assertThat(SearchService.spelt("Données", stats)).isTrue();
+    assertThat(SearchService.spelt("santé", stats)).isTrue();
+    assertThat(SearchService.spelt("donnes", stats)).isFalse();
+    assertThat(SearchService.spelt("données", WordStatistics.UNKNOWN)).as("nothing known").isFalse();
+  }
+
+  @Test
   @DisplayName("statistics are read as pg_stats lays them out: a share per lexeme, then the least common share")
   void statistics() {
     WordStatistics s = WordStatistics.of(1000.0, new String[] {"a", "b"}, new Float[] {0.5f, 0.25f, 0.25f, 0.5f, 0f});
