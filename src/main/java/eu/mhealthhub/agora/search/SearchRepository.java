@@ -247,9 +247,10 @@ final class SearchRepository {
       """);
     sql.append("""
         band0 AS MATERIALIZED (
-          -- a word in few posts: all of them, read at once (when there are more than $15, the bands read them instead)
+          -- a word in few posts: all of them, read at once (when there are more than $15, the bands read them instead);
+          -- not read at all when $15 is negative (Plan.BANDS: the words are known to be in many posts)
           SELECT p.id, p.created_at, p.ctid FROM posts p, q
-           WHERE 'posts' = ANY($9::text[])
+           WHERE 'posts' = ANY($9::text[]) AND $15::int >= 0
              AND (p.search_vector || agora_post_tags(p.created_at, p.group_id))
                  @@ CASE WHEN q.grp IS NULL THEN q.query ELSE q.query && agora_tags_query(ARRAY[q.grp], false) END
              AND %s
@@ -324,6 +325,20 @@ final class SearchRepository {
       .replace("{REST}", "(SELECT n FROM rest)")
       .replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "$1 @@ q.query")
       .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "ts_rank($1, q.query)");
+  /**
+   * Search with words, every matching post read in one pass of the words' own index (V044) and counted: no
+   * bands ({@link Plan#ONE_PASS}). The statement with the bands has a plan of some 800 lines, which PostgreSQL
+   * sets up on every execution, used or not: about 1 ms of a 2.7 ms multi-word search. A phrase's candidates
+   * are rechecked against the stored vector, not against the tags' index expression built for each of them.
+   */
+  static final String SEARCH_ONE_PASS = matches().replace("{BANDS}", "").replace("{POSTS}", """
+              SELECT 'post', p.id, 0, p.created_at, NULL::real, p.ctid
+                FROM posts p, q
+               WHERE 'posts' = ANY($9::text[]) AND $14::int IS NOT NULL AND $15::int IS NOT NULL
+                 AND p.search_vector @@ q.query AND %s
+      """.formatted(POST_FILTER)).replace("{REST}", "0")
+      .replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "$1 @@ q.query")
+      .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "ts_rank($1, q.query)");
   /** Filters without words (all of an author's posts, say): everything the filters allow, newest first. */
   static final String FILTER = matches().replace("{BANDS}", "").replace("{POSTS}", """
               SELECT 'post', p.id, 0, p.created_at, NULL::real, p.ctid
@@ -333,12 +348,22 @@ final class SearchRepository {
       .replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "true")
       .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "1.0::real");
 
-  /** For the transaction of one search only. */
-  private static final String GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan";
+  /** Whether the query has any word to match (punctuation or emoji alone have none), and the query as text. */
+  private static final String WORDS = """
+      SELECT numnode(x.query) > 0 AS words, x.query::text AS query
+        FROM (SELECT agora_search_query($1::text, $2::text) AS query) x
+      """;
 
-  /** Whether the query has any word to match (punctuation or emoji alone have none). */
-  private static final String HAS_WORDS = """
-      SELECT numnode(agora_search_query($1::text, $2::text)) > 0
+  /**
+   * What the planner's statistics say of the posts' words (ANALYZE): how many posts there are, their most
+   * common lexemes and the share of posts each is in, and the share of the least common of those (the entry
+   * after the last lexeme's). No row of statistics before the posts were first analysed.
+   */
+  private static final String WORD_STATISTICS = """
+      SELECT c.reltuples AS posts, s.most_common_elems::text::text[] AS lexemes, s.most_common_elem_freqs AS shares
+        FROM pg_class c
+        LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = 'posts' AND s.attname = 'search_vector'
+       WHERE c.oid = 'posts'::regclass
       """;
 
   private static final String MEMBER_BY_HANDLE = "SELECT id FROM members WHERE lower(handle) = $1";
@@ -404,9 +429,71 @@ final class SearchRepository {
   /** A page of hits, and how many there are in all. */
   record Found(List<SearchHit> hits, long total) {}
 
-  Future<Boolean> hasWords(SqlClient db, String readerLanguage, String text) {
-    return db.preparedQuery(HAS_WORDS).execute(Tuple.of(readerLanguage, text))
-        .map(rows -> rows.iterator().next().getBoolean(0));
+  /**
+   * How a search with words reads the posts. Every plan gives the same results, the same count and the same
+   * order; they differ in what they cost for words in few or many posts.
+   */
+  enum Plan {
+    /** No words, filters only ({@link #FILTER}). */
+    FILTERS,
+    /** Every match read in one pass of the words' index ({@link #SEARCH_ONE_PASS}): words in few posts. */
+    ONE_PASS,
+    /** Up to {@link #READ_AT_ONCE} read in one pass, the bands beyond ({@link #SEARCH}): when it is not known. */
+    PASS_THEN_BANDS,
+    /** The bands from the newest month, without the first pass ({@link #SEARCH}, $15 = -1): words in many posts. */
+    BANDS
+  }
+
+  /**
+   * A query's words as the planner's statistics see them: {@code any} when it has a word to match, and how many
+   * posts it is expected to match ({@code expected}, negative when the posts were never analysed).
+   */
+  record Words(boolean any, double expected) {
+
+    static final Words NONE = new Words(false, -1);
+
+    /** The words of {@code query} (PostgreSQL's text of a tsquery), expected as {@code statistics} say. */
+    static Words of(String query, WordStatistics statistics) {
+      return new Words(true, statistics.known() ? statistics.posts() * QueryShare.of(query, statistics.common(),
+          statistics.least()) : -1);
+    }
+
+    /**
+     * A query expected in more than this many posts is read by the bands alone: the first pass would read
+     * {@link #READ_AT_ONCE} + 1 of them only to find that the bands are needed. Four times {@link #READ_AT_ONCE}
+     * so that a reader who may read a quarter of the posts still has more than that many matches.
+     */
+    static final int FREQUENT = 4 * READ_AT_ONCE;
+
+    /**
+     * The plan for these words: one pass when few posts are expected (or no posts are searched), the bands
+     * alone when many are and nothing narrows the search to fewer (a group, author, dates, watched threads),
+     * otherwise the first pass and then the bands if needed, as when nothing is known.
+     */
+    Plan plan(boolean posts, boolean narrowed) {
+      if (!any) {
+        return Plan.FILTERS;
+      }
+      if (!posts || (expected >= 0 && expected <= READ_AT_ONCE)) {
+        return Plan.ONE_PASS;
+      }
+      return expected > FREQUENT && !narrowed ? Plan.BANDS : Plan.PASS_THEN_BANDS;
+    }
+  }
+
+  /** Whether the query has words, and the query as text (for {@link Words#of}); null when it has none. */
+  Future<String> words(SqlClient db, String readerLanguage, String text) {
+    return db.preparedQuery(WORDS).execute(Tuple.of(readerLanguage, text)).map(rows -> {
+      Row r = rows.iterator().next();
+      return r.getBoolean("words") ? r.getString("query") : null;
+    });
+  }
+
+  Future<WordStatistics> wordStatistics(SqlClient db) {
+    return db.preparedQuery(WORD_STATISTICS).execute().map(rows -> {
+      Row r = rows.iterator().next();
+      return WordStatistics.of(r.getDouble("posts"), r.getArrayOfStrings("lexemes"), r.getArrayOfFloats("shares"));
+    });
   }
 
   Future<Optional<Long>> memberByHandle(SqlClient db, String handle) {
@@ -414,19 +501,24 @@ final class SearchRepository {
   }
 
   /**
-   * With words, the statement runs with its generic plan: planning it for each query's values cost
-   * about 4 ms, more than executing it, and the values change nothing a plan could use (the query
-   * is matched through the GIN indexes either way). Without words (filters alone) an author or date
-   * filter is worth a plan of its own, so PostgreSQL chooses.
+   * One statement, no transaction around it. PostgreSQL plans a prepared statement's first five executions on
+   * each connection for their values and then settles on its generic plan when that costs no more than their
+   * average plus planning them: for the statements with words it does (pg_prepared_statements showed 5 custom
+   * and then only generic plans, rare words first or frequent ones), so the generic plan no longer needs
+   * {@code SET LOCAL plan_cache_mode} in a transaction of its own, three round trips more per search. Without
+   * words (filters alone) an author or date filter is worth a plan of its own, and PostgreSQL chooses so too.
    */
-  Future<Found> search(Pool pool, boolean words, String text, Scope scope, int limit, int offset) {
+  Future<Found> search(Pool pool, Plan plan, String text, Scope scope, int limit, int offset) {
     Tuple args = Tuple.from(new Object[] {scope.readerLanguage(), text, scope.groups().toArray(new Long[0]),
         scope.moderated().toArray(new Long[0]), scope.authorId(), utc(scope.from()), utc(scope.until()),
         scope.watcherId(), scope.kinds().toArray(new String[0]), limit, offset, scope.groupFiltered(), RANKED, COUNTED,
-        READ_AT_ONCE});
-    Future<RowSet<Row>> found = words
-        ? pool.withTransaction(db -> db.query(GENERIC_PLAN).execute().compose(set -> db.preparedQuery(SEARCH).execute(args)))
-        : pool.preparedQuery(FILTER).execute(args);
+        plan == Plan.BANDS ? -1 : READ_AT_ONCE});
+    String sql = switch (plan) {
+      case FILTERS -> FILTER;
+      case ONE_PASS -> SEARCH_ONE_PASS;
+      case PASS_THEN_BANDS, BANDS -> SEARCH;
+    };
+    Future<RowSet<Row>> found = pool.preparedQuery(sql).execute(args);
     return found.map(rows -> {
       List<SearchHit> hits = new ArrayList<>();
       long total = 0;

@@ -47,6 +47,14 @@ public record Snippet(List<Part> parts) {
     List<int[]> words = new ArrayList<>();
     List<Integer> hits = new ArrayList<>();
     java.util.BitSet hit = new java.util.BitSet();
+    // the first letters of the lexemes (ASCII): a word that starts with another ASCII letter or digit cannot
+    // match, and is not folded (folding every word was most of the time spent here)
+    boolean[] firsts = new boolean[128];
+    for (String lexeme : lexemes) {
+      if (!lexeme.isEmpty() && lexeme.charAt(0) < 128) {
+        firsts[lexeme.charAt(0)] = true;
+      }
+    }
     int i = 0;
     int n = text.length();
     while (i < n) {
@@ -56,10 +64,12 @@ public record Snippet(List<Part> parts) {
         continue;
       }
       int start = i;
-      while (i < n && Character.isLetterOrDigit(text.codePointAt(i))) {
-        i += Character.charCount(text.codePointAt(i));
+      while (i < n && Character.isLetterOrDigit(c = text.codePointAt(i))) {
+        i += Character.charCount(c);
       }
-      if (!lexemes.isEmpty() && matches(fold(text.substring(start, i)), lexemes)) {
+      char first = text.charAt(start);
+      boolean candidate = first >= 128 || firsts[Character.toLowerCase(first)];
+      if (candidate && !lexemes.isEmpty() && matches(fold(text.substring(start, i)), lexemes)) {
         hits.add(words.size());
         hit.set(words.size());
       }

@@ -14,11 +14,19 @@ import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Fixtures;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
+import eu.mhealthhub.agora.AppConfig.DatabaseSettings;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -36,6 +44,7 @@ class SearchBandsTest {
   private static String slug;
   private static String marker;
   private static long thread;
+  private static long group;
 
   @BeforeAll
   static void posts() {
@@ -44,7 +53,7 @@ class SearchBandsTest {
     reader = new Browser();
     app.signInNew(reader, "Bands Reader", Fixtures.unique("bands-reader") + "@example.org");
     slug = Fixtures.unique("bands");
-    long group = Fixtures.group(slug, false, true);
+    group = Fixtures.group(slug, false, true);
     Fixtures.member(group, authorId, "member");
     marker = word("bd");
     thread = startThread(app, author, slug, "Bands " + marker, "Opening " + marker, "english");
@@ -129,6 +138,51 @@ class SearchBandsTest {
     assertEquals(SearchResults.COUNTED, found.getLong("total"));
     assertTrue(found.getBoolean("more"));
     assertEquals(newestPosts(range, SearchRepository.RANKED), new HashSet<>(allResults(query)));
+  }
+
+  @Test
+  @DisplayName("every plan (one pass, first pass then bands, bands alone) finds, counts and orders the same results")
+  void plansAgree() throws Exception {
+    DatabaseSettings db = TestDatabase.settings();
+    Vertx vertx = Vertx.vertx();
+    Pool pool = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost(db.host()).setPort(db.port())
+        .setDatabase(db.name()).setUser(db.user()).setPassword(db.password())).using(vertx).build();
+    try {
+      SearchRepository repository = new SearchRepository();
+      Instant from = Instant.now().minus(Duration.ofDays(1000));
+      Instant until = Instant.now().minus(Duration.ofDays(250));
+      List<String> all = List.of("posts", "threads", "documents", "talks");
+      // all 261 posts; a phrase; the group filter; a date range of about 150 posts (between ranked and read at once)
+      List<SearchRepository.Scope> scopes = List.of(
+          new SearchRepository.Scope("english", List.of(group), List.of(), null, null, null, null, all, false),
+          new SearchRepository.Scope("english", List.of(group), List.of(), null, null, null, null, List.of("posts"), true),
+          new SearchRepository.Scope("english", List.of(group), List.of(), null, from, until, null, all, false));
+      for (String text : List.of(marker, "\"about " + marker + "\"")) {
+        for (SearchRepository.Scope scope : scopes) {
+          List<String> expected = null;
+          for (SearchRepository.Plan plan : List.of(SearchRepository.Plan.ONE_PASS, SearchRepository.Plan.PASS_THEN_BANDS,
+              SearchRepository.Plan.BANDS)) {
+            List<String> found = new ArrayList<>();
+            for (int offset = 0; offset < SearchRepository.RANKED; offset += 20) {
+              SearchRepository.Found page = repository.search(pool, plan, text, scope, 20, offset)
+                  .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+              // the count as shown: exact up to 100, "more than 100" beyond
+              found.add("total " + Math.min(page.total(), SearchResults.COUNTED + 1));
+              page.hits().forEach(h -> found.add(h.url() + " " + h.snippet().text()));
+            }
+            assertThat(found).as("%s, %s, %s", text, scope, plan).hasSizeGreaterThan(5 + 20);
+            if (expected == null) {
+              expected = found;
+            } else {
+              assertEquals(expected, found, text + ", " + scope + ": " + plan + " against one pass");
+            }
+          }
+        }
+      }
+    } finally {
+      pool.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
