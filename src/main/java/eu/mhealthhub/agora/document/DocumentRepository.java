@@ -22,22 +22,22 @@ final class DocumentRepository {
   private static final String COMMENT_AUTHOR = "SELECT author_id, section_key FROM document_comments WHERE id = $1 AND document_id = $2";
   private static final String DOCUMENT_GROUPS = "SELECT id, group_id FROM documents WHERE id = ANY($1)";
 
-  /** A document's columns, as {@code DocumentViews} reads them. */
+  /** A document's columns, as {@code DocumentViews} reads them (a select list, not a statement). */
   private static final String COLUMNS = """
-      SELECT d.id, d.group_id, d.title, d.status, d.current_revision, d.adopted_revision, d.next_section,
+      d.id, d.group_id, d.title, d.status, d.current_revision, d.adopted_revision, d.next_section,
              d.created_at, d.updated_at, d.language,
              (SELECT m.display_name FROM document_revisions r JOIN members m ON m.id = r.committed_by
                WHERE r.document_id = d.id AND r.number = d.current_revision) AS last_editor,
              (SELECT count(*) FROM document_endorsements e WHERE e.document_id = d.id) AS endorsements,
              (SELECT count(*) FROM document_proposals p WHERE p.document_id = d.id AND p.status = 'pending') AS pending,
              (SELECT count(*) FROM document_comments c WHERE c.document_id = d.id AND c.disposition IS NULL) AS open_comments""";
-  private static final String DOCUMENT = COLUMNS + "\n  FROM documents d\n";
+  private static final String DOCUMENT = "SELECT " + COLUMNS + "\n  FROM documents d\n";
   private static final String BY_ID = DOCUMENT + " WHERE d.id = $1";
   /**
    * The document with its group and the viewer's role in it (the columns of the group feature's access query), so
    * the read rule is decided on one query's answer: a document page costs one wait before its parts.
    */
-  private static final String FOR_VIEWER = COLUMNS + """
+  private static final String FOR_VIEWER = "SELECT " + COLUMNS + """
       ,
              g.slug AS group_slug, g.name AS group_name, g.purpose AS group_purpose, g.visibility AS group_visibility,
              g.join_policy AS group_join_policy, g.archived_at IS NOT NULL AS group_archived,
