@@ -63,8 +63,12 @@ class ModerationStoryTest {
 
   @AfterAll
   static void stop() throws Exception {
-    client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    nodes.close();
+    if (client != null) {
+      client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (nodes != null) {
+      nodes.close();
+    }
   }
 
   private record Person(Browser browser, long id, String name, String email) {

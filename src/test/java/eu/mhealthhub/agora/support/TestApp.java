@@ -139,6 +139,21 @@ public final class TestApp implements AutoCloseable {
   /** A clustered {@link Pair}, each node with {@code overrides} added to its environment. */
   public static Pair clustered(Map<String, String> overrides) {
     shared();
+    // A port found free may be taken before it is bound (the first node's Hazelcast connects out from an ephemeral
+    // port, which can be the one picked for the second node): try again with new ports, and never leave the first
+    // node running when the second cannot start (it would go on claiming the shared database's jobs and mail).
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return clusteredOnce(overrides);
+      } catch (IllegalStateException e) {
+        if (attempt == 3 || e.getMessage() == null || !e.getMessage().contains("already in use")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Pair clusteredOnce(Map<String, String> overrides) {
     int port1 = freePort();
     int port2 = freePort();
     int hz1 = freePort();
@@ -150,7 +165,12 @@ public final class TestApp implements AutoCloseable {
     Map<String, String> env2 = new HashMap<>(overrides);
     env2.putAll(Map.of("AGORA_CLUSTER_MEMBERS", members, "AGORA_CLUSTER_PORT", Integer.toString(hz2), "AGORA_PUBLIC_URL", publicUrl));
     TestApp first = start(port1, env1, Clock.systemUTC(), r -> { });
-    return new Pair(first, start(port2, env2, Clock.systemUTC(), r -> { }), hz1);
+    try {
+      return new Pair(first, start(port2, env2, Clock.systemUTC(), r -> { }), hz1);
+    } catch (RuntimeException e) {
+      first.close();
+      throw e;
+    }
   }
 
   public static int freePort() {
