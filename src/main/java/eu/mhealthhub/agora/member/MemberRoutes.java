@@ -244,7 +244,7 @@ public final class MemberRoutes {
           .putHeader("Content-Disposition", "inline; filename=\"avatar-" + size + "." + a.extension() + "\"")
           .putHeader("X-Content-Type-Options", "nosniff")
           .putHeader("Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox")
-          .putHeader("Cache-Control", a.version().equals(asked) ? "public, max-age=31536000, immutable" : "public, no-cache")
+          .putHeader("Cache-Control", a.version().equals(asked) ? eu.mhealthhub.agora.web.Assets.IMMUTABLE : "public, no-cache")
           .putHeader("ETag", etag);
       if (etag.equals(cached)) {
         ctx.response().setStatusCode(304).end();

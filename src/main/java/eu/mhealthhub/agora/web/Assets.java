@@ -45,7 +45,8 @@ public final class Assets {
   static final String SOCKJS = "vendor/sockjs/sockjs.min.js";
   private static final String SOCKJS_SOURCE = "META-INF/resources/webjars/sockjs-client/1.6.1/dist/sockjs.min.js";
   /** A year, the longest browsers honour. */
-  static final String IMMUTABLE = "public, max-age=31536000, immutable";
+  /** For a response whose address carries its content version: cached a year, never revalidated. */
+  public static final String IMMUTABLE = "public, max-age=31536000, immutable";
   /** For the plain names: a release reaches those who linked them within minutes. */
   static final String SHORT = "public, max-age=300";
 
