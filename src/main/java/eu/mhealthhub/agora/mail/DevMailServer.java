@@ -15,9 +15,14 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The SMTP server Agora runs inside itself when AGORA_SMTP_URL is not set (the one-command start):
@@ -35,6 +40,8 @@ public final class DevMailServer {
   public record HeaderLine(String name, String value) {}
 
   private final GreenMail greenMail;
+  /** The number of every message seen so far, by {@link #key}; guarded by {@code this}. */
+  private final Map<String, Integer> numbers = new HashMap<>();
 
   private DevMailServer(GreenMail greenMail) {
     this.greenMail = greenMail;
@@ -57,20 +64,65 @@ public final class DevMailServer {
     return greenMail.getSmtp().getPort();
   }
 
-  /** Every message received since the start, oldest first, numbered from 1. Blocking (it parses MIME). */
+  /**
+   * Every message received since the start, oldest first, numbered from 1. Blocking (it parses MIME).
+   * A message keeps its number for the server's life: GreenMail lists its messages mailbox by mailbox, so a
+   * message to an older mailbox would otherwise shift the numbers of everything received after it, and a
+   * {@code /dev/mail/<n>} link shown a moment ago would open another message.
+   */
   public List<Received> received() {
-    MimeMessage[] messages = greenMail.getReceivedMessages();
-    List<Received> list = new ArrayList<>(messages.length);
-    for (int i = 0; i < messages.length; i++) {
-      list.add(read(i + 1, messages[i]));
-    }
+    List<Received> list = new ArrayList<>();
+    numbered().forEach((number, m) -> list.add(read(number, m)));
     return list;
   }
 
   /** The n-th message (from 1), if there is one. Blocking. */
   public Optional<Received> received(int number) {
-    MimeMessage[] messages = greenMail.getReceivedMessages();
-    return number < 1 || number > messages.length ? Optional.empty() : Optional.of(read(number, messages[number - 1]));
+    return Optional.ofNullable(numbered().get(number)).map(m -> read(number, m));
+  }
+
+  /**
+   * GreenMail's messages by number: those numbered before keep their number, and those seen for the first time are
+   * numbered after them in the order they were received.
+   */
+  private synchronized SortedMap<Integer, MimeMessage> numbered() {
+    SortedMap<Integer, MimeMessage> byNumber = new TreeMap<>();
+    List<Map.Entry<String, MimeMessage>> unseen = new ArrayList<>();
+    Map<String, Integer> occurrences = new HashMap<>();
+    for (MimeMessage m : greenMail.getReceivedMessages()) {
+      String base = key(m);
+      String key = base + "#" + occurrences.merge(base, 1, Integer::sum);
+      Integer number = numbers.get(key);
+      if (number != null) {
+        byNumber.put(number, m);
+      } else {
+        unseen.add(Map.entry(key, m));
+      }
+    }
+    unseen.sort(Comparator.comparing(e -> receivedAt(e.getValue())));
+    for (Map.Entry<String, MimeMessage> e : unseen) {
+      int number = numbers.size() + 1;
+      numbers.put(e.getKey(), number);
+      byNumber.put(number, e.getValue());
+    }
+    return byNumber;
+  }
+
+  /** What identifies a received message: its Message-ID, recipients and arrival (one message may reach several mailboxes). */
+  private static String key(MimeMessage m) {
+    try {
+      return m.getMessageID() + "\n" + String.join(",", addresses(m.getAllRecipients())) + "\n" + receivedAt(m);
+    } catch (MessagingException e) {
+      return "unreadable";
+    }
+  }
+
+  private static Instant receivedAt(MimeMessage m) {
+    try {
+      return m.getReceivedDate() == null ? Instant.EPOCH : m.getReceivedDate().toInstant();
+    } catch (MessagingException e) {
+      return Instant.EPOCH;
+    }
   }
 
   public void stop() {
