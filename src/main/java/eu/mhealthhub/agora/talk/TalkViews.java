@@ -276,7 +276,7 @@ public final class TalkViews {
       Future<List<RoomMessage>> messages = talks.messages(room.talk(), 0);
       Future<Boolean> following = talks.following(viewer, room.talk().id());
       Future<T> extra = alongside.apply(room.talk());
-      return Future.all(questions, messages, following, extra).map(all -> new WithExtra<>(RoomPage.of(room, viewer,
+      return Future.all(questions, messages, following, extra).map(done -> new WithExtra<>(RoomPage.of(room, viewer,
           questionsView(room, viewer, questions.result(), newest, all), messages.result()).followed(following.result()),
           extra.result()));
     });
