@@ -152,8 +152,9 @@ class TalkPageSizeTest {
     growTo(Math.max(300, (int) TestDatabase.count("SELECT count(*) FROM talk_questions WHERE talk_id = ?", talkId)));
     TestDatabase.update("UPDATE talk_questions SET votes = 1000 WHERE talk_id = ? AND status = 'pending'", talkId);
     long merged = TestDatabase.count("SELECT min(id) FROM talk_questions WHERE talk_id = ? AND status = 'visible'", talkId);
-    TestDatabase.update("UPDATE talk_questions SET status = 'merged', votes = 2000 WHERE id = ?", merged);
     long held = TestDatabase.count("SELECT max(id) FROM talk_questions WHERE talk_id = ? AND status = 'visible'", talkId);
+    TestDatabase.update("UPDATE talk_questions SET status = 'merged', merged_into = ?, votes = 2000 WHERE id = ?", held,
+        merged);
     TestDatabase.update("UPDATE talk_questions SET status = 'hidden', held_for_review_at = now(), votes = 1500 WHERE id = ?", held);
     try {
       Document page = Jsoup.parse(new Browser().get(app.url("/talks/" + slug)).body());
@@ -166,8 +167,9 @@ class TalkPageSizeTest {
       assertTrue(page.select("#questions li").stream().noneMatch(li -> li.attr("data-votes").equals("1000")),
           "no one else's pending question");
     } finally {
-      TestDatabase.update("UPDATE talk_questions SET status = 'visible', held_for_review_at = NULL, votes = 0 WHERE id IN (?, ?)",
-          merged, held);
+      TestDatabase.update("""
+          UPDATE talk_questions SET status = 'visible', merged_into = NULL, held_for_review_at = NULL, votes = 0
+           WHERE id IN (?, ?)""", merged, held);
       TestDatabase.update("UPDATE talk_questions SET votes = 0 WHERE talk_id = ? AND status = 'pending'", talkId);
     }
   }
