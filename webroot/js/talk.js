@@ -66,7 +66,9 @@ function start(live) {
     if (!questions) {
       return Promise.resolve();
     }
-    var url = presenter ? '/talks/' + slug + '/presenter/questions' : '/talks/' + slug + '/room/questions?sort=' + sort;
+    // a reader who asked for every question keeps every question; otherwise the first ones, as the page shows
+    var all = questions.querySelector('ol[data-all]') ? '&questions=all' : '';
+    var url = presenter ? '/talks/' + slug + '/presenter/questions' : '/talks/' + slug + '/room/questions?sort=' + sort + all;
     return fetch(url, { credentials: 'same-origin' })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {

@@ -9,9 +9,11 @@ import eu.mhealthhub.agora.document.DocumentEvents.Endorsement;
 import eu.mhealthhub.agora.document.DocumentEvents.StatusChange;
 import eu.mhealthhub.agora.document.DocumentRevision.Section;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -74,16 +76,6 @@ final class DocumentRepository {
         FROM document_revisions r JOIN members a ON a.id = r.author_id JOIN members c ON c.id = r.committed_by
       """;
   private static final String REVISION = REVISION_COLUMNS + " WHERE r.document_id = $1 AND r.number = $2";
-  /**
-   * {@link #REVISION} without its body: the document page shows the sections, never the whole text, and a page's
-   * model is read, compared and hashed on every view (issue 18).
-   */
-  private static final String REVISION_SHOWN = """
-      SELECT r.document_id, r.number, r.author_id, a.display_name AS author, c.display_name AS committer, r.summary,
-             r.summary_html, '' AS body, r.proposal_id, r.created_at
-        FROM document_revisions r JOIN members a ON a.id = r.author_id JOIN members c ON c.id = r.committed_by
-       WHERE r.document_id = $1 AND r.number = $2
-      """;
   private static final String REVISIONS = REVISION_COLUMNS + " WHERE r.document_id = $1 ORDER BY r.number DESC";
   private static final String SECTIONS = """
       SELECT section_key, heading, source, html FROM document_sections
@@ -116,14 +108,6 @@ final class DocumentRepository {
       """;
   private static final String PROPOSAL = PROPOSAL_COLUMNS + " WHERE p.document_id = $1 AND p.id = $2";
   private static final String PROPOSALS = PROPOSAL_COLUMNS + " WHERE p.document_id = $1 ORDER BY p.status <> 'pending', p.id DESC";
-  /** {@link #PROPOSALS} as the document page lists them: who, when, from which revision; not their texts. */
-  private static final String PROPOSALS_SHOWN = """
-      SELECT p.id, p.document_id, p.base_revision, p.author_id, a.display_name AS author, '' AS rationale,
-             '' AS rationale_html, '' AS body, p.status, d.display_name AS decider, p.decided_at, p.decision_reason,
-             p.accepted_revision, p.created_at, a.handle AS author_handle, p.declaration_version
-        FROM document_proposals p JOIN members a ON a.id = p.author_id LEFT JOIN members d ON d.id = p.decided_by
-       WHERE p.document_id = $1 ORDER BY p.status <> 'pending', p.id DESC
-      """;
   private static final String INSERT_PROPOSAL = """
       INSERT INTO document_proposals (document_id, base_revision, author_id, rationale, rationale_html, body, client_token)
       VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -143,15 +127,6 @@ final class DocumentRepository {
         FROM document_comments c JOIN members a ON a.id = c.author_id LEFT JOIN members r ON r.id = c.resolved_by
       """;
   private static final String COMMENTS = COMMENT_COLUMNS + " WHERE c.document_id = $1 ORDER BY c.section_key, c.id";
-  /** {@link #COMMENTS} as the document page shows them: their HTML, not their source text. */
-  private static final String COMMENTS_SHOWN = """
-      SELECT c.id, c.document_id, c.section_key, c.revision, c.author_id, a.display_name AS author, '' AS body,
-             CASE WHEN c.held_for_review_at IS NULL THEN c.html ELSE '' END AS html,
-             c.disposition, c.disposition_reason, r.display_name AS resolver, c.resolved_at, c.created_at,
-             c.held_for_review_at IS NOT NULL AS held, a.handle AS author_handle, c.declaration_version
-        FROM document_comments c JOIN members a ON a.id = c.author_id LEFT JOIN members r ON r.id = c.resolved_by
-       WHERE c.document_id = $1 ORDER BY c.section_key, c.id
-      """;
   private static final String COMMENT = COMMENT_COLUMNS + " WHERE c.document_id = $1 AND c.id = $2";
   private static final String COMMENT_BY_ID = COMMENT_COLUMNS + " WHERE c.id = $1";
   // flags from several members hide a comment pending review
@@ -230,6 +205,56 @@ final class DocumentRepository {
        WHERE r.document_id = $1
       """;
 
+  /**
+   * Everything the document page shows of a document but its rounds and the viewer's watch, in one statement (it was
+   * eight, each costing PostgreSQL more to start than to answer: issue 18): the revision $2 without its whole body, its
+   * sections, the comments without their sources, the proposals without their texts, the endorsements, the status
+   * history, the sections each revision changed, and the citations with each cited thread's group as the viewer ($3,
+   * -1 for a visitor) sees it. Each list is a JSON array of positional arrays, read back by {@link #pageShown}.
+   */
+  private static final String PAGE_SHOWN = """
+      SELECT
+        (SELECT json_build_array(r.author_id, a.display_name, c.display_name, r.summary, r.summary_html, r.proposal_id,
+                                 r.created_at)
+           FROM document_revisions r JOIN members a ON a.id = r.author_id JOIN members c ON c.id = r.committed_by
+          WHERE r.document_id = $1 AND r.number = $2) AS revision,
+        (SELECT json_agg(json_build_array(s.section_key, s.heading, s.source, s.html) ORDER BY s.position)
+           FROM document_sections s WHERE s.document_id = $1 AND s.revision = $2) AS sections,
+        (SELECT json_agg(json_build_array(c.id, c.section_key, c.revision, c.author_id, a.display_name,
+                    CASE WHEN c.held_for_review_at IS NULL THEN c.html ELSE '' END, c.disposition, c.disposition_reason,
+                    r.display_name, c.resolved_at, c.created_at, c.held_for_review_at IS NOT NULL, a.handle,
+                    c.declaration_version) ORDER BY c.section_key, c.id)
+           FROM document_comments c JOIN members a ON a.id = c.author_id LEFT JOIN members r ON r.id = c.resolved_by
+          WHERE c.document_id = $1) AS comments,
+        (SELECT json_agg(json_build_array(p.id, p.base_revision, p.author_id, a.display_name, p.status, d.display_name,
+                    p.decided_at, p.decision_reason, p.accepted_revision, p.created_at, a.handle, p.declaration_version)
+                    ORDER BY p.status <> 'pending', p.id DESC)
+           FROM document_proposals p JOIN members a ON a.id = p.author_id LEFT JOIN members d ON d.id = p.decided_by
+          WHERE p.document_id = $1) AS proposals,
+        (SELECT json_agg(json_build_array(e.member_id, m.display_name, m.handle, e.revision, e.created_at,
+                    CASE WHEN m.erased_at IS NULL THEN e.declaration_version END) ORDER BY e.revision DESC, e.created_at)
+           FROM document_endorsements e JOIN members m ON m.id = e.member_id
+          WHERE e.document_id = $1) AS endorsements,
+        (SELECT json_agg(json_build_array(s.from_status, s.to_status, s.revision, m.display_name, s.note, s.created_at)
+                    ORDER BY s.id)
+           FROM document_status_changes s JOIN members m ON m.id = s.member_id
+          WHERE s.document_id = $1) AS history,
+        (SELECT json_agg(json_build_array(r.number, k.section_key))
+           FROM document_revisions r
+           CROSS JOIN LATERAL (
+             SELECT COALESCE(n.section_key, o.section_key) AS section_key
+               FROM (SELECT section_key, source FROM document_sections WHERE document_id = r.document_id AND revision = r.number) n
+               FULL JOIN (SELECT section_key, source FROM document_sections WHERE document_id = r.document_id AND revision = r.number - 1) o
+                 ON o.section_key = n.section_key
+              WHERE n.source IS DISTINCT FROM o.source) k
+          WHERE r.document_id = $1) AS changed,
+        (SELECT json_agg(json_build_array(c.revision, c.comment_id, c.section_key, c.thread_id, c.post_id, t.title,
+                    t.group_id, g.slug, g.name, g.purpose, g.visibility, g.join_policy, g.archived_at IS NOT NULL,
+                    (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $3)) ORDER BY c.id)
+           FROM document_citations c JOIN threads t ON t.id = c.thread_id JOIN working_groups g ON g.id = t.group_id
+          WHERE c.document_id = $1) AS citations
+      """;
+
   private static ConsensusDocument document(Row r) {
     return new ConsensusDocument(r.getLong("id"), r.getLong("group_id"), r.getString("title"), DocumentStatus.of(r.getString("status")),
         r.getInteger("current_revision"), r.getInteger("adopted_revision"), r.getInteger("next_section"),
@@ -293,6 +318,68 @@ final class DocumentRepository {
         r -> new CitationForViewer(citation(r).citation(), group(r, r.getLong("thread_group")))));
   }
 
+  /**
+   * What {@link #PAGE_SHOWN} reads: the revision (empty when it does not exist) with its sections, and the lists, the
+   * citations' groups not yet checked against the policy.
+   */
+  record Shown(Optional<DocumentRevision> revision, List<SectionComment> comments, List<Proposal> proposals,
+      List<Endorsement> endorsements, List<StatusChange> history, List<SectionChange> changed,
+      List<CitationForViewer> citations) {}
+
+  /**
+   * The document page's lists in one statement ({@link #PAGE_SHOWN}); {@code current} is the document's current
+   * revision (endorsements of older ones are outdated), {@code title} the document's, which every citation carries.
+   */
+  Future<Shown> pageShown(SqlClient db, long documentId, int number, int current, String title, long viewerId) {
+    return db.preparedQuery(PAGE_SHOWN).execute(Tuple.of(documentId, number, viewerId)).map(rows -> {
+      Row r = rows.iterator().next();
+      JsonArray rev = (JsonArray) r.getValue("revision");
+      List<DocumentRevision.Section> sections = json(r, "sections", a -> new DocumentRevision.Section(a.getInteger(0),
+          a.getBoolean(1), a.getString(2), a.getString(3)));
+      Optional<DocumentRevision> revision = rev == null ? Optional.empty() : Optional.of(new DocumentRevision(documentId,
+          number, rev.getLong(0), rev.getString(1), rev.getString(2), rev.getString(3), rev.getString(4), "",
+          rev.getLong(5), jsonInstant(rev, 6), sections));
+      List<SectionComment> comments = json(r, "comments", a -> new SectionComment(a.getLong(0), documentId,
+          a.getInteger(1), a.getInteger(2), a.getLong(3), a.getString(4), "", a.getString(5), a.getString(6),
+          a.getString(7), a.getString(8), jsonInstant(a, 9), jsonInstant(a, 10), a.getBoolean(11), a.getString(12),
+          a.getInteger(13)));
+      List<Proposal> proposals = json(r, "proposals", a -> new Proposal(a.getLong(0), documentId, a.getInteger(1),
+          a.getLong(2), a.getString(3), "", "", "", a.getString(4), a.getString(5), jsonInstant(a, 6), a.getString(7),
+          a.getInteger(8), jsonInstant(a, 9), a.getString(10), a.getInteger(11)));
+      List<Endorsement> endorsements = json(r, "endorsements", a -> new Endorsement(a.getLong(0), a.getString(1),
+          a.getString(2), a.getInteger(3), jsonInstant(a, 4), a.getInteger(3) < current, a.getInteger(5)));
+      List<StatusChange> history = json(r, "history", a -> new StatusChange(
+          a.getString(0) == null ? null : DocumentStatus.of(a.getString(0)), DocumentStatus.of(a.getString(1)),
+          a.getInteger(2), a.getString(3), a.getString(4), jsonInstant(a, 5)));
+      List<SectionChange> changed = json(r, "changed", a -> new SectionChange(a.getInteger(0), a.getInteger(1)));
+      List<CitationForViewer> citations = json(r, "citations", a -> new CitationForViewer(new Citation(documentId,
+          title, a.getInteger(0), a.getLong(1), a.getInteger(2), a.getLong(3), a.getLong(4), a.getString(5)),
+          new eu.mhealthhub.agora.group.WorkingGroup(a.getLong(6), a.getString(7), a.getString(8), a.getString(9),
+              "closed".equals(a.getString(10)), "open".equals(a.getString(11)), a.getBoolean(12), 0, 0,
+              a.getString(13), 0)));
+      return new Shown(revision, comments, proposals, endorsements, history, changed, citations);
+    });
+  }
+
+  /** A JSON array column of positional arrays, each read by {@code read}; empty for SQL null (no rows). */
+  private static <T> List<T> json(Row r, String column, java.util.function.Function<JsonArray, T> read) {
+    JsonArray all = (JsonArray) r.getValue(column);
+    if (all == null) {
+      return List.of();
+    }
+    List<T> list = new ArrayList<>(all.size());
+    for (int i = 0; i < all.size(); i++) {
+      list.add(read.apply(all.getJsonArray(i)));
+    }
+    return list;
+  }
+
+  /** A {@code timestamptz} inside JSON (ISO 8601 with its offset), null for null. */
+  private static Instant jsonInstant(JsonArray a, int i) {
+    String text = a.getString(i);
+    return text == null ? null : java.time.OffsetDateTime.parse(text).toInstant();
+  }
+
   Future<Optional<ConsensusDocument>> document(SqlClient db, long id) {
     return db.preparedQuery(BY_ID).execute(Tuple.of(id)).map(rows -> first(rows, DocumentRepository::document));
   }
@@ -350,11 +437,6 @@ final class DocumentRepository {
 
   Future<Optional<DocumentRevision>> revision(SqlClient db, long documentId, int number) {
     return revision(db, REVISION, documentId, number);
-  }
-
-  /** {@link #revision} without the whole text (its sections only), for the document page. */
-  Future<Optional<DocumentRevision>> revisionShown(SqlClient db, long documentId, int number) {
-    return revision(db, REVISION_SHOWN, documentId, number);
   }
 
   private Future<Optional<DocumentRevision>> revision(SqlClient db, String sql, long documentId, int number) {
@@ -418,11 +500,6 @@ final class DocumentRepository {
     return db.preparedQuery(PROPOSALS).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::proposal));
   }
 
-  /** {@link #PROPOSALS_SHOWN}: without their texts. */
-  Future<List<Proposal>> proposalsShown(SqlClient db, long documentId) {
-    return db.preparedQuery(PROPOSALS_SHOWN).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::proposal));
-  }
-
   Future<Optional<Long>> insertProposal(SqlClient db, long documentId, int base, long authorId, String rationale,
       String rationaleHtml, String body, String token) {
     return db.preparedQuery(INSERT_PROPOSAL).execute(Tuple.of(documentId, base, authorId, rationale, rationaleHtml, body)
@@ -442,11 +519,6 @@ final class DocumentRepository {
 
   Future<List<SectionComment>> comments(SqlClient db, long documentId) {
     return db.preparedQuery(COMMENTS).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::comment));
-  }
-
-  /** {@link #COMMENTS_SHOWN}: without their source texts. */
-  Future<List<SectionComment>> commentsShown(SqlClient db, long documentId) {
-    return db.preparedQuery(COMMENTS_SHOWN).execute(Tuple.of(documentId)).map(rows -> list(rows, DocumentRepository::comment));
   }
 
   Future<Optional<SectionComment>> comment(SqlClient db, long documentId, long commentId) {

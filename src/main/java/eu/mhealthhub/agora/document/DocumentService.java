@@ -158,27 +158,27 @@ public final class DocumentService {
   /**
    * What the document page shows, as {@link #view(Located, Optional, Integer)} with {@link #revisionsBySection}, but
    * without the texts it does not show (the revision's whole body, proposals' bodies and rationales, comments'
-   * sources: less to read, and less to compare and hash for the page's shared shell on every view), and its nine
-   * statements pipelined on one connection: one wait for the pool instead of nine, which under load kept statements
-   * queued for a connection behind other requests' (issue 18).
+   * sources: less to read, and less to compare and hash for the page's shared shell on every view), all of it in one
+   * statement ({@code DocumentRepository.PAGE_SHOWN}): its eight statements cost PostgreSQL more to start than to
+   * answer (issue 18).
    */
   public Future<PageView> pageView(Located at, Optional<Member> viewer, Integer revision) {
-    long id = at.document().id();
-    int number = revision == null ? at.document().currentRevision() : revision;
-    return pool.withConnection(conn -> {
-      // nothing fails before every statement answered: the connection goes back to the pool idle
-      Future<Optional<DocumentRevision>> rev = repository.revisionShown(conn, id, number);
-      Future<List<SectionComment>> comments = repository.commentsShown(conn, id);
-      Future<List<Proposal>> proposals = repository.proposalsShown(conn, id);
-      Future<List<Endorsement>> endorsements = repository.endorsements(conn, id, at.document().currentRevision());
-      Future<List<StatusChange>> history = repository.statusHistory(conn, id);
-      Future<List<Citation>> citations = citations(conn, at, viewer);
-      Future<Map<Integer, List<Integer>>> changed = revisionsBySection(conn, id);
-      return Future.all(List.of(rev, comments, proposals, endorsements, history, citations, changed)).map(all ->
-          new PageView(new View(at.group(), at.document(), rev.result().orElseThrow(DomainException::notFound),
-              comments.result(), proposals.result(),
-              endorsements.result(), history.result(), citations.result()), changed.result()));
-    });
+    ConsensusDocument d = at.document();
+    int number = revision == null ? d.currentRevision() : revision;
+    return repository.pageShown(pool, d.id(), number, d.currentRevision(), d.title(),
+        viewer.map(Member::id).orElse(-1L)).map(shown -> {
+          // each cited thread's group came with the citation, as the viewer sees it: the group feature's read rule
+          List<Citation> citations = new ArrayList<>();
+          for (DocumentRepository.CitationForViewer c : shown.citations()) {
+            Citation cited = c.citation();
+            citations.add(GroupPolicy.canRead(viewer, c.threadGroup()) ? cited : new Citation(cited.documentId(),
+                cited.documentTitle(), cited.revision(), cited.commentId(), cited.sectionKey(), cited.threadId(),
+                cited.postId(), null));
+          }
+          return new PageView(new View(at.group(), d, shown.revision().orElseThrow(DomainException::notFound),
+              shown.comments(), shown.proposals(), shown.endorsements(), shown.history(), List.copyOf(citations)),
+              bySection(shown.changed()));
+        });
   }
 
   /** Work too long for the event loop (word diffs of whole documents), on a worker thread. */
@@ -223,12 +223,15 @@ public final class DocumentService {
   }
 
   private Future<Map<Integer, List<Integer>>> revisionsBySection(io.vertx.sqlclient.SqlClient db, long documentId) {
-    return repository.changedSections(db, documentId).map(pairs -> {
-      Map<Integer, List<Integer>> bySection = new HashMap<>();
-      pairs.stream().sorted(java.util.Comparator.comparingInt(DocumentRepository.SectionChange::revision))
-          .forEach(p -> bySection.computeIfAbsent(p.sectionKey(), k -> new ArrayList<>()).add(p.revision()));
-      return bySection;
-    });
+    return repository.changedSections(db, documentId).map(DocumentService::bySection);
+  }
+
+  /** The revisions that changed each section, oldest first, from every (revision, section) pair. */
+  private static Map<Integer, List<Integer>> bySection(List<DocumentRepository.SectionChange> pairs) {
+    Map<Integer, List<Integer>> bySection = new HashMap<>();
+    pairs.stream().sorted(java.util.Comparator.comparingInt(DocumentRepository.SectionChange::revision))
+        .forEach(p -> bySection.computeIfAbsent(p.sectionKey(), k -> new ArrayList<>()).add(p.revision()));
+    return bySection;
   }
 
   /** The posts and threads the document cites, with titles only where the viewer may read them. */

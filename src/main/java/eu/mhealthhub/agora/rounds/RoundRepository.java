@@ -54,22 +54,26 @@ final class RoundRepository {
   static final String IS_PANELLIST = "SELECT 1 FROM round_panellists WHERE round_id = $1 AND member_id = $2";
 
   /**
-   * The rounds of a document closed at $2 (the service's clock, the rule of {@link Round#closedAt}): what the
-   * document page's section outcomes read, with the two below, all sent at once.
+   * A document's rounds, each closed one at $2 (the service's clock, the rule of {@link Round#closedAt}) with its section statements (without their texts) and their ratings
+   * (without reasons: the outcome needs the figures only) as JSON arrays of positional arrays: the document page's
+   * rounds in one statement, not three (issue 18); a document without rounds answers no row.
    */
-  private static final String CLOSED_OF_DOCUMENT = """
-      r.document_id = $1 AND (r.status = 'closed' OR (r.status = 'open' AND r.deadline <= $2))""";
-  /** The statements about a section of the closed rounds of a document. */
-  static final String SECTION_STATEMENTS_OF_DOCUMENT = """
-      SELECT s.id, s.round_id, s.position, s.section_key, s.revision, s.body, s.previous_id, s.reworded
-        FROM consensus_rounds r JOIN round_statements s ON s.round_id = r.id
-       WHERE s.section_key IS NOT NULL AND\s""" + CLOSED_OF_DOCUMENT + " ORDER BY s.round_id, s.position";
-  /** The ratings of those statements, without reasons (the outcome needs the figures only). */
-  static final String SECTION_RATINGS_OF_DOCUMENT = """
-      SELECT g.statement_id, g.member_id, g.rating, '' AS reason, g.recused, g.declaration_version
-        FROM consensus_rounds r JOIN round_ratings g ON g.round_id = r.id
-        JOIN round_statements s ON s.id = g.statement_id AND s.section_key IS NOT NULL
-       WHERE\s""" + CLOSED_OF_DOCUMENT;
+  static final String OF_DOCUMENT_WITH_SECTIONS = """
+      SELECT r.id, r.document_id, r.group_id, d.title AS document_title, r.number, r.previous_round_id, r.title,
+             r.status, r.scale, r.panel_kind, r.for_share, r.for_from, r.for_median, r.against_share, r.against_to,
+             r.deadline, r.show_raters, r.reasons_required, r.hide_interim, r.balance_threshold, r.created_at,
+             r.opened_at, r.closed_at,
+             CASE WHEN r.status = 'closed' OR (r.status = 'open' AND r.deadline <= $2) THEN
+               (SELECT json_agg(json_build_array(s.id, s.position, s.section_key, s.revision, s.previous_id, s.reworded)
+                                ORDER BY s.position)
+                  FROM round_statements s WHERE s.round_id = r.id AND s.section_key IS NOT NULL) END AS section_statements,
+             CASE WHEN r.status = 'closed' OR (r.status = 'open' AND r.deadline <= $2) THEN
+               (SELECT json_agg(json_build_array(g.statement_id, g.member_id, g.rating, g.recused, g.declaration_version))
+                  FROM round_ratings g JOIN round_statements s ON s.id = g.statement_id AND s.section_key IS NOT NULL
+                 WHERE g.round_id = r.id) END AS section_ratings
+        FROM consensus_rounds r JOIN documents d ON d.id = r.document_id
+       WHERE r.document_id = $1 ORDER BY r.number, r.id
+      """;
 
   private static final String RATING_COLUMNS =
       "SELECT statement_id, member_id, rating, reason, recused, declaration_version FROM round_ratings";
@@ -185,16 +189,28 @@ final class RoundRepository {
     return db.preparedQuery(GROUP_MEMBERS).execute(Tuple.of(groupId)).map(rows -> all(rows, RoundRepository::panellist));
   }
 
-  /** {@link #SECTION_STATEMENTS_OF_DOCUMENT}: by round, in their order. */
-  Future<List<Statement>> sectionStatementsOfDocument(SqlClient db, long documentId, Instant now) {
-    return db.preparedQuery(SECTION_STATEMENTS_OF_DOCUMENT).execute(Tuple.of(documentId, utc(now)))
-        .map(rows -> all(rows, RoundRepository::statement));
-  }
+  /** A round with the section statements and ratings {@link #OF_DOCUMENT_WITH_SECTIONS} read (none unless closed). */
+  record WithSections(Round round, List<Statement> statements, List<Rating> ratings) {}
 
-  /** {@link #SECTION_RATINGS_OF_DOCUMENT}. */
-  Future<List<Rating>> sectionRatingsOfDocument(SqlClient db, long documentId, Instant now) {
-    return db.preparedQuery(SECTION_RATINGS_OF_DOCUMENT).execute(Tuple.of(documentId, utc(now)))
-        .map(rows -> all(rows, RoundRepository::rating));
+  /** {@link #OF_DOCUMENT_WITH_SECTIONS}: the document's rounds in order, closed ones at {@code now} with their sections. */
+  Future<List<WithSections>> ofDocumentWithSections(SqlClient db, long documentId, Instant now) {
+    return db.preparedQuery(OF_DOCUMENT_WITH_SECTIONS).execute(Tuple.of(documentId, utc(now))).map(rows -> all(rows, r -> {
+      long roundId = r.getLong("id");
+      List<Statement> statements = new ArrayList<>();
+      io.vertx.core.json.JsonArray s = (io.vertx.core.json.JsonArray) r.getValue("section_statements");
+      for (int i = 0; s != null && i < s.size(); i++) {
+        io.vertx.core.json.JsonArray a = s.getJsonArray(i);
+        statements.add(new Statement(a.getLong(0), roundId, a.getInteger(1), a.getInteger(2), a.getInteger(3), "",
+            a.getLong(4), a.getBoolean(5)));
+      }
+      List<Rating> ratings = new ArrayList<>();
+      io.vertx.core.json.JsonArray g = (io.vertx.core.json.JsonArray) r.getValue("section_ratings");
+      for (int i = 0; g != null && i < g.size(); i++) {
+        io.vertx.core.json.JsonArray a = g.getJsonArray(i);
+        ratings.add(new Rating(a.getLong(0), a.getLong(1), a.getInteger(2), "", a.getBoolean(3), a.getInteger(4)));
+      }
+      return new WithSections(round(r), statements, ratings);
+    }));
   }
 
   Future<List<Statement>> statements(SqlClient db, long roundId) {

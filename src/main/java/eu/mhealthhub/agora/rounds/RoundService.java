@@ -665,23 +665,20 @@ public final class RoundService {
   /** The document's rounds the viewer may see, and each section's outcome in the latest closed round that rated it. */
   public Future<DocumentRounds> ofDocument(long documentId, WorkingGroup group, Optional<Member> viewer) {
     Instant now = now();
-    // the rounds, and the section statements and ratings of those closed now, all asked for at once (one wait,
-    // however many rounds: issue 18), then folded in the rounds' order so that a later round's outcome for a section
-    // replaces an earlier one's; statements of rounds the viewer may not see are read and left out
-    Future<List<Round>> all = repository.ofDocument(pool, documentId);
-    Future<List<Statement>> sectionStatements = repository.sectionStatementsOfDocument(pool, documentId, now);
-    Future<List<Rating>> sectionRatings = repository.sectionRatingsOfDocument(pool, documentId, now);
-    return Future.all(all, sectionStatements, sectionRatings).map(x -> {
-      List<Round> rounds = all.result();
+    // the rounds, each closed one now with its section statements and ratings, in one statement (one wait however
+    // many rounds, and one statement instead of three: issue 18), then folded in the rounds' order so that a later
+    // round's outcome for a section replaces an earlier one's; statements of rounds the viewer may not see are read
+    // and left out
+    return repository.ofDocumentWithSections(pool, documentId, now).map(read -> {
+      List<Round> rounds = read.stream().map(RoundRepository.WithSections::round).toList();
       List<Round> visible = rounds.stream().filter(r -> RoundPolicy.canSee(viewer, group, r)).toList();
       List<Round> closed = visible.stream().filter(r -> r.closedAt(now)).toList();
-      Map<Long, List<Statement>> statementsOf = sectionStatements.result().stream()
-          .collect(Collectors.groupingBy(Statement::roundId));
+      Map<Long, List<Statement>> statementsOf = new java.util.HashMap<>();
       Map<Long, List<Rating>> ratingsOf = new java.util.HashMap<>();
-      Map<Long, Long> roundOfStatement = new java.util.HashMap<>();
-      sectionStatements.result().forEach(s -> roundOfStatement.put(s.id(), s.roundId()));
-      sectionRatings.result().forEach(r -> ratingsOf.computeIfAbsent(roundOfStatement.get(r.statementId()),
-          k -> new ArrayList<>()).add(r));
+      read.forEach(w -> {
+        statementsOf.put(w.round().id(), w.statements());
+        ratingsOf.put(w.round().id(), w.ratings());
+      });
       Map<Integer, SectionOutcome> map = new LinkedHashMap<>();
       for (Round r : closed) {
         List<Rating> ratings = ratingsOf.getOrDefault(r.id(), List.of());

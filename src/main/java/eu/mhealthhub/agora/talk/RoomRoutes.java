@@ -3,6 +3,7 @@ package eu.mhealthhub.agora.talk;
 import static eu.mhealthhub.agora.talk.TalkRoutes.form;
 import static eu.mhealthhub.agora.talk.TalkRoutes.member;
 import static eu.mhealthhub.agora.talk.TalkRoutes.messages;
+import static eu.mhealthhub.agora.talk.TalkRoutes.allQuestions;
 import static eu.mhealthhub.agora.talk.TalkRoutes.newest;
 import static eu.mhealthhub.agora.talk.TalkRoutes.render;
 import static eu.mhealthhub.agora.talk.TalkRoutes.slug;
@@ -35,7 +36,7 @@ import java.util.function.UnaryOperator;
  *
  * <pre>
  * GET  /talks/:slug/room/messages?after=    fragment: messages after an id
- * GET  /talks/:slug/room/questions?sort=    fragment: the question list for this viewer
+ * GET  /talks/:slug/room/questions?sort=    fragment: the question list for this viewer (&questions=all: every one)
  * GET  /talks/:slug/presenter               projection view
  * GET  /talks/:slug/presenter/questions     fragment of it
  * POST /talks/:slug/messages                body, clientToken
@@ -101,7 +102,7 @@ final class RoomRoutes {
   }
 
   private void questionsFragment(RoutingContext ctx) {
-    render(ctx, pages, "talk/questions", views.questions(slug(ctx), viewer(ctx), newest(ctx)));
+    render(ctx, pages, "talk/questions", views.questions(slug(ctx), viewer(ctx), newest(ctx), allQuestions(ctx)));
   }
 
   private void presenter(RoutingContext ctx, String template) {

@@ -142,6 +142,23 @@ final class TalkRepository {
         FROM talk_questions q JOIN members a ON a.id = q.author_id
       """;
   private static final String QUESTIONS = QUESTION_COLUMNS + " WHERE q.talk_id = $1 ORDER BY q.id";
+  /**
+   * The questions the viewer ($2, 0 for a visitor) may see ({@link TalkPolicy#canSee}; $3 whether they moderate the
+   * Talk), at most $4, by votes then oldest first: the room page's list, bounded however many questions the Talk has.
+   */
+  private static final String QUESTIONS_BY_VOTES = QUESTION_COLUMNS + """
+       WHERE q.talk_id = $1 AND q.status <> 'merged'
+         AND ($3 OR q.status = 'visible' OR (q.status = 'hidden' AND q.held_for_review_at IS NOT NULL)
+              OR (q.status = 'pending' AND q.author_id = $2))
+       ORDER BY q.votes DESC, q.id LIMIT $4
+      """;
+  /** {@link #QUESTIONS_BY_VOTES}, newest first. */
+  private static final String QUESTIONS_NEWEST = QUESTION_COLUMNS + """
+       WHERE q.talk_id = $1 AND q.status <> 'merged'
+         AND ($3 OR q.status = 'visible' OR (q.status = 'hidden' AND q.held_for_review_at IS NOT NULL)
+              OR (q.status = 'pending' AND q.author_id = $2))
+       ORDER BY q.id DESC LIMIT $4
+      """;
   private static final String QUESTION = QUESTION_COLUMNS + " WHERE q.id = $3 AND q.talk_id = $1";
   private static final String LOCK_QUESTION = QUESTION_COLUMNS + " WHERE q.id = $3 AND q.talk_id = $1 FOR NO KEY UPDATE OF q";
   /**
@@ -221,9 +238,22 @@ final class TalkRepository {
       SELECT group_id, thread_id FROM talk_followups WHERE talk_id = $1 ORDER BY position
       """;
   /** {@link #FOLLOWUPS} by the Talk's slug: asked for together with the Talk itself (one wait). */
-  private static final String FOLLOWUPS_BY_SLUG = """
-      SELECT f.group_id, f.thread_id FROM talk_followups f JOIN talks t ON t.id = f.talk_id
-       WHERE t.slug = $1 ORDER BY f.position
+  /**
+   * The active groups a Talk concerns or has follow-ups in, with what the read rule needs (the viewer's role, $2) and
+   * the group's follow-up thread: a handful of rows however many groups the Hub has (the Talk page read every active
+   * group to keep these few, 300 rows on the archive: issue 18). In the Hub's order of groups.
+   */
+  private static final String GROUPS_BY_SLUG = """
+      SELECT g.id, g.slug, g.name, g.purpose, g.visibility, g.join_policy,
+             (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS viewer_role,
+             EXISTS (SELECT 1 FROM talk_groups a WHERE a.talk_id = t.id AND a.group_id = g.id) AS attached,
+             f.thread_id, f.position
+        FROM talks t
+        JOIN working_groups g ON g.id IN (SELECT a.group_id FROM talk_groups a WHERE a.talk_id = t.id
+                                          UNION SELECT b.group_id FROM talk_followups b WHERE b.talk_id = t.id)
+        LEFT JOIN talk_followups f ON f.talk_id = t.id AND f.group_id = g.id
+       WHERE t.slug = $1 AND g.archived_at IS NULL
+       ORDER BY g.position, g.name
       """;
   private static final String LOG = """
       INSERT INTO moderation_log (group_id, actor_id, action, target_type, target_id, detail)
@@ -454,6 +484,13 @@ final class TalkRepository {
     return db.preparedQuery(QUESTIONS).execute(Tuple.of(talkId, viewerId)).map(rows -> list(rows, TalkRepository::question));
   }
 
+  /** At most {@code limit} questions the viewer may see, by votes or {@code newest} first (see {@link #QUESTIONS_BY_VOTES}). */
+  Future<List<Question>> questionsSeen(SqlClient db, long talkId, long viewerId, boolean moderator, boolean newest,
+      int limit) {
+    return db.preparedQuery(newest ? QUESTIONS_NEWEST : QUESTIONS_BY_VOTES)
+        .execute(Tuple.of(talkId, viewerId, moderator, limit)).map(rows -> list(rows, TalkRepository::question));
+  }
+
   Future<Optional<Question>> question(SqlClient db, long talkId, long questionId, long viewerId) {
     return db.preparedQuery(QUESTION).execute(Tuple.of(talkId, viewerId, questionId))
         .map(rows -> first(rows, TalkRepository::question));
@@ -553,9 +590,20 @@ final class TalkRepository {
         .map(rows -> list(rows, r -> new FollowupThread(r.getLong(0), r.getLong(1))));
   }
 
-  Future<List<FollowupThread>> followupsBySlug(SqlClient db, String slug) {
-    return db.preparedQuery(FOLLOWUPS_BY_SLUG).execute(Tuple.of(slug))
-        .map(rows -> list(rows, r -> new FollowupThread(r.getLong(0), r.getLong(1))));
+  /**
+   * A group of a Talk as {@link #GROUPS_BY_SLUG} reads it, not yet checked against the read rule: whether the Talk
+   * concerns it, and its follow-up thread (null for none) with its position among the follow-ups.
+   */
+  record TalkGroup(eu.mhealthhub.agora.group.WorkingGroup group, boolean attached, Long followupThread,
+      Integer followupPosition) {}
+
+  /** The active groups the Talk {@code slug} concerns or has follow-ups in, with the viewer's role ({@code viewerId}). */
+  Future<List<TalkGroup>> groupsBySlug(SqlClient db, String slug, long viewerId) {
+    return db.preparedQuery(GROUPS_BY_SLUG).execute(Tuple.of(slug, viewerId)).map(rows -> list(rows, r -> new TalkGroup(
+        new eu.mhealthhub.agora.group.WorkingGroup(r.getLong("id"), r.getString("slug"), r.getString("name"),
+            r.getString("purpose"), "closed".equals(r.getString("visibility")), "open".equals(r.getString("join_policy")),
+            false, 0, 0, r.getString("viewer_role"), 0),
+        r.getBoolean("attached"), r.getLong("thread_id"), r.getInteger("position"))));
   }
 
   Future<Void> log(SqlClient db, Long groupId, long actorId, String action, String targetType, long targetId, String detail) {

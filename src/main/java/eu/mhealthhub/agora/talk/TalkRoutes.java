@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  * GET  /talks                               upcoming and past Talks
  * GET  /talks.ics                           iCalendar feed of upcoming Talks
  * GET  /talks/new, POST /talks              create a Talk (admins, group moderators)
- * GET  /talks/:slug                         the Talk and its room (?sort=newest)
+ * GET  /talks/:slug                         the Talk and its room (?sort=newest, ?questions=all)
  * GET  /talks/:slug/calendar.ics            the Talk as an iCalendar event
  * GET  /talks/:slug/edit, POST …/edit       edit it (its moderators)
  * GET  /talks/:slug/close, POST …/close     summary, group (repeated)
@@ -96,6 +96,11 @@ public final class TalkRoutes {
     return "newest".equals(sort == null ? ctx.request().getParam("sort") : sort);
   }
 
+  /** Whether every question is asked for ({@code ?questions=all}), not the first {@link TalkService#QUESTIONS_SHOWN}. */
+  static boolean allQuestions(RoutingContext ctx) {
+    return "all".equals(ctx.request().getParam("questions"));
+  }
+
   static I18n.Messages messages(I18n i18n, RoutingContext ctx) {
     return i18n.forLocale(Viewer.of(ctx).locale());
   }
@@ -118,7 +123,7 @@ public final class TalkRoutes {
     Optional<Member> viewer = viewer(ctx);
     TalkRegistrations registrations = talks.registrations();
     // the viewer's registration is read with the room's parts, in the same round trip (issue 18)
-    views.room(slug(ctx), viewer, newest(ctx), t -> registrations == null
+    views.room(slug(ctx), viewer, newest(ctx), allQuestions(ctx), t -> registrations == null
         ? Future.succeededFuture(Optional.<TalkRegistrations.Mine>empty()) : registrations.mine(t.id(), viewer))
         .map(both -> {
           TalkViews.RoomPage page = both.page();
@@ -184,9 +189,10 @@ public final class TalkRoutes {
     TalkForm typed = TalkForm.read(form(ctx), Viewer.of(ctx).zone());
     String more = ctx.request().getFormAttribute("more");
     talks.withSpeakerMembers(typed).compose(form -> talks.room(slug(ctx), viewer)
-        .compose(room -> TalkViews.editing(room, viewer, form, Viewer.of(ctx).zone())
+        .compose(room -> talks.readableGroups(viewer).compose(readable -> TalkViews.editing(room, readable, viewer, form,
+                Viewer.of(ctx).zone())
             .compose(page -> submit(page, more, form.problems(false),
-                () -> talks.update(room, viewer, form).map(v -> room.talk().slug())))))
+                () -> talks.update(room, readable, viewer, form).map(v -> room.talk().slug()))))))
         .onSuccess(result -> result.send(ctx, pages, "talk/form"))
         .onFailure(ctx::fail);
   }

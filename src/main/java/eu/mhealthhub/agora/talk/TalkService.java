@@ -44,6 +44,11 @@ public final class TalkService {
   public static final int MESSAGES_SHOWN = 50;
   /** Questions on the presenter view besides the pinned one. */
   public static final int PRESENTER_TOP = 5;
+  /**
+   * Questions the room page lists at most, the best voted (or newest) first; a link shows them all. A Talk's page
+   * costs the same however many questions it gathered (issue 18).
+   */
+  public static final int QUESTIONS_SHOWN = 100;
   /** Questions shown at once when a moderator chooses the one to merge a duplicate into. */
   public static final int MERGE_CHOICES = 20;
 
@@ -61,11 +66,10 @@ public final class TalkService {
   private final TalkRepository repository = new TalkRepository();
 
   /**
-   * A Talk as one viewer sees it: the Talk's groups they may read, whether they moderate, the
-   * follow-ups they may read, and every group they may read (with their role), for the Talk form.
+   * A Talk as one viewer sees it: the Talk's groups they may read, whether they moderate, and the
+   * follow-ups they may read. The Talk form also needs every group the viewer may read: {@link #readableGroups}.
    */
-  public record Room(Talk talk, List<WorkingGroup> groups, boolean moderator, List<Followup> followups,
-      List<WorkingGroup> readable) {}
+  public record Room(Talk talk, List<WorkingGroup> groups, boolean moderator, List<Followup> followups) {}
 
   /** The follow-up thread of a closed room in one group. */
   public record Followup(WorkingGroup group, long threadId) {}
@@ -156,26 +160,31 @@ public final class TalkService {
 
   /**
    * The Talk with what the viewer may see of its groups and follow-ups, and whether they moderate it
-   * (the groups' names and the viewer's roles: {@code readableBy}, without every group's counts).
+   * (the groups' names and the viewer's roles, without counts).
    */
   public Future<Room> room(String slug, Optional<Member> viewer) {
-    // the Talk, the groups the viewer may read and the Talk's follow-ups are asked for together (one wait, issue 18)
+    // the Talk, and its groups and follow-ups with the viewer's role in each, are asked for together (one wait); only
+    // the Talk's own groups are read, not every group the viewer may read: the page's cost no longer grows with the
+    // Hub's groups (issue 18, the archive's 300)
     Future<Talk> found = find(slug);
-    Future<List<WorkingGroup>> readableGroups = groups.readableBy(viewer);
-    Future<List<TalkRepository.FollowupThread>> followupThreads = repository.followupsBySlug(pool, slug);
-    return Future.all(found, readableGroups, followupThreads).map(x -> found.result()).compose(talk -> Future.all(
-            readableGroups, followupThreads)
-        .map(all -> {
-          List<WorkingGroup> readable = all.resultAt(0);
-          List<TalkRepository.FollowupThread> followups = all.resultAt(1);
-          List<WorkingGroup> mine = readable.stream().filter(g -> talk.groupIds().contains(g.id())).toList();
-          List<Followup> shown = new ArrayList<>();
-          for (TalkRepository.FollowupThread f : followups) {
-            readable.stream().filter(g -> g.id() == f.groupId()).findFirst()
-                .ifPresent(g -> shown.add(new Followup(g, f.threadId())));
-          }
-          return new Room(talk, mine, TalkPolicy.canModerate(viewer, mine), List.copyOf(shown), readable);
-        }));
+    Future<List<TalkRepository.TalkGroup>> attached = repository.groupsBySlug(pool, slug, viewer.map(Member::id).orElse(-1L));
+    return Future.all(found, attached).map(x -> {
+      Talk talk = found.result();
+      // the group feature's read rule, on the groups as this viewer sees them
+      List<TalkRepository.TalkGroup> readable = attached.result().stream()
+          .filter(g -> GroupPolicy.canRead(viewer, g.group())).toList();
+      List<WorkingGroup> mine = readable.stream().filter(g -> g.attached() && talk.groupIds().contains(g.group().id()))
+          .map(TalkRepository.TalkGroup::group).toList();
+      List<Followup> shown = readable.stream().filter(g -> g.followupThread() != null)
+          .sorted(Comparator.comparingInt(TalkRepository.TalkGroup::followupPosition))
+          .map(g -> new Followup(g.group(), g.followupThread())).toList();
+      return new Room(talk, mine, TalkPolicy.canModerate(viewer, mine), shown);
+    });
+  }
+
+  /** Every group the viewer may read, with their role, without counts (for the Talk form's choice of groups). */
+  public Future<List<WorkingGroup>> readableGroups(Optional<Member> viewer) {
+    return groups.readableBy(viewer);
   }
 
   /** The groups the viewer may read, with their roles (for the Talk form). */
@@ -195,6 +204,27 @@ public final class TalkService {
             .sorted(newest ? Comparator.comparingLong(Question::id).reversed()
                 : Comparator.comparingInt(Question::votes).reversed().thenComparingLong(Question::id))
             .toList());
+  }
+
+  /** The questions a room page lists, and whether the viewer may see more than these. */
+  public record ShownQuestions(List<Question> questions, boolean more) {}
+
+  /**
+   * The questions the viewer may see as {@link #questions} orders them: every one with {@code all}, otherwise the
+   * first {@link #QUESTIONS_SHOWN}, read as such (the database sorts and stops; the rest is never sent).
+   */
+  public Future<ShownQuestions> shownQuestions(Room room, Optional<Member> viewer, boolean newest, boolean all) {
+    if (all) {
+      return questions(room, viewer, newest).map(list -> new ShownQuestions(list, false));
+    }
+    return repository.questionsSeen(pool, room.talk().id(), viewer.map(Member::id).orElse(0L), room.moderator(),
+            newest, QUESTIONS_SHOWN + 1)
+        .map(read -> {
+          // the statement applies the rule; the policy decides again, as for the whole list
+          List<Question> seen = read.stream().filter(q -> TalkPolicy.canSee(viewer, room.moderator(), q)).toList();
+          return new ShownQuestions(seen.size() > QUESTIONS_SHOWN ? seen.subList(0, QUESTIONS_SHOWN) : seen,
+              read.size() > QUESTIONS_SHOWN);
+        });
   }
 
   /** The pinned question and the top visible unanswered ones, as anyone may see them. */
@@ -632,15 +662,14 @@ public final class TalkService {
   }
 
   /**
-   * Edits a Talk (its moderators); {@code room} is the Talk as the viewer sees it ({@link #room}).
-   * Fails as {@link #create} does.
+   * Edits a Talk (its moderators); {@code room} is the Talk as the viewer sees it ({@link #room}), {@code readable}
+   * every group they may read ({@link #readableGroups}). Fails as {@link #create} does.
    */
-  public Future<Void> update(Room room, Optional<Member> viewer, TalkForm form) {
+  public Future<Void> update(Room room, List<WorkingGroup> readable, Optional<Member> viewer, TalkForm form) {
     if (!room.moderator()) {
       return Future.failedFuture(DomainException.forbidden());
     }
     return check(form.problems(false)).compose(ok -> {
-      List<WorkingGroup> readable = room.readable();
       if (!allowedGroups(viewer, readable, form.groupIds())) {
         return Future.failedFuture(DomainException.badRequest("talk.form.error.groups"));
       }

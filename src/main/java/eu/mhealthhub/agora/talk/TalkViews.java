@@ -59,8 +59,12 @@ public final class TalkViews {
     }
   }
 
-  /** The room's question list, in the order asked for: the fragment the room's script fetches again. */
-  public record QuestionsView(Talk talk, List<QuestionView> questions, boolean newest, String sortParam) {}
+  /**
+   * The room's question list, in the order asked for: the fragment the room's script fetches again. Without
+   * {@code allQuestions} it holds the first {@link TalkService#QUESTIONS_SHOWN}, {@code moreQuestions} when there are more.
+   */
+  public record QuestionsView(Talk talk, List<QuestionView> questions, boolean newest, String sortParam,
+      boolean moreQuestions, boolean allQuestions) {}
 
   /**
    * The Talk page with its room; a refused message or question comes back with its text and problem
@@ -70,7 +74,7 @@ public final class TalkViews {
       List<QuestionView> questions, boolean newest, String sortParam, boolean signedIn, boolean canTakePart,
       boolean lateQuestions, boolean lateJoin, List<MessageView> messages, String clientToken, String messageBody,
       String messageProblem, String questionBody, String questionProblem, Map<String, String> problems,
-      boolean hasProblems, boolean following) {
+      boolean hasProblems, boolean following, boolean moreQuestions, boolean allQuestions) {
 
     static RoomPage of(Room room, Optional<Member> viewer, QuestionsView list, List<RoomMessage> messages) {
       Talk talk = room.talk();
@@ -79,28 +83,31 @@ public final class TalkViews {
           list.sortParam(), viewer.isPresent(), TalkPolicy.canTakePart(viewer, talk),
           talk.roomClosed() && postsSomewhere,
           talk.roomClosed() && viewer.isPresent() && !room.followups().isEmpty() && !postsSomewhere,
-          MessageView.of(messages, viewer, room.moderator()), Tokens.random(16), null, null, null, null, Map.of(), false, false);
+          MessageView.of(messages, viewer, room.moderator()), Tokens.random(16), null, null, null, null, Map.of(), false, false,
+          list.moreQuestions(), list.allQuestions());
     }
 
     /** The same page, knowing whether the viewer follows the Talk. */
     RoomPage followed(boolean follows) {
       return new RoomPage(talk, groups, followups, moderator, questions, newest, sortParam, signedIn, canTakePart,
           lateQuestions, lateJoin, messages, clientToken, messageBody, messageProblem, questionBody, questionProblem,
-          problems, hasProblems, follows);
+          problems, hasProblems, follows, moreQuestions, allQuestions);
     }
 
     /** The page again with a refused chat message kept in its field. */
     public RoomPage refusing(MessageForm form) {
       String problem = form.problems().values().iterator().next();
       return new RoomPage(talk, groups, followups, moderator, questions, newest, sortParam, signedIn, canTakePart,
-          lateQuestions, lateJoin, messages, clientToken, form.body(), problem, null, null, form.problems(), true, following);
+          lateQuestions, lateJoin, messages, clientToken, form.body(), problem, null, null, form.problems(), true, following,
+          moreQuestions, allQuestions);
     }
 
     /** The page again with a refused question kept in its field. */
     public RoomPage refusing(QuestionForm form) {
       String problem = form.problems().values().iterator().next();
       return new RoomPage(talk, groups, followups, moderator, questions, newest, sortParam, signedIn, canTakePart,
-          lateQuestions, lateJoin, messages, clientToken, null, null, form.body(), problem, form.problems(), true, following);
+          lateQuestions, lateJoin, messages, clientToken, null, null, form.body(), problem, form.problems(), true, following,
+          moreQuestions, allQuestions);
     }
   }
 
@@ -250,45 +257,50 @@ public final class TalkViews {
     });
   }
 
-  /** The Talk page with its room, questions {@code newest} first or by votes. */
+  /** The Talk page with its room, the first questions {@code newest} first or by votes. */
   public Future<RoomPage> room(String slug, Optional<Member> viewer, boolean newest) {
-    return room(slug, viewer, newest, talk -> Future.succeededFuture(Boolean.TRUE)).map(WithExtra::page);
+    return room(slug, viewer, newest, false, talk -> Future.succeededFuture(Boolean.TRUE)).map(WithExtra::page);
   }
 
   /** The room page and something else about its Talk (the viewer's registration), read together with the room's parts. */
   public record WithExtra<T>(RoomPage page, T extra) {}
 
-  /** {@link #room(String, Optional, boolean)} with {@code alongside} of its Talk sent in the same round trip as its parts. */
-  public <T> Future<WithExtra<T>> room(String slug, Optional<Member> viewer, boolean newest,
+  /**
+   * {@link #room(String, Optional, boolean)}, with every question for {@code all}, and {@code alongside} of its Talk
+   * sent in the same round trip as its parts.
+   */
+  public <T> Future<WithExtra<T>> room(String slug, Optional<Member> viewer, boolean newest, boolean all,
       java.util.function.Function<Talk, Future<T>> alongside) {
     return talks.room(slug, viewer).compose(room -> {
-      Future<List<Question>> questions = talks.questions(room, viewer, newest);
+      Future<TalkService.ShownQuestions> questions = talks.shownQuestions(room, viewer, newest, all);
       Future<List<RoomMessage>> messages = talks.messages(room.talk(), 0);
       Future<Boolean> following = talks.following(viewer, room.talk().id());
       Future<T> extra = alongside.apply(room.talk());
-      return Future.all(questions, messages, following, extra).map(all -> new WithExtra<>(RoomPage.of(room, viewer,
-          questionsView(room, viewer, questions.result(), newest), messages.result()).followed(following.result()),
+      return Future.all(questions, messages, following, extra).map(done -> new WithExtra<>(RoomPage.of(room, viewer,
+          questionsView(room, viewer, questions.result(), newest, all), messages.result()).followed(following.result()),
           extra.result()));
     });
   }
 
-  /** The room's question list alone. */
-  public Future<QuestionsView> questions(String slug, Optional<Member> viewer, boolean newest) {
-    return talks.room(slug, viewer).compose(room -> talks.questions(room, viewer, newest)
-        .map(list -> questionsView(room, viewer, list, newest)));
+  /** The room's question list alone: the first ones, or every one for {@code all}. */
+  public Future<QuestionsView> questions(String slug, Optional<Member> viewer, boolean newest, boolean all) {
+    return talks.room(slug, viewer).compose(room -> talks.shownQuestions(room, viewer, newest, all)
+        .map(list -> questionsView(room, viewer, list, newest, all)));
   }
 
   /** What the room's question list shows this viewer. */
-  private static QuestionsView questionsView(Room room, Optional<Member> viewer, List<Question> questions,
-      boolean newest) {
+  private static QuestionsView questionsView(Room room, Optional<Member> viewer, TalkService.ShownQuestions shown,
+      boolean newest, boolean all) {
+    List<Question> questions = shown.questions();
     Talk talk = room.talk();
     String sortQuery = newest ? "?sort=newest" : "";
     boolean moderate = room.moderator() && !talk.roomClosed();
     // the target is chosen on a page of its own: a menu of every other question on every question
     // made a moderator's page grow with the square of the questions
-    long targets = questions.stream().filter(TalkService::mergeTarget).count();
+    // (with more questions than shown, there may be targets beyond them)
+    long targets = questions.stream().filter(TalkService::mergeTarget).count() + (shown.more() ? 1 : 0);
     // a held question's text stays with its author and the moderators; everyone else reads a notice
-    List<QuestionView> shown = questions.stream().map(q -> new QuestionView(q.id(), talk.slug(), sortQuery,
+    List<QuestionView> views = questions.stream().map(q -> new QuestionView(q.id(), talk.slug(), sortQuery,
         TalkPolicy.canReadText(viewer, room.moderator(), q) ? q.body() : "",
         TalkPolicy.canSeeAuthor(viewer, room.moderator(), q) ? q.authorName() : null, q.anonymous(), q.votes(),
         q.viewerVoted(), q.pending(), q.hidden(), q.answered(), q.answer(),
@@ -300,7 +312,7 @@ public final class TalkViews {
         TalkPolicy.canSeeAuthor(viewer, room.moderator(), q) ? q.authorHandle() : null,
         TalkPolicy.canSeeAuthor(viewer, room.moderator(), q) ? q.declarationVersion() : null))
         .toList();
-    return new QuestionsView(talk, shown, newest, newest ? "newest" : "votes");
+    return new QuestionsView(talk, views, newest, newest ? "newest" : "votes", shown.more(), all);
   }
 
   /** The room's chat messages after {@code afterId}. */
@@ -361,13 +373,20 @@ public final class TalkViews {
 
   /** The form for the Talk as it is; FORBIDDEN but for its moderators. */
   public Future<TalkFormPage> editTalk(String slug, Optional<Member> viewer, ZoneId zone) {
-    return talks.room(slug, viewer).compose(room -> editing(room, viewer, TalkForm.of(room.talk(), zone), zone));
+    Future<Room> found = talks.room(slug, viewer);
+    Future<List<WorkingGroup>> readable = talks.readableGroups(viewer);
+    return Future.all(found, readable).compose(all -> editing(found.result(), readable.result(), viewer,
+        TalkForm.of(found.result().talk(), zone), zone));
   }
 
-  /** The form for a Talk the viewer found, holding {@code form}; FORBIDDEN as {@link #editTalk}. */
-  static Future<TalkFormPage> editing(Room room, Optional<Member> viewer, TalkForm form, ZoneId zone) {
+  /**
+   * The form for a Talk the viewer found, holding {@code form}, with the {@code readable} groups to choose from;
+   * FORBIDDEN as {@link #editTalk}.
+   */
+  static Future<TalkFormPage> editing(Room room, List<WorkingGroup> readable, Optional<Member> viewer, TalkForm form,
+      ZoneId zone) {
     return Respond.ifAllowed(room.moderator(), room)
-        .map(found -> TalkFormPage.of(found.talk(), form, found.readable(), viewer, zone));
+        .map(found -> TalkFormPage.of(found.talk(), form, readable, viewer, zone));
   }
 
   /** The texts of generated follow-up posts, in the reader's language. */

@@ -65,11 +65,9 @@ class PageQueryPlansTest {
     PAGES.put("group", List.of(g + "BY_SLUG", t + "IN_GROUP", t + "GROUP_LEVEL", g + "MODERATOR_MEMBERS"));
     PAGES.put("home", List.of(g + "HOME", k + "UPCOMING", k + "PAST"));
     String r = "eu.mhealthhub.agora.rounds.RoundRepository#";
-    PAGES.put("document", List.of(d + "FOR_VIEWER", d + "REVISION_SHOWN", d + "SECTIONS", d + "COMMENTS_SHOWN",
-        d + "PROPOSALS_SHOWN", d + "STATUS_HISTORY", d + "ENDORSEMENTS", d + "CITATIONS_FOR_VIEWER", d + "CHANGED_SECTIONS",
-        r + "OF_DOCUMENT", r + "SECTION_STATEMENTS_OF_DOCUMENT", r + "SECTION_RATINGS_OF_DOCUMENT"));
+    PAGES.put("document", List.of(d + "FOR_VIEWER", d + "PAGE_SHOWN", r + "OF_DOCUMENT_WITH_SECTIONS"));
     PAGES.put("member", List.of(m + "PROFILE", t + "BY_AUTHOR", g + "ACTIVE_ACCESS", g + "GROUPS_OF"));
-    PAGES.put("talk", List.of(k + "BY_SLUG", k + "FOLLOWUPS_BY_SLUG", k + "RECENT_MESSAGES", k + "QUESTIONS", g + "ACTIVE_ACCESS"));
+    PAGES.put("talk", List.of(k + "BY_SLUG", k + "GROUPS_BY_SLUG", k + "RECENT_MESSAGES", k + "QUESTIONS"));
   }
 
   /**

@@ -13,7 +13,10 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A room's pages grow with its questions, and no faster: a moderator's view of a room with a
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * as steady on a busy machine as on a quiet one.
  */
 @DisplayName("A Talk room's size as its questions grow")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TalkPageSizeTest {
 
   /** Bytes of markup a moderator's view may add per question, on top of the question's own text. */
@@ -71,19 +75,21 @@ class TalkPageSizeTest {
   }
 
   @Test
+  @Order(1)
   @DisplayName("a moderator's room page and its live question list grow by at most a small budget per question, so 1,000 questions stay under 1 MB")
   void linear() {
     growTo(50);
     int page50 = bytes("");
     int list50 = bytes("/room/questions");
     Document doc = Jsoup.parse(moderator.get(app.url("/talks/" + slug)).body());
-    assertEquals(50, doc.select("#questions > li.question").size(), "every question is listed");
+    assertEquals(50, doc.select("#questions > li.question").size(), "every question is listed (up to the page's 100)");
     assertEquals(0, doc.select("#questions select").size(), "no menu of other questions on a question");
     assertEquals(50, doc.select("#questions a[href$=/merge]").size(), "each question links to its merge step");
 
     growTo(500);
-    int page500 = bytes("");
-    int list500 = bytes("/room/questions");
+    // every question, as a reader who asks for them all gets them
+    int page500 = bytes("?questions=all");
+    int list500 = bytes("/room/questions?questions=all");
     int text = textBytes(51, 500);
     double perQuestion = (page500 - page50 - text) / 450.0;
     double perQuestionList = (list500 - list50 - text) / 450.0;
@@ -95,17 +101,76 @@ class TalkPageSizeTest {
     assertTrue(perQuestionList <= BUDGET_PER_QUESTION, "list: " + perQuestionList + " B per question");
 
     growTo(1000);
-    int page1000 = bytes("");
+    int page1000 = bytes("?questions=all");
     assertTrue(page1000 < 1_000_000, "a moderator's room of 1,000 questions is " + page1000 + " B");
     long[] millis = new long[5];
     for (int i = 0; i < millis.length; i++) {
       long start = System.nanoTime();
-      moderator.withoutHtmlCheck().get(app.url("/talks/" + slug));
+      moderator.withoutHtmlCheck().get(app.url("/talks/" + slug + "?questions=all"));
       millis[i] = (System.nanoTime() - start) / 1_000_000;
     }
     java.util.Arrays.sort(millis);
     // for the record only: a timing would make the test depend on how busy the machine is
     System.out.printf("moderator room page with 1,000 questions: %,d B, median %d ms to receive it (on this machine, as busy as it was)%n",
         page1000, millis[2]);
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("the room page and its live list show the 100 best voted (or newest) questions and link to every one, so a large room costs no more than a room of 100")
+  void bounded() {
+    growTo(Math.max(300, (int) TestDatabase.count("SELECT count(*) FROM talk_questions WHERE talk_id = ?", talkId)));
+    int total = (int) TestDatabase.count("SELECT count(*) FROM talk_questions WHERE talk_id = ?", talkId);
+    Document page = Jsoup.parse(moderator.get(app.url("/talks/" + slug)).body());
+    assertEquals(TalkService.QUESTIONS_SHOWN, page.select("#questions > li.question").size(), "the first ones only");
+    assertEquals(TalkService.QUESTIONS_SHOWN, page.select("#questions > li.question:has(a[href$=/merge])").size(),
+        "each still links to its merge step");
+    long top = TestDatabase.count("SELECT max(votes) FROM talk_questions WHERE talk_id = ?", talkId);
+    assertEquals(String.valueOf(top), page.select("#questions > li.question").first().attr("data-votes"), "best voted first");
+    assertEquals("/talks/" + slug + "?questions=all#questions-heading", page.select("#questions-more a").attr("href"));
+    assertTrue(page.select("#questions[data-all]").isEmpty());
+
+    Document newest = Jsoup.parse(moderator.get(app.url("/talks/" + slug + "/room/questions?sort=newest")).body());
+    long last = TestDatabase.count("SELECT max(id) FROM talk_questions WHERE talk_id = ?", talkId);
+    assertEquals(TalkService.QUESTIONS_SHOWN, newest.select("#questions > li.question").size());
+    assertEquals("question-" + last, newest.select("#questions > li.question").first().id(), "newest first");
+    assertEquals("/talks/" + slug + "?sort=newest&questions=all#questions-heading",
+        newest.select("#questions-more a").attr("href"));
+
+    Document all = Jsoup.parse(moderator.get(app.url("/talks/" + slug + "?questions=all")).body());
+    assertEquals(total, all.select("#questions > li.question").size(), "every question on asking");
+    assertTrue(all.select("#questions-more").isEmpty());
+    assertEquals(1, all.select("#questions[data-all]").size(), "the live list keeps every question");
+    Document allList = Jsoup.parse(moderator.get(app.url("/talks/" + slug + "/room/questions?questions=all")).body());
+    assertEquals(total, allList.select("#questions > li.question").size());
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("a visitor's bounded list holds only what they may see: no pending or merged questions, a held one as a notice")
+  void boundedVisitor() {
+    growTo(Math.max(300, (int) TestDatabase.count("SELECT count(*) FROM talk_questions WHERE talk_id = ?", talkId)));
+    TestDatabase.update("UPDATE talk_questions SET votes = 1000 WHERE talk_id = ? AND status = 'pending'", talkId);
+    long merged = TestDatabase.count("SELECT min(id) FROM talk_questions WHERE talk_id = ? AND status = 'visible'", talkId);
+    long held = TestDatabase.count("SELECT max(id) FROM talk_questions WHERE talk_id = ? AND status = 'visible'", talkId);
+    TestDatabase.update("UPDATE talk_questions SET status = 'merged', merged_into = ?, votes = 2000 WHERE id = ?", held,
+        merged);
+    TestDatabase.update("UPDATE talk_questions SET status = 'hidden', held_for_review_at = now(), votes = 1500 WHERE id = ?", held);
+    try {
+      Document page = Jsoup.parse(new Browser().get(app.url("/talks/" + slug)).body());
+      var items = page.select("#questions > li.question");
+      assertEquals(TalkService.QUESTIONS_SHOWN, items.size());
+      assertEquals("question-" + held, items.first().id(), "the held one keeps its place, as a notice");
+      assertEquals(1, items.first().select(".notice.held").size());
+      assertTrue(items.first().select(".question-body").isEmpty(), "without its text");
+      assertTrue(page.select("#question-" + merged).isEmpty(), "no merged question");
+      assertTrue(page.select("#questions li").stream().noneMatch(li -> li.attr("data-votes").equals("1000")),
+          "no one else's pending question");
+    } finally {
+      TestDatabase.update("""
+          UPDATE talk_questions SET status = 'visible', merged_into = NULL, held_for_review_at = NULL, votes = 0
+           WHERE id IN (?, ?)""", merged, held);
+      TestDatabase.update("UPDATE talk_questions SET votes = 0 WHERE talk_id = ? AND status = 'pending'", talkId);
+    }
   }
 }
