@@ -140,8 +140,6 @@ final class GroupRepository {
       SELECT r.id, r.member_id, m.display_name, m.handle, r.message, r.created_at, r.decision, r.reason
         FROM group_join_requests r JOIN members m ON m.id = r.member_id
       """;
-  private static final String LATEST_REQUEST = REQUEST_COLUMNS
-      + " WHERE r.group_id = $1 AND r.member_id = $2 ORDER BY r.id DESC LIMIT 1";
   private static final String PENDING = REQUEST_COLUMNS + " WHERE r.group_id = $1 AND r.decision IS NULL ORDER BY r.id";
   private static final String DECIDE = """
       UPDATE group_join_requests SET decision = $3, reason = $4, decided_by = $5, decided_at = now()
@@ -326,11 +324,6 @@ final class GroupRepository {
 
   Future<Boolean> ask(SqlClient db, long groupId, long memberId, String message) {
     return db.preparedQuery(ASK).execute(Tuple.of(groupId, memberId, message)).map(rows -> rows.size() > 0);
-  }
-
-  Future<Optional<JoinRequest>> latestRequest(SqlClient db, long groupId, long memberId) {
-    return db.preparedQuery(LATEST_REQUEST).execute(Tuple.of(groupId, memberId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(request(rows.iterator().next())));
   }
 
   Future<List<JoinRequest>> pending(SqlClient db, long groupId) {

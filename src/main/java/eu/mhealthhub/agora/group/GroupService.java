@@ -202,11 +202,6 @@ public final class GroupService {
     return repository.members(pool, group.id());
   }
 
-  /** The viewer's most recent join request for the group, if any. */
-  public Future<Optional<JoinRequest>> latestRequest(WorkingGroup group, Member viewer) {
-    return repository.latestRequest(pool, group.id(), viewer.id());
-  }
-
   /** Open requests, for the group's moderators. */
   public Future<List<JoinRequest>> pendingRequests(WorkingGroup group, Optional<Member> viewer) {
     if (!GroupPolicy.canModerate(viewer, group)) {

@@ -307,7 +307,6 @@ final class ThreadRepository {
       ON CONFLICT (member_id, group_id) DO UPDATE SET level = EXCLUDED.level
       """;
   private static final String UNSUBSCRIBE_GROUP = "DELETE FROM group_subscriptions WHERE member_id = $1 AND group_id = $2";
-  private static final String GROUP_LEVEL = "SELECT level FROM group_subscriptions WHERE member_id = $1 AND group_id = $2";
   private static final String READ_POSITION = "SELECT position FROM read_positions WHERE member_id = $1 AND thread_id = $2";
 
   private static final String LOG = """
@@ -632,11 +631,6 @@ final class ThreadRepository {
     return level == SubscriptionLevel.NORMAL
         ? db.preparedQuery(UNSUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId)).mapEmpty()
         : db.preparedQuery(SUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId, level.value())).mapEmpty();
-  }
-
-  Future<SubscriptionLevel> groupLevel(SqlClient db, long memberId, long groupId) {
-    return db.preparedQuery(GROUP_LEVEL).execute(Tuple.of(memberId, groupId))
-        .map(rows -> SubscriptionLevel.ofRow(rows.size() == 0 ? null : rows.iterator().next().getString(0)));
   }
 
   Future<Integer> readPosition(SqlClient db, long memberId, long threadId) {

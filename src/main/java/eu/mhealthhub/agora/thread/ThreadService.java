@@ -968,10 +968,6 @@ public final class ThreadService {
     return repository.setGroupLevel(pool, member.id(), group.id(), level);
   }
 
-  public Future<SubscriptionLevel> groupSubscription(WorkingGroup group, Member member) {
-    return repository.groupLevel(pool, member.id(), group.id());
-  }
-
   /**
    * Handles and names to suggest after "@" in a group: members who can read it (everyone for a
    * public group, its members for a closed one). The group has been checked for the viewer.
