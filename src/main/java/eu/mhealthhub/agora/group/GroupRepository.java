@@ -5,6 +5,8 @@ import static eu.mhealthhub.agora.db.Rows.list;
 import eu.mhealthhub.agora.DomainException;
 import eu.mhealthhub.agora.db.Rows;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -73,19 +75,48 @@ final class GroupRepository {
       """;
   private static final String MODERATORS = "SELECT member_id FROM group_memberships WHERE group_id = $1 AND role = 'moderator'";
 
+  /** A membership's trust level in force, as thread.TrustRepository decides it (graduated trust). */
+  private static final String TRUST = """
+      CASE WHEN gm.trust_level IS NOT NULL THEN gm.trust_level
+           WHEN gm.approved_posts >= 10 AND gm.first_approved_at <= now() - interval '7 days' THEN 2
+           WHEN gm.approved_posts >= 1 THEN 1 ELSE 0 END""";
   private static final String MEMBERS = """
       SELECT m.id, m.display_name, m.handle, m.affiliation, m.stakeholder_type, gm.role, gm.joined_at,
              gm.trust_level IS NOT NULL AS trust_set,
-             -- the trust level in force, as thread.TrustRepository decides it (graduated trust)
-             CASE WHEN gm.trust_level IS NOT NULL THEN gm.trust_level
-                  WHEN gm.approved_posts >= 10 AND gm.first_approved_at <= now() - interval '7 days' THEN 2
-                  WHEN gm.approved_posts >= 1 THEN 1 ELSE 0 END AS trust
+             """ + TRUST + """
+       AS trust
         FROM group_memberships gm JOIN members m ON m.id = gm.member_id
        WHERE gm.group_id = $1
        ORDER BY gm.role DESC, lower(m.display_name)
       """;
-  /** {@link #MEMBERS}, moderators only: what the group's page shows, without reading its every member (V043's index). */
-  private static final String MODERATOR_MEMBERS = MEMBERS.replace("WHERE gm.group_id = $1", "WHERE gm.group_id = $1 AND gm.role = 'moderator'");
+  /**
+   * What a group's own page says about the group, in one statement (stop 15: it was three, the group, its
+   * moderators and the viewer's latest join request): the group by slug ($1) with its counters and the
+   * viewer's ($2) role; its moderators (V043's partial index), in {@link #MEMBERS}'s order; and, for a
+   * signed-in viewer who is not a member, their latest join request. The unread count of {@link #SELECT}
+   * is not read (the page does not show it; it reads as 0). The read rule is applied in {@code GroupService}.
+   */
+  private static final String PAGE = """
+      SELECT g.id, g.slug, g.name, g.purpose, g.visibility, g.join_policy, g.archived_at IS NOT NULL AS archived,
+             g.member_total AS member_count, g.thread_total AS thread_count, vm.role AS viewer_role,
+             0::bigint AS unread_threads,
+             (SELECT json_agg(json_build_object('id', m.id, 'name', m.display_name, 'handle', m.handle,
+                                                'affiliation', m.affiliation, 'stakeholder', m.stakeholder_type,
+                                                'role', gm.role, 'joined', gm.joined_at,
+                                                'trustSet', gm.trust_level IS NOT NULL, 'trust', """ + TRUST + """
+      ) ORDER BY lower(m.display_name))
+                FROM group_memberships gm JOIN members m ON m.id = gm.member_id
+               WHERE gm.group_id = g.id AND gm.role = 'moderator') AS moderators,
+             CASE WHEN vm.role IS NULL AND $2 > 0 THEN
+               (SELECT json_build_object('id', r.id, 'member', r.member_id, 'name', m.display_name, 'handle', m.handle,
+                                         'message', r.message, 'created', r.created_at, 'decision', r.decision,
+                                         'reason', r.reason)
+                  FROM group_join_requests r JOIN members m ON m.id = r.member_id
+                 WHERE r.group_id = g.id AND r.member_id = $2 ORDER BY r.id DESC LIMIT 1) END AS request
+        FROM working_groups g
+        LEFT JOIN group_memberships vm ON vm.group_id = g.id AND vm.member_id = $2
+       WHERE g.slug = $1
+      """;
   private static final String MEMBERSHIPS = "SELECT group_id, role FROM group_memberships WHERE member_id = $1";
   private static final String UNREAD = """
       SELECT g.id, g.slug,
@@ -109,8 +140,6 @@ final class GroupRepository {
       SELECT r.id, r.member_id, m.display_name, m.handle, r.message, r.created_at, r.decision, r.reason
         FROM group_join_requests r JOIN members m ON m.id = r.member_id
       """;
-  private static final String LATEST_REQUEST = REQUEST_COLUMNS
-      + " WHERE r.group_id = $1 AND r.member_id = $2 ORDER BY r.id DESC LIMIT 1";
   private static final String PENDING = REQUEST_COLUMNS + " WHERE r.group_id = $1 AND r.decision IS NULL ORDER BY r.id";
   private static final String DECIDE = """
       UPDATE group_join_requests SET decision = $3, reason = $4, decided_by = $5, decided_at = now()
@@ -236,8 +265,31 @@ final class GroupRepository {
     return members(db, MEMBERS, groupId);
   }
 
-  Future<List<GroupMember>> moderatorMembers(SqlClient db, long groupId) {
-    return members(db, MODERATOR_MEMBERS, groupId);
+  /** What {@link #PAGE} reads: the group is not yet checked against the policy. */
+  record GroupPageRow(WorkingGroup group, List<GroupMember> moderators, Optional<JoinRequest> request) {}
+
+  /** The group {@code slug} with its moderators and the viewer's latest join request, in one statement. */
+  Future<Optional<GroupPageRow>> page(SqlClient db, String slug, Long viewerId) {
+    return db.preparedQuery(PAGE).execute(Tuple.of(slug, viewerId == null ? -1L : viewerId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(pageRow(rows.iterator().next())));
+  }
+
+  private static GroupPageRow pageRow(Row row) {
+    List<GroupMember> moderators = new ArrayList<>();
+    Object m = row.getValue("moderators");
+    JsonArray all = m == null ? new JsonArray() : m instanceof JsonArray a ? a : new JsonArray(String.valueOf(m));
+    for (int i = 0; i < all.size(); i++) {
+      JsonObject o = all.getJsonObject(i);
+      moderators.add(new GroupMember(o.getLong("id"), o.getString("name"), o.getString("handle"), o.getString("role"),
+          OffsetDateTime.parse(o.getString("joined")).toInstant(), o.getInteger("trust"), o.getBoolean("trustSet"),
+          o.getString("affiliation"), o.getString("stakeholder")));
+    }
+    Object r = row.getValue("request");
+    Optional<JoinRequest> request = Optional.ofNullable(r == null ? null : r instanceof JsonObject j ? j
+        : new JsonObject(String.valueOf(r))).map(j -> new JoinRequest(j.getLong("id"), j.getLong("member"),
+            j.getString("name"), j.getString("handle"), j.getString("message"),
+            OffsetDateTime.parse(j.getString("created")).toInstant(), j.getString("decision"), j.getString("reason")));
+    return new GroupPageRow(MAPPER.map(row), List.copyOf(moderators), request);
   }
 
   private Future<List<GroupMember>> members(SqlClient db, String sql, long groupId) {
@@ -272,11 +324,6 @@ final class GroupRepository {
 
   Future<Boolean> ask(SqlClient db, long groupId, long memberId, String message) {
     return db.preparedQuery(ASK).execute(Tuple.of(groupId, memberId, message)).map(rows -> rows.size() > 0);
-  }
-
-  Future<Optional<JoinRequest>> latestRequest(SqlClient db, long groupId, long memberId) {
-    return db.preparedQuery(LATEST_REQUEST).execute(Tuple.of(groupId, memberId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(request(rows.iterator().next())));
   }
 
   Future<List<JoinRequest>> pending(SqlClient db, long groupId) {

@@ -123,14 +123,12 @@ public final class GroupRoutes {
   private void show(RoutingContext ctx) {
     Optional<Member> viewer = viewer(ctx);
     int page = Forms.page(ctx);
-    groups.find(ctx.pathParam("slug"), viewer).compose(group -> {
-      Future<AboutPage> about = groups.about(group, viewer);
-      Future<List<ThreadSummary>> list = threads.list(group, viewer, page);
-      Future<SubscriptionLevel> level = viewer.isPresent() ? threads.groupSubscription(group, viewer.get())
-          : Future.succeededFuture(SubscriptionLevel.NORMAL);
-      return Future.all(about, list, level).map(all -> ShowPage.of(about.result(), list.result(), page,
-          Forms.pageLinks(page, threads.groupPages(group)), level.result()));
-    }).map(ViewModel::of).onSuccess(model -> pages.renderShared(ctx, "group/show", model)).onFailure(ctx::fail);
+    // two statements, one after the other: the group with what its page says about it (the read rule
+    // decided on it), then its threads with the viewer's subscription level to it
+    groups.page(ctx.pathParam("slug"), viewer).compose(about -> threads.groupListing(about.group(), viewer, page)
+        .map(listing -> ShowPage.of(about, listing.threads(), page,
+            Forms.pageLinks(page, threads.groupPages(about.group())), listing.level())))
+        .map(ViewModel::of).onSuccess(model -> pages.renderShared(ctx, "group/show", model)).onFailure(ctx::fail);
   }
 
   private void members(RoutingContext ctx) {

@@ -153,15 +153,20 @@ public final class GroupService {
     return visibleTo(viewer).map(list -> new ListPage(list, GroupPolicy.canAdminister(viewer)));
   }
 
-  /** What the group's page says about {@code group}, which the viewer may read (see {@link #find}). */
-  public Future<AboutPage> about(WorkingGroup group, Optional<Member> viewer) {
-    Future<List<GroupMember>> moderators = repository.moderatorMembers(pool, group.id());
-    Future<Optional<JoinRequest>> request = viewer.isPresent() && !group.viewerIsMember()
-        ? latestRequest(group, viewer.get()) : Future.succeededFuture(Optional.empty());
-    return Future.all(moderators, request).map(all -> new AboutPage(group, moderators.result(), request.result().orElse(null),
-        GroupPolicy.canPost(viewer, group),
-        GroupPolicy.canJoin(viewer, group) && request.result().map(r -> !r.pending()).orElse(true),
-        GroupPolicy.canModerate(viewer, group), GroupPolicy.canAdminister(viewer), viewer.isPresent()));
+  /**
+   * What the page of the group {@code slug} says about the group, in one statement (the group, its moderators
+   * and the viewer's latest join request); NOT_FOUND as {@link #find(String, Optional)}.
+   */
+  public Future<AboutPage> page(String slug, Optional<Member> viewer) {
+    return repository.page(pool, slug, id(viewer)).map(found -> found
+        .filter(row -> GroupPolicy.canRead(viewer, row.group())).orElseThrow(DomainException::notFound))
+        .map(row -> {
+          WorkingGroup group = row.group();
+          Optional<JoinRequest> request = viewer.isPresent() && !group.viewerIsMember() ? row.request() : Optional.empty();
+          return new AboutPage(group, row.moderators(), request.orElse(null), GroupPolicy.canPost(viewer, group),
+              GroupPolicy.canJoin(viewer, group) && request.map(r -> !r.pending()).orElse(true),
+              GroupPolicy.canModerate(viewer, group), GroupPolicy.canAdminister(viewer), viewer.isPresent());
+        });
   }
 
   /** The members page of the group {@code slug}; NOT_FOUND as {@link #find(String, Optional)}. */
@@ -195,11 +200,6 @@ public final class GroupService {
   /** Members of a group the viewer may read, moderators first. */
   public Future<List<GroupMember>> members(WorkingGroup group) {
     return repository.members(pool, group.id());
-  }
-
-  /** The viewer's most recent join request for the group, if any. */
-  public Future<Optional<JoinRequest>> latestRequest(WorkingGroup group, Member viewer) {
-    return repository.latestRequest(pool, group.id(), viewer.id());
   }
 
   /** Open requests, for the group's moderators. */

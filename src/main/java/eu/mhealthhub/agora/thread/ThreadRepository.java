@@ -40,6 +40,23 @@ final class ThreadRepository {
   private static final String IN_GROUP = SUMMARY_COLUMNS
       + " WHERE t.group_id = $1 AND t.merged_into IS NULL AND (t.held_at IS NULL OR t.author_id = $2 OR $5)"
       + " ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT $3 OFFSET $4";
+  /** A group page's threads: as many as {@code ThreadService} shows on one page, a constant the planner sees. */
+  static final int GROUP_PAGE = 50;
+  /**
+   * A group page's threads ({@link #IN_GROUP}, $3 the offset, $4 whether held threads show) with the
+   * viewer's ($2) subscription level to the group in the same statement: one row with a NULL thread when
+   * the page has none. The page's size is written into the statement, not a parameter, so that the
+   * generic plan a pooled connection keeps knows it reads 50 rows and walks threads_group_activity_idx.
+   */
+  private static final String GROUP_LISTING = """
+      SELECT (SELECT s.level FROM group_subscriptions s WHERE s.member_id = $2 AND s.group_id = $1) AS group_level,
+             listed.*
+        FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (""" + SUMMARY_COLUMNS + """
+       WHERE t.group_id = $1 AND t.merged_into IS NULL AND (t.held_at IS NULL OR t.author_id = $2 OR $4)
+       ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT\s""" + GROUP_PAGE + """
+       OFFSET $3) AS listed ON true
+      """;
   private static final String THREAD = """
       SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
              t.pinned, t.locked, t.post_count, t.merged_into, t.held_at IS NOT NULL AS held
@@ -60,11 +77,14 @@ final class ThreadRepository {
   /**
    * The thread; its group with the viewer's role in it, to decide access (the columns of the group
    * feature's access query, so a thread page costs one query before its posts); and, for a
-   * signed-in viewer, where they read up to and how they follow it.
+   * signed-in viewer, where they read up to and how they follow it. Its thread columns are named th_…,
+   * since {@link #THREAD_PAGE} puts the page's posts (id, author_id, …) beside them in the same rows.
    */
   private static final String THREAD_FOR_VIEWER = """
-      SELECT t.id, t.group_id, t.title, t.author_id, a.display_name AS author_name, t.created_at, t.last_activity_at,
-             t.pinned, t.locked, t.post_count, t.merged_into, t.held_at IS NOT NULL AS held,
+      SELECT t.id AS th_id, t.group_id AS th_group_id, t.title AS th_title, t.author_id AS th_author_id,
+             a.display_name AS th_author_name, t.created_at AS th_created_at, t.last_activity_at AS th_last_activity_at,
+             t.pinned AS th_pinned, t.locked AS th_locked, t.post_count AS th_post_count,
+             t.merged_into AS th_merged_into, t.held_at IS NOT NULL AS th_held,
              g.slug AS group_slug, g.name AS group_name, g.purpose AS group_purpose, g.visibility AS group_visibility,
              g.join_policy AS group_join_policy, g.archived_at IS NOT NULL AS group_archived,
              (SELECT m.role FROM group_memberships m WHERE m.group_id = g.id AND m.member_id = $2) AS group_viewer_role,
@@ -125,20 +145,25 @@ final class ThreadRepository {
         LEFT JOIN members d ON d.id = p.deleted_by
       """;
   /**
-   * A page of posts; on the last page ($5) the thread's held posts follow, for their author ($2)
-   * or, for a moderator ($6), all of them (a held post's position is minus its id). Two branches, not
-   * one condition with OR: PostgreSQL keeps a generic plan for this prepared statement, and under the
-   * OR that plan read every post of the thread through (thread_id) and filtered the page out (50 rows
-   * for 20 on the benchmark's thread, a whole long thread on the archive); each branch is an index
-   * range of its own (the page's positions; the held posts' partial index), the second skipped unless $5.
+   * A thread page in one statement (stop 15: it was two, the thread and then its posts): the thread,
+   * its group and the viewer's ($2) reading state ({@link #THREAD_FOR_VIEWER}), then, in the same rows,
+   * the posts at positions $3 to $4 and, when that range reaches the thread's last post, the thread's held
+   * posts (a held post's position is minus its id) for a signed-in viewer; one row with NULL post columns
+   * when there is none. Nothing here decides who reads what: ThreadService applies the group's read rule,
+   * the page's bounds and which held posts the viewer sees (their author and the group's moderators) to
+   * the rows, as it did to the two statements' results. Two branches, not one condition with OR (stop 14):
+   * each is an index range of its own in the generic plan a pooled connection keeps (the page's
+   * positions; the held posts' partial index), the second skipped unless it is the last page.
    */
-  private static final String PAGE = "SELECT * FROM (" + POST_COLUMNS + """
-       WHERE p.thread_id = $1 AND p.position BETWEEN $3 AND $4
+  private static final String THREAD_PAGE = "SELECT tv.*, shown.* FROM (" + THREAD_FOR_VIEWER + """
+      ) tv LEFT JOIN LATERAL (""" + POST_COLUMNS + """
+       WHERE p.thread_id = tv.th_id AND p.position BETWEEN $3 AND $4
       UNION ALL
       """ + POST_COLUMNS + """
-       WHERE $5 AND p.thread_id = $1 AND p.held_at IS NOT NULL AND (p.author_id = $2 OR $6)
+       WHERE $2 > 0 AND tv.th_post_count <= $4 AND p.thread_id = tv.th_id AND p.held_at IS NOT NULL
          AND NOT (p.position BETWEEN $3 AND $4)
-      ) shown ORDER BY shown.position < 0, abs(shown.position)
+      ) shown ON true
+       ORDER BY shown.position < 0, abs(shown.position)
       """;
   private static final String POST = POST_COLUMNS + " WHERE p.id = $1";
   private static final String POST_BY_TOKEN = "SELECT id FROM posts WHERE author_id = $1 AND client_token = $2";
@@ -282,7 +307,6 @@ final class ThreadRepository {
       ON CONFLICT (member_id, group_id) DO UPDATE SET level = EXCLUDED.level
       """;
   private static final String UNSUBSCRIBE_GROUP = "DELETE FROM group_subscriptions WHERE member_id = $1 AND group_id = $2";
-  private static final String GROUP_LEVEL = "SELECT level FROM group_subscriptions WHERE member_id = $1 AND group_id = $2";
   private static final String READ_POSITION = "SELECT position FROM read_positions WHERE member_id = $1 AND thread_id = $2";
 
   private static final String LOG = """
@@ -352,20 +376,50 @@ final class ThreadRepository {
         });
   }
 
+  /** A page of a group's threads, as {@link #inGroup} lists them, and the viewer's level for the group. */
+  Future<GroupListing> groupListing(SqlClient db, long groupId, Long viewerId, int offset, boolean seesHeld) {
+    return db.preparedQuery(GROUP_LISTING).execute(Tuple.of(groupId, viewerId == null ? 0L : viewerId, offset, seesHeld))
+        .map(rows -> {
+          List<ThreadSummary> list = new ArrayList<>();
+          String level = null;
+          for (Row row : rows) {
+            level = row.getString("group_level");
+            if (row.getValue("id") != null) {
+              list.add(summary(row));
+            }
+          }
+          return new GroupListing(list, SubscriptionLevel.ofRow(level));
+        });
+  }
+
   Future<Optional<ForumThread>> thread(SqlClient db, long id) {
     return db.preparedQuery(THREAD).execute(Tuple.of(id)).map(rows -> first(rows, ThreadRepository::thread));
   }
 
-  /** What {@link #THREAD_FOR_VIEWER} reads: the group is not yet checked against the policy. */
+  /**
+   * What {@link #THREAD_PAGE} reads: the group is not yet checked against the policy, and {@code posts}
+   * holds every held post of the thread on its last page, whoever may see them.
+   */
   record ThreadForViewer(ForumThread thread, WorkingGroup group, int readPosition, SubscriptionLevel level, long liveSeq,
-      List<ThreadLink> links) {}
+      List<ThreadLink> links, List<Post> posts) {}
 
-  /** The thread with its group, the viewer's read position (0 if never) and subscription level. */
-  Future<Optional<ThreadForViewer>> threadForViewer(SqlClient db, long id, long viewerId) {
-    return db.preparedQuery(THREAD_FOR_VIEWER).execute(Tuple.of(id, viewerId)).map(rows -> first(rows, r -> {
+  /**
+   * The thread with its group, the viewer's read position (0 if never) and subscription level, and the
+   * posts at positions {@code from} to {@code to} (with the held posts after them when that is the end).
+   */
+  Future<Optional<ThreadForViewer>> threadPage(SqlClient db, long id, long viewerId, int from, int to) {
+    return db.preparedQuery(THREAD_PAGE).execute(Tuple.of(id, viewerId, from, to)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
       Integer position = r.getInteger("read_position");
       Long liveSeq = r.getLong("live_seq");
-      WorkingGroup group = new WorkingGroup(r.getLong("group_id"), r.getString("group_slug"), r.getString("group_name"),
+      ForumThread thread = new ForumThread(r.getLong("th_id"), r.getLong("th_group_id"), r.getString("th_title"),
+          r.getLong("th_author_id"), r.getString("th_author_name"), instant(r, "th_created_at"),
+          instant(r, "th_last_activity_at"), r.getBoolean("th_pinned"), r.getBoolean("th_locked"),
+          r.getInteger("th_post_count"), r.getLong("th_merged_into"), r.getBoolean("th_held"));
+      WorkingGroup group = new WorkingGroup(thread.groupId(), r.getString("group_slug"), r.getString("group_name"),
           r.getString("group_purpose"), "closed".equals(r.getString("group_visibility")),
           "open".equals(r.getString("group_join_policy")), r.getBoolean("group_archived"), 0, 0,
           r.getString("group_viewer_role"), 0);
@@ -376,9 +430,16 @@ final class ThreadRepository {
         links.add(new ThreadLink(o.getString("kind"), o.getLong("other"), o.getString("title"), o.getString("reason"),
             java.time.OffsetDateTime.parse(o.getString("at")).toInstant()));
       }
-      return new ThreadForViewer(thread(r), group, position == null ? 0 : position, SubscriptionLevel.ofRow(r.getString("level")),
-          liveSeq == null ? 0L : liveSeq, List.copyOf(links));
-    }));
+      List<Post> posts = new ArrayList<>();
+      for (Row row : rows) {
+        if (row.getValue("id") != null) {
+          posts.add(post(row));
+        }
+      }
+      return Optional.of(new ThreadForViewer(thread, group, position == null ? 0 : position,
+          SubscriptionLevel.ofRow(r.getString("level")), liveSeq == null ? 0L : liveSeq, List.copyOf(links),
+          posts));
+    });
   }
 
   /** What {@link #THREAD_IN_GROUP} reads: the group is not yet checked against the policy. */
@@ -403,15 +464,6 @@ final class ThreadRepository {
 
   Future<Optional<ForumThread>> lockThread(SqlClient db, long id) {
     return db.preparedQuery(LOCK_THREAD).execute(Tuple.of(id)).map(rows -> first(rows, ThreadRepository::thread));
-  }
-
-  Future<List<Post>> page(SqlClient db, long threadId, Long viewerId, int from, int to, boolean lastPage, boolean moderator) {
-    return db.preparedQuery(PAGE).execute(Tuple.of(threadId, viewerId == null ? 0L : viewerId, from, to,
-        lastPage && viewerId != null, moderator)).map(rows -> {
-      List<Post> list = new ArrayList<>();
-      rows.forEach(row -> list.add(post(row)));
-      return list;
-    });
   }
 
   Future<Optional<Post>> post(SqlClient db, long postId, Long viewerId) {
@@ -579,11 +631,6 @@ final class ThreadRepository {
     return level == SubscriptionLevel.NORMAL
         ? db.preparedQuery(UNSUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId)).mapEmpty()
         : db.preparedQuery(SUBSCRIBE_GROUP).execute(Tuple.of(memberId, groupId, level.value())).mapEmpty();
-  }
-
-  Future<SubscriptionLevel> groupLevel(SqlClient db, long memberId, long groupId) {
-    return db.preparedQuery(GROUP_LEVEL).execute(Tuple.of(memberId, groupId))
-        .map(rows -> SubscriptionLevel.ofRow(rows.size() == 0 ? null : rows.iterator().next().getString(0)));
   }
 
   Future<Integer> readPosition(SqlClient db, long memberId, long threadId) {

@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
 public final class ThreadService {
 
   public static final int PAGE_SIZE = 20;
-  private static final int GROUP_PAGE = 50;
+  private static final int GROUP_PAGE = ThreadRepository.GROUP_PAGE;
 
   private final Pool pool;
   private final GroupService groups;
@@ -93,6 +93,20 @@ public final class ThreadService {
             .orElse(list));
   }
 
+  /**
+   * A group page's threads ({@link #list}, the same rule and pages) with the viewer's subscription level to
+   * the group (normal for a visitor), in one statement.
+   */
+  public Future<GroupListing> groupListing(WorkingGroup group, Optional<Member> viewer, int page) {
+    int p = Math.max(1, page);
+    if (p > groupPages(group)) {
+      return Future.failedFuture(DomainException.notFound());
+    }
+    return repository.groupListing(pool, group.id(), id(viewer), (p - 1) * GROUP_PAGE, GroupPolicy.canModerate(viewer, group))
+        .map(listing -> viewer.map(m -> new GroupListing(listing.threads().stream()
+            .map(t -> t.withReadPosition(reads.pending(m.id(), t.id()))).toList(), listing.level())).orElse(listing));
+  }
+
   public int groupPages(WorkingGroup group) {
     return (int) Math.max(1, (group.threadCount() + GROUP_PAGE - 1) / GROUP_PAGE);
   }
@@ -122,8 +136,11 @@ public final class ThreadService {
    * batch, not in this request). Pages past the end fail with NOT_FOUND.
    */
   public Future<Page> page(long threadId, Optional<Member> viewer, int page) {
-    // one query for the thread, its group and the viewer's reading state; one for the posts
-    return repository.threadForViewer(pool, threadId, viewer.map(Member::id).orElse(0L)).compose(row -> {
+    // one statement: the thread, its group, the viewer's reading state and the posts of the page asked for;
+    // the read rule, the page's bounds and the held posts' readers are decided here on what it returned
+    int asked = Math.min(Math.max(page, 1), Integer.MAX_VALUE / PAGE_SIZE);
+    return repository.threadPage(pool, threadId, viewer.map(Member::id).orElse(0L), (asked - 1) * PAGE_SIZE + 1,
+        asked * PAGE_SIZE).compose(row -> {
       if (row.isEmpty()) {
         return Future.failedFuture(DomainException.notFound());
       }
@@ -136,22 +153,18 @@ public final class ThreadService {
         if (page < 1 || page > thread.pages() || !seesThread(viewer, group, thread)) {
           return Future.failedFuture(DomainException.notFound());
         }
-        int from = (page - 1) * PAGE_SIZE + 1;
-        int to = page * PAGE_SIZE;
         // held posts follow the last page, for their author and the group's moderators only
-        return repository.page(pool, threadId, id(viewer), from, to, page == thread.pages(),
-            GroupPolicy.canModerate(viewer, group)).map(shown -> {
-          List<Post> published = shown.stream().filter(p -> !p.held()).toList();
-          int readBefore = -1;
-          if (viewer.isPresent()) {
-            readBefore = Math.max(row.get().readPosition(), reads.pending(viewer.get().id(), threadId));
-            if (!published.isEmpty()) {
-              reads.seen(viewer.get().id(), threadId, published.get(published.size() - 1).position());
-            }
+        List<Post> shown = row.get().posts().stream().filter(p -> seesPost(viewer, group, p)).toList();
+        List<Post> published = shown.stream().filter(p -> !p.held()).toList();
+        int readBefore = -1;
+        if (viewer.isPresent()) {
+          readBefore = Math.max(row.get().readPosition(), reads.pending(viewer.get().id(), threadId));
+          if (!published.isEmpty()) {
+            reads.seen(viewer.get().id(), threadId, published.get(published.size() - 1).position());
           }
-          return new Page(group, thread, shown, page, readBefore, viewer.isPresent() ? row.get().level() : SubscriptionLevel.NORMAL,
-              row.get().liveSeq(), row.get().links());
-        });
+        }
+        return Future.succeededFuture(new Page(group, thread, shown, page, readBefore,
+            viewer.isPresent() ? row.get().level() : SubscriptionLevel.NORMAL, row.get().liveSeq(), row.get().links()));
       });
     });
   }
@@ -953,10 +966,6 @@ public final class ThreadService {
   /** Watches or mutes a group, or returns it to normal. */
   public Future<Void> subscribeGroup(WorkingGroup group, Member member, SubscriptionLevel level) {
     return repository.setGroupLevel(pool, member.id(), group.id(), level);
-  }
-
-  public Future<SubscriptionLevel> groupSubscription(WorkingGroup group, Member member) {
-    return repository.groupLevel(pool, member.id(), group.id());
   }
 
   /**
