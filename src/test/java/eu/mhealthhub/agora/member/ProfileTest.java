@@ -191,7 +191,7 @@ class ProfileTest {
     TestDatabase.update("UPDATE working_groups SET archived_at = now() WHERE id = ?", archived);
     long hidden = postsIn(open, s.id, "Hidden " + s.tag, 2, 2, "<p>Not to be seen</p>");
     TestDatabase.update("UPDATE posts SET deleted_at = now() WHERE thread_id = ? AND position = 1", hidden);
-    TestDatabase.update("UPDATE posts SET held_at = now() WHERE thread_id = ? AND position = 2", hidden);
+    TestDatabase.update("UPDATE posts SET held_at = now(), held_reason = 'moderator' WHERE thread_id = ? AND position = 2", hidden);
 
     Browser outsider = new Browser();
     app.signInNew(outsider, "Outsider " + s.tag, "out-" + s.tag + "@example.org");
