@@ -17,6 +17,8 @@
 #    Agora that happened to run in that window shows up too: its query text says what it is).
 # 5. Writes bench/archive/<page>.txt (BENCH_OUT overrides the directory) and lists every Seq Scan, then
 #    switches auto_explain off again (ALTER SYSTEM RESET) and stops Agora.
+# Options: BENCH_ONLY (a regex on the page name: only those pages' files are written), BENCH_JAR_DIR (a
+# directory holding agora-*.jar and lib/ to run instead of building, as pages-archive.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=bench/common.sh
@@ -35,7 +37,16 @@ cleanup() {
 trap cleanup EXIT
 
 command -v psql >/dev/null || die "psql is needed (Debian: apt-get install postgresql-client)"
-bench_build
+ONLY=${BENCH_ONLY:-.}
+if [[ -n ${BENCH_JAR_DIR:-} ]]; then
+  jar=$(ls "$BENCH_JAR_DIR"/agora-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n 1 || true)
+  [[ -n $jar && -d $BENCH_JAR_DIR/lib ]] || die "no $BENCH_JAR_DIR/agora-*.jar or $BENCH_JAR_DIR/lib"
+  mkdir -p "$WORK/app"
+  cp "$jar" "$WORK/app/agora.jar"
+  cp -r "$BENCH_JAR_DIR/lib" "$WORK/app/lib"
+else
+  bench_build
+fi
 mkdir -p "$DATA" "$OUT"
 if [[ ! -f $DATA/archive-seeded ]]; then
   log "seeding $DATA with the archive (scale $SCALE): a few minutes"
@@ -115,6 +126,7 @@ LOAD=$(cut -d ' ' -f 1-3 /proc/loadavg)
 summary=()
 for entry in "${PAGES[@]}"; do
   IFS='|' read -r name url what <<<"$entry"
+  [[ $name =~ $ONLY ]] || continue
   for _ in 1 2; do curl -s -o /dev/null -H "Cookie: $COOKIE" "$BASE$url"; done
   marker "begin $name"
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" "$BASE$url")

@@ -5,7 +5,7 @@ import eu.mhealthhub.agora.Member;
 
 import eu.mhealthhub.agora.group.GroupService;
 import eu.mhealthhub.agora.group.HomeGroups;
-import eu.mhealthhub.agora.talk.Talk;
+import eu.mhealthhub.agora.talk.TalkListing;
 import eu.mhealthhub.agora.talk.TalkService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -76,8 +76,8 @@ public final class HomeRoutes {
   private void home(RoutingContext ctx) {
     Viewer viewer = Viewer.of(ctx);
     Future<HomeGroups> listed = groups.home(viewer.member(), MY_GROUPS, OTHER_GROUPS);
-    Future<List<Talk>> upcoming = talks.upcoming(5);
-    Future<List<Talk>> recent = talks.recent(5);
+    Future<List<TalkListing>> upcoming = talks.upcomingListed(5);
+    Future<List<TalkListing>> recent = talks.recentListed(5);
     Future.all(listed, upcoming, recent)
         .map(all -> Map.<String, Object>of(
             "mine", listed.result().mine(),

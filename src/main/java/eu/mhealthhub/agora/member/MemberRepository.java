@@ -48,6 +48,10 @@ final class MemberRepository {
       UPDATE members SET reduced_motion = #{reducedMotion}, live_announce = #{liveAnnounce}
        WHERE id = #{id} RETURNING reduced_motion, live_announce""";
   private static final String BY_HANDLE = "SELECT " + COLUMNS + " FROM members WHERE lower(handle) = lower(#{handle})";
+  /** A member by handle with their profile ({@link #PROFILE}'s columns): the member page's first read, one statement. */
+  private static final String BY_HANDLE_WITH_PROFILE = "SELECT " + COLUMNS.replaceAll("(\\w+)", "m.$1")
+      + ", m.affiliation, m.country, m.stakeholder_type, m.languages, m.bio, m.links, a.version AS avatar_version"
+      + " FROM members m LEFT JOIN member_avatars a ON a.member_id = m.id WHERE lower(m.handle) = lower(#{handle})";
 
   private static final String UPDATE_PROFILE = """
       UPDATE members
@@ -142,6 +146,13 @@ final class MemberRepository {
   Future<Optional<Member>> findByHandle(SqlClient db, String handle) {
     return SqlTemplate.forQuery(db, BY_HANDLE).mapTo(MAPPER).execute(Map.of("handle", handle))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
+  }
+
+  /** The member with this handle and their profile, or empty. */
+  Future<Optional<MemberService.WithProfile>> findWithProfile(SqlClient db, String handle) {
+    return SqlTemplate.forQuery(db, BY_HANDLE_WITH_PROFILE).execute(Map.of("handle", handle))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()).map(r ->
+            new MemberService.WithProfile(MAPPER.map(r), profile(r))));
   }
 
   Future<Optional<Member>> updateProfile(SqlClient db, long id, ProfileForm form) {

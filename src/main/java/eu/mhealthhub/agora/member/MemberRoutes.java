@@ -101,20 +101,24 @@ public final class MemberRoutes {
 
   /**
    * A member's public page: name, handle, profile, the groups they share and their latest posts,
-   * both only from groups the viewer may read. Its reads are bounded: the member's own memberships,
-   * their latest posts by index, the profile.
+   * both only from groups the viewer may read. Its reads are bounded: the member with their profile, then
+   * at once their own memberships, their latest posts by index (one statement, stopping at the limit) and
+   * the suspension a moderator may see: two waits for PostgreSQL.
    */
   private void show(RoutingContext ctx) {
     Optional<Member> viewer = Viewer.of(ctx).member();
     java.util.Locale reader = Viewer.of(ctx).locale();
-    members.findByHandle(ctx.pathParam("handle"))
-        .compose(m -> Future.all(members.profile(m.id()), groups.groupsOf(m.id(), viewer),
-                threads.recentPostsBy(m.id(), viewer, RECENT_POSTS), suspensions.shownTo(viewer, m.id()))
-            .map(all -> {
-              Optional<eu.mhealthhub.agora.web.SuspensionCheck.Notice> s = all.resultAt(3);
-              return new MemberPages.ModeratedMemberPage(m, ProfileView.of(all.resultAt(0), reader), all.resultAt(1),
-                  all.resultAt(2), s.orElse(null), s.map(n -> n.until() == null).orElse(false));
-            }))
+    members.findWithProfile(ctx.pathParam("handle"))
+        .compose(found -> {
+          Member m = found.member();
+          return Future.all(groups.groupsOf(m.id(), viewer), threads.recentPostsBy(m.id(), viewer, RECENT_POSTS),
+                  suspensions.shownTo(viewer, m.id()))
+              .map(all -> {
+                Optional<eu.mhealthhub.agora.web.SuspensionCheck.Notice> s = all.resultAt(2);
+                return new MemberPages.ModeratedMemberPage(m, ProfileView.of(found.profile(), reader), all.resultAt(0),
+                    all.resultAt(1), s.orElse(null), s.map(n -> n.until() == null).orElse(false));
+              });
+        })
         .map(ViewModel::of)
         // one page for every viewer who sees the same member page (keyed by the whole model: a new post,
         // group or profile change is a new page on any node)

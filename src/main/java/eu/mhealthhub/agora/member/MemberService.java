@@ -130,6 +130,14 @@ public final class MemberService {
     return repository.findByHandle(pool, handle == null ? "" : handle).map(m -> m.orElseThrow(DomainException::notFound));
   }
 
+  /** A member and their profile, as their page shows them. */
+  public record WithProfile(Member member, Profile profile) {}
+
+  /** The member with this handle and their profile, in one statement; fails with NOT_FOUND. */
+  public Future<WithProfile> findWithProfile(String handle) {
+    return repository.findWithProfile(pool, handle == null ? "" : handle).map(m -> m.orElseThrow(DomainException::notFound));
+  }
+
   /**
    * Saves the member's profile. Fails with {@link DomainException} BAD_REQUEST when the form has
    * problems (callers check {@link ProfileForm#problems()} first to re-render the form) and

@@ -51,6 +51,27 @@ final class TalkRepository {
       """;
 
   private static final String UPCOMING = SELECT + " WHERE t.ends_at > $1 ORDER BY t.starts_at LIMIT $2";
+  /**
+   * The Talks not ended at $1, soonest first, at most $2, as a list shows them ({@link TalkListing}): the ones
+   * under way, by their span (talks_span_idx, V048), and the ones still to start, from $1 on by start
+   * (talks_starts_idx); each read stops at the limit, however many Talks have ended.
+   */
+  private static final String UPCOMING_LISTED = """
+      SELECT u.slug, u.title, u.starts_at FROM (
+        (SELECT t.id, t.slug, t.title, t.starts_at FROM talks t
+          WHERE tstzrange(t.starts_at, t.ends_at) @> $1::timestamptz ORDER BY t.starts_at LIMIT $2)
+        UNION ALL
+        (SELECT t.id, t.slug, t.title, t.starts_at FROM talks t WHERE t.starts_at > $1 ORDER BY t.starts_at LIMIT $2)
+      ) u ORDER BY u.starts_at, u.id LIMIT $2
+      """;
+  /**
+   * The Talks ended by $1, latest start first, at most $2, as a list shows them: a walk back by start from $1
+   * (talks_starts_idx) that passes over the Talks under way only.
+   */
+  private static final String PAST_LISTED = """
+      SELECT t.slug, t.title, t.starts_at FROM talks t WHERE t.starts_at < $1 AND t.ends_at <= $1
+       ORDER BY t.starts_at DESC LIMIT $2
+      """;
   private static final String PAST = SELECT + " WHERE t.ends_at <= $1 ORDER BY t.starts_at DESC LIMIT $2";
   private static final String BY_SLUG = SELECT + " WHERE t.slug = $1";
   private static final String BY_ID = SELECT + " WHERE t.id = $1";
@@ -338,6 +359,18 @@ final class TalkRepository {
 
   Future<List<Talk>> upcoming(SqlClient db, Instant now, int limit) {
     return db.preparedQuery(UPCOMING).execute(Tuple.of(utc(now), limit)).map(rows -> list(rows, TalkRepository::talk));
+  }
+
+  Future<List<TalkListing>> upcomingListed(SqlClient db, Instant now, int limit) {
+    return db.preparedQuery(UPCOMING_LISTED).execute(Tuple.of(utc(now), limit)).map(rows -> list(rows, TalkRepository::listing));
+  }
+
+  Future<List<TalkListing>> pastListed(SqlClient db, Instant now, int limit) {
+    return db.preparedQuery(PAST_LISTED).execute(Tuple.of(utc(now), limit)).map(rows -> list(rows, TalkRepository::listing));
+  }
+
+  private static TalkListing listing(Row row) {
+    return new TalkListing(row.getString("slug"), row.getString("title"), instant(row, "starts_at"));
   }
 
   Future<List<Talk>> past(SqlClient db, Instant now, int limit) {

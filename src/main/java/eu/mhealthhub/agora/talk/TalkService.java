@@ -135,6 +135,19 @@ public final class TalkService {
     return repository.upcoming(pool, clock.instant(), limit);
   }
 
+  /**
+   * Talks that have not ended yet, soonest first, as a short list shows them (the home page): two bounded
+   * index reads, however many Talks have ended.
+   */
+  public Future<List<TalkListing>> upcomingListed(int limit) {
+    return repository.upcomingListed(pool, clock.instant(), limit);
+  }
+
+  /** Talks that have ended, most recent first, as a short list shows them (the home page). */
+  public Future<List<TalkListing>> recentListed(int limit) {
+    return repository.pastListed(pool, clock.instant(), limit);
+  }
+
   /** One page of the Talks that have ended, most recent first, and how many have ended. */
   public Future<java.util.Map.Entry<List<Talk>, Long>> pastPage(int page, int size) {
     var list = repository.pastPage(pool, clock.instant(), size, Math.max(0, page - 1) * size);

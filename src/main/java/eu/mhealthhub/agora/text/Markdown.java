@@ -305,8 +305,143 @@ public final class Markdown {
     TextCollector collector = new TextCollector(true);
     parse(markdown).accept(collector);
     String text = collector.text().replaceAll("(?U)\\s+", " ").strip();
-    if (text.length() <= maxChars) {
+    return excerpt(text, false, maxChars);
+  }
+
+  /** Block-level elements of {@link #toHtml}'s output: the text on either side of one is separate words. */
+  private static final java.util.Set<String> BLOCK_ELEMENTS = java.util.Set.of("p", "br", "hr", "h1", "h2", "h3", "h4",
+      "h5", "h6", "pre", "blockquote", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "div");
+
+  /**
+   * The excerpt {@link #plainText} makes of a post's Markdown, made instead from the HTML {@link #toHtml} rendered
+   * of it and stored: tags dropped (block elements and table cells separate words, an image counts as its
+   * description), character references decoded, whitespace collapsed, cut as {@link #plainText} cuts. One pass
+   * over the characters, stopping once the excerpt is known, so a page that lists many posts renders none of
+   * them again. For the HTML that {@link #toHtml} makes the result is {@link #plainText}'s for its source.
+   *
+   * @param html     the stored HTML, or its head (null: empty)
+   * @param more     whether {@code html} is only the head of the HTML: the excerpt then ends with an ellipsis,
+   *                 without the last word, which may be cut
+   * @param maxChars the maximum length of the result, at least 1
+   * @return the excerpt, plain text (escape it when putting it in a page)
+   */
+  public static String plainTextOfHtml(String html, boolean more, int maxChars) {
+    if (maxChars < 1) {
+      throw new IllegalArgumentException("maxChars must be at least 1: " + maxChars);
+    }
+    String in = html == null ? "" : html;
+    StringBuilder out = new StringBuilder(Math.min(in.length(), maxChars + 2));
+    boolean space = false; // a space is due before the next character
+    int n = in.length();
+    int i = 0;
+    // enough text to cut as plainText does: it looks at the first maxChars + 1 characters only
+    while (i < n && out.length() <= maxChars + 1) {
+      char c = in.charAt(i);
+      String piece;
+      if (c == '<') {
+        int end = in.indexOf('>', i);
+        if (end < 0) {
+          break; // a tag the head cut in two
+        }
+        int from = i + 1 + (i + 1 < end && in.charAt(i + 1) == '/' ? 1 : 0);
+        int to = from;
+        while (to < end && Character.isLetterOrDigit(in.charAt(to))) {
+          to++;
+        }
+        String name = in.substring(from, to).toLowerCase(Locale.ROOT);
+        piece = name.equals("img") ? attribute(in.substring(to, end), "alt") : "";
+        if (BLOCK_ELEMENTS.contains(name)) {
+          space = true;
+        }
+        i = end + 1;
+      } else if (c == '&') {
+        int semi = in.indexOf(';', i);
+        String decoded = semi < 0 || semi - i > 12 ? null : reference(in.substring(i + 1, semi));
+        if (decoded == null && semi < 0 && n - i <= 12) {
+          break; // a reference the head cut in two
+        }
+        piece = decoded == null ? "&" : decoded;
+        i = decoded == null ? i + 1 : semi + 1;
+      } else {
+        piece = String.valueOf(c);
+        i++;
+      }
+      for (int k = 0; k < piece.length(); k++) {
+        char p = piece.charAt(k);
+        if (whitespace(p)) {
+          space = true;
+        } else {
+          if (space && out.length() > 0) {
+            out.append(' ');
+          }
+          space = false;
+          out.append(p);
+        }
+      }
+    }
+    boolean cut = more || i < n;
+    // a space still due after the last word: that word is whole, even in a head
+    return excerpt(cut && space && out.length() > 0 ? out + " " : out.toString(), cut, maxChars);
+  }
+
+  /** Whitespace as {@code (?U)\\s} sees it. */
+  private static boolean whitespace(char c) {
+    return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
+  }
+
+  /** A character reference's text ({@code name} without {@code &} and {@code ;}), or null when it is none. */
+  private static String reference(String name) {
+    try {
+      if (name.startsWith("#x") || name.startsWith("#X")) {
+        return Character.toString(Integer.parseInt(name.substring(2), 16));
+      }
+      if (name.startsWith("#")) {
+        return Character.toString(Integer.parseInt(name.substring(1)));
+      }
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return switch (name) {
+      case "amp" -> "&";
+      case "lt" -> "<";
+      case "gt" -> ">";
+      case "quot" -> "\"";
+      case "apos" -> "'";
+      case "nbsp" -> "\u00a0";
+      default -> null;
+    };
+  }
+
+  /** An attribute's decoded value in a tag's attributes text ({@code  src="…" alt="…"}), or "" when absent. */
+  private static String attribute(String attributes, String name) {
+    int at = attributes.indexOf(" " + name + "=\"");
+    if (at < 0) {
+      return "";
+    }
+    int from = at + name.length() + 3;
+    int to = attributes.indexOf('"', from);
+    String raw = to < 0 ? attributes.substring(from) : attributes.substring(from, to);
+    StringBuilder value = new StringBuilder(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      int semi = raw.charAt(i) == '&' ? raw.indexOf(';', i) : -1;
+      String decoded = semi < 0 ? null : reference(raw.substring(i + 1, semi));
+      value.append(decoded == null ? String.valueOf(raw.charAt(i)) : decoded);
+      i = decoded == null ? i : semi;
+    }
+    return value.toString();
+  }
+
+  /**
+   * {@code text} (whitespace collapsed, stripped) as it is when at most {@code maxChars} long and complete;
+   * otherwise cut at a word boundary with an ellipsis, the whole at most {@code maxChars}. When {@code more}
+   * (the text goes on beyond what is here), its last word may be cut and is left out.
+   */
+  private static String excerpt(String text, boolean more, int maxChars) {
+    if (text.length() <= maxChars && !more) {
       return text;
+    }
+    if (text.isEmpty()) {
+      return "…";
     }
     int limit = maxChars - 1; // room for the ellipsis
     int cut = -1;
@@ -318,7 +453,7 @@ public final class Markdown {
       }
     }
     if (cut <= 0) {
-      cut = limit; // one long word: cut inside it
+      cut = Math.min(limit, text.length()); // one long word: cut inside it
       if (cut > 0 && Character.isHighSurrogate(text.charAt(cut - 1))) {
         cut--;
       }

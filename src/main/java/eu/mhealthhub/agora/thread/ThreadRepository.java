@@ -290,12 +290,22 @@ final class ThreadRepository {
               OR EXISTS (SELECT 1 FROM group_memberships gm WHERE gm.group_id = $2 AND gm.member_id = m.id))
        ORDER BY lower(m.handle) LIMIT 8
       """;
-  /** A member's latest visible posts in the given groups (posts.group_id is the thread's group). */
-  private static final String BY_AUTHOR = """
-      SELECT p.id, t.title, p.group_id, p.created_at, p.body_markdown FROM posts p JOIN threads t ON t.id = p.thread_id
-       WHERE p.author_id = $1 AND p.group_id = ANY($2) AND p.deleted_at IS NULL AND p.held_at IS NULL
-         AND t.held_at IS NULL
-       ORDER BY p.created_at DESC LIMIT $3
+  /** How much of a post's stored HTML the member page reads for its excerpt (see {@link #BY_AUTHOR}). */
+  static final int EXCERPT_SOURCE = 4000;
+  /**
+   * A member ($1)'s latest visible posts in the active groups the viewer ($2, -1: nobody; $3: an admin)
+   * may read, newest first, at most $4: one walk of the author's posts by time (posts_author_created_idx)
+   * that stops at the limit; each post's group with the viewer's role in it, for GroupPolicy.canRead; the
+   * stored HTML's first {@link #EXCERPT_SOURCE} characters for the excerpt, and whether there is more.
+   */
+  private static final String BY_AUTHOR = "SELECT p.id, t.title, p.created_at, left(p.body_html, " + EXCERPT_SOURCE
+      + ") AS html_head, length(p.body_html) > " + EXCERPT_SOURCE + " AS html_cut," + """
+             g.id AS group_id, g.slug AS group_slug, g.name AS group_name, g.visibility, v.role AS viewer_role
+        FROM posts p JOIN threads t ON t.id = p.thread_id JOIN working_groups g ON g.id = p.group_id
+        LEFT JOIN group_memberships v ON v.group_id = g.id AND v.member_id = $2
+       WHERE p.author_id = $1 AND p.deleted_at IS NULL AND p.held_at IS NULL AND t.held_at IS NULL
+         AND g.archived_at IS NULL AND (g.visibility <> 'closed' OR $3 OR v.member_id IS NOT NULL)
+       ORDER BY p.created_at DESC LIMIT $4
       """;
   private static final String SUBSCRIBE_THREAD = """
       INSERT INTO thread_subscriptions (member_id, thread_id, level) VALUES ($1, $2, $3)
@@ -612,13 +622,19 @@ final class ThreadRepository {
         .map(rows -> list(rows, r -> new MentionSuggestion(r.getString(0), r.getString(1), r.getString(2), r.getString(3))));
   }
 
-  /** Post id, title, group id, time and Markdown of the author's latest posts in {@code groupIds}. */
-  Future<List<Row>> byAuthor(SqlClient db, long authorId, java.util.Set<Long> groupIds, int limit) {
-    if (groupIds.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    return db.preparedQuery(BY_AUTHOR).execute(Tuple.of(authorId, groupIds.toArray(Long[]::new), limit))
-        .map(rows -> list(rows, r -> r));
+  /** A post of the member page's list, with its group as the viewer sees it and the head of its stored HTML. */
+  record ByAuthor(long postId, String threadTitle, Instant createdAt, String htmlHead, boolean htmlCut, WorkingGroup group) {}
+
+  /**
+   * The author's latest posts in the active groups the viewer may read (by the same rule as GroupPolicy.canRead,
+   * which the caller applies again), newest first: one statement.
+   */
+  Future<List<ByAuthor>> byAuthor(SqlClient db, long authorId, Long viewerId, boolean admin, int limit) {
+    return db.preparedQuery(BY_AUTHOR).execute(Tuple.of(authorId, viewerId == null ? -1L : viewerId, admin, limit))
+        .map(rows -> list(rows, r -> new ByAuthor(r.getLong("id"), r.getString("title"), instant(r, "created_at"),
+            r.getString("html_head"), r.getBoolean("html_cut"),
+            new WorkingGroup(r.getLong("group_id"), r.getString("group_slug"), r.getString("group_name"), "",
+                "closed".equals(r.getString("visibility")), false, false, 0, 0, r.getString("viewer_role"), 0))));
   }
 
   Future<Void> setThreadLevel(SqlClient db, long memberId, long threadId, SubscriptionLevel level) {

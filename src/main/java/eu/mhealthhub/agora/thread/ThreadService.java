@@ -981,19 +981,19 @@ public final class ThreadService {
   }
 
   /**
-   * The member's latest posts (at most {@code limit}) that the viewer may read: only from groups
-   * the viewer may read ({@link GroupService#readableBy}), none deleted or held for review.
+   * The member's latest posts (at most {@code limit}) that the viewer may read: only from active groups
+   * the viewer may read ({@link GroupPolicy#canRead}, in the statement and again here), none deleted or held
+   * for review. One statement that walks the member's posts newest first and stops at the limit, whatever
+   * the number of groups; each excerpt is cut from the post's stored HTML ({@link Markdown#plainTextOfHtml}),
+   * not rendered again from its Markdown.
    */
   public Future<List<AuthoredPost>> recentPostsBy(long authorId, Optional<Member> viewer, int limit) {
-    return groups.readableBy(viewer).compose(readable -> {
-      java.util.Map<Long, WorkingGroup> byId = readable.stream()
-          .collect(Collectors.toMap(WorkingGroup::id, g -> g, (a, b) -> a));
-      return repository.byAuthor(pool, authorId, byId.keySet(), limit).map(rows -> rows.stream().map(r -> {
-        WorkingGroup g = byId.get(r.getLong(2));
-        return new AuthoredPost(r.getLong(0), r.getString(1), g.slug(), g.name(),
-            r.getOffsetDateTime(3).toInstant(), Markdown.plainText(r.getString(4), 200));
-      }).toList());
-    });
+    return repository.byAuthor(pool, authorId, viewer.map(Member::id).orElse(null),
+            GroupPolicy.canAdminister(viewer), limit)
+        .map(rows -> rows.stream().filter(r -> GroupPolicy.canRead(viewer, r.group()))
+            .map(r -> new AuthoredPost(r.postId(), r.threadTitle(), r.group().slug(), r.group().name(), r.createdAt(),
+                Markdown.plainTextOfHtml(r.htmlHead(), r.htmlCut(), 200)))
+            .toList());
   }
 
   /** A post's HTML with its mentions linked, and the members it mentions who may read the group. */

@@ -1,5 +1,6 @@
 package eu.mhealthhub.agora.member;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -161,6 +162,59 @@ class ProfileTest {
     Fixtures.member(closedId, insiderId, "member");
     Document member = insider.get(app.url("/members/" + s.handle)).html();
     assertEquals(List.of(closedTitle, openTitle), member.select(".member-posts > li > a").eachText());
+  }
+
+  /** A thread by {@code author} in the group with {@code posts} posts, the newest {@code minutesAgo} minutes old. */
+  private static long postsIn(long groupId, long author, String title, int posts, int minutesAgo, String html) {
+    long thread = TestDatabase.count("INSERT INTO threads (group_id, title, author_id, post_count) VALUES (?, ?, ?, ?) RETURNING id",
+        groupId, title, author, posts);
+    for (int i = 1; i <= posts; i++) {
+      TestDatabase.update("""
+          INSERT INTO posts (thread_id, position, author_id, body_markdown, body_html, created_at)
+          VALUES (?, ?, ?, 'x', ?, now() - make_interval(mins => ?) - make_interval(secs => ?))""",
+          thread, i, author, html, minutesAgo, posts - i);
+    }
+    return thread;
+  }
+
+  @Test
+  @DisplayName("a member page's latest posts: the newest readable ones past any number of unreadable ones, a closed group's to its members and admins, never an archived group's, a deleted or a held post; excerpts from the stored text")
+  void latestPostsFollowTheReadRule() {
+    Someone s = new Someone();
+    long open = Fixtures.group(Fixtures.unique("prof-open"), false, true);
+    long closed = Fixtures.group(Fixtures.unique("prof-closed"), true, false);
+    long archived = Fixtures.group(Fixtures.unique("prof-archived"), false, true);
+    postsIn(open, s.id, "Open " + s.tag, 1, 600, "<p>Fish &amp; chips, <strong>daily</strong>:</p>\n<p>\"best\" &#64;noon</p>");
+    // 25 newer posts in the closed group: more than the page lists
+    postsIn(closed, s.id, "Closed " + s.tag, 25, 60, "<p>Behind closed doors</p>");
+    postsIn(archived, s.id, "Archived " + s.tag, 1, 1, "<p>Old news</p>");
+    TestDatabase.update("UPDATE working_groups SET archived_at = now() WHERE id = ?", archived);
+    long hidden = postsIn(open, s.id, "Hidden " + s.tag, 2, 2, "<p>Not to be seen</p>");
+    TestDatabase.update("UPDATE posts SET deleted_at = now() WHERE thread_id = ? AND position = 1", hidden);
+    TestDatabase.update("UPDATE posts SET held_at = now(), held_reason = 'moderator' WHERE thread_id = ? AND position = 2", hidden);
+
+    Browser outsider = new Browser();
+    app.signInNew(outsider, "Outsider " + s.tag, "out-" + s.tag + "@example.org");
+    for (Browser b : List.of(new Browser(), outsider)) {
+      Document page = b.get(app.url("/members/" + s.handle)).html();
+      assertEquals(List.of("Open " + s.tag), page.select(".member-posts > li > a").eachText());
+      assertEquals("Fish & chips, daily: \"best\" @noon", page.select(".member-posts .excerpt").text());
+      assertThat(page.text()).doesNotContain("Closed " + s.tag).doesNotContain("Behind closed doors")
+          .doesNotContain("Archived " + s.tag).doesNotContain("Not to be seen");
+    }
+
+    Browser insider = new Browser();
+    long insiderId = app.signInNew(insider, "Insider " + s.tag, "in2-" + s.tag + "@example.org");
+    Fixtures.member(closed, insiderId, "member");
+    Browser admin = new Browser();
+    app.signIn(admin, "demo-maria");
+    for (Browser b : List.of(insider, admin)) {
+      Document page = b.get(app.url("/members/" + s.handle)).html();
+      List<String> titles = page.select(".member-posts > li > a").eachText();
+      assertEquals(MemberRoutes.RECENT_POSTS, titles.size(), titles.toString());
+      assertThat(titles).containsOnly("Closed " + s.tag);
+      assertThat(page.text()).doesNotContain("Archived " + s.tag).doesNotContain("Not to be seen");
+    }
   }
 
   private Response thread(Someone s, String slug, String title) {

@@ -398,4 +398,59 @@ class MarkdownTest {
   void badMax() {
     assertThrows(IllegalArgumentException.class, () -> Markdown.plainText("x", 0));
   }
+
+  // --- plainTextOfHtml -------------------------------------------------------
+
+  /** Sources whose excerpts a member page shows: markup of every kind, references, raw HTML, long text. */
+  private static final List<String> EXCERPT_SOURCES = List.of(
+      "# Title\n\nSome **bold** and [linked](https://example.org)   text.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode()\n```",
+      "Short   and\n*sweet*",
+      "Fish & chips < \"caviar\" > 'toast' @ noon = 1 + 1 `a<b`",
+      "a <b>c</b> and <script>alert(1)</script>",
+      "![a chart of *growth*](https://example.org/c.png) below\n\n> quoted\n> lines\n\n- one\n- two\n\n1. first\n2. second",
+      "Line one  \nline two\\\nline three ~~gone~~ https://example.org/auto",
+      "Caf\u00e9 na\u00efve \u201cquotes\u201d \u2014 emoji \ud83d\ude00 and &amp; &copy; &#169;",
+      "One, two, three, four, five, six, seven, eight, nine, ten, eleven, twelve, thirteen, fourteen, fifteen.",
+      "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore "
+          + "magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea "
+          + "commodo consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore.",
+      "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+      "");
+
+  @Test
+  @DisplayName("plainTextOfHtml: the excerpt cut from the stored HTML is the one plainText makes of the Markdown, at every length")
+  void htmlExcerptEqualsMarkdownExcerpt() {
+    for (String source : EXCERPT_SOURCES) {
+      String html = Markdown.toHtml(source);
+      for (int max : new int[] {1, 2, 5, 9, 10, 14, 20, 33, 60, 100, 200, 500}) {
+        assertEquals(Markdown.plainText(source, max), Markdown.plainTextOfHtml(html, false, max),
+            max + " of " + source + "\n" + html);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("plainTextOfHtml: a mention linked in the stored HTML reads as the handle typed")
+  void htmlExcerptOfMention() {
+    String source = "Thanks @ana, see you";
+    assertEquals("Thanks @ana, see you", Markdown.plainTextOfHtml(Markdown.toHtml(source, java.util.Set.of("ana")), false, 200));
+  }
+
+  @Test
+  @DisplayName("plainTextOfHtml: only the head of the HTML (cut inside a word, a tag or a reference) ends with an ellipsis, without the cut word")
+  void htmlExcerptOfHead() {
+    assertEquals("Fish and…", Markdown.plainTextOfHtml("<p>Fish and chi", true, 200));
+    assertEquals("Fish and…", Markdown.plainTextOfHtml("<p>Fish and <a href=\"https://exa", true, 200));
+    assertEquals("Fish…", Markdown.plainTextOfHtml("<p>Fish &am", true, 200));
+    assertEquals("…", Markdown.plainTextOfHtml("<p><a href=\"https://example.org/long", true, 200));
+    assertEquals("The quick…", Markdown.plainTextOfHtml("<p>The quick brown fox jumps", true, 14));
+    assertTrue(Markdown.plainTextOfHtml("<p>" + "word ".repeat(100), true, 20).length() <= 20);
+  }
+
+  @Test
+  @DisplayName("plainTextOfHtml: null is empty, and a maximum below 1 is refused")
+  void htmlExcerptEdges() {
+    assertEquals("", Markdown.plainTextOfHtml(null, false, 10));
+    assertThrows(IllegalArgumentException.class, () -> Markdown.plainTextOfHtml("<p>x</p>", false, 0));
+  }
 }
