@@ -31,8 +31,6 @@ DECLARE
     ats timestamptz[];
     places tid[];
     steps text[];
-    lo integer;
-    hi integer;
     scoped tsquery;
     got bigint;
     held bigint := 0;
@@ -55,13 +53,9 @@ BEGIN
             RETURN;
         END IF;
     END IF;
-    lo := greatest(agora_month((SELECT min(p.created_at) FROM posts p)), agora_month(from_at));
-    hi := least(agora_month((SELECT max(p.created_at) FROM posts p)), agora_month(until_at - interval '1 microsecond'));
-    -- the last twelve months one by one, then agora_month_steps' quarters and years: a step of a quarter read
-    -- three months of a word's posts where one or two would have held enough (a frequent word is in 40-400
-    -- posts a month of 4,500), and a post read costs more than one more question to the index
-    steps := ARRAY(SELECT 'month ' || m FROM generate_series(hi, greatest(lo, hi - 11), -1) m)
-             || agora_month_steps(lo, hi - 12);
+    steps := agora_month_steps(
+        greatest(agora_month((SELECT min(p.created_at) FROM posts p)), agora_month(from_at)),
+        least(agora_month((SELECT max(p.created_at) FROM posts p)), agora_month(until_at - interval '1 microsecond')));
     FOR k IN 1 .. coalesce(cardinality(steps), 0) LOOP
         -- one tag (and the group's) per step: GIN answers "words AND one tag" cheaply (V032)
         scoped := query && agora_tags_query(ARRAY[steps[k], grp], false);

@@ -56,10 +56,10 @@ final class SearchRepository {
         SELECT thread_id FROM thread_subscriptions WHERE member_id = $8::bigint AND level = 'watching'
       ),
       matches AS (
-        -- each match of the few-row kinds is ranked while its row is in hand; a post's group is its own
-        -- column (V025), so posts are matched without looking up their threads
-        -- threads are ranked after the cut, as posts are (a frequent word is in hundreds of titles); kind and place
-        -- (tid) say in which table the row is found again
+        -- threads are ranked after the cut to the newest, as posts are (a frequent word is in hundreds of titles):
+        -- kind and place (tid) say in which table the row is found again; each match of the other, few-row kinds
+        -- is ranked while its row is in hand; a post's group is its own column (V025), so posts are matched
+        -- without looking up their threads
         SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at, NULL::real AS rank, t.ctid AS tid
           FROM threads t, q
          WHERE 'threads' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(t.search_vector)
@@ -280,16 +280,9 @@ final class SearchRepository {
    * after the last lexeme's). No row of statistics before the posts were first analysed.
    */
   private static final String WORD_STATISTICS = """
-      SELECT c.reltuples AS posts, s.most_common_elems::text::text[] AS lexemes, s.most_common_elem_freqs AS shares,
-             g.ids AS group_ids, g.shares AS group_shares
+      SELECT c.reltuples AS posts, s.most_common_elems::text::text[] AS lexemes, s.most_common_elem_freqs AS shares
         FROM pg_class c
         LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = 'posts' AND s.attname = 'search_vector'
-        -- the groups' shares of the posts: their tags among the most common elements of the tags' index (V032)
-        LEFT JOIN LATERAL (
-          SELECT array_agg(substr(x.e, 7) ORDER BY x.n) AS ids, array_agg(x.f ORDER BY x.n) AS shares
-            FROM pg_stats t, unnest(t.most_common_elems::text::text[], t.most_common_elem_freqs) WITH ORDINALITY x(e, f, n)
-           WHERE t.schemaname = current_schema() AND t.tablename = 'posts_search_scope_idx' AND x.e LIKE 'group %'
-        ) g ON true
        WHERE c.oid = 'posts'::regclass
       """;
 
@@ -398,29 +391,13 @@ final class SearchRepository {
      * otherwise the first pass and then the bands if needed, as when nothing is known.
      */
     Plan plan(boolean posts, boolean narrowed) {
-      return plan(posts, narrowed, narrowed ? -1 : 1);
-    }
-
-    /**
-     * The plan for these words when the first pass would read {@code firstPass} of the posts: 1 without a group
-     * filter, the group's share with one (the first pass asks the index for the words with the group's tag), negative
-     * when that is not known or an author or watched threads narrow the search. A first pass expected to read more
-     * than {@link #READ_AT_ONCE} of a group's posts would read them only to find that the bands are needed, and the
-     * bands read the newest months of the group (and of the dates) alone: a group-filtered frequent word read some
-     * 200-400 posts in the first pass and then 100-200 in the bands (bench/SEARCH.md, stop 15). Dates alone keep the
-     * rule without filters (more than {@link #FREQUENT}): the first pass cannot ask the index for them.
-     */
-    Plan plan(boolean posts, boolean narrowed, double firstPass) {
       if (!any) {
         return Plan.FILTERS;
       }
       if (!posts || (expected >= 0 && expected <= READ_AT_ONCE)) {
         return Plan.ONE_PASS;
       }
-      if (!narrowed || firstPass >= 1) {
-        return expected > FREQUENT ? Plan.BANDS : Plan.PASS_THEN_BANDS;
-      }
-      return firstPass >= 0 && expected * firstPass > READ_AT_ONCE ? Plan.BANDS : Plan.PASS_THEN_BANDS;
+      return expected > FREQUENT && !narrowed ? Plan.BANDS : Plan.PASS_THEN_BANDS;
     }
   }
 
@@ -435,8 +412,7 @@ final class SearchRepository {
   Future<WordStatistics> wordStatistics(SqlClient db) {
     return db.preparedQuery(WORD_STATISTICS).execute().map(rows -> {
       Row r = rows.iterator().next();
-      return WordStatistics.of(r.getDouble("posts"), r.getArrayOfStrings("lexemes"), r.getArrayOfFloats("shares"))
-          .withGroups(r.getArrayOfStrings("group_ids"), r.getArrayOfFloats("group_shares"));
+      return WordStatistics.of(r.getDouble("posts"), r.getArrayOfStrings("lexemes"), r.getArrayOfFloats("shares"));
     });
   }
 

@@ -115,11 +115,7 @@ public final class SearchService {
       // how the posts are read: by what the statistics expect of the words, and whether anything narrows them
       boolean narrowed = !query.group().isEmpty() || !query.author().isEmpty() || from != null || until != null
           || query.watched();
-      // the share of the posts a first pass would read: a group's (as the statistics know it), all without one;
-      // not known with an author or watched threads
-      double firstPass = !query.author().isEmpty() || query.watched() ? -1
-          : query.group().isEmpty() ? 1 : statistics.result().groupShare(ids.get(0));
-      SearchRepository.Plan plan = words.result().plan(kinds.contains(SearchKind.POSTS.code()), narrowed, firstPass);
+      SearchRepository.Plan plan = words.result().plan(kinds.contains(SearchKind.POSTS.code()), narrowed);
       return repository.search(pool, plan, text, where, SearchResults.PAGE_SIZE, offset)
           .compose(found -> {
             long pageable = Math.min(found.total(), SearchRepository.RANKED);

@@ -64,26 +64,6 @@ class QueryShareTest {
   }
 
   @Test
-  @DisplayName("a group-filtered word goes straight to the bands when the first pass would read more of the group's posts than it holds")
-  void groupShare() {
-    Words frequent = Words.of("'reimburs' | 'reimburs' | 'reimbursement'", STATS);
-    // about 3,080 expected: a quarter of them in a group that has a quarter of the posts, more than the 200 read at once
-    assertThat(frequent.plan(true, true, 0.25)).isEqualTo(Plan.BANDS);
-    // a group of 5% of the posts: about 150 of them, which one first pass reads and holds
-    assertThat(frequent.plan(true, true, 0.05)).isEqualTo(Plan.PASS_THEN_BANDS);
-    assertThat(frequent.plan(true, true, -1)).as("share not known, or an author").isEqualTo(Plan.PASS_THEN_BANDS);
-    // dates alone: the first pass cannot ask the index for them, the rule without filters holds
-    assertThat(frequent.plan(true, true, 1)).isEqualTo(Plan.BANDS);
-    assertThat(Words.of("'zzq':*", STATS).plan(true, true, 1)).isEqualTo(Plan.PASS_THEN_BANDS);
-    assertThat(Words.of("'zzqx'", STATS).plan(true, true, 0.25)).as("few posts").isEqualTo(Plan.ONE_PASS);
-    WordStatistics groups = STATS.withGroups(new String[] {"1", "7", null, "x"}, new Float[] {0.25f, 0.5f, 0.1f});
-    assertThat(groups.groupShare(1)).isEqualTo(0.25);
-    assertThat(groups.groupShare(7)).isEqualTo(0.5);
-    assertThat(groups.groupShare(2)).as("not among the common tags").isNegative();
-    assertThat(STATS.groupShare(1)).isNegative();
-  }
-
-  @Test
   @DisplayName("a word spelt as the posts' common lexemes, accents and case aside, is not looked up for 'did you mean'")
   void speltWords() {
     WordStatistics stats = new WordStatistics(100_000, Map.of("donnees", 0.01, "sante", 0.01), LEAST);

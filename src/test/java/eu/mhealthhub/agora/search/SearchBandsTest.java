@@ -186,26 +186,6 @@ class SearchBandsTest {
   }
 
   @Test
-  @DisplayName("after ANALYZE the word statistics hold each group's share of the posts, as the tags' index counts them")
-  void groupShares() throws Exception {
-    TestDatabase.update("ANALYZE posts");
-    DatabaseSettings db = TestDatabase.settings();
-    Vertx vertx = Vertx.vertx();
-    Pool pool = PgBuilder.pool().connectingTo(new PgConnectOptions().setHost(db.host()).setPort(db.port())
-        .setDatabase(db.name()).setUser(db.user()).setPassword(db.password())).using(vertx).build();
-    try {
-      WordStatistics statistics = new SearchRepository().wordStatistics(pool).toCompletionStage().toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
-      double share = (double) TestDatabase.count("SELECT count(*) FROM posts WHERE group_id = ?", group)
-          / TestDatabase.count("SELECT count(*) FROM posts");
-      assertThat(statistics.groupShare(group)).isCloseTo(share, org.assertj.core.api.Assertions.within(0.05));
-    } finally {
-      pool.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-  }
-
-  @Test
   @DisplayName("a post's month and group tags in the index are never matched by what a reader types")
   void tagsAreNotWords() {
     String month = TestDatabase.text("SELECT agora_month(created_at)::text FROM posts WHERE thread_id = ? AND position = 2",
