@@ -34,7 +34,7 @@ final class SearchRepository {
   /**
    * How far matches are counted: the count is exact up to this many, "more than" this beyond. Counting every
    * match of a frequent word meant reading every matching post; counting as far as the ranked candidates
-   * costs nothing more than finding them (see {@link #bands()}), counting further would read more posts
+   * costs nothing more than finding them (see {@link #SEARCH}), counting further would read more posts
    * per search than are ranked.
    */
   static final int COUNTED = RANKED;
@@ -55,10 +55,12 @@ final class SearchRepository {
       watched AS (
         SELECT thread_id FROM thread_subscriptions WHERE member_id = $8::bigint AND level = 'watching'
       ),
-{BANDS}      matches AS (
-        -- each match of the few-row kinds is ranked while its row is in hand; a post's group is its own
-        -- column (V025), so posts are matched without looking up their threads
-        SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at, {1}(t.search_vector) AS rank, NULL::tid AS tid
+      matches AS (
+        -- threads are ranked after the cut to the newest, as posts are (a frequent word is in hundreds of titles):
+        -- kind and place (tid) say in which table the row is found again; each match of the other, few-row kinds
+        -- is ranked while its row is in hand; a post's group is its own column (V025), so posts are matched
+        -- without looking up their threads
+        SELECT 'thread'::text AS kind, t.id, 0 AS sub, t.created_at AS at, NULL::real AS rank, t.ctid AS tid
           FROM threads t, q
          WHERE 'threads' = ANY($9::text[]) AND t.group_id = ANY($3::bigint[]) AND {0}(t.search_vector)
            AND t.merged_into IS NULL AND t.held_at IS NULL
@@ -136,7 +138,8 @@ final class SearchRepository {
       ranked AS (
         -- relevance, discounted with age: a result from six months ago keeps three quarters of its weight, an old one three fifths
         SELECT c.kind, c.id, c.sub, c.at,
-               coalesce(c.rank, (SELECT {1}(p.search_vector) FROM posts p WHERE p.ctid = c.tid))
+               coalesce(c.rank, CASE WHEN c.kind = 'post' THEN (SELECT {1}(p.search_vector) FROM posts p WHERE p.ctid = c.tid)
+                                     ELSE (SELECT {1}(t.search_vector) FROM threads t WHERE t.ctid = c.tid) END)
                  * (0.6 + 0.4 * exp(-greatest(extract(epoch FROM now() - c.at), 0) / 15552000.0)) AS score
           FROM candidates c, q
       ),
@@ -217,112 +220,29 @@ final class SearchRepository {
    */
   static final int READ_AT_ONCE = 200;
 
-  /** How many steps of {@code agora_month_steps} (V032) are read one by one; the last reads all older ones at once. */
-  private static final int BANDS = 9;
-
   /**
-   * A search's posts, newest first (V032). Band 0 reads them in one pass of the index, at most $15 + 1
-   * ({@link #READ_AT_ONCE}): a word in at most $15 posts is then complete and nothing else is read.
-   * Otherwise the bands read them newest first: the posts' index holds each post's month, quarter, year
-   * and group as tags, so it answers "these words in this month (in this group)" before any row is
-   * read. {@code agora_month_steps} cuts the months the posts (and the date filters) span into steps,
-   * newest first: the last three months one by one, then quarters, then years. Band k reads step k,
-   * and only when the bands before it hold no more than the $13 ranked candidates; every post of a
-   * later band is older than all of an earlier one's, so the $13 newest matches are the same as if
-   * all were read, and when a band is left unread more than $13 posts match. {@code rest} counts the
-   * matches of the bands not read, up to $14 + 1 in all: the count is exact up to $14 and "more than
-   * $14" beyond ($14 = $13: nothing more is read).
+   * Search with words: full-text match and rank; posts found newest months first by {@code agora_search_posts}
+   * (V047). It reads at most $15 + 1 ({@link #READ_AT_ONCE}) matches in one pass of the words' and tags' index
+   * and returns them when there are no more than $15 (a word in few posts is then complete); otherwise, or when
+   * $15 is negative ({@link Plan#BANDS}), it walks the steps of {@code agora_month_steps} (V032: the last three
+   * months one by one, then quarters, then years, newest first), each one question to the index ("these words
+   * with this month's tag, and this group's"), and stops after the first step that brings what it holds above
+   * the $13 ranked candidates. Every post of a later step is older than all of an earlier one's, so the $13
+   * newest matches are the same as if all were read, and when it stops early more than $13 posts match: the
+   * count is exact up to $13 and "more than" beyond ($14 = $13: nothing is counted beyond the candidates).
+   *
+   * <p>Until stop 15 the steps were ten materialised CTEs of this statement, each gated by the counts of those
+   * before it: a plan of some 840 lines, which PostgreSQL set up on every execution, read or not (most of a
+   * single word's 5 ms of PostgreSQL CPU). The function's statements are small plans cached per session.
    */
-  private static String bands() {
-    StringBuilder sql = new StringBuilder("""
-      months AS (
-        SELECT greatest(agora_month((SELECT min(created_at) FROM posts)), agora_month($6::timestamptz)) AS lo,
-               least(agora_month((SELECT max(created_at) FROM posts)),
-                     agora_month($7::timestamptz - interval '1 microsecond')) AS hi
-      ),
-      steps AS (
-        -- read only when the bands are: a word in few posts needs neither the months nor the steps
-        SELECT agora_month_steps(m.lo, m.hi) AS steps FROM months m
-      ),
-      """);
-    sql.append("""
-        band0 AS MATERIALIZED (
-          -- a word in few posts: all of them, read at once (when there are more than $15, the bands read them instead);
-          -- not read at all when $15 is negative (Plan.BANDS: the words are known to be in many posts)
-          SELECT p.id, p.created_at, p.ctid FROM posts p, q
-           WHERE 'posts' = ANY($9::text[]) AND $15::int >= 0
-             AND (p.search_vector || agora_post_tags(p.created_at, p.group_id))
-                 @@ CASE WHEN q.grp IS NULL THEN q.query ELSE q.query && agora_tags_query(ARRAY[q.grp], false) END
-             AND %s
-           LIMIT $15::int + 1
-        ),
-        """.formatted(POST_FILTER));
-    String gate = "(SELECT count(*) FROM band0) > $15::int";
-    String sum = "";
-    for (int k = 1; k <= BANDS; k++) {
-      String tags = k < BANDS
-          ? "CASE WHEN s.steps[%1$d] IS NOT NULL THEN q.query && agora_tags_query(ARRAY[s.steps[%1$d], q.grp], false) END"
-              .formatted(k)
-          : ("CASE WHEN cardinality(s.steps) >= %1$d THEN q.query && agora_tags_query(s.steps[%1$d:], true)"
-              + " && coalesce(agora_tags_query(ARRAY[q.grp], false), q.query) END").formatted(k);
-      sql.append("""
-          band%1$d AS MATERIALIZED (
-            SELECT p.id, p.created_at, p.ctid FROM posts p, steps s, q
-             WHERE 'posts' = ANY($9::text[]) AND %2$s
-               AND (p.search_vector || agora_post_tags(p.created_at, p.group_id)) @@ %3$s
-               AND %4$s
-          ),
-          """.formatted(k, gate, tags, POST_FILTER));
-      gate = "(SELECT count(*) FROM band0) > $15::int AND " + (k == 1 ? "" : sum + " + ") + "(SELECT count(*) FROM band" + k
-          + ") <= $13::int";
-      sum = (k == 1 ? "" : sum + " + ") + "(SELECT count(*) FROM band" + k + ")";
-    }
-    StringBuilder read = new StringBuilder();
-    for (int k = 1; k <= BANDS; k++) {
-      read.append(k == 1 ? "" : " + ").append("(SELECT count(*) FROM band").append(k).append(")");
-    }
-    sql.append("""
-        band_sizes AS (
-          -- how many posts the bands read, and after which band they stopped (the bands after it are unread)
-          SELECT %1$s AS n,
-                 (SELECT min(k) FROM (SELECT k, sum(n) OVER (ORDER BY k) AS read FROM (VALUES %3$s) b(k, n)) c
-                   WHERE read > $13::int) AS last_read
-        ),
-        rest AS (
-          SELECT count(*) AS n FROM (
-            SELECT 1 FROM posts p, steps s, q, band_sizes r
-             WHERE 'posts' = ANY($9::text[]) AND r.n > $13::int AND $14::int > $13::int
-               AND (p.search_vector || agora_post_tags(p.created_at, p.group_id))
-                   @@ (q.query && agora_tags_query(s.steps[r.last_read + 1:], true)
-                       && coalesce(agora_tags_query(ARRAY[q.grp], false), q.query))
-               AND %2$s
-             LIMIT greatest(0, $14::int + 1 - (SELECT n FROM band_sizes))) x
-        ),
-        """.formatted(read, POST_FILTER, valuesList()));
-    return sql.toString();
-  }
-
-  private static String allBands() {
-    StringBuilder all = new StringBuilder("SELECT * FROM band0 WHERE (SELECT count(*) FROM band0) <= $15::int");
-    for (int k = 1; k <= BANDS; k++) {
-      all.append(" UNION ALL SELECT * FROM band").append(k);
-    }
-    return all.toString();
-  }
-
-  private static String valuesList() {
-    StringBuilder v = new StringBuilder();
-    for (int k = 1; k <= BANDS; k++) {
-      v.append(k == 1 ? "" : ", ").append("(").append(k).append(", (SELECT count(*) FROM band").append(k).append("))");
-    }
-    return v.toString();
-  }
-
-  /** Search with words: full-text match and rank; posts found newest months first (see {@link #bands()}). */
-  static final String SEARCH = matches().replace("{BANDS}", bands())
-      .replace("{POSTS}", "        SELECT 'post', b.id, 0, b.created_at, NULL::real, b.ctid\n          FROM ("
-          + allBands() + ") b\n")
-      .replace("{REST}", "(SELECT n FROM rest)")
+  static final String SEARCH = matches()
+      .replace("{POSTS}", """
+              SELECT 'post', b.id, 0, b.created_at, NULL::real, b.place
+                FROM q, agora_search_posts(q.query, q.grp, $15::int, $13::int, $3::bigint[], $4::bigint[], $5::bigint,
+                                           $6::timestamptz, $7::timestamptz, $8::bigint) b
+               WHERE 'posts' = ANY($9::text[]) AND $14::int IS NOT NULL
+      """)
+      .replace("{REST}", "0")
       .replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "$1 @@ q.query")
       .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "ts_rank($1, q.query)");
   /**
@@ -331,7 +251,7 @@ final class SearchRepository {
    * sets up on every execution, used or not: about 1 ms of a 2.7 ms multi-word search. A phrase's candidates
    * are rechecked against the stored vector, not against the tags' index expression built for each of them.
    */
-  static final String SEARCH_ONE_PASS = matches().replace("{BANDS}", "").replace("{POSTS}", """
+  static final String SEARCH_ONE_PASS = matches().replace("{POSTS}", """
               SELECT 'post', p.id, 0, p.created_at, NULL::real, p.ctid
                 FROM posts p, q
                WHERE 'posts' = ANY($9::text[]) AND $14::int IS NOT NULL AND $15::int IS NOT NULL
@@ -340,7 +260,7 @@ final class SearchRepository {
       .replaceAll("\\{0}\\(([a-z]+\\.search_vector)\\)", "$1 @@ q.query")
       .replaceAll("\\{1}\\(([a-z]+\\.search_vector)\\)", "ts_rank($1, q.query)");
   /** Filters without words (all of an author's posts, say): everything the filters allow, newest first. */
-  static final String FILTER = matches().replace("{BANDS}", "").replace("{POSTS}", """
+  static final String FILTER = matches().replace("{POSTS}", """
               SELECT 'post', p.id, 0, p.created_at, NULL::real, p.ctid
                 FROM posts p
                WHERE 'posts' = ANY($9::text[]) AND $14::int IS NOT NULL AND $15::int IS NOT NULL AND %s
