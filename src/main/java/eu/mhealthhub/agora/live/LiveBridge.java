@@ -89,6 +89,11 @@ public final class LiveBridge {
   private interface Connection {
     void write(Buffer frame);
 
+    /** An event's frame, encoded once for every socket it goes to. */
+    default void write(Encoded frame) {
+      write(frame.payload());
+    }
+
     boolean writeQueueFull();
 
     void close(short code, String reason);
@@ -96,7 +101,103 @@ public final class LiveBridge {
     Session session();
   }
 
-  private record Plain(ServerWebSocket ws, Session session) implements Connection {
+  /**
+   * A plain WebSocket. Its frames are written to its Netty channel as bytes already framed (a
+   * binary frame, unmasked, as a server sends it): an event's frame is built once and shared by every
+   * socket (each write retains a view of the same direct buffer), instead of Vert.x building a frame
+   * object, a promise and a copy of the payload per socket. Every data frame of the socket goes this
+   * way (events, presence, errors), so that nothing waits in Vert.x's own write queue while later
+   * frames overtake it; only the close frame goes through Vert.x, after them.
+   */
+  private record Plain(ServerWebSocket ws, io.netty.channel.ChannelHandlerContext encoder, Session session)
+      implements Connection {
+    @Override
+    public void write(Buffer frame) {
+      io.netty.buffer.ByteBuf wire = Encoded.frame(frame);
+      try {
+        write(wire);
+      } finally {
+        wire.release();
+      }
+    }
+
+    @Override
+    public void write(Encoded frame) {
+      write(frame.wire());
+    }
+
+    private void write(io.netty.buffer.ByteBuf wire) {
+      if (!encoder.isRemoved() && encoder.channel().isActive()) {
+        encoder.writeAndFlush(wire.retainedDuplicate(), encoder.voidPromise());
+      }
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return !encoder.channel().isWritable();
+    }
+
+    @Override
+    public void close(short code, String reason) {
+      ws.close(code, reason);
+    }
+  }
+
+  /**
+   * An event's frame: its JSON for SockJS sessions, and the whole WebSocket frame for plain sockets,
+   * built once per event (on first use) in a direct buffer that every plain socket's write shares.
+   * {@link #release()} once the fan-out is done; a delivery that waits holds its own reference.
+   */
+  static final class Encoded {
+    private final Buffer payload;
+    private io.netty.buffer.ByteBuf wire;
+
+    Encoded(Buffer payload) {
+      this.payload = payload;
+    }
+
+    Buffer payload() {
+      return payload;
+    }
+
+    io.netty.buffer.ByteBuf wire() {
+      if (wire == null) {
+        wire = frame(payload);
+      }
+      return wire;
+    }
+
+    /** Holds the frame for a delivery that waits (a re-check of its socket's grants is running). */
+    Encoded retain() {
+      wire().retain();
+      return this;
+    }
+
+    void release() {
+      if (wire != null) {
+        wire.release();
+      }
+    }
+
+    /** A final binary frame carrying {@code payload}, as RFC 6455 frames it from a server (no mask). */
+    static io.netty.buffer.ByteBuf frame(Buffer payload) {
+      byte[] bytes = payload.getBytes();
+      int n = bytes.length;
+      io.netty.buffer.ByteBuf wire = io.netty.buffer.Unpooled.directBuffer((n < 126 ? 2 : n < 65_536 ? 4 : 10) + n);
+      wire.writeByte(0x82); // FIN, binary
+      if (n < 126) {
+        wire.writeByte(n);
+      } else if (n < 65_536) {
+        wire.writeByte(126).writeShort(n);
+      } else {
+        wire.writeByte(127).writeLong(n);
+      }
+      return wire.writeBytes(bytes);
+    }
+  }
+
+  /** A plain WebSocket whose channel is not at hand: written through Vert.x, a frame object per socket. */
+  private record Vertxs(ServerWebSocket ws, Session session) implements Connection {
     @Override
     public void write(Buffer frame) {
       ws.writeBinaryMessage(frame);
@@ -301,14 +402,20 @@ public final class LiveBridge {
       return;
     }
     Session session = ctx.session();
+    // the connection's Netty channel, which the WebSocket keeps (HTTP/1.1; anything else writes through Vert.x)
+    io.netty.channel.Channel channel = ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase c
+        ? c.channel() : null;
     ctx.request().toWebSocket()
         .onSuccess(ws -> {
-          SocketState state = opened(new Plain(ws, session));
+          // written from the frame encoder's place in the pipeline: what follows it towards the network (TLS, the
+          // idle timer) sees every frame, what precedes it (Vert.x's handler, the chunked writer) is skipped
+          io.netty.channel.ChannelHandlerContext encoder = channel == null ? null : channel.pipeline().context("wsencoder");
+          SocketState state = opened(encoder == null ? new Vertxs(ws, session) : new Plain(ws, encoder, session));
           ws.binaryMessageHandler(data -> frame(state, data));
           ws.textMessageHandler(text -> frame(state, Buffer.buffer(text)));
           ws.closeHandler(v -> closed(state));
           ws.exceptionHandler(e -> LOG.debug("bridge socket failed: {}", e.getMessage()));
-          ws.drainHandler(v -> drained(state));
+          ws.drainHandler(v -> drained(state)); // (Plain's writes bypass Vert.x's queue: write() sees them drain)
         })
         .onFailure(ctx::fail);
   }
@@ -450,10 +557,12 @@ public final class LiveBridge {
     if (set == null || set.isEmpty()) {
       return;
     }
-    Buffer frame = Buffer.buffer(new JsonObject().put("type", "rec").put("address", address).put("body", body).encode());
+    Encoded frame = new Encoded(Buffer.buffer(new JsonObject().put("type", "rec").put("address", address)
+        .put("body", body).encode()));
     for (SocketState state : set.toArray(SocketState[]::new)) {
       deliver(state, address, frame);
     }
+    frame.release();
   }
 
   /**
@@ -526,8 +635,8 @@ public final class LiveBridge {
     JsonObject body = announced.getJsonObject("body");
     long epoch = body.getLong("epoch", 0L);
     SocketState[] targets = set.toArray(SocketState[]::new);
-    Buffer frame = Buffer.buffer(new JsonObject().put("type", "rec")
-        .put("address", address).put("body", body).encode());
+    Encoded frame = new Encoded(Buffer.buffer(new JsonObject().put("type", "rec")
+        .put("address", address).put("body", body).encode()));
     // a narrowing this node has not applied yet is applied first, once for the whole fan-out
     Future<Void> narrowed = epoch > applied
         ? ready.compose(v -> catchUp(epoch, null)).recover(e -> Future.succeededFuture())
@@ -535,7 +644,7 @@ public final class LiveBridge {
     narrowed.onComplete(x -> slice(address, frame, targets, 0));
   }
 
-  private void slice(String address, Buffer frame, SocketState[] targets, int from) {
+  private void slice(String address, Encoded frame, SocketState[] targets, int from) {
     int to = Math.min(targets.length, from + FAN_OUT_SLICE);
     for (int i = from; i < to; i++) {
       deliver(targets[i], address, frame);
@@ -543,11 +652,12 @@ public final class LiveBridge {
     if (to < targets.length) {
       context.runOnContext(v -> slice(address, frame, targets, to));
     } else {
+      frame.release();
       nextFanOut();
     }
   }
 
-  private void deliver(SocketState state, String address, Buffer frame) {
+  private void deliver(SocketState state, String address, Encoded frame) {
     if (state.lastDelivery.isComplete() && state.rechecks.isComplete()) {
       write(state, address, frame);
       return;
@@ -556,20 +666,26 @@ public final class LiveBridge {
     Future<Boolean> decision = state.lastDelivery.transform(x -> state.rechecks)
         .transform(x -> Future.succeededFuture(mayDeliver(state, address)));
     state.lastDelivery = decision;
-    decision.onSuccess(allowed -> write(state, address, frame));
+    Encoded held = frame.retain();
+    decision.onComplete(allowed -> {
+      write(state, address, held);
+      held.release();
+    });
   }
 
-  private void write(SocketState state, String address, Buffer frame) {
+  private void write(SocketState state, String address, Encoded frame) {
     if (!mayDeliver(state, address)) {
       return;
     }
-    if (state.socket.writeQueueFull()) {
+    if (!state.socket.writeQueueFull()) {
+      drained(state);
+    } else {
       // the page does not read what it is sent (or not as fast): bounded, then closed
       long now = System.currentTimeMillis();
       if (state.fullSince == 0) {
         state.fullSince = now;
       }
-      state.behind += frame.length();
+      state.behind += frame.payload().length();
       if (state.behind > STALLED_BYTES || now - state.fullSince > STALLED_MS) {
         stalled(state);
         return;
