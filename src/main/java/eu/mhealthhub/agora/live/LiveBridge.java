@@ -326,13 +326,10 @@ public final class LiveBridge {
   public void mount(Router router) {
     context = vertx.getOrCreateContext();
     vertx.eventBus().<JsonObject>localConsumer(LiveSequencer.ORDERED, message -> ordered(message.body()));
-    ready = log.epochs(pool).map(e -> {
-      applied = Math.max(applied, e.newest());
-      return (Void) null;
-    });
+    ready();
     vertx.eventBus().<Long>consumer(ChangeFeed.ACCESS_CHANGED, message -> closeAll(message.body()));
     vertx.eventBus().<JsonObject>consumer(ChangeFeed.NARROWED,
-        message -> ready.onSuccess(v -> catchUp(message.body().getLong("epoch"), ChangeFeed.notice(message.body()))));
+        message -> ready().onSuccess(v -> catchUp(message.body().getLong("epoch"), ChangeFeed.notice(message.body()))));
     SockJSHandlerOptions options = new SockJSHandlerOptions()
         .setOrigin(origin)
         .setRegisterWriteHandler(false)
@@ -463,6 +460,25 @@ public final class LiveBridge {
     }
   }
 
+  /**
+   * The newest narrowing when this bridge started, read once; asked again after a failure. (Read
+   * only once, a failure at start, a pool timeout on a loaded machine, made this bridge refuse every
+   * registration for the process's life: half the sockets of one benchmark run got only {@code err}.)
+   */
+  private Future<Void> ready() {
+    if (ready == null || ready.failed()) {
+      if (ready != null) {
+        LOG.warn("the live bridge could not read the newest access change at start ({}); asking again",
+            ready.cause().getMessage());
+      }
+      ready = log.epochs(pool).map(e -> {
+        applied = Math.max(applied, e.newest());
+        return (Void) null;
+      });
+    }
+    return ready;
+  }
+
   private SocketState opened(Connection connection) {
     SocketState state = new SocketState(connection, memberId(connection.session()),
         limits.localBucket("bridge"), limits.localBucket("frame"));
@@ -570,7 +586,7 @@ public final class LiveBridge {
       error(state, "rejected");
       return;
     }
-    ready.compose(v -> admit(state, address.get()))
+    ready().compose(v -> admit(state, address.get()))
         .onSuccess(grant -> {
           String key = grant.address().toString();
           if (!state.closing && state.grants.put(key, grant) == null) {
@@ -682,7 +698,7 @@ public final class LiveBridge {
         .put("address", address).put("body", body).encode()));
     // a narrowing this node has not applied yet is applied first, once for the whole fan-out
     Future<Void> narrowed = epoch > applied
-        ? ready.compose(v -> catchUp(epoch, null)).recover(e -> Future.succeededFuture())
+        ? ready().compose(v -> catchUp(epoch, null)).recover(e -> Future.succeededFuture())
         : Future.succeededFuture();
     narrowed.onComplete(x -> slice(address, frame, targets, 0));
   }
