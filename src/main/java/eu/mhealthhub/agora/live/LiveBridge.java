@@ -64,10 +64,13 @@ public final class LiveBridge {
   private static final Logger LOG = LoggerFactory.getLogger(LiveBridge.class);
   private static final int CATCH_UP_BATCH = 1000;
   /**
-   * Sockets written to before the fan-out of an event lets the event loop read its channels: 128
-   * writes take about 1-3 ms of CPU, the longest a database answer or a request on this loop waits.
+   * Sockets written to before the fan-out of an event yields the event loop. (Netty runs tasks queued
+   * during its task run in the same turn, so the slices of one event still run back to back before
+   * the loop reads its channels; scheduling each slice for the next turn instead made the fan-out at
+   * 5,000 sockets seconds slower in bench/live.sh, with the server idle half the time: see LIVE.md,
+   * stop 15.)
    */
-  private static final int FAN_OUT_SLICE = 128;
+  private static final int FAN_OUT_SLICE = 256;
   private static final long GRANT_REUSE_MS = 5_000;
   private static final int GRANT_REUSE_MAX = 10_000;
   /** A socket that sent no frame (pages ping every 20 s) for this long is closed, as Vert.x's bridge did. */
@@ -709,12 +712,7 @@ public final class LiveBridge {
       deliver(targets[i], address, frame);
     }
     if (to < targets.length) {
-      // Not runOnContext alone: Netty runs the tasks queued while it runs tasks in the same turn (it looks at
-      // the clock every 64 tasks), so the whole fan-out ran before the loop read any channel again, the
-      // posting request's database answers included. A task scheduled (even with no delay) waits for the
-      // next turn, after the loop has read what arrived meanwhile.
-      ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop()
-          .schedule(() -> context.runOnContext(v -> slice(address, frame, targets, to)), 0, java.util.concurrent.TimeUnit.NANOSECONDS);
+      context.runOnContext(v -> slice(address, frame, targets, to));
     } else {
       frame.release();
       nextFanOut();
