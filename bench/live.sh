@@ -9,6 +9,8 @@
 #   BENCH_PORT            Agora's HTTP port (default: first free port from 18080)
 #   BENCH_JAVA_OPTS       the server's JVM options (default "-Xmx512m")
 #   BENCH_SKIP_BUILD      1 to reuse target/agora-*.jar and target/lib from an earlier build
+#   BENCH_JAR_DIR         directory holding agora-*.jar and lib/ to run instead of target/ (a "before" build: A B
+#                         comparisons in one session); the generator still comes from this checkout
 #   BENCH_LIVE_SIZES      subscriber counts, comma-separated (default 0,1000,5000; 0: the posting request alone)
 #   BENCH_LIVE_BARE       1 (default): also measure the bare Vert.x bridge (bench/live/BareBridge.java) per N; 0: not
 #   BENCH_LIVE_DURATION   seconds of measured posts per count (default 30)
@@ -92,7 +94,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- 1. build (tests compiled, not run)
-bench_build
+if [[ -n ${BENCH_JAR_DIR:-} ]]; then
+  mkdir -p "$WORK/app" "$WORK/gen"
+  cp "$(ls "$BENCH_JAR_DIR"/agora-*.jar | grep -v -e '-sources' -e '-javadoc' | head -n 1)" "$WORK/app/agora.jar" \
+    || die "no agora-*.jar in $BENCH_JAR_DIR"
+  cp -r "$BENCH_JAR_DIR/lib" "$WORK/app/lib" || die "no lib/ in $BENCH_JAR_DIR"
+else
+  bench_build
+fi
 # The generator needs only vertx-core (in lib/).
 bench_generator "$GEN_SRC" "$GEN_CLASS"
 

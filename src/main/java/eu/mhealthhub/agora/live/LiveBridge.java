@@ -63,7 +63,13 @@ public final class LiveBridge {
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveBridge.class);
   private static final int CATCH_UP_BATCH = 1000;
-  /** Sockets written to before the fan-out of an event yields the event loop. */
+  /**
+   * Sockets written to before the fan-out of an event yields the event loop. (Netty runs tasks queued
+   * during its task run in the same turn, so the slices of one event still run back to back before
+   * the loop reads its channels; scheduling each slice for the next turn instead made the fan-out at
+   * 5,000 sockets seconds slower in bench/live.sh, with the server idle half the time: see LIVE.md,
+   * stop 15.)
+   */
   private static final int FAN_OUT_SLICE = 256;
   private static final long GRANT_REUSE_MS = 5_000;
   private static final int GRANT_REUSE_MAX = 10_000;
@@ -89,6 +95,11 @@ public final class LiveBridge {
   private interface Connection {
     void write(Buffer frame);
 
+    /** An event's frame, encoded once for every socket it goes to. */
+    default void write(Encoded frame) {
+      write(frame.payload());
+    }
+
     boolean writeQueueFull();
 
     void close(short code, String reason);
@@ -96,7 +107,103 @@ public final class LiveBridge {
     Session session();
   }
 
-  private record Plain(ServerWebSocket ws, Session session) implements Connection {
+  /**
+   * A plain WebSocket. Its frames are written to its Netty channel as bytes already framed (a
+   * binary frame, unmasked, as a server sends it): an event's frame is built once and shared by every
+   * socket (each write retains a view of the same direct buffer), instead of Vert.x building a frame
+   * object, a promise and a copy of the payload per socket. Every data frame of the socket goes this
+   * way (events, presence, errors), so that nothing waits in Vert.x's own write queue while later
+   * frames overtake it; only the close frame goes through Vert.x, after them.
+   */
+  private record Plain(ServerWebSocket ws, io.netty.channel.ChannelHandlerContext encoder, Session session)
+      implements Connection {
+    @Override
+    public void write(Buffer frame) {
+      io.netty.buffer.ByteBuf wire = Encoded.frame(frame);
+      try {
+        write(wire);
+      } finally {
+        wire.release();
+      }
+    }
+
+    @Override
+    public void write(Encoded frame) {
+      write(frame.wire());
+    }
+
+    private void write(io.netty.buffer.ByteBuf wire) {
+      if (!encoder.isRemoved() && encoder.channel().isActive()) {
+        encoder.writeAndFlush(wire.retainedDuplicate(), encoder.voidPromise());
+      }
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+      return !encoder.channel().isWritable();
+    }
+
+    @Override
+    public void close(short code, String reason) {
+      ws.close(code, reason);
+    }
+  }
+
+  /**
+   * An event's frame: its JSON for SockJS sessions, and the whole WebSocket frame for plain sockets,
+   * built once per event (on first use) in a direct buffer that every plain socket's write shares.
+   * {@link #release()} once the fan-out is done; a delivery that waits holds its own reference.
+   */
+  static final class Encoded {
+    private final Buffer payload;
+    private io.netty.buffer.ByteBuf wire;
+
+    Encoded(Buffer payload) {
+      this.payload = payload;
+    }
+
+    Buffer payload() {
+      return payload;
+    }
+
+    io.netty.buffer.ByteBuf wire() {
+      if (wire == null) {
+        wire = frame(payload);
+      }
+      return wire;
+    }
+
+    /** Holds the frame for a delivery that waits (a re-check of its socket's grants is running). */
+    Encoded retain() {
+      wire().retain();
+      return this;
+    }
+
+    void release() {
+      if (wire != null) {
+        wire.release();
+      }
+    }
+
+    /** A final binary frame carrying {@code payload}, as RFC 6455 frames it from a server (no mask). */
+    static io.netty.buffer.ByteBuf frame(Buffer payload) {
+      byte[] bytes = payload.getBytes();
+      int n = bytes.length;
+      io.netty.buffer.ByteBuf wire = io.netty.buffer.Unpooled.directBuffer((n < 126 ? 2 : n < 65_536 ? 4 : 10) + n);
+      wire.writeByte(0x82); // FIN, binary
+      if (n < 126) {
+        wire.writeByte(n);
+      } else if (n < 65_536) {
+        wire.writeByte(126).writeShort(n);
+      } else {
+        wire.writeByte(127).writeLong(n);
+      }
+      return wire.writeBytes(bytes);
+    }
+  }
+
+  /** A plain WebSocket whose channel is not at hand: written through Vert.x, a frame object per socket. */
+  private record Vertxs(ServerWebSocket ws, Session session) implements Connection {
     @Override
     public void write(Buffer frame) {
       ws.writeBinaryMessage(frame);
@@ -222,13 +329,10 @@ public final class LiveBridge {
   public void mount(Router router) {
     context = vertx.getOrCreateContext();
     vertx.eventBus().<JsonObject>localConsumer(LiveSequencer.ORDERED, message -> ordered(message.body()));
-    ready = log.epochs(pool).map(e -> {
-      applied = Math.max(applied, e.newest());
-      return (Void) null;
-    });
+    ready();
     vertx.eventBus().<Long>consumer(ChangeFeed.ACCESS_CHANGED, message -> closeAll(message.body()));
     vertx.eventBus().<JsonObject>consumer(ChangeFeed.NARROWED,
-        message -> ready.onSuccess(v -> catchUp(message.body().getLong("epoch"), ChangeFeed.notice(message.body()))));
+        message -> ready().onSuccess(v -> catchUp(message.body().getLong("epoch"), ChangeFeed.notice(message.body()))));
     SockJSHandlerOptions options = new SockJSHandlerOptions()
         .setOrigin(origin)
         .setRegisterWriteHandler(false)
@@ -301,16 +405,81 @@ public final class LiveBridge {
       return;
     }
     Session session = ctx.session();
+    // the connection's Netty channel, which the WebSocket keeps (HTTP/1.1; anything else writes through Vert.x)
+    io.netty.channel.Channel channel = ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase c
+        ? c.channel() : null;
     ctx.request().toWebSocket()
         .onSuccess(ws -> {
-          SocketState state = opened(new Plain(ws, session));
+          // written from the frame encoder's place in the pipeline: what follows it towards the network (TLS, the
+          // idle timer) sees every frame, what precedes it (Vert.x's handler, the chunked writer) is skipped
+          io.netty.channel.ChannelHandlerContext encoder = channel == null ? null : channel.pipeline().context("wsencoder");
+          if (channel != null) {
+            releaseUpgrade(channel);
+          }
+          SocketState state = opened(encoder == null ? new Vertxs(ws, session) : new Plain(ws, encoder, session));
           ws.binaryMessageHandler(data -> frame(state, data));
           ws.textMessageHandler(text -> frame(state, Buffer.buffer(text)));
           ws.closeHandler(v -> closed(state));
           ws.exceptionHandler(e -> LOG.debug("bridge socket failed: {}", e.getMessage()));
-          ws.drainHandler(v -> drained(state));
+          ws.drainHandler(v -> drained(state)); // (Plain's writes bypass Vert.x's queue: write() sees them drain)
         })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Vert.x's handler of an upgraded WebSocket keeps the function that created its connection, and
+   * with it the HTTP connection the upgrade came through: its request, response and headers, the
+   * routing context, and the request's inbound queue (a 1,024-slot JCTools chunk), about 5 KB of heap
+   * for each socket's whole life (25 MB at 5,000 idle sockets; measured with BENCH_LIVE_HISTOGRAM=1
+   * in bench/live.sh). The function is used once, when the handler is added to the pipeline, which
+   * has happened by the time the WebSocket exists: it is cleared here. Vert.x 5.0.7 offers no public
+   * way to drop it; should its fields change, nothing is cleared and nothing else changes.
+   */
+  private static void releaseUpgrade(io.netty.channel.Channel channel) {
+    if (UPGRADE_FACTORY == null) {
+      return;
+    }
+    io.netty.channel.ChannelHandlerContext handler = channel.pipeline().context("handler");
+    if (handler != null && handler.handler() instanceof io.vertx.core.net.impl.VertxHandler<?> vertxHandler) {
+      try {
+        UPGRADE_FACTORY.set(vertxHandler, null);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        LOG.debug("could not release a WebSocket's upgrade connection: {}", e.toString());
+      }
+    }
+  }
+
+  /** {@code VertxHandler.connectionFactory}, or null when this Vert.x has no such field. */
+  private static final java.lang.reflect.Field UPGRADE_FACTORY = upgradeFactory();
+
+  private static java.lang.reflect.Field upgradeFactory() {
+    try {
+      java.lang.reflect.Field field = io.vertx.core.net.impl.VertxHandler.class.getDeclaredField("connectionFactory");
+      field.setAccessible(true);
+      return field;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      LOG.info("WebSockets keep their upgrade request for their whole life here (Vert.x changed): {}", e.toString());
+      return null;
+    }
+  }
+
+  /**
+   * The newest narrowing when this bridge started, read once; asked again after a failure. (Read
+   * only once, a failure at start, a pool timeout on a loaded machine, made this bridge refuse every
+   * registration for the process's life: half the sockets of one benchmark run got only {@code err}.)
+   */
+  private Future<Void> ready() {
+    if (ready == null || ready.failed()) {
+      if (ready != null) {
+        LOG.warn("the live bridge could not read the newest access change at start ({}); asking again",
+            ready.cause().getMessage());
+      }
+      ready = log.epochs(pool).map(e -> {
+        applied = Math.max(applied, e.newest());
+        return (Void) null;
+      });
+    }
+    return ready;
   }
 
   private SocketState opened(Connection connection) {
@@ -420,7 +589,7 @@ public final class LiveBridge {
       error(state, "rejected");
       return;
     }
-    ready.compose(v -> admit(state, address.get()))
+    ready().compose(v -> admit(state, address.get()))
         .onSuccess(grant -> {
           String key = grant.address().toString();
           if (!state.closing && state.grants.put(key, grant) == null) {
@@ -450,10 +619,12 @@ public final class LiveBridge {
     if (set == null || set.isEmpty()) {
       return;
     }
-    Buffer frame = Buffer.buffer(new JsonObject().put("type", "rec").put("address", address).put("body", body).encode());
+    Encoded frame = new Encoded(Buffer.buffer(new JsonObject().put("type", "rec").put("address", address)
+        .put("body", body).encode()));
     for (SocketState state : set.toArray(SocketState[]::new)) {
       deliver(state, address, frame);
     }
+    frame.release();
   }
 
   /**
@@ -526,16 +697,16 @@ public final class LiveBridge {
     JsonObject body = announced.getJsonObject("body");
     long epoch = body.getLong("epoch", 0L);
     SocketState[] targets = set.toArray(SocketState[]::new);
-    Buffer frame = Buffer.buffer(new JsonObject().put("type", "rec")
-        .put("address", address).put("body", body).encode());
+    Encoded frame = new Encoded(Buffer.buffer(new JsonObject().put("type", "rec")
+        .put("address", address).put("body", body).encode()));
     // a narrowing this node has not applied yet is applied first, once for the whole fan-out
     Future<Void> narrowed = epoch > applied
-        ? ready.compose(v -> catchUp(epoch, null)).recover(e -> Future.succeededFuture())
+        ? ready().compose(v -> catchUp(epoch, null)).recover(e -> Future.succeededFuture())
         : Future.succeededFuture();
     narrowed.onComplete(x -> slice(address, frame, targets, 0));
   }
 
-  private void slice(String address, Buffer frame, SocketState[] targets, int from) {
+  private void slice(String address, Encoded frame, SocketState[] targets, int from) {
     int to = Math.min(targets.length, from + FAN_OUT_SLICE);
     for (int i = from; i < to; i++) {
       deliver(targets[i], address, frame);
@@ -543,11 +714,12 @@ public final class LiveBridge {
     if (to < targets.length) {
       context.runOnContext(v -> slice(address, frame, targets, to));
     } else {
+      frame.release();
       nextFanOut();
     }
   }
 
-  private void deliver(SocketState state, String address, Buffer frame) {
+  private void deliver(SocketState state, String address, Encoded frame) {
     if (state.lastDelivery.isComplete() && state.rechecks.isComplete()) {
       write(state, address, frame);
       return;
@@ -556,20 +728,26 @@ public final class LiveBridge {
     Future<Boolean> decision = state.lastDelivery.transform(x -> state.rechecks)
         .transform(x -> Future.succeededFuture(mayDeliver(state, address)));
     state.lastDelivery = decision;
-    decision.onSuccess(allowed -> write(state, address, frame));
+    Encoded held = frame.retain();
+    decision.onComplete(allowed -> {
+      write(state, address, held);
+      held.release();
+    });
   }
 
-  private void write(SocketState state, String address, Buffer frame) {
+  private void write(SocketState state, String address, Encoded frame) {
     if (!mayDeliver(state, address)) {
       return;
     }
-    if (state.socket.writeQueueFull()) {
+    if (!state.socket.writeQueueFull()) {
+      drained(state);
+    } else {
       // the page does not read what it is sent (or not as fast): bounded, then closed
       long now = System.currentTimeMillis();
       if (state.fullSince == 0) {
         state.fullSince = now;
       }
-      state.behind += frame.length();
+      state.behind += frame.payload().length();
       if (state.behind > STALLED_BYTES || now - state.fullSince > STALLED_MS) {
         stalled(state);
         return;

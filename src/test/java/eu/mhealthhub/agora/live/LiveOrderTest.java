@@ -174,4 +174,34 @@ class LiveOrderTest {
       sockets.get(i).ws().close();
     }
   }
+
+  @Test
+  @DisplayName("events fanned out in several slices (600 sockets on the node's bridges) reach every socket once, in order")
+  void slicedFanOut() throws Exception {
+    String address = talkAddress();
+    ChangeFeed feed = app.agora().services().changes();
+    List<Socket> sockets = new ArrayList<>();
+    WebSocketClient many = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(1000));
+    for (int i = 0; i < 600; i++) {
+      sockets.add(socket(many, app.port(), app.url(), address));
+    }
+    Thread.sleep(1000);
+    int events = 5;
+    long first = -1;
+    for (int i = 0; i < events; i++) {
+      long id = i;
+      long seq = await(feed.transactionWithEvents(conn -> Future.succeededFuture(
+          Outcome.of(id, new Change(address, "test.event", id))))).events().get(0).seq();
+      first = first < 0 ? seq : first;
+    }
+    awaitAll(sockets, events);
+    try {
+      for (int i = 0; i < sockets.size(); i++) {
+        assertInOrder("socket " + i, sockets.get(i).seqs(), first, first + events - 1);
+      }
+    } finally {
+      sockets.forEach(s -> s.ws().close());
+      many.close();
+    }
+  }
 }
