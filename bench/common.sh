@@ -7,17 +7,20 @@ die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # Builds (tests compiled, not run) unless BENCH_SKIP_BUILD=1, and copies the jar and lib/ to
 # $WORK/app so that a rebuild in the working tree cannot pull classes from under the server.
+# BENCH_JAR_DIR names a build kept elsewhere (its agora-*.jar and lib/, e.g. a "before" build for
+# A B runs): it is copied instead, and nothing is built.
 bench_build() {
-  if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  local from=${BENCH_JAR_DIR:-target}
+  if [[ ${BENCH_SKIP_BUILD:-0} != 1 && -z ${BENCH_JAR_DIR:-} ]]; then
     log "building (mvn package, tests skipped)"
     mvn -B -q -DskipTests -P '!image' package dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib >&2
   fi
   local jar
-  jar=$(ls target/agora-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n 1 || true)
-  [[ -n $jar && -d target/lib ]] || die "no target/agora-*.jar or target/lib; build failed?"
+  jar=$(ls "$from"/agora-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n 1 || true)
+  [[ -n $jar && -d $from/lib ]] || die "no $from/agora-*.jar or $from/lib; build failed?"
   mkdir -p "$WORK/app" "$WORK/gen"
   cp "$jar" "$WORK/app/agora.jar"
-  cp -r target/lib "$WORK/app/lib"
+  cp -r "$from/lib" "$WORK/app/lib"
 }
 
 # Copies a load generator's classes from Maven's test-classes when they are current, otherwise

@@ -94,14 +94,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- 1. build (tests compiled, not run)
-if [[ -n ${BENCH_JAR_DIR:-} ]]; then
-  mkdir -p "$WORK/app" "$WORK/gen"
-  cp "$(ls "$BENCH_JAR_DIR"/agora-*.jar | grep -v -e '-sources' -e '-javadoc' | head -n 1)" "$WORK/app/agora.jar" \
-    || die "no agora-*.jar in $BENCH_JAR_DIR"
-  cp -r "$BENCH_JAR_DIR/lib" "$WORK/app/lib" || die "no lib/ in $BENCH_JAR_DIR"
-else
-  bench_build
-fi
+bench_build
 # The generator needs only vertx-core (in lib/).
 bench_generator "$GEN_SRC" "$GEN_CLASS"
 

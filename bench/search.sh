@@ -55,14 +55,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [[ -n ${BENCH_JAR_DIR:-} ]]; then
-  mkdir -p "$WORK/app" "$WORK/gen"
-  cp "$(ls "$BENCH_JAR_DIR"/agora-*.jar | grep -v -e '-sources' -e '-javadoc' | head -n 1)" "$WORK/app/agora.jar" \
-    || die "no agora-*.jar in $BENCH_JAR_DIR"
-  cp -r "$BENCH_JAR_DIR/lib" "$WORK/app/lib" || die "no lib/ in $BENCH_JAR_DIR"
-else
-  bench_build
-fi
+bench_build
 bench_choose_port 18580
 log "starting Agora on port $PORT (fresh embedded PostgreSQL in $WORK/data)"
 # 100,000 posts: the embedded PostgreSQL's small-server default (64 MB) would not hold their index; the earlier runs

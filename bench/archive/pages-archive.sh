@@ -42,15 +42,7 @@ command -v wrk >/dev/null || die "wrk is needed (Debian: apt-get install wrk)"
 command -v psql >/dev/null || die "psql is needed (Debian: apt-get install postgresql-client)"
 TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
 
-if [[ -n ${BENCH_JAR_DIR:-} ]]; then
-  jar=$(ls "$BENCH_JAR_DIR"/agora-*.jar 2>/dev/null | grep -v -e '-sources' -e '-javadoc' | head -n 1 || true)
-  [[ -n $jar && -d $BENCH_JAR_DIR/lib ]] || die "no $BENCH_JAR_DIR/agora-*.jar or $BENCH_JAR_DIR/lib"
-  mkdir -p "$WORK/app"
-  cp "$jar" "$WORK/app/agora.jar"
-  cp -r "$BENCH_JAR_DIR/lib" "$WORK/app/lib"
-else
-  bench_build
-fi
+bench_build
 if [[ ! -f $DATA/archive-seeded ]]; then
   mkdir -p "$DATA"
   log "seeding $DATA with the archive (scale $SCALE)"

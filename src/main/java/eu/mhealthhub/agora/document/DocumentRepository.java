@@ -192,18 +192,21 @@ final class DocumentRepository {
        WHERE c.document_id = $1 ORDER BY c.id
       """;
   private static final String CITATIONS_OF_THREAD = CITATION_COLUMNS + " WHERE c.thread_id = $1 ORDER BY c.document_id, c.id";
-  /** Sections each revision changed compared with the one before (added, edited or removed). */
-  private static final String CHANGED_SECTIONS = """
-      SELECT r.number, k.section_key
-        FROM document_revisions r
-        CROSS JOIN LATERAL (
-          SELECT COALESCE(n.section_key, o.section_key) AS section_key
-            FROM (SELECT section_key, source FROM document_sections WHERE document_id = r.document_id AND revision = r.number) n
-            FULL JOIN (SELECT section_key, source FROM document_sections WHERE document_id = r.document_id AND revision = r.number - 1) o
-              ON o.section_key = n.section_key
-           WHERE n.source IS DISTINCT FROM o.source) k
-       WHERE r.document_id = $1
+  /**
+   * For each revision r of the query, the sections it changed compared with the one before (added, edited or removed),
+   * as rows k(section_key): a fragment, joined after {@code FROM document_revisions r}.
+   */
+  private static final String CHANGED_IN_REVISION = """
+      CROSS JOIN LATERAL (
+        SELECT COALESCE(n.section_key, o.section_key) AS section_key
+          FROM (SELECT section_key, source FROM document_sections WHERE document_id = r.document_id AND revision = r.number) n
+          FULL JOIN (SELECT section_key, source FROM document_sections WHERE document_id = r.document_id AND revision = r.number - 1) o
+            ON o.section_key = n.section_key
+         WHERE n.source IS DISTINCT FROM o.source) k
       """;
+  /** Sections each revision changed compared with the one before (added, edited or removed). */
+  private static final String CHANGED_SECTIONS = "SELECT r.number, k.section_key FROM document_revisions r "
+      + CHANGED_IN_REVISION + " WHERE r.document_id = $1";
 
   /**
    * Everything the document page shows of a document but its rounds and the viewer's watch, in one statement (it was
@@ -240,13 +243,7 @@ final class DocumentRepository {
            FROM document_status_changes s JOIN members m ON m.id = s.member_id
           WHERE s.document_id = $1) AS history,
         (SELECT json_agg(json_build_array(r.number, k.section_key))
-           FROM document_revisions r
-           CROSS JOIN LATERAL (
-             SELECT COALESCE(n.section_key, o.section_key) AS section_key
-               FROM (SELECT section_key, source FROM document_sections WHERE document_id = r.document_id AND revision = r.number) n
-               FULL JOIN (SELECT section_key, source FROM document_sections WHERE document_id = r.document_id AND revision = r.number - 1) o
-                 ON o.section_key = n.section_key
-              WHERE n.source IS DISTINCT FROM o.source) k
+           FROM document_revisions r """ + " " + CHANGED_IN_REVISION + """
           WHERE r.document_id = $1) AS changed,
         (SELECT json_agg(json_build_array(c.revision, c.comment_id, c.section_key, c.thread_id, c.post_id, t.title,
                     t.group_id, g.slug, g.name, g.purpose, g.visibility, g.join_policy, g.archived_at IS NOT NULL,
