@@ -116,7 +116,7 @@ class ImageTarTest {
   void entrypointPortsLabels() {
     JsonObject c = config.getJsonObject("config");
     assertThat(c.getJsonArray("Entrypoint").getList()).containsExactly("/opt/java/bin/java", "-XX:+UseSerialGC",
-        "-Xms16m", "-Xmx256m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k",
+        "-Xms16m", "-Xmx256m", "-Xmn32m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k",
         "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m", "-Djava.awt.headless=true", "-cp",
         "@/app/jib-classpath-file", "eu.mhealthhub.agora.Main");
     assertThat(c.getValue("Cmd")).as("no arguments a caller would have to override").isNull();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class JvmFlagsTest {
 
   /** The flags README's "Memory and start" documents. */
-  static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-XX:MinHeapFreeRatio=10",
+  static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx256m", "-Xmn32m", "-XX:MinHeapFreeRatio=10",
       "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxMetaspaceSize=160m");
 
   private static List<String> options(List<String> args) {
