@@ -189,7 +189,7 @@ public final class TalkRoutes {
     TalkForm typed = TalkForm.read(form(ctx), Viewer.of(ctx).zone());
     String more = ctx.request().getFormAttribute("more");
     talks.withSpeakerMembers(typed).compose(form -> talks.room(slug(ctx), viewer)
-        .compose(room -> talks.readableGroups(viewer).compose(readable -> TalkViews.editing(room, readable, viewer, form,
+        .compose(room -> talks.groupsFor(viewer).compose(readable -> TalkViews.editing(room, readable, viewer, form,
                 Viewer.of(ctx).zone())
             .compose(page -> submit(page, more, form.problems(false),
                 () -> talks.update(room, readable, viewer, form).map(v -> room.talk().slug()))))))

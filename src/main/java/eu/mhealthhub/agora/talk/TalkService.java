@@ -67,7 +67,7 @@ public final class TalkService {
 
   /**
    * A Talk as one viewer sees it: the Talk's groups they may read, whether they moderate, and the
-   * follow-ups they may read. The Talk form also needs every group the viewer may read: {@link #readableGroups}.
+   * follow-ups they may read. The Talk form also needs every group the viewer may read: {@link #groupsFor}.
    */
   public record Room(Talk talk, List<WorkingGroup> groups, boolean moderator, List<Followup> followups) {}
 
@@ -195,14 +195,12 @@ public final class TalkService {
     });
   }
 
-  /** Every group the viewer may read, with their role, without counts (for the Talk form's choice of groups). */
-  public Future<List<WorkingGroup>> readableGroups(Optional<Member> viewer) {
-    return groups.readableBy(viewer);
-  }
-
-  /** The groups the viewer may read, with their roles (for the Talk form). */
+  /**
+   * Every group the viewer may read, with their role, without counts (the Talk form's choice of groups and the
+   * programme's follow-ups show names only, so no group's threads are counted for them).
+   */
   public Future<List<WorkingGroup>> groupsFor(Optional<Member> viewer) {
-    return groups.visibleTo(viewer);
+    return groups.readableBy(viewer);
   }
 
   /** The newest messages of the room after {@code afterId}, oldest first. */
@@ -676,7 +674,7 @@ public final class TalkService {
 
   /**
    * Edits a Talk (its moderators); {@code room} is the Talk as the viewer sees it ({@link #room}), {@code readable}
-   * every group they may read ({@link #readableGroups}). Fails as {@link #create} does.
+   * every group they may read ({@link #groupsFor}). Fails as {@link #create} does.
    */
   public Future<Void> update(Room room, List<WorkingGroup> readable, Optional<Member> viewer, TalkForm form) {
     if (!room.moderator()) {

@@ -374,7 +374,7 @@ public final class TalkViews {
   /** The form for the Talk as it is; FORBIDDEN but for its moderators. */
   public Future<TalkFormPage> editTalk(String slug, Optional<Member> viewer, ZoneId zone) {
     Future<Room> found = talks.room(slug, viewer);
-    Future<List<WorkingGroup>> readable = talks.readableGroups(viewer);
+    Future<List<WorkingGroup>> readable = talks.groupsFor(viewer);
     return Future.all(found, readable).compose(all -> editing(found.result(), readable.result(), viewer,
         TalkForm.of(found.result().talk(), zone), zone));
   }
