@@ -9,7 +9,6 @@ import eu.mhealthhub.agora.support.Fixtures;
 import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.TestApp;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The audit pages in a real browser: filtering with the form alone, and axe. */
 @InChromium
@@ -59,7 +57,7 @@ class AuditBrowserTest {
     new Select(d.findElement(By.id("audit-kind"))).selectByValue("member");
     d.findElement(By.id("audit-actor")).sendKeys("@" + Fixtures.handle(modId));
     d.findElement(By.cssSelector("form.audit-filter button[type=submit]")).click();
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().contains("kind=member"));
+    Chromium.waiting(d, 10).until(x -> x.getCurrentUrl().contains("kind=member"));
     List<String> reasons = d.findElements(By.cssSelector("td.audit-reason")).stream().map(e -> e.getText()).toList();
     assertEquals(List.of("Shown in the browser"), reasons);
     scan("site-wide audit log, filtered", failures);
@@ -68,7 +66,7 @@ class AuditBrowserTest {
     // the administration page, reached from the header and left by the keyboard alone: Tab to its first tool, Enter
     d.get(app.url("/groups"));
     d.findElement(By.cssSelector("nav.site-nav a[href='/admin']")).click();
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().endsWith("/admin"));
+    Chromium.waiting(d, 10).until(x -> x.getCurrentUrl().endsWith("/admin"));
     scan("administration", failures);
     d.findElement(By.cssSelector("main h1")).click();
     org.openqa.selenium.WebElement focused = d.switchTo().activeElement();
@@ -78,7 +76,7 @@ class AuditBrowserTest {
     }
     assertEquals("/admin/review", focused.getDomAttribute("href"), "the first tool is reached with Tab");
     focused.sendKeys(org.openqa.selenium.Keys.ENTER);
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().endsWith("/admin/review"));
+    Chromium.waiting(d, 10).until(x -> x.getCurrentUrl().endsWith("/admin/review"));
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
 

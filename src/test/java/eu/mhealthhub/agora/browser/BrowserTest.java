@@ -11,7 +11,6 @@ import eu.mhealthhub.agora.support.ChromiumExtension.WithoutJavaScript;
 import eu.mhealthhub.agora.support.TestApp;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -265,6 +264,6 @@ class BrowserTest {
   }
 
   private static WebDriverWait wait(WebDriver d) {
-    return new WebDriverWait(d, Duration.ofSeconds(10));
+    return Chromium.waiting(d, 10);
   }
 }

@@ -9,7 +9,6 @@ import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The declaration of interests in a real browser: filled in with the form alone, and axe. */
 @InChromium
@@ -52,14 +50,14 @@ class DeclarationBrowserTest {
     new Select(d.findElement(By.id("kind." + row))).selectByValue("research_funding");
     d.findElement(By.id("organisation." + row)).sendKeys("EU Horizon");
     d.findElement(By.cssSelector("form.declaration-form button:not([name])")).click();
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> !d.findElements(By.cssSelector(".error-summary")).isEmpty());
+    Chromium.waiting(d, 10).until(x -> !d.findElements(By.cssSelector(".error-summary")).isEmpty());
     scan("declaration form with problems", failures);
 
     // a browser without a month picker takes the month as text; with one, the script sets it
     ((org.openqa.selenium.JavascriptExecutor) d).executeScript("document.getElementById('start." + row + "').value = '2023-02'");
     d.findElement(By.cssSelector("form.declaration-form button:not([name])")).click();
     try {
-      new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().contains("saved="));
+      Chromium.waiting(d, 10).until(x -> x.getCurrentUrl().contains("saved="));
     } catch (org.openqa.selenium.TimeoutException e) {
       throw new AssertionError("not saved at " + d.getCurrentUrl() + " " + d.findElements(By.cssSelector("main h1, .notice")).stream().map(org.openqa.selenium.WebElement::getText).toList() + ": " + d.findElements(By.cssSelector(".error-summary, .field-error")).stream()
           .map(org.openqa.selenium.WebElement::getText).toList(), e);

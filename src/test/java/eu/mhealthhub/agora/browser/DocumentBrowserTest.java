@@ -13,7 +13,6 @@ import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -389,6 +388,6 @@ class DocumentBrowserTest {
   }
 
   private static WebDriverWait wait(WebDriver d) {
-    return new WebDriverWait(d, Duration.ofSeconds(15));
+    return Chromium.waiting(d, 15);
   }
 }

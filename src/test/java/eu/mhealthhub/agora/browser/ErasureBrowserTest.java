@@ -9,7 +9,6 @@ import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +37,7 @@ class ErasureBrowserTest {
   void eraseWithTheFormAndAxe() {
     ChromeDriver d = chromium.driver();
     chromium.clearCookies();
-    WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(10));
+    WebDriverWait wait = Chromium.waiting(d, 10);
     String email = Fixtures.unique("berase") + "@example.org";
     d.get(app.url("/"));
     d.findElement(By.linkText("Sign in")).click();

@@ -12,7 +12,6 @@ import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -336,6 +335,6 @@ class ForumBrowserTest {
   }
 
   private static WebDriverWait wait(ChromeDriver d) {
-    return new WebDriverWait(d, Duration.ofSeconds(10));
+    return Chromium.waiting(d, 10);
   }
 }

@@ -10,7 +10,6 @@ import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +38,7 @@ class LiveBrowserTest {
   }
 
   private static WebDriverWait wait(ChromeDriver d) {
-    return new WebDriverWait(d, Duration.ofSeconds(15));
+    return Chromium.waiting(d, 15);
   }
 
   private static void signIn(ChromeDriver d, String person) {

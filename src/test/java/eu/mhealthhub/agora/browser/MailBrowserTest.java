@@ -30,7 +30,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The e-mail pages in a real browser: the unsubscribe page by keyboard, and axe-core on every mail page. */
 @InChromium
@@ -92,7 +91,7 @@ class MailBrowserTest {
     chromium.assertAccessible("unsubscribe confirmation");
     assertThat(mentions(member)).isEqualTo(eu.mhealthhub.agora.notify.Delivery.IMMEDIATELY);
     driver.findElement(By.cssSelector("form.unsubscribe button")).sendKeys(Keys.ENTER);
-    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.id("unsubscribed")));
+    Chromium.waiting(driver, 10).until(ExpectedConditions.presenceOfElementLocated(By.id("unsubscribed")));
     chromium.assertAccessible("unsubscribed");
     assertThat(mentions(member)).as("mentions now stay on the site").isEqualTo(eu.mhealthhub.agora.notify.Delivery.PAGE);
   }
@@ -108,7 +107,7 @@ class MailBrowserTest {
     driver.get(app.url("/dev/mail"));
     chromium.assertAccessible("received e-mail");
     driver.findElement(By.cssSelector("#mail-received a[href='/dev/mail/" + received.number() + "']")).click();
-    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/dev/mail/" + received.number()));
+    Chromium.waiting(driver, 10).until(ExpectedConditions.urlContains("/dev/mail/" + received.number()));
     chromium.assertAccessible("one received message");
     driver.switchTo().frame(driver.findElement(By.id("mail-html")));
     try {

@@ -7,7 +7,6 @@ import eu.mhealthhub.agora.support.Fixtures;
 import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,7 +65,7 @@ class ModerationBrowserTest {
     Chromium.signIn(driver, app.url("/"), "Maria Hoffmann");
     driver.get(app.url("/threads/" + ids[0]));
     driver.findElement(By.cssSelector("#post-" + ids[1] + " a.flag-link")).click();
-    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+    WebDriverWait wait = Chromium.waiting(driver, 10);
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("form.flag-form")));
     chromium.assertAccessible("flag form");
 
@@ -86,7 +85,7 @@ class ModerationBrowserTest {
     long[] ids = threadWithPost("Something defamatory");
     driver.get(app.url("/threads/" + ids[0]));
     driver.findElement(By.cssSelector("#post-" + ids[1] + " a.notice-link")).click();
-    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+    WebDriverWait wait = Chromium.waiting(driver, 10);
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("form.notice-form")));
     assertThat(driver.findElement(By.id("url")).getAttribute("value")).isEqualTo("/posts/" + ids[1]);
     chromium.assertAccessible("notice form");

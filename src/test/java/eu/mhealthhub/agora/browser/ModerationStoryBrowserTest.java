@@ -11,7 +11,6 @@ import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +74,7 @@ class ModerationStoryBrowserTest {
   }
 
   private static WebDriverWait waiting() {
-    return new WebDriverWait(d, Duration.ofSeconds(15));
+    return Chromium.waiting(d, 15);
   }
 
   /** Forgets the last person, then signs in through the header's link and the provider's name and e-mail form, submitted with Enter. */

@@ -23,7 +23,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** "Join our network" in a real browser, with the keyboard alone, and axe on every page of the way. */
 @InChromium
@@ -68,7 +67,7 @@ class NetworkBrowserTest {
     // submitted without the consent: the problems, and the box still unticked
     tabTo(d, "consent");
     d.switchTo().activeElement().sendKeys(Keys.ENTER);
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> !d.findElements(By.cssSelector(".error-summary")).isEmpty());
+    Chromium.waiting(d, 10).until(x -> !d.findElements(By.cssSelector(".error-summary")).isEmpty());
     assertEquals("Tick the box to agree to receive announcements; we cannot send you any without it.",
         d.findElement(By.id("consent-error")).getText());
     assertTrue(d.findElement(By.id("topic-talks")).isSelected(), "the ticked topic is kept");
@@ -77,20 +76,20 @@ class NetworkBrowserTest {
     d.findElement(By.tagName("h1")).click();
     tabTo(d, "consent").sendKeys(Keys.SPACE);
     d.switchTo().activeElement().sendKeys(Keys.ENTER);
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().endsWith("/network/joined"));
+    Chromium.waiting(d, 10).until(x -> x.getCurrentUrl().endsWith("/network/joined"));
     scan("check your inbox", failures);
 
     d.get(confirmLink(email));
     scan("confirmation page", failures);
     d.findElement(By.cssSelector("form.network-confirm button")).sendKeys(Keys.ENTER);
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().contains("/network/topics"));
+    Chromium.waiting(d, 10).until(x -> x.getCurrentUrl().contains("/network/topics"));
     assertTrue(d.findElement(By.id("confirmed")).getText().contains("Kim Keyboard"));
     scan("topics page", failures);
 
     d.findElement(By.tagName("h1")).click();
     tabTo(d, "topic-results").sendKeys(Keys.SPACE);
     d.findElement(By.cssSelector("button[name=save]")).sendKeys(Keys.ENTER);
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> !d.findElements(By.id("saved")).isEmpty());
+    Chromium.waiting(d, 10).until(x -> !d.findElements(By.id("saved")).isEmpty());
     assertEquals("results,talks", TestDatabase.text(
         "SELECT array_to_string(ARRAY(SELECT unnest(topics) ORDER BY 1), ',') FROM network_followers WHERE email = ?",
         email));
@@ -108,7 +107,7 @@ class NetworkBrowserTest {
     d.get(app.url("/notifications/preferences"));
     d.findElement(By.tagName("h1")).click();
     tabTo(d, "announcements-link").sendKeys(Keys.ENTER);
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().endsWith("/network/join"));
+    Chromium.waiting(d, 10).until(x -> x.getCurrentUrl().endsWith("/network/join"));
     assertEquals("Hub announcements", d.findElement(By.tagName("h1")).getText());
     scan("a member's announcements page", failures);
     d.findElement(By.tagName("h1")).click();
@@ -117,7 +116,7 @@ class NetworkBrowserTest {
       talks.sendKeys(Keys.SPACE);
     }
     d.findElement(By.cssSelector("form.network-follow button[name=save]")).sendKeys(Keys.ENTER);
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> !d.findElements(By.id("saved")).isEmpty());
+    Chromium.waiting(d, 10).until(x -> !d.findElements(By.id("saved")).isEmpty());
     assertTrue(d.findElement(By.id("topic-talks")).isSelected());
     scan("a member's announcements page, saved", failures);
     assertTrue(failures.isEmpty(), String.join("\n", failures));

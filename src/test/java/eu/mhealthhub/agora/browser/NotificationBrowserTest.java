@@ -11,7 +11,6 @@ import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The notification badge, page and preferences in a real browser. */
 @InChromium
@@ -59,7 +57,7 @@ class NotificationBrowserTest {
     assertEquals(303, pieter.postMultipart(app.url("/groups/assessment/threads"), Map.of("_csrf", form.inputValue("_csrf"),
         "clientToken", form.inputValue("clientToken"), "title", title, "body", "What do you think, @" + Fixtures.handle(jonas) + "?",
         "action", "post"), List.of()).status());
-    new WebDriverWait(d, Duration.ofSeconds(15)).until(x -> "1".equals(count((ChromeDriver) x)));
+    Chromium.waiting(d, 15).until(x -> "1".equals(count((ChromeDriver) x)));
     assertEquals(app.url("/groups"), d.getCurrentUrl(), "no reload, no navigation");
 
     List<String> failures = new ArrayList<>();
@@ -70,7 +68,7 @@ class NotificationBrowserTest {
     scan("preferences page", failures);
     d.findElement(By.cssSelector("input[name=reaction][value=weekly]")).click();
     d.findElement(By.xpath("//button[normalize-space()='Save preferences']")).click();
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().contains("saved=1"));
+    Chromium.waiting(d, 10).until(x -> x.getCurrentUrl().contains("saved=1"));
     scan("preferences page, saved", failures);
     assertEquals("weekly", TestDatabase.text("SELECT delivery FROM notification_preferences WHERE member_id = ? AND kind = 'reaction'",
         jonas));
@@ -78,7 +76,7 @@ class NotificationBrowserTest {
 
     d.get(app.url("/notifications"));
     d.findElement(By.cssSelector("li.notification.unread a.notification-open")).click();
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().contains("/threads/"));
+    Chromium.waiting(d, 10).until(x -> x.getCurrentUrl().contains("/threads/"));
     assertEquals("0", count(d), "following it marked it read");
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }

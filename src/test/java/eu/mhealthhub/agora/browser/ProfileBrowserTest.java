@@ -8,7 +8,6 @@ import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The profile form and a member's public page in a real browser: filled with the form alone, and axe. */
 @InChromium
@@ -63,13 +61,13 @@ class ProfileBrowserTest {
       d.findElement(By.id("links")).clear();
       d.findElement(By.id("links")).sendKeys("http://example.org/plain");
       d.findElement(By.cssSelector("form[action='/me'] button[type=submit]")).click();
-      new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> !x.findElements(By.id("links-error")).isEmpty());
+      Chromium.waiting(d, 10).until(x -> !x.findElements(By.id("links-error")).isEmpty());
       scan("profile form with a refused link", failures);
 
       d.findElement(By.id("links")).clear();
       d.findElement(By.id("links")).sendKeys("https://example.org/tomasz");
       d.findElement(By.cssSelector("form[action='/me'] button[type=submit]")).click();
-      new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().contains("saved=1"));
+      Chromium.waiting(d, 10).until(x -> x.getCurrentUrl().contains("saved=1"));
       assertEquals("Polish HTA agency", TestDatabase.text("SELECT affiliation FROM members WHERE handle = ?", handle));
 
       d.get(app.url("/members/" + handle));
@@ -107,7 +105,7 @@ class ProfileBrowserTest {
       d.findElement(By.id("liveAnnounce-on")).sendKeys(org.openqa.selenium.Keys.ARROW_DOWN);
       assertTrue(d.findElement(By.id("liveAnnounce-off")).isSelected());
       d.findElement(By.cssSelector("form[action='/me/preferences'] button[type=submit]")).sendKeys(org.openqa.selenium.Keys.ENTER);
-      new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.getCurrentUrl().contains("preferences=1"));
+      Chromium.waiting(d, 10).until(x -> x.getCurrentUrl().contains("preferences=1"));
       assertEquals("on|false", TestDatabase.text("SELECT reduced_motion || '|' || live_announce FROM members WHERE handle = ?", handle));
       assertTrue(d.findElement(By.id("settings-notice")).isDisplayed());
       scan("settings page after saving", failures);
@@ -115,7 +113,7 @@ class ProfileBrowserTest {
       d.get(app.url("/threads/" + thread));
       assertEquals("on", d.findElement(By.tagName("html")).getAttribute("data-reduced-motion"));
       assertEquals("none", arrivalAnimation(d), "the style sheet honours the choice on the first paint");
-      new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> x.findElement(By.cssSelector(".live-controls")).isDisplayed());
+      Chromium.waiting(d, 10).until(x -> x.findElement(By.cssSelector(".live-controls")).isDisplayed());
       assertTrue(!d.findElement(By.id("live-announce")).isSelected(), "the live script starts with announcements off");
       assertEquals(Boolean.TRUE, ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
           "return window.agoraLive.reducesMotion() && window.agoraLive.announcePreference() === 'off';"));

@@ -8,7 +8,6 @@ import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Chromium;
 import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.TestApp;
-import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -53,7 +52,7 @@ class ResultsBrowserTest {
   }
 
   private static WebDriverWait waiting() {
-    return new WebDriverWait(driver, Duration.ofSeconds(10));
+    return Chromium.waiting(driver, 10);
   }
 
   @Test

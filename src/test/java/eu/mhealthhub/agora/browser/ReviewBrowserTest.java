@@ -10,7 +10,6 @@ import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +54,7 @@ class ReviewBrowserTest {
     chromium.clearCookies();
     assertEquals("Maria Hoffmann", Chromium.signIn(d, app.url("/"), "Maria Hoffmann"));
     List<String> failures = new ArrayList<>();
-    WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(10));
+    WebDriverWait wait = Chromium.waiting(d, 10);
 
     d.get(app.url("/admin/review?kind=flagged"));
     scan("site-wide review queue", failures);

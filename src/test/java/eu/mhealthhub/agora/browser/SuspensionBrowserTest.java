@@ -10,7 +10,6 @@ import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The suspension page in a real browser: suspending and lifting with the forms alone, and axe. */
 @InChromium
@@ -53,14 +51,14 @@ class SuspensionBrowserTest {
     d.findElement(By.id("period-7d")).click();
     d.findElement(By.id("reason")).sendKeys("Repeated personal attacks");
     d.findElement(By.cssSelector("form.suspend-form button[type=submit]")).click();
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> !x.findElements(By.cssSelector("p.suspended-state")).isEmpty());
+    Chromium.waiting(d, 10).until(x -> !x.findElements(By.cssSelector("p.suspended-state")).isEmpty());
     assertEquals("Repeated personal attacks", d.findElement(By.cssSelector(".suspension-current .suspension-reason")).getText());
     assertEquals(1, TestDatabase.count("""
         SELECT count(*) FROM member_suspensions WHERE member_id = ? AND ends_at > now() + interval '6 days'""", memberId));
     scan("suspension page, suspended", failures);
     d.findElement(By.id("lift-reason")).sendKeys("Apologised");
     d.findElement(By.cssSelector("form.lift-form button[type=submit]")).click();
-    new WebDriverWait(d, Duration.ofSeconds(10)).until(x -> !x.findElements(By.cssSelector("p.active-state")).isEmpty());
+    Chromium.waiting(d, 10).until(x -> !x.findElements(By.cssSelector("p.active-state")).isEmpty());
     assertEquals(1, d.findElements(By.cssSelector("ul.suspension-history li")).size());
     scan("suspension page, lifted", failures);
     assertTrue(failures.isEmpty(), String.join("\n", failures));

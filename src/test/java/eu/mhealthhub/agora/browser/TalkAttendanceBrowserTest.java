@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The live room's script reports presence on talk.<id> while the room is open, so the member's attendance is recorded. */
 @InChromium
@@ -50,10 +49,10 @@ class TalkAttendanceBrowserTest {
     assertEquals("Elena Rossi", Chromium.signIn(d, app.url("/"), "Elena Rossi"));
 
     d.get(app.url("/talks/" + scheduled));
-    new WebDriverWait(d, Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(By.id("room")));
+    Chromium.waiting(d, 15).until(ExpectedConditions.presenceOfElementLocated(By.id("room")));
     d.get(app.url("/talks/" + open));
-    new WebDriverWait(d, Duration.ofSeconds(15)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#room[data-presence]")));
-    new WebDriverWait(d, Duration.ofSeconds(15)).pollingEvery(Duration.ofMillis(200)).until(x ->
+    Chromium.waiting(d, 15).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#room[data-presence]")));
+    Chromium.waiting(d, 15).pollingEvery(Duration.ofMillis(200)).until(x ->
         TestDatabase.count("SELECT count(*) FROM talk_attendance WHERE talk_id = ? AND member_id = ?", openId, elena) == 1);
     assertThat(TestDatabase.count("SELECT count(*) FROM talk_attendance WHERE talk_id = ?", scheduledId)).isZero();
   }

@@ -10,7 +10,6 @@ import eu.mhealthhub.agora.support.ChromiumExtension.WithoutJavaScript;
 import eu.mhealthhub.agora.support.Fixtures;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -26,7 +25,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** A Talk's live room in three real browsers: a moderator and two participants. */
 @InChromium
@@ -51,7 +49,7 @@ class TalkBrowserTest {
   }
 
   private static org.openqa.selenium.support.ui.FluentWait<WebDriver> wait(WebDriver d) {
-    return new WebDriverWait(d, Duration.ofSeconds(15)).ignoring(StaleElementReferenceException.class);
+    return Chromium.waiting(d, 15).ignoring(StaleElementReferenceException.class);
   }
 
   private static void signIn(Chromium c, String person) {

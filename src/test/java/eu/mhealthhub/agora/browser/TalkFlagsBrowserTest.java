@@ -8,14 +8,12 @@ import eu.mhealthhub.agora.support.Fixtures;
 import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Flags in a Talk room that a visitor watches in a real browser: the held message turns into a notice live. */
 @InChromium
@@ -48,7 +46,7 @@ class TalkFlagsBrowserTest {
 
     visitor.clearCookies();
     visitor.driver().get(app.url("/talks/" + slug));
-    var wait = new WebDriverWait(visitor.driver(), Duration.ofSeconds(15)).ignoring(StaleElementReferenceException.class);
+    var wait = Chromium.waiting(visitor.driver(), 15).ignoring(StaleElementReferenceException.class);
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message-" + message), "Cheap pills here"));
     assertThat(visitor.driver().findElements(By.cssSelector("#message-" + message + " a.notice-link"))).hasSize(1);
     assertThat(visitor.driver().findElements(By.cssSelector("a.flag-link"))).isEmpty();

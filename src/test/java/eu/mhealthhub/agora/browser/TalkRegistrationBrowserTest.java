@@ -9,7 +9,6 @@ import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +58,7 @@ class TalkRegistrationBrowserTest {
     ChromeDriver d = chromium.driver();
     chromium.clearCookies();
     List<String> failures = new ArrayList<>();
-    WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(10));
+    WebDriverWait wait = Chromium.waiting(d, 10);
 
     d.get(app.url("/talks"));
     scan("programme", failures);

@@ -10,7 +10,6 @@ import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +68,7 @@ class ThreadSurgeryBrowserTest {
   }
 
   private static WebDriverWait waiting() {
-    return new WebDriverWait(driver, Duration.ofSeconds(10));
+    return Chromium.waiting(driver, 10);
   }
 
   @Test

@@ -7,7 +7,6 @@ import eu.mhealthhub.agora.support.Fixtures;
 import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,7 +55,7 @@ class TrustBrowserTest {
     TestDatabase.update("INSERT INTO post_revisions (post_id, revision, editor_id, body_markdown, body_html) VALUES (?, 1, ?, 'Share links', '<p>Share links</p>')",
         opening, starter);
 
-    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(10));
+    WebDriverWait wait = Chromium.waiting(driver, 10);
     Chromium.signIn(driver, app.url("/"), "Tomasz Nowak");
     driver.get(app.url("/threads/" + threadId + "/reply"));
     driver.findElement(By.id("body")).sendKeys("See https://example.org/one, https://example.org/two and https://example.org/three");

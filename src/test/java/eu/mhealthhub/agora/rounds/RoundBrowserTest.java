@@ -10,7 +10,6 @@ import eu.mhealthhub.agora.support.InChromium;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,7 @@ class RoundBrowserTest {
     Chromium.signIn(d, app.url("/"), "Elena Rossi");
     d.get(app.url("/rounds/" + round));
     scan("rating page", failures);
-    WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(10));
+    WebDriverWait wait = Chromium.waiting(d, 10);
 
     // keyboard only: into the radio group, arrows to 2 (lower band), Tab past reason and recusal, Enter: refused
     WebElement first = d.findElement(By.id("rating-" + alpha + "-1"));
@@ -105,7 +104,7 @@ class RoundBrowserTest {
     d.get(app.url("/rounds/" + round));
     assertThat(d.findElement(By.id("round-progress")).getText()).contains("0 of 5");
     d.executeScript("window.notReloaded = true");
-    WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(15));
+    WebDriverWait wait = Chromium.waiting(d, 15);
     for (int s = 1; s <= 2; s++) {
       assertEquals(303, f.rate(f.panel.get(0), round, f.statementId(round, s), "8", "Only mine to know").status());
     }

@@ -121,6 +121,35 @@ public final class Chromium implements AutoCloseable {
   }
 
   /**
+   * A wait for a page that may be navigating: an element found before the page changed is stale,
+   * and Chromium 156 reports some of those as an "unknown error" ("Node with given id does not
+   * belong to the document") rather than as a stale element, which a plain {@code WebDriverWait}
+   * does not ignore. This wait treats both as "not yet" and polls again; any other error still
+   * ends the wait at once.
+   */
+  public static org.openqa.selenium.support.ui.WebDriverWait waiting(org.openqa.selenium.WebDriver d, long seconds) {
+    var wait = new org.openqa.selenium.support.ui.WebDriverWait(d, Duration.ofSeconds(seconds)) {
+      @Override
+      public <V> V until(java.util.function.Function<? super org.openqa.selenium.WebDriver, ? extends V> isTrue) {
+        return super.until(x -> {
+          try {
+            return isTrue.apply(x);
+          } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            throw e;
+          } catch (org.openqa.selenium.WebDriverException e) {
+            if (!String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+              throw e;
+            }
+            throw new org.openqa.selenium.StaleElementReferenceException("the element left the page", e);
+          }
+        });
+      }
+    };
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return wait;
+  }
+
+  /**
    * Signs in by clicking, as a person without a keyboard shortcut would: the header's "Sign in"
    * link, then the person's button on the development provider's page. Returns the name the header
    * then shows.
