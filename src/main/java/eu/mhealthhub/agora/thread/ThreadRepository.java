@@ -154,9 +154,16 @@ final class ThreadRepository {
    * the rows, as it did to the two statements' results. Two branches, not one condition with OR (stop 14):
    * each is an index range of its own in the generic plan a pooled connection keeps (the page's
    * positions; the held posts' partial index), the second skipped unless it is the last page.
+   *
+   * <p>{@code OFFSET 0} keeps the thread's part a subquery of its own. Without it PostgreSQL pulls the
+   * subquery up into the join, and its correlated subqueries (the viewer's role, reading position and
+   * subscription, the live sequence, the links) are evaluated for every output row: 20 times on a page
+   * of 20 posts. That cost more than the round trip saved by reading the posts in the same statement
+   * (stop 15's quiet run: PostgreSQL 824 µs a view against 633 with two statements);
+   * {@code PageQueryPlansTest.threadPageAsksOnce} fails without it.
    */
   private static final String THREAD_PAGE = "SELECT tv.*, shown.* FROM (" + THREAD_FOR_VIEWER + """
-      ) tv LEFT JOIN LATERAL (""" + POST_COLUMNS + """
+       OFFSET 0) tv LEFT JOIN LATERAL (""" + POST_COLUMNS + """
        WHERE p.thread_id = tv.th_id AND p.position BETWEEN $3 AND $4
       UNION ALL
       """ + POST_COLUMNS + """

@@ -136,6 +136,61 @@ class PageQueryPlansTest {
   }
 
   /**
+   * The thread page reads its posts in the statement that reads the thread, its group and what the viewer
+   * has to do with it (role, reading position, subscription), the live sequence and the thread's links.
+   * Those are correlated subqueries of the thread: if PostgreSQL pulls the thread's part up into the join
+   * with the posts, it evaluates them once for every post on the page (20 times), which made the one
+   * statement dearer than the two it replaced. Run on a thread of the small archive with its generic plan
+   * (the plan a pooled connection keeps), each of those tables must be read at most once a view.
+   */
+  @Test
+  @DisplayName("the thread page asks about the thread and its viewer once a view, not once for each post it shows")
+  void threadPageAsksOnce() throws Exception {
+    String threadPage = sql("eu.mhealthhub.agora.thread.ThreadRepository#THREAD_PAGE");
+    try (Connection c = connection(); Statement st = c.createStatement()) {
+      long thread;
+      long viewer;
+      try (ResultSet rs = st.executeQuery("""
+          SELECT p.thread_id, min(t.author_id) FROM posts p JOIN threads t ON t.id = p.thread_id
+           WHERE p.position BETWEEN 1 AND 20 GROUP BY p.thread_id HAVING count(*) >= 5 ORDER BY p.thread_id LIMIT 1""")) {
+        assertTrue(rs.next(), "the small archive has a thread of five posts or more");
+        thread = rs.getLong(1);
+        viewer = rs.getLong(2);
+      }
+      st.execute("SET plan_cache_mode = force_generic_plan");
+      st.execute("PREPARE thread_page AS " + threadPage);
+      JsonObject plan;
+      try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE thread_page(" + thread + ", " + viewer
+          + ", 1, 20)")) {
+        rs.next();
+        plan = new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan");
+      }
+      assertTrue(plan.getDouble("Actual Rows") >= 5, "the page shows the thread's posts: " + plan.getDouble("Actual Rows"));
+      Map<String, Integer> loops = new LinkedHashMap<>();
+      loops(plan, loops);
+      List<String> once = List.of("group_memberships", "read_positions", "thread_subscriptions", "live_events");
+      for (String table : once) {
+        assertEquals(1, loops.getOrDefault(table, 0), table + " read once a view: " + loops);
+      }
+      assertTrue(loops.getOrDefault("thread_links", 0) <= 1, "thread_links read at most once a view: " + loops);
+    }
+  }
+
+  /** The most times any node reading each table ran. */
+  private static void loops(JsonObject node, Map<String, Integer> loops) {
+    String table = node.getString("Relation Name");
+    if (table != null) {
+      loops.merge(table, node.getInteger("Actual Loops"), Math::max);
+    }
+    JsonArray children = node.getJsonArray("Plans");
+    if (children != null) {
+      for (int i = 0; i < children.size(); i++) {
+        loops(children.getJsonObject(i), loops);
+      }
+    }
+  }
+
+  /**
    * Sequential scans, merge joins and hash joins priced out: each table is then reached by an index
    * probe wherever an index can answer, whatever the small archive's statistics (with only those
    * the planner rightly reads a 20-row members table whole for a merge join).
