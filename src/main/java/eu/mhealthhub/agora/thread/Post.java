@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A post with what a page shows around it. {@code bodyHtml} is the sanitised rendering stored
- * with the source; {@code deleted} posts keep their content for moderators only.
+ * with the source; {@code deleted} posts keep their content for moderators only. {@code bodyMarkdown}
+ * is null in the posts of the HTML thread page, which shows only their HTML.
  */
 public record Post(
     long id,

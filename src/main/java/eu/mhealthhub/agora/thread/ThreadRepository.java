@@ -145,6 +145,12 @@ final class ThreadRepository {
         LEFT JOIN members d ON d.id = p.deleted_by
       """;
   /**
+   * {@link #POST_COLUMNS} with each post's Markdown source only when $5 asks for it: the JSON API shows it,
+   * the HTML page does not (it shows the stored HTML; quoting and editing read the source of one post).
+   */
+  private static final String PAGE_POST_COLUMNS = POST_COLUMNS.replace(" p.body_markdown,",
+      " CASE WHEN $5 THEN p.body_markdown END AS body_markdown,");
+  /**
    * A thread page in one statement (stop 15: it was two, the thread and then its posts): the thread,
    * its group and the viewer's ($2) reading state ({@link #THREAD_FOR_VIEWER}), then, in the same rows,
    * the posts at positions $3 to $4 and, when that range reaches the thread's last post, the thread's held
@@ -163,10 +169,10 @@ final class ThreadRepository {
    * {@code PageQueryPlansTest.threadPageAsksOnce} fails without it.
    */
   private static final String THREAD_PAGE = "SELECT tv.*, shown.* FROM (" + THREAD_FOR_VIEWER + """
-       OFFSET 0) tv LEFT JOIN LATERAL (""" + POST_COLUMNS + """
+       OFFSET 0) tv LEFT JOIN LATERAL (""" + PAGE_POST_COLUMNS + """
        WHERE p.thread_id = tv.th_id AND p.position BETWEEN $3 AND $4
       UNION ALL
-      """ + POST_COLUMNS + """
+      """ + PAGE_POST_COLUMNS + """
        WHERE $2 > 0 AND tv.th_post_count <= $4 AND p.thread_id = tv.th_id AND p.held_at IS NOT NULL
          AND NOT (p.position BETWEEN $3 AND $4)
       ) shown ON true
@@ -422,10 +428,11 @@ final class ThreadRepository {
 
   /**
    * The thread with its group, the viewer's read position (0 if never) and subscription level, and the
-   * posts at positions {@code from} to {@code to} (with the held posts after them when that is the end).
+   * posts at positions {@code from} to {@code to} (with the held posts after them when that is the end);
+   * their Markdown sources are read only {@code withSource} (null otherwise).
    */
-  Future<Optional<ThreadForViewer>> threadPage(SqlClient db, long id, long viewerId, int from, int to) {
-    return db.preparedQuery(THREAD_PAGE).execute(Tuple.of(id, viewerId, from, to)).map(rows -> {
+  Future<Optional<ThreadForViewer>> threadPage(SqlClient db, long id, long viewerId, int from, int to, boolean withSource) {
+    return db.preparedQuery(THREAD_PAGE).execute(Tuple.of(id, viewerId, from, to, withSource)).map(rows -> {
       if (rows.size() == 0) {
         return Optional.empty();
       }

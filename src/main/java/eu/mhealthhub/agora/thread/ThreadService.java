@@ -136,11 +136,16 @@ public final class ThreadService {
    * batch, not in this request). Pages past the end fail with NOT_FOUND.
    */
   public Future<Page> page(long threadId, Optional<Member> viewer, int page) {
+    return page(threadId, viewer, page, true);
+  }
+
+  /** {@link #page}, the posts' Markdown sources read only {@code withSource} (the HTML page shows their HTML). */
+  private Future<Page> page(long threadId, Optional<Member> viewer, int page, boolean withSource) {
     // one statement: the thread, its group, the viewer's reading state and the posts of the page asked for;
     // the read rule, the page's bounds and the held posts' readers are decided here on what it returned
     int asked = Math.min(Math.max(page, 1), Integer.MAX_VALUE / PAGE_SIZE);
     return repository.threadPage(pool, threadId, viewer.map(Member::id).orElse(0L), (asked - 1) * PAGE_SIZE + 1,
-        asked * PAGE_SIZE).compose(row -> {
+        asked * PAGE_SIZE, withSource).compose(row -> {
       if (row.isEmpty()) {
         return Future.failedFuture(DomainException.notFound());
       }
@@ -220,7 +225,7 @@ public final class ThreadService {
    * {@link #page}.
    */
   public Future<View> view(long threadId, Optional<Member> viewer, int page) {
-    return page(threadId, viewer, page).compose(p -> p.thread().mergedInto() != null
+    return page(threadId, viewer, page, false).compose(p -> p.thread().mergedInto() != null
         ? Future.succeededFuture(new View(p, List.of(), List.of()))
         : moveTargets(p.group(), viewer).map(targets -> new View(p, targets, p.links())));
   }

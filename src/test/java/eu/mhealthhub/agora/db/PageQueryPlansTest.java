@@ -161,7 +161,7 @@ class PageQueryPlansTest {
       st.execute("PREPARE thread_page AS " + threadPage);
       JsonObject plan;
       try (ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE thread_page(" + thread + ", " + viewer
-          + ", 1, 20)")) {
+          + ", 1, 20, false)")) {
         rs.next();
         plan = new JsonArray(rs.getString(1)).getJsonObject(0).getJsonObject("Plan");
       }
