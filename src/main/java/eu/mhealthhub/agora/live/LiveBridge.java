@@ -64,11 +64,11 @@ public final class LiveBridge {
   private static final Logger LOG = LoggerFactory.getLogger(LiveBridge.class);
   private static final int CATCH_UP_BATCH = 1000;
   /**
-   * Sockets written to before the fan-out of an event yields the event loop. (Netty runs tasks queued
-   * during its task run in the same turn, so the slices of one event still run back to back before
-   * the loop reads its channels; scheduling each slice for the next turn instead made the fan-out at
-   * 5,000 sockets seconds slower in bench/live.sh, with the server idle half the time: see LIVE.md,
-   * stop 15.)
+   * Sockets written to before the fan-out of an event yields the event loop: the next slice runs in the
+   * loop's next turn, after it has read its channels, so a request on this loop (the post that made the
+   * event, waiting for its database answers) waits for one slice, not for the whole fan-out. (Stop 15
+   * measured this yield seconds slower, on a machine at load 10-40; quiet A B runs at stop 16 halved the
+   * posting request's median at 5,000 sockets: LIVE.md.)
    */
   private static final int FAN_OUT_SLICE = 256;
   private static final long GRANT_REUSE_MS = 5_000;
@@ -712,7 +712,12 @@ public final class LiveBridge {
       deliver(targets[i], address, frame);
     }
     if (to < targets.length) {
-      context.runOnContext(v -> slice(address, frame, targets, to));
+      // the next slice in the loop's next turn, after it has read its channels (a posting request's database
+      // answers among them): runOnContext would run it in this turn, before any I/O (Netty runs the tasks queued
+      // during its task run in the same turn). A task due now does not make the loop wait: it selects without
+      // blocking while one is due.
+      ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop()
+          .schedule(() -> context.runOnContext(v -> slice(address, frame, targets, to)), 0, java.util.concurrent.TimeUnit.NANOSECONDS);
     } else {
       frame.release();
       nextFanOut();
