@@ -50,18 +50,26 @@ final class TalkRepository {
         FROM talks t
       """;
 
-  private static final String UPCOMING = SELECT + " WHERE t.ends_at > $1 ORDER BY t.starts_at LIMIT $2";
   /**
-   * The Talks not ended at $1, soonest first, at most $2, as a list shows them ({@link TalkListing}): the ones
-   * under way, by their span (talks_span_idx, V048), and the ones still to start, from $1 on by start
-   * (talks_starts_idx); each read stops at the limit, however many Talks have ended.
+   * The Talks not ended at $1 (under way, by their span: talks_span_idx, V048; still to start, from $1 on by
+   * start: talks_starts_idx), as rows of id, slug, title and start, each branch stopping at $2 Talks however
+   * many have ended: the inner part of {@link #UPCOMING} and {@link #UPCOMING_LISTED}.
    */
-  private static final String UPCOMING_LISTED = """
-      SELECT u.slug, u.title, u.starts_at FROM (
+  private static final String NOT_ENDED = """
         (SELECT t.id, t.slug, t.title, t.starts_at FROM talks t
           WHERE tstzrange(t.starts_at, t.ends_at) @> $1::timestamptz ORDER BY t.starts_at LIMIT $2)
         UNION ALL
         (SELECT t.id, t.slug, t.title, t.starts_at FROM talks t WHERE t.starts_at > $1 ORDER BY t.starts_at LIMIT $2)
+      """;
+  /**
+   * The Talks not ended at $1, soonest first, at most $2, whole (the programme, its calendar, the feed and the
+   * API): read through {@link #NOT_ENDED}, not by walking every Talk by start past the ended ones.
+   */
+  private static final String UPCOMING = SELECT + " WHERE t.id IN (SELECT u.id FROM (" + NOT_ENDED + """
+      ) u) ORDER BY t.starts_at, t.id LIMIT $2
+      """;
+  /** The Talks not ended at $1, soonest first, at most $2, as a list shows them ({@link TalkListing}). */
+  private static final String UPCOMING_LISTED = "SELECT u.slug, u.title, u.starts_at FROM (" + NOT_ENDED + """
       ) u ORDER BY u.starts_at, u.id LIMIT $2
       """;
   /**
@@ -72,10 +80,15 @@ final class TalkRepository {
       SELECT t.slug, t.title, t.starts_at FROM talks t WHERE t.starts_at < $1 AND t.ends_at <= $1
        ORDER BY t.starts_at DESC LIMIT $2
       """;
-  private static final String PAST = SELECT + " WHERE t.ends_at <= $1 ORDER BY t.starts_at DESC LIMIT $2";
+  /**
+   * The Talks ended by $1, latest start first, whole. An ended Talk started before $1 (V003: it ends after it
+   * starts), so {@code t.starts_at < $1} changes no answer: it lets the walk back by start begin at $1.
+   */
+  private static final String PAST = SELECT + " WHERE t.starts_at < $1 AND t.ends_at <= $1 ORDER BY t.starts_at DESC LIMIT $2";
   private static final String BY_SLUG = SELECT + " WHERE t.slug = $1";
   private static final String BY_ID = SELECT + " WHERE t.id = $1";
-  private static final String PAST_PAGE = SELECT + " WHERE t.ends_at <= $1 ORDER BY t.starts_at DESC, t.id DESC LIMIT $2 OFFSET $3";
+  private static final String PAST_PAGE = SELECT
+      + " WHERE t.starts_at < $1 AND t.ends_at <= $1 ORDER BY t.starts_at DESC, t.id DESC LIMIT $2 OFFSET $3";
   private static final String COUNT_PAST = "SELECT count(*) AS n FROM talks WHERE ends_at <= $1";
   private static final String EXISTS = "SELECT 1 FROM talks WHERE id = $1";
   private static final String BY_SLUG_LOCKED = SELECT + " WHERE t.slug = $1 FOR UPDATE OF t";

@@ -68,6 +68,7 @@ class PageQueryPlansTest {
     PAGES.put("document", List.of(d + "FOR_VIEWER", d + "PAGE_SHOWN", r + "OF_DOCUMENT_WITH_SECTIONS"));
     PAGES.put("member", List.of(m + "BY_HANDLE_WITH_PROFILE", t + "BY_AUTHOR", g + "GROUPS_OF"));
     PAGES.put("talk", List.of(k + "BY_SLUG", k + "GROUPS_BY_SLUG", k + "RECENT_MESSAGES", k + "QUESTIONS"));
+    PAGES.put("programme", List.of(k + "UPCOMING", k + "PAST_PAGE"));
   }
 
   /**
@@ -86,7 +87,7 @@ class PageQueryPlansTest {
   }
 
   @Test
-  @DisplayName("no statement behind the thread, group, home, document, member or Talk page reads a large table whole")
+  @DisplayName("no statement behind the thread, group, home, document, member, Talk or programme page reads a large table whole")
   void pageQueriesUseIndexes() throws Exception {
     List<String> found = new ArrayList<>();
     int checked = 0;
