@@ -193,6 +193,18 @@ final class TalkRepository {
               OR (q.status = 'pending' AND q.author_id = $2))
        ORDER BY q.id DESC LIMIT $4
       """;
+  /**
+   * The presenter view's questions, as anyone sees them ($2 = 0: no viewer's vote): the visible unanswered ones by
+   * votes then oldest first, at most $3, and the pinned one ($4) when it is visible and unanswered, wherever it ranks;
+   * bounded however many questions the room has (it read them all).
+   */
+  private static final String PRESENTER_QUESTIONS = "SELECT * FROM ((" + QUESTION_COLUMNS + """
+       WHERE q.talk_id = $1 AND q.status = 'visible' AND q.answered_at IS NULL ORDER BY q.votes DESC, q.id LIMIT $3)
+      UNION
+      (""" + QUESTION_COLUMNS + """
+       WHERE q.talk_id = $1 AND q.id = $4 AND q.status = 'visible' AND q.answered_at IS NULL)) shown
+       ORDER BY shown.votes DESC, shown.id
+      """;
   private static final String QUESTION = QUESTION_COLUMNS + " WHERE q.id = $3 AND q.talk_id = $1";
   private static final String LOCK_QUESTION = QUESTION_COLUMNS + " WHERE q.id = $3 AND q.talk_id = $1 FOR NO KEY UPDATE OF q";
   /**
@@ -528,6 +540,12 @@ final class TalkRepository {
 
   Future<List<Question>> questions(SqlClient db, long talkId, long viewerId) {
     return db.preparedQuery(QUESTIONS).execute(Tuple.of(talkId, viewerId)).map(rows -> list(rows, TalkRepository::question));
+  }
+
+  /** The presenter view's questions: the best voted {@code limit} open ones and the pinned one (see {@link #PRESENTER_QUESTIONS}). */
+  Future<List<Question>> presenterQuestions(SqlClient db, long talkId, long pinnedId, int limit) {
+    return db.preparedQuery(PRESENTER_QUESTIONS).execute(Tuple.of(talkId, 0L, limit, pinnedId))
+        .map(rows -> list(rows, TalkRepository::question));
   }
 
   /** At most {@code limit} questions the viewer may see, by votes or {@code newest} first (see {@link #QUESTIONS_BY_VOTES}). */

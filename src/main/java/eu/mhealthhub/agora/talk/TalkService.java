@@ -238,11 +238,15 @@ public final class TalkService {
         });
   }
 
-  /** The pinned question and the top visible unanswered ones, as anyone may see them. */
+  /**
+   * The pinned question and the top visible unanswered ones, as anyone may see them, best voted first: at most
+   * {@link #PRESENTER_TOP} besides the pinned one (read as such: the database sorts and stops), which is there
+   * wherever it ranks. The statement applies the rule; the policy decides again.
+   */
   public Future<List<Question>> presenterQuestions(Talk talk) {
-    return repository.questions(pool, talk.id(), 0L)
-        .map(all -> all.stream().filter(q -> TalkPolicy.onPresenterView(q) && !q.answered())
-            .sorted(Comparator.comparingInt(Question::votes).reversed().thenComparingLong(Question::id)).toList());
+    long pinned = talk.pinnedQuestionId() == null ? 0L : talk.pinnedQuestionId();
+    return repository.presenterQuestions(pool, talk.id(), pinned, PRESENTER_TOP + 1)
+        .map(read -> read.stream().filter(q -> TalkPolicy.onPresenterView(q) && !q.answered()).toList());
   }
 
   private static String clean(String token) {

@@ -173,4 +173,37 @@ class TalkPageSizeTest {
       TestDatabase.update("UPDATE talk_questions SET votes = 0 WHERE talk_id = ? AND status = 'pending'", talkId);
     }
   }
+
+  @Test
+  @Order(4)
+  @DisplayName("the presenter view reads the pinned question and the five best voted open ones, however many the room holds: answered and waiting ones are not shown, the pinned one is wherever it ranks")
+  void presenterBounded() {
+    growTo(Math.max(300, (int) TestDatabase.count("SELECT count(*) FROM talk_questions WHERE talk_id = ?", talkId)));
+    // pinned: a visible question with no votes, far below the top; answered: the best voted visible one
+    long pinned = TestDatabase.count("""
+        SELECT max(id) FROM talk_questions WHERE talk_id = ? AND status = 'visible' AND votes = 0""", talkId);
+    long answered = TestDatabase.count("""
+        SELECT id FROM talk_questions WHERE talk_id = ? AND status = 'visible' ORDER BY votes DESC, id LIMIT 1""", talkId);
+    TestDatabase.update("UPDATE talk_questions SET votes = 900 WHERE talk_id = ? AND status = 'pending'", talkId);
+    TestDatabase.update("UPDATE talk_questions SET answered_at = now(), answer = 'Done.', votes = 800 WHERE id = ?", answered);
+    TestDatabase.update("UPDATE talks SET pinned_question_id = ? WHERE id = ?", pinned, talkId);
+    try {
+      java.util.List<String> expected = java.util.List.of(TestDatabase.text("""
+          SELECT string_agg('presented-' || id, ',' ORDER BY votes DESC, id) FROM (
+            SELECT id, votes FROM talk_questions WHERE talk_id = ? AND status = 'visible' AND answered_at IS NULL AND id <> ?
+             ORDER BY votes DESC, id LIMIT ?) top""", talkId, pinned, TalkService.PRESENTER_TOP).split(","));
+      assertEquals(TalkService.PRESENTER_TOP, expected.size());
+      String pinnedBody = TestDatabase.text("SELECT body FROM talk_questions WHERE id = ?", pinned);
+      for (String path : new String[] {"/presenter", "/presenter/questions"}) {
+        Document view = Jsoup.parse(new Browser().get(app.url("/talks/" + slug + path)).body());
+        assertEquals(pinnedBody, view.select("#presented-pinned").text(), path + ": the pinned one");
+        assertEquals(expected, view.select(".presenter-top ol > li").eachAttr("id"), path + ": the best voted open ones, in order");
+        assertTrue(view.select("#presented-" + answered).isEmpty(), path + ": not the answered one");
+      }
+    } finally {
+      TestDatabase.update("UPDATE talks SET pinned_question_id = NULL WHERE id = ?", talkId);
+      TestDatabase.update("UPDATE talk_questions SET answered_at = NULL, answer = '', votes = 0 WHERE id = ?", answered);
+      TestDatabase.update("UPDATE talk_questions SET votes = 0 WHERE talk_id = ? AND status = 'pending'", talkId);
+    }
+  }
 }
