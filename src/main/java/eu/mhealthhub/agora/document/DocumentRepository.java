@@ -243,7 +243,7 @@ final class DocumentRepository {
            FROM document_status_changes s JOIN members m ON m.id = s.member_id
           WHERE s.document_id = $1) AS history,
         (SELECT json_agg(json_build_array(r.number, k.section_key))
-           FROM document_revisions r """ + " " + CHANGED_IN_REVISION + """
+           FROM document_revisions r\s""" + CHANGED_IN_REVISION + """
           WHERE r.document_id = $1) AS changed,
         (SELECT json_agg(json_build_array(c.revision, c.comment_id, c.section_key, c.thread_id, c.post_id, t.title,
                     t.group_id, g.slug, g.name, g.purpose, g.visibility, g.join_policy, g.archived_at IS NOT NULL,

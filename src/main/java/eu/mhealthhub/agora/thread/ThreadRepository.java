@@ -148,8 +148,16 @@ final class ThreadRepository {
    * {@link #POST_COLUMNS} with each post's Markdown source only when $5 asks for it: the JSON API shows it,
    * the HTML page does not (it shows the stored HTML; quoting and editing read the source of one post).
    */
-  private static final String PAGE_POST_COLUMNS = POST_COLUMNS.replace(" p.body_markdown,",
+  private static final String PAGE_POST_COLUMNS = replaced(POST_COLUMNS, " p.body_markdown,",
       " CASE WHEN $5 THEN p.body_markdown END AS body_markdown,");
+
+  /** {@code sql} with {@code column} replaced; fails at start-up, not silently, should {@code sql} no longer hold it. */
+  private static String replaced(String sql, String column, String by) {
+    if (!sql.contains(column)) {
+      throw new IllegalStateException("no '" + column.strip() + "' to replace in " + sql);
+    }
+    return sql.replace(column, by);
+  }
   /**
    * A thread page in one statement (stop 15: it was two, the thread and then its posts): the thread,
    * its group and the viewer's ($2) reading state ({@link #THREAD_FOR_VIEWER}), then, in the same rows,

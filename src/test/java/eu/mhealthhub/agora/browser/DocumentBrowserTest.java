@@ -26,7 +26,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -330,23 +329,23 @@ class DocumentBrowserTest {
     // the moderator saves a new revision in another session
     edit(pieter, id, t -> t.replace("Real-world data may complement the trial after launch.",
         "Real-world data must complement the trial after launch."), "Real-world data required");
-    wait(a).ignoring(StaleElementReferenceException.class).until(x ->
+    wait(a).until(x ->
         x.findElement(By.id("document-text")).getText().contains("Real-world data must complement"));
-    wait(a).ignoring(StaleElementReferenceException.class).until(x ->
+    wait(a).until(x ->
         x.findElement(By.id("document-head")).getText().contains("revision 3 of 3"));
 
     // a member comments on a section: its margin counts the comment
     long sofiaComment = comment(as("demo-sofia"), id, costs, "Three years is short for chronic conditions.");
     assertTrue(sofiaComment > 0);
-    wait(a).ignoring(StaleElementReferenceException.class).until(x -> x.findElement(By.cssSelector(
+    wait(a).until(x -> x.findElement(By.cssSelector(
         "#s" + costs + " .section-comments")).getText().contains("1 comment"));
 
     // a member proposes a change: the side panel lists it
     long proposal = propose(as("demo-sofia"), id, t -> t.replace("# Costs", "# Costs and savings"), "Savings matter too.");
-    wait(a).ignoring(StaleElementReferenceException.class).until(x ->
+    wait(a).until(x ->
         x.findElement(By.id("document-side")).getText().contains("Proposal #" + proposal + " by Sofia Marques"));
     // and the reader in the other browser saw it as well
-    wait(b).ignoring(StaleElementReferenceException.class).until(x ->
+    wait(b).until(x ->
         x.findElement(By.id("document-side")).getText().contains("Proposal #" + proposal));
 
     assertEquals(11L, a.executeScript("return window.agoraMarker;"), "no reload happened");

@@ -107,11 +107,11 @@ class LiveBrowserTest {
     app.signIn(amelie, "demo-pieter");
     assertEquals(200, amelie.request("POST", app.url("/api/v1/posts/" + postId + "/reactions"), "application/json",
         new JsonObject().put("kind", "insightful").encode(), "X-CSRF-Token", app.csrf(amelie)).status());
-    wait(a).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d ->
+    wait(a).until(d ->
         d.findElement(By.cssSelector("#post-" + postId + " button[value='insightful']")).getText().trim().endsWith("1"));
     assertEquals(204, elena.request("DELETE", app.url("/api/v1/posts/" + postId), "application/json", "",
         "X-CSRF-Token", csrf).status());
-    wait(a).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d ->
+    wait(a).until(d ->
         d.findElement(By.id("post-" + postId)).getText().contains("Deleted by"));
     assertEquals(42L, a.executeScript("return window.agoraMarker;"), "still no reload");
     reader.assertAccessible("a live thread page after an update");

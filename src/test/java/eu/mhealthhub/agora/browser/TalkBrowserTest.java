@@ -21,7 +21,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -49,7 +48,7 @@ class TalkBrowserTest {
   }
 
   private static org.openqa.selenium.support.ui.FluentWait<WebDriver> wait(WebDriver d) {
-    return Chromium.waiting(d, 15).ignoring(StaleElementReferenceException.class);
+    return Chromium.waiting(d, 15);
   }
 
   private static void signIn(Chromium c, String person) {

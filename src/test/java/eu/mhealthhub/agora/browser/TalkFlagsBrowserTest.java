@@ -12,7 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /** Flags in a Talk room that a visitor watches in a real browser: the held message turns into a notice live. */
@@ -46,7 +45,7 @@ class TalkFlagsBrowserTest {
 
     visitor.clearCookies();
     visitor.driver().get(app.url("/talks/" + slug));
-    var wait = Chromium.waiting(visitor.driver(), 15).ignoring(StaleElementReferenceException.class);
+    var wait = Chromium.waiting(visitor.driver(), 15);
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message-" + message), "Cheap pills here"));
     assertThat(visitor.driver().findElements(By.cssSelector("#message-" + message + " a.notice-link"))).hasSize(1);
     assertThat(visitor.driver().findElements(By.cssSelector("a.flag-link"))).isEmpty();

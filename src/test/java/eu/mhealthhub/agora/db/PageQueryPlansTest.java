@@ -168,26 +168,16 @@ class PageQueryPlansTest {
       }
       assertTrue(plan.getDouble("Actual Rows") >= 5, "the page shows the thread's posts: " + plan.getDouble("Actual Rows"));
       Map<String, Integer> loops = new LinkedHashMap<>();
-      loops(plan, loops);
+      for (JsonObject node : nodes(plan)) {
+        if (node.getString("Relation Name") != null) {
+          loops.merge(node.getString("Relation Name"), node.getInteger("Actual Loops"), Math::max);
+        }
+      }
       List<String> once = List.of("group_memberships", "read_positions", "thread_subscriptions", "live_events");
       for (String table : once) {
         assertEquals(1, loops.getOrDefault(table, 0), table + " read once a view: " + loops);
       }
       assertTrue(loops.getOrDefault("thread_links", 0) <= 1, "thread_links read at most once a view: " + loops);
-    }
-  }
-
-  /** The most times any node reading each table ran. */
-  private static void loops(JsonObject node, Map<String, Integer> loops) {
-    String table = node.getString("Relation Name");
-    if (table != null) {
-      loops.merge(table, node.getInteger("Actual Loops"), Math::max);
-    }
-    JsonArray children = node.getJsonArray("Plans");
-    if (children != null) {
-      for (int i = 0; i < children.size(); i++) {
-        loops(children.getJsonObject(i), loops);
-      }
     }
   }
 
@@ -234,23 +224,28 @@ class PageQueryPlansTest {
       json = rs.getString(1);
     }
     List<String> tables = new ArrayList<>();
-    collect(new JsonArray(json).getJsonObject(0).getJsonObject("Plan"), tables);
+    for (JsonObject node : nodes(new JsonArray(json).getJsonObject(0).getJsonObject("Plan"))) {
+      String type = node.getString("Node Type");
+      String table = node.getString("Relation Name");
+      boolean wholeIndex = (type.equals("Index Scan") || type.equals("Index Only Scan"))
+          && node.getString("Index Cond") == null && node.getString("Filter") != null;
+      if (table != null && LARGE.contains(table) && (type.equals("Seq Scan") || wholeIndex)) {
+        tables.add(table + (wholeIndex ? " (whole index " + node.getString("Index Name") + ")" : ""));
+      }
+    }
     return tables;
   }
 
-  private static void collect(JsonObject node, List<String> tables) {
-    String type = node.getString("Node Type");
-    String table = node.getString("Relation Name");
-    boolean wholeIndex = (type.equals("Index Scan") || type.equals("Index Only Scan"))
-        && node.getString("Index Cond") == null && node.getString("Filter") != null;
-    if (table != null && LARGE.contains(table) && (type.equals("Seq Scan") || wholeIndex)) {
-      tables.add(table + (wholeIndex ? " (whole index " + node.getString("Index Name") + ")" : ""));
-    }
+  /** Every node of a plan: the node, then its children's nodes, depth first. */
+  private static List<JsonObject> nodes(JsonObject node) {
+    List<JsonObject> all = new ArrayList<>();
+    all.add(node);
     JsonArray children = node.getJsonArray("Plans");
     if (children != null) {
       for (int i = 0; i < children.size(); i++) {
-        collect(children.getJsonObject(i), tables);
+        all.addAll(nodes(children.getJsonObject(i)));
       }
     }
+    return all;
   }
 }

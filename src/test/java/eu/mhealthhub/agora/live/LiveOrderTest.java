@@ -67,6 +67,15 @@ class LiveOrderTest {
   }
 
   /** A fresh public address anyone may register: a Talk's. */
+  /** {@code n} sockets of {@code client}, each registered on {@code address} of the shared application. */
+  private List<Socket> sockets(WebSocketClient client, int n, String address) throws Exception {
+    List<Socket> sockets = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      sockets.add(socket(client, app.port(), app.url(), address));
+    }
+    return sockets;
+  }
+
   static String talkAddress() {
     long group = Fixtures.group(Fixtures.unique("order"), false, true);
     return "talk." + Fixtures.talk(Fixtures.unique("order-talk"), group);
@@ -100,10 +109,7 @@ class LiveOrderTest {
     String address = talkAddress();
     ChangeFeed feed = app.agora().services().changes();
     Pool pool = app.agora().services().database().pool();
-    List<Socket> sockets = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      sockets.add(socket(client, app.port(), app.url(), address));
-    }
+    List<Socket> sockets = sockets(client, 3, address);
     Thread.sleep(500); // registrations take effect
     // six committed events on the address, each in its own transaction, not announced yet
     List<Event> events = new ArrayList<>();
@@ -141,10 +147,7 @@ class LiveOrderTest {
   void concurrentCommits() throws Exception {
     String address = talkAddress();
     ChangeFeed feed = app.agora().services().changes();
-    List<Socket> sockets = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      sockets.add(socket(client, app.port(), app.url(), address));
-    }
+    List<Socket> sockets = sockets(client, 20, address);
     Thread.sleep(500);
     // one committed event first, so that every socket's sequence starts at a known number
     long first = await(feed.transactionWithEvents(conn -> Future.succeededFuture(
@@ -180,11 +183,8 @@ class LiveOrderTest {
   void slicedFanOut() throws Exception {
     String address = talkAddress();
     ChangeFeed feed = app.agora().services().changes();
-    List<Socket> sockets = new ArrayList<>();
     WebSocketClient many = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(1000));
-    for (int i = 0; i < 600; i++) {
-      sockets.add(socket(many, app.port(), app.url(), address));
-    }
+    List<Socket> sockets = sockets(many, 600, address);
     Thread.sleep(1000);
     int events = 5;
     long first = -1;

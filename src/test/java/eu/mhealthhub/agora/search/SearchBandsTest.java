@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.mhealthhub.agora.support.Browser;
 import eu.mhealthhub.agora.support.Fixtures;
+import eu.mhealthhub.agora.support.Response;
 import eu.mhealthhub.agora.support.TestApp;
 import eu.mhealthhub.agora.support.TestDatabase;
 import eu.mhealthhub.agora.AppConfig.DatabaseSettings;
@@ -40,8 +41,11 @@ class SearchBandsTest {
 
   private static final TestApp app = TestApp.shared();
   private static final int POSTS = 260;
-  /** The time zone a reader without one of their own counts days in: the application's default. */
-  private static final String HUB_ZONE = "Europe/Brussels";
+  /**
+   * The reader's own time zone, in which the search counts the days of a date range: 14 hours ahead of UTC, so
+   * that for most of the day its date is not UTC's (a range counted in the wrong zone is then a day off).
+   */
+  private static final String READER_ZONE = "Pacific/Kiritimati";
   private static Browser reader;
   private static String slug;
   private static String marker;
@@ -53,7 +57,11 @@ class SearchBandsTest {
     Browser author = new Browser();
     long authorId = app.signInNew(author, "Bands Author", Fixtures.unique("bands-author") + "@example.org");
     reader = new Browser();
-    app.signInNew(reader, "Bands Reader", Fixtures.unique("bands-reader") + "@example.org");
+    String readerEmail = Fixtures.unique("bands-reader") + "@example.org";
+    app.signInNew(reader, "Bands Reader", readerEmail);
+    Response chosen = reader.post(app.url("/me"), java.util.Map.of("_csrf", app.csrf(reader), "displayName", "Bands Reader",
+        "email", readerEmail, "locale", "en", "timeZone", READER_ZONE));
+    assertEquals(303, chosen.status(), chosen.body());
     slug = Fixtures.unique("bands");
     group = Fixtures.group(slug, false, true);
     Fixtures.member(group, authorId, "member");
@@ -80,18 +88,18 @@ class SearchBandsTest {
   }
 
   /**
-   * The day, as a reader without a time zone of their own counts days (the Hub's, Europe/Brussels), that was
-   * {@code ago} before now. (Counted in the database session's UTC instead, the range was a day off between
-   * 23:00 and midnight UTC, and the test failed in CI at that hour.)
+   * The day, as the reader counts days (in {@link #READER_ZONE}), that was {@code ago} before now. (Counted in the
+   * database session's UTC while the reader's days were the Hub's, the range was a day off between 23:00 and
+   * midnight UTC, and the test failed in CI at that hour.)
    */
   private static String day(String ago) {
-    return TestDatabase.text("SELECT to_char((now() AT TIME ZONE ?) - ?::interval, 'YYYY-MM-DD')", HUB_ZONE, ago);
+    return TestDatabase.text("SELECT to_char((now() AT TIME ZONE ?) - ?::interval, 'YYYY-MM-DD')", READER_ZONE, ago);
   }
 
-  /** The condition on {@code created_at} for the days {@code from} to {@code to}, in the Hub's time zone. */
+  /** The condition on {@code created_at} for the days {@code from} to {@code to}, in the reader's time zone. */
   private static String days(String from, String to) {
-    return " AND created_at >= ('" + from + "'::date)::timestamp AT TIME ZONE '" + HUB_ZONE + "'"
-        + " AND created_at < ('" + to + "'::date + 1)::timestamp AT TIME ZONE '" + HUB_ZONE + "'";
+    return " AND created_at >= ('" + from + "'::date)::timestamp AT TIME ZONE '" + READER_ZONE + "'"
+        + " AND created_at < ('" + to + "'::date + 1)::timestamp AT TIME ZONE '" + READER_ZONE + "'";
   }
 
   private static Set<String> newestPosts(String where, int limit) {
